@@ -1,0 +1,79 @@
+//! Traffic events: what moved during a step, for the UI to animate. Bounded per step.
+
+/// Most events kept from one step; the rest are counted in `Cluster::events_dropped`.
+pub const EVENTS_PER_STEP_MAX: usize = 4_096;
+
+/// One movement of traffic during a step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TrafficEvent {
+    /// A producer sent a batch towards a partition leader.
+    Produce {
+        /// Producer index.
+        producer: u32,
+        /// Topic index.
+        topic: u16,
+        /// Partition index.
+        partition: u32,
+        /// Records in the batch.
+        records: u32,
+        /// Key index of the batch's first record (`u32::MAX` keyless).
+        key: u32,
+    },
+    /// A member sent a fetch request (a poll that reached the network).
+    FetchRequest {
+        /// Group index.
+        group: u16,
+        /// Member index.
+        member: u32,
+    },
+    /// A broker answered a fetch with records of one partition.
+    FetchResponse {
+        /// Group index.
+        group: u16,
+        /// Member index.
+        member: u32,
+        /// Topic index.
+        topic: u16,
+        /// Partition index.
+        partition: u32,
+        /// Records carried.
+        records: u32,
+    },
+    /// A fetch waited `fetch.max.wait.ms` and came back empty.
+    EmptyFetch {
+        /// Group index.
+        group: u16,
+        /// Member index.
+        member: u32,
+    },
+    /// Retention deleted old segments of a partition.
+    Retention {
+        /// Topic index.
+        topic: u16,
+        /// Partition index.
+        partition: u32,
+        /// Records deleted.
+        records: u64,
+    },
+    /// A producer's blocked sends timed out.
+    SendFailed {
+        /// Producer index.
+        producer: u32,
+        /// Records failed.
+        records: u64,
+    },
+    /// A member processed records it had processed before.
+    Duplicate {
+        /// Group index.
+        group: u16,
+        /// Member index.
+        member: u32,
+        /// Records processed again.
+        records: u64,
+    },
+    /// A group started a rebalance.
+    Rebalance {
+        /// Group index.
+        group: u16,
+    },
+}

@@ -1,0 +1,35 @@
+//! Brook's queue engine: a deterministic simulation of a Kafka-style broker.
+//!
+//! One virtual clock ([`cluster::TICK_US`] per step) and one seeded RNG drive everything, so a
+//! scenario and a seed give the same run, bit for bit, natively and in WebAssembly. The engine
+//! has no web dependency; the UI and the `brook` CLI both drive it through [`Cluster`].
+
+mod assignor;
+mod cluster;
+mod event;
+mod group;
+mod log;
+mod metrics;
+mod murmur2;
+mod presets;
+mod producer;
+mod rng;
+mod scenario;
+
+pub use assignor::{assign, Assignment, AssignorKind, MemberSubscription, TopicPartition};
+pub use cluster::{
+    Cluster, Summary, Topic, COMMANDS_QUEUED_MAX, HISTORY_SAMPLES_MAX, SAMPLE_US, TICK_US,
+};
+pub use event::{TrafficEvent, EVENTS_PER_STEP_MAX};
+pub use group::{CommitMode, Group, GroupSpec, GroupStats, Member, MemberState, ProcessingDist, Tp};
+pub use log::{Batch, PartitionLog, LOG_BATCHES_MAX};
+pub use metrics::{History, LatencyHistogram, Sample};
+pub use murmur2::{key_partition, murmur2, to_positive};
+pub use presets::{preset, PRESETS};
+pub use producer::{
+    key_name, Acks, KeySpec, PartitionerKind, Producer, ProducerSpec, ProducerStats, RateProfile,
+};
+pub use rng::Rng;
+pub use scenario::{
+    limits, ClusterSpec, Command, FieldError, Scenario, TimedEvent, TopicSpec, SCENARIO_VERSION,
+};

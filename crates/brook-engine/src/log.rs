@@ -1,0 +1,331 @@
+//! A partition's append-only log: record batches grouped into segments.
+//!
+//! Traffic is compact: a batch is an offset range with a record count, a byte size and the
+//! creation times of its first and last record, never one object per record.
+
+use std::collections::VecDeque;
+
+/// A record batch as stored in a partition log.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Batch {
+    /// Offset of the first record.
+    pub base_offset: u64,
+    /// Records in the batch (at least 1).
+    pub count: u32,
+    /// Bytes of the batch (records times record size).
+    pub bytes: u32,
+    /// Creation time of the first record, virtual microseconds.
+    pub first_create_us: u64,
+    /// Creation time of the last record, virtual microseconds.
+    pub last_create_us: u64,
+    /// Time the leader appended the batch, virtual microseconds.
+    pub append_us: u64,
+    /// Index of the producer that sent it.
+    pub producer: u32,
+}
+
+impl Batch {
+    /// One past the last offset.
+    pub fn end_offset(&self) -> u64 {
+        self.base_offset + self.count as u64
+    }
+
+    /// Creation time of the record at `offset`, interpolated between the first and last record
+    /// (records of one batch are created in order; Brook does not keep each record's time).
+    pub fn create_us_at(&self, offset: u64) -> u64 {
+        if self.count <= 1 {
+            return self.first_create_us;
+        }
+        let i = offset.saturating_sub(self.base_offset).min(self.count as u64 - 1);
+        let span = self.last_create_us - self.first_create_us;
+        self.first_create_us + span * i / (self.count as u64 - 1)
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Segment {
+    base_offset: u64,
+    batches: u32,
+    bytes: u64,
+    /// Newest append time in the segment; retention by time looks at this, as Kafka does.
+    last_append_us: u64,
+}
+
+/// What retention removed in one pass.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Deleted {
+    /// Records removed.
+    pub records: u64,
+    /// Segments removed.
+    pub segments: u32,
+}
+
+/// An append-only partition log.
+#[derive(Clone, Debug)]
+pub struct PartitionLog {
+    batches: VecDeque<Batch>,
+    segments: VecDeque<Segment>,
+    log_start_offset: u64,
+    log_end_offset: u64,
+    high_watermark: u64,
+    size_bytes: u64,
+    segment_bytes: u64,
+}
+
+/// Hard bound on batches held by one partition log, whatever the retention settings say, so a
+/// browser tab never runs out of memory. Reaching it deletes the oldest segment early and the
+/// records are counted as lost to the memory bound.
+pub const LOG_BATCHES_MAX: usize = 1 << 18;
+
+impl PartitionLog {
+    /// An empty log that rolls a new segment every `segment_bytes` bytes.
+    pub fn new(segment_bytes: u64) -> Self {
+        PartitionLog {
+            batches: VecDeque::new(),
+            segments: VecDeque::new(),
+            log_start_offset: 0,
+            log_end_offset: 0,
+            high_watermark: 0,
+            size_bytes: 0,
+            segment_bytes: segment_bytes.max(1),
+        }
+    }
+
+    /// First offset still in the log.
+    pub fn log_start_offset(&self) -> u64 {
+        self.log_start_offset
+    }
+
+    /// Offset the next appended record gets (LEO).
+    pub fn log_end_offset(&self) -> u64 {
+        self.log_end_offset
+    }
+
+    /// Offsets below this are committed and visible to consumers.
+    pub fn high_watermark(&self) -> u64 {
+        self.high_watermark
+    }
+
+    /// Bytes held.
+    pub fn size_bytes(&self) -> u64 {
+        self.size_bytes
+    }
+
+    /// Segments held (the last is the active one).
+    pub fn segment_count(&self) -> usize {
+        self.segments.len()
+    }
+
+    /// Batches held.
+    pub fn batch_count(&self) -> usize {
+        self.batches.len()
+    }
+
+    /// The batches held, oldest first.
+    pub fn batches(&self) -> impl DoubleEndedIterator<Item = &Batch> + ExactSizeIterator {
+        self.batches.iter()
+    }
+
+    /// Appends a batch of `count` records and returns its base offset.
+    pub fn append(&mut self, mut batch: Batch) -> u64 {
+        assert!(batch.count > 0, "empty batch appended");
+        batch.base_offset = self.log_end_offset;
+        let roll = match self.segments.back() {
+            None => true,
+            Some(s) => s.bytes >= self.segment_bytes,
+        };
+        if roll {
+            self.segments.push_back(Segment {
+                base_offset: batch.base_offset,
+                batches: 0,
+                bytes: 0,
+                last_append_us: batch.append_us,
+            });
+        }
+        let seg = self.segments.back_mut().expect("a segment exists after rolling");
+        seg.batches += 1;
+        seg.bytes += batch.bytes as u64;
+        seg.last_append_us = batch.append_us;
+        self.size_bytes += batch.bytes as u64;
+        self.log_end_offset = batch.end_offset();
+        self.batches.push_back(batch);
+        batch.base_offset
+    }
+
+    /// Moves the high watermark to `offset` (never backwards, never past the log end).
+    pub fn set_high_watermark(&mut self, offset: u64) {
+        debug_assert!(offset <= self.log_end_offset);
+        self.high_watermark = self.high_watermark.max(offset.min(self.log_end_offset));
+    }
+
+    /// Deletes whole old segments that are past retention. The active segment is never deleted.
+    /// `retention_ms`/`retention_bytes` of `None` mean unlimited.
+    pub fn enforce_retention(
+        &mut self,
+        now_us: u64,
+        retention_ms: Option<u64>,
+        retention_bytes: Option<u64>,
+    ) -> Deleted {
+        let mut deleted = Deleted::default();
+        while self.segments.len() > 1 {
+            let oldest = self.segments[0];
+            let too_old = retention_ms
+                .is_some_and(|ms| now_us.saturating_sub(oldest.last_append_us) > ms * 1000);
+            // Kafka deletes a segment when what would remain still meets retention.bytes.
+            let too_big =
+                retention_bytes.is_some_and(|b| self.size_bytes - oldest.bytes >= b);
+            let over_memory = self.batches.len() > LOG_BATCHES_MAX;
+            if !(too_old || too_big || over_memory) {
+                break;
+            }
+            deleted.records += self.delete_oldest_segment();
+            deleted.segments += 1;
+        }
+        deleted
+    }
+
+    fn delete_oldest_segment(&mut self) -> u64 {
+        let seg = self.segments.pop_front().expect("caller checked a segment exists");
+        for _ in 0..seg.batches {
+            self.batches.pop_front();
+        }
+        self.size_bytes -= seg.bytes;
+        let new_start = self
+            .segments
+            .front()
+            .map_or(self.log_end_offset, |s| s.base_offset);
+        let removed = new_start - self.log_start_offset;
+        self.log_start_offset = new_start;
+        debug_assert_eq!(seg.base_offset + removed, new_start);
+        removed
+    }
+
+    /// Index of the batch holding `offset`, if the log holds it.
+    fn batch_index(&self, offset: u64) -> Option<usize> {
+        if offset < self.log_start_offset || offset >= self.log_end_offset {
+            return None;
+        }
+        let i = self.batches.partition_point(|b| b.end_offset() <= offset);
+        (i < self.batches.len()).then_some(i)
+    }
+
+    /// Calls `f` with consecutive slices `(batch, from, to)` covering offsets `[from, limit)`
+    /// where `limit` is at most `from + max_records` and at most the high watermark.
+    /// Returns the offset after the last record visited.
+    pub fn read_committed(
+        &self,
+        from: u64,
+        max_records: u64,
+        mut f: impl FnMut(&Batch, u64, u64),
+    ) -> u64 {
+        let limit = self.high_watermark.min(from.saturating_add(max_records));
+        let Some(mut i) = self.batch_index(from) else {
+            return from;
+        };
+        let mut at = from;
+        while at < limit && i < self.batches.len() {
+            let b = &self.batches[i];
+            let to = b.end_offset().min(limit);
+            f(b, at, to);
+            at = to;
+            i += 1;
+        }
+        at
+    }
+
+    /// Checks the log's own invariants; returns a description of the first one broken.
+    pub fn check(&self) -> Result<(), String> {
+        let mut expect = self.log_start_offset;
+        for b in &self.batches {
+            if b.base_offset != expect {
+                return Err(format!("batch at {} where {} expected", b.base_offset, expect));
+            }
+            expect = b.end_offset();
+        }
+        if expect != self.log_end_offset && !self.batches.is_empty() {
+            return Err(format!("batches end at {expect}, log end {}", self.log_end_offset));
+        }
+        if self.high_watermark > self.log_end_offset {
+            return Err(format!(
+                "high watermark {} past log end {}",
+                self.high_watermark, self.log_end_offset
+            ));
+        }
+        let seg_batches: u64 = self.segments.iter().map(|s| s.batches as u64).sum();
+        if seg_batches != self.batches.len() as u64 {
+            return Err("segments do not account for every batch".into());
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn batch(count: u32, at_us: u64) -> Batch {
+        Batch {
+            base_offset: 0,
+            count,
+            bytes: count * 100,
+            first_create_us: at_us,
+            last_create_us: at_us + count as u64 - 1,
+            append_us: at_us,
+            producer: 0,
+        }
+    }
+
+    #[test]
+    fn offsets_are_contiguous() {
+        let mut log = PartitionLog::new(1_000);
+        assert_eq!(log.append(batch(3, 0)), 0);
+        assert_eq!(log.append(batch(2, 10)), 3);
+        assert_eq!(log.log_end_offset(), 5);
+        log.check().unwrap();
+    }
+
+    #[test]
+    fn reads_stop_at_high_watermark() {
+        let mut log = PartitionLog::new(1_000);
+        log.append(batch(5, 0));
+        log.append(batch(5, 10));
+        log.set_high_watermark(7);
+        let mut seen = vec![];
+        let end = log.read_committed(2, 100, |b, a, z| seen.push((b.base_offset, a, z)));
+        assert_eq!(end, 7);
+        assert_eq!(seen, vec![(0, 2, 5), (5, 5, 7)]);
+    }
+
+    #[test]
+    fn retention_by_bytes_keeps_active_segment() {
+        let mut log = PartitionLog::new(1_000); // 10 records of 100 bytes per segment
+        for i in 0..5 {
+            log.append(batch(10, i * 1000));
+        }
+        log.set_high_watermark(50);
+        assert_eq!(log.segment_count(), 5);
+        let d = log.enforce_retention(10_000, None, Some(2_000));
+        assert_eq!(d, Deleted { records: 30, segments: 3 });
+        assert_eq!(log.log_start_offset(), 30);
+        log.check().unwrap();
+    }
+
+    #[test]
+    fn retention_by_time_uses_newest_append_of_segment() {
+        let mut log = PartitionLog::new(1_000);
+        log.append(batch(10, 0));
+        log.append(batch(10, 5_000_000));
+        let d = log.enforce_retention(4_000_000, Some(3_000), None);
+        assert_eq!(d.records, 10);
+        let d = log.enforce_retention(9_000_000, Some(3_000), None);
+        assert_eq!(d.records, 0, "the active segment is never deleted");
+    }
+
+    #[test]
+    fn interpolates_create_time() {
+        let b = Batch { count: 5, first_create_us: 100, last_create_us: 500, ..batch(5, 0) };
+        assert_eq!(b.create_us_at(0), 100);
+        assert_eq!(b.create_us_at(2), 300);
+        assert_eq!(b.create_us_at(4), 500);
+    }
+}

@@ -1,0 +1,184 @@
+//! Counters, an end-to-end latency histogram and bounded sampled histories.
+
+use std::collections::VecDeque;
+
+use serde::Serialize;
+
+/// Sub-buckets per power of two in the latency histogram (relative error about 1/16).
+const SUB_BUCKETS: usize = 16;
+/// Powers of two covered: 1 us to 2^40 us (about 12 days), far past any run's length.
+const OCTAVES: usize = 40;
+
+/// A log-linear histogram of latencies in microseconds with a fixed number of buckets
+/// (`SUB_BUCKETS * OCTAVES` counters), so it never grows with traffic.
+#[derive(Clone, Debug)]
+pub struct LatencyHistogram {
+    counts: Vec<u64>,
+    total: u64,
+    max_us: u64,
+}
+
+impl Default for LatencyHistogram {
+    fn default() -> Self {
+        LatencyHistogram { counts: vec![0; SUB_BUCKETS * OCTAVES], total: 0, max_us: 0 }
+    }
+}
+
+fn bucket_of(us: u64) -> usize {
+    if us < SUB_BUCKETS as u64 {
+        return us as usize;
+    }
+    let octave = 63 - us.leading_zeros() as usize; // >= 4
+    let shift = octave - 4; // SUB_BUCKETS = 2^4
+    let sub = ((us >> shift) as usize) - SUB_BUCKETS;
+    ((octave - 3) * SUB_BUCKETS + sub).min(SUB_BUCKETS * OCTAVES - 1)
+}
+
+fn bucket_upper_us(i: usize) -> u64 {
+    if i < SUB_BUCKETS {
+        return i as u64;
+    }
+    let octave = i / SUB_BUCKETS + 3;
+    let sub = (i % SUB_BUCKETS) as u64;
+    let shift = octave - 4;
+    ((SUB_BUCKETS as u64 + sub + 1) << shift) - 1
+}
+
+impl LatencyHistogram {
+    /// Records `count` samples of `us` microseconds.
+    pub fn record(&mut self, us: u64, count: u64) {
+        self.counts[bucket_of(us)] += count;
+        self.total += count;
+        self.max_us = self.max_us.max(us);
+    }
+
+    /// Samples recorded.
+    pub fn count(&self) -> u64 {
+        self.total
+    }
+
+    /// Largest sample, us.
+    pub fn max_us(&self) -> u64 {
+        self.max_us
+    }
+
+    /// The `q` quantile (0..=1), us: the upper edge of the bucket holding it; 0 when empty.
+    pub fn quantile_us(&self, q: f64) -> u64 {
+        if self.total == 0 {
+            return 0;
+        }
+        let rank = libm::ceil(q.clamp(0.0, 1.0) * self.total as f64).max(1.0) as u64;
+        let mut seen = 0;
+        for (i, &c) in self.counts.iter().enumerate() {
+            seen += c;
+            if seen >= rank {
+                return bucket_upper_us(i).min(self.max_us);
+            }
+        }
+        self.max_us
+    }
+}
+
+/// A fixed-capacity ring of samples: the oldest is dropped when full.
+#[derive(Clone, Debug)]
+pub struct History<T> {
+    items: VecDeque<T>,
+    capacity: usize,
+}
+
+impl<T> History<T> {
+    /// An empty history holding at most `capacity` samples.
+    pub fn new(capacity: usize) -> Self {
+        History { items: VecDeque::with_capacity(capacity), capacity: capacity.max(1) }
+    }
+
+    /// Appends, dropping the oldest sample when full.
+    pub fn push(&mut self, item: T) {
+        if self.items.len() == self.capacity {
+            self.items.pop_front();
+        }
+        self.items.push_back(item);
+    }
+
+    /// Samples, oldest first.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &T> + ExactSizeIterator {
+        self.items.iter()
+    }
+
+    /// Number of samples held.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Whether no sample is held.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Newest sample.
+    pub fn last(&self) -> Option<&T> {
+        self.items.back()
+    }
+}
+
+/// One point of the sampled time series.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Sample {
+    /// Virtual time, ms.
+    pub t_ms: u64,
+    /// Records per second produced (acknowledged into the logs) over the last interval.
+    pub inflow_per_sec: f64,
+    /// Records per second processed by consumers (all groups) over the last interval.
+    pub outflow_per_sec: f64,
+    /// Records in the logs not yet processed by the slowest group (sum of lag).
+    pub backlog_records: u64,
+    /// Lag per group, records, in group order.
+    pub lag_records: Vec<u64>,
+    /// End-to-end latency p50 over the run so far, ms.
+    pub latency_ms_p50: f64,
+    /// End-to-end latency p99 over the run so far, ms.
+    pub latency_ms_p99: f64,
+    /// Producers blocked on a full buffer at this instant.
+    pub producers_blocked: u32,
+    /// Failed sends so far.
+    pub failed_records: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buckets_are_monotonic_and_tight() {
+        let mut last = 0;
+        for us in [0u64, 1, 15, 16, 17, 100, 1_000, 12_345, 1_000_000, 60_000_000] {
+            let b = bucket_of(us);
+            assert!(b >= last);
+            last = b;
+            let upper = bucket_upper_us(b);
+            assert!(upper >= us, "{us} -> {upper}");
+            assert!(upper as f64 <= us as f64 * 1.07 + 1.0, "{us} -> {upper}");
+        }
+    }
+
+    #[test]
+    fn quantiles() {
+        let mut h = LatencyHistogram::default();
+        h.record(1_000, 50);
+        h.record(10_000, 49);
+        h.record(1_000_000, 1);
+        assert!((1_000..1_070).contains(&h.quantile_us(0.5)));
+        assert!((10_000..10_700).contains(&h.quantile_us(0.99)));
+        assert_eq!(h.quantile_us(1.0), 1_000_000);
+        assert_eq!(h.max_us(), 1_000_000);
+    }
+
+    #[test]
+    fn history_is_bounded() {
+        let mut h = History::new(3);
+        for i in 0..10 {
+            h.push(i);
+        }
+        assert_eq!(h.iter().copied().collect::<Vec<_>>(), vec![7, 8, 9]);
+    }
+}

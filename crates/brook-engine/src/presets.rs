@@ -1,0 +1,189 @@
+//! Built-in scenarios: each shows one claim about message brokers happening.
+
+use crate::group::{CommitMode, GroupSpec};
+use crate::producer::{KeySpec, ProducerSpec, RateProfile};
+use crate::scenario::{ClusterSpec, Command, Scenario, TimedEvent, TopicSpec, SCENARIO_VERSION};
+use crate::AssignorKind;
+
+/// Names of the built-in presets, in menu order.
+pub const PRESETS: &[&str] = &[
+    "quickstart",
+    "peak-shaving",
+    "log-collection",
+    "realtime-analytics",
+    "p2p-vs-pubsub",
+    "consumer-crash-rebalance",
+    "hot-key-skew",
+];
+
+fn base(name: &str, description: &str, topics: Vec<TopicSpec>) -> Scenario {
+    Scenario {
+        version: SCENARIO_VERSION,
+        name: name.into(),
+        description: description.into(),
+        seed: 1,
+        duration_s: 30.0,
+        cluster: ClusterSpec::default(),
+        topics,
+        producers: Vec::new(),
+        groups: Vec::new(),
+        events: Vec::new(),
+    }
+}
+
+fn keyed(name: &str, topic: &str, rate: RateProfile, keys: u32) -> ProducerSpec {
+    let mut p = ProducerSpec::new(name, topic, rate);
+    p.keys = KeySpec::Uniform { count: keys };
+    p
+}
+
+fn constant(rate_per_sec: f64) -> RateProfile {
+    RateProfile::Constant { rate_per_sec }
+}
+
+/// The built-in scenario called `name`.
+pub fn preset(name: &str) -> Option<Scenario> {
+    let s = match name {
+        "quickstart" => {
+            let mut s = base(
+                "quickstart",
+                "Two producers write keyed orders into four partitions; a group of two consumers \
+                 pulls them. Watch offsets grow and lag stay near zero.",
+                vec![TopicSpec::new("orders", 4)],
+            );
+            s.producers = vec![
+                keyed("checkout", "orders", constant(400.0), 100),
+                keyed("mobile", "orders", RateProfile::Poisson { rate_per_sec: 200.0 }, 100),
+            ];
+            let mut g = GroupSpec::new("billing", "orders", 2, 2_000);
+            g.commit = CommitMode::AfterProcess;
+            s.groups = vec![g];
+            s
+        }
+        "peak-shaving" => {
+            let mut s = base(
+                "peak-shaving",
+                "A promotion multiplies traffic tenfold for 5 seconds. The queue absorbs the burst: \
+                 lag climbs, then the steady consumers drain it at their own pace.",
+                vec![TopicSpec::new("orders", 6)],
+            );
+            s.producers = vec![keyed(
+                "shop",
+                "orders",
+                RateProfile::Step {
+                    base_per_sec: 1_000.0,
+                    spike_per_sec: 10_000.0,
+                    start_ms: 5_000,
+                    duration_ms: 5_000,
+                },
+                1_000,
+            )];
+            let mut g = GroupSpec::new("fulfilment", "orders", 3, 1_000);
+            g.commit = CommitMode::AfterProcess;
+            s.groups = vec![g];
+            s
+        }
+        "log-collection" => {
+            let mut s = base(
+                "log-collection",
+                "Five services ship logs into one hub topic. A fast alerting group keeps up in real \
+                 time; a slow archiving group reads the same records later: both get every record.",
+                vec![TopicSpec::new("logs", 8)],
+            );
+            s.producers = ["web", "auth", "payments", "search", "mail"]
+                .iter()
+                .map(|n| ProducerSpec::new(n, "logs", RateProfile::Poisson { rate_per_sec: 600.0 }))
+                .collect();
+            s.groups = vec![
+                GroupSpec::new("alerting", "logs", 4, 200),
+                GroupSpec::new("archive", "logs", 2, 1_800),
+            ];
+            s
+        }
+        "realtime-analytics" => {
+            let mut s = base(
+                "realtime-analytics",
+                "Clicks and transactions, keyed by user, feed a stream-processing group. The click \
+                 rate follows a daily curve; latency stays low while capacity holds.",
+                vec![TopicSpec::new("events", 8)],
+            );
+            s.producers = vec![
+                keyed(
+                    "clicks",
+                    "events",
+                    RateProfile::Sine { mean_per_sec: 3_000.0, amplitude_per_sec: 2_000.0, period_ms: 20_000 },
+                    10_000,
+                ),
+                keyed("transactions", "events", RateProfile::Poisson { rate_per_sec: 500.0 }, 10_000),
+            ];
+            let mut g = GroupSpec::new("stream-processor", "events", 4, 600);
+            g.assignor = AssignorKind::CooperativeSticky;
+            s.groups = vec![g];
+            s
+        }
+        "p2p-vs-pubsub" => {
+            let mut s = base(
+                "p2p-vs-pubsub",
+                "Point-to-point: the workers group splits the records, each processed by one member. \
+                 Publish/subscribe: the audit and analytics groups each receive every record.",
+                vec![TopicSpec::new("tasks", 4)],
+            );
+            s.producers = vec![ProducerSpec::new("api", "tasks", constant(800.0))];
+            s.groups = vec![
+                GroupSpec::new("workers", "tasks", 4, 3_000),
+                GroupSpec::new("audit", "tasks", 1, 500),
+                GroupSpec::new("analytics", "tasks", 2, 1_000),
+            ];
+            s
+        }
+        "consumer-crash-rebalance" => {
+            let mut s = base(
+                "consumer-crash-rebalance",
+                "A consumer crashes at 6 s. Its partitions wait for the session timeout, then a \
+                 rebalance hands them on and the records it had not committed are processed again.",
+                vec![TopicSpec::new("payments", 6)],
+            );
+            s.producers = vec![keyed("gateway", "payments", constant(1_500.0), 500)];
+            let mut g = GroupSpec::new("ledger", "payments", 3, 1_500);
+            g.session_timeout_ms = 4_000;
+            g.commit = CommitMode::Auto;
+            s.groups = vec![g];
+            s.events = vec![
+                TimedEvent { at_ms: 6_000, command: Command::CrashMember { group: "ledger".into(), member: 1 } },
+                TimedEvent { at_ms: 16_000, command: Command::RestartMember { group: "ledger".into(), member: 1 } },
+            ];
+            s
+        }
+        "hot-key-skew" => {
+            let mut s = base(
+                "hot-key-skew",
+                "Keys follow a Zipf law: one hot key sends a large share of traffic to one \
+                 partition, whose consumer falls behind while the others idle.",
+                vec![TopicSpec::new("views", 6)],
+            );
+            let mut p = ProducerSpec::new("tracker", "views", constant(3_000.0));
+            p.keys = KeySpec::Zipf { count: 1_000, exponent: 1.3 };
+            s.producers = vec![p];
+            s.groups = vec![GroupSpec::new("counters", "views", 6, 1_500)];
+            s
+        }
+        _ => return None,
+    };
+    debug_assert!(s.validate().is_ok(), "preset {name} is invalid");
+    Some(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_preset_is_valid_and_round_trips() {
+        for name in PRESETS {
+            let s = preset(name).unwrap();
+            s.validate().unwrap_or_else(|e| panic!("{name}: {e:?}"));
+            assert_eq!(Scenario::from_json(&s.to_json()).unwrap(), s);
+        }
+        assert!(preset("nope").is_none());
+    }
+}

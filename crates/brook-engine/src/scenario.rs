@@ -1,0 +1,561 @@
+//! Scenarios: a versioned JSON description of a cluster, its topics, producers, groups and a
+//! timeline of events, with validation that names the field and the limit.
+
+use serde::{Deserialize, Serialize};
+
+use crate::group::GroupSpec;
+use crate::producer::{KeySpec, ProducerSpec, RateProfile};
+
+/// The scenario format version this engine reads.
+pub const SCENARIO_VERSION: u32 = 1;
+
+/// Limits on scenario values. Each is inclusive.
+pub mod limits {
+    /// Brokers in a cluster.
+    pub const BROKERS_MAX: u32 = 16;
+    /// Topics in a scenario.
+    pub const TOPICS_MAX: usize = 16;
+    /// Partitions per topic.
+    pub const PARTITIONS_MAX: u32 = 1_024;
+    /// Producers in a scenario.
+    pub const PRODUCERS_MAX: usize = 64;
+    /// Consumer groups in a scenario.
+    pub const GROUPS_MAX: usize = 16;
+    /// Members per group.
+    pub const MEMBERS_MAX: u32 = 256;
+    /// Records per second for one producer.
+    pub const RATE_PER_SEC_MAX: f64 = 1e8;
+    /// Bytes per record.
+    pub const RECORD_BYTES_MAX: u32 = 1_048_576;
+    /// Distinct keys of one producer.
+    pub const KEYS_MAX: u32 = 100_000;
+    /// `batch.size`, bytes.
+    pub const BATCH_BYTES_MAX: u32 = 16_777_216;
+    /// `linger.ms`.
+    pub const LINGER_MS_MAX: u32 = 60_000;
+    /// `buffer.memory`, bytes.
+    pub const BUFFER_BYTES_MAX: u64 = 1 << 32;
+    /// Processing time per record, us.
+    pub const PROCESSING_US_MAX: u32 = 60_000_000;
+    /// `max.poll.records`.
+    pub const MAX_POLL_RECORDS_MAX: u32 = 100_000;
+    /// Timeline events.
+    pub const EVENTS_MAX: usize = 1_000;
+    /// Scenario duration, s.
+    pub const DURATION_S_MAX: f64 = 86_400.0;
+    /// Any time or interval setting, ms (30 days).
+    pub const MS_MAX: u64 = 2_592_000_000;
+    /// Name length, bytes.
+    pub const NAME_BYTES_MAX: usize = 64;
+    /// Network delay one way, us.
+    pub const NETWORK_DELAY_US_MAX: u32 = 1_000_000;
+}
+
+/// Cluster-wide settings.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClusterSpec {
+    /// Brokers. Default 1.
+    #[serde(default = "one")]
+    pub brokers: u32,
+    /// One-way network delay between any client and a broker, us. Default 1000.
+    #[serde(default = "default_network_delay_us")]
+    pub network_delay_us: u32,
+}
+
+impl Default for ClusterSpec {
+    fn default() -> Self {
+        ClusterSpec { brokers: 1, network_delay_us: default_network_delay_us() }
+    }
+}
+
+fn one() -> u32 {
+    1
+}
+fn default_network_delay_us() -> u32 {
+    1_000
+}
+
+/// A topic.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TopicSpec {
+    /// Name, unique among topics.
+    pub name: String,
+    /// Partitions.
+    pub partitions: u32,
+    /// `retention.ms`; null for unlimited. Default 604800000 (7 days).
+    #[serde(default = "default_retention_ms")]
+    pub retention_ms: Option<u64>,
+    /// `retention.bytes` per partition; null (Kafka's -1) for unlimited. Default null.
+    #[serde(default)]
+    pub retention_bytes: Option<u64>,
+    /// `segment.bytes`. Default 1073741824.
+    #[serde(default = "default_segment_bytes")]
+    pub segment_bytes: u64,
+}
+
+fn default_retention_ms() -> Option<u64> {
+    Some(604_800_000)
+}
+fn default_segment_bytes() -> u64 {
+    1 << 30
+}
+
+impl TopicSpec {
+    /// A topic with Kafka's default retention.
+    pub fn new(name: &str, partitions: u32) -> Self {
+        TopicSpec {
+            name: name.into(),
+            partitions,
+            retention_ms: default_retention_ms(),
+            retention_bytes: None,
+            segment_bytes: default_segment_bytes(),
+        }
+    }
+}
+
+/// Something that changes a running simulation: from the timeline or from the UI.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum Command {
+    /// Replace a producer's rate profile with a constant rate.
+    SetRate {
+        /// Producer name.
+        producer: String,
+        /// Records per second.
+        rate_per_sec: f64,
+    },
+    /// Run a producer at `rate_per_sec` for `duration_ms`, then back to its profile.
+    Spike {
+        /// Producer name.
+        producer: String,
+        /// Records per second during the spike.
+        rate_per_sec: f64,
+        /// Length, ms.
+        duration_ms: u64,
+    },
+    /// A new member joins a group.
+    AddMember {
+        /// Group name.
+        group: String,
+    },
+    /// The newest live member leaves a group gracefully.
+    RemoveMember {
+        /// Group name.
+        group: String,
+    },
+    /// A member crashes (no commit, noticed after session.timeout.ms).
+    CrashMember {
+        /// Group name.
+        group: String,
+        /// Member index in the group.
+        member: u32,
+    },
+    /// A crashed member restarts and rejoins.
+    RestartMember {
+        /// Group name.
+        group: String,
+        /// Member index in the group.
+        member: u32,
+    },
+    /// Partitions are added to a topic (keys may move to other partitions).
+    AddPartitions {
+        /// Topic name.
+        topic: String,
+        /// Partitions to add.
+        count: u32,
+    },
+}
+
+/// A command at a virtual time. (Unknown fields are refused by `Command`: serde cannot deny
+/// them here because of `flatten`.)
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TimedEvent {
+    /// When, virtual ms from the start.
+    pub at_ms: u64,
+    /// What.
+    #[serde(flatten)]
+    pub command: Command,
+}
+
+/// A whole scenario.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Format version; must be 1.
+    pub version: u32,
+    /// Short name.
+    pub name: String,
+    /// What to watch, one or two sentences.
+    #[serde(default)]
+    pub description: String,
+    /// RNG seed. Default 1.
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+    /// Length of a headless run, s. Default 60.
+    #[serde(default = "default_duration_s")]
+    pub duration_s: f64,
+    /// Cluster settings.
+    #[serde(default)]
+    pub cluster: ClusterSpec,
+    /// Topics.
+    pub topics: Vec<TopicSpec>,
+    /// Producers.
+    pub producers: Vec<ProducerSpec>,
+    /// Consumer groups.
+    #[serde(default)]
+    pub groups: Vec<GroupSpec>,
+    /// Timeline, in any order (sorted by time when loaded).
+    #[serde(default)]
+    pub events: Vec<TimedEvent>,
+}
+
+fn default_seed() -> u64 {
+    1
+}
+fn default_duration_s() -> f64 {
+    60.0
+}
+
+/// A validation failure: the field path and what is wrong with it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldError {
+    /// Path like `producers[2].rate.rate_per_sec`.
+    pub path: String,
+    /// What is wrong, naming the limit.
+    pub message: String,
+}
+
+impl std::fmt::Display for FieldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}
+
+impl Scenario {
+    /// Parses and validates a scenario; every problem found is reported with its field path.
+    pub fn from_json(text: &str) -> Result<Scenario, Vec<FieldError>> {
+        let de = &mut serde_json::Deserializer::from_str(text);
+        let scenario: Scenario = serde_path_to_error::deserialize(de).map_err(|e| {
+            let path = e.path().to_string();
+            vec![FieldError {
+                path: if path == "." { "(document)".into() } else { path },
+                message: e.into_inner().to_string(),
+            }]
+        })?;
+        scenario.validate()?;
+        Ok(scenario)
+    }
+
+    /// The scenario as pretty JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a scenario always serializes")
+    }
+
+    /// Checks every value against its limit and every name reference.
+    pub fn validate(&self) -> Result<(), Vec<FieldError>> {
+        let mut v = Validator::default();
+        v.check_top(self);
+        for (i, t) in self.topics.iter().enumerate() {
+            v.check_topic(&format!("topics[{i}]"), t);
+        }
+        v.unique("topics", self.topics.iter().map(|t| t.name.as_str()));
+        for (i, p) in self.producers.iter().enumerate() {
+            v.check_producer(&format!("producers[{i}]"), p, self);
+        }
+        v.unique("producers", self.producers.iter().map(|p| p.name.as_str()));
+        for (i, g) in self.groups.iter().enumerate() {
+            v.check_group(&format!("groups[{i}]"), g, self);
+        }
+        v.unique("groups", self.groups.iter().map(|g| g.name.as_str()));
+        for (i, e) in self.events.iter().enumerate() {
+            v.check_event(&format!("events[{i}]"), e, self);
+        }
+        if v.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(v.errors)
+        }
+    }
+}
+
+#[derive(Default)]
+struct Validator {
+    errors: Vec<FieldError>,
+}
+
+impl Validator {
+    fn fail(&mut self, path: String, message: String) {
+        self.errors.push(FieldError { path, message });
+    }
+
+    fn range_u64(&mut self, path: String, value: u64, min: u64, max: u64) {
+        if value < min {
+            self.fail(path, format!("{value} is below the minimum {min}"));
+        } else if value > max {
+            self.fail(path, format!("{value} exceeds the limit {max}"));
+        }
+    }
+
+    fn range_f64(&mut self, path: String, value: f64, min: f64, max: f64) {
+        if !value.is_finite() {
+            self.fail(path, format!("{value} is not a finite number"));
+        } else if value < min {
+            self.fail(path, format!("{value} is below the minimum {min}"));
+        } else if value > max {
+            self.fail(path, format!("{value:e} exceeds the limit {max:e}"));
+        }
+    }
+
+    fn name(&mut self, path: String, name: &str) {
+        if name.is_empty() || name.len() > limits::NAME_BYTES_MAX {
+            self.fail(path, format!("must be 1 to {} bytes long", limits::NAME_BYTES_MAX));
+        }
+    }
+
+    fn unique<'a>(&mut self, what: &str, names: impl Iterator<Item = &'a str>) {
+        let mut seen = std::collections::BTreeSet::new();
+        for (i, n) in names.enumerate() {
+            if !seen.insert(n) {
+                self.fail(format!("{what}[{i}].name"), format!("\"{n}\" is used twice"));
+            }
+        }
+    }
+
+    fn check_top(&mut self, s: &Scenario) {
+        if s.version != SCENARIO_VERSION {
+            self.fail("version".into(), format!("{} is not supported; use {SCENARIO_VERSION}", s.version));
+        }
+        self.range_f64("duration_s".into(), s.duration_s, 0.001, limits::DURATION_S_MAX);
+        self.range_u64("cluster.brokers".into(), s.cluster.brokers as u64, 1, limits::BROKERS_MAX as u64);
+        self.range_u64(
+            "cluster.network_delay_us".into(),
+            s.cluster.network_delay_us as u64,
+            0,
+            limits::NETWORK_DELAY_US_MAX as u64,
+        );
+        self.range_u64("topics".into(), s.topics.len() as u64, 1, limits::TOPICS_MAX as u64);
+        self.range_u64("producers".into(), s.producers.len() as u64, 0, limits::PRODUCERS_MAX as u64);
+        self.range_u64("groups".into(), s.groups.len() as u64, 0, limits::GROUPS_MAX as u64);
+        self.range_u64("events".into(), s.events.len() as u64, 0, limits::EVENTS_MAX as u64);
+    }
+
+    fn check_topic(&mut self, at: &str, t: &TopicSpec) {
+        self.name(format!("{at}.name"), &t.name);
+        self.range_u64(format!("{at}.partitions"), t.partitions as u64, 1, limits::PARTITIONS_MAX as u64);
+        if let Some(ms) = t.retention_ms {
+            self.range_u64(format!("{at}.retention_ms"), ms, 1, limits::MS_MAX);
+        }
+        if let Some(b) = t.retention_bytes {
+            self.range_u64(format!("{at}.retention_bytes"), b, 1, u64::MAX >> 1);
+        }
+        self.range_u64(format!("{at}.segment_bytes"), t.segment_bytes, 1_024, 1 << 40);
+    }
+
+    fn topic_exists(&mut self, path: String, topic: &str, s: &Scenario) {
+        if !s.topics.iter().any(|t| t.name == topic) {
+            self.fail(path, format!("no topic named \"{topic}\""));
+        }
+    }
+
+    fn check_rate(&mut self, at: &str, r: &RateProfile) {
+        let max = limits::RATE_PER_SEC_MAX;
+        let mut rate = |field: &str, v: f64| self.range_f64(format!("{at}.{field}"), v, 0.0, max);
+        match *r {
+            RateProfile::Constant { rate_per_sec } | RateProfile::Poisson { rate_per_sec } => {
+                rate("rate_per_sec", rate_per_sec)
+            }
+            RateProfile::Step { base_per_sec, spike_per_sec, start_ms, duration_ms } => {
+                rate("base_per_sec", base_per_sec);
+                rate("spike_per_sec", spike_per_sec);
+                self.range_u64(format!("{at}.start_ms"), start_ms, 0, limits::MS_MAX);
+                self.range_u64(format!("{at}.duration_ms"), duration_ms, 0, limits::MS_MAX);
+            }
+            RateProfile::Bursts { base_per_sec, burst_per_sec, period_ms, burst_ms } => {
+                rate("base_per_sec", base_per_sec);
+                rate("burst_per_sec", burst_per_sec);
+                self.range_u64(format!("{at}.period_ms"), period_ms, 1, limits::MS_MAX);
+                self.range_u64(format!("{at}.burst_ms"), burst_ms, 0, period_ms);
+            }
+            RateProfile::Sine { mean_per_sec, amplitude_per_sec, period_ms } => {
+                rate("mean_per_sec", mean_per_sec);
+                self.range_f64(format!("{at}.amplitude_per_sec"), amplitude_per_sec, 0.0, mean_per_sec);
+                self.range_u64(format!("{at}.period_ms"), period_ms, 1, limits::MS_MAX);
+            }
+            RateProfile::Ramp { from_per_sec, to_per_sec, duration_ms } => {
+                rate("from_per_sec", from_per_sec);
+                rate("to_per_sec", to_per_sec);
+                self.range_u64(format!("{at}.duration_ms"), duration_ms, 1, limits::MS_MAX);
+            }
+        }
+    }
+
+    fn check_producer(&mut self, at: &str, p: &ProducerSpec, s: &Scenario) {
+        self.name(format!("{at}.name"), &p.name);
+        self.topic_exists(format!("{at}.topic"), &p.topic, s);
+        self.check_rate(&format!("{at}.rate"), &p.rate);
+        self.range_u64(format!("{at}.record_bytes"), p.record_bytes as u64, 1, limits::RECORD_BYTES_MAX as u64);
+        match p.keys {
+            KeySpec::None => {}
+            KeySpec::Uniform { count } => {
+                self.range_u64(format!("{at}.keys.count"), count as u64, 1, limits::KEYS_MAX as u64)
+            }
+            KeySpec::Zipf { count, exponent } => {
+                self.range_u64(format!("{at}.keys.count"), count as u64, 1, limits::KEYS_MAX as u64);
+                self.range_f64(format!("{at}.keys.exponent"), exponent, 0.0, 10.0);
+            }
+        }
+        self.range_u64(
+            format!("{at}.batch_bytes"),
+            p.batch_bytes as u64,
+            p.record_bytes.min(limits::BATCH_BYTES_MAX) as u64,
+            limits::BATCH_BYTES_MAX as u64,
+        );
+        self.range_u64(format!("{at}.linger_ms"), p.linger_ms as u64, 0, limits::LINGER_MS_MAX as u64);
+        self.range_u64(
+            format!("{at}.buffer_bytes"),
+            p.buffer_bytes,
+            p.batch_bytes as u64,
+            limits::BUFFER_BYTES_MAX,
+        );
+        self.range_u64(format!("{at}.max_block_ms"), p.max_block_ms as u64, 0, limits::MS_MAX);
+    }
+
+    fn check_group(&mut self, at: &str, g: &GroupSpec, s: &Scenario) {
+        self.name(format!("{at}.name"), &g.name);
+        if g.topics.is_empty() {
+            self.fail(format!("{at}.topics"), "must name at least one topic".into());
+        }
+        for (i, t) in g.topics.iter().enumerate() {
+            self.topic_exists(format!("{at}.topics[{i}]"), t, s);
+        }
+        self.range_u64(format!("{at}.members"), g.members as u64, 0, limits::MEMBERS_MAX as u64);
+        self.range_u64(format!("{at}.processing_us"), g.processing_us as u64, 0, limits::PROCESSING_US_MAX as u64);
+        for (i, f) in g.speed_factors.iter().enumerate() {
+            self.range_f64(format!("{at}.speed_factors[{i}]"), *f, 0.01, 100.0);
+        }
+        self.range_u64(
+            format!("{at}.max_poll_records"),
+            g.max_poll_records as u64,
+            1,
+            limits::MAX_POLL_RECORDS_MAX as u64,
+        );
+        for (field, v, min) in [
+            ("auto_commit_interval_ms", g.auto_commit_interval_ms, 1),
+            ("rebalance_ms", g.rebalance_ms, 0),
+            ("fetch_max_wait_ms", g.fetch_max_wait_ms, 0),
+            ("session_timeout_ms", g.session_timeout_ms, 1),
+        ] {
+            self.range_u64(format!("{at}.{field}"), v as u64, min, limits::MS_MAX);
+        }
+    }
+
+    fn check_event(&mut self, at: &str, e: &TimedEvent, s: &Scenario) {
+        self.range_u64(format!("{at}.at_ms"), e.at_ms, 0, limits::MS_MAX);
+        let producer = |n: &str| s.producers.iter().any(|p| p.name == n);
+        let group = |n: &str| s.groups.iter().position(|g| g.name == n);
+        match &e.command {
+            Command::SetRate { producer: p, rate_per_sec } | Command::Spike { producer: p, rate_per_sec, .. } => {
+                if !producer(p) {
+                    self.fail(format!("{at}.producer"), format!("no producer named \"{p}\""));
+                }
+                self.range_f64(format!("{at}.rate_per_sec"), *rate_per_sec, 0.0, limits::RATE_PER_SEC_MAX);
+            }
+            Command::AddMember { group: g } | Command::RemoveMember { group: g } => {
+                if group(g).is_none() {
+                    self.fail(format!("{at}.group"), format!("no group named \"{g}\""));
+                }
+            }
+            Command::CrashMember { group: g, member } | Command::RestartMember { group: g, member } => {
+                match group(g) {
+                    None => self.fail(format!("{at}.group"), format!("no group named \"{g}\"")),
+                    Some(i) => {
+                        let max = s.groups[i].members.max(1) - 1 + self.added_before(s, g, e.at_ms);
+                        self.range_u64(format!("{at}.member"), *member as u64, 0, max as u64);
+                    }
+                }
+            }
+            Command::AddPartitions { topic, count } => {
+                self.topic_exists(format!("{at}.topic"), topic, s);
+                self.range_u64(format!("{at}.count"), *count as u64, 1, limits::PARTITIONS_MAX as u64);
+            }
+        }
+    }
+
+    /// Members added to `group` by events before `at_ms` (they can be crashed later).
+    fn added_before(&self, s: &Scenario, group: &str, at_ms: u64) -> u32 {
+        s.events
+            .iter()
+            .filter(|e| e.at_ms < at_ms)
+            .filter(|e| matches!(&e.command, Command::AddMember { group: g } if g == group))
+            .count() as u32
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"{
+        "version": 1, "name": "t",
+        "topics": [{"name": "orders", "partitions": 3}],
+        "producers": [{"name": "p", "topic": "orders", "rate": {"kind": "constant", "rate_per_sec": 100}}],
+        "groups": [{"name": "g", "topics": ["orders"], "members": 2, "processing_us": 100}]
+    }"#;
+
+    #[test]
+    fn minimal_scenario_gets_kafka_defaults() {
+        let s = Scenario::from_json(MINIMAL).unwrap();
+        assert_eq!(s.producers[0].batch_bytes, 16_384);
+        assert_eq!(s.producers[0].linger_ms, 5);
+        assert_eq!(s.groups[0].max_poll_records, 500);
+        assert_eq!(s.topics[0].retention_ms, Some(604_800_000));
+        let again = Scenario::from_json(&s.to_json()).unwrap();
+        assert_eq!(again, s);
+    }
+
+    #[test]
+    fn rate_over_limit_names_field_and_limit() {
+        let bad = MINIMAL.replace("\"rate_per_sec\": 100", "\"rate_per_sec\": 5e9");
+        let errs = Scenario::from_json(&bad).unwrap_err();
+        assert_eq!(errs[0].to_string(), "producers[0].rate.rate_per_sec: 5e9 exceeds the limit 1e8");
+    }
+
+    #[test]
+    fn unknown_field_and_wrong_type_name_the_path() {
+        let bad = MINIMAL.replace("\"members\": 2", "\"members\": \"two\"");
+        let errs = Scenario::from_json(&bad).unwrap_err();
+        assert_eq!(errs[0].path, "groups[0].members");
+        let bad = MINIMAL.replace("\"partitions\": 3", "\"partitions\": 3, \"colour\": 1");
+        let errs = Scenario::from_json(&bad).unwrap_err();
+        assert!(errs[0].path.starts_with("topics[0]"), "{:?}", errs);
+        assert!(errs[0].message.contains("colour"));
+    }
+
+    #[test]
+    fn dangling_names_are_reported() {
+        let bad = MINIMAL.replace("\"topic\": \"orders\"", "\"topic\": \"nope\"");
+        let errs = Scenario::from_json(&bad).unwrap_err();
+        assert_eq!(errs[0].to_string(), "producers[0].topic: no topic named \"nope\"");
+    }
+
+    #[test]
+    fn timeline_events_parse_and_refuse_unknown_fields() {
+        let ok = MINIMAL.replace(
+            "\"groups\"",
+            "\"events\": [{\"at_ms\": 5, \"kind\": \"add-member\", \"group\": \"g\"}], \"groups\"",
+        );
+        let s = Scenario::from_json(&ok).unwrap();
+        assert_eq!(s.events[0].command, Command::AddMember { group: "g".into() });
+        let bad = ok.replace("\"group\": \"g\"}", "\"group\": \"g\", \"extra\": 1}");
+        assert!(Scenario::from_json(&bad).is_err());
+    }
+
+    #[test]
+    fn partitions_limit() {
+        let bad = MINIMAL.replace("\"partitions\": 3", "\"partitions\": 2000");
+        let errs = Scenario::from_json(&bad).unwrap_err();
+        assert_eq!(errs[0].to_string(), "topics[0].partitions: 2000 exceeds the limit 1024");
+    }
+}

@@ -1,0 +1,139 @@
+//! Whole-cluster behaviour: invariants over many seeds, determinism, and the claims each preset
+//! is meant to show.
+
+use brook_engine::{preset, Cluster, Command, Scenario, PRESETS};
+
+fn run(mut s: Scenario, seed: u64, seconds: f64, check_every_step: bool) -> Cluster {
+    s.seed = seed;
+    let mut c = Cluster::new(s);
+    let steps = (seconds * 1000.0) as u64;
+    for _ in 0..steps {
+        c.step();
+        if check_every_step {
+            if let Err(e) = c.check_invariants() {
+                panic!("invariant broken at {} us with seed {seed}: {e}", c.now_us());
+            }
+        }
+    }
+    c
+}
+
+/// Seeds per preset in the default run; the ignored sweep below runs many more.
+const SEEDS: u64 = 30;
+
+#[test]
+fn invariants_hold_after_every_step_across_seeds() {
+    // 7 presets x 30 seeds = 210 seeded runs.
+    for name in PRESETS {
+        for seed in 0..SEEDS {
+            run(preset(name).unwrap(), seed, 3.0, true);
+        }
+    }
+}
+
+#[test]
+#[ignore = "long sweep: cargo test -- --ignored"]
+fn invariants_hold_long_sweep() {
+    for name in PRESETS {
+        for seed in 0..500 {
+            run(preset(name).unwrap(), seed, 20.0, true);
+        }
+    }
+}
+
+#[test]
+fn same_seed_same_run_other_seed_other_run() {
+    let a = run(preset("quickstart").unwrap(), 42, 5.0, false);
+    let b = run(preset("quickstart").unwrap(), 42, 5.0, false);
+    let c = run(preset("quickstart").unwrap(), 43, 5.0, false);
+    assert_eq!(a.trace_hash(), b.trace_hash());
+    assert_eq!(a.summary(), b.summary());
+    assert_ne!(a.trace_hash(), c.trace_hash());
+}
+
+#[test]
+fn peak_shaving_backlog_grows_in_the_spike_then_drains() {
+    let c = run(preset("peak-shaving").unwrap(), 1, 30.0, false);
+    let h: Vec<_> = c.history().iter().collect();
+    let at = |ms: u64| h.iter().find(|s| s.t_ms == ms).unwrap();
+    assert!(at(4_900).backlog_records < 1_000, "before the spike: {}", at(4_900).backlog_records);
+    let peak = h.iter().map(|s| s.backlog_records).max().unwrap();
+    assert!(peak > 20_000, "the queue absorbs the burst: peak {peak}");
+    assert!(at(29_900).backlog_records < peak / 4, "drained: {}", at(29_900).backlog_records);
+    // Consumers never ran faster than their capacity: 3 members x 1000 records/s.
+    let max_out = h.iter().map(|s| s.outflow_per_sec).fold(0.0, f64::max);
+    assert!(max_out <= 3_100.0, "outflow {max_out}");
+}
+
+#[test]
+fn point_to_point_processes_each_record_once_pubsub_every_group_gets_all() {
+    let mut s = preset("p2p-vs-pubsub").unwrap();
+    // Stop producing at 10 s, then let every group drain.
+    s.events.push(brook_engine::TimedEvent {
+        at_ms: 10_000,
+        command: Command::SetRate { producer: "api".into(), rate_per_sec: 0.0 },
+    });
+    let c = run(s, 7, 25.0, true);
+    let sum = c.summary();
+    assert_eq!(sum.duplicate_records, 0);
+    for g in ["workers", "audit", "analytics"] {
+        assert_eq!(sum.consumed_records[g], sum.appended_records, "{g}");
+        assert_eq!(sum.lag_records[g], 0, "{g}");
+    }
+    // In the workers group the records were split among members.
+    let workers = &c.groups[0];
+    assert!(workers.members.iter().all(|m| m.processed_records > 0));
+    let split: u64 = workers.members.iter().map(|m| m.processed_records).sum();
+    assert_eq!(split, sum.appended_records);
+}
+
+#[test]
+fn a_crash_redelivers_uncommitted_records() {
+    let c = run(preset("consumer-crash-rebalance").unwrap(), 1, 20.0, true);
+    let s = c.summary();
+    assert!(s.duplicate_records > 0, "{s:?}");
+    assert!(s.rebalances >= 2);
+    assert_eq!(s.lost_records, 0);
+}
+
+#[test]
+fn commit_before_processing_loses_on_crash() {
+    let mut s = preset("consumer-crash-rebalance").unwrap();
+    s.groups[0].commit = brook_engine::CommitMode::BeforeProcess;
+    let c = run(s, 1, 20.0, true);
+    let sum = c.summary();
+    assert!(sum.lost_records > 0, "{sum:?}");
+    assert_eq!(sum.duplicate_records, 0);
+}
+
+#[test]
+fn hot_key_overloads_one_partition() {
+    let c = run(preset("hot-key-skew").unwrap(), 1, 10.0, false);
+    let ends: Vec<u64> = c.topics[0].partitions.iter().map(|l| l.log_end_offset()).collect();
+    let max = *ends.iter().max().unwrap();
+    let min = *ends.iter().min().unwrap();
+    assert!(max > 3 * min.max(1), "{ends:?}");
+}
+
+#[test]
+fn retention_by_bytes_deletes_and_counts_unread_records_as_lost() {
+    let mut s = preset("peak-shaving").unwrap();
+    s.topics[0].segment_bytes = 64 * 1024;
+    s.topics[0].retention_bytes = Some(256 * 1024);
+    let c = run(s, 1, 15.0, true);
+    assert!(c.topics[0].partitions.iter().all(|l| l.log_start_offset() > 0));
+    assert!(c.summary().lost_records > 0, "the lagging group lost records to retention");
+}
+
+#[test]
+fn commands_take_effect_and_bad_ones_become_notices() {
+    let mut c = Cluster::new(preset("quickstart").unwrap());
+    c.command(Command::AddMember { group: "billing".into() }).unwrap();
+    c.command(Command::AddMember { group: "nope".into() }).unwrap();
+    c.step();
+    assert_eq!(c.groups[0].members.len(), 3);
+    assert!(c.notices().any(|n| n.contains("nope")));
+    c.command(Command::AddPartitions { topic: "orders".into(), count: 2 }).unwrap();
+    c.step();
+    assert_eq!(c.topics[0].partitions.len(), 6);
+}
