@@ -77,9 +77,14 @@ impl AssignorKind {
 
     /// Parses Kafka's name.
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Range, Self::RoundRobin, Self::Sticky, Self::CooperativeSticky]
-            .into_iter()
-            .find(|k| k.name() == s)
+        [
+            Self::Range,
+            Self::RoundRobin,
+            Self::Sticky,
+            Self::CooperativeSticky,
+        ]
+        .into_iter()
+        .find(|k| k.name() == s)
     }
 }
 
@@ -112,8 +117,10 @@ fn empty(members: &[MemberSubscription]) -> Assignment {
 fn range(topics: &BTreeMap<String, u32>, members: &[MemberSubscription]) -> Assignment {
     let mut out = empty(members);
     for (topic, &count) in topics {
-        let mut subs: Vec<&MemberSubscription> =
-            members.iter().filter(|m| m.topics.contains(topic)).collect();
+        let mut subs: Vec<&MemberSubscription> = members
+            .iter()
+            .filter(|m| m.topics.contains(topic))
+            .collect();
         if subs.is_empty() {
             continue;
         }
@@ -128,7 +135,10 @@ fn range(topics: &BTreeMap<String, u32>, members: &[MemberSubscription]) -> Assi
         for (i, m) in subs.iter().enumerate() {
             let n = per + u32::from((i as u32) < extra);
             let list = out.get_mut(&m.id).expect("every member has an entry");
-            list.extend((next..next + n).map(|p| TopicPartition { topic: topic.clone(), partition: p }));
+            list.extend((next..next + n).map(|p| TopicPartition {
+                topic: topic.clone(),
+                partition: p,
+            }));
             next += n;
         }
     }
@@ -138,7 +148,12 @@ fn range(topics: &BTreeMap<String, u32>, members: &[MemberSubscription]) -> Assi
 fn all_partitions(topics: &BTreeMap<String, u32>) -> Vec<TopicPartition> {
     topics
         .iter()
-        .flat_map(|(t, &n)| (0..n).map(move |p| TopicPartition { topic: t.clone(), partition: p }))
+        .flat_map(|(t, &n)| {
+            (0..n).map(move |p| TopicPartition {
+                topic: t.clone(),
+                partition: p,
+            })
+        })
         .collect()
 }
 
@@ -177,7 +192,10 @@ fn valid_owners(
         for tp in &m.owned {
             let exists = topics.get(&tp.topic).is_some_and(|&n| tp.partition < n);
             if exists && m.topics.contains(&tp.topic) {
-                claims.entry(tp.clone()).or_default().push((m.generation, &m.id));
+                claims
+                    .entry(tp.clone())
+                    .or_default()
+                    .push((m.generation, &m.id));
             }
         }
     }
@@ -208,13 +226,16 @@ fn sticky(topics: &BTreeMap<String, u32>, members: &[MemberSubscription]) -> Ass
     let n = members.len();
     let min_quota = total / n;
     let mut max_slots = total % n; // members allowed min_quota + 1
-    // Keep previous partitions up to the quota, in member order so the result is deterministic.
+                                   // Keep previous partitions up to the quota, in member order so the result is deterministic.
     let mut sorted: Vec<&MemberSubscription> = members.iter().collect();
     sorted.sort_by(|a, b| a.id.cmp(&b.id));
     let mut taken = BTreeSet::new();
     for m in &sorted {
-        let mine: Vec<&TopicPartition> =
-            owners.iter().filter(|(_, o)| **o == m.id).map(|(tp, _)| tp).collect();
+        let mine: Vec<&TopicPartition> = owners
+            .iter()
+            .filter(|(_, o)| **o == m.id)
+            .map(|(tp, _)| tp)
+            .collect();
         let mut quota = min_quota;
         if mine.len() > min_quota && max_slots > 0 {
             quota += 1;
@@ -241,12 +262,13 @@ fn sticky(topics: &BTreeMap<String, u32>, members: &[MemberSubscription]) -> Ass
 
 /// Cooperative sticky: the sticky result minus every partition changing owner; those are revoked
 /// this round and assigned in a follow-up rebalance.
-fn cooperative_sticky(topics: &BTreeMap<String, u32>, members: &[MemberSubscription]) -> Assignment {
+fn cooperative_sticky(
+    topics: &BTreeMap<String, u32>,
+    members: &[MemberSubscription],
+) -> Assignment {
     let mut out = sticky(topics, members);
     for (id, list) in out.iter_mut() {
-        list.retain(|tp| {
-            !members.iter().any(|m| &m.id != id && m.owned.contains(tp))
-        });
+        list.retain(|tp| !members.iter().any(|m| &m.id != id && m.owned.contains(tp)));
     }
     out
 }
@@ -261,7 +283,10 @@ mod tests {
 
     fn tp(s: &str) -> TopicPartition {
         let (t, p) = s.rsplit_once('-').unwrap();
-        TopicPartition { topic: t.into(), partition: p.parse().unwrap() }
+        TopicPartition {
+            topic: t.into(),
+            partition: p.parse().unwrap(),
+        }
     }
 
     fn render(a: &Assignment) -> String {
@@ -291,8 +316,14 @@ mod tests {
     #[test]
     fn range_more_members_than_partitions_leaves_one_idle() {
         let t = topics(&[("t1", 1)]);
-        let m = [MemberSubscription::new("c1", &["t1"]), MemberSubscription::new("c2", &["t1"])];
-        assert_eq!(render(&assign(AssignorKind::Range, &t, &m)), "c1:[t1-0]; c2:[]");
+        let m = [
+            MemberSubscription::new("c1", &["t1"]),
+            MemberSubscription::new("c2", &["t1"]),
+        ];
+        assert_eq!(
+            render(&assign(AssignorKind::Range, &t, &m)),
+            "c1:[t1-0]; c2:[]"
+        );
     }
 
     #[test]
@@ -301,7 +332,10 @@ mod tests {
         let mut b = MemberSubscription::new("b", &["t"]);
         b.instance = Some("i1".into());
         let m = [MemberSubscription::new("a", &["t"]), b];
-        assert_eq!(render(&assign(AssignorKind::Range, &t, &m)), "a:[t-2]; b:[t-0,t-1]");
+        assert_eq!(
+            render(&assign(AssignorKind::Range, &t, &m)),
+            "a:[t-2]; b:[t-0,t-1]"
+        );
     }
 
     #[test]
@@ -323,7 +357,10 @@ mod tests {
         c1.owned = vec![tp("t-0"), tp("t-1"), tp("t-2")];
         c1.generation = 1;
         let m = [c1, MemberSubscription::new("c2", &["t"])];
-        assert_eq!(render(&assign(AssignorKind::Sticky, &t, &m)), "c1:[t-0,t-1]; c2:[t-2]");
+        assert_eq!(
+            render(&assign(AssignorKind::Sticky, &t, &m)),
+            "c1:[t-0,t-1]; c2:[t-2]"
+        );
     }
 
     #[test]
@@ -336,7 +373,10 @@ mod tests {
         c2.owned = vec![tp("t-0"), tp("t-2")];
         c2.generation = 1;
         let m = [c1, c2, MemberSubscription::new("c3", &["t"])];
-        assert_eq!(render(&assign(AssignorKind::Sticky, &t, &m)), "c1:[t-1]; c2:[t-2]; c3:[t-0]");
+        assert_eq!(
+            render(&assign(AssignorKind::Sticky, &t, &m)),
+            "c1:[t-1]; c2:[t-2]; c3:[t-0]"
+        );
         assert_eq!(
             render(&assign(AssignorKind::CooperativeSticky, &t, &m)),
             "c1:[t-1]; c2:[t-2]; c3:[]"
@@ -353,15 +393,23 @@ mod tests {
         c2.owned = vec![tp("t-0")];
         c2.generation = 2;
         let m = [c1, c2];
-        assert_eq!(render(&assign(AssignorKind::Sticky, &t, &m)), "c1:[t-1]; c2:[t-0]");
+        assert_eq!(
+            render(&assign(AssignorKind::Sticky, &t, &m)),
+            "c1:[t-1]; c2:[t-0]"
+        );
     }
 
     #[test]
     fn every_assignor_assigns_each_partition_once() {
         let t = topics(&[("a", 7), ("b", 5)]);
-        let m: Vec<MemberSubscription> =
-            (0..4).map(|i| MemberSubscription::new(&format!("m{i}"), &["a", "b"])).collect();
-        for kind in [AssignorKind::Range, AssignorKind::RoundRobin, AssignorKind::Sticky] {
+        let m: Vec<MemberSubscription> = (0..4)
+            .map(|i| MemberSubscription::new(&format!("m{i}"), &["a", "b"]))
+            .collect();
+        for kind in [
+            AssignorKind::Range,
+            AssignorKind::RoundRobin,
+            AssignorKind::Sticky,
+        ] {
             let a = assign(kind, &t, &m);
             let mut all: Vec<&TopicPartition> = a.values().flatten().collect();
             all.sort();

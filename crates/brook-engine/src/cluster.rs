@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, VecDeque};
 use serde::Serialize;
 
 use crate::event::{TrafficEvent, EVENTS_PER_STEP_MAX};
-use crate::group::{Chunk, Fetch, Group, Tp, TopicView};
+use crate::group::{Chunk, Fetch, Group, TopicView, Tp};
 use crate::log::{Batch, PartitionLog};
 use crate::metrics::{History, LatencyHistogram, Sample};
 use crate::producer::{Acks, InFlight, Producer, ReadyBatch};
@@ -128,15 +128,22 @@ impl Cluster {
             .iter()
             .map(|t| Topic {
                 name: t.name.clone(),
-                partitions: (0..t.partitions).map(|_| PartitionLog::new(t.segment_bytes)).collect(),
+                partitions: (0..t.partitions)
+                    .map(|_| PartitionLog::new(t.segment_bytes))
+                    .collect(),
                 retention_ms: t.retention_ms,
                 retention_bytes: t.retention_bytes,
                 segment_bytes: t.segment_bytes,
                 appended_in_sample: 0,
             })
             .collect();
-        let topic_index = |name: &str| topics.iter().position(|t| t.name == name).unwrap_or(0) as u16;
-        let producer_topic: Vec<u16> = scenario.producers.iter().map(|p| topic_index(&p.topic)).collect();
+        let topic_index =
+            |name: &str| topics.iter().position(|t| t.name == name).unwrap_or(0) as u16;
+        let producer_topic: Vec<u16> = scenario
+            .producers
+            .iter()
+            .map(|p| topic_index(&p.topic))
+            .collect();
         let producers = scenario
             .producers
             .iter()
@@ -225,7 +232,9 @@ impl Cluster {
     /// Queues a command for the start of the next step. Refused when the queue is full.
     pub fn command(&mut self, c: Command) -> Result<(), String> {
         if self.commands.len() >= COMMANDS_QUEUED_MAX {
-            return Err(format!("more than {COMMANDS_QUEUED_MAX} commands queued; wait a step"));
+            return Err(format!(
+                "more than {COMMANDS_QUEUED_MAX} commands queued; wait a step"
+            ));
         }
         self.commands.push_back(c);
         Ok(())
@@ -275,7 +284,10 @@ impl Cluster {
 fn views(topics: &[Topic]) -> Vec<TopicView<'_>> {
     topics
         .iter()
-        .map(|t| TopicView { name: &t.name, partitions: t.partitions.len() as u32 })
+        .map(|t| TopicView {
+            name: &t.name,
+            partitions: t.partitions.len() as u32,
+        })
         .collect()
 }
 
@@ -316,25 +328,34 @@ impl Cluster {
         let now = self.now_us;
         let views = views(&self.topics);
         match c {
-            Command::SetRate { producer, rate_per_sec } => {
+            Command::SetRate {
+                producer,
+                rate_per_sec,
+            } => {
                 let i = self.producer_index(&producer)?;
                 self.producers[i].override_rate(rate_per_sec, u64::MAX);
             }
-            Command::Spike { producer, rate_per_sec, duration_ms } => {
+            Command::Spike {
+                producer,
+                rate_per_sec,
+                duration_ms,
+            } => {
                 let i = self.producer_index(&producer)?;
                 self.producers[i].override_rate(rate_per_sec, now + duration_ms * 1000);
             }
             Command::AddMember { group } => {
                 let i = self.group_index(&group)?;
                 self.groups[i].add_member(now, &views);
-                self.events.push(TrafficEvent::Rebalance { group: i as u16 });
+                self.events
+                    .push(TrafficEvent::Rebalance { group: i as u16 });
             }
             Command::RemoveMember { group } => {
                 let i = self.group_index(&group)?;
                 if !self.groups[i].remove_member(now, &views) {
                     return Err(format!("group \"{group}\" has no live member to remove"));
                 }
-                self.events.push(TrafficEvent::Rebalance { group: i as u16 });
+                self.events
+                    .push(TrafficEvent::Rebalance { group: i as u16 });
             }
             Command::CrashMember { group, member } => {
                 let i = self.group_index(&group)?;
@@ -347,7 +368,8 @@ impl Cluster {
                 if !self.groups[i].restart_member(member as usize, now, &views) {
                     return Err(format!("{group} member {member} has not crashed"));
                 }
-                self.events.push(TrafficEvent::Rebalance { group: i as u16 });
+                self.events
+                    .push(TrafficEvent::Rebalance { group: i as u16 });
             }
             Command::AddPartitions { topic, count } => self.add_partitions(&topic, count)?,
         }
@@ -363,10 +385,14 @@ impl Cluster {
         let max = crate::scenario::limits::PARTITIONS_MAX;
         let now = self.topics[t].partitions.len() as u32;
         if count == 0 || now + count > max {
-            return Err(format!("{topic}: {now} + {count} partitions exceeds the limit {max}"));
+            return Err(format!(
+                "{topic}: {now} + {count} partitions exceeds the limit {max}"
+            ));
         }
         let seg = self.topics[t].segment_bytes;
-        self.topics[t].partitions.extend((0..count).map(|_| PartitionLog::new(seg)));
+        self.topics[t]
+            .partitions
+            .extend((0..count).map(|_| PartitionLog::new(seg)));
         for (p, &pt) in self.producers.iter_mut().zip(&self.producer_topic) {
             if pt as usize == t {
                 p.set_partitions(now + count);
@@ -376,7 +402,8 @@ impl Cluster {
         for (gi, g) in self.groups.iter_mut().enumerate() {
             if g.topics.contains(&(t as u16)) {
                 g.rebalance(self.now_us, &views);
-                self.events.push(TrafficEvent::Rebalance { group: gi as u16 });
+                self.events
+                    .push(TrafficEvent::Rebalance { group: gi as u16 });
             }
         }
         Ok(())
@@ -403,13 +430,23 @@ impl Cluster {
                     self.producers[i].release(b.bytes as u64);
                     self.producers[i].stats.acked_records += b.count as u64;
                 }
-                let inner = InFlight { batch: b, due_us: self.now_us + delay_us };
-                self.to_broker.push_back(Request { producer: i as u32, topic, inner });
+                let inner = InFlight {
+                    batch: b,
+                    due_us: self.now_us + delay_us,
+                };
+                self.to_broker.push_back(Request {
+                    producer: i as u32,
+                    topic,
+                    inner,
+                });
             }
             self.ready = ready;
             let failed = self.producers[i].stats.failed_records - failed_before;
             if failed > 0 {
-                self.push_event(TrafficEvent::SendFailed { producer: i as u32, records: failed });
+                self.push_event(TrafficEvent::SendFailed {
+                    producer: i as u32,
+                    records: failed,
+                });
             }
         }
     }
@@ -418,7 +455,11 @@ impl Cluster {
     /// watermark follows the log end at once.
     fn brokers_append(&mut self) {
         let delay_us = self.scenario.cluster.network_delay_us as u64;
-        while self.to_broker.front().is_some_and(|r| r.inner.due_us <= self.now_us) {
+        while self
+            .to_broker
+            .front()
+            .is_some_and(|r| r.inner.due_us <= self.now_us)
+        {
             let r = self.to_broker.pop_front().expect("front checked");
             let b = r.inner.batch;
             let topic = &mut self.topics[r.topic as usize];
@@ -436,7 +477,10 @@ impl Cluster {
             log.set_high_watermark(leo);
             topic.appended_in_sample += b.count as u64;
             if self.producers[r.producer as usize].spec.acks != Acks::None {
-                let inner = InFlight { batch: b, due_us: self.now_us + delay_us };
+                let inner = InFlight {
+                    batch: b,
+                    due_us: self.now_us + delay_us,
+                };
                 self.to_producer.push_back(Request { inner, ..r });
             }
         }
@@ -444,7 +488,11 @@ impl Cluster {
 
     /// Phase 3: acknowledgements reach producers and free their buffer memory.
     fn acks_return(&mut self) {
-        while self.to_producer.front().is_some_and(|r| r.inner.due_us <= self.now_us) {
+        while self
+            .to_producer
+            .front()
+            .is_some_and(|r| r.inner.due_us <= self.now_us)
+        {
             let r = self.to_producer.pop_front().expect("front checked");
             let p = &mut self.producers[r.producer as usize];
             p.release(r.inner.batch.bytes as u64);
@@ -459,7 +507,8 @@ impl Cluster {
             let before = g.stats.rebalances;
             g.upkeep(self.now_us, TICK_US, &views);
             if g.stats.rebalances > before && self.events.len() < EVENTS_PER_STEP_MAX {
-                self.events.push(TrafficEvent::Rebalance { group: gi as u16 });
+                self.events
+                    .push(TrafficEvent::Rebalance { group: gi as u16 });
             }
         }
     }
@@ -487,13 +536,20 @@ impl Cluster {
                 if m.assigned.is_empty() || !m.inbox.is_empty() {
                     return;
                 }
-                g.members[mi].fetch = Some(Fetch::ToBroker { at_us: now + delay_us });
+                g.members[mi].fetch = Some(Fetch::ToBroker {
+                    at_us: now + delay_us,
+                });
                 g.stats.fetches += 1;
-                self.push_event(TrafficEvent::FetchRequest { group: gi as u16, member: mi as u32 });
+                self.push_event(TrafficEvent::FetchRequest {
+                    group: gi as u16,
+                    member: mi as u32,
+                });
             }
             Some(Fetch::ToBroker { at_us }) if at_us <= now => {
                 let wait_us = g.spec.fetch_max_wait_ms as u64 * 1000;
-                g.members[mi].fetch = Some(Fetch::Waiting { deadline_us: now + wait_us });
+                g.members[mi].fetch = Some(Fetch::Waiting {
+                    deadline_us: now + wait_us,
+                });
                 self.answer_fetch(gi, mi);
             }
             Some(Fetch::Waiting { .. }) => self.answer_fetch(gi, mi),
@@ -525,7 +581,13 @@ impl Cluster {
             let from = g.start_position(tp, log.log_start_offset());
             let mut chunks: Vec<Chunk> = Vec::new();
             let to = log.read_committed(from, room, |b, a, z| {
-                chunks.push(Chunk { tp, from: a, to: z, batch: *b, cost_us: 0.0 });
+                chunks.push(Chunk {
+                    tp,
+                    from: a,
+                    to: z,
+                    batch: *b,
+                    cost_us: 0.0,
+                });
             });
             let n = to - from;
             if n == 0 {
@@ -547,9 +609,14 @@ impl Cluster {
         if got > 0 || now >= deadline_us {
             if got == 0 {
                 g.stats.empty_fetches += 1;
-                self.push_event(TrafficEvent::EmptyFetch { group: gi as u16, member: mi as u32 });
+                self.push_event(TrafficEvent::EmptyFetch {
+                    group: gi as u16,
+                    member: mi as u32,
+                });
             }
-            self.groups[gi].members[mi].fetch = Some(Fetch::ToMember { at_us: now + delay_us });
+            self.groups[gi].members[mi].fetch = Some(Fetch::ToMember {
+                at_us: now + delay_us,
+            });
         }
     }
 
@@ -566,7 +633,11 @@ impl Cluster {
         self.processed_in_sample += n;
         let dups = self.groups[gi].stats.duplicate_records - dup_before;
         if dups > 0 {
-            self.push_event(TrafficEvent::Duplicate { group: gi as u16, member: mi as u32, records: dups });
+            self.push_event(TrafficEvent::Duplicate {
+                group: gi as u16,
+                member: mi as u32,
+                records: dups,
+            });
         }
     }
 
@@ -586,7 +657,11 @@ impl Cluster {
         for ti in 0..self.topics.len() {
             for pi in 0..self.topics[ti].partitions.len() {
                 let t = &mut self.topics[ti];
-                let d = t.partitions[pi].enforce_retention(self.now_us, t.retention_ms, t.retention_bytes);
+                let d = t.partitions[pi].enforce_retention(
+                    self.now_us,
+                    t.retention_ms,
+                    t.retention_bytes,
+                );
                 if d.records > 0 {
                     self.push_event(TrafficEvent::Retention {
                         topic: ti as u16,
@@ -604,8 +679,13 @@ impl Cluster {
         let mut lag = 0;
         for &t in &g.topics {
             for (p, log) in self.topics[t as usize].partitions.iter().enumerate() {
-                let tp = Tp { topic: t, partition: p as u32 };
-                lag += log.high_watermark().saturating_sub(g.committed(tp).max(log.log_start_offset()));
+                let tp = Tp {
+                    topic: t,
+                    partition: p as u32,
+                };
+                lag += log
+                    .high_watermark()
+                    .saturating_sub(g.committed(tp).max(log.log_start_offset()));
             }
         }
         lag
@@ -618,7 +698,11 @@ impl Cluster {
         }
         self.next_sample_us += SAMPLE_US;
         let secs = SAMPLE_US as f64 / 1e6;
-        let appended: u64 = self.topics.iter_mut().map(|t| std::mem::take(&mut t.appended_in_sample)).sum();
+        let appended: u64 = self
+            .topics
+            .iter_mut()
+            .map(|t| std::mem::take(&mut t.appended_in_sample))
+            .sum();
         let lag: Vec<u64> = (0..self.groups.len()).map(|g| self.group_lag(g)).collect();
         let backlog = lag.iter().copied().max().unwrap_or(0);
         self.lag_records_max = self.lag_records_max.max(backlog);
@@ -645,12 +729,24 @@ impl Cluster {
         mix(self.now_us);
         for e in &self.events {
             match *e {
-                TrafficEvent::Produce { producer, partition, records, .. } => {
-                    mix(1 + ((producer as u64) << 8) + ((partition as u64) << 24) + ((records as u64) << 40))
-                }
-                TrafficEvent::FetchResponse { member, partition, records, .. } => {
-                    mix(2 + ((member as u64) << 8) + ((partition as u64) << 24) + ((records as u64) << 40))
-                }
+                TrafficEvent::Produce {
+                    producer,
+                    partition,
+                    records,
+                    ..
+                } => mix(1
+                    + ((producer as u64) << 8)
+                    + ((partition as u64) << 24)
+                    + ((records as u64) << 40)),
+                TrafficEvent::FetchResponse {
+                    member,
+                    partition,
+                    records,
+                    ..
+                } => mix(2
+                    + ((member as u64) << 8)
+                    + ((partition as u64) << 24)
+                    + ((records as u64) << 40)),
                 other => mix(3 + (format!("{other:?}").len() as u64)),
             }
         }
@@ -682,8 +778,10 @@ impl Cluster {
             .map(|l| l.log_end_offset())
             .sum();
         for (gi, g) in self.groups.iter().enumerate() {
-            s.consumed_records.insert(g.spec.name.clone(), g.stats.processed_records);
-            s.lag_records.insert(g.spec.name.clone(), self.group_lag(gi));
+            s.consumed_records
+                .insert(g.spec.name.clone(), g.stats.processed_records);
+            s.lag_records
+                .insert(g.spec.name.clone(), self.group_lag(gi));
             s.lost_records += g.stats.lost_records + g.stats.lost_to_retention_records;
             s.duplicate_records += g.stats.duplicate_records;
             s.rebalances += g.stats.rebalances;
@@ -709,13 +807,22 @@ impl Cluster {
                 }
                 let cap = g.spec.max_poll_records as u64;
                 if m.inbox_records() > cap {
-                    return Err(format!("{} holds {} records > max.poll.records", m.id, m.inbox_records()));
+                    return Err(format!(
+                        "{} holds {} records > max.poll.records",
+                        m.id,
+                        m.inbox_records()
+                    ));
                 }
             }
         }
         for p in &self.producers {
             if p.buffer_bytes_used() > p.spec.buffer_bytes {
-                return Err(format!("{} uses {} buffer bytes > {}", p.spec.name, p.buffer_bytes_used(), p.spec.buffer_bytes));
+                return Err(format!(
+                    "{} uses {} buffer bytes > {}",
+                    p.spec.name,
+                    p.buffer_bytes_used(),
+                    p.spec.buffer_bytes
+                ));
             }
         }
         Ok(())

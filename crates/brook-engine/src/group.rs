@@ -301,8 +301,14 @@ impl Group {
     fn add_member_quietly(&mut self) {
         let n = self.next_member_no;
         self.next_member_no += 1;
-        let speed = self.spec.speed_factors.get(n as usize).copied().unwrap_or(1.0);
-        self.members.push(Member::new(format!("{}-{n}", self.spec.name), speed));
+        let speed = self
+            .spec
+            .speed_factors
+            .get(n as usize)
+            .copied()
+            .unwrap_or(1.0);
+        self.members
+            .push(Member::new(format!("{}-{n}", self.spec.name), speed));
     }
 
     /// Committed offset of `tp` (0 if never committed).
@@ -362,7 +368,9 @@ impl Group {
     /// Crashes member `i`: it stops at once, commits nothing; the group notices after
     /// `session.timeout.ms`.
     pub fn crash_member(&mut self, i: usize, now_us: u64) -> bool {
-        let Some(m) = self.members.get_mut(i) else { return false };
+        let Some(m) = self.members.get_mut(i) else {
+            return false;
+        };
         if m.crashed_us.is_some() {
             return false;
         }
@@ -375,7 +383,9 @@ impl Group {
 
     /// Restarts crashed member `i`: it rejoins (a rebalance).
     pub fn restart_member(&mut self, i: usize, now_us: u64, topics: &[TopicView]) -> bool {
-        let Some(m) = self.members.get_mut(i) else { return false };
+        let Some(m) = self.members.get_mut(i) else {
+            return false;
+        };
         if m.crashed_us.take().is_none() {
             return false;
         }
@@ -387,8 +397,8 @@ impl Group {
     /// Revokes member `i`'s partitions (or only those in `only`): commits what the mode commits
     /// on revoke, drops fetched records, and forgets the positions.
     fn revoke(&mut self, i: usize, only: Option<&[Tp]>) {
-        let commit_on_revoke = self.spec.commit != CommitMode::BeforeProcess
-            && self.members[i].crashed_us.is_none();
+        let commit_on_revoke =
+            self.spec.commit != CommitMode::BeforeProcess && self.members[i].crashed_us.is_none();
         let m = &mut self.members[i];
         let revoked: Vec<Tp> = match only {
             None => std::mem::take(&mut m.assigned),
@@ -418,11 +428,11 @@ impl Group {
         let cooperative = self.spec.assignor == AssignorKind::CooperativeSticky;
         if cooperative {
             let target = self.compute(topics);
-            for i in 0..self.members.len() {
+            for (i, keep) in target.iter().enumerate() {
                 let losing: Vec<Tp> = self.members[i]
                     .assigned
                     .iter()
-                    .filter(|tp| !target[i].contains(tp))
+                    .filter(|tp| !keep.contains(tp))
                     .copied()
                     .collect();
                 self.revoke(i, Some(&losing));
@@ -443,7 +453,12 @@ impl Group {
         let by_name: BTreeMap<String, u32> = self
             .topics
             .iter()
-            .map(|&t| (topics[t as usize].name.to_string(), topics[t as usize].partitions))
+            .map(|&t| {
+                (
+                    topics[t as usize].name.to_string(),
+                    topics[t as usize].partitions,
+                )
+            })
             .collect();
         let names: Vec<String> = by_name.keys().cloned().collect();
         let to_named = |tp: &Tp| TopicPartition {
@@ -464,7 +479,10 @@ impl Group {
             .collect();
         let result = assign(self.spec.assignor, &by_name, &subs);
         let index_of = |name: &str| {
-            topics.iter().position(|t| t.name == name).expect("assignor returns known topics") as u16
+            topics
+                .iter()
+                .position(|t| t.name == name)
+                .expect("assignor returns known topics") as u16
         };
         self.members
             .iter()
@@ -473,7 +491,10 @@ impl Group {
                     .get(&m.id)
                     .map(|list| {
                         list.iter()
-                            .map(|tp| Tp { topic: index_of(&tp.topic), partition: tp.partition })
+                            .map(|tp| Tp {
+                                topic: index_of(&tp.topic),
+                                partition: tp.partition,
+                            })
                             .collect()
                     })
                     .unwrap_or_default()
@@ -497,7 +518,11 @@ impl Group {
             }
         }
         let owned: usize = self.members.iter().map(|m| m.assigned.len()).sum();
-        let subscribed: u32 = self.topics.iter().map(|&t| topics[t as usize].partitions).sum();
+        let subscribed: u32 = self
+            .topics
+            .iter()
+            .map(|&t| topics[t as usize].partitions)
+            .sum();
         let live = self.members.iter().any(|m| m.crashed_us.is_none());
         self.rebalance = if r.second_round && live && (owned as u32) < subscribed {
             Some(Rebalance {
@@ -512,13 +537,15 @@ impl Group {
     /// Notices crashed members whose session timed out and rebalances without them.
     fn expire_sessions(&mut self, now_us: u64, topics: &[TopicView]) {
         let timeout_us = self.spec.session_timeout_ms as u64 * 1000;
-        let expired = self
-            .members
-            .iter()
-            .any(|m| m.crashed_us.is_some_and(|t| now_us - t >= timeout_us) && !m.assigned.is_empty());
+        let expired = self.members.iter().any(|m| {
+            m.crashed_us.is_some_and(|t| now_us - t >= timeout_us) && !m.assigned.is_empty()
+        });
         if expired {
             for i in 0..self.members.len() {
-                if self.members[i].crashed_us.is_some_and(|t| now_us - t >= timeout_us) {
+                if self.members[i]
+                    .crashed_us
+                    .is_some_and(|t| now_us - t >= timeout_us)
+                {
                     // A crashed member commits nothing: its next owner resumes at the last commit.
                     self.revoke(i, None);
                 }

@@ -21,7 +21,9 @@ pub use cluster::{
     Cluster, Summary, Topic, COMMANDS_QUEUED_MAX, HISTORY_SAMPLES_MAX, SAMPLE_US, TICK_US,
 };
 pub use event::{TrafficEvent, EVENTS_PER_STEP_MAX};
-pub use group::{CommitMode, Group, GroupSpec, GroupStats, Member, MemberState, ProcessingDist, Tp};
+pub use group::{
+    CommitMode, Group, GroupSpec, GroupStats, Member, MemberState, ProcessingDist, Tp,
+};
 pub use log::{Batch, PartitionLog, LOG_BATCHES_MAX};
 pub use metrics::{History, LatencyHistogram, Sample};
 pub use murmur2::{key_partition, murmur2, to_positive};

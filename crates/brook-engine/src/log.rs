@@ -36,7 +36,9 @@ impl Batch {
         if self.count <= 1 {
             return self.first_create_us;
         }
-        let i = offset.saturating_sub(self.base_offset).min(self.count as u64 - 1);
+        let i = offset
+            .saturating_sub(self.base_offset)
+            .min(self.count as u64 - 1);
         let span = self.last_create_us - self.first_create_us;
         self.first_create_us + span * i / (self.count as u64 - 1)
     }
@@ -142,7 +144,10 @@ impl PartitionLog {
                 last_append_us: batch.append_us,
             });
         }
-        let seg = self.segments.back_mut().expect("a segment exists after rolling");
+        let seg = self
+            .segments
+            .back_mut()
+            .expect("a segment exists after rolling");
         seg.batches += 1;
         seg.bytes += batch.bytes as u64;
         seg.last_append_us = batch.append_us;
@@ -172,8 +177,7 @@ impl PartitionLog {
             let too_old = retention_ms
                 .is_some_and(|ms| now_us.saturating_sub(oldest.last_append_us) > ms * 1000);
             // Kafka deletes a segment when what would remain still meets retention.bytes.
-            let too_big =
-                retention_bytes.is_some_and(|b| self.size_bytes - oldest.bytes >= b);
+            let too_big = retention_bytes.is_some_and(|b| self.size_bytes - oldest.bytes >= b);
             let over_memory = self.batches.len() > LOG_BATCHES_MAX;
             if !(too_old || too_big || over_memory) {
                 break;
@@ -185,7 +189,10 @@ impl PartitionLog {
     }
 
     fn delete_oldest_segment(&mut self) -> u64 {
-        let seg = self.segments.pop_front().expect("caller checked a segment exists");
+        let seg = self
+            .segments
+            .pop_front()
+            .expect("caller checked a segment exists");
         for _ in 0..seg.batches {
             self.batches.pop_front();
         }
@@ -238,12 +245,18 @@ impl PartitionLog {
         let mut expect = self.log_start_offset;
         for b in &self.batches {
             if b.base_offset != expect {
-                return Err(format!("batch at {} where {} expected", b.base_offset, expect));
+                return Err(format!(
+                    "batch at {} where {} expected",
+                    b.base_offset, expect
+                ));
             }
             expect = b.end_offset();
         }
         if expect != self.log_end_offset && !self.batches.is_empty() {
-            return Err(format!("batches end at {expect}, log end {}", self.log_end_offset));
+            return Err(format!(
+                "batches end at {expect}, log end {}",
+                self.log_end_offset
+            ));
         }
         if self.high_watermark > self.log_end_offset {
             return Err(format!(
@@ -305,7 +318,13 @@ mod tests {
         log.set_high_watermark(50);
         assert_eq!(log.segment_count(), 5);
         let d = log.enforce_retention(10_000, None, Some(2_000));
-        assert_eq!(d, Deleted { records: 30, segments: 3 });
+        assert_eq!(
+            d,
+            Deleted {
+                records: 30,
+                segments: 3
+            }
+        );
         assert_eq!(log.log_start_offset(), 30);
         log.check().unwrap();
     }
@@ -323,7 +342,12 @@ mod tests {
 
     #[test]
     fn interpolates_create_time() {
-        let b = Batch { count: 5, first_create_us: 100, last_create_us: 500, ..batch(5, 0) };
+        let b = Batch {
+            count: 5,
+            first_create_us: 100,
+            last_create_us: 500,
+            ..batch(5, 0)
+        };
         assert_eq!(b.create_us_at(0), 100);
         assert_eq!(b.create_us_at(2), 300);
         assert_eq!(b.create_us_at(4), 500);

@@ -53,7 +53,14 @@ pub fn preset(name: &str) -> Option<Scenario> {
             );
             s.producers = vec![
                 keyed("checkout", "orders", constant(400.0), 100),
-                keyed("mobile", "orders", RateProfile::Poisson { rate_per_sec: 200.0 }, 100),
+                keyed(
+                    "mobile",
+                    "orders",
+                    RateProfile::Poisson {
+                        rate_per_sec: 200.0,
+                    },
+                    100,
+                ),
             ];
             let mut g = GroupSpec::new("billing", "orders", 2, 2_000);
             g.commit = CommitMode::AfterProcess;
@@ -92,7 +99,15 @@ pub fn preset(name: &str) -> Option<Scenario> {
             );
             s.producers = ["web", "auth", "payments", "search", "mail"]
                 .iter()
-                .map(|n| ProducerSpec::new(n, "logs", RateProfile::Poisson { rate_per_sec: 600.0 }))
+                .map(|n| {
+                    ProducerSpec::new(
+                        n,
+                        "logs",
+                        RateProfile::Poisson {
+                            rate_per_sec: 600.0,
+                        },
+                    )
+                })
                 .collect();
             s.groups = vec![
                 GroupSpec::new("alerting", "logs", 4, 200),
@@ -111,10 +126,21 @@ pub fn preset(name: &str) -> Option<Scenario> {
                 keyed(
                     "clicks",
                     "events",
-                    RateProfile::Sine { mean_per_sec: 3_000.0, amplitude_per_sec: 2_000.0, period_ms: 20_000 },
+                    RateProfile::Sine {
+                        mean_per_sec: 3_000.0,
+                        amplitude_per_sec: 2_000.0,
+                        period_ms: 20_000,
+                    },
                     10_000,
                 ),
-                keyed("transactions", "events", RateProfile::Poisson { rate_per_sec: 500.0 }, 10_000),
+                keyed(
+                    "transactions",
+                    "events",
+                    RateProfile::Poisson {
+                        rate_per_sec: 500.0,
+                    },
+                    10_000,
+                ),
             ];
             let mut g = GroupSpec::new("stream-processor", "events", 4, 600);
             g.assignor = AssignorKind::CooperativeSticky;
@@ -149,8 +175,20 @@ pub fn preset(name: &str) -> Option<Scenario> {
             g.commit = CommitMode::Auto;
             s.groups = vec![g];
             s.events = vec![
-                TimedEvent { at_ms: 6_000, command: Command::CrashMember { group: "ledger".into(), member: 1 } },
-                TimedEvent { at_ms: 16_000, command: Command::RestartMember { group: "ledger".into(), member: 1 } },
+                TimedEvent {
+                    at_ms: 6_000,
+                    command: Command::CrashMember {
+                        group: "ledger".into(),
+                        member: 1,
+                    },
+                },
+                TimedEvent {
+                    at_ms: 16_000,
+                    command: Command::RestartMember {
+                        group: "ledger".into(),
+                        member: 1,
+                    },
+                },
             ];
             s
         }
@@ -162,7 +200,10 @@ pub fn preset(name: &str) -> Option<Scenario> {
                 vec![TopicSpec::new("views", 6)],
             );
             let mut p = ProducerSpec::new("tracker", "views", constant(3_000.0));
-            p.keys = KeySpec::Zipf { count: 1_000, exponent: 1.3 };
+            p.keys = KeySpec::Zipf {
+                count: 1_000,
+                exponent: 1.3,
+            };
             s.producers = vec![p];
             s.groups = vec![GroupSpec::new("counters", "views", 6, 1_500)];
             s

@@ -65,7 +65,10 @@ pub struct ClusterSpec {
 
 impl Default for ClusterSpec {
     fn default() -> Self {
-        ClusterSpec { brokers: 1, network_delay_us: default_network_delay_us() }
+        ClusterSpec {
+            brokers: 1,
+            network_delay_us: default_network_delay_us(),
+        }
     }
 }
 
@@ -240,7 +243,11 @@ impl Scenario {
         let scenario: Scenario = serde_path_to_error::deserialize(de).map_err(|e| {
             let path = e.path().to_string();
             vec![FieldError {
-                path: if path == "." { "(document)".into() } else { path },
+                path: if path == "." {
+                    "(document)".into()
+                } else {
+                    path
+                },
                 message: e.into_inner().to_string(),
             }]
         })?;
@@ -310,7 +317,10 @@ impl Validator {
 
     fn name(&mut self, path: String, name: &str) {
         if name.is_empty() || name.len() > limits::NAME_BYTES_MAX {
-            self.fail(path, format!("must be 1 to {} bytes long", limits::NAME_BYTES_MAX));
+            self.fail(
+                path,
+                format!("must be 1 to {} bytes long", limits::NAME_BYTES_MAX),
+            );
         }
     }
 
@@ -318,39 +328,85 @@ impl Validator {
         let mut seen = std::collections::BTreeSet::new();
         for (i, n) in names.enumerate() {
             if !seen.insert(n) {
-                self.fail(format!("{what}[{i}].name"), format!("\"{n}\" is used twice"));
+                self.fail(
+                    format!("{what}[{i}].name"),
+                    format!("\"{n}\" is used twice"),
+                );
             }
         }
     }
 
     fn check_top(&mut self, s: &Scenario) {
         if s.version != SCENARIO_VERSION {
-            self.fail("version".into(), format!("{} is not supported; use {SCENARIO_VERSION}", s.version));
+            self.fail(
+                "version".into(),
+                format!("{} is not supported; use {SCENARIO_VERSION}", s.version),
+            );
         }
-        self.range_f64("duration_s".into(), s.duration_s, 0.001, limits::DURATION_S_MAX);
-        self.range_u64("cluster.brokers".into(), s.cluster.brokers as u64, 1, limits::BROKERS_MAX as u64);
+        self.range_f64(
+            "duration_s".into(),
+            s.duration_s,
+            0.001,
+            limits::DURATION_S_MAX,
+        );
+        self.range_u64(
+            "cluster.brokers".into(),
+            s.cluster.brokers as u64,
+            1,
+            limits::BROKERS_MAX as u64,
+        );
         self.range_u64(
             "cluster.network_delay_us".into(),
             s.cluster.network_delay_us as u64,
             0,
             limits::NETWORK_DELAY_US_MAX as u64,
         );
-        self.range_u64("topics".into(), s.topics.len() as u64, 1, limits::TOPICS_MAX as u64);
-        self.range_u64("producers".into(), s.producers.len() as u64, 0, limits::PRODUCERS_MAX as u64);
-        self.range_u64("groups".into(), s.groups.len() as u64, 0, limits::GROUPS_MAX as u64);
-        self.range_u64("events".into(), s.events.len() as u64, 0, limits::EVENTS_MAX as u64);
+        self.range_u64(
+            "topics".into(),
+            s.topics.len() as u64,
+            1,
+            limits::TOPICS_MAX as u64,
+        );
+        self.range_u64(
+            "producers".into(),
+            s.producers.len() as u64,
+            0,
+            limits::PRODUCERS_MAX as u64,
+        );
+        self.range_u64(
+            "groups".into(),
+            s.groups.len() as u64,
+            0,
+            limits::GROUPS_MAX as u64,
+        );
+        self.range_u64(
+            "events".into(),
+            s.events.len() as u64,
+            0,
+            limits::EVENTS_MAX as u64,
+        );
     }
 
     fn check_topic(&mut self, at: &str, t: &TopicSpec) {
         self.name(format!("{at}.name"), &t.name);
-        self.range_u64(format!("{at}.partitions"), t.partitions as u64, 1, limits::PARTITIONS_MAX as u64);
+        self.range_u64(
+            format!("{at}.partitions"),
+            t.partitions as u64,
+            1,
+            limits::PARTITIONS_MAX as u64,
+        );
         if let Some(ms) = t.retention_ms {
             self.range_u64(format!("{at}.retention_ms"), ms, 1, limits::MS_MAX);
         }
         if let Some(b) = t.retention_bytes {
             self.range_u64(format!("{at}.retention_bytes"), b, 1, u64::MAX >> 1);
         }
-        self.range_u64(format!("{at}.segment_bytes"), t.segment_bytes, 1_024, 1 << 40);
+        self.range_u64(
+            format!("{at}.segment_bytes"),
+            t.segment_bytes,
+            1_024,
+            1 << 40,
+        );
     }
 
     fn topic_exists(&mut self, path: String, topic: &str, s: &Scenario) {
@@ -366,24 +422,47 @@ impl Validator {
             RateProfile::Constant { rate_per_sec } | RateProfile::Poisson { rate_per_sec } => {
                 rate("rate_per_sec", rate_per_sec)
             }
-            RateProfile::Step { base_per_sec, spike_per_sec, start_ms, duration_ms } => {
+            RateProfile::Step {
+                base_per_sec,
+                spike_per_sec,
+                start_ms,
+                duration_ms,
+            } => {
                 rate("base_per_sec", base_per_sec);
                 rate("spike_per_sec", spike_per_sec);
                 self.range_u64(format!("{at}.start_ms"), start_ms, 0, limits::MS_MAX);
                 self.range_u64(format!("{at}.duration_ms"), duration_ms, 0, limits::MS_MAX);
             }
-            RateProfile::Bursts { base_per_sec, burst_per_sec, period_ms, burst_ms } => {
+            RateProfile::Bursts {
+                base_per_sec,
+                burst_per_sec,
+                period_ms,
+                burst_ms,
+            } => {
                 rate("base_per_sec", base_per_sec);
                 rate("burst_per_sec", burst_per_sec);
                 self.range_u64(format!("{at}.period_ms"), period_ms, 1, limits::MS_MAX);
                 self.range_u64(format!("{at}.burst_ms"), burst_ms, 0, period_ms);
             }
-            RateProfile::Sine { mean_per_sec, amplitude_per_sec, period_ms } => {
+            RateProfile::Sine {
+                mean_per_sec,
+                amplitude_per_sec,
+                period_ms,
+            } => {
                 rate("mean_per_sec", mean_per_sec);
-                self.range_f64(format!("{at}.amplitude_per_sec"), amplitude_per_sec, 0.0, mean_per_sec);
+                self.range_f64(
+                    format!("{at}.amplitude_per_sec"),
+                    amplitude_per_sec,
+                    0.0,
+                    mean_per_sec,
+                );
                 self.range_u64(format!("{at}.period_ms"), period_ms, 1, limits::MS_MAX);
             }
-            RateProfile::Ramp { from_per_sec, to_per_sec, duration_ms } => {
+            RateProfile::Ramp {
+                from_per_sec,
+                to_per_sec,
+                duration_ms,
+            } => {
                 rate("from_per_sec", from_per_sec);
                 rate("to_per_sec", to_per_sec);
                 self.range_u64(format!("{at}.duration_ms"), duration_ms, 1, limits::MS_MAX);
@@ -395,14 +474,27 @@ impl Validator {
         self.name(format!("{at}.name"), &p.name);
         self.topic_exists(format!("{at}.topic"), &p.topic, s);
         self.check_rate(&format!("{at}.rate"), &p.rate);
-        self.range_u64(format!("{at}.record_bytes"), p.record_bytes as u64, 1, limits::RECORD_BYTES_MAX as u64);
+        self.range_u64(
+            format!("{at}.record_bytes"),
+            p.record_bytes as u64,
+            1,
+            limits::RECORD_BYTES_MAX as u64,
+        );
         match p.keys {
             KeySpec::None => {}
-            KeySpec::Uniform { count } => {
-                self.range_u64(format!("{at}.keys.count"), count as u64, 1, limits::KEYS_MAX as u64)
-            }
+            KeySpec::Uniform { count } => self.range_u64(
+                format!("{at}.keys.count"),
+                count as u64,
+                1,
+                limits::KEYS_MAX as u64,
+            ),
             KeySpec::Zipf { count, exponent } => {
-                self.range_u64(format!("{at}.keys.count"), count as u64, 1, limits::KEYS_MAX as u64);
+                self.range_u64(
+                    format!("{at}.keys.count"),
+                    count as u64,
+                    1,
+                    limits::KEYS_MAX as u64,
+                );
                 self.range_f64(format!("{at}.keys.exponent"), exponent, 0.0, 10.0);
             }
         }
@@ -412,26 +504,49 @@ impl Validator {
             p.record_bytes.min(limits::BATCH_BYTES_MAX) as u64,
             limits::BATCH_BYTES_MAX as u64,
         );
-        self.range_u64(format!("{at}.linger_ms"), p.linger_ms as u64, 0, limits::LINGER_MS_MAX as u64);
+        self.range_u64(
+            format!("{at}.linger_ms"),
+            p.linger_ms as u64,
+            0,
+            limits::LINGER_MS_MAX as u64,
+        );
         self.range_u64(
             format!("{at}.buffer_bytes"),
             p.buffer_bytes,
             p.batch_bytes as u64,
             limits::BUFFER_BYTES_MAX,
         );
-        self.range_u64(format!("{at}.max_block_ms"), p.max_block_ms as u64, 0, limits::MS_MAX);
+        self.range_u64(
+            format!("{at}.max_block_ms"),
+            p.max_block_ms as u64,
+            0,
+            limits::MS_MAX,
+        );
     }
 
     fn check_group(&mut self, at: &str, g: &GroupSpec, s: &Scenario) {
         self.name(format!("{at}.name"), &g.name);
         if g.topics.is_empty() {
-            self.fail(format!("{at}.topics"), "must name at least one topic".into());
+            self.fail(
+                format!("{at}.topics"),
+                "must name at least one topic".into(),
+            );
         }
         for (i, t) in g.topics.iter().enumerate() {
             self.topic_exists(format!("{at}.topics[{i}]"), t, s);
         }
-        self.range_u64(format!("{at}.members"), g.members as u64, 0, limits::MEMBERS_MAX as u64);
-        self.range_u64(format!("{at}.processing_us"), g.processing_us as u64, 0, limits::PROCESSING_US_MAX as u64);
+        self.range_u64(
+            format!("{at}.members"),
+            g.members as u64,
+            0,
+            limits::MEMBERS_MAX as u64,
+        );
+        self.range_u64(
+            format!("{at}.processing_us"),
+            g.processing_us as u64,
+            0,
+            limits::PROCESSING_US_MAX as u64,
+        );
         for (i, f) in g.speed_factors.iter().enumerate() {
             self.range_f64(format!("{at}.speed_factors[{i}]"), *f, 0.01, 100.0);
         }
@@ -456,29 +571,49 @@ impl Validator {
         let producer = |n: &str| s.producers.iter().any(|p| p.name == n);
         let group = |n: &str| s.groups.iter().position(|g| g.name == n);
         match &e.command {
-            Command::SetRate { producer: p, rate_per_sec } | Command::Spike { producer: p, rate_per_sec, .. } => {
+            Command::SetRate {
+                producer: p,
+                rate_per_sec,
+            }
+            | Command::Spike {
+                producer: p,
+                rate_per_sec,
+                ..
+            } => {
                 if !producer(p) {
-                    self.fail(format!("{at}.producer"), format!("no producer named \"{p}\""));
+                    self.fail(
+                        format!("{at}.producer"),
+                        format!("no producer named \"{p}\""),
+                    );
                 }
-                self.range_f64(format!("{at}.rate_per_sec"), *rate_per_sec, 0.0, limits::RATE_PER_SEC_MAX);
+                self.range_f64(
+                    format!("{at}.rate_per_sec"),
+                    *rate_per_sec,
+                    0.0,
+                    limits::RATE_PER_SEC_MAX,
+                );
             }
             Command::AddMember { group: g } | Command::RemoveMember { group: g } => {
                 if group(g).is_none() {
                     self.fail(format!("{at}.group"), format!("no group named \"{g}\""));
                 }
             }
-            Command::CrashMember { group: g, member } | Command::RestartMember { group: g, member } => {
-                match group(g) {
-                    None => self.fail(format!("{at}.group"), format!("no group named \"{g}\"")),
-                    Some(i) => {
-                        let max = s.groups[i].members.max(1) - 1 + self.added_before(s, g, e.at_ms);
-                        self.range_u64(format!("{at}.member"), *member as u64, 0, max as u64);
-                    }
+            Command::CrashMember { group: g, member }
+            | Command::RestartMember { group: g, member } => match group(g) {
+                None => self.fail(format!("{at}.group"), format!("no group named \"{g}\"")),
+                Some(i) => {
+                    let max = s.groups[i].members.max(1) - 1 + self.added_before(s, g, e.at_ms);
+                    self.range_u64(format!("{at}.member"), *member as u64, 0, max as u64);
                 }
-            }
+            },
             Command::AddPartitions { topic, count } => {
                 self.topic_exists(format!("{at}.topic"), topic, s);
-                self.range_u64(format!("{at}.count"), *count as u64, 1, limits::PARTITIONS_MAX as u64);
+                self.range_u64(
+                    format!("{at}.count"),
+                    *count as u64,
+                    1,
+                    limits::PARTITIONS_MAX as u64,
+                );
             }
         }
     }
@@ -519,7 +654,10 @@ mod tests {
     fn rate_over_limit_names_field_and_limit() {
         let bad = MINIMAL.replace("\"rate_per_sec\": 100", "\"rate_per_sec\": 5e9");
         let errs = Scenario::from_json(&bad).unwrap_err();
-        assert_eq!(errs[0].to_string(), "producers[0].rate.rate_per_sec: 5e9 exceeds the limit 1e8");
+        assert_eq!(
+            errs[0].to_string(),
+            "producers[0].rate.rate_per_sec: 5e9 exceeds the limit 1e8"
+        );
     }
 
     #[test]
@@ -537,7 +675,10 @@ mod tests {
     fn dangling_names_are_reported() {
         let bad = MINIMAL.replace("\"topic\": \"orders\"", "\"topic\": \"nope\"");
         let errs = Scenario::from_json(&bad).unwrap_err();
-        assert_eq!(errs[0].to_string(), "producers[0].topic: no topic named \"nope\"");
+        assert_eq!(
+            errs[0].to_string(),
+            "producers[0].topic: no topic named \"nope\""
+        );
     }
 
     #[test]
@@ -547,7 +688,10 @@ mod tests {
             "\"events\": [{\"at_ms\": 5, \"kind\": \"add-member\", \"group\": \"g\"}], \"groups\"",
         );
         let s = Scenario::from_json(&ok).unwrap();
-        assert_eq!(s.events[0].command, Command::AddMember { group: "g".into() });
+        assert_eq!(
+            s.events[0].command,
+            Command::AddMember { group: "g".into() }
+        );
         let bad = ok.replace("\"group\": \"g\"}", "\"group\": \"g\", \"extra\": 1}");
         assert!(Scenario::from_json(&bad).is_err());
     }
@@ -556,6 +700,9 @@ mod tests {
     fn partitions_limit() {
         let bad = MINIMAL.replace("\"partitions\": 3", "\"partitions\": 2000");
         let errs = Scenario::from_json(&bad).unwrap_err();
-        assert_eq!(errs[0].to_string(), "topics[0].partitions: 2000 exceeds the limit 1024");
+        assert_eq!(
+            errs[0].to_string(),
+            "topics[0].partitions: 2000 exceeds the limit 1024"
+        );
     }
 }

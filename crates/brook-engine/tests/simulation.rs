@@ -11,7 +11,10 @@ fn run(mut s: Scenario, seed: u64, seconds: f64, check_every_step: bool) -> Clus
         c.step();
         if check_every_step {
             if let Err(e) = c.check_invariants() {
-                panic!("invariant broken at {} us with seed {seed}: {e}", c.now_us());
+                panic!(
+                    "invariant broken at {} us with seed {seed}: {e}",
+                    c.now_us()
+                );
             }
         }
     }
@@ -56,10 +59,18 @@ fn peak_shaving_backlog_grows_in_the_spike_then_drains() {
     let c = run(preset("peak-shaving").unwrap(), 1, 30.0, false);
     let h: Vec<_> = c.history().iter().collect();
     let at = |ms: u64| h.iter().find(|s| s.t_ms == ms).unwrap();
-    assert!(at(4_900).backlog_records < 1_000, "before the spike: {}", at(4_900).backlog_records);
+    assert!(
+        at(4_900).backlog_records < 1_000,
+        "before the spike: {}",
+        at(4_900).backlog_records
+    );
     let peak = h.iter().map(|s| s.backlog_records).max().unwrap();
     assert!(peak > 20_000, "the queue absorbs the burst: peak {peak}");
-    assert!(at(29_900).backlog_records < peak / 4, "drained: {}", at(29_900).backlog_records);
+    assert!(
+        at(29_900).backlog_records < peak / 4,
+        "drained: {}",
+        at(29_900).backlog_records
+    );
     // Consumers never ran faster than their capacity: 3 members x 1000 records/s.
     let max_out = h.iter().map(|s| s.outflow_per_sec).fold(0.0, f64::max);
     assert!(max_out <= 3_100.0, "outflow {max_out}");
@@ -71,7 +82,10 @@ fn point_to_point_processes_each_record_once_pubsub_every_group_gets_all() {
     // Stop producing at 10 s, then let every group drain.
     s.events.push(brook_engine::TimedEvent {
         at_ms: 10_000,
-        command: Command::SetRate { producer: "api".into(), rate_per_sec: 0.0 },
+        command: Command::SetRate {
+            producer: "api".into(),
+            rate_per_sec: 0.0,
+        },
     });
     let c = run(s, 7, 25.0, true);
     let sum = c.summary();
@@ -109,7 +123,11 @@ fn commit_before_processing_loses_on_crash() {
 #[test]
 fn hot_key_overloads_one_partition() {
     let c = run(preset("hot-key-skew").unwrap(), 1, 10.0, false);
-    let ends: Vec<u64> = c.topics[0].partitions.iter().map(|l| l.log_end_offset()).collect();
+    let ends: Vec<u64> = c.topics[0]
+        .partitions
+        .iter()
+        .map(|l| l.log_end_offset())
+        .collect();
     let max = *ends.iter().max().unwrap();
     let min = *ends.iter().min().unwrap();
     assert!(max > 3 * min.max(1), "{ends:?}");
@@ -121,19 +139,53 @@ fn retention_by_bytes_deletes_and_counts_unread_records_as_lost() {
     s.topics[0].segment_bytes = 64 * 1024;
     s.topics[0].retention_bytes = Some(256 * 1024);
     let c = run(s, 1, 15.0, true);
-    assert!(c.topics[0].partitions.iter().all(|l| l.log_start_offset() > 0));
-    assert!(c.summary().lost_records > 0, "the lagging group lost records to retention");
+    assert!(c.topics[0]
+        .partitions
+        .iter()
+        .all(|l| l.log_start_offset() > 0));
+    assert!(
+        c.summary().lost_records > 0,
+        "the lagging group lost records to retention"
+    );
 }
 
 #[test]
 fn commands_take_effect_and_bad_ones_become_notices() {
     let mut c = Cluster::new(preset("quickstart").unwrap());
-    c.command(Command::AddMember { group: "billing".into() }).unwrap();
-    c.command(Command::AddMember { group: "nope".into() }).unwrap();
+    c.command(Command::AddMember {
+        group: "billing".into(),
+    })
+    .unwrap();
+    c.command(Command::AddMember {
+        group: "nope".into(),
+    })
+    .unwrap();
     c.step();
     assert_eq!(c.groups[0].members.len(), 3);
     assert!(c.notices().any(|n| n.contains("nope")));
-    c.command(Command::AddPartitions { topic: "orders".into(), count: 2 }).unwrap();
+    c.command(Command::AddPartitions {
+        topic: "orders".into(),
+        count: 2,
+    })
+    .unwrap();
     c.step();
     assert_eq!(c.topics[0].partitions.len(), 6);
+}
+
+/// The trace hash of quickstart, seed 99, 5 virtual seconds. The wasm test in the root
+/// package's tests/web.rs checks the same value, so native and wasm runs are bit-identical.
+const QUICKSTART_TRACE_HASH: u64 = include!("quickstart_trace_hash.txt");
+
+#[test]
+fn trace_hash_matches_the_value_wasm_checks() {
+    let mut s = preset("quickstart").unwrap();
+    s.seed = 99;
+    let mut c = Cluster::new(s);
+    c.run_until(5_000_000);
+    assert_eq!(
+        c.trace_hash(),
+        QUICKSTART_TRACE_HASH,
+        "native hash {:#x}; if the engine changed on purpose, update quickstart_trace_hash.txt",
+        c.trace_hash()
+    );
 }

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# README command 2: install what is missing, then run every check and test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+export PATH="$HOME/.cargo/bin:$PATH"
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "format"
+cargo fmt --all -- --check
+
+step "lint"
+cargo clippy --workspace --all-targets -- -D warnings
+cargo clippy --target wasm32-unknown-unknown -p brook --all-targets -- -D warnings
+
+step "native tests (engine, CLI, UI logic)"
+cargo test --workspace
+
+step "components and wasm determinism in headless Chromium (wasm-bindgen-test)"
+CHROMEDRIVER="$(command -v chromedriver)" \
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  cargo test --target wasm32-unknown-unknown -p brook --test web
+
+step "release build with Trunk"
+trunk build --release
+
+step "end to end: dist/ served on 127.0.0.1 in headless Chromium"
+(cd e2e && npm test)
+echo
+echo "all checks passed; screenshots in e2e/artifacts/"

@@ -1,0 +1,471 @@
+//! Draws the stage on the canvas each animation frame, from the engine state and the scene.
+
+use brook_engine::{Cluster, MemberState};
+use web_sys::CanvasRenderingContext2d as Ctx;
+
+use crate::scene::{dot_radius, FlightKind, Layout, Rect};
+use crate::sim::Sim;
+
+/// Background colour; the end-to-end test counts pixels that differ from it.
+pub const BACKGROUND: &str = "#f8fafc";
+const INK: &str = "#0f172a";
+const MUTED: &str = "#64748b";
+const STRIP: &str = "#e2e8f0";
+
+/// Producer colours (batches are coloured by producer).
+pub const PRODUCER_COLOURS: [&str; 8] = [
+    "#2563eb", "#db2777", "#059669", "#d97706", "#7c3aed", "#0891b2", "#dc2626", "#4d7c0f",
+];
+/// Group colours (commit markers, fetched data).
+pub const GROUP_COLOURS: [&str; 6] = [
+    "#ea580c", "#0d9488", "#9333ea", "#be123c", "#1d4ed8", "#65a30d",
+];
+
+fn producer_colour(i: u32) -> &'static str {
+    PRODUCER_COLOURS[i as usize % PRODUCER_COLOURS.len()]
+}
+
+fn group_colour(i: u32) -> &'static str {
+    GROUP_COLOURS[i as usize % GROUP_COLOURS.len()]
+}
+
+fn text(ctx: &Ctx, s: &str, x: f64, y: f64, font: &str, colour: &str, align: &str) {
+    ctx.set_font(font);
+    ctx.set_fill_style_str(colour);
+    ctx.set_text_align(align);
+    // Drawing text cannot fail for a valid context; nothing useful to do if it did.
+    let _ = ctx.fill_text(s, x, y);
+}
+
+fn fill(ctx: &Ctx, r: Rect, colour: &str) {
+    ctx.set_fill_style_str(colour);
+    ctx.fill_rect(r.x, r.y, r.w, r.h);
+}
+
+/// Compact count: 950, 12.3k, 4.5M.
+pub fn compact(n: f64) -> String {
+    if n >= 1e6 {
+        format!("{:.1}M", n / 1e6)
+    } else if n >= 1e4 {
+        format!("{:.0}k", n / 1e3)
+    } else if n >= 1e3 {
+        format!("{:.1}k", n / 1e3)
+    } else {
+        format!("{n:.0}")
+    }
+}
+
+/// Draws one frame. `width`/`height` are CSS pixels (the caller scales for devicePixelRatio).
+pub fn draw(ctx: &Ctx, sim: &Sim, width: f64, height: f64, now_ms: f64, reduced_motion: bool) {
+    let c = &sim.cluster;
+    let layout = Layout::new(c, width, height);
+    ctx.set_fill_style_str(BACKGROUND);
+    ctx.fill_rect(0.0, 0.0, width, height);
+    ctx.set_text_baseline("middle");
+    headings(ctx, &layout, c);
+    assignment_lines(ctx, &layout, c);
+    producers(ctx, &layout, c);
+    partitions(ctx, &layout, c);
+    consumers(ctx, &layout, c);
+    flights(ctx, &layout, sim, now_ms, reduced_motion);
+}
+
+fn headings(ctx: &Ctx, l: &Layout, c: &Cluster) {
+    let font = "600 13px system-ui, sans-serif";
+    if let Some(p) = l.producers.first() {
+        text(ctx, "Producers", p.x, 16.0, font, INK, "left");
+    }
+    if let Some(s) = l.partitions.first().and_then(|t| t.first()) {
+        let names: Vec<&str> = c.topics.iter().map(|t| t.name.as_str()).collect();
+        let title = format!("Partitions of {} (newest on the right)", names.join(", "));
+        text(ctx, &title, s.x, 16.0, font, INK, "left");
+    }
+    if let Some(g) = l.groups.first() {
+        text(ctx, "Consumers", g.x, 16.0, font, INK, "left");
+    }
+}
+
+fn assignment_lines(ctx: &Ctx, l: &Layout, c: &Cluster) {
+    ctx.set_line_width(1.0);
+    ctx.set_global_alpha(0.25);
+    for (gi, g) in c.groups.iter().enumerate() {
+        ctx.set_stroke_style_str(group_colour(gi as u32));
+        for (mi, m) in g.members.iter().enumerate() {
+            let Some(mr) = l.members[gi].get(mi) else {
+                continue;
+            };
+            for tp in &m.assigned {
+                let Some(pr) = l
+                    .partitions
+                    .get(tp.topic as usize)
+                    .and_then(|t| t.get(tp.partition as usize))
+                else {
+                    continue;
+                };
+                ctx.begin_path();
+                ctx.move_to(pr.right() + 40.0, pr.mid_y());
+                ctx.line_to(mr.x, mr.mid_y());
+                ctx.stroke();
+            }
+        }
+    }
+    ctx.set_global_alpha(1.0);
+}
+
+fn producers(ctx: &Ctx, l: &Layout, c: &Cluster) {
+    let now = c.now_us();
+    for (i, p) in c.producers.iter().enumerate() {
+        let r = l.producers[i];
+        let blocked = p.is_blocked();
+        fill(ctx, r, if blocked { "#fee2e2" } else { "#ffffff" });
+        fill(ctx, Rect { w: 5.0, ..r }, producer_colour(i as u32));
+        ctx.set_stroke_style_str(if blocked { "#dc2626" } else { "#cbd5e1" });
+        ctx.set_line_width(if blocked { 2.0 } else { 1.0 });
+        ctx.stroke_rect(r.x, r.y, r.w, r.h);
+        if r.h >= 14.0 {
+            let rate = format!("{} rec/s", compact(p.current_rate(now)));
+            let line = if r.h >= 30.0 { r.y + 11.0 } else { r.mid_y() };
+            text(
+                ctx,
+                &p.spec.name,
+                r.x + 10.0,
+                line,
+                "600 12px system-ui, sans-serif",
+                INK,
+                "left",
+            );
+            text(
+                ctx,
+                &rate,
+                r.right() - 6.0,
+                line,
+                "11px system-ui, sans-serif",
+                MUTED,
+                "right",
+            );
+        }
+        if r.h >= 30.0 {
+            let state = if blocked {
+                "blocked: buffer full".to_string()
+            } else if p.stats.failed_records > 0 {
+                format!("{} failed sends", compact(p.stats.failed_records as f64))
+            } else {
+                format!("sent {}", compact(p.stats.sent_records as f64))
+            };
+            let colour = if blocked || p.stats.failed_records > 0 {
+                "#b91c1c"
+            } else {
+                MUTED
+            };
+            text(
+                ctx,
+                &state,
+                r.x + 10.0,
+                r.y + 25.0,
+                "11px system-ui, sans-serif",
+                colour,
+                "left",
+            );
+        }
+        // buffer.memory gauge along the bottom edge.
+        let used = p.buffer_bytes_used() as f64 / p.spec.buffer_bytes.max(1) as f64;
+        let gauge = Rect {
+            x: r.x + 5.0,
+            y: r.y + r.h - 3.0,
+            w: (r.w - 5.0) * used.min(1.0),
+            h: 3.0,
+        };
+        fill(ctx, gauge, if used > 0.9 { "#dc2626" } else { "#94a3b8" });
+    }
+}
+
+/// Records shown across a strip: enough for the largest unconsumed span, rounded up.
+fn strip_window(c: &Cluster) -> u64 {
+    let mut span = 100u64;
+    for (ti, t) in c.topics.iter().enumerate() {
+        for (pi, log) in t.partitions.iter().enumerate() {
+            let tp = brook_engine::Tp {
+                topic: ti as u16,
+                partition: pi as u32,
+            };
+            let oldest = c
+                .groups
+                .iter()
+                .filter(|g| g.topics.contains(&(ti as u16)))
+                .map(|g| g.committed(tp).max(log.log_start_offset()))
+                .min()
+                .unwrap_or(log.log_start_offset());
+            span = span.max(log.log_end_offset().saturating_sub(oldest));
+        }
+    }
+    // Round up to 1, 2 or 5 times a power of ten so the scale changes rarely.
+    let mut nice = 100u64;
+    while nice < span + span / 5 {
+        nice = match nice.to_string().as_bytes()[0] {
+            b'1' => nice * 2,
+            b'2' => nice / 2 * 5,
+            _ => nice * 2,
+        };
+    }
+    nice
+}
+
+/// Batches drawn per partition strip; older ones in the window are drawn as one block.
+const STRIP_CELLS_MAX: usize = 200;
+
+fn partitions(ctx: &Ctx, l: &Layout, c: &Cluster) {
+    let window = strip_window(c) as f64;
+    for (ti, t) in c.topics.iter().enumerate() {
+        for (pi, log) in t.partitions.iter().enumerate() {
+            let r = l.partitions[ti][pi];
+            let leo = log.log_end_offset();
+            let x_of = |o: u64| r.right() - (leo.saturating_sub(o) as f64 / window) * r.w;
+            fill(ctx, r, STRIP);
+            if l.dense {
+                partition_heat(ctx, r, c, ti, pi, window);
+                continue;
+            }
+            // Deleted by retention: shaded left of the log start.
+            let start_x = x_of(log.log_start_offset()).max(r.x);
+            if log.log_start_offset() > 0 && start_x > r.x {
+                fill(
+                    ctx,
+                    Rect {
+                        w: start_x - r.x,
+                        ..r
+                    },
+                    "#cbd5e1",
+                );
+            }
+            strip_cells(ctx, r, log, &x_of);
+            for (gi, g) in c.groups.iter().enumerate() {
+                if !g.topics.contains(&(ti as u16)) {
+                    continue;
+                }
+                let committed = g.committed(brook_engine::Tp {
+                    topic: ti as u16,
+                    partition: pi as u32,
+                });
+                let x = x_of(committed.max(log.log_start_offset())).max(r.x);
+                fill(
+                    ctx,
+                    Rect {
+                        x: x - 1.5,
+                        y: r.y - 2.0,
+                        w: 3.0,
+                        h: r.h + 4.0,
+                    },
+                    group_colour(gi as u32),
+                );
+            }
+            if r.h >= 10.0 {
+                let label = format!("{}-{pi}", t.name);
+                text(
+                    ctx,
+                    &label,
+                    r.x - 6.0,
+                    r.mid_y(),
+                    "11px system-ui, sans-serif",
+                    MUTED,
+                    "right",
+                );
+                let end = compact(leo as f64);
+                text(
+                    ctx,
+                    &end,
+                    r.right() + 6.0,
+                    r.mid_y(),
+                    "11px system-ui, sans-serif",
+                    INK,
+                    "left",
+                );
+            }
+        }
+    }
+    if let Some(first) = l.partitions.first().and_then(|t| t.first()) {
+        let scale = format!("strip = {} records", compact(window));
+        text(
+            ctx,
+            &scale,
+            first.right(),
+            16.0,
+            "11px system-ui, sans-serif",
+            MUTED,
+            "right",
+        );
+    }
+}
+
+/// The newest batches of a strip as cells coloured by producer; older ones in the window as
+/// one block, so a strip costs at most `STRIP_CELLS_MAX` rectangles.
+fn strip_cells(ctx: &Ctx, r: Rect, log: &brook_engine::PartitionLog, x_of: &dyn Fn(u64) -> f64) {
+    for (drawn, b) in log.batches().rev().enumerate() {
+        let x0 = x_of(b.base_offset).max(r.x);
+        let x1 = x_of(b.end_offset());
+        if x1 <= r.x {
+            break;
+        }
+        if drawn == STRIP_CELLS_MAX {
+            fill(ctx, Rect { w: x1 - r.x, ..r }, "#94a3b8");
+            break;
+        }
+        let gap = if x1 - x0 > 3.0 { 1.0 } else { 0.0 };
+        let cell = Rect {
+            x: x0,
+            w: (x1 - x0 - gap).max(0.5),
+            ..r
+        };
+        fill(ctx, cell, producer_colour(b.producer));
+    }
+}
+
+/// Dense view: one thin row per partition whose darkness shows the largest group lag.
+fn partition_heat(ctx: &Ctx, r: Rect, c: &Cluster, ti: usize, pi: usize, window: f64) {
+    let log = &c.topics[ti].partitions[pi];
+    let tp = brook_engine::Tp {
+        topic: ti as u16,
+        partition: pi as u32,
+    };
+    let lag = c
+        .groups
+        .iter()
+        .filter(|g| g.topics.contains(&(ti as u16)))
+        .map(|g| {
+            log.high_watermark()
+                .saturating_sub(g.committed(tp).max(log.log_start_offset()))
+        })
+        .max()
+        .unwrap_or(0);
+    let f = (lag as f64 / window).clamp(0.0, 1.0);
+    ctx.set_global_alpha(0.15 + 0.85 * f);
+    fill(
+        ctx,
+        Rect {
+            w: r.w * f.max(0.02),
+            ..r
+        },
+        "#ea580c",
+    );
+    ctx.set_global_alpha(1.0);
+}
+
+fn member_colour(s: MemberState) -> (&'static str, &'static str) {
+    match s {
+        MemberState::Processing => ("#dcfce7", "processing"),
+        MemberState::Fetching => ("#e0f2fe", "polling"),
+        MemberState::Idle => ("#f1f5f9", "idle: no partition"),
+        MemberState::Rebalancing => ("#fef3c7", "rebalancing"),
+        MemberState::Crashed => ("#fecaca", "crashed"),
+    }
+}
+
+fn consumers(ctx: &Ctx, l: &Layout, c: &Cluster) {
+    for (gi, g) in c.groups.iter().enumerate() {
+        let h = l.groups[gi];
+        let title = format!("{}  lag {}", g.spec.name, compact(c.group_lag(gi) as f64));
+        fill(ctx, Rect { w: 4.0, ..h }, group_colour(gi as u32));
+        text(
+            ctx,
+            &title,
+            h.x + 8.0,
+            h.mid_y(),
+            "600 12px system-ui, sans-serif",
+            INK,
+            "left",
+        );
+        if g.is_rebalancing() {
+            text(
+                ctx,
+                "rebalancing",
+                h.right(),
+                h.mid_y(),
+                "11px system-ui, sans-serif",
+                "#b45309",
+                "right",
+            );
+        }
+        for (mi, m) in g.members.iter().enumerate() {
+            let r = l.members[gi][mi];
+            let (bg, label) = member_colour(g.member_state(mi));
+            fill(ctx, r, bg);
+            ctx.set_stroke_style_str("#cbd5e1");
+            ctx.set_line_width(1.0);
+            ctx.stroke_rect(r.x, r.y, r.w, r.h);
+            let inbox = m.inbox_records() as f64 / g.spec.max_poll_records.max(1) as f64;
+            fill(
+                ctx,
+                Rect {
+                    y: r.y + r.h - 3.0,
+                    h: 3.0,
+                    w: r.w * inbox.min(1.0),
+                    ..r
+                },
+                group_colour(gi as u32),
+            );
+            if r.h >= 14.0 {
+                let name = format!("#{mi} {label}");
+                text(
+                    ctx,
+                    &name,
+                    r.x + 6.0,
+                    r.mid_y() - 1.0,
+                    "11px system-ui, sans-serif",
+                    INK,
+                    "left",
+                );
+                let done = compact(m.processed_records as f64);
+                text(
+                    ctx,
+                    &done,
+                    r.right() - 6.0,
+                    r.mid_y() - 1.0,
+                    "11px system-ui, sans-serif",
+                    MUTED,
+                    "right",
+                );
+            }
+        }
+    }
+}
+
+fn flights(ctx: &Ctx, l: &Layout, sim: &Sim, now_ms: f64, reduced_motion: bool) {
+    for f in sim.flights.iter() {
+        // With reduced motion, dots appear at their destination and fade instead of travelling.
+        let at = if reduced_motion {
+            now_ms.max(f.born_ms + crate::scene::FLIGHT_MS)
+        } else {
+            now_ms
+        };
+        let Some((x, y)) = l.flight_position(f, at) else {
+            continue;
+        };
+        if reduced_motion {
+            ctx.set_global_alpha(1.0 - f.progress(now_ms));
+        }
+        ctx.begin_path();
+        match f.kind {
+            FlightKind::Produce | FlightKind::FetchData => {
+                let colour = if f.kind == FlightKind::Produce {
+                    producer_colour(f.colour)
+                } else {
+                    group_colour(f.colour)
+                };
+                ctx.set_fill_style_str(colour);
+                let _ = ctx.arc(x, y, dot_radius(f.records), 0.0, std::f64::consts::TAU);
+                ctx.fill();
+            }
+            FlightKind::FetchRequest => {
+                ctx.set_stroke_style_str(group_colour(f.colour));
+                ctx.set_line_width(1.5);
+                let _ = ctx.arc(x, y, 3.0, 0.0, std::f64::consts::TAU);
+                ctx.stroke();
+            }
+            FlightKind::EmptyFetch => {
+                ctx.set_fill_style_str("#94a3b8");
+                let _ = ctx.arc(x, y, 2.0, 0.0, std::f64::consts::TAU);
+                ctx.fill();
+            }
+        }
+        ctx.set_global_alpha(1.0);
+    }
+}

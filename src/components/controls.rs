@@ -1,0 +1,101 @@
+//! Play, pause, step, speed, reset, seed and preset.
+
+use brook_engine::PRESETS;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::sim::{SPEED_MAX, SPEED_MIN};
+
+/// The slider position (log10 of the speed) for a speed factor.
+pub fn speed_to_slider(speed: f64) -> f64 {
+    speed.clamp(SPEED_MIN, SPEED_MAX).log10()
+}
+
+/// The speed factor for a slider position, rounded to two significant digits.
+pub fn speed_from_slider(v: f64) -> f64 {
+    let s = 10f64.powf(v).clamp(SPEED_MIN, SPEED_MAX);
+    let digits = 10f64.powf(s.log10().floor() - 1.0);
+    (s / digits).round() * digits
+}
+
+/// Properties of [`Controls`].
+#[derive(Properties, PartialEq, Clone)]
+pub struct ControlsProps {
+    /// Whether time runs.
+    pub playing: bool,
+    /// Speed factor.
+    pub speed: f64,
+    /// Seed as typed.
+    pub seed: String,
+    /// A problem with the typed seed, shown inline.
+    #[prop_or_default]
+    pub seed_error: Option<String>,
+    /// Selected preset.
+    pub preset: String,
+    /// Play/pause toggled.
+    pub on_toggle: Callback<()>,
+    /// Single step asked for.
+    pub on_step: Callback<()>,
+    /// New speed factor.
+    pub on_speed: Callback<f64>,
+    /// Reset asked for.
+    pub on_reset: Callback<()>,
+    /// Seed field edited.
+    pub on_seed: Callback<String>,
+    /// Preset chosen.
+    pub on_preset: Callback<String>,
+}
+
+/// The transport bar.
+#[component]
+pub fn Controls(p: &ControlsProps) -> Html {
+    let toggle = p.on_toggle.reform(|_: MouseEvent| ());
+    let step = p.on_step.reform(|_: MouseEvent| ());
+    let reset = p.on_reset.reform(|_: MouseEvent| ());
+    let speed = p.on_speed.reform(|e: InputEvent| {
+        let v = e
+            .target_unchecked_into::<HtmlInputElement>()
+            .value_as_number();
+        speed_from_slider(v)
+    });
+    let seed = p
+        .on_seed
+        .reform(|e: InputEvent| e.target_unchecked_into::<HtmlInputElement>().value());
+    let preset = p
+        .on_preset
+        .reform(|e: Event| e.target_unchecked_into::<HtmlSelectElement>().value());
+    let play_label = if p.playing { "Pause" } else { "Play" };
+    html! {
+        <div class="controls" role="toolbar" aria-label="Simulation controls">
+            <button data-testid="play" class="primary" onclick={toggle} aria-pressed={p.playing.to_string()}
+                title="Play or pause (space)">{ play_label }</button>
+            <button data-testid="step" onclick={step} disabled={p.playing}
+                title="Advance 100 virtual ms (right arrow)">{ "Step" }</button>
+            <label class="speed">
+                { "Speed " }
+                <input data-testid="speed" type="range" min={speed_to_slider(SPEED_MIN).to_string()}
+                    max={speed_to_slider(SPEED_MAX).to_string()} step="0.01"
+                    value={speed_to_slider(p.speed).to_string()} oninput={speed}
+                    aria-valuetext={format!("{}x", p.speed)} />
+                <output data-testid="speed-value">{ format!("{}\u{00d7}", p.speed) }</output>
+            </label>
+            <label>
+                { "Preset " }
+                <select data-testid="preset" onchange={preset}>
+                    { for PRESETS.iter().map(|name| html! {
+                        <option value={*name} selected={*name == p.preset}>{ *name }</option>
+                    }) }
+                </select>
+            </label>
+            <label>
+                { "Seed " }
+                <input data-testid="seed" class="seed" type="text" inputmode="numeric" value={p.seed.clone()}
+                    oninput={seed} aria-invalid={p.seed_error.is_some().to_string()} />
+            </label>
+            <button data-testid="reset" onclick={reset} title="Restart with this preset and seed (r)">{ "Reset" }</button>
+            if let Some(err) = &p.seed_error {
+                <span class="field-error" role="alert" data-testid="seed-error">{ err }</span>
+            }
+        </div>
+    }
+}

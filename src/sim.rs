@@ -1,0 +1,223 @@
+//! Pacing the engine against wall-clock frames, and the small stats snapshot the Yew tree shows.
+//! No web import: tested natively.
+
+use brook_engine::{Cluster, MemberState, Scenario, TICK_US};
+
+use crate::scene::Flights;
+
+/// Most engine steps run in one animation frame (2 virtual seconds); past it the simulation
+/// runs slower than asked instead of freezing the tab.
+pub const STEPS_PER_FRAME_MAX: u64 = 2_000;
+/// Longest wall-clock gap between frames that is simulated, ms (a hidden tab pauses instead
+/// of catching up).
+pub const FRAME_GAP_MS_MAX: f64 = 100.0;
+/// Slowest and fastest speed factors.
+pub const SPEED_MIN: f64 = 0.1;
+/// See [`SPEED_MIN`].
+pub const SPEED_MAX: f64 = 100.0;
+
+/// A running simulation: the engine, what is in flight on the stage and the pacing state.
+pub struct Sim {
+    /// The engine.
+    pub cluster: Cluster,
+    /// Moving dots.
+    pub flights: Flights,
+    /// Whether time advances with frames.
+    pub playing: bool,
+    /// Virtual seconds per wall second.
+    pub speed: f64,
+    carry_us: f64,
+    last_frame_ms: Option<f64>,
+    /// Frames in which the step bound cut the requested advance.
+    pub frames_behind: u64,
+}
+
+/// Per-group figures for the panels.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct GroupStats {
+    /// Group id.
+    pub name: String,
+    /// Records processed.
+    pub consumed: u64,
+    /// Lag, records.
+    pub lag: u64,
+    /// Members (live or crashed).
+    pub members: usize,
+    /// Members with no partition.
+    pub idle: usize,
+    /// Whether a rebalance is under way.
+    pub rebalancing: bool,
+}
+
+/// The snapshot the Yew components render, refreshed a few times a second.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Stats {
+    /// Virtual time, ms.
+    pub virtual_ms: u64,
+    /// Records sent by producers.
+    pub produced: u64,
+    /// Records appended to logs.
+    pub appended: u64,
+    /// Records processed, all groups.
+    pub consumed: u64,
+    /// Lag summed over groups.
+    pub lag: u64,
+    /// Per group.
+    pub groups: Vec<GroupStats>,
+    /// Latency median, ms.
+    pub latency_ms_p50: f64,
+    /// Latency p99, ms.
+    pub latency_ms_p99: f64,
+    /// Duplicates processed.
+    pub duplicates: u64,
+    /// Records lost.
+    pub lost: u64,
+    /// Sends failed.
+    pub failed: u64,
+    /// Whether time advances.
+    pub playing: bool,
+    /// Speed factor.
+    pub speed: f64,
+}
+
+impl Sim {
+    /// A paused simulation of `scenario`.
+    pub fn new(scenario: Scenario) -> Sim {
+        Sim {
+            cluster: Cluster::new(scenario),
+            flights: Flights::default(),
+            playing: false,
+            speed: 1.0,
+            carry_us: 0.0,
+            last_frame_ms: None,
+            frames_behind: 0,
+        }
+    }
+
+    /// Called once per animation frame with the frame's timestamp (ms): advances virtual time by
+    /// the elapsed wall time times the speed, then retires finished flights.
+    pub fn frame(&mut self, now_ms: f64) -> u64 {
+        let dt_ms = self
+            .last_frame_ms
+            .map_or(0.0, |l| (now_ms - l).clamp(0.0, FRAME_GAP_MS_MAX));
+        self.last_frame_ms = Some(now_ms);
+        let steps = if self.playing {
+            self.advance(dt_ms * 1000.0 * self.speed, now_ms)
+        } else {
+            0
+        };
+        self.flights.expire(now_ms);
+        steps
+    }
+
+    /// Advances virtual time by `us` (carrying fractions of a tick), at most
+    /// [`STEPS_PER_FRAME_MAX`] steps; returns steps run.
+    pub fn advance(&mut self, us: f64, now_ms: f64) -> u64 {
+        self.carry_us += us;
+        let wanted = (self.carry_us / TICK_US as f64).floor() as u64;
+        let steps = wanted.min(STEPS_PER_FRAME_MAX);
+        if wanted > steps {
+            self.frames_behind += 1;
+            self.carry_us = 0.0;
+        } else {
+            self.carry_us -= (steps * TICK_US) as f64;
+        }
+        for _ in 0..steps {
+            self.cluster.step();
+            self.flights
+                .ingest(self.cluster.events(), &self.cluster, now_ms);
+        }
+        steps
+    }
+
+    /// Runs until virtual time `until_ms` regardless of play state (URL `until_s`, tests).
+    pub fn run_until_ms(&mut self, until_ms: u64) {
+        self.cluster.run_until(until_ms * 1000);
+    }
+
+    /// The snapshot for the panels.
+    pub fn stats(&self) -> Stats {
+        let s = self.cluster.summary();
+        let groups: Vec<GroupStats> = self
+            .cluster
+            .groups
+            .iter()
+            .enumerate()
+            .map(|(gi, g)| GroupStats {
+                name: g.spec.name.clone(),
+                consumed: g.stats.processed_records,
+                lag: self.cluster.group_lag(gi),
+                members: g.members.len(),
+                idle: (0..g.members.len())
+                    .filter(|&i| g.member_state(i) == MemberState::Idle)
+                    .count(),
+                rebalancing: g.is_rebalancing(),
+            })
+            .collect();
+        Stats {
+            virtual_ms: self.cluster.now_us() / 1000,
+            produced: s.produced_records,
+            appended: s.appended_records,
+            consumed: groups.iter().map(|g| g.consumed).sum(),
+            lag: groups.iter().map(|g| g.lag).sum(),
+            groups,
+            latency_ms_p50: s.latency_ms_p50,
+            latency_ms_p99: s.latency_ms_p99,
+            duplicates: s.duplicate_records,
+            lost: s.lost_records,
+            failed: s.dropped_records,
+            playing: self.playing,
+            speed: self.speed,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use brook_engine::preset;
+
+    #[test]
+    fn paused_sim_does_not_advance() {
+        let mut sim = Sim::new(preset("quickstart").unwrap());
+        sim.frame(0.0);
+        sim.frame(16.0);
+        assert_eq!(sim.cluster.now_us(), 0);
+    }
+
+    #[test]
+    fn playing_sim_follows_wall_time_times_speed() {
+        let mut sim = Sim::new(preset("quickstart").unwrap());
+        sim.playing = true;
+        sim.speed = 2.0;
+        let mut t = 0.0;
+        for _ in 0..61 {
+            sim.frame(t);
+            t += 16.5;
+        }
+        // 60 frames of 16.5 ms at 2x = 1980 ms virtual.
+        assert_eq!(sim.cluster.now_us(), 1_980_000);
+        let st = sim.stats();
+        assert!(st.produced > 0 && st.consumed > 0, "{st:?}");
+    }
+
+    #[test]
+    fn step_bound_per_frame_holds() {
+        let mut sim = Sim::new(preset("quickstart").unwrap());
+        sim.playing = true;
+        sim.speed = SPEED_MAX;
+        sim.frame(0.0);
+        let steps = sim.frame(100.0); // 100 ms at 100x = 10 s virtual wanted
+        assert_eq!(steps, STEPS_PER_FRAME_MAX);
+        assert_eq!(sim.frames_behind, 1);
+    }
+
+    #[test]
+    fn long_gap_is_not_caught_up() {
+        let mut sim = Sim::new(preset("quickstart").unwrap());
+        sim.playing = true;
+        sim.frame(0.0);
+        sim.frame(60_000.0);
+        assert_eq!(sim.cluster.now_us(), (FRAME_GAP_MS_MAX * 1000.0) as u64);
+    }
+}

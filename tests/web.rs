@@ -1,0 +1,150 @@
+//! Components rendered in real headless Chromium (wasm-bindgen-test), and the engine's
+//! determinism across targets: the trace hash here must equal the native one.
+#![cfg(target_arch = "wasm32")]
+
+use std::time::Duration;
+
+use brook_engine::{preset, Cluster, PRESETS};
+use brook_ui::app::App;
+use brook_ui::components::{Controls, ControlsProps, Counters, CountersProps};
+use brook_ui::sim::{GroupStats, Stats};
+use wasm_bindgen_test::*;
+use web_sys::Element;
+use yew::prelude::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn fresh_root() -> Element {
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let root = doc.create_element("div").unwrap();
+    doc.body().unwrap().append_child(&root).unwrap();
+    root
+}
+
+async fn settle() {
+    yew::platform::time::sleep(Duration::from_millis(30)).await;
+}
+
+fn text_of(root: &Element, testid: &str) -> String {
+    root.query_selector(&format!("[data-testid={testid}]"))
+        .unwrap()
+        .unwrap_or_else(|| panic!("no element {testid}"))
+        .text_content()
+        .unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+async fn counters_show_the_snapshot() {
+    let root = fresh_root();
+    let stats = Stats {
+        virtual_ms: 2_500,
+        produced: 1234,
+        consumed: 1200,
+        lag: 34,
+        groups: vec![GroupStats {
+            name: "billing".into(),
+            consumed: 1200,
+            lag: 34,
+            members: 3,
+            idle: 1,
+            rebalancing: false,
+        }],
+        duplicates: 5,
+        ..Stats::default()
+    };
+    yew::Renderer::<Counters>::with_root_and_props(root.clone(), CountersProps { stats }).render();
+    settle().await;
+    assert_eq!(text_of(&root, "virtual-time"), "2.5 s");
+    assert_eq!(text_of(&root, "produced"), "1234");
+    assert_eq!(text_of(&root, "lag"), "34");
+    assert_eq!(text_of(&root, "faults"), "5 / 0 / 0");
+    let row = text_of(&root, "group-row");
+    assert!(row.contains("billing") && row.contains("(1 idle)"), "{row}");
+}
+
+fn controls_props(playing: bool, seed_error: Option<String>) -> ControlsProps {
+    ControlsProps {
+        playing,
+        speed: 2.0,
+        seed: "7".into(),
+        seed_error,
+        preset: "peak-shaving".into(),
+        on_toggle: Callback::noop(),
+        on_step: Callback::noop(),
+        on_speed: Callback::noop(),
+        on_reset: Callback::noop(),
+        on_seed: Callback::noop(),
+        on_preset: Callback::noop(),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn controls_reflect_state_and_show_seed_errors() {
+    let root = fresh_root();
+    let props = controls_props(true, Some("seed: \"x\" is not a whole number".into()));
+    yew::Renderer::<Controls>::with_root_and_props(root.clone(), props).render();
+    settle().await;
+    assert_eq!(text_of(&root, "play"), "Pause");
+    assert_eq!(text_of(&root, "speed-value"), "2\u{00d7}");
+    assert!(text_of(&root, "seed-error").starts_with("seed:"));
+    let options = root
+        .query_selector_all("[data-testid=preset] option")
+        .unwrap();
+    assert_eq!(options.length() as usize, PRESETS.len());
+}
+
+#[wasm_bindgen_test]
+async fn controls_play_button_emits_toggle() {
+    let root = fresh_root();
+    let clicks = std::rc::Rc::new(std::cell::Cell::new(0));
+    let mut props = controls_props(false, None);
+    let c = clicks.clone();
+    props.on_toggle = Callback::from(move |_| c.set(c.get() + 1));
+    yew::Renderer::<Controls>::with_root_and_props(root.clone(), props).render();
+    settle().await;
+    assert_eq!(text_of(&root, "play"), "Play");
+    let button: web_sys::HtmlElement = root
+        .query_selector("[data-testid=play]")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    button.click();
+    assert_eq!(clicks.get(), 1);
+    assert!(root
+        .query_selector("[data-testid=seed-error]")
+        .unwrap()
+        .is_none());
+}
+
+#[wasm_bindgen_test]
+async fn app_mounts_with_a_canvas_and_every_preset() {
+    let root = fresh_root();
+    yew::Renderer::<App>::with_root(root.clone()).render();
+    settle().await;
+    assert!(root
+        .query_selector("canvas[data-testid=stage]")
+        .unwrap()
+        .is_some());
+    assert!(!text_of(&root, "description").is_empty());
+}
+
+/// Must equal `QUICKSTART_TRACE_HASH` in crates/brook-engine/tests/simulation.rs.
+const QUICKSTART_TRACE_HASH: u64 =
+    include!("../crates/brook-engine/tests/quickstart_trace_hash.txt");
+
+#[wasm_bindgen_test]
+fn engine_is_bit_identical_in_wasm() {
+    let mut s = preset("quickstart").unwrap();
+    s.seed = 99;
+    let mut c = Cluster::new(s);
+    c.run_until(5_000_000);
+    assert_eq!(
+        c.trace_hash(),
+        QUICKSTART_TRACE_HASH,
+        "wasm hash {:#x}",
+        c.trace_hash()
+    );
+}
+
+use wasm_bindgen::JsCast;
