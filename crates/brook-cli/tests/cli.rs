@@ -1,0 +1,179 @@
+//! The `brook` binary as a user runs it.
+
+use std::process::{Command, Output};
+
+fn brook(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_brook"))
+        .args(args)
+        .output()
+        .expect("brook runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn hash_prints_kafka_murmur2() {
+    let o = brook(&["hash", "21", "foobar", "a-little-bit-long-string"]);
+    assert!(o.status.success());
+    assert_eq!(stdout(&o), "-973932308\n-790332482\n-985981536\n");
+}
+
+#[test]
+fn partition_is_positive_hash_modulo() {
+    let o = brook(&["partition", "--partitions", "7", "21", "foobar"]);
+    // (-973932308 & 0x7fffffff) % 7 and (-790332482 & 0x7fffffff) % 7
+    let want = format!(
+        "{}\n{}\n",
+        (-973_932_308i32 as u32 & 0x7fff_ffff) % 7,
+        (-790_332_482i32 as u32 & 0x7fff_ffff) % 7
+    );
+    assert_eq!(stdout(&o), want);
+}
+
+fn assign_json(args: &[&str]) -> serde_json::Value {
+    let o = brook(args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    serde_json::from_str(&stdout(&o)).unwrap()
+}
+
+#[test]
+fn assign_matches_kafka_tests() {
+    let v = assign_json(&[
+        "assign",
+        "--assignor",
+        "range",
+        "--topic",
+        "t1:3",
+        "--topic",
+        "t2:2",
+        "--member",
+        "c1:t1",
+        "--member",
+        "c2:t1,t2",
+        "--member",
+        "c3:t1",
+    ]);
+    assert_eq!(
+        v,
+        serde_json::json!({"c1": ["t1-0"], "c2": ["t1-1", "t2-0", "t2-1"], "c3": ["t1-2"]})
+    );
+    let v = assign_json(&[
+        "assign",
+        "--assignor",
+        "roundrobin",
+        "--topic",
+        "t1:3",
+        "--topic",
+        "t2:3",
+        "--member",
+        "c1:t1,t2",
+        "--member",
+        "c2:t1,t2",
+    ]);
+    assert_eq!(
+        v,
+        serde_json::json!({"c1": ["t1-0", "t1-2", "t2-1"], "c2": ["t1-1", "t2-0", "t2-2"]})
+    );
+    let v = assign_json(&[
+        "assign",
+        "--assignor",
+        "sticky",
+        "--topic",
+        "t:3",
+        "--member",
+        "c1:t",
+        "--member",
+        "c2:t",
+        "--owned",
+        "c1:t-0,t-1,t-2",
+    ]);
+    assert_eq!(v, serde_json::json!({"c1": ["t-0", "t-1"], "c2": ["t-2"]}));
+    let v = assign_json(&[
+        "assign",
+        "--assignor",
+        "cooperative-sticky",
+        "--topic",
+        "t:3",
+        "--member",
+        "c1:t",
+        "--member",
+        "c2:t",
+        "--member",
+        "c3:t",
+        "--owned",
+        "c1:t-0,t-1",
+        "--owned",
+        "c2:t-0,t-2",
+    ]);
+    assert_eq!(
+        v,
+        serde_json::json!({"c1": ["t-1"], "c2": ["t-2"], "c3": []})
+    );
+}
+
+#[test]
+fn run_json_has_the_documented_fields() {
+    let o = brook(&["run", "quickstart", "--seconds", "3", "--seed", "5"]);
+    assert!(o.status.success());
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    for field in [
+        "virtual_seconds",
+        "wall_ms",
+        "produced_records",
+        "acked_records",
+        "consumed_records",
+        "lost_records",
+        "duplicate_records",
+        "dropped_records",
+        "lag_records_max",
+        "latency_ms_p50",
+        "latency_ms_p99",
+    ] {
+        assert!(v.get(field).is_some(), "missing {field}");
+    }
+    assert_eq!(v["virtual_seconds"], 3.0);
+    assert!(v["consumed_records"]["billing"].as_u64().unwrap() > 0);
+    // Deterministic: the same run again gives the same trace.
+    let again: serde_json::Value = serde_json::from_str(&stdout(&brook(&[
+        "run",
+        "quickstart",
+        "--seconds",
+        "3",
+        "--seed",
+        "5",
+    ])))
+    .unwrap();
+    assert_eq!(v["trace_hash"], again["trace_hash"]);
+}
+
+#[test]
+fn run_csv_streams_one_line_per_sample() {
+    let o = brook(&["run", "p2p-vs-pubsub", "--seconds", "2", "--format", "csv"]);
+    let text = stdout(&o);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with("t_ms,inflow_per_sec"));
+    assert!(lines[0].ends_with("lag_records_workers,lag_records_audit,lag_records_analytics"));
+    assert_eq!(lines.len(), 1 + 20);
+}
+
+#[test]
+fn check_reports_the_field_and_exits_2() {
+    let dir = std::env::temp_dir().join(format!("brook-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.json");
+    let text = brook_engine::preset("quickstart")
+        .unwrap()
+        .to_json()
+        .replace("\"partitions\": 4", "\"partitions\": 5000");
+    std::fs::write(&bad, text).unwrap();
+    let o = brook(&["check", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr)
+        .contains("topics[0].partitions: 5000 exceeds the limit 1024"));
+    let good = dir.join("good.json");
+    std::fs::write(&good, brook_engine::preset("quickstart").unwrap().to_json()).unwrap();
+    assert!(brook(&["check", good.to_str().unwrap()]).status.success());
+    assert_eq!(brook(&["run", "--seconds", "x"]).status.code(), Some(2));
+}
