@@ -210,9 +210,6 @@ fn strip_window(c: &Cluster) -> u64 {
     nice
 }
 
-/// Batches drawn per partition strip; older ones in the window are drawn as one block.
-const STRIP_CELLS_MAX: usize = 200;
-
 fn partitions(ctx: &Ctx, l: &Layout, c: &Cluster) {
     let window = strip_window(c) as f64;
     for (ti, t) in c.topics.iter().enumerate() {
@@ -296,26 +293,36 @@ fn partitions(ctx: &Ctx, l: &Layout, c: &Cluster) {
     }
 }
 
-/// The newest batches of a strip as cells coloured by producer; older ones in the window as
-/// one block, so a strip costs at most `STRIP_CELLS_MAX` rectangles.
+/// Batches visited per strip and frame; older data in the window is drawn as one block.
+const STRIP_BATCHES_MAX: usize = 4_096;
+/// Colour of log data older than the batches drawn one by one.
+const OLDER_DATA: &str = "#a5b4c8";
+
+/// The newest batches of a strip as cells coloured by producer. Batches narrower than a pixel
+/// are merged (the newest colour wins), so a strip costs at most its width in rectangles.
 fn strip_cells(ctx: &Ctx, r: Rect, log: &brook_engine::PartitionLog, x_of: &dyn Fn(u64) -> f64) {
-    for (drawn, b) in log.batches().rev().enumerate() {
-        let x0 = x_of(b.base_offset).max(r.x);
-        let x1 = x_of(b.end_offset());
+    let mut drawn_to = r.right() + 1.0; // left edge of what is already painted
+    for (visited, b) in log.batches().rev().enumerate() {
+        let x1 = x_of(b.end_offset()).min(drawn_to);
         if x1 <= r.x {
-            break;
+            return;
         }
-        if drawn == STRIP_CELLS_MAX {
-            fill(ctx, Rect { w: x1 - r.x, ..r }, "#94a3b8");
-            break;
+        if visited == STRIP_BATCHES_MAX {
+            fill(ctx, Rect { w: x1 - r.x, ..r }, OLDER_DATA);
+            return;
+        }
+        let x0 = x_of(b.base_offset).max(r.x);
+        if x1 - x0 < 1.0 && drawn_to - x1 < 1.0 && x1 < r.right() {
+            continue; // same pixel as the newer batch already drawn
         }
         let gap = if x1 - x0 > 3.0 { 1.0 } else { 0.0 };
         let cell = Rect {
             x: x0,
-            w: (x1 - x0 - gap).max(0.5),
+            w: (x1 - x0 - gap).max(1.0),
             ..r
         };
         fill(ctx, cell, producer_colour(b.producer));
+        drawn_to = x0;
     }
 }
 

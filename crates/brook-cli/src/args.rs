@@ -51,11 +51,11 @@ fn err<T>(msg: impl Into<String>) -> Result<T, UsageError> {
     Err(UsageError(msg.into()))
 }
 
+/// Flag values by name, and the positional words.
+type Split = (BTreeMap<String, Vec<String>>, Vec<String>);
+
 /// Splits `args` into flag values (each flag may repeat) and positional words.
-fn split(
-    args: &[String],
-    flags: &[&str],
-) -> Result<(BTreeMap<String, Vec<String>>, Vec<String>), UsageError> {
+fn split(args: &[String], flags: &[&str]) -> Result<Split, UsageError> {
     let mut values: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut words = Vec::new();
     let mut i = 0;

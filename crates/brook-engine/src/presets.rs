@@ -109,10 +109,11 @@ pub fn preset(name: &str) -> Option<Scenario> {
                     )
                 })
                 .collect();
-            s.groups = vec![
-                GroupSpec::new("alerting", "logs", 4, 200),
-                GroupSpec::new("archive", "logs", 2, 1_800),
-            ];
+            let mut alerting = GroupSpec::new("alerting", "logs", 4, 200);
+            alerting.commit = CommitMode::AfterProcess;
+            let mut archive = GroupSpec::new("archive", "logs", 2, 1_800);
+            archive.commit = CommitMode::AfterProcess;
+            s.groups = vec![alerting, archive];
             s
         }
         "realtime-analytics" => {
