@@ -31,26 +31,18 @@ fn new_sim(preset_name: &str, seed: u64, playing: bool) -> Sim {
 }
 
 fn url_params() -> (Params, Vec<String>) {
-    let search = web_sys::window()
-        .and_then(|w| w.location().search().ok())
-        .unwrap_or_default();
+    let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
     parse_query(&search)
 }
 
 fn prefers_reduced_motion() -> bool {
     web_sys::window()
-        .and_then(|w| {
-            w.match_media("(prefers-reduced-motion: reduce)")
-                .ok()
-                .flatten()
-        })
+        .and_then(|w| w.match_media("(prefers-reduced-motion: reduce)").ok().flatten())
         .is_some_and(|m| m.matches())
 }
 
 fn draw_frame(canvas: &HtmlCanvasElement, sim: &Sim, now_ms: f64, reduced: bool) {
-    let dpr = web_sys::window()
-        .map_or(1.0, |w| w.device_pixel_ratio())
-        .max(1.0);
+    let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).max(1.0);
     let (w, h) = (canvas.client_width() as f64, canvas.client_height() as f64);
     if w <= 0.0 || h <= 0.0 {
         return;
@@ -73,9 +65,7 @@ fn draw_frame(canvas: &HtmlCanvasElement, sim: &Sim, now_ms: f64, reduced: bool)
 }
 
 fn now_ms() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 
 /// The Brook app.
@@ -93,13 +83,8 @@ pub fn App() -> Html {
     let reduced = use_memo((), |_| prefers_reduced_motion());
 
     let on_frame: Rc<dyn Fn(f64)> = {
-        let (sim, canvas, setter, last, reduced) = (
-            sim.clone(),
-            canvas.clone(),
-            stats.setter(),
-            last_stats_ms.clone(),
-            *reduced,
-        );
+        let (sim, canvas, setter, last, reduced) =
+            (sim.clone(), canvas.clone(), stats.setter(), last_stats_ms.clone(), *reduced);
         Rc::new(move |t: f64| {
             let mut s = sim.borrow_mut();
             s.frame(t);
@@ -146,17 +131,15 @@ pub fn App() -> Html {
     };
     let restart = {
         let (sim, refresh, seed_error) = (sim.clone(), refresh.clone(), seed_error.clone());
-        Rc::new(
-            move |preset_name: &str, seed: &str| match parse_seed(seed) {
-                Ok(seed) => {
-                    let playing = sim.borrow().playing;
-                    *sim.borrow_mut() = new_sim(preset_name, seed, playing);
-                    seed_error.set(None);
-                    refresh();
-                }
-                Err(e) => seed_error.set(Some(e)),
-            },
-        )
+        Rc::new(move |preset_name: &str, seed: &str| match parse_seed(seed) {
+            Ok(seed) => {
+                let playing = sim.borrow().playing;
+                *sim.borrow_mut() = new_sim(preset_name, seed, playing);
+                seed_error.set(None);
+                refresh();
+            }
+            Err(e) => seed_error.set(Some(e)),
+        })
     };
     let on_reset = {
         let (restart, p, s) = (restart.clone(), preset_name.clone(), seed_text.clone());
@@ -227,12 +210,10 @@ fn use_keyboard(actions: KeyActions) {
         let document = web_sys::window().and_then(|w| w.document());
         let listener =
             Closure::<dyn FnMut(web_sys::KeyboardEvent)>::new(move |e: web_sys::KeyboardEvent| {
-                let typing = e
-                    .target()
-                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                    .is_some_and(|el| {
-                        matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA")
-                    });
+                let typing =
+                    e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(
+                        |el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"),
+                    );
                 let guard = latest.borrow();
                 let Some(a) = guard.as_ref() else { return };
                 if typing || e.ctrl_key() || e.meta_key() || e.alt_key() {

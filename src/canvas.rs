@@ -13,13 +13,11 @@ const MUTED: &str = "#64748b";
 const STRIP: &str = "#e2e8f0";
 
 /// Producer colours (batches are coloured by producer).
-pub const PRODUCER_COLOURS: [&str; 8] = [
-    "#2563eb", "#db2777", "#059669", "#d97706", "#7c3aed", "#0891b2", "#dc2626", "#4d7c0f",
-];
+pub const PRODUCER_COLOURS: [&str; 8] =
+    ["#2563eb", "#db2777", "#059669", "#d97706", "#7c3aed", "#0891b2", "#dc2626", "#4d7c0f"];
 /// Group colours (commit markers, fetched data).
-pub const GROUP_COLOURS: [&str; 6] = [
-    "#ea580c", "#0d9488", "#9333ea", "#be123c", "#1d4ed8", "#65a30d",
-];
+pub const GROUP_COLOURS: [&str; 6] =
+    ["#ea580c", "#0d9488", "#9333ea", "#be123c", "#1d4ed8", "#65a30d"];
 
 fn producer_colour(i: u32) -> &'static str {
     PRODUCER_COLOURS[i as usize % PRODUCER_COLOURS.len()]
@@ -95,10 +93,8 @@ fn assignment_lines(ctx: &Ctx, l: &Layout, c: &Cluster) {
                 continue;
             };
             for tp in &m.assigned {
-                let Some(pr) = l
-                    .partitions
-                    .get(tp.topic as usize)
-                    .and_then(|t| t.get(tp.partition as usize))
+                let Some(pr) =
+                    l.partitions.get(tp.topic as usize).and_then(|t| t.get(tp.partition as usize))
                 else {
                     continue;
                 };
@@ -134,15 +130,7 @@ fn producers(ctx: &Ctx, l: &Layout, c: &Cluster) {
                 INK,
                 "left",
             );
-            text(
-                ctx,
-                &rate,
-                r.right() - 6.0,
-                line,
-                "11px system-ui, sans-serif",
-                MUTED,
-                "right",
-            );
+            text(ctx, &rate, r.right() - 6.0, line, "11px system-ui, sans-serif", MUTED, "right");
         }
         if r.h >= 30.0 {
             let state = if blocked {
@@ -152,29 +140,13 @@ fn producers(ctx: &Ctx, l: &Layout, c: &Cluster) {
             } else {
                 format!("sent {}", compact(p.stats.sent_records as f64))
             };
-            let colour = if blocked || p.stats.failed_records > 0 {
-                "#b91c1c"
-            } else {
-                MUTED
-            };
-            text(
-                ctx,
-                &state,
-                r.x + 10.0,
-                r.y + 25.0,
-                "11px system-ui, sans-serif",
-                colour,
-                "left",
-            );
+            let colour = if blocked || p.stats.failed_records > 0 { "#b91c1c" } else { MUTED };
+            text(ctx, &state, r.x + 10.0, r.y + 25.0, "11px system-ui, sans-serif", colour, "left");
         }
         // buffer.memory gauge along the bottom edge.
         let used = p.buffer_bytes_used() as f64 / p.spec.buffer_bytes.max(1) as f64;
-        let gauge = Rect {
-            x: r.x + 5.0,
-            y: r.y + r.h - 3.0,
-            w: (r.w - 5.0) * used.min(1.0),
-            h: 3.0,
-        };
+        let gauge =
+            Rect { x: r.x + 5.0, y: r.y + r.h - 3.0, w: (r.w - 5.0) * used.min(1.0), h: 3.0 };
         fill(ctx, gauge, if used > 0.9 { "#dc2626" } else { "#94a3b8" });
     }
 }
@@ -183,11 +155,9 @@ fn producers(ctx: &Ctx, l: &Layout, c: &Cluster) {
 fn strip_window(c: &Cluster) -> u64 {
     let mut span = 100u64;
     for (ti, t) in c.topics.iter().enumerate() {
-        for (pi, log) in t.partitions.iter().enumerate() {
-            let tp = brook_engine::Tp {
-                topic: ti as u16,
-                partition: pi as u32,
-            };
+        for (pi, part) in t.partitions.iter().enumerate() {
+            let log = &part.log;
+            let tp = brook_engine::Tp { topic: ti as u16, partition: pi as u32 };
             let oldest = c
                 .groups
                 .iter()
@@ -213,7 +183,8 @@ fn strip_window(c: &Cluster) -> u64 {
 fn partitions(ctx: &Ctx, l: &Layout, c: &Cluster) {
     let window = strip_window(c) as f64;
     for (ti, t) in c.topics.iter().enumerate() {
-        for (pi, log) in t.partitions.iter().enumerate() {
+        for (pi, part) in t.partitions.iter().enumerate() {
+            let log = &part.log;
             let r = l.partitions[ti][pi];
             let leo = log.log_end_offset();
             let x_of = |o: u64| r.right() - (leo.saturating_sub(o) as f64 / window) * r.w;
@@ -225,34 +196,34 @@ fn partitions(ctx: &Ctx, l: &Layout, c: &Cluster) {
             // Deleted by retention: shaded left of the log start.
             let start_x = x_of(log.log_start_offset()).max(r.x);
             if log.log_start_offset() > 0 && start_x > r.x {
-                fill(
-                    ctx,
-                    Rect {
-                        w: start_x - r.x,
-                        ..r
-                    },
-                    "#cbd5e1",
-                );
+                fill(ctx, Rect { w: start_x - r.x, ..r }, "#cbd5e1");
             }
             strip_cells(ctx, r, log, &x_of);
             for (gi, g) in c.groups.iter().enumerate() {
                 if !g.topics.contains(&(ti as u16)) {
                     continue;
                 }
-                let committed = g.committed(brook_engine::Tp {
-                    topic: ti as u16,
-                    partition: pi as u32,
-                });
+                let committed =
+                    g.committed(brook_engine::Tp { topic: ti as u16, partition: pi as u32 });
                 let x = x_of(committed.max(log.log_start_offset())).max(r.x);
                 fill(
                     ctx,
-                    Rect {
-                        x: x - 1.5,
-                        y: r.y - 2.0,
-                        w: 3.0,
-                        h: r.h + 4.0,
-                    },
+                    Rect { x: x - 1.5, y: r.y - 2.0, w: 3.0, h: r.h + 4.0 },
                     group_colour(gi as u32),
+                );
+            }
+            replica_chips(ctx, r, l.replica_w, part, &c.brokers);
+            if part.leader.is_none() {
+                fill(ctx, Rect { x: r.x, y: r.mid_y() - 1.0, w: r.w, h: 2.0 }, "#dc2626");
+                let why = "offline: no in-sync replica alive";
+                text(
+                    ctx,
+                    why,
+                    r.x + 8.0,
+                    r.mid_y(),
+                    "600 11px system-ui, sans-serif",
+                    "#b91c1c",
+                    "left",
                 );
             }
             if r.h >= 10.0 {
@@ -260,7 +231,7 @@ fn partitions(ctx: &Ctx, l: &Layout, c: &Cluster) {
                 text(
                     ctx,
                     &label,
-                    r.x - 6.0,
+                    r.x - 6.0 - l.replica_w,
                     r.mid_y(),
                     "11px system-ui, sans-serif",
                     MUTED,
@@ -280,16 +251,10 @@ fn partitions(ctx: &Ctx, l: &Layout, c: &Cluster) {
         }
     }
     if let Some(first) = l.partitions.first().and_then(|t| t.first()) {
-        let scale = format!("strip = {} records", compact(window));
-        text(
-            ctx,
-            &scale,
-            first.right(),
-            16.0,
-            "11px system-ui, sans-serif",
-            MUTED,
-            "right",
-        );
+        let scale = format!("strip width = {} records", compact(window));
+        let font = "11px system-ui, sans-serif";
+        text(ctx, &scale, first.right(), l.height - 9.0, font, MUTED, "right");
+        brokers(ctx, c, first.right(), 16.0);
     }
 }
 
@@ -316,43 +281,90 @@ fn strip_cells(ctx: &Ctx, r: Rect, log: &brook_engine::PartitionLog, x_of: &dyn 
             continue; // same pixel as the newer batch already drawn
         }
         let gap = if x1 - x0 > 3.0 { 1.0 } else { 0.0 };
-        let cell = Rect {
-            x: x0,
-            w: (x1 - x0 - gap).max(1.0),
-            ..r
-        };
+        let cell = Rect { x: x0, w: (x1 - x0 - gap).max(1.0), ..r };
         fill(ctx, cell, producer_colour(b.producer));
         drawn_to = x0;
     }
 }
 
+/// One chip per replica left of the strip: the leader dark, in-sync followers grey, followers
+/// out of the ISR outlined in red, replicas on a dead broker crossed out. Chips show broker ids.
+fn replica_chips(
+    ctx: &Ctx,
+    r: Rect,
+    width: f64,
+    part: &brook_engine::Partition,
+    brokers: &[brook_engine::Broker],
+) {
+    if width <= 0.0 {
+        return;
+    }
+    let h = (r.h - 4.0).clamp(3.0, 18.0);
+    let y = r.mid_y() - h / 2.0;
+    for (i, rep) in part.replicas.iter().enumerate() {
+        let x = r.x - width + i as f64 * crate::scene::CHIP_PX;
+        let chip = Rect { x, y, w: crate::scene::CHIP_PX - 2.0, h };
+        let alive = brokers.get(rep.broker as usize).is_some_and(|b| b.alive);
+        let (bg, fg) = if !alive {
+            ("#e2e8f0", "#94a3b8")
+        } else if part.leader == Some(i) {
+            ("#0f172a", "#ffffff")
+        } else if part.in_isr(i) {
+            ("#94a3b8", "#ffffff")
+        } else {
+            ("#ffffff", "#b91c1c")
+        };
+        fill(ctx, chip, bg);
+        if alive && part.leader != Some(i) && !part.in_isr(i) {
+            ctx.set_stroke_style_str("#dc2626");
+            ctx.set_line_width(1.5);
+            ctx.stroke_rect(chip.x, chip.y, chip.w, chip.h);
+        }
+        if h >= 10.0 {
+            let label = if alive { rep.broker.to_string() } else { "\u{00d7}".to_string() };
+            text(
+                ctx,
+                &label,
+                chip.x + chip.w / 2.0,
+                chip.mid_y(),
+                "600 10px system-ui, sans-serif",
+                fg,
+                "center",
+            );
+        }
+    }
+}
+
+/// Broker status along the top of the centre column, right-aligned at `right`.
+fn brokers(ctx: &Ctx, c: &Cluster, right: f64, y: f64) {
+    if c.brokers.len() < 2 {
+        return;
+    }
+    let parts: Vec<String> = c
+        .brokers
+        .iter()
+        .enumerate()
+        .map(|(i, b)| if b.alive { format!("broker {i} up") } else { format!("broker {i} DOWN") })
+        .collect();
+    let down = c.brokers.iter().any(|b| !b.alive);
+    let colour = if down { "#b91c1c" } else { MUTED };
+    text(ctx, &parts.join("   "), right, y, "600 11px system-ui, sans-serif", colour, "right");
+}
+
 /// Dense view: one thin row per partition whose darkness shows the largest group lag.
 fn partition_heat(ctx: &Ctx, r: Rect, c: &Cluster, ti: usize, pi: usize, window: f64) {
-    let log = &c.topics[ti].partitions[pi];
-    let tp = brook_engine::Tp {
-        topic: ti as u16,
-        partition: pi as u32,
-    };
+    let log = &c.topics[ti].partitions[pi].log;
+    let tp = brook_engine::Tp { topic: ti as u16, partition: pi as u32 };
     let lag = c
         .groups
         .iter()
         .filter(|g| g.topics.contains(&(ti as u16)))
-        .map(|g| {
-            log.high_watermark()
-                .saturating_sub(g.committed(tp).max(log.log_start_offset()))
-        })
+        .map(|g| log.high_watermark().saturating_sub(g.committed(tp).max(log.log_start_offset())))
         .max()
         .unwrap_or(0);
     let f = (lag as f64 / window).clamp(0.0, 1.0);
     ctx.set_global_alpha(0.15 + 0.85 * f);
-    fill(
-        ctx,
-        Rect {
-            w: r.w * f.max(0.02),
-            ..r
-        },
-        "#ea580c",
-    );
+    fill(ctx, Rect { w: r.w * f.max(0.02), ..r }, "#ea580c");
     ctx.set_global_alpha(1.0);
 }
 
@@ -371,15 +383,7 @@ fn consumers(ctx: &Ctx, l: &Layout, c: &Cluster) {
         let h = l.groups[gi];
         let title = format!("{}  lag {}", g.spec.name, compact(c.group_lag(gi) as f64));
         fill(ctx, Rect { w: 4.0, ..h }, group_colour(gi as u32));
-        text(
-            ctx,
-            &title,
-            h.x + 8.0,
-            h.mid_y(),
-            "600 12px system-ui, sans-serif",
-            INK,
-            "left",
-        );
+        text(ctx, &title, h.x + 8.0, h.mid_y(), "600 12px system-ui, sans-serif", INK, "left");
         if g.is_rebalancing() {
             text(
                 ctx,
@@ -401,12 +405,7 @@ fn consumers(ctx: &Ctx, l: &Layout, c: &Cluster) {
             let inbox = m.inbox_records() as f64 / g.spec.max_poll_records.max(1) as f64;
             fill(
                 ctx,
-                Rect {
-                    y: r.y + r.h - 3.0,
-                    h: 3.0,
-                    w: r.w * inbox.min(1.0),
-                    ..r
-                },
+                Rect { y: r.y + r.h - 3.0, h: 3.0, w: r.w * inbox.min(1.0), ..r },
                 group_colour(gi as u32),
             );
             if r.h >= 14.0 {
@@ -438,11 +437,8 @@ fn consumers(ctx: &Ctx, l: &Layout, c: &Cluster) {
 fn flights(ctx: &Ctx, l: &Layout, sim: &Sim, now_ms: f64, reduced_motion: bool) {
     for f in sim.flights.iter() {
         // With reduced motion, dots appear at their destination and fade instead of travelling.
-        let at = if reduced_motion {
-            now_ms.max(f.born_ms + crate::scene::FLIGHT_MS)
-        } else {
-            now_ms
-        };
+        let at =
+            if reduced_motion { now_ms.max(f.born_ms + crate::scene::FLIGHT_MS) } else { now_ms };
         let Some((x, y)) = l.flight_position(f, at) else {
             continue;
         };

@@ -15,22 +15,14 @@ pub struct Params {
 
 impl Default for Params {
     fn default() -> Self {
-        Params {
-            preset: "quickstart".into(),
-            seed: 1,
-            play: true,
-        }
+        Params { preset: "quickstart".into(), seed: 1, play: true }
     }
 }
 
 /// Checks a seed as typed: a whole number that fits in 64 bits.
 pub fn parse_seed(text: &str) -> Result<u64, String> {
     text.trim().parse::<u64>().map_err(|_| {
-        format!(
-            "seed: \"{}\" is not a whole number from 0 to {}",
-            text.trim(),
-            u64::MAX
-        )
+        format!("seed: \"{}\" is not a whole number from 0 to {}", text.trim(), u64::MAX)
     })
 }
 
@@ -39,21 +31,15 @@ pub fn parse_seed(text: &str) -> Result<u64, String> {
 pub fn parse_query(query: &str) -> (Params, Vec<String>) {
     let mut p = Params::default();
     let mut errors = Vec::new();
-    for pair in query
-        .trim_start_matches('?')
-        .split('&')
-        .filter(|s| !s.is_empty())
-    {
+    for pair in query.trim_start_matches('?').split('&').filter(|s| !s.is_empty()) {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
         match key {
             "preset" => {
                 if PRESETS.contains(&value) {
                     p.preset = value.to_string();
                 } else {
-                    errors.push(format!(
-                        "preset: \"{value}\" is not one of {}",
-                        PRESETS.join(", ")
-                    ));
+                    errors
+                        .push(format!("preset: \"{value}\" is not one of {}", PRESETS.join(", ")));
                 }
             }
             "seed" => match parse_seed(value) {
@@ -65,9 +51,7 @@ pub fn parse_query(query: &str) -> (Params, Vec<String>) {
                 "0" | "false" => p.play = false,
                 _ => errors.push(format!("play: \"{value}\" must be 0 or 1")),
             },
-            _ => errors.push(format!(
-                "{key}: unknown parameter (known: preset, seed, play)"
-            )),
+            _ => errors.push(format!("{key}: unknown parameter (known: preset, seed, play)")),
         }
     }
     (p, errors)
@@ -82,14 +66,7 @@ mod tests {
         assert_eq!(parse_query(""), (Params::default(), vec![]));
         let (p, e) = parse_query("?preset=peak-shaving&seed=42&play=0");
         assert!(e.is_empty());
-        assert_eq!(
-            p,
-            Params {
-                preset: "peak-shaving".into(),
-                seed: 42,
-                play: false
-            }
-        );
+        assert_eq!(p, Params { preset: "peak-shaving".into(), seed: 42, play: false });
     }
 
     #[test]

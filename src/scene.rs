@@ -84,11 +84,7 @@ impl Flights {
 
     /// Drops finished flights.
     pub fn expire(&mut self, now_ms: f64) {
-        while self
-            .items
-            .front()
-            .is_some_and(|f| now_ms - f.born_ms >= FLIGHT_MS)
-        {
+        while self.items.front().is_some_and(|f| now_ms - f.born_ms >= FLIGHT_MS) {
             self.items.pop_front();
         }
     }
@@ -114,14 +110,7 @@ impl Flights {
                 self.merged += 1;
                 continue;
             }
-            self.items.push_back(Flight {
-                from,
-                to,
-                kind,
-                records,
-                colour,
-                born_ms: now_ms,
-            });
+            self.items.push_back(Flight { from, to, kind, records, colour, born_ms: now_ms });
         }
     }
 }
@@ -131,13 +120,7 @@ fn route(
     cluster: &Cluster,
 ) -> Option<(Endpoint, Endpoint, FlightKind, u64, u32)> {
     Some(match *e {
-        TrafficEvent::Produce {
-            producer,
-            topic,
-            partition,
-            records,
-            ..
-        } => (
+        TrafficEvent::Produce { producer, topic, partition, records, .. } => (
             Endpoint::Producer(producer),
             Endpoint::Partition(topic, partition),
             FlightKind::Produce,
@@ -145,11 +128,7 @@ fn route(
             producer,
         ),
         TrafficEvent::FetchRequest { group, member } => {
-            let m = cluster
-                .groups
-                .get(group as usize)?
-                .members
-                .get(member as usize)?;
+            let m = cluster.groups.get(group as usize)?.members.get(member as usize)?;
             let tp = m.assigned.first()?;
             (
                 Endpoint::Member(group, member),
@@ -159,13 +138,7 @@ fn route(
                 group as u32,
             )
         }
-        TrafficEvent::FetchResponse {
-            group,
-            member,
-            topic,
-            partition,
-            records,
-        } => (
+        TrafficEvent::FetchResponse { group, member, topic, partition, records } => (
             Endpoint::Partition(topic, partition),
             Endpoint::Member(group, member),
             FlightKind::FetchData,
@@ -173,11 +146,7 @@ fn route(
             group as u32,
         ),
         TrafficEvent::EmptyFetch { group, member } => {
-            let m = cluster
-                .groups
-                .get(group as usize)?
-                .members
-                .get(member as usize)?;
+            let m = cluster.groups.get(group as usize)?.members.get(member as usize)?;
             let tp = m.assigned.first()?;
             (
                 Endpoint::Partition(tp.topic, tp.partition),
@@ -233,7 +202,12 @@ pub struct Layout {
     pub members: Vec<Vec<Rect>>,
     /// Whether partitions are too many to draw one strip each (drawn as a heat strip).
     pub dense: bool,
+    /// Width of the replica chips left of each strip, px (0 with one replica).
+    pub replica_w: f64,
 }
+
+/// Width of one replica chip, px.
+pub const CHIP_PX: f64 = 13.0;
 
 /// Vertical space kept above the columns for their headings, px.
 pub const HEADER_PX: f64 = 34.0;
@@ -248,9 +222,7 @@ fn column(count: usize, top: f64, height: f64, row_max: f64, gap: f64) -> Vec<(f
     // A short column is centred vertically rather than left hanging at the top.
     let used = count as f64 * h + gap * (count as f64 - 1.0);
     let top = top + ((height - used) / 2.0).max(0.0);
-    (0..count)
-        .map(|i| (top + i as f64 * (h + gap), h))
-        .collect()
+    (0..count).map(|i| (top + i as f64 * (h + gap), h)).collect()
 }
 
 impl Layout {
@@ -262,17 +234,20 @@ impl Layout {
         let avail = (height - top - pad).max(10.0);
         let producers = column(cluster.producers.len(), top, avail, 72.0, 10.0)
             .into_iter()
-            .map(|(y, h)| Rect {
-                x: pad,
-                y,
-                w: side_w,
-                h,
-            })
+            .map(|(y, h)| Rect { x: pad, y, w: side_w, h })
             .collect();
         let total: usize = cluster.topics.iter().map(|t| t.partitions.len()).sum();
         let dense = total > STRIP_ROWS_MAX;
-        let mid_x = pad + side_w + 70.0;
-        let mid_w = (width - 2.0 * (side_w + pad + 70.0)).max(40.0);
+        let max_rf = cluster
+            .topics
+            .iter()
+            .flat_map(|t| &t.partitions)
+            .map(|p| p.replicas.len())
+            .max()
+            .unwrap_or(1);
+        let replica_w = if max_rf > 1 && !dense { CHIP_PX * max_rf as f64 + 4.0 } else { 0.0 };
+        let mid_x = pad + side_w + 70.0 + replica_w;
+        let mid_w = (width - 2.0 * (side_w + pad + 70.0) - replica_w).max(40.0);
         let rows = column(total, top, avail, 44.0, if dense { 0.0 } else { 6.0 });
         let mut it = rows.into_iter();
         let partitions = cluster
@@ -282,27 +257,14 @@ impl Layout {
                 (0..t.partitions.len())
                     .map(|_| {
                         let (y, h) = it.next().expect("one row per partition");
-                        Rect {
-                            x: mid_x,
-                            y,
-                            w: mid_w,
-                            h,
-                        }
+                        Rect { x: mid_x, y, w: mid_w, h }
                     })
                     .collect()
             })
             .collect();
         let right_x = width - pad - side_w;
         let (groups, members) = Self::consumers(cluster, right_x, side_w, top, avail);
-        Layout {
-            width,
-            height,
-            producers,
-            partitions,
-            groups,
-            members,
-            dense,
-        }
+        Layout { width, height, producers, partitions, groups, members, dense, replica_w }
     }
 
     fn consumers(
@@ -327,12 +289,7 @@ impl Layout {
             groups.push(Rect { x, y, w, h: head });
             y += head;
             let list: Vec<Rect> = (0..g.members.len())
-                .map(|i| Rect {
-                    x,
-                    y: y + i as f64 * row,
-                    w,
-                    h: (row - 2.0).max(2.0),
-                })
+                .map(|i| Rect { x, y: y + i as f64 * row, w, h: (row - 2.0).max(2.0) })
                 .collect();
             y += row * g.members.len().max(1) as f64 + gap;
             members.push(list);
@@ -343,10 +300,7 @@ impl Layout {
     /// The point a flight leaves from or arrives at.
     pub fn anchor(&self, e: Endpoint, leaving: bool) -> Option<(f64, f64)> {
         match e {
-            Endpoint::Producer(i) => self
-                .producers
-                .get(i as usize)
-                .map(|r| (r.right(), r.mid_y())),
+            Endpoint::Producer(i) => self.producers.get(i as usize).map(|r| (r.right(), r.mid_y())),
             Endpoint::Partition(t, p) => {
                 let r = self.partitions.get(t as usize)?.get(p as usize)?;
                 // Batches arrive at the log end (right); records leave from the right as well,
@@ -395,11 +349,7 @@ mod tests {
         let s = l.partitions[0][0];
         let m = l.members[0][0];
         assert!(p.right() < s.x && s.right() < m.x, "{p:?} {s:?} {m:?}");
-        for r in l
-            .producers
-            .iter()
-            .chain(l.partitions[0].iter())
-            .chain(l.members.iter().flatten())
+        for r in l.producers.iter().chain(l.partitions[0].iter()).chain(l.members.iter().flatten())
         {
             assert!(r.y >= 0.0 && r.y + r.h <= 720.0, "{r:?} off the canvas");
         }

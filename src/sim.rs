@@ -97,15 +97,10 @@ impl Sim {
     /// Called once per animation frame with the frame's timestamp (ms): advances virtual time by
     /// the elapsed wall time times the speed, then retires finished flights.
     pub fn frame(&mut self, now_ms: f64) -> u64 {
-        let dt_ms = self
-            .last_frame_ms
-            .map_or(0.0, |l| (now_ms - l).clamp(0.0, FRAME_GAP_MS_MAX));
+        let dt_ms = self.last_frame_ms.map_or(0.0, |l| (now_ms - l).clamp(0.0, FRAME_GAP_MS_MAX));
         self.last_frame_ms = Some(now_ms);
-        let steps = if self.playing {
-            self.advance(dt_ms * 1000.0 * self.speed, now_ms)
-        } else {
-            0
-        };
+        let steps =
+            if self.playing { self.advance(dt_ms * 1000.0 * self.speed, now_ms) } else { 0 };
         self.flights.expire(now_ms);
         steps
     }
@@ -124,8 +119,7 @@ impl Sim {
         }
         for _ in 0..steps {
             self.cluster.step();
-            self.flights
-                .ingest(self.cluster.events(), &self.cluster, now_ms);
+            self.flights.ingest(self.cluster.events(), &self.cluster, now_ms);
         }
         steps
     }

@@ -87,9 +87,7 @@ async fn controls_reflect_state_and_show_seed_errors() {
     assert_eq!(text_of(&root, "play"), "Pause");
     assert_eq!(text_of(&root, "speed-value"), "2\u{00d7}");
     assert!(text_of(&root, "seed-error").starts_with("seed:"));
-    let options = root
-        .query_selector_all("[data-testid=preset] option")
-        .unwrap();
+    let options = root.query_selector_all("[data-testid=preset] option").unwrap();
     assert_eq!(options.length() as usize, PRESETS.len());
 }
 
@@ -103,18 +101,11 @@ async fn controls_play_button_emits_toggle() {
     yew::Renderer::<Controls>::with_root_and_props(root.clone(), props).render();
     settle().await;
     assert_eq!(text_of(&root, "play"), "Play");
-    let button: web_sys::HtmlElement = root
-        .query_selector("[data-testid=play]")
-        .unwrap()
-        .unwrap()
-        .dyn_into()
-        .unwrap();
+    let button: web_sys::HtmlElement =
+        root.query_selector("[data-testid=play]").unwrap().unwrap().dyn_into().unwrap();
     button.click();
     assert_eq!(clicks.get(), 1);
-    assert!(root
-        .query_selector("[data-testid=seed-error]")
-        .unwrap()
-        .is_none());
+    assert!(root.query_selector("[data-testid=seed-error]").unwrap().is_none());
 }
 
 #[wasm_bindgen_test]
@@ -122,10 +113,7 @@ async fn app_mounts_with_a_canvas_and_every_preset() {
     let root = fresh_root();
     yew::Renderer::<App>::with_root(root.clone()).render();
     settle().await;
-    assert!(root
-        .query_selector("canvas[data-testid=stage]")
-        .unwrap()
-        .is_some());
+    assert!(root.query_selector("canvas[data-testid=stage]").unwrap().is_some());
     assert!(!text_of(&root, "description").is_empty());
 }
 
@@ -139,12 +127,7 @@ fn engine_is_bit_identical_in_wasm() {
     s.seed = 99;
     let mut c = Cluster::new(s);
     c.run_until(5_000_000);
-    assert_eq!(
-        c.trace_hash(),
-        QUICKSTART_TRACE_HASH,
-        "wasm hash {:#x}",
-        c.trace_hash()
-    );
+    assert_eq!(c.trace_hash(), QUICKSTART_TRACE_HASH, "wasm hash {:#x}", c.trace_hash());
 }
 
 use wasm_bindgen::JsCast;

@@ -53,17 +53,13 @@ pub fn Controls(p: &ControlsProps) -> Html {
     let step = p.on_step.reform(|_: MouseEvent| ());
     let reset = p.on_reset.reform(|_: MouseEvent| ());
     let speed = p.on_speed.reform(|e: InputEvent| {
-        let v = e
-            .target_unchecked_into::<HtmlInputElement>()
-            .value_as_number();
+        let v = e.target_unchecked_into::<HtmlInputElement>().value_as_number();
         speed_from_slider(v)
     });
-    let seed = p
-        .on_seed
-        .reform(|e: InputEvent| e.target_unchecked_into::<HtmlInputElement>().value());
-    let preset = p
-        .on_preset
-        .reform(|e: Event| e.target_unchecked_into::<HtmlSelectElement>().value());
+    let seed =
+        p.on_seed.reform(|e: InputEvent| e.target_unchecked_into::<HtmlInputElement>().value());
+    let preset =
+        p.on_preset.reform(|e: Event| e.target_unchecked_into::<HtmlSelectElement>().value());
     let play_label = if p.playing { "Pause" } else { "Play" };
     html! {
         <div class="controls" role="toolbar" aria-label="Simulation controls">

@@ -65,11 +65,7 @@ fn split(args: &[String], flags: &[&str]) -> Result<Split, UsageError> {
             if !flags.contains(&name) {
                 return err(format!(
                     "unknown option --{name} (accepted: {})",
-                    flags
-                        .iter()
-                        .map(|f| format!("--{f}"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    flags.iter().map(|f| format!("--{f}")).collect::<Vec<_>>().join(", ")
                 ));
             }
             let Some(v) = args.get(i + 1) else {
@@ -163,10 +159,7 @@ fn parse_run(rest: &[String]) -> Result<RunArgs, UsageError> {
     let seed = match single(&values, "seed")? {
         None => None,
         Some(s) => Some(s.parse::<u64>().map_err(|_| {
-            UsageError(format!(
-                "--seed: \"{s}\" is not a whole number from 0 to {}",
-                u64::MAX
-            ))
+            UsageError(format!("--seed: \"{s}\" is not a whole number from 0 to {}", u64::MAX))
         })?),
     };
     let format = match single(&values, "format")? {
@@ -174,20 +167,12 @@ fn parse_run(rest: &[String]) -> Result<RunArgs, UsageError> {
         Some("csv") => Format::Csv,
         Some(f) => return err(format!("--format: \"{f}\" must be json or csv")),
     };
-    Ok(RunArgs {
-        scenario: scenario.clone(),
-        seconds,
-        seed,
-        format,
-    })
+    Ok(RunArgs { scenario: scenario.clone(), seconds, seed, format })
 }
 
 fn parse_topic_partition(s: &str) -> Option<TopicPartition> {
     let (t, p) = s.rsplit_once('-')?;
-    Some(TopicPartition {
-        topic: t.to_string(),
-        partition: p.parse().ok()?,
-    })
+    Some(TopicPartition { topic: t.to_string(), partition: p.parse().ok()? })
 }
 
 fn parse_assign(rest: &[String]) -> Result<AssignArgs, UsageError> {
@@ -205,9 +190,7 @@ fn parse_assign(rest: &[String]) -> Result<AssignArgs, UsageError> {
     })?;
     let mut topics = BTreeMap::new();
     for t in values.get("topic").into_iter().flatten() {
-        let parsed = t
-            .rsplit_once(':')
-            .and_then(|(n, p)| Some((n, p.parse::<u32>().ok()?)));
+        let parsed = t.rsplit_once(':').and_then(|(n, p)| Some((n, p.parse::<u32>().ok()?)));
         match parsed {
             Some((name, p)) if !name.is_empty() && p >= 1 => {
                 topics.insert(name.to_string(), p);
@@ -225,23 +208,16 @@ fn parse_assign(rest: &[String]) -> Result<AssignArgs, UsageError> {
     let mut members = Vec::new();
     for m in values.get("member").into_iter().flatten() {
         let Some((id_part, subs)) = m.split_once(':') else {
-            return err(format!(
-                "--member: \"{m}\" must be ID[@INSTANCE]:TOPIC,TOPIC..."
-            ));
+            return err(format!("--member: \"{m}\" must be ID[@INSTANCE]:TOPIC,TOPIC..."));
         };
         let (id, instance) = match id_part.split_once('@') {
             Some((id, inst)) => (id, Some(inst.to_string())),
             None => (id_part, None),
         };
-        let subscribed: Vec<String> = subs
-            .split(',')
-            .filter(|s| !s.is_empty())
-            .map(String::from)
-            .collect();
+        let subscribed: Vec<String> =
+            subs.split(',').filter(|s| !s.is_empty()).map(String::from).collect();
         if id.is_empty() || subscribed.is_empty() {
-            return err(format!(
-                "--member: \"{m}\" needs an id and at least one topic"
-            ));
+            return err(format!("--member: \"{m}\" needs an id and at least one topic"));
         }
         if let Some(t) = subscribed.iter().find(|t| !topics.contains_key(*t)) {
             return err(format!(
@@ -274,12 +250,7 @@ fn parse_assign(rest: &[String]) -> Result<AssignArgs, UsageError> {
             owned.entry(id.to_string()).or_default().push(parsed);
         }
     }
-    Ok(AssignArgs {
-        assignor,
-        topics,
-        members,
-        owned,
-    })
+    Ok(AssignArgs { assignor, topics, members, owned })
 }
 
 #[cfg(test)]
@@ -314,26 +285,19 @@ mod tests {
             .unwrap_err()
             .0
             .starts_with("--partitions: \"0\""));
-        assert!(parse(&argv("run x --format xml"))
-            .unwrap_err()
-            .0
-            .starts_with("--format"));
+        assert!(parse(&argv("run x --format xml")).unwrap_err().0.starts_with("--format"));
         assert!(parse(&argv("run x --colour red"))
             .unwrap_err()
             .0
             .starts_with("unknown option --colour"));
-        assert!(
-            parse(&argv("assign --assignor best --topic t:1 --member a:t"))
-                .unwrap_err()
-                .0
-                .starts_with("--assignor")
-        );
-        assert!(
-            parse(&argv("assign --assignor range --topic t:1 --member a:u"))
-                .unwrap_err()
-                .0
-                .contains("no --topic")
-        );
+        assert!(parse(&argv("assign --assignor best --topic t:1 --member a:t"))
+            .unwrap_err()
+            .0
+            .starts_with("--assignor"));
+        assert!(parse(&argv("assign --assignor range --topic t:1 --member a:u"))
+            .unwrap_err()
+            .0
+            .contains("no --topic"));
         assert!(parse(&argv("frobnicate")).is_err());
         assert!(parse(&[]).is_err());
     }
@@ -344,12 +308,6 @@ mod tests {
         let Cli::Assign(a) = cli else { panic!() };
         assert_eq!(a.members[0].instance.as_deref(), Some("i1"));
         assert_eq!(a.owned["c1"].len(), 2);
-        assert_eq!(
-            a.owned["c1"][1],
-            TopicPartition {
-                topic: "t".into(),
-                partition: 1
-            }
-        );
+        assert_eq!(a.owned["c1"][1], TopicPartition { topic: "t".into(), partition: 1 });
     }
 }

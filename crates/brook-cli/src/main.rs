@@ -90,14 +90,9 @@ fn assign_cmd(a: AssignArgs) -> ExitCode {
         })
         .collect();
     let result = assign(a.assignor, &a.topics, &members);
-    let json: BTreeMap<&String, Vec<String>> = result
-        .iter()
-        .map(|(m, l)| (m, l.iter().map(|tp| tp.to_string()).collect()))
-        .collect();
-    println!(
-        "{}",
-        serde_json::to_string(&json).expect("strings serialize")
-    );
+    let json: BTreeMap<&String, Vec<String>> =
+        result.iter().map(|(m, l)| (m, l.iter().map(|tp| tp.to_string()).collect())).collect();
+    println!("{}", serde_json::to_string(&json).expect("strings serialize"));
     ExitCode::SUCCESS
 }
 
@@ -159,11 +154,8 @@ fn run_cmd(r: RunArgs) -> ExitCode {
 
 /// Streams one CSV line per metrics sample, so output size grows with the run, not memory.
 fn csv(cluster: &mut Cluster, end_us: u64) {
-    let groups: Vec<String> = cluster
-        .groups
-        .iter()
-        .map(|g| format!("lag_records_{}", g.spec.name))
-        .collect();
+    let groups: Vec<String> =
+        cluster.groups.iter().map(|g| format!("lag_records_{}", g.spec.name)).collect();
     println!(
         "t_ms,inflow_per_sec,outflow_per_sec,backlog_records,latency_ms_p50,latency_ms_p99,producers_blocked,failed_records{}{}",
         if groups.is_empty() { "" } else { "," },

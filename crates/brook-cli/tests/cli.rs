@@ -3,10 +3,7 @@
 use std::process::{Command, Output};
 
 fn brook(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_brook"))
-        .args(args)
-        .output()
-        .expect("brook runs")
+    Command::new(env!("CARGO_BIN_EXE_brook")).args(args).output().expect("brook runs")
 }
 
 fn stdout(o: &Output) -> String {
@@ -107,10 +104,7 @@ fn assign_matches_kafka_tests() {
         "--owned",
         "c2:t-0,t-2",
     ]);
-    assert_eq!(
-        v,
-        serde_json::json!({"c1": ["t-1"], "c2": ["t-2"], "c3": []})
-    );
+    assert_eq!(v, serde_json::json!({"c1": ["t-1"], "c2": ["t-2"], "c3": []}));
 }
 
 #[test]

@@ -77,14 +77,9 @@ impl AssignorKind {
 
     /// Parses Kafka's name.
     pub fn parse(s: &str) -> Option<Self> {
-        [
-            Self::Range,
-            Self::RoundRobin,
-            Self::Sticky,
-            Self::CooperativeSticky,
-        ]
-        .into_iter()
-        .find(|k| k.name() == s)
+        [Self::Range, Self::RoundRobin, Self::Sticky, Self::CooperativeSticky]
+            .into_iter()
+            .find(|k| k.name() == s)
     }
 }
 
@@ -117,10 +112,8 @@ fn empty(members: &[MemberSubscription]) -> Assignment {
 fn range(topics: &BTreeMap<String, u32>, members: &[MemberSubscription]) -> Assignment {
     let mut out = empty(members);
     for (topic, &count) in topics {
-        let mut subs: Vec<&MemberSubscription> = members
-            .iter()
-            .filter(|m| m.topics.contains(topic))
-            .collect();
+        let mut subs: Vec<&MemberSubscription> =
+            members.iter().filter(|m| m.topics.contains(topic)).collect();
         if subs.is_empty() {
             continue;
         }
@@ -135,10 +128,9 @@ fn range(topics: &BTreeMap<String, u32>, members: &[MemberSubscription]) -> Assi
         for (i, m) in subs.iter().enumerate() {
             let n = per + u32::from((i as u32) < extra);
             let list = out.get_mut(&m.id).expect("every member has an entry");
-            list.extend((next..next + n).map(|p| TopicPartition {
-                topic: topic.clone(),
-                partition: p,
-            }));
+            list.extend(
+                (next..next + n).map(|p| TopicPartition { topic: topic.clone(), partition: p }),
+            );
             next += n;
         }
     }
@@ -148,12 +140,7 @@ fn range(topics: &BTreeMap<String, u32>, members: &[MemberSubscription]) -> Assi
 fn all_partitions(topics: &BTreeMap<String, u32>) -> Vec<TopicPartition> {
     topics
         .iter()
-        .flat_map(|(t, &n)| {
-            (0..n).map(move |p| TopicPartition {
-                topic: t.clone(),
-                partition: p,
-            })
-        })
+        .flat_map(|(t, &n)| (0..n).map(move |p| TopicPartition { topic: t.clone(), partition: p }))
         .collect()
 }
 
@@ -192,10 +179,7 @@ fn valid_owners(
         for tp in &m.owned {
             let exists = topics.get(&tp.topic).is_some_and(|&n| tp.partition < n);
             if exists && m.topics.contains(&tp.topic) {
-                claims
-                    .entry(tp.clone())
-                    .or_default()
-                    .push((m.generation, &m.id));
+                claims.entry(tp.clone()).or_default().push((m.generation, &m.id));
             }
         }
     }
@@ -231,11 +215,8 @@ fn sticky(topics: &BTreeMap<String, u32>, members: &[MemberSubscription]) -> Ass
     sorted.sort_by(|a, b| a.id.cmp(&b.id));
     let mut taken = BTreeSet::new();
     for m in &sorted {
-        let mine: Vec<&TopicPartition> = owners
-            .iter()
-            .filter(|(_, o)| **o == m.id)
-            .map(|(tp, _)| tp)
-            .collect();
+        let mine: Vec<&TopicPartition> =
+            owners.iter().filter(|(_, o)| **o == m.id).map(|(tp, _)| tp).collect();
         let mut quota = min_quota;
         if mine.len() > min_quota && max_slots > 0 {
             quota += 1;
@@ -283,10 +264,7 @@ mod tests {
 
     fn tp(s: &str) -> TopicPartition {
         let (t, p) = s.rsplit_once('-').unwrap();
-        TopicPartition {
-            topic: t.into(),
-            partition: p.parse().unwrap(),
-        }
+        TopicPartition { topic: t.into(), partition: p.parse().unwrap() }
     }
 
     fn render(a: &Assignment) -> String {
@@ -316,14 +294,8 @@ mod tests {
     #[test]
     fn range_more_members_than_partitions_leaves_one_idle() {
         let t = topics(&[("t1", 1)]);
-        let m = [
-            MemberSubscription::new("c1", &["t1"]),
-            MemberSubscription::new("c2", &["t1"]),
-        ];
-        assert_eq!(
-            render(&assign(AssignorKind::Range, &t, &m)),
-            "c1:[t1-0]; c2:[]"
-        );
+        let m = [MemberSubscription::new("c1", &["t1"]), MemberSubscription::new("c2", &["t1"])];
+        assert_eq!(render(&assign(AssignorKind::Range, &t, &m)), "c1:[t1-0]; c2:[]");
     }
 
     #[test]
@@ -332,10 +304,7 @@ mod tests {
         let mut b = MemberSubscription::new("b", &["t"]);
         b.instance = Some("i1".into());
         let m = [MemberSubscription::new("a", &["t"]), b];
-        assert_eq!(
-            render(&assign(AssignorKind::Range, &t, &m)),
-            "a:[t-2]; b:[t-0,t-1]"
-        );
+        assert_eq!(render(&assign(AssignorKind::Range, &t, &m)), "a:[t-2]; b:[t-0,t-1]");
     }
 
     #[test]
@@ -357,10 +326,7 @@ mod tests {
         c1.owned = vec![tp("t-0"), tp("t-1"), tp("t-2")];
         c1.generation = 1;
         let m = [c1, MemberSubscription::new("c2", &["t"])];
-        assert_eq!(
-            render(&assign(AssignorKind::Sticky, &t, &m)),
-            "c1:[t-0,t-1]; c2:[t-2]"
-        );
+        assert_eq!(render(&assign(AssignorKind::Sticky, &t, &m)), "c1:[t-0,t-1]; c2:[t-2]");
     }
 
     #[test]
@@ -373,10 +339,7 @@ mod tests {
         c2.owned = vec![tp("t-0"), tp("t-2")];
         c2.generation = 1;
         let m = [c1, c2, MemberSubscription::new("c3", &["t"])];
-        assert_eq!(
-            render(&assign(AssignorKind::Sticky, &t, &m)),
-            "c1:[t-1]; c2:[t-2]; c3:[t-0]"
-        );
+        assert_eq!(render(&assign(AssignorKind::Sticky, &t, &m)), "c1:[t-1]; c2:[t-2]; c3:[t-0]");
         assert_eq!(
             render(&assign(AssignorKind::CooperativeSticky, &t, &m)),
             "c1:[t-1]; c2:[t-2]; c3:[]"
@@ -393,23 +356,15 @@ mod tests {
         c2.owned = vec![tp("t-0")];
         c2.generation = 2;
         let m = [c1, c2];
-        assert_eq!(
-            render(&assign(AssignorKind::Sticky, &t, &m)),
-            "c1:[t-1]; c2:[t-0]"
-        );
+        assert_eq!(render(&assign(AssignorKind::Sticky, &t, &m)), "c1:[t-1]; c2:[t-0]");
     }
 
     #[test]
     fn every_assignor_assigns_each_partition_once() {
         let t = topics(&[("a", 7), ("b", 5)]);
-        let m: Vec<MemberSubscription> = (0..4)
-            .map(|i| MemberSubscription::new(&format!("m{i}"), &["a", "b"]))
-            .collect();
-        for kind in [
-            AssignorKind::Range,
-            AssignorKind::RoundRobin,
-            AssignorKind::Sticky,
-        ] {
+        let m: Vec<MemberSubscription> =
+            (0..4).map(|i| MemberSubscription::new(&format!("m{i}"), &["a", "b"])).collect();
+        for kind in [AssignorKind::Range, AssignorKind::RoundRobin, AssignorKind::Sticky] {
             let a = assign(kind, &t, &m);
             let mut all: Vec<&TopicPartition> = a.values().flatten().collect();
             all.sort();

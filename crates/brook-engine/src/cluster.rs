@@ -7,9 +7,10 @@ use serde::Serialize;
 
 use crate::event::{TrafficEvent, EVENTS_PER_STEP_MAX};
 use crate::group::{Chunk, Fetch, Group, TopicView, Tp};
-use crate::log::{Batch, PartitionLog};
+use crate::log::{Batch, Truncated};
 use crate::metrics::{History, LatencyHistogram, Sample};
-use crate::producer::{Acks, InFlight, Producer, ReadyBatch};
+use crate::producer::{Acks, Outgoing, Producer, ReadyBatch};
+use crate::replication::{Election, Partition};
 use crate::rng::Rng;
 use crate::scenario::{Command, Scenario, TimedEvent};
 
@@ -27,13 +28,41 @@ pub const COMMANDS_QUEUED_MAX: usize = 256;
 /// Notices (refused commands and the like) kept.
 pub const NOTICES_MAX: usize = 64;
 
-/// A topic and its partition logs.
+/// A broker.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Broker {
+    /// Whether it runs.
+    pub alive: bool,
+    /// When it crashed, virtual us.
+    pub crashed_us: Option<u64>,
+    /// Whether the controller has noticed the crash (after `broker_session_timeout_ms`).
+    pub down_noticed: bool,
+}
+
+/// An acks=all request appended by the leader, waiting for the high watermark to pass it.
+#[derive(Clone, Copy, Debug)]
+struct PendingAck {
+    end_offset: u64,
+    producer: u32,
+    out: Outgoing,
+}
+
+/// A topic and its partitions.
 #[derive(Clone, Debug)]
 pub struct Topic {
     /// Name.
     pub name: String,
-    /// Partition logs, by index.
-    pub partitions: Vec<PartitionLog>,
+    /// Partitions (log plus replicas), by index.
+    pub partitions: Vec<Partition>,
+    /// Replicas per partition.
+    pub replication_factor: u32,
+    /// `min.insync.replicas`.
+    pub min_insync_replicas: u32,
+    /// `unclean.leader.election.enable`.
+    pub unclean_leader_election: bool,
+    /// Per partition: acks=all requests waiting for the high watermark (bounded by the
+    /// producers' buffer memory, which every waiting batch holds).
+    pending: Vec<VecDeque<PendingAck>>,
     /// `retention.ms`, None for unlimited.
     pub retention_ms: Option<u64>,
     /// `retention.bytes` per partition, None for unlimited.
@@ -44,11 +73,18 @@ pub struct Topic {
     appended_in_sample: u64,
 }
 
+/// A produce request on the wire, or its response.
 #[derive(Clone, Copy, Debug)]
 struct Request {
     producer: u32,
     topic: u16,
-    inner: InFlight,
+    out: Outgoing,
+    due_us: u64,
+    /// For responses: whether the write succeeded (else the producer retries).
+    ok: bool,
+    /// For successful responses: the broker that answered and the log end after the write.
+    from_broker: u16,
+    end_offset: u64,
 }
 
 /// Totals across the run, as printed by `brook run`.
@@ -88,6 +124,34 @@ pub struct Summary {
     pub rebalances: u64,
     /// Fetch answers that were empty (polls that found no work).
     pub empty_fetches: u64,
+    /// Records resent by producers after retriable errors.
+    pub retried_records: u64,
+    /// Records written to a log twice by non-idempotent retries.
+    pub duplicate_appends: u64,
+    /// Records producers had been told were written that a leader change removed.
+    pub acked_lost_records: u64,
+    /// Of those, committed records (acks=all) lost to unclean leader elections.
+    pub committed_lost_records: u64,
+    /// Writes refused because the ISR was below `min.insync.replicas`.
+    pub not_enough_replicas: u64,
+    /// Leader elections, and how many were unclean.
+    pub leader_elections: u64,
+    /// Unclean leader elections.
+    pub unclean_elections: u64,
+    /// Virtual ms producers were muted by quotas, summed.
+    pub producer_throttled_ms: f64,
+}
+
+/// Cluster-wide counters the summary reports.
+#[derive(Clone, Copy, Debug, Default)]
+struct Counters {
+    appended_records: u64,
+    duplicate_appends: u64,
+    acked_lost_records: u64,
+    committed_lost_records: u64,
+    not_enough_replicas: u64,
+    leader_elections: u64,
+    unclean_elections: u64,
 }
 
 /// The whole simulated system.
@@ -95,6 +159,9 @@ pub struct Cluster {
     scenario: Scenario,
     now_us: u64,
     rng: Rng,
+    /// Brokers, by id.
+    pub brokers: Vec<Broker>,
+    counters: Counters,
     /// Topics.
     pub topics: Vec<Topic>,
     /// Producers, in scenario order.
@@ -123,14 +190,19 @@ pub struct Cluster {
 impl Cluster {
     /// Builds the cluster a (validated) scenario describes, at virtual time 0.
     pub fn new(scenario: Scenario) -> Self {
+        let brokers = scenario.cluster.brokers.max(1);
         let topics: Vec<Topic> = scenario
             .topics
             .iter()
             .map(|t| Topic {
                 name: t.name.clone(),
                 partitions: (0..t.partitions)
-                    .map(|_| PartitionLog::new(t.segment_bytes))
+                    .map(|p| new_partition(p, t.replication_factor, brokers, t.segment_bytes))
                     .collect(),
+                replication_factor: t.replication_factor,
+                min_insync_replicas: t.min_insync_replicas,
+                unclean_leader_election: t.unclean_leader_election,
+                pending: (0..t.partitions).map(|_| VecDeque::new()).collect(),
                 retention_ms: t.retention_ms,
                 retention_bytes: t.retention_bytes,
                 segment_bytes: t.segment_bytes,
@@ -139,11 +211,8 @@ impl Cluster {
             .collect();
         let topic_index =
             |name: &str| topics.iter().position(|t| t.name == name).unwrap_or(0) as u16;
-        let producer_topic: Vec<u16> = scenario
-            .producers
-            .iter()
-            .map(|p| topic_index(&p.topic))
-            .collect();
+        let producer_topic: Vec<u16> =
+            scenario.producers.iter().map(|p| topic_index(&p.topic)).collect();
         let producers = scenario
             .producers
             .iter()
@@ -160,6 +229,11 @@ impl Cluster {
         let mut c = Cluster {
             rng: Rng::new(scenario.seed),
             now_us: 0,
+            brokers: vec![
+                Broker { alive: true, crashed_us: None, down_noticed: false };
+                brokers as usize
+            ],
+            counters: Counters::default(),
             topics,
             producers,
             producer_topic,
@@ -232,9 +306,7 @@ impl Cluster {
     /// Queues a command for the start of the next step. Refused when the queue is full.
     pub fn command(&mut self, c: Command) -> Result<(), String> {
         if self.commands.len() >= COMMANDS_QUEUED_MAX {
-            return Err(format!(
-                "more than {COMMANDS_QUEUED_MAX} commands queued; wait a step"
-            ));
+            return Err(format!("more than {COMMANDS_QUEUED_MAX} commands queued; wait a step"));
         }
         self.commands.push_back(c);
         Ok(())
@@ -255,7 +327,9 @@ impl Cluster {
         self.apply_commands();
         self.producers_send();
         self.brokers_append();
+        self.replicate();
         self.acks_return();
+        self.controller();
         self.groups_upkeep();
         self.consumers_fetch_and_process();
         self.commits();
@@ -280,14 +354,18 @@ impl Cluster {
     }
 }
 
+/// Partition `p` with `rf` replicas placed round-robin over `brokers`, starting at broker
+/// `p % brokers` (which leads), as Kafka's default placement does without racks.
+fn new_partition(p: u32, rf: u32, brokers: u32, segment_bytes: u64) -> Partition {
+    let ids: Vec<u16> = (0..rf.clamp(1, brokers)).map(|j| ((p + j) % brokers) as u16).collect();
+    Partition::new(&ids, segment_bytes)
+}
+
 /// What the groups need to know of the topics.
 fn views(topics: &[Topic]) -> Vec<TopicView<'_>> {
     topics
         .iter()
-        .map(|t| TopicView {
-            name: &t.name,
-            partitions: t.partitions.len() as u32,
-        })
+        .map(|t| TopicView { name: &t.name, partitions: t.partitions.len() as u32 })
         .collect()
 }
 
@@ -328,34 +406,25 @@ impl Cluster {
         let now = self.now_us;
         let views = views(&self.topics);
         match c {
-            Command::SetRate {
-                producer,
-                rate_per_sec,
-            } => {
+            Command::SetRate { producer, rate_per_sec } => {
                 let i = self.producer_index(&producer)?;
                 self.producers[i].override_rate(rate_per_sec, u64::MAX);
             }
-            Command::Spike {
-                producer,
-                rate_per_sec,
-                duration_ms,
-            } => {
+            Command::Spike { producer, rate_per_sec, duration_ms } => {
                 let i = self.producer_index(&producer)?;
                 self.producers[i].override_rate(rate_per_sec, now + duration_ms * 1000);
             }
             Command::AddMember { group } => {
                 let i = self.group_index(&group)?;
                 self.groups[i].add_member(now, &views);
-                self.events
-                    .push(TrafficEvent::Rebalance { group: i as u16 });
+                self.events.push(TrafficEvent::Rebalance { group: i as u16 });
             }
             Command::RemoveMember { group } => {
                 let i = self.group_index(&group)?;
                 if !self.groups[i].remove_member(now, &views) {
                     return Err(format!("group \"{group}\" has no live member to remove"));
                 }
-                self.events
-                    .push(TrafficEvent::Rebalance { group: i as u16 });
+                self.events.push(TrafficEvent::Rebalance { group: i as u16 });
             }
             Command::CrashMember { group, member } => {
                 let i = self.group_index(&group)?;
@@ -368,10 +437,11 @@ impl Cluster {
                 if !self.groups[i].restart_member(member as usize, now, &views) {
                     return Err(format!("{group} member {member} has not crashed"));
                 }
-                self.events
-                    .push(TrafficEvent::Rebalance { group: i as u16 });
+                self.events.push(TrafficEvent::Rebalance { group: i as u16 });
             }
             Command::AddPartitions { topic, count } => self.add_partitions(&topic, count)?,
+            Command::CrashBroker { broker } => self.crash_broker(broker as usize)?,
+            Command::RestartBroker { broker } => self.restart_broker(broker as usize)?,
         }
         Ok(())
     }
@@ -385,14 +455,13 @@ impl Cluster {
         let max = crate::scenario::limits::PARTITIONS_MAX;
         let now = self.topics[t].partitions.len() as u32;
         if count == 0 || now + count > max {
-            return Err(format!(
-                "{topic}: {now} + {count} partitions exceeds the limit {max}"
-            ));
+            return Err(format!("{topic}: {now} + {count} partitions exceeds the limit {max}"));
         }
-        let seg = self.topics[t].segment_bytes;
-        self.topics[t]
-            .partitions
-            .extend((0..count).map(|_| PartitionLog::new(seg)));
+        let (seg, rf) = (self.topics[t].segment_bytes, self.topics[t].replication_factor);
+        let brokers = self.brokers.len() as u32;
+        let topic = &mut self.topics[t];
+        topic.partitions.extend((now..now + count).map(|p| new_partition(p, rf, brokers, seg)));
+        topic.pending.extend((0..count).map(|_| VecDeque::new()));
         for (p, &pt) in self.producers.iter_mut().zip(&self.producer_topic) {
             if pt as usize == t {
                 p.set_partitions(now + count);
@@ -402,102 +471,386 @@ impl Cluster {
         for (gi, g) in self.groups.iter_mut().enumerate() {
             if g.topics.contains(&(t as u16)) {
                 g.rebalance(self.now_us, &views);
-                self.events
-                    .push(TrafficEvent::Rebalance { group: gi as u16 });
+                self.events.push(TrafficEvent::Rebalance { group: gi as u16 });
             }
         }
         Ok(())
     }
 
-    /// Phase 1: producers create records, batch them and send closed batches.
+    /// Phase 1: producers create records and batch them; batches that may go are sent to the
+    /// partition leader, unless the partition is offline, the producer is muted by a quota, or
+    /// a retry is backing off. Batches past `delivery.timeout.ms` fail.
     fn producers_send(&mut self) {
         let delay_us = self.scenario.cluster.network_delay_us as u64;
+        let now = self.now_us;
         for i in 0..self.producers.len() {
-            let failed_before = self.producers[i].stats.failed_records;
+            let failed_before =
+                self.producers[i].stats.failed_records + self.producers[i].stats.expired_records;
             let mut ready = std::mem::take(&mut self.ready);
-            self.producers[i].tick(self.now_us, TICK_US, &mut self.rng, &mut ready);
-            let topic = self.producer_topic[i];
-            for b in ready.drain(..) {
-                self.push_event(TrafficEvent::Produce {
-                    producer: i as u32,
-                    topic,
-                    partition: b.partition,
-                    records: b.count,
-                    key: b.key,
-                });
-                if self.producers[i].spec.acks == Acks::None {
-                    // acks=0: done as soon as it is on the wire.
-                    self.producers[i].release(b.bytes as u64);
-                    self.producers[i].stats.acked_records += b.count as u64;
-                }
-                let inner = InFlight {
-                    batch: b,
-                    due_us: self.now_us + delay_us,
-                };
-                self.to_broker.push_back(Request {
-                    producer: i as u32,
-                    topic,
-                    inner,
-                });
-            }
+            self.producers[i].tick(now, TICK_US, &mut self.rng, &mut ready);
+            let p = &mut self.producers[i];
+            p.outbox.extend(ready.drain(..).map(|batch| Outgoing {
+                batch,
+                not_before_us: now,
+                attempts: 0,
+                in_log: false,
+            }));
             self.ready = ready;
-            let failed = self.producers[i].stats.failed_records - failed_before;
-            if failed > 0 {
-                self.push_event(TrafficEvent::SendFailed {
-                    producer: i as u32,
-                    records: failed,
-                });
+            let topic = self.producer_topic[i];
+            if p.throttled_until_us > now {
+                p.stats.throttled_us += TICK_US;
             }
-        }
-    }
-
-    /// Phase 2: requests that reached their leader are appended; with one replica the high
-    /// watermark follows the log end at once.
-    fn brokers_append(&mut self) {
-        let delay_us = self.scenario.cluster.network_delay_us as u64;
-        while self
-            .to_broker
-            .front()
-            .is_some_and(|r| r.inner.due_us <= self.now_us)
-        {
-            let r = self.to_broker.pop_front().expect("front checked");
-            let b = r.inner.batch;
-            let topic = &mut self.topics[r.topic as usize];
-            let log = &mut topic.partitions[b.partition as usize];
-            log.append(Batch {
-                base_offset: 0,
-                count: b.count,
-                bytes: b.bytes,
-                first_create_us: b.first_create_us,
-                last_create_us: b.last_create_us,
-                append_us: self.now_us,
-                producer: r.producer,
+            let timeout_us = p.spec.delivery_timeout_ms as u64 * 1000;
+            let muted = p.throttled_until_us > now;
+            let t = &self.topics[topic as usize];
+            let mut sent = Vec::new();
+            let (mut expired, mut expired_bytes) = (0u64, 0u64);
+            p.outbox.retain(|o| {
+                if now.saturating_sub(o.batch.first_create_us) > timeout_us {
+                    expired += o.batch.count as u64;
+                    expired_bytes += o.batch.bytes as u64;
+                    return false;
+                }
+                let online = t.partitions[o.batch.partition as usize].leader.is_some();
+                if muted || !online || o.not_before_us > now {
+                    return true;
+                }
+                sent.push(*o);
+                false
             });
-            let leo = log.log_end_offset();
-            log.set_high_watermark(leo);
-            topic.appended_in_sample += b.count as u64;
-            if self.producers[r.producer as usize].spec.acks != Acks::None {
-                let inner = InFlight {
-                    batch: b,
-                    due_us: self.now_us + delay_us,
-                };
-                self.to_producer.push_back(Request { inner, ..r });
+            p.stats.expired_records += expired;
+            p.release(expired_bytes);
+            for o in sent {
+                self.send(i, topic, o, delay_us);
+            }
+            let p = &self.producers[i];
+            let failed = p.stats.failed_records + p.stats.expired_records - failed_before;
+            if failed > 0 {
+                self.push_event(TrafficEvent::SendFailed { producer: i as u32, records: failed });
             }
         }
     }
 
-    /// Phase 3: acknowledgements reach producers and free their buffer memory.
+    fn send(&mut self, i: usize, topic: u16, o: Outgoing, delay_us: u64) {
+        let p = &mut self.producers[i];
+        let b = o.batch;
+        if o.attempts > 0 {
+            p.stats.retried_records += b.count as u64;
+        }
+        self.push_event(TrafficEvent::Produce {
+            producer: i as u32,
+            topic,
+            partition: b.partition,
+            records: b.count,
+            key: b.key,
+        });
+        let p = &mut self.producers[i];
+        if p.spec.acks == Acks::None {
+            // acks=0: done as soon as it is on the wire.
+            p.release(b.bytes as u64);
+            p.stats.acked_records += b.count as u64;
+        }
+        let out = Outgoing { attempts: o.attempts + 1, ..o };
+        self.to_broker.push_back(Request {
+            producer: i as u32,
+            topic,
+            out,
+            due_us: self.now_us + delay_us,
+            ok: true,
+            from_broker: 0,
+            end_offset: 0,
+        });
+    }
+
+    /// Phase 2: requests reach their partition leader, which appends them (or refuses: not the
+    /// leader any more, or too few in-sync replicas for acks=all).
+    fn brokers_append(&mut self) {
+        while self.to_broker.front().is_some_and(|r| r.due_us <= self.now_us) {
+            let r = self.to_broker.pop_front().expect("front checked");
+            self.append_request(r);
+        }
+    }
+
+    fn append_request(&mut self, r: Request) {
+        let now = self.now_us;
+        let delay_us = self.scenario.cluster.network_delay_us as u64;
+        let spec = &self.producers[r.producer as usize].spec;
+        let (acks, idempotent, quota) = (spec.acks, spec.idempotent(), spec.quota_bytes_per_sec);
+        let b = r.out.batch;
+        let t = &mut self.topics[r.topic as usize];
+        let part = &mut t.partitions[b.partition as usize];
+        let leader_up = part.leader_broker().is_some_and(|l| self.brokers[l as usize].alive);
+        let refuse = if !leader_up {
+            true
+        } else if acks == Acks::All && (part.isr.len() as u32) < t.min_insync_replicas {
+            self.counters.not_enough_replicas += 1;
+            true
+        } else {
+            false
+        };
+        let from_broker = part.leader_broker().unwrap_or(0);
+        let reply = |ok: bool, end_offset: u64| Request {
+            ok,
+            due_us: now + delay_us,
+            from_broker,
+            end_offset,
+            ..r
+        };
+        if refuse {
+            if acks != Acks::None {
+                self.to_producer.push_back(reply(false, 0));
+            }
+            return;
+        }
+        if r.out.in_log && idempotent {
+            // The broker knows this producer's sequence numbers: a duplicate is acknowledged,
+            // not appended.
+            self.to_producer.push_back(reply(true, 0));
+            return;
+        }
+        if r.out.in_log {
+            self.counters.duplicate_appends += b.count as u64;
+            self.producers[r.producer as usize].stats.duplicated_records += b.count as u64;
+        }
+        part.log.append(Batch {
+            base_offset: 0,
+            count: b.count,
+            bytes: b.bytes,
+            first_create_us: b.first_create_us,
+            last_create_us: b.last_create_us,
+            append_us: now,
+            producer: r.producer,
+            acked_on_append: acks != Acks::All,
+        });
+        part.leader_appended();
+        let end_offset = part.log.log_end_offset();
+        t.appended_in_sample += b.count as u64;
+        self.counters.appended_records += b.count as u64;
+        match acks {
+            Acks::None => {}
+            Acks::Leader => self.to_producer.push_back(reply(true, end_offset)),
+            Acks::All => t.pending[b.partition as usize].push_back(PendingAck {
+                end_offset,
+                producer: r.producer,
+                out: r.out,
+            }),
+        }
+        if let Some(q) = quota {
+            self.charge_quota(r.producer as usize, b.bytes as u64, q);
+        }
+    }
+
+    /// Token bucket per client: past its quota the broker answers with a throttle time and the
+    /// client stays muted until it passes (broker-side backpressure).
+    fn charge_quota(&mut self, producer: usize, bytes: u64, quota_bytes_per_sec: u64) {
+        let now = self.now_us;
+        let p = &mut self.producers[producer];
+        let rate = quota_bytes_per_sec as f64;
+        p.quota_tokens_bytes -= bytes as f64;
+        if p.quota_tokens_bytes < 0.0 {
+            let wait_us = (-p.quota_tokens_bytes / rate * 1e6) as u64;
+            p.throttled_until_us = p.throttled_until_us.max(now + wait_us);
+        }
+    }
+
+    /// Phase 3: followers copy from leaders; ISR and high watermarks move; acks=all requests
+    /// whose records are now committed are answered.
+    fn replicate(&mut self) {
+        let now = self.now_us;
+        let delay_us = self.scenario.cluster.network_delay_us as u64;
+        let lag_max_us = self.scenario.cluster.replica_lag_time_max_ms as u64 * 1000;
+        let alive: Vec<bool> = self.brokers.iter().map(|b| b.alive).collect();
+        for p in &mut self.producers {
+            let rate = p.spec.quota_bytes_per_sec.unwrap_or(0) as f64;
+            p.quota_tokens_bytes = (p.quota_tokens_bytes + rate * TICK_US as f64 / 1e6).min(rate);
+        }
+        for ti in 0..self.topics.len() {
+            for pi in 0..self.topics[ti].partitions.len() {
+                let t = &mut self.topics[ti];
+                let part = &mut t.partitions[pi];
+                let copied = if part.replicas.len() > 1 {
+                    part.replicate(now, delay_us, lag_max_us, &alive)
+                } else {
+                    let leo = part.log.log_end_offset();
+                    if part.leader.is_some() {
+                        part.log.set_high_watermark(leo);
+                    }
+                    0
+                };
+                let hw = part.log.high_watermark();
+                let leader_broker = part.leader_broker().unwrap_or(0);
+                let pending = &mut t.pending[pi];
+                while pending.front().is_some_and(|a| a.end_offset <= hw) {
+                    let a = pending.pop_front().expect("front checked");
+                    self.to_producer.push_back(Request {
+                        producer: a.producer,
+                        topic: ti as u16,
+                        out: a.out,
+                        due_us: now + delay_us,
+                        ok: true,
+                        from_broker: leader_broker,
+                        end_offset: a.end_offset,
+                    });
+                }
+                if copied > 0 {
+                    self.push_event(TrafficEvent::Replicate {
+                        topic: ti as u16,
+                        partition: pi as u32,
+                        records: copied,
+                    });
+                }
+            }
+        }
+    }
+
+    /// Phase 4: responses reach producers: acknowledgements free buffer memory; errors are
+    /// retried after `retry.backoff.ms` while retries remain.
     fn acks_return(&mut self) {
-        while self
-            .to_producer
-            .front()
-            .is_some_and(|r| r.inner.due_us <= self.now_us)
-        {
+        let now = self.now_us;
+        while self.to_producer.front().is_some_and(|r| r.due_us <= now) {
             let r = self.to_producer.pop_front().expect("front checked");
             let p = &mut self.producers[r.producer as usize];
-            p.release(r.inner.batch.bytes as u64);
-            p.stats.acked_records += r.inner.batch.count as u64;
+            let b = r.out.batch;
+            if r.ok {
+                p.release(b.bytes as u64);
+                p.stats.acked_records += b.count as u64;
+            } else if r.out.attempts <= p.spec.retries {
+                let backoff_us = p.spec.retry_backoff_ms as u64 * 1000;
+                p.outbox.push_back(Outgoing { not_before_us: now + backoff_us, ..r.out });
+            } else {
+                p.release(b.bytes as u64);
+                p.stats.expired_records += b.count as u64;
+            }
         }
+    }
+
+    /// Phase 5: the controller notices crashed brokers after the session timeout and moves
+    /// leadership; requests waiting on a lost leader fail and are retried.
+    fn controller(&mut self) {
+        let timeout_us = self.scenario.cluster.broker_session_timeout_ms as u64 * 1000;
+        let mut noticed = false;
+        for b in &mut self.brokers {
+            if !b.alive
+                && !b.down_noticed
+                && b.crashed_us.is_some_and(|t| self.now_us - t >= timeout_us)
+            {
+                b.down_noticed = true;
+                noticed = true;
+            }
+        }
+        if noticed {
+            self.elect_leaders();
+        }
+    }
+
+    /// Runs leader election on every partition with the brokers the controller knows are down.
+    fn elect_leaders(&mut self) {
+        let known_alive: Vec<bool> =
+            self.brokers.iter().map(|b| b.alive || !b.down_noticed).collect();
+        for ti in 0..self.topics.len() {
+            let unclean = self.topics[ti].unclean_leader_election;
+            for pi in 0..self.topics[ti].partitions.len() {
+                let had_leader = self.topics[ti].partitions[pi].leader.is_some();
+                match self.topics[ti].partitions[pi].elect(&known_alive, unclean) {
+                    Election::Unchanged => {}
+                    Election::Offline => {
+                        if had_leader {
+                            self.fail_pending(ti, pi);
+                        }
+                    }
+                    Election::NewLeader { broker, lost, unclean } => {
+                        self.leader_changed(ti, pi, broker, lost, unclean);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Accounting after partition `ti`/`pi` got a new leader whose log lacked `lost`.
+    fn leader_changed(
+        &mut self,
+        ti: usize,
+        pi: usize,
+        broker: u16,
+        lost: Truncated,
+        unclean: bool,
+    ) {
+        if lost.records > 0 {
+            let leo = self.topics[ti].partitions[pi].log.log_end_offset();
+            let tp = Tp { topic: ti as u16, partition: pi as u32 };
+            for g in &mut self.groups {
+                g.log_truncated(tp, leo);
+            }
+        }
+        let c = &mut self.counters;
+        c.leader_elections += 1;
+        c.unclean_elections += u64::from(unclean);
+        c.acked_lost_records += lost.acked_on_append + lost.committed;
+        c.committed_lost_records += lost.committed;
+        self.push_event(TrafficEvent::LeaderElected {
+            topic: ti as u16,
+            partition: pi as u32,
+            broker: broker as u32,
+            unclean,
+        });
+        self.fail_pending(ti, pi);
+    }
+
+    /// The old leader's waiting acks=all requests fail (NOT_LEADER). What survived in the log
+    /// is a duplicate if a non-idempotent producer resends it.
+    fn fail_pending(&mut self, ti: usize, pi: usize) {
+        let delay_us = self.scenario.cluster.network_delay_us as u64;
+        let log_end = self.topics[ti].partitions[pi].log.log_end_offset();
+        let pending = std::mem::take(&mut self.topics[ti].pending[pi]);
+        for a in pending {
+            let out = Outgoing { in_log: a.end_offset <= log_end, ..a.out };
+            self.to_producer.push_back(Request {
+                producer: a.producer,
+                topic: ti as u16,
+                out,
+                due_us: self.now_us + delay_us,
+                ok: false,
+                from_broker: 0,
+                end_offset: 0,
+            });
+        }
+    }
+
+    fn crash_broker(&mut self, b: usize) -> Result<(), String> {
+        let broker = self.brokers.get_mut(b).ok_or_else(|| format!("no broker {b}"))?;
+        if !broker.alive {
+            return Err(format!("broker {b} is already down"));
+        }
+        *broker = Broker { alive: false, crashed_us: Some(self.now_us), down_noticed: false };
+        // Connections to it reset: answers it had sent but not delivered are lost, and their
+        // producers resend what is in fact already in the log.
+        for r in self.to_producer.iter_mut().filter(|r| r.ok && r.from_broker as usize == b) {
+            let hw = self.topics[r.topic as usize].partitions[r.out.batch.partition as usize]
+                .log
+                .high_watermark();
+            r.ok = false;
+            r.out.in_log = r.end_offset > 0 && r.end_offset <= hw;
+        }
+        self.push_event(TrafficEvent::BrokerDown { broker: b as u32 });
+        Ok(())
+    }
+
+    fn restart_broker(&mut self, b: usize) -> Result<(), String> {
+        let broker = self.brokers.get_mut(b).ok_or_else(|| format!("no broker {b}"))?;
+        if broker.alive {
+            return Err(format!("broker {b} is running"));
+        }
+        *broker = Broker { alive: true, crashed_us: None, down_noticed: false };
+        for ti in 0..self.topics.len() {
+            for pi in 0..self.topics[ti].partitions.len() {
+                let part = &mut self.topics[ti].partitions[pi];
+                if let Some(lost) = part.broker_restarted(b as u16, self.now_us) {
+                    self.leader_changed(ti, pi, b as u16, lost, false);
+                }
+            }
+        }
+        self.elect_leaders();
+        Ok(())
     }
 
     /// Phase 4: session expiry and rebalance rounds.
@@ -507,8 +860,7 @@ impl Cluster {
             let before = g.stats.rebalances;
             g.upkeep(self.now_us, TICK_US, &views);
             if g.stats.rebalances > before && self.events.len() < EVENTS_PER_STEP_MAX {
-                self.events
-                    .push(TrafficEvent::Rebalance { group: gi as u16 });
+                self.events.push(TrafficEvent::Rebalance { group: gi as u16 });
             }
         }
     }
@@ -536,20 +888,13 @@ impl Cluster {
                 if m.assigned.is_empty() || !m.inbox.is_empty() {
                     return;
                 }
-                g.members[mi].fetch = Some(Fetch::ToBroker {
-                    at_us: now + delay_us,
-                });
+                g.members[mi].fetch = Some(Fetch::ToBroker { at_us: now + delay_us });
                 g.stats.fetches += 1;
-                self.push_event(TrafficEvent::FetchRequest {
-                    group: gi as u16,
-                    member: mi as u32,
-                });
+                self.push_event(TrafficEvent::FetchRequest { group: gi as u16, member: mi as u32 });
             }
             Some(Fetch::ToBroker { at_us }) if at_us <= now => {
                 let wait_us = g.spec.fetch_max_wait_ms as u64 * 1000;
-                g.members[mi].fetch = Some(Fetch::Waiting {
-                    deadline_us: now + wait_us,
-                });
+                g.members[mi].fetch = Some(Fetch::Waiting { deadline_us: now + wait_us });
                 self.answer_fetch(gi, mi);
             }
             Some(Fetch::Waiting { .. }) => self.answer_fetch(gi, mi),
@@ -576,18 +921,16 @@ impl Cluster {
             if room == 0 {
                 break;
             }
-            let log = &self.topics[tp.topic as usize].partitions[tp.partition as usize];
+            let part = &self.topics[tp.topic as usize].partitions[tp.partition as usize];
+            if !part.leader_broker().is_some_and(|l| self.brokers[l as usize].alive) {
+                continue; // no reachable leader: nothing from this partition
+            }
+            let log = &part.log;
             let g = &mut self.groups[gi];
             let from = g.start_position(tp, log.log_start_offset());
             let mut chunks: Vec<Chunk> = Vec::new();
             let to = log.read_committed(from, room, |b, a, z| {
-                chunks.push(Chunk {
-                    tp,
-                    from: a,
-                    to: z,
-                    batch: *b,
-                    cost_us: 0.0,
-                });
+                chunks.push(Chunk { tp, from: a, to: z, batch: *b, cost_us: 0.0 });
             });
             let n = to - from;
             if n == 0 {
@@ -609,14 +952,9 @@ impl Cluster {
         if got > 0 || now >= deadline_us {
             if got == 0 {
                 g.stats.empty_fetches += 1;
-                self.push_event(TrafficEvent::EmptyFetch {
-                    group: gi as u16,
-                    member: mi as u32,
-                });
+                self.push_event(TrafficEvent::EmptyFetch { group: gi as u16, member: mi as u32 });
             }
-            self.groups[gi].members[mi].fetch = Some(Fetch::ToMember {
-                at_us: now + delay_us,
-            });
+            self.groups[gi].members[mi].fetch = Some(Fetch::ToMember { at_us: now + delay_us });
         }
     }
 
@@ -657,7 +995,7 @@ impl Cluster {
         for ti in 0..self.topics.len() {
             for pi in 0..self.topics[ti].partitions.len() {
                 let t = &mut self.topics[ti];
-                let d = t.partitions[pi].enforce_retention(
+                let d = t.partitions[pi].log.enforce_retention(
                     self.now_us,
                     t.retention_ms,
                     t.retention_bytes,
@@ -678,11 +1016,9 @@ impl Cluster {
         let g = &self.groups[gi];
         let mut lag = 0;
         for &t in &g.topics {
-            for (p, log) in self.topics[t as usize].partitions.iter().enumerate() {
-                let tp = Tp {
-                    topic: t,
-                    partition: p as u32,
-                };
+            for (p, part) in self.topics[t as usize].partitions.iter().enumerate() {
+                let log = &part.log;
+                let tp = Tp { topic: t, partition: p as u32 };
                 lag += log
                     .high_watermark()
                     .saturating_sub(g.committed(tp).max(log.log_start_offset()));
@@ -698,11 +1034,8 @@ impl Cluster {
         }
         self.next_sample_us += SAMPLE_US;
         let secs = SAMPLE_US as f64 / 1e6;
-        let appended: u64 = self
-            .topics
-            .iter_mut()
-            .map(|t| std::mem::take(&mut t.appended_in_sample))
-            .sum();
+        let appended: u64 =
+            self.topics.iter_mut().map(|t| std::mem::take(&mut t.appended_in_sample)).sum();
         let lag: Vec<u64> = (0..self.groups.len()).map(|g| self.group_lag(g)).collect();
         let backlog = lag.iter().copied().max().unwrap_or(0);
         self.lag_records_max = self.lag_records_max.max(backlog);
@@ -729,21 +1062,11 @@ impl Cluster {
         mix(self.now_us);
         for e in &self.events {
             match *e {
-                TrafficEvent::Produce {
-                    producer,
-                    partition,
-                    records,
-                    ..
-                } => mix(1
+                TrafficEvent::Produce { producer, partition, records, .. } => mix(1
                     + ((producer as u64) << 8)
                     + ((partition as u64) << 24)
                     + ((records as u64) << 40)),
-                TrafficEvent::FetchResponse {
-                    member,
-                    partition,
-                    records,
-                    ..
-                } => mix(2
+                TrafficEvent::FetchResponse { member, partition, records, .. } => mix(2
                     + ((member as u64) << 8)
                     + ((partition as u64) << 24)
                     + ((records as u64) << 40)),
@@ -768,20 +1091,22 @@ impl Cluster {
         for p in &self.producers {
             s.produced_records += p.stats.sent_records;
             s.acked_records += p.stats.acked_records;
-            s.dropped_records += p.stats.failed_records;
+            s.dropped_records += p.stats.failed_records + p.stats.expired_records;
             s.producer_blocked_ms += ms(p.stats.blocked_us);
+            s.producer_throttled_ms += ms(p.stats.throttled_us);
+            s.retried_records += p.stats.retried_records;
         }
-        s.appended_records = self
-            .topics
-            .iter()
-            .flat_map(|t| &t.partitions)
-            .map(|l| l.log_end_offset())
-            .sum();
+        let c = self.counters;
+        s.appended_records = c.appended_records;
+        s.duplicate_appends = c.duplicate_appends;
+        s.acked_lost_records = c.acked_lost_records;
+        s.committed_lost_records = c.committed_lost_records;
+        s.not_enough_replicas = c.not_enough_replicas;
+        s.leader_elections = c.leader_elections;
+        s.unclean_elections = c.unclean_elections;
         for (gi, g) in self.groups.iter().enumerate() {
-            s.consumed_records
-                .insert(g.spec.name.clone(), g.stats.processed_records);
-            s.lag_records
-                .insert(g.spec.name.clone(), self.group_lag(gi));
+            s.consumed_records.insert(g.spec.name.clone(), g.stats.processed_records);
+            s.lag_records.insert(g.spec.name.clone(), self.group_lag(gi));
             s.lost_records += g.stats.lost_records + g.stats.lost_to_retention_records;
             s.duplicate_records += g.stats.duplicate_records;
             s.rebalances += g.stats.rebalances;
@@ -793,9 +1118,16 @@ impl Cluster {
     /// Checks the invariants that must hold after every step; the message names what broke.
     pub fn check_invariants(&self) -> Result<(), String> {
         for t in &self.topics {
-            for (p, log) in t.partitions.iter().enumerate() {
-                log.check().map_err(|e| format!("{}-{p}: {e}", t.name))?;
+            for (p, part) in t.partitions.iter().enumerate() {
+                part.check().map_err(|e| format!("{}-{p}: {e}", t.name))?;
             }
+        }
+        let c = self.counters;
+        if c.committed_lost_records > 0 && c.unclean_elections == 0 {
+            return Err(format!(
+                "{} committed records lost without an unclean election",
+                c.committed_lost_records
+            ));
         }
         for g in &self.groups {
             let mut owners = BTreeMap::new();

@@ -71,6 +71,31 @@ pub enum TrafficEvent {
         /// Records processed again.
         records: u64,
     },
+    /// Followers copied records of a partition from its leader.
+    Replicate {
+        /// Topic index.
+        topic: u16,
+        /// Partition index.
+        partition: u32,
+        /// Records copied (over all followers).
+        records: u64,
+    },
+    /// A partition got a new leader.
+    LeaderElected {
+        /// Topic index.
+        topic: u16,
+        /// Partition index.
+        partition: u32,
+        /// Broker of the new leader.
+        broker: u32,
+        /// Whether it came from outside the ISR.
+        unclean: bool,
+    },
+    /// A broker crashed.
+    BrokerDown {
+        /// Broker id.
+        broker: u32,
+    },
     /// A group started a rebalance.
     Rebalance {
         /// Group index.

@@ -301,14 +301,8 @@ impl Group {
     fn add_member_quietly(&mut self) {
         let n = self.next_member_no;
         self.next_member_no += 1;
-        let speed = self
-            .spec
-            .speed_factors
-            .get(n as usize)
-            .copied()
-            .unwrap_or(1.0);
-        self.members
-            .push(Member::new(format!("{}-{n}", self.spec.name), speed));
+        let speed = self.spec.speed_factors.get(n as usize).copied().unwrap_or(1.0);
+        self.members.push(Member::new(format!("{}-{n}", self.spec.name), speed));
     }
 
     /// Committed offset of `tp` (0 if never committed).
@@ -453,12 +447,7 @@ impl Group {
         let by_name: BTreeMap<String, u32> = self
             .topics
             .iter()
-            .map(|&t| {
-                (
-                    topics[t as usize].name.to_string(),
-                    topics[t as usize].partitions,
-                )
-            })
+            .map(|&t| (topics[t as usize].name.to_string(), topics[t as usize].partitions))
             .collect();
         let names: Vec<String> = by_name.keys().cloned().collect();
         let to_named = |tp: &Tp| TopicPartition {
@@ -479,10 +468,8 @@ impl Group {
             .collect();
         let result = assign(self.spec.assignor, &by_name, &subs);
         let index_of = |name: &str| {
-            topics
-                .iter()
-                .position(|t| t.name == name)
-                .expect("assignor returns known topics") as u16
+            topics.iter().position(|t| t.name == name).expect("assignor returns known topics")
+                as u16
         };
         self.members
             .iter()
@@ -491,10 +478,7 @@ impl Group {
                     .get(&m.id)
                     .map(|list| {
                         list.iter()
-                            .map(|tp| Tp {
-                                topic: index_of(&tp.topic),
-                                partition: tp.partition,
-                            })
+                            .map(|tp| Tp { topic: index_of(&tp.topic), partition: tp.partition })
                             .collect()
                     })
                     .unwrap_or_default()
@@ -518,11 +502,7 @@ impl Group {
             }
         }
         let owned: usize = self.members.iter().map(|m| m.assigned.len()).sum();
-        let subscribed: u32 = self
-            .topics
-            .iter()
-            .map(|&t| topics[t as usize].partitions)
-            .sum();
+        let subscribed: u32 = self.topics.iter().map(|&t| topics[t as usize].partitions).sum();
         let live = self.members.iter().any(|m| m.crashed_us.is_none());
         self.rebalance = if r.second_round && live && (owned as u32) < subscribed {
             Some(Rebalance {
@@ -542,10 +522,7 @@ impl Group {
         });
         if expired {
             for i in 0..self.members.len() {
-                if self.members[i]
-                    .crashed_us
-                    .is_some_and(|t| now_us - t >= timeout_us)
-                {
+                if self.members[i].crashed_us.is_some_and(|t| now_us - t >= timeout_us) {
                     // A crashed member commits nothing: its next owner resumes at the last commit.
                     self.revoke(i, None);
                 }
@@ -586,6 +563,20 @@ impl Group {
         }
         self.position.insert(tp, start);
         start
+    }
+
+    /// The log of `tp` was truncated to `log_end` by a leader change: positions, commits and
+    /// processing marks above it refer to records that no longer exist.
+    pub fn log_truncated(&mut self, tp: Tp, log_end: u64) {
+        for map in [&mut self.position, &mut self.committed, &mut self.processed_end] {
+            if let Some(v) = map.get_mut(&tp) {
+                *v = (*v).min(log_end);
+            }
+        }
+        for m in &mut self.members {
+            m.inbox.retain(|c| c.tp != tp || c.to <= log_end);
+            m.arriving.retain(|c| c.tp != tp || c.to <= log_end);
+        }
     }
 
     /// Advances the fetch position of `tp` after a fetch answer took records up to `to`.

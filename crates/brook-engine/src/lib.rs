@@ -13,24 +13,27 @@ mod metrics;
 mod murmur2;
 mod presets;
 mod producer;
+mod replication;
 mod rng;
 mod scenario;
 
 pub use assignor::{assign, Assignment, AssignorKind, MemberSubscription, TopicPartition};
 pub use cluster::{
-    Cluster, Summary, Topic, COMMANDS_QUEUED_MAX, HISTORY_SAMPLES_MAX, SAMPLE_US, TICK_US,
+    Broker, Cluster, Summary, Topic, COMMANDS_QUEUED_MAX, HISTORY_SAMPLES_MAX, SAMPLE_US, TICK_US,
 };
 pub use event::{TrafficEvent, EVENTS_PER_STEP_MAX};
 pub use group::{
     CommitMode, Group, GroupSpec, GroupStats, Member, MemberState, ProcessingDist, Tp,
 };
-pub use log::{Batch, PartitionLog, LOG_BATCHES_MAX};
+pub use log::{Batch, PartitionLog, Truncated, LOG_BATCHES_MAX};
 pub use metrics::{History, LatencyHistogram, Sample};
 pub use murmur2::{key_partition, murmur2, to_positive};
 pub use presets::{preset, PRESETS};
 pub use producer::{
-    key_name, Acks, KeySpec, PartitionerKind, Producer, ProducerSpec, ProducerStats, RateProfile,
+    key_name, Acks, KeySpec, Outgoing, PartitionerKind, Producer, ProducerSpec, ProducerStats,
+    RateProfile,
 };
+pub use replication::{Election, Partition, Replica};
 pub use rng::Rng;
 pub use scenario::{
     limits, ClusterSpec, Command, FieldError, Scenario, TimedEvent, TopicSpec, SCENARIO_VERSION,

@@ -22,6 +22,9 @@ pub struct Batch {
     pub append_us: u64,
     /// Index of the producer that sent it.
     pub producer: u32,
+    /// Acknowledged as soon as the leader appended it (`acks=0` or `acks=1`), so losing it
+    /// later loses data a producer was told was written.
+    pub acked_on_append: bool,
 }
 
 impl Batch {
@@ -36,9 +39,7 @@ impl Batch {
         if self.count <= 1 {
             return self.first_create_us;
         }
-        let i = offset
-            .saturating_sub(self.base_offset)
-            .min(self.count as u64 - 1);
+        let i = offset.saturating_sub(self.base_offset).min(self.count as u64 - 1);
         let span = self.last_create_us - self.first_create_us;
         self.first_create_us + span * i / (self.count as u64 - 1)
     }
@@ -60,6 +61,19 @@ pub struct Deleted {
     pub records: u64,
     /// Segments removed.
     pub segments: u32,
+}
+
+/// What a truncation removed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Truncated {
+    /// Records removed.
+    pub records: u64,
+    /// Of those, records above the high watermark that were acknowledged on append (`acks` 0
+    /// or 1): written as far as their producer knows, not yet copied to every ISR member.
+    pub acked_on_append: u64,
+    /// Of those, records below the high watermark: committed (so acknowledged, whatever the
+    /// acks). Only an unclean leader election can lose these.
+    pub committed: u64,
 }
 
 /// An append-only partition log.
@@ -144,10 +158,7 @@ impl PartitionLog {
                 last_append_us: batch.append_us,
             });
         }
-        let seg = self
-            .segments
-            .back_mut()
-            .expect("a segment exists after rolling");
+        let seg = self.segments.back_mut().expect("a segment exists after rolling");
         seg.batches += 1;
         seg.bytes += batch.bytes as u64;
         seg.last_append_us = batch.append_us;
@@ -161,6 +172,42 @@ impl PartitionLog {
     pub fn set_high_watermark(&mut self, offset: u64) {
         debug_assert!(offset <= self.log_end_offset);
         self.high_watermark = self.high_watermark.max(offset.min(self.log_end_offset));
+    }
+
+    /// Sets the high watermark to `offset` even if lower: only after an unclean leader election.
+    pub fn reset_high_watermark(&mut self, offset: u64) {
+        self.high_watermark = offset.min(self.log_end_offset);
+    }
+
+    /// Removes every record at or above `offset` (a new leader lacked them).
+    pub fn truncate_to(&mut self, offset: u64) -> Truncated {
+        let offset = offset.max(self.log_start_offset);
+        let mut t = Truncated::default();
+        // Bounded by the batches held.
+        while let Some(b) = self.batches.back() {
+            if b.base_offset < offset {
+                break;
+            }
+            let b = self.batches.pop_back().expect("back checked");
+            t.records += b.count as u64;
+            let committed = self.high_watermark.min(b.end_offset()).saturating_sub(b.base_offset);
+            t.committed += committed;
+            if b.acked_on_append {
+                t.acked_on_append += b.count as u64 - committed;
+            }
+            self.size_bytes -= b.bytes as u64;
+            let seg = self.segments.back_mut().expect("a batch lives in a segment");
+            seg.batches -= 1;
+            seg.bytes -= b.bytes as u64;
+            if seg.batches == 0 {
+                self.segments.pop_back();
+            }
+        }
+        if self.log_end_offset > offset {
+            self.log_end_offset = offset;
+            self.high_watermark = self.high_watermark.min(offset);
+        }
+        t
     }
 
     /// Deletes whole old segments that are past retention. The active segment is never deleted.
@@ -189,18 +236,12 @@ impl PartitionLog {
     }
 
     fn delete_oldest_segment(&mut self) -> u64 {
-        let seg = self
-            .segments
-            .pop_front()
-            .expect("caller checked a segment exists");
+        let seg = self.segments.pop_front().expect("caller checked a segment exists");
         for _ in 0..seg.batches {
             self.batches.pop_front();
         }
         self.size_bytes -= seg.bytes;
-        let new_start = self
-            .segments
-            .front()
-            .map_or(self.log_end_offset, |s| s.base_offset);
+        let new_start = self.segments.front().map_or(self.log_end_offset, |s| s.base_offset);
         let removed = new_start - self.log_start_offset;
         self.log_start_offset = new_start;
         debug_assert_eq!(seg.base_offset + removed, new_start);
@@ -245,18 +286,12 @@ impl PartitionLog {
         let mut expect = self.log_start_offset;
         for b in &self.batches {
             if b.base_offset != expect {
-                return Err(format!(
-                    "batch at {} where {} expected",
-                    b.base_offset, expect
-                ));
+                return Err(format!("batch at {} where {} expected", b.base_offset, expect));
             }
             expect = b.end_offset();
         }
         if expect != self.log_end_offset && !self.batches.is_empty() {
-            return Err(format!(
-                "batches end at {expect}, log end {}",
-                self.log_end_offset
-            ));
+            return Err(format!("batches end at {expect}, log end {}", self.log_end_offset));
         }
         if self.high_watermark > self.log_end_offset {
             return Err(format!(
@@ -285,6 +320,7 @@ mod tests {
             last_create_us: at_us + count as u64 - 1,
             append_us: at_us,
             producer: 0,
+            acked_on_append: false,
         }
     }
 
@@ -318,13 +354,7 @@ mod tests {
         log.set_high_watermark(50);
         assert_eq!(log.segment_count(), 5);
         let d = log.enforce_retention(10_000, None, Some(2_000));
-        assert_eq!(
-            d,
-            Deleted {
-                records: 30,
-                segments: 3
-            }
-        );
+        assert_eq!(d, Deleted { records: 30, segments: 3 });
         assert_eq!(log.log_start_offset(), 30);
         log.check().unwrap();
     }
@@ -341,13 +371,24 @@ mod tests {
     }
 
     #[test]
+    fn truncation_counts_acknowledged_records() {
+        let mut log = PartitionLog::new(1_000);
+        log.append(batch(4, 0));
+        log.append(Batch { acked_on_append: true, ..batch(3, 1) });
+        log.append(batch(2, 2));
+        log.set_high_watermark(5);
+        // Offsets 4..9 go: 4 was committed; 5..7 were acknowledged on append; 7..9 neither.
+        let t = log.truncate_to(4);
+        assert_eq!(t, Truncated { records: 5, acked_on_append: 2, committed: 1 });
+        assert_eq!(log.log_end_offset(), 4);
+        assert_eq!(log.high_watermark(), 4);
+        log.check().unwrap();
+        assert_eq!(log.append(batch(1, 3)), 4, "offsets continue from the new end");
+    }
+
+    #[test]
     fn interpolates_create_time() {
-        let b = Batch {
-            count: 5,
-            first_create_us: 100,
-            last_create_us: 500,
-            ..batch(5, 0)
-        };
+        let b = Batch { count: 5, first_create_us: 100, last_create_us: 500, ..batch(5, 0) };
         assert_eq!(b.create_us_at(0), 100);
         assert_eq!(b.create_us_at(2), 300);
         assert_eq!(b.create_us_at(4), 500);

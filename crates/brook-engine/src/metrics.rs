@@ -20,11 +20,7 @@ pub struct LatencyHistogram {
 
 impl Default for LatencyHistogram {
     fn default() -> Self {
-        LatencyHistogram {
-            counts: vec![0; SUB_BUCKETS * OCTAVES],
-            total: 0,
-            max_us: 0,
-        }
+        LatencyHistogram { counts: vec![0; SUB_BUCKETS * OCTAVES], total: 0, max_us: 0 }
     }
 }
 
@@ -93,10 +89,7 @@ pub struct History<T> {
 impl<T> History<T> {
     /// An empty history holding at most `capacity` samples.
     pub fn new(capacity: usize) -> Self {
-        History {
-            items: VecDeque::with_capacity(capacity),
-            capacity: capacity.max(1),
-        }
+        History { items: VecDeque::with_capacity(capacity), capacity: capacity.max(1) }
     }
 
     /// Appends, dropping the oldest sample when full.
@@ -158,9 +151,7 @@ mod tests {
     #[test]
     fn buckets_are_monotonic_and_tight() {
         let mut last = 0;
-        for us in [
-            0u64, 1, 15, 16, 17, 100, 1_000, 12_345, 1_000_000, 60_000_000,
-        ] {
+        for us in [0u64, 1, 15, 16, 17, 100, 1_000, 12_345, 1_000_000, 60_000_000] {
             let b = bucket_of(us);
             assert!(b >= last);
             last = b;

@@ -14,6 +14,8 @@ pub const PRESETS: &[&str] = &[
     "p2p-vs-pubsub",
     "consumer-crash-rebalance",
     "hot-key-skew",
+    "broker-failure-acks",
+    "stress",
 ];
 
 fn base(name: &str, description: &str, topics: Vec<TopicSpec>) -> Scenario {
@@ -53,14 +55,7 @@ pub fn preset(name: &str) -> Option<Scenario> {
             );
             s.producers = vec![
                 keyed("checkout", "orders", constant(400.0), 100),
-                keyed(
-                    "mobile",
-                    "orders",
-                    RateProfile::Poisson {
-                        rate_per_sec: 200.0,
-                    },
-                    100,
-                ),
+                keyed("mobile", "orders", RateProfile::Poisson { rate_per_sec: 200.0 }, 100),
             ];
             let mut g = GroupSpec::new("billing", "orders", 2, 2_000);
             g.commit = CommitMode::AfterProcess;
@@ -99,15 +94,7 @@ pub fn preset(name: &str) -> Option<Scenario> {
             );
             s.producers = ["web", "auth", "payments", "search", "mail"]
                 .iter()
-                .map(|n| {
-                    ProducerSpec::new(
-                        n,
-                        "logs",
-                        RateProfile::Poisson {
-                            rate_per_sec: 600.0,
-                        },
-                    )
-                })
+                .map(|n| ProducerSpec::new(n, "logs", RateProfile::Poisson { rate_per_sec: 600.0 }))
                 .collect();
             let mut alerting = GroupSpec::new("alerting", "logs", 4, 200);
             alerting.commit = CommitMode::AfterProcess;
@@ -137,9 +124,7 @@ pub fn preset(name: &str) -> Option<Scenario> {
                 keyed(
                     "transactions",
                     "events",
-                    RateProfile::Poisson {
-                        rate_per_sec: 500.0,
-                    },
+                    RateProfile::Poisson { rate_per_sec: 500.0 },
                     10_000,
                 ),
             ];
@@ -178,17 +163,11 @@ pub fn preset(name: &str) -> Option<Scenario> {
             s.events = vec![
                 TimedEvent {
                     at_ms: 6_000,
-                    command: Command::CrashMember {
-                        group: "ledger".into(),
-                        member: 1,
-                    },
+                    command: Command::CrashMember { group: "ledger".into(), member: 1 },
                 },
                 TimedEvent {
                     at_ms: 16_000,
-                    command: Command::RestartMember {
-                        group: "ledger".into(),
-                        member: 1,
-                    },
+                    command: Command::RestartMember { group: "ledger".into(), member: 1 },
                 },
             ];
             s
@@ -201,18 +180,96 @@ pub fn preset(name: &str) -> Option<Scenario> {
                 vec![TopicSpec::new("views", 6)],
             );
             let mut p = ProducerSpec::new("tracker", "views", constant(3_000.0));
-            p.keys = KeySpec::Zipf {
-                count: 1_000,
-                exponent: 1.3,
-            };
+            p.keys = KeySpec::Zipf { count: 1_000, exponent: 1.3 };
             s.producers = vec![p];
             s.groups = vec![GroupSpec::new("counters", "views", 6, 1_500)];
             s
         }
+        "broker-failure-acks" => broker_failure_acks(),
+        "stress" => stress(),
         _ => return None,
     };
     debug_assert!(s.validate().is_ok(), "preset {name} is invalid");
     Some(s)
+}
+
+fn broker_failure_acks() -> Scenario {
+    let mut s = base(
+        "broker-failure-acks",
+        "Three brokers, every partition on all three. Broker 0 crashes at 5 s: its partitions \
+         elect new leaders, and acks=1 writes the followers had not copied are lost while acks=all \
+         writes survive. When broker 1 also dies, acks=all stalls below min.insync.replicas.",
+        vec![
+            TopicSpec {
+                replication_factor: 3,
+                min_insync_replicas: 2,
+                ..TopicSpec::new("orders", 3)
+            },
+            TopicSpec { replication_factor: 3, ..TopicSpec::new("clicks", 3) },
+        ],
+    );
+    s.duration_s = 30.0;
+    s.cluster = ClusterSpec {
+        brokers: 3,
+        network_delay_us: 10_000,
+        replica_lag_time_max_ms: 5_000,
+        broker_session_timeout_ms: 3_000,
+    };
+    let mut safe = keyed("orders-api", "orders", constant(1_500.0), 300);
+    safe.acks = crate::producer::Acks::All;
+    let mut fast = keyed("click-tracker", "clicks", constant(1_500.0), 300);
+    fast.acks = crate::producer::Acks::Leader;
+    s.producers = vec![safe, fast];
+    let mut g1 = GroupSpec::new("fulfilment", "orders", 3, 300);
+    g1.commit = CommitMode::AfterProcess;
+    let mut g2 = GroupSpec::new("analytics", "clicks", 3, 300);
+    g2.commit = CommitMode::AfterProcess;
+    s.groups = vec![g1, g2];
+    let at = |at_ms: u64, command: Command| TimedEvent { at_ms, command };
+    s.events = vec![
+        at(5_000, Command::CrashBroker { broker: 0 }),
+        at(12_000, Command::CrashBroker { broker: 1 }),
+        at(20_000, Command::RestartBroker { broker: 0 }),
+        at(22_000, Command::RestartBroker { broker: 1 }),
+    ];
+    s
+}
+
+fn stress() -> Scenario {
+    let mut s = base(
+        "stress",
+        "A million records per second: 16 producers into 64 partitions on 3 brokers with \
+         replication factor 3, read by two groups of 32 consumers. Traffic is drawn aggregated.",
+        vec![TopicSpec {
+            replication_factor: 3,
+            min_insync_replicas: 2,
+            retention_ms: Some(10_000),
+            segment_bytes: 4 << 20,
+            ..TopicSpec::new("firehose", 64)
+        }],
+    );
+    s.duration_s = 10.0;
+    s.cluster = ClusterSpec { brokers: 3, ..ClusterSpec::default() };
+    s.producers = (0..16)
+        .map(|i| {
+            let mut p = ProducerSpec::new(&format!("p{i}"), "firehose", constant(62_500.0));
+            p.record_bytes = 100;
+            p.linger_ms = 10;
+            if i % 2 == 0 {
+                p.keys = KeySpec::Uniform { count: 100_000 };
+            }
+            p
+        })
+        .collect();
+    s.groups = ["stream-a", "stream-b"]
+        .iter()
+        .map(|n| {
+            let mut g = GroupSpec::new(n, "firehose", 32, 20);
+            g.commit = CommitMode::AfterProcess;
+            g
+        })
+        .collect();
+    s
 }
 
 #[cfg(test)]

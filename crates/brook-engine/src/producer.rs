@@ -70,44 +70,26 @@ impl RateProfile {
             RateProfile::Constant { rate_per_sec } | RateProfile::Poisson { rate_per_sec } => {
                 rate_per_sec
             }
-            RateProfile::Step {
-                base_per_sec,
-                spike_per_sec,
-                start_ms,
-                duration_ms,
-            } => {
+            RateProfile::Step { base_per_sec, spike_per_sec, start_ms, duration_ms } => {
                 if t_ms >= start_ms && t_ms < start_ms.saturating_add(duration_ms) {
                     spike_per_sec
                 } else {
                     base_per_sec
                 }
             }
-            RateProfile::Bursts {
-                base_per_sec,
-                burst_per_sec,
-                period_ms,
-                burst_ms,
-            } => {
+            RateProfile::Bursts { base_per_sec, burst_per_sec, period_ms, burst_ms } => {
                 if t_ms % period_ms.max(1) < burst_ms {
                     burst_per_sec
                 } else {
                     base_per_sec
                 }
             }
-            RateProfile::Sine {
-                mean_per_sec,
-                amplitude_per_sec,
-                period_ms,
-            } => {
+            RateProfile::Sine { mean_per_sec, amplitude_per_sec, period_ms } => {
                 let phase = (t_us as f64) / (period_ms.max(1) as f64 * 1000.0);
                 let s = libm::sin(2.0 * core::f64::consts::PI * phase);
                 (mean_per_sec + amplitude_per_sec * s).max(0.0)
             }
-            RateProfile::Ramp {
-                from_per_sec,
-                to_per_sec,
-                duration_ms,
-            } => {
+            RateProfile::Ramp { from_per_sec, to_per_sec, duration_ms } => {
                 if t_ms >= duration_ms {
                     to_per_sec
                 } else {
@@ -124,26 +106,16 @@ impl RateProfile {
             RateProfile::Constant { rate_per_sec } | RateProfile::Poisson { rate_per_sec } => {
                 rate_per_sec
             }
-            RateProfile::Step {
-                base_per_sec,
-                spike_per_sec,
-                ..
-            } => base_per_sec.max(spike_per_sec),
-            RateProfile::Bursts {
-                base_per_sec,
-                burst_per_sec,
-                ..
-            } => base_per_sec.max(burst_per_sec),
-            RateProfile::Sine {
-                mean_per_sec,
-                amplitude_per_sec,
-                ..
-            } => mean_per_sec + amplitude_per_sec,
-            RateProfile::Ramp {
-                from_per_sec,
-                to_per_sec,
-                ..
-            } => from_per_sec.max(to_per_sec),
+            RateProfile::Step { base_per_sec, spike_per_sec, .. } => {
+                base_per_sec.max(spike_per_sec)
+            }
+            RateProfile::Bursts { base_per_sec, burst_per_sec, .. } => {
+                base_per_sec.max(burst_per_sec)
+            }
+            RateProfile::Sine { mean_per_sec, amplitude_per_sec, .. } => {
+                mean_per_sec + amplitude_per_sec
+            }
+            RateProfile::Ramp { from_per_sec, to_per_sec, .. } => from_per_sec.max(to_per_sec),
         }
     }
 
@@ -232,6 +204,22 @@ pub struct ProducerSpec {
     /// `acks`. Default all.
     #[serde(default)]
     pub acks: Acks,
+    /// `enable.idempotence`: retries never duplicate. Default (null): on when `acks` is all.
+    #[serde(default)]
+    pub enable_idempotence: Option<bool>,
+    /// `retries`: resend attempts after a retriable error. Default 2147483647.
+    #[serde(default = "default_retries")]
+    pub retries: u32,
+    /// `retry.backoff.ms`. Default 100.
+    #[serde(default = "default_retry_backoff_ms")]
+    pub retry_backoff_ms: u32,
+    /// `delivery.timeout.ms`: a batch not acknowledged this long after creation fails.
+    /// Default 120000.
+    #[serde(default = "default_delivery_timeout_ms")]
+    pub delivery_timeout_ms: u32,
+    /// Broker-side produce quota for this client, bytes per second; null for none. Default null.
+    #[serde(default)]
+    pub quota_bytes_per_sec: Option<u64>,
 }
 
 fn default_record_bytes() -> u32 {
@@ -252,6 +240,15 @@ fn default_buffer_bytes() -> u64 {
 fn default_max_block_ms() -> u32 {
     60_000
 }
+fn default_retries() -> u32 {
+    2_147_483_647
+}
+fn default_retry_backoff_ms() -> u32 {
+    100
+}
+fn default_delivery_timeout_ms() -> u32 {
+    120_000
+}
 
 impl ProducerSpec {
     /// A producer with Kafka's defaults writing `rate` to `topic`.
@@ -268,7 +265,17 @@ impl ProducerSpec {
             buffer_bytes: default_buffer_bytes(),
             max_block_ms: default_max_block_ms(),
             acks: Acks::All,
+            enable_idempotence: None,
+            retries: default_retries(),
+            retry_backoff_ms: default_retry_backoff_ms(),
+            delivery_timeout_ms: default_delivery_timeout_ms(),
+            quota_bytes_per_sec: None,
         }
+    }
+
+    /// Whether the producer is idempotent (Kafka's default: yes when `acks` is all).
+    pub fn idempotent(&self) -> bool {
+        self.enable_idempotence.unwrap_or(self.acks == Acks::All)
     }
 }
 
@@ -303,6 +310,20 @@ struct OpenBatch {
     key: u32,
 }
 
+/// A closed batch waiting to be sent, or resent after a retriable error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Outgoing {
+    /// The batch.
+    pub batch: ReadyBatch,
+    /// Not sent before this time (retry backoff), virtual us.
+    pub not_before_us: u64,
+    /// Send attempts so far.
+    pub attempts: u32,
+    /// An earlier attempt's copy is already in the log (its acknowledgement was lost), so a
+    /// non-idempotent resend duplicates it.
+    pub in_log: bool,
+}
+
 /// Producer counters.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct ProducerStats {
@@ -314,6 +335,15 @@ pub struct ProducerStats {
     pub failed_records: u64,
     /// Virtual microseconds spent blocked on a full buffer.
     pub blocked_us: u64,
+    /// Records resent after a retriable error.
+    pub retried_records: u64,
+    /// Records that failed after retries or `delivery.timeout.ms` (not counting `failed_records`
+    /// of blocked sends).
+    pub expired_records: u64,
+    /// Virtual microseconds muted by a broker quota.
+    pub throttled_us: u64,
+    /// Records a resend wrote to the log a second time (non-idempotent retries).
+    pub duplicated_records: u64,
 }
 
 /// A producer's run-time state.
@@ -338,6 +368,13 @@ pub struct Producer {
     sticky_bytes: u64,
     round_robin_next: u32,
     rate_override: Option<Override>,
+    /// Closed batches not yet sent or waiting to be resent; bounded by `buffer.memory`, since
+    /// every batch holds buffer bytes until acknowledged or failed.
+    pub outbox: std::collections::VecDeque<Outgoing>,
+    /// Muted by a quota until this time, virtual us.
+    pub throttled_until_us: u64,
+    /// Quota token bucket, bytes (negative: over quota).
+    pub quota_tokens_bytes: f64,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -368,6 +405,9 @@ impl Producer {
             sticky_bytes: 0,
             round_robin_next: 0,
             rate_override: None,
+            outbox: std::collections::VecDeque::new(),
+            throttled_until_us: 0,
+            quota_tokens_bytes: 0.0,
         };
         p.set_partitions(partitions);
         p
@@ -379,9 +419,8 @@ impl Producer {
             KeySpec::None => 0,
             KeySpec::Uniform { count } | KeySpec::Zipf { count, .. } => count,
         };
-        self.key_partitions = (0..keys)
-            .map(|i| key_partition(key_name(i).as_bytes(), partitions))
-            .collect();
+        self.key_partitions =
+            (0..keys).map(|i| key_partition(key_name(i).as_bytes(), partitions)).collect();
         self.open.resize(partitions as usize, None);
         self.open_since_us.resize(partitions as usize, 0);
     }
@@ -406,10 +445,7 @@ impl Producer {
 
     /// Overrides the profile with `rate_per_sec` until `until_us` (a spike or a manual rate).
     pub fn override_rate(&mut self, rate_per_sec: f64, until_us: u64) {
-        self.rate_override = Some(Override {
-            rate_per_sec,
-            until_us,
-        });
+        self.rate_override = Some(Override { rate_per_sec, until_us });
     }
 
     /// Frees buffer memory for `bytes` of acknowledged (or failed) batches.
@@ -439,11 +475,7 @@ impl Producer {
     /// Moves blocked records into the accumulator while buffer memory allows.
     fn admit(&mut self, now_us: u64, dt_us: u64, rng: &mut Rng, ready: &mut Vec<ReadyBatch>) {
         let record_bytes = self.spec.record_bytes as u64;
-        let room = self
-            .spec
-            .buffer_bytes
-            .saturating_sub(self.buffer_bytes_used)
-            / record_bytes;
+        let room = self.spec.buffer_bytes.saturating_sub(self.buffer_bytes_used) / record_bytes;
         let admitted = self.blocked_records.min(room);
         // Records created during this tick are spread evenly over it.
         let start_us = now_us.saturating_sub(dt_us);
@@ -559,9 +591,7 @@ fn close(partition: u32, b: OpenBatch) -> ReadyBatch {
 
 /// Cumulative probabilities of Zipf(`count`, `exponent`) over ranks 0..count.
 fn zipf_cdf(count: u32, exponent: f64) -> Vec<f64> {
-    let weights: Vec<f64> = (1..=count)
-        .map(|r| 1.0 / libm::pow(r as f64, exponent))
-        .collect();
+    let weights: Vec<f64> = (1..=count).map(|r| 1.0 / libm::pow(r as f64, exponent)).collect();
     let total: f64 = weights.iter().sum();
     let mut acc = 0.0;
     let mut cdf: Vec<f64> = weights
@@ -575,15 +605,6 @@ fn zipf_cdf(count: u32, exponent: f64) -> Vec<f64> {
         *last = 1.0;
     }
     cdf
-}
-
-/// A batch travelling from a producer to its partition leader, or waiting for its ack.
-#[derive(Clone, Copy, Debug)]
-pub struct InFlight {
-    /// The batch.
-    pub batch: ReadyBatch,
-    /// When it reaches the broker (request) or the producer (response), virtual us.
-    pub due_us: u64,
 }
 
 #[cfg(test)]
@@ -601,13 +622,7 @@ mod tests {
 
     #[test]
     fn constant_rate_produces_exactly() {
-        let spec = ProducerSpec::new(
-            "p",
-            "t",
-            RateProfile::Constant {
-                rate_per_sec: 1500.0,
-            },
-        );
+        let spec = ProducerSpec::new("p", "t", RateProfile::Constant { rate_per_sec: 1500.0 });
         let mut p = Producer::new(spec, 4);
         let out = run(&mut p, 1000);
         assert_eq!(p.stats.sent_records, 1500);
@@ -618,13 +633,7 @@ mod tests {
 
     #[test]
     fn keyed_records_go_to_the_murmur2_partition() {
-        let mut spec = ProducerSpec::new(
-            "p",
-            "t",
-            RateProfile::Constant {
-                rate_per_sec: 1000.0,
-            },
-        );
+        let mut spec = ProducerSpec::new("p", "t", RateProfile::Constant { rate_per_sec: 1000.0 });
         spec.keys = KeySpec::Uniform { count: 1 };
         let mut p = Producer::new(spec, 7);
         let out = run(&mut p, 100);
@@ -635,13 +644,8 @@ mod tests {
 
     #[test]
     fn batch_size_caps_batches() {
-        let mut spec = ProducerSpec::new(
-            "p",
-            "t",
-            RateProfile::Constant {
-                rate_per_sec: 100_000.0,
-            },
-        );
+        let mut spec =
+            ProducerSpec::new("p", "t", RateProfile::Constant { rate_per_sec: 100_000.0 });
         spec.record_bytes = 1000;
         spec.batch_bytes = 4000;
         let mut p = Producer::new(spec, 1);
@@ -651,13 +655,8 @@ mod tests {
 
     #[test]
     fn round_robin_spreads_evenly() {
-        let mut spec = ProducerSpec::new(
-            "p",
-            "t",
-            RateProfile::Constant {
-                rate_per_sec: 30_000.0,
-            },
-        );
+        let mut spec =
+            ProducerSpec::new("p", "t", RateProfile::Constant { rate_per_sec: 30_000.0 });
         spec.partitioner = PartitionerKind::RoundRobin;
         spec.linger_ms = 0;
         let mut p = Producer::new(spec, 3);
@@ -671,13 +670,8 @@ mod tests {
 
     #[test]
     fn full_buffer_blocks_then_fails() {
-        let mut spec = ProducerSpec::new(
-            "p",
-            "t",
-            RateProfile::Constant {
-                rate_per_sec: 10_000.0,
-            },
-        );
+        let mut spec =
+            ProducerSpec::new("p", "t", RateProfile::Constant { rate_per_sec: 10_000.0 });
         spec.record_bytes = 100;
         spec.buffer_bytes = 10_000; // 100 records; nothing is ever acknowledged here
         spec.max_block_ms = 50;
@@ -706,11 +700,7 @@ mod tests {
         assert_eq!(step.rate_at(999_000), 10.0);
         assert_eq!(step.rate_at(1_000_000), 100.0);
         assert_eq!(step.rate_at(1_500_000), 10.0);
-        let ramp = RateProfile::Ramp {
-            from_per_sec: 0.0,
-            to_per_sec: 100.0,
-            duration_ms: 1000,
-        };
+        let ramp = RateProfile::Ramp { from_per_sec: 0.0, to_per_sec: 100.0, duration_ms: 1000 };
         assert_eq!(ramp.rate_at(500_000), 50.0);
         assert_eq!(ramp.rate_at(2_000_000), 100.0);
     }

@@ -20,9 +20,7 @@ impl Rng {
             z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
             z ^ (z >> 31)
         };
-        Rng {
-            state: [next(), next(), next(), next()],
-        }
+        Rng { state: [next(), next(), next(), next()] }
     }
 
     /// The next 64 random bits.
@@ -125,10 +123,7 @@ mod tests {
             let n = 20_000;
             let sum: u64 = (0..n).map(|_| r.poisson(lambda)).sum();
             let mean = sum as f64 / n as f64;
-            assert!(
-                (mean - lambda).abs() < lambda * 0.05 + 0.05,
-                "{lambda}: {mean}"
-            );
+            assert!((mean - lambda).abs() < lambda * 0.05 + 0.05, "{lambda}: {mean}");
         }
     }
 }

@@ -61,6 +61,14 @@ pub struct ClusterSpec {
     /// One-way network delay between any client and a broker, us. Default 1000.
     #[serde(default = "default_network_delay_us")]
     pub network_delay_us: u32,
+    /// `replica.lag.time.max.ms`: a follower not caught up this long leaves the ISR.
+    /// Default 30000.
+    #[serde(default = "default_replica_lag_time_max_ms")]
+    pub replica_lag_time_max_ms: u32,
+    /// `broker.session.timeout.ms`: a crashed broker is noticed (and leaders moved) after this.
+    /// Default 9000.
+    #[serde(default = "default_broker_session_timeout_ms")]
+    pub broker_session_timeout_ms: u32,
 }
 
 impl Default for ClusterSpec {
@@ -68,8 +76,17 @@ impl Default for ClusterSpec {
         ClusterSpec {
             brokers: 1,
             network_delay_us: default_network_delay_us(),
+            replica_lag_time_max_ms: default_replica_lag_time_max_ms(),
+            broker_session_timeout_ms: default_broker_session_timeout_ms(),
         }
     }
+}
+
+fn default_replica_lag_time_max_ms() -> u32 {
+    30_000
+}
+fn default_broker_session_timeout_ms() -> u32 {
+    9_000
 }
 
 fn one() -> u32 {
@@ -87,6 +104,16 @@ pub struct TopicSpec {
     pub name: String,
     /// Partitions.
     pub partitions: u32,
+    /// Replicas per partition (leader included). Default 1.
+    #[serde(default = "one")]
+    pub replication_factor: u32,
+    /// `min.insync.replicas`: acks=all writes fail while the ISR is smaller. Default 1.
+    #[serde(default = "one")]
+    pub min_insync_replicas: u32,
+    /// `unclean.leader.election.enable`: a replica outside the ISR may lead (losing records)
+    /// rather than leave the partition offline. Default false.
+    #[serde(default)]
+    pub unclean_leader_election: bool,
     /// `retention.ms`; null for unlimited. Default 604800000 (7 days).
     #[serde(default = "default_retention_ms")]
     pub retention_ms: Option<u64>,
@@ -111,6 +138,9 @@ impl TopicSpec {
         TopicSpec {
             name: name.into(),
             partitions,
+            replication_factor: 1,
+            min_insync_replicas: 1,
+            unclean_leader_election: false,
             retention_ms: default_retention_ms(),
             retention_bytes: None,
             segment_bytes: default_segment_bytes(),
@@ -161,6 +191,16 @@ pub enum Command {
         group: String,
         /// Member index in the group.
         member: u32,
+    },
+    /// A broker crashes: its replicas stop; it is noticed after `broker_session_timeout_ms`.
+    CrashBroker {
+        /// Broker id (0-based).
+        broker: u32,
+    },
+    /// A crashed broker restarts; its replicas catch up and rejoin the ISR.
+    RestartBroker {
+        /// Broker id.
+        broker: u32,
     },
     /// Partitions are added to a topic (keys may move to other partitions).
     AddPartitions {
@@ -243,11 +283,7 @@ impl Scenario {
         let scenario: Scenario = serde_path_to_error::deserialize(de).map_err(|e| {
             let path = e.path().to_string();
             vec![FieldError {
-                path: if path == "." {
-                    "(document)".into()
-                } else {
-                    path
-                },
+                path: if path == "." { "(document)".into() } else { path },
                 message: e.into_inner().to_string(),
             }]
         })?;
@@ -265,7 +301,7 @@ impl Scenario {
         let mut v = Validator::default();
         v.check_top(self);
         for (i, t) in self.topics.iter().enumerate() {
-            v.check_topic(&format!("topics[{i}]"), t);
+            v.check_topic(&format!("topics[{i}]"), t, self.cluster.brokers);
         }
         v.unique("topics", self.topics.iter().map(|t| t.name.as_str()));
         for (i, p) in self.producers.iter().enumerate() {
@@ -317,10 +353,7 @@ impl Validator {
 
     fn name(&mut self, path: String, name: &str) {
         if name.is_empty() || name.len() > limits::NAME_BYTES_MAX {
-            self.fail(
-                path,
-                format!("must be 1 to {} bytes long", limits::NAME_BYTES_MAX),
-            );
+            self.fail(path, format!("must be 1 to {} bytes long", limits::NAME_BYTES_MAX));
         }
     }
 
@@ -328,10 +361,7 @@ impl Validator {
         let mut seen = std::collections::BTreeSet::new();
         for (i, n) in names.enumerate() {
             if !seen.insert(n) {
-                self.fail(
-                    format!("{what}[{i}].name"),
-                    format!("\"{n}\" is used twice"),
-                );
+                self.fail(format!("{what}[{i}].name"), format!("\"{n}\" is used twice"));
             }
         }
     }
@@ -343,52 +373,50 @@ impl Validator {
                 format!("{} is not supported; use {SCENARIO_VERSION}", s.version),
             );
         }
-        self.range_f64(
-            "duration_s".into(),
-            s.duration_s,
-            0.001,
-            limits::DURATION_S_MAX,
-        );
+        self.range_f64("duration_s".into(), s.duration_s, 0.001, limits::DURATION_S_MAX);
         self.range_u64(
             "cluster.brokers".into(),
             s.cluster.brokers as u64,
             1,
             limits::BROKERS_MAX as u64,
         );
+        for (field, v, min) in [
+            ("replica_lag_time_max_ms", s.cluster.replica_lag_time_max_ms, 1),
+            ("broker_session_timeout_ms", s.cluster.broker_session_timeout_ms, 1),
+        ] {
+            self.range_u64(format!("cluster.{field}"), v as u64, min, limits::MS_MAX);
+        }
         self.range_u64(
             "cluster.network_delay_us".into(),
             s.cluster.network_delay_us as u64,
             0,
             limits::NETWORK_DELAY_US_MAX as u64,
         );
-        self.range_u64(
-            "topics".into(),
-            s.topics.len() as u64,
-            1,
-            limits::TOPICS_MAX as u64,
-        );
+        self.range_u64("topics".into(), s.topics.len() as u64, 1, limits::TOPICS_MAX as u64);
         self.range_u64(
             "producers".into(),
             s.producers.len() as u64,
             0,
             limits::PRODUCERS_MAX as u64,
         );
-        self.range_u64(
-            "groups".into(),
-            s.groups.len() as u64,
-            0,
-            limits::GROUPS_MAX as u64,
-        );
-        self.range_u64(
-            "events".into(),
-            s.events.len() as u64,
-            0,
-            limits::EVENTS_MAX as u64,
-        );
+        self.range_u64("groups".into(), s.groups.len() as u64, 0, limits::GROUPS_MAX as u64);
+        self.range_u64("events".into(), s.events.len() as u64, 0, limits::EVENTS_MAX as u64);
     }
 
-    fn check_topic(&mut self, at: &str, t: &TopicSpec) {
+    fn check_topic(&mut self, at: &str, t: &TopicSpec, brokers: u32) {
         self.name(format!("{at}.name"), &t.name);
+        self.range_u64(
+            format!("{at}.replication_factor"),
+            t.replication_factor as u64,
+            1,
+            brokers.max(1) as u64,
+        );
+        self.range_u64(
+            format!("{at}.min_insync_replicas"),
+            t.min_insync_replicas as u64,
+            1,
+            t.replication_factor.max(1) as u64,
+        );
         self.range_u64(
             format!("{at}.partitions"),
             t.partitions as u64,
@@ -401,12 +429,7 @@ impl Validator {
         if let Some(b) = t.retention_bytes {
             self.range_u64(format!("{at}.retention_bytes"), b, 1, u64::MAX >> 1);
         }
-        self.range_u64(
-            format!("{at}.segment_bytes"),
-            t.segment_bytes,
-            1_024,
-            1 << 40,
-        );
+        self.range_u64(format!("{at}.segment_bytes"), t.segment_bytes, 1_024, 1 << 40);
     }
 
     fn topic_exists(&mut self, path: String, topic: &str, s: &Scenario) {
@@ -422,33 +445,19 @@ impl Validator {
             RateProfile::Constant { rate_per_sec } | RateProfile::Poisson { rate_per_sec } => {
                 rate("rate_per_sec", rate_per_sec)
             }
-            RateProfile::Step {
-                base_per_sec,
-                spike_per_sec,
-                start_ms,
-                duration_ms,
-            } => {
+            RateProfile::Step { base_per_sec, spike_per_sec, start_ms, duration_ms } => {
                 rate("base_per_sec", base_per_sec);
                 rate("spike_per_sec", spike_per_sec);
                 self.range_u64(format!("{at}.start_ms"), start_ms, 0, limits::MS_MAX);
                 self.range_u64(format!("{at}.duration_ms"), duration_ms, 0, limits::MS_MAX);
             }
-            RateProfile::Bursts {
-                base_per_sec,
-                burst_per_sec,
-                period_ms,
-                burst_ms,
-            } => {
+            RateProfile::Bursts { base_per_sec, burst_per_sec, period_ms, burst_ms } => {
                 rate("base_per_sec", base_per_sec);
                 rate("burst_per_sec", burst_per_sec);
                 self.range_u64(format!("{at}.period_ms"), period_ms, 1, limits::MS_MAX);
                 self.range_u64(format!("{at}.burst_ms"), burst_ms, 0, period_ms);
             }
-            RateProfile::Sine {
-                mean_per_sec,
-                amplitude_per_sec,
-                period_ms,
-            } => {
+            RateProfile::Sine { mean_per_sec, amplitude_per_sec, period_ms } => {
                 rate("mean_per_sec", mean_per_sec);
                 self.range_f64(
                     format!("{at}.amplitude_per_sec"),
@@ -458,11 +467,7 @@ impl Validator {
                 );
                 self.range_u64(format!("{at}.period_ms"), period_ms, 1, limits::MS_MAX);
             }
-            RateProfile::Ramp {
-                from_per_sec,
-                to_per_sec,
-                duration_ms,
-            } => {
+            RateProfile::Ramp { from_per_sec, to_per_sec, duration_ms } => {
                 rate("from_per_sec", from_per_sec);
                 rate("to_per_sec", to_per_sec);
                 self.range_u64(format!("{at}.duration_ms"), duration_ms, 1, limits::MS_MAX);
@@ -482,12 +487,9 @@ impl Validator {
         );
         match p.keys {
             KeySpec::None => {}
-            KeySpec::Uniform { count } => self.range_u64(
-                format!("{at}.keys.count"),
-                count as u64,
-                1,
-                limits::KEYS_MAX as u64,
-            ),
+            KeySpec::Uniform { count } => {
+                self.range_u64(format!("{at}.keys.count"), count as u64, 1, limits::KEYS_MAX as u64)
+            }
             KeySpec::Zipf { count, exponent } => {
                 self.range_u64(
                     format!("{at}.keys.count"),
@@ -516,31 +518,36 @@ impl Validator {
             p.batch_bytes as u64,
             limits::BUFFER_BYTES_MAX,
         );
+        self.range_u64(format!("{at}.max_block_ms"), p.max_block_ms as u64, 0, limits::MS_MAX);
+        if p.enable_idempotence == Some(true) && p.acks != crate::producer::Acks::All {
+            self.fail(format!("{at}.enable_idempotence"), "true requires acks \"all\"".into());
+        }
         self.range_u64(
-            format!("{at}.max_block_ms"),
-            p.max_block_ms as u64,
+            format!("{at}.retry_backoff_ms"),
+            p.retry_backoff_ms as u64,
             0,
             limits::MS_MAX,
         );
+        self.range_u64(
+            format!("{at}.delivery_timeout_ms"),
+            p.delivery_timeout_ms as u64,
+            1,
+            limits::MS_MAX,
+        );
+        if let Some(q) = p.quota_bytes_per_sec {
+            self.range_u64(format!("{at}.quota_bytes_per_sec"), q, 1, 1 << 40);
+        }
     }
 
     fn check_group(&mut self, at: &str, g: &GroupSpec, s: &Scenario) {
         self.name(format!("{at}.name"), &g.name);
         if g.topics.is_empty() {
-            self.fail(
-                format!("{at}.topics"),
-                "must name at least one topic".into(),
-            );
+            self.fail(format!("{at}.topics"), "must name at least one topic".into());
         }
         for (i, t) in g.topics.iter().enumerate() {
             self.topic_exists(format!("{at}.topics[{i}]"), t, s);
         }
-        self.range_u64(
-            format!("{at}.members"),
-            g.members as u64,
-            0,
-            limits::MEMBERS_MAX as u64,
-        );
+        self.range_u64(format!("{at}.members"), g.members as u64, 0, limits::MEMBERS_MAX as u64);
         self.range_u64(
             format!("{at}.processing_us"),
             g.processing_us as u64,
@@ -571,20 +578,10 @@ impl Validator {
         let producer = |n: &str| s.producers.iter().any(|p| p.name == n);
         let group = |n: &str| s.groups.iter().position(|g| g.name == n);
         match &e.command {
-            Command::SetRate {
-                producer: p,
-                rate_per_sec,
-            }
-            | Command::Spike {
-                producer: p,
-                rate_per_sec,
-                ..
-            } => {
+            Command::SetRate { producer: p, rate_per_sec }
+            | Command::Spike { producer: p, rate_per_sec, .. } => {
                 if !producer(p) {
-                    self.fail(
-                        format!("{at}.producer"),
-                        format!("no producer named \"{p}\""),
-                    );
+                    self.fail(format!("{at}.producer"), format!("no producer named \"{p}\""));
                 }
                 self.range_f64(
                     format!("{at}.rate_per_sec"),
@@ -606,6 +603,14 @@ impl Validator {
                     self.range_u64(format!("{at}.member"), *member as u64, 0, max as u64);
                 }
             },
+            Command::CrashBroker { broker } | Command::RestartBroker { broker } => {
+                self.range_u64(
+                    format!("{at}.broker"),
+                    *broker as u64,
+                    0,
+                    s.cluster.brokers.max(1) as u64 - 1,
+                );
+            }
             Command::AddPartitions { topic, count } => {
                 self.topic_exists(format!("{at}.topic"), topic, s);
                 self.range_u64(
@@ -675,10 +680,7 @@ mod tests {
     fn dangling_names_are_reported() {
         let bad = MINIMAL.replace("\"topic\": \"orders\"", "\"topic\": \"nope\"");
         let errs = Scenario::from_json(&bad).unwrap_err();
-        assert_eq!(
-            errs[0].to_string(),
-            "producers[0].topic: no topic named \"nope\""
-        );
+        assert_eq!(errs[0].to_string(), "producers[0].topic: no topic named \"nope\"");
     }
 
     #[test]
@@ -688,10 +690,7 @@ mod tests {
             "\"events\": [{\"at_ms\": 5, \"kind\": \"add-member\", \"group\": \"g\"}], \"groups\"",
         );
         let s = Scenario::from_json(&ok).unwrap();
-        assert_eq!(
-            s.events[0].command,
-            Command::AddMember { group: "g".into() }
-        );
+        assert_eq!(s.events[0].command, Command::AddMember { group: "g".into() });
         let bad = ok.replace("\"group\": \"g\"}", "\"group\": \"g\", \"extra\": 1}");
         assert!(Scenario::from_json(&bad).is_err());
     }
@@ -700,9 +699,6 @@ mod tests {
     fn partitions_limit() {
         let bad = MINIMAL.replace("\"partitions\": 3", "\"partitions\": 2000");
         let errs = Scenario::from_json(&bad).unwrap_err();
-        assert_eq!(
-            errs[0].to_string(),
-            "topics[0].partitions: 2000 exceeds the limit 1024"
-        );
+        assert_eq!(errs[0].to_string(), "topics[0].partitions: 2000 exceeds the limit 1024");
     }
 }

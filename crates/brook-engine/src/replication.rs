@@ -1,0 +1,353 @@
+//! Replicas, the in-sync replica set (ISR), the high watermark and leader election.
+//!
+//! The log's data is held once (the leader's copy); a follower is represented by its log end
+//! offset (LEO). Followers fetch whole batches, so a follower's LEO is always a batch boundary.
+
+use crate::log::{PartitionLog, Truncated};
+
+/// One replica of a partition, on one broker.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Replica {
+    /// Broker holding it.
+    pub broker: u16,
+    /// Its log end offset.
+    pub leo: u64,
+    /// Last time its fetch reached the leader's log end, virtual us (for `replica.lag.time.max.ms`).
+    pub caught_up_us: u64,
+    fetch: Option<FollowerFetch>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct FollowerFetch {
+    issued_us: u64,
+    arrive_us: u64,
+    target_leo: u64,
+}
+
+/// What a leader election did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Election {
+    /// The leader is alive: nothing to do.
+    Unchanged,
+    /// A new leader; `truncated` records above its log end were removed.
+    NewLeader {
+        /// Broker of the new leader.
+        broker: u16,
+        /// What the truncation removed.
+        lost: Truncated,
+        /// Whether the leader came from outside the ISR.
+        unclean: bool,
+    },
+    /// No replica may lead: the partition is offline.
+    Offline,
+}
+
+/// A partition: its log plus its replicas.
+#[derive(Clone, Debug)]
+pub struct Partition {
+    /// The leader's log.
+    pub log: PartitionLog,
+    /// Replicas; the first is the preferred leader.
+    pub replicas: Vec<Replica>,
+    /// Index into `replicas` of the leader, if any.
+    pub leader: Option<usize>,
+    /// Indices into `replicas` of the in-sync replicas (the leader included).
+    pub isr: Vec<usize>,
+    /// Bumped at every leader change.
+    pub leader_epoch: u32,
+}
+
+impl Partition {
+    /// A partition with replicas on `brokers` (the first leads).
+    pub fn new(brokers: &[u16], segment_bytes: u64) -> Self {
+        Partition {
+            log: PartitionLog::new(segment_bytes),
+            replicas: brokers
+                .iter()
+                .map(|&b| Replica { broker: b, leo: 0, caught_up_us: 0, fetch: None })
+                .collect(),
+            leader: Some(0),
+            isr: (0..brokers.len()).collect(),
+            leader_epoch: 0,
+        }
+    }
+
+    /// Broker of the leader, if the partition has one.
+    pub fn leader_broker(&self) -> Option<u16> {
+        self.leader.map(|i| self.replicas[i].broker)
+    }
+
+    /// Whether replica `i` is in the ISR.
+    pub fn in_isr(&self, i: usize) -> bool {
+        self.isr.contains(&i)
+    }
+
+    /// Records the leader's new log end after an append.
+    pub fn leader_appended(&mut self) {
+        if let Some(l) = self.leader {
+            self.replicas[l].leo = self.log.log_end_offset();
+        }
+    }
+
+    /// Follower fetches, ISR shrink and expand, and the high watermark, for one step.
+    /// `alive[b]` tells whether broker `b` is up. Returns the records followers copied.
+    pub fn replicate(
+        &mut self,
+        now_us: u64,
+        delay_us: u64,
+        lag_max_us: u64,
+        alive: &[bool],
+    ) -> u64 {
+        let Some(leader) = self.leader else { return 0 };
+        if !alive[self.replicas[leader].broker as usize] {
+            return 0; // a dead leader serves no fetch and changes no ISR until it is replaced
+        }
+        let leader_leo = self.log.log_end_offset();
+        self.replicas[leader].leo = leader_leo;
+        self.replicas[leader].caught_up_us = now_us;
+        let mut copied = 0;
+        for i in 0..self.replicas.len() {
+            if i == leader || !alive[self.replicas[i].broker as usize] {
+                continue;
+            }
+            let r = &mut self.replicas[i];
+            match r.fetch {
+                Some(f) if f.arrive_us <= now_us => {
+                    // The leader may have been truncated since (a new leader): never past its end.
+                    let target = f.target_leo.min(leader_leo);
+                    copied += target.saturating_sub(r.leo);
+                    r.leo = r.leo.max(target);
+                    // It now has everything the leader had when the fetch was issued: caught
+                    // up as of then (Kafka's lastCaughtUpTime rule).
+                    r.caught_up_us = r.caught_up_us.max(f.issued_us);
+                    r.fetch = None;
+                }
+                Some(_) => {}
+                None => {}
+            }
+            if r.fetch.is_none() {
+                // Followers fetch continuously: the next request leaves at once.
+                r.fetch = Some(FollowerFetch {
+                    issued_us: now_us,
+                    arrive_us: now_us + 2 * delay_us.max(1),
+                    target_leo: leader_leo,
+                });
+                if r.leo >= leader_leo {
+                    r.caught_up_us = now_us;
+                }
+            }
+        }
+        self.update_isr(now_us, lag_max_us, alive);
+        self.advance_high_watermark();
+        copied
+    }
+
+    fn update_isr(&mut self, now_us: u64, lag_max_us: u64, alive: &[bool]) {
+        let Some(leader) = self.leader else { return };
+        let hw = self.log.high_watermark();
+        let replicas = &self.replicas;
+        self.isr.retain(|&i| {
+            i == leader || now_us.saturating_sub(replicas[i].caught_up_us) <= lag_max_us
+        });
+        for i in 0..self.replicas.len() {
+            let r = &self.replicas[i];
+            let back = alive[r.broker as usize]
+                && r.leo >= hw
+                && r.leo >= self.log.log_end_offset().min(hw);
+            let fresh = now_us.saturating_sub(r.caught_up_us) <= lag_max_us;
+            if back && fresh && !self.isr.contains(&i) {
+                self.isr.push(i);
+            }
+        }
+        self.isr.sort_unstable();
+    }
+
+    fn advance_high_watermark(&mut self) {
+        let hw = self.isr.iter().map(|&i| self.replicas[i].leo).min().unwrap_or(0);
+        self.log.set_high_watermark(hw.min(self.log.log_end_offset()));
+    }
+
+    /// Removes replicas on dead brokers from the ISR and elects a leader if the leader died:
+    /// the first live ISR member, or with `unclean` any live replica (losing what it lacks).
+    pub fn elect(&mut self, alive: &[bool], unclean: bool) -> Election {
+        let live_isr: Vec<usize> =
+            self.isr.iter().copied().filter(|&i| alive[self.replicas[i].broker as usize]).collect();
+        if self.leader.is_some_and(|l| alive[self.replicas[l].broker as usize]) {
+            self.isr = live_isr;
+            return Election::Unchanged;
+        }
+        let from_isr = live_isr.first().copied();
+        let candidate = from_isr.or_else(|| {
+            unclean
+                .then(|| {
+                    // The live replica with the most data loses the least.
+                    (0..self.replicas.len())
+                        .filter(|&i| alive[self.replicas[i].broker as usize])
+                        .max_by_key(|&i| (self.replicas[i].leo, std::cmp::Reverse(i)))
+                })
+                .flatten()
+        });
+        let Some(new) = candidate else {
+            // Offline. The ISR keeps its last members: the first of them back leads again.
+            self.leader = None;
+            return Election::Offline;
+        };
+        self.isr = if from_isr.is_some() { live_isr } else { vec![new] };
+        let was_unclean = from_isr.is_none();
+        let new_leo = self.replicas[new].leo;
+        let old_hw = self.log.high_watermark();
+        let lost = self.log.truncate_to(new_leo);
+        self.leader = Some(new);
+        self.leader_epoch += 1;
+        if was_unclean {
+            // The new leader's end is now the committed point, even if below the old one.
+            self.log.reset_high_watermark(new_leo);
+        } else {
+            debug_assert!(new_leo >= old_hw, "an ISR member holds every committed record");
+        }
+        for r in &mut self.replicas {
+            r.leo = r.leo.min(new_leo);
+            r.fetch = None;
+        }
+        Election::NewLeader { broker: self.replicas[new].broker, lost, unclean: was_unclean }
+    }
+
+    /// A restarted broker's replica truncates to the high watermark and starts fetching again;
+    /// an offline partition whose last ISR member comes back is led by it (its log is the
+    /// leader's: Brook keeps one copy of the data, and a last ISR member holds all of it up
+    /// to the high watermark; anything above is truncated).
+    pub fn broker_restarted(&mut self, broker: u16, now_us: u64) -> Option<Truncated> {
+        let hw = self.log.high_watermark();
+        let mut took_over = None;
+        for (i, r) in self.replicas.iter_mut().enumerate() {
+            if r.broker != broker {
+                continue;
+            }
+            r.leo = r.leo.min(hw);
+            r.fetch = None;
+            r.caught_up_us = now_us;
+            if self.leader.is_none() && self.isr.contains(&i) {
+                took_over = Some((i, r.leo));
+            }
+        }
+        let (i, leo) = took_over?;
+        // It was in the last ISR: it holds every committed record and may lead.
+        self.leader = Some(i);
+        self.isr = vec![i];
+        self.leader_epoch += 1;
+        Some(self.log.truncate_to(leo))
+    }
+
+    /// Checks replication invariants.
+    pub fn check(&self) -> Result<(), String> {
+        self.log.check()?;
+        if let Some(l) = self.leader {
+            if !self.isr.contains(&l) {
+                return Err("the leader is not in the ISR".into());
+            }
+            if self.replicas[l].leo != self.log.log_end_offset() {
+                return Err("leader replica LEO differs from the log end".into());
+            }
+        }
+        for r in &self.replicas {
+            if r.leo > self.log.log_end_offset() {
+                return Err(format!("replica on broker {} is past the leader's end", r.broker));
+            }
+        }
+        for &i in &self.isr {
+            if self.leader.is_some() && self.replicas[i].leo < self.log.high_watermark() {
+                return Err(format!(
+                    "ISR member on broker {} is below the high watermark",
+                    self.replicas[i].broker
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::log::Batch;
+
+    fn batch(count: u32) -> Batch {
+        Batch {
+            base_offset: 0,
+            count,
+            bytes: count * 10,
+            first_create_us: 0,
+            last_create_us: 0,
+            append_us: 0,
+            producer: 0,
+            acked_on_append: false,
+        }
+    }
+
+    fn run(p: &mut Partition, from_us: u64, to_us: u64, alive: &[bool]) {
+        let mut t = from_us;
+        while t < to_us {
+            t += 1_000;
+            p.replicate(t, 1_000, 30_000_000, alive);
+        }
+    }
+
+    #[test]
+    fn followers_catch_up_and_the_high_watermark_follows_the_slowest() {
+        let mut p = Partition::new(&[0, 1, 2], 1 << 20);
+        p.log.append(batch(10));
+        p.leader_appended();
+        p.replicate(1_000, 1_000, 30_000_000, &[true; 3]);
+        assert_eq!(p.log.high_watermark(), 0, "followers have not copied yet");
+        run(&mut p, 1_000, 10_000, &[true; 3]);
+        assert_eq!(p.log.high_watermark(), 10);
+        assert_eq!(p.isr, vec![0, 1, 2]);
+    }
+
+    #[test]
+    fn a_dead_follower_leaves_the_isr_and_the_high_watermark_moves_on() {
+        let mut p = Partition::new(&[0, 1, 2], 1 << 20);
+        let alive = [true, true, false];
+        p.log.append(batch(10));
+        p.leader_appended();
+        run(&mut p, 0, 10_000, &alive);
+        assert_eq!(p.log.high_watermark(), 0, "stuck until the dead follower leaves the ISR");
+        p.replicate(31_000_000, 1_000, 30_000_000, &alive);
+        run(&mut p, 31_000_000, 31_010_000, &alive);
+        assert_eq!(p.isr, vec![0, 1]);
+        assert_eq!(p.log.high_watermark(), 10);
+    }
+
+    #[test]
+    fn clean_election_keeps_committed_records() {
+        let mut p = Partition::new(&[0, 1, 2], 1 << 20);
+        p.log.append(batch(10));
+        p.leader_appended();
+        run(&mut p, 0, 10_000, &[true; 3]);
+        p.log.append(batch(5)); // not yet replicated
+        p.leader_appended();
+        let e = p.elect(&[false, true, true], false);
+        let lost = Truncated { records: 5, acked_on_append: 0, committed: 0 };
+        assert_eq!(e, Election::NewLeader { broker: 1, lost, unclean: false });
+        assert_eq!(p.log.log_end_offset(), 10);
+        assert_eq!(p.log.high_watermark(), 10);
+        p.check().unwrap();
+    }
+
+    #[test]
+    fn no_isr_alive_is_offline_unless_unclean() {
+        let mut p = Partition::new(&[0, 1], 1 << 20);
+        p.isr = vec![0];
+        p.log.append(batch(10));
+        p.leader_appended();
+        p.replicate(1_000, 1_000, 30_000_000, &[true, true]);
+        p.isr = vec![0]; // follower 1 is out of sync with LEO 0
+        assert_eq!(p.clone().elect(&[false, true], false), Election::Offline);
+        let e = p.elect(&[false, true], true);
+        assert!(matches!(e, Election::NewLeader { broker: 1, unclean: true, .. }), "{e:?}");
+        let Election::NewLeader { lost, .. } = e else { unreachable!() };
+        assert_eq!(lost.records, 10);
+        assert_eq!(p.log.high_watermark(), 0);
+        p.check().unwrap();
+    }
+}
