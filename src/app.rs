@@ -249,10 +249,11 @@ fn Legend() -> Html {
         <section class="legend" aria-label="Legend">
             <span><i class="dot produce"></i>{ "record batch, producer to partition leader (coloured by producer)" }</span>
             <span><i class="ring"></i>{ "fetch request: the consumer polls (pull)" }</span>
-            <span><i class="dot fetch"></i>{ "records returned to the consumer (coloured by group)" }</span>
+            <span><i class="dot fetch"></i>{ "records delivered: fetched, acquired from a share group or pushed (coloured by reader)" }</span>
             <span><i class="dot empty"></i>{ "long poll that found nothing" }</span>
             <span><i class="bar commit"></i>{ "committed offset of a group" }</span>
             <span><i class="bar deleted"></i>{ "deleted by retention" }</span>
+            <span><i class="chip leader"></i><i class="chip isr"></i><i class="chip out"></i>{ "replicas: leader, in-sync follower, out of sync (\u{00d7}: broker down)" }</span>
         </section>
     }
 }

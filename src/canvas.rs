@@ -1,6 +1,8 @@
 //! Draws the stage on the canvas each animation frame, from the engine state and the scene.
 
-use brook_engine::{Cluster, MemberState};
+use brook_engine::Cluster;
+
+use crate::consumers::SetKind;
 use web_sys::CanvasRenderingContext2d as Ctx;
 
 use crate::scene::{dot_radius, FlightKind, Layout, Rect};
@@ -368,67 +370,36 @@ fn partition_heat(ctx: &Ctx, r: Rect, c: &Cluster, ti: usize, pi: usize, window:
     ctx.set_global_alpha(1.0);
 }
 
-fn member_colour(s: MemberState) -> (&'static str, &'static str) {
-    match s {
-        MemberState::Processing => ("#dcfce7", "processing"),
-        MemberState::Fetching => ("#e0f2fe", "polling"),
-        MemberState::Idle => ("#f1f5f9", "idle: no partition"),
-        MemberState::Rebalancing => ("#fef3c7", "rebalancing"),
-        MemberState::Crashed => ("#fecaca", "crashed"),
-    }
-}
-
 fn consumers(ctx: &Ctx, l: &Layout, c: &Cluster) {
-    for (gi, g) in c.groups.iter().enumerate() {
+    let font = "11px system-ui, sans-serif";
+    for (gi, g) in crate::consumers::consumer_sets(c).iter().enumerate() {
         let h = l.groups[gi];
-        let title = format!("{}  lag {}", g.spec.name, compact(c.group_lag(gi) as f64));
+        let title = format!("{}  lag {}", g.name, compact(g.lag as f64));
         fill(ctx, Rect { w: 4.0, ..h }, group_colour(gi as u32));
-        text(ctx, &title, h.x + 8.0, h.mid_y(), "600 12px system-ui, sans-serif", INK, "left");
-        if g.is_rebalancing() {
-            text(
-                ctx,
-                "rebalancing",
-                h.right(),
-                h.mid_y(),
-                "11px system-ui, sans-serif",
-                "#b45309",
-                "right",
-            );
-        }
+        text(ctx, &title, h.x + 8.0, h.y + 8.0, "600 12px system-ui, sans-serif", INK, "left");
+        let status = match &g.note {
+            Some(note) => format!("{}: {note}", g.kind.short()),
+            None => g.kind.short().to_string(),
+        };
+        let colour = if g.note.is_some() { "#b45309" } else { MUTED };
+        text(ctx, &status, h.x + 8.0, h.y + 21.0, font, colour, "left");
         for (mi, m) in g.members.iter().enumerate() {
             let r = l.members[gi][mi];
-            let (bg, label) = member_colour(g.member_state(mi));
-            fill(ctx, r, bg);
+            fill(ctx, r, m.colour);
             ctx.set_stroke_style_str("#cbd5e1");
             ctx.set_line_width(1.0);
             ctx.stroke_rect(r.x, r.y, r.w, r.h);
-            let inbox = m.inbox_records() as f64 / g.spec.max_poll_records.max(1) as f64;
-            fill(
-                ctx,
-                Rect { y: r.y + r.h - 3.0, h: 3.0, w: r.w * inbox.min(1.0), ..r },
-                group_colour(gi as u32),
-            );
+            let bar = Rect { y: r.y + r.h - 3.0, h: 3.0, w: r.w * m.inbox_fill.min(1.0), ..r };
+            fill(ctx, bar, group_colour(gi as u32));
             if r.h >= 14.0 {
-                let name = format!("#{mi} {label}");
-                text(
-                    ctx,
-                    &name,
-                    r.x + 6.0,
-                    r.mid_y() - 1.0,
-                    "11px system-ui, sans-serif",
-                    INK,
-                    "left",
-                );
-                let done = compact(m.processed_records as f64);
-                text(
-                    ctx,
-                    &done,
-                    r.right() - 6.0,
-                    r.mid_y() - 1.0,
-                    "11px system-ui, sans-serif",
-                    MUTED,
-                    "right",
-                );
+                let name = if g.kind == SetKind::Push {
+                    m.state.to_string()
+                } else {
+                    format!("#{mi} {}", m.state)
+                };
+                text(ctx, &name, r.x + 6.0, r.mid_y() - 1.0, font, INK, "left");
+                let done = compact(m.processed as f64);
+                text(ctx, &done, r.right() - 6.0, r.mid_y() - 1.0, font, MUTED, "right");
             }
         }
     }
@@ -447,7 +418,7 @@ fn flights(ctx: &Ctx, l: &Layout, sim: &Sim, now_ms: f64, reduced_motion: bool) 
         }
         ctx.begin_path();
         match f.kind {
-            FlightKind::Produce | FlightKind::FetchData => {
+            FlightKind::Produce | FlightKind::FetchData | FlightKind::Push => {
                 let colour = if f.kind == FlightKind::Produce {
                     producer_colour(f.colour)
                 } else {

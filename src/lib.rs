@@ -3,6 +3,7 @@
 pub mod app;
 mod canvas;
 pub mod components;
+pub mod consumers;
 mod hooks;
 pub mod params;
 pub mod scene;

@@ -32,6 +32,8 @@ pub enum FlightKind {
     FetchData,
     /// A long poll that came back empty.
     EmptyFetch,
+    /// Records the broker pushed to a subscriber.
+    Push,
 }
 
 /// One moving dot.
@@ -145,6 +147,26 @@ fn route(
             records as u64,
             group as u32,
         ),
+        TrafficEvent::ShareFetch { share, member, topic, partition, records } => {
+            let set = crate::consumers::share_set(cluster, share as usize) as u16;
+            (
+                Endpoint::Partition(topic, partition),
+                Endpoint::Member(set, member),
+                FlightKind::FetchData,
+                records as u64,
+                set as u32,
+            )
+        }
+        TrafficEvent::Push { subscription, topic, partition, records } => {
+            let set = crate::consumers::push_set(cluster, subscription as usize) as u16;
+            (
+                Endpoint::Partition(topic, partition),
+                Endpoint::Member(set, 0),
+                FlightKind::Push,
+                records as u64,
+                set as u32,
+            )
+        }
         TrafficEvent::EmptyFetch { group, member } => {
             let m = cluster.groups.get(group as usize)?.members.get(member as usize)?;
             let tp = m.assigned.first()?;
@@ -274,22 +296,23 @@ impl Layout {
         top: f64,
         avail: f64,
     ) -> (Vec<Rect>, Vec<Vec<Rect>>) {
-        // Each group: a 16 px header then its members; rows share the height.
-        let head = 16.0;
+        // Each set: a header (name, then a status line) and its members; rows share the height.
+        let head = 30.0;
         let gap = 10.0;
-        let n_groups = cluster.groups.len();
-        let n_members: usize = cluster.groups.iter().map(|g| g.members.len().max(1)).sum();
-        let for_rows = (avail - n_groups as f64 * (head + gap)).max(10.0);
-        let row = (for_rows / n_members.max(1) as f64).clamp(3.0, 44.0);
-        let used = n_groups as f64 * (head + gap) + row * n_members as f64 - gap;
+        let sets = crate::consumers::consumer_sets(cluster);
+        let n_sets = sets.len();
+        let n_members: usize = sets.iter().map(|g| g.members.len().max(1)).sum();
+        let for_rows = (avail - n_sets as f64 * (head + gap)).max(10.0);
+        let row = (for_rows / n_members.max(1) as f64).clamp(1.0, 44.0);
+        let used = n_sets as f64 * (head + gap) + row * n_members as f64 - gap;
         let mut y = top + ((avail - used) / 2.0).max(0.0);
         let mut groups = Vec::new();
         let mut members = Vec::new();
-        for g in &cluster.groups {
+        for g in &sets {
             groups.push(Rect { x, y, w, h: head });
             y += head;
             let list: Vec<Rect> = (0..g.members.len())
-                .map(|i| Rect { x, y: y + i as f64 * row, w, h: (row - 2.0).max(2.0) })
+                .map(|i| Rect { x, y: y + i as f64 * row, w, h: (row - 2.0).max(1.0) })
                 .collect();
             y += row * g.members.len().max(1) as f64 + gap;
             members.push(list);

@@ -1,7 +1,7 @@
 //! Pacing the engine against wall-clock frames, and the small stats snapshot the Yew tree shows.
 //! No web import: tested natively.
 
-use brook_engine::{Cluster, MemberState, Scenario, TICK_US};
+use brook_engine::{Cluster, Scenario, TICK_US};
 
 use crate::scene::Flights;
 
@@ -37,6 +37,8 @@ pub struct Sim {
 pub struct GroupStats {
     /// Group id.
     pub name: String,
+    /// Consumer group, share group or push subscription.
+    pub kind: &'static str,
     /// Records processed.
     pub consumed: u64,
     /// Lag, records.
@@ -132,20 +134,16 @@ impl Sim {
     /// The snapshot for the panels.
     pub fn stats(&self) -> Stats {
         let s = self.cluster.summary();
-        let groups: Vec<GroupStats> = self
-            .cluster
-            .groups
-            .iter()
-            .enumerate()
-            .map(|(gi, g)| GroupStats {
-                name: g.spec.name.clone(),
-                consumed: g.stats.processed_records,
-                lag: self.cluster.group_lag(gi),
+        let groups: Vec<GroupStats> = crate::consumers::consumer_sets(&self.cluster)
+            .into_iter()
+            .map(|g| GroupStats {
+                kind: g.kind.label(),
+                consumed: g.members.iter().map(|m| m.processed).sum(),
+                lag: g.lag,
                 members: g.members.len(),
-                idle: (0..g.members.len())
-                    .filter(|&i| g.member_state(i) == MemberState::Idle)
-                    .count(),
-                rebalancing: g.is_rebalancing(),
+                idle: g.members.iter().filter(|m| m.state.starts_with("idle")).count(),
+                rebalancing: g.note.as_deref() == Some("rebalancing"),
+                name: g.name,
             })
             .collect();
         Stats {

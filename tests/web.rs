@@ -43,6 +43,7 @@ async fn counters_show_the_snapshot() {
         lag: 34,
         groups: vec![GroupStats {
             name: "billing".into(),
+            kind: "consumer group (pull)",
             consumed: 1200,
             lag: 34,
             members: 3,

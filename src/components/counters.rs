@@ -32,14 +32,15 @@ pub fn Counters(p: &CountersProps) -> Html {
             { figure("Lag", "lag", s.lag.to_string(), "High watermark minus committed offset, summed over partitions and groups") }
             { figure("Latency p50 / p99", "latency", format!("{:.0} / {:.0} ms", s.latency_ms_p50, s.latency_ms_p99), "Time from record creation to processed") }
             if s.duplicates + s.lost + s.failed > 0 {
-                { figure("Duplicates / lost / failed", "faults", format!("{} / {} / {}", s.duplicates, s.lost, s.failed), "Processed twice / never processed / send timed out") }
+                { figure("Duplicates / lost / dropped", "faults", format!("{} / {} / {}", s.duplicates, s.lost, s.failed), "Processed twice / never processed / dropped: sends that failed and pushes a full inbox refused") }
             }
             <table class="groups">
-                <thead><tr><th>{ "Group" }</th><th>{ "Members" }</th><th>{ "Consumed" }</th><th>{ "Lag" }</th></tr></thead>
+                <thead><tr><th>{ "Reader" }</th><th>{ "Kind" }</th><th>{ "Members" }</th><th>{ "Consumed" }</th><th>{ "Lag" }</th></tr></thead>
                 <tbody>
                 { for s.groups.iter().map(|g| html! {
                     <tr data-testid="group-row">
                         <td>{ &g.name }{ if g.rebalancing { " (rebalancing)" } else { "" } }</td>
+                        <td>{ g.kind }</td>
                         <td>{ g.members }{ if g.idle > 0 { format!(" ({} idle)", g.idle) } else { String::new() } }</td>
                         <td>{ g.consumed }</td>
                         <td>{ g.lag }</td>

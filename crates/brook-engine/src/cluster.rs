@@ -10,9 +10,11 @@ use crate::group::{Chunk, Fetch, Group, TopicView, Tp};
 use crate::log::{Batch, Truncated};
 use crate::metrics::{History, LatencyHistogram, Sample};
 use crate::producer::{Acks, Outgoing, Producer, ReadyBatch};
+use crate::push::Subscription;
 use crate::replication::{Election, Partition};
 use crate::rng::Rng;
 use crate::scenario::{Command, Scenario, TimedEvent};
+use crate::share::ShareGroup;
 
 /// Virtual time one step advances, us.
 pub const TICK_US: u64 = 1_000;
@@ -140,6 +142,12 @@ pub struct Summary {
     pub unclean_elections: u64,
     /// Virtual ms producers were muted by quotas, summed.
     pub producer_throttled_ms: f64,
+    /// Share groups: deliveries after the first (released or lock expired).
+    pub redelivered_records: u64,
+    /// Share groups: records archived at the delivery limit (dead letters).
+    pub archived_records: u64,
+    /// Push subscriptions: records dropped by full inboxes (part of `dropped_records`).
+    pub push_dropped_records: u64,
 }
 
 /// Cluster-wide counters the summary reports.
@@ -169,6 +177,10 @@ pub struct Cluster {
     producer_topic: Vec<u16>,
     /// Consumer groups, in scenario order.
     pub groups: Vec<Group>,
+    /// Share groups, in scenario order.
+    pub share_groups: Vec<ShareGroup>,
+    /// Push subscriptions, in scenario order.
+    pub subscriptions: Vec<Subscription>,
     to_broker: VecDeque<Request>,
     to_producer: VecDeque<Request>,
     timeline: Vec<TimedEvent>,
@@ -224,6 +236,18 @@ impl Cluster {
             .iter()
             .map(|g| Group::new(g.clone(), g.topics.iter().map(|t| topic_index(t)).collect()))
             .collect();
+        let topic_list =
+            |names: &[String]| names.iter().map(|t| topic_index(t)).collect::<Vec<u16>>();
+        let share_groups = scenario
+            .share_groups
+            .iter()
+            .map(|g| ShareGroup::new(g.clone(), topic_list(&g.topics)))
+            .collect();
+        let subscriptions = scenario
+            .subscriptions
+            .iter()
+            .map(|g| Subscription::new(g.clone(), topic_list(&g.topics)))
+            .collect();
         let mut timeline = scenario.events.clone();
         timeline.sort_by_key(|e| e.at_ms);
         let mut c = Cluster {
@@ -238,6 +262,8 @@ impl Cluster {
             producers,
             producer_topic,
             groups,
+            share_groups,
+            subscriptions,
             to_broker: VecDeque::new(),
             to_producer: VecDeque::new(),
             timeline,
@@ -332,6 +358,8 @@ impl Cluster {
         self.controller();
         self.groups_upkeep();
         self.consumers_fetch_and_process();
+        self.share_groups_acquire_and_process();
+        self.brokers_push_and_subscribers_process();
         self.commits();
         self.retention();
         self.sample_metrics();
@@ -359,6 +387,14 @@ impl Cluster {
 fn new_partition(p: u32, rf: u32, brokers: u32, segment_bytes: u64) -> Partition {
     let ids: Vec<u16> = (0..rf.clamp(1, brokers)).map(|j| ((p + j) % brokers) as u16).collect();
     Partition::new(&ids, segment_bytes)
+}
+
+/// Creation time of the record at `offset` of `tp` (0 if the log no longer holds it).
+fn create_us(topics: &[Topic], tp: Tp, offset: u64) -> u64 {
+    let log = &topics[tp.topic as usize].partitions[tp.partition as usize].log;
+    let mut at = 0;
+    log.read_committed(offset, 1, |b, _, _| at = b.create_us_at(offset));
+    at
 }
 
 /// What the groups need to know of the topics.
@@ -426,6 +462,12 @@ impl Cluster {
                 }
                 self.events.push(TrafficEvent::Rebalance { group: i as u16 });
             }
+            Command::CrashMember { ref group, member } if self.group_index(group).is_err() => {
+                self.share_member(group, member, true)?;
+            }
+            Command::RestartMember { ref group, member } if self.group_index(group).is_err() => {
+                self.share_member(group, member, false)?;
+            }
             Command::CrashMember { group, member } => {
                 let i = self.group_index(&group)?;
                 if !self.groups[i].crash_member(member as usize, now) {
@@ -443,6 +485,29 @@ impl Cluster {
             Command::CrashBroker { broker } => self.crash_broker(broker as usize)?,
             Command::RestartBroker { broker } => self.restart_broker(broker as usize)?,
         }
+        Ok(())
+    }
+
+    /// Crashes (`crash`) or restarts a share group member. A crashed member's locks expire and
+    /// its records go to others; there is no rebalance in a share group.
+    fn share_member(&mut self, group: &str, member: u32, crash: bool) -> Result<(), String> {
+        let g = self
+            .share_groups
+            .iter_mut()
+            .find(|g| g.spec.name == group)
+            .ok_or_else(|| format!("no group named \"{group}\""))?;
+        let m = g
+            .members
+            .get_mut(member as usize)
+            .ok_or_else(|| format!("{group} has no member {member}"))?;
+        if m.crashed == crash {
+            return Err(format!(
+                "{group} member {member} is already {}",
+                if crash { "down" } else { "running" }
+            ));
+        }
+        m.crashed = crash;
+        m.fetch_due_us = None;
         Ok(())
     }
 
@@ -865,6 +930,117 @@ impl Cluster {
         }
     }
 
+    /// Whether the leader of `tp` is up, so it can serve reads.
+    fn readable(&self, tp: Tp) -> bool {
+        let part = &self.topics[tp.topic as usize].partitions[tp.partition as usize];
+        part.leader_broker().is_some_and(|l| self.brokers[l as usize].alive)
+    }
+
+    /// Every partition of `topics` that can serve reads, with its log start and high watermark.
+    fn readable_partitions(&self, topics: &[u16]) -> Vec<(Tp, u64, u64)> {
+        let mut out = Vec::new();
+        for &t in topics {
+            for (p, part) in self.topics[t as usize].partitions.iter().enumerate() {
+                let tp = Tp { topic: t, partition: p as u32 };
+                if self.readable(tp) {
+                    out.push((tp, part.log.log_start_offset(), part.log.high_watermark()));
+                }
+            }
+        }
+        out
+    }
+
+    /// Phase 5b: share group members acquire records under locks and accept or release them.
+    fn share_groups_acquire_and_process(&mut self) {
+        let now = self.now_us;
+        let delay_us = self.scenario.cluster.network_delay_us as u64;
+        for si in 0..self.share_groups.len() {
+            self.share_groups[si].expire_locks(now);
+            let parts = self.readable_partitions(&self.share_groups[si].topics.clone());
+            for mi in 0..self.share_groups[si].members.len() {
+                let m = &self.share_groups[si].members[mi];
+                if m.crashed {
+                    continue;
+                }
+                match m.fetch_due_us {
+                    None if m.held.is_empty() && !parts.is_empty() => {
+                        self.share_groups[si].members[mi].fetch_due_us = Some(now + delay_us);
+                    }
+                    Some(due) if due <= now => {
+                        self.share_groups[si].members[mi].fetch_due_us = None;
+                        let topics = &self.topics;
+                        let create = |tp: Tp, o: u64| create_us(topics, tp, o);
+                        let got = self.share_groups[si].acquire(mi, now, &parts, &create);
+                        for (tp, records) in got {
+                            self.push_event(TrafficEvent::ShareFetch {
+                                share: si as u16,
+                                member: mi as u32,
+                                topic: tp.topic,
+                                partition: tp.partition,
+                                records: records as u32,
+                            });
+                        }
+                    }
+                    _ => {}
+                }
+                let latency = &mut self.latency;
+                let n = self.share_groups[si].process(mi, TICK_US, &mut self.rng, |created| {
+                    latency.record(now.saturating_sub(created), 1);
+                });
+                self.processed_in_sample += n;
+            }
+        }
+    }
+
+    /// Phase 5c: brokers push committed records to subscribers (within prefetch credit, or all
+    /// of them); subscribers receive, drop what overflows, and process.
+    fn brokers_push_and_subscribers_process(&mut self) {
+        let now = self.now_us;
+        let delay_us = self.scenario.cluster.network_delay_us as u64;
+        for si in 0..self.subscriptions.len() {
+            let parts = self.readable_partitions(&self.subscriptions[si].topics.clone());
+            for (tp, log_start, hw) in parts {
+                let sub = &self.subscriptions[si];
+                let from = sub.cursor(tp).max(log_start);
+                let credit = sub.credit();
+                if from >= hw || credit == 0 {
+                    continue;
+                }
+                let log = &self.topics[tp.topic as usize].partitions[tp.partition as usize].log;
+                let mut chunks = Vec::new();
+                log.read_committed(from, credit, |b, a, z| {
+                    chunks.push(Chunk { tp, from: a, to: z, batch: *b, cost_us: 0.0 });
+                });
+                let mut pushed = 0;
+                for c in chunks {
+                    pushed += c.to - c.from;
+                    self.subscriptions[si].push(c, now + delay_us);
+                }
+                if pushed > 0 {
+                    self.push_event(TrafficEvent::Push {
+                        subscription: si as u16,
+                        topic: tp.topic,
+                        partition: tp.partition,
+                        records: pushed as u32,
+                    });
+                }
+            }
+            let dropped = self.subscriptions[si].receive(now, &mut self.rng);
+            if dropped > 0 {
+                self.push_event(TrafficEvent::PushDropped {
+                    subscription: si as u16,
+                    records: dropped,
+                });
+            }
+            let latency = &mut self.latency;
+            let n = self.subscriptions[si].process(TICK_US, |c, from, to| {
+                let mid = from + (to - from - 1) / 2;
+                latency.record(now.saturating_sub(c.batch.create_us_at(mid)), to - from);
+            });
+            self.processed_in_sample += n;
+        }
+    }
+
     /// Phase 5: members poll (fetch requests, long polls, answers) and process records.
     fn consumers_fetch_and_process(&mut self) {
         for gi in 0..self.groups.len() {
@@ -1027,6 +1203,34 @@ impl Cluster {
         lag
     }
 
+    /// Lag of share group `si`: records below the high watermarks not yet accepted or archived.
+    pub fn share_lag(&self, si: usize) -> u64 {
+        let g = &self.share_groups[si];
+        let mut lag = 0;
+        for &t in &g.topics {
+            for (p, part) in self.topics[t as usize].partitions.iter().enumerate() {
+                lag += g.lag(Tp { topic: t, partition: p as u32 }, part.log.high_watermark());
+            }
+        }
+        lag
+    }
+
+    /// Lag of subscription `si`: records the broker still holds for it plus its inbox.
+    pub fn subscription_lag(&self, si: usize) -> u64 {
+        let sub = &self.subscriptions[si];
+        let mut lag = sub.inbox_records();
+        for &t in &sub.topics {
+            for (p, part) in self.topics[t as usize].partitions.iter().enumerate() {
+                let tp = Tp { topic: t, partition: p as u32 };
+                lag += part
+                    .log
+                    .high_watermark()
+                    .saturating_sub(sub.cursor(tp).max(part.log.log_start_offset()));
+            }
+        }
+        lag
+    }
+
     /// Phase 8: a metrics sample every `SAMPLE_US`.
     fn sample_metrics(&mut self) {
         if self.now_us < self.next_sample_us {
@@ -1096,6 +1300,18 @@ impl Cluster {
             s.producer_throttled_ms += ms(p.stats.throttled_us);
             s.retried_records += p.stats.retried_records;
         }
+        for (si, g) in self.share_groups.iter().enumerate() {
+            s.consumed_records.insert(g.spec.name.clone(), g.stats.accepted_records);
+            s.lag_records.insert(g.spec.name.clone(), self.share_lag(si));
+            s.redelivered_records += g.stats.redelivered_records;
+            s.archived_records += g.stats.archived_records;
+        }
+        for (si, sub) in self.subscriptions.iter().enumerate() {
+            s.consumed_records.insert(sub.spec.name.clone(), sub.stats.processed_records);
+            s.lag_records.insert(sub.spec.name.clone(), self.subscription_lag(si));
+            s.dropped_records += sub.stats.dropped_records;
+            s.push_dropped_records += sub.stats.dropped_records;
+        }
         let c = self.counters;
         s.appended_records = c.appended_records;
         s.duplicate_appends = c.duplicate_appends;
@@ -1121,6 +1337,12 @@ impl Cluster {
             for (p, part) in t.partitions.iter().enumerate() {
                 part.check().map_err(|e| format!("{}-{p}: {e}", t.name))?;
             }
+        }
+        for g in &self.share_groups {
+            g.check()?;
+        }
+        for s in &self.subscriptions {
+            s.check()?;
         }
         let c = self.counters;
         if c.committed_lost_records > 0 && c.unclean_elections == 0 {

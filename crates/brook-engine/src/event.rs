@@ -96,6 +96,37 @@ pub enum TrafficEvent {
         /// Broker id.
         broker: u32,
     },
+    /// A share group member acquired records of a partition.
+    ShareFetch {
+        /// Share group index.
+        share: u16,
+        /// Member index.
+        member: u32,
+        /// Topic index.
+        topic: u16,
+        /// Partition index.
+        partition: u32,
+        /// Records acquired.
+        records: u32,
+    },
+    /// The broker pushed records of a partition to a subscriber.
+    Push {
+        /// Subscription index.
+        subscription: u16,
+        /// Topic index.
+        topic: u16,
+        /// Partition index.
+        partition: u32,
+        /// Records pushed.
+        records: u32,
+    },
+    /// A subscriber's inbox overflowed and pushed records were dropped.
+    PushDropped {
+        /// Subscription index.
+        subscription: u16,
+        /// Records dropped.
+        records: u64,
+    },
     /// A group started a rebalance.
     Rebalance {
         /// Group index.

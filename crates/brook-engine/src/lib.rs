@@ -13,9 +13,11 @@ mod metrics;
 mod murmur2;
 mod presets;
 mod producer;
+mod push;
 mod replication;
 mod rng;
 mod scenario;
+mod share;
 
 pub use assignor::{assign, Assignment, AssignorKind, MemberSubscription, TopicPartition};
 pub use cluster::{
@@ -33,8 +35,10 @@ pub use producer::{
     key_name, Acks, KeySpec, Outgoing, PartitionerKind, Producer, ProducerSpec, ProducerStats,
     RateProfile,
 };
+pub use push::{Subscription, SubscriptionSpec, SubscriptionStats};
 pub use replication::{Election, Partition, Replica};
 pub use rng::Rng;
 pub use scenario::{
     limits, ClusterSpec, Command, FieldError, Scenario, TimedEvent, TopicSpec, SCENARIO_VERSION,
 };
+pub use share::{ShareGroup, ShareGroupSpec, ShareMember, ShareStats, SHARE_WINDOW_RECORDS_MAX};

@@ -2,7 +2,9 @@
 
 use crate::group::{CommitMode, GroupSpec};
 use crate::producer::{KeySpec, ProducerSpec, RateProfile};
+use crate::push::SubscriptionSpec;
 use crate::scenario::{ClusterSpec, Command, Scenario, TimedEvent, TopicSpec, SCENARIO_VERSION};
+use crate::share::ShareGroupSpec;
 use crate::AssignorKind;
 
 /// Names of the built-in presets, in menu order.
@@ -15,6 +17,8 @@ pub const PRESETS: &[&str] = &[
     "consumer-crash-rebalance",
     "hot-key-skew",
     "broker-failure-acks",
+    "slow-subscriber-push-vs-pull",
+    "share-group-queue",
     "stress",
 ];
 
@@ -29,6 +33,8 @@ fn base(name: &str, description: &str, topics: Vec<TopicSpec>) -> Scenario {
         topics,
         producers: Vec::new(),
         groups: Vec::new(),
+        share_groups: Vec::new(),
+        subscriptions: Vec::new(),
         events: Vec::new(),
     }
 }
@@ -186,6 +192,8 @@ pub fn preset(name: &str) -> Option<Scenario> {
             s
         }
         "broker-failure-acks" => broker_failure_acks(),
+        "slow-subscriber-push-vs-pull" => slow_subscriber_push_vs_pull(),
+        "share-group-queue" => share_group_queue(),
         "stress" => stress(),
         _ => return None,
     };
@@ -232,6 +240,64 @@ fn broker_failure_acks() -> Scenario {
         at(20_000, Command::RestartBroker { broker: 0 }),
         at(22_000, Command::RestartBroker { broker: 1 }),
     ];
+    s
+}
+
+fn slow_subscriber_push_vs_pull() -> Scenario {
+    let mut s = base(
+        "slow-subscriber-push-vs-pull",
+        "Price ticks arrive in bursts. The broker pushes them to subscribers: the fast dashboard \
+         sits idle between bursts, the slow phone's inbox fills and overflows (drops), while with \
+         a prefetch window the broker holds the excess. The pull group reads at its own pace.",
+        vec![TopicSpec::new("prices", 4)],
+    );
+    let rate = RateProfile::Bursts {
+        base_per_sec: 300.0,
+        burst_per_sec: 6_000.0,
+        period_ms: 6_000,
+        burst_ms: 1_500,
+    };
+    s.producers = vec![keyed("exchange", "prices", rate, 50)];
+    let mut slow = SubscriptionSpec::new("phone-no-prefetch", "prices", 1_000, None);
+    slow.inbox_records_max = 2_000;
+    s.subscriptions = vec![
+        SubscriptionSpec::new("dashboard", "prices", 80, None),
+        slow,
+        SubscriptionSpec::new("phone-prefetch-200", "prices", 1_000, Some(200)),
+    ];
+    let mut pull = GroupSpec::new("phone-pull", "prices", 1, 1_000);
+    pull.commit = CommitMode::AfterProcess;
+    s.groups = vec![pull];
+    s
+}
+
+fn share_group_queue() -> Scenario {
+    let mut s = base(
+        "share-group-queue",
+        "A share group is a queue: six workers share two partitions and each job goes to one \
+         worker. Failed jobs are released and redelivered; after three tries a job is archived. \
+         Worker 2 crashes at 8 s and its locked jobs return after the lock times out. The \
+         classic consumer group can use only two of its six members.",
+        vec![TopicSpec::new("jobs", 2)],
+    );
+    s.producers = vec![ProducerSpec::new(
+        "scheduler",
+        "jobs",
+        RateProfile::Poisson { rate_per_sec: 1_500.0 },
+    )];
+    let mut q = ShareGroupSpec::new("workers", "jobs", 6, 3_000);
+    q.failure_rate = 0.05;
+    q.delivery_limit = 3;
+    q.lock_ms = 2_000;
+    q.max_poll_records = 50;
+    s.share_groups = vec![q];
+    let mut classic = GroupSpec::new("classic", "jobs", 6, 3_000);
+    classic.commit = CommitMode::AfterProcess;
+    s.groups = vec![classic];
+    s.events = vec![TimedEvent {
+        at_ms: 8_000,
+        command: Command::CrashMember { group: "workers".into(), member: 2 },
+    }];
     s
 }
 

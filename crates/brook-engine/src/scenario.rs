@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::group::GroupSpec;
 use crate::producer::{KeySpec, ProducerSpec, RateProfile};
+use crate::push::SubscriptionSpec;
+use crate::share::ShareGroupSpec;
 
 /// The scenario format version this engine reads.
 pub const SCENARIO_VERSION: u32 = 1;
@@ -47,6 +49,8 @@ pub mod limits {
     pub const MS_MAX: u64 = 2_592_000_000;
     /// Name length, bytes.
     pub const NAME_BYTES_MAX: usize = 64;
+    /// A push subscriber's inbox and prefetch window, records.
+    pub const INBOX_RECORDS_MAX: u32 = 1_000_000;
     /// Network delay one way, us.
     pub const NETWORK_DELAY_US_MAX: u32 = 1_000_000;
 }
@@ -249,6 +253,12 @@ pub struct Scenario {
     /// Consumer groups.
     #[serde(default)]
     pub groups: Vec<GroupSpec>,
+    /// Share groups (point-to-point queues, KIP-932).
+    #[serde(default)]
+    pub share_groups: Vec<ShareGroupSpec>,
+    /// Push subscriptions (publish/subscribe by push, for comparison).
+    #[serde(default)]
+    pub subscriptions: Vec<SubscriptionSpec>,
     /// Timeline, in any order (sorted by time when loaded).
     #[serde(default)]
     pub events: Vec<TimedEvent>,
@@ -312,6 +322,14 @@ impl Scenario {
             v.check_group(&format!("groups[{i}]"), g, self);
         }
         v.unique("groups", self.groups.iter().map(|g| g.name.as_str()));
+        for (i, g) in self.share_groups.iter().enumerate() {
+            v.check_share_group(&format!("share_groups[{i}]"), g, self);
+        }
+        v.unique("share_groups", self.share_groups.iter().map(|g| g.name.as_str()));
+        for (i, g) in self.subscriptions.iter().enumerate() {
+            v.check_subscription(&format!("subscriptions[{i}]"), g, self);
+        }
+        v.unique("subscriptions", self.subscriptions.iter().map(|g| g.name.as_str()));
         for (i, e) in self.events.iter().enumerate() {
             v.check_event(&format!("events[{i}]"), e, self);
         }
@@ -573,10 +591,45 @@ impl Validator {
         }
     }
 
+    fn topics_exist(&mut self, at: &str, topics: &[String], s: &Scenario) {
+        if topics.is_empty() {
+            self.fail(format!("{at}.topics"), "must name at least one topic".into());
+        }
+        for (i, t) in topics.iter().enumerate() {
+            self.topic_exists(format!("{at}.topics[{i}]"), t, s);
+        }
+    }
+
+    fn check_share_group(&mut self, at: &str, g: &ShareGroupSpec, s: &Scenario) {
+        self.name(format!("{at}.name"), &g.name);
+        self.topics_exist(at, &g.topics, s);
+        self.range_u64(format!("{at}.members"), g.members as u64, 0, limits::MEMBERS_MAX as u64);
+        let max = limits::PROCESSING_US_MAX as u64;
+        self.range_u64(format!("{at}.processing_us"), g.processing_us as u64, 0, max);
+        let polls = limits::MAX_POLL_RECORDS_MAX as u64;
+        self.range_u64(format!("{at}.max_poll_records"), g.max_poll_records as u64, 1, polls);
+        self.range_u64(format!("{at}.lock_ms"), g.lock_ms as u64, 1, limits::MS_MAX);
+        self.range_u64(format!("{at}.delivery_limit"), g.delivery_limit as u64, 1, 255);
+        self.range_f64(format!("{at}.failure_rate"), g.failure_rate, 0.0, 1.0);
+    }
+
+    fn check_subscription(&mut self, at: &str, g: &SubscriptionSpec, s: &Scenario) {
+        self.name(format!("{at}.name"), &g.name);
+        self.topics_exist(at, &g.topics, s);
+        let max = limits::PROCESSING_US_MAX as u64;
+        self.range_u64(format!("{at}.processing_us"), g.processing_us as u64, 0, max);
+        if let Some(p) = g.prefetch {
+            self.range_u64(format!("{at}.prefetch"), p as u64, 1, limits::INBOX_RECORDS_MAX as u64);
+        }
+        let inbox = limits::INBOX_RECORDS_MAX as u64;
+        self.range_u64(format!("{at}.inbox_records_max"), g.inbox_records_max as u64, 1, inbox);
+    }
+
     fn check_event(&mut self, at: &str, e: &TimedEvent, s: &Scenario) {
         self.range_u64(format!("{at}.at_ms"), e.at_ms, 0, limits::MS_MAX);
         let producer = |n: &str| s.producers.iter().any(|p| p.name == n);
         let group = |n: &str| s.groups.iter().position(|g| g.name == n);
+        let share = |n: &str| s.share_groups.iter().position(|g| g.name == n);
         match &e.command {
             Command::SetRate { producer: p, rate_per_sec }
             | Command::Spike { producer: p, rate_per_sec, .. } => {
@@ -596,12 +649,16 @@ impl Validator {
                 }
             }
             Command::CrashMember { group: g, member }
-            | Command::RestartMember { group: g, member } => match group(g) {
-                None => self.fail(format!("{at}.group"), format!("no group named \"{g}\"")),
-                Some(i) => {
+            | Command::RestartMember { group: g, member } => match (group(g), share(g)) {
+                (Some(i), _) => {
                     let max = s.groups[i].members.max(1) - 1 + self.added_before(s, g, e.at_ms);
                     self.range_u64(format!("{at}.member"), *member as u64, 0, max as u64);
                 }
+                (None, Some(i)) => {
+                    let max = s.share_groups[i].members.max(1) - 1;
+                    self.range_u64(format!("{at}.member"), *member as u64, 0, max as u64);
+                }
+                (None, None) => self.fail(format!("{at}.group"), format!("no group named \"{g}\"")),
             },
             Command::CrashBroker { broker } | Command::RestartBroker { broker } => {
                 self.range_u64(

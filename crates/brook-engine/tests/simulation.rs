@@ -263,3 +263,56 @@ fn a_quota_throttles_the_producer_and_its_buffer_fills() {
     let from_p0 = appended - c.producers[1].stats.acked_records * 512;
     assert!(from_p0 <= 11 * 50_000 + 16_384, "{from_p0}");
 }
+
+#[test]
+fn push_without_prefetch_overflows_a_slow_subscriber_prefetch_and_pull_do_not() {
+    for seed in 0..5 {
+        let c = run(preset("slow-subscriber-push-vs-pull").unwrap(), seed, 20.0, seed == 0);
+        let sub = |name: &str| c.subscriptions.iter().find(|s| s.spec.name == name).unwrap();
+        let (fast, slow, credit) =
+            (sub("dashboard"), sub("phone-no-prefetch"), sub("phone-prefetch-200"));
+        assert!(slow.stats.dropped_records > 0, "seed {seed}: the slow inbox overflowed");
+        assert!(slow.stats.inbox_records_peak <= 2_000);
+        assert_eq!(credit.stats.dropped_records, 0, "seed {seed}: prefetch holds the excess");
+        assert!(credit.stats.inbox_records_peak <= 200);
+        assert_eq!(fast.stats.dropped_records, 0);
+        assert!(fast.stats.idle_us > 10_000_000, "seed {seed}: the fast subscriber mostly waits");
+        let s = c.summary();
+        assert_eq!(s.lost_records, 0, "seed {seed}: the pull group loses nothing");
+        assert!(s.lag_records["phone-prefetch-200"] > 1_000, "the broker holds the backlog");
+    }
+}
+
+#[test]
+fn a_share_group_gives_each_record_to_one_member_and_redelivers_failures() {
+    let mut s = preset("share-group-queue").unwrap();
+    s.events.clear(); // no crash
+    s.share_groups[0].failure_rate = 0.0;
+    s.events.push(brook_engine::TimedEvent {
+        at_ms: 5_000,
+        command: Command::SetRate { producer: "scheduler".into(), rate_per_sec: 0.0 },
+    });
+    let c = run(s, 4, 15.0, true);
+    let g = &c.share_groups[0];
+    let appended = c.summary().appended_records;
+    assert_eq!(g.stats.accepted_records, appended, "every job accepted once");
+    assert_eq!(g.stats.redelivered_records, 0);
+    // More members than partitions, and all of them worked.
+    assert!(g.members.iter().all(|m| m.accepted_records > 0));
+    let classic = &c.groups[0];
+    let idle =
+        (0..6).filter(|&i| classic.member_state(i) == brook_engine::MemberState::Idle).count();
+    assert_eq!(idle, 4, "a consumer group uses at most one member per partition");
+}
+
+#[test]
+fn share_group_failures_and_crashes_redeliver_and_archive() {
+    let c = run(preset("share-group-queue").unwrap(), 2, 20.0, true);
+    let st = c.share_groups[0].stats;
+    assert!(st.released_records > 0 && st.redelivered_records > 0, "{st:?}");
+    assert!(st.expired_locks > 0, "the crashed worker's locks expired: {st:?}");
+    let mut s = preset("share-group-queue").unwrap();
+    s.share_groups[0].failure_rate = 0.6;
+    let c = run(s, 2, 10.0, true);
+    assert!(c.share_groups[0].stats.archived_records > 0, "past the delivery limit: archived");
+}

@@ -1,0 +1,374 @@
+//! Share groups (KIP-932, "queues for Kafka"): many members read the same partitions and each
+//! record goes to one member. A fetched record is ACQUIRED under a time lock; the member
+//! accepts it, releases it (a redelivery) or rejects it; an expired lock releases it. At the
+//! delivery limit a record is archived instead of made available again (a dead letter).
+
+use std::collections::{BTreeMap, VecDeque};
+
+use serde::{Deserialize, Serialize};
+
+use crate::group::{ProcessingDist, Tp};
+use crate::rng::Rng;
+
+/// Most in-flight records tracked per share-partition (Kafka's
+/// `group.share.partition.max.record.locks` default); fetching stops at this window.
+pub const SHARE_WINDOW_RECORDS_MAX: usize = 2_000;
+
+/// A share group's configuration. Defaults are Kafka's where Kafka has one.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShareGroupSpec {
+    /// Group id, unique among share groups.
+    pub name: String,
+    /// Topics it reads.
+    pub topics: Vec<String>,
+    /// Members at the start.
+    pub members: u32,
+    /// Mean processing time per record, us.
+    pub processing_us: u32,
+    /// Variation of processing time. Default fixed.
+    #[serde(default)]
+    pub processing: ProcessingDist,
+    /// Records one fetch acquires at most. Default 500.
+    #[serde(default = "default_max_poll_records")]
+    pub max_poll_records: u32,
+    /// `group.share.record.lock.duration.ms`. Default 30000.
+    #[serde(default = "default_lock_ms")]
+    pub lock_ms: u32,
+    /// `group.share.delivery.count.limit`. Default 5.
+    #[serde(default = "default_delivery_limit")]
+    pub delivery_limit: u32,
+    /// Chance that processing a record fails and the member releases it (0..=1). Default 0.
+    #[serde(default)]
+    pub failure_rate: f64,
+}
+
+fn default_max_poll_records() -> u32 {
+    500
+}
+fn default_lock_ms() -> u32 {
+    30_000
+}
+fn default_delivery_limit() -> u32 {
+    5
+}
+
+impl ShareGroupSpec {
+    /// A share group of `members` on `topic`.
+    pub fn new(name: &str, topic: &str, members: u32, processing_us: u32) -> Self {
+        ShareGroupSpec {
+            name: name.into(),
+            topics: vec![topic.into()],
+            members,
+            processing_us,
+            processing: ProcessingDist::Fixed,
+            max_poll_records: default_max_poll_records(),
+            lock_ms: default_lock_ms(),
+            delivery_limit: default_delivery_limit(),
+            failure_rate: 0.0,
+        }
+    }
+}
+
+/// State of one in-flight record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum RecordState {
+    Available,
+    Acquired { member: u32, lock_until_us: u64 },
+    Done,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct InFlight {
+    state: RecordState,
+    deliveries: u8,
+    create_us: u64,
+}
+
+/// One share-partition: records from `start` on that are not yet all done.
+#[derive(Clone, Debug, Default)]
+struct SharePartition {
+    /// Share-partition start offset: everything below is accepted or archived.
+    start: u64,
+    /// In-flight records from `start`; at most `SHARE_WINDOW_RECORDS_MAX`.
+    window: VecDeque<InFlight>,
+}
+
+/// An acquired record a member holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Acquired {
+    /// Partition.
+    pub tp: Tp,
+    /// Offset.
+    pub offset: u64,
+    /// Creation time, virtual us.
+    pub create_us: u64,
+    /// Delivery number (1 for the first).
+    pub delivery: u8,
+}
+
+/// A share group member.
+#[derive(Clone, Debug, Default)]
+pub struct ShareMember {
+    /// Records acquired, in processing order; at most `max_poll_records`.
+    pub held: VecDeque<Acquired>,
+    /// Crashed (its locks expire; nothing is acknowledged).
+    pub crashed: bool,
+    /// Records accepted by this member.
+    pub accepted_records: u64,
+    /// Arrival time of the fetch in flight, if any.
+    pub fetch_due_us: Option<u64>,
+    work_us: f64,
+}
+
+/// Share group counters.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ShareStats {
+    /// Records accepted (processed successfully).
+    pub accepted_records: u64,
+    /// Deliveries after the first (released or lock expired, then acquired again).
+    pub redelivered_records: u64,
+    /// Records archived at the delivery limit (dead letters).
+    pub archived_records: u64,
+    /// Records released by members after a failed processing.
+    pub released_records: u64,
+    /// Locks that expired.
+    pub expired_locks: u64,
+    /// Records accepted more than once (must stay 0: each record goes to one member).
+    pub double_accepts: u64,
+}
+
+/// A share group's run-time state.
+#[derive(Clone, Debug)]
+pub struct ShareGroup {
+    /// Configuration.
+    pub spec: ShareGroupSpec,
+    /// Topic indices.
+    pub topics: Vec<u16>,
+    /// Members.
+    pub members: Vec<ShareMember>,
+    /// Counters.
+    pub stats: ShareStats,
+    partitions: BTreeMap<Tp, SharePartition>,
+    cursor: usize,
+}
+
+impl ShareGroup {
+    /// A share group reading `topics` from offset 0.
+    pub fn new(spec: ShareGroupSpec, topics: Vec<u16>) -> Self {
+        let members = (0..spec.members).map(|_| ShareMember::default()).collect();
+        ShareGroup {
+            spec,
+            topics,
+            members,
+            stats: ShareStats::default(),
+            partitions: BTreeMap::new(),
+            cursor: 0,
+        }
+    }
+
+    /// Records not yet accepted or archived in `tp` below `high_watermark` (the group's lag).
+    pub fn lag(&self, tp: Tp, high_watermark: u64) -> u64 {
+        let sp = self.partitions.get(&tp);
+        let start = sp.map_or(0, |s| s.start);
+        let done = sp
+            .map_or(0, |s| s.window.iter().filter(|r| r.state == RecordState::Done).count() as u64);
+        high_watermark.saturating_sub(start).saturating_sub(done)
+    }
+
+    /// Share-partition start offset of `tp`.
+    pub fn start_offset(&self, tp: Tp) -> u64 {
+        self.partitions.get(&tp).map_or(0, |s| s.start)
+    }
+
+    /// Expired locks make their records available again.
+    pub fn expire_locks(&mut self, now_us: u64) {
+        for sp in self.partitions.values_mut() {
+            for r in sp.window.iter_mut() {
+                if let RecordState::Acquired { lock_until_us, .. } = r.state {
+                    if lock_until_us <= now_us {
+                        r.state = RecordState::Available;
+                        self.stats.expired_locks += 1;
+                    }
+                }
+            }
+        }
+        for m in &mut self.members {
+            m.held.retain(|a| {
+                let sp = &self.partitions[&a.tp];
+                let i = (a.offset - sp.start) as usize;
+                sp.window.get(i).is_some_and(|r| matches!(r.state, RecordState::Acquired { .. }))
+            });
+        }
+    }
+
+    /// Member `mi` acquires up to `max_poll_records` records from the partitions in `logs`
+    /// (partition, log start, high watermark, creation time of an offset): available records
+    /// first, then new ones up to the window bound. Returns records acquired per partition.
+    pub fn acquire(
+        &mut self,
+        mi: usize,
+        now_us: u64,
+        parts: &[(Tp, u64, u64)],
+        create_us: &dyn Fn(Tp, u64) -> u64,
+    ) -> Vec<(Tp, u64)> {
+        let lock_until_us = now_us + self.spec.lock_ms as u64 * 1000;
+        let mut room = self.spec.max_poll_records as usize;
+        let mut got = Vec::new();
+        let n = parts.len();
+        self.cursor = (self.cursor + 1) % n.max(1);
+        for k in 0..n {
+            if room == 0 {
+                break;
+            }
+            let (tp, log_start, hw) = parts[(self.cursor + k) % n];
+            let limit = self.spec.delivery_limit.clamp(1, 255) as u8;
+            let sp = self.partitions.entry(tp).or_default();
+            if sp.start < log_start {
+                // Retention deleted records the group never finished: they are gone.
+                let skip = ((log_start - sp.start) as usize).min(sp.window.len());
+                sp.window.drain(..skip);
+                sp.start = log_start;
+            }
+            let mut taken = 0u64;
+            // Existing window first (redeliveries), then extend it with new records.
+            for (i, r) in sp.window.iter_mut().enumerate() {
+                if room == 0 {
+                    break;
+                }
+                if r.state == RecordState::Available {
+                    if r.deliveries >= limit {
+                        r.state = RecordState::Done;
+                        self.stats.archived_records += 1;
+                        continue;
+                    }
+                    r.deliveries += 1;
+                    self.stats.redelivered_records += u64::from(r.deliveries > 1);
+                    r.state = RecordState::Acquired { member: mi as u32, lock_until_us };
+                    let offset = sp.start + i as u64;
+                    self.members[mi].held.push_back(Acquired {
+                        tp,
+                        offset,
+                        create_us: r.create_us,
+                        delivery: r.deliveries,
+                    });
+                    room -= 1;
+                    taken += 1;
+                }
+            }
+            while room > 0 && sp.window.len() < SHARE_WINDOW_RECORDS_MAX {
+                let offset = sp.start + sp.window.len() as u64;
+                if offset >= hw {
+                    break;
+                }
+                let c = create_us(tp, offset);
+                sp.window.push_back(InFlight {
+                    state: RecordState::Acquired { member: mi as u32, lock_until_us },
+                    deliveries: 1,
+                    create_us: c,
+                });
+                self.members[mi].held.push_back(Acquired { tp, offset, create_us: c, delivery: 1 });
+                room -= 1;
+                taken += 1;
+            }
+            if taken > 0 {
+                got.push((tp, taken));
+            }
+        }
+        got
+    }
+
+    /// Member `mi` processes for `dt_us`: each record is accepted, or with `failure_rate`
+    /// released for redelivery. Calls `accepted(create_us)` per accepted record.
+    pub fn process(
+        &mut self,
+        mi: usize,
+        dt_us: u64,
+        rng: &mut Rng,
+        mut accepted: impl FnMut(u64),
+    ) -> u64 {
+        let mean = self.spec.processing_us as f64;
+        let m = &mut self.members[mi];
+        if m.crashed || m.held.is_empty() {
+            m.work_us = 0.0;
+            return 0;
+        }
+        m.work_us += dt_us as f64;
+        let mut done = 0;
+        // Bounded by the records held, at most `max_poll_records`.
+        while let Some(&a) = m.held.front() {
+            let cost = match self.spec.processing {
+                ProcessingDist::Fixed => mean,
+                ProcessingDist::Exponential => rng.exponential(mean),
+            }
+            .max(0.001);
+            if m.work_us < cost {
+                break;
+            }
+            m.work_us -= cost;
+            m.held.pop_front();
+            let fail = self.spec.failure_rate > 0.0 && rng.next_f64() < self.spec.failure_rate;
+            let sp = self.partitions.get_mut(&a.tp).expect("held records come from a partition");
+            let Some(r) = sp.window.get_mut((a.offset - sp.start) as usize) else { continue };
+            if !matches!(r.state, RecordState::Acquired { member, .. } if member == mi as u32) {
+                continue; // the lock expired meanwhile: another member may have it now
+            }
+            if fail {
+                r.state = RecordState::Available;
+                self.stats.released_records += 1;
+            } else {
+                r.state = RecordState::Done;
+                m.accepted_records += 1;
+                self.stats.accepted_records += 1;
+                accepted(a.create_us);
+                done += 1;
+            }
+        }
+        if m.held.is_empty() {
+            m.work_us = 0.0;
+        }
+        // Advance each start offset past finished records.
+        for sp in self.partitions.values_mut() {
+            while sp.window.front().is_some_and(|r| r.state == RecordState::Done) {
+                sp.window.pop_front();
+                sp.start += 1;
+            }
+        }
+        done
+    }
+
+    /// Checks the share group's invariants.
+    pub fn check(&self) -> Result<(), String> {
+        for (tp, sp) in &self.partitions {
+            if sp.window.len() > SHARE_WINDOW_RECORDS_MAX {
+                return Err(format!(
+                    "{}: {tp:?} window {} > bound",
+                    self.spec.name,
+                    sp.window.len()
+                ));
+            }
+        }
+        let mut held = std::collections::BTreeSet::new();
+        for (mi, m) in self.members.iter().enumerate() {
+            if m.held.len() > self.spec.max_poll_records as usize {
+                return Err(format!(
+                    "{} member {mi} holds {} > max_poll_records",
+                    self.spec.name,
+                    m.held.len()
+                ));
+            }
+            for a in &m.held {
+                if !held.insert((a.tp, a.offset)) {
+                    return Err(format!(
+                        "{}: {:?}@{} held by two members",
+                        self.spec.name, a.tp, a.offset
+                    ));
+                }
+            }
+        }
+        if self.stats.double_accepts > 0 {
+            return Err(format!("{}: a record was accepted twice", self.spec.name));
+        }
+        Ok(())
+    }
+}
