@@ -1265,17 +1265,7 @@ impl Cluster {
         };
         mix(self.now_us);
         for e in &self.events {
-            match *e {
-                TrafficEvent::Produce { producer, partition, records, .. } => mix(1
-                    + ((producer as u64) << 8)
-                    + ((partition as u64) << 24)
-                    + ((records as u64) << 40)),
-                TrafficEvent::FetchResponse { member, partition, records, .. } => mix(2
-                    + ((member as u64) << 8)
-                    + ((partition as u64) << 24)
-                    + ((records as u64) << 40)),
-                other => mix(3 + (format!("{other:?}").len() as u64)),
-            }
+            mix(e.digest());
         }
         self.trace_hash = h;
     }

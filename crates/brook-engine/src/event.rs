@@ -133,3 +133,42 @@ pub enum TrafficEvent {
         group: u16,
     },
 }
+
+impl TrafficEvent {
+    /// A compact fingerprint of the event (kind and fields) for the run's trace hash.
+    pub fn digest(&self) -> u64 {
+        let f = |kind: u64, a: u64, b: u64, n: u64| kind | (a << 8) | (b << 24) | (n << 40);
+        match *self {
+            TrafficEvent::Produce { producer, partition, records, .. } => {
+                f(1, producer as u64, partition as u64, records as u64)
+            }
+            TrafficEvent::FetchRequest { group, member } => f(2, group as u64, member as u64, 0),
+            TrafficEvent::FetchResponse { member, partition, records, .. } => {
+                f(3, member as u64, partition as u64, records as u64)
+            }
+            TrafficEvent::EmptyFetch { group, member } => f(4, group as u64, member as u64, 0),
+            TrafficEvent::Retention { partition, records, .. } => {
+                f(5, 0, partition as u64, records)
+            }
+            TrafficEvent::SendFailed { producer, records } => f(6, producer as u64, 0, records),
+            TrafficEvent::Duplicate { member, records, .. } => f(7, member as u64, 0, records),
+            TrafficEvent::Replicate { partition, records, .. } => {
+                f(8, 0, partition as u64, records)
+            }
+            TrafficEvent::LeaderElected { partition, broker, .. } => {
+                f(9, broker as u64, partition as u64, 0)
+            }
+            TrafficEvent::BrokerDown { broker } => f(10, broker as u64, 0, 0),
+            TrafficEvent::ShareFetch { member, partition, records, .. } => {
+                f(11, member as u64, partition as u64, records as u64)
+            }
+            TrafficEvent::Push { subscription, partition, records, .. } => {
+                f(12, subscription as u64, partition as u64, records as u64)
+            }
+            TrafficEvent::PushDropped { subscription, records } => {
+                f(13, subscription as u64, 0, records)
+            }
+            TrafficEvent::Rebalance { group } => f(14, group as u64, 0, 0),
+        }
+    }
+}

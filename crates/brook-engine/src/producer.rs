@@ -284,6 +284,26 @@ pub fn key_name(i: u32) -> String {
     format!("key-{i}")
 }
 
+/// The bytes of `key_name(i)`, written into `buf` without allocating (this runs for every key
+/// of every producer when partitions change).
+fn key_bytes(i: u32, buf: &mut [u8; 16]) -> &[u8] {
+    buf[..4].copy_from_slice(b"key-");
+    let mut digits = [0u8; 10];
+    let (mut n, mut len) = (i, 0);
+    loop {
+        digits[len] = b'0' + (n % 10) as u8;
+        len += 1;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for k in 0..len {
+        buf[4 + k] = digits[len - 1 - k];
+    }
+    &buf[..4 + len]
+}
+
 /// A batch the accumulator closed, ready to go to the partition leader.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ReadyBatch {
@@ -419,8 +439,9 @@ impl Producer {
             KeySpec::None => 0,
             KeySpec::Uniform { count } | KeySpec::Zipf { count, .. } => count,
         };
+        let mut buf = [0u8; 16];
         self.key_partitions =
-            (0..keys).map(|i| key_partition(key_name(i).as_bytes(), partitions)).collect();
+            (0..keys).map(|i| key_partition(key_bytes(i, &mut buf), partitions)).collect();
         self.open.resize(partitions as usize, None);
         self.open_since_us.resize(partitions as usize, 0);
     }
@@ -479,8 +500,17 @@ impl Producer {
         let admitted = self.blocked_records.min(room);
         // Records created during this tick are spread evenly over it.
         let start_us = now_us.saturating_sub(dt_us);
-        for i in 0..admitted {
-            let at_us = start_us + dt_us * (i + 1) / admitted.max(1);
+        // Record i is created at start + floor(dt * (i + 1) / admitted), stepped without a
+        // division per record.
+        let (step_us, rem_us) = (dt_us / admitted.max(1), dt_us % admitted.max(1));
+        let (mut at_us, mut err) = (start_us, 0);
+        for _ in 0..admitted {
+            at_us += step_us;
+            err += rem_us;
+            if err >= admitted {
+                at_us += 1;
+                err -= admitted;
+            }
             self.append_record(at_us, rng, ready);
         }
         self.blocked_records -= admitted;
@@ -680,6 +710,14 @@ mod tests {
         assert_eq!(p.stats.sent_records, 100);
         assert!(p.stats.failed_records > 1000, "{:?}", p.stats);
         assert!(p.stats.blocked_us > 0);
+    }
+
+    #[test]
+    fn key_bytes_match_key_names() {
+        let mut buf = [0u8; 16];
+        for i in [0, 7, 10, 99, 12_345, u32::MAX] {
+            assert_eq!(key_bytes(i, &mut buf), key_name(i).as_bytes());
+        }
     }
 
     #[test]
