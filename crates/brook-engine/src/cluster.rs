@@ -148,6 +148,16 @@ pub struct Summary {
     pub archived_records: u64,
     /// Push subscriptions: records dropped by full inboxes (part of `dropped_records`).
     pub push_dropped_records: u64,
+    /// Every record that did not arrive where it should, by cause: `commit-before-process`
+    /// (a consumer crashed after committing), `retention` (deleted unread), `leader-failover`
+    /// (acknowledged, then truncated by a new leader), `push-overflow`, `send-failed`.
+    pub lost_records_by_cause: BTreeMap<String, u64>,
+    /// Virtual ms groups spent rebalancing, summed.
+    pub rebalancing_ms: f64,
+    /// Consumer group members with no partition now.
+    pub idle_members: u64,
+    /// Members removed for exceeding `max.poll.interval.ms`.
+    pub max_poll_exceeded: u64,
 }
 
 /// Cluster-wide counters the summary reports.
@@ -1075,7 +1085,7 @@ impl Cluster {
             }
             Some(Fetch::Waiting { .. }) => self.answer_fetch(gi, mi),
             Some(Fetch::ToMember { at_us }) if at_us <= now => {
-                g.deliver(mi, &mut self.rng);
+                g.deliver(mi, now, &mut self.rng);
                 g.members[mi].fetch = None;
             }
             Some(_) => {}
@@ -1302,7 +1312,27 @@ impl Cluster {
             s.dropped_records += sub.stats.dropped_records;
             s.push_dropped_records += sub.stats.dropped_records;
         }
+        let mut commit_lost = 0;
+        let mut retention_lost = 0;
+        for g in &self.groups {
+            commit_lost += g.stats.lost_records;
+            retention_lost += g.stats.lost_to_retention_records;
+            s.rebalancing_ms += ms(g.stats.rebalancing_us);
+            s.max_poll_exceeded += g.stats.max_poll_exceeded;
+            s.idle_members += (0..g.members.len())
+                .filter(|&i| g.member_state(i) == crate::group::MemberState::Idle)
+                .count() as u64;
+        }
         let c = self.counters;
+        for (cause, n) in [
+            ("commit-before-process", commit_lost),
+            ("retention", retention_lost),
+            ("leader-failover", c.acked_lost_records),
+            ("push-overflow", s.push_dropped_records),
+            ("send-failed", s.dropped_records - s.push_dropped_records),
+        ] {
+            s.lost_records_by_cause.insert(cause.to_string(), n);
+        }
         s.appended_records = c.appended_records;
         s.duplicate_appends = c.duplicate_appends;
         s.acked_lost_records = c.acked_lost_records;
@@ -1330,6 +1360,11 @@ impl Cluster {
         }
         for g in &self.share_groups {
             g.check()?;
+        }
+        for g in &self.groups {
+            if g.stats.order_violations > 0 {
+                return Err(format!("{}: records processed out of order", g.spec.name));
+            }
         }
         for s in &self.subscriptions {
             s.check()?;

@@ -72,6 +72,14 @@ pub struct GroupSpec {
     /// `session.timeout.ms`: a crashed member is noticed after this. Default 45000.
     #[serde(default = "default_session_timeout_ms")]
     pub session_timeout_ms: u32,
+    /// `max.poll.interval.ms`: a member still processing one poll's records after this leaves
+    /// the group without committing, and rejoins. Default 300000.
+    #[serde(default = "default_max_poll_interval_ms")]
+    pub max_poll_interval_ms: u32,
+}
+
+fn default_max_poll_interval_ms() -> u32 {
+    300_000
 }
 
 fn default_max_poll_records() -> u32 {
@@ -107,6 +115,7 @@ impl GroupSpec {
             rebalance_ms: default_rebalance_ms(),
             fetch_max_wait_ms: default_fetch_max_wait_ms(),
             session_timeout_ms: default_session_timeout_ms(),
+            max_poll_interval_ms: default_max_poll_interval_ms(),
         }
     }
 }
@@ -190,6 +199,10 @@ pub struct Member {
     pub crashed_us: Option<u64>,
     /// Records processed by this member.
     pub processed_records: u64,
+    /// When the records now in the inbox were handed over (the last poll), virtual us.
+    pub polled_us: u64,
+    /// Next offset this member expects to process per partition (order check).
+    next_offset: BTreeMap<Tp, u64>,
     work_us: f64,
     cursor: usize,
 }
@@ -205,6 +218,8 @@ impl Member {
             fetch: None,
             crashed_us: None,
             processed_records: 0,
+            polled_us: 0,
+            next_offset: BTreeMap::new(),
             work_us: 0.0,
             cursor: 0,
         }
@@ -229,6 +244,10 @@ pub struct GroupStats {
     pub lost_to_retention_records: u64,
     /// Rebalances started.
     pub rebalances: u64,
+    /// Members that exceeded `max.poll.interval.ms` and left the group.
+    pub max_poll_exceeded: u64,
+    /// Records a member processed out of offset order within a partition (must stay 0).
+    pub order_violations: u64,
     /// Virtual us with a rebalance in progress.
     pub rebalancing_us: u64,
     /// Fetch requests sent.
@@ -353,7 +372,7 @@ impl Group {
         let Some(i) = self.members.iter().rposition(|m| m.crashed_us.is_none()) else {
             return false;
         };
-        self.revoke(i, None);
+        self.revoke(i, None, true);
         self.members.remove(i);
         self.rebalance(now_us, topics);
         true
@@ -388,11 +407,13 @@ impl Group {
         true
     }
 
-    /// Revokes member `i`'s partitions (or only those in `only`): commits what the mode commits
-    /// on revoke, drops fetched records, and forgets the positions.
-    fn revoke(&mut self, i: usize, only: Option<&[Tp]>) {
-        let commit_on_revoke =
-            self.spec.commit != CommitMode::BeforeProcess && self.members[i].crashed_us.is_none();
+    /// Revokes member `i`'s partitions (or only those in `only`): with `may_commit`, commits
+    /// what the mode commits on revoke (a crashed member never does); drops fetched records and
+    /// forgets the positions.
+    fn revoke(&mut self, i: usize, only: Option<&[Tp]>, may_commit: bool) {
+        let commit_on_revoke = may_commit
+            && self.spec.commit != CommitMode::BeforeProcess
+            && self.members[i].crashed_us.is_none();
         let m = &mut self.members[i];
         let revoked: Vec<Tp> = match only {
             None => std::mem::take(&mut m.assigned),
@@ -403,6 +424,7 @@ impl Group {
         };
         m.inbox.retain(|c| !revoked.contains(&c.tp));
         m.arriving.retain(|c| !revoked.contains(&c.tp));
+        m.next_offset.retain(|tp, _| !revoked.contains(tp));
         for tp in revoked {
             if commit_on_revoke {
                 if let Some(&end) = self.processed_end.get(&tp) {
@@ -429,11 +451,11 @@ impl Group {
                     .filter(|tp| !keep.contains(tp))
                     .copied()
                     .collect();
-                self.revoke(i, Some(&losing));
+                self.revoke(i, Some(&losing), true);
             }
         } else {
             for i in 0..self.members.len() {
-                self.revoke(i, None);
+                self.revoke(i, None, true);
             }
         }
         self.rebalance = Some(Rebalance {
@@ -524,9 +546,30 @@ impl Group {
             for i in 0..self.members.len() {
                 if self.members[i].crashed_us.is_some_and(|t| now_us - t >= timeout_us) {
                     // A crashed member commits nothing: its next owner resumes at the last commit.
-                    self.revoke(i, None);
+                    self.revoke(i, None, false);
                 }
             }
+            self.rebalance(now_us, topics);
+        }
+    }
+
+    /// A member whose processing of one poll's records outlasts `max.poll.interval.ms` leaves
+    /// the group without committing (its records go to the next owner) and rejoins.
+    fn enforce_max_poll_interval(&mut self, now_us: u64, topics: &[TopicView]) {
+        let limit_us = self.spec.max_poll_interval_ms as u64 * 1000;
+        let mut kicked = false;
+        for i in 0..self.members.len() {
+            let m = &self.members[i];
+            if m.crashed_us.is_none() && !m.inbox.is_empty() && now_us - m.polled_us > limit_us {
+                // Leaving after the deadline: the group refuses its commit.
+                self.revoke(i, None, false);
+                self.members[i].inbox.clear();
+                self.members[i].fetch = None;
+                self.stats.max_poll_exceeded += 1;
+                kicked = true;
+            }
+        }
+        if kicked {
             self.rebalance(now_us, topics);
         }
     }
@@ -534,6 +577,7 @@ impl Group {
     /// Membership upkeep for one step: session expiry, rebalance rounds, time accounting.
     pub fn upkeep(&mut self, now_us: u64, dt_us: u64, topics: &[TopicView]) {
         self.expire_sessions(now_us, topics);
+        self.enforce_max_poll_interval(now_us, topics);
         if self.rebalance.is_some() {
             self.stats.rebalancing_us += dt_us;
         }
@@ -574,6 +618,9 @@ impl Group {
             }
         }
         for m in &mut self.members {
+            if let Some(v) = m.next_offset.get_mut(&tp) {
+                *v = (*v).min(log_end);
+            }
             m.inbox.retain(|c| c.tp != tp || c.to <= log_end);
             m.arriving.retain(|c| c.tp != tp || c.to <= log_end);
         }
@@ -591,7 +638,7 @@ impl Group {
     }
 
     /// Hands member `i` the records a fetch answer carried.
-    pub fn deliver(&mut self, i: usize, rng: &mut Rng) {
+    pub fn deliver(&mut self, i: usize, now_us: u64, rng: &mut Rng) {
         let mean = self.spec.processing_us as f64;
         let cost = match self.spec.processing {
             ProcessingDist::Fixed => mean,
@@ -599,6 +646,9 @@ impl Group {
         };
         let before = self.spec.commit == CommitMode::BeforeProcess;
         let chunks = std::mem::take(&mut self.members[i].arriving);
+        if !chunks.is_empty() {
+            self.members[i].polled_us = now_us;
+        }
         for mut c in chunks {
             c.cost_us = cost;
             if before {
@@ -629,6 +679,11 @@ impl Group {
             }
             m.work_us -= n as f64 * cost;
             let (from, to) = (c.from, c.from + n);
+            let expect = m.next_offset.entry(c.tp).or_insert(from);
+            if from < *expect {
+                self.stats.order_violations += 1;
+            }
+            *expect = to;
             done(c, from, to);
             c.from = to;
             total += n;

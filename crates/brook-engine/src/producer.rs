@@ -51,6 +51,12 @@ pub enum RateProfile {
         /// Period, ms.
         period_ms: u64,
     },
+    /// A timeline: `[t_ms, rate_per_sec]` points joined by straight lines, the first rate before
+    /// the first point and the last after the last.
+    Piecewise {
+        /// Points in time order.
+        points: Vec<[f64; 2]>,
+    },
     /// A linear ramp from one rate to another, then steady.
     Ramp {
         /// Records per second at the start.
@@ -89,6 +95,7 @@ impl RateProfile {
                 let s = libm::sin(2.0 * core::f64::consts::PI * phase);
                 (mean_per_sec + amplitude_per_sec * s).max(0.0)
             }
+            RateProfile::Piecewise { ref points } => piecewise(points, t_us as f64 / 1000.0),
             RateProfile::Ramp { from_per_sec, to_per_sec, duration_ms } => {
                 if t_ms >= duration_ms {
                     to_per_sec
@@ -116,12 +123,31 @@ impl RateProfile {
                 mean_per_sec + amplitude_per_sec
             }
             RateProfile::Ramp { from_per_sec, to_per_sec, .. } => from_per_sec.max(to_per_sec),
+            RateProfile::Piecewise { ref points } => {
+                points.iter().map(|p| p[1]).fold(0.0, f64::max)
+            }
         }
     }
 
     fn is_poisson(&self) -> bool {
         matches!(self, RateProfile::Poisson { .. })
     }
+}
+
+/// The rate at `t_ms` on a line through `points` (`[t_ms, rate]`, in time order).
+fn piecewise(points: &[[f64; 2]], t_ms: f64) -> f64 {
+    let Some(first) = points.first() else { return 0.0 };
+    if t_ms <= first[0] {
+        return first[1];
+    }
+    for w in points.windows(2) {
+        let ([t0, r0], [t1, r1]) = (w[0], w[1]);
+        if t_ms < t1 {
+            let f = if t1 > t0 { (t_ms - t0) / (t1 - t0) } else { 1.0 };
+            return r0 + (r1 - r0) * f;
+        }
+    }
+    points[points.len() - 1][1]
 }
 
 /// Which keys a producer's records carry.
@@ -738,6 +764,12 @@ mod tests {
         assert_eq!(step.rate_at(999_000), 10.0);
         assert_eq!(step.rate_at(1_000_000), 100.0);
         assert_eq!(step.rate_at(1_500_000), 10.0);
+        let line =
+            RateProfile::Piecewise { points: vec![[1000.0, 10.0], [2000.0, 30.0], [3000.0, 0.0]] };
+        assert_eq!(line.rate_at(0), 10.0);
+        assert_eq!(line.rate_at(1_500_000), 20.0);
+        assert_eq!(line.rate_at(2_500_000), 15.0);
+        assert_eq!(line.rate_at(9_000_000), 0.0);
         let ramp = RateProfile::Ramp { from_per_sec: 0.0, to_per_sec: 100.0, duration_ms: 1000 };
         assert_eq!(ramp.rate_at(500_000), 50.0);
         assert_eq!(ramp.rate_at(2_000_000), 100.0);

@@ -41,6 +41,8 @@ pub mod limits {
     pub const PROCESSING_US_MAX: u32 = 60_000_000;
     /// `max.poll.records`.
     pub const MAX_POLL_RECORDS_MAX: u32 = 100_000;
+    /// Points of a piecewise rate profile.
+    pub const RATE_POINTS_MAX: usize = 1_000;
     /// Timeline events.
     pub const EVENTS_MAX: usize = 1_000;
     /// Scenario duration, s.
@@ -484,6 +486,16 @@ impl Validator {
                     mean_per_sec,
                 );
                 self.range_u64(format!("{at}.period_ms"), period_ms, 1, limits::MS_MAX);
+            }
+            RateProfile::Piecewise { ref points } => {
+                let at = format!("{at}.points");
+                self.range_u64(at.clone(), points.len() as u64, 1, limits::RATE_POINTS_MAX as u64);
+                let mut last = 0.0;
+                for (i, [t, r]) in points.iter().copied().enumerate() {
+                    self.range_f64(format!("{at}[{i}][0]"), t, last, limits::MS_MAX as f64);
+                    self.range_f64(format!("{at}[{i}][1]"), r, 0.0, max);
+                    last = t;
+                }
             }
             RateProfile::Ramp { from_per_sec, to_per_sec, duration_ms } => {
                 rate("from_per_sec", from_per_sec);

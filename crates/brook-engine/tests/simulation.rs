@@ -316,3 +316,17 @@ fn share_group_failures_and_crashes_redeliver_and_archive() {
     let c = run(s, 2, 10.0, true);
     assert!(c.share_groups[0].stats.archived_records > 0, "past the delivery limit: archived");
 }
+
+#[test]
+fn a_member_slower_than_max_poll_interval_is_removed_and_its_records_redelivered() {
+    let mut s = preset("quickstart").unwrap();
+    s.groups[0].max_poll_interval_ms = 300; // one poll of 500 records at 2 ms each takes 1 s
+    let c = run(s, 1, 10.0, true);
+    let g = &c.groups[0];
+    assert!(g.stats.max_poll_exceeded > 0, "{:?}", g.stats);
+    assert!(g.stats.rebalances > 2, "{:?}", g.stats);
+    assert!(g.stats.duplicate_records > 0, "uncommitted work is redone: {:?}", g.stats);
+    let mut ok = preset("quickstart").unwrap();
+    ok.groups[0].max_poll_interval_ms = 5_000;
+    assert_eq!(run(ok, 1, 10.0, false).groups[0].stats.max_poll_exceeded, 0);
+}
