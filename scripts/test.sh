@@ -22,8 +22,9 @@ CHROMEDRIVER="$(command -v chromedriver)" \
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test --target wasm32-unknown-unknown -p brook --test web
 
-step "release build with Trunk"
+step "release builds: the app with Trunk, the brook CLI (the end-to-end tests compare them)"
 trunk build --release
+cargo build --release -p brook-cli
 
 step "end to end: dist/ served on 127.0.0.1 in headless Chromium"
 (cd e2e && npm test)

@@ -81,15 +81,29 @@ pub fn App() -> Html {
     let canvas = use_node_ref();
     let last_stats_ms = use_mut_ref(|| 0.0f64);
     let reduced = use_memo((), |_| prefers_reduced_motion());
+    let bench = use_mut_ref(|| params.bench_seconds.map(|s| BenchRun::start(&params.preset, s)));
+    let bench_report = use_state(|| None::<String>);
 
     let on_frame: Rc<dyn Fn(f64)> = {
         let (sim, canvas, setter, last, reduced) =
             (sim.clone(), canvas.clone(), stats.setter(), last_stats_ms.clone(), *reduced);
+        let (bench, report) = (bench.clone(), bench_report.setter());
         Rc::new(move |t: f64| {
+            let started = now_ms();
             let mut s = sim.borrow_mut();
             s.frame(t);
             if let Some(c) = canvas.cast::<HtmlCanvasElement>() {
                 draw_frame(&c, &s, t, reduced);
+                if !c.has_attribute("data-first-frame-ms") {
+                    // For the benchmark: ms from navigation start to the first drawn frame.
+                    let _ = c.set_attribute("data-first-frame-ms", &format!("{:.0}", now_ms()));
+                }
+            }
+            if let Some(b) = bench.borrow_mut().as_mut() {
+                if let Some(text) = b.frame(t, now_ms() - started, &s) {
+                    web_sys::console::log_1(&format!("brook-bench {text}").into());
+                    report.set(Some(text));
+                }
             }
             if t - *last.borrow() >= STATS_EVERY_MS {
                 *last.borrow_mut() = t;
@@ -187,8 +201,62 @@ pub fn App() -> Html {
                     aria-label="Producers on the left send record batches into partition logs in the centre; consumers on the right pull them." />
             </div>
             <Counters stats={(*stats).clone()} />
+            if let Some(text) = &*bench_report {
+                <pre class="bench" data-testid="bench-result">{ text }</pre>
+            }
             <Legend />
         </main>
+    }
+}
+
+/// Virtual seconds of the engine-only throughput measurement in benchmark mode.
+const ENGINE_BENCH_VIRTUAL_S: u64 = 3;
+
+/// A frame-time benchmark in progress (`?bench=PRESET&seconds=N`).
+struct BenchRun {
+    preset: String,
+    seconds: u32,
+    started_ms: Option<f64>,
+    samples: crate::bench::FrameSamples,
+    engine_virtual_s_per_s: f64,
+    done: bool,
+}
+
+impl BenchRun {
+    /// Measures the engine alone first (a fresh cluster, no drawing), then samples frames.
+    fn start(preset_name: &str, seconds: u32) -> Self {
+        let mut c = brook_engine::Cluster::new(preset(preset_name).expect("validated preset"));
+        let t0 = now_ms();
+        c.run_until(ENGINE_BENCH_VIRTUAL_S * 1_000_000);
+        let wall_s = ((now_ms() - t0) / 1000.0).max(1e-6);
+        BenchRun {
+            preset: preset_name.to_string(),
+            seconds,
+            started_ms: None,
+            samples: Default::default(),
+            engine_virtual_s_per_s: ENGINE_BENCH_VIRTUAL_S as f64 / wall_s,
+            done: false,
+        }
+    }
+
+    /// Records one frame; returns the report once the run is over.
+    fn frame(&mut self, t: f64, work_ms: f64, sim: &Sim) -> Option<String> {
+        if self.done {
+            return None;
+        }
+        let start = *self.started_ms.get_or_insert(t);
+        self.samples.record(t, work_ms);
+        let wall_s = (t - start) / 1000.0;
+        if wall_s < self.seconds as f64 {
+            return None;
+        }
+        self.done = true;
+        let extra = [
+            ("virtual_s", sim.cluster.now_us() as f64 / 1e6),
+            ("frames_behind", sim.frames_behind as f64),
+            ("flights_max", crate::scene::FLIGHTS_MAX as f64),
+        ];
+        Some(self.samples.report(&self.preset, wall_s, self.engine_virtual_s_per_s, &extra))
     }
 }
 

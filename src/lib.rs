@@ -1,6 +1,7 @@
 //! Brook's web app: a Yew shell around a canvas stage that animates the engine live.
 
 pub mod app;
+pub mod bench;
 mod canvas;
 pub mod components;
 pub mod consumers;

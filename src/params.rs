@@ -11,11 +11,16 @@ pub struct Params {
     pub seed: u64,
     /// Whether to start playing.
     pub play: bool,
+    /// Frame-time benchmark mode: run the preset this many wall seconds, then report.
+    pub bench_seconds: Option<u32>,
 }
+
+/// Longest benchmark run, wall seconds.
+pub const BENCH_SECONDS_MAX: u32 = 120;
 
 impl Default for Params {
     fn default() -> Self {
-        Params { preset: "quickstart".into(), seed: 1, play: true }
+        Params { preset: "quickstart".into(), seed: 1, play: true, bench_seconds: None }
     }
 }
 
@@ -34,14 +39,23 @@ pub fn parse_query(query: &str) -> (Params, Vec<String>) {
     for pair in query.trim_start_matches('?').split('&').filter(|s| !s.is_empty()) {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
         match key {
-            "preset" => {
-                if PRESETS.contains(&value) {
-                    p.preset = value.to_string();
-                } else {
-                    errors
-                        .push(format!("preset: \"{value}\" is not one of {}", PRESETS.join(", ")));
+            "preset" | "bench" => {
+                if !PRESETS.contains(&value) {
+                    errors.push(format!("{key}: \"{value}\" is not one of {}", PRESETS.join(", ")));
+                    continue;
+                }
+                p.preset = value.to_string();
+                if key == "bench" {
+                    p.bench_seconds.get_or_insert(10);
+                    p.play = true;
                 }
             }
+            "seconds" => match value.parse::<u32>() {
+                Ok(n) if (1..=BENCH_SECONDS_MAX).contains(&n) => p.bench_seconds = Some(n),
+                _ => errors.push(format!(
+                    "seconds: \"{value}\" must be a whole number from 1 to {BENCH_SECONDS_MAX}"
+                )),
+            },
             "seed" => match parse_seed(value) {
                 Ok(s) => p.seed = s,
                 Err(e) => errors.push(e),
@@ -51,7 +65,9 @@ pub fn parse_query(query: &str) -> (Params, Vec<String>) {
                 "0" | "false" => p.play = false,
                 _ => errors.push(format!("play: \"{value}\" must be 0 or 1")),
             },
-            _ => errors.push(format!("{key}: unknown parameter (known: preset, seed, play)")),
+            _ => errors.push(format!(
+                "{key}: unknown parameter (known: preset, seed, play, bench, seconds)"
+            )),
         }
     }
     (p, errors)
@@ -66,7 +82,15 @@ mod tests {
         assert_eq!(parse_query(""), (Params::default(), vec![]));
         let (p, e) = parse_query("?preset=peak-shaving&seed=42&play=0");
         assert!(e.is_empty());
-        assert_eq!(p, Params { preset: "peak-shaving".into(), seed: 42, play: false });
+        assert_eq!(
+            p,
+            Params { preset: "peak-shaving".into(), seed: 42, play: false, bench_seconds: None }
+        );
+        let (p, e) = parse_query("bench=stress&seconds=5");
+        assert!(e.is_empty());
+        assert_eq!((p.preset.as_str(), p.bench_seconds, p.play), ("stress", Some(5), true));
+        let (_, e) = parse_query("seconds=0");
+        assert!(e[0].starts_with("seconds: \"0\""), "{e:?}");
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub const PRESETS: &[&str] = &[
     "broker-failure-acks",
     "slow-subscriber-push-vs-pull",
     "share-group-queue",
+    "wide-topic",
     "stress",
 ];
 
@@ -194,6 +195,7 @@ pub fn preset(name: &str) -> Option<Scenario> {
         "broker-failure-acks" => broker_failure_acks(),
         "slow-subscriber-push-vs-pull" => slow_subscriber_push_vs_pull(),
         "share-group-queue" => share_group_queue(),
+        "wide-topic" => wide_topic(),
         "stress" => stress(),
         _ => return None,
     };
@@ -298,6 +300,24 @@ fn share_group_queue() -> Scenario {
         at_ms: 8_000,
         command: Command::CrashMember { group: "workers".into(), member: 2 },
     }];
+    s
+}
+
+fn wide_topic() -> Scenario {
+    let mut s = base(
+        "wide-topic",
+        "1024 partitions are too many to draw one by one: the stage shows them as a heat strip \
+         where darker rows lag more. Keys spread evenly; one group of 64 members keeps up, \
+         another of 16 falls behind.",
+        vec![TopicSpec::new("events", 1024)],
+    );
+    s.producers =
+        (0..8).map(|i| keyed(&format!("svc-{i}"), "events", constant(12_500.0), 50_000)).collect();
+    let mut fast = GroupSpec::new("indexer", "events", 64, 300);
+    fast.commit = CommitMode::AfterProcess;
+    let mut slow = GroupSpec::new("backfill", "events", 16, 1_000);
+    slow.commit = CommitMode::AfterProcess;
+    s.groups = vec![fast, slow];
     s
 }
 

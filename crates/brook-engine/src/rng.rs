@@ -45,8 +45,13 @@ impl Rng {
     /// A uniform integer in [0, n); `n` must be positive.
     pub fn below(&mut self, n: u64) -> u64 {
         debug_assert!(n > 0);
-        // Lemire's multiply-shift; the tiny bias for huge n is irrelevant at our sizes.
-        ((self.next_u64() as u128 * n as u128) >> 64) as u64
+        // Lemire's multiply-shift; the tiny bias is irrelevant at our sizes. Below 2^32 it
+        // stays in 64-bit arithmetic, which WebAssembly does natively (u128 it emulates).
+        if n <= u32::MAX as u64 {
+            ((self.next_u64() >> 32) * n) >> 32
+        } else {
+            ((self.next_u64() as u128 * n as u128) >> 64) as u64
+        }
     }
 
     /// An exponentially distributed value with the given mean.

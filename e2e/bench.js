@@ -1,0 +1,40 @@
+// Browser benchmark: `node bench.js [seconds] [preset...]` after `trunk build --release`.
+// Opens `?bench=PRESET&seconds=N` in headless Chromium for each preset, collects the page's
+// frame-time report, and prints a table; also the gzipped wasm size. Writes artifacts/bench.json.
+import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { join } from 'node:path';
+import { serveDist, launch, DIST, ARTIFACTS } from './tests/helpers.js';
+
+const args = process.argv.slice(2);
+const seconds = Number(args[0] ?? 10);
+const presets = args.length > 1 ? args.slice(1) : ['quickstart', 'log-collection', 'wide-topic', 'stress'];
+
+const wasm = readdirSync(DIST).find((f) => f.endsWith('.wasm'));
+const wasmBytes = readFileSync(join(DIST, wasm));
+const gzipKb = gzipSync(wasmBytes, { level: 9 }).length / 1024;
+
+const server = await serveDist();
+const browser = await launch();
+const results = [];
+for (const preset of presets) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${server.url}?bench=${preset}&seconds=${seconds}`);
+  const el = await page.waitForSelector('[data-testid=bench-result]', { timeout: (seconds + 60) * 1000 });
+  const report = JSON.parse(await el.textContent());
+  report.first_frame_ms = Number(await page.getAttribute('canvas[data-testid=stage]', 'data-first-frame-ms'));
+  if (errors.length) report.errors = errors;
+  results.push(report);
+  await page.close();
+}
+await browser.close();
+await server.close();
+
+const cols = ['preset', 'fps', 'frame_work_ms_p50', 'frame_work_ms_p95', 'frame_work_ms_max', 'virtual_s', 'engine_virtual_s_per_s', 'first_frame_ms'];
+console.log(cols.join('\t'));
+for (const r of results) console.log(cols.map((c) => r[c]).join('\t'));
+console.log(`wasm ${wasm}: ${(wasmBytes.length / 1024).toFixed(0)} KiB, ${gzipKb.toFixed(0)} KiB gzipped`);
+mkdirSync(ARTIFACTS, { recursive: true });
+writeFileSync(join(ARTIFACTS, 'bench.json'), JSON.stringify({ seconds, wasm_gzip_kib: gzipKb, results }, null, 2));
