@@ -8,7 +8,7 @@ const browser = await launch();
 const errors = [];
 const page = await openPage(browser, `${server.url}?preset=${preset}`, errors, { width: 1280, height: 800 });
 await page.waitForTimeout(Number(seconds) * 1000);
-await page.screenshot({ path: out });
+await page.screenshot({ path: out, fullPage: true });
 await browser.close();
 await server.close();
 if (errors.length) { console.error(errors.join('\n')); process.exit(1); }

@@ -10,19 +10,40 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
 
 use crate::canvas::draw;
-use crate::components::{Controls, Counters};
+use crate::components::{Actions, Controls, Counters, ImportExport, Targets};
 use crate::hooks::use_animation_frame;
 use crate::params::{parse_query, parse_seed, Params};
 use crate::sim::{Sim, SPEED_MAX, SPEED_MIN};
 
 /// How often the panels get a fresh snapshot, wall ms (the only path into the virtual DOM).
 const STATS_EVERY_MS: f64 = 200.0;
+/// How often the charts are redrawn, wall ms (and at once when the mouse moves over them).
+const CHARTS_EVERY_MS: f64 = 100.0;
 /// Virtual time one press of Step advances, us.
 const STEP_US: f64 = 100_000.0;
 
-fn new_sim(preset_name: &str, seed: u64, playing: bool) -> Sim {
-    let mut scenario =
-        preset(preset_name).unwrap_or_else(|| preset("quickstart").expect("built in"));
+/// Where the running scenario came from.
+#[derive(Clone, PartialEq)]
+enum Source {
+    /// A built-in preset, by name.
+    Preset(String),
+    /// An imported file.
+    Imported(Box<brook_engine::Scenario>),
+}
+
+impl Source {
+    fn scenario(&self) -> brook_engine::Scenario {
+        match self {
+            Source::Preset(name) => {
+                preset(name).unwrap_or_else(|| preset("quickstart").expect("built in"))
+            }
+            Source::Imported(s) => (**s).clone(),
+        }
+    }
+}
+
+fn new_sim(source: &Source, seed: u64, playing: bool) -> Sim {
+    let mut scenario = source.scenario();
     scenario.seed = seed;
     crate::set_panic_context(&scenario);
     let mut sim = Sim::new(scenario);
@@ -41,27 +62,38 @@ fn prefers_reduced_motion() -> bool {
         .is_some_and(|m| m.matches())
 }
 
-fn draw_frame(canvas: &HtmlCanvasElement, sim: &Sim, now_ms: f64, reduced: bool) {
+/// Sizes `canvas` for its CSS box times devicePixelRatio and returns its 2D context, scaled
+/// so drawing uses CSS pixels, with the CSS width and height. None while it has no size.
+fn prepare(canvas: &HtmlCanvasElement) -> Option<(CanvasRenderingContext2d, f64, f64)> {
     let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).max(1.0);
     let (w, h) = (canvas.client_width() as f64, canvas.client_height() as f64);
     if w <= 0.0 || h <= 0.0 {
-        return;
+        return None;
     }
     let (pw, ph) = ((w * dpr).round() as u32, (h * dpr).round() as u32);
     if canvas.width() != pw || canvas.height() != ph {
         canvas.set_width(pw);
         canvas.set_height(ph);
     }
-    let Some(ctx) = canvas
+    let ctx = canvas
         .get_context("2d")
         .ok()
         .flatten()
-        .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
-    else {
-        return;
-    };
+        .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())?;
     let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
-    draw(&ctx, sim, w, h, now_ms, reduced);
+    Some((ctx, w, h))
+}
+
+fn draw_frame(canvas: &HtmlCanvasElement, sim: &Sim, now_ms: f64, reduced: bool) {
+    if let Some((ctx, w, h)) = prepare(canvas) {
+        draw(&ctx, sim, w, h, now_ms, reduced);
+    }
+}
+
+fn draw_chart_canvas(canvas: &HtmlCanvasElement, sim: &Sim, hover: Option<(f64, f64)>) {
+    if let Some((ctx, w, h)) = prepare(canvas) {
+        crate::canvas::draw_charts(&ctx, &crate::charts::charts(&sim.cluster), w, h, hover);
+    }
 }
 
 fn now_ms() -> f64 {
@@ -73,7 +105,10 @@ fn now_ms() -> f64 {
 pub fn App() -> Html {
     let boot = use_memo((), |_| url_params());
     let (params, url_errors) = (*boot).clone();
-    let sim = use_mut_ref(|| new_sim(&params.preset, params.seed, params.play));
+    let source = use_state(|| Source::Preset(params.preset.clone()));
+    let sim =
+        use_mut_ref(|| new_sim(&Source::Preset(params.preset.clone()), params.seed, params.play));
+    let import_error = use_state(|| None::<String>);
     let stats = use_state(|| sim.borrow().stats());
     let preset_name = use_state(|| params.preset.clone());
     let seed_text = use_state(|| params.seed.to_string());
@@ -83,11 +118,16 @@ pub fn App() -> Html {
     let reduced = use_memo((), |_| prefers_reduced_motion());
     let bench = use_mut_ref(|| params.bench_seconds.map(|s| BenchRun::start(&params.preset, s)));
     let bench_report = use_state(|| None::<String>);
+    let charts_ref = use_node_ref();
+    let hover = use_mut_ref(|| None::<(f64, f64)>);
+    let last_chart_ms = use_mut_ref(|| f64::NEG_INFINITY);
 
     let on_frame: Rc<dyn Fn(f64)> = {
         let (sim, canvas, setter, last, reduced) =
             (sim.clone(), canvas.clone(), stats.setter(), last_stats_ms.clone(), *reduced);
         let (bench, report) = (bench.clone(), bench_report.setter());
+        let (charts_ref, hover, last_chart) =
+            (charts_ref.clone(), hover.clone(), last_chart_ms.clone());
         Rc::new(move |t: f64| {
             let started = now_ms();
             let mut s = sim.borrow_mut();
@@ -97,6 +137,12 @@ pub fn App() -> Html {
                 if !c.has_attribute("data-first-frame-ms") {
                     // For the benchmark: ms from navigation start to the first drawn frame.
                     let _ = c.set_attribute("data-first-frame-ms", &format!("{:.0}", now_ms()));
+                }
+            }
+            if t - *last_chart.borrow() >= CHARTS_EVERY_MS {
+                *last_chart.borrow_mut() = t;
+                if let Some(c) = charts_ref.cast::<HtmlCanvasElement>() {
+                    draw_chart_canvas(&c, &s, *hover.borrow());
                 }
             }
             if let Some(b) = bench.borrow_mut().as_mut() {
@@ -145,10 +191,10 @@ pub fn App() -> Html {
     };
     let restart = {
         let (sim, refresh, seed_error) = (sim.clone(), refresh.clone(), seed_error.clone());
-        Rc::new(move |preset_name: &str, seed: &str| match parse_seed(seed) {
+        Rc::new(move |source: &Source, seed: &str| match parse_seed(seed) {
             Ok(seed) => {
                 let playing = sim.borrow().playing;
-                *sim.borrow_mut() = new_sim(preset_name, seed, playing);
+                *sim.borrow_mut() = new_sim(source, seed, playing);
                 seed_error.set(None);
                 refresh();
             }
@@ -156,8 +202,8 @@ pub fn App() -> Html {
         })
     };
     let on_reset = {
-        let (restart, p, s) = (restart.clone(), preset_name.clone(), seed_text.clone());
-        Callback::from(move |_| restart(&p, &s))
+        let (restart, src, s) = (restart.clone(), source.clone(), seed_text.clone());
+        Callback::from(move |_| restart(&src, &s))
     };
     let on_seed = {
         let (seed_text, seed_error) = (seed_text.clone(), seed_error.clone());
@@ -167,11 +213,35 @@ pub fn App() -> Html {
         })
     };
     let on_preset = {
-        let (restart, p, s) = (restart.clone(), preset_name.clone(), seed_text.clone());
+        let (restart, p, s, src) =
+            (restart.clone(), preset_name.clone(), seed_text.clone(), source.clone());
         Callback::from(move |v: String| {
-            restart(&v, &s);
+            let next = Source::Preset(v.clone());
+            restart(&next, &s);
+            src.set(next);
             p.set(v);
         })
+    };
+    let on_import =
+        {
+            let (restart, src, seed_text, import_error) =
+                (restart.clone(), source.clone(), seed_text.clone(), import_error.clone());
+            Callback::from(move |(name, text): (String, String)| {
+                match crate::scenario_io::parse_import(&name, &text) {
+                    Ok(scenario) => {
+                        seed_text.set(scenario.seed.to_string());
+                        let next = Source::Imported(Box::new(scenario.clone()));
+                        restart(&next, &scenario.seed.to_string());
+                        src.set(next);
+                        import_error.set(None);
+                    }
+                    Err(e) => import_error.set(Some(e)),
+                }
+            })
+        };
+    let on_export = {
+        let sim = sim.clone();
+        Callback::from(move |_: MouseEvent| export_scenario(&sim.borrow().cluster))
     };
     use_keyboard(KeyActions {
         toggle: on_toggle.clone(),
@@ -181,6 +251,31 @@ pub fn App() -> Html {
         speed_now: stats.speed,
     });
 
+    let on_chart_move = {
+        let (hover, last) = (hover.clone(), last_chart_ms.clone());
+        Callback::from(move |e: MouseEvent| {
+            *hover.borrow_mut() = Some((e.offset_x() as f64, e.offset_y() as f64));
+            *last.borrow_mut() = f64::NEG_INFINITY; // redraw on the next frame
+        })
+    };
+    let on_chart_leave = {
+        let (hover, last) = (hover.clone(), last_chart_ms.clone());
+        Callback::from(move |_: MouseEvent| {
+            *hover.borrow_mut() = None;
+            *last.borrow_mut() = f64::NEG_INFINITY;
+        })
+    };
+    let on_command = {
+        let (sim, refresh) = (sim.clone(), refresh.clone());
+        Callback::from(move |c: brook_engine::Command| {
+            // A full queue is itself worth telling: it becomes the notice.
+            if let Err(e) = sim.borrow_mut().cluster.command(c) {
+                web_sys::console::warn_1(&e.into());
+            }
+            refresh();
+        })
+    };
+    let targets = targets_of(&sim.borrow().cluster);
     let description = sim.borrow().cluster.scenario().description.clone();
     html! {
         <main class="app">
@@ -195,17 +290,56 @@ pub fn App() -> Html {
             }
             <Controls playing={stats.playing} speed={stats.speed} seed={(*seed_text).clone()}
                 seed_error={(*seed_error).clone()} preset={(*preset_name).clone()}
+                imported={match &*source { Source::Imported(s) => Some(s.name.clone()), _ => None }}
                 {on_toggle} {on_step} {on_speed} {on_reset} {on_seed} {on_preset} />
+            <ImportExport {on_import} {on_export} error={(*import_error).clone()} />
+            <Actions {targets} {on_command} notice={stats.notice.clone()} />
             <div class="stage-wrap">
                 <canvas ref={canvas} class="stage" data-testid="stage" role="img"
                     aria-label="Producers on the left send record batches into partition logs in the centre; consumers on the right pull them." />
             </div>
             <Counters stats={(*stats).clone()} />
+            <canvas ref={charts_ref} class="charts" data-testid="charts" role="img"
+                onmousemove={on_chart_move} onmouseleave={on_chart_leave}
+                aria-label="Charts over the last minute: inflow against outflow with the backlog, lag per reader, latency percentiles, and faults. Hover for values." />
             if let Some(text) = &*bench_report {
                 <pre class="bench" data-testid="bench-result">{ text }</pre>
             }
             <Legend />
         </main>
+    }
+}
+
+/// Downloads the running scenario (with its seed) as a JSON file.
+fn export_scenario(c: &brook_engine::Cluster) {
+    let json = c.scenario().to_json();
+    let name = crate::scenario_io::export_file_name(c.scenario());
+    let parts = js_sys::Array::of1(&JsValue::from_str(&json));
+    let bag = web_sys::BlobPropertyBag::new();
+    bag.set_type("application/json");
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &bag) else { return };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
+    let doc = web_sys::window().and_then(|w| w.document());
+    if let Some(a) = doc
+        .and_then(|d| d.create_element("a").ok())
+        .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+    {
+        a.set_href(&url);
+        a.set_download(&name);
+        a.click();
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+/// What the actions toolbar can name in `c`.
+fn targets_of(c: &brook_engine::Cluster) -> Targets {
+    let groups = c.groups.iter().map(|g| (g.spec.name.clone(), g.members.len()));
+    let shares = c.share_groups.iter().map(|g| (g.spec.name.clone(), g.members.len()));
+    Targets {
+        groups: groups.chain(shares).collect(),
+        producers: c.producers.iter().map(|p| p.spec.name.clone()).collect(),
+        topics: c.topics.iter().map(|t| t.name.clone()).collect(),
+        brokers: c.brokers.len(),
     }
 }
 

@@ -2,11 +2,13 @@
 
 pub mod app;
 pub mod bench;
-mod canvas;
+pub mod canvas;
+pub mod charts;
 pub mod components;
 pub mod consumers;
 mod hooks;
 pub mod params;
+pub mod scenario_io;
 pub mod scene;
 pub mod sim;
 

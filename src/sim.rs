@@ -76,6 +76,8 @@ pub struct Stats {
     pub lost: u64,
     /// Sends failed.
     pub failed: u64,
+    /// The latest notice (a command the engine refused), if any.
+    pub notice: Option<String>,
     /// Whether time advances.
     pub playing: bool,
     /// Speed factor.
@@ -158,6 +160,7 @@ impl Sim {
             duplicates: s.duplicate_records,
             lost: s.lost_records,
             failed: s.dropped_records,
+            notice: self.cluster.notices().last().cloned(),
             playing: self.playing,
             speed: self.speed,
         }

@@ -6,7 +6,10 @@ use std::time::Duration;
 
 use brook_engine::{preset, Cluster, PRESETS};
 use brook_ui::app::App;
-use brook_ui::components::{Controls, ControlsProps, Counters, CountersProps};
+use brook_ui::components::{
+    Actions, ActionsProps, Controls, ControlsProps, Counters, CountersProps, ImportExport,
+    ImportExportProps, Targets,
+};
 use brook_ui::sim::{GroupStats, Stats};
 use wasm_bindgen_test::*;
 use web_sys::Element;
@@ -70,6 +73,7 @@ fn controls_props(playing: bool, seed_error: Option<String>) -> ControlsProps {
         seed: "7".into(),
         seed_error,
         preset: "peak-shaving".into(),
+        imported: None,
         on_toggle: Callback::noop(),
         on_step: Callback::noop(),
         on_speed: Callback::noop(),
@@ -116,6 +120,60 @@ async fn app_mounts_with_a_canvas_and_every_preset() {
     settle().await;
     assert!(root.query_selector("canvas[data-testid=stage]").unwrap().is_some());
     assert!(!text_of(&root, "description").is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn import_errors_are_shown_with_the_field() {
+    let root = fresh_root();
+    let error = brook_ui::scenario_io::parse_import("bad.json", r#"{"version": 2}"#).unwrap_err();
+    let props = ImportExportProps {
+        on_import: Callback::noop(),
+        on_export: Callback::noop(),
+        error: Some(error),
+    };
+    yew::Renderer::<ImportExport>::with_root_and_props(root.clone(), props).render();
+    settle().await;
+    let shown = text_of(&root, "import-error");
+    assert!(shown.starts_with("bad.json: "), "{shown}");
+    assert!(shown.contains("the current scenario is kept"), "{shown}");
+}
+
+#[wasm_bindgen_test]
+async fn actions_queue_commands_for_the_chosen_target() {
+    let root = fresh_root();
+    let sent = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    let s = sent.clone();
+    let props = ActionsProps {
+        targets: Targets {
+            groups: vec![("billing".into(), 2), ("audit".into(), 1)],
+            producers: vec!["shop".into()],
+            topics: vec!["orders".into()],
+            brokers: 3,
+        },
+        on_command: Callback::from(move |c| s.borrow_mut().push(c)),
+        notice: Some("no group named \"x\"".into()),
+    };
+    yew::Renderer::<Actions>::with_root_and_props(root.clone(), props).render();
+    settle().await;
+    let click = |id: &str| {
+        let b: web_sys::HtmlElement = root
+            .query_selector(&format!("[data-testid={id}]"))
+            .unwrap()
+            .unwrap()
+            .dyn_into()
+            .unwrap();
+        b.click();
+    };
+    click("add-member");
+    click("crash-broker");
+    click("spike");
+    let sent = sent.borrow();
+    assert_eq!(sent[0], brook_engine::Command::AddMember { group: "billing".into() });
+    assert_eq!(sent[1], brook_engine::Command::CrashBroker { broker: 0 });
+    assert!(
+        matches!(&sent[2], brook_engine::Command::Spike { producer, .. } if producer == "shop")
+    );
+    assert!(text_of(&root, "notice").contains("no group"));
 }
 
 /// Must equal `QUICKSTART_TRACE_HASH` in crates/brook-engine/tests/simulation.rs.

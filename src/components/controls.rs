@@ -32,6 +32,9 @@ pub struct ControlsProps {
     pub seed_error: Option<String>,
     /// Selected preset.
     pub preset: String,
+    /// Name of an imported scenario running instead of a preset.
+    #[prop_or_default]
+    pub imported: Option<String>,
     /// Play/pause toggled.
     pub on_toggle: Callback<()>,
     /// Single step asked for.
@@ -78,8 +81,11 @@ pub fn Controls(p: &ControlsProps) -> Html {
             <label>
                 { "Preset " }
                 <select data-testid="preset" onchange={preset}>
+                    if let Some(name) = &p.imported {
+                        <option value="" selected=true disabled=true>{ format!("imported: {name}") }</option>
+                    }
                     { for PRESETS.iter().map(|name| html! {
-                        <option value={*name} selected={*name == p.preset}>{ *name }</option>
+                        <option value={*name} selected={p.imported.is_none() && *name == p.preset}>{ *name }</option>
                     }) }
                 </select>
             </label>

@@ -154,8 +154,13 @@ fn run_cmd(r: RunArgs) -> ExitCode {
 
 /// Streams one CSV line per metrics sample, so output size grows with the run, not memory.
 fn csv(cluster: &mut Cluster, end_us: u64) {
-    let groups: Vec<String> =
-        cluster.groups.iter().map(|g| format!("lag_records_{}", g.spec.name)).collect();
+    let c = &*cluster;
+    let readers =
+        c.groups.iter().map(|g| &g.spec.name).chain(c.share_groups.iter().map(|g| &g.spec.name));
+    let groups: Vec<String> = readers
+        .chain(c.subscriptions.iter().map(|s| &s.spec.name))
+        .map(|name| format!("lag_records_{name}"))
+        .collect();
     println!(
         "t_ms,inflow_per_sec,outflow_per_sec,backlog_records,latency_ms_p50,latency_ms_p99,producers_blocked,failed_records{}{}",
         if groups.is_empty() { "" } else { "," },

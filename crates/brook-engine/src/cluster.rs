@@ -200,6 +200,8 @@ pub struct Cluster {
     events: Vec<TrafficEvent>,
     events_dropped: u64,
     latency: LatencyHistogram,
+    /// The latency histogram as it was at the last sample (for per-interval percentiles).
+    latency_at_sample: LatencyHistogram,
     history: History<Sample>,
     next_sample_us: u64,
     next_retention_us: u64,
@@ -283,6 +285,7 @@ impl Cluster {
             events: Vec::new(),
             events_dropped: 0,
             latency: LatencyHistogram::default(),
+            latency_at_sample: LatencyHistogram::default(),
             history: History::new(HISTORY_SAMPLES_MAX),
             next_sample_us: SAMPLE_US,
             next_retention_us: RETENTION_CHECK_US,
@@ -1250,20 +1253,45 @@ impl Cluster {
         let secs = SAMPLE_US as f64 / 1e6;
         let appended: u64 =
             self.topics.iter_mut().map(|t| std::mem::take(&mut t.appended_in_sample)).sum();
-        let lag: Vec<u64> = (0..self.groups.len()).map(|g| self.group_lag(g)).collect();
+        let lag: Vec<u64> = (0..self.groups.len())
+            .map(|g| self.group_lag(g))
+            .chain((0..self.share_groups.len()).map(|g| self.share_lag(g)))
+            .chain((0..self.subscriptions.len()).map(|g| self.subscription_lag(g)))
+            .collect();
         let backlog = lag.iter().copied().max().unwrap_or(0);
         self.lag_records_max = self.lag_records_max.max(backlog);
+        let ms = |us: u64| us as f64 / 1000.0;
+        let window = &self.latency_at_sample;
+        let lost = self
+            .groups
+            .iter()
+            .map(|g| g.stats.lost_records + g.stats.lost_to_retention_records)
+            .sum::<u64>()
+            + self.counters.acked_lost_records;
         let sample = Sample {
             t_ms: self.now_us / 1000,
             inflow_per_sec: appended as f64 / secs,
             outflow_per_sec: std::mem::take(&mut self.processed_in_sample) as f64 / secs,
             backlog_records: backlog,
             lag_records: lag,
-            latency_ms_p50: self.latency.quantile_us(0.5) as f64 / 1000.0,
-            latency_ms_p99: self.latency.quantile_us(0.99) as f64 / 1000.0,
+            latency_ms_p50: ms(self.latency.quantile_since_us(window, 0.5)),
+            latency_ms_p99: ms(self.latency.quantile_since_us(window, 0.99)),
             producers_blocked: self.producers.iter().filter(|p| p.is_blocked()).count() as u32,
-            failed_records: self.producers.iter().map(|p| p.stats.failed_records).sum(),
+            producers_throttled: self
+                .producers
+                .iter()
+                .filter(|p| p.throttled_until_us > self.now_us)
+                .count() as u32,
+            failed_records: self
+                .producers
+                .iter()
+                .map(|p| p.stats.failed_records + p.stats.expired_records)
+                .sum::<u64>()
+                + self.subscriptions.iter().map(|s| s.stats.dropped_records).sum::<u64>(),
+            duplicate_records: self.groups.iter().map(|g| g.stats.duplicate_records).sum(),
+            lost_records: lost,
         };
+        self.latency_at_sample = self.latency.clone();
         self.history.push(sample);
     }
 

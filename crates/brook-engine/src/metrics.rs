@@ -62,6 +62,18 @@ impl LatencyHistogram {
         self.max_us
     }
 
+    /// The `q` quantile of the samples recorded since `earlier` (a copy of this histogram taken
+    /// before), us; 0 when none.
+    pub fn quantile_since_us(&self, earlier: &LatencyHistogram, q: f64) -> u64 {
+        let mut diff = LatencyHistogram::default();
+        for (i, (a, b)) in self.counts.iter().zip(&earlier.counts).enumerate() {
+            diff.counts[i] = a - b;
+        }
+        diff.total = self.total - earlier.total;
+        diff.max_us = self.max_us;
+        diff.quantile_us(q)
+    }
+
     /// The `q` quantile (0..=1), us: the upper edge of the bucket holding it; 0 when empty.
     pub fn quantile_us(&self, q: f64) -> u64 {
         if self.total == 0 {
@@ -130,18 +142,24 @@ pub struct Sample {
     pub inflow_per_sec: f64,
     /// Records per second processed by consumers (all groups) over the last interval.
     pub outflow_per_sec: f64,
-    /// Records in the logs not yet processed by the slowest group (sum of lag).
+    /// Records in the logs not yet processed by the slowest reader (its lag).
     pub backlog_records: u64,
-    /// Lag per group, records, in group order.
+    /// Lag per reader, records: consumer groups, then share groups, then push subscriptions.
     pub lag_records: Vec<u64>,
-    /// End-to-end latency p50 over the run so far, ms.
+    /// End-to-end latency p50 of the records processed in the last interval, ms (0 if none).
     pub latency_ms_p50: f64,
-    /// End-to-end latency p99 over the run so far, ms.
+    /// End-to-end latency p99 of the records processed in the last interval, ms.
     pub latency_ms_p99: f64,
     /// Producers blocked on a full buffer at this instant.
     pub producers_blocked: u32,
-    /// Failed sends so far.
+    /// Producers muted by a quota at this instant.
+    pub producers_throttled: u32,
+    /// Records dropped so far: failed sends and push overflow.
     pub failed_records: u64,
+    /// Records processed twice so far.
+    pub duplicate_records: u64,
+    /// Records lost so far, all causes.
+    pub lost_records: u64,
 }
 
 #[cfg(test)]
@@ -171,6 +189,16 @@ mod tests {
         assert!((10_000..10_700).contains(&h.quantile_us(0.99)));
         assert_eq!(h.quantile_us(1.0), 1_000_000);
         assert_eq!(h.max_us(), 1_000_000);
+    }
+
+    #[test]
+    fn quantile_since_covers_only_new_samples() {
+        let mut h = LatencyHistogram::default();
+        h.record(1_000_000, 100);
+        let before = h.clone();
+        h.record(1_000, 10);
+        assert!((1_000..1_070).contains(&h.quantile_since_us(&before, 0.99)));
+        assert_eq!(h.quantile_since_us(&h.clone(), 0.5), 0);
     }
 
     #[test]

@@ -1,0 +1,175 @@
+//! The rolling charts under the stage, computed from the engine's sampled history. Pure: the
+//! canvas module draws them, native tests check them.
+
+use brook_engine::Cluster;
+
+use crate::consumers::consumer_sets;
+
+/// One line of a chart.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Series {
+    /// Legend text.
+    pub label: String,
+    /// Stroke colour.
+    pub colour: &'static str,
+    /// Values, one per sample (aligned with `Chart::t_s`).
+    pub values: Vec<f64>,
+    /// Drawn as a filled area rather than a line.
+    pub area: bool,
+}
+
+/// One chart panel.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Chart {
+    /// Title, naming the unit.
+    pub title: &'static str,
+    /// Sample times, virtual seconds.
+    pub t_s: Vec<f64>,
+    /// Lines.
+    pub series: Vec<Series>,
+}
+
+const READER_COLOURS: [&str; 6] =
+    ["#ea580c", "#0d9488", "#9333ea", "#be123c", "#1d4ed8", "#65a30d"];
+
+fn series(label: impl Into<String>, colour: &'static str, values: Vec<f64>) -> Series {
+    Series { label: label.into(), colour, values, area: false }
+}
+
+/// The four charts: flow (the peak-shaving picture), lag per reader, latency, faults.
+pub fn charts(c: &Cluster) -> Vec<Chart> {
+    let h: Vec<_> = c.history().iter().collect();
+    let t_s: Vec<f64> = h.iter().map(|s| s.t_ms as f64 / 1000.0).collect();
+    let col =
+        |f: &dyn Fn(&brook_engine::Sample) -> f64| h.iter().map(|s| f(s)).collect::<Vec<f64>>();
+    let mut backlog =
+        series("backlog (right scale)", "#94a3b8", col(&|s| s.backlog_records as f64));
+    backlog.area = true;
+    let flow = Chart {
+        title: "Inflow vs outflow, records/s; backlog",
+        t_s: t_s.clone(),
+        series: vec![
+            backlog,
+            series("inflow", "#2563eb", col(&|s| s.inflow_per_sec)),
+            series("outflow", "#16a34a", col(&|s| s.outflow_per_sec)),
+        ],
+    };
+    let lag = Chart {
+        title: "Lag per reader, records",
+        t_s: t_s.clone(),
+        series: consumer_sets(c)
+            .iter()
+            .enumerate()
+            .map(|(i, set)| {
+                let values =
+                    h.iter().map(|s| s.lag_records.get(i).copied().unwrap_or(0) as f64).collect();
+                series(set.name.clone(), READER_COLOURS[i % READER_COLOURS.len()], values)
+            })
+            .collect(),
+    };
+    let latency = Chart {
+        title: "End-to-end latency, ms",
+        t_s: t_s.clone(),
+        series: vec![
+            series("p50", "#0891b2", col(&|s| s.latency_ms_p50)),
+            series("p99", "#7c3aed", col(&|s| s.latency_ms_p99)),
+        ],
+    };
+    let faults = Chart {
+        title: "Faults so far: dropped, duplicate, lost records",
+        t_s,
+        series: vec![
+            series(
+                "dropped (failed sends, push overflow)",
+                "#dc2626",
+                col(&|s| s.failed_records as f64),
+            ),
+            series("duplicates", "#d97706", col(&|s| s.duplicate_records as f64)),
+            series("lost", "#0f172a", col(&|s| s.lost_records as f64)),
+            series("blocked producers", "#db2777", col(&|s| s.producers_blocked as f64)),
+        ],
+    };
+    vec![flow, lag, latency, faults]
+}
+
+/// A round number at or above `v` (1, 2 or 5 times a power of ten), at least 1.
+pub fn nice_max(v: f64) -> f64 {
+    if v.is_nan() || v <= 1.0 {
+        return 1.0;
+    }
+    let p = 10f64.powf(v.log10().floor());
+    [1.0, 2.0, 5.0, 10.0].iter().map(|m| m * p).find(|&x| x >= v).unwrap_or(10.0 * p)
+}
+
+impl Chart {
+    /// Largest value of the line series and of the area series (each gets its own scale).
+    pub fn maxima(&self) -> (f64, f64) {
+        let max = |area: bool| {
+            self.series
+                .iter()
+                .filter(|s| s.area == area)
+                .flat_map(|s| s.values.iter().copied())
+                .fold(0.0, f64::max)
+        };
+        (nice_max(max(false)), nice_max(max(true)))
+    }
+
+    /// Index of the sample nearest to fraction `x` (0..=1) across the chart.
+    pub fn sample_at(&self, x: f64) -> Option<usize> {
+        let n = self.t_s.len();
+        (n > 0).then(|| ((x.clamp(0.0, 1.0) * (n - 1) as f64).round() as usize).min(n - 1))
+    }
+
+    /// The hover readout for sample `i`: time, then each series' value.
+    pub fn readout(&self, i: usize) -> Vec<String> {
+        let mut out = vec![format!("t = {:.1} s", self.t_s.get(i).copied().unwrap_or(0.0))];
+        for s in &self.series {
+            let v = s.values.get(i).copied().unwrap_or(0.0);
+            out.push(format!("{}: {}", s.label, crate::canvas::compact(v)));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use brook_engine::preset;
+
+    #[test]
+    fn peak_shaving_flow_chart_shows_the_spike_absorbed() {
+        let mut c = Cluster::new(preset("peak-shaving").unwrap());
+        c.run_until(20_000_000);
+        let flow = &charts(&c)[0];
+        let inflow = &flow.series[1].values;
+        let outflow = &flow.series[2].values;
+        let peak_in = inflow.iter().copied().fold(0.0, f64::max);
+        let peak_out = outflow.iter().copied().fold(0.0, f64::max);
+        assert!(
+            peak_in > 2.0 * peak_out,
+            "the spike exceeds what consumers take: {peak_in} vs {peak_out}"
+        );
+        let (line_max, area_max) = flow.maxima();
+        assert!(line_max >= peak_in && area_max >= 1.0);
+        let i = flow.sample_at(1.0).unwrap();
+        assert_eq!(i, flow.t_s.len() - 1);
+        assert!(flow.readout(i)[0].starts_with("t = 20.0 s"));
+    }
+
+    #[test]
+    fn lag_chart_has_one_line_per_reader() {
+        let mut c = Cluster::new(preset("slow-subscriber-push-vs-pull").unwrap());
+        c.run_until(2_000_000);
+        let lag = &charts(&c)[1];
+        assert_eq!(lag.series.len(), 4);
+        assert!(lag.series.iter().all(|s| s.values.len() == lag.t_s.len()));
+    }
+
+    #[test]
+    fn nice_numbers() {
+        assert_eq!(nice_max(0.0), 1.0);
+        assert_eq!(nice_max(3.0), 5.0);
+        assert_eq!(nice_max(120.0), 200.0);
+        assert_eq!(nice_max(1000.0), 1000.0);
+    }
+}

@@ -1,0 +1,138 @@
+//! Buttons that change the running simulation: each queues an engine `Command` that applies at
+//! the start of the next step.
+
+use brook_engine::Command;
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+/// What the actions can name.
+#[derive(Clone, PartialEq, Default)]
+pub struct Targets {
+    /// Consumer group and share group names, with their member counts.
+    pub groups: Vec<(String, usize)>,
+    /// Producer names.
+    pub producers: Vec<String>,
+    /// Topic names.
+    pub topics: Vec<String>,
+    /// Brokers in the cluster.
+    pub brokers: usize,
+}
+
+/// Properties of [`Actions`].
+#[derive(Properties, PartialEq, Clone)]
+pub struct ActionsProps {
+    /// What exists now.
+    pub targets: Targets,
+    /// A command to queue.
+    pub on_command: Callback<Command>,
+    /// The latest notice from the engine (a refused command).
+    #[prop_or_default]
+    pub notice: Option<String>,
+}
+
+fn select(
+    testid: &'static str,
+    label: &'static str,
+    options: Vec<String>,
+    on: Callback<usize>,
+) -> Html {
+    let onchange = on.reform(|e: Event| {
+        e.target_unchecked_into::<HtmlSelectElement>().selected_index().max(0) as usize
+    });
+    html! {
+        <label>{ label }{ " " }
+            <select data-testid={testid} {onchange}>
+                { for options.into_iter().map(|o| html! { <option>{ o }</option> }) }
+            </select>
+        </label>
+    }
+}
+
+/// The actions toolbar.
+#[component]
+pub fn Actions(p: &ActionsProps) -> Html {
+    let group = use_state(|| 0usize);
+    let member = use_state(|| 0usize);
+    let producer = use_state(|| 0usize);
+    let broker = use_state(|| 0usize);
+    let t = &p.targets;
+    let g = t.groups.get(*group).cloned();
+    let send = |make: Box<dyn Fn() -> Option<Command>>| {
+        let on = p.on_command.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(c) = make() {
+                on.emit(c);
+            }
+        })
+    };
+    let gname = g.as_ref().map(|g| g.0.clone());
+    let m = *member as u32;
+    let add = {
+        let n = gname.clone();
+        send(Box::new(move || n.clone().map(|group| Command::AddMember { group })))
+    };
+    let remove = {
+        let n = gname.clone();
+        send(Box::new(move || n.clone().map(|group| Command::RemoveMember { group })))
+    };
+    let crash = {
+        let n = gname.clone();
+        send(Box::new(move || n.clone().map(|group| Command::CrashMember { group, member: m })))
+    };
+    let restart = {
+        let n = gname.clone();
+        send(Box::new(move || n.clone().map(|group| Command::RestartMember { group, member: m })))
+    };
+    let pname = t.producers.get(*producer).cloned();
+    let spike = send(Box::new(move || {
+        pname.clone().map(|producer| Command::Spike {
+            producer,
+            rate_per_sec: 10_000.0,
+            duration_ms: 5_000,
+        })
+    }));
+    let b = *broker as u32;
+    let crash_broker = send(Box::new(move || Some(Command::CrashBroker { broker: b })));
+    let restart_broker = send(Box::new(move || Some(Command::RestartBroker { broker: b })));
+    let topic = t.topics.first().cloned();
+    let add_partition = send(Box::new(move || {
+        topic.clone().map(|topic| Command::AddPartitions { topic, count: 1 })
+    }));
+    let members: Vec<String> =
+        (0..g.as_ref().map_or(0, |g| g.1)).map(|i| format!("#{i}")).collect();
+    let set = |s: UseStateHandle<usize>| Callback::from(move |i: usize| s.set(i));
+    html! {
+        <div class="actions" role="toolbar" aria-label="Change the running system">
+            if !t.groups.is_empty() {
+                <fieldset>
+                    <legend>{ "Consumers" }</legend>
+                    { select("action-group", "Group", t.groups.iter().map(|g| g.0.clone()).collect(), set(group.clone())) }
+                    <button data-testid="add-member" onclick={add}>{ "Add consumer" }</button>
+                    <button data-testid="remove-member" onclick={remove}>{ "Remove consumer" }</button>
+                    { select("action-member", "Member", members, set(member.clone())) }
+                    <button data-testid="crash-member" onclick={crash}>{ "Crash" }</button>
+                    <button data-testid="restart-member" onclick={restart}>{ "Restart" }</button>
+                </fieldset>
+            }
+            if !t.producers.is_empty() {
+                <fieldset>
+                    <legend>{ "Producers" }</legend>
+                    { select("action-producer", "Producer", t.producers.clone(), set(producer.clone())) }
+                    <button data-testid="spike" onclick={spike} title="10,000 records/s for 5 virtual seconds">{ "Spike" }</button>
+                </fieldset>
+            }
+            <fieldset>
+                <legend>{ "Cluster" }</legend>
+                if t.brokers > 1 {
+                    { select("action-broker", "Broker", (0..t.brokers).map(|b| b.to_string()).collect(), set(broker.clone())) }
+                    <button data-testid="crash-broker" onclick={crash_broker}>{ "Crash broker" }</button>
+                    <button data-testid="restart-broker" onclick={restart_broker}>{ "Restart broker" }</button>
+                }
+                <button data-testid="add-partition" onclick={add_partition}>{ "Add a partition" }</button>
+            </fieldset>
+            if let Some(n) = &p.notice {
+                <span class="notice" role="status" data-testid="notice">{ n }</span>
+            }
+        </div>
+    }
+}

@@ -1,0 +1,50 @@
+//! Import a scenario file (validated; a bad one is explained and the current run kept) and
+//! export the running one.
+
+use wasm_bindgen_futures::{spawn_local, JsFuture};
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+/// Properties of [`ImportExport`].
+#[derive(Properties, PartialEq, Clone)]
+pub struct ImportExportProps {
+    /// A file was read: its name and text.
+    pub on_import: Callback<(String, String)>,
+    /// Export asked for.
+    pub on_export: Callback<MouseEvent>,
+    /// Why the last import was refused.
+    #[prop_or_default]
+    pub error: Option<String>,
+}
+
+/// The import and export controls.
+#[component]
+pub fn ImportExport(p: &ImportExportProps) -> Html {
+    let on_change = {
+        let on_import = p.on_import.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+            input.set_value(""); // choosing the same file again fires again
+            let on_import = on_import.clone();
+            spawn_local(async move {
+                let name = file.name();
+                let text = JsFuture::from(file.text()).await.ok().and_then(|v| v.as_string());
+                let text = text.unwrap_or_else(|| String::from("\u{0}"));
+                on_import.emit((name, text));
+            });
+        })
+    };
+    html! {
+        <div class="import-export">
+            <label class="file">
+                { "Import scenario " }
+                <input data-testid="import" type="file" accept=".json,application/json" onchange={on_change} />
+            </label>
+            <button data-testid="export" onclick={p.on_export.clone()}>{ "Export scenario" }</button>
+            if let Some(err) = &p.error {
+                <span class="field-error" role="alert" data-testid="import-error">{ err }</span>
+            }
+        </div>
+    }
+}
