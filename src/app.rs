@@ -10,8 +10,9 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
 
 use crate::canvas::draw;
-use crate::components::{Actions, Controls, Counters, ImportExport, Targets};
+use crate::components::{Actions, Controls, Counters, ImportExport, Inspector, Targets};
 use crate::hooks::use_animation_frame;
+use crate::inspect::{inspect, Form, Selection};
 use crate::params::{parse_query, parse_seed, Params};
 use crate::sim::{Sim, SPEED_MAX, SPEED_MIN};
 
@@ -119,6 +120,7 @@ pub fn App() -> Html {
     let bench = use_mut_ref(|| params.bench_seconds.map(|s| BenchRun::start(&params.preset, s)));
     let bench_report = use_state(|| None::<String>);
     let charts_ref = use_node_ref();
+    let selected = use_state(|| None::<(Selection, Option<Form>)>);
     let hover = use_mut_ref(|| None::<(f64, f64)>);
     let last_chart_ms = use_mut_ref(|| f64::NEG_INFINITY);
 
@@ -275,6 +277,40 @@ pub fn App() -> Html {
             refresh();
         })
     };
+    let on_stage_click = {
+        let (sim, canvas, selected) = (sim.clone(), canvas.clone(), selected.clone());
+        Callback::from(move |e: MouseEvent| {
+            let Some(c) = canvas.cast::<HtmlCanvasElement>() else { return };
+            let s = sim.borrow();
+            let layout = crate::scene::Layout::new(
+                &s.cluster,
+                c.client_width() as f64,
+                c.client_height() as f64,
+            );
+            let hit = layout.hit(e.offset_x() as f64, e.offset_y() as f64);
+            // The form keeps the values of the moment of the click, so typing is not overwritten.
+            selected.set(hit.and_then(|h| inspect(&s.cluster, h).map(|v| (h, v.form))));
+        })
+    };
+    let validate =
+        {
+            let sim = sim.clone();
+            Callback::from(move |c: brook_engine::Command| {
+                let s = sim.borrow();
+                s.cluster.scenario().validate_command(&c).err().map(|errors| {
+                    errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; ")
+                })
+            })
+        };
+    let on_close = {
+        let selected = selected.clone();
+        Callback::from(move |_| selected.set(None))
+    };
+    let inspector = selected.as_ref().and_then(|(sel, form)| {
+        let mut view = inspect(&sim.borrow().cluster, *sel)?;
+        view.form = form.clone();
+        Some((format!("{sel:?}"), view))
+    });
     let targets = targets_of(&sim.borrow().cluster);
     let description = sim.borrow().cluster.scenario().description.clone();
     html! {
@@ -293,11 +329,14 @@ pub fn App() -> Html {
                 imported={match &*source { Source::Imported(s) => Some(s.name.clone()), _ => None }}
                 {on_toggle} {on_step} {on_speed} {on_reset} {on_seed} {on_preset} />
             <ImportExport {on_import} {on_export} error={(*import_error).clone()} />
-            <Actions {targets} {on_command} notice={stats.notice.clone()} />
+            <Actions {targets} on_command={on_command.clone()} notice={stats.notice.clone()} />
             <div class="stage-wrap">
-                <canvas ref={canvas} class="stage" data-testid="stage" role="img"
+                <canvas ref={canvas} class="stage" data-testid="stage" role="img" onclick={on_stage_click}
                     aria-label="Producers on the left send record batches into partition logs in the centre; consumers on the right pull them." />
             </div>
+            if let Some((key, view)) = inspector {
+                <Inspector {key} {view} {validate} on_command={on_command.clone()} {on_close} />
+            }
             <Counters stats={(*stats).clone()} />
             <canvas ref={charts_ref} class="charts" data-testid="charts" role="img"
                 onmousemove={on_chart_move} onmouseleave={on_chart_leave}

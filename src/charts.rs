@@ -79,11 +79,7 @@ pub fn charts(c: &Cluster) -> Vec<Chart> {
         title: "Faults so far: dropped, duplicate, lost records",
         t_s,
         series: vec![
-            series(
-                "dropped (failed sends, push overflow)",
-                "#dc2626",
-                col(&|s| s.failed_records as f64),
-            ),
+            series("dropped", "#dc2626", col(&|s| s.failed_records as f64)),
             series("duplicates", "#d97706", col(&|s| s.duplicate_records as f64)),
             series("lost", "#0f172a", col(&|s| s.lost_records as f64)),
             series("blocked producers", "#db2777", col(&|s| s.producers_blocked as f64)),

@@ -7,6 +7,7 @@ pub mod charts;
 pub mod components;
 pub mod consumers;
 mod hooks;
+pub mod inspect;
 pub mod params;
 pub mod scenario_io;
 pub mod scene;

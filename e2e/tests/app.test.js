@@ -140,3 +140,34 @@ async function streamText(stream) {
   for await (const c of stream) chunks.push(c);
   return Buffer.concat(chunks).toString('utf8');
 }
+
+test('clicking a producer opens the inspector; an invalid value is refused with the limit', async () => {
+  const errors = [];
+  const page = await openPage(browser, `${server.url}?preset=quickstart&play=0`, errors);
+  // Find the first producer on the stage by clicking down its column.
+  let title = null;
+  for (let y = 40; y < 440 && !title; y += 15) {
+    await page.click('[data-testid=stage]', { position: { x: 60, y } });
+    const el = await page.$('[data-testid=inspector] h2');
+    const t = el ? await el.textContent() : '';
+    if (t.startsWith('Producer')) title = t;
+  }
+  assert.equal(title, 'Producer checkout');
+  await page.fill('[data-testid=field-rate]', '5e9');
+  await page.click('[data-testid=apply]');
+  const err = await page.textContent('[data-testid=inspector-error]');
+  assert.equal(err, 'command.rate_per_sec: 5e9 exceeds the limit 1e8');
+  await page.fill('[data-testid=field-rate]', 'fast');
+  await page.click('[data-testid=apply]');
+  assert.match(await page.textContent('[data-testid=inspector-error]'), /^rate_per_sec: "fast" is not a valid number/);
+  await page.fill('[data-testid=field-rate]', '50');
+  await page.fill('[data-testid=field-linger]', '40');
+  await page.click('[data-testid=apply]');
+  await page.waitForSelector('.inspector .applied');
+  assert.equal(await page.inputValue('[data-testid=field-rate]'), '50', 'what was typed stays');
+  for (let i = 0; i < 10; i++) await page.click('[data-testid=step]');
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=inspector] dd')].some((d) => d.textContent === '50'));
+  await screenshot(page, 'inspector');
+  assert.deepEqual(errors, []);
+  await page.close();
+});

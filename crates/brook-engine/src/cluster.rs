@@ -495,8 +495,45 @@ impl Cluster {
                 self.events.push(TrafficEvent::Rebalance { group: i as u16 });
             }
             Command::AddPartitions { topic, count } => self.add_partitions(&topic, count)?,
+            Command::ConfigureProducer { .. }
+            | Command::ConfigureGroup { .. }
+            | Command::ConfigureTopic { .. } => self.configure(c)?,
             Command::CrashBroker { broker } => self.crash_broker(broker as usize)?,
             Command::RestartBroker { broker } => self.restart_broker(broker as usize)?,
+        }
+        Ok(())
+    }
+
+    /// Applies a settings change after checking it against the limits.
+    fn configure(&mut self, c: Command) -> Result<(), String> {
+        if let Err(errors) = self.scenario.validate_command(&c) {
+            let text: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+            return Err(text.join("; "));
+        }
+        match c {
+            Command::ConfigureProducer { producer, rate_per_sec, acks, linger_ms, batch_bytes } => {
+                let i = self.producer_index(&producer)?;
+                let p = &mut self.producers[i];
+                if let Some(r) = rate_per_sec {
+                    p.override_rate(r, u64::MAX);
+                }
+                p.spec.acks = acks.unwrap_or(p.spec.acks);
+                p.spec.linger_ms = linger_ms.unwrap_or(p.spec.linger_ms);
+                p.spec.batch_bytes = batch_bytes.unwrap_or(p.spec.batch_bytes);
+            }
+            Command::ConfigureGroup { group, processing_us, commit, assignor } => {
+                let i = self.group_index(&group)?;
+                let g = &mut self.groups[i];
+                g.spec.processing_us = processing_us.unwrap_or(g.spec.processing_us);
+                g.spec.commit = commit.unwrap_or(g.spec.commit);
+                g.spec.assignor = assignor.unwrap_or(g.spec.assignor);
+            }
+            Command::ConfigureTopic { topic, retention_ms, retention_bytes } => {
+                let t = self.topics.iter_mut().find(|t| t.name == topic).ok_or("no such topic")?;
+                t.retention_ms = retention_ms.or(t.retention_ms);
+                t.retention_bytes = retention_bytes.or(t.retention_bytes);
+            }
+            _ => unreachable!("configure is called with Configure* commands only"),
         }
         Ok(())
     }

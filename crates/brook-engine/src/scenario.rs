@@ -3,7 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::group::GroupSpec;
+use crate::assignor::AssignorKind;
+use crate::group::{CommitMode, GroupSpec};
+use crate::producer::Acks;
 use crate::producer::{KeySpec, ProducerSpec, RateProfile};
 use crate::push::SubscriptionSpec;
 use crate::share::ShareGroupSpec;
@@ -215,6 +217,48 @@ pub enum Command {
         /// Partitions to add.
         count: u32,
     },
+    /// Changes a producer's settings; fields left out (null) keep their value.
+    ConfigureProducer {
+        /// Producer name.
+        producer: String,
+        /// A constant rate from now on, records per second.
+        #[serde(default)]
+        rate_per_sec: Option<f64>,
+        /// `acks`.
+        #[serde(default)]
+        acks: Option<Acks>,
+        /// `linger.ms`.
+        #[serde(default)]
+        linger_ms: Option<u32>,
+        /// `batch.size`, bytes.
+        #[serde(default)]
+        batch_bytes: Option<u32>,
+    },
+    /// Changes a consumer group's settings; fields left out keep their value.
+    ConfigureGroup {
+        /// Group name.
+        group: String,
+        /// Mean processing time per record, us.
+        #[serde(default)]
+        processing_us: Option<u32>,
+        /// Commit mode.
+        #[serde(default)]
+        commit: Option<CommitMode>,
+        /// Assignor (applies from the next rebalance).
+        #[serde(default)]
+        assignor: Option<AssignorKind>,
+    },
+    /// Changes a topic's retention; fields left out keep their value.
+    ConfigureTopic {
+        /// Topic name.
+        topic: String,
+        /// `retention.ms`.
+        #[serde(default)]
+        retention_ms: Option<u64>,
+        /// `retention.bytes` per partition.
+        #[serde(default)]
+        retention_bytes: Option<u64>,
+    },
 }
 
 /// A command at a virtual time. (Unknown fields are refused by `Command`: serde cannot deny
@@ -306,6 +350,19 @@ impl Scenario {
     /// The scenario as pretty JSON.
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).expect("a scenario always serializes")
+    }
+
+    /// Checks a command against this scenario's names and the limits, as the timeline's events
+    /// are checked; paths start at `command`.
+    pub fn validate_command(&self, c: &Command) -> Result<(), Vec<FieldError>> {
+        let mut v = Validator::default();
+        let e = TimedEvent { at_ms: 0, command: c.clone() };
+        v.check_event("command", &e, self);
+        if v.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(v.errors)
+        }
     }
 
     /// Checks every value against its limit and every name reference.
@@ -679,6 +736,55 @@ impl Validator {
                     0,
                     s.cluster.brokers.max(1) as u64 - 1,
                 );
+            }
+            Command::ConfigureProducer {
+                producer: p,
+                rate_per_sec,
+                acks,
+                linger_ms,
+                batch_bytes,
+            } => {
+                let Some(spec) = s.producers.iter().find(|x| &x.name == p) else {
+                    return self
+                        .fail(format!("{at}.producer"), format!("no producer named \"{p}\""));
+                };
+                if let Some(r) = rate_per_sec {
+                    self.range_f64(format!("{at}.rate_per_sec"), *r, 0.0, limits::RATE_PER_SEC_MAX);
+                }
+                if let Some(l) = linger_ms {
+                    self.range_u64(
+                        format!("{at}.linger_ms"),
+                        *l as u64,
+                        0,
+                        limits::LINGER_MS_MAX as u64,
+                    );
+                }
+                if let Some(b) = batch_bytes {
+                    let min = spec.record_bytes.min(limits::BATCH_BYTES_MAX) as u64;
+                    let max = (limits::BATCH_BYTES_MAX as u64).min(spec.buffer_bytes);
+                    self.range_u64(format!("{at}.batch_bytes"), *b as u64, min, max);
+                }
+                if acks.is_some_and(|a| a != Acks::All) && spec.enable_idempotence == Some(true) {
+                    self.fail(format!("{at}.acks"), "idempotence needs acks \"all\"".into());
+                }
+            }
+            Command::ConfigureGroup { group: g, processing_us, .. } => {
+                if group(g).is_none() {
+                    self.fail(format!("{at}.group"), format!("no group named \"{g}\""));
+                }
+                if let Some(us) = processing_us {
+                    let max = limits::PROCESSING_US_MAX as u64;
+                    self.range_u64(format!("{at}.processing_us"), *us as u64, 0, max);
+                }
+            }
+            Command::ConfigureTopic { topic, retention_ms, retention_bytes } => {
+                self.topic_exists(format!("{at}.topic"), topic, s);
+                if let Some(ms) = retention_ms {
+                    self.range_u64(format!("{at}.retention_ms"), *ms, 1, limits::MS_MAX);
+                }
+                if let Some(b) = retention_bytes {
+                    self.range_u64(format!("{at}.retention_bytes"), *b, 1, u64::MAX >> 1);
+                }
             }
             Command::AddPartitions { topic, count } => {
                 self.topic_exists(format!("{at}.topic"), topic, s);

@@ -330,3 +330,29 @@ fn a_member_slower_than_max_poll_interval_is_removed_and_its_records_redelivered
     ok.groups[0].max_poll_interval_ms = 5_000;
     assert_eq!(run(ok, 1, 10.0, false).groups[0].stats.max_poll_exceeded, 0);
 }
+
+#[test]
+fn configure_commands_apply_or_are_refused_with_the_limit() {
+    let mut c = Cluster::new(preset("quickstart").unwrap());
+    let ok = Command::ConfigureProducer {
+        producer: "checkout".into(),
+        rate_per_sec: Some(50.0),
+        acks: Some(brook_engine::Acks::Leader),
+        linger_ms: Some(20),
+        batch_bytes: None,
+    };
+    c.command(ok).unwrap();
+    c.command(Command::ConfigureGroup {
+        group: "billing".into(),
+        processing_us: Some(99_999_999),
+        commit: None,
+        assignor: None,
+    })
+    .unwrap();
+    c.step();
+    assert_eq!(c.producers[0].spec.linger_ms, 20);
+    assert_eq!(c.producers[0].current_rate(c.now_us()), 50.0);
+    assert_eq!(c.groups[0].spec.processing_us, 2_000, "the refused change did not apply");
+    let notice = c.notices().last().unwrap();
+    assert_eq!(notice, "command.processing_us: 99999999 exceeds the limit 60000000");
+}

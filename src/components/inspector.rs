@@ -1,0 +1,250 @@
+//! The inspector: live figures of what was clicked on the stage, and its settings, edited and
+//! applied on the next step. Values are checked against the engine's limits before they go.
+
+use brook_engine::{Acks, AssignorKind, Command, CommitMode};
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::inspect::{Form, View};
+
+/// Properties of [`Inspector`].
+#[derive(Properties, PartialEq, Clone)]
+pub struct InspectorProps {
+    /// What to show.
+    pub view: View,
+    /// Checks a command; Some(message naming the field and the limit) if it is refused.
+    pub validate: Callback<Command, Option<String>>,
+    /// Queues a checked command.
+    pub on_command: Callback<Command>,
+    /// Closes the inspector.
+    pub on_close: Callback<()>,
+}
+
+/// A text field's value by its test id, from the inspector's DOM.
+fn field(root: &NodeRef, id: &str) -> String {
+    root.cast::<web_sys::Element>()
+        .and_then(|r| r.query_selector(&format!("[data-testid=field-{id}]")).ok().flatten())
+        .map(|e| {
+            if let Ok(i) = e.clone().dyn_into::<HtmlInputElement>() {
+                i.value()
+            } else if let Ok(s) = e.dyn_into::<HtmlSelectElement>() {
+                s.value()
+            } else {
+                String::new()
+            }
+        })
+        .unwrap_or_default()
+}
+
+use wasm_bindgen::JsCast;
+
+fn number<T: std::str::FromStr>(name: &str, text: &str) -> Result<Option<T>, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    t.parse::<T>().map(Some).map_err(|_| format!("{name}: \"{t}\" is not a valid number"))
+}
+
+fn parse_acks(s: &str) -> Acks {
+    match s {
+        "0" => Acks::None,
+        "1" => Acks::Leader,
+        _ => Acks::All,
+    }
+}
+
+fn parse_commit(s: &str) -> CommitMode {
+    match s {
+        "after-process" => CommitMode::AfterProcess,
+        "before-process" => CommitMode::BeforeProcess,
+        _ => CommitMode::Auto,
+    }
+}
+
+/// Reads the form back into a command, or says which field could not be read.
+fn command_of(form: &Form, root: &NodeRef) -> Result<Command, String> {
+    Ok(match form {
+        Form::Producer { name, .. } => Command::ConfigureProducer {
+            producer: name.clone(),
+            rate_per_sec: number("rate_per_sec", &field(root, "rate"))?,
+            acks: Some(parse_acks(&field(root, "acks"))),
+            linger_ms: number("linger_ms", &field(root, "linger"))?,
+            batch_bytes: number("batch_bytes", &field(root, "batch"))?,
+        },
+        Form::Group { name, .. } => Command::ConfigureGroup {
+            group: name.clone(),
+            processing_us: number("processing_us", &field(root, "processing"))?,
+            commit: Some(parse_commit(&field(root, "commit"))),
+            assignor: AssignorKind::parse(&field(root, "assignor")),
+        },
+        Form::Topic { name, .. } => Command::ConfigureTopic {
+            topic: name.clone(),
+            retention_ms: number("retention_ms", &field(root, "retention-ms"))?,
+            retention_bytes: number("retention_bytes", &field(root, "retention-bytes"))?,
+        },
+    })
+}
+
+// Fields are uncontrolled: their first values are set once when the inspector opens (see
+// `initial_values`), so the live refresh of the panel never overwrites what is being typed.
+fn input(id: &'static str, label: &'static str) -> Html {
+    html! {
+        <label>{ label }<input data-testid={format!("field-{id}")} type="text" inputmode="decimal" /></label>
+    }
+}
+
+fn choice(id: &'static str, label: &'static str, options: &[(&'static str, &'static str)]) -> Html {
+    html! {
+        <label>{ label }
+            <select data-testid={format!("field-{id}")}>
+                { for options.iter().map(|(v, text)| html! { <option value={*v}>{ *text }</option> }) }
+            </select>
+        </label>
+    }
+}
+
+/// The value each field starts with.
+fn initial_values(form: &Form) -> Vec<(&'static str, String)> {
+    match form {
+        Form::Producer { rate_per_sec, acks, linger_ms, batch_bytes, .. } => {
+            let acks = match acks {
+                Acks::None => "0",
+                Acks::Leader => "1",
+                Acks::All => "all",
+            };
+            vec![
+                ("rate", format!("{rate_per_sec:.0}")),
+                ("acks", acks.into()),
+                ("linger", linger_ms.to_string()),
+                ("batch", batch_bytes.to_string()),
+            ]
+        }
+        Form::Group { processing_us, commit, assignor, .. } => {
+            let commit = match commit {
+                CommitMode::Auto => "auto",
+                CommitMode::AfterProcess => "after-process",
+                CommitMode::BeforeProcess => "before-process",
+            };
+            vec![
+                ("processing", processing_us.to_string()),
+                ("commit", commit.into()),
+                ("assignor", assignor.name().into()),
+            ]
+        }
+        Form::Topic { retention_ms, retention_bytes, .. } => vec![
+            ("retention-ms", retention_ms.map_or(String::new(), |v| v.to_string())),
+            ("retention-bytes", retention_bytes.map_or(String::new(), |v| v.to_string())),
+        ],
+    }
+}
+
+fn set_field(root: &NodeRef, id: &str, value: &str) {
+    let Some(e) = root
+        .cast::<web_sys::Element>()
+        .and_then(|r| r.query_selector(&format!("[data-testid=field-{id}]")).ok().flatten())
+    else {
+        return;
+    };
+    if let Ok(i) = e.clone().dyn_into::<HtmlInputElement>() {
+        i.set_value(value);
+    } else if let Ok(s) = e.dyn_into::<HtmlSelectElement>() {
+        s.set_value(value);
+    }
+}
+
+fn fields(form: &Form) -> Html {
+    match form {
+        Form::Producer { .. } => html! { <>
+            { input("rate", "rate, records/s") }
+            { choice("acks", "acks", &[("0", "0: no wait"), ("1", "1: leader"), ("all", "all: in-sync replicas")]) }
+            { input("linger", "linger.ms") }
+            { input("batch", "batch.size, bytes") }
+        </> },
+        Form::Group { .. } => {
+            let assignors = [
+                ("range", "range"),
+                ("roundrobin", "roundrobin"),
+                ("sticky", "sticky"),
+                ("cooperative-sticky", "cooperative-sticky"),
+            ];
+            let commits = [
+                ("auto", "auto-commit"),
+                ("after-process", "after processing"),
+                ("before-process", "before processing"),
+            ];
+            html! { <>
+                { input("processing", "processing time per record, us") }
+                { choice("commit", "commit", &commits) }
+                { choice("assignor", "assignor (next rebalance)", &assignors) }
+            </> }
+        }
+        Form::Topic { .. } => html! { <>
+            { input("retention-ms", "retention.ms") }
+            { input("retention-bytes", "retention.bytes per partition") }
+        </> },
+    }
+}
+
+/// The inspector panel.
+#[component]
+pub fn Inspector(p: &InspectorProps) -> Html {
+    let root = use_node_ref();
+    let error = use_state(|| None::<String>);
+    {
+        let (root, form) = (root.clone(), p.view.form.clone());
+        use_effect_with((), move |_| {
+            for (id, value) in form.as_ref().map(initial_values).unwrap_or_default() {
+                set_field(&root, id, &value);
+            }
+        });
+    }
+    let applied = use_state(|| false);
+    let on_apply = {
+        let (form, root, error, applied) =
+            (p.view.form.clone(), root.clone(), error.clone(), applied.clone());
+        let (validate, on_command) = (p.validate.clone(), p.on_command.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let Some(form) = &form else { return };
+            let checked = command_of(form, &root).and_then(|c| match validate.emit(c.clone()) {
+                Some(why) => Err(why),
+                None => Ok(c),
+            });
+            match checked {
+                Ok(c) => {
+                    on_command.emit(c);
+                    error.set(None);
+                    applied.set(true);
+                }
+                Err(why) => {
+                    error.set(Some(why));
+                    applied.set(false);
+                }
+            }
+        })
+    };
+    let close = p.on_close.reform(|_: MouseEvent| ());
+    html! {
+        <aside class="inspector" ref={root} data-testid="inspector" aria-label="Inspector">
+            <header>
+                <h2>{ &p.view.title }</h2>
+                <button onclick={close} aria-label="Close the inspector">{ "\u{00d7}" }</button>
+            </header>
+            <dl>
+                { for p.view.figures.iter().map(|(k, v)| html! { <><dt>{ k }</dt><dd>{ v }</dd></> }) }
+            </dl>
+            if let Some(form) = &p.view.form {
+                <form onsubmit={on_apply}>
+                    { fields(form) }
+                    <button type="submit" data-testid="apply">{ "Apply on the next step" }</button>
+                    if let Some(e) = &*error {
+                        <p class="field-error" role="alert" data-testid="inspector-error">{ e }</p>
+                    } else if *applied {
+                        <p class="applied" role="status">{ "Applied." }</p>
+                    }
+                </form>
+            }
+        </aside>
+    }
+}

@@ -1,0 +1,251 @@
+//! What the inspector shows for the thing clicked on the stage: live figures, and the settings
+//! that can be edited. Pure: built from the engine state, tested natively.
+
+use brook_engine::{Acks, AssignorKind, Cluster, CommitMode, Tp};
+
+use crate::consumers::{consumer_sets, SetKind};
+use crate::scene::Layout;
+
+/// Something on the stage.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Selection {
+    /// A producer, by index.
+    Producer(usize),
+    /// A partition.
+    Partition(Tp),
+    /// A reader set (group, share group, subscription), by set index.
+    Set(usize),
+    /// One member of a set.
+    Member(usize, usize),
+}
+
+/// Editable settings, with their current values.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Form {
+    /// A producer's.
+    Producer { name: String, rate_per_sec: f64, acks: Acks, linger_ms: u32, batch_bytes: u32 },
+    /// A consumer group's.
+    Group { name: String, processing_us: u32, commit: CommitMode, assignor: AssignorKind },
+    /// A topic's.
+    Topic { name: String, retention_ms: Option<u64>, retention_bytes: Option<u64> },
+}
+
+/// The inspector's content.
+#[derive(Clone, Debug, PartialEq)]
+pub struct View {
+    /// Heading.
+    pub title: String,
+    /// Live figures: label, value.
+    pub figures: Vec<(String, String)>,
+    /// Editable settings, if any.
+    pub form: Option<Form>,
+}
+
+impl Layout {
+    /// What is under the point `(x, y)` (CSS px), if anything.
+    pub fn hit(&self, x: f64, y: f64) -> Option<Selection> {
+        let inside =
+            |r: &crate::scene::Rect| x >= r.x && x <= r.right() && y >= r.y && y <= r.y + r.h;
+        if let Some(i) = self.producers.iter().position(inside) {
+            return Some(Selection::Producer(i));
+        }
+        for (t, rows) in self.partitions.iter().enumerate() {
+            // The strip plus its label and replica chips on the left.
+            let grown = |r: &crate::scene::Rect| crate::scene::Rect {
+                x: r.x - 60.0 - self.replica_w,
+                w: r.w + 100.0 + self.replica_w,
+                ..*r
+            };
+            if let Some(p) = rows.iter().position(|r| inside(&grown(r))) {
+                return Some(Selection::Partition(Tp { topic: t as u16, partition: p as u32 }));
+            }
+        }
+        if let Some(g) = self.groups.iter().position(inside) {
+            return Some(Selection::Set(g));
+        }
+        for (g, list) in self.members.iter().enumerate() {
+            if let Some(m) = list.iter().position(inside) {
+                return Some(Selection::Member(g, m));
+            }
+        }
+        None
+    }
+}
+
+fn fig(label: &str, value: impl ToString) -> (String, String) {
+    (label.to_string(), value.to_string())
+}
+
+/// The inspector content for `sel`, or None if it no longer exists.
+pub fn inspect(c: &Cluster, sel: Selection) -> Option<View> {
+    match sel {
+        Selection::Producer(i) => producer(c, i),
+        Selection::Partition(tp) => partition(c, tp),
+        Selection::Set(g) | Selection::Member(g, _) => reader(c, sel, g),
+    }
+}
+
+fn producer(c: &Cluster, i: usize) -> Option<View> {
+    let p = c.producers.get(i)?;
+    let st = p.stats;
+    let rate = p.current_rate(c.now_us());
+    Some(View {
+        title: format!("Producer {}", p.spec.name),
+        figures: vec![
+            fig("rate now, records/s", format!("{rate:.0}")),
+            fig("sent", st.sent_records),
+            fig("acknowledged", st.acked_records),
+            fig(
+                "buffer used, bytes",
+                format!("{} of {}", p.buffer_bytes_used(), p.spec.buffer_bytes),
+            ),
+            fig("blocked", if p.is_blocked() { "yes: buffer full" } else { "no" }),
+            fig("blocked time, ms", st.blocked_us / 1000),
+            fig("failed sends", st.failed_records + st.expired_records),
+            fig("resent", st.retried_records),
+            fig("written twice by resends", st.duplicated_records),
+            fig("idempotent", p.spec.idempotent()),
+        ],
+        form: Some(Form::Producer {
+            name: p.spec.name.clone(),
+            rate_per_sec: rate,
+            acks: p.spec.acks,
+            linger_ms: p.spec.linger_ms,
+            batch_bytes: p.spec.batch_bytes,
+        }),
+    })
+}
+
+fn partition(c: &Cluster, tp: Tp) -> Option<View> {
+    let t = c.topics.get(tp.topic as usize)?;
+    let part = t.partitions.get(tp.partition as usize)?;
+    let log = &part.log;
+    let replicas: Vec<String> = part
+        .replicas
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let role = if part.leader == Some(i) {
+                "leader"
+            } else if part.in_isr(i) {
+                "in sync"
+            } else {
+                "out of sync"
+            };
+            format!("broker {} ({role}, end {})", r.broker, r.leo)
+        })
+        .collect();
+    let mut figures = vec![
+        fig("log start offset", log.log_start_offset()),
+        fig("high watermark", log.high_watermark()),
+        fig("log end offset", log.log_end_offset()),
+        fig("segments", log.segment_count()),
+        fig("bytes", log.size_bytes()),
+        fig("replicas", replicas.join("; ")),
+        fig("leader epoch", part.leader_epoch),
+    ];
+    for g in &c.groups {
+        if g.topics.contains(&tp.topic) {
+            let committed = g.committed(tp);
+            let lag = log.high_watermark().saturating_sub(committed.max(log.log_start_offset()));
+            figures.push(fig(
+                &format!("{}: committed / lag", g.spec.name),
+                format!("{committed} / {lag}"),
+            ));
+        }
+    }
+    Some(View {
+        title: format!("Partition {}-{}", t.name, tp.partition),
+        figures,
+        form: Some(Form::Topic {
+            name: t.name.clone(),
+            retention_ms: t.retention_ms,
+            retention_bytes: t.retention_bytes,
+        }),
+    })
+}
+
+fn reader(c: &Cluster, sel: Selection, g: usize) -> Option<View> {
+    let sets = consumer_sets(c);
+    let set = sets.get(g)?;
+    let mut figures = vec![
+        fig("kind", set.kind.label()),
+        fig("lag, records", set.lag),
+        fig("members", set.members.len()),
+        fig("processed", set.members.iter().map(|m| m.processed).sum::<u64>()),
+    ];
+    if let Some(n) = &set.note {
+        figures.push(fig("status", n));
+    }
+    let mut title = set.name.clone();
+    if let Selection::Member(_, m) = sel {
+        let member = set.members.get(m)?;
+        title = format!("{} member #{m}", set.name);
+        figures = vec![
+            fig("state", member.state),
+            fig("processed", member.processed),
+            fig("inbox", format!("{:.0}% full", member.inbox_fill * 100.0)),
+        ];
+        let parts: Vec<String> = member
+            .assigned
+            .iter()
+            .map(|tp| format!("{}-{}", c.topics[tp.topic as usize].name, tp.partition))
+            .collect();
+        if set.kind == SetKind::Group {
+            figures.push(fig(
+                "partitions",
+                if parts.is_empty() { "none".to_string() } else { parts.join(", ") },
+            ));
+        }
+    }
+    let form = match set.kind {
+        SetKind::Group => c.groups.get(g).map(|grp| {
+            figures.push(fig("generation", grp.generation));
+            figures.push(fig("rebalances", grp.stats.rebalances));
+            figures.push(fig("duplicates processed", grp.stats.duplicate_records));
+            Form::Group {
+                name: grp.spec.name.clone(),
+                processing_us: grp.spec.processing_us,
+                commit: grp.spec.commit,
+                assignor: grp.spec.assignor,
+            }
+        }),
+        _ => None,
+    };
+    Some(View { title, figures, form })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use brook_engine::preset;
+
+    #[test]
+    fn clicking_finds_what_is_drawn_there() {
+        let mut c = Cluster::new(preset("broker-failure-acks").unwrap());
+        c.run_until(2_000_000);
+        let l = Layout::new(&c, 1280.0, 720.0);
+        let p = l.producers[1];
+        assert_eq!(l.hit(p.x + 5.0, p.mid_y()), Some(Selection::Producer(1)));
+        let s = l.partitions[1][2];
+        let tp = Tp { topic: 1, partition: 2 };
+        assert_eq!(l.hit(s.x + s.w / 2.0, s.mid_y()), Some(Selection::Partition(tp)));
+        let m = l.members[0][2];
+        assert_eq!(l.hit(m.x + 5.0, m.mid_y()), Some(Selection::Member(0, 2)));
+        assert_eq!(l.hit(1.0, 1.0), None);
+    }
+
+    #[test]
+    fn views_carry_live_figures_and_forms() {
+        let mut c = Cluster::new(preset("quickstart").unwrap());
+        c.run_until(3_000_000);
+        let v = inspect(&c, Selection::Producer(0)).unwrap();
+        assert_eq!(v.title, "Producer checkout");
+        assert!(matches!(v.form, Some(Form::Producer { linger_ms: 5, .. })));
+        let v = inspect(&c, Selection::Partition(Tp { topic: 0, partition: 0 })).unwrap();
+        assert!(v.figures.iter().any(|(k, _)| k == "billing: committed / lag"));
+        let v = inspect(&c, Selection::Set(0)).unwrap();
+        assert!(matches!(v.form, Some(Form::Group { processing_us: 2_000, .. })));
+        assert!(inspect(&c, Selection::Producer(9)).is_none());
+    }
+}
