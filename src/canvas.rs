@@ -68,6 +68,22 @@ pub fn draw(ctx: &Ctx, sim: &Sim, width: f64, height: f64, now_ms: f64, reduced_
     partitions(ctx, &layout, c);
     consumers(ctx, &layout, c);
     flights(ctx, &layout, sim, now_ms, reduced_motion);
+    marks(ctx, &layout, sim, now_ms);
+}
+
+/// Faults, written where they happened, fading out.
+fn marks(ctx: &Ctx, l: &Layout, sim: &Sim, now_ms: f64) {
+    for m in &sim.flights.marks {
+        let Some((x, y)) = l.anchor(m.at, false) else { continue };
+        let age = ((now_ms - m.born_ms) / crate::scene::MARK_MS).clamp(0.0, 1.0);
+        ctx.set_global_alpha(1.0 - age * 0.8);
+        let (tx, align) = match m.at {
+            crate::scene::Endpoint::Member(..) => (x - 6.0, "right"),
+            _ => (x + 4.0, "left"),
+        };
+        text(ctx, &m.text, tx, y - 12.0, "600 11px system-ui, sans-serif", "#b91c1c", align);
+    }
+    ctx.set_global_alpha(1.0);
 }
 
 fn headings(ctx: &Ctx, l: &Layout, c: &Cluster) {
@@ -115,7 +131,16 @@ fn producers(ctx: &Ctx, l: &Layout, c: &Cluster) {
     for (i, p) in c.producers.iter().enumerate() {
         let r = l.producers[i];
         let blocked = p.is_blocked();
-        fill(ctx, r, if blocked { "#fee2e2" } else { "#ffffff" });
+        let throttled = p.throttled_until_us > now;
+        let bg = if blocked {
+            "#fee2e2"
+        } else if throttled {
+            "#fef3c7"
+        } else {
+            "#ffffff"
+        };
+        fill(ctx, r, bg);
+        sparkline(ctx, r, p, now);
         fill(ctx, Rect { w: 5.0, ..r }, producer_colour(i as u32));
         ctx.set_stroke_style_str(if blocked { "#dc2626" } else { "#cbd5e1" });
         ctx.set_line_width(if blocked { 2.0 } else { 1.0 });
@@ -137,6 +162,8 @@ fn producers(ctx: &Ctx, l: &Layout, c: &Cluster) {
         if r.h >= 30.0 {
             let state = if blocked {
                 "blocked: buffer full".to_string()
+            } else if throttled {
+                "throttled by quota".to_string()
             } else if p.stats.failed_records > 0 {
                 format!("{} failed sends", compact(p.stats.failed_records as f64))
             } else {
@@ -151,6 +178,35 @@ fn producers(ctx: &Ctx, l: &Layout, c: &Cluster) {
             Rect { x: r.x + 5.0, y: r.y + r.h - 3.0, w: (r.w - 5.0) * used.min(1.0), h: 3.0 };
         fill(ctx, gauge, if used > 0.9 { "#dc2626" } else { "#94a3b8" });
     }
+}
+
+/// Seconds of rate profile a producer's sparkline spans, centred on now.
+const SPARK_S: f64 = 30.0;
+
+/// The producer's rate profile from 15 s ago to 15 s ahead, a faint line with a dot at now.
+fn sparkline(ctx: &Ctx, r: Rect, p: &brook_engine::Producer, now_us: u64) {
+    if r.h < 40.0 {
+        return;
+    }
+    let area = Rect { x: r.x + 10.0, y: r.y + r.h - 17.0, w: r.w - 16.0, h: 12.0 };
+    let points = 48;
+    let start = now_us as f64 - SPARK_S * 5e5;
+    let rate_at = |i: usize| {
+        let t = start + SPARK_S * 1e6 * i as f64 / points as f64;
+        p.spec.rate.rate_at(t.max(0.0) as u64)
+    };
+    let peak = p.spec.rate.peak_per_sec().max(1.0);
+    let y_of = |v: f64| area.y + area.h - (v / peak).clamp(0.0, 1.0) * area.h;
+    ctx.begin_path();
+    ctx.move_to(area.x, y_of(rate_at(0)));
+    for i in 1..=points {
+        ctx.line_to(area.x + area.w * i as f64 / points as f64, y_of(rate_at(i)));
+    }
+    ctx.set_stroke_style_str("#94a3b8");
+    ctx.set_line_width(1.0);
+    ctx.stroke();
+    let now_y = y_of(rate_at(points / 2));
+    fill(ctx, Rect { x: area.x + area.w / 2.0 - 1.5, y: now_y - 1.5, w: 3.0, h: 3.0 }, INK);
 }
 
 /// Records shown across a strip: enough for the largest unconsumed span, rounded up.

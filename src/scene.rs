@@ -60,12 +60,30 @@ impl Flight {
     }
 }
 
+/// Most marks (drops, duplicates, failures) shown at once.
+pub const MARKS_MAX: usize = 64;
+/// How long a mark stays, wall-clock ms.
+pub const MARK_MS: f64 = 1_500.0;
+
+/// Something that went wrong, marked where it happened.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Mark {
+    /// Where.
+    pub at: Endpoint,
+    /// What, in a few words ("12 dropped").
+    pub text: String,
+    /// Wall-clock ms it appeared.
+    pub born_ms: f64,
+}
+
 /// The flights in the air, bounded by [`FLIGHTS_MAX`].
 #[derive(Clone, Debug, Default)]
 pub struct Flights {
     items: VecDeque<Flight>,
     /// Flights merged into others because of the bound (for the overlay).
     pub merged: u64,
+    /// Recent marks, oldest first; at most [`MARKS_MAX`].
+    pub marks: VecDeque<Mark>,
 }
 
 impl Flights {
@@ -84,11 +102,23 @@ impl Flights {
         self.items.is_empty()
     }
 
-    /// Drops finished flights.
+    /// Drops finished flights and old marks.
     pub fn expire(&mut self, now_ms: f64) {
         while self.items.front().is_some_and(|f| now_ms - f.born_ms >= FLIGHT_MS) {
             self.items.pop_front();
         }
+        while self.marks.front().is_some_and(|m| now_ms - m.born_ms >= MARK_MS) {
+            self.marks.pop_front();
+        }
+    }
+
+    fn mark(&mut self, at: Endpoint, text: String, now_ms: f64) {
+        // One live mark per place: a newer one replaces it.
+        self.marks.retain(|m| m.at != at);
+        if self.marks.len() == MARKS_MAX {
+            self.marks.pop_front();
+        }
+        self.marks.push_back(Mark { at, text, born_ms: now_ms });
     }
 
     /// Turns one frame's engine events into flights: one flight per route and frame, so a
@@ -101,6 +131,9 @@ impl Flights {
     ) {
         let mut routes: BTreeMap<(Endpoint, Endpoint, FlightKind), (u64, u32)> = BTreeMap::new();
         for e in events {
+            if let Some((at, text)) = mark_of(e, cluster) {
+                self.mark(at, text, now_ms);
+            }
             let Some((from, to, kind, records, colour)) = route(e, cluster) else {
                 continue;
             };
@@ -115,6 +148,30 @@ impl Flights {
             self.items.push_back(Flight { from, to, kind, records, colour, born_ms: now_ms });
         }
     }
+}
+
+/// Where and how a fault is marked on the stage.
+fn mark_of(e: &TrafficEvent, cluster: &Cluster) -> Option<(Endpoint, String)> {
+    Some(match *e {
+        TrafficEvent::SendFailed { producer, records } => {
+            (Endpoint::Producer(producer), format!("{records} sends failed"))
+        }
+        TrafficEvent::Duplicate { group, member, records } => {
+            (Endpoint::Member(group, member), format!("{records} processed again"))
+        }
+        TrafficEvent::PushDropped { subscription, records } => {
+            let set = crate::consumers::push_set(cluster, subscription as usize) as u16;
+            (Endpoint::Member(set, 0), format!("{records} dropped"))
+        }
+        TrafficEvent::LeaderElected { topic, partition, broker, unclean } => {
+            let how = if unclean { "unclean leader" } else { "new leader" };
+            (Endpoint::Partition(topic, partition), format!("{how}: broker {broker}"))
+        }
+        TrafficEvent::Retention { topic, partition, records } => {
+            (Endpoint::Partition(topic, partition), format!("{records} deleted by retention"))
+        }
+        _ => return None,
+    })
 }
 
 fn route(
@@ -404,6 +461,22 @@ mod tests {
         assert!(f.iter().any(|x| x.kind == FlightKind::FetchData));
         f.expire(1e9);
         assert!(f.is_empty());
+    }
+
+    #[test]
+    fn faults_are_marked_where_they_happen_and_fade() {
+        let mut c = cluster("slow-subscriber-push-vs-pull");
+        let mut f = Flights::default();
+        for i in 0..9_000 {
+            c.step();
+            let events: Vec<TrafficEvent> = c.events().to_vec();
+            f.ingest(&events, &c, i as f64);
+            assert!(f.marks.len() <= MARKS_MAX);
+        }
+        let drop_at = Endpoint::Member(crate::consumers::push_set(&c, 1) as u16, 0);
+        assert!(f.marks.iter().any(|m| m.at == drop_at && m.text.ends_with("dropped")), "{:?}", f.marks);
+        f.expire(1e9);
+        assert!(f.marks.is_empty());
     }
 
     #[test]
