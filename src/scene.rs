@@ -474,7 +474,11 @@ mod tests {
             assert!(f.marks.len() <= MARKS_MAX);
         }
         let drop_at = Endpoint::Member(crate::consumers::push_set(&c, 1) as u16, 0);
-        assert!(f.marks.iter().any(|m| m.at == drop_at && m.text.ends_with("dropped")), "{:?}", f.marks);
+        assert!(
+            f.marks.iter().any(|m| m.at == drop_at && m.text.ends_with("dropped")),
+            "{:?}",
+            f.marks
+        );
         f.expire(1e9);
         assert!(f.marks.is_empty());
     }
