@@ -379,6 +379,8 @@ fn targets_of(c: &brook_engine::Cluster) -> Targets {
         producers: c.producers.iter().map(|p| p.spec.name.clone()).collect(),
         topics: c.topics.iter().map(|t| t.name.clone()).collect(),
         brokers: c.brokers.len(),
+        readers: crate::consumers::consumer_sets(c).into_iter().map(|s| s.name).collect(),
+        producer_specs: c.producers.iter().map(|p| p.spec.clone()).collect(),
     }
 }
 

@@ -149,6 +149,8 @@ async fn actions_queue_commands_for_the_chosen_target() {
             producers: vec!["shop".into()],
             topics: vec!["orders".into()],
             brokers: 3,
+            readers: vec!["billing".into(), "audit".into()],
+            producer_specs: Vec::new(),
         },
         on_command: Callback::from(move |c| s.borrow_mut().push(c)),
         notice: Some("no group named \"x\"".into()),
@@ -167,6 +169,7 @@ async fn actions_queue_commands_for_the_chosen_target() {
     click("add-member");
     click("crash-broker");
     click("spike");
+    click("add-reader");
     let sent = sent.borrow();
     assert_eq!(sent[0], brook_engine::Command::AddMember { group: "billing".into() });
     assert_eq!(sent[1], brook_engine::Command::CrashBroker { broker: 0 });

@@ -171,3 +171,23 @@ test('clicking a producer opens the inspector; an invalid value is refused with 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('switching the delivery model: add a push reader, remove the pull group', async () => {
+  const errors = [];
+  const page = await openPage(browser, `${server.url}?preset=quickstart&play=0`, errors);
+  await page.selectOption('[data-testid=reader-kind]', { index: 3 }); // push, no prefetch
+  await page.click('[data-testid=add-reader]');
+  await page.click('[data-testid=step]');
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=group-row]')].some((r) => r.textContent.includes('push subscription')));
+  await page.selectOption('[data-testid=reader]', 'billing');
+  await page.click('[data-testid=remove-reader]');
+  for (let i = 0; i < 10; i++) await page.click('[data-testid=step]');
+  await page.waitForFunction(() => {
+    const rows = [...document.querySelectorAll('[data-testid=group-row]')];
+    return rows.length === 1 && rows[0].textContent.startsWith('push-1');
+  });
+  assert.ok((await counter(page, 'consumed')) > 0, 'the push reader received records');
+  await screenshot(page, 'switched-to-push');
+  assert.deepEqual(errors, []);
+  await page.close();
+});

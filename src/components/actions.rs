@@ -16,6 +16,33 @@ pub struct Targets {
     pub topics: Vec<String>,
     /// Brokers in the cluster.
     pub brokers: usize,
+    /// Every reader's name (groups, share groups, subscriptions).
+    pub readers: Vec<String>,
+    /// The producers' settings (a new producer copies the selected one's).
+    pub producer_specs: Vec<brook_engine::ProducerSpec>,
+}
+
+/// The kinds of reader the toolbar can add, with their labels.
+const READER_KINDS: [&str; 4] =
+    ["consumer group (pull)", "share group (queue)", "push, prefetch 100", "push, no prefetch"];
+
+/// A new reader of `kind` (an index into `READER_KINDS`) on `topic`, named after the kind
+/// with the first free number.
+pub fn new_reader(kind: usize, topic: &str, taken: &[String]) -> brook_engine::ReaderSpec {
+    use brook_engine::{GroupSpec, ReaderSpec, ShareGroupSpec, SubscriptionSpec};
+    let stem = ["pull", "queue", "push-prefetch", "push"][kind.min(3)];
+    let name =
+        (1..).map(|n| format!("{stem}-{n}")).find(|n| !taken.contains(n)).expect("a free name");
+    match kind {
+        0 => {
+            let mut g = GroupSpec::new(&name, topic, 2, 1_000);
+            g.commit = brook_engine::CommitMode::AfterProcess;
+            ReaderSpec::Group(g)
+        }
+        1 => ReaderSpec::Share(ShareGroupSpec::new(&name, topic, 3, 1_000)),
+        2 => ReaderSpec::Push(SubscriptionSpec::new(&name, topic, 1_000, Some(100))),
+        _ => ReaderSpec::Push(SubscriptionSpec::new(&name, topic, 1_000, None)),
+    }
 }
 
 /// Properties of [`Actions`].
@@ -55,6 +82,8 @@ pub fn Actions(p: &ActionsProps) -> Html {
     let member = use_state(|| 0usize);
     let producer = use_state(|| 0usize);
     let broker = use_state(|| 0usize);
+    let kind = use_state(|| 0usize);
+    let reader = use_state(|| 0usize);
     let t = &p.targets;
     let g = t.groups.get(*group).cloned();
     let send = |make: Box<dyn Fn() -> Option<Command>>| {
@@ -98,6 +127,22 @@ pub fn Actions(p: &ActionsProps) -> Html {
     let add_partition = send(Box::new(move || {
         topic.clone().map(|topic| Command::AddPartitions { topic, count: 1 })
     }));
+    let (k, first_topic, taken) = (*kind, t.topics.first().cloned(), t.readers.clone());
+    let add_reader = send(Box::new(move || {
+        first_topic
+            .as_ref()
+            .map(|topic| Command::AddReader { reader: new_reader(k, topic, &taken) })
+    }));
+    let rname = t.readers.get(*reader).cloned();
+    let remove_reader =
+        send(Box::new(move || rname.clone().map(|name| Command::RemoveReader { name })));
+    let names: Vec<String> = t.producer_specs.iter().map(|p| p.name.clone()).collect();
+    let base = t.producer_specs.get(*producer).cloned();
+    let add_producer = send(Box::new(move || {
+        let mut spec = base.clone()?;
+        spec.name = (2..).map(|n| format!("{}-{n}", spec.name)).find(|n| !names.contains(n))?;
+        Some(Command::AddProducer { spec })
+    }));
     let members: Vec<String> =
         (0..g.as_ref().map_or(0, |g| g.1)).map(|i| format!("#{i}")).collect();
     let set = |s: UseStateHandle<usize>| Callback::from(move |i: usize| s.set(i));
@@ -119,8 +164,16 @@ pub fn Actions(p: &ActionsProps) -> Html {
                     <legend>{ "Producers" }</legend>
                     { select("action-producer", "Producer", t.producers.clone(), set(producer.clone())) }
                     <button data-testid="spike" onclick={spike} title="10,000 records/s for 5 virtual seconds">{ "Spike" }</button>
+                    <button data-testid="add-producer" onclick={add_producer} title="A copy of the selected producer">{ "Add producer" }</button>
                 </fieldset>
             }
+            <fieldset>
+                <legend>{ "Readers: switch the delivery model" }</legend>
+                { select("reader-kind", "Add a", READER_KINDS.iter().map(|k| k.to_string()).collect(), set(kind.clone())) }
+                <button data-testid="add-reader" onclick={add_reader}>{ "Add reader" }</button>
+                { select("reader", "Reader", t.readers.clone(), set(reader.clone())) }
+                <button data-testid="remove-reader" onclick={remove_reader}>{ "Remove reader" }</button>
+            </fieldset>
             <fieldset>
                 <legend>{ "Cluster" }</legend>
                 if t.brokers > 1 {

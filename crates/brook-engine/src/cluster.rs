@@ -8,12 +8,12 @@ use serde::Serialize;
 use crate::event::{TrafficEvent, EVENTS_PER_STEP_MAX};
 use crate::group::{Chunk, Fetch, Group, TopicView, Tp};
 use crate::log::{Batch, Truncated};
-use crate::metrics::{History, LatencyHistogram, Sample};
+use crate::metrics::{History, LatencyHistogram, PartitionOffsets, PartitionSample, Sample};
 use crate::producer::{Acks, Outgoing, Producer, ReadyBatch};
 use crate::push::Subscription;
 use crate::replication::{Election, Partition};
 use crate::rng::Rng;
-use crate::scenario::{Command, Scenario, TimedEvent};
+use crate::scenario::{Command, ReaderSpec, Scenario, TimedEvent};
 use crate::share::ShareGroup;
 
 /// Virtual time one step advances, us.
@@ -22,6 +22,10 @@ pub const TICK_US: u64 = 1_000;
 pub const SAMPLE_US: u64 = 100_000;
 /// Samples kept in the history (60 s at one every 100 ms).
 pub const HISTORY_SAMPLES_MAX: usize = 600;
+/// Interval between per-partition samples, us.
+pub const PARTITION_SAMPLE_US: u64 = 1_000_000;
+/// Per-partition samples kept (one minute at one a second).
+pub const PARTITION_HISTORY_MAX: usize = 60;
 /// Retention runs this often (Kafka's `log.retention.check.interval.ms` is 5 minutes; Brook
 /// checks every second so deletion is visible), us.
 pub const RETENTION_CHECK_US: u64 = 1_000_000;
@@ -203,6 +207,7 @@ pub struct Cluster {
     /// The latency histogram as it was at the last sample (for per-interval percentiles).
     latency_at_sample: LatencyHistogram,
     history: History<Sample>,
+    partition_history: History<PartitionSample>,
     next_sample_us: u64,
     next_retention_us: u64,
     processed_in_sample: u64,
@@ -287,6 +292,7 @@ impl Cluster {
             latency: LatencyHistogram::default(),
             latency_at_sample: LatencyHistogram::default(),
             history: History::new(HISTORY_SAMPLES_MAX),
+            partition_history: History::new(PARTITION_HISTORY_MAX),
             next_sample_us: SAMPLE_US,
             next_retention_us: RETENTION_CHECK_US,
             processed_in_sample: 0,
@@ -325,6 +331,11 @@ impl Cluster {
     /// Sampled time series, oldest first.
     pub fn history(&self) -> &History<Sample> {
         &self.history
+    }
+
+    /// Per-partition offsets and group commits, one sample a second, oldest first.
+    pub fn partition_history(&self) -> &History<PartitionSample> {
+        &self.partition_history
     }
 
     /// The end-to-end latency histogram.
@@ -495,11 +506,67 @@ impl Cluster {
                 self.events.push(TrafficEvent::Rebalance { group: i as u16 });
             }
             Command::AddPartitions { topic, count } => self.add_partitions(&topic, count)?,
+            Command::AddProducer { .. }
+            | Command::AddReader { .. }
+            | Command::RemoveReader { .. } => self.change_members(c)?,
             Command::ConfigureProducer { .. }
             | Command::ConfigureGroup { .. }
             | Command::ConfigureTopic { .. } => self.configure(c)?,
             Command::CrashBroker { broker } => self.crash_broker(broker as usize)?,
             Command::RestartBroker { broker } => self.restart_broker(broker as usize)?,
+        }
+        Ok(())
+    }
+
+    /// Adds a producer or a reader, or removes a reader, after checking the command. The
+    /// scenario follows, so an export holds the system as it is now.
+    fn change_members(&mut self, c: Command) -> Result<(), String> {
+        if let Err(errors) = self.scenario.validate_command(&c) {
+            let text: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+            return Err(text.join("; "));
+        }
+        let topic_index = |topics: &[Topic], name: &str| {
+            topics.iter().position(|t| t.name == name).expect("validated topic") as u16
+        };
+        match c {
+            Command::AddProducer { spec } => {
+                let t = topic_index(&self.topics, &spec.topic);
+                let partitions = self.topics[t as usize].partitions.len() as u32;
+                self.producers.push(Producer::new(spec.clone(), partitions));
+                self.producer_topic.push(t);
+                self.scenario.producers.push(spec);
+            }
+            Command::AddReader { reader } => {
+                let list = |names: &[String]| {
+                    names.iter().map(|n| topic_index(&self.topics, n)).collect::<Vec<_>>()
+                };
+                match reader.clone() {
+                    ReaderSpec::Group(g) => {
+                        let mut group = Group::new(g.clone(), list(&g.topics));
+                        group.rebalance(self.now_us, &views(&self.topics));
+                        self.groups.push(group);
+                        self.scenario.groups.push(g);
+                    }
+                    ReaderSpec::Share(g) => {
+                        self.share_groups.push(ShareGroup::new(g.clone(), list(&g.topics)));
+                        self.scenario.share_groups.push(g);
+                    }
+                    ReaderSpec::Push(g) => {
+                        self.subscriptions.push(Subscription::new(g.clone(), list(&g.topics)));
+                        self.scenario.subscriptions.push(g);
+                    }
+                }
+            }
+            Command::RemoveReader { name } => {
+                self.groups.retain(|g| g.spec.name != name);
+                self.share_groups.retain(|g| g.spec.name != name);
+                self.subscriptions.retain(|g| g.spec.name != name);
+                let s = &mut self.scenario;
+                s.groups.retain(|g| g.name != name);
+                s.share_groups.retain(|g| g.name != name);
+                s.subscriptions.retain(|g| g.name != name);
+            }
+            _ => unreachable!("change_members is called with add and remove commands only"),
         }
         Ok(())
     }
@@ -1329,7 +1396,37 @@ impl Cluster {
             lost_records: lost,
         };
         self.latency_at_sample = self.latency.clone();
+        if self.now_us % PARTITION_SAMPLE_US == 0 {
+            self.sample_partitions();
+        }
         self.history.push(sample);
+    }
+
+    fn sample_partitions(&mut self) {
+        let partitions = self
+            .topics
+            .iter()
+            .flat_map(|t| &t.partitions)
+            .map(|p| PartitionOffsets {
+                log_start: p.log.log_start_offset(),
+                high_watermark: p.log.high_watermark(),
+                log_end: p.log.log_end_offset(),
+            })
+            .collect();
+        let committed = self
+            .groups
+            .iter()
+            .map(|g| {
+                let mut out = Vec::new();
+                for &t in &g.topics {
+                    let n = self.topics[t as usize].partitions.len() as u32;
+                    out.extend((0..n).map(|p| g.committed(Tp { topic: t, partition: p })));
+                }
+                out
+            })
+            .collect();
+        let t_ms = self.now_us / 1000;
+        self.partition_history.push(PartitionSample { t_ms, partitions, committed });
     }
 
     fn hash_step(&mut self) {

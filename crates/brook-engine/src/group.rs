@@ -82,7 +82,8 @@ fn default_max_poll_interval_ms() -> u32 {
     300_000
 }
 
-fn default_max_poll_records() -> u32 {
+/// Kafka's `max.poll.records` default, shared with share groups.
+pub(crate) fn default_max_poll_records() -> u32 {
     500
 }
 fn default_auto_commit_interval_ms() -> u32 {

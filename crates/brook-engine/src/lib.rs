@@ -21,14 +21,15 @@ mod share;
 
 pub use assignor::{assign, Assignment, AssignorKind, MemberSubscription, TopicPartition};
 pub use cluster::{
-    Broker, Cluster, Summary, Topic, COMMANDS_QUEUED_MAX, HISTORY_SAMPLES_MAX, SAMPLE_US, TICK_US,
+    Broker, Cluster, Summary, Topic, COMMANDS_QUEUED_MAX, HISTORY_SAMPLES_MAX,
+    PARTITION_HISTORY_MAX, PARTITION_SAMPLE_US, SAMPLE_US, TICK_US,
 };
 pub use event::{TrafficEvent, EVENTS_PER_STEP_MAX};
 pub use group::{
     CommitMode, Group, GroupSpec, GroupStats, Member, MemberState, ProcessingDist, Tp,
 };
 pub use log::{Batch, PartitionLog, Truncated, LOG_BATCHES_MAX};
-pub use metrics::{History, LatencyHistogram, Sample};
+pub use metrics::{History, LatencyHistogram, PartitionOffsets, PartitionSample, Sample};
 pub use murmur2::{key_partition, murmur2, to_positive};
 pub use presets::{preset, PRESETS};
 pub use producer::{
@@ -39,6 +40,7 @@ pub use push::{Subscription, SubscriptionSpec, SubscriptionStats};
 pub use replication::{Election, Partition, Replica};
 pub use rng::Rng;
 pub use scenario::{
-    limits, ClusterSpec, Command, FieldError, Scenario, TimedEvent, TopicSpec, SCENARIO_VERSION,
+    limits, ClusterSpec, Command, FieldError, ReaderSpec, Scenario, TimedEvent, TopicSpec,
+    SCENARIO_VERSION,
 };
 pub use share::{ShareGroup, ShareGroupSpec, ShareMember, ShareStats, SHARE_WINDOW_RECORDS_MAX};

@@ -162,6 +162,29 @@ pub struct Sample {
     pub lost_records: u64,
 }
 
+/// Offsets of one partition at a sample.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct PartitionOffsets {
+    /// Log start offset.
+    pub log_start: u64,
+    /// High watermark.
+    pub high_watermark: u64,
+    /// Log end offset.
+    pub log_end: u64,
+}
+
+/// Per-partition offsets and per-group commits at one instant (sampled once a second).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PartitionSample {
+    /// Virtual time, ms.
+    pub t_ms: u64,
+    /// Every partition, topic by topic.
+    pub partitions: Vec<PartitionOffsets>,
+    /// Per consumer group (in group order), the committed offset of every partition it reads,
+    /// topic by topic; lag is the partition's high watermark minus this.
+    pub committed: Vec<Vec<u64>>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -25,6 +25,8 @@ pub mod limits {
     pub const PRODUCERS_MAX: usize = 64;
     /// Consumer groups in a scenario.
     pub const GROUPS_MAX: usize = 16;
+    /// Readers of all kinds (groups, share groups, subscriptions) in a scenario.
+    pub const READERS_MAX: usize = 32;
     /// Members per group.
     pub const MEMBERS_MAX: u32 = 256;
     /// Records per second for one producer.
@@ -217,6 +219,21 @@ pub enum Command {
         /// Partitions to add.
         count: u32,
     },
+    /// A new producer starts.
+    AddProducer {
+        /// Its configuration (its name must be new).
+        spec: ProducerSpec,
+    },
+    /// A new reader subscribes: a consumer group, a share group or a push subscription.
+    AddReader {
+        /// What it is.
+        reader: ReaderSpec,
+    },
+    /// A reader (group, share group or subscription) goes away.
+    RemoveReader {
+        /// Its name.
+        name: String,
+    },
     /// Changes a producer's settings; fields left out (null) keep their value.
     ConfigureProducer {
         /// Producer name.
@@ -259,6 +276,29 @@ pub enum Command {
         #[serde(default)]
         retention_bytes: Option<u64>,
     },
+}
+
+/// Any kind of reader, for `Command::AddReader`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum ReaderSpec {
+    /// A consumer group (pull).
+    Group(GroupSpec),
+    /// A share group (queue).
+    Share(ShareGroupSpec),
+    /// A push subscription.
+    Push(SubscriptionSpec),
+}
+
+impl ReaderSpec {
+    /// The reader's name.
+    pub fn name(&self) -> &str {
+        match self {
+            ReaderSpec::Group(g) => &g.name,
+            ReaderSpec::Share(g) => &g.name,
+            ReaderSpec::Push(g) => &g.name,
+        }
+    }
 }
 
 /// A command at a virtual time. (Unknown fields are refused by `Command`: serde cannot deny
@@ -400,6 +440,13 @@ impl Scenario {
     }
 }
 
+/// Names of every reader: groups, share groups, subscriptions.
+fn reader_names(s: &Scenario) -> impl Iterator<Item = &str> {
+    let groups = s.groups.iter().map(|g| g.name.as_str());
+    let shares = s.share_groups.iter().map(|g| g.name.as_str());
+    groups.chain(shares).chain(s.subscriptions.iter().map(|g| g.name.as_str()))
+}
+
 #[derive(Default)]
 struct Validator {
     errors: Vec<FieldError>,
@@ -477,6 +524,8 @@ impl Validator {
             limits::PRODUCERS_MAX as u64,
         );
         self.range_u64("groups".into(), s.groups.len() as u64, 0, limits::GROUPS_MAX as u64);
+        let readers = s.groups.len() + s.share_groups.len() + s.subscriptions.len();
+        self.range_u64("readers".into(), readers as u64, 0, limits::READERS_MAX as u64);
         self.range_u64("events".into(), s.events.len() as u64, 0, limits::EVENTS_MAX as u64);
     }
 
@@ -737,6 +786,27 @@ impl Validator {
                     s.cluster.brokers.max(1) as u64 - 1,
                 );
             }
+            Command::AddProducer { spec } => {
+                if s.producers.iter().any(|p| p.name == spec.name) {
+                    self.fail(
+                        format!("{at}.spec.name"),
+                        format!("\"{}\" is used already", spec.name),
+                    );
+                }
+                if s.producers.len() >= limits::PRODUCERS_MAX {
+                    self.fail(
+                        format!("{at}.spec"),
+                        format!("more than {} producers", limits::PRODUCERS_MAX),
+                    );
+                }
+                self.check_producer(&format!("{at}.spec"), spec, s);
+            }
+            Command::AddReader { reader } => self.check_new_reader(at, reader, s),
+            Command::RemoveReader { name } => {
+                if !reader_names(s).any(|n| n == name) {
+                    self.fail(format!("{at}.name"), format!("no reader named \"{name}\""));
+                }
+            }
             Command::ConfigureProducer {
                 producer: p,
                 rate_per_sec,
@@ -795,6 +865,22 @@ impl Validator {
                     limits::PARTITIONS_MAX as u64,
                 );
             }
+        }
+    }
+
+    fn check_new_reader(&mut self, at: &str, reader: &ReaderSpec, s: &Scenario) {
+        let name = reader.name();
+        if reader_names(s).any(|n| n == name) {
+            self.fail(format!("{at}.reader.name"), format!("\"{name}\" is used already"));
+        }
+        if reader_names(s).count() >= limits::READERS_MAX {
+            self.fail(format!("{at}.reader"), format!("more than {} readers", limits::READERS_MAX));
+        }
+        let at = format!("{at}.reader");
+        match reader {
+            ReaderSpec::Group(g) => self.check_group(&at, g, s),
+            ReaderSpec::Share(g) => self.check_share_group(&at, g, s),
+            ReaderSpec::Push(g) => self.check_subscription(&at, g, s),
         }
     }
 

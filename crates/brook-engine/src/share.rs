@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, VecDeque};
 
 use serde::{Deserialize, Serialize};
 
-use crate::group::{ProcessingDist, Tp};
+use crate::group::{default_max_poll_records, ProcessingDist, Tp};
 use crate::rng::Rng;
 
 /// Most in-flight records tracked per share-partition (Kafka's
@@ -43,9 +43,6 @@ pub struct ShareGroupSpec {
     pub failure_rate: f64,
 }
 
-fn default_max_poll_records() -> u32 {
-    500
-}
 fn default_lock_ms() -> u32 {
     30_000
 }

@@ -356,3 +356,58 @@ fn configure_commands_apply_or_are_refused_with_the_limit() {
     let notice = c.notices().last().unwrap();
     assert_eq!(notice, "command.processing_us: 99999999 exceeds the limit 60000000");
 }
+
+#[test]
+fn per_partition_offsets_and_commits_are_sampled_into_a_bounded_history() {
+    let c = run(preset("p2p-vs-pubsub").unwrap(), 1, 70.0, false);
+    let h = c.partition_history();
+    assert_eq!(h.len(), brook_engine::PARTITION_HISTORY_MAX, "one a second, the last minute");
+    let last = h.last().unwrap();
+    assert_eq!(last.t_ms, 70_000);
+    assert_eq!(last.partitions.len(), 4);
+    assert_eq!(last.committed.len(), 3, "one row per group");
+    for (p, o) in last.partitions.iter().enumerate() {
+        assert!(o.log_start <= o.high_watermark && o.high_watermark <= o.log_end);
+        for g in &last.committed {
+            assert!(g[p] <= o.high_watermark);
+        }
+    }
+}
+
+#[test]
+fn readers_and_producers_can_be_added_and_removed_while_running() {
+    use brook_engine::{
+        GroupSpec, ProducerSpec, RateProfile, ReaderSpec, ShareGroupSpec, SubscriptionSpec,
+    };
+    let mut c = Cluster::new(preset("quickstart").unwrap());
+    c.run_until(1_000_000);
+    let rate = RateProfile::Constant { rate_per_sec: 300.0 };
+    c.command(Command::AddProducer { spec: ProducerSpec::new("late", "orders", rate) }).unwrap();
+    let readers = [
+        ReaderSpec::Group(GroupSpec::new("audit", "orders", 1, 100)),
+        ReaderSpec::Share(ShareGroupSpec::new("jobs", "orders", 3, 100)),
+        ReaderSpec::Push(SubscriptionSpec::new("feed", "orders", 100, Some(50))),
+    ];
+    for reader in readers {
+        c.command(Command::AddReader { reader }).unwrap();
+    }
+    let dup = ReaderSpec::Group(GroupSpec::new("billing", "orders", 1, 100));
+    c.command(Command::AddReader { reader: dup }).unwrap();
+    for _ in 0..3_000 {
+        c.step();
+        c.check_invariants().unwrap();
+    }
+    assert_eq!(c.producers.len(), 3);
+    assert!(c.producers[2].stats.sent_records > 0);
+    let s = c.summary();
+    for name in ["audit", "jobs", "feed"] {
+        assert!(s.consumed_records[name] > 0, "{name}: {s:?}");
+    }
+    assert!(c.notices().any(|n| n.contains("\"billing\" is used already")));
+    assert_eq!(c.scenario().groups.len(), 2, "the scenario follows: an export has the new group");
+    c.command(Command::RemoveReader { name: "audit".into() }).unwrap();
+    c.command(Command::RemoveReader { name: "feed".into() }).unwrap();
+    c.step();
+    assert_eq!((c.groups.len(), c.subscriptions.len(), c.share_groups.len()), (1, 0, 1));
+    c.check_invariants().unwrap();
+}
