@@ -257,6 +257,14 @@ fn partitions(ctx: &Ctx, l: &Layout, c: &Cluster) {
                 fill(ctx, Rect { w: start_x - r.x, ..r }, "#cbd5e1");
             }
             strip_cells(ctx, r, log, &x_of);
+            if log.high_watermark() < leo {
+                // Not yet on every in-sync replica: consumers cannot read past this line.
+                let hw = x_of(log.high_watermark()).max(r.x);
+                ctx.set_global_alpha(0.55);
+                fill(ctx, Rect { x: hw, w: r.right() - hw, ..r }, "#ffffff");
+                ctx.set_global_alpha(1.0);
+                fill(ctx, Rect { x: hw - 1.0, w: 2.0, ..r }, INK);
+            }
             for (gi, g) in c.groups.iter().enumerate() {
                 if !g.topics.contains(&(ti as u16)) {
                     continue;
@@ -454,7 +462,14 @@ fn consumers(ctx: &Ctx, l: &Layout, c: &Cluster) {
                     format!("#{mi} {}", m.state)
                 };
                 text(ctx, &name, r.x + 6.0, r.mid_y() - 1.0, font, INK, "left");
-                let done = compact(m.processed as f64);
+                let done = match m.lag {
+                    Some(lag) => format!(
+                        "lag {} \u{00b7} {}",
+                        compact(lag as f64),
+                        compact(m.processed as f64)
+                    ),
+                    None => compact(m.processed as f64),
+                };
                 text(ctx, &done, r.right() - 6.0, r.mid_y() - 1.0, font, MUTED, "right");
             }
         }
@@ -512,7 +527,7 @@ pub fn draw_charts(
     ctx.set_fill_style_str("#ffffff");
     ctx.fill_rect(0.0, 0.0, width, height);
     ctx.set_text_baseline("middle");
-    let cols = if width >= 900.0 { charts.len().max(1) } else { 2 };
+    let cols = if width >= 1100.0 { charts.len().max(1) } else { 2 };
     let rows = charts.len().div_ceil(cols);
     let (pw, ph) = (width / cols as f64, height / rows.max(1) as f64);
     for (i, chart) in charts.iter().enumerate() {

@@ -85,7 +85,49 @@ pub fn charts(c: &Cluster) -> Vec<Chart> {
             series("blocked producers", "#db2777", col(&|s| s.producers_blocked as f64)),
         ],
     };
-    vec![flow, lag, latency, faults]
+    let mut all = vec![flow, lag, latency, faults];
+    all.extend(partition_lag(c));
+    all
+}
+
+/// Partitions shown in the per-partition lag chart, the most lagging first.
+const PARTITION_LINES_MAX: usize = 6;
+
+/// Lag per partition of the first consumer group, from the once-a-second partition history.
+fn partition_lag(c: &Cluster) -> Option<Chart> {
+    let g = c.groups.first()?;
+    let h: Vec<_> = c.partition_history().iter().collect();
+    let last = h.last()?;
+    // The group's partitions, as indices into the flat partition list of each sample.
+    let mut flat = Vec::new();
+    let mut start = 0;
+    for (ti, t) in c.topics.iter().enumerate() {
+        if g.topics.contains(&(ti as u16)) {
+            flat.extend((0..t.partitions.len()).map(|p| (start + p, format!("{}-{p}", t.name))));
+        }
+        start += t.partitions.len();
+    }
+    let lag_at = |s: &brook_engine::PartitionSample, k: usize, flat_i: usize| {
+        let hw = s.partitions.get(flat_i).map_or(0, |o| o.high_watermark);
+        let committed = s.committed.first().and_then(|row| row.get(k)).copied().unwrap_or(0);
+        hw.saturating_sub(committed) as f64
+    };
+    let mut order: Vec<usize> = (0..flat.len()).collect();
+    order.sort_by(|&a, &b| lag_at(last, b, flat[b].0).total_cmp(&lag_at(last, a, flat[a].0)));
+    let series = order
+        .into_iter()
+        .take(PARTITION_LINES_MAX)
+        .enumerate()
+        .map(|(n, k)| {
+            let values = h.iter().map(|s| lag_at(s, k, flat[k].0)).collect();
+            series(flat[k].1.clone(), READER_COLOURS[n % READER_COLOURS.len()], values)
+        })
+        .collect();
+    Some(Chart {
+        title: "Lag per partition, most lagging (first group)",
+        t_s: h.iter().map(|s| s.t_ms as f64 / 1000.0).collect(),
+        series,
+    })
 }
 
 /// A round number at or above `v` (1, 2 or 5 times a power of ten), at least 1.
@@ -159,6 +201,19 @@ mod tests {
         let lag = &charts(&c)[1];
         assert_eq!(lag.series.len(), 4);
         assert!(lag.series.iter().all(|s| s.values.len() == lag.t_s.len()));
+    }
+
+    #[test]
+    fn partition_lag_chart_picks_the_hot_partition_first() {
+        let mut c = Cluster::new(preset("hot-key-skew").unwrap());
+        c.run_until(15_000_000);
+        let all = charts(&c);
+        let chart = all.last().unwrap();
+        assert!(chart.title.starts_with("Lag per partition"));
+        assert!(chart.series.len() <= PARTITION_LINES_MAX);
+        let first = chart.series[0].values.last().copied().unwrap();
+        assert!(chart.series.iter().all(|s| s.values.last().copied().unwrap() <= first));
+        assert!(first > 0.0);
     }
 
     #[test]

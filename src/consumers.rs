@@ -45,6 +45,8 @@ pub struct MemberView {
     pub processed: u64,
     /// Inbox fill, 0..=1 of its bound.
     pub inbox_fill: f64,
+    /// Lag of the partitions it owns (consumer group members only).
+    pub lag: Option<u64>,
     /// Partitions it owns (consumer groups only).
     pub assigned: Vec<Tp>,
 }
@@ -84,6 +86,12 @@ fn group_member(s: MemberState) -> (&'static str, &'static str) {
     }
 }
 
+/// High watermark of `tp` minus `committed` (or the log start, if retention passed it).
+fn partition_lag(c: &Cluster, committed: u64, tp: Tp) -> u64 {
+    let log = &c.topics[tp.topic as usize].partitions[tp.partition as usize].log;
+    log.high_watermark().saturating_sub(committed.max(log.log_start_offset()))
+}
+
 /// Every consumer set of the cluster, groups first, then share groups, then subscriptions.
 pub fn consumer_sets(c: &Cluster) -> Vec<ConsumerSet> {
     let mut out = Vec::new();
@@ -99,6 +107,9 @@ pub fn consumer_sets(c: &Cluster) -> Vec<ConsumerSet> {
                     colour,
                     processed: m.processed_records,
                     inbox_fill: m.inbox_records() as f64 / g.spec.max_poll_records.max(1) as f64,
+                    lag: Some(
+                        m.assigned.iter().map(|&tp| partition_lag(c, g.committed(tp), tp)).sum(),
+                    ),
                     assigned: m.assigned.clone(),
                 }
             })
@@ -129,6 +140,7 @@ pub fn consumer_sets(c: &Cluster) -> Vec<ConsumerSet> {
                     colour,
                     processed: m.accepted_records,
                     inbox_fill: m.held.len() as f64 / g.spec.max_poll_records.max(1) as f64,
+                    lag: None,
                     assigned: Vec::new(),
                 }
             })
@@ -159,6 +171,7 @@ pub fn consumer_sets(c: &Cluster) -> Vec<ConsumerSet> {
             colour,
             processed: s.stats.processed_records,
             inbox_fill: fill,
+            lag: None,
             assigned: Vec::new(),
         };
         let prefetch =

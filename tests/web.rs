@@ -179,6 +179,48 @@ async fn actions_queue_commands_for_the_chosen_target() {
     assert!(text_of(&root, "notice").contains("no group"));
 }
 
+#[wasm_bindgen_test]
+async fn inspector_refuses_a_value_past_the_limit_and_sends_a_good_one() {
+    use brook_ui::components::{Inspector, InspectorProps};
+    use brook_ui::inspect::{inspect, Selection};
+    let root = fresh_root();
+    let cluster = Cluster::new(preset("quickstart").unwrap());
+    let view = inspect(&cluster, Selection::Producer(0)).unwrap();
+    let scenario = cluster.scenario().clone();
+    let sent = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    let s = sent.clone();
+    let props = InspectorProps {
+        view,
+        validate: Callback::from(move |c: brook_engine::Command| {
+            scenario.validate_command(&c).err().map(|e| e[0].to_string())
+        }),
+        on_command: Callback::from(move |c| s.borrow_mut().push(c)),
+        on_close: Callback::noop(),
+    };
+    yew::Renderer::<Inspector>::with_root_and_props(root.clone(), props).render();
+    settle().await;
+    let rate: web_sys::HtmlInputElement =
+        root.query_selector("[data-testid=field-rate]").unwrap().unwrap().dyn_into().unwrap();
+    assert_eq!(rate.value(), "400", "the form opens with the current value");
+    let apply: web_sys::HtmlElement =
+        root.query_selector("[data-testid=apply]").unwrap().unwrap().dyn_into().unwrap();
+    rate.set_value("200000000");
+    apply.click();
+    settle().await;
+    assert_eq!(
+        text_of(&root, "inspector-error"),
+        "command.rate_per_sec: 2e8 exceeds the limit 1e8"
+    );
+    assert!(sent.borrow().is_empty(), "nothing refused is sent");
+    rate.set_value("120");
+    apply.click();
+    settle().await;
+    let sent = sent.borrow();
+    assert!(
+        matches!(&sent[0], brook_engine::Command::ConfigureProducer { rate_per_sec: Some(r), .. } if *r == 120.0)
+    );
+}
+
 /// Must equal `QUICKSTART_TRACE_HASH` in crates/brook-engine/tests/simulation.rs.
 const QUICKSTART_TRACE_HASH: u64 =
     include!("../crates/brook-engine/tests/quickstart_trace_hash.txt");

@@ -57,10 +57,13 @@ pub struct ActionsProps {
     pub notice: Option<String>,
 }
 
+/// A labelled select whose shown option is always `current` (the state), never the browser's
+/// own idea after a re-render.
 fn select(
     testid: &'static str,
     label: &'static str,
     options: Vec<String>,
+    current: usize,
     on: Callback<usize>,
 ) -> Html {
     let onchange = on.reform(|e: Event| {
@@ -69,7 +72,9 @@ fn select(
     html! {
         <label>{ label }{ " " }
             <select data-testid={testid} {onchange}>
-                { for options.into_iter().map(|o| html! { <option>{ o }</option> }) }
+                { for options.into_iter().enumerate().map(|(i, o)| html! {
+                    <option value={o.clone()} selected={i == current}>{ o }</option>
+                }) }
             </select>
         </label>
     }
@@ -151,10 +156,10 @@ pub fn Actions(p: &ActionsProps) -> Html {
             if !t.groups.is_empty() {
                 <fieldset>
                     <legend>{ "Consumers" }</legend>
-                    { select("action-group", "Group", t.groups.iter().map(|g| g.0.clone()).collect(), set(group.clone())) }
+                    { select("action-group", "Group", t.groups.iter().map(|g| g.0.clone()).collect(), *group, set(group.clone())) }
                     <button data-testid="add-member" onclick={add}>{ "Add consumer" }</button>
                     <button data-testid="remove-member" onclick={remove}>{ "Remove consumer" }</button>
-                    { select("action-member", "Member", members, set(member.clone())) }
+                    { select("action-member", "Member", members, *member, set(member.clone())) }
                     <button data-testid="crash-member" onclick={crash}>{ "Crash" }</button>
                     <button data-testid="restart-member" onclick={restart}>{ "Restart" }</button>
                 </fieldset>
@@ -162,22 +167,22 @@ pub fn Actions(p: &ActionsProps) -> Html {
             if !t.producers.is_empty() {
                 <fieldset>
                     <legend>{ "Producers" }</legend>
-                    { select("action-producer", "Producer", t.producers.clone(), set(producer.clone())) }
+                    { select("action-producer", "Producer", t.producers.clone(), *producer, set(producer.clone())) }
                     <button data-testid="spike" onclick={spike} title="10,000 records/s for 5 virtual seconds">{ "Spike" }</button>
                     <button data-testid="add-producer" onclick={add_producer} title="A copy of the selected producer">{ "Add producer" }</button>
                 </fieldset>
             }
             <fieldset>
                 <legend>{ "Readers: switch the delivery model" }</legend>
-                { select("reader-kind", "Add a", READER_KINDS.iter().map(|k| k.to_string()).collect(), set(kind.clone())) }
+                { select("reader-kind", "Add a", READER_KINDS.iter().map(|k| k.to_string()).collect(), *kind, set(kind.clone())) }
                 <button data-testid="add-reader" onclick={add_reader}>{ "Add reader" }</button>
-                { select("reader", "Reader", t.readers.clone(), set(reader.clone())) }
+                { select("reader", "Reader", t.readers.clone(), *reader, set(reader.clone())) }
                 <button data-testid="remove-reader" onclick={remove_reader}>{ "Remove reader" }</button>
             </fieldset>
             <fieldset>
                 <legend>{ "Cluster" }</legend>
                 if t.brokers > 1 {
-                    { select("action-broker", "Broker", (0..t.brokers).map(|b| b.to_string()).collect(), set(broker.clone())) }
+                    { select("action-broker", "Broker", (0..t.brokers).map(|b| b.to_string()).collect(), *broker, set(broker.clone())) }
                     <button data-testid="crash-broker" onclick={crash_broker}>{ "Crash broker" }</button>
                     <button data-testid="restart-broker" onclick={restart_broker}>{ "Restart broker" }</button>
                 }
