@@ -330,13 +330,15 @@ pub fn App() -> Html {
                 {on_toggle} {on_step} {on_speed} {on_reset} {on_seed} {on_preset} />
             <ImportExport {on_import} {on_export} error={(*import_error).clone()} />
             <Actions {targets} on_command={on_command.clone()} notice={stats.notice.clone()} />
-            <div class="stage-wrap">
-                <canvas ref={canvas} class="stage" data-testid="stage" role="img" onclick={on_stage_click}
-                    aria-label="Producers on the left send record batches into partition logs in the centre; consumers on the right pull them." />
+            <div class="stage-row">
+                <div class="stage-wrap">
+                    <canvas ref={canvas} class="stage" data-testid="stage" role="img" onclick={on_stage_click}
+                        aria-label="Producers on the left send record batches into partition logs in the centre; consumers on the right pull them." />
+                </div>
+                if let Some((key, view)) = inspector {
+                    <Inspector {key} {view} {validate} on_command={on_command.clone()} {on_close} />
+                }
             </div>
-            if let Some((key, view)) = inspector {
-                <Inspector {key} {view} {validate} on_command={on_command.clone()} {on_close} />
-            }
             <Counters stats={(*stats).clone()} />
             <canvas ref={charts_ref} class="charts" data-testid="charts" role="img"
                 onmousemove={on_chart_move} onmouseleave={on_chart_leave}
@@ -495,6 +497,7 @@ fn Legend() -> Html {
             <span><i class="dot fetch"></i>{ "records delivered: fetched, acquired from a share group or pushed (coloured by reader)" }</span>
             <span><i class="dot empty"></i>{ "long poll that found nothing" }</span>
             <span><i class="bar commit"></i>{ "committed offset of a group" }</span>
+            <span><i class="bar hw"></i>{ "high watermark: newer records (washed out) are not on every in-sync replica yet; newest on the right" }</span>
             <span><i class="bar deleted"></i>{ "deleted by retention" }</span>
             <span><i class="chip leader"></i><i class="chip isr"></i><i class="chip out"></i>{ "replicas: leader, in-sync follower, out of sync (\u{00d7}: broker down)" }</span>
         </section>

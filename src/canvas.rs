@@ -93,7 +93,7 @@ fn headings(ctx: &Ctx, l: &Layout, c: &Cluster) {
     }
     if let Some(s) = l.partitions.first().and_then(|t| t.first()) {
         let names: Vec<&str> = c.topics.iter().map(|t| t.name.as_str()).collect();
-        let title = format!("Partitions of {} (newest on the right)", names.join(", "));
+        let title = format!("Partitions of {}", names.join(", "));
         text(ctx, &title, s.x, 16.0, font, INK, "left");
     }
     if let Some(g) = l.groups.first() {
@@ -320,7 +320,7 @@ fn partitions(ctx: &Ctx, l: &Layout, c: &Cluster) {
         let scale = format!("strip width = {} records", compact(window));
         let font = "11px system-ui, sans-serif";
         text(ctx, &scale, first.right(), l.height - 9.0, font, MUTED, "right");
-        brokers(ctx, c, first.right(), 16.0);
+        brokers(ctx, l, c);
     }
 }
 
@@ -401,20 +401,26 @@ fn replica_chips(
     }
 }
 
-/// Broker status along the top of the centre column, right-aligned at `right`.
-fn brokers(ctx: &Ctx, c: &Cluster, right: f64, y: f64) {
-    if c.brokers.len() < 2 {
-        return;
+/// Broker boxes along the top of the centre column (click one to inspect it).
+fn brokers(ctx: &Ctx, l: &Layout, c: &Cluster) {
+    for (i, r) in l.brokers.iter().enumerate() {
+        let alive = c.brokers.get(i).is_some_and(|b| b.alive);
+        let (bg, fg, label) = if alive {
+            ("#dcfce7", "#166534", format!("broker {i}"))
+        } else {
+            ("#fecaca", "#991b1b", format!("broker {i} down"))
+        };
+        fill(ctx, *r, bg);
+        text(
+            ctx,
+            &label,
+            r.x + r.w / 2.0,
+            r.mid_y(),
+            "600 11px system-ui, sans-serif",
+            fg,
+            "center",
+        );
     }
-    let parts: Vec<String> = c
-        .brokers
-        .iter()
-        .enumerate()
-        .map(|(i, b)| if b.alive { format!("broker {i} up") } else { format!("broker {i} DOWN") })
-        .collect();
-    let down = c.brokers.iter().any(|b| !b.alive);
-    let colour = if down { "#b91c1c" } else { MUTED };
-    text(ctx, &parts.join("   "), right, y, "600 11px system-ui, sans-serif", colour, "right");
 }
 
 /// Dense view: one thin row per partition whose darkness shows the largest group lag.

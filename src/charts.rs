@@ -46,7 +46,7 @@ pub fn charts(c: &Cluster) -> Vec<Chart> {
         series("backlog (right scale)", "#94a3b8", col(&|s| s.backlog_records as f64));
     backlog.area = true;
     let flow = Chart {
-        title: "Inflow vs outflow, records/s; backlog",
+        title: "Inflow, outflow (records/s), backlog",
         t_s: t_s.clone(),
         series: vec![
             backlog,
@@ -68,7 +68,7 @@ pub fn charts(c: &Cluster) -> Vec<Chart> {
             .collect(),
     };
     let latency = Chart {
-        title: "End-to-end latency, ms",
+        title: "Latency, ms",
         t_s: t_s.clone(),
         series: vec![
             series("p50", "#0891b2", col(&|s| s.latency_ms_p50)),
@@ -76,7 +76,7 @@ pub fn charts(c: &Cluster) -> Vec<Chart> {
         ],
     };
     let faults = Chart {
-        title: "Faults so far: dropped, duplicate, lost records",
+        title: "Faults so far, records",
         t_s,
         series: vec![
             series("dropped", "#dc2626", col(&|s| s.failed_records as f64)),
@@ -124,7 +124,7 @@ fn partition_lag(c: &Cluster) -> Option<Chart> {
         })
         .collect();
     Some(Chart {
-        title: "Lag per partition, most lagging (first group)",
+        title: "Lag per partition (1st group)",
         t_s: h.iter().map(|s| s.t_ms as f64 / 1000.0).collect(),
         series,
     })

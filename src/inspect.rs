@@ -17,13 +17,24 @@ pub enum Selection {
     Set(usize),
     /// One member of a set.
     Member(usize, usize),
+    /// A broker, by id.
+    Broker(usize),
 }
 
 /// Editable settings, with their current values.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Form {
     /// A producer's.
-    Producer { name: String, rate_per_sec: f64, acks: Acks, linger_ms: u32, batch_bytes: u32 },
+    Producer {
+        name: String,
+        rate_per_sec: f64,
+        acks: Acks,
+        linger_ms: u32,
+        batch_bytes: u32,
+        buffer_bytes: u64,
+    },
+    /// A push subscription's.
+    Subscription { name: String, prefetch: Option<u32> },
     /// A consumer group's.
     Group { name: String, processing_us: u32, commit: CommitMode, assignor: AssignorKind },
     /// A topic's.
@@ -46,6 +57,9 @@ impl Layout {
     pub fn hit(&self, x: f64, y: f64) -> Option<Selection> {
         let inside =
             |r: &crate::scene::Rect| x >= r.x && x <= r.right() && y >= r.y && y <= r.y + r.h;
+        if let Some(b) = self.brokers.iter().position(inside) {
+            return Some(Selection::Broker(b));
+        }
         if let Some(i) = self.producers.iter().position(inside) {
             return Some(Selection::Producer(i));
         }
@@ -82,7 +96,37 @@ pub fn inspect(c: &Cluster, sel: Selection) -> Option<View> {
         Selection::Producer(i) => producer(c, i),
         Selection::Partition(tp) => partition(c, tp),
         Selection::Set(g) | Selection::Member(g, _) => reader(c, sel, g),
+        Selection::Broker(b) => broker(c, b),
     }
+}
+
+fn broker(c: &Cluster, b: usize) -> Option<View> {
+    let state = c.brokers.get(b)?;
+    let (mut leads, mut hosts, mut in_sync) = (0, 0, 0);
+    for part in c.topics.iter().flat_map(|t| &t.partitions) {
+        for (i, r) in part.replicas.iter().enumerate() {
+            if r.broker as usize == b {
+                hosts += 1;
+                leads += usize::from(part.leader == Some(i));
+                in_sync += usize::from(part.in_isr(i));
+            }
+        }
+    }
+    let status = match (state.alive, state.down_noticed) {
+        (true, _) => "up",
+        (false, false) => "down, not yet noticed by the controller",
+        (false, true) => "down; its leaderships moved",
+    };
+    let mut figures = vec![
+        fig("status", status),
+        fig("replicas hosted", hosts),
+        fig("partitions led", leads),
+        fig("replicas in sync", in_sync),
+    ];
+    if let Some(t) = state.crashed_us {
+        figures.push(fig("crashed at, s", format!("{:.1}", t as f64 / 1e6)));
+    }
+    Some(View { title: format!("Broker {b}"), figures, form: None })
 }
 
 fn producer(c: &Cluster, i: usize) -> Option<View> {
@@ -112,6 +156,7 @@ fn producer(c: &Cluster, i: usize) -> Option<View> {
             acks: p.spec.acks,
             linger_ms: p.spec.linger_ms,
             batch_bytes: p.spec.batch_bytes,
+            buffer_bytes: p.spec.buffer_bytes,
         }),
     })
 }
@@ -210,7 +255,14 @@ fn reader(c: &Cluster, sel: Selection, g: usize) -> Option<View> {
                 assignor: grp.spec.assignor,
             }
         }),
-        _ => None,
+        SetKind::Push => {
+            let si = g - c.groups.len() - c.share_groups.len();
+            c.subscriptions.get(si).map(|sub| Form::Subscription {
+                name: sub.spec.name.clone(),
+                prefetch: sub.spec.prefetch,
+            })
+        }
+        SetKind::Share => None,
     };
     Some(View { title, figures, form })
 }
@@ -233,6 +285,14 @@ mod tests {
         let m = l.members[0][2];
         assert_eq!(l.hit(m.x + 5.0, m.mid_y()), Some(Selection::Member(0, 2)));
         assert_eq!(l.hit(1.0, 1.0), None);
+        let b = l.brokers[2];
+        assert_eq!(l.hit(b.x + 3.0, b.mid_y()), Some(Selection::Broker(2)));
+        let v = inspect(&c, Selection::Broker(2)).unwrap();
+        assert_eq!(v.figures[0].1, "up");
+        assert_eq!(
+            v.figures[1].1, "6",
+            "every partition of both topics has a replica on each broker"
+        );
     }
 
     #[test]

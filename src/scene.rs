@@ -283,7 +283,12 @@ pub struct Layout {
     pub dense: bool,
     /// Width of the replica chips left of each strip, px (0 with one replica).
     pub replica_w: f64,
+    /// Broker boxes in the heading row of the centre column (none with one broker).
+    pub brokers: Vec<Rect>,
 }
+
+/// Width of a broker box in the heading row, px.
+pub const BROKER_BOX_PX: f64 = 96.0;
 
 /// Width of one replica chip, px.
 pub const CHIP_PX: f64 = 13.0;
@@ -341,9 +346,18 @@ impl Layout {
                     .collect()
             })
             .collect();
+        let n_brokers = if cluster.brokers.len() > 1 { cluster.brokers.len() } else { 0 };
+        let brokers = (0..n_brokers)
+            .map(|i| {
+                // Up to 16 brokers share the right half of the heading row.
+                let w = (mid_w * 0.5 / n_brokers as f64 - 6.0).clamp(20.0, BROKER_BOX_PX);
+                let from_right = (n_brokers - i) as f64 * (w + 6.0);
+                Rect { x: mid_x + mid_w - from_right + 6.0, y: 6.0, w, h: 20.0 }
+            })
+            .collect();
         let right_x = width - pad - side_w;
         let (groups, members) = Self::consumers(cluster, right_x, side_w, top, avail);
-        Layout { width, height, producers, partitions, groups, members, dense, replica_w }
+        Layout { width, height, producers, partitions, groups, members, dense, replica_w, brokers }
     }
 
     fn consumers(

@@ -191,3 +191,25 @@ test('switching the delivery model: add a push reader, remove the pull group', a
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('the inspector turns on a prefetch window for a push subscriber', async () => {
+  const errors = [];
+  const page = await openPage(browser, `${server.url}?preset=slow-subscriber-push-vs-pull&play=0`, errors);
+  for (let i = 0; i < 5; i++) await page.click('[data-testid=step]');
+  const size = () => page.$eval('[data-testid=stage]', (c) => ({ w: c.clientWidth, h: c.clientHeight }));
+  let found = false;
+  for (let y = 30; y < (await size()).h && !found; y += 8) {
+    // The stage narrows while the inspector is open: aim at its current right column.
+    await page.click('[data-testid=stage]', { position: { x: (await size()).w - 60, y } });
+    const el = await page.$('[data-testid=inspector] h2');
+    found = el !== null && (await el.textContent()).startsWith('phone-no-prefetch');
+  }
+  assert.ok(found, 'the subscription can be clicked');
+  await page.fill('[data-testid=field-prefetch]', '200');
+  await page.click('[data-testid=apply]');
+  await page.waitForSelector('.inspector .applied');
+  await page.click('[data-testid=step]');
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=inspector] dd')].some((d) => d.textContent.startsWith('prefetch 200')));
+  assert.deepEqual(errors, []);
+  await page.close();
+});

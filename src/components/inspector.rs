@@ -71,6 +71,11 @@ fn command_of(form: &Form, root: &NodeRef) -> Result<Command, String> {
             acks: Some(parse_acks(&field(root, "acks"))),
             linger_ms: number("linger_ms", &field(root, "linger"))?,
             batch_bytes: number("batch_bytes", &field(root, "batch"))?,
+            buffer_bytes: number("buffer_bytes", &field(root, "buffer"))?,
+        },
+        Form::Subscription { name, .. } => Command::ConfigureSubscription {
+            subscription: name.clone(),
+            prefetch: number("prefetch", &field(root, "prefetch"))?.unwrap_or(0),
         },
         Form::Group { name, .. } => Command::ConfigureGroup {
             group: name.clone(),
@@ -107,7 +112,10 @@ fn choice(id: &'static str, label: &'static str, options: &[(&'static str, &'sta
 /// The value each field starts with.
 fn initial_values(form: &Form) -> Vec<(&'static str, String)> {
     match form {
-        Form::Producer { rate_per_sec, acks, linger_ms, batch_bytes, .. } => {
+        Form::Subscription { prefetch, .. } => {
+            vec![("prefetch", prefetch.map_or("0".to_string(), |p| p.to_string()))]
+        }
+        Form::Producer { rate_per_sec, acks, linger_ms, batch_bytes, buffer_bytes, .. } => {
             let acks = match acks {
                 Acks::None => "0",
                 Acks::Leader => "1",
@@ -118,6 +126,7 @@ fn initial_values(form: &Form) -> Vec<(&'static str, String)> {
                 ("acks", acks.into()),
                 ("linger", linger_ms.to_string()),
                 ("batch", batch_bytes.to_string()),
+                ("buffer", buffer_bytes.to_string()),
             ]
         }
         Form::Group { processing_us, commit, assignor, .. } => {
@@ -160,6 +169,7 @@ fn fields(form: &Form) -> Html {
             { choice("acks", "acks", &[("0", "0: no wait"), ("1", "1: leader"), ("all", "all: in-sync replicas")]) }
             { input("linger", "linger.ms") }
             { input("batch", "batch.size, bytes") }
+            { input("buffer", "buffer.memory, bytes") }
         </> },
         Form::Group { .. } => {
             let assignors = [
@@ -179,6 +189,9 @@ fn fields(form: &Form) -> Html {
                 { choice("assignor", "assignor (next rebalance)", &assignors) }
             </> }
         }
+        Form::Subscription { .. } => html! {
+            { input("prefetch", "prefetch, records (0: no limit)") }
+        },
         Form::Topic { .. } => html! { <>
             { input("retention-ms", "retention.ms") }
             { input("retention-bytes", "retention.bytes per partition") }

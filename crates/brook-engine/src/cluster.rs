@@ -511,6 +511,7 @@ impl Cluster {
             | Command::RemoveReader { .. } => self.change_members(c)?,
             Command::ConfigureProducer { .. }
             | Command::ConfigureGroup { .. }
+            | Command::ConfigureSubscription { .. }
             | Command::ConfigureTopic { .. } => self.configure(c)?,
             Command::CrashBroker { broker } => self.crash_broker(broker as usize)?,
             Command::RestartBroker { broker } => self.restart_broker(broker as usize)?,
@@ -578,7 +579,14 @@ impl Cluster {
             return Err(text.join("; "));
         }
         match c {
-            Command::ConfigureProducer { producer, rate_per_sec, acks, linger_ms, batch_bytes } => {
+            Command::ConfigureProducer {
+                producer,
+                rate_per_sec,
+                acks,
+                linger_ms,
+                batch_bytes,
+                buffer_bytes,
+            } => {
                 let i = self.producer_index(&producer)?;
                 let p = &mut self.producers[i];
                 if let Some(r) = rate_per_sec {
@@ -587,6 +595,7 @@ impl Cluster {
                 p.spec.acks = acks.unwrap_or(p.spec.acks);
                 p.spec.linger_ms = linger_ms.unwrap_or(p.spec.linger_ms);
                 p.spec.batch_bytes = batch_bytes.unwrap_or(p.spec.batch_bytes);
+                p.spec.buffer_bytes = buffer_bytes.unwrap_or(p.spec.buffer_bytes);
             }
             Command::ConfigureGroup { group, processing_us, commit, assignor } => {
                 let i = self.group_index(&group)?;
@@ -594,6 +603,11 @@ impl Cluster {
                 g.spec.processing_us = processing_us.unwrap_or(g.spec.processing_us);
                 g.spec.commit = commit.unwrap_or(g.spec.commit);
                 g.spec.assignor = assignor.unwrap_or(g.spec.assignor);
+            }
+            Command::ConfigureSubscription { subscription, prefetch } => {
+                let sub = self.subscriptions.iter_mut().find(|x| x.spec.name == subscription);
+                let sub = sub.ok_or("no such subscription")?;
+                sub.spec.prefetch = (prefetch > 0).then_some(prefetch);
             }
             Command::ConfigureTopic { topic, retention_ms, retention_bytes } => {
                 let t = self.topics.iter_mut().find(|t| t.name == topic).ok_or("no such topic")?;

@@ -250,6 +250,16 @@ pub enum Command {
         /// `batch.size`, bytes.
         #[serde(default)]
         batch_bytes: Option<u32>,
+        /// `buffer.memory`, bytes.
+        #[serde(default)]
+        buffer_bytes: Option<u64>,
+    },
+    /// Changes a push subscription's prefetch window.
+    ConfigureSubscription {
+        /// Subscription name.
+        subscription: String,
+        /// Records it may hold unacknowledged; 0 for no limit.
+        prefetch: u32,
     },
     /// Changes a consumer group's settings; fields left out keep their value.
     ConfigureGroup {
@@ -813,6 +823,7 @@ impl Validator {
                 acks,
                 linger_ms,
                 batch_bytes,
+                buffer_bytes,
             } => {
                 let Some(spec) = s.producers.iter().find(|x| &x.name == p) else {
                     return self
@@ -834,6 +845,10 @@ impl Validator {
                     let max = (limits::BATCH_BYTES_MAX as u64).min(spec.buffer_bytes);
                     self.range_u64(format!("{at}.batch_bytes"), *b as u64, min, max);
                 }
+                if let Some(b) = buffer_bytes {
+                    let min = batch_bytes.unwrap_or(spec.batch_bytes) as u64;
+                    self.range_u64(format!("{at}.buffer_bytes"), *b, min, limits::BUFFER_BYTES_MAX);
+                }
                 if acks.is_some_and(|a| a != Acks::All) && spec.enable_idempotence == Some(true) {
                     self.fail(format!("{at}.acks"), "idempotence needs acks \"all\"".into());
                 }
@@ -846,6 +861,14 @@ impl Validator {
                     let max = limits::PROCESSING_US_MAX as u64;
                     self.range_u64(format!("{at}.processing_us"), *us as u64, 0, max);
                 }
+            }
+            Command::ConfigureSubscription { subscription, prefetch } => {
+                if !s.subscriptions.iter().any(|x| &x.name == subscription) {
+                    let why = format!("no subscription named \"{subscription}\"");
+                    self.fail(format!("{at}.subscription"), why);
+                }
+                let max = limits::INBOX_RECORDS_MAX as u64;
+                self.range_u64(format!("{at}.prefetch"), *prefetch as u64, 0, max);
             }
             Command::ConfigureTopic { topic, retention_ms, retention_bytes } => {
                 self.topic_exists(format!("{at}.topic"), topic, s);

@@ -340,6 +340,7 @@ fn configure_commands_apply_or_are_refused_with_the_limit() {
         acks: Some(brook_engine::Acks::Leader),
         linger_ms: Some(20),
         batch_bytes: None,
+        buffer_bytes: Some(1 << 20),
     };
     c.command(ok).unwrap();
     c.command(Command::ConfigureGroup {
@@ -351,6 +352,7 @@ fn configure_commands_apply_or_are_refused_with_the_limit() {
     .unwrap();
     c.step();
     assert_eq!(c.producers[0].spec.linger_ms, 20);
+    assert_eq!(c.producers[0].spec.buffer_bytes, 1 << 20);
     assert_eq!(c.producers[0].current_rate(c.now_us()), 50.0);
     assert_eq!(c.groups[0].spec.processing_us, 2_000, "the refused change did not apply");
     let notice = c.notices().last().unwrap();
