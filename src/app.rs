@@ -292,16 +292,12 @@ pub fn App() -> Html {
             selected.set(hit.and_then(|h| inspect(&s.cluster, h).map(|v| (h, v.form))));
         })
     };
-    let validate =
-        {
-            let sim = sim.clone();
-            Callback::from(move |c: brook_engine::Command| {
-                let s = sim.borrow();
-                s.cluster.scenario().validate_command(&c).err().map(|errors| {
-                    errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; ")
-                })
-            })
-        };
+    let validate = {
+        let sim = sim.clone();
+        Callback::from(move |c: brook_engine::Command| {
+            sim.borrow().cluster.scenario().check_command(&c).err()
+        })
+    };
     let on_close = {
         let selected = selected.clone();
         Callback::from(move |_| selected.set(None))

@@ -522,10 +522,7 @@ impl Cluster {
     /// Adds a producer or a reader, or removes a reader, after checking the command. The
     /// scenario follows, so an export holds the system as it is now.
     fn change_members(&mut self, c: Command) -> Result<(), String> {
-        if let Err(errors) = self.scenario.validate_command(&c) {
-            let text: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
-            return Err(text.join("; "));
-        }
+        self.scenario.check_command(&c)?;
         let topic_index = |topics: &[Topic], name: &str| {
             topics.iter().position(|t| t.name == name).expect("validated topic") as u16
         };
@@ -574,10 +571,7 @@ impl Cluster {
 
     /// Applies a settings change after checking it against the limits.
     fn configure(&mut self, c: Command) -> Result<(), String> {
-        if let Err(errors) = self.scenario.validate_command(&c) {
-            let text: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
-            return Err(text.join("; "));
-        }
+        self.scenario.check_command(&c)?;
         match c {
             Command::ConfigureProducer {
                 producer,

@@ -415,6 +415,12 @@ impl Scenario {
         }
     }
 
+    /// [`Scenario::validate_command`] with the problems joined into one message.
+    pub fn check_command(&self, c: &Command) -> Result<(), String> {
+        self.validate_command(c)
+            .map_err(|errors| errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; "))
+    }
+
     /// Checks every value against its limit and every name reference.
     pub fn validate(&self) -> Result<(), Vec<FieldError>> {
         let mut v = Validator::default();
