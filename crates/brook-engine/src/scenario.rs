@@ -745,6 +745,12 @@ impl Validator {
         self.range_u64(format!("{at}.lock_ms"), g.lock_ms as u64, 1, limits::MS_MAX);
         self.range_u64(format!("{at}.delivery_limit"), g.delivery_limit as u64, 1, 255);
         self.range_f64(format!("{at}.failure_rate"), g.failure_rate, 0.0, 1.0);
+        self.range_f64(
+            format!("{at}.reject_rate"),
+            g.reject_rate,
+            0.0,
+            1.0 - g.failure_rate.clamp(0.0, 1.0),
+        );
     }
 
     fn check_subscription(&mut self, at: &str, g: &SubscriptionSpec, s: &Scenario) {

@@ -41,6 +41,10 @@ pub struct ShareGroupSpec {
     /// Chance that processing a record fails and the member releases it (0..=1). Default 0.
     #[serde(default)]
     pub failure_rate: f64,
+    /// Chance that a member rejects a record as unprocessable (0..=1): archived at once, never
+    /// redelivered. Default 0.
+    #[serde(default)]
+    pub reject_rate: f64,
 }
 
 fn default_lock_ms() -> u32 {
@@ -63,6 +67,7 @@ impl ShareGroupSpec {
             lock_ms: default_lock_ms(),
             delivery_limit: default_delivery_limit(),
             failure_rate: 0.0,
+            reject_rate: 0.0,
         }
     }
 }
@@ -129,6 +134,8 @@ pub struct ShareStats {
     pub archived_records: u64,
     /// Records released by members after a failed processing.
     pub released_records: u64,
+    /// Records rejected by members (archived without redelivery).
+    pub rejected_records: u64,
     /// Locks that expired.
     pub expired_locks: u64,
     /// Records accepted more than once (must stay 0: each record goes to one member).
@@ -304,13 +311,24 @@ impl ShareGroup {
             }
             m.work_us -= cost;
             m.held.pop_front();
-            let fail = self.spec.failure_rate > 0.0 && rng.next_f64() < self.spec.failure_rate;
+            // One draw decides: reject, release (a failure), or accept.
+            let roll = if self.spec.failure_rate + self.spec.reject_rate > 0.0 {
+                rng.next_f64()
+            } else {
+                1.0
+            };
+            let reject = roll < self.spec.reject_rate;
+            let fail = !reject && roll < self.spec.reject_rate + self.spec.failure_rate;
             let sp = self.partitions.get_mut(&a.tp).expect("held records come from a partition");
             let Some(r) = sp.window.get_mut((a.offset - sp.start) as usize) else { continue };
             if !matches!(r.state, RecordState::Acquired { member, .. } if member == mi as u32) {
                 continue; // the lock expired meanwhile: another member may have it now
             }
-            if fail {
+            if reject {
+                r.state = RecordState::Done;
+                self.stats.rejected_records += 1;
+                self.stats.archived_records += 1;
+            } else if fail {
                 r.state = RecordState::Available;
                 self.stats.released_records += 1;
             } else {
