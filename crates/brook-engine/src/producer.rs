@@ -405,6 +405,9 @@ pub struct Producer {
     key_cdf: Vec<f64>,
     open: Vec<Option<OpenBatch>>,
     open_since_us: Vec<u64>,
+    /// Partitions with an open batch, in opening order (so lingering is checked for these, not
+    /// for every partition). A partition is listed exactly when its `open` slot is `Some`.
+    open_list: Vec<u32>,
     carry_records: f64,
     buffer_bytes_used: u64,
     /// Records the application is blocked trying to send (a count, not objects).
@@ -443,6 +446,7 @@ impl Producer {
             key_cdf,
             open: Vec::new(),
             open_since_us: Vec::new(),
+            open_list: Vec::new(),
             carry_records: 0.0,
             buffer_bytes_used: 0,
             blocked_records: 0,
@@ -596,6 +600,7 @@ impl Producer {
         self.sticky_bytes += record_bytes as u64;
         self.buffer_bytes_used += record_bytes as u64;
         let slot = &mut self.open[partition as usize];
+        let listed = slot.is_some();
         if let Some(b) = slot {
             if b.bytes + record_bytes > self.spec.batch_bytes {
                 let full = slot.take().expect("checked Some above");
@@ -618,19 +623,24 @@ impl Producer {
                     key: key_tag,
                 });
                 self.open_since_us[partition as usize] = at_us;
+                if !listed {
+                    self.open_list.push(partition);
+                }
             }
         }
     }
 
     fn close_lingering(&mut self, now_us: u64, ready: &mut Vec<ReadyBatch>) {
         let linger_us = self.spec.linger_ms as u64 * 1000;
-        for (p, slot) in self.open.iter_mut().enumerate() {
-            let due = slot.is_some() && now_us - self.open_since_us[p] >= linger_us;
-            if due {
-                let b = slot.take().expect("checked is_some");
-                ready.push(close(p as u32, b));
+        let (open, since) = (&mut self.open, &self.open_since_us);
+        self.open_list.retain(|&p| {
+            if now_us - since[p as usize] < linger_us {
+                return true;
             }
-        }
+            let b = open[p as usize].take().expect("listed partitions have an open batch");
+            ready.push(close(p, b));
+            false
+        });
     }
 }
 
