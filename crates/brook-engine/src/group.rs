@@ -130,6 +130,68 @@ pub struct Tp {
     pub partition: u32,
 }
 
+/// Offsets by partition, stored densely by topic then partition index. Groups look these up for
+/// every partition they read, every step; an ordered tree was the engine's hottest path. Bounded
+/// by the partitions of the group's topics.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct TpMap {
+    rows: Vec<Vec<Option<u64>>>,
+}
+
+impl TpMap {
+    fn slot(&mut self, tp: Tp) -> &mut Option<u64> {
+        let (t, p) = (tp.topic as usize, tp.partition as usize);
+        if self.rows.len() <= t {
+            self.rows.resize(t + 1, Vec::new());
+        }
+        let row = &mut self.rows[t];
+        if row.len() <= p {
+            row.resize(p + 1, None);
+        }
+        &mut row[p]
+    }
+
+    /// The value for `tp`, if set.
+    pub(crate) fn get(&self, tp: &Tp) -> Option<&u64> {
+        self.rows.get(tp.topic as usize)?.get(tp.partition as usize)?.as_ref()
+    }
+
+    /// The value for `tp`, mutably, if set.
+    pub(crate) fn get_mut(&mut self, tp: &Tp) -> Option<&mut u64> {
+        self.rows.get_mut(tp.topic as usize)?.get_mut(tp.partition as usize)?.as_mut()
+    }
+
+    /// Sets the value for `tp`.
+    pub(crate) fn insert(&mut self, tp: Tp, v: u64) {
+        *self.slot(tp) = Some(v);
+    }
+
+    /// Unsets `tp`.
+    pub(crate) fn remove(&mut self, tp: &Tp) {
+        if let Some(v) =
+            self.rows.get_mut(tp.topic as usize).and_then(|r| r.get_mut(tp.partition as usize))
+        {
+            *v = None;
+        }
+    }
+
+    /// The value for `tp`, set to `v` first if unset.
+    pub(crate) fn or_insert(&mut self, tp: Tp, v: u64) -> &mut u64 {
+        self.slot(tp).get_or_insert(v)
+    }
+
+    /// Keeps only the partitions for which `keep` is true.
+    pub(crate) fn retain(&mut self, mut keep: impl FnMut(Tp) -> bool) {
+        for (t, row) in self.rows.iter_mut().enumerate() {
+            for (p, v) in row.iter_mut().enumerate() {
+                if v.is_some() && !keep(Tp { topic: t as u16, partition: p as u32 }) {
+                    *v = None;
+                }
+            }
+        }
+    }
+}
+
 /// What a member is doing, for display.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -203,7 +265,7 @@ pub struct Member {
     /// When the records now in the inbox were handed over (the last poll), virtual us.
     pub polled_us: u64,
     /// Next offset this member expects to process per partition (order check).
-    next_offset: BTreeMap<Tp, u64>,
+    next_offset: TpMap,
     work_us: f64,
     cursor: usize,
 }
@@ -220,7 +282,7 @@ impl Member {
             crashed_us: None,
             processed_records: 0,
             polled_us: 0,
-            next_offset: BTreeMap::new(),
+            next_offset: TpMap::default(),
             work_us: 0.0,
             cursor: 0,
         }
@@ -278,11 +340,11 @@ pub struct Group {
     /// Topic indices the group subscribes to.
     pub topics: Vec<u16>,
     /// Next offset to fetch per partition (valid while owned).
-    position: BTreeMap<Tp, u64>,
+    position: TpMap,
     /// Committed offset per partition.
-    committed: BTreeMap<Tp, u64>,
+    committed: TpMap,
     /// Highest offset + 1 ever processed per partition (for duplicate and loss accounting).
-    processed_end: BTreeMap<Tp, u64>,
+    processed_end: TpMap,
     rebalance: Option<Rebalance>,
     next_member_no: u32,
     next_auto_commit_us: u64,
@@ -304,9 +366,9 @@ impl Group {
             stats: GroupStats::default(),
             generation: 0,
             topics,
-            position: BTreeMap::new(),
-            committed: BTreeMap::new(),
-            processed_end: BTreeMap::new(),
+            position: TpMap::default(),
+            committed: TpMap::default(),
+            processed_end: TpMap::default(),
             rebalance: None,
             next_member_no: 0,
             next_auto_commit_us: spec.auto_commit_interval_ms as u64 * 1000,
@@ -425,11 +487,11 @@ impl Group {
         };
         m.inbox.retain(|c| !revoked.contains(&c.tp));
         m.arriving.retain(|c| !revoked.contains(&c.tp));
-        m.next_offset.retain(|tp, _| !revoked.contains(tp));
+        m.next_offset.retain(|tp| !revoked.contains(&tp));
         for tp in revoked {
             if commit_on_revoke {
                 if let Some(&end) = self.processed_end.get(&tp) {
-                    let c = self.committed.entry(tp).or_insert(0);
+                    let c = self.committed.or_insert(tp, 0);
                     *c = (*c).max(end);
                 }
             }
@@ -634,7 +696,7 @@ impl Group {
 
     /// Commits `offset` for `tp` (never backwards).
     pub fn commit(&mut self, tp: Tp, offset: u64) {
-        let c = self.committed.entry(tp).or_insert(0);
+        let c = self.committed.or_insert(tp, 0);
         *c = (*c).max(offset);
     }
 
@@ -680,7 +742,7 @@ impl Group {
             }
             m.work_us -= n as f64 * cost;
             let (from, to) = (c.from, c.from + n);
-            let expect = m.next_offset.entry(c.tp).or_insert(from);
+            let expect = m.next_offset.or_insert(c.tp, from);
             if from < *expect {
                 self.stats.order_violations += 1;
             }
@@ -690,7 +752,7 @@ impl Group {
             total += n;
             let tp = c.tp;
             let finished = c.from == c.to;
-            let end = self.processed_end.entry(tp).or_insert(0);
+            let end = self.processed_end.or_insert(tp, 0);
             if from < *end {
                 self.stats.duplicate_records += (*end).min(to) - from;
             }
@@ -698,7 +760,7 @@ impl Group {
             if finished {
                 m.inbox.pop_front();
                 if after {
-                    let c = self.committed.entry(tp).or_insert(0);
+                    let c = self.committed.or_insert(tp, 0);
                     *c = (*c).max(to);
                 }
             }
