@@ -240,17 +240,25 @@ fn strip_window(c: &Cluster) -> u64 {
 
 fn partitions(ctx: &Ctx, l: &Layout, c: &Cluster) {
     let window = strip_window(c) as f64;
+    if l.dense {
+        let first = l.partitions.iter().flatten().next();
+        let last = l.partitions.iter().flatten().last();
+        if let (Some(a), Some(b)) = (first, last) {
+            fill(ctx, Rect { h: b.y + b.h - a.y, ..*a }, STRIP);
+        }
+    }
     for (ti, t) in c.topics.iter().enumerate() {
         for (pi, part) in t.partitions.iter().enumerate() {
             let log = &part.log;
             let r = l.partitions[ti][pi];
             let leo = log.log_end_offset();
             let x_of = |o: u64| r.right() - (leo.saturating_sub(o) as f64 / window) * r.w;
-            fill(ctx, r, STRIP);
             if l.dense {
+                // The strip background was drawn once for the whole column (below).
                 partition_heat(ctx, r, c, ti, pi, window);
                 continue;
             }
+            fill(ctx, r, STRIP);
             // Deleted by retention: shaded left of the log start.
             let start_x = x_of(log.log_start_offset()).max(r.x);
             if log.log_start_offset() > 0 && start_x > r.x {
@@ -435,10 +443,15 @@ fn partition_heat(ctx: &Ctx, r: Rect, c: &Cluster, ti: usize, pi: usize, window:
         .max()
         .unwrap_or(0);
     let f = (lag as f64 / window).clamp(0.0, 1.0);
-    ctx.set_global_alpha(0.15 + 0.85 * f);
-    fill(ctx, Rect { w: r.w * f.max(0.02), ..r }, "#ea580c");
-    ctx.set_global_alpha(1.0);
+    // Eight shades instead of a transparency per row: one fill, no state change.
+    let shade = HEAT_SHADES
+        [((f * (HEAT_SHADES.len() - 1) as f64).round() as usize).min(HEAT_SHADES.len() - 1)];
+    fill(ctx, Rect { w: r.w * f.max(0.02), ..r }, shade);
 }
+
+/// Light to dark orange for the heat strip.
+const HEAT_SHADES: [&str; 8] =
+    ["#fbe3d6", "#f8cdb4", "#f5b48f", "#f29a6a", "#ef8146", "#ec6a26", "#d95a17", "#b84a12"];
 
 fn consumers(ctx: &Ctx, l: &Layout, c: &Cluster) {
     let font = "11px system-ui, sans-serif";
