@@ -33,6 +33,16 @@ pub enum ProcessingDist {
     Exponential,
 }
 
+impl ProcessingDist {
+    /// One processing time around `mean_us`, us (exponential draws from `rng`).
+    pub fn draw_us(self, mean_us: u32, rng: &mut Rng) -> f64 {
+        match self {
+            ProcessingDist::Fixed => mean_us as f64,
+            ProcessingDist::Exponential => rng.exponential(mean_us as f64),
+        }
+    }
+}
+
 /// A consumer group's configuration. Defaults are Kafka's where Kafka has one.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -702,11 +712,7 @@ impl Group {
 
     /// Hands member `i` the records a fetch answer carried.
     pub fn deliver(&mut self, i: usize, now_us: u64, rng: &mut Rng) {
-        let mean = self.spec.processing_us as f64;
-        let cost = match self.spec.processing {
-            ProcessingDist::Fixed => mean,
-            ProcessingDist::Exponential => rng.exponential(mean),
-        };
+        let cost = self.spec.processing.draw_us(self.spec.processing_us, rng);
         let before = self.spec.commit == CommitMode::BeforeProcess;
         let chunks = std::mem::take(&mut self.members[i].arriving);
         if !chunks.is_empty() {

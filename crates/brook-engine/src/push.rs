@@ -143,10 +143,7 @@ impl Subscription {
                 c.to = c.from + room;
             }
             if c.to > c.from {
-                c.cost_us = match self.spec.processing {
-                    ProcessingDist::Fixed => self.spec.processing_us as f64,
-                    ProcessingDist::Exponential => rng.exponential(self.spec.processing_us as f64),
-                };
+                c.cost_us = self.spec.processing.draw_us(self.spec.processing_us, rng);
                 self.inbox_records += c.to - c.from;
                 self.inbox.push_back(c);
             }

@@ -291,7 +291,6 @@ impl ShareGroup {
         rng: &mut Rng,
         mut accepted: impl FnMut(u64),
     ) -> u64 {
-        let mean = self.spec.processing_us as f64;
         let m = &mut self.members[mi];
         if m.crashed || m.held.is_empty() {
             m.work_us = 0.0;
@@ -301,11 +300,7 @@ impl ShareGroup {
         let mut done = 0;
         // Bounded by the records held, at most `max_poll_records`.
         while let Some(&a) = m.held.front() {
-            let cost = match self.spec.processing {
-                ProcessingDist::Fixed => mean,
-                ProcessingDist::Exponential => rng.exponential(mean),
-            }
-            .max(0.001);
+            let cost = self.spec.processing.draw_us(self.spec.processing_us, rng).max(0.001);
             if m.work_us < cost {
                 break;
             }
