@@ -27,7 +27,7 @@ const HEAVY: &[&str] = &["stress", "wide-topic"];
 
 #[test]
 fn invariants_hold_after_every_step_across_seeds() {
-    // 8 presets x 30 seeds = 240 seeded runs.
+    // 10 presets (all but the heavy ones) x 30 seeds = 300 seeded runs.
     for name in PRESETS.iter().filter(|p| !HEAVY.contains(p)) {
         for seed in 0..SEEDS {
             run(preset(name).unwrap(), seed, 3.0, true);
