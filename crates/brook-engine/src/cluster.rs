@@ -391,11 +391,7 @@ impl Cluster {
     }
 
     fn push_event(&mut self, e: TrafficEvent) {
-        if self.events.len() < EVENTS_PER_STEP_MAX {
-            self.events.push(e);
-        } else {
-            self.events_dropped += 1;
-        }
+        push_bounded(&mut self.events, &mut self.events_dropped, e);
     }
 
     fn notice(&mut self, text: String) {
@@ -419,6 +415,16 @@ fn create_us(topics: &[Topic], tp: Tp, offset: u64) -> u64 {
     let mut at = 0;
     log.read_committed(offset, 1, |b, _, _| at = b.create_us_at(offset));
     at
+}
+
+/// Keeps `e` if the step's events are below [`EVENTS_PER_STEP_MAX`], else counts it dropped.
+/// (A free function so loops that borrow other fields of the cluster can use it.)
+fn push_bounded(events: &mut Vec<TrafficEvent>, dropped: &mut u64, e: TrafficEvent) {
+    if events.len() < EVENTS_PER_STEP_MAX {
+        events.push(e);
+    } else {
+        *dropped += 1;
+    }
 }
 
 /// What the groups need to know of the topics.
@@ -477,14 +483,14 @@ impl Cluster {
             Command::AddMember { group } => {
                 let i = self.group_index(&group)?;
                 self.groups[i].add_member(now, &views);
-                self.events.push(TrafficEvent::Rebalance { group: i as u16 });
+                self.push_event(TrafficEvent::Rebalance { group: i as u16 });
             }
             Command::RemoveMember { group } => {
                 let i = self.group_index(&group)?;
                 if !self.groups[i].remove_member(now, &views) {
                     return Err(format!("group \"{group}\" has no live member to remove"));
                 }
-                self.events.push(TrafficEvent::Rebalance { group: i as u16 });
+                self.push_event(TrafficEvent::Rebalance { group: i as u16 });
             }
             Command::CrashMember { ref group, member } if self.group_index(group).is_err() => {
                 self.share_member(group, member, true)?;
@@ -503,7 +509,7 @@ impl Cluster {
                 if !self.groups[i].restart_member(member as usize, now, &views) {
                     return Err(format!("{group} member {member} has not crashed"));
                 }
-                self.events.push(TrafficEvent::Rebalance { group: i as u16 });
+                self.push_event(TrafficEvent::Rebalance { group: i as u16 });
             }
             Command::AddPartitions { topic, count } => self.add_partitions(&topic, count)?,
             Command::AddProducer { .. }
@@ -661,7 +667,8 @@ impl Cluster {
         for (gi, g) in self.groups.iter_mut().enumerate() {
             if g.topics.contains(&(t as u16)) {
                 g.rebalance(self.now_us, &views);
-                self.events.push(TrafficEvent::Rebalance { group: gi as u16 });
+                let e = TrafficEvent::Rebalance { group: gi as u16 };
+                push_bounded(&mut self.events, &mut self.events_dropped, e);
             }
         }
         Ok(())
@@ -1049,8 +1056,9 @@ impl Cluster {
         for (gi, g) in self.groups.iter_mut().enumerate() {
             let before = g.stats.rebalances;
             g.upkeep(self.now_us, TICK_US, &views);
-            if g.stats.rebalances > before && self.events.len() < EVENTS_PER_STEP_MAX {
-                self.events.push(TrafficEvent::Rebalance { group: gi as u16 });
+            if g.stats.rebalances > before {
+                let e = TrafficEvent::Rebalance { group: gi as u16 };
+                push_bounded(&mut self.events, &mut self.events_dropped, e);
             }
         }
     }
