@@ -66,7 +66,7 @@ pub fn draw(ctx: &Ctx, sim: &Sim, width: f64, height: f64, now_ms: f64, reduced_
     assignment_lines(ctx, &layout, c);
     producers(ctx, &layout, c);
     partitions(ctx, &layout, c);
-    consumers(ctx, &layout, c);
+    consumers(ctx, &layout);
     flights(ctx, &layout, sim, now_ms, reduced_motion);
     marks(ctx, &layout, sim, now_ms);
 }
@@ -453,9 +453,9 @@ fn partition_heat(ctx: &Ctx, r: Rect, c: &Cluster, ti: usize, pi: usize, window:
 const HEAT_SHADES: [&str; 8] =
     ["#fbe3d6", "#f8cdb4", "#f5b48f", "#f29a6a", "#ef8146", "#ec6a26", "#d95a17", "#b84a12"];
 
-fn consumers(ctx: &Ctx, l: &Layout, c: &Cluster) {
+fn consumers(ctx: &Ctx, l: &Layout) {
     let font = "11px system-ui, sans-serif";
-    for (gi, g) in crate::consumers::consumer_sets(c).iter().enumerate() {
+    for (gi, g) in l.sets.iter().enumerate() {
         let h = l.groups[gi];
         let title = format!("{}  lag {}", g.name, compact(g.lag as f64));
         fill(ctx, Rect { w: 4.0, ..h }, group_colour(gi as u32));

@@ -285,6 +285,9 @@ pub struct Layout {
     pub replica_w: f64,
     /// Broker boxes in the heading row of the centre column (none with one broker).
     pub brokers: Vec<Rect>,
+    /// The readers laid out in the right column, in `groups`/`members` order (kept so a frame
+    /// computes them once).
+    pub sets: Vec<crate::consumers::ConsumerSet>,
 }
 
 /// Width of a broker box in the heading row, px.
@@ -356,8 +359,19 @@ impl Layout {
             })
             .collect();
         let right_x = width - pad - side_w;
-        let (groups, members) = Self::consumers(cluster, right_x, side_w, top, avail);
-        Layout { width, height, producers, partitions, groups, members, dense, replica_w, brokers }
+        let (groups, members, sets) = Self::consumers(cluster, right_x, side_w, top, avail);
+        Layout {
+            width,
+            height,
+            producers,
+            partitions,
+            groups,
+            members,
+            dense,
+            replica_w,
+            brokers,
+            sets,
+        }
     }
 
     fn consumers(
@@ -366,7 +380,7 @@ impl Layout {
         w: f64,
         top: f64,
         avail: f64,
-    ) -> (Vec<Rect>, Vec<Vec<Rect>>) {
+    ) -> (Vec<Rect>, Vec<Vec<Rect>>, Vec<crate::consumers::ConsumerSet>) {
         // Each set: a header (name, then a status line) and its members; rows share the height.
         let head = 30.0;
         let gap = 10.0;
@@ -388,7 +402,7 @@ impl Layout {
             y += row * g.members.len().max(1) as f64 + gap;
             members.push(list);
         }
-        (groups, members)
+        (groups, members, sets)
     }
 
     /// The point a flight leaves from or arrives at.
