@@ -93,7 +93,8 @@ fn draw_frame(canvas: &HtmlCanvasElement, sim: &Sim, now_ms: f64, reduced: bool)
 
 fn draw_chart_canvas(canvas: &HtmlCanvasElement, sim: &Sim, hover: Option<(f64, f64)>) {
     if let Some((ctx, w, h)) = prepare(canvas) {
-        crate::canvas::draw_charts(&ctx, &crate::charts::charts(&sim.cluster), w, h, hover);
+        let charts = crate::charts::charts(&sim.cluster, sim.lag_group);
+        crate::canvas::draw_charts(&ctx, &charts, w, h, hover);
     }
 }
 
@@ -308,6 +309,16 @@ pub fn App() -> Html {
         Some((format!("{sel:?}"), view))
     });
     let targets = targets_of(&sim.borrow().cluster);
+    let group_names: Vec<String> =
+        sim.borrow().cluster.groups.iter().map(|g| g.spec.name.clone()).collect();
+    let lag_group = sim.borrow().lag_group;
+    let on_lag_group = {
+        let sim = sim.clone();
+        Callback::from(move |e: Event| {
+            let Some(select) = e.target_dyn_into::<web_sys::HtmlSelectElement>() else { return };
+            sim.borrow_mut().lag_group = select.selected_index().max(0) as usize;
+        })
+    };
     let description = sim.borrow().cluster.scenario().description.clone();
     html! {
         <main class="app">
@@ -336,6 +347,15 @@ pub fn App() -> Html {
                 }
             </div>
             <Counters stats={(*stats).clone()} />
+            if group_names.len() > 1 {
+                <label class="chart-choice">{ "Lag per partition of " }
+                    <select data-testid="lag-group" onchange={on_lag_group}>
+                        { for group_names.iter().enumerate().map(|(i, n)| html! {
+                            <option value={n.clone()} selected={i == lag_group}>{ n }</option>
+                        }) }
+                    </select>
+                </label>
+            }
             <canvas ref={charts_ref} class="charts" data-testid="charts" role="img"
                 onmousemove={on_chart_move} onmouseleave={on_chart_leave}
                 aria-label="Charts over the last minute: inflow against outflow with the backlog, lag per reader, latency percentiles, and faults. Hover for values." />
@@ -497,6 +517,7 @@ fn Legend() -> Html {
             <span><i class="dot produce"></i>{ "record batch, producer to partition leader (coloured by producer)" }</span>
             <span><i class="ring"></i>{ "fetch request: the consumer polls (pull)" }</span>
             <span><i class="dot fetch"></i>{ "records delivered: fetched, acquired from a share group or pushed (coloured by reader)" }</span>
+            <span><i class="dot replicate"></i>{ "records a follower copies from the leader (a hop between replica chips)" }</span>
             <span><i class="dot empty"></i>{ "long poll that found nothing" }</span>
             <span><i class="bar commit"></i>{ "committed offset of a group" }</span>
             <span><i class="bar hw"></i>{ "high watermark: newer records (washed out) are not on every in-sync replica yet; newest on the right" }</span>

@@ -132,7 +132,9 @@ fn producers(ctx: &Ctx, l: &Layout, c: &Cluster) {
         let r = l.producers[i];
         let blocked = p.is_blocked();
         let throttled = p.throttled_until_us > now;
-        let bg = if blocked {
+        let bg = if p.closed {
+            "#f1f5f9"
+        } else if blocked {
             "#fee2e2"
         } else if throttled {
             "#fef3c7"
@@ -140,7 +142,9 @@ fn producers(ctx: &Ctx, l: &Layout, c: &Cluster) {
             "#ffffff"
         };
         fill(ctx, r, bg);
-        sparkline(ctx, r, p, now);
+        if !p.closed {
+            sparkline(ctx, r, p, now);
+        }
         fill(ctx, Rect { w: 5.0, ..r }, producer_colour(i as u32));
         ctx.set_stroke_style_str(if blocked { "#dc2626" } else { "#cbd5e1" });
         ctx.set_line_width(if blocked { 2.0 } else { 1.0 });
@@ -160,7 +164,9 @@ fn producers(ctx: &Ctx, l: &Layout, c: &Cluster) {
             text(ctx, &rate, r.right() - 6.0, line, "11px system-ui, sans-serif", MUTED, "right");
         }
         if r.h >= 30.0 {
-            let state = if blocked {
+            let state = if p.closed {
+                format!("closed; sent {}", compact(p.stats.sent_records as f64))
+            } else if blocked {
                 "blocked: buffer full".to_string()
             } else if throttled {
                 "throttled by quota".to_string()
@@ -241,23 +247,17 @@ fn strip_window(c: &Cluster) -> u64 {
 fn partitions(ctx: &Ctx, l: &Layout, c: &Cluster) {
     let window = strip_window(c) as f64;
     if l.dense {
-        let first = l.partitions.iter().flatten().next();
-        let last = l.partitions.iter().flatten().last();
-        if let (Some(a), Some(b)) = (first, last) {
-            fill(ctx, Rect { h: b.y + b.h - a.y, ..*a }, STRIP);
-        }
+        heat_strip(ctx, l, c, window);
     }
     for (ti, t) in c.topics.iter().enumerate() {
+        if l.dense {
+            break;
+        }
         for (pi, part) in t.partitions.iter().enumerate() {
             let log = &part.log;
             let r = l.partitions[ti][pi];
             let leo = log.log_end_offset();
             let x_of = |o: u64| r.right() - (leo.saturating_sub(o) as f64 / window) * r.w;
-            if l.dense {
-                // The strip background was drawn once for the whole column (below).
-                partition_heat(ctx, r, c, ti, pi, window);
-                continue;
-            }
             fill(ctx, r, STRIP);
             // Deleted by retention: shaded left of the log start.
             let start_x = x_of(log.log_start_offset()).max(r.x);
@@ -431,23 +431,53 @@ fn brokers(ctx: &Ctx, l: &Layout, c: &Cluster) {
     }
 }
 
-/// Dense view: one thin row per partition whose darkness shows the largest group lag.
-fn partition_heat(ctx: &Ctx, r: Rect, c: &Cluster, ti: usize, pi: usize, window: f64) {
-    let log = &c.topics[ti].partitions[pi].log;
-    let tp = brook_engine::Tp { topic: ti as u16, partition: pi as u32 };
-    let lag = c
-        .groups
-        .iter()
-        .filter(|g| g.topics.contains(&(ti as u16)))
-        .map(|g| log.high_watermark().saturating_sub(g.committed(tp).max(log.log_start_offset())))
-        .max()
-        .unwrap_or(0);
-    let f = (lag as f64 / window).clamp(0.0, 1.0);
-    // Eight shades instead of a transparency per row: one fill, no state change.
-    let shade = HEAT_SHADES
-        [((f * (HEAT_SHADES.len() - 1) as f64).round() as usize).min(HEAT_SHADES.len() - 1)];
-    fill(ctx, Rect { w: r.w * f.max(0.02), ..r }, shade);
+/// Dense view: one bar per pixel row, as long as and as dark as the largest group lag of the
+/// partitions in that row. Rows are whole pixels and each shade is one path, so 1024
+/// partitions cost at most one rectangle per pixel row and eight fills.
+fn heat_strip(ctx: &Ctx, l: &Layout, c: &Cluster, window: f64) {
+    let (Some(a), Some(b)) =
+        (l.partitions.iter().flatten().next(), l.partitions.iter().flatten().last())
+    else {
+        return;
+    };
+    fill(ctx, Rect { h: b.y + b.h - a.y, ..*a }, STRIP);
+    let top = a.y.floor();
+    let rows = ((b.y + b.h).ceil() - top).max(1.0) as usize;
+    let mut lag_of_row = vec![0f64; rows.min(crate::scene::HEAT_ROWS_MAX)];
+    for (ti, t) in c.topics.iter().enumerate() {
+        let readers: Vec<&brook_engine::Group> =
+            c.groups.iter().filter(|g| g.topics.contains(&(ti as u16))).collect();
+        for (pi, part) in t.partitions.iter().enumerate() {
+            let log = &part.log;
+            let tp = brook_engine::Tp { topic: ti as u16, partition: pi as u32 };
+            let lag = readers
+                .iter()
+                .map(|g| {
+                    log.high_watermark().saturating_sub(g.committed(tp).max(log.log_start_offset()))
+                })
+                .max()
+                .unwrap_or(0);
+            let row =
+                ((l.partitions[ti][pi].mid_y() - top).max(0.0) as usize).min(lag_of_row.len() - 1);
+            lag_of_row[row] = lag_of_row[row].max(lag as f64 / window);
+        }
+    }
+    let last = HEAT_SHADES.len() - 1;
+    let shade_of = |f: f64| ((f.clamp(0.0, 1.0) * last as f64).round() as usize).min(last);
+    for (shade, colour) in HEAT_SHADES.iter().enumerate() {
+        ctx.begin_path();
+        for (row, &f) in lag_of_row.iter().enumerate() {
+            if shade_of(f) == shade {
+                ctx.rect(a.x, top + row as f64, a.w * f.clamp(0.02, 1.0), 1.0);
+            }
+        }
+        ctx.set_fill_style_str(colour);
+        ctx.fill();
+    }
 }
+
+/// Records copied from a leader to a follower.
+pub const REPLICATION: &str = "#7c3aed";
 
 /// Light to dark orange for the heat strip.
 const HEAT_SHADES: [&str; 8] =
@@ -524,6 +554,11 @@ fn flights(ctx: &Ctx, l: &Layout, sim: &Sim, now_ms: f64, reduced_motion: bool) 
                 let _ = ctx.arc(x, y, 3.0, 0.0, std::f64::consts::TAU);
                 ctx.stroke();
             }
+            FlightKind::Replicate => {
+                ctx.set_fill_style_str(REPLICATION);
+                let _ = ctx.arc(x, y, dot_radius(f.records).min(4.0), 0.0, std::f64::consts::TAU);
+                ctx.fill();
+            }
             FlightKind::EmptyFetch => {
                 ctx.set_fill_style_str("#94a3b8");
                 let _ = ctx.arc(x, y, 2.0, 0.0, std::f64::consts::TAU);
@@ -568,7 +603,7 @@ fn draw_chart(ctx: &Ctx, chart: &crate::charts::Chart, panel: Rect, hover_x: Opt
     };
     text(
         ctx,
-        chart.title,
+        &chart.title,
         panel.x + 8.0,
         panel.y + 10.0,
         "600 12px system-ui, sans-serif",

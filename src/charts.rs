@@ -22,7 +22,7 @@ pub struct Series {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Chart {
     /// Title, naming the unit.
-    pub title: &'static str,
+    pub title: String,
     /// Sample times, virtual seconds.
     pub t_s: Vec<f64>,
     /// Lines.
@@ -36,8 +36,9 @@ fn series(label: impl Into<String>, colour: &'static str, values: Vec<f64>) -> S
     Series { label: label.into(), colour, values, area: false }
 }
 
-/// The four charts: flow (the peak-shaving picture), lag per reader, latency, faults.
-pub fn charts(c: &Cluster) -> Vec<Chart> {
+/// The charts: flow (the peak-shaving picture), lag per reader, latency, faults, and lag per
+/// partition of consumer group `lag_group` (the first if there is no such group).
+pub fn charts(c: &Cluster, lag_group: usize) -> Vec<Chart> {
     let h: Vec<_> = c.history().iter().collect();
     let t_s: Vec<f64> = h.iter().map(|s| s.t_ms as f64 / 1000.0).collect();
     let col =
@@ -46,7 +47,7 @@ pub fn charts(c: &Cluster) -> Vec<Chart> {
         series("backlog (right scale)", "#94a3b8", col(&|s| s.backlog_records as f64));
     backlog.area = true;
     let flow = Chart {
-        title: "Inflow, outflow (records/s), backlog",
+        title: "Inflow, outflow (records/s), backlog".into(),
         t_s: t_s.clone(),
         series: vec![
             backlog,
@@ -55,7 +56,7 @@ pub fn charts(c: &Cluster) -> Vec<Chart> {
         ],
     };
     let lag = Chart {
-        title: "Lag per reader, records",
+        title: "Lag per reader, records".into(),
         t_s: t_s.clone(),
         series: consumer_sets(c)
             .iter()
@@ -68,7 +69,7 @@ pub fn charts(c: &Cluster) -> Vec<Chart> {
             .collect(),
     };
     let latency = Chart {
-        title: "Latency, ms",
+        title: "Latency, ms".into(),
         t_s: t_s.clone(),
         series: vec![
             series("p50", "#0891b2", col(&|s| s.latency_ms_p50)),
@@ -76,7 +77,7 @@ pub fn charts(c: &Cluster) -> Vec<Chart> {
         ],
     };
     let faults = Chart {
-        title: "Faults so far, records",
+        title: "Faults so far, records".into(),
         t_s,
         series: vec![
             series("dropped", "#dc2626", col(&|s| s.failed_records as f64)),
@@ -86,16 +87,18 @@ pub fn charts(c: &Cluster) -> Vec<Chart> {
         ],
     };
     let mut all = vec![flow, lag, latency, faults];
-    all.extend(partition_lag(c));
+    all.extend(partition_lag(c, lag_group));
     all
 }
 
 /// Partitions shown in the per-partition lag chart, the most lagging first.
 const PARTITION_LINES_MAX: usize = 6;
 
-/// Lag per partition of the first consumer group, from the once-a-second partition history.
-fn partition_lag(c: &Cluster) -> Option<Chart> {
-    let g = c.groups.first()?;
+/// Lag per partition of consumer group `gi` (the first if out of range), from the
+/// once-a-second partition history.
+fn partition_lag(c: &Cluster, gi: usize) -> Option<Chart> {
+    let gi = if gi < c.groups.len() { gi } else { 0 };
+    let g = c.groups.get(gi)?;
     let h: Vec<_> = c.partition_history().iter().collect();
     let last = h.last()?;
     // The group's partitions, as indices into the flat partition list of each sample.
@@ -109,7 +112,7 @@ fn partition_lag(c: &Cluster) -> Option<Chart> {
     }
     let lag_at = |s: &brook_engine::PartitionSample, k: usize, flat_i: usize| {
         let hw = s.partitions.get(flat_i).map_or(0, |o| o.high_watermark);
-        let committed = s.committed.first().and_then(|row| row.get(k)).copied().unwrap_or(0);
+        let committed = s.committed.get(gi).and_then(|row| row.get(k)).copied().unwrap_or(0);
         hw.saturating_sub(committed) as f64
     };
     let mut order: Vec<usize> = (0..flat.len()).collect();
@@ -124,7 +127,7 @@ fn partition_lag(c: &Cluster) -> Option<Chart> {
         })
         .collect();
     Some(Chart {
-        title: "Lag per partition (1st group)",
+        title: format!("Lag per partition: {}", g.spec.name),
         t_s: h.iter().map(|s| s.t_ms as f64 / 1000.0).collect(),
         series,
     })
@@ -178,7 +181,7 @@ mod tests {
     fn peak_shaving_flow_chart_shows_the_spike_absorbed() {
         let mut c = Cluster::new(preset("peak-shaving").unwrap());
         c.run_until(20_000_000);
-        let flow = &charts(&c)[0];
+        let flow = &charts(&c, 0)[0];
         let inflow = &flow.series[1].values;
         let outflow = &flow.series[2].values;
         let peak_in = inflow.iter().copied().fold(0.0, f64::max);
@@ -198,7 +201,7 @@ mod tests {
     fn lag_chart_has_one_line_per_reader() {
         let mut c = Cluster::new(preset("slow-subscriber-push-vs-pull").unwrap());
         c.run_until(2_000_000);
-        let lag = &charts(&c)[1];
+        let lag = &charts(&c, 0)[1];
         assert_eq!(lag.series.len(), 4);
         assert!(lag.series.iter().all(|s| s.values.len() == lag.t_s.len()));
     }
@@ -207,13 +210,34 @@ mod tests {
     fn partition_lag_chart_picks_the_hot_partition_first() {
         let mut c = Cluster::new(preset("hot-key-skew").unwrap());
         c.run_until(15_000_000);
-        let all = charts(&c);
+        let all = charts(&c, 0);
         let chart = all.last().unwrap();
-        assert!(chart.title.starts_with("Lag per partition"));
+        assert_eq!(chart.title, format!("Lag per partition: {}", c.groups[0].spec.name));
         assert!(chart.series.len() <= PARTITION_LINES_MAX);
         let first = chart.series[0].values.last().copied().unwrap();
         assert!(chart.series.iter().all(|s| s.values.last().copied().unwrap() <= first));
         assert!(first > 0.0);
+    }
+
+    #[test]
+    fn partition_lag_chart_follows_the_chosen_group() {
+        let mut c = Cluster::new(preset("p2p-vs-pubsub").unwrap());
+        c.run_until(5_000_000);
+        assert!(c.groups.len() >= 2);
+        for (gi, g) in c.groups.iter().enumerate() {
+            let all = charts(&c, gi);
+            let chart = all.last().unwrap();
+            assert_eq!(chart.title, format!("Lag per partition: {}", g.spec.name));
+            // The last value of each line is that group's lag on that partition.
+            let last = c.partition_history().last().unwrap();
+            for sr in &chart.series {
+                let p: usize = sr.label.rsplit('-').next().unwrap().parse().unwrap();
+                let lag = last.partitions[p].high_watermark.saturating_sub(last.committed[gi][p]);
+                assert_eq!(sr.values.last().copied().unwrap(), lag as f64, "{}", sr.label);
+            }
+        }
+        let fallback = charts(&c, 99);
+        assert_eq!(fallback.last().unwrap().title, charts(&c, 0).last().unwrap().title);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! What the inspector shows for the thing clicked on the stage: live figures, and the settings
 //! that can be edited. Pure: built from the engine state, tested natively.
 
-use brook_engine::{Acks, AssignorKind, Cluster, CommitMode, Tp};
+use brook_engine::{Acks, AssignorKind, Cluster, CommitMode, KeySpec, RateProfile, Tp};
 
 use crate::consumers::{consumer_sets, SetKind};
 use crate::scene::Layout;
@@ -28,6 +28,9 @@ pub enum Form {
     Producer {
         name: String,
         rate_per_sec: f64,
+        profile: RateProfile,
+        keys: KeySpec,
+        now_ms: u64,
         acks: Acks,
         linger_ms: u32,
         batch_bytes: u32,
@@ -149,10 +152,16 @@ fn producer(c: &Cluster, i: usize) -> Option<View> {
             fig("resent", st.retried_records),
             fig("written twice by resends", st.duplicated_records),
             fig("idempotent", p.spec.idempotent()),
+            fig("rate profile", crate::profile_form::describe_profile(&p.spec.rate)),
+            fig("keys", crate::profile_form::describe_keys(&p.spec.keys)),
+            fig("state", if p.closed { "closed" } else { "open" }),
         ],
         form: Some(Form::Producer {
             name: p.spec.name.clone(),
             rate_per_sec: rate,
+            profile: p.spec.rate.clone(),
+            keys: p.spec.keys.clone(),
+            now_ms: c.now_us() / 1000,
             acks: p.spec.acks,
             linger_ms: p.spec.linger_ms,
             batch_bytes: p.spec.batch_bytes,

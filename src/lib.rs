@@ -9,6 +9,7 @@ pub mod consumers;
 mod hooks;
 pub mod inspect;
 pub mod params;
+pub mod profile_form;
 pub mod scenario_io;
 pub mod scene;
 pub mod sim;

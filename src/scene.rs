@@ -7,6 +7,11 @@ use brook_engine::{Cluster, TrafficEvent};
 
 /// Most flights (moving dots) alive at once; heavier traffic is merged into existing routes.
 pub const FLIGHTS_MAX: usize = 1_500;
+/// Replication flights are started only while fewer than this many flights are alive, so
+/// follower traffic never crowds out produce and consume dots.
+pub const REPLICA_FLIGHTS_BELOW: usize = FLIGHTS_MAX * 2 / 3;
+/// Height of a replication flight's hop from the leader's chip to a follower's, px.
+pub const HOP_PX: f64 = 12.0;
 /// How long a flight takes to cross the stage, wall-clock ms.
 pub const FLIGHT_MS: f64 = 650.0;
 
@@ -19,6 +24,8 @@ pub enum Endpoint {
     Partition(u16, u32),
     /// Member by group and index.
     Member(u16, u32),
+    /// Replica chip: topic, partition, replica index.
+    Replica(u16, u32, u8),
 }
 
 /// What a flight carries.
@@ -34,6 +41,8 @@ pub enum FlightKind {
     EmptyFetch,
     /// Records the broker pushed to a subscriber.
     Push,
+    /// Records a follower copied from the partition leader.
+    Replicate,
 }
 
 /// One moving dot.
@@ -129,10 +138,19 @@ impl Flights {
         cluster: &Cluster,
         now_ms: f64,
     ) {
-        let mut routes: BTreeMap<(Endpoint, Endpoint, FlightKind), (u64, u32)> = BTreeMap::new();
+        let mut routes = Routes::new();
+        // Replica chips are drawn only when every partition has its own strip.
+        let total: usize = cluster.topics.iter().map(|t| t.partitions.len()).sum();
+        let chips = total <= STRIP_ROWS_MAX;
         for e in events {
             if let Some((at, text)) = mark_of(e, cluster) {
                 self.mark(at, text, now_ms);
+            }
+            if let TrafficEvent::Replicate { topic, partition, records, followers } = *e {
+                if chips {
+                    replication_routes(cluster, topic, partition, records, followers, &mut routes);
+                }
+                continue;
             }
             let Some((from, to, kind, records, colour)) = route(e, cluster) else {
                 continue;
@@ -141,12 +159,40 @@ impl Flights {
             slot.0 += records;
         }
         for ((from, to, kind), (records, colour)) in routes {
-            if self.items.len() >= FLIGHTS_MAX {
+            let cap =
+                if kind == FlightKind::Replicate { REPLICA_FLIGHTS_BELOW } else { FLIGHTS_MAX };
+            if self.items.len() >= cap {
                 self.merged += 1;
                 continue;
             }
             self.items.push_back(Flight { from, to, kind, records, colour, born_ms: now_ms });
         }
+    }
+}
+
+type Routes = BTreeMap<(Endpoint, Endpoint, FlightKind), (u64, u32)>;
+
+/// One route per follower that copied records, from the leader's chip to the follower's.
+fn replication_routes(
+    cluster: &Cluster,
+    topic: u16,
+    partition: u32,
+    records: u64,
+    followers: u16,
+    routes: &mut Routes,
+) {
+    let Some(part) =
+        cluster.topics.get(topic as usize).and_then(|t| t.partitions.get(partition as usize))
+    else {
+        return;
+    };
+    let Some(leader) = part.leader else { return };
+    let each = records / u64::from(followers.count_ones().max(1));
+    for i in (0..16u8).filter(|i| followers & (1 << i) != 0) {
+        let from = Endpoint::Replica(topic, partition, leader as u8);
+        let to = Endpoint::Replica(topic, partition, i);
+        let slot = routes.entry((from, to, FlightKind::Replicate)).or_insert((0, 0));
+        slot.0 += each;
     }
 }
 
@@ -298,6 +344,8 @@ pub const CHIP_PX: f64 = 13.0;
 
 /// Vertical space kept above the columns for their headings, px.
 pub const HEADER_PX: f64 = 34.0;
+/// Pixel rows a heat strip may use (a 4K screen's height).
+pub const HEAT_ROWS_MAX: usize = 2_160;
 /// Partitions drawn one strip each up to this many rows; more collapse into a heat strip.
 pub const STRIP_ROWS_MAX: usize = 48;
 
@@ -419,6 +467,14 @@ impl Layout {
                 let r = self.members.get(g as usize)?.get(m as usize)?;
                 Some((r.x, r.mid_y()))
             }
+            Endpoint::Replica(t, p, i) => {
+                if self.replica_w <= 0.0 {
+                    return None;
+                }
+                let r = self.partitions.get(t as usize)?.get(p as usize)?;
+                let x = r.x - self.replica_w + (i as f64 + 0.5) * CHIP_PX - 1.0;
+                Some((x, r.mid_y()))
+            }
         }
     }
 
@@ -428,7 +484,13 @@ impl Layout {
         let (x1, y1) = self.anchor(f.to, false)?;
         let t = f.progress(now_ms);
         let e = t * t * (3.0 - 2.0 * t);
-        Some((x0 + (x1 - x0) * e, y0 + (y1 - y0) * e))
+        // A copy to a follower hops over the chips between them.
+        let hop = if f.kind == FlightKind::Replicate {
+            (std::f64::consts::PI * e).sin() * HOP_PX
+        } else {
+            0.0
+        };
+        Some((x0 + (x1 - x0) * e, y0 + (y1 - y0) * e - hop))
     }
 }
 
@@ -489,6 +551,33 @@ mod tests {
         assert!(f.iter().any(|x| x.kind == FlightKind::FetchData));
         f.expire(1e9);
         assert!(f.is_empty());
+    }
+
+    #[test]
+    fn follower_copies_hop_from_the_leader_chip_to_the_follower_chip() {
+        let mut c = cluster("broker-failure-acks");
+        let mut f = Flights::default();
+        for i in 0..500 {
+            c.step();
+            let events: Vec<TrafficEvent> = c.events().to_vec();
+            f.ingest(&events, &c, i as f64);
+        }
+        let l = Layout::new(&c, 1280.0, 720.0);
+        let hop = f.iter().find(|x| x.kind == FlightKind::Replicate).expect("a replication dot");
+        let (Endpoint::Replica(t, p, from), Endpoint::Replica(t2, p2, to)) = (hop.from, hop.to)
+        else {
+            panic!("{hop:?}")
+        };
+        assert_eq!((t, p), (t2, p2));
+        let part = &c.topics[t as usize].partitions[p as usize];
+        assert_eq!(part.leader, Some(from as usize));
+        assert_ne!(from, to);
+        let start = l.flight_position(hop, hop.born_ms).unwrap();
+        let mid = l.flight_position(hop, hop.born_ms + FLIGHT_MS / 2.0).unwrap();
+        assert!(mid.1 < start.1 - HOP_PX / 2.0, "it hops up: {start:?} {mid:?}");
+        assert!(
+            f.iter().filter(|x| x.kind == FlightKind::Replicate).count() <= REPLICA_FLIGHTS_BELOW
+        );
     }
 
     #[test]

@@ -30,6 +30,8 @@ pub struct Sim {
     last_frame_ms: Option<f64>,
     /// Frames in which the step bound cut the requested advance.
     pub frames_behind: u64,
+    /// Consumer group whose per-partition lag is charted (index into the cluster's groups).
+    pub lag_group: usize,
 }
 
 /// Per-group figures for the panels.
@@ -95,6 +97,7 @@ impl Sim {
             carry_us: 0.0,
             last_frame_ms: None,
             frames_behind: 0,
+            lag_group: 0,
         }
     }
 

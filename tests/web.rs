@@ -170,7 +170,11 @@ async fn actions_queue_commands_for_the_chosen_target() {
     click("crash-broker");
     click("spike");
     click("add-reader");
+    click("remove-broker");
+    click("remove-producer");
     let sent = sent.borrow();
+    assert_eq!(sent[4], brook_engine::Command::RemoveBroker { broker: 2 }, "the highest id");
+    assert_eq!(sent[5], brook_engine::Command::RemoveProducer { producer: "shop".into() });
     assert_eq!(sent[0], brook_engine::Command::AddMember { group: "billing".into() });
     assert_eq!(sent[1], brook_engine::Command::CrashBroker { broker: 0 });
     assert!(
@@ -219,6 +223,64 @@ async fn inspector_refuses_a_value_past_the_limit_and_sends_a_good_one() {
     assert!(
         matches!(&sent[0], brook_engine::Command::ConfigureProducer { rate_per_sec: Some(r), .. } if *r == 120.0)
     );
+}
+
+#[wasm_bindgen_test]
+async fn inspector_switches_profile_kind_and_sends_the_new_profile_and_keys() {
+    use brook_engine::{Command, KeySpec, RateProfile};
+    use brook_ui::components::{Inspector, InspectorProps};
+    use brook_ui::inspect::{inspect, Selection};
+    let root = fresh_root();
+    let mut cluster = Cluster::new(preset("quickstart").unwrap());
+    cluster.run_until(3_000_000);
+    let view = inspect(&cluster, Selection::Producer(0)).unwrap();
+    let scenario = cluster.scenario().clone();
+    let sent = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    let s = sent.clone();
+    let props = InspectorProps {
+        view,
+        validate: Callback::from(move |c: Command| {
+            scenario.validate_command(&c).err().map(|e| e[0].to_string())
+        }),
+        on_command: Callback::from(move |c| s.borrow_mut().push(c)),
+        on_close: Callback::noop(),
+    };
+    yew::Renderer::<Inspector>::with_root_and_props(root.clone(), props).render();
+    settle().await;
+    let q = |id: &str| root.query_selector(&format!("[data-testid=field-{id}]")).unwrap();
+    assert!(q("start").is_none(), "a constant profile has no start field");
+    let choose = |id: &str, value: &str| {
+        let select: web_sys::HtmlSelectElement = q(id).unwrap().dyn_into().unwrap();
+        select.set_value(value);
+        select.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    };
+    choose("profile", "ramp");
+    choose("keys", "zipf");
+    settle().await;
+    let value = |id: &str| q(id).unwrap().dyn_into::<web_sys::HtmlInputElement>().unwrap().value();
+    assert_eq!(value("start"), "5000", "a new ramp starts two virtual seconds from now");
+    assert_eq!(value("base"), "400");
+    assert_eq!(value("key-count"), "100");
+    assert_eq!(value("key-exponent"), "1.2");
+    let apply: web_sys::HtmlElement =
+        root.query_selector("[data-testid=apply]").unwrap().unwrap().dyn_into().unwrap();
+    apply.click();
+    settle().await;
+    let sent = sent.borrow();
+    let Command::ConfigureProducer { rate_per_sec, profile, keys, .. } = &sent[0] else {
+        panic!("{sent:?}")
+    };
+    assert_eq!(*rate_per_sec, None);
+    assert_eq!(
+        *profile,
+        Some(RateProfile::Ramp {
+            from_per_sec: 400.0,
+            to_per_sec: 1600.0,
+            start_ms: 5_000,
+            duration_ms: 10_000
+        })
+    );
+    assert_eq!(*keys, Some(KeySpec::Zipf { count: 100, exponent: 1.2 }));
 }
 
 /// Must equal `QUICKSTART_TRACE_HASH` in crates/brook-engine/tests/simulation.rs.

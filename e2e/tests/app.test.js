@@ -213,3 +213,86 @@ test('the inspector turns on a prefetch window for a push subscriber', async () 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('the inspector replaces a rate profile and keys; a producer closes; brokers join and leave', async () => {
+  const errors = [];
+  const page = await openPage(browser, `${server.url}?preset=quickstart&play=0`, errors);
+  let title = null;
+  for (let y = 40; y < 440 && !title; y += 15) {
+    await page.click('[data-testid=stage]', { position: { x: 60, y } });
+    const el = await page.$('[data-testid=inspector] h2');
+    const t = el ? await el.textContent() : '';
+    if (t.startsWith('Producer')) title = t;
+  }
+  assert.equal(title, 'Producer checkout');
+  const figure = (label) => page.evaluate((l) => {
+    const dts = [...document.querySelectorAll('[data-testid=inspector] dt')];
+    const dt = dts.find((d) => d.textContent === l);
+    return dt ? dt.nextElementSibling.textContent : null;
+  }, label);
+  assert.equal(await figure('rate profile'), 'constant 400/s');
+  // A step: the fields change with the kind and start from the rate now.
+  await page.selectOption('[data-testid=field-profile]', 'step');
+  await page.waitForSelector('[data-testid=field-peak]');
+  assert.equal(await page.inputValue('[data-testid=field-base]'), '400');
+  await page.fill('[data-testid=field-start]', 'soon');
+  await page.click('[data-testid=apply]');
+  assert.equal(await page.textContent('[data-testid=inspector-error]'), 'profile.start_ms: "soon" is not a valid number');
+  await page.fill('[data-testid=field-peak]', '3e8');
+  await page.fill('[data-testid=field-start]', '0');
+  await page.click('[data-testid=apply]');
+  assert.equal(await page.textContent('[data-testid=inspector-error]'), 'command.profile.spike_per_sec: 3e8 exceeds the limit 1e8');
+  await page.fill('[data-testid=field-peak]', '900');
+  await page.fill('[data-testid=field-duration]', '60000');
+  await page.selectOption('[data-testid=field-keys]', 'zipf');
+  await page.waitForSelector('[data-testid=field-key-exponent]');
+  await page.fill('[data-testid=field-key-count]', '10');
+  await page.click('[data-testid=apply]');
+  await page.waitForSelector('.inspector .applied');
+  await page.click('[data-testid=step]');
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=inspector] dd')].some((d) => d.textContent.startsWith('400/s, 900/s from 0.0 s')));
+  assert.match(await figure('keys'), /^10 keys, Zipf/);
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=inspector] dd')].some((d) => d.textContent === '900'));
+  await screenshot(page, 'inspector-profile');
+
+  // Close the producer: it sends what it holds, then its sent count stands still.
+  await page.click('[data-testid=remove-producer]');
+  for (let i = 0; i < 5; i++) await page.click('[data-testid=step]');
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=inspector] dd')].some((d) => d.textContent === 'closed'));
+  await page.waitForTimeout(300);
+  const sent = await figure('sent');
+  assert.equal(await figure('acknowledged'), sent, 'what it held was sent and acknowledged');
+  for (let i = 0; i < 5; i++) await page.click('[data-testid=step]');
+  await page.waitForTimeout(300);
+  assert.equal(await figure('sent'), sent, 'a closed producer creates nothing');
+
+  // One broker here: a new one joins empty and may leave; the first may not.
+  await page.click('[data-testid=add-broker]');
+  await page.click('[data-testid=step]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=remove-broker]').textContent === 'Remove broker 1');
+  await page.click('[data-testid=remove-broker]');
+  await page.click('[data-testid=step]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=remove-broker]').textContent === 'Remove broker 0');
+  await page.click('[data-testid=remove-broker]');
+  await page.click('[data-testid=step]');
+  assert.match(await (await page.waitForSelector('[data-testid=notice]')).textContent(), /the only broker cannot leave/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a new broker is used by partitions added later, and replication is drawn', async () => {
+  const errors = [];
+  const page = await openPage(browser, `${server.url}?preset=broker-failure-acks&play=0`, errors);
+  await page.click('[data-testid=add-broker]');
+  await page.click('[data-testid=add-partition]');
+  for (let i = 0; i < 20; i++) await page.click('[data-testid=step]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=remove-broker]').textContent === 'Remove broker 3');
+  await page.click('[data-testid=remove-broker]');
+  await page.click('[data-testid=step]');
+  assert.match(await (await page.waitForSelector('[data-testid=notice]')).textContent(), /broker 3 hosts replicas of 1 partition;/);
+  await page.click('[data-testid=play]');
+  await page.waitForTimeout(1500);
+  await screenshot(page, 'replication-new-broker');
+  assert.deepEqual(errors, []);
+  await page.close();
+});

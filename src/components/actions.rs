@@ -125,6 +125,12 @@ pub fn Actions(p: &ActionsProps) -> Html {
             duration_ms: 5_000,
         })
     }));
+    let pname = t.producers.get(*producer).cloned();
+    let remove_producer =
+        send(Box::new(move || pname.clone().map(|producer| Command::RemoveProducer { producer })));
+    let last_broker = t.brokers.saturating_sub(1) as u32;
+    let add_broker = send(Box::new(|| Some(Command::AddBroker)));
+    let remove_broker = send(Box::new(move || Some(Command::RemoveBroker { broker: last_broker })));
     let b = *broker as u32;
     let crash_broker = send(Box::new(move || Some(Command::CrashBroker { broker: b })));
     let restart_broker = send(Box::new(move || Some(Command::RestartBroker { broker: b })));
@@ -170,6 +176,7 @@ pub fn Actions(p: &ActionsProps) -> Html {
                     { select("action-producer", "Producer", t.producers.clone(), *producer, set(producer.clone())) }
                     <button data-testid="spike" onclick={spike} title="10,000 records/s for 5 virtual seconds">{ "Spike" }</button>
                     <button data-testid="add-producer" onclick={add_producer} title="A copy of the selected producer">{ "Add producer" }</button>
+                    <button data-testid="remove-producer" onclick={remove_producer} title="Close the selected producer: it sends what it holds, then stops; its records stay in the logs">{ "Remove producer" }</button>
                 </fieldset>
             }
             <fieldset>
@@ -187,6 +194,8 @@ pub fn Actions(p: &ActionsProps) -> Html {
                     <button data-testid="restart-broker" onclick={restart_broker}>{ "Restart broker" }</button>
                 }
                 <button data-testid="add-partition" onclick={add_partition}>{ "Add a partition" }</button>
+                <button data-testid="add-broker" onclick={add_broker} title="An empty broker joins; partitions added later use it">{ "Add broker" }</button>
+                <button data-testid="remove-broker" onclick={remove_broker} title="The highest-numbered broker leaves, if it hosts no replica">{ format!("Remove broker {last_broker}") }</button>
             </fieldset>
             if let Some(n) = &p.notice {
                 <span class="notice" role="status" data-testid="notice">{ n }</span>

@@ -6,6 +6,10 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::inspect::{Form, View};
+use crate::profile_form::{
+    key_fields, key_kind, key_values, profile_fields, profile_kind, profile_values, read_keys,
+    read_profile, KEY_KINDS, PROFILE_KINDS,
+};
 
 /// Properties of [`Inspector`].
 #[derive(Properties, PartialEq, Clone)]
@@ -65,14 +69,28 @@ fn parse_commit(s: &str) -> CommitMode {
 /// Reads the form back into a command, or says which field could not be read.
 fn command_of(form: &Form, root: &NodeRef) -> Result<Command, String> {
     Ok(match form {
-        Form::Producer { name, .. } => Command::ConfigureProducer {
-            producer: name.clone(),
-            rate_per_sec: number("rate_per_sec", &field(root, "rate"))?,
-            acks: Some(parse_acks(&field(root, "acks"))),
-            linger_ms: number("linger_ms", &field(root, "linger"))?,
-            batch_bytes: number("batch_bytes", &field(root, "batch"))?,
-            buffer_bytes: number("buffer_bytes", &field(root, "buffer"))?,
-        },
+        Form::Producer { name, profile, keys, .. } => {
+            let get = |id: &str| field(root, id);
+            let kind = field(root, "profile");
+            // A constant rate is always sent (it also ends a spike); another profile only when
+            // it differs from the one in force, so changing linger.ms keeps a running spike.
+            let (rate_per_sec, new_profile) = if kind == "constant" {
+                (number("rate_per_sec", &field(root, "rate"))?, None)
+            } else {
+                (None, read_profile(&kind, &get)?.filter(|p| p != profile))
+            };
+            let new_keys = read_keys(&field(root, "keys"), &get)?;
+            Command::ConfigureProducer {
+                producer: name.clone(),
+                rate_per_sec,
+                acks: Some(parse_acks(&field(root, "acks"))),
+                linger_ms: number("linger_ms", &field(root, "linger"))?,
+                batch_bytes: number("batch_bytes", &field(root, "batch"))?,
+                buffer_bytes: number("buffer_bytes", &field(root, "buffer"))?,
+                profile: new_profile,
+                keys: (new_keys != *keys).then_some(new_keys),
+            }
+        }
         Form::Subscription { name, .. } => Command::ConfigureSubscription {
             subscription: name.clone(),
             prefetch: number("prefetch", &field(root, "prefetch"))?.unwrap_or(0),
@@ -115,14 +133,15 @@ fn initial_values(form: &Form) -> Vec<(&'static str, String)> {
         Form::Subscription { prefetch, .. } => {
             vec![("prefetch", prefetch.map_or("0".to_string(), |p| p.to_string()))]
         }
-        Form::Producer { rate_per_sec, acks, linger_ms, batch_bytes, buffer_bytes, .. } => {
+        Form::Producer { profile, keys, acks, linger_ms, batch_bytes, buffer_bytes, .. } => {
             let acks = match acks {
                 Acks::None => "0",
                 Acks::Leader => "1",
                 Acks::All => "all",
             };
             vec![
-                ("rate", format!("{rate_per_sec:.0}")),
+                ("profile", profile_kind(profile).into()),
+                ("keys", key_kind(keys).into()),
                 ("acks", acks.into()),
                 ("linger", linger_ms.to_string()),
                 ("batch", batch_bytes.to_string()),
@@ -148,6 +167,32 @@ fn initial_values(form: &Form) -> Vec<(&'static str, String)> {
     }
 }
 
+/// A select whose choice changes which fields follow it.
+fn kind_choice(
+    id: &'static str,
+    label: &'static str,
+    options: &[(&'static str, &'static str)],
+    kinds: &UseStateHandle<Kinds>,
+    set: fn(&mut Kinds, String),
+) -> Html {
+    let onchange = {
+        let kinds = kinds.clone();
+        Callback::from(move |e: Event| {
+            let Some(select) = e.target_dyn_into::<HtmlSelectElement>() else { return };
+            let mut next = (*kinds).clone();
+            set(&mut next, select.value());
+            kinds.set(next);
+        })
+    };
+    html! {
+        <label>{ label }
+            <select data-testid={format!("field-{id}")} {onchange}>
+                { for options.iter().map(|(v, text)| html! { <option value={*v}>{ *text }</option> }) }
+            </select>
+        </label>
+    }
+}
+
 fn set_field(root: &NodeRef, id: &str, value: &str) {
     let Some(e) = root
         .cast::<web_sys::Element>()
@@ -162,10 +207,20 @@ fn set_field(root: &NodeRef, id: &str, value: &str) {
     }
 }
 
-fn fields(form: &Form) -> Html {
+/// The fields that depend on the chosen profile and key kinds.
+#[derive(Clone, PartialEq)]
+struct Kinds {
+    profile: String,
+    keys: String,
+}
+
+fn fields(form: &Form, kinds: &UseStateHandle<Kinds>) -> Html {
     match form {
         Form::Producer { .. } => html! { <>
-            { input("rate", "rate, records/s") }
+            { kind_choice("profile", "rate profile", &PROFILE_KINDS, kinds, |k, v| k.profile = v) }
+            { for profile_fields(&kinds.profile).iter().map(|&(id, label)| input(id, label)) }
+            { kind_choice("keys", "keys", &KEY_KINDS, kinds, |k, v| k.keys = v) }
+            { for key_fields(&kinds.keys).iter().map(|&(id, label)| input(id, label)) }
             { choice("acks", "acks", &[("0", "0: no wait"), ("1", "1: leader"), ("all", "all: in-sync replicas")]) }
             { input("linger", "linger.ms") }
             { input("batch", "batch.size, bytes") }
@@ -212,6 +267,28 @@ pub fn Inspector(p: &InspectorProps) -> Html {
             }
         });
     }
+    let kinds = {
+        let form = p.view.form.clone();
+        use_state(move || match &form {
+            Some(Form::Producer { profile, keys, .. }) => Kinds {
+                profile: profile_kind(profile).to_string(),
+                keys: key_kind(keys).to_string(),
+            },
+            _ => Kinds { profile: String::new(), keys: String::new() },
+        })
+    };
+    {
+        // The fields of a newly chosen kind start from the current values or sensible ones.
+        let (root, form) = (root.clone(), p.view.form.clone());
+        use_effect_with((*kinds).clone(), move |k| {
+            if let Some(Form::Producer { profile, keys, rate_per_sec, now_ms, .. }) = &form {
+                let values = profile_values(profile, &k.profile, *rate_per_sec, *now_ms);
+                for (id, value) in values.into_iter().chain(key_values(keys, &k.keys)) {
+                    set_field(&root, id, &value);
+                }
+            }
+        });
+    }
     let applied = use_state(|| false);
     let on_apply = {
         let (form, root, error, applied) =
@@ -249,7 +326,7 @@ pub fn Inspector(p: &InspectorProps) -> Html {
             </dl>
             if let Some(form) = &p.view.form {
                 <form onsubmit={on_apply}>
-                    { fields(form) }
+                    { fields(form, &kinds) }
                     <button type="submit" data-testid="apply">{ "Apply on the next step" }</button>
                     if let Some(e) = &*error {
                         <p class="field-error" role="alert" data-testid="inspector-error">{ e }</p>

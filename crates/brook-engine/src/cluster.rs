@@ -9,7 +9,7 @@ use crate::event::{TrafficEvent, EVENTS_PER_STEP_MAX};
 use crate::group::{Chunk, Fetch, Group, TopicView, Tp};
 use crate::log::{Batch, Truncated};
 use crate::metrics::{History, LatencyHistogram, PartitionOffsets, PartitionSample, Sample};
-use crate::producer::{Acks, Outgoing, Producer, ReadyBatch};
+use crate::producer::{Acks, Outgoing, Producer, RateProfile, ReadyBatch};
 use crate::push::Subscription;
 use crate::replication::{Election, Partition};
 use crate::rng::Rng;
@@ -519,6 +519,15 @@ impl Cluster {
             | Command::ConfigureGroup { .. }
             | Command::ConfigureSubscription { .. }
             | Command::ConfigureTopic { .. } => self.configure(c)?,
+            Command::RemoveProducer { producer } => {
+                let i = self.producer_index(&producer)?;
+                if self.producers[i].closed {
+                    return Err(format!("producer \"{producer}\" is closed already"));
+                }
+                self.producers[i].close();
+                self.scenario.producers[i].rate = RateProfile::Constant { rate_per_sec: 0.0 };
+            }
+            Command::AddBroker | Command::RemoveBroker { .. } => self.change_brokers(c)?,
             Command::CrashBroker { broker } => self.crash_broker(broker as usize)?,
             Command::RestartBroker { broker } => self.restart_broker(broker as usize)?,
         }
@@ -575,6 +584,36 @@ impl Cluster {
         Ok(())
     }
 
+    /// A broker joins or leaves. Ids stay dense: only the highest-numbered broker may leave,
+    /// and only when it hosts no replica.
+    fn change_brokers(&mut self, c: Command) -> Result<(), String> {
+        self.scenario.check_command(&c)?;
+        match c {
+            Command::AddBroker => {
+                self.brokers.push(Broker { alive: true, down_noticed: false, crashed_us: None });
+            }
+            Command::RemoveBroker { broker } => {
+                let hosted = self
+                    .topics
+                    .iter()
+                    .flat_map(|t| &t.partitions)
+                    .filter(|p| p.replicas.iter().any(|r| r.broker as u32 == broker))
+                    .count();
+                if hosted > 0 {
+                    let what = if hosted == 1 { "partition" } else { "partitions" };
+                    return Err(format!(
+                        "broker {broker} hosts replicas of {hosted} {what}; Kafka removes a \
+                         broker only after they are reassigned (crash it to see a failure)"
+                    ));
+                }
+                self.brokers.pop();
+            }
+            _ => unreachable!("change_brokers is called with broker commands only"),
+        }
+        self.scenario.cluster.brokers = self.brokers.len() as u32;
+        Ok(())
+    }
+
     /// Applies a settings change after checking it against the limits.
     fn configure(&mut self, c: Command) -> Result<(), String> {
         self.scenario.check_command(&c)?;
@@ -586,16 +625,26 @@ impl Cluster {
                 linger_ms,
                 batch_bytes,
                 buffer_bytes,
+                profile,
+                keys,
             } => {
                 let i = self.producer_index(&producer)?;
                 let p = &mut self.producers[i];
                 if let Some(r) = rate_per_sec {
-                    p.override_rate(r, u64::MAX);
+                    p.set_profile(RateProfile::Constant { rate_per_sec: r });
+                }
+                if let Some(profile) = profile {
+                    p.set_profile(profile);
+                }
+                if let Some(k) = keys {
+                    p.set_keys(k);
                 }
                 p.spec.acks = acks.unwrap_or(p.spec.acks);
                 p.spec.linger_ms = linger_ms.unwrap_or(p.spec.linger_ms);
                 p.spec.batch_bytes = batch_bytes.unwrap_or(p.spec.batch_bytes);
                 p.spec.buffer_bytes = buffer_bytes.unwrap_or(p.spec.buffer_bytes);
+                // The scenario follows, so an export holds the settings in force.
+                self.scenario.producers[i] = p.spec.clone();
             }
             Command::ConfigureGroup { group, processing_us, commit, assignor } => {
                 let i = self.group_index(&group)?;
@@ -603,16 +652,27 @@ impl Cluster {
                 g.spec.processing_us = processing_us.unwrap_or(g.spec.processing_us);
                 g.spec.commit = commit.unwrap_or(g.spec.commit);
                 g.spec.assignor = assignor.unwrap_or(g.spec.assignor);
+                if let Some(s) = self.scenario.groups.iter_mut().find(|s| s.name == group) {
+                    (s.processing_us, s.commit, s.assignor) =
+                        (g.spec.processing_us, g.spec.commit, g.spec.assignor);
+                }
             }
             Command::ConfigureSubscription { subscription, prefetch } => {
                 let sub = self.subscriptions.iter_mut().find(|x| x.spec.name == subscription);
                 let sub = sub.ok_or("no such subscription")?;
                 sub.spec.prefetch = (prefetch > 0).then_some(prefetch);
+                let s = self.scenario.subscriptions.iter_mut().find(|s| s.name == subscription);
+                if let Some(s) = s {
+                    s.prefetch = sub.spec.prefetch;
+                }
             }
             Command::ConfigureTopic { topic, retention_ms, retention_bytes } => {
                 let t = self.topics.iter_mut().find(|t| t.name == topic).ok_or("no such topic")?;
                 t.retention_ms = retention_ms.or(t.retention_ms);
                 t.retention_bytes = retention_bytes.or(t.retention_bytes);
+                if let Some(s) = self.scenario.topics.iter_mut().find(|s| s.name == topic) {
+                    (s.retention_ms, s.retention_bytes) = (t.retention_ms, t.retention_bytes);
+                }
             }
             _ => unreachable!("configure is called with Configure* commands only"),
         }
@@ -865,14 +925,14 @@ impl Cluster {
             for pi in 0..self.topics[ti].partitions.len() {
                 let t = &mut self.topics[ti];
                 let part = &mut t.partitions[pi];
-                let copied = if part.replicas.len() > 1 {
+                let (copied, followers) = if part.replicas.len() > 1 {
                     part.replicate(now, delay_us, lag_max_us, &alive)
                 } else {
                     let leo = part.log.log_end_offset();
                     if part.leader.is_some() {
                         part.log.set_high_watermark(leo);
                     }
-                    0
+                    (0, 0)
                 };
                 let hw = part.log.high_watermark();
                 let leader_broker = part.leader_broker().unwrap_or(0);
@@ -894,6 +954,7 @@ impl Cluster {
                         topic: ti as u16,
                         partition: pi as u32,
                         records: copied,
+                        followers,
                     });
                 }
             }

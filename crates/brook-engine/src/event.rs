@@ -79,6 +79,8 @@ pub enum TrafficEvent {
         partition: u32,
         /// Records copied (over all followers).
         records: u64,
+        /// Which replicas copied some: bit `i` for replica `i` of the partition.
+        followers: u16,
     },
     /// A partition got a new leader.
     LeaderElected {

@@ -59,10 +59,13 @@ pub enum RateProfile {
     },
     /// A linear ramp from one rate to another, then steady.
     Ramp {
-        /// Records per second at the start.
+        /// Records per second at the start and before it.
         from_per_sec: f64,
         /// Records per second at the end of the ramp and after.
         to_per_sec: f64,
+        /// Ramp start, virtual ms from the start of the run (0 if left out).
+        #[serde(default, skip_serializing_if = "is_zero")]
+        start_ms: u64,
         /// Ramp length, ms.
         duration_ms: u64,
     },
@@ -96,11 +99,14 @@ impl RateProfile {
                 (mean_per_sec + amplitude_per_sec * s).max(0.0)
             }
             RateProfile::Piecewise { ref points } => piecewise(points, t_us as f64 / 1000.0),
-            RateProfile::Ramp { from_per_sec, to_per_sec, duration_ms } => {
-                if t_ms >= duration_ms {
+            RateProfile::Ramp { from_per_sec, to_per_sec, start_ms, duration_ms } => {
+                let into_us = t_us.saturating_sub(start_ms.saturating_mul(1000));
+                if t_ms < start_ms {
+                    from_per_sec
+                } else if into_us >= duration_ms.saturating_mul(1000) {
                     to_per_sec
                 } else {
-                    let f = t_us as f64 / (duration_ms as f64 * 1000.0);
+                    let f = into_us as f64 / (duration_ms as f64 * 1000.0);
                     from_per_sec + (to_per_sec - from_per_sec) * f
                 }
             }
@@ -132,6 +138,10 @@ impl RateProfile {
     fn is_poisson(&self) -> bool {
         matches!(self, RateProfile::Poisson { .. })
     }
+}
+
+fn is_zero(v: &u64) -> bool {
+    *v == 0
 }
 
 /// The rate at `t_ms` on a line through `points` (`[t_ms, rate]`, in time order).
@@ -417,6 +427,8 @@ pub struct Producer {
     sticky_bytes: u64,
     round_robin_next: u32,
     rate_override: Option<Override>,
+    /// Closed by the application (`producer.close()`): no new records; open batches go at once.
+    pub closed: bool,
     /// Closed batches not yet sent or waiting to be resent; bounded by `buffer.memory`, since
     /// every batch holds buffer bytes until acknowledged or failed.
     pub outbox: std::collections::VecDeque<Outgoing>,
@@ -455,12 +467,34 @@ impl Producer {
             sticky_bytes: 0,
             round_robin_next: 0,
             rate_override: None,
+            closed: false,
             outbox: std::collections::VecDeque::new(),
             throttled_until_us: 0,
             quota_tokens_bytes: 0.0,
         };
         p.set_partitions(partitions);
         p
+    }
+
+    /// A new rate profile; a manual rate or spike in force ends.
+    pub fn set_profile(&mut self, profile: RateProfile) {
+        self.spec.rate = profile;
+        self.rate_override = None;
+    }
+
+    /// New keys: the key-to-partition map (and the Zipf table) is rebuilt.
+    pub fn set_keys(&mut self, keys: KeySpec) {
+        self.key_cdf = match keys {
+            KeySpec::Zipf { count, exponent } => zipf_cdf(count, exponent),
+            _ => Vec::new(),
+        };
+        self.spec.keys = keys;
+        self.set_partitions(self.open.len() as u32);
+    }
+
+    /// Closes the producer: it creates no more records and sends what it holds.
+    pub fn close(&mut self) {
+        self.closed = true;
     }
 
     /// Adapts to a new partition count of its topic (keys may move: Kafka's hash is modulo).
@@ -488,6 +522,9 @@ impl Producer {
 
     /// The rate the producer is asked for now, records per second.
     pub fn current_rate(&self, now_us: u64) -> f64 {
+        if self.closed {
+            return 0.0;
+        }
         match self.rate_override {
             Some(o) if now_us < o.until_us => o.rate_per_sec,
             _ => self.spec.rate.rate_at(now_us),
@@ -631,7 +668,7 @@ impl Producer {
     }
 
     fn close_lingering(&mut self, now_us: u64, ready: &mut Vec<ReadyBatch>) {
-        let linger_us = self.spec.linger_ms as u64 * 1000;
+        let linger_us = if self.closed { 0 } else { self.spec.linger_ms as u64 * 1000 };
         let (open, since) = (&mut self.open, &self.open_since_us);
         self.open_list.retain(|&p| {
             if now_us - since[p as usize] < linger_us {
@@ -780,8 +817,22 @@ mod tests {
         assert_eq!(line.rate_at(1_500_000), 20.0);
         assert_eq!(line.rate_at(2_500_000), 15.0);
         assert_eq!(line.rate_at(9_000_000), 0.0);
-        let ramp = RateProfile::Ramp { from_per_sec: 0.0, to_per_sec: 100.0, duration_ms: 1000 };
+        let ramp = RateProfile::Ramp {
+            from_per_sec: 0.0,
+            to_per_sec: 100.0,
+            start_ms: 0,
+            duration_ms: 1000,
+        };
         assert_eq!(ramp.rate_at(500_000), 50.0);
         assert_eq!(ramp.rate_at(2_000_000), 100.0);
+        let late = RateProfile::Ramp {
+            from_per_sec: 10.0,
+            to_per_sec: 30.0,
+            start_ms: 5_000,
+            duration_ms: 2_000,
+        };
+        assert_eq!(late.rate_at(1_000_000), 10.0);
+        assert_eq!(late.rate_at(6_000_000), 20.0);
+        assert_eq!(late.rate_at(8_000_000), 30.0);
     }
 }

@@ -90,18 +90,20 @@ impl Partition {
     }
 
     /// Follower fetches, ISR shrink and expand, and the high watermark, for one step.
-    /// `alive[b]` tells whether broker `b` is up. Returns the records followers copied.
+    /// `alive[b]` tells whether broker `b` is up. Returns the records followers copied, and
+    /// which replicas copied some (bit `i` for replica `i`; at most 16 replicas, one per broker).
     pub fn replicate(
         &mut self,
         now_us: u64,
         delay_us: u64,
         lag_max_us: u64,
         alive: &[bool],
-    ) -> u64 {
-        let Some(leader) = self.leader else { return 0 };
+    ) -> (u64, u16) {
+        let Some(leader) = self.leader else { return (0, 0) };
         if !alive[self.replicas[leader].broker as usize] {
-            return 0; // a dead leader serves no fetch and changes no ISR until it is replaced
+            return (0, 0); // a dead leader serves no fetch and changes no ISR until replaced
         }
+        let mut followers = 0u16;
         let leader_leo = self.log.log_end_offset();
         self.replicas[leader].leo = leader_leo;
         self.replicas[leader].caught_up_us = now_us;
@@ -115,6 +117,9 @@ impl Partition {
                 Some(f) if f.arrive_us <= now_us => {
                     // The leader may have been truncated since (a new leader): never past its end.
                     let target = f.target_leo.min(leader_leo);
+                    if target > r.leo {
+                        followers |= 1 << (i % 16);
+                    }
                     copied += target.saturating_sub(r.leo);
                     r.leo = r.leo.max(target);
                     // It now has everything the leader had when the fetch was issued: caught
@@ -139,7 +144,7 @@ impl Partition {
         }
         self.update_isr(now_us, lag_max_us, alive);
         self.advance_high_watermark();
-        copied
+        (copied, followers)
     }
 
     fn update_isr(&mut self, now_us: u64, lag_max_us: u64, alive: &[bool]) {

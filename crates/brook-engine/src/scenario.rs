@@ -253,6 +253,28 @@ pub enum Command {
         /// `buffer.memory`, bytes.
         #[serde(default)]
         buffer_bytes: Option<u64>,
+        /// A new rate profile (its times count from the start of the run); not together with
+        /// `rate_per_sec`.
+        #[serde(default)]
+        profile: Option<RateProfile>,
+        /// New keys (the key-to-partition map is rebuilt).
+        #[serde(default)]
+        keys: Option<KeySpec>,
+    },
+    /// A producer is closed, as `producer.close()` does: it stops creating records, sends what
+    /// it holds, and stays on the stage with its totals (its records remain in the logs).
+    RemoveProducer {
+        /// Producer name.
+        producer: String,
+    },
+    /// A new, empty broker joins the cluster; partitions added later are placed on it too
+    /// (Kafka never moves existing replicas on its own).
+    AddBroker,
+    /// The highest-numbered broker leaves the cluster; refused while it hosts replicas, since
+    /// Kafka needs them reassigned first (crash it to see a failure instead).
+    RemoveBroker {
+        /// Broker id: the highest one.
+        broker: u32,
     },
     /// Changes a push subscription's prefetch window.
     ConfigureSubscription {
@@ -619,10 +641,24 @@ impl Validator {
                     last = t;
                 }
             }
-            RateProfile::Ramp { from_per_sec, to_per_sec, duration_ms } => {
+            RateProfile::Ramp { from_per_sec, to_per_sec, start_ms, duration_ms } => {
                 rate("from_per_sec", from_per_sec);
                 rate("to_per_sec", to_per_sec);
+                self.range_u64(format!("{at}.start_ms"), start_ms, 0, limits::MS_MAX);
                 self.range_u64(format!("{at}.duration_ms"), duration_ms, 1, limits::MS_MAX);
+            }
+        }
+    }
+
+    fn check_keys(&mut self, at: &str, k: &KeySpec) {
+        match *k {
+            KeySpec::None => {}
+            KeySpec::Uniform { count } => {
+                self.range_u64(format!("{at}.count"), count as u64, 1, limits::KEYS_MAX as u64)
+            }
+            KeySpec::Zipf { count, exponent } => {
+                self.range_u64(format!("{at}.count"), count as u64, 1, limits::KEYS_MAX as u64);
+                self.range_f64(format!("{at}.exponent"), exponent, 0.0, 10.0);
             }
         }
     }
@@ -637,21 +673,7 @@ impl Validator {
             1,
             limits::RECORD_BYTES_MAX as u64,
         );
-        match p.keys {
-            KeySpec::None => {}
-            KeySpec::Uniform { count } => {
-                self.range_u64(format!("{at}.keys.count"), count as u64, 1, limits::KEYS_MAX as u64)
-            }
-            KeySpec::Zipf { count, exponent } => {
-                self.range_u64(
-                    format!("{at}.keys.count"),
-                    count as u64,
-                    1,
-                    limits::KEYS_MAX as u64,
-                );
-                self.range_f64(format!("{at}.keys.exponent"), exponent, 0.0, 10.0);
-            }
-        }
+        self.check_keys(&format!("{at}.keys"), &p.keys);
         self.range_u64(
             format!("{at}.batch_bytes"),
             p.batch_bytes as u64,
@@ -801,12 +823,33 @@ impl Validator {
                 (None, None) => self.fail(format!("{at}.group"), format!("no group named \"{g}\"")),
             },
             Command::CrashBroker { broker } | Command::RestartBroker { broker } => {
-                self.range_u64(
-                    format!("{at}.broker"),
-                    *broker as u64,
-                    0,
-                    s.cluster.brokers.max(1) as u64 - 1,
-                );
+                let brokers = s.cluster.brokers.max(1) + self.brokers_added_before(s, e.at_ms);
+                self.range_u64(format!("{at}.broker"), *broker as u64, 0, brokers as u64 - 1);
+            }
+            Command::RemoveBroker { broker } => {
+                let brokers = s.cluster.brokers.max(1) + self.brokers_added_before(s, e.at_ms);
+                let last = brokers as u64 - 1;
+                if *broker as u64 != last || last == 0 {
+                    let why = if last == 0 {
+                        "the only broker cannot leave".to_string()
+                    } else {
+                        format!("only the highest-numbered broker ({last}) may leave")
+                    };
+                    self.fail(format!("{at}.broker"), why);
+                }
+            }
+            Command::AddBroker => {
+                let brokers = s.cluster.brokers.max(1) + self.brokers_added_before(s, e.at_ms);
+                if brokers >= limits::BROKERS_MAX {
+                    let why =
+                        format!("{brokers} brokers already; the limit is {}", limits::BROKERS_MAX);
+                    self.fail(format!("{at}.kind"), why);
+                }
+            }
+            Command::RemoveProducer { producer: p } => {
+                if !producer(p) {
+                    self.fail(format!("{at}.producer"), format!("no producer named \"{p}\""));
+                }
             }
             Command::AddProducer { spec } => {
                 if s.producers.iter().any(|p| p.name == spec.name) {
@@ -836,11 +879,23 @@ impl Validator {
                 linger_ms,
                 batch_bytes,
                 buffer_bytes,
+                profile,
+                keys,
             } => {
                 let Some(spec) = s.producers.iter().find(|x| &x.name == p) else {
                     return self
                         .fail(format!("{at}.producer"), format!("no producer named \"{p}\""));
                 };
+                if let Some(profile) = profile {
+                    if rate_per_sec.is_some() {
+                        let why = "give rate_per_sec or profile, not both".to_string();
+                        self.fail(format!("{at}.profile"), why);
+                    }
+                    self.check_rate(&format!("{at}.profile"), profile);
+                }
+                if let Some(k) = keys {
+                    self.check_keys(&format!("{at}.keys"), k);
+                }
                 if let Some(r) = rate_per_sec {
                     self.range_f64(format!("{at}.rate_per_sec"), *r, 0.0, limits::RATE_PER_SEC_MAX);
                 }
@@ -917,6 +972,12 @@ impl Validator {
             ReaderSpec::Share(g) => self.check_share_group(&at, g, s),
             ReaderSpec::Push(g) => self.check_subscription(&at, g, s),
         }
+    }
+
+    /// Brokers added by events before `at_ms`.
+    fn brokers_added_before(&self, s: &Scenario, at_ms: u64) -> u32 {
+        let added = |e: &&TimedEvent| matches!(e.command, Command::AddBroker);
+        s.events.iter().filter(|e| e.at_ms < at_ms).filter(added).count() as u32
     }
 
     /// Members added to `group` by events before `at_ms` (they can be crashed later).

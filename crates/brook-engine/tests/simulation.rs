@@ -351,6 +351,8 @@ fn configure_commands_apply_or_are_refused_with_the_limit() {
         linger_ms: Some(20),
         batch_bytes: None,
         buffer_bytes: Some(1 << 20),
+        profile: None,
+        keys: None,
     };
     c.command(ok).unwrap();
     c.command(Command::ConfigureGroup {
@@ -422,4 +424,146 @@ fn readers_and_producers_can_be_added_and_removed_while_running() {
     c.step();
     assert_eq!((c.groups.len(), c.subscriptions.len(), c.share_groups.len()), (1, 0, 1));
     c.check_invariants().unwrap();
+}
+
+fn configure_producer(name: &str) -> Command {
+    Command::ConfigureProducer {
+        producer: name.into(),
+        rate_per_sec: None,
+        acks: None,
+        linger_ms: None,
+        batch_bytes: None,
+        buffer_bytes: None,
+        profile: None,
+        keys: None,
+    }
+}
+
+#[test]
+fn a_producer_profile_and_keys_can_be_replaced_while_running_and_exported() {
+    use brook_engine::{KeySpec, RateProfile};
+    let mut c = Cluster::new(preset("quickstart").unwrap());
+    c.run_until(2_000_000);
+    let ramp = RateProfile::Ramp {
+        from_per_sec: 100.0,
+        to_per_sec: 900.0,
+        start_ms: 3_000,
+        duration_ms: 2_000,
+    };
+    let keys = KeySpec::Zipf { count: 50, exponent: 2.0 };
+    let Command::ConfigureProducer { producer, .. } = configure_producer("checkout") else {
+        unreachable!()
+    };
+    let change = Command::ConfigureProducer {
+        producer,
+        rate_per_sec: None,
+        acks: None,
+        linger_ms: None,
+        batch_bytes: None,
+        buffer_bytes: None,
+        profile: Some(ramp.clone()),
+        keys: Some(keys.clone()),
+    };
+    c.command(change).unwrap();
+    c.run_until(4_000_000);
+    assert_eq!(c.producers[0].current_rate(c.now_us()), 500.0, "halfway up the ramp");
+    assert_eq!(c.producers[0].spec.keys, keys);
+    let exported = Scenario::from_json(&c.scenario().to_json()).unwrap();
+    assert_eq!(exported.producers[0].rate, ramp, "the export holds the settings in force");
+    assert_eq!(exported.producers[0].keys, keys);
+    // Zipf keys with a steep exponent: key-0 dominates, so its partition gets most records.
+    let before: Vec<u64> = c.topics[0].partitions.iter().map(|p| p.log.log_end_offset()).collect();
+    c.run_until(8_000_000);
+    let grew: Vec<u64> = c.topics[0]
+        .partitions
+        .iter()
+        .zip(&before)
+        .map(|(p, b)| p.log.log_end_offset() - b)
+        .collect();
+    let (max, total) = (*grew.iter().max().unwrap(), grew.iter().sum::<u64>());
+    assert!(max * 2 > total, "one partition takes most of the skewed keys: {grew:?}");
+    check(&c, 1);
+
+    let mut both = configure_producer("checkout");
+    if let Command::ConfigureProducer { rate_per_sec, profile, .. } = &mut both {
+        *rate_per_sec = Some(5.0);
+        *profile = Some(RateProfile::Constant { rate_per_sec: 5.0 });
+    }
+    c.command(both).unwrap();
+    c.step();
+    assert!(c.notices().last().unwrap().contains("give rate_per_sec or profile, not both"));
+    let mut zero_keys = configure_producer("checkout");
+    if let Command::ConfigureProducer { keys, .. } = &mut zero_keys {
+        *keys = Some(KeySpec::Uniform { count: 0 });
+    }
+    let why = c.scenario().check_command(&zero_keys).unwrap_err();
+    assert_eq!(why, "command.keys.count: 0 is below the minimum 1");
+}
+
+fn check(c: &Cluster, seed: u64) {
+    if let Err(e) = c.check_invariants() {
+        panic!("invariant broken at {} us with seed {seed}: {e}", c.now_us());
+    }
+}
+
+#[test]
+fn a_closed_producer_sends_what_it_holds_then_stops() {
+    let mut s = preset("quickstart").unwrap();
+    s.producers[0].linger_ms = 1_000; // batches wait long: closing must not wait for them
+    let mut c = Cluster::new(s);
+    c.run_until(2_500_000);
+    c.command(Command::RemoveProducer { producer: "checkout".into() }).unwrap();
+    c.run_until(3_000_000);
+    let p = &c.producers[0];
+    assert!(p.closed);
+    assert_eq!(p.buffer_bytes_used(), 0, "everything it held was sent and acknowledged");
+    assert_eq!(p.stats.acked_records, p.stats.sent_records);
+    let sent = p.stats.sent_records;
+    c.run_until(5_000_000);
+    assert_eq!(c.producers[0].stats.sent_records, sent, "no record after close");
+    c.command(Command::RemoveProducer { producer: "checkout".into() }).unwrap();
+    c.step();
+    assert!(c.notices().last().unwrap().contains("closed already"));
+    check(&c, 1);
+}
+
+#[test]
+fn brokers_join_and_an_empty_one_may_leave() {
+    let mut c = Cluster::new(preset("broker-failure-acks").unwrap());
+    let before = c.brokers.len();
+    c.command(Command::AddBroker).unwrap();
+    c.step();
+    assert_eq!(c.brokers.len(), before + 1);
+    assert_eq!(c.scenario().cluster.brokers as usize, before + 1);
+    let id = before as u32;
+    // The new broker is empty until partitions are added; it can crash and restart.
+    c.command(Command::CrashBroker { broker: id }).unwrap();
+    c.command(Command::RestartBroker { broker: id }).unwrap();
+    c.command(Command::RemoveBroker { broker: id }).unwrap();
+    c.step();
+    assert_eq!(c.brokers.len(), before, "{:?}", c.notices().collect::<Vec<_>>());
+    // A broker hosting replicas is refused, and so is any but the highest-numbered one.
+    c.command(Command::RemoveBroker { broker: 0 }).unwrap();
+    c.step();
+    assert!(c.notices().last().unwrap().contains("only the highest-numbered broker"));
+    c.command(Command::RemoveBroker { broker: id - 1 }).unwrap();
+    c.step();
+    assert!(
+        c.notices().last().unwrap().contains("reassigned"),
+        "{:?}",
+        c.notices().collect::<Vec<_>>()
+    );
+    assert_eq!(c.brokers.len(), before);
+    // A new broker takes replicas of partitions added later.
+    c.command(Command::AddBroker).unwrap();
+    let topic = c.topics[0].name.clone();
+    c.command(Command::AddPartitions { topic, count: 3 }).unwrap();
+    c.run_until(c.now_us() + 3_000_000);
+    let on_new = c.topics[0]
+        .partitions
+        .iter()
+        .filter(|p| p.replicas.iter().any(|r| r.broker as u32 == id))
+        .count();
+    assert!(on_new > 0);
+    check(&c, 1);
 }
