@@ -135,6 +135,7 @@ pub fn App() -> Html {
             let started = now_ms();
             let mut s = sim.borrow_mut();
             s.frame(t);
+            let engine_done = now_ms();
             if let Some(c) = canvas.cast::<HtmlCanvasElement>() {
                 draw_frame(&c, &s, t, reduced);
                 if !c.has_attribute("data-first-frame-ms") {
@@ -142,21 +143,30 @@ pub fn App() -> Html {
                     let _ = c.set_attribute("data-first-frame-ms", &format!("{:.0}", now_ms()));
                 }
             }
+            let stage_done = now_ms();
             if t - *last_chart.borrow() >= CHARTS_EVERY_MS {
                 *last_chart.borrow_mut() = t;
                 if let Some(c) = charts_ref.cast::<HtmlCanvasElement>() {
                     draw_chart_canvas(&c, &s, *hover.borrow());
                 }
             }
-            if let Some(b) = bench.borrow_mut().as_mut() {
-                if let Some(text) = b.frame(t, now_ms() - started, &s) {
-                    web_sys::console::log_1(&format!("brook-bench {text}").into());
-                    report.set(Some(text));
-                }
-            }
+            let charts_done = now_ms();
             if t - *last.borrow() >= STATS_EVERY_MS {
                 *last.borrow_mut() = t;
                 setter.set(s.stats());
+            }
+            if let Some(b) = bench.borrow_mut().as_mut() {
+                let end = now_ms();
+                let sections = [
+                    engine_done - started,
+                    stage_done - engine_done,
+                    charts_done - stage_done,
+                    end - charts_done,
+                ];
+                if let Some(text) = b.frame(t, end - started, sections, &s) {
+                    web_sys::console::log_1(&format!("brook-bench {text}").into());
+                    report.set(Some(text));
+                }
             }
         })
     };
@@ -438,12 +448,13 @@ impl BenchRun {
     }
 
     /// Records one frame; returns the report once the run is over.
-    fn frame(&mut self, t: f64, work_ms: f64, sim: &Sim) -> Option<String> {
+    fn frame(&mut self, t: f64, work_ms: f64, sections: [f64; 4], sim: &Sim) -> Option<String> {
         if self.done {
             return None;
         }
         let start = *self.started_ms.get_or_insert(t);
         self.samples.record(t, work_ms);
+        self.samples.record_sections(sections);
         let wall_s = (t - start) / 1000.0;
         if wall_s < self.seconds as f64 {
             return None;

@@ -525,7 +525,23 @@ fn consumers(ctx: &Ctx, l: &Layout) {
     }
 }
 
+/// How a flight looks: fill colour or ring colour, and radius in px.
+fn flight_style(f: &crate::scene::Flight) -> (&'static str, bool, f64) {
+    match f.kind {
+        FlightKind::Produce => (producer_colour(f.colour), true, dot_radius(f.records)),
+        FlightKind::FetchData | FlightKind::Push => {
+            (group_colour(f.colour), true, dot_radius(f.records))
+        }
+        FlightKind::FetchRequest => (group_colour(f.colour), false, 3.0),
+        FlightKind::Replicate => (REPLICATION, true, dot_radius(f.records).min(4.0)),
+        FlightKind::EmptyFetch => ("#94a3b8", true, 2.0),
+    }
+}
+
+/// The moving dots. Dots of one look share one path and one fill, so a thousand dots cost a
+/// handful of fills rather than a thousand.
 fn flights(ctx: &Ctx, l: &Layout, sim: &Sim, now_ms: f64, reduced_motion: bool) {
+    let mut looks: Vec<(&'static str, bool, Dots)> = Vec::new();
     for f in sim.flights.iter() {
         // With reduced motion, dots appear at their destination and fade instead of travelling.
         let at =
@@ -533,39 +549,41 @@ fn flights(ctx: &Ctx, l: &Layout, sim: &Sim, now_ms: f64, reduced_motion: bool) 
         let Some((x, y)) = l.flight_position(f, at) else {
             continue;
         };
+        let (colour, filled, r) = flight_style(f);
         if reduced_motion {
+            // Each dot fades on its own: drawn one by one.
             ctx.set_global_alpha(1.0 - f.progress(now_ms));
+            dots(ctx, colour, filled, &[(x, y, r)]);
+            ctx.set_global_alpha(1.0);
+            continue;
         }
-        ctx.begin_path();
-        match f.kind {
-            FlightKind::Produce | FlightKind::FetchData | FlightKind::Push => {
-                let colour = if f.kind == FlightKind::Produce {
-                    producer_colour(f.colour)
-                } else {
-                    group_colour(f.colour)
-                };
-                ctx.set_fill_style_str(colour);
-                let _ = ctx.arc(x, y, dot_radius(f.records), 0.0, std::f64::consts::TAU);
-                ctx.fill();
-            }
-            FlightKind::FetchRequest => {
-                ctx.set_stroke_style_str(group_colour(f.colour));
-                ctx.set_line_width(1.5);
-                let _ = ctx.arc(x, y, 3.0, 0.0, std::f64::consts::TAU);
-                ctx.stroke();
-            }
-            FlightKind::Replicate => {
-                ctx.set_fill_style_str(REPLICATION);
-                let _ = ctx.arc(x, y, dot_radius(f.records).min(4.0), 0.0, std::f64::consts::TAU);
-                ctx.fill();
-            }
-            FlightKind::EmptyFetch => {
-                ctx.set_fill_style_str("#94a3b8");
-                let _ = ctx.arc(x, y, 2.0, 0.0, std::f64::consts::TAU);
-                ctx.fill();
-            }
+        match looks.iter_mut().find(|(c, fl, _)| *c == colour && *fl == filled) {
+            Some((_, _, list)) => list.push((x, y, r)),
+            None => looks.push((colour, filled, vec![(x, y, r)])),
         }
-        ctx.set_global_alpha(1.0);
+    }
+    for (colour, filled, list) in &looks {
+        dots(ctx, colour, *filled, list);
+    }
+}
+
+/// Circles to draw: centre x, centre y, radius, px.
+type Dots = Vec<(f64, f64, f64)>;
+
+/// Circles of one colour as one path: filled, or rings.
+fn dots(ctx: &Ctx, colour: &str, filled: bool, list: &[(f64, f64, f64)]) {
+    ctx.begin_path();
+    for &(x, y, r) in list {
+        ctx.move_to(x + r, y);
+        let _ = ctx.arc(x, y, r, 0.0, std::f64::consts::TAU);
+    }
+    if filled {
+        ctx.set_fill_style_str(colour);
+        ctx.fill();
+    } else {
+        ctx.set_stroke_style_str(colour);
+        ctx.set_line_width(1.5);
+        ctx.stroke();
     }
 }
 

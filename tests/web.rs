@@ -258,6 +258,8 @@ async fn inspector_switches_profile_kind_and_sends_the_new_profile_and_keys() {
     choose("keys", "zipf");
     settle().await;
     let value = |id: &str| q(id).unwrap().dyn_into::<web_sys::HtmlInputElement>().unwrap().value();
+    let kind = |id: &str| q(id).unwrap().dyn_into::<web_sys::HtmlSelectElement>().unwrap().value();
+    assert_eq!((kind("profile"), kind("keys")), ("ramp".to_string(), "zipf".to_string()));
     assert_eq!(value("start"), "5000", "a new ramp starts two virtual seconds from now");
     assert_eq!(value("base"), "400");
     assert_eq!(value("key-count"), "100");

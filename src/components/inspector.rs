@@ -117,6 +117,12 @@ fn input(id: &'static str, label: &'static str) -> Html {
     }
 }
 
+fn keyed_input(id: &'static str, label: &'static str) -> Html {
+    html! {
+        <label key={id}>{ label }<input data-testid={format!("field-{id}")} type="text" inputmode="decimal" /></label>
+    }
+}
+
 fn choice(id: &'static str, label: &'static str, options: &[(&'static str, &'static str)]) -> Html {
     html! {
         <label>{ label }
@@ -172,22 +178,25 @@ fn kind_choice(
     id: &'static str,
     label: &'static str,
     options: &[(&'static str, &'static str)],
-    kinds: &UseStateHandle<Kinds>,
-    set: fn(&mut Kinds, String),
+    kinds: &UseReducerHandle<Kinds>,
+    action: fn(String) -> KindChange,
+    current: &str,
 ) -> Html {
     let onchange = {
-        let kinds = kinds.clone();
+        let kinds = kinds.dispatcher();
         Callback::from(move |e: Event| {
             let Some(select) = e.target_dyn_into::<HtmlSelectElement>() else { return };
-            let mut next = (*kinds).clone();
-            set(&mut next, select.value());
-            kinds.set(next);
+            kinds.dispatch(action(select.value()));
         })
     };
     html! {
         <label>{ label }
             <select data-testid={format!("field-{id}")} {onchange}>
-                { for options.iter().map(|(v, text)| html! { <option value={*v}>{ *text }</option> }) }
+                { for options.iter().map(|(v, text)| html! {
+                    // Controlled: after a re-render the shown option is the state's, never the
+                    // browser's own idea.
+                    <option value={*v} selected={*v == current}>{ *text }</option>
+                }) }
             </select>
         </label>
     }
@@ -214,13 +223,38 @@ struct Kinds {
     keys: String,
 }
 
-fn fields(form: &Form, kinds: &UseStateHandle<Kinds>) -> Html {
+/// A new choice in one of the kind selects (a reducer, so two quick changes both count).
+enum KindChange {
+    Profile(String),
+    Keys(String),
+}
+
+impl Reducible for Kinds {
+    type Action = KindChange;
+
+    fn reduce(self: std::rc::Rc<Self>, action: KindChange) -> std::rc::Rc<Self> {
+        let mut next = (*self).clone();
+        match action {
+            KindChange::Profile(v) => next.profile = v,
+            KindChange::Keys(v) => next.keys = v,
+        }
+        next.into()
+    }
+}
+
+fn fields(form: &Form, kinds: &UseReducerHandle<Kinds>) -> Html {
     match form {
         Form::Producer { .. } => html! { <>
-            { kind_choice("profile", "rate profile", &PROFILE_KINDS, kinds, |k, v| k.profile = v) }
-            { for profile_fields(&kinds.profile).iter().map(|&(id, label)| input(id, label)) }
-            { kind_choice("keys", "keys", &KEY_KINDS, kinds, |k, v| k.keys = v) }
-            { for key_fields(&kinds.keys).iter().map(|&(id, label)| input(id, label)) }
+            { kind_choice("profile", "rate profile", &PROFILE_KINDS, kinds, KindChange::Profile, &kinds.profile) }
+            // Each kind's fields in their own box, keyed by id: a list that grows or shrinks
+            // never moves typed values into a neighbour.
+            <div class="field-group">
+                { for profile_fields(&kinds.profile).iter().map(|&(id, label)| keyed_input(id, label)) }
+            </div>
+            { kind_choice("keys", "keys", &KEY_KINDS, kinds, KindChange::Keys, &kinds.keys) }
+            <div class="field-group">
+                { for key_fields(&kinds.keys).iter().map(|&(id, label)| keyed_input(id, label)) }
+            </div>
             { choice("acks", "acks", &[("0", "0: no wait"), ("1", "1: leader"), ("all", "all: in-sync replicas")]) }
             { input("linger", "linger.ms") }
             { input("batch", "batch.size, bytes") }
@@ -269,7 +303,7 @@ pub fn Inspector(p: &InspectorProps) -> Html {
     }
     let kinds = {
         let form = p.view.form.clone();
-        use_state(move || match &form {
+        use_reducer(move || match &form {
             Some(Form::Producer { profile, keys, .. }) => Kinds {
                 profile: profile_kind(profile).to_string(),
                 keys: key_kind(keys).to_string(),
@@ -280,10 +314,20 @@ pub fn Inspector(p: &InspectorProps) -> Html {
     {
         // The fields of a newly chosen kind start from the current values or sensible ones.
         let (root, form) = (root.clone(), p.view.form.clone());
-        use_effect_with((*kinds).clone(), move |k| {
-            if let Some(Form::Producer { profile, keys, rate_per_sec, now_ms, .. }) = &form {
-                let values = profile_values(profile, &k.profile, *rate_per_sec, *now_ms);
-                for (id, value) in values.into_iter().chain(key_values(keys, &k.keys)) {
+        // One effect per select, so choosing keys keeps what was typed in the profile fields.
+        use_effect_with(kinds.profile.clone(), move |kind| {
+            if let Some(Form::Producer { profile, rate_per_sec, now_ms, .. }) = &form {
+                for (id, value) in profile_values(profile, kind, *rate_per_sec, *now_ms) {
+                    set_field(&root, id, &value);
+                }
+            }
+        });
+    }
+    {
+        let (root, form) = (root.clone(), p.view.form.clone());
+        use_effect_with(kinds.keys.clone(), move |kind| {
+            if let Some(Form::Producer { keys, .. }) = &form {
+                for (id, value) in key_values(keys, kind) {
                     set_field(&root, id, &value);
                 }
             }
