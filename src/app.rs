@@ -316,12 +316,26 @@ pub fn App() -> Html {
     let inspector = selected.as_ref().and_then(|(sel, form)| {
         let mut view = inspect(&sim.borrow().cluster, *sel)?;
         view.form = form.clone();
+        if let Selection::Member(g, m) = *sel {
+            let rate = sim.borrow().rates.of(g, m);
+            let shown =
+                rate.map_or("measured after a virtual second".into(), |r| format!("{r:.0}"));
+            view.figures.insert(2, ("rate, records/s".into(), shown));
+        }
         Some((format!("{sel:?}"), view))
     });
     let targets = targets_of(&sim.borrow().cluster);
     let group_names: Vec<String> =
         sim.borrow().cluster.groups.iter().map(|g| g.spec.name.clone()).collect();
     let lag_group = sim.borrow().lag_group;
+    let by_key = sim.borrow().colour_by_key;
+    let on_colour_by = {
+        let sim = sim.clone();
+        Callback::from(move |e: Event| {
+            let Some(select) = e.target_dyn_into::<web_sys::HtmlSelectElement>() else { return };
+            sim.borrow_mut().colour_by_key = select.value() == "key";
+        })
+    };
     let on_lag_group = {
         let sim = sim.clone();
         Callback::from(move |e: Event| {
@@ -347,6 +361,12 @@ pub fn App() -> Html {
                 {on_toggle} {on_step} {on_speed} {on_reset} {on_seed} {on_preset} />
             <ImportExport {on_import} {on_export} error={(*import_error).clone()} />
             <Actions {targets} on_command={on_command.clone()} notice={stats.notice.clone()} />
+            <label class="chart-choice">{ "Log cells coloured by " }
+                <select data-testid="colour-by" onchange={on_colour_by}>
+                    <option value="producer" selected={!by_key}>{ "producer" }</option>
+                    <option value="key" selected={by_key}>{ "key (the batch's most frequent key; grey: no key)" }</option>
+                </select>
+            </label>
             <div class="stage-row">
                 <div class="stage-wrap">
                     <canvas ref={canvas} class="stage" data-testid="stage" role="img" onclick={on_stage_click}

@@ -25,6 +25,20 @@ fn producer_colour(i: u32) -> &'static str {
     PRODUCER_COLOURS[i as usize % PRODUCER_COLOURS.len()]
 }
 
+/// Twelve hues for keys (key index modulo 12); keyless records are grey.
+pub const KEY_COLOURS: [&str; 12] = [
+    "#e11d48", "#f97316", "#eab308", "#84cc16", "#10b981", "#06b6d4", "#3b82f6", "#6366f1",
+    "#a855f7", "#ec4899", "#78716c", "#0f766e",
+];
+
+fn key_colour(key: u32) -> &'static str {
+    if key == u32::MAX {
+        "#94a3b8"
+    } else {
+        KEY_COLOURS[key as usize % KEY_COLOURS.len()]
+    }
+}
+
 fn group_colour(i: u32) -> &'static str {
     GROUP_COLOURS[i as usize % GROUP_COLOURS.len()]
 }
@@ -65,8 +79,8 @@ pub fn draw(ctx: &Ctx, sim: &Sim, width: f64, height: f64, now_ms: f64, reduced_
     headings(ctx, &layout, c);
     assignment_lines(ctx, &layout, c);
     producers(ctx, &layout, c);
-    partitions(ctx, &layout, c);
-    consumers(ctx, &layout);
+    partitions(ctx, &layout, c, sim.colour_by_key);
+    consumers(ctx, &layout, &sim.rates);
     flights(ctx, &layout, sim, now_ms, reduced_motion);
     marks(ctx, &layout, sim, now_ms);
 }
@@ -191,10 +205,16 @@ const SPARK_S: f64 = 30.0;
 
 /// The producer's rate profile from 15 s ago to 15 s ahead, a faint line with a dot at now.
 fn sparkline(ctx: &Ctx, r: Rect, p: &brook_engine::Producer, now_us: u64) {
-    if r.h < 40.0 {
+    let area = if r.h >= 52.0 {
+        // Tall box: along the bottom, under the name and state lines.
+        Rect { x: r.x + 10.0, y: r.y + r.h - 17.0, w: r.w - 16.0, h: 12.0 }
+    } else if r.h >= 30.0 {
+        // Short box: right of the state line, under the rate.
+        let h = (r.h - 22.0).min(12.0);
+        Rect { x: r.x + r.w * 0.55, y: r.y + 18.0, w: r.w * 0.45 - 6.0, h }
+    } else {
         return;
-    }
-    let area = Rect { x: r.x + 10.0, y: r.y + r.h - 17.0, w: r.w - 16.0, h: 12.0 };
+    };
     let points = 48;
     let start = now_us as f64 - SPARK_S * 5e5;
     let rate_at = |i: usize| {
@@ -244,7 +264,7 @@ fn strip_window(c: &Cluster) -> u64 {
     nice
 }
 
-fn partitions(ctx: &Ctx, l: &Layout, c: &Cluster) {
+fn partitions(ctx: &Ctx, l: &Layout, c: &Cluster, by_key: bool) {
     let window = strip_window(c) as f64;
     if l.dense {
         heat_strip(ctx, l, c, window);
@@ -264,7 +284,7 @@ fn partitions(ctx: &Ctx, l: &Layout, c: &Cluster) {
             if log.log_start_offset() > 0 && start_x > r.x {
                 fill(ctx, Rect { w: start_x - r.x, ..r }, "#cbd5e1");
             }
-            strip_cells(ctx, r, log, &x_of);
+            strip_cells(ctx, r, log, &x_of, by_key);
             if log.high_watermark() < leo {
                 // Not yet on every in-sync replica: consumers cannot read past this line.
                 let hw = x_of(log.high_watermark()).max(r.x);
@@ -339,7 +359,13 @@ const OLDER_DATA: &str = "#a5b4c8";
 
 /// The newest batches of a strip as cells coloured by producer. Batches narrower than a pixel
 /// are merged (the newest colour wins), so a strip costs at most its width in rectangles.
-fn strip_cells(ctx: &Ctx, r: Rect, log: &brook_engine::PartitionLog, x_of: &dyn Fn(u64) -> f64) {
+fn strip_cells(
+    ctx: &Ctx,
+    r: Rect,
+    log: &brook_engine::PartitionLog,
+    x_of: &dyn Fn(u64) -> f64,
+    by_key: bool,
+) {
     let mut drawn_to = r.right() + 1.0; // left edge of what is already painted
     for (visited, b) in log.batches().rev().enumerate() {
         let x1 = x_of(b.end_offset()).min(drawn_to);
@@ -356,7 +382,8 @@ fn strip_cells(ctx: &Ctx, r: Rect, log: &brook_engine::PartitionLog, x_of: &dyn 
         }
         let gap = if x1 - x0 > 3.0 { 1.0 } else { 0.0 };
         let cell = Rect { x: x0, w: (x1 - x0 - gap).max(1.0), ..r };
-        fill(ctx, cell, producer_colour(b.producer));
+        let colour = if by_key { key_colour(b.key) } else { producer_colour(b.producer) };
+        fill(ctx, cell, colour);
         drawn_to = x0;
     }
 }
@@ -483,7 +510,7 @@ pub const REPLICATION: &str = "#7c3aed";
 const HEAT_SHADES: [&str; 8] =
     ["#fbe3d6", "#f8cdb4", "#f5b48f", "#f29a6a", "#ef8146", "#ec6a26", "#d95a17", "#b84a12"];
 
-fn consumers(ctx: &Ctx, l: &Layout) {
+fn consumers(ctx: &Ctx, l: &Layout, rates: &crate::sim::MemberRates) {
     let font = "11px system-ui, sans-serif";
     for (gi, g) in l.sets.iter().enumerate() {
         let h = l.groups[gi];
@@ -511,13 +538,14 @@ fn consumers(ctx: &Ctx, l: &Layout) {
                     format!("#{mi} {}", m.state)
                 };
                 text(ctx, &name, r.x + 6.0, r.mid_y() - 1.0, font, INK, "left");
-                let done = match m.lag {
-                    Some(lag) => format!(
-                        "lag {} \u{00b7} {}",
-                        compact(lag as f64),
-                        compact(m.processed as f64)
-                    ),
+                // Rate over the last virtual second once measured, else the total so far.
+                let done = match rates.of(gi, mi) {
+                    Some(r) => format!("{}/s", compact(r)),
                     None => compact(m.processed as f64),
+                };
+                let done = match m.lag {
+                    Some(lag) => format!("lag {} \u{00b7} {done}", compact(lag as f64)),
+                    None => done,
                 };
                 text(ctx, &done, r.right() - 6.0, r.mid_y() - 1.0, font, MUTED, "right");
             }

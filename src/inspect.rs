@@ -256,6 +256,12 @@ fn reader(c: &Cluster, sel: Selection, g: usize) -> Option<View> {
         SetKind::Group => c.groups.get(g).map(|grp| {
             figures.push(fig("generation", grp.generation));
             figures.push(fig("rebalances", grp.stats.rebalances));
+            let protocol = if grp.spec.assignor == AssignorKind::CooperativeSticky {
+                "cooperative: only moved partitions pause"
+            } else {
+                "eager: every member stops during a rebalance"
+            };
+            figures.push(fig("rebalance protocol", protocol));
             figures.push(fig("duplicates processed", grp.stats.duplicate_records));
             Form::Group {
                 name: grp.spec.name.clone(),

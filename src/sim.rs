@@ -32,6 +32,56 @@ pub struct Sim {
     pub frames_behind: u64,
     /// Consumer group whose per-partition lag is charted (index into the cluster's groups).
     pub lag_group: usize,
+    /// Log cells coloured by key instead of by producer.
+    pub colour_by_key: bool,
+    /// Each member's processing rate over the last virtual second.
+    pub rates: MemberRates,
+}
+
+/// Virtual time over which a member's rate is measured, us.
+pub const RATE_WINDOW_US: u64 = 1_000_000;
+
+/// Per-member processing rates, refreshed once per [`RATE_WINDOW_US`] of virtual time.
+/// Bounded by the readers and members a scenario may have.
+#[derive(Clone, Debug, Default)]
+pub struct MemberRates {
+    at_us: u64,
+    last: Vec<Vec<u64>>,
+    /// Records per second, by reader set then member, in `consumer_sets` order.
+    pub per_sec: Vec<Vec<f64>>,
+}
+
+impl MemberRates {
+    /// Measures again if a window has passed since the last measurement.
+    pub fn update(&mut self, c: &Cluster) {
+        let now = c.now_us();
+        if now < self.at_us + RATE_WINDOW_US {
+            return;
+        }
+        let counts: Vec<Vec<u64>> = crate::consumers::consumer_sets(c)
+            .iter()
+            .map(|set| set.members.iter().map(|m| m.processed).collect())
+            .collect();
+        let dt_s = (now - self.at_us) as f64 / 1e6;
+        let before = |si: usize, mi: usize| self.last.get(si).and_then(|r| r.get(mi)).copied();
+        self.per_sec = counts
+            .iter()
+            .enumerate()
+            .map(|(si, row)| {
+                let rate = |(mi, &n): (usize, &u64)| {
+                    n.saturating_sub(before(si, mi).unwrap_or(0)) as f64 / dt_s
+                };
+                row.iter().enumerate().map(rate).collect()
+            })
+            .collect();
+        self.last = counts;
+        self.at_us = now;
+    }
+
+    /// A member's rate, records per second, once measured.
+    pub fn of(&self, set: usize, member: usize) -> Option<f64> {
+        self.per_sec.get(set)?.get(member).copied()
+    }
 }
 
 /// Per-group figures for the panels.
@@ -98,6 +148,8 @@ impl Sim {
             last_frame_ms: None,
             frames_behind: 0,
             lag_group: 0,
+            colour_by_key: false,
+            rates: MemberRates::default(),
         }
     }
 
@@ -127,6 +179,7 @@ impl Sim {
         for _ in 0..steps {
             self.cluster.step();
             self.flights.ingest(self.cluster.events(), &self.cluster, now_ms);
+            self.rates.update(&self.cluster);
         }
         steps
     }
@@ -208,6 +261,27 @@ mod tests {
         let steps = sim.frame(100.0); // 100 ms at 100x = 10 s virtual wanted
         assert_eq!(steps, STEPS_PER_FRAME_MAX);
         assert_eq!(sim.frames_behind, 1);
+    }
+
+    #[test]
+    fn member_rates_add_up_to_what_the_group_processed_in_the_last_second() {
+        let processed_at = |us: u64| {
+            let mut c = Cluster::new(preset("quickstart").unwrap());
+            c.run_until(us);
+            crate::consumers::consumer_sets(&c)[0].members.iter().map(|m| m.processed).sum::<u64>()
+        };
+        let mut sim = Sim::new(preset("quickstart").unwrap());
+        while sim.cluster.now_us() < 3_000_000 {
+            sim.advance(100_000.0, 0.0);
+        }
+        let billing = &sim.rates.per_sec[0];
+        assert_eq!(billing.len(), 2, "one rate per member");
+        let total: f64 = billing.iter().sum();
+        let expected = processed_at(3_000_000) - processed_at(2_000_000);
+        assert_eq!(total, expected as f64, "the last virtual second's records");
+        assert!(billing.iter().all(|&r| r > 0.0), "{billing:?}");
+        assert_eq!(sim.rates.of(0, 1), Some(billing[1]));
+        assert_eq!(sim.rates.of(5, 0), None);
     }
 
     #[test]

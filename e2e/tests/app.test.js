@@ -296,3 +296,21 @@ test('a new broker is used by partitions added later, and replication is drawn',
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('log cells can be coloured by key, and back by producer', async () => {
+  const errors = [];
+  const page = await openPage(browser, `${server.url}?preset=hot-key-skew&play=0`, errors);
+  for (let i = 0; i < 20; i++) await page.click('[data-testid=step]');
+  await page.waitForTimeout(1200); // every dot has landed: the paused picture is still
+  const byProducer = await canvasHash(page);
+  await page.selectOption('[data-testid=colour-by]', 'key');
+  await page.waitForTimeout(200);
+  const byKey = await canvasHash(page);
+  assert.notEqual(byKey, byProducer, 'the cells change colour');
+  await screenshot(page, 'colour-by-key');
+  await page.selectOption('[data-testid=colour-by]', 'producer');
+  await page.waitForTimeout(200);
+  assert.equal(await canvasHash(page), byProducer, 'the same picture as before');
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -275,7 +275,7 @@ fn fields(form: &Form, kinds: &UseReducerHandle<Kinds>) -> Html {
             html! { <>
                 { input("processing", "processing time per record, us") }
                 { choice("commit", "commit", &commits) }
-                { choice("assignor", "assignor (next rebalance)", &assignors) }
+                { choice("assignor", "assignor and so the rebalance protocol (cooperative-sticky: cooperative, others: eager); from the next rebalance", &assignors) }
             </> }
         }
         Form::Subscription { .. } => html! {

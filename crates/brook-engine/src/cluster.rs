@@ -877,6 +877,7 @@ impl Cluster {
             last_create_us: b.last_create_us,
             append_us: now,
             producer: r.producer,
+            key: b.key,
             acked_on_append: acks != Acks::All,
         });
         part.leader_appended();

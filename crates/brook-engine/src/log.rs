@@ -22,6 +22,8 @@ pub struct Batch {
     pub append_us: u64,
     /// Index of the producer that sent it.
     pub producer: u32,
+    /// Index of the batch's most frequent key (`u32::MAX` for keyless records), for colouring.
+    pub key: u32,
     /// Acknowledged as soon as the leader appended it (`acks=0` or `acks=1`), so losing it
     /// later loses data a producer was told was written.
     pub acked_on_append: bool,
@@ -320,6 +322,7 @@ mod tests {
             last_create_us: at_us + count as u64 - 1,
             append_us: at_us,
             producer: 0,
+            key: u32::MAX,
             acked_on_append: false,
         }
     }

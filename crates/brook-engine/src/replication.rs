@@ -285,6 +285,7 @@ mod tests {
             last_create_us: 0,
             append_us: 0,
             producer: 0,
+            key: u32::MAX,
             acked_on_append: false,
         }
     }
