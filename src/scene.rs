@@ -205,6 +205,14 @@ fn mark_of(e: &TrafficEvent, cluster: &Cluster) -> Option<(Endpoint, String)> {
         TrafficEvent::Duplicate { group, member, records } => {
             (Endpoint::Member(group, member), format!("{records} processed again"))
         }
+        TrafficEvent::Redelivered { share, member, records } => {
+            let set = crate::consumers::share_set(cluster, share as usize) as u16;
+            (Endpoint::Member(set, member), format!("{records} redelivered"))
+        }
+        TrafficEvent::Archived { share, records } => {
+            let set = crate::consumers::share_set(cluster, share as usize) as u16;
+            (Endpoint::Member(set, 0), format!("{records} to dead letters"))
+        }
         TrafficEvent::PushDropped { subscription, records } => {
             let set = crate::consumers::push_set(cluster, subscription as usize) as u16;
             (Endpoint::Member(set, 0), format!("{records} dropped"))
@@ -598,6 +606,21 @@ mod tests {
         );
         f.expire(1e9);
         assert!(f.marks.is_empty());
+    }
+
+    #[test]
+    fn share_group_redeliveries_are_marked_at_the_member_that_gets_them() {
+        let mut c = cluster("share-group-queue");
+        let mut f = Flights::default();
+        let mut seen = false;
+        for i in 0..20_000 {
+            c.step();
+            let events: Vec<TrafficEvent> = c.events().to_vec();
+            f.ingest(&events, &c, i as f64);
+            seen |= f.marks.iter().any(|m| m.text.ends_with("redelivered"));
+        }
+        assert!(c.share_groups[0].stats.redelivered_records > 0);
+        assert!(seen, "a redelivery was marked");
     }
 
     #[test]

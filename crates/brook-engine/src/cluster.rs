@@ -1165,7 +1165,20 @@ impl Cluster {
                         self.share_groups[si].members[mi].fetch_due_us = None;
                         let topics = &self.topics;
                         let create = |tp: Tp, o: u64| create_us(topics, tp, o);
+                        let before = self.share_groups[si].stats;
                         let got = self.share_groups[si].acquire(mi, now, &parts, &create);
+                        let after = self.share_groups[si].stats;
+                        let again = after.redelivered_records - before.redelivered_records;
+                        if again > 0 {
+                            let (share, member) = (si as u16, mi as u32);
+                            let e = TrafficEvent::Redelivered { share, member, records: again };
+                            self.push_event(e);
+                        }
+                        let dead = after.archived_records - before.archived_records;
+                        if dead > 0 {
+                            let e = TrafficEvent::Archived { share: si as u16, records: dead };
+                            self.push_event(e);
+                        }
                         for (tp, records) in got {
                             self.push_event(TrafficEvent::ShareFetch {
                                 share: si as u16,

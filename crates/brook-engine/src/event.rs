@@ -134,6 +134,23 @@ pub enum TrafficEvent {
         /// Group index.
         group: u16,
     },
+    /// A share group member acquired records delivered before (released after a failure, or
+    /// their lock expired).
+    Redelivered {
+        /// Share group index.
+        share: u16,
+        /// Member index.
+        member: u32,
+        /// Records delivered again.
+        records: u64,
+    },
+    /// A share group archived records at the delivery limit (dead letters).
+    Archived {
+        /// Share group index.
+        share: u16,
+        /// Records archived.
+        records: u64,
+    },
 }
 
 impl TrafficEvent {
@@ -171,6 +188,8 @@ impl TrafficEvent {
                 f(13, subscription as u64, 0, records)
             }
             TrafficEvent::Rebalance { group } => f(14, group as u64, 0, 0),
+            TrafficEvent::Redelivered { member, records, .. } => f(15, member as u64, 0, records),
+            TrafficEvent::Archived { share, records } => f(16, share as u64, 0, records),
         }
     }
 }
