@@ -359,14 +359,6 @@ pub fn App() -> Html {
                 seed_error={(*seed_error).clone()} preset={(*preset_name).clone()}
                 imported={match &*source { Source::Imported(s) => Some(s.name.clone()), _ => None }}
                 {on_toggle} {on_step} {on_speed} {on_reset} {on_seed} {on_preset} />
-            <ImportExport {on_import} {on_export} error={(*import_error).clone()} />
-            <Actions {targets} on_command={on_command.clone()} notice={stats.notice.clone()} />
-            <label class="chart-choice">{ "Log cells coloured by " }
-                <select data-testid="colour-by" onchange={on_colour_by}>
-                    <option value="producer" selected={!by_key}>{ "producer" }</option>
-                    <option value="key" selected={by_key}>{ "key (the batch's most frequent key; grey: no key)" }</option>
-                </select>
-            </label>
             <div class="stage-row">
                 <div class="stage-wrap">
                     <canvas ref={canvas} class="stage" data-testid="stage" role="img" onclick={on_stage_click}
@@ -377,6 +369,18 @@ pub fn App() -> Html {
                 }
             </div>
             <Counters stats={(*stats).clone()} />
+            // Below the stage, so on a 720p projector the stage and the figures fit on one
+            // screen; the actions are one scroll away.
+            <Actions {targets} on_command={on_command.clone()} notice={stats.notice.clone()} />
+            <div class="options">
+                <label class="chart-choice">{ "Log cells coloured by " }
+                    <select data-testid="colour-by" onchange={on_colour_by}>
+                        <option value="producer" selected={!by_key}>{ "producer" }</option>
+                        <option value="key" selected={by_key}>{ "key (the batch's most frequent key; grey: no key)" }</option>
+                    </select>
+                </label>
+                <ImportExport {on_import} {on_export} error={(*import_error).clone()} />
+            </div>
             if group_names.len() > 1 {
                 <label class="chart-choice">{ "Lag per partition of " }
                     <select data-testid="lag-group" onchange={on_lag_group}>

@@ -25,6 +25,9 @@ fn producer_colour(i: u32) -> &'static str {
     PRODUCER_COLOURS[i as usize % PRODUCER_COLOURS.len()]
 }
 
+/// Producer and member boxes narrower than this, px, put their figures on a second line.
+const NARROW_BOX_PX: f64 = 175.0;
+
 /// Twelve hues for keys (key index modulo 12); keyless records are grey.
 pub const KEY_COLOURS: [&str; 12] = [
     "#e11d48", "#f97316", "#eab308", "#84cc16", "#10b981", "#06b6d4", "#3b82f6", "#6366f1",
@@ -107,7 +110,13 @@ fn headings(ctx: &Ctx, l: &Layout, c: &Cluster) {
     }
     if let Some(s) = l.partitions.first().and_then(|t| t.first()) {
         let names: Vec<&str> = c.topics.iter().map(|t| t.name.as_str()).collect();
-        let title = format!("Partitions of {}", names.join(", "));
+        let mut title = format!("Partitions of {}", names.join(", "));
+        // The broker boxes share this row: a long title gives way to a short one (13 px
+        // system-ui averages about 7.3 px a character).
+        let room = l.brokers.first().map_or(f64::INFINITY, |b| b.x - s.x - 8.0);
+        if title.chars().count() as f64 * 7.3 > room {
+            title = "Partitions".into();
+        }
         text(ctx, &title, s.x, 16.0, font, INK, "left");
     }
     if let Some(g) = l.groups.first() {
@@ -175,10 +184,23 @@ fn producers(ctx: &Ctx, l: &Layout, c: &Cluster) {
                 INK,
                 "left",
             );
-            text(ctx, &rate, r.right() - 6.0, line, "11px system-ui, sans-serif", MUTED, "right");
+            if r.w >= NARROW_BOX_PX {
+                text(
+                    ctx,
+                    &rate,
+                    r.right() - 6.0,
+                    line,
+                    "11px system-ui, sans-serif",
+                    MUTED,
+                    "right",
+                );
+            }
         }
         if r.h >= 30.0 {
-            let state = if p.closed {
+            let state = if r.w < NARROW_BOX_PX && !p.closed && !blocked && !throttled {
+                // Narrow: the rate has no room on the name line, so it goes here.
+                format!("{} rec/s", compact(p.current_rate(now)))
+            } else if p.closed {
                 format!("closed; sent {}", compact(p.stats.sent_records as f64))
             } else if blocked {
                 "blocked: buffer full".to_string()
@@ -440,10 +462,13 @@ fn replica_chips(
 fn brokers(ctx: &Ctx, l: &Layout, c: &Cluster) {
     for (i, r) in l.brokers.iter().enumerate() {
         let alive = c.brokers.get(i).is_some_and(|b| b.alive);
-        let (bg, fg, label) = if alive {
-            ("#dcfce7", "#166534", format!("broker {i}"))
-        } else {
-            ("#fecaca", "#991b1b", format!("broker {i} down"))
+        // Narrow boxes (many brokers, or a tablet) get the short label.
+        let wide = r.w >= 64.0;
+        let (bg, fg, label) = match (alive, wide) {
+            (true, true) => ("#dcfce7", "#166534", format!("broker {i}")),
+            (true, false) => ("#dcfce7", "#166534", format!("b{i}")),
+            (false, true) => ("#fecaca", "#991b1b", format!("broker {i} down")),
+            (false, false) => ("#fecaca", "#991b1b", format!("b{i} \u{00d7}")),
         };
         fill(ctx, *r, bg);
         text(
@@ -537,7 +562,6 @@ fn consumers(ctx: &Ctx, l: &Layout, rates: &crate::sim::MemberRates) {
                 } else {
                     format!("#{mi} {}", m.state)
                 };
-                text(ctx, &name, r.x + 6.0, r.mid_y() - 1.0, font, INK, "left");
                 // Rate over the last virtual second once measured, else the total so far.
                 let done = match rates.of(gi, mi) {
                     Some(r) => format!("{}/s", compact(r)),
@@ -547,7 +571,16 @@ fn consumers(ctx: &Ctx, l: &Layout, rates: &crate::sim::MemberRates) {
                     Some(lag) => format!("lag {} \u{00b7} {done}", compact(lag as f64)),
                     None => done,
                 };
-                text(ctx, &done, r.right() - 6.0, r.mid_y() - 1.0, font, MUTED, "right");
+                if r.w >= NARROW_BOX_PX {
+                    text(ctx, &name, r.x + 6.0, r.mid_y() - 1.0, font, INK, "left");
+                    text(ctx, &done, r.right() - 6.0, r.mid_y() - 1.0, font, MUTED, "right");
+                } else if r.h >= 26.0 {
+                    // Narrow: state above, figures below.
+                    text(ctx, &name, r.x + 6.0, r.mid_y() - 7.0, font, INK, "left");
+                    text(ctx, &done, r.x + 6.0, r.mid_y() + 6.0, font, MUTED, "left");
+                } else {
+                    text(ctx, &name, r.x + 6.0, r.mid_y() - 1.0, font, INK, "left");
+                }
             }
         }
     }
