@@ -462,13 +462,16 @@ fn replica_chips(
 fn brokers(ctx: &Ctx, l: &Layout, c: &Cluster) {
     for (i, r) in l.brokers.iter().enumerate() {
         let alive = c.brokers.get(i).is_some_and(|b| b.alive);
+        let leaving = c.brokers.get(i).is_some_and(|b| b.leaving);
         // Narrow boxes (many brokers, or a tablet) get the short label.
         let wide = r.w >= 64.0;
-        let (bg, fg, label) = match (alive, wide) {
-            (true, true) => ("#dcfce7", "#166534", format!("broker {i}")),
-            (true, false) => ("#dcfce7", "#166534", format!("b{i}")),
-            (false, true) => ("#fecaca", "#991b1b", format!("broker {i} down")),
-            (false, false) => ("#fecaca", "#991b1b", format!("b{i} \u{00d7}")),
+        let (bg, fg, label) = match (alive, leaving, wide) {
+            (false, _, true) => ("#fecaca", "#991b1b", format!("broker {i} down")),
+            (false, _, false) => ("#fecaca", "#991b1b", format!("b{i} \u{00d7}")),
+            (true, true, true) => ("#fef3c7", "#92400e", format!("broker {i} leaving")),
+            (true, true, false) => ("#fef3c7", "#92400e", format!("b{i} \u{2192}")),
+            (true, false, true) => ("#dcfce7", "#166534", format!("broker {i}")),
+            (true, false, false) => ("#dcfce7", "#166534", format!("b{i}")),
         };
         fill(ctx, *r, bg);
         text(

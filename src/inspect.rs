@@ -115,10 +115,11 @@ fn broker(c: &Cluster, b: usize) -> Option<View> {
             }
         }
     }
-    let status = match (state.alive, state.down_noticed) {
-        (true, _) => "up",
-        (false, false) => "down, not yet noticed by the controller",
-        (false, true) => "down; its leaderships moved",
+    let status = match (state.alive, state.down_noticed, state.leaving) {
+        (true, _, true) => "up, leaving: its replicas are moving to other brokers",
+        (true, _, false) => "up",
+        (false, false, _) => "down, not yet noticed by the controller",
+        (false, true, _) => "down; its leaderships moved",
     };
     let mut figures = vec![
         fig("status", status),
@@ -179,8 +180,15 @@ fn partition(c: &Cluster, tp: Tp) -> Option<View> {
         .iter()
         .enumerate()
         .map(|(i, r)| {
-            let role = if part.leader == Some(i) {
+            let moving = part.moving.map_or((false, false), |(old, new)| (old == i, new == i));
+            let role = if part.leader == Some(i) && moving.0 {
+                "leader, leaving"
+            } else if part.leader == Some(i) {
                 "leader"
+            } else if moving.0 {
+                "leaving"
+            } else if moving.1 && !part.in_isr(i) {
+                "joining: copying from the leader"
             } else if part.in_isr(i) {
                 "in sync"
             } else {

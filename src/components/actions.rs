@@ -195,7 +195,7 @@ pub fn Actions(p: &ActionsProps) -> Html {
                 }
                 <button data-testid="add-partition" onclick={add_partition}>{ "Add a partition" }</button>
                 <button data-testid="add-broker" onclick={add_broker} title="An empty broker joins; partitions added later use it">{ "Add broker" }</button>
-                <button data-testid="remove-broker" onclick={remove_broker} title="The highest-numbered broker leaves, if it hosts no replica">{ format!("Remove broker {last_broker}") }</button>
+                <button data-testid="remove-broker" onclick={remove_broker} title="The highest-numbered broker leaves: its replicas first move to the brokers with the fewest, copy the log, and join the ISR; then leadership moves and it goes">{ format!("Remove broker {last_broker}") }</button>
             </fieldset>
             if let Some(n) = &p.notice {
                 <span class="notice" role="status" data-testid="notice">{ n }</span>

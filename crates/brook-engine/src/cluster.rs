@@ -43,6 +43,8 @@ pub struct Broker {
     pub crashed_us: Option<u64>,
     /// Whether the controller has noticed the crash (after `broker_session_timeout_ms`).
     pub down_noticed: bool,
+    /// Being removed: its replicas are moving to other brokers; it leaves once it hosts none.
+    pub leaving: bool,
 }
 
 /// An acks=all request appended by the leader, waiting for the high watermark to pass it.
@@ -271,7 +273,12 @@ impl Cluster {
             rng: Rng::new(scenario.seed),
             now_us: 0,
             brokers: vec![
-                Broker { alive: true, crashed_us: None, down_noticed: false };
+                Broker {
+                    alive: true,
+                    crashed_us: None,
+                    down_noticed: false,
+                    leaving: false
+                };
                 brokers as usize
             ],
             counters: Counters::default(),
@@ -380,6 +387,7 @@ impl Cluster {
         self.replicate();
         self.acks_return();
         self.controller();
+        self.reassign();
         self.groups_upkeep();
         self.consumers_fetch_and_process();
         self.share_groups_acquire_and_process();
@@ -590,28 +598,107 @@ impl Cluster {
         self.scenario.check_command(&c)?;
         match c {
             Command::AddBroker => {
-                self.brokers.push(Broker { alive: true, down_noticed: false, crashed_us: None });
+                if let Some(id) = self.brokers.iter().position(|b| b.leaving) {
+                    return Err(format!("broker {id} is leaving; add a broker once it has left"));
+                }
+                let b =
+                    Broker { alive: true, down_noticed: false, crashed_us: None, leaving: false };
+                self.brokers.push(b);
             }
             Command::RemoveBroker { broker } => {
-                let hosted = self
-                    .topics
-                    .iter()
-                    .flat_map(|t| &t.partitions)
-                    .filter(|p| p.replicas.iter().any(|r| r.broker as u32 == broker))
-                    .count();
-                if hosted > 0 {
-                    let what = if hosted == 1 { "partition" } else { "partitions" };
-                    return Err(format!(
-                        "broker {broker} hosts replicas of {hosted} {what}; Kafka removes a \
-                         broker only after they are reassigned (crash it to see a failure)"
-                    ));
+                if self.brokers[broker as usize].leaving {
+                    return Err(format!("broker {broker} is leaving already"));
                 }
-                self.brokers.pop();
+                let plan = self.reassignment_plan(broker as u16)?;
+                if plan.is_empty() {
+                    self.brokers.pop();
+                } else {
+                    self.brokers[broker as usize].leaving = true;
+                    for (ti, pi, to) in plan {
+                        self.topics[ti].partitions[pi].start_move(broker as u16, to);
+                    }
+                }
             }
             _ => unreachable!("change_brokers is called with broker commands only"),
         }
         self.scenario.cluster.brokers = self.brokers.len() as u32;
         Ok(())
+    }
+
+    /// Where each replica on `from` goes: for every partition with a replica there, the live
+    /// broker outside its replica set that holds the fewest replicas (counting the moves
+    /// planned so far), as `kafka-reassign-partitions` would be asked to. Refused, changing
+    /// nothing, when some partition has no such broker.
+    fn reassignment_plan(&self, from: u16) -> Result<Vec<(usize, usize, u16)>, String> {
+        let mut load = vec![0usize; self.brokers.len()];
+        for r in self.topics.iter().flat_map(|t| &t.partitions).flat_map(|p| &p.replicas) {
+            load[r.broker as usize] += 1;
+        }
+        let mut plan = Vec::new();
+        for (ti, t) in self.topics.iter().enumerate() {
+            for (pi, part) in t.partitions.iter().enumerate() {
+                if !part.replicas.iter().any(|r| r.broker == from) {
+                    continue;
+                }
+                let to = (0..self.brokers.len())
+                    .filter(|&b| b != from as usize && self.brokers[b].alive)
+                    .filter(|&b| !self.brokers[b].leaving)
+                    .filter(|&b| !part.replicas.iter().any(|r| r.broker as usize == b))
+                    .min_by_key(|&b| (load[b], b))
+                    .ok_or_else(|| {
+                        format!(
+                            "{}-{pi} has a replica on every other live broker: none can take \
+                             the one on broker {from} (add a broker first)",
+                            t.name
+                        )
+                    })?;
+                load[to] += 1;
+                plan.push((ti, pi, to as u16));
+            }
+        }
+        Ok(plan)
+    }
+
+    /// Phase 6b: partition moves off leaving brokers. A move finishes once the new replica is
+    /// in the ISR: leadership leaves the old replica (a clean election among the rest of the
+    /// ISR), which is then dropped. A broker with no replica left leaves the cluster.
+    fn reassign(&mut self) {
+        if !self.brokers.iter().any(|b| b.leaving) {
+            return;
+        }
+        let known_alive: Vec<bool> =
+            self.brokers.iter().map(|b| (b.alive || !b.down_noticed) && !b.leaving).collect();
+        for ti in 0..self.topics.len() {
+            for pi in 0..self.topics[ti].partitions.len() {
+                let part = &mut self.topics[ti].partitions[pi];
+                let Some((old, new)) = part.moving else { continue };
+                if !part.in_isr(new) {
+                    continue; // still copying
+                }
+                if part.leader == Some(old) {
+                    match part.elect(&known_alive, false) {
+                        Election::NewLeader { broker, lost, unclean } => {
+                            self.leader_changed(ti, pi, broker, lost, unclean);
+                        }
+                        Election::Unchanged | Election::Offline => continue,
+                    }
+                }
+                self.topics[ti].partitions[pi].finish_move();
+            }
+        }
+        while self.brokers.last().is_some_and(|b| b.leaving) {
+            let id = self.brokers.len() as u16 - 1;
+            let hosts = self
+                .topics
+                .iter()
+                .flat_map(|t| &t.partitions)
+                .any(|p| p.replicas.iter().any(|r| r.broker == id));
+            if hosts {
+                break;
+            }
+            self.brokers.pop();
+            self.scenario.cluster.brokers = self.brokers.len() as u32;
+        }
     }
 
     /// Applies a settings change after checking it against the limits.
@@ -708,6 +795,9 @@ impl Cluster {
             .iter()
             .position(|t| t.name == topic)
             .ok_or_else(|| format!("no topic named \"{topic}\""))?;
+        if let Some(id) = self.brokers.iter().position(|b| b.leaving) {
+            return Err(format!("broker {id} is leaving; add partitions once it has left"));
+        }
         let max = crate::scenario::limits::PARTITIONS_MAX;
         let now = self.topics[t].partitions.len() as u32;
         if count == 0 || now + count > max {
@@ -1080,7 +1170,8 @@ impl Cluster {
         if !broker.alive {
             return Err(format!("broker {b} is already down"));
         }
-        *broker = Broker { alive: false, crashed_us: Some(self.now_us), down_noticed: false };
+        *broker =
+            Broker { alive: false, crashed_us: Some(self.now_us), down_noticed: false, ..*broker };
         // Connections to it reset: answers it had sent but not delivered are lost, and their
         // producers resend what is in fact already in the log.
         for r in self.to_producer.iter_mut().filter(|r| r.ok && r.from_broker as usize == b) {
@@ -1099,7 +1190,7 @@ impl Cluster {
         if broker.alive {
             return Err(format!("broker {b} is running"));
         }
-        *broker = Broker { alive: true, crashed_us: None, down_noticed: false };
+        *broker = Broker { alive: true, crashed_us: None, down_noticed: false, ..*broker };
         for ti in 0..self.topics.len() {
             for pi in 0..self.topics[ti].partitions.len() {
                 let part = &mut self.topics[ti].partitions[pi];

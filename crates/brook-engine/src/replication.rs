@@ -55,6 +55,8 @@ pub struct Partition {
     pub isr: Vec<usize>,
     /// Bumped at every leader change.
     pub leader_epoch: u32,
+    /// A move in progress: (index of the replica leaving, index of the one replacing it).
+    pub moving: Option<(usize, usize)>,
 }
 
 impl Partition {
@@ -69,7 +71,28 @@ impl Partition {
             leader: Some(0),
             isr: (0..brokers.len()).collect(),
             leader_epoch: 0,
+            moving: None,
         }
+    }
+
+    /// Starts moving the replica on broker `from` to broker `to`: a new replica on `to`,
+    /// starting empty at the log start, copies from the leader and joins the ISR when caught
+    /// up (then [`Partition::finish_move`]).
+    pub fn start_move(&mut self, from: u16, to: u16) {
+        let Some(old) = self.replicas.iter().position(|r| r.broker == from) else { return };
+        let start = self.log.log_start_offset();
+        self.replicas.push(Replica { broker: to, leo: start, caught_up_us: 0, fetch: None });
+        self.moving = Some((old, self.replicas.len() - 1));
+    }
+
+    /// Drops the replica a finished move replaced (it must not lead); indices above it shift.
+    pub fn finish_move(&mut self) {
+        let Some((old, _)) = self.moving.take() else { return };
+        debug_assert!(self.leader != Some(old), "leadership moves first");
+        self.replicas.remove(old);
+        let shift = |i: usize| if i > old { i - 1 } else { i };
+        self.isr = self.isr.iter().filter(|&&i| i != old).map(|&i| shift(i)).collect();
+        self.leader = self.leader.map(shift);
     }
 
     /// Broker of the leader, if the partition has one.
