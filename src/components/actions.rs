@@ -130,6 +130,7 @@ pub fn Actions(p: &ActionsProps) -> Html {
         send(Box::new(move || pname.clone().map(|producer| Command::RemoveProducer { producer })));
     let last_broker = t.brokers.saturating_sub(1) as u32;
     let add_broker = send(Box::new(|| Some(Command::AddBroker)));
+    let balance = send(Box::new(|| Some(Command::BalanceReplicas)));
     let remove_broker = send(Box::new(move || Some(Command::RemoveBroker { broker: last_broker })));
     let b = *broker as u32;
     let crash_broker = send(Box::new(move || Some(Command::CrashBroker { broker: b })));
@@ -195,6 +196,7 @@ pub fn Actions(p: &ActionsProps) -> Html {
                 }
                 <button data-testid="add-partition" onclick={add_partition}>{ "Add a partition" }</button>
                 <button data-testid="add-broker" onclick={add_broker} title="An empty broker joins; partitions added later use it">{ "Add broker" }</button>
+                <button data-testid="balance-replicas" onclick={balance} title="Move replicas from the busiest brokers to the idlest until each holds within one of the others">{ "Balance replicas" }</button>
                 <button data-testid="remove-broker" onclick={remove_broker} title="The highest-numbered broker leaves: its replicas first move to the brokers with the fewest, copy the log, and join the ISR; then leadership moves and it goes">{ format!("Remove broker {last_broker}") }</button>
             </fieldset>
             if let Some(n) = &p.notice {

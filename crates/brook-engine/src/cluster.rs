@@ -199,6 +199,8 @@ pub struct Cluster {
     pub subscriptions: Vec<Subscription>,
     to_broker: VecDeque<Request>,
     to_producer: VecDeque<Request>,
+    /// Partition moves started and not finished.
+    moves: usize,
     timeline: Vec<TimedEvent>,
     timeline_next: usize,
     commands: VecDeque<Command>,
@@ -290,6 +292,7 @@ impl Cluster {
             subscriptions,
             to_broker: VecDeque::new(),
             to_producer: VecDeque::new(),
+            moves: 0,
             timeline,
             timeline_next: 0,
             commands: VecDeque::new(),
@@ -536,6 +539,7 @@ impl Cluster {
                 self.scenario.producers[i].rate = RateProfile::Constant { rate_per_sec: 0.0 };
             }
             Command::AddBroker | Command::RemoveBroker { .. } => self.change_brokers(c)?,
+            Command::BalanceReplicas => self.balance_replicas()?,
             Command::CrashBroker { broker } => self.crash_broker(broker as usize)?,
             Command::RestartBroker { broker } => self.restart_broker(broker as usize)?,
         }
@@ -615,7 +619,7 @@ impl Cluster {
                 } else {
                     self.brokers[broker as usize].leaving = true;
                     for (ti, pi, to) in plan {
-                        self.topics[ti].partitions[pi].start_move(broker as u16, to);
+                        self.start_move(ti, pi, broker as u16, to);
                     }
                 }
             }
@@ -659,11 +663,62 @@ impl Cluster {
         Ok(plan)
     }
 
-    /// Phase 6b: partition moves off leaving brokers. A move finishes once the new replica is
+    fn start_move(&mut self, ti: usize, pi: usize, from: u16, to: u16) {
+        self.topics[ti].partitions[pi].start_move(from, to);
+        self.moves += 1;
+    }
+
+    /// Plans and starts moves from the most to the least loaded live brokers until loads
+    /// differ by at most one replica (bounded by the number of replicas).
+    fn balance_replicas(&mut self) -> Result<(), String> {
+        if let Some(id) = self.brokers.iter().position(|b| b.leaving) {
+            return Err(format!("broker {id} is leaving; balance once it has left"));
+        }
+        if self.moves > 0 {
+            return Err(format!("{} partition moves are still copying", self.moves));
+        }
+        let usable: Vec<usize> =
+            (0..self.brokers.len()).filter(|&b| self.brokers[b].alive).collect();
+        let mut load = vec![0usize; self.brokers.len()];
+        for r in self.topics.iter().flat_map(|t| &t.partitions).flat_map(|p| &p.replicas) {
+            load[r.broker as usize] += 1;
+        }
+        let total: usize = self.topics.iter().map(|t| t.partitions.len()).sum::<usize>() * 16;
+        let mut started = 0;
+        for _ in 0..total {
+            let hi = *usable
+                .iter()
+                .max_by_key(|&&b| (load[b], std::cmp::Reverse(b)))
+                .ok_or("no live broker")?;
+            let lo = *usable.iter().min_by_key(|&&b| (load[b], b)).ok_or("no live broker")?;
+            if load[hi] <= load[lo] + 1 {
+                break;
+            }
+            let candidate = self.topics.iter().enumerate().find_map(|(ti, t)| {
+                t.partitions.iter().enumerate().find_map(|(pi, p)| {
+                    let on = |b: usize| p.replicas.iter().any(|r| r.broker as usize == b);
+                    (p.moving.is_none() && on(hi) && !on(lo)).then_some((ti, pi))
+                })
+            });
+            let Some((ti, pi)) = candidate else { break };
+            self.start_move(ti, pi, hi as u16, lo as u16);
+            load[hi] -= 1;
+            load[lo] += 1;
+            started += 1;
+        }
+        if started == 0 {
+            let (min, max) =
+                usable.iter().fold((usize::MAX, 0), |(a, b), &i| (a.min(load[i]), b.max(load[i])));
+            return Err(format!("replicas are balanced already ({min} to {max} per live broker)"));
+        }
+        Ok(())
+    }
+
+    /// Phase 6b: partition moves (off leaving brokers, or balancing). A move finishes once the new replica is
     /// in the ISR: leadership leaves the old replica (a clean election among the rest of the
     /// ISR), which is then dropped. A broker with no replica left leaves the cluster.
     fn reassign(&mut self) {
-        if !self.brokers.iter().any(|b| b.leaving) {
+        if self.moves == 0 {
             return;
         }
         let known_alive: Vec<bool> =
@@ -676,7 +731,10 @@ impl Cluster {
                     continue; // still copying
                 }
                 if part.leader == Some(old) {
-                    match part.elect(&known_alive, false) {
+                    // Elected as if the old replica's broker were gone, so it hands over.
+                    let mut alive = known_alive.clone();
+                    alive[part.replicas[old].broker as usize] = false;
+                    match part.elect(&alive, false) {
                         Election::NewLeader { broker, lost, unclean } => {
                             self.leader_changed(ti, pi, broker, lost, unclean);
                         }
@@ -684,6 +742,7 @@ impl Cluster {
                     }
                 }
                 self.topics[ti].partitions[pi].finish_move();
+                self.moves -= 1;
             }
         }
         while self.brokers.last().is_some_and(|b| b.leaving) {

@@ -270,6 +270,10 @@ pub enum Command {
     /// A new, empty broker joins the cluster; partitions added later are placed on it too
     /// (Kafka never moves existing replicas on its own).
     AddBroker,
+    /// Replicas move from the brokers holding the most to those holding the fewest until
+    /// every live broker holds within one of the others (as an operator runs
+    /// `kafka-reassign-partitions` after adding brokers); each move copies the log first.
+    BalanceReplicas,
     /// The highest-numbered broker leaves the cluster; refused while it hosts replicas, since
     /// Kafka needs them reassigned first (crash it to see a failure instead).
     RemoveBroker {
@@ -838,6 +842,7 @@ impl Validator {
                     self.fail(format!("{at}.broker"), why);
                 }
             }
+            Command::BalanceReplicas => {}
             Command::AddBroker => {
                 let brokers = s.cluster.brokers.max(1) + self.brokers_added_before(s, e.at_ms);
                 if brokers >= limits::BROKERS_MAX {

@@ -624,7 +624,8 @@ fn random_command(c: &Cluster, rng: &mut brook_engine::Rng) -> Command {
     let broker = pick(rng, brokers as usize) as u32;
     let topic = c.topics[pick(rng, c.topics.len())].name.clone();
     let group = c.groups.get(pick(rng, c.groups.len())).map(|g| g.spec.name.clone());
-    match rng.below(12) {
+    match rng.below(13) {
+        12 => Command::BalanceReplicas,
         0 => Command::AddBroker,
         1 => Command::RemoveBroker { broker: brokers - 1 },
         2 => Command::CrashBroker { broker },
@@ -684,4 +685,42 @@ fn random_clicks_keep_every_invariant() {
             }
         }
     }
+}
+
+#[test]
+fn balancing_moves_replicas_onto_a_new_broker() {
+    let mut s = preset("broker-failure-acks").unwrap();
+    s.events.clear();
+    let mut c = Cluster::new(s);
+    c.run_until(2_000_000);
+    c.command(Command::AddBroker).unwrap();
+    c.command(Command::BalanceReplicas).unwrap();
+    c.step();
+    let load = |c: &Cluster| {
+        let mut l = vec![0; c.brokers.len()];
+        for p in c.topics.iter().flat_map(|t| &t.partitions) {
+            for r in &p.replicas {
+                l[r.broker as usize] += 1;
+            }
+        }
+        l
+    };
+    assert!(c.topics.iter().flat_map(|t| &t.partitions).any(|p| p.moving.is_some()));
+    c.command(Command::BalanceReplicas).unwrap();
+    c.step();
+    assert!(c.notices().last().unwrap().contains("still copying"));
+    for _ in 0..5_000 {
+        c.step();
+        check(&c, 1);
+    }
+    assert!(c.topics.iter().flat_map(|t| &t.partitions).all(|p| p.moving.is_none()));
+    let l = load(&c);
+    assert_eq!(l.iter().sum::<usize>(), 18, "the replication factor is kept: {l:?}");
+    let (min, max) = (*l.iter().min().unwrap(), *l.iter().max().unwrap());
+    assert!(max - min <= 1, "balanced: {l:?}");
+    assert!(l[3] >= 4, "the new broker took its share: {l:?}");
+    c.command(Command::BalanceReplicas).unwrap();
+    c.step();
+    assert!(c.notices().last().unwrap().contains("balanced already"));
+    assert_eq!(c.summary().committed_lost_records, 0);
 }
