@@ -183,15 +183,17 @@ async fn actions_queue_commands_for_the_chosen_target() {
     assert!(text_of(&root, "notice").contains("no group"));
 }
 
-#[wasm_bindgen_test]
-async fn inspector_refuses_a_value_past_the_limit_and_sends_a_good_one() {
+type Sent = std::rc::Rc<std::cell::RefCell<Vec<brook_engine::Command>>>;
+
+/// The inspector of `cluster`'s first producer, checking commands against its scenario, and
+/// the commands it sends.
+async fn mount_producer_inspector(cluster: &Cluster) -> (Element, Sent) {
     use brook_ui::components::{Inspector, InspectorProps};
     use brook_ui::inspect::{inspect, Selection};
     let root = fresh_root();
-    let cluster = Cluster::new(preset("quickstart").unwrap());
-    let view = inspect(&cluster, Selection::Producer(0)).unwrap();
+    let view = inspect(cluster, Selection::Producer(0)).unwrap();
     let scenario = cluster.scenario().clone();
-    let sent = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    let sent = Sent::default();
     let s = sent.clone();
     let props = InspectorProps {
         view,
@@ -203,6 +205,12 @@ async fn inspector_refuses_a_value_past_the_limit_and_sends_a_good_one() {
     };
     yew::Renderer::<Inspector>::with_root_and_props(root.clone(), props).render();
     settle().await;
+    (root, sent)
+}
+
+#[wasm_bindgen_test]
+async fn inspector_refuses_a_value_past_the_limit_and_sends_a_good_one() {
+    let (root, sent) = mount_producer_inspector(&Cluster::new(preset("quickstart").unwrap())).await;
     let rate: web_sys::HtmlInputElement =
         root.query_selector("[data-testid=field-rate]").unwrap().unwrap().dyn_into().unwrap();
     assert_eq!(rate.value(), "400", "the form opens with the current value");
@@ -228,25 +236,9 @@ async fn inspector_refuses_a_value_past_the_limit_and_sends_a_good_one() {
 #[wasm_bindgen_test]
 async fn inspector_switches_profile_kind_and_sends_the_new_profile_and_keys() {
     use brook_engine::{Command, KeySpec, RateProfile};
-    use brook_ui::components::{Inspector, InspectorProps};
-    use brook_ui::inspect::{inspect, Selection};
-    let root = fresh_root();
     let mut cluster = Cluster::new(preset("quickstart").unwrap());
     cluster.run_until(3_000_000);
-    let view = inspect(&cluster, Selection::Producer(0)).unwrap();
-    let scenario = cluster.scenario().clone();
-    let sent = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
-    let s = sent.clone();
-    let props = InspectorProps {
-        view,
-        validate: Callback::from(move |c: Command| {
-            scenario.validate_command(&c).err().map(|e| e[0].to_string())
-        }),
-        on_command: Callback::from(move |c| s.borrow_mut().push(c)),
-        on_close: Callback::noop(),
-    };
-    yew::Renderer::<Inspector>::with_root_and_props(root.clone(), props).render();
-    settle().await;
+    let (root, sent) = mount_producer_inspector(&cluster).await;
     let q = |id: &str| root.query_selector(&format!("[data-testid=field-{id}]")).unwrap();
     assert!(q("start").is_none(), "a constant profile has no start field");
     let choose = |id: &str, value: &str| {

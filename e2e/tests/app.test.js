@@ -141,18 +141,21 @@ async function streamText(stream) {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-test('clicking a producer opens the inspector; an invalid value is refused with the limit', async () => {
-  const errors = [];
-  const page = await openPage(browser, `${server.url}?preset=quickstart&play=0`, errors);
-  // Find the first producer on the stage by clicking down its column.
-  let title = null;
-  for (let y = 40; y < 440 && !title; y += 15) {
+/** Clicks down the producers' column until the inspector opens on one; returns its title. */
+async function openFirstProducer(page) {
+  for (let y = 40; y < 440; y += 15) {
     await page.click('[data-testid=stage]', { position: { x: 60, y } });
     const el = await page.$('[data-testid=inspector] h2');
     const t = el ? await el.textContent() : '';
-    if (t.startsWith('Producer')) title = t;
+    if (t.startsWith('Producer')) return t;
   }
-  assert.equal(title, 'Producer checkout');
+  return null;
+}
+
+test('clicking a producer opens the inspector; an invalid value is refused with the limit', async () => {
+  const errors = [];
+  const page = await openPage(browser, `${server.url}?preset=quickstart&play=0`, errors);
+  assert.equal(await openFirstProducer(page), 'Producer checkout');
   await page.fill('[data-testid=field-rate]', '5e9');
   await page.click('[data-testid=apply]');
   const err = await page.textContent('[data-testid=inspector-error]');
@@ -217,14 +220,7 @@ test('the inspector turns on a prefetch window for a push subscriber', async () 
 test('the inspector replaces a rate profile and keys; a producer closes; brokers join and leave', async () => {
   const errors = [];
   const page = await openPage(browser, `${server.url}?preset=quickstart&play=0`, errors);
-  let title = null;
-  for (let y = 40; y < 440 && !title; y += 15) {
-    await page.click('[data-testid=stage]', { position: { x: 60, y } });
-    const el = await page.$('[data-testid=inspector] h2');
-    const t = el ? await el.textContent() : '';
-    if (t.startsWith('Producer')) title = t;
-  }
-  assert.equal(title, 'Producer checkout');
+  assert.equal(await openFirstProducer(page), 'Producer checkout');
   const figure = (label) => page.evaluate((l) => {
     const dts = [...document.querySelectorAll('[data-testid=inspector] dt')];
     const dt = dts.find((d) => d.textContent === l);
