@@ -613,6 +613,10 @@ impl Cluster {
                 if self.brokers[broker as usize].leaving {
                     return Err(format!("broker {broker} is leaving already"));
                 }
+                if self.moves > 0 {
+                    let n = self.moves;
+                    return Err(format!("{n} partition moves are still copying; wait for them"));
+                }
                 let plan = self.reassignment_plan(broker as u16)?;
                 if plan.is_empty() {
                     self.brokers.pop();
@@ -714,9 +718,10 @@ impl Cluster {
         Ok(())
     }
 
-    /// Phase 6b: partition moves (off leaving brokers, or balancing). A move finishes once the new replica is
-    /// in the ISR: leadership leaves the old replica (a clean election among the rest of the
-    /// ISR), which is then dropped. A broker with no replica left leaves the cluster.
+    /// Phase 6: partition moves (off a leaving broker, or balancing). A move finishes once
+    /// the new replica is in the ISR: leadership leaves the old replica (a clean election
+    /// among the rest of the ISR), which is then dropped. A leaving broker with no replica
+    /// left leaves the cluster.
     fn reassign(&mut self) {
         if self.moves == 0 {
             return;
@@ -1262,7 +1267,7 @@ impl Cluster {
         Ok(())
     }
 
-    /// Phase 4: session expiry and rebalance rounds.
+    /// Phase 7: session expiry and rebalance rounds.
     fn groups_upkeep(&mut self) {
         let views = views(&self.topics);
         for (gi, g) in self.groups.iter_mut().enumerate() {
@@ -1295,7 +1300,7 @@ impl Cluster {
         out
     }
 
-    /// Phase 5b: share group members acquire records under locks and accept or release them.
+    /// Phase 8b: share group members acquire records under locks and accept or release them.
     fn share_groups_acquire_and_process(&mut self) {
         let now = self.now_us;
         let delay_us = self.scenario.cluster.network_delay_us as u64;
@@ -1350,7 +1355,7 @@ impl Cluster {
         }
     }
 
-    /// Phase 5c: brokers push committed records to subscribers (within prefetch credit, or all
+    /// Phase 8c: brokers push committed records to subscribers (within prefetch credit, or all
     /// of them); subscribers receive, drop what overflows, and process.
     fn brokers_push_and_subscribers_process(&mut self) {
         let now = self.now_us;
@@ -1399,7 +1404,7 @@ impl Cluster {
         }
     }
 
-    /// Phase 5: members poll (fetch requests, long polls, answers) and process records.
+    /// Phase 8: members poll (fetch requests, long polls, answers) and process records.
     fn consumers_fetch_and_process(&mut self) {
         for gi in 0..self.groups.len() {
             for mi in 0..self.groups[gi].members.len() {
@@ -1513,14 +1518,14 @@ impl Cluster {
         }
     }
 
-    /// Phase 6: auto-commit.
+    /// Phase 9: auto-commit.
     fn commits(&mut self) {
         for g in &mut self.groups {
             g.auto_commit(self.now_us);
         }
     }
 
-    /// Phase 7: retention deletes old segments.
+    /// Phase 10: retention deletes old segments.
     fn retention(&mut self) {
         if self.now_us < self.next_retention_us {
             return;
@@ -1589,7 +1594,7 @@ impl Cluster {
         lag
     }
 
-    /// Phase 8: a metrics sample every `SAMPLE_US`.
+    /// Phase 11: a metrics sample every `SAMPLE_US`.
     fn sample_metrics(&mut self) {
         if self.now_us < self.next_sample_us {
             return;

@@ -79,6 +79,7 @@ impl Partition {
     /// starting empty at the log start, copies from the leader and joins the ISR when caught
     /// up (then [`Partition::finish_move`]).
     pub fn start_move(&mut self, from: u16, to: u16) {
+        debug_assert!(self.moving.is_none(), "one move at a time per partition");
         let Some(old) = self.replicas.iter().position(|r| r.broker == from) else { return };
         let start = self.log.log_start_offset();
         self.replicas.push(Replica { broker: to, leo: start, caught_up_us: 0, fetch: None });
