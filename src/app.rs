@@ -549,7 +549,7 @@ fn use_keyboard(actions: KeyActions) {
 fn Legend() -> Html {
     html! {
         <section class="legend" aria-label="Legend">
-            <span><i class="dot produce"></i>{ "record batch, producer to partition leader (coloured by producer)" }</span>
+            <span><i class="dot produce"></i>{ "record batch, producer to partition leader (coloured by producer, or by key when chosen below the stage)" }</span>
             <span><i class="ring"></i>{ "fetch request: the consumer polls (pull)" }</span>
             <span><i class="dot fetch"></i>{ "records delivered: fetched, acquired from a share group or pushed (coloured by reader)" }</span>
             <span><i class="dot replicate"></i>{ "records a follower copies from the leader (a hop between replica chips)" }</span>

@@ -590,8 +590,9 @@ fn consumers(ctx: &Ctx, l: &Layout, rates: &crate::sim::MemberRates) {
 }
 
 /// How a flight looks: fill colour or ring colour, and radius in px.
-fn flight_style(f: &crate::scene::Flight) -> (&'static str, bool, f64) {
+fn flight_style(f: &crate::scene::Flight, by_key: bool) -> (&'static str, bool, f64) {
     match f.kind {
+        FlightKind::Produce if by_key => (key_colour(f.key), true, dot_radius(f.records)),
         FlightKind::Produce => (producer_colour(f.colour), true, dot_radius(f.records)),
         FlightKind::FetchData | FlightKind::Push => {
             (group_colour(f.colour), true, dot_radius(f.records))
@@ -613,7 +614,7 @@ fn flights(ctx: &Ctx, l: &Layout, sim: &Sim, now_ms: f64, reduced_motion: bool) 
         let Some((x, y)) = l.flight_position(f, at) else {
             continue;
         };
-        let (colour, filled, r) = flight_style(f);
+        let (colour, filled, r) = flight_style(f, sim.colour_by_key);
         if reduced_motion {
             // Each dot fades on its own: drawn one by one.
             ctx.set_global_alpha(1.0 - f.progress(now_ms));

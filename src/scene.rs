@@ -58,6 +58,9 @@ pub struct Flight {
     pub records: u64,
     /// Colour index (producer for produce traffic, group for consumer traffic).
     pub colour: u32,
+    /// Key index of a produced batch's first record (`u32::MAX`: keyless, or not a batch), for
+    /// colouring by key.
+    pub key: u32,
     /// Wall-clock ms it started.
     pub born_ms: f64,
 }
@@ -155,22 +158,28 @@ impl Flights {
             let Some((from, to, kind, records, colour)) = route(e, cluster) else {
                 continue;
             };
-            let slot = routes.entry((from, to, kind)).or_insert((0, colour));
+            let key = match *e {
+                TrafficEvent::Produce { key, .. } => key,
+                _ => u32::MAX,
+            };
+            let slot = routes.entry((from, to, kind)).or_insert((0, colour, key));
             slot.0 += records;
         }
-        for ((from, to, kind), (records, colour)) in routes {
+        for ((from, to, kind), (records, colour, key)) in routes {
             let cap =
                 if kind == FlightKind::Replicate { REPLICA_FLIGHTS_BELOW } else { FLIGHTS_MAX };
             if self.items.len() >= cap {
                 self.merged += 1;
                 continue;
             }
-            self.items.push_back(Flight { from, to, kind, records, colour, born_ms: now_ms });
+            let born_ms = now_ms;
+            self.items.push_back(Flight { from, to, kind, records, colour, key, born_ms });
         }
     }
 }
 
-type Routes = BTreeMap<(Endpoint, Endpoint, FlightKind), (u64, u32)>;
+/// Flights of one frame by route: records, colour index, key of the first batch.
+type Routes = BTreeMap<(Endpoint, Endpoint, FlightKind), (u64, u32, u32)>;
 
 /// One route per follower that copied records, from the leader's chip to the follower's.
 fn replication_routes(
@@ -191,7 +200,7 @@ fn replication_routes(
     for i in (0..16u8).filter(|i| followers & (1 << i) != 0) {
         let from = Endpoint::Replica(topic, partition, leader as u8);
         let to = Endpoint::Replica(topic, partition, i);
-        let slot = routes.entry((from, to, FlightKind::Replicate)).or_insert((0, 0));
+        let slot = routes.entry((from, to, FlightKind::Replicate)).or_insert((0, 0, u32::MAX));
         slot.0 += each;
     }
 }
@@ -633,6 +642,7 @@ mod tests {
             kind: FlightKind::Produce,
             records: 10,
             colour: 0,
+            key: u32::MAX,
             born_ms: 0.0,
         };
         let start = l.flight_position(&f, 0.0).unwrap();
