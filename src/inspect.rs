@@ -1,7 +1,7 @@
 //! What the inspector shows for the thing clicked on the stage: live figures, and the settings
 //! that can be edited. Pure: built from the engine state, tested natively.
 
-use brook_engine::{Acks, AssignorKind, Cluster, CommitMode, KeySpec, RateProfile, Tp};
+use brook_engine::{Acks, AssignorKind, Cluster, Command, CommitMode, KeySpec, RateProfile, Tp};
 
 use crate::consumers::{consumer_sets, SetKind};
 use crate::scene::Layout;
@@ -53,6 +53,8 @@ pub struct View {
     pub figures: Vec<(String, String)>,
     /// Editable settings, if any.
     pub form: Option<Form>,
+    /// One-click commands for this thing (crash, restart, spike, close...): label, command.
+    pub actions: Vec<(String, Command)>,
 }
 
 impl Layout {
@@ -88,6 +90,11 @@ impl Layout {
         None
     }
 }
+
+/// A producer's spike button multiplies its rate now by this.
+const SPIKE_FACTOR: f64 = 10.0;
+/// The least a spike asks for, records per second.
+const SPIKE_PER_SEC_MIN: f64 = 1_000.0;
 
 fn fig(label: &str, value: impl ToString) -> (String, String) {
     (label.to_string(), value.to_string())
@@ -130,14 +137,38 @@ fn broker(c: &Cluster, b: usize) -> Option<View> {
     if let Some(t) = state.crashed_us {
         figures.push(fig("crashed at, s", format!("{:.1}", t as f64 / 1e6)));
     }
-    Some(View { title: format!("Broker {b}"), figures, form: None })
+    let broker = b as u32;
+    let mut actions = vec![if state.alive {
+        (format!("Crash broker {b}"), Command::CrashBroker { broker })
+    } else {
+        (format!("Restart broker {b}"), Command::RestartBroker { broker })
+    }];
+    if b + 1 == c.brokers.len() && b > 0 && !state.leaving {
+        actions.push((format!("Remove broker {b}"), Command::RemoveBroker { broker }));
+    }
+    Some(View { title: format!("Broker {b}"), figures, form: None, actions })
 }
 
 fn producer(c: &Cluster, i: usize) -> Option<View> {
     let p = c.producers.get(i)?;
     let st = p.stats;
     let rate = p.current_rate(c.now_us());
+    let name = p.spec.name.clone();
+    let spike =
+        (rate * SPIKE_FACTOR).clamp(SPIKE_PER_SEC_MIN, brook_engine::limits::RATE_PER_SEC_MAX);
+    let actions = if p.closed {
+        Vec::new()
+    } else {
+        vec![
+            (
+                format!("Spike: {}/s for 5 s", crate::canvas::compact(spike)),
+                Command::Spike { producer: name.clone(), rate_per_sec: spike, duration_ms: 5_000 },
+            ),
+            ("Close it".to_string(), Command::RemoveProducer { producer: name }),
+        ]
+    };
     Some(View {
+        actions,
         title: format!("Producer {}", p.spec.name),
         figures: vec![
             fig("rate now, records/s", format!("{rate:.0}")),
@@ -217,6 +248,10 @@ fn partition(c: &Cluster, tp: Tp) -> Option<View> {
         }
     }
     Some(View {
+        actions: vec![(
+            format!("Add a partition to {}", t.name),
+            Command::AddPartitions { topic: t.name.clone(), count: 1 },
+        )],
         title: format!("Partition {}-{}", t.name, tp.partition),
         figures,
         form: Some(Form::Topic {
@@ -240,9 +275,34 @@ fn reader(c: &Cluster, sel: Selection, g: usize) -> Option<View> {
         figures.push(fig("status", n));
     }
     let mut title = set.name.clone();
+    let mut actions = Vec::new();
+    if set.kind != SetKind::Push {
+        actions
+            .push(("Add a consumer".to_string(), Command::AddMember { group: set.name.clone() }));
+    }
     if let Selection::Member(_, m) = sel {
         let member = set.members.get(m)?;
         title = format!("{} member #{m}", set.name);
+        let crashed = match set.kind {
+            SetKind::Group => c.groups.get(g)?.members.get(m)?.crashed_us.is_some(),
+            SetKind::Share => {
+                let si = g - c.groups.len();
+                c.share_groups.get(si)?.members.get(m)?.crashed
+            }
+            SetKind::Push => false,
+        };
+        let (group, member_id) = (set.name.clone(), m as u32);
+        actions = match (set.kind, crashed) {
+            (SetKind::Push, _) => Vec::new(),
+            (_, false) => vec![(
+                format!("Crash member #{m}"),
+                Command::CrashMember { group, member: member_id },
+            )],
+            (_, true) => vec![(
+                format!("Restart member #{m}"),
+                Command::RestartMember { group, member: member_id },
+            )],
+        };
         figures = vec![
             fig("state", member.state),
             fig("processed", member.processed),
@@ -287,7 +347,7 @@ fn reader(c: &Cluster, sel: Selection, g: usize) -> Option<View> {
         }
         SetKind::Share => None,
     };
-    Some(View { title, figures, form })
+    Some(View { title, figures, form, actions })
 }
 
 #[cfg(test)]
@@ -330,5 +390,35 @@ mod tests {
         let v = inspect(&c, Selection::Set(0)).unwrap();
         assert!(matches!(v.form, Some(Form::Group { processing_us: 2_000, .. })));
         assert!(inspect(&c, Selection::Producer(9)).is_none());
+    }
+
+    #[test]
+    fn actions_follow_the_state_of_what_is_inspected() {
+        let mut c = Cluster::new(preset("broker-failure-acks").unwrap());
+        c.run_until(1_000_000);
+        let labels = |v: &View| v.actions.iter().map(|a| a.0.clone()).collect::<Vec<_>>();
+        let v = inspect(&c, Selection::Broker(2)).unwrap();
+        assert_eq!(labels(&v), ["Crash broker 2", "Remove broker 2"]);
+        let v = inspect(&c, Selection::Broker(1)).unwrap();
+        assert_eq!(labels(&v), ["Crash broker 1"], "only the highest-numbered may be removed");
+        c.command(v.actions[0].1.clone()).unwrap();
+        c.step();
+        let v = inspect(&c, Selection::Broker(1)).unwrap();
+        assert_eq!(v.actions[0].1, Command::RestartBroker { broker: 1 });
+
+        let v = inspect(&c, Selection::Member(0, 1)).unwrap();
+        assert_eq!(labels(&v), ["Crash member #1"]);
+        c.command(v.actions[0].1.clone()).unwrap();
+        c.step();
+        let v = inspect(&c, Selection::Member(0, 1)).unwrap();
+        assert_eq!(labels(&v), ["Restart member #1"]);
+
+        let v = inspect(&c, Selection::Producer(0)).unwrap();
+        assert_eq!(labels(&v), ["Spike: 15k/s for 5 s", "Close it"]);
+        c.command(v.actions[1].1.clone()).unwrap();
+        c.step();
+        assert!(inspect(&c, Selection::Producer(0)).unwrap().actions.is_empty(), "closed");
+        let v = inspect(&c, Selection::Set(0)).unwrap();
+        assert_eq!(v.actions[0].1, Command::AddMember { group: "fulfilment".into() });
     }
 }

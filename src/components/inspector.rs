@@ -368,6 +368,17 @@ pub fn Inspector(p: &InspectorProps) -> Html {
             <dl>
                 { for p.view.figures.iter().map(|(k, v)| html! { <><dt>{ k }</dt><dd>{ v }</dd></> }) }
             </dl>
+            if !p.view.actions.is_empty() {
+                <div class="inspector-actions" role="group" aria-label="Actions on this">
+                    { for p.view.actions.iter().enumerate().map(|(i, (label, command))| {
+                        let (on, command) = (p.on_command.clone(), command.clone());
+                        let onclick = Callback::from(move |_: MouseEvent| on.emit(command.clone()));
+                        html! {
+                            <button data-testid={format!("inspector-action-{i}")} {onclick}>{ label }</button>
+                        }
+                    }) }
+                </div>
+            }
             if let Some(form) = &p.view.form {
                 <form onsubmit={on_apply}>
                     { fields(form, &kinds) }
