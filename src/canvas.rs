@@ -367,8 +367,21 @@ fn partitions(ctx: &Ctx, l: &Layout, c: &Cluster, by_key: bool) {
         }
     }
     if let Some(first) = l.partitions.first().and_then(|t| t.first()) {
-        let scale = format!("strip width = {} records", compact(window));
         let font = "11px system-ui, sans-serif";
+        let scale = if l.dense {
+            // Say what the heat strip is, where the strips would say it themselves.
+            let n: usize = c.topics.iter().map(|t| t.partitions.len()).sum();
+            if first.w >= 460.0 {
+                format!(
+                    "{n} partitions, a row each: bar = largest group lag, full width = {} records",
+                    compact(window)
+                )
+            } else {
+                format!("{n} partitions: bar = lag, full = {}", compact(window))
+            }
+        } else {
+            format!("strip width = {} records", compact(window))
+        };
         text(ctx, &scale, first.right(), l.height - 9.0, font, MUTED, "right");
         brokers(ctx, l, c);
     }
