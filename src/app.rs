@@ -557,7 +557,7 @@ fn Legend() -> Html {
             <span><i class="bar commit"></i>{ "committed offset of a group" }</span>
             <span><i class="bar hw"></i>{ "high watermark: newer records (washed out) are not on every in-sync replica yet; newest on the right" }</span>
             <span><i class="bar deleted"></i>{ "deleted by retention" }</span>
-            <span><i class="chip leader"></i><i class="chip isr"></i><i class="chip out"></i>{ "replicas: leader, in-sync follower, out of sync (\u{00d7}: broker down)" }</span>
+            <span><i class="chip leader"></i><i class="chip isr"></i><i class="chip out"></i><i class="chip joining"></i>{ "replicas: leader, in-sync follower, out of sync (\u{00d7}: broker down), joining by a move (copying the log)" }</span>
         </section>
     }
 }

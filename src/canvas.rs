@@ -441,18 +441,22 @@ fn replica_chips(
         let x = r.x - width + i as f64 * crate::scene::CHIP_PX;
         let chip = Rect { x, y, w: crate::scene::CHIP_PX - 2.0, h };
         let alive = brokers.get(rep.broker as usize).is_some_and(|b| b.alive);
+        // A replica being added by a move is copying, not failing: amber, not red.
+        let joining = part.moving.is_some_and(|(_, new)| new == i) && !part.in_isr(i);
         let (bg, fg) = if !alive {
             ("#e2e8f0", "#94a3b8")
         } else if part.leader == Some(i) {
             ("#0f172a", "#ffffff")
         } else if part.in_isr(i) {
             ("#94a3b8", "#ffffff")
+        } else if joining {
+            ("#fef3c7", "#92400e")
         } else {
             ("#ffffff", "#b91c1c")
         };
         fill(ctx, chip, bg);
         if alive && part.leader != Some(i) && !part.in_isr(i) {
-            ctx.set_stroke_style_str("#dc2626");
+            ctx.set_stroke_style_str(if joining { "#d97706" } else { "#dc2626" });
             ctx.set_line_width(1.5);
             ctx.stroke_rect(chip.x, chip.y, chip.w, chip.h);
         }

@@ -88,6 +88,14 @@ pub struct PartitionLog {
     high_watermark: u64,
     size_bytes: u64,
     segment_bytes: u64,
+    /// For each batch in `batches`, the bytes appended before it over the log's life: byte
+    /// spans between offsets in O(log n) for follower fetch limits.
+    bytes_before: VecDeque<u64>,
+    /// Bytes appended over the log's life, less what truncation removed.
+    appended_bytes: u64,
+    /// The largest bytes per record of any batch appended (never lowered): a bound that
+    /// settles most fetch limits without a search.
+    record_bytes_max: u64,
 }
 
 /// Hard bound on batches held by one partition log, whatever the retention settings say, so a
@@ -106,6 +114,9 @@ impl PartitionLog {
             high_watermark: 0,
             size_bytes: 0,
             segment_bytes: segment_bytes.max(1),
+            bytes_before: VecDeque::new(),
+            appended_bytes: 0,
+            record_bytes_max: 0,
         }
     }
 
@@ -166,6 +177,10 @@ impl PartitionLog {
         seg.last_append_us = batch.append_us;
         self.size_bytes += batch.bytes as u64;
         self.log_end_offset = batch.end_offset();
+        self.bytes_before.push_back(self.appended_bytes);
+        self.appended_bytes += batch.bytes as u64;
+        let per_record = (batch.bytes as u64).div_ceil(batch.count as u64);
+        self.record_bytes_max = self.record_bytes_max.max(per_record);
         self.batches.push_back(batch);
         batch.base_offset
     }
@@ -191,6 +206,8 @@ impl PartitionLog {
                 break;
             }
             let b = self.batches.pop_back().expect("back checked");
+            self.bytes_before.pop_back();
+            self.appended_bytes -= b.bytes as u64;
             t.records += b.count as u64;
             let committed = self.high_watermark.min(b.end_offset()).saturating_sub(b.base_offset);
             t.committed += committed;
@@ -241,6 +258,7 @@ impl PartitionLog {
         let seg = self.segments.pop_front().expect("caller checked a segment exists");
         for _ in 0..seg.batches {
             self.batches.pop_front();
+            self.bytes_before.pop_front();
         }
         self.size_bytes -= seg.bytes;
         let new_start = self.segments.front().map_or(self.log_end_offset, |s| s.base_offset);
@@ -257,6 +275,30 @@ impl PartitionLog {
         }
         let i = self.batches.partition_point(|b| b.end_offset() <= offset);
         (i < self.batches.len()).then_some(i)
+    }
+
+    /// The end of a follower fetch from `from` that carries at most `max_bytes`, in whole
+    /// batches but always at least one (so a batch larger than the limit still moves, as in
+    /// Kafka). A `from` below the log start reads from the log start. At most two binary
+    /// searches; none when the whole rest of the log fits.
+    pub fn fetch_end(&self, from: u64, max_bytes: u64) -> u64 {
+        let from = from.max(self.log_start_offset);
+        let behind = self.log_end_offset.saturating_sub(from);
+        if behind.saturating_mul(self.record_bytes_max) <= max_bytes {
+            return self.log_end_offset.max(from); // all of it fits: no search
+        }
+        let Some(i) = self.batch_index(from) else {
+            return from; // at the log end: nothing to fetch
+        };
+        let start = self.bytes_before[i];
+        if self.appended_bytes - start <= max_bytes {
+            return self.log_end_offset;
+        }
+        // Batch k covers bytes [bytes_before[k], bytes_before[k + 1]): the fetch takes batches
+        // i..e for the largest e whose start is within the limit, and at least batch i.
+        let within = self.bytes_before.partition_point(|&b| b <= start + max_bytes);
+        let e = (within - 1).max(i + 1);
+        self.batches[e - 1].end_offset()
     }
 
     /// Calls `f` with consecutive slices `(batch, from, to)` covering offsets `[from, limit)`
@@ -312,6 +354,43 @@ impl PartitionLog {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fetch_end_matches_a_walk_over_the_batches() {
+        let mut log = PartitionLog::new(1_000);
+        let mut rng = crate::rng::Rng::new(3);
+        for i in 0..300u64 {
+            let count = 1 + rng.below(50) as u32;
+            log.append(Batch { count, bytes: count * 7, ..batch(count, i) });
+            if i % 97 == 96 {
+                let last = log.batches().last().unwrap().base_offset;
+                log.truncate_to(last); // drops the last batch
+            }
+            if i % 120 == 119 {
+                log.enforce_retention(0, None, Some(600));
+            }
+        }
+        let walk = |from: u64, max: u64| {
+            let from = from.max(log.log_start_offset());
+            let (mut bytes, mut end) = (0u64, from);
+            for b in log.batches().filter(|b| b.end_offset() > from) {
+                if end > from && bytes + b.bytes as u64 > max {
+                    break;
+                }
+                bytes += b.bytes as u64;
+                end = b.end_offset();
+            }
+            end
+        };
+        log.check().unwrap();
+        assert!(log.log_start_offset() > 0, "retention ran");
+        let starts: Vec<u64> = log.batches().map(|b| b.base_offset).collect();
+        for &from in starts.iter().chain([0, log.log_end_offset()].iter()) {
+            for max in [0, 1, 100, 350, 2_000, 100_000] {
+                assert_eq!(log.fetch_end(from, max), walk(from, max), "from {from} max {max}");
+            }
+        }
+    }
 
     fn batch(count: u32, at_us: u64) -> Batch {
         Batch {

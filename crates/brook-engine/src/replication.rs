@@ -5,6 +5,10 @@
 
 use crate::log::{PartitionLog, Truncated};
 
+/// Most bytes one follower fetch carries per partition: Kafka's `replica.fetch.max.bytes`
+/// default (at least one whole batch moves even if larger).
+pub const REPLICA_FETCH_MAX_BYTES: u64 = 1_048_576;
+
 /// One replica of a partition, on one broker.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Replica {
@@ -21,7 +25,10 @@ pub struct Replica {
 struct FollowerFetch {
     issued_us: u64,
     arrive_us: u64,
+    /// Where the answer ends (at most `REPLICA_FETCH_MAX_BYTES` past the follower's end).
     target_leo: u64,
+    /// The leader's log end when the fetch was issued.
+    leader_leo: u64,
 }
 
 /// What a leader election did.
@@ -146,9 +153,12 @@ impl Partition {
                     }
                     copied += target.saturating_sub(r.leo);
                     r.leo = r.leo.max(target);
-                    // It now has everything the leader had when the fetch was issued: caught
-                    // up as of then (Kafka's lastCaughtUpTime rule).
-                    r.caught_up_us = r.caught_up_us.max(f.issued_us);
+                    // If it now has everything the leader had when the fetch was issued, it
+                    // is caught up as of then (Kafka's lastCaughtUpTime rule); a fetch cut
+                    // short by the byte limit is not.
+                    if target >= f.leader_leo.min(leader_leo) {
+                        r.caught_up_us = r.caught_up_us.max(f.issued_us);
+                    }
                     r.fetch = None;
                 }
                 Some(_) => {}
@@ -159,7 +169,8 @@ impl Partition {
                 r.fetch = Some(FollowerFetch {
                     issued_us: now_us,
                     arrive_us: now_us + 2 * delay_us.max(1),
-                    target_leo: leader_leo,
+                    target_leo: self.log.fetch_end(r.leo, REPLICA_FETCH_MAX_BYTES),
+                    leader_leo,
                 });
                 if r.leo >= leader_leo {
                     r.caught_up_us = now_us;
@@ -312,6 +323,48 @@ mod tests {
             key: u32::MAX,
             acked_on_append: false,
         }
+    }
+
+    #[test]
+    fn a_joining_replica_copies_at_most_the_fetch_limit_per_fetch_then_joins_the_isr() {
+        let mut p = Partition::new(&[0], 64 << 20);
+        for _ in 0..50 {
+            p.log.append(batch(10_000)); // 100 kB each, 5 MB in all
+        }
+        p.leader_appended();
+        p.log.set_high_watermark(p.log.log_end_offset()); // one replica: all committed
+        p.start_move(0, 1);
+        let mut copies = Vec::new();
+        let mut t = 0;
+        while !p.in_isr(1) && t < 1_000_000 {
+            t += 1_000;
+            let (records, followers) = p.replicate(t, 1_000, 30_000_000, &[true, true]);
+            if records > 0 {
+                assert_eq!(followers, 0b10, "the new replica copied");
+                copies.push(records);
+            }
+        }
+        assert!(p.in_isr(1), "caught up and in the ISR");
+        assert_eq!(copies.iter().sum::<u64>(), 500_000);
+        assert!(copies.len() >= 5, "about 1 MB per fetch: {copies:?}");
+        assert!(copies.iter().all(|&n| n * 10 <= REPLICA_FETCH_MAX_BYTES), "{copies:?}");
+        assert_eq!(p.moving, Some((0, 1)));
+        // Hand over and drop the old replica, as the cluster does.
+        assert!(matches!(p.elect(&[false, true], false), Election::NewLeader { broker: 1, .. }));
+        p.finish_move();
+        assert_eq!((p.replicas.len(), p.leader, p.isr.clone()), (1, Some(0), vec![0]));
+        assert_eq!(p.replicas[0].broker, 1);
+        p.check().unwrap();
+    }
+
+    #[test]
+    fn a_batch_larger_than_the_fetch_limit_still_moves() {
+        let mut p = Partition::new(&[0, 1], 64 << 20);
+        p.log.append(batch(200_000)); // 2 MB in one batch
+        p.leader_appended();
+        run(&mut p, 0, 10_000, &[true, true]);
+        assert_eq!(p.replicas[1].leo, 200_000);
+        assert_eq!(p.log.high_watermark(), 200_000);
     }
 
     fn run(p: &mut Partition, from_us: u64, to_us: u64, alive: &[bool]) {
