@@ -110,6 +110,7 @@ impl FrameSamples {
         engine_virtual_s_per_s: f64,
         extra: &[(&str, f64)],
     ) -> String {
+        let (steady_fps, steady_missed) = self.steady();
         let mut fields = vec![
             format!("\"preset\":\"{preset}\""),
             format!("\"wall_s\":{wall_s:.2}"),
@@ -121,8 +122,8 @@ impl FrameSamples {
             format!("\"frame_interval_ms_p50\":{:.2}", percentile(&self.interval_ms, 0.5)),
             format!("\"frame_interval_ms_p95\":{:.2}", percentile(&self.interval_ms, 0.95)),
             format!("\"frames_missed\":{}", self.frames_missed()),
-            format!("\"steady_fps\":{:.1}", self.steady().0),
-            format!("\"steady_frames_missed\":{}", self.steady().1),
+            format!("\"steady_fps\":{steady_fps:.1}"),
+            format!("\"steady_frames_missed\":{steady_missed}"),
             format!("\"long_gaps_at_frame\":{:?}", self.long_gaps()),
             format!("\"engine_virtual_s_per_s\":{engine_virtual_s_per_s:.2}"),
         ];

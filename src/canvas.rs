@@ -522,13 +522,7 @@ fn heat_strip(ctx: &Ctx, l: &Layout, c: &Cluster, window: f64) {
         for (pi, part) in t.partitions.iter().enumerate() {
             let log = &part.log;
             let tp = brook_engine::Tp { topic: ti as u16, partition: pi as u32 };
-            let lag = readers
-                .iter()
-                .map(|g| {
-                    log.high_watermark().saturating_sub(g.committed(tp).max(log.log_start_offset()))
-                })
-                .max()
-                .unwrap_or(0);
+            let lag = readers.iter().map(|g| log.lag_from(g.committed(tp))).max().unwrap_or(0);
             let row =
                 ((l.partitions[ti][pi].mid_y() - top).max(0.0) as usize).min(lag_of_row.len() - 1);
             lag_of_row[row] = lag_of_row[row].max(lag as f64 / window);

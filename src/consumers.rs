@@ -88,8 +88,7 @@ fn group_member(s: MemberState) -> (&'static str, &'static str) {
 
 /// High watermark of `tp` minus `committed` (or the log start, if retention passed it).
 fn partition_lag(c: &Cluster, committed: u64, tp: Tp) -> u64 {
-    let log = &c.topics[tp.topic as usize].partitions[tp.partition as usize].log;
-    log.high_watermark().saturating_sub(committed.max(log.log_start_offset()))
+    c.topics[tp.topic as usize].partitions[tp.partition as usize].log.lag_from(committed)
 }
 
 /// Every consumer set of the cluster, groups first, then share groups, then subscriptions.

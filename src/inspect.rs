@@ -240,7 +240,7 @@ fn partition(c: &Cluster, tp: Tp) -> Option<View> {
     for g in &c.groups {
         if g.topics.contains(&tp.topic) {
             let committed = g.committed(tp);
-            let lag = log.high_watermark().saturating_sub(committed.max(log.log_start_offset()));
+            let lag = log.lag_from(committed);
             figures.push(fig(
                 &format!("{}: committed / lag", g.spec.name),
                 format!("{committed} / {lag}"),

@@ -143,8 +143,7 @@ impl Flights {
     ) {
         let mut routes = Routes::new();
         // Replica chips are drawn only when every partition has its own strip.
-        let total: usize = cluster.topics.iter().map(|t| t.partitions.len()).sum();
-        let chips = total <= STRIP_ROWS_MAX;
+        let chips = !dense(cluster);
         for e in events {
             if let Some((at, text)) = mark_of(e, cluster) {
                 self.mark(at, text, now_ms);
@@ -366,6 +365,11 @@ pub const HEAT_ROWS_MAX: usize = 2_160;
 /// Partitions drawn one strip each up to this many rows; more collapse into a heat strip.
 pub const STRIP_ROWS_MAX: usize = 48;
 
+/// Whether `cluster` has too many partitions to draw one strip each.
+pub fn dense(cluster: &Cluster) -> bool {
+    cluster.topics.iter().map(|t| t.partitions.len()).sum::<usize>() > STRIP_ROWS_MAX
+}
+
 fn column(count: usize, top: f64, height: f64, row_max: f64, gap: f64) -> Vec<(f64, f64)> {
     if count == 0 {
         return Vec::new();
@@ -389,7 +393,7 @@ impl Layout {
             .map(|(y, h)| Rect { x: pad, y, w: side_w, h })
             .collect();
         let total: usize = cluster.topics.iter().map(|t| t.partitions.len()).sum();
-        let dense = total > STRIP_ROWS_MAX;
+        let dense = dense(cluster);
         let max_rf = cluster
             .topics
             .iter()

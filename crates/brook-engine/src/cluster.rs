@@ -596,15 +596,13 @@ impl Cluster {
         Ok(())
     }
 
-    /// A broker joins or leaves. Ids stay dense: only the highest-numbered broker may leave,
-    /// and only when it hosts no replica.
+    /// A broker joins or leaves. Ids stay dense: only the highest-numbered broker may leave;
+    /// one hosting replicas first moves them away (see [`Cluster::reassign`]).
     fn change_brokers(&mut self, c: Command) -> Result<(), String> {
         self.scenario.check_command(&c)?;
         match c {
             Command::AddBroker => {
-                if let Some(id) = self.brokers.iter().position(|b| b.leaving) {
-                    return Err(format!("broker {id} is leaving; add a broker once it has left"));
-                }
+                self.refuse_while_leaving("add a broker")?;
                 let b =
                     Broker { alive: true, down_noticed: false, crashed_us: None, leaving: false };
                 self.brokers.push(b);
@@ -613,10 +611,7 @@ impl Cluster {
                 if self.brokers[broker as usize].leaving {
                     return Err(format!("broker {broker} is leaving already"));
                 }
-                if self.moves > 0 {
-                    let n = self.moves;
-                    return Err(format!("{n} partition moves are still copying; wait for them"));
-                }
+                self.refuse_while_moving()?;
                 let plan = self.reassignment_plan(broker as u16)?;
                 if plan.is_empty() {
                     self.brokers.pop();
@@ -633,15 +628,39 @@ impl Cluster {
         Ok(())
     }
 
+    /// Refuses `what` while a broker is leaving (its moves are planned against today's brokers
+    /// and partitions).
+    fn refuse_while_leaving(&self, what: &str) -> Result<(), String> {
+        match self.brokers.iter().position(|b| b.leaving) {
+            Some(id) => Err(format!("broker {id} is leaving; {what} once it has left")),
+            None => Ok(()),
+        }
+    }
+
+    /// Refuses a new reassignment while moves are copying (a partition moves one replica at a
+    /// time).
+    fn refuse_while_moving(&self) -> Result<(), String> {
+        match self.moves {
+            0 => Ok(()),
+            n => Err(format!("{n} partition moves are still copying; wait for them")),
+        }
+    }
+
+    /// Replicas hosted per broker, by broker id.
+    fn replica_load(&self) -> Vec<usize> {
+        let mut load = vec![0usize; self.brokers.len()];
+        for r in self.topics.iter().flat_map(|t| &t.partitions).flat_map(|p| &p.replicas) {
+            load[r.broker as usize] += 1;
+        }
+        load
+    }
+
     /// Where each replica on `from` goes: for every partition with a replica there, the live
     /// broker outside its replica set that holds the fewest replicas (counting the moves
     /// planned so far), as `kafka-reassign-partitions` would be asked to. Refused, changing
     /// nothing, when some partition has no such broker.
     fn reassignment_plan(&self, from: u16) -> Result<Vec<(usize, usize, u16)>, String> {
-        let mut load = vec![0usize; self.brokers.len()];
-        for r in self.topics.iter().flat_map(|t| &t.partitions).flat_map(|p| &p.replicas) {
-            load[r.broker as usize] += 1;
-        }
+        let mut load = self.replica_load();
         let mut plan = Vec::new();
         for (ti, t) in self.topics.iter().enumerate() {
             for (pi, part) in t.partitions.iter().enumerate() {
@@ -668,25 +687,19 @@ impl Cluster {
     }
 
     fn start_move(&mut self, ti: usize, pi: usize, from: u16, to: u16) {
-        self.topics[ti].partitions[pi].start_move(from, to);
-        self.moves += 1;
+        if self.topics[ti].partitions[pi].start_move(from, to) {
+            self.moves += 1;
+        }
     }
 
     /// Plans and starts moves from the most to the least loaded live brokers until loads
     /// differ by at most one replica (bounded by the number of replicas).
     fn balance_replicas(&mut self) -> Result<(), String> {
-        if let Some(id) = self.brokers.iter().position(|b| b.leaving) {
-            return Err(format!("broker {id} is leaving; balance once it has left"));
-        }
-        if self.moves > 0 {
-            return Err(format!("{} partition moves are still copying", self.moves));
-        }
+        self.refuse_while_leaving("balance")?;
+        self.refuse_while_moving()?;
         let usable: Vec<usize> =
             (0..self.brokers.len()).filter(|&b| self.brokers[b].alive).collect();
-        let mut load = vec![0usize; self.brokers.len()];
-        for r in self.topics.iter().flat_map(|t| &t.partitions).flat_map(|p| &p.replicas) {
-            load[r.broker as usize] += 1;
-        }
+        let mut load = self.replica_load();
         let total: usize = self.topics.iter().map(|t| t.partitions.len()).sum::<usize>() * 16;
         let mut started = 0;
         for _ in 0..total {
@@ -859,9 +872,7 @@ impl Cluster {
             .iter()
             .position(|t| t.name == topic)
             .ok_or_else(|| format!("no topic named \"{topic}\""))?;
-        if let Some(id) = self.brokers.iter().position(|b| b.leaving) {
-            return Err(format!("broker {id} is leaving; add partitions once it has left"));
-        }
+        self.refuse_while_leaving("add partitions")?;
         let max = crate::scenario::limits::PARTITIONS_MAX;
         let now = self.topics[t].partitions.len() as u32;
         if count == 0 || now + count > max {
@@ -1556,11 +1567,7 @@ impl Cluster {
         let mut lag = 0;
         for &t in &g.topics {
             for (p, part) in self.topics[t as usize].partitions.iter().enumerate() {
-                let log = &part.log;
-                let tp = Tp { topic: t, partition: p as u32 };
-                lag += log
-                    .high_watermark()
-                    .saturating_sub(g.committed(tp).max(log.log_start_offset()));
+                lag += part.log.lag_from(g.committed(Tp { topic: t, partition: p as u32 }));
             }
         }
         lag

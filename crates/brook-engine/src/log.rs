@@ -277,6 +277,12 @@ impl PartitionLog {
         (i < self.batches.len()).then_some(i)
     }
 
+    /// Records a reader whose committed offset is `committed` has yet to read: the high
+    /// watermark minus that offset, or minus the log start if retention passed it.
+    pub fn lag_from(&self, committed: u64) -> u64 {
+        self.high_watermark.saturating_sub(committed.max(self.log_start_offset))
+    }
+
     /// The end of a follower fetch from `from` that carries at most `max_bytes`, in whole
     /// batches but always at least one (so a batch larger than the limit still moves, as in
     /// Kafka). A `from` below the log start reads from the log start. At most two binary

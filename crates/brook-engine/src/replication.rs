@@ -84,13 +84,15 @@ impl Partition {
 
     /// Starts moving the replica on broker `from` to broker `to`: a new replica on `to`,
     /// starting empty at the log start, copies from the leader and joins the ISR when caught
-    /// up (then [`Partition::finish_move`]).
-    pub fn start_move(&mut self, from: u16, to: u16) {
+    /// up (then [`Partition::finish_move`]). Returns whether a move started: not if `from`
+    /// holds no replica here.
+    pub fn start_move(&mut self, from: u16, to: u16) -> bool {
         debug_assert!(self.moving.is_none(), "one move at a time per partition");
-        let Some(old) = self.replicas.iter().position(|r| r.broker == from) else { return };
+        let Some(old) = self.replicas.iter().position(|r| r.broker == from) else { return false };
         let start = self.log.log_start_offset();
         self.replicas.push(Replica { broker: to, leo: start, caught_up_us: 0, fetch: None });
         self.moving = Some((old, self.replicas.len() - 1));
+        true
     }
 
     /// Drops the replica a finished move replaced (it must not lead); indices above it shift.
@@ -333,7 +335,8 @@ mod tests {
         }
         p.leader_appended();
         p.log.set_high_watermark(p.log.log_end_offset()); // one replica: all committed
-        p.start_move(0, 1);
+        assert!(!p.clone().start_move(7, 2), "no replica on broker 7");
+        assert!(p.start_move(0, 1));
         let mut copies = Vec::new();
         let mut t = 0;
         while !p.in_isr(1) && t < 1_000_000 {

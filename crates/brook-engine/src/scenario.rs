@@ -274,8 +274,8 @@ pub enum Command {
     /// every live broker holds within one of the others (as an operator runs
     /// `kafka-reassign-partitions` after adding brokers); each move copies the log first.
     BalanceReplicas,
-    /// The highest-numbered broker leaves the cluster; refused while it hosts replicas, since
-    /// Kafka needs them reassigned first (crash it to see a failure instead).
+    /// The highest-numbered broker leaves the cluster: its replicas first move to other
+    /// brokers, each copying the log before it swaps in (crash it to see a failure instead).
     RemoveBroker {
         /// Broker id: the highest one.
         broker: u32,
@@ -827,11 +827,11 @@ impl Validator {
                 (None, None) => self.fail(format!("{at}.group"), format!("no group named \"{g}\"")),
             },
             Command::CrashBroker { broker } | Command::RestartBroker { broker } => {
-                let brokers = s.cluster.brokers.max(1) + self.brokers_added_before(s, e.at_ms);
+                let brokers = self.brokers_at(s, e.at_ms);
                 self.range_u64(format!("{at}.broker"), *broker as u64, 0, brokers as u64 - 1);
             }
             Command::RemoveBroker { broker } => {
-                let brokers = s.cluster.brokers.max(1) + self.brokers_added_before(s, e.at_ms);
+                let brokers = self.brokers_at(s, e.at_ms);
                 let last = brokers as u64 - 1;
                 if *broker as u64 != last || last == 0 {
                     let why = if last == 0 {
@@ -844,7 +844,7 @@ impl Validator {
             }
             Command::BalanceReplicas => {}
             Command::AddBroker => {
-                let brokers = s.cluster.brokers.max(1) + self.brokers_added_before(s, e.at_ms);
+                let brokers = self.brokers_at(s, e.at_ms);
                 if brokers >= limits::BROKERS_MAX {
                     let why =
                         format!("{brokers} brokers already; the limit is {}", limits::BROKERS_MAX);
@@ -979,19 +979,21 @@ impl Validator {
         }
     }
 
-    /// Brokers added by events before `at_ms`.
-    fn brokers_added_before(&self, s: &Scenario, at_ms: u64) -> u32 {
-        let added = |e: &&TimedEvent| matches!(e.command, Command::AddBroker);
-        s.events.iter().filter(|e| e.at_ms < at_ms).filter(added).count() as u32
+    /// Events before `at_ms` whose command is `what`.
+    fn events_before(&self, s: &Scenario, at_ms: u64, what: impl Fn(&Command) -> bool) -> u32 {
+        s.events.iter().filter(|e| e.at_ms < at_ms && what(&e.command)).count() as u32
+    }
+
+    /// Brokers in the cluster at `at_ms`: the initial ones plus those added by earlier events
+    /// (removals are not subtracted: one may still be refused when it comes due).
+    fn brokers_at(&self, s: &Scenario, at_ms: u64) -> u32 {
+        s.cluster.brokers.max(1) + self.events_before(s, at_ms, |c| matches!(c, Command::AddBroker))
     }
 
     /// Members added to `group` by events before `at_ms` (they can be crashed later).
     fn added_before(&self, s: &Scenario, group: &str, at_ms: u64) -> u32 {
-        s.events
-            .iter()
-            .filter(|e| e.at_ms < at_ms)
-            .filter(|e| matches!(&e.command, Command::AddMember { group: g } if g == group))
-            .count() as u32
+        let adds = |c: &Command| matches!(c, Command::AddMember { group: g } if g == group);
+        self.events_before(s, at_ms, adds)
     }
 }
 
