@@ -276,7 +276,9 @@ fn reader(c: &Cluster, sel: Selection, g: usize) -> Option<View> {
     }
     let mut title = set.name.clone();
     let mut actions = Vec::new();
-    if set.kind != SetKind::Push {
+    // Only consumer groups take new members (share groups and subscriptions are sized by
+    // their scenario).
+    if set.kind == SetKind::Group {
         actions
             .push(("Add a consumer".to_string(), Command::AddMember { group: set.name.clone() }));
     }
@@ -420,5 +422,13 @@ mod tests {
         assert!(inspect(&c, Selection::Producer(0)).unwrap().actions.is_empty(), "closed");
         let v = inspect(&c, Selection::Set(0)).unwrap();
         assert_eq!(v.actions[0].1, Command::AddMember { group: "fulfilment".into() });
+
+        // The engine adds members to consumer groups only: a share group offers no such button.
+        let q = Cluster::new(preset("share-group-queue").unwrap());
+        let share = Selection::Set(q.groups.len());
+        let v = inspect(&q, share).unwrap();
+        assert!(v.actions.iter().all(|a| !matches!(a.1, Command::AddMember { .. })), "{v:?}");
+        let add = Command::AddMember { group: q.share_groups[0].spec.name.clone() };
+        assert!(q.scenario().check_command(&add).is_err(), "and the engine would refuse it");
     }
 }
