@@ -326,7 +326,7 @@ pub fn App() -> Html {
     });
     let targets = targets_of(&sim.borrow().cluster);
     let group_names: Vec<String> =
-        sim.borrow().cluster.groups.iter().map(|g| g.spec.name.clone()).collect();
+        sim.borrow().cluster.groups().iter().map(|g| g.spec.name.clone()).collect();
     let lag_group = sim.borrow().lag_group;
     let by_key = sim.borrow().colour_by_key;
     let on_colour_by = {
@@ -424,15 +424,15 @@ fn export_scenario(c: &brook_engine::Cluster) {
 
 /// What the actions toolbar can name in `c`.
 fn targets_of(c: &brook_engine::Cluster) -> Targets {
-    let groups = c.groups.iter().map(|g| (g.spec.name.clone(), g.members.len()));
-    let shares = c.share_groups.iter().map(|g| (g.spec.name.clone(), g.members.len()));
+    let groups = c.groups().iter().map(|g| (g.spec.name.clone(), g.members.len()));
+    let shares = c.share_groups().iter().map(|g| (g.spec.name.clone(), g.members.len()));
     Targets {
         groups: groups.chain(shares).collect(),
-        producers: c.producers.iter().map(|p| p.spec.name.clone()).collect(),
-        topics: c.topics.iter().map(|t| t.name.clone()).collect(),
-        brokers: c.brokers.len(),
+        producers: c.producers().iter().map(|p| p.spec.name.clone()).collect(),
+        topics: c.topics().iter().map(|t| t.name.clone()).collect(),
+        brokers: c.brokers().len(),
         readers: crate::consumers::consumer_sets(c).into_iter().map(|s| s.name).collect(),
-        producer_specs: c.producers.iter().map(|p| p.spec.clone()).collect(),
+        producer_specs: c.producers().iter().map(|p| p.spec.clone()).collect(),
     }
 }
 

@@ -109,7 +109,7 @@ fn headings(ctx: &Ctx, l: &Layout, c: &Cluster) {
         text(ctx, "Producers", p.x, 16.0, font, INK, "left");
     }
     if let Some(s) = l.partitions.first().and_then(|t| t.first()) {
-        let names: Vec<&str> = c.topics.iter().map(|t| t.name.as_str()).collect();
+        let names: Vec<&str> = c.topics().iter().map(|t| t.name.as_str()).collect();
         let mut title = format!("Partitions of {}", names.join(", "));
         // The broker boxes share this row: a long title gives way to a short one (13 px
         // system-ui averages about 7.3 px a character).
@@ -127,7 +127,7 @@ fn headings(ctx: &Ctx, l: &Layout, c: &Cluster) {
 fn assignment_lines(ctx: &Ctx, l: &Layout, c: &Cluster) {
     ctx.set_line_width(1.0);
     ctx.set_global_alpha(0.25);
-    for (gi, g) in c.groups.iter().enumerate() {
+    for (gi, g) in c.groups().iter().enumerate() {
         ctx.set_stroke_style_str(group_colour(gi as u32));
         for (mi, m) in g.members.iter().enumerate() {
             let Some(mr) = l.members[gi].get(mi) else {
@@ -151,7 +151,7 @@ fn assignment_lines(ctx: &Ctx, l: &Layout, c: &Cluster) {
 
 fn producers(ctx: &Ctx, l: &Layout, c: &Cluster) {
     let now = c.now_us();
-    for (i, p) in c.producers.iter().enumerate() {
+    for (i, p) in c.producers().iter().enumerate() {
         let r = l.producers[i];
         let blocked = p.is_blocked();
         let throttled = p.throttled_until_us > now;
@@ -260,12 +260,12 @@ fn sparkline(ctx: &Ctx, r: Rect, p: &brook_engine::Producer, now_us: u64) {
 /// Records shown across a strip: enough for the largest unconsumed span, rounded up.
 fn strip_window(c: &Cluster) -> u64 {
     let mut span = 100u64;
-    for (ti, t) in c.topics.iter().enumerate() {
+    for (ti, t) in c.topics().iter().enumerate() {
         for (pi, part) in t.partitions.iter().enumerate() {
             let log = &part.log;
             let tp = brook_engine::Tp { topic: ti as u16, partition: pi as u32 };
             let oldest = c
-                .groups
+                .groups()
                 .iter()
                 .filter(|g| g.topics.contains(&(ti as u16)))
                 .map(|g| g.committed(tp).max(log.log_start_offset()))
@@ -291,7 +291,7 @@ fn partitions(ctx: &Ctx, l: &Layout, c: &Cluster, by_key: bool) {
     if l.dense {
         heat_strip(ctx, l, c, window);
     }
-    for (ti, t) in c.topics.iter().enumerate() {
+    for (ti, t) in c.topics().iter().enumerate() {
         if l.dense {
             break;
         }
@@ -315,7 +315,7 @@ fn partitions(ctx: &Ctx, l: &Layout, c: &Cluster, by_key: bool) {
                 ctx.set_global_alpha(1.0);
                 fill(ctx, Rect { x: hw - 1.0, w: 2.0, ..r }, INK);
             }
-            for (gi, g) in c.groups.iter().enumerate() {
+            for (gi, g) in c.groups().iter().enumerate() {
                 if !g.topics.contains(&(ti as u16)) {
                     continue;
                 }
@@ -328,7 +328,7 @@ fn partitions(ctx: &Ctx, l: &Layout, c: &Cluster, by_key: bool) {
                     group_colour(gi as u32),
                 );
             }
-            replica_chips(ctx, r, l.replica_w, part, &c.brokers);
+            replica_chips(ctx, r, l.replica_w, part, &c.brokers());
             if part.leader.is_none() {
                 fill(ctx, Rect { x: r.x, y: r.mid_y() - 1.0, w: r.w, h: 2.0 }, "#dc2626");
                 let why = "offline: no in-sync replica alive";
@@ -370,7 +370,7 @@ fn partitions(ctx: &Ctx, l: &Layout, c: &Cluster, by_key: bool) {
         let font = "11px system-ui, sans-serif";
         let scale = if l.dense {
             // Say what the heat strip is, where the strips would say it themselves.
-            let n: usize = c.topics.iter().map(|t| t.partitions.len()).sum();
+            let n: usize = c.topics().iter().map(|t| t.partitions.len()).sum();
             if first.w >= 460.0 {
                 format!(
                     "{n} partitions, a row each: bar = largest group lag, full width = {} records",
@@ -478,8 +478,8 @@ fn replica_chips(
 /// Broker boxes along the top of the centre column (click one to inspect it).
 fn brokers(ctx: &Ctx, l: &Layout, c: &Cluster) {
     for (i, r) in l.brokers.iter().enumerate() {
-        let alive = c.brokers.get(i).is_some_and(|b| b.alive);
-        let leaving = c.brokers.get(i).is_some_and(|b| b.leaving);
+        let alive = c.brokers().get(i).is_some_and(|b| b.alive);
+        let leaving = c.brokers().get(i).is_some_and(|b| b.leaving);
         // Narrow boxes (many brokers, or a tablet) get the short label.
         let wide = r.w >= 64.0;
         let (bg, fg, label) = match (alive, leaving, wide) {
@@ -516,9 +516,9 @@ fn heat_strip(ctx: &Ctx, l: &Layout, c: &Cluster, window: f64) {
     let top = a.y.floor();
     let rows = ((b.y + b.h).ceil() - top).max(1.0) as usize;
     let mut lag_of_row = vec![0f64; rows.min(crate::scene::HEAT_ROWS_MAX)];
-    for (ti, t) in c.topics.iter().enumerate() {
+    for (ti, t) in c.topics().iter().enumerate() {
         let readers: Vec<&brook_engine::Group> =
-            c.groups.iter().filter(|g| g.topics.contains(&(ti as u16))).collect();
+            c.groups().iter().filter(|g| g.topics.contains(&(ti as u16))).collect();
         for (pi, part) in t.partitions.iter().enumerate() {
             let log = &part.log;
             let tp = brook_engine::Tp { topic: ti as u16, partition: pi as u32 };

@@ -97,14 +97,14 @@ const PARTITION_LINES_MAX: usize = 6;
 /// Lag per partition of consumer group `gi` (the first if out of range), from the
 /// once-a-second partition history.
 fn partition_lag(c: &Cluster, gi: usize) -> Option<Chart> {
-    let gi = if gi < c.groups.len() { gi } else { 0 };
-    let g = c.groups.get(gi)?;
+    let gi = if gi < c.groups().len() { gi } else { 0 };
+    let g = c.groups().get(gi)?;
     let h: Vec<_> = c.partition_history().iter().collect();
     let last = h.last()?;
     // The group's partitions, as indices into the flat partition list of each sample.
     let mut flat = Vec::new();
     let mut start = 0;
-    for (ti, t) in c.topics.iter().enumerate() {
+    for (ti, t) in c.topics().iter().enumerate() {
         if g.topics.contains(&(ti as u16)) {
             flat.extend((0..t.partitions.len()).map(|p| (start + p, format!("{}-{p}", t.name))));
         }
@@ -212,7 +212,7 @@ mod tests {
         c.run_until(15_000_000);
         let all = charts(&c, 0);
         let chart = all.last().unwrap();
-        assert_eq!(chart.title, format!("Lag per partition: {}", c.groups[0].spec.name));
+        assert_eq!(chart.title, format!("Lag per partition: {}", c.groups()[0].spec.name));
         assert!(chart.series.len() <= PARTITION_LINES_MAX);
         let first = chart.series[0].values.last().copied().unwrap();
         assert!(chart.series.iter().all(|s| s.values.last().copied().unwrap() <= first));
@@ -223,8 +223,8 @@ mod tests {
     fn partition_lag_chart_follows_the_chosen_group() {
         let mut c = Cluster::new(preset("p2p-vs-pubsub").unwrap());
         c.run_until(5_000_000);
-        assert!(c.groups.len() >= 2);
-        for (gi, g) in c.groups.iter().enumerate() {
+        assert!(c.groups().len() >= 2);
+        for (gi, g) in c.groups().iter().enumerate() {
             let all = charts(&c, gi);
             let chart = all.last().unwrap();
             assert_eq!(chart.title, format!("Lag per partition: {}", g.spec.name));

@@ -68,12 +68,12 @@ pub struct ConsumerSet {
 
 /// Index of share group `si` among all sets.
 pub fn share_set(c: &Cluster, si: usize) -> usize {
-    c.groups.len() + si
+    c.groups().len() + si
 }
 
 /// Index of subscription `si` among all sets.
 pub fn push_set(c: &Cluster, si: usize) -> usize {
-    c.groups.len() + c.share_groups.len() + si
+    c.groups().len() + c.share_groups().len() + si
 }
 
 fn group_member(s: MemberState) -> (&'static str, &'static str) {
@@ -88,13 +88,13 @@ fn group_member(s: MemberState) -> (&'static str, &'static str) {
 
 /// High watermark of `tp` minus `committed` (or the log start, if retention passed it).
 fn partition_lag(c: &Cluster, committed: u64, tp: Tp) -> u64 {
-    c.topics[tp.topic as usize].partitions[tp.partition as usize].log.lag_from(committed)
+    c.topics()[tp.topic as usize].partitions[tp.partition as usize].log.lag_from(committed)
 }
 
 /// Every consumer set of the cluster, groups first, then share groups, then subscriptions.
 pub fn consumer_sets(c: &Cluster) -> Vec<ConsumerSet> {
     let mut out = Vec::new();
-    for (gi, g) in c.groups.iter().enumerate() {
+    for (gi, g) in c.groups().iter().enumerate() {
         let members = g
             .members
             .iter()
@@ -122,7 +122,7 @@ pub fn consumer_sets(c: &Cluster) -> Vec<ConsumerSet> {
             members,
         });
     }
-    for (si, g) in c.share_groups.iter().enumerate() {
+    for (si, g) in c.share_groups().iter().enumerate() {
         let members = g
             .members
             .iter()
@@ -156,7 +156,7 @@ pub fn consumer_sets(c: &Cluster) -> Vec<ConsumerSet> {
             members,
         });
     }
-    for (si, s) in c.subscriptions.iter().enumerate() {
+    for (si, s) in c.subscriptions().iter().enumerate() {
         let fill = s.inbox_records() as f64 / s.spec.inbox_records_max.max(1) as f64;
         let (state, colour) = if s.inbox_records() == 0 {
             ("idle: waiting for a push", "#f1f5f9")

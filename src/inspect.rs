@@ -111,9 +111,9 @@ pub fn inspect(c: &Cluster, sel: Selection) -> Option<View> {
 }
 
 fn broker(c: &Cluster, b: usize) -> Option<View> {
-    let state = c.brokers.get(b)?;
+    let state = c.brokers().get(b)?;
     let (mut leads, mut hosts, mut in_sync) = (0, 0, 0);
-    for part in c.topics.iter().flat_map(|t| &t.partitions) {
+    for part in c.topics().iter().flat_map(|t| &t.partitions) {
         for (i, r) in part.replicas.iter().enumerate() {
             if r.broker as usize == b {
                 hosts += 1;
@@ -143,14 +143,14 @@ fn broker(c: &Cluster, b: usize) -> Option<View> {
     } else {
         (format!("Restart broker {b}"), Command::RestartBroker { broker })
     }];
-    if b + 1 == c.brokers.len() && b > 0 && !state.leaving {
+    if b + 1 == c.brokers().len() && b > 0 && !state.leaving {
         actions.push((format!("Remove broker {b}"), Command::RemoveBroker { broker }));
     }
     Some(View { title: format!("Broker {b}"), figures, form: None, actions })
 }
 
 fn producer(c: &Cluster, i: usize) -> Option<View> {
-    let p = c.producers.get(i)?;
+    let p = c.producers().get(i)?;
     let st = p.stats;
     let rate = p.current_rate(c.now_us());
     let name = p.spec.name.clone();
@@ -203,7 +203,7 @@ fn producer(c: &Cluster, i: usize) -> Option<View> {
 }
 
 fn partition(c: &Cluster, tp: Tp) -> Option<View> {
-    let t = c.topics.get(tp.topic as usize)?;
+    let t = c.topics().get(tp.topic as usize)?;
     let part = t.partitions.get(tp.partition as usize)?;
     let log = &part.log;
     let replicas: Vec<String> = part
@@ -237,7 +237,7 @@ fn partition(c: &Cluster, tp: Tp) -> Option<View> {
         fig("replicas", replicas.join("; ")),
         fig("leader epoch", part.leader_epoch),
     ];
-    for g in &c.groups {
+    for g in c.groups() {
         if g.topics.contains(&tp.topic) {
             let committed = g.committed(tp);
             let lag = log.lag_from(committed);
@@ -286,10 +286,10 @@ fn reader(c: &Cluster, sel: Selection, g: usize) -> Option<View> {
         let member = set.members.get(m)?;
         title = format!("{} member #{m}", set.name);
         let crashed = match set.kind {
-            SetKind::Group => c.groups.get(g)?.members.get(m)?.crashed_us.is_some(),
+            SetKind::Group => c.groups().get(g)?.members.get(m)?.crashed_us.is_some(),
             SetKind::Share => {
-                let si = g - c.groups.len();
-                c.share_groups.get(si)?.members.get(m)?.crashed
+                let si = g - c.groups().len();
+                c.share_groups().get(si)?.members.get(m)?.crashed
             }
             SetKind::Push => false,
         };
@@ -313,7 +313,7 @@ fn reader(c: &Cluster, sel: Selection, g: usize) -> Option<View> {
         let parts: Vec<String> = member
             .assigned
             .iter()
-            .map(|tp| format!("{}-{}", c.topics[tp.topic as usize].name, tp.partition))
+            .map(|tp| format!("{}-{}", c.topics()[tp.topic as usize].name, tp.partition))
             .collect();
         if set.kind == SetKind::Group {
             figures.push(fig(
@@ -323,7 +323,7 @@ fn reader(c: &Cluster, sel: Selection, g: usize) -> Option<View> {
         }
     }
     let form = match set.kind {
-        SetKind::Group => c.groups.get(g).map(|grp| {
+        SetKind::Group => c.groups().get(g).map(|grp| {
             figures.push(fig("generation", grp.generation));
             figures.push(fig("rebalances", grp.stats.rebalances));
             let protocol = if grp.spec.assignor == AssignorKind::CooperativeSticky {
@@ -341,8 +341,8 @@ fn reader(c: &Cluster, sel: Selection, g: usize) -> Option<View> {
             }
         }),
         SetKind::Push => {
-            let si = g - c.groups.len() - c.share_groups.len();
-            c.subscriptions.get(si).map(|sub| Form::Subscription {
+            let si = g - c.groups().len() - c.share_groups().len();
+            c.subscriptions().get(si).map(|sub| Form::Subscription {
                 name: sub.spec.name.clone(),
                 prefetch: sub.spec.prefetch,
             })
@@ -425,10 +425,10 @@ mod tests {
 
         // The engine adds members to consumer groups only: a share group offers no such button.
         let q = Cluster::new(preset("share-group-queue").unwrap());
-        let share = Selection::Set(q.groups.len());
+        let share = Selection::Set(q.groups().len());
         let v = inspect(&q, share).unwrap();
         assert!(v.actions.iter().all(|a| !matches!(a.1, Command::AddMember { .. })), "{v:?}");
-        let add = Command::AddMember { group: q.share_groups[0].spec.name.clone() };
+        let add = Command::AddMember { group: q.share_groups()[0].spec.name.clone() };
         assert!(q.scenario().check_command(&add).is_err(), "and the engine would refuse it");
     }
 }

@@ -190,7 +190,7 @@ fn replication_routes(
     routes: &mut Routes,
 ) {
     let Some(part) =
-        cluster.topics.get(topic as usize).and_then(|t| t.partitions.get(partition as usize))
+        cluster.topics().get(topic as usize).and_then(|t| t.partitions.get(partition as usize))
     else {
         return;
     };
@@ -249,7 +249,7 @@ fn route(
             producer,
         ),
         TrafficEvent::FetchRequest { group, member } => {
-            let m = cluster.groups.get(group as usize)?.members.get(member as usize)?;
+            let m = cluster.groups().get(group as usize)?.members.get(member as usize)?;
             let tp = m.assigned.first()?;
             (
                 Endpoint::Member(group, member),
@@ -287,7 +287,7 @@ fn route(
             )
         }
         TrafficEvent::EmptyFetch { group, member } => {
-            let m = cluster.groups.get(group as usize)?.members.get(member as usize)?;
+            let m = cluster.groups().get(group as usize)?.members.get(member as usize)?;
             let tp = m.assigned.first()?;
             (
                 Endpoint::Partition(tp.topic, tp.partition),
@@ -367,7 +367,7 @@ pub const STRIP_ROWS_MAX: usize = 48;
 
 /// Whether `cluster` has too many partitions to draw one strip each.
 pub fn dense(cluster: &Cluster) -> bool {
-    cluster.topics.iter().map(|t| t.partitions.len()).sum::<usize>() > STRIP_ROWS_MAX
+    cluster.topics().iter().map(|t| t.partitions.len()).sum::<usize>() > STRIP_ROWS_MAX
 }
 
 fn column(count: usize, top: f64, height: f64, row_max: f64, gap: f64) -> Vec<(f64, f64)> {
@@ -388,14 +388,14 @@ impl Layout {
         let side_w = (width * 0.17).clamp(110.0, 200.0);
         let top = HEADER_PX;
         let avail = (height - top - pad).max(10.0);
-        let producers = column(cluster.producers.len(), top, avail, 72.0, 10.0)
+        let producers = column(cluster.producers().len(), top, avail, 72.0, 10.0)
             .into_iter()
             .map(|(y, h)| Rect { x: pad, y, w: side_w, h })
             .collect();
-        let total: usize = cluster.topics.iter().map(|t| t.partitions.len()).sum();
+        let total: usize = cluster.topics().iter().map(|t| t.partitions.len()).sum();
         let dense = dense(cluster);
         let max_rf = cluster
-            .topics
+            .topics()
             .iter()
             .flat_map(|t| &t.partitions)
             .map(|p| p.replicas.len())
@@ -407,7 +407,7 @@ impl Layout {
         let rows = column(total, top, avail, 44.0, if dense { 0.0 } else { 6.0 });
         let mut it = rows.into_iter();
         let partitions = cluster
-            .topics
+            .topics()
             .iter()
             .map(|t| {
                 (0..t.partitions.len())
@@ -418,7 +418,7 @@ impl Layout {
                     .collect()
             })
             .collect();
-        let n_brokers = if cluster.brokers.len() > 1 { cluster.brokers.len() } else { 0 };
+        let n_brokers = if cluster.brokers().len() > 1 { cluster.brokers().len() } else { 0 };
         let brokers = (0..n_brokers)
             .map(|i| {
                 // Up to 16 brokers share the right half of the heading row.
@@ -590,7 +590,7 @@ mod tests {
             panic!("{hop:?}")
         };
         assert_eq!((t, p), (t2, p2));
-        let part = &c.topics[t as usize].partitions[p as usize];
+        let part = &c.topics()[t as usize].partitions[p as usize];
         assert_eq!(part.leader, Some(from as usize));
         assert_ne!(from, to);
         let start = l.flight_position(hop, hop.born_ms).unwrap();
@@ -632,7 +632,7 @@ mod tests {
             f.ingest(&events, &c, i as f64);
             seen |= f.marks.iter().any(|m| m.text.ends_with("redelivered"));
         }
-        assert!(c.share_groups[0].stats.redelivered_records > 0);
+        assert!(c.share_groups()[0].stats.redelivered_records > 0);
         assert!(seen, "a redelivery was marked");
     }
 

@@ -155,10 +155,13 @@ fn run_cmd(r: RunArgs) -> ExitCode {
 /// Streams one CSV line per metrics sample, so output size grows with the run, not memory.
 fn csv(cluster: &mut Cluster, end_us: u64) {
     let c = &*cluster;
-    let readers =
-        c.groups.iter().map(|g| &g.spec.name).chain(c.share_groups.iter().map(|g| &g.spec.name));
+    let readers = c
+        .groups()
+        .iter()
+        .map(|g| &g.spec.name)
+        .chain(c.share_groups().iter().map(|g| &g.spec.name));
     let groups: Vec<String> = readers
-        .chain(c.subscriptions.iter().map(|s| &s.spec.name))
+        .chain(c.subscriptions().iter().map(|s| &s.spec.name))
         .map(|name| format!("lag_records_{name}"))
         .collect();
     println!(

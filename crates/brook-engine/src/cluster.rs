@@ -184,19 +184,19 @@ pub struct Cluster {
     now_us: u64,
     rng: Rng,
     /// Brokers, by id.
-    pub brokers: Vec<Broker>,
+    brokers: Vec<Broker>,
     counters: Counters,
     /// Topics.
-    pub topics: Vec<Topic>,
+    topics: Vec<Topic>,
     /// Producers, in scenario order.
-    pub producers: Vec<Producer>,
+    producers: Vec<Producer>,
     producer_topic: Vec<u16>,
     /// Consumer groups, in scenario order.
-    pub groups: Vec<Group>,
+    groups: Vec<Group>,
     /// Share groups, in scenario order.
-    pub share_groups: Vec<ShareGroup>,
+    share_groups: Vec<ShareGroup>,
     /// Push subscriptions, in scenario order.
-    pub subscriptions: Vec<Subscription>,
+    subscriptions: Vec<Subscription>,
     to_broker: VecDeque<Request>,
     to_producer: VecDeque<Request>,
     /// Partition moves started and not finished.
@@ -321,6 +321,36 @@ impl Cluster {
     /// The scenario this cluster was built from.
     pub fn scenario(&self) -> &Scenario {
         &self.scenario
+    }
+
+    /// Brokers, by id.
+    pub fn brokers(&self) -> &[Broker] {
+        &self.brokers
+    }
+
+    /// Topics, in scenario order.
+    pub fn topics(&self) -> &[Topic] {
+        &self.topics
+    }
+
+    /// Producers, in scenario order (closed ones stay).
+    pub fn producers(&self) -> &[Producer] {
+        &self.producers
+    }
+
+    /// Consumer groups, in scenario order.
+    pub fn groups(&self) -> &[Group] {
+        &self.groups
+    }
+
+    /// Share groups, in scenario order.
+    pub fn share_groups(&self) -> &[ShareGroup] {
+        &self.share_groups
+    }
+
+    /// Push subscriptions, in scenario order.
+    pub fn subscriptions(&self) -> &[Subscription] {
+        &self.subscriptions
     }
 
     /// Virtual time, us.

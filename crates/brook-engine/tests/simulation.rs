@@ -101,7 +101,7 @@ fn point_to_point_processes_each_record_once_pubsub_every_group_gets_all() {
         assert_eq!(sum.lag_records[g], 0, "{g}");
     }
     // In the workers group the records were split among members.
-    let workers = &c.groups[0];
+    let workers = &c.groups()[0];
     assert!(workers.members.iter().all(|m| m.processed_records > 0));
     let split: u64 = workers.members.iter().map(|m| m.processed_records).sum();
     assert_eq!(split, sum.appended_records);
@@ -129,7 +129,7 @@ fn commit_before_processing_loses_on_crash() {
 #[test]
 fn hot_key_overloads_one_partition() {
     let c = run(preset("hot-key-skew").unwrap(), 1, 10.0, false);
-    let ends: Vec<u64> = c.topics[0].partitions.iter().map(|p| p.log.log_end_offset()).collect();
+    let ends: Vec<u64> = c.topics()[0].partitions.iter().map(|p| p.log.log_end_offset()).collect();
     let max = *ends.iter().max().unwrap();
     let min = *ends.iter().min().unwrap();
     assert!(max > 3 * min.max(1), "{ends:?}");
@@ -141,7 +141,7 @@ fn retention_by_bytes_deletes_and_counts_unread_records_as_lost() {
     s.topics[0].segment_bytes = 64 * 1024;
     s.topics[0].retention_bytes = Some(256 * 1024);
     let c = run(s, 1, 15.0, true);
-    assert!(c.topics[0].partitions.iter().all(|p| p.log.log_start_offset() > 0));
+    assert!(c.topics()[0].partitions.iter().all(|p| p.log.log_start_offset() > 0));
     assert!(c.summary().lost_records > 0, "the lagging group lost records to retention");
 }
 
@@ -151,11 +151,11 @@ fn commands_take_effect_and_bad_ones_become_notices() {
     c.command(Command::AddMember { group: "billing".into() }).unwrap();
     c.command(Command::AddMember { group: "nope".into() }).unwrap();
     c.step();
-    assert_eq!(c.groups[0].members.len(), 3);
+    assert_eq!(c.groups()[0].members.len(), 3);
     assert!(c.notices().any(|n| n.contains("nope")));
     c.command(Command::AddPartitions { topic: "orders".into(), count: 2 }).unwrap();
     c.step();
-    assert_eq!(c.topics[0].partitions.len(), 6);
+    assert_eq!(c.topics()[0].partitions.len(), 6);
 }
 
 /// The trace hash of quickstart, seed 99, 5 virtual seconds. The wasm test in the root
@@ -186,8 +186,8 @@ fn acks_all_survives_a_broker_crash_acks_one_loses_what_followers_lacked() {
         assert_eq!(s.committed_lost_records, 0, "seed {seed}: acks=all lost nothing");
         assert!(s.acked_lost_records > 0, "seed {seed}: acks=1 lost some acknowledged records");
         // Every record acknowledged to the acks=all producer is in the orders log.
-        let safe = &c.producers[0];
-        let in_log: u64 = c.topics[0].partitions.iter().map(|p| p.log.log_end_offset()).sum();
+        let safe = &c.producers()[0];
+        let in_log: u64 = c.topics()[0].partitions.iter().map(|p| p.log.log_end_offset()).sum();
         assert!(safe.stats.acked_records <= in_log, "seed {seed}");
         assert!(s.not_enough_replicas > 0, "seed {seed}: two brokers down stalls min.insync=2");
         // The idempotent acks=all producer never duplicates, whatever it resends.
@@ -225,10 +225,10 @@ fn unclean_election_trades_lost_committed_records_for_availability() {
     assert_eq!(c.unclean_elections, 0);
     assert_eq!(c.committed_lost_records, 0);
     // Without unclean election the partitions broker 0 led stay offline.
-    assert!(clean.topics[0].partitions.iter().any(|p| p.leader.is_none()));
+    assert!(clean.topics()[0].partitions.iter().any(|p| p.leader.is_none()));
     assert!(u.unclean_elections > 0, "{u:?}");
     assert!(u.committed_lost_records > 0, "{u:?}");
-    assert!(unclean.topics[0].partitions.iter().all(|p| p.leader.is_some()));
+    assert!(unclean.topics()[0].partitions.iter().all(|p| p.leader.is_some()));
 }
 
 #[test]
@@ -243,10 +243,11 @@ fn retries_without_idempotence_duplicate_in_the_log() {
         plain.producers[0].enable_idempotence = Some(false);
         let idem = run(s, 1, 30.0, false);
         assert_eq!(
-            idem.producers[0].stats.duplicated_records, 0,
+            idem.producers()[0].stats.duplicated_records,
+            0,
             "idempotent, crash at {crash_ms}"
         );
-        dups += run(plain, 1, 30.0, false).producers[0].stats.duplicated_records;
+        dups += run(plain, 1, 30.0, false).producers()[0].stats.duplicated_records;
     }
     assert!(dups > 0, "a non-idempotent producer duplicated records");
 }
@@ -258,12 +259,12 @@ fn a_quota_throttles_the_producer_and_its_buffer_fills() {
     s.producers[0].buffer_bytes = 65_536;
     s.producers[0].max_block_ms = 1_000;
     let c = run(s, 1, 10.0, true);
-    let p = &c.producers[0];
+    let p = &c.producers()[0];
     assert!(p.stats.throttled_us > 1_000_000, "{:?}", p.stats);
     assert!(p.stats.blocked_us > 0 && p.stats.failed_records > 0, "{:?}", p.stats);
     // Appended bytes stay near the quota: 10 s x 50 kB/s, plus one second of burst allowance.
-    let appended: u64 = c.topics[0].partitions.iter().map(|x| x.log.size_bytes()).sum();
-    let from_p0 = appended - c.producers[1].stats.acked_records * 512;
+    let appended: u64 = c.topics()[0].partitions.iter().map(|x| x.log.size_bytes()).sum();
+    let from_p0 = appended - c.producers()[1].stats.acked_records * 512;
     assert!(from_p0 <= 11 * 50_000 + 16_384, "{from_p0}");
 }
 
@@ -271,7 +272,7 @@ fn a_quota_throttles_the_producer_and_its_buffer_fills() {
 fn push_without_prefetch_overflows_a_slow_subscriber_prefetch_and_pull_do_not() {
     for seed in 0..5 {
         let c = run(preset("slow-subscriber-push-vs-pull").unwrap(), seed, 20.0, seed == 0);
-        let sub = |name: &str| c.subscriptions.iter().find(|s| s.spec.name == name).unwrap();
+        let sub = |name: &str| c.subscriptions().iter().find(|s| s.spec.name == name).unwrap();
         let (fast, slow, credit) =
             (sub("dashboard"), sub("phone-no-prefetch"), sub("phone-prefetch-200"));
         assert!(slow.stats.dropped_records > 0, "seed {seed}: the slow inbox overflowed");
@@ -296,13 +297,13 @@ fn a_share_group_gives_each_record_to_one_member_and_redelivers_failures() {
         command: Command::SetRate { producer: "scheduler".into(), rate_per_sec: 0.0 },
     });
     let c = run(s, 4, 15.0, true);
-    let g = &c.share_groups[0];
+    let g = &c.share_groups()[0];
     let appended = c.summary().appended_records;
     assert_eq!(g.stats.accepted_records, appended, "every job accepted once");
     assert_eq!(g.stats.redelivered_records, 0);
     // More members than partitions, and all of them worked.
     assert!(g.members.iter().all(|m| m.accepted_records > 0));
-    let classic = &c.groups[0];
+    let classic = &c.groups()[0];
     let idle =
         (0..6).filter(|&i| classic.member_state(i) == brook_engine::MemberState::Idle).count();
     assert_eq!(idle, 4, "a consumer group uses at most one member per partition");
@@ -311,18 +312,18 @@ fn a_share_group_gives_each_record_to_one_member_and_redelivers_failures() {
 #[test]
 fn share_group_failures_and_crashes_redeliver_and_archive() {
     let c = run(preset("share-group-queue").unwrap(), 2, 20.0, true);
-    let st = c.share_groups[0].stats;
+    let st = c.share_groups()[0].stats;
     assert!(st.released_records > 0 && st.redelivered_records > 0, "{st:?}");
     assert!(st.expired_locks > 0, "the crashed worker's locks expired: {st:?}");
     let mut s = preset("share-group-queue").unwrap();
     s.share_groups[0].failure_rate = 0.6;
     let c = run(s, 2, 10.0, true);
-    assert!(c.share_groups[0].stats.archived_records > 0, "past the delivery limit: archived");
+    assert!(c.share_groups()[0].stats.archived_records > 0, "past the delivery limit: archived");
     let mut s = preset("share-group-queue").unwrap();
     s.share_groups[0].failure_rate = 0.0;
     s.share_groups[0].reject_rate = 0.1;
     let c = run(s, 2, 10.0, true);
-    let st = c.share_groups[0].stats;
+    let st = c.share_groups()[0].stats;
     assert!(st.rejected_records > 0 && st.released_records == 0, "{st:?}");
     assert_eq!(st.archived_records, st.rejected_records, "a rejected record is never redelivered");
 }
@@ -332,13 +333,13 @@ fn a_member_slower_than_max_poll_interval_is_removed_and_its_records_redelivered
     let mut s = preset("quickstart").unwrap();
     s.groups[0].max_poll_interval_ms = 300; // one poll of 500 records at 2 ms each takes 1 s
     let c = run(s, 1, 10.0, true);
-    let g = &c.groups[0];
+    let g = &c.groups()[0];
     assert!(g.stats.max_poll_exceeded > 0, "{:?}", g.stats);
     assert!(g.stats.rebalances > 2, "{:?}", g.stats);
     assert!(g.stats.duplicate_records > 0, "uncommitted work is redone: {:?}", g.stats);
     let mut ok = preset("quickstart").unwrap();
     ok.groups[0].max_poll_interval_ms = 5_000;
-    assert_eq!(run(ok, 1, 10.0, false).groups[0].stats.max_poll_exceeded, 0);
+    assert_eq!(run(ok, 1, 10.0, false).groups()[0].stats.max_poll_exceeded, 0);
 }
 
 #[test]
@@ -363,10 +364,10 @@ fn configure_commands_apply_or_are_refused_with_the_limit() {
     })
     .unwrap();
     c.step();
-    assert_eq!(c.producers[0].spec.linger_ms, 20);
-    assert_eq!(c.producers[0].spec.buffer_bytes, 1 << 20);
-    assert_eq!(c.producers[0].current_rate(c.now_us()), 50.0);
-    assert_eq!(c.groups[0].spec.processing_us, 2_000, "the refused change did not apply");
+    assert_eq!(c.producers()[0].spec.linger_ms, 20);
+    assert_eq!(c.producers()[0].spec.buffer_bytes, 1 << 20);
+    assert_eq!(c.producers()[0].current_rate(c.now_us()), 50.0);
+    assert_eq!(c.groups()[0].spec.processing_us, 2_000, "the refused change did not apply");
     let notice = c.notices().last().unwrap();
     assert_eq!(notice, "command.processing_us: 99999999 exceeds the limit 60000000");
 }
@@ -411,8 +412,8 @@ fn readers_and_producers_can_be_added_and_removed_while_running() {
         c.step();
         c.check_invariants().unwrap();
     }
-    assert_eq!(c.producers.len(), 3);
-    assert!(c.producers[2].stats.sent_records > 0);
+    assert_eq!(c.producers().len(), 3);
+    assert!(c.producers()[2].stats.sent_records > 0);
     let s = c.summary();
     for name in ["audit", "jobs", "feed"] {
         assert!(s.consumed_records[name] > 0, "{name}: {s:?}");
@@ -422,7 +423,7 @@ fn readers_and_producers_can_be_added_and_removed_while_running() {
     c.command(Command::RemoveReader { name: "audit".into() }).unwrap();
     c.command(Command::RemoveReader { name: "feed".into() }).unwrap();
     c.step();
-    assert_eq!((c.groups.len(), c.subscriptions.len(), c.share_groups.len()), (1, 0, 1));
+    assert_eq!((c.groups().len(), c.subscriptions().len(), c.share_groups().len()), (1, 0, 1));
     c.check_invariants().unwrap();
 }
 
@@ -466,15 +467,16 @@ fn a_producer_profile_and_keys_can_be_replaced_while_running_and_exported() {
     };
     c.command(change).unwrap();
     c.run_until(4_000_000);
-    assert_eq!(c.producers[0].current_rate(c.now_us()), 500.0, "halfway up the ramp");
-    assert_eq!(c.producers[0].spec.keys, keys);
+    assert_eq!(c.producers()[0].current_rate(c.now_us()), 500.0, "halfway up the ramp");
+    assert_eq!(c.producers()[0].spec.keys, keys);
     let exported = Scenario::from_json(&c.scenario().to_json()).unwrap();
     assert_eq!(exported.producers[0].rate, ramp, "the export holds the settings in force");
     assert_eq!(exported.producers[0].keys, keys);
     // Zipf keys with a steep exponent: key-0 dominates, so its partition gets most records.
-    let before: Vec<u64> = c.topics[0].partitions.iter().map(|p| p.log.log_end_offset()).collect();
+    let before: Vec<u64> =
+        c.topics()[0].partitions.iter().map(|p| p.log.log_end_offset()).collect();
     c.run_until(8_000_000);
-    let grew: Vec<u64> = c.topics[0]
+    let grew: Vec<u64> = c.topics()[0]
         .partitions
         .iter()
         .zip(&before)
@@ -514,13 +516,13 @@ fn a_closed_producer_sends_what_it_holds_then_stops() {
     c.run_until(2_500_000);
     c.command(Command::RemoveProducer { producer: "checkout".into() }).unwrap();
     c.run_until(3_000_000);
-    let p = &c.producers[0];
+    let p = &c.producers()[0];
     assert!(p.closed);
     assert_eq!(p.buffer_bytes_used(), 0, "everything it held was sent and acknowledged");
     assert_eq!(p.stats.acked_records, p.stats.sent_records);
     let sent = p.stats.sent_records;
     c.run_until(5_000_000);
-    assert_eq!(c.producers[0].stats.sent_records, sent, "no record after close");
+    assert_eq!(c.producers()[0].stats.sent_records, sent, "no record after close");
     c.command(Command::RemoveProducer { producer: "checkout".into() }).unwrap();
     c.step();
     assert!(c.notices().last().unwrap().contains("closed already"));
@@ -530,10 +532,10 @@ fn a_closed_producer_sends_what_it_holds_then_stops() {
 #[test]
 fn brokers_join_and_an_empty_one_may_leave() {
     let mut c = Cluster::new(preset("broker-failure-acks").unwrap());
-    let before = c.brokers.len();
+    let before = c.brokers().len();
     c.command(Command::AddBroker).unwrap();
     c.step();
-    assert_eq!(c.brokers.len(), before + 1);
+    assert_eq!(c.brokers().len(), before + 1);
     assert_eq!(c.scenario().cluster.brokers as usize, before + 1);
     let id = before as u32;
     // The new broker is empty until partitions are added; it can crash and restart.
@@ -541,7 +543,7 @@ fn brokers_join_and_an_empty_one_may_leave() {
     c.command(Command::RestartBroker { broker: id }).unwrap();
     c.command(Command::RemoveBroker { broker: id }).unwrap();
     c.step();
-    assert_eq!(c.brokers.len(), before, "{:?}", c.notices().collect::<Vec<_>>());
+    assert_eq!(c.brokers().len(), before, "{:?}", c.notices().collect::<Vec<_>>());
     // Only the highest-numbered broker may leave.
     c.command(Command::RemoveBroker { broker: 0 }).unwrap();
     c.step();
@@ -551,13 +553,13 @@ fn brokers_join_and_an_empty_one_may_leave() {
     c.step();
     let n = c.notices().last().unwrap().to_string();
     assert!(n.contains("has a replica on every other live broker"), "{n}");
-    assert_eq!(c.brokers.len(), before);
+    assert_eq!(c.brokers().len(), before);
     // A new broker takes replicas of partitions added later.
     c.command(Command::AddBroker).unwrap();
-    let topic = c.topics[0].name.clone();
+    let topic = c.topics()[0].name.clone();
     c.command(Command::AddPartitions { topic, count: 3 }).unwrap();
     c.run_until(c.now_us() + 3_000_000);
-    let on_new = c.topics[0]
+    let on_new = c.topics()[0]
         .partitions
         .iter()
         .filter(|p| p.replicas.iter().any(|r| r.broker as u32 == id))
@@ -569,7 +571,7 @@ fn brokers_join_and_an_empty_one_may_leave() {
 #[test]
 fn removing_a_broker_moves_its_replicas_then_it_leaves_and_committed_data_survives() {
     let hosted_on = |c: &Cluster, b: u16| {
-        c.topics
+        c.topics()
             .iter()
             .flat_map(|t| &t.partitions)
             .filter(|p| p.replicas.iter().any(|r| r.broker == b))
@@ -581,14 +583,14 @@ fn removing_a_broker_moves_its_replicas_then_it_leaves_and_committed_data_surviv
         s.seed = seed;
         let mut c = Cluster::new(s);
         c.command(Command::AddBroker).unwrap();
-        let topic = c.topics[0].name.clone();
+        let topic = c.topics()[0].name.clone();
         c.command(Command::AddPartitions { topic, count: 1 }).unwrap();
         c.run_until(3_000_000);
         assert_eq!(hosted_on(&c, 3), 1, "the new partition has a replica on the new broker");
         let consumed_before: u64 = c.summary().consumed_records.values().sum();
         c.command(Command::RemoveBroker { broker: 3 }).unwrap();
         c.step();
-        assert!(c.brokers[3].leaving, "seed {seed}: {:?}", c.notices().collect::<Vec<_>>());
+        assert!(c.brokers()[3].leaving, "seed {seed}: {:?}", c.notices().collect::<Vec<_>>());
         c.command(Command::AddBroker).unwrap();
         c.step();
         assert!(c.notices().last().unwrap().contains("is leaving"));
@@ -596,14 +598,14 @@ fn removing_a_broker_moves_its_replicas_then_it_leaves_and_committed_data_surviv
         for _ in 0..10_000 {
             c.step();
             check(&c, seed);
-            if c.brokers.len() == 3 {
+            if c.brokers().len() == 3 {
                 left = true;
                 break;
             }
         }
         assert!(left, "seed {seed}: the broker left once its replica had moved");
         assert_eq!(hosted_on(&c, 3), 0);
-        for p in c.topics.iter().flat_map(|t| &t.partitions) {
+        for p in c.topics().iter().flat_map(|t| &t.partitions) {
             assert_eq!(p.replicas.len(), 3, "the replication factor is kept");
             assert!(p.moving.is_none() && p.leader.is_some());
         }
@@ -619,11 +621,11 @@ fn removing_a_broker_moves_its_replicas_then_it_leaves_and_committed_data_surviv
 fn random_command(c: &Cluster, rng: &mut brook_engine::Rng) -> Command {
     use brook_engine::{KeySpec, RateProfile};
     let pick = |rng: &mut brook_engine::Rng, n: usize| rng.below(n.max(1) as u64) as usize;
-    let producer = c.producers[pick(rng, c.producers.len())].spec.name.clone();
-    let brokers = c.brokers.len() as u32;
+    let producer = c.producers()[pick(rng, c.producers().len())].spec.name.clone();
+    let brokers = c.brokers().len() as u32;
     let broker = pick(rng, brokers as usize) as u32;
-    let topic = c.topics[pick(rng, c.topics.len())].name.clone();
-    let group = c.groups.get(pick(rng, c.groups.len())).map(|g| g.spec.name.clone());
+    let topic = c.topics()[pick(rng, c.topics().len())].name.clone();
+    let group = c.groups().get(pick(rng, c.groups().len())).map(|g| g.spec.name.clone());
     match rng.below(13) {
         12 => Command::BalanceReplicas,
         0 => Command::AddBroker,
@@ -697,15 +699,15 @@ fn balancing_moves_replicas_onto_a_new_broker() {
     c.command(Command::BalanceReplicas).unwrap();
     c.step();
     let load = |c: &Cluster| {
-        let mut l = vec![0; c.brokers.len()];
-        for p in c.topics.iter().flat_map(|t| &t.partitions) {
+        let mut l = vec![0; c.brokers().len()];
+        for p in c.topics().iter().flat_map(|t| &t.partitions) {
             for r in &p.replicas {
                 l[r.broker as usize] += 1;
             }
         }
         l
     };
-    assert!(c.topics.iter().flat_map(|t| &t.partitions).any(|p| p.moving.is_some()));
+    assert!(c.topics().iter().flat_map(|t| &t.partitions).any(|p| p.moving.is_some()));
     c.command(Command::BalanceReplicas).unwrap();
     c.step();
     assert!(c.notices().last().unwrap().contains("still copying"));
@@ -713,7 +715,7 @@ fn balancing_moves_replicas_onto_a_new_broker() {
         c.step();
         check(&c, 1);
     }
-    assert!(c.topics.iter().flat_map(|t| &t.partitions).all(|p| p.moving.is_none()));
+    assert!(c.topics().iter().flat_map(|t| &t.partitions).all(|p| p.moving.is_none()));
     let l = load(&c);
     assert_eq!(l.iter().sum::<usize>(), 18, "the replication factor is kept: {l:?}");
     let (min, max) = (*l.iter().min().unwrap(), *l.iter().max().unwrap());
