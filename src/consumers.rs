@@ -1,7 +1,7 @@
 //! One view over everything that reads: consumer groups (pull), share groups (queues) and push
 //! subscriptions, numbered in that order. Pure: the layout, the canvas and the panels use it.
 
-use brook_engine::{Cluster, MemberState, Tp};
+use brook_engine::{Cluster, MemberState, Reader, Tp};
 
 /// How a set of consumers receives records.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -94,7 +94,7 @@ fn partition_lag(c: &Cluster, committed: u64, tp: Tp) -> u64 {
 /// Every consumer set of the cluster, groups first, then share groups, then subscriptions.
 pub fn consumer_sets(c: &Cluster) -> Vec<ConsumerSet> {
     let mut out = Vec::new();
-    for (gi, g) in c.groups().iter().enumerate() {
+    for g in c.groups() {
         let members = g
             .members
             .iter()
@@ -117,12 +117,12 @@ pub fn consumer_sets(c: &Cluster) -> Vec<ConsumerSet> {
         out.push(ConsumerSet {
             name: g.spec.name.clone(),
             kind: SetKind::Group,
-            lag: c.group_lag(gi),
+            lag: c.reader_lag(Reader::Group(g)),
             note,
             members,
         });
     }
-    for (si, g) in c.share_groups().iter().enumerate() {
+    for g in c.share_groups() {
         let members = g
             .members
             .iter()
@@ -151,12 +151,12 @@ pub fn consumer_sets(c: &Cluster) -> Vec<ConsumerSet> {
         out.push(ConsumerSet {
             name: g.spec.name.clone(),
             kind: SetKind::Share,
-            lag: c.share_lag(si),
+            lag: c.reader_lag(Reader::Share(g)),
             note,
             members,
         });
     }
-    for (si, s) in c.subscriptions().iter().enumerate() {
+    for s in c.subscriptions() {
         let fill = s.inbox_records() as f64 / s.spec.inbox_records_max.max(1) as f64;
         let (state, colour) = if s.inbox_records() == 0 {
             ("idle: waiting for a push", "#f1f5f9")
@@ -183,7 +183,7 @@ pub fn consumer_sets(c: &Cluster) -> Vec<ConsumerSet> {
         out.push(ConsumerSet {
             name: s.spec.name.clone(),
             kind: SetKind::Push,
-            lag: c.subscription_lag(si),
+            lag: c.reader_lag(Reader::Push(s)),
             note: Some(note),
             members: vec![member],
         });

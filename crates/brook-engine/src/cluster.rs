@@ -6,15 +6,17 @@ use std::collections::{BTreeMap, VecDeque};
 use serde::Serialize;
 
 use crate::event::{TrafficEvent, EVENTS_PER_STEP_MAX};
-use crate::group::{Chunk, Fetch, Group, TopicView, Tp};
+use crate::group::{Fetch, Group, TopicView};
 use crate::log::{Batch, Truncated};
 use crate::metrics::{History, LatencyHistogram, PartitionOffsets, PartitionSample, Sample};
 use crate::producer::{Acks, Outgoing, Producer, RateProfile, ReadyBatch};
 use crate::push::Subscription;
+use crate::reader::Reader;
 use crate::replication::{Election, Partition};
 use crate::rng::Rng;
 use crate::scenario::{Command, ReaderSpec, Scenario, TimedEvent};
 use crate::share::ShareGroup;
+use crate::vocab::{Chunk, Tp};
 
 /// Virtual time one step advances, us.
 pub const TICK_US: u64 = 1_000;
@@ -351,6 +353,18 @@ impl Cluster {
     /// Push subscriptions, in scenario order.
     pub fn subscriptions(&self) -> &[Subscription] {
         &self.subscriptions
+    }
+
+    /// Every reader: consumer groups, then share groups, then push subscriptions.
+    pub fn readers(&self) -> impl Iterator<Item = Reader<'_>> + '_ {
+        let groups = self.groups.iter().map(Reader::Group);
+        let shares = self.share_groups.iter().map(Reader::Share);
+        groups.chain(shares).chain(self.subscriptions.iter().map(Reader::Push))
+    }
+
+    /// A reader's lag now (see [`Reader::lag`]).
+    pub fn reader_lag(&self, r: Reader<'_>) -> u64 {
+        r.lag(|t| &self.topics[t as usize].partitions)
     }
 
     /// Virtual time, us.
@@ -1591,46 +1605,6 @@ impl Cluster {
         }
     }
 
-    /// Lag of group `gi`: high watermark minus committed offset, summed over its partitions.
-    pub fn group_lag(&self, gi: usize) -> u64 {
-        let g = &self.groups[gi];
-        let mut lag = 0;
-        for &t in &g.topics {
-            for (p, part) in self.topics[t as usize].partitions.iter().enumerate() {
-                lag += part.log.lag_from(g.committed(Tp { topic: t, partition: p as u32 }));
-            }
-        }
-        lag
-    }
-
-    /// Lag of share group `si`: records below the high watermarks not yet accepted or archived.
-    pub fn share_lag(&self, si: usize) -> u64 {
-        let g = &self.share_groups[si];
-        let mut lag = 0;
-        for &t in &g.topics {
-            for (p, part) in self.topics[t as usize].partitions.iter().enumerate() {
-                lag += g.lag(Tp { topic: t, partition: p as u32 }, part.log.high_watermark());
-            }
-        }
-        lag
-    }
-
-    /// Lag of subscription `si`: records the broker still holds for it plus its inbox.
-    pub fn subscription_lag(&self, si: usize) -> u64 {
-        let sub = &self.subscriptions[si];
-        let mut lag = sub.inbox_records();
-        for &t in &sub.topics {
-            for (p, part) in self.topics[t as usize].partitions.iter().enumerate() {
-                let tp = Tp { topic: t, partition: p as u32 };
-                lag += part
-                    .log
-                    .high_watermark()
-                    .saturating_sub(sub.cursor(tp).max(part.log.log_start_offset()));
-            }
-        }
-        lag
-    }
-
     /// Phase 11: a metrics sample every `SAMPLE_US`.
     fn sample_metrics(&mut self) {
         if self.now_us < self.next_sample_us {
@@ -1640,11 +1614,7 @@ impl Cluster {
         let secs = SAMPLE_US as f64 / 1e6;
         let appended: u64 =
             self.topics.iter_mut().map(|t| std::mem::take(&mut t.appended_in_sample)).sum();
-        let lag: Vec<u64> = (0..self.groups.len())
-            .map(|g| self.group_lag(g))
-            .chain((0..self.share_groups.len()).map(|g| self.share_lag(g)))
-            .chain((0..self.subscriptions.len()).map(|g| self.subscription_lag(g)))
-            .collect();
+        let lag: Vec<u64> = self.readers().map(|r| self.reader_lag(r)).collect();
         let backlog = lag.iter().copied().max().unwrap_or(0);
         self.lag_records_max = self.lag_records_max.max(backlog);
         let ms = |us: u64| us as f64 / 1000.0;
@@ -1745,15 +1715,15 @@ impl Cluster {
             s.producer_throttled_ms += ms(p.stats.throttled_us);
             s.retried_records += p.stats.retried_records;
         }
-        for (si, g) in self.share_groups.iter().enumerate() {
-            s.consumed_records.insert(g.spec.name.clone(), g.stats.accepted_records);
-            s.lag_records.insert(g.spec.name.clone(), self.share_lag(si));
+        for r in self.readers() {
+            s.consumed_records.insert(r.name().to_string(), r.consumed_records());
+            s.lag_records.insert(r.name().to_string(), self.reader_lag(r));
+        }
+        for g in &self.share_groups {
             s.redelivered_records += g.stats.redelivered_records;
             s.archived_records += g.stats.archived_records;
         }
-        for (si, sub) in self.subscriptions.iter().enumerate() {
-            s.consumed_records.insert(sub.spec.name.clone(), sub.stats.processed_records);
-            s.lag_records.insert(sub.spec.name.clone(), self.subscription_lag(si));
+        for sub in &self.subscriptions {
             s.dropped_records += sub.stats.dropped_records;
             s.push_dropped_records += sub.stats.dropped_records;
         }
@@ -1785,9 +1755,7 @@ impl Cluster {
         s.not_enough_replicas = c.not_enough_replicas;
         s.leader_elections = c.leader_elections;
         s.unclean_elections = c.unclean_elections;
-        for (gi, g) in self.groups.iter().enumerate() {
-            s.consumed_records.insert(g.spec.name.clone(), g.stats.processed_records);
-            s.lag_records.insert(g.spec.name.clone(), self.group_lag(gi));
+        for g in &self.groups {
             s.lost_records += g.stats.lost_records + g.stats.lost_to_retention_records;
             s.duplicate_records += g.stats.duplicate_records;
             s.rebalances += g.stats.rebalances;
@@ -1803,16 +1771,8 @@ impl Cluster {
                 part.check().map_err(|e| format!("{}-{p}: {e}", t.name))?;
             }
         }
-        for g in &self.share_groups {
-            g.check()?;
-        }
-        for g in &self.groups {
-            if g.stats.order_violations > 0 {
-                return Err(format!("{}: records processed out of order", g.spec.name));
-            }
-        }
-        for s in &self.subscriptions {
-            s.check()?;
+        for r in self.readers() {
+            r.check()?;
         }
         let c = self.counters;
         if c.committed_lost_records > 0 && c.unclean_elections == 0 {
@@ -1820,24 +1780,6 @@ impl Cluster {
                 "{} committed records lost without an unclean election",
                 c.committed_lost_records
             ));
-        }
-        for g in &self.groups {
-            let mut owners = BTreeMap::new();
-            for m in &g.members {
-                for tp in &m.assigned {
-                    if let Some(other) = owners.insert(*tp, &m.id) {
-                        return Err(format!("{tp:?} owned by {other} and {}", m.id));
-                    }
-                }
-                let cap = g.spec.max_poll_records as u64;
-                if m.inbox_records() > cap {
-                    return Err(format!(
-                        "{} holds {} records > max.poll.records",
-                        m.id,
-                        m.inbox_records()
-                    ));
-                }
-            }
         }
         for p in &self.producers {
             if p.buffer_bytes_used() > p.spec.buffer_bytes {

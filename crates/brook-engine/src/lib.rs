@@ -14,10 +14,12 @@ mod murmur2;
 mod presets;
 mod producer;
 mod push;
+mod reader;
 mod replication;
 mod rng;
 mod scenario;
 mod share;
+mod vocab;
 
 pub use assignor::{assign, Assignment, AssignorKind, MemberSubscription, TopicPartition};
 pub use cluster::{
@@ -25,9 +27,7 @@ pub use cluster::{
     PARTITION_HISTORY_MAX, PARTITION_SAMPLE_US, SAMPLE_US, TICK_US,
 };
 pub use event::{TrafficEvent, EVENTS_PER_STEP_MAX};
-pub use group::{
-    CommitMode, Group, GroupSpec, GroupStats, Member, MemberState, ProcessingDist, Tp,
-};
+pub use group::{Group, GroupSpec, GroupStats, Member, MemberState};
 pub use log::{Batch, PartitionLog, Truncated, LOG_BATCHES_MAX};
 pub use metrics::{History, LatencyHistogram, PartitionOffsets, PartitionSample, Sample};
 pub use murmur2::{key_partition, murmur2, to_positive};
@@ -37,6 +37,7 @@ pub use producer::{
     RateProfile,
 };
 pub use push::{Subscription, SubscriptionSpec, SubscriptionStats};
+pub use reader::{Reader, ReaderKind};
 pub use replication::{Election, Partition, Replica};
 pub use rng::Rng;
 pub use scenario::{
@@ -44,3 +45,4 @@ pub use scenario::{
     SCENARIO_VERSION,
 };
 pub use share::{ShareGroup, ShareGroupSpec, ShareMember, ShareStats, SHARE_WINDOW_RECORDS_MAX};
+pub use vocab::{Chunk, CommitMode, ProcessingDist, Tp};

@@ -1,10 +1,11 @@
 //! Built-in scenarios: each shows one claim about message brokers happening.
 
-use crate::group::{CommitMode, GroupSpec};
+use crate::group::GroupSpec;
 use crate::producer::{KeySpec, ProducerSpec, RateProfile};
 use crate::push::SubscriptionSpec;
 use crate::scenario::{ClusterSpec, Command, Scenario, TimedEvent, TopicSpec, SCENARIO_VERSION};
 use crate::share::ShareGroupSpec;
+use crate::vocab::CommitMode;
 use crate::AssignorKind;
 
 /// Names of the built-in presets, in menu order.

@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, VecDeque};
 
 use serde::{Deserialize, Serialize};
 
-use crate::group::{Chunk, ProcessingDist, Tp};
 use crate::rng::Rng;
+use crate::vocab::{Chunk, ProcessingDist, Tp};
 
 /// A push subscription's configuration.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -4,11 +4,12 @@
 use serde::{Deserialize, Serialize};
 
 use crate::assignor::AssignorKind;
-use crate::group::{CommitMode, GroupSpec};
+use crate::group::GroupSpec;
 use crate::producer::Acks;
 use crate::producer::{KeySpec, ProducerSpec, RateProfile};
 use crate::push::SubscriptionSpec;
 use crate::share::ShareGroupSpec;
+use crate::vocab::CommitMode;
 
 /// The scenario format version this engine reads.
 pub const SCENARIO_VERSION: u32 = 1;

@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, VecDeque};
 
 use serde::{Deserialize, Serialize};
 
-use crate::group::{default_max_poll_records, ProcessingDist, Tp};
 use crate::rng::Rng;
+use crate::vocab::{default_max_poll_records, ProcessingDist, Tp};
 
 /// Most in-flight records tracked per share-partition (Kafka's
 /// `group.share.partition.max.record.locks` default); fetching stops at this window.

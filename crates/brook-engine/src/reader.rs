@@ -1,0 +1,104 @@
+//! One view over everything that reads a topic: consumer groups (pull), share groups (queues,
+//! KIP-932) and push subscriptions (not Kafka). The cluster keeps them in three lists; the
+//! summary, the metrics, the invariants, reader removal and the app walk them through
+//! [`Reader`], in one order: groups, then share groups, then subscriptions.
+
+use crate::group::Group;
+use crate::push::Subscription;
+use crate::replication::Partition;
+use crate::share::ShareGroup;
+use crate::vocab::Tp;
+
+/// How a reader receives records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ReaderKind {
+    /// A consumer group: members pull their assigned partitions.
+    Group,
+    /// A share group: members acquire records from any partition (a queue).
+    Share,
+    /// A push subscription: the broker sends, one subscriber (not Kafka).
+    Push,
+}
+
+/// A group, share group or push subscription, borrowed from the cluster.
+#[derive(Clone, Copy, Debug)]
+pub enum Reader<'a> {
+    /// A consumer group.
+    Group(&'a Group),
+    /// A share group.
+    Share(&'a ShareGroup),
+    /// A push subscription.
+    Push(&'a Subscription),
+}
+
+impl<'a> Reader<'a> {
+    /// Its kind.
+    pub fn kind(self) -> ReaderKind {
+        match self {
+            Reader::Group(_) => ReaderKind::Group,
+            Reader::Share(_) => ReaderKind::Share,
+            Reader::Push(_) => ReaderKind::Push,
+        }
+    }
+
+    /// Its name (unique among all readers).
+    pub fn name(self) -> &'a str {
+        match self {
+            Reader::Group(g) => &g.spec.name,
+            Reader::Share(g) => &g.spec.name,
+            Reader::Push(s) => &s.spec.name,
+        }
+    }
+
+    /// The topics it reads, as cluster topic indexes.
+    pub fn topics(self) -> &'a [u16] {
+        match self {
+            Reader::Group(g) => &g.topics,
+            Reader::Share(g) => &g.topics,
+            Reader::Push(s) => &s.topics,
+        }
+    }
+
+    /// Records it has finished with: processed (a group, duplicates included), accepted (a
+    /// share group) or processed (a subscriber).
+    pub fn consumed_records(self) -> u64 {
+        match self {
+            Reader::Group(g) => g.stats.processed_records,
+            Reader::Share(g) => g.stats.accepted_records,
+            Reader::Push(s) => s.stats.processed_records,
+        }
+    }
+
+    /// Records it has still to finish, summed over its partitions: for a group, the high
+    /// watermark minus the committed offset (as Kafka's tools report lag); for a share group,
+    /// records below the high watermark neither accepted nor archived; for a subscription,
+    /// records the broker still holds for it plus its inbox. `partitions(t)` gives topic `t`'s
+    /// partitions.
+    pub fn lag(self, partitions: impl Fn(u16) -> &'a [Partition]) -> u64 {
+        let mut lag = match self {
+            Reader::Push(s) => s.inbox_records(),
+            _ => 0,
+        };
+        for &t in self.topics() {
+            for (p, part) in partitions(t).iter().enumerate() {
+                let tp = Tp { topic: t, partition: p as u32 };
+                let log = &part.log;
+                lag += match self {
+                    Reader::Group(g) => log.lag_from(g.committed(tp)),
+                    Reader::Share(g) => g.lag(tp, log.high_watermark()),
+                    Reader::Push(s) => log.lag_from(s.cursor(tp)),
+                };
+            }
+        }
+        lag
+    }
+
+    /// Its own invariants; the message names what broke.
+    pub fn check(self) -> Result<(), String> {
+        match self {
+            Reader::Group(g) => g.check(),
+            Reader::Share(g) => g.check(),
+            Reader::Push(s) => s.check(),
+        }
+    }
+}
