@@ -328,7 +328,7 @@ fn partitions(ctx: &Ctx, l: &Layout, c: &Cluster, by_key: bool) {
                     group_colour(gi as u32),
                 );
             }
-            replica_chips(ctx, r, l.replica_w, part, &c.brokers());
+            replica_chips(ctx, r, l.replica_w, part, c.brokers());
             if part.leader.is_none() {
                 fill(ctx, Rect { x: r.x, y: r.mid_y() - 1.0, w: r.w, h: 2.0 }, "#dc2626");
                 let why = "offline: no in-sync replica alive";
