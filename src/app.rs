@@ -306,7 +306,7 @@ pub fn App() -> Html {
     let validate = {
         let sim = sim.clone();
         Callback::from(move |c: brook_engine::Command| {
-            sim.borrow().cluster.scenario().check_command(&c).err()
+            sim.borrow().cluster.check_command(&c).err()
         })
     };
     let on_close = {
@@ -403,7 +403,7 @@ pub fn App() -> Html {
 
 /// Downloads the running scenario (with its seed) as a JSON file.
 fn export_scenario(c: &brook_engine::Cluster) {
-    let json = c.scenario().to_json();
+    let json = c.export().to_json();
     let name = crate::scenario_io::export_file_name(c.scenario());
     let parts = js_sys::Array::of1(&JsValue::from_str(&json));
     let bag = web_sys::BlobPropertyBag::new();

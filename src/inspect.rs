@@ -429,6 +429,6 @@ mod tests {
         let v = inspect(&q, share).unwrap();
         assert!(v.actions.iter().all(|a| !matches!(a.1, Command::AddMember { .. })), "{v:?}");
         let add = Command::AddMember { group: q.share_groups()[0].spec.name.clone() };
-        assert!(q.scenario().check_command(&add).is_err(), "and the engine would refuse it");
+        assert!(q.check_command(&add).is_err(), "and the engine would refuse it");
     }
 }

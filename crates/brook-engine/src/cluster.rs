@@ -407,6 +407,18 @@ impl Cluster {
         self.trace_hash
     }
 
+    /// Checks a command as the gate does before applying it: names against the system as it
+    /// is now, values against the scenario file's limits. The message names the field.
+    pub fn check_command(&self, c: &Command) -> Result<(), String> {
+        self.scenario.check_command(c)
+    }
+
+    /// The run so far as a scenario that replays it: the starting scenario with every applied
+    /// command as a timeline event at its virtual time.
+    pub fn export(&self) -> Scenario {
+        self.scenario.clone()
+    }
+
     /// Queues a command for the start of the next step. Refused when the queue is full.
     pub fn command(&mut self, c: Command) -> Result<(), String> {
         if self.commands.len() >= COMMANDS_QUEUED_MAX {
