@@ -305,9 +305,7 @@ pub fn App() -> Html {
     };
     let validate = {
         let sim = sim.clone();
-        Callback::from(move |c: brook_engine::Command| {
-            sim.borrow().cluster.check_command(&c).err()
-        })
+        Callback::from(move |c: brook_engine::Command| sim.borrow().cluster.check_command(&c).err())
     };
     let on_close = {
         let selected = selected.clone();

@@ -14,7 +14,7 @@ use crate::push::Subscription;
 use crate::reader::Reader;
 use crate::replication::{Election, Partition};
 use crate::rng::Rng;
-use crate::scenario::{Command, ReaderSpec, Scenario, TimedEvent};
+use crate::scenario::{limits, Command, ReaderSpec, Scenario, TimedEvent};
 use crate::share::ShareGroup;
 use crate::vocab::{Chunk, Tp};
 
@@ -182,7 +182,14 @@ struct Counters {
 
 /// The whole simulated system.
 pub struct Cluster {
+    /// The scenario as loaded; never edited (export adds the command log to it).
     scenario: Scenario,
+    /// The system's shape now (names, counts, settings): the starting scenario followed by
+    /// every applied command. Commands are checked against it.
+    shape: Scenario,
+    /// Every command applied so far, at the virtual ms of the step that applied it; bounded
+    /// with the timeline still to come by `limits::EVENTS_MAX`, so an export always imports.
+    log: Vec<TimedEvent>,
     now_us: u64,
     rng: Rng,
     /// Brokers, by id.
@@ -311,6 +318,8 @@ impl Cluster {
             lag_records_max: 0,
             trace_hash: 0xcbf2_9ce4_8422_2325,
             ready: Vec::new(),
+            shape: scenario.shape(),
+            log: Vec::new(),
             scenario,
         };
         let views = views(&c.topics);
@@ -407,22 +416,55 @@ impl Cluster {
         self.trace_hash
     }
 
-    /// Checks a command as the gate does before applying it: names against the system as it
-    /// is now, values against the scenario file's limits. The message names the field.
+    /// Checks a command as the gate does before applying it: names against the system's shape
+    /// now, values against the scenario file's limits. The message names the field.
     pub fn check_command(&self, c: &Command) -> Result<(), String> {
-        self.scenario.check_command(c)
+        self.shape.check_command(c)
     }
 
-    /// The run so far as a scenario that replays it: the starting scenario with every applied
-    /// command as a timeline event at its virtual time.
+    /// The system's shape now: the starting scenario as the applied commands changed it.
+    pub fn shape(&self) -> &Scenario {
+        &self.shape
+    }
+
+    /// Commands applied so far, each at the virtual ms of the step that applied it.
+    pub fn command_log(&self) -> &[TimedEvent] {
+        &self.log
+    }
+
+    /// The run as a scenario that replays it: the starting scenario whose timeline is every
+    /// command applied so far, at its virtual time, then the timeline events still to come.
+    /// Loading it and running to the same time gives the same trace hash. Events to come that
+    /// the commands made impossible (a crash of a member removed by hand) are left out, as the
+    /// gate will refuse them when they come due.
     pub fn export(&self) -> Scenario {
-        self.scenario.clone()
+        let mut s = self.scenario.clone();
+        s.events = self.log.clone();
+        let mut shape = self.shape.clone();
+        for e in &self.timeline[self.timeline_next..] {
+            if shape.check_command(&e.command).is_ok() {
+                shape.follow(&e.command);
+                s.events.push(e.clone());
+            }
+        }
+        s
     }
 
-    /// Queues a command for the start of the next step. Refused when the queue is full.
+    /// Queues a command for the start of the next step, where the gate checks it (see
+    /// [`Cluster::check_command`]: against the shape left by the commands queued before it)
+    /// and a refusal becomes a notice. Refused at once when the queue is full or the run's
+    /// timeline would pass `limits::EVENTS_MAX` (so an export still loads).
     pub fn command(&mut self, c: Command) -> Result<(), String> {
         if self.commands.len() >= COMMANDS_QUEUED_MAX {
             return Err(format!("more than {COMMANDS_QUEUED_MAX} commands queued; wait a step"));
+        }
+        let held = self.log.len() + (self.timeline.len() - self.timeline_next);
+        if held + self.commands.len() >= limits::EVENTS_MAX {
+            return Err(format!(
+                "the run holds {held} commands, the limit of a scenario's timeline ({}); \
+                 export it or reset",
+                limits::EVENTS_MAX
+            ));
         }
         self.commands.push_back(c);
         Ok(())
@@ -515,8 +557,13 @@ impl Cluster {
             self.commands.push_back(c);
         }
         while let Some(c) = self.commands.pop_front() {
-            if let Err(why) = self.apply(c) {
-                self.notice(why);
+            let checked = self.check_command(&c);
+            match checked.and_then(|()| self.apply(c.clone())) {
+                Ok(()) => {
+                    self.shape.follow(&c);
+                    self.log.push(TimedEvent { at_ms: now_ms, command: c });
+                }
+                Err(why) => self.notice(why),
             }
         }
     }
@@ -592,7 +639,6 @@ impl Cluster {
                     return Err(format!("producer \"{producer}\" is closed already"));
                 }
                 self.producers[i].close();
-                self.scenario.producers[i].rate = RateProfile::Constant { rate_per_sec: 0.0 };
             }
             Command::AddBroker | Command::RemoveBroker { .. } => self.change_brokers(c)?,
             Command::BalanceReplicas => self.balance_replicas()?,
@@ -602,10 +648,8 @@ impl Cluster {
         Ok(())
     }
 
-    /// Adds a producer or a reader, or removes a reader, after checking the command. The
-    /// scenario follows, so an export holds the system as it is now.
+    /// Adds a producer or a reader, or removes a reader.
     fn change_members(&mut self, c: Command) -> Result<(), String> {
-        self.scenario.check_command(&c)?;
         let topic_index = |topics: &[Topic], name: &str| {
             topics.iter().position(|t| t.name == name).expect("validated topic") as u16
         };
@@ -615,7 +659,6 @@ impl Cluster {
                 let partitions = self.topics[t as usize].partitions.len() as u32;
                 self.producers.push(Producer::new(spec.clone(), partitions));
                 self.producer_topic.push(t);
-                self.scenario.producers.push(spec);
             }
             Command::AddReader { reader } => {
                 let list = |names: &[String]| {
@@ -626,15 +669,12 @@ impl Cluster {
                         let mut group = Group::new(g.clone(), list(&g.topics));
                         group.rebalance(self.now_us, &views(&self.topics));
                         self.groups.push(group);
-                        self.scenario.groups.push(g);
                     }
                     ReaderSpec::Share(g) => {
                         self.share_groups.push(ShareGroup::new(g.clone(), list(&g.topics)));
-                        self.scenario.share_groups.push(g);
                     }
                     ReaderSpec::Push(g) => {
                         self.subscriptions.push(Subscription::new(g.clone(), list(&g.topics)));
-                        self.scenario.subscriptions.push(g);
                     }
                 }
             }
@@ -642,10 +682,6 @@ impl Cluster {
                 self.groups.retain(|g| g.spec.name != name);
                 self.share_groups.retain(|g| g.spec.name != name);
                 self.subscriptions.retain(|g| g.spec.name != name);
-                let s = &mut self.scenario;
-                s.groups.retain(|g| g.name != name);
-                s.share_groups.retain(|g| g.name != name);
-                s.subscriptions.retain(|g| g.name != name);
             }
             _ => unreachable!("change_members is called with add and remove commands only"),
         }
@@ -655,7 +691,6 @@ impl Cluster {
     /// A broker joins or leaves. Ids stay dense: only the highest-numbered broker may leave;
     /// one hosting replicas first moves them away (see [`Cluster::reassign`]).
     fn change_brokers(&mut self, c: Command) -> Result<(), String> {
-        self.scenario.check_command(&c)?;
         match c {
             Command::AddBroker => {
                 self.refuse_while_leaving("add a broker")?;
@@ -680,7 +715,6 @@ impl Cluster {
             }
             _ => unreachable!("change_brokers is called with broker commands only"),
         }
-        self.scenario.cluster.brokers = self.brokers.len() as u32;
         Ok(())
     }
 
@@ -830,13 +864,11 @@ impl Cluster {
                 break;
             }
             self.brokers.pop();
-            self.scenario.cluster.brokers = self.brokers.len() as u32;
         }
     }
 
     /// Applies a settings change after checking it against the limits.
     fn configure(&mut self, c: Command) -> Result<(), String> {
-        self.scenario.check_command(&c)?;
         match c {
             Command::ConfigureProducer {
                 producer,
@@ -863,8 +895,6 @@ impl Cluster {
                 p.spec.linger_ms = linger_ms.unwrap_or(p.spec.linger_ms);
                 p.spec.batch_bytes = batch_bytes.unwrap_or(p.spec.batch_bytes);
                 p.spec.buffer_bytes = buffer_bytes.unwrap_or(p.spec.buffer_bytes);
-                // The scenario follows, so an export holds the settings in force.
-                self.scenario.producers[i] = p.spec.clone();
             }
             Command::ConfigureGroup { group, processing_us, commit, assignor } => {
                 let i = self.group_index(&group)?;
@@ -872,27 +902,16 @@ impl Cluster {
                 g.spec.processing_us = processing_us.unwrap_or(g.spec.processing_us);
                 g.spec.commit = commit.unwrap_or(g.spec.commit);
                 g.spec.assignor = assignor.unwrap_or(g.spec.assignor);
-                if let Some(s) = self.scenario.groups.iter_mut().find(|s| s.name == group) {
-                    (s.processing_us, s.commit, s.assignor) =
-                        (g.spec.processing_us, g.spec.commit, g.spec.assignor);
-                }
             }
             Command::ConfigureSubscription { subscription, prefetch } => {
                 let sub = self.subscriptions.iter_mut().find(|x| x.spec.name == subscription);
                 let sub = sub.ok_or("no such subscription")?;
-                sub.spec.prefetch = (prefetch > 0).then_some(prefetch);
-                let s = self.scenario.subscriptions.iter_mut().find(|s| s.name == subscription);
-                if let Some(s) = s {
-                    s.prefetch = sub.spec.prefetch;
-                }
+                sub.set_prefetch((prefetch > 0).then_some(prefetch));
             }
             Command::ConfigureTopic { topic, retention_ms, retention_bytes } => {
                 let t = self.topics.iter_mut().find(|t| t.name == topic).ok_or("no such topic")?;
                 t.retention_ms = retention_ms.or(t.retention_ms);
                 t.retention_bytes = retention_bytes.or(t.retention_bytes);
-                if let Some(s) = self.scenario.topics.iter_mut().find(|s| s.name == topic) {
-                    (s.retention_ms, s.retention_bytes) = (t.retention_ms, t.retention_bytes);
-                }
             }
             _ => unreachable!("configure is called with Configure* commands only"),
         }

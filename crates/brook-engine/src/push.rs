@@ -83,6 +83,11 @@ pub struct Subscription {
     pub inbox: VecDeque<Chunk>,
     inbox_records: u64,
     wire_records: u64,
+    /// Unacknowledged records above the prefetch window when it was lowered: they were
+    /// delivered under the old window and are not recalled (as AMQP's `basic.qos`); the
+    /// broker pushes nothing more until acknowledgements bring the count below the window.
+    /// Only falls after that.
+    over_window_records: u64,
     work_us: f64,
 }
 
@@ -98,6 +103,7 @@ impl Subscription {
             inbox: VecDeque::new(),
             inbox_records: 0,
             wire_records: 0,
+            over_window_records: 0,
             work_us: 0.0,
         }
     }
@@ -110,6 +116,13 @@ impl Subscription {
     /// Next offset to push for `tp` (0 before the first push).
     pub fn cursor(&self, tp: Tp) -> u64 {
         self.cursor.get(&tp).copied().unwrap_or(0)
+    }
+
+    /// Changes the prefetch window (None: no limit). Records already pushed stay with the
+    /// subscriber; a smaller window only stops further pushes until acknowledgements catch up.
+    pub fn set_prefetch(&mut self, prefetch: Option<u32>) {
+        self.spec.prefetch = prefetch;
+        self.over_window_records = self.inbox_records + self.wire_records;
     }
 
     /// Records the broker may push now: the prefetch credit left, or unlimited.
@@ -183,6 +196,8 @@ impl Subscription {
         }
         self.inbox_records -= total;
         self.stats.processed_records += total;
+        self.over_window_records =
+            self.over_window_records.min(self.inbox_records + self.wire_records);
         total
     }
 
@@ -196,7 +211,8 @@ impl Subscription {
             ));
         }
         if let Some(p) = self.spec.prefetch {
-            if inbox + self.wire_records > p as u64 {
+            let unacknowledged = inbox + self.wire_records;
+            if unacknowledged > p as u64 && unacknowledged > self.over_window_records {
                 return Err(format!(
                     "{}: {} unacknowledged > prefetch {p}",
                     self.spec.name,

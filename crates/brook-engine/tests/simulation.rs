@@ -3,6 +3,9 @@
 
 use brook_engine::{preset, Cluster, Command, Scenario, PRESETS};
 
+mod common;
+use common::{configure_producer, random_command};
+
 fn run(mut s: Scenario, seed: u64, seconds: f64, check_every_step: bool) -> Cluster {
     s.seed = seed;
     let mut c = Cluster::new(s);
@@ -419,25 +422,17 @@ fn readers_and_producers_can_be_added_and_removed_while_running() {
         assert!(s.consumed_records[name] > 0, "{name}: {s:?}");
     }
     assert!(c.notices().any(|n| n.contains("\"billing\" is used already")));
-    assert_eq!(c.scenario().groups.len(), 2, "the scenario follows: an export has the new group");
+    assert_eq!(c.shape().groups.len(), 2, "the shape follows the applied commands");
     c.command(Command::RemoveReader { name: "audit".into() }).unwrap();
     c.command(Command::RemoveReader { name: "feed".into() }).unwrap();
     c.step();
     assert_eq!((c.groups().len(), c.subscriptions().len(), c.share_groups().len()), (1, 0, 1));
     c.check_invariants().unwrap();
-}
-
-fn configure_producer(name: &str) -> Command {
-    Command::ConfigureProducer {
-        producer: name.into(),
-        rate_per_sec: None,
-        acks: None,
-        linger_ms: None,
-        batch_bytes: None,
-        buffer_bytes: None,
-        profile: None,
-        keys: None,
-    }
+    // The export replays the additions and removals (the refused duplicate is not logged).
+    assert_eq!(c.command_log().len(), 6);
+    let mut replay = Cluster::new(Scenario::from_json(&c.export().to_json()).unwrap());
+    replay.run_until(c.now_us());
+    assert_eq!(replay.trace_hash(), c.trace_hash());
 }
 
 #[test]
@@ -469,9 +464,13 @@ fn a_producer_profile_and_keys_can_be_replaced_while_running_and_exported() {
     c.run_until(4_000_000);
     assert_eq!(c.producers()[0].current_rate(c.now_us()), 500.0, "halfway up the ramp");
     assert_eq!(c.producers()[0].spec.keys, keys);
-    let exported = Scenario::from_json(&c.scenario().to_json()).unwrap();
-    assert_eq!(exported.producers[0].rate, ramp, "the export holds the settings in force");
-    assert_eq!(exported.producers[0].keys, keys);
+    assert_ne!(c.scenario().producers[0].rate, ramp, "the starting scenario stays as loaded");
+    let exported = Scenario::from_json(&c.export().to_json()).unwrap();
+    let mut replay = Cluster::new(exported);
+    replay.run_until(c.now_us());
+    assert_eq!(replay.producers()[0].spec.rate, ramp, "the replay has the settings in force");
+    assert_eq!(replay.producers()[0].spec.keys, keys);
+    assert_eq!(replay.trace_hash(), c.trace_hash());
     // Zipf keys with a steep exponent: key-0 dominates, so its partition gets most records.
     let before: Vec<u64> =
         c.topics()[0].partitions.iter().map(|p| p.log.log_end_offset()).collect();
@@ -536,7 +535,8 @@ fn brokers_join_and_an_empty_one_may_leave() {
     c.command(Command::AddBroker).unwrap();
     c.step();
     assert_eq!(c.brokers().len(), before + 1);
-    assert_eq!(c.scenario().cluster.brokers as usize, before + 1);
+    assert_eq!(c.shape().cluster.brokers as usize, before + 1);
+    assert_eq!(c.scenario().cluster.brokers as usize, before, "the start stays as loaded");
     let id = before as u32;
     // The new broker is empty until partitions are added; it can crash and restart.
     c.command(Command::CrashBroker { broker: id }).unwrap();
@@ -614,49 +614,6 @@ fn removing_a_broker_moves_its_replicas_then_it_leaves_and_committed_data_surviv
         assert_eq!(s.committed_lost_records, 0, "seed {seed}: acks=all data survives a move");
         assert!(s.consumed_records.values().sum::<u64>() > consumed_before, "still flowing");
         assert_eq!(c.scenario().cluster.brokers, 3);
-    }
-}
-
-/// A random command a user could click now, drawn from `rng`.
-fn random_command(c: &Cluster, rng: &mut brook_engine::Rng) -> Command {
-    use brook_engine::{KeySpec, RateProfile};
-    let pick = |rng: &mut brook_engine::Rng, n: usize| rng.below(n.max(1) as u64) as usize;
-    let producer = c.producers()[pick(rng, c.producers().len())].spec.name.clone();
-    let brokers = c.brokers().len() as u32;
-    let broker = pick(rng, brokers as usize) as u32;
-    let topic = c.topics()[pick(rng, c.topics().len())].name.clone();
-    let group = c.groups().get(pick(rng, c.groups().len())).map(|g| g.spec.name.clone());
-    match rng.below(13) {
-        12 => Command::BalanceReplicas,
-        0 => Command::AddBroker,
-        1 => Command::RemoveBroker { broker: brokers - 1 },
-        2 => Command::CrashBroker { broker },
-        3 => Command::RestartBroker { broker },
-        4 => Command::AddPartitions { topic, count: 1 },
-        5 => Command::Spike { producer, rate_per_sec: 20_000.0, duration_ms: 2_000 },
-        6 => Command::RemoveProducer { producer },
-        7 => {
-            let mut cmd = configure_producer(&producer);
-            if let Command::ConfigureProducer { profile, keys, .. } = &mut cmd {
-                *profile = Some(RateProfile::Sine {
-                    mean_per_sec: 2_000.0,
-                    amplitude_per_sec: 1_000.0,
-                    period_ms: 4_000,
-                });
-                *keys = Some(KeySpec::Zipf { count: 20, exponent: 1.5 });
-            }
-            cmd
-        }
-        8 => group.map_or(Command::AddBroker, |group| Command::AddMember { group }),
-        9 => group.map_or(Command::AddBroker, |group| Command::RemoveMember { group }),
-        10 => group.map_or(Command::AddBroker, |group| Command::CrashMember {
-            group,
-            member: rng.below(3) as u32,
-        }),
-        _ => group.map_or(Command::AddBroker, |group| Command::RestartMember {
-            group,
-            member: rng.below(3) as u32,
-        }),
     }
 }
 

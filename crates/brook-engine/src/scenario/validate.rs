@@ -1,445 +1,20 @@
-//! Scenarios: a versioned JSON description of a cluster, its topics, producers, groups and a
-//! timeline of events, with validation that names the field and the limit.
+//! Validation: every value against its limit, every name against the scenario's shape at
+//! that moment. The same check gates commands at run time.
 
-use serde::{Deserialize, Serialize};
-
-use crate::assignor::AssignorKind;
+use super::{limits, Command, FieldError, ReaderSpec, Scenario, TopicSpec, SCENARIO_VERSION};
 use crate::group::GroupSpec;
-use crate::producer::Acks;
-use crate::producer::{KeySpec, ProducerSpec, RateProfile};
+use crate::producer::{Acks, KeySpec, ProducerSpec, RateProfile};
 use crate::push::SubscriptionSpec;
 use crate::share::ShareGroupSpec;
-use crate::vocab::CommitMode;
-
-/// The scenario format version this engine reads.
-pub const SCENARIO_VERSION: u32 = 1;
-
-/// Limits on scenario values. Each is inclusive.
-pub mod limits {
-    /// Brokers in a cluster.
-    pub const BROKERS_MAX: u32 = 16;
-    /// Topics in a scenario.
-    pub const TOPICS_MAX: usize = 16;
-    /// Partitions per topic.
-    pub const PARTITIONS_MAX: u32 = 1_024;
-    /// Producers in a scenario.
-    pub const PRODUCERS_MAX: usize = 64;
-    /// Consumer groups in a scenario.
-    pub const GROUPS_MAX: usize = 16;
-    /// Readers of all kinds (groups, share groups, subscriptions) in a scenario.
-    pub const READERS_MAX: usize = 32;
-    /// Members per group.
-    pub const MEMBERS_MAX: u32 = 256;
-    /// Records per second for one producer.
-    pub const RATE_PER_SEC_MAX: f64 = 1e8;
-    /// Bytes per record.
-    pub const RECORD_BYTES_MAX: u32 = 1_048_576;
-    /// Distinct keys of one producer.
-    pub const KEYS_MAX: u32 = 100_000;
-    /// `batch.size`, bytes.
-    pub const BATCH_BYTES_MAX: u32 = 16_777_216;
-    /// `linger.ms`.
-    pub const LINGER_MS_MAX: u32 = 60_000;
-    /// `buffer.memory`, bytes.
-    pub const BUFFER_BYTES_MAX: u64 = 1 << 32;
-    /// Processing time per record, us.
-    pub const PROCESSING_US_MAX: u32 = 60_000_000;
-    /// `max.poll.records`.
-    pub const MAX_POLL_RECORDS_MAX: u32 = 100_000;
-    /// Points of a piecewise rate profile.
-    pub const RATE_POINTS_MAX: usize = 1_000;
-    /// Timeline events.
-    pub const EVENTS_MAX: usize = 1_000;
-    /// Scenario duration, s.
-    pub const DURATION_S_MAX: f64 = 86_400.0;
-    /// Any time or interval setting, ms (30 days).
-    pub const MS_MAX: u64 = 2_592_000_000;
-    /// Name length, bytes.
-    pub const NAME_BYTES_MAX: usize = 64;
-    /// A push subscriber's inbox and prefetch window, records.
-    pub const INBOX_RECORDS_MAX: u32 = 1_000_000;
-    /// Network delay one way, us.
-    pub const NETWORK_DELAY_US_MAX: u32 = 1_000_000;
-}
-
-/// Cluster-wide settings.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ClusterSpec {
-    /// Brokers. Default 1.
-    #[serde(default = "one")]
-    pub brokers: u32,
-    /// One-way network delay between any client and a broker, us. Default 1000.
-    #[serde(default = "default_network_delay_us")]
-    pub network_delay_us: u32,
-    /// `replica.lag.time.max.ms`: a follower not caught up this long leaves the ISR.
-    /// Default 30000.
-    #[serde(default = "default_replica_lag_time_max_ms")]
-    pub replica_lag_time_max_ms: u32,
-    /// `broker.session.timeout.ms`: a crashed broker is noticed (and leaders moved) after this.
-    /// Default 9000.
-    #[serde(default = "default_broker_session_timeout_ms")]
-    pub broker_session_timeout_ms: u32,
-}
-
-impl Default for ClusterSpec {
-    fn default() -> Self {
-        ClusterSpec {
-            brokers: 1,
-            network_delay_us: default_network_delay_us(),
-            replica_lag_time_max_ms: default_replica_lag_time_max_ms(),
-            broker_session_timeout_ms: default_broker_session_timeout_ms(),
-        }
-    }
-}
-
-fn default_replica_lag_time_max_ms() -> u32 {
-    30_000
-}
-fn default_broker_session_timeout_ms() -> u32 {
-    9_000
-}
-
-fn one() -> u32 {
-    1
-}
-fn default_network_delay_us() -> u32 {
-    1_000
-}
-
-/// A topic.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TopicSpec {
-    /// Name, unique among topics.
-    pub name: String,
-    /// Partitions.
-    pub partitions: u32,
-    /// Replicas per partition (leader included). Default 1.
-    #[serde(default = "one")]
-    pub replication_factor: u32,
-    /// `min.insync.replicas`: acks=all writes fail while the ISR is smaller. Default 1.
-    #[serde(default = "one")]
-    pub min_insync_replicas: u32,
-    /// `unclean.leader.election.enable`: a replica outside the ISR may lead (losing records)
-    /// rather than leave the partition offline. Default false.
-    #[serde(default)]
-    pub unclean_leader_election: bool,
-    /// `retention.ms`; null for unlimited. Default 604800000 (7 days).
-    #[serde(default = "default_retention_ms")]
-    pub retention_ms: Option<u64>,
-    /// `retention.bytes` per partition; null (Kafka's -1) for unlimited. Default null.
-    #[serde(default)]
-    pub retention_bytes: Option<u64>,
-    /// `segment.bytes`. Default 1073741824.
-    #[serde(default = "default_segment_bytes")]
-    pub segment_bytes: u64,
-}
-
-fn default_retention_ms() -> Option<u64> {
-    Some(604_800_000)
-}
-fn default_segment_bytes() -> u64 {
-    1 << 30
-}
-
-impl TopicSpec {
-    /// A topic with Kafka's default retention.
-    pub fn new(name: &str, partitions: u32) -> Self {
-        TopicSpec {
-            name: name.into(),
-            partitions,
-            replication_factor: 1,
-            min_insync_replicas: 1,
-            unclean_leader_election: false,
-            retention_ms: default_retention_ms(),
-            retention_bytes: None,
-            segment_bytes: default_segment_bytes(),
-        }
-    }
-}
-
-/// Something that changes a running simulation: from the timeline or from the UI.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
-pub enum Command {
-    /// Replace a producer's rate profile with a constant rate.
-    SetRate {
-        /// Producer name.
-        producer: String,
-        /// Records per second.
-        rate_per_sec: f64,
-    },
-    /// Run a producer at `rate_per_sec` for `duration_ms`, then back to its profile.
-    Spike {
-        /// Producer name.
-        producer: String,
-        /// Records per second during the spike.
-        rate_per_sec: f64,
-        /// Length, ms.
-        duration_ms: u64,
-    },
-    /// A new member joins a group.
-    AddMember {
-        /// Group name.
-        group: String,
-    },
-    /// The newest live member leaves a group gracefully.
-    RemoveMember {
-        /// Group name.
-        group: String,
-    },
-    /// A member crashes (no commit, noticed after session.timeout.ms).
-    CrashMember {
-        /// Group name.
-        group: String,
-        /// Member index in the group.
-        member: u32,
-    },
-    /// A crashed member restarts and rejoins.
-    RestartMember {
-        /// Group name.
-        group: String,
-        /// Member index in the group.
-        member: u32,
-    },
-    /// A broker crashes: its replicas stop; it is noticed after `broker_session_timeout_ms`.
-    CrashBroker {
-        /// Broker id (0-based).
-        broker: u32,
-    },
-    /// A crashed broker restarts; its replicas catch up and rejoin the ISR.
-    RestartBroker {
-        /// Broker id.
-        broker: u32,
-    },
-    /// Partitions are added to a topic (keys may move to other partitions).
-    AddPartitions {
-        /// Topic name.
-        topic: String,
-        /// Partitions to add.
-        count: u32,
-    },
-    /// A new producer starts.
-    AddProducer {
-        /// Its configuration (its name must be new).
-        spec: ProducerSpec,
-    },
-    /// A new reader subscribes: a consumer group, a share group or a push subscription.
-    AddReader {
-        /// What it is.
-        reader: ReaderSpec,
-    },
-    /// A reader (group, share group or subscription) goes away.
-    RemoveReader {
-        /// Its name.
-        name: String,
-    },
-    /// Changes a producer's settings; fields left out (null) keep their value.
-    ConfigureProducer {
-        /// Producer name.
-        producer: String,
-        /// A constant rate from now on, records per second.
-        #[serde(default)]
-        rate_per_sec: Option<f64>,
-        /// `acks`.
-        #[serde(default)]
-        acks: Option<Acks>,
-        /// `linger.ms`.
-        #[serde(default)]
-        linger_ms: Option<u32>,
-        /// `batch.size`, bytes.
-        #[serde(default)]
-        batch_bytes: Option<u32>,
-        /// `buffer.memory`, bytes.
-        #[serde(default)]
-        buffer_bytes: Option<u64>,
-        /// A new rate profile (its times count from the start of the run); not together with
-        /// `rate_per_sec`.
-        #[serde(default)]
-        profile: Option<RateProfile>,
-        /// New keys (the key-to-partition map is rebuilt).
-        #[serde(default)]
-        keys: Option<KeySpec>,
-    },
-    /// A producer is closed, as `producer.close()` does: it stops creating records, sends what
-    /// it holds, and stays on the stage with its totals (its records remain in the logs).
-    RemoveProducer {
-        /// Producer name.
-        producer: String,
-    },
-    /// A new, empty broker joins the cluster; partitions added later are placed on it too
-    /// (Kafka never moves existing replicas on its own).
-    AddBroker,
-    /// Replicas move from the brokers holding the most to those holding the fewest until
-    /// every live broker holds within one of the others (as an operator runs
-    /// `kafka-reassign-partitions` after adding brokers); each move copies the log first.
-    BalanceReplicas,
-    /// The highest-numbered broker leaves the cluster: its replicas first move to other
-    /// brokers, each copying the log before it swaps in (crash it to see a failure instead).
-    RemoveBroker {
-        /// Broker id: the highest one.
-        broker: u32,
-    },
-    /// Changes a push subscription's prefetch window.
-    ConfigureSubscription {
-        /// Subscription name.
-        subscription: String,
-        /// Records it may hold unacknowledged; 0 for no limit.
-        prefetch: u32,
-    },
-    /// Changes a consumer group's settings; fields left out keep their value.
-    ConfigureGroup {
-        /// Group name.
-        group: String,
-        /// Mean processing time per record, us.
-        #[serde(default)]
-        processing_us: Option<u32>,
-        /// Commit mode.
-        #[serde(default)]
-        commit: Option<CommitMode>,
-        /// Assignor (applies from the next rebalance).
-        #[serde(default)]
-        assignor: Option<AssignorKind>,
-    },
-    /// Changes a topic's retention; fields left out keep their value.
-    ConfigureTopic {
-        /// Topic name.
-        topic: String,
-        /// `retention.ms`.
-        #[serde(default)]
-        retention_ms: Option<u64>,
-        /// `retention.bytes` per partition.
-        #[serde(default)]
-        retention_bytes: Option<u64>,
-    },
-}
-
-/// Any kind of reader, for `Command::AddReader`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "kebab-case")]
-pub enum ReaderSpec {
-    /// A consumer group (pull).
-    Group(GroupSpec),
-    /// A share group (queue).
-    Share(ShareGroupSpec),
-    /// A push subscription.
-    Push(SubscriptionSpec),
-}
-
-impl ReaderSpec {
-    /// The reader's name.
-    pub fn name(&self) -> &str {
-        match self {
-            ReaderSpec::Group(g) => &g.name,
-            ReaderSpec::Share(g) => &g.name,
-            ReaderSpec::Push(g) => &g.name,
-        }
-    }
-}
-
-/// A command at a virtual time. (Unknown fields are refused by `Command`: serde cannot deny
-/// them here because of `flatten`.)
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct TimedEvent {
-    /// When, virtual ms from the start.
-    pub at_ms: u64,
-    /// What.
-    #[serde(flatten)]
-    pub command: Command,
-}
-
-/// A whole scenario.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Scenario {
-    /// Format version; must be 1.
-    pub version: u32,
-    /// Short name.
-    pub name: String,
-    /// What to watch, one or two sentences.
-    #[serde(default)]
-    pub description: String,
-    /// RNG seed. Default 1.
-    #[serde(default = "default_seed")]
-    pub seed: u64,
-    /// Length of a headless run, s. Default 60.
-    #[serde(default = "default_duration_s")]
-    pub duration_s: f64,
-    /// Cluster settings.
-    #[serde(default)]
-    pub cluster: ClusterSpec,
-    /// Topics.
-    pub topics: Vec<TopicSpec>,
-    /// Producers.
-    pub producers: Vec<ProducerSpec>,
-    /// Consumer groups.
-    #[serde(default)]
-    pub groups: Vec<GroupSpec>,
-    /// Share groups (point-to-point queues, KIP-932).
-    #[serde(default)]
-    pub share_groups: Vec<ShareGroupSpec>,
-    /// Push subscriptions (publish/subscribe by push, for comparison).
-    #[serde(default)]
-    pub subscriptions: Vec<SubscriptionSpec>,
-    /// Timeline, in any order (sorted by time when loaded).
-    #[serde(default)]
-    pub events: Vec<TimedEvent>,
-}
-
-fn default_seed() -> u64 {
-    1
-}
-fn default_duration_s() -> f64 {
-    60.0
-}
-
-/// A validation failure: the field path and what is wrong with it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FieldError {
-    /// Path like `producers[2].rate.rate_per_sec`.
-    pub path: String,
-    /// What is wrong, naming the limit.
-    pub message: String,
-}
-
-impl std::fmt::Display for FieldError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.path, self.message)
-    }
-}
 
 impl Scenario {
-    /// Parses and validates a scenario; every problem found is reported with its field path.
-    pub fn from_json(text: &str) -> Result<Scenario, Vec<FieldError>> {
-        let de = &mut serde_json::Deserializer::from_str(text);
-        let scenario: Scenario = serde_path_to_error::deserialize(de).map_err(|e| {
-            let path = e.path().to_string();
-            vec![FieldError {
-                path: if path == "." { "(document)".into() } else { path },
-                message: e.into_inner().to_string(),
-            }]
-        })?;
-        scenario.validate()?;
-        Ok(scenario)
-    }
-
-    /// The scenario as pretty JSON.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).expect("a scenario always serializes")
-    }
-
-    /// Checks a command against this scenario's names and the limits, as the timeline's events
-    /// are checked; paths start at `command`.
+    /// Checks a command against this scenario's shape (its names and counts as they stand)
+    /// and the limits, as the timeline's events are checked; paths start at `command`. This
+    /// is the one gate every command passes before a cluster applies it.
     pub fn validate_command(&self, c: &Command) -> Result<(), Vec<FieldError>> {
         let mut v = Validator::default();
-        let e = TimedEvent { at_ms: 0, command: c.clone() };
-        v.check_event("command", &e, self);
-        if v.errors.is_empty() {
-            Ok(())
-        } else {
-            Err(v.errors)
-        }
+        v.check_command("command", c, self);
+        v.result()
     }
 
     /// [`Scenario::validate_command`] with the problems joined into one message.
@@ -448,7 +23,9 @@ impl Scenario {
             .map_err(|errors| errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; "))
     }
 
-    /// Checks every value against its limit and every name reference.
+    /// Checks every value against its limit and every name reference. Timeline events are
+    /// checked in time order against the shape the events before them leave (a producer
+    /// added at 5 s can be spiked at 8 s; a reader removed at 5 s cannot be named after).
     pub fn validate(&self) -> Result<(), Vec<FieldError>> {
         let mut v = Validator::default();
         v.check_top(self);
@@ -472,14 +49,16 @@ impl Scenario {
             v.check_subscription(&format!("subscriptions[{i}]"), g, self);
         }
         v.unique("subscriptions", self.subscriptions.iter().map(|g| g.name.as_str()));
-        for (i, e) in self.events.iter().enumerate() {
-            v.check_event(&format!("events[{i}]"), e, self);
-        }
         if v.errors.is_empty() {
-            Ok(())
-        } else {
-            Err(v.errors)
+            v.check_timeline(self);
         }
+        v.result()
+    }
+
+    /// The scenario's shape at the start: itself without its timeline. Commands then change
+    /// it through [`Scenario::follow`].
+    pub fn shape(&self) -> Scenario {
+        Scenario { events: Vec::new(), ..self.clone() }
     }
 }
 
@@ -496,6 +75,31 @@ struct Validator {
 }
 
 impl Validator {
+    fn result(self) -> Result<(), Vec<FieldError>> {
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(self.errors)
+        }
+    }
+
+    /// The timeline in time order (ties keep file order, as the cluster applies them), each
+    /// event against the shape the events before it leave.
+    fn check_timeline(&mut self, s: &Scenario) {
+        let mut order: Vec<usize> = (0..s.events.len()).collect();
+        order.sort_by_key(|&i| s.events[i].at_ms);
+        let mut shape = s.shape();
+        for i in order {
+            let (e, at) = (&s.events[i], format!("events[{i}]"));
+            let before = self.errors.len();
+            self.range_u64(format!("{at}.at_ms"), e.at_ms, 0, limits::MS_MAX);
+            self.check_command(&at, &e.command, &shape);
+            if self.errors.len() == before {
+                shape.follow(&e.command);
+            }
+        }
+    }
+
     fn fail(&mut self, path: String, message: String) {
         self.errors.push(FieldError { path, message });
     }
@@ -792,14 +396,16 @@ impl Validator {
         self.range_u64(format!("{at}.inbox_records_max"), g.inbox_records_max as u64, 1, inbox);
     }
 
-    fn check_event(&mut self, at: &str, e: &TimedEvent, s: &Scenario) {
-        self.range_u64(format!("{at}.at_ms"), e.at_ms, 0, limits::MS_MAX);
+    fn check_command(&mut self, at: &str, c: &Command, s: &Scenario) {
         let producer = |n: &str| s.producers.iter().any(|p| p.name == n);
         let group = |n: &str| s.groups.iter().position(|g| g.name == n);
         let share = |n: &str| s.share_groups.iter().position(|g| g.name == n);
-        match &e.command {
+        match c {
             Command::SetRate { producer: p, rate_per_sec }
             | Command::Spike { producer: p, rate_per_sec, .. } => {
+                if let Command::Spike { duration_ms, .. } = c {
+                    self.range_u64(format!("{at}.duration_ms"), *duration_ms, 1, limits::MS_MAX);
+                }
                 if !producer(p) {
                     self.fail(format!("{at}.producer"), format!("no producer named \"{p}\""));
                 }
@@ -810,29 +416,46 @@ impl Validator {
                     limits::RATE_PER_SEC_MAX,
                 );
             }
-            Command::AddMember { group: g } | Command::RemoveMember { group: g } => {
-                if group(g).is_none() {
-                    self.fail(format!("{at}.group"), format!("no group named \"{g}\""));
+            Command::AddMember { group: g } => match group(g) {
+                Some(i) if s.groups[i].members >= limits::MEMBERS_MAX => {
+                    let why = format!(
+                        "{g} has {} members; the limit is {}",
+                        s.groups[i].members,
+                        limits::MEMBERS_MAX
+                    );
+                    self.fail(format!("{at}.group"), why);
+                }
+                Some(_) => {}
+                None => self.no_group(at, g, share(g).is_some()),
+            },
+            Command::RemoveMember { group: g } => match group(g) {
+                Some(i) if s.groups[i].members == 0 => {
+                    self.fail(format!("{at}.group"), format!("{g} has no member to remove"));
+                }
+                Some(_) => {}
+                None => self.no_group(at, g, share(g).is_some()),
+            },
+            Command::CrashMember { group: g, member }
+            | Command::RestartMember { group: g, member } => {
+                let members = match (group(g), share(g)) {
+                    (Some(i), _) => s.groups[i].members,
+                    (None, Some(i)) => s.share_groups[i].members,
+                    (None, None) => {
+                        return self.fail(format!("{at}.group"), format!("no group named \"{g}\""))
+                    }
+                };
+                if members == 0 {
+                    self.fail(format!("{at}.member"), format!("{g} has no member"));
+                } else {
+                    self.range_u64(format!("{at}.member"), *member as u64, 0, members as u64 - 1);
                 }
             }
-            Command::CrashMember { group: g, member }
-            | Command::RestartMember { group: g, member } => match (group(g), share(g)) {
-                (Some(i), _) => {
-                    let max = s.groups[i].members.max(1) - 1 + self.added_before(s, g, e.at_ms);
-                    self.range_u64(format!("{at}.member"), *member as u64, 0, max as u64);
-                }
-                (None, Some(i)) => {
-                    let max = s.share_groups[i].members.max(1) - 1;
-                    self.range_u64(format!("{at}.member"), *member as u64, 0, max as u64);
-                }
-                (None, None) => self.fail(format!("{at}.group"), format!("no group named \"{g}\"")),
-            },
             Command::CrashBroker { broker } | Command::RestartBroker { broker } => {
-                let brokers = self.brokers_at(s, e.at_ms);
+                let brokers = s.cluster.brokers.max(1);
                 self.range_u64(format!("{at}.broker"), *broker as u64, 0, brokers as u64 - 1);
             }
             Command::RemoveBroker { broker } => {
-                let brokers = self.brokers_at(s, e.at_ms);
+                let brokers = s.cluster.brokers.max(1);
                 let last = brokers as u64 - 1;
                 if *broker as u64 != last || last == 0 {
                     let why = if last == 0 {
@@ -845,7 +468,7 @@ impl Validator {
             }
             Command::BalanceReplicas => {}
             Command::AddBroker => {
-                let brokers = self.brokers_at(s, e.at_ms);
+                let brokers = s.cluster.brokers.max(1);
                 if brokers >= limits::BROKERS_MAX {
                     let why =
                         format!("{brokers} brokers already; the limit is {}", limits::BROKERS_MAX);
@@ -954,12 +577,9 @@ impl Validator {
             }
             Command::AddPartitions { topic, count } => {
                 self.topic_exists(format!("{at}.topic"), topic, s);
-                self.range_u64(
-                    format!("{at}.count"),
-                    *count as u64,
-                    1,
-                    limits::PARTITIONS_MAX as u64,
-                );
+                let now = s.topics.iter().find(|t| &t.name == topic).map_or(0, |t| t.partitions);
+                let max = limits::PARTITIONS_MAX.saturating_sub(now).max(1);
+                self.range_u64(format!("{at}.count"), *count as u64, 1, max as u64);
             }
         }
     }
@@ -972,6 +592,9 @@ impl Validator {
         if reader_names(s).count() >= limits::READERS_MAX {
             self.fail(format!("{at}.reader"), format!("more than {} readers", limits::READERS_MAX));
         }
+        if matches!(reader, ReaderSpec::Group(_)) && s.groups.len() >= limits::GROUPS_MAX {
+            self.fail(format!("{at}.reader"), format!("more than {} groups", limits::GROUPS_MAX));
+        }
         let at = format!("{at}.reader");
         match reader {
             ReaderSpec::Group(g) => self.check_group(&at, g, s),
@@ -980,90 +603,13 @@ impl Validator {
         }
     }
 
-    /// Events before `at_ms` whose command is `what`.
-    fn events_before(&self, s: &Scenario, at_ms: u64, what: impl Fn(&Command) -> bool) -> u32 {
-        s.events.iter().filter(|e| e.at_ms < at_ms && what(&e.command)).count() as u32
-    }
-
-    /// Brokers in the cluster at `at_ms`: the initial ones plus those added by earlier events
-    /// (removals are not subtracted: one may still be refused when it comes due).
-    fn brokers_at(&self, s: &Scenario, at_ms: u64) -> u32 {
-        s.cluster.brokers.max(1) + self.events_before(s, at_ms, |c| matches!(c, Command::AddBroker))
-    }
-
-    /// Members added to `group` by events before `at_ms` (they can be crashed later).
-    fn added_before(&self, s: &Scenario, group: &str, at_ms: u64) -> u32 {
-        let adds = |c: &Command| matches!(c, Command::AddMember { group: g } if g == group);
-        self.events_before(s, at_ms, adds)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    const MINIMAL: &str = r#"{
-        "version": 1, "name": "t",
-        "topics": [{"name": "orders", "partitions": 3}],
-        "producers": [{"name": "p", "topic": "orders", "rate": {"kind": "constant", "rate_per_sec": 100}}],
-        "groups": [{"name": "g", "topics": ["orders"], "members": 2, "processing_us": 100}]
-    }"#;
-
-    #[test]
-    fn minimal_scenario_gets_kafka_defaults() {
-        let s = Scenario::from_json(MINIMAL).unwrap();
-        assert_eq!(s.producers[0].batch_bytes, 16_384);
-        assert_eq!(s.producers[0].linger_ms, 5);
-        assert_eq!(s.groups[0].max_poll_records, 500);
-        assert_eq!(s.topics[0].retention_ms, Some(604_800_000));
-        let again = Scenario::from_json(&s.to_json()).unwrap();
-        assert_eq!(again, s);
-    }
-
-    #[test]
-    fn rate_over_limit_names_field_and_limit() {
-        let bad = MINIMAL.replace("\"rate_per_sec\": 100", "\"rate_per_sec\": 5e9");
-        let errs = Scenario::from_json(&bad).unwrap_err();
-        assert_eq!(
-            errs[0].to_string(),
-            "producers[0].rate.rate_per_sec: 5e9 exceeds the limit 1e8"
-        );
-    }
-
-    #[test]
-    fn unknown_field_and_wrong_type_name_the_path() {
-        let bad = MINIMAL.replace("\"members\": 2", "\"members\": \"two\"");
-        let errs = Scenario::from_json(&bad).unwrap_err();
-        assert_eq!(errs[0].path, "groups[0].members");
-        let bad = MINIMAL.replace("\"partitions\": 3", "\"partitions\": 3, \"colour\": 1");
-        let errs = Scenario::from_json(&bad).unwrap_err();
-        assert!(errs[0].path.starts_with("topics[0]"), "{:?}", errs);
-        assert!(errs[0].message.contains("colour"));
-    }
-
-    #[test]
-    fn dangling_names_are_reported() {
-        let bad = MINIMAL.replace("\"topic\": \"orders\"", "\"topic\": \"nope\"");
-        let errs = Scenario::from_json(&bad).unwrap_err();
-        assert_eq!(errs[0].to_string(), "producers[0].topic: no topic named \"nope\"");
-    }
-
-    #[test]
-    fn timeline_events_parse_and_refuse_unknown_fields() {
-        let ok = MINIMAL.replace(
-            "\"groups\"",
-            "\"events\": [{\"at_ms\": 5, \"kind\": \"add-member\", \"group\": \"g\"}], \"groups\"",
-        );
-        let s = Scenario::from_json(&ok).unwrap();
-        assert_eq!(s.events[0].command, Command::AddMember { group: "g".into() });
-        let bad = ok.replace("\"group\": \"g\"}", "\"group\": \"g\", \"extra\": 1}");
-        assert!(Scenario::from_json(&bad).is_err());
-    }
-
-    #[test]
-    fn partitions_limit() {
-        let bad = MINIMAL.replace("\"partitions\": 3", "\"partitions\": 2000");
-        let errs = Scenario::from_json(&bad).unwrap_err();
-        assert_eq!(errs[0].to_string(), "topics[0].partitions: 2000 exceeds the limit 1024");
+    /// `g` names no consumer group; a share group of that name cannot change its size.
+    fn no_group(&mut self, at: &str, g: &str, is_share_group: bool) {
+        let why = if is_share_group {
+            format!("\"{g}\" is a share group; its members are fixed by the scenario")
+        } else {
+            format!("no group named \"{g}\"")
+        };
+        self.fail(format!("{at}.group"), why);
     }
 }

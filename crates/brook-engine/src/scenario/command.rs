@@ -1,0 +1,272 @@
+//! `Command`: what changes a running simulation, from the timeline or the UI; and how the
+//! shape of a scenario (its names and counts) follows a command once it is applied.
+
+use serde::{Deserialize, Serialize};
+
+use super::ReaderSpec;
+use crate::assignor::AssignorKind;
+use crate::producer::{Acks, KeySpec, ProducerSpec, RateProfile};
+use crate::vocab::CommitMode;
+
+/// Something that changes a running simulation: from the timeline or from the UI.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum Command {
+    /// Replace a producer's rate profile with a constant rate.
+    SetRate {
+        /// Producer name.
+        producer: String,
+        /// Records per second.
+        rate_per_sec: f64,
+    },
+    /// Run a producer at `rate_per_sec` for `duration_ms`, then back to its profile.
+    Spike {
+        /// Producer name.
+        producer: String,
+        /// Records per second during the spike.
+        rate_per_sec: f64,
+        /// Length, ms.
+        duration_ms: u64,
+    },
+    /// A new member joins a group.
+    AddMember {
+        /// Group name.
+        group: String,
+    },
+    /// The newest live member leaves a group gracefully.
+    RemoveMember {
+        /// Group name.
+        group: String,
+    },
+    /// A member crashes (no commit, noticed after session.timeout.ms).
+    CrashMember {
+        /// Group name.
+        group: String,
+        /// Member index in the group.
+        member: u32,
+    },
+    /// A crashed member restarts and rejoins.
+    RestartMember {
+        /// Group name.
+        group: String,
+        /// Member index in the group.
+        member: u32,
+    },
+    /// A broker crashes: its replicas stop; it is noticed after `broker_session_timeout_ms`.
+    CrashBroker {
+        /// Broker id (0-based).
+        broker: u32,
+    },
+    /// A crashed broker restarts; its replicas catch up and rejoin the ISR.
+    RestartBroker {
+        /// Broker id.
+        broker: u32,
+    },
+    /// Partitions are added to a topic (keys may move to other partitions).
+    AddPartitions {
+        /// Topic name.
+        topic: String,
+        /// Partitions to add.
+        count: u32,
+    },
+    /// A new producer starts.
+    AddProducer {
+        /// Its configuration (its name must be new).
+        spec: ProducerSpec,
+    },
+    /// A new reader subscribes: a consumer group, a share group or a push subscription.
+    AddReader {
+        /// What it is.
+        reader: ReaderSpec,
+    },
+    /// A reader (group, share group or subscription) goes away.
+    RemoveReader {
+        /// Its name.
+        name: String,
+    },
+    /// Changes a producer's settings; fields left out (null) keep their value.
+    ConfigureProducer {
+        /// Producer name.
+        producer: String,
+        /// A constant rate from now on, records per second.
+        #[serde(default)]
+        rate_per_sec: Option<f64>,
+        /// `acks`.
+        #[serde(default)]
+        acks: Option<Acks>,
+        /// `linger.ms`.
+        #[serde(default)]
+        linger_ms: Option<u32>,
+        /// `batch.size`, bytes.
+        #[serde(default)]
+        batch_bytes: Option<u32>,
+        /// `buffer.memory`, bytes.
+        #[serde(default)]
+        buffer_bytes: Option<u64>,
+        /// A new rate profile (its times count from the start of the run); not together with
+        /// `rate_per_sec`.
+        #[serde(default)]
+        profile: Option<RateProfile>,
+        /// New keys (the key-to-partition map is rebuilt).
+        #[serde(default)]
+        keys: Option<KeySpec>,
+    },
+    /// A producer is closed, as `producer.close()` does: it stops creating records, sends what
+    /// it holds, and stays on the stage with its totals (its records remain in the logs).
+    RemoveProducer {
+        /// Producer name.
+        producer: String,
+    },
+    /// A new, empty broker joins the cluster; partitions added later are placed on it too
+    /// (Kafka never moves existing replicas on its own).
+    AddBroker,
+    /// Replicas move from the brokers holding the most to those holding the fewest until
+    /// every live broker holds within one of the others (as an operator runs
+    /// `kafka-reassign-partitions` after adding brokers); each move copies the log first.
+    BalanceReplicas,
+    /// The highest-numbered broker leaves the cluster: its replicas first move to other
+    /// brokers, each copying the log before it swaps in (crash it to see a failure instead).
+    RemoveBroker {
+        /// Broker id: the highest one.
+        broker: u32,
+    },
+    /// Changes a push subscription's prefetch window.
+    ConfigureSubscription {
+        /// Subscription name.
+        subscription: String,
+        /// Records it may hold unacknowledged; 0 for no limit.
+        prefetch: u32,
+    },
+    /// Changes a consumer group's settings; fields left out keep their value.
+    ConfigureGroup {
+        /// Group name.
+        group: String,
+        /// Mean processing time per record, us.
+        #[serde(default)]
+        processing_us: Option<u32>,
+        /// Commit mode.
+        #[serde(default)]
+        commit: Option<CommitMode>,
+        /// Assignor (applies from the next rebalance).
+        #[serde(default)]
+        assignor: Option<AssignorKind>,
+    },
+    /// Changes a topic's retention; fields left out keep their value.
+    ConfigureTopic {
+        /// Topic name.
+        topic: String,
+        /// `retention.ms`.
+        #[serde(default)]
+        retention_ms: Option<u64>,
+        /// `retention.bytes` per partition.
+        #[serde(default)]
+        retention_bytes: Option<u64>,
+    },
+}
+
+impl super::Scenario {
+    /// Changes this scenario's shape (its names, counts and settings) as `c` changes the
+    /// system once applied: what the next command is checked against. The cluster follows
+    /// every command it applies; validation follows every valid timeline event in time order.
+    pub fn follow(&mut self, c: &Command) {
+        let producer = |s: &mut Self, name: &str| s.producers.iter().position(|p| p.name == name);
+        match c {
+            Command::SetRate { producer: p, rate_per_sec } => {
+                if let Some(i) = producer(self, p) {
+                    self.producers[i].rate = RateProfile::Constant { rate_per_sec: *rate_per_sec };
+                }
+            }
+            Command::RemoveProducer { producer: p } => {
+                if let Some(i) = producer(self, p) {
+                    self.producers[i].rate = RateProfile::Constant { rate_per_sec: 0.0 };
+                }
+            }
+            Command::AddMember { group } | Command::RemoveMember { group } => {
+                let add = matches!(c, Command::AddMember { .. });
+                if let Some(g) = self.groups.iter_mut().find(|g| &g.name == group) {
+                    g.members = if add { g.members + 1 } else { g.members.saturating_sub(1) };
+                }
+            }
+            Command::AddBroker => self.cluster.brokers += 1,
+            Command::RemoveBroker { .. } => self.cluster.brokers -= 1,
+            Command::AddPartitions { topic, count } => {
+                if let Some(t) = self.topics.iter_mut().find(|t| &t.name == topic) {
+                    t.partitions += count;
+                }
+            }
+            Command::AddProducer { spec } => self.producers.push(spec.clone()),
+            Command::AddReader { reader } => match reader.clone() {
+                ReaderSpec::Group(g) => self.groups.push(g),
+                ReaderSpec::Share(g) => self.share_groups.push(g),
+                ReaderSpec::Push(g) => self.subscriptions.push(g),
+            },
+            Command::RemoveReader { name } => {
+                self.groups.retain(|g| &g.name != name);
+                self.share_groups.retain(|g| &g.name != name);
+                self.subscriptions.retain(|g| &g.name != name);
+            }
+            Command::ConfigureProducer { producer: p, .. } => {
+                if let Some(i) = producer(self, p) {
+                    c.configure_producer(&mut self.producers[i]);
+                }
+            }
+            Command::ConfigureGroup { group, processing_us, commit, assignor } => {
+                if let Some(g) = self.groups.iter_mut().find(|g| &g.name == group) {
+                    g.processing_us = processing_us.unwrap_or(g.processing_us);
+                    g.commit = commit.unwrap_or(g.commit);
+                    g.assignor = assignor.unwrap_or(g.assignor);
+                }
+            }
+            Command::ConfigureSubscription { subscription, prefetch } => {
+                if let Some(s) = self.subscriptions.iter_mut().find(|s| &s.name == subscription) {
+                    s.prefetch = (*prefetch > 0).then_some(*prefetch);
+                }
+            }
+            Command::ConfigureTopic { topic, retention_ms, retention_bytes } => {
+                if let Some(t) = self.topics.iter_mut().find(|t| &t.name == topic) {
+                    t.retention_ms = retention_ms.or(t.retention_ms);
+                    t.retention_bytes = retention_bytes.or(t.retention_bytes);
+                }
+            }
+            Command::Spike { .. }
+            | Command::CrashMember { .. }
+            | Command::RestartMember { .. }
+            | Command::CrashBroker { .. }
+            | Command::RestartBroker { .. }
+            | Command::BalanceReplicas => {}
+        }
+    }
+}
+
+impl Command {
+    /// For `ConfigureProducer`: writes the settings it changes into `spec` (the rate or the
+    /// profile, keys, acks, `linger.ms`, `batch.size`, `buffer.memory`); others it leaves.
+    pub fn configure_producer(&self, spec: &mut ProducerSpec) {
+        let Command::ConfigureProducer {
+            rate_per_sec,
+            acks,
+            linger_ms,
+            batch_bytes,
+            buffer_bytes,
+            profile,
+            keys,
+            ..
+        } = self
+        else {
+            return;
+        };
+        if let Some(r) = rate_per_sec {
+            spec.rate = RateProfile::Constant { rate_per_sec: *r };
+        }
+        if let Some(p) = profile {
+            spec.rate = p.clone();
+        }
+        if let Some(k) = keys {
+            spec.keys = k.clone();
+        }
+        spec.acks = acks.unwrap_or(spec.acks);
+        spec.linger_ms = linger_ms.unwrap_or(spec.linger_ms);
+        spec.batch_bytes = batch_bytes.unwrap_or(spec.batch_bytes);
+        spec.buffer_bytes = buffer_bytes.unwrap_or(spec.buffer_bytes);
+    }
+}

@@ -1,0 +1,46 @@
+//! Limits on scenario values and commands. Each is inclusive.
+
+/// Brokers in a cluster.
+pub const BROKERS_MAX: u32 = 16;
+/// Topics in a scenario.
+pub const TOPICS_MAX: usize = 16;
+/// Partitions per topic.
+pub const PARTITIONS_MAX: u32 = 1_024;
+/// Producers in a scenario.
+pub const PRODUCERS_MAX: usize = 64;
+/// Consumer groups in a scenario.
+pub const GROUPS_MAX: usize = 16;
+/// Readers of all kinds (groups, share groups, subscriptions) in a scenario.
+pub const READERS_MAX: usize = 32;
+/// Members per group.
+pub const MEMBERS_MAX: u32 = 256;
+/// Records per second for one producer.
+pub const RATE_PER_SEC_MAX: f64 = 1e8;
+/// Bytes per record.
+pub const RECORD_BYTES_MAX: u32 = 1_048_576;
+/// Distinct keys of one producer.
+pub const KEYS_MAX: u32 = 100_000;
+/// `batch.size`, bytes.
+pub const BATCH_BYTES_MAX: u32 = 16_777_216;
+/// `linger.ms`.
+pub const LINGER_MS_MAX: u32 = 60_000;
+/// `buffer.memory`, bytes.
+pub const BUFFER_BYTES_MAX: u64 = 1 << 32;
+/// Processing time per record, us.
+pub const PROCESSING_US_MAX: u32 = 60_000_000;
+/// `max.poll.records`.
+pub const MAX_POLL_RECORDS_MAX: u32 = 100_000;
+/// Points of a piecewise rate profile.
+pub const RATE_POINTS_MAX: usize = 1_000;
+/// Timeline events.
+pub const EVENTS_MAX: usize = 1_000;
+/// Scenario duration, s.
+pub const DURATION_S_MAX: f64 = 86_400.0;
+/// Any time or interval setting, ms (30 days).
+pub const MS_MAX: u64 = 2_592_000_000;
+/// Name length, bytes.
+pub const NAME_BYTES_MAX: usize = 64;
+/// A push subscriber's inbox and prefetch window, records.
+pub const INBOX_RECORDS_MAX: u32 = 1_000_000;
+/// Network delay one way, us.
+pub const NETWORK_DELAY_US_MAX: u32 = 1_000_000;

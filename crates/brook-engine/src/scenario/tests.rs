@@ -1,0 +1,65 @@
+//! Scenario parsing and validation.
+
+use super::*;
+
+const MINIMAL: &str = r#"{
+    "version": 1, "name": "t",
+    "topics": [{"name": "orders", "partitions": 3}],
+    "producers": [{"name": "p", "topic": "orders", "rate": {"kind": "constant", "rate_per_sec": 100}}],
+    "groups": [{"name": "g", "topics": ["orders"], "members": 2, "processing_us": 100}]
+}"#;
+
+#[test]
+fn minimal_scenario_gets_kafka_defaults() {
+    let s = Scenario::from_json(MINIMAL).unwrap();
+    assert_eq!(s.producers[0].batch_bytes, 16_384);
+    assert_eq!(s.producers[0].linger_ms, 5);
+    assert_eq!(s.groups[0].max_poll_records, 500);
+    assert_eq!(s.topics[0].retention_ms, Some(604_800_000));
+    let again = Scenario::from_json(&s.to_json()).unwrap();
+    assert_eq!(again, s);
+}
+
+#[test]
+fn rate_over_limit_names_field_and_limit() {
+    let bad = MINIMAL.replace("\"rate_per_sec\": 100", "\"rate_per_sec\": 5e9");
+    let errs = Scenario::from_json(&bad).unwrap_err();
+    assert_eq!(errs[0].to_string(), "producers[0].rate.rate_per_sec: 5e9 exceeds the limit 1e8");
+}
+
+#[test]
+fn unknown_field_and_wrong_type_name_the_path() {
+    let bad = MINIMAL.replace("\"members\": 2", "\"members\": \"two\"");
+    let errs = Scenario::from_json(&bad).unwrap_err();
+    assert_eq!(errs[0].path, "groups[0].members");
+    let bad = MINIMAL.replace("\"partitions\": 3", "\"partitions\": 3, \"colour\": 1");
+    let errs = Scenario::from_json(&bad).unwrap_err();
+    assert!(errs[0].path.starts_with("topics[0]"), "{:?}", errs);
+    assert!(errs[0].message.contains("colour"));
+}
+
+#[test]
+fn dangling_names_are_reported() {
+    let bad = MINIMAL.replace("\"topic\": \"orders\"", "\"topic\": \"nope\"");
+    let errs = Scenario::from_json(&bad).unwrap_err();
+    assert_eq!(errs[0].to_string(), "producers[0].topic: no topic named \"nope\"");
+}
+
+#[test]
+fn timeline_events_parse_and_refuse_unknown_fields() {
+    let ok = MINIMAL.replace(
+        "\"groups\"",
+        "\"events\": [{\"at_ms\": 5, \"kind\": \"add-member\", \"group\": \"g\"}], \"groups\"",
+    );
+    let s = Scenario::from_json(&ok).unwrap();
+    assert_eq!(s.events[0].command, Command::AddMember { group: "g".into() });
+    let bad = ok.replace("\"group\": \"g\"}", "\"group\": \"g\", \"extra\": 1}");
+    assert!(Scenario::from_json(&bad).is_err());
+}
+
+#[test]
+fn partitions_limit() {
+    let bad = MINIMAL.replace("\"partitions\": 3", "\"partitions\": 2000");
+    let errs = Scenario::from_json(&bad).unwrap_err();
+    assert_eq!(errs[0].to_string(), "topics[0].partitions: 2000 exceeds the limit 1024");
+}
