@@ -21,6 +21,7 @@ pub struct ReadyBatch {
     pub key: u32,
 }
 
+/// A partition's batch still filling (closed by `batch.size` or `linger.ms`).
 #[derive(Clone, Copy, Debug)]
 pub(super) struct OpenBatch {
     count: u32,
@@ -93,6 +94,8 @@ impl Producer {
         }
     }
 
+    /// Adds one record created at `at_us` to its partition's open batch, closing that batch
+    /// first if the record would take it past `batch.size`.
     pub(super) fn append_record(&mut self, at_us: u64, rng: &mut Rng, ready: &mut Vec<ReadyBatch>) {
         let key = self.pick_key(rng);
         let partition = self.pick_partition(key, rng);
@@ -130,6 +133,7 @@ impl Producer {
         }
     }
 
+    /// Closes open batches that have waited `linger.ms` (all of them once closed).
     pub(super) fn close_lingering(&mut self, now_us: u64, ready: &mut Vec<ReadyBatch>) {
         let linger_us = if self.closed { 0 } else { self.spec.linger_ms as u64 * 1000 };
         let (open, since) = (&mut self.open, &self.open_since_us);

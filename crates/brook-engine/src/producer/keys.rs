@@ -80,6 +80,7 @@ pub(super) fn zipf_cdf(count: u32, exponent: f64) -> Vec<f64> {
 }
 
 impl Producer {
+    /// The key of the next record (its index), drawn per the producer's [`KeySpec`].
     pub(super) fn pick_key(&mut self, rng: &mut Rng) -> Option<u32> {
         match self.spec.keys {
             KeySpec::None => None,
@@ -92,6 +93,8 @@ impl Producer {
         }
     }
 
+    /// The partition of the next record: round robin, the key's murmur2 partition, or for
+    /// keyless records the sticky partition.
     pub(super) fn pick_partition(&mut self, key: Option<u32>, rng: &mut Rng) -> u32 {
         let partitions = self.open.len() as u32;
         if self.spec.partitioner == PartitionerKind::RoundRobin {
