@@ -6,20 +6,30 @@ fn brook(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_brook")).args(args).output().expect("brook runs")
 }
 
+/// Runs `brook` and asserts it exited 0, showing its stderr otherwise.
+fn brook_ok(args: &[&str]) -> Output {
+    let o = brook(args);
+    assert!(o.status.success(), "brook {args:?}: {:?}\n{}", o.status, stderr(&o));
+    o
+}
+
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
 #[test]
 fn hash_prints_kafka_murmur2() {
-    let o = brook(&["hash", "21", "foobar", "a-little-bit-long-string"]);
-    assert!(o.status.success());
+    let o = brook_ok(&["hash", "21", "foobar", "a-little-bit-long-string"]);
     assert_eq!(stdout(&o), "-973932308\n-790332482\n-985981536\n");
 }
 
 #[test]
 fn partition_is_positive_hash_modulo() {
-    let o = brook(&["partition", "--partitions", "7", "21", "foobar"]);
+    let o = brook_ok(&["partition", "--partitions", "7", "21", "foobar"]);
     // (-973932308 & 0x7fffffff) % 7 and (-790332482 & 0x7fffffff) % 7
     let want = format!(
         "{}\n{}\n",
@@ -30,8 +40,7 @@ fn partition_is_positive_hash_modulo() {
 }
 
 fn assign_json(args: &[&str]) -> serde_json::Value {
-    let o = brook(args);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = brook_ok(args);
     serde_json::from_str(&stdout(&o)).unwrap()
 }
 
@@ -109,8 +118,7 @@ fn assign_matches_kafka_tests() {
 
 #[test]
 fn run_json_has_the_documented_fields() {
-    let o = brook(&["run", "quickstart", "--seconds", "3", "--seed", "5"]);
-    assert!(o.status.success());
+    let o = brook_ok(&["run", "quickstart", "--seconds", "3", "--seed", "5"]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     for field in [
         "virtual_seconds",
@@ -130,7 +138,7 @@ fn run_json_has_the_documented_fields() {
     assert_eq!(v["virtual_seconds"], 3.0);
     assert!(v["consumed_records"]["billing"].as_u64().unwrap() > 0);
     // Deterministic: the same run again gives the same trace.
-    let again: serde_json::Value = serde_json::from_str(&stdout(&brook(&[
+    let again: serde_json::Value = serde_json::from_str(&stdout(&brook_ok(&[
         "run",
         "quickstart",
         "--seconds",
@@ -144,7 +152,7 @@ fn run_json_has_the_documented_fields() {
 
 #[test]
 fn run_csv_streams_one_line_per_sample() {
-    let o = brook(&["run", "p2p-vs-pubsub", "--seconds", "2", "--format", "csv"]);
+    let o = brook_ok(&["run", "p2p-vs-pubsub", "--seconds", "2", "--format", "csv"]);
     let text = stdout(&o);
     let lines: Vec<&str> = text.lines().collect();
     assert!(lines[0].starts_with("t_ms,inflow_per_sec"));
@@ -164,10 +172,9 @@ fn check_reports_the_field_and_exits_2() {
     std::fs::write(&bad, text).unwrap();
     let o = brook(&["check", bad.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr)
-        .contains("topics[0].partitions: 5000 exceeds the limit 1024"));
+    assert!(stderr(&o).contains("topics[0].partitions: 5000 exceeds the limit 1024"));
     let good = dir.join("good.json");
     std::fs::write(&good, brook_engine::preset("quickstart").unwrap().to_json()).unwrap();
-    assert!(brook(&["check", good.to_str().unwrap()]).status.success());
+    brook_ok(&["check", good.to_str().unwrap()]);
     assert_eq!(brook(&["run", "--seconds", "x"]).status.code(), Some(2));
 }

@@ -56,7 +56,7 @@ struct Segment {
     last_append_us: u64,
 }
 
-/// What retention removed in one pass.
+/// What retention removed in one pass (with what the memory bound removed since the last).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Deleted {
     /// Records removed.
@@ -96,11 +96,15 @@ pub struct PartitionLog {
     /// The largest bytes per record of any batch appended (never lowered): a bound that
     /// settles most fetch limits without a search.
     record_bytes_max: u64,
+    /// Removed by the memory bound ([`LOG_BATCHES_MAX`]) since the last retention pass, which
+    /// reports it.
+    memory_deleted: Deleted,
 }
 
 /// Hard bound on batches held by one partition log, whatever the retention settings say, so a
-/// browser tab never runs out of memory. Reaching it deletes the oldest segment early and the
-/// records are counted as lost to the memory bound.
+/// browser tab never runs out of memory. An append that would pass it first deletes the oldest
+/// segments early, rolling the active segment if it alone holds the bound (so that it can go
+/// too); the next retention pass reports those records as deleted.
 pub const LOG_BATCHES_MAX: usize = 1 << 18;
 
 impl PartitionLog {
@@ -117,6 +121,7 @@ impl PartitionLog {
             bytes_before: VecDeque::new(),
             appended_bytes: 0,
             record_bytes_max: 0,
+            memory_deleted: Deleted::default(),
         }
     }
 
@@ -145,7 +150,7 @@ impl PartitionLog {
         self.segments.len()
     }
 
-    /// Batches held.
+    /// Batches held; at most [`LOG_BATCHES_MAX`].
     pub fn batch_count(&self) -> usize {
         self.batches.len()
     }
@@ -155,13 +160,16 @@ impl PartitionLog {
         self.batches.iter()
     }
 
-    /// Appends a batch of `count` records and returns its base offset.
+    /// Appends a batch of `count` records and returns its base offset. At [`LOG_BATCHES_MAX`]
+    /// batches, the oldest segments are deleted first.
     pub fn append(&mut self, mut batch: Batch) -> u64 {
         assert!(batch.count > 0, "empty batch appended");
         batch.base_offset = self.log_end_offset;
         let roll = match self.segments.back() {
             None => true,
-            Some(s) => s.bytes >= self.segment_bytes,
+            // An active segment holding the memory bound by itself is rolled, so that the
+            // loop below can delete it like any other.
+            Some(s) => s.bytes >= self.segment_bytes || s.batches as usize >= LOG_BATCHES_MAX,
         };
         if roll {
             self.segments.push_back(Segment {
@@ -170,6 +178,12 @@ impl PartitionLog {
                 bytes: 0,
                 last_append_us: batch.append_us,
             });
+        }
+        // Bounded by the segments held. It never reaches the new active segment: the older
+        // ones hold every batch, and the active one fewer than the bound.
+        while self.batches.len() >= LOG_BATCHES_MAX {
+            self.memory_deleted.records += self.delete_oldest_segment();
+            self.memory_deleted.segments += 1;
         }
         let seg = self.segments.back_mut().expect("a segment exists after rolling");
         seg.batches += 1;
@@ -237,15 +251,14 @@ impl PartitionLog {
         retention_ms: Option<u64>,
         retention_bytes: Option<u64>,
     ) -> Deleted {
-        let mut deleted = Deleted::default();
+        let mut deleted = std::mem::take(&mut self.memory_deleted);
         while self.segments.len() > 1 {
             let oldest = self.segments[0];
             let too_old = retention_ms
                 .is_some_and(|ms| now_us.saturating_sub(oldest.last_append_us) > ms * 1000);
             // Kafka deletes a segment when what would remain still meets retention.bytes.
             let too_big = retention_bytes.is_some_and(|b| self.size_bytes - oldest.bytes >= b);
-            let over_memory = self.batches.len() > LOG_BATCHES_MAX;
-            if !(too_old || too_big || over_memory) {
+            if !(too_old || too_big) {
                 break;
             }
             deleted.records += self.delete_oldest_segment();
@@ -352,6 +365,9 @@ impl PartitionLog {
         let seg_batches: u64 = self.segments.iter().map(|s| s.batches as u64).sum();
         if seg_batches != self.batches.len() as u64 {
             return Err("segments do not account for every batch".into());
+        }
+        if self.batches.len() > LOG_BATCHES_MAX {
+            return Err(format!("{} batches > LOG_BATCHES_MAX", self.batches.len()));
         }
         Ok(())
     }
@@ -472,6 +488,34 @@ mod tests {
         assert_eq!(log.high_watermark(), 4);
         log.check().unwrap();
         assert_eq!(log.append(batch(1, 3)), 4, "offsets continue from the new end");
+    }
+
+    /// Appends `LOG_BATCHES_MAX` + 1000 one-record batches to a log rolling every
+    /// `segment_bytes`; the bound holds after every append and retention reports what went.
+    fn fill_past_the_memory_bound(segment_bytes: u64) {
+        let mut log = PartitionLog::new(segment_bytes);
+        let n = LOG_BATCHES_MAX as u64 + 1_000;
+        for i in 0..n {
+            log.append(batch(1, i));
+            assert!(log.batch_count() <= LOG_BATCHES_MAX, "{} batches", log.batch_count());
+        }
+        log.check().unwrap();
+        assert_eq!(log.log_end_offset(), n);
+        assert_eq!(log.log_start_offset() + log.batch_count() as u64, n);
+        let d = log.enforce_retention(n, None, None);
+        assert!(d.records > 0);
+        assert_eq!(d.records, log.log_start_offset(), "retention reports the early deletions");
+        assert_eq!(log.enforce_retention(n, None, None), Deleted::default(), "reported once");
+    }
+
+    #[test]
+    fn memory_bound_holds_when_the_active_segment_holds_everything() {
+        fill_past_the_memory_bound(u64::MAX); // one segment: only rolling it lets it go
+    }
+
+    #[test]
+    fn memory_bound_holds_between_retention_passes() {
+        fill_past_the_memory_bound(1_000); // 10 batches per segment
     }
 
     #[test]

@@ -87,6 +87,48 @@ struct InFlight {
     create_us: u64,
 }
 
+/// A member's answer for a record it processed (KIP-932's `AcknowledgeType`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Ack {
+    /// Processed: the record is done.
+    Accept,
+    /// Failed: the record is available again (a redelivery, up to the delivery limit).
+    Release,
+    /// Unprocessable: the record is archived, never redelivered.
+    Reject,
+}
+
+impl InFlight {
+    /// Whether `member` holds this record's acquisition lock. KIP-932: only that member may
+    /// acknowledge the record; anyone else's acknowledgement is refused
+    /// (`InvalidRecordStateException` in Kafka's `SharePartition`).
+    fn held_by(&self, member: u32) -> bool {
+        matches!(self.state, RecordState::Acquired { member: m, .. } if m == member)
+    }
+
+    /// Moves the record to the state `ack` leads to and counts it. Callers check
+    /// [`InFlight::held_by`] first; an accept of a record already done (accepted or archived)
+    /// would mean that check was skipped, and is counted in `double_accepts`.
+    fn acknowledge(&mut self, ack: Ack, stats: &mut ShareStats) {
+        match ack {
+            Ack::Accept => {
+                stats.double_accepts += u64::from(self.state == RecordState::Done);
+                self.state = RecordState::Done;
+                stats.accepted_records += 1;
+            }
+            Ack::Release => {
+                self.state = RecordState::Available;
+                stats.released_records += 1;
+            }
+            Ack::Reject => {
+                self.state = RecordState::Done;
+                stats.rejected_records += 1;
+                stats.archived_records += 1;
+            }
+        }
+    }
+}
+
 /// One share-partition: records from `start` on that are not yet all done.
 #[derive(Clone, Debug, Default)]
 struct SharePartition {
@@ -94,6 +136,18 @@ struct SharePartition {
     start: u64,
     /// In-flight records from `start`; at most `SHARE_WINDOW_RECORDS_MAX`.
     window: VecDeque<InFlight>,
+}
+
+impl SharePartition {
+    /// The in-flight record at `offset`, if the window holds it (not if retention or the start
+    /// offset moved past it).
+    fn record(&self, offset: u64) -> Option<&InFlight> {
+        self.window.get(usize::try_from(offset.checked_sub(self.start)?).ok()?)
+    }
+
+    fn record_mut(&mut self, offset: u64) -> Option<&mut InFlight> {
+        self.window.get_mut(usize::try_from(offset.checked_sub(self.start)?).ok()?)
+    }
 }
 
 /// An acquired record a member holds.
@@ -138,7 +192,10 @@ pub struct ShareStats {
     pub rejected_records: u64,
     /// Locks that expired.
     pub expired_locks: u64,
-    /// Records accepted more than once (must stay 0: each record goes to one member).
+    /// Accepts of a record already accepted or archived (must stay 0: each record is accepted
+    /// once, by one member). KIP-932: a record is acknowledged only by the member holding its
+    /// acquisition lock, and once ACKNOWLEDGED (or ARCHIVED) a second acknowledgement is
+    /// refused (`InvalidRecordStateException` in Kafka's `SharePartition`).
     pub double_accepts: u64,
 }
 
@@ -199,9 +256,8 @@ impl ShareGroup {
         }
         for m in &mut self.members {
             m.held.retain(|a| {
-                let sp = &self.partitions[&a.tp];
-                let i = (a.offset - sp.start) as usize;
-                sp.window.get(i).is_some_and(|r| matches!(r.state, RecordState::Acquired { .. }))
+                let r = self.partitions[&a.tp].record(a.offset);
+                r.is_some_and(|r| matches!(r.state, RecordState::Acquired { .. }))
             });
         }
     }
@@ -312,24 +368,21 @@ impl ShareGroup {
             } else {
                 1.0
             };
-            let reject = roll < self.spec.reject_rate;
-            let fail = !reject && roll < self.spec.reject_rate + self.spec.failure_rate;
+            let ack = if roll < self.spec.reject_rate {
+                Ack::Reject
+            } else if roll < self.spec.reject_rate + self.spec.failure_rate {
+                Ack::Release
+            } else {
+                Ack::Accept
+            };
             let sp = self.partitions.get_mut(&a.tp).expect("held records come from a partition");
-            let Some(r) = sp.window.get_mut((a.offset - sp.start) as usize) else { continue };
-            if !matches!(r.state, RecordState::Acquired { member, .. } if member == mi as u32) {
+            let Some(r) = sp.record_mut(a.offset) else { continue };
+            if !r.held_by(mi as u32) {
                 continue; // the lock expired meanwhile: another member may have it now
             }
-            if reject {
-                r.state = RecordState::Done;
-                self.stats.rejected_records += 1;
-                self.stats.archived_records += 1;
-            } else if fail {
-                r.state = RecordState::Available;
-                self.stats.released_records += 1;
-            } else {
-                r.state = RecordState::Done;
+            r.acknowledge(ack, &mut self.stats);
+            if ack == Ack::Accept {
                 m.accepted_records += 1;
-                self.stats.accepted_records += 1;
                 accepted(a.create_us);
                 done += 1;
             }
@@ -380,5 +433,52 @@ impl ShareGroup {
             return Err(format!("{}: a record was accepted twice", self.spec.name));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TP: Tp = Tp { topic: 0, partition: 0 };
+
+    /// Member 0 holds offset 0; member 1 held offset 1 and accepted it. The window keeps both
+    /// (its start cannot pass offset 0), so offset 1 stays in view as done.
+    fn one_accepted_behind_one_held() -> ShareGroup {
+        let mut spec = ShareGroupSpec::new("s", "t", 2, 1_000);
+        spec.max_poll_records = 1;
+        let mut g = ShareGroup::new(spec, vec![0]);
+        let parts = [(TP, 0, 2)];
+        assert_eq!(g.acquire(0, 0, &parts, &|_, _| 0), vec![(TP, 1)]);
+        assert_eq!(g.acquire(1, 0, &parts, &|_, _| 0), vec![(TP, 1)]);
+        assert_eq!(g.process(1, 10_000, &mut Rng::new(1), |_| {}), 1);
+        assert_eq!(g.start_offset(TP), 0);
+        g
+    }
+
+    #[test]
+    fn an_accept_without_the_lock_is_refused() {
+        let mut g = one_accepted_behind_one_held();
+        // Member 0 comes back with a stale hold of offset 1 (accepted by member 1 meanwhile).
+        let stale = Acquired { tp: TP, offset: 1, create_us: 0, delivery: 1 };
+        g.members[0].held.push_front(stale);
+        assert_eq!(g.process(0, 1_000, &mut Rng::new(1), |_| {}), 0, "offset 1 refused");
+        assert_eq!(g.process(0, 1_000, &mut Rng::new(1), |_| {}), 1, "offset 0 accepted");
+        assert_eq!(g.stats.accepted_records, 2);
+        assert_eq!(g.stats.double_accepts, 0);
+        g.check().unwrap();
+    }
+
+    #[test]
+    fn a_second_accept_of_a_done_record_breaks_the_invariant() {
+        let mut g = one_accepted_behind_one_held();
+        g.check().unwrap();
+        // A broken state machine: accept offset 1 again without holding its lock.
+        let r = g.partitions.get_mut(&TP).and_then(|sp| sp.record_mut(1)).unwrap();
+        assert!(!r.held_by(0) && !r.held_by(1));
+        r.acknowledge(Ack::Accept, &mut g.stats);
+        assert_eq!(g.stats.double_accepts, 1);
+        let err = g.check().unwrap_err();
+        assert!(err.contains("accepted twice"), "{err}");
     }
 }

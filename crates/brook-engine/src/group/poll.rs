@@ -1,0 +1,159 @@
+//! The poll loop: fetch positions, delivery of fetched records, processing in offset order,
+//! and committed offsets (auto, before or after processing).
+
+use super::Group;
+use crate::rng::Rng;
+use crate::vocab::{Chunk, CommitMode, Tp};
+
+impl Group {
+    /// log start if retention deleted it (auto.offset.reset=earliest); losses are counted.
+    pub fn start_position(&mut self, tp: Tp, log_start: u64) -> u64 {
+        if let Some(&p) = self.position.get(&tp) {
+            if p >= log_start {
+                return p;
+            }
+        }
+        let committed = self.committed(tp);
+        let processed = self.processed_end.get(&tp).copied().unwrap_or(0);
+        if committed > processed {
+            // Committed ahead of processing and the records were never processed.
+            self.stats.lost_records += committed - processed;
+            self.processed_end.insert(tp, committed);
+        }
+        let mut start = committed;
+        if start < log_start {
+            self.stats.lost_to_retention_records += log_start - start.max(processed);
+            start = log_start;
+            self.processed_end.insert(tp, start.max(processed));
+        }
+        self.position.insert(tp, start);
+        start
+    }
+
+    /// The log of `tp` was truncated to `log_end` by a leader change: positions, commits and
+    /// processing marks above it refer to records that no longer exist.
+    pub fn log_truncated(&mut self, tp: Tp, log_end: u64) {
+        for map in [&mut self.position, &mut self.committed, &mut self.processed_end] {
+            if let Some(v) = map.get_mut(&tp) {
+                *v = (*v).min(log_end);
+            }
+        }
+        for m in &mut self.members {
+            if let Some(v) = m.next_offset.get_mut(&tp) {
+                *v = (*v).min(log_end);
+            }
+            m.inbox.retain(|c| c.tp != tp || c.to <= log_end);
+            m.arriving.retain(|c| c.tp != tp || c.to <= log_end);
+        }
+    }
+
+    /// Advances the fetch position of `tp` after a fetch answer took records up to `to`.
+    pub fn set_position(&mut self, tp: Tp, to: u64) {
+        self.position.insert(tp, to);
+    }
+
+    /// Commits `offset` for `tp` (never backwards).
+    pub fn commit(&mut self, tp: Tp, offset: u64) {
+        let c = self.committed.or_insert(tp, 0);
+        *c = (*c).max(offset);
+    }
+
+    /// Hands member `i` the records a fetch answer carried.
+    pub fn deliver(&mut self, i: usize, now_us: u64, rng: &mut Rng) {
+        let cost = self.spec.processing.draw_us(self.spec.processing_us, rng);
+        let before = self.spec.commit == CommitMode::BeforeProcess;
+        let chunks = std::mem::take(&mut self.members[i].arriving);
+        if !chunks.is_empty() {
+            self.members[i].polled_us = now_us;
+        }
+        for mut c in chunks {
+            c.cost_us = cost;
+            if before {
+                self.commit(c.tp, c.to);
+            }
+            self.members[i].inbox.push_back(c);
+        }
+    }
+
+    /// Member `i` processes for `dt_us` of its time; calls `done(chunk, from, to)` for every
+    /// processed slice. Returns records processed.
+    pub fn process(&mut self, i: usize, dt_us: u64, mut done: impl FnMut(&Chunk, u64, u64)) -> u64 {
+        let after = self.spec.commit == CommitMode::AfterProcess;
+        let m = &mut self.members[i];
+        if m.crashed_us.is_some() || m.inbox.is_empty() {
+            m.work_us = 0.0;
+            return 0;
+        }
+        m.work_us += dt_us as f64 * m.speed;
+        let mut total = 0;
+        // Bounded by the inbox, itself bounded by max.poll.records.
+        while let Some(c) = m.inbox.front_mut() {
+            let cost = c.cost_us.max(0.001);
+            let can = libm::floor(m.work_us / cost) as u64;
+            let n = can.min(c.to - c.from);
+            if n == 0 {
+                break;
+            }
+            m.work_us -= n as f64 * cost;
+            let (from, to) = (c.from, c.from + n);
+            let expect = m.next_offset.or_insert(c.tp, from);
+            if from < *expect {
+                self.stats.order_violations += 1;
+            }
+            *expect = to;
+            done(c, from, to);
+            c.from = to;
+            total += n;
+            let tp = c.tp;
+            let finished = c.from == c.to;
+            let end = self.processed_end.or_insert(tp, 0);
+            if from < *end {
+                self.stats.duplicate_records += (*end).min(to) - from;
+            }
+            *end = (*end).max(to);
+            if finished {
+                m.inbox.pop_front();
+                if after {
+                    let c = self.committed.or_insert(tp, 0);
+                    *c = (*c).max(to);
+                }
+            }
+        }
+        if m.inbox.is_empty() {
+            m.work_us = 0.0;
+        }
+        m.processed_records += total;
+        self.stats.processed_records += total;
+        total
+    }
+
+    /// Auto-commit: every interval, commits processed positions of owned partitions.
+    pub fn auto_commit(&mut self, now_us: u64) {
+        if self.spec.commit != CommitMode::Auto || now_us < self.next_auto_commit_us {
+            return;
+        }
+        self.next_auto_commit_us = now_us + self.spec.auto_commit_interval_ms as u64 * 1000;
+        let owned: Vec<Tp> = self
+            .members
+            .iter()
+            .filter(|m| m.crashed_us.is_none())
+            .flat_map(|m| m.assigned.iter().copied())
+            .collect();
+        for tp in owned {
+            if let Some(&end) = self.processed_end.get(&tp) {
+                self.commit(tp, end);
+            }
+        }
+    }
+
+    /// Picks the partitions member `i` fetches from next, rotating so none starves.
+    pub fn fetch_order(&mut self, i: usize) -> Vec<Tp> {
+        let m = &mut self.members[i];
+        let n = m.assigned.len();
+        if n == 0 {
+            return Vec::new();
+        }
+        m.cursor = (m.cursor + 1) % n;
+        (0..n).map(|k| m.assigned[(m.cursor + k) % n]).collect()
+    }
+}

@@ -1,0 +1,160 @@
+//! The record accumulator: per-partition open batches closed by `batch.size` or `linger.ms`,
+//! and `buffer.memory` with `max.block.ms` for records the application cannot hand over yet.
+
+use super::Producer;
+use crate::rng::Rng;
+
+/// A batch the accumulator closed, ready to go to the partition leader.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReadyBatch {
+    /// Partition index within the topic.
+    pub partition: u32,
+    /// Records.
+    pub count: u32,
+    /// Bytes.
+    pub bytes: u32,
+    /// Creation time of the first record, virtual us.
+    pub first_create_us: u64,
+    /// Creation time of the last record, virtual us.
+    pub last_create_us: u64,
+    /// The hottest key in the batch, or `u32::MAX` for keyless (the UI colours by it).
+    pub key: u32,
+}
+
+/// A partition's batch still filling (closed by `batch.size` or `linger.ms`).
+#[derive(Clone, Copy, Debug)]
+pub(super) struct OpenBatch {
+    count: u32,
+    bytes: u32,
+    first_create_us: u64,
+    last_create_us: u64,
+    key: u32,
+}
+
+/// A closed batch waiting to be sent, or resent after a retriable error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Outgoing {
+    /// The batch.
+    pub batch: ReadyBatch,
+    /// Not sent before this time (retry backoff), virtual us.
+    pub not_before_us: u64,
+    /// Send attempts so far.
+    pub attempts: u32,
+    /// An earlier attempt's copy is already in the log (its acknowledgement was lost), so a
+    /// non-idempotent resend duplicates it.
+    pub in_log: bool,
+}
+
+impl Producer {
+    /// Frees buffer memory for `bytes` of acknowledged (or failed) batches.
+    pub fn release(&mut self, bytes: u64) {
+        debug_assert!(bytes <= self.buffer_bytes_used);
+        self.buffer_bytes_used -= bytes.min(self.buffer_bytes_used);
+    }
+
+    /// Moves blocked records into the accumulator while buffer memory allows.
+    pub(super) fn admit(
+        &mut self,
+        now_us: u64,
+        dt_us: u64,
+        rng: &mut Rng,
+        ready: &mut Vec<ReadyBatch>,
+    ) {
+        let record_bytes = self.spec.record_bytes as u64;
+        let room = self.spec.buffer_bytes.saturating_sub(self.buffer_bytes_used) / record_bytes;
+        let admitted = self.blocked_records.min(room);
+        // Records created during this tick are spread evenly over it.
+        let start_us = now_us.saturating_sub(dt_us);
+        // Record i is created at start + floor(dt * (i + 1) / admitted), stepped without a
+        // division per record.
+        let (step_us, rem_us) = (dt_us / admitted.max(1), dt_us % admitted.max(1));
+        let (mut at_us, mut err) = (start_us, 0);
+        for _ in 0..admitted {
+            at_us += step_us;
+            err += rem_us;
+            if err >= admitted {
+                at_us += 1;
+                err -= admitted;
+            }
+            self.append_record(at_us, rng, ready);
+        }
+        self.blocked_records -= admitted;
+        self.stats.sent_records += admitted;
+        if self.blocked_records == 0 {
+            self.blocked_since_us = None;
+            return;
+        }
+        let since = *self.blocked_since_us.get_or_insert(start_us);
+        self.stats.blocked_us += dt_us;
+        if now_us - since >= self.spec.max_block_ms as u64 * 1000 {
+            // send() gave up: TimeoutException for every caller still waiting.
+            self.stats.failed_records += self.blocked_records;
+            self.blocked_records = 0;
+            self.blocked_since_us = None;
+        }
+    }
+
+    /// Adds one record created at `at_us` to its partition's open batch, closing that batch
+    /// first if the record would take it past `batch.size`.
+    pub(super) fn append_record(&mut self, at_us: u64, rng: &mut Rng, ready: &mut Vec<ReadyBatch>) {
+        let key = self.pick_key(rng);
+        let partition = self.pick_partition(key, rng);
+        let record_bytes = self.spec.record_bytes;
+        self.sticky_bytes += record_bytes as u64;
+        self.buffer_bytes_used += record_bytes as u64;
+        let slot = &mut self.open[partition as usize];
+        let listed = slot.is_some();
+        if let Some(b) = slot {
+            if b.bytes + record_bytes > self.spec.batch_bytes {
+                let full = slot.take().expect("checked Some above");
+                ready.push(close(partition, full));
+            }
+        }
+        let key_tag = key.unwrap_or(u32::MAX);
+        match &mut self.open[partition as usize] {
+            Some(b) => {
+                b.count += 1;
+                b.bytes += record_bytes;
+                b.last_create_us = at_us;
+            }
+            slot @ None => {
+                *slot = Some(OpenBatch {
+                    count: 1,
+                    bytes: record_bytes,
+                    first_create_us: at_us,
+                    last_create_us: at_us,
+                    key: key_tag,
+                });
+                self.open_since_us[partition as usize] = at_us;
+                if !listed {
+                    self.open_list.push(partition);
+                }
+            }
+        }
+    }
+
+    /// Closes open batches that have waited `linger.ms` (all of them once closed).
+    pub(super) fn close_lingering(&mut self, now_us: u64, ready: &mut Vec<ReadyBatch>) {
+        let linger_us = if self.closed { 0 } else { self.spec.linger_ms as u64 * 1000 };
+        let (open, since) = (&mut self.open, &self.open_since_us);
+        self.open_list.retain(|&p| {
+            if now_us - since[p as usize] < linger_us {
+                return true;
+            }
+            let b = open[p as usize].take().expect("listed partitions have an open batch");
+            ready.push(close(p, b));
+            false
+        });
+    }
+}
+
+fn close(partition: u32, b: OpenBatch) -> ReadyBatch {
+    ReadyBatch {
+        partition,
+        count: b.count,
+        bytes: b.bytes,
+        first_create_us: b.first_create_us,
+        last_create_us: b.last_create_us,
+        key: b.key,
+    }
+}

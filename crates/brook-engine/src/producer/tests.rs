@@ -1,0 +1,136 @@
+//! Unit tests of the producer: rates, keys, partitioners, batching and buffer memory.
+
+use super::*;
+
+fn run(p: &mut Producer, ticks: u64) -> Vec<ReadyBatch> {
+    let mut rng = Rng::new(1);
+    let mut out = vec![];
+    for t in 1..=ticks {
+        p.tick(t * 1000, 1000, &mut rng, &mut out);
+    }
+    out
+}
+
+#[test]
+fn constant_rate_produces_exactly() {
+    let spec = ProducerSpec::new("p", "t", RateProfile::Constant { rate_per_sec: 1500.0 });
+    let mut p = Producer::new(spec, 4);
+    let out = run(&mut p, 1000);
+    assert_eq!(p.stats.sent_records, 1500);
+    let batched: u64 = out.iter().map(|b| b.count as u64).sum();
+    // Anything not closed yet is still within linger.
+    assert!((1490..=1500).contains(&batched));
+}
+
+#[test]
+fn keyed_records_go_to_the_murmur2_partition() {
+    let mut spec = ProducerSpec::new("p", "t", RateProfile::Constant { rate_per_sec: 1000.0 });
+    spec.keys = KeySpec::Uniform { count: 1 };
+    let mut p = Producer::new(spec, 7);
+    let out = run(&mut p, 100);
+    let want = key_partition(b"key-0", 7);
+    assert!(!out.is_empty());
+    assert!(out.iter().all(|b| b.partition == want));
+}
+
+#[test]
+fn batch_size_caps_batches() {
+    let mut spec = ProducerSpec::new("p", "t", RateProfile::Constant { rate_per_sec: 100_000.0 });
+    spec.record_bytes = 1000;
+    spec.batch_bytes = 4000;
+    let mut p = Producer::new(spec, 1);
+    let out = run(&mut p, 10);
+    assert!(out.iter().all(|b| b.bytes <= 4000 && b.count <= 4));
+}
+
+#[test]
+fn round_robin_spreads_evenly() {
+    let mut spec = ProducerSpec::new("p", "t", RateProfile::Constant { rate_per_sec: 30_000.0 });
+    spec.partitioner = PartitionerKind::RoundRobin;
+    spec.linger_ms = 0;
+    let mut p = Producer::new(spec, 3);
+    let out = run(&mut p, 1);
+    let mut per = [0u32; 3];
+    for b in &out {
+        per[b.partition as usize] += b.count;
+    }
+    assert_eq!(per, [10, 10, 10]);
+}
+
+#[test]
+fn full_buffer_blocks_then_fails() {
+    let mut spec = ProducerSpec::new("p", "t", RateProfile::Constant { rate_per_sec: 10_000.0 });
+    spec.record_bytes = 100;
+    spec.buffer_bytes = 10_000; // 100 records; nothing is ever acknowledged here
+    spec.max_block_ms = 50;
+    let mut p = Producer::new(spec, 1);
+    run(&mut p, 200);
+    assert_eq!(p.stats.sent_records, 100);
+    assert!(p.stats.failed_records > 1000, "{:?}", p.stats);
+    assert!(p.stats.blocked_us > 0);
+}
+
+#[test]
+fn key_bytes_match_key_names() {
+    let mut buf = [0u8; 16];
+    for i in [0, 7, 10, 99, 12_345, u32::MAX] {
+        assert_eq!(key_bytes(i, &mut buf), key_name(i).as_bytes());
+    }
+}
+
+#[test]
+fn zipf_makes_a_hot_key() {
+    let cdf = zipf_cdf(100, 1.2);
+    assert!(cdf[0] > 0.15, "{}", cdf[0]);
+    assert_eq!(*cdf.last().unwrap(), 1.0);
+}
+
+#[test]
+fn rate_profiles() {
+    let step = RateProfile::Step {
+        base_per_sec: 10.0,
+        spike_per_sec: 100.0,
+        start_ms: 1000,
+        duration_ms: 500,
+    };
+    assert_eq!(step.rate_at(999_000), 10.0);
+    assert_eq!(step.rate_at(1_000_000), 100.0);
+    assert_eq!(step.rate_at(1_500_000), 10.0);
+    let line =
+        RateProfile::Piecewise { points: vec![[1000.0, 10.0], [2000.0, 30.0], [3000.0, 0.0]] };
+    assert_eq!(line.rate_at(0), 10.0);
+    assert_eq!(line.rate_at(1_500_000), 20.0);
+    assert_eq!(line.rate_at(2_500_000), 15.0);
+    assert_eq!(line.rate_at(9_000_000), 0.0);
+    let ramp =
+        RateProfile::Ramp { from_per_sec: 0.0, to_per_sec: 100.0, start_ms: 0, duration_ms: 1000 };
+    assert_eq!(ramp.rate_at(500_000), 50.0);
+    assert_eq!(ramp.rate_at(2_000_000), 100.0);
+    let late = RateProfile::Ramp {
+        from_per_sec: 10.0,
+        to_per_sec: 30.0,
+        start_ms: 5_000,
+        duration_ms: 2_000,
+    };
+    assert_eq!(late.rate_at(1_000_000), 10.0);
+    assert_eq!(late.rate_at(6_000_000), 20.0);
+    assert_eq!(late.rate_at(8_000_000), 30.0);
+}
+
+#[test]
+fn quota_mutes_until_the_deficit_is_paid_back() {
+    let mut spec = ProducerSpec::new("p", "t", RateProfile::Constant { rate_per_sec: 0.0 });
+    spec.quota_bytes_per_sec = Some(1_000);
+    let mut p = Producer::new(spec, 1);
+    p.refill_quota(500_000); // half a second: 500 bytes of credit
+    assert_eq!(p.quota_tokens_bytes, 500.0);
+    p.charge_quota(2_000_000, 400, 1_000);
+    assert_eq!(p.throttled_until_us, 0, "within quota: not muted");
+    p.charge_quota(2_000_000, 600, 1_000); // 500 bytes over: half a second at 1000 B/s
+    assert_eq!(p.quota_tokens_bytes, -500.0);
+    assert_eq!(p.throttled_until_us, 2_500_000);
+    p.charge_quota(1_000_000, 0, 1_000);
+    assert_eq!(p.throttled_until_us, 2_500_000, "a longer mute already in force is kept");
+    p.refill_quota(10_000_000);
+    assert_eq!(p.quota_tokens_bytes, 1_000.0, "the bucket holds one second's worth");
+}
