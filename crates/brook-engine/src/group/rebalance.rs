@@ -171,11 +171,19 @@ impl Group {
             return;
         }
         let target = self.compute(topics);
+        // A partition another member still holds is not handed on in this round: it must be
+        // revoked first (Kafka's cooperative protocol never moves a partition directly, see
+        // `ConsumerCoordinator.validateCooperativeAssignment`); a later round gives it out.
+        // A crashed holder keeps it until its session expires (which rebalances); a live one
+        // (the assignor was changed mid-round) has it revoked by a follow-up rebalance.
+        let mut live_holder = false;
         for (i, list) in target.into_iter().enumerate() {
-            let m = &mut self.members[i];
             for tp in list {
-                if !m.assigned.contains(&tp) {
-                    m.assigned.push(tp);
+                let holder = self.members.iter().position(|m| m.assigned.contains(&tp));
+                match holder {
+                    Some(h) if h != i => live_holder |= self.members[h].crashed_us.is_none(),
+                    Some(_) => {}
+                    None => self.members[i].assigned.push(tp),
                 }
             }
         }
@@ -190,6 +198,9 @@ impl Group {
         } else {
             None
         };
+        if live_holder {
+            self.rebalance(now_us, topics);
+        }
     }
 
     /// Notices crashed members whose session timed out and rebalances without them.
