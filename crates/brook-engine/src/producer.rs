@@ -177,10 +177,6 @@ impl Producer {
     /// `quota_bytes_per_sec` (a token bucket refilled by [`Producer::refill_quota`]). Over the
     /// quota, the broker mutes the producer until the deficit would be paid back at the quota
     /// rate, as Kafka's throttle time does; a mute already longer is kept.
-    #[cfg_attr(
-        not(test),
-        expect(dead_code, reason = "Cluster::charge_quota is to call this when cluster.rs moves")
-    )]
     pub(crate) fn charge_quota(&mut self, now_us: u64, bytes: u64, quota_bytes_per_sec: u64) {
         let rate = quota_bytes_per_sec as f64;
         self.quota_tokens_bytes -= bytes as f64;
@@ -192,10 +188,6 @@ impl Producer {
 
     /// Refills the quota token bucket for `dt_us` of virtual time at the producer's
     /// `quota_bytes_per_sec`, holding at most one second's worth (none without a quota).
-    #[cfg_attr(
-        not(test),
-        expect(dead_code, reason = "Cluster::replicate is to call this when cluster.rs moves")
-    )]
     pub(crate) fn refill_quota(&mut self, dt_us: u64) {
         let rate = self.spec.quota_bytes_per_sec.unwrap_or(0) as f64;
         self.quota_tokens_bytes = (self.quota_tokens_bytes + rate * dt_us as f64 / 1e6).min(rate);

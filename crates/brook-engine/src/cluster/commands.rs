@@ -1,0 +1,308 @@
+//! Phase 1 of a step: timeline events that are due and queued commands pass the one gate
+//! (`Cluster::check_command`), are applied, followed by the shape and logged; and the handlers
+//! that apply them (members, readers, producers, settings, partitions, broker crash and restart).
+
+use std::collections::VecDeque;
+
+use super::{new_partition, push_bounded, views, Broker, Cluster, Topic};
+use crate::event::TrafficEvent;
+use crate::group::Group;
+use crate::producer::{Producer, RateProfile};
+use crate::push::Subscription;
+use crate::scenario::{Command, ReaderSpec, TimedEvent};
+use crate::share::ShareGroup;
+
+impl Cluster {
+    /// Phase 1: timeline events that are due, then commands queued since the last step.
+    pub(super) fn apply_commands(&mut self) {
+        let now_ms = self.now_us / 1000;
+        while let Some(e) = self.timeline.get(self.timeline_next) {
+            if e.at_ms > now_ms {
+                break;
+            }
+            let c = e.command.clone();
+            self.timeline_next += 1;
+            self.commands.push_back(c);
+        }
+        while let Some(c) = self.commands.pop_front() {
+            let checked = self.check_command(&c);
+            match checked.and_then(|()| self.apply(c.clone())) {
+                Ok(()) => {
+                    self.shape.follow(&c);
+                    self.log.push(TimedEvent { at_ms: now_ms, command: c });
+                }
+                Err(why) => self.notice(why),
+            }
+        }
+    }
+
+    pub(super) fn producer_index(&self, name: &str) -> Result<usize, String> {
+        self.producers
+            .iter()
+            .position(|p| p.spec.name == name)
+            .ok_or_else(|| format!("no producer named \"{name}\""))
+    }
+
+    pub(super) fn group_index(&self, name: &str) -> Result<usize, String> {
+        self.groups
+            .iter()
+            .position(|g| g.spec.name == name)
+            .ok_or_else(|| format!("no group named \"{name}\""))
+    }
+
+    pub(super) fn apply(&mut self, c: Command) -> Result<(), String> {
+        let now = self.now_us;
+        let views = views(&self.topics);
+        match c {
+            Command::SetRate { producer, rate_per_sec } => {
+                let i = self.producer_index(&producer)?;
+                self.producers[i].override_rate(rate_per_sec, u64::MAX);
+            }
+            Command::Spike { producer, rate_per_sec, duration_ms } => {
+                let i = self.producer_index(&producer)?;
+                self.producers[i].override_rate(rate_per_sec, now + duration_ms * 1000);
+            }
+            Command::AddMember { group } => {
+                let i = self.group_index(&group)?;
+                self.groups[i].add_member(now, &views);
+                self.push_event(TrafficEvent::Rebalance { group: i as u16 });
+            }
+            Command::RemoveMember { group } => {
+                let i = self.group_index(&group)?;
+                if !self.groups[i].remove_member(now, &views) {
+                    return Err(format!("group \"{group}\" has no live member to remove"));
+                }
+                self.push_event(TrafficEvent::Rebalance { group: i as u16 });
+            }
+            Command::CrashMember { ref group, member } if self.group_index(group).is_err() => {
+                self.share_member(group, member, true)?;
+            }
+            Command::RestartMember { ref group, member } if self.group_index(group).is_err() => {
+                self.share_member(group, member, false)?;
+            }
+            Command::CrashMember { group, member } => {
+                let i = self.group_index(&group)?;
+                if !self.groups[i].crash_member(member as usize, now) {
+                    return Err(format!("{group} member {member} is not running"));
+                }
+            }
+            Command::RestartMember { group, member } => {
+                let i = self.group_index(&group)?;
+                if !self.groups[i].restart_member(member as usize, now, &views) {
+                    return Err(format!("{group} member {member} has not crashed"));
+                }
+                self.push_event(TrafficEvent::Rebalance { group: i as u16 });
+            }
+            Command::AddPartitions { topic, count } => self.add_partitions(&topic, count)?,
+            Command::AddProducer { .. }
+            | Command::AddReader { .. }
+            | Command::RemoveReader { .. } => self.change_members(c)?,
+            Command::ConfigureProducer { .. }
+            | Command::ConfigureGroup { .. }
+            | Command::ConfigureSubscription { .. }
+            | Command::ConfigureTopic { .. } => self.configure(c)?,
+            Command::RemoveProducer { producer } => {
+                let i = self.producer_index(&producer)?;
+                if self.producers[i].closed {
+                    return Err(format!("producer \"{producer}\" is closed already"));
+                }
+                self.producers[i].close();
+            }
+            Command::AddBroker | Command::RemoveBroker { .. } => self.change_brokers(c)?,
+            Command::BalanceReplicas => self.balance_replicas()?,
+            Command::CrashBroker { broker } => self.crash_broker(broker as usize)?,
+            Command::RestartBroker { broker } => self.restart_broker(broker as usize)?,
+        }
+        Ok(())
+    }
+
+    /// Adds a producer or a reader, or removes a reader.
+    pub(super) fn change_members(&mut self, c: Command) -> Result<(), String> {
+        let topic_index = |topics: &[Topic], name: &str| {
+            topics.iter().position(|t| t.name == name).expect("validated topic") as u16
+        };
+        match c {
+            Command::AddProducer { spec } => {
+                let t = topic_index(&self.topics, &spec.topic);
+                let partitions = self.topics[t as usize].partitions.len() as u32;
+                self.producers.push(Producer::new(spec.clone(), partitions));
+                self.producer_topic.push(t);
+            }
+            Command::AddReader { reader } => {
+                let list = |names: &[String]| {
+                    names.iter().map(|n| topic_index(&self.topics, n)).collect::<Vec<_>>()
+                };
+                match reader.clone() {
+                    ReaderSpec::Group(g) => {
+                        let mut group = Group::new(g.clone(), list(&g.topics));
+                        group.rebalance(self.now_us, &views(&self.topics));
+                        self.groups.push(group);
+                    }
+                    ReaderSpec::Share(g) => {
+                        self.share_groups.push(ShareGroup::new(g.clone(), list(&g.topics)));
+                    }
+                    ReaderSpec::Push(g) => {
+                        self.subscriptions.push(Subscription::new(g.clone(), list(&g.topics)));
+                    }
+                }
+            }
+            Command::RemoveReader { name } => {
+                self.groups.retain(|g| g.spec.name != name);
+                self.share_groups.retain(|g| g.spec.name != name);
+                self.subscriptions.retain(|g| g.spec.name != name);
+            }
+            _ => unreachable!("change_members is called with add and remove commands only"),
+        }
+        Ok(())
+    }
+
+    /// Applies a settings change after checking it against the limits.
+    pub(super) fn configure(&mut self, c: Command) -> Result<(), String> {
+        match c {
+            Command::ConfigureProducer {
+                producer,
+                rate_per_sec,
+                acks,
+                linger_ms,
+                batch_bytes,
+                buffer_bytes,
+                profile,
+                keys,
+            } => {
+                let i = self.producer_index(&producer)?;
+                let p = &mut self.producers[i];
+                if let Some(r) = rate_per_sec {
+                    p.set_profile(RateProfile::Constant { rate_per_sec: r });
+                }
+                if let Some(profile) = profile {
+                    p.set_profile(profile);
+                }
+                if let Some(k) = keys {
+                    p.set_keys(k);
+                }
+                p.spec.acks = acks.unwrap_or(p.spec.acks);
+                p.spec.linger_ms = linger_ms.unwrap_or(p.spec.linger_ms);
+                p.spec.batch_bytes = batch_bytes.unwrap_or(p.spec.batch_bytes);
+                p.spec.buffer_bytes = buffer_bytes.unwrap_or(p.spec.buffer_bytes);
+            }
+            Command::ConfigureGroup { group, processing_us, commit, assignor } => {
+                let i = self.group_index(&group)?;
+                let g = &mut self.groups[i];
+                g.spec.processing_us = processing_us.unwrap_or(g.spec.processing_us);
+                g.spec.commit = commit.unwrap_or(g.spec.commit);
+                g.spec.assignor = assignor.unwrap_or(g.spec.assignor);
+            }
+            Command::ConfigureSubscription { subscription, prefetch } => {
+                let sub = self.subscriptions.iter_mut().find(|x| x.spec.name == subscription);
+                let sub = sub.ok_or("no such subscription")?;
+                sub.set_prefetch((prefetch > 0).then_some(prefetch));
+            }
+            Command::ConfigureTopic { topic, retention_ms, retention_bytes } => {
+                let t = self.topics.iter_mut().find(|t| t.name == topic).ok_or("no such topic")?;
+                t.retention_ms = retention_ms.or(t.retention_ms);
+                t.retention_bytes = retention_bytes.or(t.retention_bytes);
+            }
+            _ => unreachable!("configure is called with Configure* commands only"),
+        }
+        Ok(())
+    }
+
+    /// Crashes (`crash`) or restarts a share group member. A crashed member's locks expire and
+    /// its records go to others; there is no rebalance in a share group.
+    pub(super) fn share_member(
+        &mut self,
+        group: &str,
+        member: u32,
+        crash: bool,
+    ) -> Result<(), String> {
+        let g = self
+            .share_groups
+            .iter_mut()
+            .find(|g| g.spec.name == group)
+            .ok_or_else(|| format!("no group named \"{group}\""))?;
+        let m = g
+            .members
+            .get_mut(member as usize)
+            .ok_or_else(|| format!("{group} has no member {member}"))?;
+        if m.crashed == crash {
+            return Err(format!(
+                "{group} member {member} is already {}",
+                if crash { "down" } else { "running" }
+            ));
+        }
+        m.crashed = crash;
+        m.fetch_due_us = None;
+        Ok(())
+    }
+
+    pub(super) fn add_partitions(&mut self, topic: &str, count: u32) -> Result<(), String> {
+        let t = self
+            .topics
+            .iter()
+            .position(|t| t.name == topic)
+            .ok_or_else(|| format!("no topic named \"{topic}\""))?;
+        self.refuse_while_leaving("add partitions")?;
+        let max = crate::scenario::limits::PARTITIONS_MAX;
+        let now = self.topics[t].partitions.len() as u32;
+        if count == 0 || now + count > max {
+            return Err(format!("{topic}: {now} + {count} partitions exceeds the limit {max}"));
+        }
+        let (seg, rf) = (self.topics[t].segment_bytes, self.topics[t].replication_factor);
+        let brokers = self.brokers.len() as u32;
+        let topic = &mut self.topics[t];
+        topic.partitions.extend((now..now + count).map(|p| new_partition(p, rf, brokers, seg)));
+        topic.pending.extend((0..count).map(|_| VecDeque::new()));
+        for (p, &pt) in self.producers.iter_mut().zip(&self.producer_topic) {
+            if pt as usize == t {
+                p.set_partitions(now + count);
+            }
+        }
+        let views = views(&self.topics);
+        for (gi, g) in self.groups.iter_mut().enumerate() {
+            if g.topics.contains(&(t as u16)) {
+                g.rebalance(self.now_us, &views);
+                let e = TrafficEvent::Rebalance { group: gi as u16 };
+                push_bounded(&mut self.events, &mut self.events_dropped, e);
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn crash_broker(&mut self, b: usize) -> Result<(), String> {
+        let broker = self.brokers.get_mut(b).ok_or_else(|| format!("no broker {b}"))?;
+        if !broker.alive {
+            return Err(format!("broker {b} is already down"));
+        }
+        *broker =
+            Broker { alive: false, crashed_us: Some(self.now_us), down_noticed: false, ..*broker };
+        // Connections to it reset: answers it had sent but not delivered are lost, and their
+        // producers resend what is in fact already in the log.
+        for r in self.to_producer.iter_mut().filter(|r| r.ok && r.from_broker as usize == b) {
+            let hw = self.topics[r.topic as usize].partitions[r.out.batch.partition as usize]
+                .log
+                .high_watermark();
+            r.ok = false;
+            r.out.in_log = r.end_offset > 0 && r.end_offset <= hw;
+        }
+        self.push_event(TrafficEvent::BrokerDown { broker: b as u32 });
+        Ok(())
+    }
+
+    pub(super) fn restart_broker(&mut self, b: usize) -> Result<(), String> {
+        let broker = self.brokers.get_mut(b).ok_or_else(|| format!("no broker {b}"))?;
+        if broker.alive {
+            return Err(format!("broker {b} is running"));
+        }
+        *broker = Broker { alive: true, crashed_us: None, down_noticed: false, ..*broker };
+        for ti in 0..self.topics.len() {
+            for pi in 0..self.topics[ti].partitions.len() {
+                let part = &mut self.topics[ti].partitions[pi];
+                if let Some(lost) = part.broker_restarted(b as u16, self.now_us) {
+                    self.leader_changed(ti, pi, b as u16, lost, false);
+                }
+            }
+        }
+        self.elect_leaders();
+        Ok(())
+    }
+}

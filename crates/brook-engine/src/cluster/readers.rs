@@ -1,0 +1,267 @@
+//! Phases 8-12 of a step: groups rebalance; consumer group members poll and process; share
+//! group members acquire, accept or release; brokers push to subscribers; auto-commits.
+
+use super::{create_us, push_bounded, views, Cluster, TICK_US};
+use crate::event::TrafficEvent;
+use crate::group::Fetch;
+use crate::vocab::{Chunk, Tp};
+
+impl Cluster {
+    /// Phase 8: session expiry and rebalance rounds.
+    pub(super) fn groups_upkeep(&mut self) {
+        let views = views(&self.topics);
+        for (gi, g) in self.groups.iter_mut().enumerate() {
+            let before = g.stats.rebalances;
+            g.upkeep(self.now_us, TICK_US, &views);
+            if g.stats.rebalances > before {
+                let e = TrafficEvent::Rebalance { group: gi as u16 };
+                push_bounded(&mut self.events, &mut self.events_dropped, e);
+            }
+        }
+    }
+
+    /// Phase 9: members poll (fetch requests, long polls, answers) and process records.
+    pub(super) fn consumers_fetch_and_process(&mut self) {
+        for gi in 0..self.groups.len() {
+            for mi in 0..self.groups[gi].members.len() {
+                self.advance_fetch(gi, mi);
+                self.process(gi, mi);
+            }
+        }
+    }
+
+    pub(super) fn advance_fetch(&mut self, gi: usize, mi: usize) {
+        let now = self.now_us;
+        let delay_us = self.scenario.cluster.network_delay_us as u64;
+        let g = &mut self.groups[gi];
+        let m = &g.members[mi];
+        if m.crashed_us.is_some() {
+            return;
+        }
+        match m.fetch {
+            None => {
+                if m.assigned.is_empty() || !m.inbox.is_empty() {
+                    return;
+                }
+                g.members[mi].fetch = Some(Fetch::ToBroker { at_us: now + delay_us });
+                g.stats.fetches += 1;
+                self.push_event(TrafficEvent::FetchRequest { group: gi as u16, member: mi as u32 });
+            }
+            Some(Fetch::ToBroker { at_us }) if at_us <= now => {
+                let wait_us = g.spec.fetch_max_wait_ms as u64 * 1000;
+                g.members[mi].fetch = Some(Fetch::Waiting { deadline_us: now + wait_us });
+                self.answer_fetch(gi, mi);
+            }
+            Some(Fetch::Waiting { .. }) => self.answer_fetch(gi, mi),
+            Some(Fetch::ToMember { at_us }) if at_us <= now => {
+                g.deliver(mi, now, &mut self.rng);
+                g.members[mi].fetch = None;
+            }
+            Some(_) => {}
+        }
+    }
+
+    /// The broker side of a fetch: records up to `max.poll.records` from the member's partitions,
+    /// or, with none, hold the request until `fetch.max.wait.ms`.
+    pub(super) fn answer_fetch(&mut self, gi: usize, mi: usize) {
+        let now = self.now_us;
+        let delay_us = self.scenario.cluster.network_delay_us as u64;
+        let Some(Fetch::Waiting { deadline_us }) = self.groups[gi].members[mi].fetch else {
+            return;
+        };
+        let order = self.groups[gi].fetch_order(mi);
+        let mut room = self.groups[gi].spec.max_poll_records as u64;
+        let mut got = 0u64;
+        for tp in order {
+            if room == 0 {
+                break;
+            }
+            let part = &self.topics[tp.topic as usize].partitions[tp.partition as usize];
+            if !part.leader_broker().is_some_and(|l| self.brokers[l as usize].alive) {
+                continue; // no reachable leader: nothing from this partition
+            }
+            let log = &part.log;
+            let g = &mut self.groups[gi];
+            let from = g.start_position(tp, log.log_start_offset());
+            let mut chunks: Vec<Chunk> = Vec::new();
+            let to = log.read_committed(from, room, |b, a, z| {
+                chunks.push(Chunk { tp, from: a, to: z, batch: *b, cost_us: 0.0 });
+            });
+            let n = to - from;
+            if n == 0 {
+                continue;
+            }
+            g.set_position(tp, to);
+            g.members[mi].arriving.extend(chunks);
+            room -= n;
+            got += n;
+            self.push_event(TrafficEvent::FetchResponse {
+                group: gi as u16,
+                member: mi as u32,
+                topic: tp.topic,
+                partition: tp.partition,
+                records: n as u32,
+            });
+        }
+        let g = &mut self.groups[gi];
+        if got > 0 || now >= deadline_us {
+            if got == 0 {
+                g.stats.empty_fetches += 1;
+                self.push_event(TrafficEvent::EmptyFetch { group: gi as u16, member: mi as u32 });
+            }
+            self.groups[gi].members[mi].fetch = Some(Fetch::ToMember { at_us: now + delay_us });
+        }
+    }
+
+    pub(super) fn process(&mut self, gi: usize, mi: usize) {
+        let now = self.now_us;
+        let latency = &mut self.latency;
+        let g = &mut self.groups[gi];
+        let dup_before = g.stats.duplicate_records;
+        let n = g.process(mi, TICK_US, |c, from, to| {
+            let mid = from + (to - from - 1) / 2;
+            let created = c.batch.create_us_at(mid);
+            latency.record(now.saturating_sub(created), to - from);
+        });
+        self.processed_in_sample += n;
+        let dups = self.groups[gi].stats.duplicate_records - dup_before;
+        if dups > 0 {
+            self.push_event(TrafficEvent::Duplicate {
+                group: gi as u16,
+                member: mi as u32,
+                records: dups,
+            });
+        }
+    }
+
+    /// Phase 10: share group members acquire records under locks and accept or release them.
+    pub(super) fn share_groups_acquire_and_process(&mut self) {
+        let now = self.now_us;
+        let delay_us = self.scenario.cluster.network_delay_us as u64;
+        for si in 0..self.share_groups.len() {
+            self.share_groups[si].expire_locks(now);
+            let parts = self.readable_partitions(&self.share_groups[si].topics.clone());
+            for mi in 0..self.share_groups[si].members.len() {
+                let m = &self.share_groups[si].members[mi];
+                if m.crashed {
+                    continue;
+                }
+                match m.fetch_due_us {
+                    None if m.held.is_empty() && !parts.is_empty() => {
+                        self.share_groups[si].members[mi].fetch_due_us = Some(now + delay_us);
+                    }
+                    Some(due) if due <= now => {
+                        self.share_groups[si].members[mi].fetch_due_us = None;
+                        let topics = &self.topics;
+                        let create = |tp: Tp, o: u64| create_us(topics, tp, o);
+                        let before = self.share_groups[si].stats;
+                        let got = self.share_groups[si].acquire(mi, now, &parts, &create);
+                        let after = self.share_groups[si].stats;
+                        let again = after.redelivered_records - before.redelivered_records;
+                        if again > 0 {
+                            let (share, member) = (si as u16, mi as u32);
+                            let e = TrafficEvent::Redelivered { share, member, records: again };
+                            self.push_event(e);
+                        }
+                        let dead = after.archived_records - before.archived_records;
+                        if dead > 0 {
+                            let e = TrafficEvent::Archived { share: si as u16, records: dead };
+                            self.push_event(e);
+                        }
+                        for (tp, records) in got {
+                            self.push_event(TrafficEvent::ShareFetch {
+                                share: si as u16,
+                                member: mi as u32,
+                                topic: tp.topic,
+                                partition: tp.partition,
+                                records: records as u32,
+                            });
+                        }
+                    }
+                    _ => {}
+                }
+                let latency = &mut self.latency;
+                let n = self.share_groups[si].process(mi, TICK_US, &mut self.rng, |created| {
+                    latency.record(now.saturating_sub(created), 1);
+                });
+                self.processed_in_sample += n;
+            }
+        }
+    }
+
+    /// Phase 11: brokers push committed records to subscribers (within prefetch credit, or all
+    /// of them); subscribers receive, drop what overflows, and process.
+    pub(super) fn brokers_push_and_subscribers_process(&mut self) {
+        let now = self.now_us;
+        let delay_us = self.scenario.cluster.network_delay_us as u64;
+        for si in 0..self.subscriptions.len() {
+            let parts = self.readable_partitions(&self.subscriptions[si].topics.clone());
+            for (tp, log_start, hw) in parts {
+                let sub = &self.subscriptions[si];
+                let from = sub.cursor(tp).max(log_start);
+                let credit = sub.credit();
+                if from >= hw || credit == 0 {
+                    continue;
+                }
+                let log = &self.topics[tp.topic as usize].partitions[tp.partition as usize].log;
+                let mut chunks = Vec::new();
+                log.read_committed(from, credit, |b, a, z| {
+                    chunks.push(Chunk { tp, from: a, to: z, batch: *b, cost_us: 0.0 });
+                });
+                let mut pushed = 0;
+                for c in chunks {
+                    pushed += c.to - c.from;
+                    self.subscriptions[si].push(c, now + delay_us);
+                }
+                if pushed > 0 {
+                    self.push_event(TrafficEvent::Push {
+                        subscription: si as u16,
+                        topic: tp.topic,
+                        partition: tp.partition,
+                        records: pushed as u32,
+                    });
+                }
+            }
+            let dropped = self.subscriptions[si].receive(now, &mut self.rng);
+            if dropped > 0 {
+                self.push_event(TrafficEvent::PushDropped {
+                    subscription: si as u16,
+                    records: dropped,
+                });
+            }
+            let latency = &mut self.latency;
+            let n = self.subscriptions[si].process(TICK_US, |c, from, to| {
+                let mid = from + (to - from - 1) / 2;
+                latency.record(now.saturating_sub(c.batch.create_us_at(mid)), to - from);
+            });
+            self.processed_in_sample += n;
+        }
+    }
+
+    /// Whether the leader of `tp` is up, so it can serve reads.
+    pub(super) fn readable(&self, tp: Tp) -> bool {
+        let part = &self.topics[tp.topic as usize].partitions[tp.partition as usize];
+        part.leader_broker().is_some_and(|l| self.brokers[l as usize].alive)
+    }
+
+    /// Every partition of `topics` that can serve reads, with its log start and high watermark.
+    pub(super) fn readable_partitions(&self, topics: &[u16]) -> Vec<(Tp, u64, u64)> {
+        let mut out = Vec::new();
+        for &t in topics {
+            for (p, part) in self.topics[t as usize].partitions.iter().enumerate() {
+                let tp = Tp { topic: t, partition: p as u32 };
+                if self.readable(tp) {
+                    out.push((tp, part.log.log_start_offset(), part.log.high_watermark()));
+                }
+            }
+        }
+        out
+    }
+
+    /// Phase 12: auto-commit.
+    pub(super) fn commits(&mut self) {
+        for g in &mut self.groups {
+            g.auto_commit(self.now_us);
+        }
+    }
+}
