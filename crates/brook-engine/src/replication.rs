@@ -3,7 +3,7 @@
 //! The log's data is held once (the leader's copy); a follower is represented by its log end
 //! offset (LEO). Followers fetch whole batches, so a follower's LEO is always a batch boundary.
 
-use crate::log::{PartitionLog, Truncated};
+use crate::log::{Batch, PartitionLog, Truncated};
 
 /// Most bytes one follower fetch carries per partition: Kafka's `replica.fetch.max.bytes`
 /// default (at least one whole batch moves even if larger).
@@ -29,6 +29,15 @@ struct FollowerFetch {
     target_leo: u64,
     /// The leader's log end when the fetch was issued.
     leader_leo: u64,
+}
+
+/// Why a leader refused a write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WriteRefused {
+    /// No leader, or its broker is down.
+    NotLeader,
+    /// acks=all and the ISR is below `min.insync.replicas`.
+    NotEnoughReplicas,
 }
 
 /// What a leader election did.
@@ -113,6 +122,33 @@ impl Partition {
     /// Whether replica `i` is in the ISR.
     pub fn in_isr(&self, i: usize) -> bool {
         self.isr.contains(&i)
+    }
+
+    /// Whether the leader may take a write, as Kafka's `Partition.appendRecordsToLeader`
+    /// decides: there must be a leader on a live broker (else `NOT_LEADER_OR_FOLLOWER`), and an
+    /// acks=all write needs at least `min_insync_replicas` in the ISR (else
+    /// `NOT_ENOUGH_REPLICAS`). `leader_alive` tells whether the leader's broker runs.
+    pub fn leader_write_refused(
+        &self,
+        leader_alive: bool,
+        acks_all: bool,
+        min_insync_replicas: u32,
+    ) -> Option<WriteRefused> {
+        if self.leader.is_none() || !leader_alive {
+            Some(WriteRefused::NotLeader)
+        } else if acks_all && (self.isr.len() as u32) < min_insync_replicas {
+            Some(WriteRefused::NotEnoughReplicas)
+        } else {
+            None
+        }
+    }
+
+    /// The leader appends `batch` (which gets its offsets) and its replica's log end moves;
+    /// returns the new log end offset.
+    pub fn append_as_leader(&mut self, batch: Batch) -> u64 {
+        self.log.append(batch);
+        self.leader_appended();
+        self.log.log_end_offset()
     }
 
     /// Records the leader's new log end after an append.
@@ -435,5 +471,16 @@ mod tests {
         assert_eq!(lost.records, 10);
         assert_eq!(p.log.high_watermark(), 0);
         p.check().unwrap();
+    }
+
+    #[test]
+    fn a_leader_refuses_acks_all_below_min_insync_replicas_as_kafka_does() {
+        // Kafka's Partition.appendRecordsToLeader: inSyncSize < minIsr with requiredAcks == -1
+        // throws NotEnoughReplicasException; acks=1 and acks=0 writes are taken.
+        let p = Partition::new(&[0, 1, 2], 1 << 20);
+        assert_eq!(p.leader_write_refused(true, true, 3), None, "three in sync at the start");
+        assert_eq!(p.leader_write_refused(true, true, 4), Some(WriteRefused::NotEnoughReplicas));
+        assert_eq!(p.leader_write_refused(true, false, 4), None, "acks=1 needs only the leader");
+        assert_eq!(p.leader_write_refused(false, false, 1), Some(WriteRefused::NotLeader));
     }
 }

@@ -5,6 +5,7 @@ use super::{Cluster, PendingAck, Request, TICK_US};
 use crate::event::TrafficEvent;
 use crate::log::Batch;
 use crate::producer::{Acks, Outgoing};
+use crate::replication::WriteRefused;
 
 impl Cluster {
     /// Phase 2: producers create records and batch them; batches that may go are sent to the
@@ -114,14 +115,11 @@ impl Cluster {
         let t = &mut self.topics[r.topic as usize];
         let part = &mut t.partitions[b.partition as usize];
         let leader_up = part.leader_broker().is_some_and(|l| self.brokers[l as usize].alive);
-        let refuse = if !leader_up {
-            true
-        } else if acks == Acks::All && (part.isr.len() as u32) < t.min_insync_replicas {
+        let refused =
+            part.leader_write_refused(leader_up, acks == Acks::All, t.min_insync_replicas);
+        if refused == Some(WriteRefused::NotEnoughReplicas) {
             self.counters.not_enough_replicas += 1;
-            true
-        } else {
-            false
-        };
+        }
         let from_broker = part.leader_broker().unwrap_or(0);
         let reply = |ok: bool, end_offset: u64| Request {
             ok,
@@ -130,7 +128,7 @@ impl Cluster {
             end_offset,
             ..r
         };
-        if refuse {
+        if refused.is_some() {
             if acks != Acks::None {
                 self.to_producer.push_back(reply(false, 0));
             }
@@ -146,7 +144,7 @@ impl Cluster {
             self.counters.duplicate_appends += b.count as u64;
             self.producers[r.producer as usize].stats.duplicated_records += b.count as u64;
         }
-        part.log.append(Batch {
+        let end_offset = part.append_as_leader(Batch {
             base_offset: 0,
             count: b.count,
             bytes: b.bytes,
@@ -157,8 +155,6 @@ impl Cluster {
             key: b.key,
             acked_on_append: acks != Acks::All,
         });
-        part.leader_appended();
-        let end_offset = part.log.log_end_offset();
         t.appended_in_sample += b.count as u64;
         self.counters.appended_records += b.count as u64;
         match acks {
