@@ -9,6 +9,7 @@ use crate::event::TrafficEvent;
 use crate::group::Group;
 use crate::producer::{Producer, RateProfile};
 use crate::push::Subscription;
+use crate::reader::ReaderKind;
 use crate::scenario::{Command, ReaderSpec, TimedEvent};
 use crate::share::ShareGroup;
 
@@ -147,9 +148,12 @@ impl Cluster {
                 }
             }
             Command::RemoveReader { name } => {
-                self.groups.retain(|g| g.spec.name != name);
-                self.share_groups.retain(|g| g.spec.name != name);
-                self.subscriptions.retain(|g| g.spec.name != name);
+                let kind = self.readers().find(|r| r.name() == name).map(|r| r.kind());
+                match kind.ok_or_else(|| format!("no reader named \"{name}\""))? {
+                    ReaderKind::Group => self.groups.retain(|g| g.spec.name != name),
+                    ReaderKind::Share => self.share_groups.retain(|g| g.spec.name != name),
+                    ReaderKind::Push => self.subscriptions.retain(|g| g.spec.name != name),
+                }
             }
             _ => unreachable!("change_members is called with add and remove commands only"),
         }
