@@ -5,12 +5,12 @@
 use std::time::Duration;
 
 use brook_engine::{preset, Cluster, PRESETS};
-use brook_ui::app::App;
-use brook_ui::components::{
+use brook_ui::model::sim::{GroupStats, Stats};
+use brook_ui::view::app::App;
+use brook_ui::view::components::{
     Actions, ActionsProps, Controls, ControlsProps, Counters, CountersProps, ImportExport,
     ImportExportProps, Targets,
 };
-use brook_ui::sim::{GroupStats, Stats};
 use wasm_bindgen_test::*;
 use web_sys::Element;
 use yew::prelude::*;
@@ -125,7 +125,8 @@ async fn app_mounts_with_a_canvas_and_every_preset() {
 #[wasm_bindgen_test]
 async fn import_errors_are_shown_with_the_field() {
     let root = fresh_root();
-    let error = brook_ui::scenario_io::parse_import("bad.json", r#"{"version": 2}"#).unwrap_err();
+    let error =
+        brook_ui::model::scenario_io::parse_import("bad.json", r#"{"version": 2}"#).unwrap_err();
     let props = ImportExportProps {
         on_import: Callback::noop(),
         on_export: Callback::noop(),
@@ -188,8 +189,9 @@ type Sent = std::rc::Rc<std::cell::RefCell<Vec<brook_engine::Command>>>;
 /// The inspector of `cluster`'s first producer, checking commands against its scenario, and
 /// the commands it sends.
 async fn mount_producer_inspector(cluster: &Cluster) -> (Element, Sent) {
-    use brook_ui::components::{Inspector, InspectorProps};
-    use brook_ui::inspect::{inspect, Selection};
+    use brook_ui::model::inspect::inspect;
+    use brook_ui::model::layout::Selection;
+    use brook_ui::view::components::{Inspector, InspectorProps};
     let root = fresh_root();
     let view = inspect(cluster, Selection::Producer(0)).unwrap();
     let scenario = cluster.scenario().clone();

@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use crate::sim::Stats;
+use crate::model::sim::Stats;
 
 /// Properties of [`Counters`].
 #[derive(Properties, PartialEq, Clone)]

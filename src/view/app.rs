@@ -1,6 +1,5 @@
 //! The root component: owns the simulation, runs the frame loop, wires the controls.
 
-use std::cell::RefCell;
 use std::rc::Rc;
 
 use brook_engine::preset;
@@ -9,12 +8,15 @@ use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
 
-use crate::canvas::draw;
-use crate::components::{Actions, Controls, Counters, ImportExport, Inspector, Targets};
-use crate::hooks::use_animation_frame;
-use crate::inspect::{inspect, Form, Selection};
-use crate::params::{parse_query, parse_seed, Params};
-use crate::sim::{Sim, SPEED_MAX, SPEED_MIN};
+use crate::model::inspect::{inspect, Form};
+use crate::model::layout::{Layout, Selection};
+use crate::model::params::{parse_query, parse_seed, Params};
+use crate::model::sim::{Sim, SPEED_MAX, SPEED_MIN};
+use crate::view::bench_run::BenchRun;
+use crate::view::canvas::draw;
+use crate::view::clock::now_ms;
+use crate::view::components::{Actions, Controls, Counters, ImportExport, Inspector, Targets};
+use crate::view::hooks::{use_animation_frame, use_keyboard, KeyActions};
 
 /// How often the panels get a fresh snapshot, wall ms (the only path into the virtual DOM).
 const STATS_EVERY_MS: f64 = 200.0;
@@ -46,7 +48,7 @@ impl Source {
 fn new_sim(source: &Source, seed: u64, playing: bool) -> Sim {
     let mut scenario = source.scenario();
     scenario.seed = seed;
-    crate::set_panic_context(&scenario);
+    crate::view::panic::set_panic_context(&scenario);
     let mut sim = Sim::new(scenario);
     sim.playing = playing;
     sim
@@ -93,13 +95,9 @@ fn draw_frame(canvas: &HtmlCanvasElement, sim: &Sim, now_ms: f64, reduced: bool)
 
 fn draw_chart_canvas(canvas: &HtmlCanvasElement, sim: &Sim, hover: Option<(f64, f64)>) {
     if let Some((ctx, w, h)) = prepare(canvas) {
-        let charts = crate::charts::charts(&sim.cluster, sim.lag_group);
-        crate::canvas::draw_charts(&ctx, &charts, w, h, hover);
+        let charts = crate::model::charts::charts(&sim.cluster, sim.lag_group);
+        crate::view::chart_canvas::draw_charts(&ctx, &charts, w, h, hover);
     }
-}
-
-fn now_ms() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 
 /// The Brook app.
@@ -235,23 +233,22 @@ pub fn App() -> Html {
             p.set(v);
         })
     };
-    let on_import =
-        {
-            let (restart, src, seed_text, import_error) =
-                (restart.clone(), source.clone(), seed_text.clone(), import_error.clone());
-            Callback::from(move |(name, text): (String, String)| {
-                match crate::scenario_io::parse_import(&name, &text) {
-                    Ok(scenario) => {
-                        seed_text.set(scenario.seed.to_string());
-                        let next = Source::Imported(Box::new(scenario.clone()));
-                        restart(&next, &scenario.seed.to_string());
-                        src.set(next);
-                        import_error.set(None);
-                    }
-                    Err(e) => import_error.set(Some(e)),
+    let on_import = {
+        let (restart, src, seed_text, import_error) =
+            (restart.clone(), source.clone(), seed_text.clone(), import_error.clone());
+        Callback::from(move |(name, text): (String, String)| {
+            match crate::model::scenario_io::parse_import(&name, &text) {
+                Ok(scenario) => {
+                    seed_text.set(scenario.seed.to_string());
+                    let next = Source::Imported(Box::new(scenario.clone()));
+                    restart(&next, &scenario.seed.to_string());
+                    src.set(next);
+                    import_error.set(None);
                 }
-            })
-        };
+                Err(e) => import_error.set(Some(e)),
+            }
+        })
+    };
     let on_export = {
         let sim = sim.clone();
         Callback::from(move |_: MouseEvent| export_scenario(&sim.borrow().cluster))
@@ -293,11 +290,7 @@ pub fn App() -> Html {
         Callback::from(move |e: MouseEvent| {
             let Some(c) = canvas.cast::<HtmlCanvasElement>() else { return };
             let s = sim.borrow();
-            let layout = crate::scene::Layout::new(
-                &s.cluster,
-                c.client_width() as f64,
-                c.client_height() as f64,
-            );
+            let layout = Layout::new(&s.cluster, c.client_width() as f64, c.client_height() as f64);
             let hit = layout.hit(e.offset_x() as f64, e.offset_y() as f64);
             // The form keeps the values of the moment of the click, so typing is not overwritten.
             selected.set(hit.and_then(|h| inspect(&s.cluster, h).map(|v| (h, v.form))));
@@ -305,9 +298,7 @@ pub fn App() -> Html {
     };
     let validate = {
         let sim = sim.clone();
-        Callback::from(move |c: brook_engine::Command| {
-            sim.borrow().cluster.check_command(&c).err()
-        })
+        Callback::from(move |c: brook_engine::Command| sim.borrow().cluster.check_command(&c).err())
     };
     let on_close = {
         let selected = selected.clone();
@@ -404,7 +395,7 @@ pub fn App() -> Html {
 /// Downloads the running scenario (with its seed) as a JSON file.
 fn export_scenario(c: &brook_engine::Cluster) {
     let json = c.export().to_json();
-    let name = crate::scenario_io::export_file_name(c.scenario());
+    let name = crate::model::scenario_io::export_file_name(c.scenario());
     let parts = js_sys::Array::of1(&JsValue::from_str(&json));
     let bag = web_sys::BlobPropertyBag::new();
     bag.set_type("application/json");
@@ -431,117 +422,9 @@ fn targets_of(c: &brook_engine::Cluster) -> Targets {
         producers: c.producers().iter().map(|p| p.spec.name.clone()).collect(),
         topics: c.topics().iter().map(|t| t.name.clone()).collect(),
         brokers: c.brokers().len(),
-        readers: crate::consumers::consumer_sets(c).into_iter().map(|s| s.name).collect(),
+        readers: crate::model::consumers::consumer_sets(c).into_iter().map(|s| s.name).collect(),
         producer_specs: c.producers().iter().map(|p| p.spec.clone()).collect(),
     }
-}
-
-/// Virtual seconds of the engine-only throughput measurement in benchmark mode.
-const ENGINE_BENCH_VIRTUAL_S: u64 = 3;
-
-/// A frame-time benchmark in progress (`?bench=PRESET&seconds=N`).
-struct BenchRun {
-    preset: String,
-    seconds: u32,
-    started_ms: Option<f64>,
-    samples: crate::bench::FrameSamples,
-    engine_virtual_s_per_s: f64,
-    done: bool,
-}
-
-impl BenchRun {
-    /// Starts sampling frames; the engine alone is measured when the run ends (by then the
-    /// browser has finished optimising the module, which it does in the background at first).
-    fn start(preset_name: &str, seconds: u32) -> Self {
-        BenchRun {
-            preset: preset_name.to_string(),
-            seconds,
-            started_ms: None,
-            samples: Default::default(),
-            engine_virtual_s_per_s: 0.0,
-            done: false,
-        }
-    }
-
-    /// Virtual seconds per wall second of a fresh cluster of the preset, no drawing.
-    fn measure_engine(&self) -> f64 {
-        let mut c = brook_engine::Cluster::new(preset(&self.preset).expect("validated preset"));
-        let t0 = now_ms();
-        c.run_until(ENGINE_BENCH_VIRTUAL_S * 1_000_000);
-        ENGINE_BENCH_VIRTUAL_S as f64 / ((now_ms() - t0) / 1000.0).max(1e-6)
-    }
-
-    /// Records one frame; returns the report once the run is over.
-    fn frame(&mut self, t: f64, work_ms: f64, sections: [f64; 4], sim: &Sim) -> Option<String> {
-        if self.done {
-            return None;
-        }
-        let start = *self.started_ms.get_or_insert(t);
-        self.samples.record(t, work_ms);
-        self.samples.record_sections(sections);
-        let wall_s = (t - start) / 1000.0;
-        if wall_s < self.seconds as f64 {
-            return None;
-        }
-        self.done = true;
-        self.engine_virtual_s_per_s = self.measure_engine();
-        let extra = [
-            ("virtual_s", sim.cluster.now_us() as f64 / 1e6),
-            ("frames_behind", sim.frames_behind as f64),
-            ("flights_max", crate::scene::FLIGHTS_MAX as f64),
-        ];
-        Some(self.samples.report(&self.preset, wall_s, self.engine_virtual_s_per_s, &extra))
-    }
-}
-
-/// What the keyboard shortcuts trigger.
-struct KeyActions {
-    toggle: Callback<()>,
-    step: Callback<()>,
-    speed: Callback<f64>,
-    reset: Callback<()>,
-    speed_now: f64,
-}
-
-/// Space play/pause, right arrow step, + and - speed, r reset; ignored while typing in a field.
-#[hook]
-fn use_keyboard(actions: KeyActions) {
-    let latest = use_mut_ref(|| None::<KeyActions>);
-    *latest.borrow_mut() = Some(actions);
-    use_effect_with((), move |_| {
-        let document = web_sys::window().and_then(|w| w.document());
-        let listener =
-            Closure::<dyn FnMut(web_sys::KeyboardEvent)>::new(move |e: web_sys::KeyboardEvent| {
-                let typing =
-                    e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(
-                        |el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"),
-                    );
-                let guard = latest.borrow();
-                let Some(a) = guard.as_ref() else { return };
-                if typing || e.ctrl_key() || e.meta_key() || e.alt_key() {
-                    return;
-                }
-                match e.key().as_str() {
-                    " " => a.toggle.emit(()),
-                    "ArrowRight" => a.step.emit(()),
-                    "+" | "=" => a.speed.emit((a.speed_now * 2.0).min(SPEED_MAX)),
-                    "-" => a.speed.emit((a.speed_now / 2.0).max(SPEED_MIN)),
-                    "r" => a.reset.emit(()),
-                    _ => return,
-                }
-                e.prevent_default();
-            });
-        let listener = Rc::new(RefCell::new(Some(listener)));
-        if let (Some(d), Some(l)) = (&document, listener.borrow().as_ref()) {
-            let _ = d.add_event_listener_with_callback("keydown", l.as_ref().unchecked_ref());
-        }
-        move || {
-            if let (Some(d), Some(l)) = (&document, listener.borrow_mut().take()) {
-                let _ =
-                    d.remove_event_listener_with_callback("keydown", l.as_ref().unchecked_ref());
-            }
-        }
-    });
 }
 
 /// What the colours and shapes on the stage mean.

@@ -1,5 +1,7 @@
 //! Custom hooks.
 
 mod animation_frame;
+mod keyboard;
 
 pub use animation_frame::use_animation_frame;
+pub use keyboard::{use_keyboard, KeyActions};

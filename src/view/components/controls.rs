@@ -4,7 +4,7 @@ use brook_engine::PRESETS;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::sim::{SPEED_MAX, SPEED_MIN};
+use crate::model::sim::{SPEED_MAX, SPEED_MIN};
 
 /// The slider position (log10 of the speed) for a speed factor.
 pub fn speed_to_slider(speed: f64) -> f64 {

@@ -3,7 +3,9 @@
 
 use brook_engine::{Cluster, Scenario, TICK_US};
 
-use crate::scene::Flights;
+use crate::model::consumers::{consumer_sets, kind_label};
+use crate::model::flights::Flights;
+use crate::model::layout::dense;
 
 /// Most engine steps run in one animation frame (2 virtual seconds); past it the simulation
 /// runs slower than asked instead of freezing the tab.
@@ -58,7 +60,7 @@ impl MemberRates {
         if now < self.at_us + RATE_WINDOW_US {
             return;
         }
-        let counts: Vec<Vec<u64>> = crate::consumers::consumer_sets(c)
+        let counts: Vec<Vec<u64>> = consumer_sets(c)
             .iter()
             .map(|set| set.members.iter().map(|m| m.processed).collect())
             .collect();
@@ -176,9 +178,11 @@ impl Sim {
         } else {
             self.carry_us -= (steps * TICK_US) as f64;
         }
+        // Replica chips are drawn only when every partition has its own strip.
+        let chips = !dense(&self.cluster);
         for _ in 0..steps {
             self.cluster.step();
-            self.flights.ingest(self.cluster.events(), &self.cluster, now_ms);
+            self.flights.ingest(self.cluster.events(), &self.cluster, chips, now_ms);
             self.rates.update(&self.cluster);
         }
         steps
@@ -192,10 +196,10 @@ impl Sim {
     /// The snapshot for the panels.
     pub fn stats(&self) -> Stats {
         let s = self.cluster.summary();
-        let groups: Vec<GroupStats> = crate::consumers::consumer_sets(&self.cluster)
+        let groups: Vec<GroupStats> = consumer_sets(&self.cluster)
             .into_iter()
             .map(|g| GroupStats {
-                kind: g.kind.label(),
+                kind: kind_label(g.kind),
                 consumed: g.members.iter().map(|m| m.processed).sum(),
                 lag: g.lag,
                 members: g.members.len(),
@@ -268,7 +272,7 @@ mod tests {
         let processed_at = |us: u64| {
             let mut c = Cluster::new(preset("quickstart").unwrap());
             c.run_until(us);
-            crate::consumers::consumer_sets(&c)[0].members.iter().map(|m| m.processed).sum::<u64>()
+            consumer_sets(&c)[0].members.iter().map(|m| m.processed).sum::<u64>()
         };
         let mut sim = Sim::new(preset("quickstart").unwrap());
         while sim.cluster.now_us() < 3_000_000 {

@@ -5,8 +5,8 @@ use brook_engine::{Acks, AssignorKind, Command, CommitMode};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::inspect::{Form, View};
-use crate::profile_form::{
+use crate::model::inspect::{Form, View};
+use crate::model::profile_form::{
     key_fields, key_kind, key_values, profile_fields, profile_kind, profile_values, read_keys,
     read_profile, KEY_KINDS, PROFILE_KINDS,
 };
