@@ -12,6 +12,8 @@ pub mod params;
 pub mod profile_form;
 pub mod scenario_io;
 pub mod sim;
+pub mod state;
+pub mod targets;
 
 #[cfg(test)]
 mod scene_tests;

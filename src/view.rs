@@ -7,6 +7,8 @@ pub mod canvas;
 pub mod chart_canvas;
 pub mod clock;
 pub mod components;
+mod export;
+mod frame;
 mod hooks;
 mod paint;
 pub mod panic;

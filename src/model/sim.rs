@@ -38,6 +38,10 @@ pub struct Sim {
     pub colour_by_key: bool,
     /// Each member's processing rate over the last virtual second.
     pub rates: MemberRates,
+    /// Which run of the UI state this is (see `state::follow`).
+    pub run: u64,
+    /// Step presses of the UI state already run.
+    pub steps_done: u64,
 }
 
 /// Virtual time over which a member's rate is measured, us.
@@ -132,10 +136,8 @@ pub struct Stats {
     pub failed: u64,
     /// The latest notice (a command the engine refused), if any.
     pub notice: Option<String>,
-    /// Whether time advances.
-    pub playing: bool,
-    /// Speed factor.
-    pub speed: f64,
+    /// The engine's trace hash (equal runs have equal hashes), for tests that compare runs.
+    pub trace_hash: u64,
 }
 
 impl Sim {
@@ -152,6 +154,8 @@ impl Sim {
             lag_group: 0,
             colour_by_key: false,
             rates: MemberRates::default(),
+            run: 0,
+            steps_done: 0,
         }
     }
 
@@ -221,8 +225,7 @@ impl Sim {
             lost: s.lost_records,
             failed: s.dropped_records,
             notice: self.cluster.notices().last().cloned(),
-            playing: self.playing,
-            speed: self.speed,
+            trace_hash: self.cluster.trace_hash(),
         }
     }
 }

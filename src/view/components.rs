@@ -5,9 +5,11 @@ mod controls;
 mod counters;
 mod import_export;
 mod inspector;
+mod legend;
 
-pub use actions::{Actions, ActionsProps, Targets};
+pub use actions::{Actions, ActionsProps};
 pub use controls::{speed_from_slider, speed_to_slider, Controls, ControlsProps};
 pub use counters::{Counters, CountersProps};
 pub use import_export::{ImportExport, ImportExportProps};
 pub use inspector::{Inspector, InspectorProps};
+pub use legend::Legend;

@@ -7,22 +7,14 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::model::sim::{SPEED_MAX, SPEED_MIN};
+use crate::model::state::{key_action, Action};
 
-/// What the keyboard shortcuts trigger.
-pub struct KeyActions {
-    pub toggle: Callback<()>,
-    pub step: Callback<()>,
-    pub speed: Callback<f64>,
-    pub reset: Callback<()>,
-    pub speed_now: f64,
-}
-
-/// Space play/pause, right arrow step, + and - speed, r reset; ignored while typing in a field.
+/// Space play/pause, right arrow step, + and - speed, r reset (see `state::key_action`), sent
+/// to `dispatch`; ignored while typing in a field or with a modifier held.
 #[hook]
-pub fn use_keyboard(actions: KeyActions) {
-    let latest = use_mut_ref(|| None::<KeyActions>);
-    *latest.borrow_mut() = Some(actions);
+pub fn use_keyboard(dispatch: Callback<Action>) {
+    let latest = use_mut_ref(|| dispatch.clone());
+    *latest.borrow_mut() = dispatch;
     use_effect_with((), move |_| {
         let document = web_sys::window().and_then(|w| w.document());
         let listener =
@@ -31,19 +23,11 @@ pub fn use_keyboard(actions: KeyActions) {
                     e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(
                         |el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"),
                     );
-                let guard = latest.borrow();
-                let Some(a) = guard.as_ref() else { return };
                 if typing || e.ctrl_key() || e.meta_key() || e.alt_key() {
                     return;
                 }
-                match e.key().as_str() {
-                    " " => a.toggle.emit(()),
-                    "ArrowRight" => a.step.emit(()),
-                    "+" | "=" => a.speed.emit((a.speed_now * 2.0).min(SPEED_MAX)),
-                    "-" => a.speed.emit((a.speed_now / 2.0).max(SPEED_MIN)),
-                    "r" => a.reset.emit(()),
-                    _ => return,
-                }
+                let Some(action) = key_action(&e.key()) else { return };
+                latest.borrow().emit(action);
                 e.prevent_default();
             });
         let listener = Rc::new(RefCell::new(Some(listener)));
