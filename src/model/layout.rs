@@ -227,7 +227,7 @@ pub enum Selection {
     Producer(usize),
     /// A partition.
     Partition(Tp),
-    /// A reader set (group, share group, subscription), by set index.
+    /// A reader (group, share group, subscription), by its position in `Cluster::readers()`.
     Set(usize),
     /// One member of a set.
     Member(usize, usize),

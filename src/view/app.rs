@@ -14,12 +14,12 @@ use crate::model::params::{parse_query, Params};
 use crate::model::sim::Sim;
 use crate::model::state::{follow, reduce, Action, State};
 use crate::model::targets::targets_of;
-use crate::view::bench_run::BenchRun;
 use crate::view::clock::now_ms;
-use crate::view::components::{Actions, Controls, Counters, ImportExport, Inspector, Legend};
+use crate::view::components::{
+    Actions, ColourBy, Controls, Counters, DisplayProps, ImportExport, Inspector, LagGroup, Legend,
+};
 use crate::view::export::download_export;
-use crate::view::frame::FrameLoop;
-use crate::view::hooks::{use_animation_frame, use_keyboard};
+use crate::view::hooks::{use_frame_loop, use_keyboard};
 use crate::view::panic::set_panic_context;
 
 impl Reducible for State {
@@ -33,12 +33,6 @@ impl Reducible for State {
 fn url_params() -> (Params, Vec<String>) {
     let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
     parse_query(&search)
-}
-
-fn prefers_reduced_motion() -> bool {
-    web_sys::window()
-        .and_then(|w| w.match_media("(prefers-reduced-motion: reduce)").ok().flatten())
-        .is_some_and(|m| m.matches())
 }
 
 /// Sends an action: a command goes to the engine's queue first (a full queue is itself worth
@@ -89,44 +83,11 @@ pub fn App() -> Html {
         set_panic_context(sim.borrow().cluster.scenario());
     }
     let dispatch = dispatcher(sim.clone(), ui.dispatcher());
-    let canvas = use_node_ref();
-    let charts_ref = use_node_ref();
-    let hover = use_mut_ref(|| None::<(f64, f64)>);
-    let last_chart_ms = use_mut_ref(|| f64::NEG_INFINITY);
-    let last_stats_ms = use_mut_ref(|| 0.0f64);
-    let reduced = use_memo((), |_| prefers_reduced_motion());
-    let bench = use_mut_ref(|| params.bench_seconds.map(|s| BenchRun::start(&params.preset, s)));
-    let frames = FrameLoop {
-        sim: sim.clone(),
-        stage: canvas.clone(),
-        charts: charts_ref.clone(),
-        hover: hover.clone(),
-        last_chart_ms: last_chart_ms.clone(),
-        last_stats_ms,
-        bench,
-        reduced_motion: *reduced,
-        dispatch: dispatch.clone(),
-    };
-    use_animation_frame(Rc::new(move |t| frames.frame(t)));
+    let stage = use_frame_loop(sim.clone(), dispatch.clone(), params);
     use_keyboard(dispatch.clone());
 
-    // Hovering the charts redraws them on the next frame with a readout; no render.
-    let on_chart_move = {
-        let (hover, last) = (hover.clone(), last_chart_ms.clone());
-        Callback::from(move |e: MouseEvent| {
-            *hover.borrow_mut() = Some((e.offset_x() as f64, e.offset_y() as f64));
-            *last.borrow_mut() = f64::NEG_INFINITY;
-        })
-    };
-    let on_chart_leave = {
-        let (hover, last) = (hover, last_chart_ms);
-        Callback::from(move |_: MouseEvent| {
-            *hover.borrow_mut() = None;
-            *last.borrow_mut() = f64::NEG_INFINITY;
-        })
-    };
     let on_stage_click = {
-        let (sim, canvas, dispatch) = (sim.clone(), canvas.clone(), dispatch.clone());
+        let (sim, canvas, dispatch) = (sim.clone(), stage.canvas.clone(), dispatch.clone());
         Callback::from(move |e: MouseEvent| {
             let Some(c) = canvas.cast::<HtmlCanvasElement>() else { return };
             let selected = {
@@ -152,15 +113,6 @@ pub fn App() -> Html {
     let on_command = dispatch.reform(Action::Command);
     let on_import = dispatch.reform(|(file_name, text)| Action::Import { file_name, text });
     let on_close = dispatch.reform(|_| Action::Select(None));
-    let on_colour_by = dispatch.reform(|e: Event| {
-        let value = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
-        Action::ColourByKey(value == "key")
-    });
-    let on_lag_group = dispatch.reform(|e: Event| {
-        let index = e.target_unchecked_into::<web_sys::HtmlSelectElement>().selected_index();
-        Action::LagGroup(index.max(0) as usize)
-    });
-
     let s = sim.borrow();
     let stats = s.stats();
     let inspector = inspector_view(&s, &ui.selected);
@@ -168,7 +120,12 @@ pub fn App() -> Html {
     let group_names: Vec<String> = s.cluster.groups().iter().map(|g| g.spec.name.clone()).collect();
     let description = s.cluster.scenario().description.clone();
     drop(s);
-    let (by_key, lag_group) = (ui.colour_by_key, ui.lag_group);
+    let display = DisplayProps {
+        by_key: ui.colour_by_key,
+        groups: group_names,
+        lag_group: ui.lag_group,
+        dispatch: dispatch.clone(),
+    };
     html! {
         <main class="app">
             <header>
@@ -185,7 +142,7 @@ pub fn App() -> Html {
                 imported={ui.imported_name()} dispatch={dispatch.clone()} />
             <div class="stage-row">
                 <div class="stage-wrap">
-                    <canvas ref={canvas} class="stage" data-testid="stage" role="img" onclick={on_stage_click}
+                    <canvas ref={stage.canvas} class="stage" data-testid="stage" role="img" onclick={on_stage_click}
                         aria-label="Producers on the left send record batches into partition logs in the centre; consumers on the right pull them." />
                 </div>
                 if let Some((key, view)) = inspector {
@@ -197,25 +154,12 @@ pub fn App() -> Html {
             // screen; the actions are one scroll away.
             <Actions {targets} on_command={on_command} notice={stats.notice.clone()} />
             <div class="options">
-                <label class="chart-choice">{ "Log cells coloured by " }
-                    <select data-testid="colour-by" onchange={on_colour_by}>
-                        <option value="producer" selected={!by_key}>{ "producer" }</option>
-                        <option value="key" selected={by_key}>{ "key (the batch's most frequent key; grey: no key)" }</option>
-                    </select>
-                </label>
+                <ColourBy ..display.clone() />
                 <ImportExport {on_import} {on_export} error={ui.import_error.clone()} />
             </div>
-            if group_names.len() > 1 {
-                <label class="chart-choice">{ "Lag per partition of " }
-                    <select data-testid="lag-group" onchange={on_lag_group}>
-                        { for group_names.iter().enumerate().map(|(i, n)| html! {
-                            <option value={n.clone()} selected={i == lag_group}>{ n }</option>
-                        }) }
-                    </select>
-                </label>
-            }
-            <canvas ref={charts_ref} class="charts" data-testid="charts" role="img"
-                onmousemove={on_chart_move} onmouseleave={on_chart_leave}
+            <LagGroup ..display />
+            <canvas ref={stage.charts} class="charts" data-testid="charts" role="img"
+                onmousemove={stage.on_chart_move} onmouseleave={stage.on_chart_leave}
                 aria-label="Charts over the last minute: inflow against outflow with the backlog, lag per reader, latency percentiles, and faults. Hover for values." />
             if let Some(text) = &ui.bench_report {
                 <pre class="bench" data-testid="bench-result">{ text }</pre>

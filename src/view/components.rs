@@ -3,6 +3,7 @@
 mod actions;
 mod controls;
 mod counters;
+mod display_options;
 mod import_export;
 mod inspector;
 mod legend;
@@ -10,6 +11,7 @@ mod legend;
 pub use actions::{Actions, ActionsProps};
 pub use controls::{speed_from_slider, speed_to_slider, Controls, ControlsProps};
 pub use counters::{Counters, CountersProps};
+pub use display_options::{ColourBy, DisplayProps, LagGroup};
 pub use import_export::{ImportExport, ImportExportProps};
 pub use inspector::{Inspector, InspectorProps};
 pub use legend::Legend;
