@@ -11,6 +11,7 @@ pub mod layout;
 pub mod params;
 pub mod profile_form;
 pub mod scenario_io;
+pub mod settings_form;
 pub mod sim;
 pub mod state;
 pub mod targets;
