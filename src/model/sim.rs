@@ -18,6 +18,18 @@ pub const SPEED_MIN: f64 = 0.1;
 /// See [`SPEED_MIN`].
 pub const SPEED_MAX: f64 = 100.0;
 
+/// The slider position (log10 of the speed) for a speed factor.
+pub fn speed_to_slider(speed: f64) -> f64 {
+    speed.clamp(SPEED_MIN, SPEED_MAX).log10()
+}
+
+/// The speed factor for a slider position, rounded to two significant digits.
+pub fn speed_from_slider(v: f64) -> f64 {
+    let s = 10f64.powf(v).clamp(SPEED_MIN, SPEED_MAX);
+    let digits = 10f64.powf(s.log10().floor() - 1.0);
+    (s / digits).round() * digits
+}
+
 /// A running simulation: the engine, what is in flight on the stage and the pacing state.
 pub struct Sim {
     /// The engine.
@@ -289,6 +301,15 @@ mod tests {
         assert!(billing.iter().all(|&r| r > 0.0), "{billing:?}");
         assert_eq!(sim.rates.of(0, 1), Some(billing[1]));
         assert_eq!(sim.rates.of(5, 0), None);
+    }
+
+    #[test]
+    fn the_speed_slider_is_logarithmic_and_rounds_to_two_digits() {
+        assert_eq!(speed_to_slider(1.0), 0.0);
+        assert_eq!(speed_to_slider(1e9), SPEED_MAX.log10(), "clamped");
+        assert_eq!(speed_from_slider(0.0), 1.0);
+        assert_eq!(speed_from_slider(0.5), 3.2);
+        assert_eq!(speed_from_slider(speed_to_slider(SPEED_MIN)), SPEED_MIN);
     }
 
     #[test]

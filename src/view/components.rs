@@ -9,7 +9,7 @@ mod inspector;
 mod legend;
 
 pub use actions::{Actions, ActionsProps};
-pub use controls::{speed_from_slider, speed_to_slider, Controls, ControlsProps};
+pub use controls::{Controls, ControlsProps};
 pub use counters::{Counters, CountersProps};
 pub use display_options::{ColourBy, DisplayProps, LagGroup};
 pub use import_export::{ImportExport, ImportExportProps};

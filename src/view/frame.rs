@@ -1,6 +1,6 @@
 //! The frame loop's work: step the engine, draw the stage every frame and the charts a few
 //! times a second, ask for fresh panels a few times a second, and feed a benchmark run.
-//! Nothing here allocates per frame beyond what drawing itself needs.
+//! The loop itself adds no allocation per frame to what stepping and drawing need.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -15,7 +15,8 @@ use crate::view::bench_run::BenchRun;
 use crate::view::canvas::draw;
 use crate::view::clock::now_ms;
 
-/// How often the panels get a fresh snapshot, wall ms (the only path into the virtual DOM).
+/// How often the page re-renders with fresh figures (`Action::Refresh`), wall ms: renders
+/// are the only path from the engine into the virtual DOM.
 const STATS_EVERY_MS: f64 = 200.0;
 /// How often the charts are redrawn, wall ms (and at once when the mouse moves over them).
 const CHARTS_EVERY_MS: f64 = 100.0;

@@ -4,20 +4,8 @@ use brook_engine::PRESETS;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::model::sim::{SPEED_MAX, SPEED_MIN};
+use crate::model::sim::{speed_from_slider, speed_to_slider, SPEED_MAX, SPEED_MIN};
 use crate::model::state::Action;
-
-/// The slider position (log10 of the speed) for a speed factor.
-pub fn speed_to_slider(speed: f64) -> f64 {
-    speed.clamp(SPEED_MIN, SPEED_MAX).log10()
-}
-
-/// The speed factor for a slider position, rounded to two significant digits.
-pub fn speed_from_slider(v: f64) -> f64 {
-    let s = 10f64.powf(v).clamp(SPEED_MIN, SPEED_MAX);
-    let digits = 10f64.powf(s.log10().floor() - 1.0);
-    (s / digits).round() * digits
-}
 
 /// Properties of [`Controls`].
 #[derive(Properties, PartialEq, Clone)]
