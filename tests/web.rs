@@ -5,12 +5,14 @@
 use std::time::Duration;
 
 use brook_engine::{preset, Cluster, PRESETS};
-use brook_ui::app::App;
-use brook_ui::components::{
+use brook_ui::model::sim::{GroupStats, Stats};
+use brook_ui::model::state::Action;
+use brook_ui::model::targets::targets_of;
+use brook_ui::view::app::App;
+use brook_ui::view::components::{
     Actions, ActionsProps, Controls, ControlsProps, Counters, CountersProps, ImportExport,
-    ImportExportProps, Targets,
+    ImportExportProps,
 };
-use brook_ui::sim::{GroupStats, Stats};
 use wasm_bindgen_test::*;
 use web_sys::Element;
 use yew::prelude::*;
@@ -24,8 +26,31 @@ fn fresh_root() -> Element {
     root
 }
 
-async fn settle() {
-    yew::platform::time::sleep(Duration::from_millis(30)).await;
+/// Tries before [`wait_for`] gives up; each flushes Yew's scheduler and yields for at most
+/// [`TRY_MS`], so a wait is bounded by about three seconds.
+const TRIES: u32 = 300;
+/// Longest pause between two tries, ms.
+const TRY_MS: u64 = 10;
+
+/// Waits until `ok()` holds, flushing Yew's pending renders before each check; fails the test
+/// naming `what` if it never does.
+async fn wait_for(what: &str, ok: impl Fn() -> bool) {
+    for _ in 0..TRIES {
+        yew::scheduler::flush().await;
+        if ok() {
+            return;
+        }
+        yew::platform::time::sleep(Duration::from_millis(TRY_MS)).await;
+    }
+    panic!("gave up waiting for {what}");
+}
+
+fn find(root: &Element, selector: &str) -> Option<Element> {
+    root.query_selector(selector).unwrap()
+}
+
+fn has(root: &Element, testid: &str) -> bool {
+    find(root, &format!("[data-testid={testid}]")).is_some()
 }
 
 fn text_of(root: &Element, testid: &str) -> String {
@@ -57,7 +82,7 @@ async fn counters_show_the_snapshot() {
         ..Stats::default()
     };
     yew::Renderer::<Counters>::with_root_and_props(root.clone(), CountersProps { stats }).render();
-    settle().await;
+    wait_for("the counters", || has(&root, "virtual-time")).await;
     assert_eq!(text_of(&root, "virtual-time"), "2.5 s");
     assert_eq!(text_of(&root, "produced"), "1234");
     assert_eq!(text_of(&root, "lag"), "34");
@@ -74,12 +99,7 @@ fn controls_props(playing: bool, seed_error: Option<String>) -> ControlsProps {
         seed_error,
         preset: "peak-shaving".into(),
         imported: None,
-        on_toggle: Callback::noop(),
-        on_step: Callback::noop(),
-        on_speed: Callback::noop(),
-        on_reset: Callback::noop(),
-        on_seed: Callback::noop(),
-        on_preset: Callback::noop(),
+        dispatch: Callback::noop(),
     }
 }
 
@@ -88,7 +108,7 @@ async fn controls_reflect_state_and_show_seed_errors() {
     let root = fresh_root();
     let props = controls_props(true, Some("seed: \"x\" is not a whole number".into()));
     yew::Renderer::<Controls>::with_root_and_props(root.clone(), props).render();
-    settle().await;
+    wait_for("the controls", || has(&root, "play")).await;
     assert_eq!(text_of(&root, "play"), "Pause");
     assert_eq!(text_of(&root, "speed-value"), "2\u{00d7}");
     assert!(text_of(&root, "seed-error").starts_with("seed:"));
@@ -97,90 +117,188 @@ async fn controls_reflect_state_and_show_seed_errors() {
 }
 
 #[wasm_bindgen_test]
-async fn controls_play_button_emits_toggle() {
+async fn controls_dispatch_their_actions() {
     let root = fresh_root();
-    let clicks = std::rc::Rc::new(std::cell::Cell::new(0));
+    let sent = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
     let mut props = controls_props(false, None);
-    let c = clicks.clone();
-    props.on_toggle = Callback::from(move |_| c.set(c.get() + 1));
+    let s = sent.clone();
+    props.dispatch = Callback::from(move |a| s.borrow_mut().push(a));
     yew::Renderer::<Controls>::with_root_and_props(root.clone(), props).render();
-    settle().await;
+    wait_for("the controls", || has(&root, "play")).await;
     assert_eq!(text_of(&root, "play"), "Play");
-    let button: web_sys::HtmlElement =
-        root.query_selector("[data-testid=play]").unwrap().unwrap().dyn_into().unwrap();
-    button.click();
-    assert_eq!(clicks.get(), 1);
-    assert!(root.query_selector("[data-testid=seed-error]").unwrap().is_none());
+    click(&root, "play");
+    click(&root, "step");
+    click(&root, "reset");
+    let preset: web_sys::HtmlSelectElement =
+        find(&root, "[data-testid=preset]").unwrap().dyn_into().unwrap();
+    preset.set_value("stress");
+    preset.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    assert_eq!(
+        *sent.borrow(),
+        [Action::TogglePlay, Action::Step, Action::Reset, Action::ChoosePreset("stress".into())]
+    );
+    assert!(!has(&root, "seed-error"));
+}
+
+fn click(root: &Element, testid: &str) {
+    let b: web_sys::HtmlElement = find(root, &format!("[data-testid={testid}]"))
+        .unwrap_or_else(|| panic!("no button {testid}"))
+        .dyn_into()
+        .unwrap();
+    b.click();
+}
+
+/// Chooses `value` in the select `testid`, as a user would (a change event follows).
+fn choose(root: &Element, testid: &str, value: &str) {
+    let select: web_sys::HtmlSelectElement =
+        find(root, &format!("[data-testid={testid}]")).unwrap().dyn_into().unwrap();
+    select.set_value(value);
+    assert_eq!(select.value(), value, "{testid} offers {value}");
+    select.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
 }
 
 #[wasm_bindgen_test]
 async fn app_mounts_with_a_canvas_and_every_preset() {
     let root = fresh_root();
     yew::Renderer::<App>::with_root(root.clone()).render();
-    settle().await;
-    assert!(root.query_selector("canvas[data-testid=stage]").unwrap().is_some());
-    assert!(!text_of(&root, "description").is_empty());
+    wait_for("the app", || has(&root, "description")).await;
+    for name in PRESETS {
+        choose(&root, "preset", name);
+        let described = preset(name).unwrap().description;
+        wait_for(&format!("{name}'s description"), || text_of(&root, "description") == described)
+            .await;
+        let select: web_sys::HtmlSelectElement =
+            find(&root, "[data-testid=preset]").unwrap().dyn_into().unwrap();
+        assert_eq!(select.value(), *name, "the preset shown is the one running");
+        assert!(find(&root, "canvas[data-testid=stage]").is_some(), "{name}: a stage");
+        assert!(find(&root, "[role=alert]").is_none(), "{name}: no error banner");
+        // The stage lists this preset's readers: one row each in the figures table.
+        let rows = root.query_selector_all("[data-testid=group-row]").unwrap().length() as usize;
+        assert_eq!(rows, Cluster::new(preset(name).unwrap()).readers().count(), "{name}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn app_actions_change_the_engine_as_the_buttons_say() {
+    let root = fresh_root();
+    yew::Renderer::<App>::with_root(root.clone()).render();
+    wait_for("the app", || has(&root, "play")).await;
+    if text_of(&root, "play") == "Pause" {
+        click(&root, "play");
+    }
+    choose(&root, "preset", "broker-failure-acks");
+    let members = || {
+        let cell = find(&root, "[data-testid=group-row] td:nth-child(3)").unwrap();
+        cell.text_content().unwrap_or_default()
+    };
+    wait_for("the preset's group", || members().starts_with('3')).await;
+    click(&root, "add-member");
+    click(&root, "step");
+    wait_for("a fourth member", || members().starts_with('4')).await;
+    click(&root, "remove-member");
+    click(&root, "step");
+    wait_for("back to three members", || members().starts_with('3')).await;
 }
 
 #[wasm_bindgen_test]
 async fn import_errors_are_shown_with_the_field() {
     let root = fresh_root();
-    let error = brook_ui::scenario_io::parse_import("bad.json", r#"{"version": 2}"#).unwrap_err();
+    let error =
+        brook_ui::model::scenario_io::parse_import("bad.json", r#"{"version": 2}"#).unwrap_err();
     let props = ImportExportProps {
         on_import: Callback::noop(),
         on_export: Callback::noop(),
         error: Some(error),
     };
     yew::Renderer::<ImportExport>::with_root_and_props(root.clone(), props).render();
-    settle().await;
+    wait_for("the import error", || has(&root, "import-error")).await;
     let shown = text_of(&root, "import-error");
     assert!(shown.starts_with("bad.json: "), "{shown}");
     assert!(shown.contains("the current scenario is kept"), "{shown}");
 }
 
-#[wasm_bindgen_test]
-async fn actions_queue_commands_for_the_chosen_target() {
+/// The actions toolbar over a real cluster of `preset_name`: clicks queue commands on it.
+async fn mount_actions(preset_name: &str) -> (Element, std::rc::Rc<std::cell::RefCell<Cluster>>) {
     let root = fresh_root();
-    let sent = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
-    let s = sent.clone();
+    let mut c = Cluster::new(preset(preset_name).unwrap());
+    c.run_until(1_000_000);
+    let targets = targets_of(&c);
+    let cluster = std::rc::Rc::new(std::cell::RefCell::new(c));
+    let queue = cluster.clone();
     let props = ActionsProps {
-        targets: Targets {
-            groups: vec![("billing".into(), 2), ("audit".into(), 1)],
-            producers: vec!["shop".into()],
-            topics: vec!["orders".into()],
-            brokers: 3,
-            readers: vec!["billing".into(), "audit".into()],
-            producer_specs: Vec::new(),
-        },
-        on_command: Callback::from(move |c| s.borrow_mut().push(c)),
+        targets,
+        on_command: Callback::from(move |cmd| queue.borrow_mut().command(cmd).unwrap()),
         notice: Some("no group named \"x\"".into()),
     };
     yew::Renderer::<Actions>::with_root_and_props(root.clone(), props).render();
-    settle().await;
-    let click = |id: &str| {
-        let b: web_sys::HtmlElement = root
-            .query_selector(&format!("[data-testid={id}]"))
-            .unwrap()
-            .unwrap()
-            .dyn_into()
-            .unwrap();
-        b.click();
+    wait_for("the actions", || has(&root, "add-reader")).await;
+    (root, cluster)
+}
+
+#[wasm_bindgen_test]
+async fn actions_change_the_engine_as_their_buttons_say() {
+    let (root, cluster) = mount_actions("broker-failure-acks").await;
+    let (members, readers, rate) = {
+        let c = cluster.borrow();
+        (
+            c.groups()[0].members.len(),
+            c.readers().count(),
+            c.producers()[0].current_rate(c.now_us()),
+        )
     };
-    click("add-member");
-    click("crash-broker");
-    click("spike");
-    click("add-reader");
-    click("remove-broker");
-    click("remove-producer");
-    let sent = sent.borrow();
-    assert_eq!(sent[4], brook_engine::Command::RemoveBroker { broker: 2 }, "the highest id");
-    assert_eq!(sent[5], brook_engine::Command::RemoveProducer { producer: "shop".into() });
-    assert_eq!(sent[0], brook_engine::Command::AddMember { group: "billing".into() });
-    assert_eq!(sent[1], brook_engine::Command::CrashBroker { broker: 0 });
-    assert!(
-        matches!(&sent[2], brook_engine::Command::Spike { producer, .. } if producer == "shop")
-    );
+    // The toolbar was drawn with three brokers: it offers to remove broker 2, whose replicas
+    // have nowhere else to go, and the engine says so about broker 2.
+    assert_eq!(text_of(&root, "remove-broker"), "Remove broker 2");
+    click(&root, "remove-broker");
+    cluster.borrow_mut().step();
+    let refused = cluster.borrow().notices().last().cloned().unwrap_or_default();
+    assert!(refused.contains("on broker 2"), "{refused}");
+    let brokers = cluster.borrow().brokers().len();
+    for id in ["add-member", "spike", "add-reader", "add-broker"] {
+        click(&root, id);
+    }
+    let mut c = cluster.borrow_mut();
+    c.step();
+    assert_eq!(c.groups()[0].members.len(), members + 1, "add consumer adds a member");
+    assert!(c.producers()[0].current_rate(c.now_us()) > rate, "spike raises the rate");
+    assert_eq!(c.readers().count(), readers + 1, "add reader adds a reader");
+    assert_eq!(c.brokers().len(), brokers + 1, "add broker adds one");
+    drop(c);
+    click(&root, "crash-broker");
+    let mut c = cluster.borrow_mut();
+    c.step();
+    assert!(!c.brokers()[0].alive, "crash broker crashes the chosen broker (0)");
+    drop(c);
+    click(&root, "remove-producer");
+    cluster.borrow_mut().step();
+    assert!(cluster.borrow().producers()[0].closed, "remove producer closes it");
     assert!(text_of(&root, "notice").contains("no group"));
+}
+
+#[wasm_bindgen_test]
+async fn share_groups_are_crashed_and_restarted_but_not_resized() {
+    let (root, cluster) = mount_actions("share-group-queue").await;
+    let share = cluster.borrow().share_groups()[0].spec.name.clone();
+    assert!(has(&root, "add-member"), "the consumer group comes first and can grow");
+    choose(&root, "action-group", &share);
+    wait_for("the share group's buttons", || !has(&root, "add-member")).await;
+    assert!(!has(&root, "remove-member"));
+    choose(&root, "action-member", "#1");
+    wait_for("member #1 chosen", || {
+        find(&root, "[data-testid=action-member]")
+            .and_then(|e| e.dyn_into::<web_sys::HtmlSelectElement>().ok())
+            .is_some_and(|s| s.value() == "#1")
+    })
+    .await;
+    click(&root, "crash-member");
+    let mut c = cluster.borrow_mut();
+    c.step();
+    assert!(c.share_groups()[0].members[1].crashed, "crash crashes the chosen share member");
+    drop(c);
+    click(&root, "restart-member");
+    let mut c = cluster.borrow_mut();
+    c.step();
+    assert!(!c.share_groups()[0].members[1].crashed, "restart brings it back");
 }
 
 type Sent = std::rc::Rc<std::cell::RefCell<Vec<brook_engine::Command>>>;
@@ -188,8 +306,9 @@ type Sent = std::rc::Rc<std::cell::RefCell<Vec<brook_engine::Command>>>;
 /// The inspector of `cluster`'s first producer, checking commands against its scenario, and
 /// the commands it sends.
 async fn mount_producer_inspector(cluster: &Cluster) -> (Element, Sent) {
-    use brook_ui::components::{Inspector, InspectorProps};
-    use brook_ui::inspect::{inspect, Selection};
+    use brook_ui::model::inspect::inspect;
+    use brook_ui::model::layout::Selection;
+    use brook_ui::view::components::{Inspector, InspectorProps};
     let root = fresh_root();
     let view = inspect(cluster, Selection::Producer(0)).unwrap();
     let scenario = cluster.scenario().clone();
@@ -204,7 +323,12 @@ async fn mount_producer_inspector(cluster: &Cluster) -> (Element, Sent) {
         on_close: Callback::noop(),
     };
     yew::Renderer::<Inspector>::with_root_and_props(root.clone(), props).render();
-    settle().await;
+    wait_for("the inspector's first values", || {
+        find(&root, "[data-testid=field-linger]")
+            .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .is_some_and(|i| !i.value().is_empty())
+    })
+    .await;
     (root, sent)
 }
 
@@ -218,7 +342,7 @@ async fn inspector_refuses_a_value_past_the_limit_and_sends_a_good_one() {
         root.query_selector("[data-testid=apply]").unwrap().unwrap().dyn_into().unwrap();
     rate.set_value("200000000");
     apply.click();
-    settle().await;
+    wait_for("the refusal", || has(&root, "inspector-error")).await;
     assert_eq!(
         text_of(&root, "inspector-error"),
         "command.rate_per_sec: 2e8 exceeds the limit 1e8"
@@ -226,7 +350,7 @@ async fn inspector_refuses_a_value_past_the_limit_and_sends_a_good_one() {
     assert!(sent.borrow().is_empty(), "nothing refused is sent");
     rate.set_value("120");
     apply.click();
-    settle().await;
+    wait_for("the command", || !sent.borrow().is_empty()).await;
     let sent = sent.borrow();
     assert!(
         matches!(&sent[0], brook_engine::Command::ConfigureProducer { rate_per_sec: Some(r), .. } if *r == 120.0)
@@ -248,7 +372,12 @@ async fn inspector_switches_profile_kind_and_sends_the_new_profile_and_keys() {
     };
     choose("profile", "ramp");
     choose("keys", "zipf");
-    settle().await;
+    let filled = |id: &str| {
+        q(id)
+            .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .is_some_and(|i| !i.value().is_empty())
+    };
+    wait_for("the ramp and Zipf fields", || filled("start") && filled("key-exponent")).await;
     let value = |id: &str| q(id).unwrap().dyn_into::<web_sys::HtmlInputElement>().unwrap().value();
     let kind = |id: &str| q(id).unwrap().dyn_into::<web_sys::HtmlSelectElement>().unwrap().value();
     assert_eq!((kind("profile"), kind("keys")), ("ramp".to_string(), "zipf".to_string()));
@@ -259,7 +388,7 @@ async fn inspector_switches_profile_kind_and_sends_the_new_profile_and_keys() {
     let apply: web_sys::HtmlElement =
         root.query_selector("[data-testid=apply]").unwrap().unwrap().dyn_into().unwrap();
     apply.click();
-    settle().await;
+    wait_for("the command", || !sent.borrow().is_empty()).await;
     let sent = sent.borrow();
     let Command::ConfigureProducer { rate_per_sec, profile, keys, .. } = &sent[0] else {
         panic!("{sent:?}")

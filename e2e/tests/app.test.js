@@ -102,20 +102,50 @@ test('a bad imported scenario shows an error naming the field and keeps the runn
 test('export then import gives the same run', async () => {
   const errors = [];
   const page = await openPage(browser, `${server.url}?preset=hot-key-skew&seed=5&play=0`, errors);
+  // Change the run as it goes: a spike, then one more consumer, between steps of 100 ms.
+  await steps(page, 5);
+  await page.click('[data-testid=spike]');
+  await steps(page, 5);
+  await page.click('[data-testid=add-member]');
+  await steps(page, 5);
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export]')]);
   assert.equal(download.suggestedFilename(), 'brook-hot-key-skew-seed5.json');
-  const text = await streamText(await download.createReadStream());
-  const exported = JSON.parse(text);
+  const exported = JSON.parse(await streamText(await download.createReadStream()));
   assert.equal(exported.seed, 5);
+  await steps(page, 15);
+  const original = await figuresAt(page, '3.0 s');
+  assert.ok(original.produced > 0 && original.consumed > 0, JSON.stringify(original));
+
+  // The file, imported into a page running something else, replays the run: the same figures
+  // and the same trace hash at the same virtual time.
+  const copy = await openPage(browser, `${server.url}?preset=quickstart&play=0`, errors);
   exported.description = 'imported copy';
-  await page.selectOption('[data-testid=preset]', 'quickstart');
-  await page.setInputFiles('[data-testid=import]', { name: 'copy.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(exported)) });
-  await page.waitForFunction(() => document.querySelector('[data-testid=description]').textContent === 'imported copy');
-  assert.equal(await page.inputValue('[data-testid=seed]'), '5');
-  assert.equal(await page.$('[data-testid=import-error]'), null);
+  await copy.setInputFiles('[data-testid=import]', { name: 'copy.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(exported)) });
+  await copy.waitForFunction(() => document.querySelector('[data-testid=description]').textContent === 'imported copy');
+  assert.equal(await copy.inputValue('[data-testid=seed]'), '5');
+  assert.equal(await copy.$('[data-testid=import-error]'), null);
+  await steps(copy, 30);
+  const replayed = await figuresAt(copy, '3.0 s');
+  assert.deepEqual(replayed, original, 'the imported file replays the exported run');
   assert.deepEqual(errors, []);
+  await copy.close();
   await page.close();
 });
+
+/** Clicks Step `n` times (100 virtual ms each). */
+async function steps(page, n) {
+  for (let i = 0; i < n; i++) await page.click('[data-testid=step]');
+}
+
+/** Waits until the page shows virtual time `time`, then reads its figures and trace hash. */
+async function figuresAt(page, time) {
+  await page.waitForFunction((t) => document.querySelector('[data-testid=virtual-time]').textContent === t, time);
+  return page.evaluate(() => {
+    const n = (id) => Number(document.querySelector(`[data-testid=${id}]`).textContent.replace(/[^0-9]/g, ''));
+    const hash = document.querySelector('[data-testid=counters]').dataset.traceHash;
+    return { produced: n('produced'), consumed: n('consumed'), lag: n('lag'), hash };
+  });
+}
 
 test('actions change the running system: add a consumer, crash a broker', async () => {
   const errors = [];

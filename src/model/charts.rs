@@ -3,7 +3,7 @@
 
 use brook_engine::Cluster;
 
-use crate::consumers::consumer_sets;
+use crate::model::consumers::consumer_sets;
 
 /// One line of a chart.
 #[derive(Clone, Debug, PartialEq)]
@@ -166,7 +166,7 @@ impl Chart {
         let mut out = vec![format!("t = {:.1} s", self.t_s.get(i).copied().unwrap_or(0.0))];
         for s in &self.series {
             let v = s.values.get(i).copied().unwrap_or(0.0);
-            out.push(format!("{}: {}", s.label, crate::canvas::compact(v)));
+            out.push(format!("{}: {}", s.label, crate::model::format::compact(v)));
         }
         out
     }

@@ -1,25 +1,13 @@
 //! What the inspector shows for the thing clicked on the stage: live figures, and the settings
 //! that can be edited. Pure: built from the engine state, tested natively.
 
-use brook_engine::{Acks, AssignorKind, Cluster, Command, CommitMode, KeySpec, RateProfile, Tp};
+use brook_engine::{
+    Acks, AssignorKind, Cluster, Command, CommitMode, KeySpec, RateProfile, Reader, Tp,
+};
 
-use crate::consumers::{consumer_sets, SetKind};
-use crate::scene::Layout;
-
-/// Something on the stage.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Selection {
-    /// A producer, by index.
-    Producer(usize),
-    /// A partition.
-    Partition(Tp),
-    /// A reader set (group, share group, subscription), by set index.
-    Set(usize),
-    /// One member of a set.
-    Member(usize, usize),
-    /// A broker, by id.
-    Broker(usize),
-}
+use crate::model::consumers::{consumer_sets, kind_label};
+use crate::model::format::compact;
+use crate::model::layout::Selection;
 
 /// Editable settings, with their current values.
 #[derive(Clone, Debug, PartialEq)]
@@ -55,40 +43,6 @@ pub struct View {
     pub form: Option<Form>,
     /// One-click commands for this thing (crash, restart, spike, close...): label, command.
     pub actions: Vec<(String, Command)>,
-}
-
-impl Layout {
-    /// What is under the point `(x, y)` (CSS px), if anything.
-    pub fn hit(&self, x: f64, y: f64) -> Option<Selection> {
-        let inside =
-            |r: &crate::scene::Rect| x >= r.x && x <= r.right() && y >= r.y && y <= r.y + r.h;
-        if let Some(b) = self.brokers.iter().position(inside) {
-            return Some(Selection::Broker(b));
-        }
-        if let Some(i) = self.producers.iter().position(inside) {
-            return Some(Selection::Producer(i));
-        }
-        for (t, rows) in self.partitions.iter().enumerate() {
-            // The strip plus its label and replica chips on the left.
-            let grown = |r: &crate::scene::Rect| crate::scene::Rect {
-                x: r.x - 60.0 - self.replica_w,
-                w: r.w + 100.0 + self.replica_w,
-                ..*r
-            };
-            if let Some(p) = rows.iter().position(|r| inside(&grown(r))) {
-                return Some(Selection::Partition(Tp { topic: t as u16, partition: p as u32 }));
-            }
-        }
-        if let Some(g) = self.groups.iter().position(inside) {
-            return Some(Selection::Set(g));
-        }
-        for (g, list) in self.members.iter().enumerate() {
-            if let Some(m) = list.iter().position(inside) {
-                return Some(Selection::Member(g, m));
-            }
-        }
-        None
-    }
 }
 
 /// A producer's spike button multiplies its rate now by this.
@@ -161,7 +115,7 @@ fn producer(c: &Cluster, i: usize) -> Option<View> {
     } else {
         vec![
             (
-                format!("Spike: {}/s for 5 s", crate::canvas::compact(spike)),
+                format!("Spike: {}/s for 5 s", compact(spike)),
                 Command::Spike { producer: name.clone(), rate_per_sec: spike, duration_ms: 5_000 },
             ),
             ("Close it".to_string(), Command::RemoveProducer { producer: name }),
@@ -184,8 +138,8 @@ fn producer(c: &Cluster, i: usize) -> Option<View> {
             fig("resent", st.retried_records),
             fig("written twice by resends", st.duplicated_records),
             fig("idempotent", p.spec.idempotent()),
-            fig("rate profile", crate::profile_form::describe_profile(&p.spec.rate)),
-            fig("keys", crate::profile_form::describe_keys(&p.spec.keys)),
+            fig("rate profile", crate::model::profile_form::describe_profile(&p.spec.rate)),
+            fig("keys", crate::model::profile_form::describe_keys(&p.spec.keys)),
             fig("state", if p.closed { "closed" } else { "open" }),
         ],
         form: Some(Form::Producer {
@@ -263,10 +217,11 @@ fn partition(c: &Cluster, tp: Tp) -> Option<View> {
 }
 
 fn reader(c: &Cluster, sel: Selection, g: usize) -> Option<View> {
+    let r = c.readers().nth(g)?;
     let sets = consumer_sets(c);
     let set = sets.get(g)?;
     let mut figures = vec![
-        fig("kind", set.kind.label()),
+        fig("kind", kind_label(set.kind)),
         fig("lag, records", set.lag),
         fig("members", set.members.len()),
         fig("processed", set.members.iter().map(|m| m.processed).sum::<u64>()),
@@ -275,87 +230,88 @@ fn reader(c: &Cluster, sel: Selection, g: usize) -> Option<View> {
         figures.push(fig("status", n));
     }
     let mut title = set.name.clone();
-    let mut actions = Vec::new();
     // Only consumer groups take new members (share groups and subscriptions are sized by
     // their scenario).
-    if set.kind == SetKind::Group {
-        actions
-            .push(("Add a consumer".to_string(), Command::AddMember { group: set.name.clone() }));
-    }
+    let mut actions = match r {
+        Reader::Group(_) => {
+            vec![("Add a consumer".to_string(), Command::AddMember { group: set.name.clone() })]
+        }
+        _ => Vec::new(),
+    };
     if let Selection::Member(_, m) = sel {
         let member = set.members.get(m)?;
         title = format!("{} member #{m}", set.name);
-        let crashed = match set.kind {
-            SetKind::Group => c.groups().get(g)?.members.get(m)?.crashed_us.is_some(),
-            SetKind::Share => {
-                let si = g - c.groups().len();
-                c.share_groups().get(si)?.members.get(m)?.crashed
-            }
-            SetKind::Push => false,
-        };
-        let (group, member_id) = (set.name.clone(), m as u32);
-        actions = match (set.kind, crashed) {
-            (SetKind::Push, _) => Vec::new(),
-            (_, false) => vec![(
-                format!("Crash member #{m}"),
-                Command::CrashMember { group, member: member_id },
-            )],
-            (_, true) => vec![(
-                format!("Restart member #{m}"),
-                Command::RestartMember { group, member: member_id },
-            )],
-        };
+        actions = member_actions(r, &set.name, m)?;
         figures = vec![
             fig("state", member.state),
             fig("processed", member.processed),
             fig("inbox", format!("{:.0}% full", member.inbox_fill * 100.0)),
         ];
-        let parts: Vec<String> = member
-            .assigned
-            .iter()
-            .map(|tp| format!("{}-{}", c.topics()[tp.topic as usize].name, tp.partition))
-            .collect();
-        if set.kind == SetKind::Group {
-            figures.push(fig(
-                "partitions",
-                if parts.is_empty() { "none".to_string() } else { parts.join(", ") },
-            ));
+        if let Reader::Group(_) = r {
+            let parts: Vec<String> = member
+                .assigned
+                .iter()
+                .map(|tp| format!("{}-{}", c.topics()[tp.topic as usize].name, tp.partition))
+                .collect();
+            let parts = if parts.is_empty() { "none".to_string() } else { parts.join(", ") };
+            figures.push(fig("partitions", parts));
         }
     }
-    let form = match set.kind {
-        SetKind::Group => c.groups().get(g).map(|grp| {
-            figures.push(fig("generation", grp.generation));
-            figures.push(fig("rebalances", grp.stats.rebalances));
-            let protocol = if grp.spec.assignor == AssignorKind::CooperativeSticky {
-                "cooperative: only moved partitions pause"
-            } else {
-                "eager: every member stops during a rebalance"
-            };
-            figures.push(fig("rebalance protocol", protocol));
-            figures.push(fig("duplicates processed", grp.stats.duplicate_records));
-            Form::Group {
+    let form = match r {
+        Reader::Group(grp) => {
+            figures.extend(group_figures(grp));
+            Some(Form::Group {
                 name: grp.spec.name.clone(),
                 processing_us: grp.spec.processing_us,
                 commit: grp.spec.commit,
                 assignor: grp.spec.assignor,
-            }
-        }),
-        SetKind::Push => {
-            let si = g - c.groups().len() - c.share_groups().len();
-            c.subscriptions().get(si).map(|sub| Form::Subscription {
-                name: sub.spec.name.clone(),
-                prefetch: sub.spec.prefetch,
             })
         }
-        SetKind::Share => None,
+        Reader::Push(sub) => {
+            Some(Form::Subscription { name: sub.spec.name.clone(), prefetch: sub.spec.prefetch })
+        }
+        Reader::Share(_) => None,
     };
     Some(View { title, figures, form, actions })
+}
+
+/// Crash or restart for a member of a group or share group (a subscriber has none); None if
+/// there is no member `m`.
+fn member_actions(r: Reader<'_>, name: &str, m: usize) -> Option<Vec<(String, Command)>> {
+    let crashed = match r {
+        Reader::Group(g) => g.members.get(m)?.crashed_us.is_some(),
+        Reader::Share(g) => g.members.get(m)?.crashed,
+        Reader::Push(_) => return Some(Vec::new()),
+    };
+    let (group, member) = (name.to_string(), m as u32);
+    Some(vec![if crashed {
+        (format!("Restart member #{m}"), Command::RestartMember { group, member })
+    } else {
+        (format!("Crash member #{m}"), Command::CrashMember { group, member })
+    }])
+}
+
+fn group_figures(grp: &brook_engine::Group) -> [(String, String); 4] {
+    let protocol = if grp.spec.assignor == AssignorKind::CooperativeSticky {
+        "cooperative: only moved partitions pause"
+    } else {
+        "eager: every member stops during a rebalance"
+    };
+    [
+        fig("generation", grp.generation),
+        fig("rebalances", grp.stats.rebalances),
+        fig("rebalance protocol", protocol),
+        fig("duplicates processed", grp.stats.duplicate_records),
+    ]
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::consumers::reader_index;
+    use crate::model::layout::Layout;
     use brook_engine::preset;
+    use brook_engine::ReaderKind;
 
     #[test]
     fn clicking_finds_what_is_drawn_there() {
@@ -425,7 +381,7 @@ mod tests {
 
         // The engine adds members to consumer groups only: a share group offers no such button.
         let q = Cluster::new(preset("share-group-queue").unwrap());
-        let share = Selection::Set(q.groups().len());
+        let share = Selection::Set(reader_index(&q, ReaderKind::Share, 0).unwrap());
         let v = inspect(&q, share).unwrap();
         assert!(v.actions.iter().all(|a| !matches!(a.1, Command::AddMember { .. })), "{v:?}");
         let add = Command::AddMember { group: q.share_groups()[0].spec.name.clone() };

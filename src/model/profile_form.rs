@@ -43,7 +43,7 @@ pub fn key_kind(k: &KeySpec) -> &'static str {
 
 /// The profile in a few words, for the inspector's figures.
 pub fn describe_profile(p: &RateProfile) -> String {
-    let c = |v: f64| crate::canvas::compact(v);
+    let c = |v: f64| crate::model::format::compact(v);
     match *p {
         RateProfile::Constant { rate_per_sec } => format!("constant {}/s", c(rate_per_sec)),
         RateProfile::Poisson { rate_per_sec } => format!("Poisson, mean {}/s", c(rate_per_sec)),

@@ -3,11 +3,15 @@
 mod actions;
 mod controls;
 mod counters;
+mod display_options;
 mod import_export;
 mod inspector;
+mod legend;
 
-pub use actions::{Actions, ActionsProps, Targets};
-pub use controls::{speed_from_slider, speed_to_slider, Controls, ControlsProps};
+pub use actions::{Actions, ActionsProps};
+pub use controls::{Controls, ControlsProps};
 pub use counters::{Counters, CountersProps};
+pub use display_options::{ColourBy, DisplayProps, LagGroup};
 pub use import_export::{ImportExport, ImportExportProps};
 pub use inspector::{Inspector, InspectorProps};
+pub use legend::Legend;

@@ -1,15 +1,17 @@
 //! The inspector: live figures of what was clicked on the stage, and its settings, edited and
 //! applied on the next step. Values are checked against the engine's limits before they go.
 
-use brook_engine::{Acks, AssignorKind, Command, CommitMode};
+use brook_engine::Command;
+use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::inspect::{Form, View};
-use crate::profile_form::{
-    key_fields, key_kind, key_values, profile_fields, profile_kind, profile_values, read_keys,
-    read_profile, KEY_KINDS, PROFILE_KINDS,
+use crate::model::inspect::{Form, View};
+use crate::model::profile_form::{
+    key_fields, key_kind, key_values, profile_fields, profile_kind, profile_values, KEY_KINDS,
+    PROFILE_KINDS,
 };
+use crate::model::settings_form::{command_of, initial_values};
 
 /// Properties of [`Inspector`].
 #[derive(Properties, PartialEq, Clone)]
@@ -40,75 +42,6 @@ fn field(root: &NodeRef, id: &str) -> String {
         .unwrap_or_default()
 }
 
-use wasm_bindgen::JsCast;
-
-fn number<T: std::str::FromStr>(name: &str, text: &str) -> Result<Option<T>, String> {
-    let t = text.trim();
-    if t.is_empty() {
-        return Ok(None);
-    }
-    t.parse::<T>().map(Some).map_err(|_| format!("{name}: \"{t}\" is not a valid number"))
-}
-
-fn parse_acks(s: &str) -> Acks {
-    match s {
-        "0" => Acks::None,
-        "1" => Acks::Leader,
-        _ => Acks::All,
-    }
-}
-
-fn parse_commit(s: &str) -> CommitMode {
-    match s {
-        "after-process" => CommitMode::AfterProcess,
-        "before-process" => CommitMode::BeforeProcess,
-        _ => CommitMode::Auto,
-    }
-}
-
-/// Reads the form back into a command, or says which field could not be read.
-fn command_of(form: &Form, root: &NodeRef) -> Result<Command, String> {
-    Ok(match form {
-        Form::Producer { name, profile, keys, .. } => {
-            let get = |id: &str| field(root, id);
-            let kind = field(root, "profile");
-            // A constant rate is always sent (it also ends a spike); another profile only when
-            // it differs from the one in force, so changing linger.ms keeps a running spike.
-            let (rate_per_sec, new_profile) = if kind == "constant" {
-                (number("rate_per_sec", &field(root, "rate"))?, None)
-            } else {
-                (None, read_profile(&kind, &get)?.filter(|p| p != profile))
-            };
-            let new_keys = read_keys(&field(root, "keys"), &get)?;
-            Command::ConfigureProducer {
-                producer: name.clone(),
-                rate_per_sec,
-                acks: Some(parse_acks(&field(root, "acks"))),
-                linger_ms: number("linger_ms", &field(root, "linger"))?,
-                batch_bytes: number("batch_bytes", &field(root, "batch"))?,
-                buffer_bytes: number("buffer_bytes", &field(root, "buffer"))?,
-                profile: new_profile,
-                keys: (new_keys != *keys).then_some(new_keys),
-            }
-        }
-        Form::Subscription { name, .. } => Command::ConfigureSubscription {
-            subscription: name.clone(),
-            prefetch: number("prefetch", &field(root, "prefetch"))?.unwrap_or(0),
-        },
-        Form::Group { name, .. } => Command::ConfigureGroup {
-            group: name.clone(),
-            processing_us: number("processing_us", &field(root, "processing"))?,
-            commit: Some(parse_commit(&field(root, "commit"))),
-            assignor: AssignorKind::parse(&field(root, "assignor")),
-        },
-        Form::Topic { name, .. } => Command::ConfigureTopic {
-            topic: name.clone(),
-            retention_ms: number("retention_ms", &field(root, "retention-ms"))?,
-            retention_bytes: number("retention_bytes", &field(root, "retention-bytes"))?,
-        },
-    })
-}
-
 // Fields are uncontrolled: their first values are set once when the inspector opens (see
 // `initial_values`), so the live refresh of the panel never overwrites what is being typed.
 fn input(id: &'static str, label: &'static str) -> Html {
@@ -130,46 +63,6 @@ fn choice(id: &'static str, label: &'static str, options: &[(&'static str, &'sta
                 { for options.iter().map(|(v, text)| html! { <option value={*v}>{ *text }</option> }) }
             </select>
         </label>
-    }
-}
-
-/// The value each field starts with.
-fn initial_values(form: &Form) -> Vec<(&'static str, String)> {
-    match form {
-        Form::Subscription { prefetch, .. } => {
-            vec![("prefetch", prefetch.map_or("0".to_string(), |p| p.to_string()))]
-        }
-        Form::Producer { profile, keys, acks, linger_ms, batch_bytes, buffer_bytes, .. } => {
-            let acks = match acks {
-                Acks::None => "0",
-                Acks::Leader => "1",
-                Acks::All => "all",
-            };
-            vec![
-                ("profile", profile_kind(profile).into()),
-                ("keys", key_kind(keys).into()),
-                ("acks", acks.into()),
-                ("linger", linger_ms.to_string()),
-                ("batch", batch_bytes.to_string()),
-                ("buffer", buffer_bytes.to_string()),
-            ]
-        }
-        Form::Group { processing_us, commit, assignor, .. } => {
-            let commit = match commit {
-                CommitMode::Auto => "auto",
-                CommitMode::AfterProcess => "after-process",
-                CommitMode::BeforeProcess => "before-process",
-            };
-            vec![
-                ("processing", processing_us.to_string()),
-                ("commit", commit.into()),
-                ("assignor", assignor.name().into()),
-            ]
-        }
-        Form::Topic { retention_ms, retention_bytes, .. } => vec![
-            ("retention-ms", retention_ms.map_or(String::new(), |v| v.to_string())),
-            ("retention-bytes", retention_bytes.map_or(String::new(), |v| v.to_string())),
-        ],
     }
 }
 
@@ -341,7 +234,8 @@ pub fn Inspector(p: &InspectorProps) -> Html {
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let Some(form) = &form else { return };
-            let checked = command_of(form, &root).and_then(|c| match validate.emit(c.clone()) {
+            let field = |id: &str| field(&root, id);
+            let checked = command_of(form, &field).and_then(|c| match validate.emit(c.clone()) {
                 Some(why) => Err(why),
                 None => Ok(c),
             });

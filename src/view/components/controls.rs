@@ -4,19 +4,8 @@ use brook_engine::PRESETS;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::sim::{SPEED_MAX, SPEED_MIN};
-
-/// The slider position (log10 of the speed) for a speed factor.
-pub fn speed_to_slider(speed: f64) -> f64 {
-    speed.clamp(SPEED_MIN, SPEED_MAX).log10()
-}
-
-/// The speed factor for a slider position, rounded to two significant digits.
-pub fn speed_from_slider(v: f64) -> f64 {
-    let s = 10f64.powf(v).clamp(SPEED_MIN, SPEED_MAX);
-    let digits = 10f64.powf(s.log10().floor() - 1.0);
-    (s / digits).round() * digits
-}
+use crate::model::sim::{speed_from_slider, speed_to_slider, SPEED_MAX, SPEED_MIN};
+use crate::model::state::Action;
 
 /// Properties of [`Controls`].
 #[derive(Properties, PartialEq, Clone)]
@@ -35,34 +24,27 @@ pub struct ControlsProps {
     /// Name of an imported scenario running instead of a preset.
     #[prop_or_default]
     pub imported: Option<String>,
-    /// Play/pause toggled.
-    pub on_toggle: Callback<()>,
-    /// Single step asked for.
-    pub on_step: Callback<()>,
-    /// New speed factor.
-    pub on_speed: Callback<f64>,
-    /// Reset asked for.
-    pub on_reset: Callback<()>,
-    /// Seed field edited.
-    pub on_seed: Callback<String>,
-    /// Preset chosen.
-    pub on_preset: Callback<String>,
+    /// Where the controls' actions go.
+    pub dispatch: Callback<Action>,
 }
 
 /// The transport bar.
 #[component]
 pub fn Controls(p: &ControlsProps) -> Html {
-    let toggle = p.on_toggle.reform(|_: MouseEvent| ());
-    let step = p.on_step.reform(|_: MouseEvent| ());
-    let reset = p.on_reset.reform(|_: MouseEvent| ());
-    let speed = p.on_speed.reform(|e: InputEvent| {
+    let d = &p.dispatch;
+    let toggle = d.reform(|_: MouseEvent| Action::TogglePlay);
+    let step = d.reform(|_: MouseEvent| Action::Step);
+    let reset = d.reform(|_: MouseEvent| Action::Reset);
+    let speed = d.reform(|e: InputEvent| {
         let v = e.target_unchecked_into::<HtmlInputElement>().value_as_number();
-        speed_from_slider(v)
+        Action::SetSpeed(speed_from_slider(v))
     });
-    let seed =
-        p.on_seed.reform(|e: InputEvent| e.target_unchecked_into::<HtmlInputElement>().value());
-    let preset =
-        p.on_preset.reform(|e: Event| e.target_unchecked_into::<HtmlSelectElement>().value());
+    let seed = d.reform(|e: InputEvent| {
+        Action::EditSeed(e.target_unchecked_into::<HtmlInputElement>().value())
+    });
+    let preset = d.reform(|e: Event| {
+        Action::ChoosePreset(e.target_unchecked_into::<HtmlSelectElement>().value())
+    });
     let play_label = if p.playing { "Pause" } else { "Play" };
     html! {
         <div class="controls" role="toolbar" aria-label="Simulation controls">

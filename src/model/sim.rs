@@ -3,7 +3,9 @@
 
 use brook_engine::{Cluster, Scenario, TICK_US};
 
-use crate::scene::Flights;
+use crate::model::consumers::{consumer_sets, kind_label};
+use crate::model::flights::Flights;
+use crate::model::layout::dense;
 
 /// Most engine steps run in one animation frame (2 virtual seconds); past it the simulation
 /// runs slower than asked instead of freezing the tab.
@@ -15,6 +17,18 @@ pub const FRAME_GAP_MS_MAX: f64 = 100.0;
 pub const SPEED_MIN: f64 = 0.1;
 /// See [`SPEED_MIN`].
 pub const SPEED_MAX: f64 = 100.0;
+
+/// The slider position (log10 of the speed) for a speed factor.
+pub fn speed_to_slider(speed: f64) -> f64 {
+    speed.clamp(SPEED_MIN, SPEED_MAX).log10()
+}
+
+/// The speed factor for a slider position, rounded to two significant digits.
+pub fn speed_from_slider(v: f64) -> f64 {
+    let s = 10f64.powf(v).clamp(SPEED_MIN, SPEED_MAX);
+    let digits = 10f64.powf(s.log10().floor() - 1.0);
+    (s / digits).round() * digits
+}
 
 /// A running simulation: the engine, what is in flight on the stage and the pacing state.
 pub struct Sim {
@@ -36,6 +50,10 @@ pub struct Sim {
     pub colour_by_key: bool,
     /// Each member's processing rate over the last virtual second.
     pub rates: MemberRates,
+    /// Which run of the UI state this is (see `state::follow`).
+    pub run: u64,
+    /// Step presses of the UI state already run.
+    pub steps_done: u64,
 }
 
 /// Virtual time over which a member's rate is measured, us.
@@ -58,7 +76,7 @@ impl MemberRates {
         if now < self.at_us + RATE_WINDOW_US {
             return;
         }
-        let counts: Vec<Vec<u64>> = crate::consumers::consumer_sets(c)
+        let counts: Vec<Vec<u64>> = consumer_sets(c)
             .iter()
             .map(|set| set.members.iter().map(|m| m.processed).collect())
             .collect();
@@ -130,10 +148,8 @@ pub struct Stats {
     pub failed: u64,
     /// The latest notice (a command the engine refused), if any.
     pub notice: Option<String>,
-    /// Whether time advances.
-    pub playing: bool,
-    /// Speed factor.
-    pub speed: f64,
+    /// The engine's trace hash (equal runs have equal hashes), for tests that compare runs.
+    pub trace_hash: u64,
 }
 
 impl Sim {
@@ -150,6 +166,8 @@ impl Sim {
             lag_group: 0,
             colour_by_key: false,
             rates: MemberRates::default(),
+            run: 0,
+            steps_done: 0,
         }
     }
 
@@ -176,9 +194,11 @@ impl Sim {
         } else {
             self.carry_us -= (steps * TICK_US) as f64;
         }
+        // Replica chips are drawn only when every partition has its own strip.
+        let chips = !dense(&self.cluster);
         for _ in 0..steps {
             self.cluster.step();
-            self.flights.ingest(self.cluster.events(), &self.cluster, now_ms);
+            self.flights.ingest(self.cluster.events(), &self.cluster, chips, now_ms);
             self.rates.update(&self.cluster);
         }
         steps
@@ -192,10 +212,10 @@ impl Sim {
     /// The snapshot for the panels.
     pub fn stats(&self) -> Stats {
         let s = self.cluster.summary();
-        let groups: Vec<GroupStats> = crate::consumers::consumer_sets(&self.cluster)
+        let groups: Vec<GroupStats> = consumer_sets(&self.cluster)
             .into_iter()
             .map(|g| GroupStats {
-                kind: g.kind.label(),
+                kind: kind_label(g.kind),
                 consumed: g.members.iter().map(|m| m.processed).sum(),
                 lag: g.lag,
                 members: g.members.len(),
@@ -217,8 +237,7 @@ impl Sim {
             lost: s.lost_records,
             failed: s.dropped_records,
             notice: self.cluster.notices().last().cloned(),
-            playing: self.playing,
-            speed: self.speed,
+            trace_hash: self.cluster.trace_hash(),
         }
     }
 }
@@ -268,7 +287,7 @@ mod tests {
         let processed_at = |us: u64| {
             let mut c = Cluster::new(preset("quickstart").unwrap());
             c.run_until(us);
-            crate::consumers::consumer_sets(&c)[0].members.iter().map(|m| m.processed).sum::<u64>()
+            consumer_sets(&c)[0].members.iter().map(|m| m.processed).sum::<u64>()
         };
         let mut sim = Sim::new(preset("quickstart").unwrap());
         while sim.cluster.now_us() < 3_000_000 {
@@ -282,6 +301,15 @@ mod tests {
         assert!(billing.iter().all(|&r| r > 0.0), "{billing:?}");
         assert_eq!(sim.rates.of(0, 1), Some(billing[1]));
         assert_eq!(sim.rates.of(5, 0), None);
+    }
+
+    #[test]
+    fn the_speed_slider_is_logarithmic_and_rounds_to_two_digits() {
+        assert_eq!(speed_to_slider(1.0), 0.0);
+        assert_eq!(speed_to_slider(1e9), SPEED_MAX.log10(), "clamped");
+        assert_eq!(speed_from_slider(0.0), 1.0);
+        assert_eq!(speed_from_slider(0.5), 3.2);
+        assert_eq!(speed_from_slider(speed_to_slider(SPEED_MIN)), SPEED_MIN);
     }
 
     #[test]

@@ -5,45 +5,7 @@ use brook_engine::Command;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-/// What the actions can name.
-#[derive(Clone, PartialEq, Default)]
-pub struct Targets {
-    /// Consumer group and share group names, with their member counts.
-    pub groups: Vec<(String, usize)>,
-    /// Producer names.
-    pub producers: Vec<String>,
-    /// Topic names.
-    pub topics: Vec<String>,
-    /// Brokers in the cluster.
-    pub brokers: usize,
-    /// Every reader's name (groups, share groups, subscriptions).
-    pub readers: Vec<String>,
-    /// The producers' settings (a new producer copies the selected one's).
-    pub producer_specs: Vec<brook_engine::ProducerSpec>,
-}
-
-/// The kinds of reader the toolbar can add, with their labels.
-const READER_KINDS: [&str; 4] =
-    ["consumer group (pull)", "share group (queue)", "push, prefetch 100", "push, no prefetch"];
-
-/// A new reader of `kind` (an index into `READER_KINDS`) on `topic`, named after the kind
-/// with the first free number.
-pub fn new_reader(kind: usize, topic: &str, taken: &[String]) -> brook_engine::ReaderSpec {
-    use brook_engine::{GroupSpec, ReaderSpec, ShareGroupSpec, SubscriptionSpec};
-    let stem = ["pull", "queue", "push-prefetch", "push"][kind.min(3)];
-    let name =
-        (1..).map(|n| format!("{stem}-{n}")).find(|n| !taken.contains(n)).expect("a free name");
-    match kind {
-        0 => {
-            let mut g = GroupSpec::new(&name, topic, 2, 1_000);
-            g.commit = brook_engine::CommitMode::AfterProcess;
-            ReaderSpec::Group(g)
-        }
-        1 => ReaderSpec::Share(ShareGroupSpec::new(&name, topic, 3, 1_000)),
-        2 => ReaderSpec::Push(SubscriptionSpec::new(&name, topic, 1_000, Some(100))),
-        _ => ReaderSpec::Push(SubscriptionSpec::new(&name, topic, 1_000, None)),
-    }
-}
+use crate::model::targets::{new_reader, Targets, READER_KINDS};
 
 /// Properties of [`Actions`].
 #[derive(Properties, PartialEq, Clone)]
@@ -99,7 +61,8 @@ pub fn Actions(p: &ActionsProps) -> Html {
             }
         })
     };
-    let gname = g.as_ref().map(|g| g.0.clone());
+    let gname = g.as_ref().map(|g| g.name.clone());
+    let resizable = g.as_ref().is_some_and(|g| g.resizable());
     let m = *member as u32;
     let add = {
         let n = gname.clone();
@@ -156,16 +119,19 @@ pub fn Actions(p: &ActionsProps) -> Html {
         Some(Command::AddProducer { spec })
     }));
     let members: Vec<String> =
-        (0..g.as_ref().map_or(0, |g| g.1)).map(|i| format!("#{i}")).collect();
+        (0..g.as_ref().map_or(0, |g| g.members)).map(|i| format!("#{i}")).collect();
     let set = |s: UseStateHandle<usize>| Callback::from(move |i: usize| s.set(i));
     html! {
         <div class="actions" role="toolbar" aria-label="Change the running system">
             if !t.groups.is_empty() {
                 <fieldset>
                     <legend>{ "Consumers" }</legend>
-                    { select("action-group", "Group", t.groups.iter().map(|g| g.0.clone()).collect(), *group, set(group.clone())) }
-                    <button data-testid="add-member" onclick={add}>{ "Add consumer" }</button>
-                    <button data-testid="remove-member" onclick={remove}>{ "Remove consumer" }</button>
+                    { select("action-group", "Group", t.groups.iter().map(|g| g.name.clone()).collect(), *group, set(group.clone())) }
+                    // A share group's size is its scenario's: the engine refuses new members.
+                    if resizable {
+                        <button data-testid="add-member" onclick={add}>{ "Add consumer" }</button>
+                        <button data-testid="remove-member" onclick={remove}>{ "Remove consumer" }</button>
+                    }
                     { select("action-member", "Member", members, *member, set(member.clone())) }
                     <button data-testid="crash-member" onclick={crash}>{ "Crash" }</button>
                     <button data-testid="restart-member" onclick={restart}>{ "Restart" }</button>

@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use crate::sim::Stats;
+use crate::model::sim::Stats;
 
 /// Properties of [`Counters`].
 #[derive(Properties, PartialEq, Clone)]
@@ -25,7 +25,8 @@ fn figure(label: &'static str, testid: &'static str, value: String, hint: &'stat
 pub fn Counters(p: &CountersProps) -> Html {
     let s = &p.stats;
     html! {
-        <section class="counters" aria-label="Live figures" aria-live="off">
+        <section class="counters" aria-label="Live figures" aria-live="off" data-testid="counters"
+            data-trace-hash={format!("{:016x}", s.trace_hash)}>
             { figure("Virtual time", "virtual-time", format!("{:.1} s", s.virtual_ms as f64 / 1000.0), "Simulated seconds since the start") }
             { figure("Produced", "produced", s.produced.to_string(), "Records handed to producers' send()") }
             { figure("Consumed", "consumed", s.consumed.to_string(), "Records processed by all groups") }

@@ -1,0 +1,20 @@
+//! The app's model: everything that can be computed without a browser. No web_sys, Yew or
+//! wasm_bindgen import here; `cargo test -p brook` tests it natively. The view drives it.
+
+pub mod bench;
+pub mod charts;
+pub mod consumers;
+pub mod flights;
+pub mod format;
+pub mod inspect;
+pub mod layout;
+pub mod params;
+pub mod profile_form;
+pub mod scenario_io;
+pub mod settings_form;
+pub mod sim;
+pub mod state;
+pub mod targets;
+
+#[cfg(test)]
+mod scene_tests;

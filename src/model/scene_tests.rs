@@ -1,0 +1,135 @@
+//! The stage's pure parts together: layout and flights.
+
+use brook_engine::{preset, Cluster, ReaderKind, TrafficEvent};
+
+use crate::model::consumers::reader_index;
+use crate::model::flights::*;
+use crate::model::layout::*;
+
+fn cluster(name: &str) -> Cluster {
+    Cluster::new(preset(name).unwrap())
+}
+
+#[test]
+fn layout_puts_producers_left_partitions_centre_consumers_right() {
+    let c = cluster("log-collection");
+    let l = Layout::new(&c, 1280.0, 720.0);
+    assert_eq!(l.producers.len(), 5);
+    assert_eq!(l.partitions[0].len(), 8);
+    assert_eq!(l.members.len(), 2);
+    let p = l.producers[0];
+    let s = l.partitions[0][0];
+    let m = l.members[0][0];
+    assert!(p.right() < s.x && s.right() < m.x, "{p:?} {s:?} {m:?}");
+    for r in l.producers.iter().chain(l.partitions[0].iter()).chain(l.members.iter().flatten()) {
+        assert!(r.y >= 0.0 && r.y + r.h <= 720.0, "{r:?} off the canvas");
+    }
+    assert!(!l.dense);
+}
+
+#[test]
+fn many_partitions_collapse_into_a_dense_view_that_still_fits() {
+    let mut s = preset("quickstart").unwrap();
+    s.topics[0].partitions = 1024;
+    let c = Cluster::new(s);
+    let l = Layout::new(&c, 1280.0, 720.0);
+    assert!(l.dense);
+    let last = l.partitions[0][1023];
+    assert!(last.y + last.h <= 720.0 + 1e-6, "{last:?}");
+}
+
+#[test]
+fn flights_are_merged_per_route_and_bounded() {
+    let mut c = cluster("quickstart");
+    let mut f = Flights::default();
+    for i in 0..3_000 {
+        c.step();
+        let events: Vec<TrafficEvent> = c.events().to_vec();
+        f.ingest(&events, &c, !dense(&c), i as f64);
+        assert!(f.len() <= FLIGHTS_MAX);
+    }
+    assert!(f.iter().any(|x| x.kind == FlightKind::Produce));
+    assert!(f.iter().any(|x| x.kind == FlightKind::FetchData));
+    f.expire(1e9);
+    assert!(f.is_empty());
+}
+
+#[test]
+fn follower_copies_hop_from_the_leader_chip_to_the_follower_chip() {
+    let mut c = cluster("broker-failure-acks");
+    let mut f = Flights::default();
+    for i in 0..500 {
+        c.step();
+        let events: Vec<TrafficEvent> = c.events().to_vec();
+        f.ingest(&events, &c, !dense(&c), i as f64);
+    }
+    let l = Layout::new(&c, 1280.0, 720.0);
+    let hop = f.iter().find(|x| x.kind == FlightKind::Replicate).expect("a replication dot");
+    let (Endpoint::Replica(t, p, from), Endpoint::Replica(t2, p2, to)) = (hop.from, hop.to) else {
+        panic!("{hop:?}")
+    };
+    assert_eq!((t, p), (t2, p2));
+    let part = &c.topics()[t as usize].partitions[p as usize];
+    assert_eq!(part.leader, Some(from as usize));
+    assert_ne!(from, to);
+    let start = l.flight_position(hop, hop.born_ms).unwrap();
+    let mid = l.flight_position(hop, hop.born_ms + FLIGHT_MS / 2.0).unwrap();
+    assert!(mid.1 < start.1 - HOP_PX / 2.0, "it hops up: {start:?} {mid:?}");
+    assert!(f.iter().filter(|x| x.kind == FlightKind::Replicate).count() <= REPLICA_FLIGHTS_BELOW);
+}
+
+#[test]
+fn faults_are_marked_where_they_happen_and_fade() {
+    let mut c = cluster("slow-subscriber-push-vs-pull");
+    let mut f = Flights::default();
+    for i in 0..9_000 {
+        c.step();
+        let events: Vec<TrafficEvent> = c.events().to_vec();
+        f.ingest(&events, &c, !dense(&c), i as f64);
+        assert!(f.marks.len() <= MARKS_MAX);
+    }
+    let drop_at = Endpoint::Member(reader_index(&c, ReaderKind::Push, 1).unwrap() as u16, 0);
+    assert!(
+        f.marks.iter().any(|m| m.at == drop_at && m.text.ends_with("dropped")),
+        "{:?}",
+        f.marks
+    );
+    f.expire(1e9);
+    assert!(f.marks.is_empty());
+}
+
+#[test]
+fn share_group_redeliveries_are_marked_at_the_member_that_gets_them() {
+    let mut c = cluster("share-group-queue");
+    let mut f = Flights::default();
+    let mut seen = false;
+    for i in 0..20_000 {
+        c.step();
+        let events: Vec<TrafficEvent> = c.events().to_vec();
+        f.ingest(&events, &c, !dense(&c), i as f64);
+        seen |= f.marks.iter().any(|m| m.text.ends_with("redelivered"));
+    }
+    assert!(c.share_groups()[0].stats.redelivered_records > 0);
+    assert!(seen, "a redelivery was marked");
+}
+
+#[test]
+fn a_flight_moves_from_source_to_target() {
+    let c = cluster("quickstart");
+    let l = Layout::new(&c, 1000.0, 600.0);
+    let f = Flight {
+        from: Endpoint::Producer(0),
+        to: Endpoint::Partition(0, 2),
+        kind: FlightKind::Produce,
+        records: 10,
+        colour: 0,
+        key: u32::MAX,
+        born_ms: 0.0,
+    };
+    let start = l.flight_position(&f, 0.0).unwrap();
+    let end = l.flight_position(&f, FLIGHT_MS).unwrap();
+    assert_eq!(start, l.anchor(f.from, true).unwrap());
+    assert_eq!(end, l.anchor(f.to, false).unwrap());
+    let mid = l.flight_position(&f, FLIGHT_MS / 2.0).unwrap();
+    assert!(mid.0 > start.0 && mid.0 < end.0);
+}

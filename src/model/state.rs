@@ -1,0 +1,260 @@
+//! The app's UI state and the one [`Action`] enum that changes it, reduced by the pure
+//! [`reduce`] (as in yew's `examples/function_todomvc`). The engine is not in here: it lives
+//! in the view, outside Yew state, and [`follow`] brings it in line with the state (a new run,
+//! play, speed, steps) before the view reads it. Engine changes are `brook_engine::Command`s,
+//! which the view queues with `Cluster::command` as it dispatches [`Action::Command`].
+
+use brook_engine::{preset, Command, Scenario};
+
+use crate::model::inspect::Form;
+use crate::model::layout::Selection;
+use crate::model::params::{parse_seed, Params};
+use crate::model::scenario_io::parse_import;
+use crate::model::sim::{Sim, SPEED_MAX, SPEED_MIN};
+
+/// Virtual time one press of Step advances, us.
+pub const STEP_US: f64 = 100_000.0;
+/// Most Step presses [`follow`] catches up on at once (presses between two renders).
+pub const STEPS_PENDING_MAX: u64 = 100;
+
+/// Where the running scenario came from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Source {
+    /// A built-in preset, by name.
+    Preset(String),
+    /// An imported file.
+    Imported(Box<Scenario>),
+}
+
+impl Source {
+    /// The scenario to start (an unknown preset name gives the quickstart).
+    pub fn scenario(&self) -> Scenario {
+        match self {
+            Source::Preset(name) => {
+                preset(name).unwrap_or_else(|| preset("quickstart").expect("built in"))
+            }
+            Source::Imported(s) => (**s).clone(),
+        }
+    }
+}
+
+/// What the inspector shows: the thing clicked, and its form as of the click (so the live
+/// refresh never overwrites what is being typed).
+pub type Inspected = (Selection, Option<Form>);
+
+/// Everything the page shows that is not the engine's own state.
+#[derive(Clone, Debug, PartialEq)]
+pub struct State {
+    /// Where the run came from.
+    pub source: Source,
+    /// The seed of the run.
+    pub seed: u64,
+    /// Which run this is: bumped by every (re)start, so [`follow`] builds a fresh engine.
+    pub run: u64,
+    /// The seed field as typed.
+    pub seed_text: String,
+    /// Why the typed seed is refused, if it is.
+    pub seed_error: Option<String>,
+    /// Why the last import was refused, if it was.
+    pub import_error: Option<String>,
+    /// Whether virtual time follows the wall clock.
+    pub playing: bool,
+    /// Virtual seconds per wall second, within [`SPEED_MIN`]..=[`SPEED_MAX`].
+    pub speed: f64,
+    /// Step presses in this run (each advances [`STEP_US`] while paused).
+    pub steps: u64,
+    /// Log cells coloured by key instead of by producer.
+    pub colour_by_key: bool,
+    /// Consumer group whose per-partition lag is charted (index into the cluster's groups).
+    pub lag_group: usize,
+    /// What the inspector shows, if open.
+    pub selected: Option<Inspected>,
+    /// The report of a finished benchmark run.
+    pub bench_report: Option<String>,
+    /// Refreshes asked for (the panels read the engine again on each).
+    pub refreshes: u64,
+}
+
+/// Every change the UI can make.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// Play or pause.
+    TogglePlay,
+    /// Advance [`STEP_US`] of virtual time (only while paused).
+    Step,
+    /// A new speed factor (clamped to the allowed range).
+    SetSpeed(f64),
+    /// Twice as fast.
+    Faster,
+    /// Half as fast.
+    Slower,
+    /// Restart the run with the typed seed.
+    Reset,
+    /// The seed field changed.
+    EditSeed(String),
+    /// Start a preset, by name, with the typed seed.
+    ChoosePreset(String),
+    /// A scenario file was read: start it, or say why not and keep the run.
+    Import {
+        /// The file's name (for messages).
+        file_name: String,
+        /// Its text.
+        text: String,
+    },
+    /// Open the inspector on something, or close it (None).
+    Select(Option<Inspected>),
+    /// Colour log cells by key (true) or by producer.
+    ColourByKey(bool),
+    /// Chart the per-partition lag of this consumer group.
+    LagGroup(usize),
+    /// A command for the engine; the view queues it, the state only refreshes.
+    Command(Command),
+    /// Show fresh figures (the frame loop asks a few times a second).
+    Refresh,
+    /// A benchmark run finished with this report.
+    BenchReport(String),
+}
+
+impl State {
+    /// The state the page opens in, from the URL parameters.
+    pub fn new(params: &Params) -> State {
+        State {
+            source: Source::Preset(params.preset.clone()),
+            seed: params.seed,
+            run: 0,
+            seed_text: params.seed.to_string(),
+            seed_error: None,
+            import_error: None,
+            playing: params.play,
+            speed: 1.0,
+            steps: 0,
+            colour_by_key: false,
+            lag_group: 0,
+            selected: None,
+            bench_report: None,
+            refreshes: 0,
+        }
+    }
+
+    /// The simulation this state's run starts with (paused or playing as the state says).
+    pub fn new_sim(&self) -> Sim {
+        let mut scenario = self.source.scenario();
+        scenario.seed = self.seed;
+        let mut sim = Sim::new(scenario);
+        sim.run = self.run;
+        sim.steps_done = self.steps;
+        sim.playing = self.playing;
+        sim.speed = self.speed;
+        sim
+    }
+
+    /// The name of the imported scenario running, if one is.
+    pub fn imported_name(&self) -> Option<String> {
+        match &self.source {
+            Source::Imported(s) => Some(s.name.clone()),
+            Source::Preset(_) => None,
+        }
+    }
+
+    /// The preset chosen last (the quickstart's while an import runs).
+    pub fn preset_name(&self) -> &str {
+        match &self.source {
+            Source::Preset(name) => name,
+            Source::Imported(_) => "quickstart",
+        }
+    }
+
+    /// A new run of `source` with `seed`: what a restart resets (as a fresh engine would).
+    fn restarted(mut self, source: Source, seed: u64) -> State {
+        self.source = source;
+        self.seed = seed;
+        self.run += 1;
+        self.steps = 0;
+        self.speed = 1.0;
+        self.colour_by_key = false;
+        self.lag_group = 0;
+        self.seed_error = None;
+        self
+    }
+
+    /// Restarts `source` with the typed seed, or says why the seed is refused.
+    fn restart_with_typed_seed(self, source: Source) -> State {
+        match parse_seed(&self.seed_text) {
+            Ok(seed) => self.restarted(source, seed),
+            Err(e) => State { seed_error: Some(e), ..self },
+        }
+    }
+}
+
+/// The state after `action`. Pure: the engine follows the result (see [`follow`]).
+pub fn reduce(state: &State, action: Action) -> State {
+    let mut s = state.clone();
+    match action {
+        Action::TogglePlay => s.playing = !s.playing,
+        Action::Step if !s.playing => s.steps += 1,
+        Action::Step => {}
+        Action::SetSpeed(v) => s.speed = v.clamp(SPEED_MIN, SPEED_MAX),
+        Action::Faster => s.speed = (s.speed * 2.0).min(SPEED_MAX),
+        Action::Slower => s.speed = (s.speed / 2.0).max(SPEED_MIN),
+        Action::Reset => {
+            let source = s.source.clone();
+            s = s.restart_with_typed_seed(source);
+        }
+        Action::EditSeed(text) => {
+            s.seed_error = parse_seed(&text).err();
+            s.seed_text = text;
+        }
+        Action::ChoosePreset(name) => s = s.restart_with_typed_seed(Source::Preset(name)),
+        Action::Import { file_name, text } => match parse_import(&file_name, &text) {
+            Ok(scenario) => {
+                let seed = scenario.seed;
+                s.seed_text = seed.to_string();
+                s.import_error = None;
+                s = s.restarted(Source::Imported(Box::new(scenario)), seed);
+            }
+            Err(e) => s.import_error = Some(e),
+        },
+        Action::Select(selected) => s.selected = selected,
+        Action::ColourByKey(on) => s.colour_by_key = on,
+        Action::LagGroup(g) => s.lag_group = g,
+        Action::Command(_) | Action::Refresh => s.refreshes = s.refreshes.wrapping_add(1),
+        Action::BenchReport(text) => s.bench_report = Some(text),
+    }
+    s
+}
+
+/// The action of a presenter key (space, right arrow, + or =, -, r), if it has one.
+pub fn key_action(key: &str) -> Option<Action> {
+    Some(match key {
+        " " => Action::TogglePlay,
+        "ArrowRight" => Action::Step,
+        "+" | "=" => Action::Faster,
+        "-" => Action::Slower,
+        "r" => Action::Reset,
+        _ => return None,
+    })
+}
+
+/// Brings `sim` in line with `state`: a fresh engine for a new run, then play, speed, the
+/// display options, and the Step presses not yet run (`now_ms`: wall clock, for the dots).
+/// Returns whether the engine was replaced.
+pub fn follow(sim: &mut Sim, state: &State, now_ms: f64) -> bool {
+    let restarted = sim.run != state.run;
+    if restarted {
+        *sim = state.new_sim();
+    }
+    sim.playing = state.playing;
+    sim.speed = state.speed;
+    sim.colour_by_key = state.colour_by_key;
+    sim.lag_group = state.lag_group;
+    let pending = state.steps.saturating_sub(sim.steps_done).min(STEPS_PENDING_MAX);
+    for _ in 0..pending {
+        sim.advance(STEP_US, now_ms);
+    }
+    sim.steps_done = state.steps;
+    restarted
+}
+
+#[cfg(test)]
+#[path = "state_tests.rs"]
+mod tests;

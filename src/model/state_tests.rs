@@ -1,0 +1,102 @@
+use brook_engine::{preset, Command};
+
+use super::*;
+use crate::model::params::parse_query;
+
+fn paused(preset_name: &str) -> State {
+    let (params, errors) = parse_query(&format!("preset={preset_name}&seed=7&play=0"));
+    assert!(errors.is_empty(), "{errors:?}");
+    State::new(&params)
+}
+
+fn run(s: &State, actions: impl IntoIterator<Item = Action>) -> State {
+    actions.into_iter().fold(s.clone(), |s, a| reduce(&s, a))
+}
+
+#[test]
+fn play_speed_and_keys() {
+    let s = paused("quickstart");
+    let s = run(&s, [Action::TogglePlay, Action::SetSpeed(1e9)]);
+    assert!(s.playing);
+    assert_eq!(s.speed, SPEED_MAX, "clamped");
+    let s = run(&s, [Action::Slower, Action::Slower]);
+    assert_eq!(s.speed, SPEED_MAX / 4.0);
+    let s = run(&s, [Action::SetSpeed(0.15), Action::Slower]);
+    assert_eq!(s.speed, SPEED_MIN, "clamped below too");
+    assert_eq!(key_action(" "), Some(Action::TogglePlay));
+    assert_eq!(key_action("="), Some(Action::Faster));
+    assert_eq!(key_action("r"), Some(Action::Reset));
+    assert_eq!(key_action("x"), None);
+}
+
+#[test]
+fn step_counts_only_while_paused() {
+    let s = run(&paused("quickstart"), [Action::Step, Action::Step]);
+    assert_eq!(s.steps, 2);
+    let s = run(&s, [Action::TogglePlay, Action::Step]);
+    assert_eq!(s.steps, 2, "a step while playing does nothing");
+}
+
+#[test]
+fn a_bad_seed_is_named_and_keeps_the_run() {
+    let s = run(&paused("quickstart"), [Action::EditSeed("12x".into())]);
+    assert!(s.seed_error.as_deref().unwrap().starts_with("seed: \"12x\""));
+    let after = run(&s, [Action::Reset, Action::ChoosePreset("peak-shaving".into())]);
+    assert_eq!((after.run, &after.source), (s.run, &s.source), "no restart");
+    let s = run(&after, [Action::EditSeed("42".into()), Action::ChoosePreset("stress".into())]);
+    assert_eq!((s.run, s.seed, s.seed_error.clone()), (1, 42, None));
+    assert_eq!(s.source, Source::Preset("stress".into()));
+}
+
+#[test]
+fn a_restart_resets_what_a_fresh_engine_would() {
+    let s = run(
+        &paused("quickstart"),
+        [Action::Step, Action::SetSpeed(4.0), Action::ColourByKey(true), Action::LagGroup(1)],
+    );
+    let r = reduce(&s, Action::Reset);
+    assert_eq!((r.run, r.steps, r.speed, r.colour_by_key, r.lag_group), (1, 0, 1.0, false, 0));
+    assert!(!r.playing, "play state is kept");
+}
+
+#[test]
+fn import_starts_the_file_or_says_why_not() {
+    let s = paused("quickstart");
+    let bad = reduce(&s, Action::Import { file_name: "b.json".into(), text: "{".into() });
+    assert!(bad.import_error.as_deref().unwrap().starts_with("b.json: "));
+    assert_eq!(bad.run, s.run, "the run is kept");
+    let mut file = preset("peak-shaving").unwrap();
+    file.seed = 9;
+    let text = file.to_json();
+    let ok = reduce(&bad, Action::Import { file_name: "a.json".into(), text });
+    assert_eq!((ok.run, ok.seed, ok.seed_text.as_str()), (1, 9, "9"));
+    assert_eq!(ok.import_error, None);
+    assert_eq!(ok.imported_name().as_deref(), Some("peak-shaving"));
+}
+
+#[test]
+fn the_engine_follows_the_state() {
+    let s = paused("quickstart");
+    let mut sim = s.new_sim();
+    let s = run(&s, [Action::Step, Action::Step, Action::SetSpeed(3.0)]);
+    assert!(!follow(&mut sim, &s, 0.0));
+    assert_eq!(sim.cluster.now_us(), 2 * STEP_US as u64);
+    assert_eq!(sim.speed, 3.0);
+    assert!(!follow(&mut sim, &s, 0.0));
+    assert_eq!(sim.cluster.now_us(), 2 * STEP_US as u64, "steps run once");
+    let s = run(&s, [Action::EditSeed("5".into()), Action::Reset]);
+    assert!(follow(&mut sim, &s, 0.0), "a new engine");
+    assert_eq!((sim.cluster.now_us(), sim.cluster.scenario().seed), (0, 5));
+    let s = run(&s, [Action::Step, Action::TogglePlay]);
+    follow(&mut sim, &s, 0.0);
+    assert_eq!(sim.cluster.now_us(), STEP_US as u64);
+    assert!(sim.playing);
+}
+
+#[test]
+fn commands_and_refreshes_only_ask_for_a_new_look() {
+    let s = paused("quickstart");
+    let c = reduce(&s, Action::Command(Command::AddBroker));
+    assert_eq!(c, State { refreshes: 1, ..s.clone() });
+    assert_eq!(reduce(&c, Action::Refresh).refreshes, 2);
+}

@@ -1,0 +1,111 @@
+//! What the actions toolbar can name in the running system, and the readers it can add. Pure.
+
+use brook_engine::{Cluster, Reader, ReaderKind};
+
+/// A reader with members: a consumer group or a share group.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MemberSet {
+    /// Its name.
+    pub name: String,
+    /// Members now (live or crashed).
+    pub members: usize,
+    /// Group or share group: only a consumer group takes members added or removed (the engine
+    /// refuses it for a share group).
+    pub kind: ReaderKind,
+}
+
+impl MemberSet {
+    /// Whether consumers can be added to it and removed from it.
+    pub fn resizable(&self) -> bool {
+        self.kind == ReaderKind::Group
+    }
+}
+
+/// What the actions can name.
+#[derive(Clone, PartialEq, Default)]
+pub struct Targets {
+    /// Consumer groups and share groups (the readers with members to crash and restart).
+    pub groups: Vec<MemberSet>,
+    /// Producer names.
+    pub producers: Vec<String>,
+    /// Topic names.
+    pub topics: Vec<String>,
+    /// Brokers in the cluster.
+    pub brokers: usize,
+    /// Every reader's name (groups, share groups, subscriptions).
+    pub readers: Vec<String>,
+    /// The producers' settings (a new producer copies the selected one's).
+    pub producer_specs: Vec<brook_engine::ProducerSpec>,
+}
+
+/// The kinds of reader the toolbar can add, with their labels.
+pub const READER_KINDS: [&str; 4] =
+    ["consumer group (pull)", "share group (queue)", "push, prefetch 100", "push, no prefetch"];
+
+/// A new reader of `kind` (an index into `READER_KINDS`) on `topic`, named after the kind
+/// with the first free number.
+pub fn new_reader(kind: usize, topic: &str, taken: &[String]) -> brook_engine::ReaderSpec {
+    use brook_engine::{GroupSpec, ReaderSpec, ShareGroupSpec, SubscriptionSpec};
+    let stem = ["pull", "queue", "push-prefetch", "push"][kind.min(3)];
+    let name =
+        (1..).map(|n| format!("{stem}-{n}")).find(|n| !taken.contains(n)).expect("a free name");
+    match kind {
+        0 => {
+            let mut g = GroupSpec::new(&name, topic, 2, 1_000);
+            g.commit = brook_engine::CommitMode::AfterProcess;
+            ReaderSpec::Group(g)
+        }
+        1 => ReaderSpec::Share(ShareGroupSpec::new(&name, topic, 3, 1_000)),
+        2 => ReaderSpec::Push(SubscriptionSpec::new(&name, topic, 1_000, Some(100))),
+        _ => ReaderSpec::Push(SubscriptionSpec::new(&name, topic, 1_000, None)),
+    }
+}
+
+/// What the actions toolbar can name in `c` now (its live collections, not its starting
+/// scenario).
+pub fn targets_of(c: &Cluster) -> Targets {
+    let groups = c.readers().filter_map(|r| {
+        let members = match r {
+            Reader::Group(g) => g.members.len(),
+            Reader::Share(g) => g.members.len(),
+            Reader::Push(_) => return None,
+        };
+        Some(MemberSet { name: r.name().to_string(), members, kind: r.kind() })
+    });
+    Targets {
+        groups: groups.collect(),
+        producers: c.producers().iter().map(|p| p.spec.name.clone()).collect(),
+        topics: c.topics().iter().map(|t| t.name.clone()).collect(),
+        brokers: c.brokers().len(),
+        readers: c.readers().map(|r| r.name().to_string()).collect(),
+        producer_specs: c.producers().iter().map(|p| p.spec.clone()).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use brook_engine::preset;
+
+    #[test]
+    fn targets_name_what_runs_now() {
+        let mut c = Cluster::new(preset("share-group-queue").unwrap());
+        let t = targets_of(&c);
+        assert!(t.groups.iter().any(|g| g.kind == ReaderKind::Share && !g.resizable()));
+        assert_eq!(t.readers.len(), c.readers().count());
+        let g = c.groups()[0].spec.name.clone();
+        let before = t.groups.iter().find(|s| s.name == g).unwrap().members;
+        c.command(brook_engine::Command::AddMember { group: g.clone() }).unwrap();
+        c.step();
+        let after = targets_of(&c).groups.into_iter().find(|s| s.name == g).unwrap();
+        assert!(after.resizable());
+        assert_eq!(after.members, before + 1, "live members, not the starting scenario's");
+    }
+
+    #[test]
+    fn new_readers_take_the_first_free_name() {
+        let taken = vec!["pull-1".to_string()];
+        let r = new_reader(0, "orders", &taken);
+        assert!(matches!(r, brook_engine::ReaderSpec::Group(g) if g.name == "pull-2"));
+    }
+}

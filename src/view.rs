@@ -1,0 +1,14 @@
+//! The app's view: the Yew components, the canvas painting, the frame loop and the browser
+//! glue (clock, panic overlay, downloads). It drives the model; the model never imports it.
+
+pub mod app;
+mod bench_run;
+pub mod canvas;
+pub mod chart_canvas;
+pub mod clock;
+pub mod components;
+mod export;
+mod frame;
+mod hooks;
+mod paint;
+pub mod panic;

@@ -1,0 +1,127 @@
+//! The frame loop's work: step the engine, draw the stage every frame and the charts a few
+//! times a second, ask for fresh panels a few times a second, and feed a benchmark run.
+//! The loop itself adds no allocation per frame to what stepping and drawing need.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+use yew::prelude::*;
+
+use crate::model::sim::Sim;
+use crate::model::state::Action;
+use crate::view::bench_run::BenchRun;
+use crate::view::canvas::draw;
+use crate::view::clock::now_ms;
+
+/// How often the page re-renders with fresh figures (`Action::Refresh`), wall ms: renders
+/// are the only path from the engine into the virtual DOM.
+const STATS_EVERY_MS: f64 = 200.0;
+/// How often the charts are redrawn, wall ms (and at once when the mouse moves over them).
+const CHARTS_EVERY_MS: f64 = 100.0;
+
+/// Sizes `canvas` for its CSS box times devicePixelRatio and returns its 2D context, scaled
+/// so drawing uses CSS pixels, with the CSS width and height. None while it has no size.
+fn prepare(canvas: &HtmlCanvasElement) -> Option<(CanvasRenderingContext2d, f64, f64)> {
+    let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).max(1.0);
+    let (w, h) = (canvas.client_width() as f64, canvas.client_height() as f64);
+    if w <= 0.0 || h <= 0.0 {
+        return None;
+    }
+    let (pw, ph) = ((w * dpr).round() as u32, (h * dpr).round() as u32);
+    if canvas.width() != pw || canvas.height() != ph {
+        canvas.set_width(pw);
+        canvas.set_height(ph);
+    }
+    let ctx = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())?;
+    let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
+    Some((ctx, w, h))
+}
+
+fn draw_frame(canvas: &HtmlCanvasElement, sim: &Sim, now_ms: f64, reduced: bool) {
+    if let Some((ctx, w, h)) = prepare(canvas) {
+        draw(&ctx, sim, w, h, now_ms, reduced);
+    }
+}
+
+fn draw_chart_canvas(canvas: &HtmlCanvasElement, sim: &Sim, hover: Option<(f64, f64)>) {
+    if let Some((ctx, w, h)) = prepare(canvas) {
+        let charts = crate::model::charts::charts(&sim.cluster, sim.lag_group);
+        crate::view::chart_canvas::draw_charts(&ctx, &charts, w, h, hover);
+    }
+}
+
+/// What the frame loop works on; every handle is shared with the App.
+#[derive(Clone)]
+pub struct FrameLoop {
+    /// The engine.
+    pub sim: Rc<RefCell<Sim>>,
+    /// The stage canvas.
+    pub stage: NodeRef,
+    /// The charts canvas.
+    pub charts: NodeRef,
+    /// The mouse over the charts, CSS px.
+    pub hover: Rc<RefCell<Option<(f64, f64)>>>,
+    /// When the charts were last drawn, frame ms (-inf: draw on the next frame).
+    pub last_chart_ms: Rc<RefCell<f64>>,
+    /// When the panels were last refreshed, frame ms.
+    pub last_stats_ms: Rc<RefCell<f64>>,
+    /// A benchmark run, if the URL asked for one.
+    pub bench: Rc<RefCell<Option<BenchRun>>>,
+    /// Whether the user prefers reduced motion.
+    pub reduced_motion: bool,
+    /// Where refreshes and the benchmark report go.
+    pub dispatch: Callback<Action>,
+}
+
+impl FrameLoop {
+    /// One animation frame at `t` ms.
+    pub fn frame(&self, t: f64) {
+        let started = now_ms();
+        let mut s = self.sim.borrow_mut();
+        s.frame(t);
+        let engine_done = now_ms();
+        if let Some(c) = self.stage.cast::<HtmlCanvasElement>() {
+            draw_frame(&c, &s, t, self.reduced_motion);
+            if !c.has_attribute("data-first-frame-ms") {
+                // For the benchmark: ms from navigation start to the first drawn frame.
+                let _ = c.set_attribute("data-first-frame-ms", &format!("{:.0}", now_ms()));
+            }
+        }
+        let stage_done = now_ms();
+        if t - *self.last_chart_ms.borrow() >= CHARTS_EVERY_MS {
+            *self.last_chart_ms.borrow_mut() = t;
+            if let Some(c) = self.charts.cast::<HtmlCanvasElement>() {
+                draw_chart_canvas(&c, &s, *self.hover.borrow());
+            }
+        }
+        let charts_done = now_ms();
+        // The engine is released before dispatching: the App reads it as it renders.
+        drop(s);
+        if t - *self.last_stats_ms.borrow() >= STATS_EVERY_MS {
+            *self.last_stats_ms.borrow_mut() = t;
+            self.dispatch.emit(Action::Refresh);
+        }
+        let end = now_ms();
+        let sections = [
+            engine_done - started,
+            stage_done - engine_done,
+            charts_done - stage_done,
+            end - charts_done,
+        ];
+        let report = self
+            .bench
+            .borrow_mut()
+            .as_mut()
+            .and_then(|b| b.frame(t, end - started, sections, &self.sim.borrow()));
+        if let Some(text) = report {
+            web_sys::console::log_1(&format!("brook-bench {text}").into());
+            self.dispatch.emit(Action::BenchReport(text));
+        }
+    }
+}

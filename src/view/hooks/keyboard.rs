@@ -1,0 +1,44 @@
+//! Presenter keys on the whole page.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use crate::model::state::{key_action, Action};
+
+/// Space play/pause, right arrow step, + and - speed, r reset (see `state::key_action`), sent
+/// to `dispatch`; ignored while typing in a field or with a modifier held.
+#[hook]
+pub fn use_keyboard(dispatch: Callback<Action>) {
+    let latest = use_mut_ref(|| dispatch.clone());
+    *latest.borrow_mut() = dispatch;
+    use_effect_with((), move |_| {
+        let document = web_sys::window().and_then(|w| w.document());
+        let listener =
+            Closure::<dyn FnMut(web_sys::KeyboardEvent)>::new(move |e: web_sys::KeyboardEvent| {
+                let typing =
+                    e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(
+                        |el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"),
+                    );
+                if typing || e.ctrl_key() || e.meta_key() || e.alt_key() {
+                    return;
+                }
+                let Some(action) = key_action(&e.key()) else { return };
+                latest.borrow().emit(action);
+                e.prevent_default();
+            });
+        let listener = Rc::new(RefCell::new(Some(listener)));
+        if let (Some(d), Some(l)) = (&document, listener.borrow().as_ref()) {
+            let _ = d.add_event_listener_with_callback("keydown", l.as_ref().unchecked_ref());
+        }
+        move || {
+            if let (Some(d), Some(l)) = (&document, listener.borrow_mut().take()) {
+                let _ =
+                    d.remove_event_listener_with_callback("keydown", l.as_ref().unchecked_ref());
+            }
+        }
+    });
+}
