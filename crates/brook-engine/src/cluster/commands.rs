@@ -7,7 +7,7 @@ use std::collections::VecDeque;
 use super::{new_partition, push_bounded, views, Broker, Cluster, Topic};
 use crate::event::TrafficEvent;
 use crate::group::Group;
-use crate::producer::{Producer, RateProfile};
+use crate::producer::Producer;
 use crate::push::Subscription;
 use crate::reader::ReaderKind;
 use crate::scenario::{Command, ReaderSpec, TimedEvent};
@@ -164,30 +164,23 @@ impl Cluster {
     pub(super) fn configure(&mut self, c: Command) -> Result<(), String> {
         match c {
             Command::ConfigureProducer {
-                producer,
+                ref producer,
                 rate_per_sec,
-                acks,
-                linger_ms,
-                batch_bytes,
-                buffer_bytes,
-                profile,
-                keys,
+                ref profile,
+                ref keys,
+                ..
             } => {
-                let i = self.producer_index(&producer)?;
+                let i = self.producer_index(producer)?;
                 let p = &mut self.producers[i];
-                if let Some(r) = rate_per_sec {
-                    p.set_profile(RateProfile::Constant { rate_per_sec: r });
+                let mut spec = p.spec.clone();
+                c.configure_producer(&mut spec);
+                if rate_per_sec.is_some() || profile.is_some() {
+                    p.set_profile(spec.rate.clone());
                 }
-                if let Some(profile) = profile {
-                    p.set_profile(profile);
+                if keys.is_some() {
+                    p.set_keys(spec.keys.clone());
                 }
-                if let Some(k) = keys {
-                    p.set_keys(k);
-                }
-                p.spec.acks = acks.unwrap_or(p.spec.acks);
-                p.spec.linger_ms = linger_ms.unwrap_or(p.spec.linger_ms);
-                p.spec.batch_bytes = batch_bytes.unwrap_or(p.spec.batch_bytes);
-                p.spec.buffer_bytes = buffer_bytes.unwrap_or(p.spec.buffer_bytes);
+                p.spec = spec;
             }
             Command::ConfigureGroup { group, processing_us, commit, assignor } => {
                 let i = self.group_index(&group)?;
