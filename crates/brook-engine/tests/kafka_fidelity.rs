@@ -2,7 +2,8 @@
 //! own rules give, cited from its source, never Brook's earlier output.
 
 use brook_engine::{
-    Acks, Cluster, ClusterSpec, Command, ProducerSpec, RateProfile, Scenario, TimedEvent, TopicSpec,
+    Acks, Cluster, ClusterSpec, Command, GroupSpec, ProducerSpec, RateProfile, ReaderSpec,
+    Scenario, TimedEvent, TopicSpec,
 };
 
 fn at(at_ms: u64, command: Command) -> TimedEvent {
@@ -108,4 +109,47 @@ fn a_non_idempotent_retry_after_not_enough_replicas_after_append_duplicates() {
     run_checked(&mut c, 25_000_000);
     let p = &c.producers()[0];
     assert!(p.stats.duplicated_records > 2_900, "the 5-8 s records again: {:?}", p.stats);
+}
+
+#[test]
+fn an_expired_active_segment_is_deleted_so_a_late_group_reads_nothing() {
+    // Kafka's UnifiedLog.deleteRetentionMsBreachedSegments (core/src/main/scala/kafka/log/
+    // UnifiedLog.scala) deletes each segment, oldest first, whose largest timestamp is more
+    // than retention.ms old and which lies below the high watermark; if that is every segment
+    // including the active one, deleteSegments rolls a new empty active segment first, so the
+    // active segment goes too. Here: records are written from 0 to 3 s into one segment (the
+    // default segment.bytes, 1 GiB, never fills), retention.ms 5000, so the segment expires
+    // once more than 5 s have passed since its newest record (at about 8 s; Brook checks
+    // retention every second) and is deleted whole: the log start offset reaches the log end.
+    // A group joining at 400 s (auto.offset.reset earliest, no committed offset) starts at the
+    // log start = the log end, so it reads nothing and its lag is 0.
+    let mut topic = TopicSpec::new("clicks", 2);
+    topic.retention_ms = Some(5_000);
+    let p = ProducerSpec::new("web", "clicks", RateProfile::Constant { rate_per_sec: 1_000.0 });
+    let mut s = scenario("retention", topic, ClusterSpec::default(), p);
+    s.events = vec![
+        at(3_000, Command::RemoveProducer { producer: "web".into() }),
+        at(
+            400_000,
+            Command::AddReader {
+                reader: ReaderSpec::Group(GroupSpec::new("late", "clicks", 1, 100)),
+            },
+        ),
+    ];
+    s.validate().unwrap();
+    let mut c = Cluster::new(s);
+    run_checked(&mut c, 4_000_000);
+    let written: u64 = c.topics()[0].partitions.iter().map(|p| p.log.log_end_offset()).sum();
+    assert!((2_990..=3_000).contains(&written), "3 s at 1000/s: {written}");
+
+    run_checked(&mut c, 10_000_000);
+    for p in &c.topics()[0].partitions {
+        assert_eq!(p.log.log_start_offset(), p.log.log_end_offset(), "expired and deleted");
+    }
+
+    c.run_until(399_000_000);
+    run_checked(&mut c, 405_000_000);
+    let s = c.summary();
+    assert_eq!(s.consumed_records.get("late"), Some(&0), "{s:?}");
+    assert_eq!(s.lag_records.get("late"), Some(&0), "{s:?}");
 }

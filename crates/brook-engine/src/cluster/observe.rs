@@ -84,7 +84,8 @@ pub struct Summary {
 }
 
 impl Cluster {
-    /// Phase 13: retention deletes old segments.
+    /// Phase 13: retention deletes expired segments below the high watermark, the active one
+    /// included (see [`crate::PartitionLog::enforce_retention`]).
     pub(super) fn retention(&mut self) {
         if self.now_us < self.next_retention_us {
             return;
