@@ -38,7 +38,7 @@ pub use producer::{
 };
 pub use push::{Subscription, SubscriptionSpec, SubscriptionStats};
 pub use reader::{Reader, ReaderKind};
-pub use replication::{Election, Partition, Replica};
+pub use replication::{AckCheck, Election, Partition, Replica};
 pub use rng::Rng;
 pub use scenario::{
     limits, ClusterSpec, Command, FieldError, ReaderSpec, Scenario, TimedEvent, TopicSpec,

@@ -52,7 +52,8 @@ struct Segment {
     base_offset: u64,
     batches: u32,
     bytes: u64,
-    /// Newest append time in the segment; retention by time looks at this, as Kafka does.
+    /// Newest append time in the segment; retention by time looks at this, as Kafka does
+    /// (its `largestTimestamp`).
     last_append_us: u64,
 }
 
@@ -243,7 +244,21 @@ impl PartitionLog {
         t
     }
 
-    /// Deletes whole old segments that are past retention. The active segment is never deleted.
+    /// Deletes whole segments, oldest first, that are past retention, as Kafka's `UnifiedLog`
+    /// does (`deleteRetentionMsBreachedSegments`, `deleteRetentionSizeBreachedSegments`, both
+    /// through `deleteOldSegments`, in core/src/main/scala/kafka/log/UnifiedLog.scala):
+    ///
+    /// - by time, a segment whose newest record is more than `retention_ms` old
+    ///   (`startMs - segment.largestTimestamp > retentionMs`);
+    /// - by size, a segment whose removal still leaves at least `retention_bytes`;
+    /// - either way only a segment wholly below the high watermark
+    ///   (`highWatermark >= nextSegment.baseOffset`, or the log end for the active segment),
+    ///   and never an empty active segment (`LocalLog.deletableSegments`).
+    ///
+    /// That includes the active segment: when every segment goes, Kafka's `deleteSegments`
+    /// first rolls a new, empty active segment at the log end (`roll()`), then deletes the old
+    /// one. Brook holds no empty segment: the log with no segment left starts and ends at its
+    /// log end offset, and the next append opens a segment there, which is the same log.
     /// `retention_ms`/`retention_bytes` of `None` mean unlimited.
     pub fn enforce_retention(
         &mut self,
@@ -252,8 +267,12 @@ impl PartitionLog {
         retention_bytes: Option<u64>,
     ) -> Deleted {
         let mut deleted = std::mem::take(&mut self.memory_deleted);
-        while self.segments.len() > 1 {
-            let oldest = self.segments[0];
+        // Bounded by the segments held.
+        while let Some(&oldest) = self.segments.front() {
+            let upper = self.segments.get(1).map_or(self.log_end_offset, |s| s.base_offset);
+            if self.high_watermark < upper || oldest.batches == 0 {
+                break;
+            }
             let too_old = retention_ms
                 .is_some_and(|ms| now_us.saturating_sub(oldest.last_append_us) > ms * 1000);
             // Kafka deletes a segment when what would remain still meets retention.bytes.
@@ -389,6 +408,8 @@ mod tests {
                 log.truncate_to(last); // drops the last batch
             }
             if i % 120 == 119 {
+                // Retention deletes only below the high watermark, as in Kafka.
+                log.set_high_watermark(log.log_end_offset());
                 log.enforce_retention(0, None, Some(600));
             }
         }
@@ -468,10 +489,39 @@ mod tests {
         let mut log = PartitionLog::new(1_000);
         log.append(batch(10, 0));
         log.append(batch(10, 5_000_000));
+        log.set_high_watermark(20);
         let d = log.enforce_retention(4_000_000, Some(3_000), None);
         assert_eq!(d.records, 10);
-        let d = log.enforce_retention(9_000_000, Some(3_000), None);
-        assert_eq!(d.records, 0, "the active segment is never deleted");
+        let d = log.enforce_retention(8_000_000, Some(3_000), None);
+        assert_eq!(d.records, 0, "the active segment's newest record is 3 s old, not more");
+        log.check().unwrap();
+    }
+
+    #[test]
+    fn an_expired_active_segment_is_deleted_as_kafka_rolls_and_deletes_it() {
+        // Kafka's UnifiedLog.deleteRetentionMsBreachedSegments deletes every segment whose
+        // largest timestamp is older than retention.ms, the active one included (deleteSegments
+        // rolls a new empty active segment first), if the high watermark is past it.
+        let mut log = PartitionLog::new(1 << 20); // one segment holds everything
+        log.append(batch(10, 1_000_000));
+        log.append(batch(10, 3_000_000));
+        assert_eq!(log.segment_count(), 1);
+        let d = log.enforce_retention(9_000_000, Some(5_000), None);
+        assert_eq!(d.records, 0, "not yet committed: the high watermark is below it");
+        log.set_high_watermark(20);
+        let d = log.enforce_retention(8_000_000, Some(5_000), None);
+        assert_eq!(d.records, 0, "newest record 5 s old: not more than retention.ms");
+        let d = log.enforce_retention(8_001_000, Some(5_000), None);
+        assert_eq!(d, Deleted { records: 20, segments: 1 });
+        assert_eq!((log.log_start_offset(), log.log_end_offset()), (20, 20));
+        assert_eq!(log.segment_count(), 0);
+        log.check().unwrap();
+        // The log carries on from its end: the next append opens a new segment there.
+        assert_eq!(log.append(batch(5, 9_000_000)), 20);
+        assert_eq!((log.log_start_offset(), log.segment_count()), (20, 1));
+        log.check().unwrap();
+        let d = log.enforce_retention(20_000_000, Some(5_000), None);
+        assert_eq!(d.records, 0, "above the high watermark: kept");
     }
 
     #[test]

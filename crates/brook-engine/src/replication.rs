@@ -40,6 +40,20 @@ pub enum WriteRefused {
     NotEnoughReplicas,
 }
 
+/// Where an acks=all request waiting on the leader stands: Kafka's
+/// `Partition.checkEnoughReplicasReachOffset`, which `DelayedProduce.tryComplete` calls.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AckCheck {
+    /// The high watermark has not reached the request's offset yet: keep waiting.
+    Waiting,
+    /// The high watermark passed it with at least `min.insync.replicas` in the ISR: answered OK.
+    Done,
+    /// The high watermark passed it but the ISR shrank below `min.insync.replicas` after the
+    /// append: answered `NOT_ENOUGH_REPLICAS_AFTER_APPEND`, a retriable error (the records
+    /// stay in the log, so a non-idempotent retry duplicates them).
+    NotEnoughReplicasAfterAppend,
+}
+
 /// What a leader election did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Election {
@@ -140,6 +154,29 @@ impl Partition {
             Some(WriteRefused::NotEnoughReplicas)
         } else {
             None
+        }
+    }
+
+    /// Whether an acks=all request whose records end at `required_offset` may be answered, and
+    /// how, as Kafka's `Partition.checkEnoughReplicasReachOffset` decides:
+    ///
+    /// ```scala
+    /// if (leaderLog.highWatermark >= requiredOffset) {
+    ///   if (minIsr <= curInSyncReplicaIds.size) (true, Errors.NONE)
+    ///   else (true, Errors.NOT_ENOUGH_REPLICAS_AFTER_APPEND)
+    /// } else (false, Errors.NONE)
+    /// ```
+    ///
+    /// (core/src/main/scala/kafka/cluster/Partition.scala). When the ISR shrinks to the leader
+    /// the high watermark jumps to the leader's log end, so without the second test every
+    /// waiting request would be acknowledged with its records on one broker only.
+    pub fn acks_all_check(&self, required_offset: u64, min_insync_replicas: u32) -> AckCheck {
+        if self.log.high_watermark() < required_offset {
+            AckCheck::Waiting
+        } else if self.isr.len() as u32 >= min_insync_replicas {
+            AckCheck::Done
+        } else {
+            AckCheck::NotEnoughReplicasAfterAppend
         }
     }
 
@@ -471,6 +508,24 @@ mod tests {
         assert_eq!(lost.records, 10);
         assert_eq!(p.log.high_watermark(), 0);
         p.check().unwrap();
+    }
+
+    #[test]
+    fn acks_all_waits_for_the_high_watermark_then_needs_min_insync_replicas_as_kafka_does() {
+        // Kafka's Partition.checkEnoughReplicasReachOffset: below the high watermark, wait;
+        // past it, NONE if minIsr <= ISR size, else NOT_ENOUGH_REPLICAS_AFTER_APPEND.
+        let mut p = Partition::new(&[0, 1, 2], 1 << 20);
+        p.log.append(batch(10));
+        p.leader_appended();
+        assert_eq!(p.acks_all_check(10, 2), AckCheck::Waiting, "not replicated yet");
+        let alive = [true, false, false];
+        run(&mut p, 0, 10_000, &alive);
+        assert_eq!(p.acks_all_check(10, 2), AckCheck::Waiting, "dead followers still in the ISR");
+        // Past replica.lag.time.max.ms the ISR shrinks to the leader; the high watermark jumps.
+        p.replicate(31_000_000, 1_000, 30_000_000, &alive);
+        assert_eq!((p.isr.clone(), p.log.high_watermark()), (vec![0], 10));
+        assert_eq!(p.acks_all_check(10, 2), AckCheck::NotEnoughReplicasAfterAppend);
+        assert_eq!(p.acks_all_check(10, 1), AckCheck::Done, "min.insync.replicas 1 is met");
     }
 
     #[test]

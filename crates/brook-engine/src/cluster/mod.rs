@@ -120,6 +120,11 @@ struct Counters {
     acked_lost_records: u64,
     committed_lost_records: u64,
     not_enough_replicas: u64,
+    /// Records of acks=all requests answered `NOT_ENOUGH_REPLICAS_AFTER_APPEND`.
+    not_enough_replicas_after_append: u64,
+    /// Records of acks=all requests answered OK while the partition's ISR was below
+    /// `min.insync.replicas`: must stay 0 (`check_invariants`).
+    acks_all_ok_below_min_isr: u64,
     leader_elections: u64,
     unclean_elections: u64,
 }

@@ -56,6 +56,9 @@ pub struct Summary {
     pub committed_lost_records: u64,
     /// Writes refused because the ISR was below `min.insync.replicas`.
     pub not_enough_replicas: u64,
+    /// acks=all records answered `NOT_ENOUGH_REPLICAS_AFTER_APPEND`: appended, then the ISR
+    /// fell below `min.insync.replicas` before the high watermark passed them (retried).
+    pub not_enough_replicas_after_append: u64,
     /// Leader elections, and how many were unclean.
     pub leader_elections: u64,
     /// Unclean leader elections.
@@ -81,7 +84,8 @@ pub struct Summary {
 }
 
 impl Cluster {
-    /// Phase 13: retention deletes old segments.
+    /// Phase 13: retention deletes expired segments below the high watermark, the active one
+    /// included (see [`crate::PartitionLog::enforce_retention`]).
     pub(super) fn retention(&mut self) {
         if self.now_us < self.next_retention_us {
             return;
@@ -255,6 +259,7 @@ impl Cluster {
         s.acked_lost_records = c.acked_lost_records;
         s.committed_lost_records = c.committed_lost_records;
         s.not_enough_replicas = c.not_enough_replicas;
+        s.not_enough_replicas_after_append = c.not_enough_replicas_after_append;
         s.leader_elections = c.leader_elections;
         s.unclean_elections = c.unclean_elections;
         for g in &self.groups {
@@ -281,6 +286,13 @@ impl Cluster {
             return Err(format!(
                 "{} committed records lost without an unclean election",
                 c.committed_lost_records
+            ));
+        }
+        if c.acks_all_ok_below_min_isr > 0 {
+            // Kafka's Partition.checkEnoughReplicasReachOffset never answers NONE then.
+            return Err(format!(
+                "{} acks=all records acknowledged while the ISR was below min.insync.replicas",
+                c.acks_all_ok_below_min_isr
             ));
         }
         for p in &self.producers {

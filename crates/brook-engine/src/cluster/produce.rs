@@ -136,7 +136,10 @@ impl Cluster {
         }
         if r.out.in_log && idempotent {
             // The broker knows this producer's sequence numbers: a duplicate is acknowledged,
-            // not appended.
+            // not appended. (An acks=all one got here past the min.insync.replicas check.)
+            if acks == Acks::All && (part.isr.len() as u32) < t.min_insync_replicas {
+                self.counters.acks_all_ok_below_min_isr += b.count as u64;
+            }
             self.to_producer.push_back(reply(true, 0));
             return;
         }

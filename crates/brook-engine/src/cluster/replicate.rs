@@ -1,14 +1,16 @@
 //! Phases 4-5 of a step: followers copy from leaders, the ISR and high watermarks move and
-//! acks=all requests below the high watermark are answered; answers reach producers, which
-//! free buffer memory or retry.
+//! acks=all requests below the high watermark are answered (an error if the ISR is below
+//! `min.insync.replicas`); answers reach producers, which free buffer memory or retry.
 
 use super::{Cluster, Request};
 use crate::event::TrafficEvent;
 use crate::producer::Outgoing;
+use crate::replication::AckCheck;
 
 impl Cluster {
     /// Phase 4: followers copy from leaders; ISR and high watermarks move; acks=all requests
-    /// whose records are now committed are answered.
+    /// whose records are now committed are answered: OK with at least `min.insync.replicas` in
+    /// the ISR, else `NOT_ENOUGH_REPLICAS_AFTER_APPEND` (retried by the producer).
     pub(super) fn replicate(&mut self) {
         let now = self.now_us;
         let delay_us = self.scenario.cluster.network_delay_us as u64;
@@ -27,17 +29,35 @@ impl Cluster {
                     }
                     (0, 0)
                 };
-                let hw = part.log.high_watermark();
                 let leader_broker = part.leader_broker().unwrap_or(0);
+                let min_isr = t.min_insync_replicas;
+                let isr_below_min = (part.isr.len() as u32) < min_isr;
                 let pending = &mut t.pending[pi];
-                while pending.front().is_some_and(|a| a.end_offset <= hw) {
-                    let a = pending.pop_front().expect("front checked");
+                // Kafka's DelayedProduce completes through
+                // Partition.checkEnoughReplicasReachOffset: once the high watermark passes a
+                // request it is answered, OK only with at least min.insync.replicas in the ISR,
+                // else NOT_ENOUGH_REPLICAS_AFTER_APPEND.
+                while let Some(&a) = pending.front() {
+                    let check = part.acks_all_check(a.end_offset, min_isr);
+                    if check == AckCheck::Waiting {
+                        break;
+                    }
+                    pending.pop_front();
+                    let ok = check == AckCheck::Done;
+                    if ok && isr_below_min {
+                        self.counters.acks_all_ok_below_min_isr += a.out.batch.count as u64;
+                    }
+                    if !ok {
+                        self.counters.not_enough_replicas_after_append += a.out.batch.count as u64;
+                    }
                     self.to_producer.push_back(Request {
                         producer: a.producer,
                         topic: ti as u16,
-                        out: a.out,
+                        // Refused after the append: the records are in the log, so a retry
+                        // duplicates them unless the producer is idempotent.
+                        out: Outgoing { in_log: a.out.in_log || !ok, ..a.out },
                         due_us: now + delay_us,
-                        ok: true,
+                        ok,
                         from_broker: leader_broker,
                         end_offset: a.end_offset,
                     });
