@@ -171,4 +171,6 @@ fn round_robin(topics: &BTreeMap<String, u32>, members: &[MemberSubscription]) -
 }
 
 #[cfg(test)]
+mod sticky_tests;
+#[cfg(test)]
 mod tests;

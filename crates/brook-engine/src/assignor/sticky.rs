@@ -2,8 +2,11 @@
 //! `org.apache.kafka.clients.consumer.internals.AbstractStickyAssignor` (without rack awareness:
 //! Brook members have no `client.rack`) and `CooperativeStickyAssignor`.
 //!
-//! Kafka keeps members in `HashMap`s; where its result depends on that iteration order this port
-//! walks members sorted by id instead, so the engine stays deterministic.
+//! Kafka keeps members in `java.util.HashMap`s and in places its result depends on that map's
+//! iteration order (which member keeps `maxQuota` owned partitions, which claim is seen first).
+//! That order is a pure function of the member ids (`String.hashCode`, bucket index, table size),
+//! so this port walks members in the same order ([`kafka_member_order`]): deterministic, and
+//! Kafka's fixed-result tests carry over unchanged.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
@@ -19,12 +22,29 @@ struct Owned {
     max_generation: u32,
     /// Whether every member subscribes to the same set of topics.
     all_equal: bool,
+    /// Member ids in Kafka's iteration order.
+    order: Vec<String>,
 }
 
-/// The members sorted by id (Kafka iterates a map keyed by member id).
-fn sorted(members: &[MemberSubscription]) -> Vec<&MemberSubscription> {
+/// Java's `String.hashCode`.
+fn java_string_hash(s: &str) -> u32 {
+    s.encode_utf16().fold(0u32, |h, c| h.wrapping_mul(31).wrapping_add(u32::from(c)))
+}
+
+/// The members in the order a `java.util.HashMap` keyed by member id iterates them: by bucket
+/// (`hash ^ hash >>> 16` masked to a table of at least 16 slots, doubled while more than 3/4
+/// full), members sharing a bucket by id.
+fn kafka_member_order(members: &[MemberSubscription]) -> Vec<&MemberSubscription> {
+    let mut table = 16usize;
+    while members.len() * 4 > table * 3 {
+        table *= 2;
+    }
+    let bucket = |id: &str| {
+        let h = java_string_hash(id);
+        (h ^ (h >> 16)) as usize & (table - 1)
+    };
     let mut out: Vec<&MemberSubscription> = members.iter().collect();
-    out.sort_by(|a, b| a.id.cmp(&b.id));
+    out.sort_by(|a, b| (bucket(&a.id), &a.id).cmp(&(bucket(&b.id), &b.id)));
     out
 }
 
@@ -69,7 +89,8 @@ fn owned_partitions(topics: &BTreeMap<String, u32>, members: &[&MemberSubscripti
             }
         }
     }
-    Owned { by_member, multiple_owners, max_generation, all_equal }
+    let order = members.iter().map(|m| m.id.clone()).collect();
+    Owned { by_member, multiple_owners, max_generation, all_equal, order }
 }
 
 /// Kafka's assignors see only topics someone subscribes to (`AbstractPartitionAssignor.assign`).
@@ -91,7 +112,7 @@ pub(super) fn sticky(
     members: &[MemberSubscription],
 ) -> (Assignment, Option<BTreeMap<TopicPartition, String>>) {
     let topics = subscribed_topics(topics, members);
-    let members = sorted(members);
+    let members = kafka_member_order(members);
     if members.is_empty() {
         return (Assignment::new(), Some(BTreeMap::new()));
     }
@@ -175,8 +196,9 @@ fn constrained(
     let mut under_min: Vec<String> = Vec::new();
     let mut exactly_min: VecDeque<String> = VecDeque::new();
 
-    // assignOwnedPartitions (Kafka walks a HashMap here; Brook walks member ids in order).
-    for (member, list) in &owned.by_member {
+    // assignOwnedPartitions, in Kafka's member order.
+    for member in &owned.order {
+        let list = &owned.by_member[member];
         let mut mine: Vec<TopicPartition> =
             list.iter().filter(|tp| !owned.multiple_owners.contains(tp)).cloned().collect();
         mine.sort_by(|a, b| (a.partition, &a.topic).cmp(&(b.partition, &b.topic)));

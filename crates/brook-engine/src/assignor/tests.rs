@@ -116,18 +116,3 @@ fn every_assignor_assigns_each_partition_once() {
         assert_eq!(all.len(), 12, "{kind:?}");
     }
 }
-
-// Ported from Kafka's AbstractStickyAssignorTest (issue 8): subscriptions differ, so Kafka takes
-// the general path, which `brook assign` did not have.
-#[test]
-fn test_multiple_consumers_mixed_topic_subscriptions() {
-    let t = topics(&[("topic1", 3), ("topic2", 2)]);
-    let m = [
-        MemberSubscription::new("consumer1", &["topic1"]),
-        MemberSubscription::new("consumer2", &["topic1", "topic2"]),
-        MemberSubscription::new("consumer3", &["topic1"]),
-    ];
-    let want = "consumer1:[topic1-0,topic1-2]; consumer2:[topic2-0,topic2-1]; consumer3:[topic1-1]";
-    assert_eq!(render(&assign(AssignorKind::Sticky, &t, &m)), want);
-    assert_eq!(render(&assign(AssignorKind::CooperativeSticky, &t, &m)), want);
-}
