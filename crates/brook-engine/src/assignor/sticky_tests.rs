@@ -102,7 +102,11 @@ fn verify_validity_and_balance(members: &[MemberSubscription], a: &Assignment) {
 /// `CooperativeStickyAssignorTest.verifyValidityAndBalance`: no partition is assigned in the
 /// round its owner revokes it; follow-up rebalances run while anything is revoked (at most four),
 /// then the final assignment must be valid and balanced.
-fn verify_cooperative(t: &BTreeMap<String, u32>, members: &[MemberSubscription], a: &Assignment) {
+fn verify_cooperative(
+    t: &BTreeMap<String, u32>,
+    members: &[MemberSubscription],
+    a: &Assignment,
+) -> Assignment {
     let mut members = members.to_vec();
     let mut a = a.clone();
     let mut rebalances = 0;
@@ -123,14 +127,33 @@ fn verify_cooperative(t: &BTreeMap<String, u32>, members: &[MemberSubscription],
         assert!(rebalances <= 4);
     }
     verify_validity_and_balance(&members, &a);
+    a
 }
 
 /// Runs the sticky core over `members` for both assignors: returns the eager result (lists
 /// sorted) and Kafka's `partitionsTransferringOwnership`; checks the eager result's validity and
 /// balance, that cooperative-sticky returns it minus the transfers, and the cooperative rounds.
+/// Kafka asserts its fixed results after the cooperative override of `verifyValidityAndBalance`
+/// has run the follow-up rebalances, so the cooperative rounds must settle on the eager result.
 fn check(
     t: &BTreeMap<String, u32>,
     members: &[MemberSubscription],
+) -> (Assignment, Option<Transfers>) {
+    check_rounds(t, members, true)
+}
+
+/// [`check`] for Kafka's randomized property tests, where the two may settle differently.
+fn check_property(
+    t: &BTreeMap<String, u32>,
+    members: &[MemberSubscription],
+) -> (Assignment, Option<Transfers>) {
+    check_rounds(t, members, false)
+}
+
+fn check_rounds(
+    t: &BTreeMap<String, u32>,
+    members: &[MemberSubscription],
+    settle_on_eager: bool,
 ) -> (Assignment, Option<Transfers>) {
     let (mut a, tr) = sticky(t, members);
     for list in a.values_mut() {
@@ -146,7 +169,10 @@ fn check(
         }
         assert_eq!(coop, want);
     }
-    verify_cooperative(t, members, &coop);
+    let settled = verify_cooperative(t, members, &coop);
+    if settle_on_eager {
+        assert_eq!(settled, a, "cooperative rounds settle elsewhere");
+    }
     (a, tr)
 }
 
@@ -527,13 +553,13 @@ fn test_large_assignment_with_multiple_consumers_leaving_and_random_subscription
                 member(&name("c", i, consumer_count), &subscribed, &[], DEFAULT_GENERATION)
             })
             .collect();
-        let (a, _) = check(&t, &m);
+        let (a, _) = check_property(&t, &m);
         let mut m = next_round(&m, &a);
         for _ in 0..50 {
             let gone = name("c", rng.below(consumer_count as u64) as usize, consumer_count);
             m = without(&m, &gone);
         }
-        check(&t, &m);
+        check_property(&t, &m);
     }
 }
 
@@ -637,12 +663,12 @@ fn test_reassignment_with_random_subscriptions_and_changes() {
                 member(&name("c", i, 40), &sub, &[], DEFAULT_GENERATION)
             })
             .collect();
-        let (a, _) = check(&t, &m);
+        let (a, _) = check_property(&t, &m);
         let m: Vec<MemberSubscription> = next_round(&m, &a)
             .into_iter()
             .map(|x| MemberSubscription { topics: random_sublist(&mut rng, &all), ..x })
             .collect();
-        check(&t, &m);
+        check_property(&t, &m);
     }
 }
 
@@ -810,5 +836,181 @@ fn test_rack_aware_assignment_with_non_equal_subscription() {
             "t2-0, t2-1, t2-2, t2-3, t2-6",
             "t1-0, t1-1, t1-5, t3-0, t3-1",
         ],
+    );
+}
+
+// StickyAssignorTest (eager) and CooperativeStickyAssignorTest cases.
+
+/// The eager assignor alone (Kafka runs these for `StickyAssignor` only), valid and balanced.
+fn eager(t: &BTreeMap<String, u32>, members: &[MemberSubscription]) -> Assignment {
+    let a = assign(AssignorKind::Sticky, t, members);
+    verify_validity_and_balance(members, &a);
+    a
+}
+
+fn contains_all(outer: &[TopicPartition], inner: &[TopicPartition]) -> bool {
+    inner.iter().all(|p| outer.contains(p))
+}
+
+fn disjoint(a: &[TopicPartition], b: &[TopicPartition]) -> bool {
+    a.iter().all(|p| !b.contains(p))
+}
+
+#[test]
+fn test_all_consumers_have_owned_partition_invalidated_when_claimed_by_multiple_consumers_in_same_generation_with_equal_partitions_per_consumer(
+) {
+    let m = [
+        member("consumer1", &["topic"], &["topic-0", "topic-1"], GENERATION_ID),
+        member("consumer2", &["topic"], &["topic-0", "topic-2"], GENERATION_ID),
+        member("consumer3", &["topic"], &[], GENERATION_ID),
+    ];
+    let t = topics(&[("topic", 3)]);
+    let (a, _) = check(&t, &m);
+    assert_eq!(render(&a), "consumer1:[topic-1]; consumer2:[topic-2]; consumer3:[topic-0]");
+    // In the cooperative assignor topic-0 counts as owned until both claimants revoke it.
+    let coop = assign(AssignorKind::CooperativeSticky, &t, &m);
+    assert_eq!(render(&coop), "consumer1:[topic-1]; consumer2:[topic-2]; consumer3:[]");
+}
+
+#[test]
+fn test_all_consumers_have_owned_partition_invalidated_when_claimed_by_multiple_consumers_in_same_generation_with_unequal_partitions_per_consumer(
+) {
+    let m = [
+        member("consumer1", &["topic"], &["topic-0", "topic-1"], GENERATION_ID),
+        member("consumer2", &["topic"], &["topic-0", "topic-2"], GENERATION_ID),
+        member("consumer3", &["topic"], &[], GENERATION_ID),
+    ];
+    let t = topics(&[("topic", 4)]);
+    let (a, _) = check(&t, &m);
+    assert_eq!(render(&a), "consumer1:[topic-1,topic-3]; consumer2:[topic-2]; consumer3:[topic-0]");
+    let coop = assign(AssignorKind::CooperativeSticky, &t, &m);
+    assert_eq!(render(&coop), "consumer1:[topic-1,topic-3]; consumer2:[topic-2]; consumer3:[]");
+}
+
+#[test]
+fn test_assignment_with_multiple_generations1() {
+    for all_equal in [true, false] {
+        let t = topics(&[("topic", 6), ("topic2", 6)]);
+        let all: &[&str] = &["topic", "topic2"];
+        let c2_topics: &[&str] = if all_equal { all } else { &["topic"] };
+        let m = [
+            member("consumer1", all, &[], DEFAULT_GENERATION),
+            member("consumer2", c2_topics, &[], DEFAULT_GENERATION),
+            member("consumer3", all, &[], DEFAULT_GENERATION),
+        ];
+        let r1 = eager(&t, &m);
+        assert!(r1.values().all(|l| l.len() == 4), "{r1:?}");
+
+        let m = [
+            MemberSubscription { owned: r1["consumer1"].clone(), generation: 1, ..m[0].clone() },
+            MemberSubscription { owned: r1["consumer2"].clone(), generation: 1, ..m[1].clone() },
+        ];
+        let r2 = eager(&t, &m);
+        assert!(r2.values().all(|l| l.len() == 6), "{r2:?}");
+        if all_equal {
+            assert!(contains_all(&r2["consumer1"], &r1["consumer1"]));
+        }
+        assert!(contains_all(&r2["consumer2"], &r1["consumer2"]));
+        assert!(!disjoint(&r2["consumer2"], &r1["consumer3"]));
+
+        let c3 = member("consumer3", all, &[], 1);
+        let m = [
+            MemberSubscription { owned: r2["consumer2"].clone(), generation: 2, ..m[1].clone() },
+            MemberSubscription { owned: r1["consumer3"].clone(), ..c3 },
+        ];
+        let r3 = eager(&t, &m);
+        assert!(r3.values().all(|l| l.len() == 6), "{r3:?}");
+        assert!(disjoint(&r3["consumer2"], &r3["consumer3"]));
+    }
+}
+
+#[test]
+fn test_assignment_with_multiple_generations2() {
+    for all_equal in [true, false] {
+        let t = topics(&[("topic", 4), ("topic2", 4), ("topic3", 4)]);
+        let all: &[&str] = &["topic", "topic2", "topic3"];
+        let c1_topics: &[&str] = if all_equal { all } else { &["topic"] };
+        let c3_topics: &[&str] = if all_equal { all } else { &["topic", "topic2"] };
+        let m = [
+            member("consumer1", c1_topics, &[], DEFAULT_GENERATION),
+            member("consumer2", all, &[], DEFAULT_GENERATION),
+            member("consumer3", c3_topics, &[], DEFAULT_GENERATION),
+        ];
+        let r1 = eager(&t, &m);
+        assert!(r1.values().all(|l| l.len() == 4), "{r1:?}");
+
+        let alone =
+            [MemberSubscription { owned: r1["consumer2"].clone(), generation: 1, ..m[1].clone() }];
+        let r2 = eager(&t, &alone);
+        assert_eq!(r2["consumer2"].len(), 12);
+        assert!(contains_all(&r2["consumer2"], &r1["consumer2"]));
+
+        let m = [
+            MemberSubscription { owned: r1["consumer1"].clone(), generation: 1, ..m[0].clone() },
+            MemberSubscription { owned: r2["consumer2"].clone(), generation: 2, ..m[1].clone() },
+            MemberSubscription { owned: r1["consumer3"].clone(), generation: 1, ..m[2].clone() },
+        ];
+        let r3 = eager(&t, &m);
+        assert!(r3.values().all(|l| l.len() == 4), "{r3:?}");
+        assert!(is_fully_balanced(&r3));
+    }
+}
+
+#[test]
+fn test_assignment_with_conflicting_previous_generations() {
+    for all_equal in [true, false] {
+        let t = topics(&[("topic", 4), ("topic2", 4), ("topic3", 4)]);
+        let all: &[&str] = &["topic", "topic2", "topic3"];
+        let c1_topics: &[&str] = if all_equal { all } else { &["topic"] };
+        let c2_topics: &[&str] = if all_equal { all } else { &["topic", "topic2"] };
+        let c1_owned: &[&str] = if all_equal {
+            &["topic-0", "topic-1", "topic-2", "topic2-2", "topic2-3", "topic3-0"]
+        } else {
+            &["topic-0", "topic-1", "topic-2", "topic-3"]
+        };
+        let c2_owned = ["topic-0", "topic-1", "topic2-0", "topic2-1", "topic2-2", "topic2-3"];
+        let c3_owned = ["topic-2", "topic-3", "topic3-0", "topic3-1", "topic3-2", "topic3-3"];
+        let m = [
+            member("consumer1", c1_topics, c1_owned, 1),
+            member("consumer2", c2_topics, &c2_owned, 2),
+            member("consumer3", all, &c3_owned, 2),
+        ];
+        let a = eager(&t, &m);
+        assert!(a.values().all(|l| l.len() == 4), "{a:?}");
+        assert!(contains_all(&parts(&c2_owned), &a["consumer2"]));
+        assert!(contains_all(&parts(&c3_owned), &a["consumer3"]));
+        assert!(is_fully_balanced(&a));
+    }
+}
+
+/// Kafka's old user-data schema carries no generation; Brook's stand-in is generation 0.
+#[test]
+fn test_schema_backward_compatibility() {
+    let t = topics(&[("topic", 3)]);
+    let m = [
+        member("consumer1", &["topic"], &["topic-0", "topic-2"], 1),
+        member("consumer2", &["topic"], &["topic-1"], DEFAULT_GENERATION),
+        member("consumer3", &["topic"], &[], DEFAULT_GENERATION),
+    ];
+    let a = eager(&t, &m);
+    assert!(a.values().all(|l| l.len() == 1), "{a:?}");
+    assert!(contains_all(&parts(&["topic-0", "topic-2"]), &a["consumer1"]));
+    assert!(contains_all(&parts(&["topic-1"]), &a["consumer2"]));
+    assert!(is_fully_balanced(&a));
+}
+
+#[test]
+fn test_assignor_with_old_version_subscriptions() {
+    let m = [
+        member("consumer1", &["topic1"], &["topic1-0"], GENERATION_ID),
+        member("consumer2", &["topic1"], &["topic1-1"], GENERATION_ID),
+        member("consumer3", &["topic1"], &[], GENERATION_ID),
+    ];
+    let (a, _) = check(&topics(&[("topic1", 3)]), &m);
+    let want = "consumer1:[topic1-0]; consumer2:[topic1-1]; consumer3:[topic1-2]";
+    assert_eq!(render(&a), want);
+    assert_eq!(
+        render(&assign(AssignorKind::CooperativeSticky, &topics(&[("topic1", 3)]), &m)),
+        want
     );
 }
