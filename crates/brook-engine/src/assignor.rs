@@ -110,6 +110,14 @@ fn empty(members: &[MemberSubscription]) -> Assignment {
     members.iter().map(|m| (m.id.clone(), Vec::new())).collect()
 }
 
+/// Kafka's `AbstractPartitionAssignor.MemberInfo.compareTo`: static members (with a
+/// `group.instance.id`) first, by instance id, then dynamic members by member id.
+fn member_info_order(a: &MemberSubscription, b: &MemberSubscription) -> std::cmp::Ordering {
+    let ka = (a.instance.is_none(), a.instance.as_deref().unwrap_or(&a.id));
+    let kb = (b.instance.is_none(), b.instance.as_deref().unwrap_or(&b.id));
+    ka.cmp(&kb)
+}
+
 /// Range: per topic, consecutive partitions; static members (by instance id) sort first.
 fn range(topics: &BTreeMap<String, u32>, members: &[MemberSubscription]) -> Assignment {
     let mut out = empty(members);
@@ -119,11 +127,7 @@ fn range(topics: &BTreeMap<String, u32>, members: &[MemberSubscription]) -> Assi
         if subs.is_empty() {
             continue;
         }
-        subs.sort_by(|a, b| {
-            let ka = (a.instance.is_none(), a.instance.as_deref().unwrap_or(&a.id));
-            let kb = (b.instance.is_none(), b.instance.as_deref().unwrap_or(&b.id));
-            ka.cmp(&kb)
-        });
+        subs.sort_by(|a, b| member_info_order(a, b));
         let per = count / subs.len() as u32;
         let extra = count % subs.len() as u32;
         let mut next = 0;
@@ -146,12 +150,12 @@ fn all_partitions(topics: &BTreeMap<String, u32>) -> Vec<TopicPartition> {
         .collect()
 }
 
-/// Round robin: every partition of every topic, dealt in a circle over members sorted by id,
-/// skipping members not subscribed to the partition's topic.
+/// Round robin (Kafka's `RoundRobinAssignor`): every partition of every topic, dealt in a circle
+/// over members in `MemberInfo` order, skipping members not subscribed to the partition's topic.
 fn round_robin(topics: &BTreeMap<String, u32>, members: &[MemberSubscription]) -> Assignment {
     let mut out = empty(members);
     let mut sorted: Vec<&MemberSubscription> = members.iter().collect();
-    sorted.sort_by(|a, b| a.id.cmp(&b.id));
+    sorted.sort_by(|a, b| member_info_order(a, b));
     if sorted.is_empty() {
         return out;
     }
@@ -170,6 +174,8 @@ fn round_robin(topics: &BTreeMap<String, u32>, members: &[MemberSubscription]) -
     out
 }
 
+#[cfg(test)]
+mod eager_tests;
 #[cfg(test)]
 mod sticky_tests;
 #[cfg(test)]
