@@ -121,8 +121,29 @@ pub(super) fn sticky(
         let (assignment, transferring) = constrained(&topics, owned);
         (assignment, Some(transferring))
     } else {
-        (General::new(&topics, &members, owned).build(), None)
+        (General::new(&topics, &members, owned).build().0, None)
     }
+}
+
+/// `AbstractStickyAssignor.isSticky` after assigning `members`: no partition of a topic moved
+/// from one member to another while another partition of that topic moved back (Kafka's
+/// `PartitionMovements.hasCycles` counts only such two-member cycles). Kafka tracks movements on
+/// the general path only; the constrained path counts as sticky.
+#[cfg(test)]
+pub(super) fn is_sticky(topics: &BTreeMap<String, u32>, members: &[MemberSubscription]) -> bool {
+    let topics = subscribed_topics(topics, members);
+    let members = kafka_member_order(members);
+    if members.is_empty() {
+        return true;
+    }
+    let owned = owned_partitions(&topics, &members);
+    if owned.all_equal {
+        return true;
+    }
+    let (_, movements) = General::new(&topics, &members, owned).build();
+    movements.by_topic.values().all(|pairs| {
+        pairs.keys().all(|(src, dst)| !pairs.contains_key(&(dst.clone(), src.clone())))
+    })
 }
 
 /// `CooperativeStickyAssignor.assignPartitions`: the sticky result without the partitions that
@@ -398,7 +419,7 @@ impl<'a> General<'a> {
         self.member_topics[member].iter().map(|t| self.topics[t] as usize).sum()
     }
 
-    fn build(mut self) -> Assignment {
+    fn build(mut self) -> (Assignment, Movements) {
         // Topics with fewer potential members first, then by name; partitions in order.
         let mut order: Vec<&String> = self.topics.keys().collect();
         order.sort_by_key(|t| (self.topic_members[*t].len(), *t));
@@ -454,7 +475,7 @@ impl<'a> General<'a> {
             self.owner = before_owner;
         }
         self.current.extend(fixed);
-        self.current
+        (self.current, self.movements)
     }
 
     fn can_member_participate(&self, member: &str) -> bool {

@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::sticky::sticky;
+use super::sticky::{is_sticky, sticky};
 use super::*;
 use crate::rng::Rng;
 
@@ -486,6 +486,7 @@ fn test_reassignment_after_one_consumer_leaves() {
     let (a, _) = check(&t, &m);
     let m = without(&next_round(&m, &a), "c10");
     check(&t, &m);
+    assert!(is_sticky(&t, &m));
 }
 
 #[test]
@@ -560,6 +561,7 @@ fn test_large_assignment_with_multiple_consumers_leaving_and_random_subscription
             m = without(&m, &gone);
         }
         check_property(&t, &m);
+        assert!(is_sticky(&t, &m));
     }
 }
 
@@ -577,6 +579,7 @@ fn test_new_subscription() {
     check(&t, &m);
     m[0].topics.push(name("t", 1, 5));
     check(&t, &m);
+    assert!(is_sticky(&t, &m));
 }
 
 #[test]
@@ -669,6 +672,7 @@ fn test_reassignment_with_random_subscriptions_and_changes() {
             .map(|x| MemberSubscription { topics: random_sublist(&mut rng, &all), ..x })
             .collect();
         check_property(&t, &m);
+        assert!(is_sticky(&t, &m));
     }
 }
 
