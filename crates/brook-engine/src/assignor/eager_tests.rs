@@ -201,6 +201,116 @@ mod range_assignor_test {
         ];
         assert_eq!(by_instance(&assign(KIND, &t, &m), &m), first);
     }
+
+    /// Kafka's `verifyRackAssignment` with racks that leave rack-aware logic unused: members
+    /// `consumer{i}` subscribing to `subs[i]` get `expected[i]` (partitions sorted, ", "-joined).
+    fn rows(t: &[(&str, u32)], subs: &[&[&str]], expected: &[&str]) {
+        let m: Vec<MemberSubscription> =
+            subs.iter().enumerate().map(|(i, s)| sub(&format!("consumer{i}"), s)).collect();
+        let a = assign(KIND, &topics(t), &m);
+        for (i, want) in expected.iter().enumerate() {
+            let got: Vec<String> =
+                a[&format!("consumer{i}")].iter().map(|p| p.to_string()).collect();
+            assert_eq!(got.join(", "), *want, "consumer{i}");
+        }
+    }
+
+    const ALL3: &[&str] = &["t1", "t2", "t3"];
+
+    #[test]
+    fn test_rack_aware_assignment_with_uniform_subscription() {
+        rows(
+            &[("t1", 6), ("t2", 7), ("t3", 2)],
+            &[ALL3, ALL3, ALL3],
+            &[
+                "t1-0, t1-1, t2-0, t2-1, t2-2, t3-0",
+                "t1-2, t1-3, t2-3, t2-4, t3-1",
+                "t1-4, t1-5, t2-5, t2-6",
+            ],
+        );
+    }
+
+    #[test]
+    fn test_rack_aware_assignment_with_non_equal_subscription() {
+        rows(
+            &[("t1", 6), ("t2", 7), ("t3", 2)],
+            &[ALL3, ALL3, &["t1", "t3"]],
+            &[
+                "t1-0, t1-1, t2-0, t2-1, t2-2, t2-3, t3-0",
+                "t1-2, t1-3, t2-4, t2-5, t2-6, t3-1",
+                "t1-4, t1-5",
+            ],
+        );
+    }
+
+    #[test]
+    fn test_rack_aware_assignment_with_uniform_partitions() {
+        rows(
+            &[("t1", 5), ("t2", 5), ("t3", 5)],
+            &[ALL3, ALL3, ALL3],
+            &[
+                "t1-0, t1-1, t2-0, t2-1, t3-0, t3-1",
+                "t1-2, t1-3, t2-2, t2-3, t3-2, t3-3",
+                "t1-4, t2-4, t3-4",
+            ],
+        );
+    }
+
+    #[test]
+    fn test_rack_aware_assignment_with_uniform_partitions_non_equal_subscription() {
+        rows(
+            &[("t1", 5), ("t2", 5), ("t3", 5)],
+            &[ALL3, ALL3, &["t1", "t3"]],
+            &[
+                "t1-0, t1-1, t2-0, t2-1, t2-2, t3-0, t3-1",
+                "t1-2, t1-3, t2-3, t2-4, t3-2, t3-3",
+                "t1-4, t3-4",
+            ],
+        );
+    }
+
+    #[test]
+    fn test_rack_aware_assignment_with_co_partitioning() {
+        let t = [("t1", 6), ("t2", 6), ("t3", 2), ("t4", 2)];
+        let a: &[&str] = &["t1", "t2"];
+        let b: &[&str] = &["t3", "t4"];
+        rows(
+            &t,
+            &[a, a, b, b],
+            &[
+                "t1-0, t1-1, t1-2, t2-0, t2-1, t2-2",
+                "t1-3, t1-4, t1-5, t2-3, t2-4, t2-5",
+                "t3-0, t4-0",
+                "t3-1, t4-1",
+            ],
+        );
+        let all: &[&str] = &["t1", "t2", "t3", "t4"];
+        rows(
+            &t,
+            &[all, all, all, all],
+            &[
+                "t1-0, t1-1, t2-0, t2-1, t3-0, t4-0",
+                "t1-2, t1-3, t2-2, t2-3, t3-1, t4-1",
+                "t1-4, t2-4",
+                "t1-5, t2-5",
+            ],
+        );
+    }
+
+    #[test]
+    fn test_co_partitioned_assignment_with_same_subscription() {
+        let t = [("t1", 6), ("t2", 6), ("t3", 2), ("t4", 2), ("t5", 4), ("t6", 4)];
+        let all: &[&str] = &["t1", "t2", "t3", "t4", "t5", "t6", "t7", "t8", "t9"];
+        rows(
+            &t,
+            &[all, all, all],
+            &[
+                "t1-0, t1-1, t2-0, t2-1, t3-0, t4-0, t5-0, t5-1, t6-0, t6-1",
+                "t1-2, t1-3, t2-2, t2-3, t3-1, t4-1, t5-2, t6-2",
+                "t1-4, t1-5, t2-4, t2-5, t5-3, t6-3",
+            ],
+        );
+    }
 }
 
 mod round_robin_assignor_test {
