@@ -1,9 +1,11 @@
 //! Consumer group partition assignors with Kafka's results: range, roundrobin, sticky and
 //! cooperative-sticky. Pure functions of the members' subscriptions and previous ownership.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+
+mod sticky;
 
 /// A partition of a named topic.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -95,8 +97,8 @@ pub fn assign(
     let mut out = match kind {
         AssignorKind::Range => range(topics, members),
         AssignorKind::RoundRobin => round_robin(topics, members),
-        AssignorKind::Sticky => sticky(topics, members),
-        AssignorKind::CooperativeSticky => cooperative_sticky(topics, members),
+        AssignorKind::Sticky => sticky::sticky(topics, members).0,
+        AssignorKind::CooperativeSticky => sticky::cooperative_sticky(topics, members),
     };
     for list in out.values_mut() {
         list.sort();
@@ -108,6 +110,14 @@ fn empty(members: &[MemberSubscription]) -> Assignment {
     members.iter().map(|m| (m.id.clone(), Vec::new())).collect()
 }
 
+/// Kafka's `AbstractPartitionAssignor.MemberInfo.compareTo`: static members (with a
+/// `group.instance.id`) first, by instance id, then dynamic members by member id.
+fn member_info_order(a: &MemberSubscription, b: &MemberSubscription) -> std::cmp::Ordering {
+    let ka = (a.instance.is_none(), a.instance.as_deref().unwrap_or(&a.id));
+    let kb = (b.instance.is_none(), b.instance.as_deref().unwrap_or(&b.id));
+    ka.cmp(&kb)
+}
+
 /// Range: per topic, consecutive partitions; static members (by instance id) sort first.
 fn range(topics: &BTreeMap<String, u32>, members: &[MemberSubscription]) -> Assignment {
     let mut out = empty(members);
@@ -117,11 +127,7 @@ fn range(topics: &BTreeMap<String, u32>, members: &[MemberSubscription]) -> Assi
         if subs.is_empty() {
             continue;
         }
-        subs.sort_by(|a, b| {
-            let ka = (a.instance.is_none(), a.instance.as_deref().unwrap_or(&a.id));
-            let kb = (b.instance.is_none(), b.instance.as_deref().unwrap_or(&b.id));
-            ka.cmp(&kb)
-        });
+        subs.sort_by(|a, b| member_info_order(a, b));
         let per = count / subs.len() as u32;
         let extra = count % subs.len() as u32;
         let mut next = 0;
@@ -144,12 +150,12 @@ fn all_partitions(topics: &BTreeMap<String, u32>) -> Vec<TopicPartition> {
         .collect()
 }
 
-/// Round robin: every partition of every topic, dealt in a circle over members sorted by id,
-/// skipping members not subscribed to the partition's topic.
+/// Round robin (Kafka's `RoundRobinAssignor`): every partition of every topic, dealt in a circle
+/// over members in `MemberInfo` order, skipping members not subscribed to the partition's topic.
 fn round_robin(topics: &BTreeMap<String, u32>, members: &[MemberSubscription]) -> Assignment {
     let mut out = empty(members);
     let mut sorted: Vec<&MemberSubscription> = members.iter().collect();
-    sorted.sort_by(|a, b| a.id.cmp(&b.id));
+    sorted.sort_by(|a, b| member_info_order(a, b));
     if sorted.is_empty() {
         return out;
     }
@@ -168,208 +174,9 @@ fn round_robin(topics: &BTreeMap<String, u32>, members: &[MemberSubscription]) -
     out
 }
 
-/// Previous owners that still count: claimed by exactly one member of the highest generation
-/// claiming it, that member still subscribed, the partition still existing.
-fn valid_owners(
-    topics: &BTreeMap<String, u32>,
-    members: &[MemberSubscription],
-) -> BTreeMap<TopicPartition, String> {
-    let mut claims: BTreeMap<TopicPartition, Vec<(u32, &str)>> = BTreeMap::new();
-    for m in members {
-        for tp in &m.owned {
-            let exists = topics.get(&tp.topic).is_some_and(|&n| tp.partition < n);
-            if exists && m.topics.contains(&tp.topic) {
-                claims.entry(tp.clone()).or_default().push((m.generation, &m.id));
-            }
-        }
-    }
-    let mut owners = BTreeMap::new();
-    for (tp, list) in claims {
-        let top = list.iter().map(|c| c.0).max().expect("non-empty claims");
-        let at_top: Vec<&str> = list.iter().filter(|c| c.0 == top).map(|c| c.1).collect();
-        if at_top.len() == 1 {
-            owners.insert(tp, at_top[0].to_string());
-        }
-    }
-    owners
-}
-
-/// Sticky: a balanced assignment (counts differ by at most one where subscriptions allow) that
-/// keeps as many previous owners as possible.
-fn sticky(topics: &BTreeMap<String, u32>, members: &[MemberSubscription]) -> Assignment {
-    let mut out = empty(members);
-    if members.is_empty() {
-        return out;
-    }
-    let owners = valid_owners(topics, members);
-    let subscribed: Vec<TopicPartition> = all_partitions(topics)
-        .into_iter()
-        .filter(|tp| members.iter().any(|m| m.topics.contains(&tp.topic)))
-        .collect();
-    let total = subscribed.len();
-    let n = members.len();
-    let min_quota = total / n;
-    let mut max_slots = total % n; // members allowed min_quota + 1
-                                   // Keep previous partitions up to the quota, in member order so the result is deterministic.
-    let mut sorted: Vec<&MemberSubscription> = members.iter().collect();
-    sorted.sort_by(|a, b| a.id.cmp(&b.id));
-    let mut taken = BTreeSet::new();
-    for m in &sorted {
-        let mine: Vec<&TopicPartition> =
-            owners.iter().filter(|(_, o)| **o == m.id).map(|(tp, _)| tp).collect();
-        let mut quota = min_quota;
-        if mine.len() > min_quota && max_slots > 0 {
-            quota += 1;
-            max_slots -= 1;
-        }
-        for tp in mine.into_iter().take(quota) {
-            out.get_mut(&m.id).expect("entry").push(tp.clone());
-            taken.insert(tp.clone());
-        }
-    }
-    // Hand out the rest, each to the subscribed member with the fewest (ties: lowest id).
-    for tp in subscribed.into_iter().filter(|tp| !taken.contains(tp)) {
-        let best = sorted
-            .iter()
-            .filter(|m| m.topics.contains(&tp.topic))
-            .min_by_key(|m| (out[&m.id].len(), m.id.clone()))
-            .map(|m| m.id.clone());
-        if let Some(id) = best {
-            out.get_mut(&id).expect("entry").push(tp);
-        }
-    }
-    out
-}
-
-/// Cooperative sticky: the sticky result minus every partition changing owner; those are revoked
-/// this round and assigned in a follow-up rebalance.
-fn cooperative_sticky(
-    topics: &BTreeMap<String, u32>,
-    members: &[MemberSubscription],
-) -> Assignment {
-    let mut out = sticky(topics, members);
-    for (id, list) in out.iter_mut() {
-        list.retain(|tp| !members.iter().any(|m| &m.id != id && m.owned.contains(tp)));
-    }
-    out
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn topics(list: &[(&str, u32)]) -> BTreeMap<String, u32> {
-        list.iter().map(|(t, n)| (t.to_string(), *n)).collect()
-    }
-
-    fn tp(s: &str) -> TopicPartition {
-        let (t, p) = s.rsplit_once('-').unwrap();
-        TopicPartition { topic: t.into(), partition: p.parse().unwrap() }
-    }
-
-    fn render(a: &Assignment) -> String {
-        a.iter()
-            .map(|(m, l)| {
-                let parts: Vec<String> = l.iter().map(|t| t.to_string()).collect();
-                format!("{m}:[{}]", parts.join(","))
-            })
-            .collect::<Vec<_>>()
-            .join("; ")
-    }
-
-    #[test]
-    fn range_kafka_case_mixed_subscriptions() {
-        let t = topics(&[("t1", 3), ("t2", 2)]);
-        let m = [
-            MemberSubscription::new("c1", &["t1"]),
-            MemberSubscription::new("c2", &["t1", "t2"]),
-            MemberSubscription::new("c3", &["t1"]),
-        ];
-        assert_eq!(
-            render(&assign(AssignorKind::Range, &t, &m)),
-            "c1:[t1-0]; c2:[t1-1,t2-0,t2-1]; c3:[t1-2]"
-        );
-    }
-
-    #[test]
-    fn range_more_members_than_partitions_leaves_one_idle() {
-        let t = topics(&[("t1", 1)]);
-        let m = [MemberSubscription::new("c1", &["t1"]), MemberSubscription::new("c2", &["t1"])];
-        assert_eq!(render(&assign(AssignorKind::Range, &t, &m)), "c1:[t1-0]; c2:[]");
-    }
-
-    #[test]
-    fn range_static_members_first() {
-        let t = topics(&[("t", 3)]);
-        let mut b = MemberSubscription::new("b", &["t"]);
-        b.instance = Some("i1".into());
-        let m = [MemberSubscription::new("a", &["t"]), b];
-        assert_eq!(render(&assign(AssignorKind::Range, &t, &m)), "a:[t-2]; b:[t-0,t-1]");
-    }
-
-    #[test]
-    fn roundrobin_and_fresh_sticky_kafka_case() {
-        let t = topics(&[("t1", 3), ("t2", 3)]);
-        let m = [
-            MemberSubscription::new("c1", &["t1", "t2"]),
-            MemberSubscription::new("c2", &["t1", "t2"]),
-        ];
-        let want = "c1:[t1-0,t1-2,t2-1]; c2:[t1-1,t2-0,t2-2]";
-        assert_eq!(render(&assign(AssignorKind::RoundRobin, &t, &m)), want);
-        assert_eq!(render(&assign(AssignorKind::Sticky, &t, &m)), want);
-    }
-
-    #[test]
-    fn sticky_keeps_owners_when_a_member_joins() {
-        let t = topics(&[("t", 3)]);
-        let mut c1 = MemberSubscription::new("c1", &["t"]);
-        c1.owned = vec![tp("t-0"), tp("t-1"), tp("t-2")];
-        c1.generation = 1;
-        let m = [c1, MemberSubscription::new("c2", &["t"])];
-        assert_eq!(render(&assign(AssignorKind::Sticky, &t, &m)), "c1:[t-0,t-1]; c2:[t-2]");
-    }
-
-    #[test]
-    fn sticky_vs_cooperative_with_a_conflicting_claim() {
-        let t = topics(&[("t", 3)]);
-        let mut c1 = MemberSubscription::new("c1", &["t"]);
-        c1.owned = vec![tp("t-0"), tp("t-1")];
-        c1.generation = 1;
-        let mut c2 = MemberSubscription::new("c2", &["t"]);
-        c2.owned = vec![tp("t-0"), tp("t-2")];
-        c2.generation = 1;
-        let m = [c1, c2, MemberSubscription::new("c3", &["t"])];
-        assert_eq!(render(&assign(AssignorKind::Sticky, &t, &m)), "c1:[t-1]; c2:[t-2]; c3:[t-0]");
-        assert_eq!(
-            render(&assign(AssignorKind::CooperativeSticky, &t, &m)),
-            "c1:[t-1]; c2:[t-2]; c3:[]"
-        );
-    }
-
-    #[test]
-    fn higher_generation_claim_wins() {
-        let t = topics(&[("t", 2)]);
-        let mut c1 = MemberSubscription::new("c1", &["t"]);
-        c1.owned = vec![tp("t-0")];
-        c1.generation = 1;
-        let mut c2 = MemberSubscription::new("c2", &["t"]);
-        c2.owned = vec![tp("t-0")];
-        c2.generation = 2;
-        let m = [c1, c2];
-        assert_eq!(render(&assign(AssignorKind::Sticky, &t, &m)), "c1:[t-1]; c2:[t-0]");
-    }
-
-    #[test]
-    fn every_assignor_assigns_each_partition_once() {
-        let t = topics(&[("a", 7), ("b", 5)]);
-        let m: Vec<MemberSubscription> =
-            (0..4).map(|i| MemberSubscription::new(&format!("m{i}"), &["a", "b"])).collect();
-        for kind in [AssignorKind::Range, AssignorKind::RoundRobin, AssignorKind::Sticky] {
-            let a = assign(kind, &t, &m);
-            let mut all: Vec<&TopicPartition> = a.values().flatten().collect();
-            all.sort();
-            all.dedup();
-            assert_eq!(all.len(), 12, "{kind:?}");
-        }
-    }
-}
+mod eager_tests;
+#[cfg(test)]
+mod sticky_tests;
+#[cfg(test)]
+mod tests;
