@@ -179,4 +179,6 @@ mod eager_tests;
 #[cfg(test)]
 mod sticky_tests;
 #[cfg(test)]
+mod test_util;
+#[cfg(test)]
 mod tests;

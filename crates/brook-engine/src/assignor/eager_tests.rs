@@ -4,11 +4,8 @@
 
 use std::collections::BTreeMap;
 
+use super::test_util::{render, topics};
 use super::*;
-
-fn topics(list: &[(&str, u32)]) -> BTreeMap<String, u32> {
-    list.iter().map(|(t, n)| (t.to_string(), *n)).collect()
-}
 
 fn sub(id: &str, topics: &[&str]) -> MemberSubscription {
     MemberSubscription::new(id, topics)
@@ -16,16 +13,6 @@ fn sub(id: &str, topics: &[&str]) -> MemberSubscription {
 
 fn static_sub(id: &str, instance: &str, topics: &[&str]) -> MemberSubscription {
     MemberSubscription { instance: Some(instance.into()), ..MemberSubscription::new(id, topics) }
-}
-
-fn render(a: &Assignment) -> String {
-    a.iter()
-        .map(|(m, l)| {
-            let parts: Vec<String> = l.iter().map(|t| t.to_string()).collect();
-            format!("{m}:[{}]", parts.join(","))
-        })
-        .collect::<Vec<_>>()
-        .join("; ")
 }
 
 /// Kafka's `checkStaticAssignment`: the assignment keyed by instance id.

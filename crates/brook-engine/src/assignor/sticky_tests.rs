@@ -11,6 +11,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::sticky::{is_sticky, sticky};
+use super::test_util::{render, topics, tp};
 use super::*;
 use crate::rng::Rng;
 
@@ -18,15 +19,6 @@ type Transfers = BTreeMap<TopicPartition, String>;
 
 const GENERATION_ID: u32 = 1;
 const DEFAULT_GENERATION: u32 = 0;
-
-fn topics(list: &[(&str, u32)]) -> BTreeMap<String, u32> {
-    list.iter().map(|(t, n)| (t.to_string(), *n)).collect()
-}
-
-fn tp(s: &str) -> TopicPartition {
-    let (t, p) = s.rsplit_once('-').unwrap();
-    TopicPartition { topic: t.into(), partition: p.parse().unwrap() }
-}
 
 fn parts(list: &[&str]) -> Vec<TopicPartition> {
     let mut out: Vec<TopicPartition> = list.iter().map(|s| tp(s)).collect();
@@ -174,16 +166,6 @@ fn check_rounds(
         assert_eq!(settled, a, "cooperative rounds settle elsewhere");
     }
     (a, tr)
-}
-
-fn render(a: &Assignment) -> String {
-    a.iter()
-        .map(|(m, l)| {
-            let parts: Vec<String> = l.iter().map(|t| t.to_string()).collect();
-            format!("{m}:[{}]", parts.join(","))
-        })
-        .collect::<Vec<_>>()
-        .join("; ")
 }
 
 /// Kafka's `getCanonicalName`: a prefix and `i` zero-padded to the digits of `max`.

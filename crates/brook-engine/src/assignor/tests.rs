@@ -1,25 +1,7 @@
 //! Assignor tests; ports of Apache Kafka's assignor tests keep Kafka's test names.
 
+use super::test_util::{render, topics, tp};
 use super::*;
-
-fn topics(list: &[(&str, u32)]) -> BTreeMap<String, u32> {
-    list.iter().map(|(t, n)| (t.to_string(), *n)).collect()
-}
-
-fn tp(s: &str) -> TopicPartition {
-    let (t, p) = s.rsplit_once('-').unwrap();
-    TopicPartition { topic: t.into(), partition: p.parse().unwrap() }
-}
-
-fn render(a: &Assignment) -> String {
-    a.iter()
-        .map(|(m, l)| {
-            let parts: Vec<String> = l.iter().map(|t| t.to_string()).collect();
-            format!("{m}:[{}]", parts.join(","))
-        })
-        .collect::<Vec<_>>()
-        .join("; ")
-}
 
 #[test]
 fn range_kafka_case_mixed_subscriptions() {
