@@ -103,6 +103,32 @@ macro_rules! shared_cases {
     };
 }
 
+/// Kafka's two static-membership cases, the same in `RangeAssignorTest` and
+/// `RoundRobinAssignorTest`: instance ids, not member ids, decide the order (consumer-a sorts
+/// before consumer-b, but consumer-b holds instance1). Both expect the same assignment.
+macro_rules! static_cases {
+    ($kind:expr, $expected:expr) => {
+        #[test]
+        fn test_two_static_consumers_two_topics_six_partitions() {
+            let both = ["topic1", "topic2"];
+            let m = [
+                static_sub("consumer-b", "instance1", &both),
+                static_sub("consumer-a", "instance2", &both),
+            ];
+            let t = topics(&[("topic1", 3), ("topic2", 3)]);
+            assert_eq!(render(&assign($kind, &t, &m)), $expected);
+        }
+
+        #[test]
+        fn test_one_static_consumer_and_one_dynamic_consumer_two_topics_six_partitions() {
+            let both = ["topic1", "topic2"];
+            let m = [static_sub("consumer-b", "instance1", &both), sub("consumer-a", &both)];
+            let t = topics(&[("topic1", 3), ("topic2", 3)]);
+            assert_eq!(render(&assign($kind, &t, &m)), $expected);
+        }
+    };
+}
+
 mod range_assignor_test {
     use super::*;
 
@@ -113,29 +139,10 @@ mod range_assignor_test {
         "consumer1:[topic1-0,topic1-1,topic2-0,topic2-1]; consumer2:[topic1-2,topic2-2]"
     );
 
-    #[test]
-    fn test_two_static_consumers_two_topics_six_partitions() {
-        // consumer-a sorts before consumer-b, but instance ids decide
-        let both = ["topic1", "topic2"];
-        let m = [
-            static_sub("consumer-b", "instance1", &both),
-            static_sub("consumer-a", "instance2", &both),
-        ];
-        assert_eq!(
-            render(&assign(KIND, &topics(&[("topic1", 3), ("topic2", 3)]), &m)),
-            "consumer-a:[topic1-2,topic2-2]; consumer-b:[topic1-0,topic1-1,topic2-0,topic2-1]"
-        );
-    }
-
-    #[test]
-    fn test_one_static_consumer_and_one_dynamic_consumer_two_topics_six_partitions() {
-        let both = ["topic1", "topic2"];
-        let m = [static_sub("consumer-b", "instance1", &both), sub("consumer-a", &both)];
-        assert_eq!(
-            render(&assign(KIND, &topics(&[("topic1", 3), ("topic2", 3)]), &m)),
-            "consumer-a:[topic1-2,topic2-2]; consumer-b:[topic1-0,topic1-1,topic2-0,topic2-1]"
-        );
-    }
+    static_cases!(
+        KIND,
+        "consumer-a:[topic1-2,topic2-2]; consumer-b:[topic1-0,topic1-1,topic2-0,topic2-1]"
+    );
 
     #[test]
     fn test_static_member_range_assignment_persistent() {
@@ -310,28 +317,10 @@ mod round_robin_assignor_test {
         "consumer1:[topic1-0,topic1-2,topic2-1]; consumer2:[topic1-1,topic2-0,topic2-2]"
     );
 
-    #[test]
-    fn test_two_static_consumers_two_topics_six_partitions() {
-        let both = ["topic1", "topic2"];
-        let m = [
-            static_sub("consumer-b", "instance1", &both),
-            static_sub("consumer-a", "instance2", &both),
-        ];
-        assert_eq!(
-            render(&assign(KIND, &topics(&[("topic1", 3), ("topic2", 3)]), &m)),
-            "consumer-a:[topic1-1,topic2-0,topic2-2]; consumer-b:[topic1-0,topic1-2,topic2-1]"
-        );
-    }
-
-    #[test]
-    fn test_one_static_consumer_and_one_dynamic_consumer_two_topics_six_partitions() {
-        let both = ["topic1", "topic2"];
-        let m = [static_sub("consumer-b", "instance1", &both), sub("consumer-a", &both)];
-        assert_eq!(
-            render(&assign(KIND, &topics(&[("topic1", 3), ("topic2", 3)]), &m)),
-            "consumer-a:[topic1-1,topic2-0,topic2-2]; consumer-b:[topic1-0,topic1-2,topic2-1]"
-        );
-    }
+    static_cases!(
+        KIND,
+        "consumer-a:[topic1-1,topic2-0,topic2-2]; consumer-b:[topic1-0,topic1-2,topic2-1]"
+    );
 
     #[test]
     fn test_static_member_round_robin_assignment_persistent() {
