@@ -27,6 +27,14 @@ pub struct Batch {
     /// Acknowledged as soon as the leader appended it (`acks=0` or `acks=1`), so losing it
     /// later loses data a producer was told was written.
     pub acked_on_append: bool,
+    /// The producer's sequence number of this batch in this partition, from 1 (Kafka's
+    /// `baseSequence`, counted in batches rather than records); 0 for none.
+    pub seq: u32,
+    /// The producer epoch the sequence belongs to (Kafka's `producerEpoch`): it grows when an
+    /// idempotent producer gives up a batch and starts its sequences again.
+    pub producer_epoch: u16,
+    /// Sent by an idempotent producer: the leader appended it only in sequence.
+    pub idempotent: bool,
 }
 
 impl Batch {
@@ -446,6 +454,9 @@ mod tests {
             producer: 0,
             key: u32::MAX,
             acked_on_append: false,
+            seq: 0,
+            producer_epoch: 0,
+            idempotent: false,
         }
     }
 

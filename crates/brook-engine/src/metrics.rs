@@ -154,11 +154,11 @@ pub struct Sample {
     pub producers_blocked: u32,
     /// Producers muted by a quota at this instant.
     pub producers_throttled: u32,
-    /// Records dropped so far: failed sends and push overflow.
+    /// Records whose producer was told they failed, so far (`Summary::dropped_records`).
     pub failed_records: u64,
     /// Records processed twice so far.
     pub duplicate_records: u64,
-    /// Records lost so far, all causes.
+    /// Records lost so far, all causes (`Cluster::lost_by_cause`, summed).
     pub lost_records: u64,
 }
 

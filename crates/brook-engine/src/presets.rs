@@ -209,7 +209,9 @@ fn broker_failure_acks() -> Scenario {
         "broker-failure-acks",
         "Three brokers, every partition on all three. Broker 0 crashes at 5 s: its partitions \
          elect new leaders, and acks=1 writes the followers had not copied are lost while acks=all \
-         writes survive. When broker 1 also dies, acks=all stalls below min.insync.replicas.",
+         writes survive. The acks=1 producer is not idempotent: its resends land after later \
+         batches, out of order. When broker 1 also dies, acks=all stalls below \
+         min.insync.replicas.",
         vec![
             TopicSpec {
                 replication_factor: 3,

@@ -4,6 +4,7 @@
 mod accumulator;
 mod keys;
 mod rate;
+mod sender;
 mod spec;
 mod stats;
 #[cfg(test)]
@@ -12,11 +13,13 @@ mod tests;
 pub use accumulator::{Outgoing, ReadyBatch};
 pub use keys::{key_name, KeySpec, PartitionerKind};
 pub use rate::RateProfile;
-pub use spec::{Acks, ProducerSpec};
+pub use sender::Answer;
+pub use spec::{Acks, ProducerSpec, IDEMPOTENT_IN_FLIGHT_MAX};
 pub use stats::ProducerStats;
 
 use accumulator::OpenBatch;
 use keys::{key_bytes, zipf_cdf};
+use sender::PartitionSend;
 
 use crate::murmur2::key_partition;
 use crate::rng::Rng;
@@ -48,9 +51,19 @@ pub struct Producer {
     rate_override: Option<Override>,
     /// Closed by the application (`producer.close()`): no new records; open batches go at once.
     pub closed: bool,
-    /// Closed batches not yet sent or waiting to be resent; bounded by `buffer.memory`, since
-    /// every batch holds buffer bytes until acknowledged or failed.
-    pub outbox: std::collections::VecDeque<Outgoing>,
+    /// Per partition: closed batches waiting to be sent or resent, those in flight, sequence
+    /// numbers (bounded by `buffer.memory`: every batch holds buffer bytes until acknowledged
+    /// or failed).
+    sends: Vec<PartitionSend>,
+    /// Partitions with queued batches, in listing order (a partition is listed exactly when
+    /// its `listed` flag is set).
+    send_list: Vec<u32>,
+    /// The earliest `delivery.timeout.ms` deadline of a queued or in-flight batch, or later
+    /// (a batch answered since leaves it early; the next scan sets it right), virtual us.
+    next_expiry_us: u64,
+    /// Whether the batches sequenced so far came from an idempotent producer (None before the
+    /// first): when `acks` changes it, sequences start a new epoch.
+    seq_idempotent: Option<bool>,
     /// Muted by a quota until this time, virtual us.
     pub throttled_until_us: u64,
     /// Quota token bucket, bytes (negative: over quota).
@@ -87,7 +100,10 @@ impl Producer {
             round_robin_next: 0,
             rate_override: None,
             closed: false,
-            outbox: std::collections::VecDeque::new(),
+            sends: Vec::new(),
+            send_list: Vec::new(),
+            next_expiry_us: u64::MAX,
+            seq_idempotent: None,
             throttled_until_us: 0,
             quota_tokens_bytes: 0.0,
         };
@@ -127,6 +143,7 @@ impl Producer {
             (0..keys).map(|i| key_partition(key_bytes(i, &mut buf), partitions)).collect();
         self.open.resize(partitions as usize, None);
         self.open_since_us.resize(partitions as usize, 0);
+        self.sends.resize_with(partitions as usize, PartitionSend::default);
     }
 
     /// Bytes of `buffer.memory` in use (open batches plus unacknowledged ones).

@@ -397,6 +397,9 @@ mod tests {
             producer: 0,
             key: u32::MAX,
             acked_on_append: false,
+            seq: 0,
+            producer_epoch: 0,
+            idempotent: false,
         }
     }
 

@@ -4,10 +4,10 @@
 
 use std::collections::VecDeque;
 
-use super::{new_partition, push_bounded, views, Broker, Cluster, Topic};
+use super::{new_partition, push_bounded, views, Broker, Cluster, Request, Topic};
 use crate::event::TrafficEvent;
 use crate::group::Group;
-use crate::producer::Producer;
+use crate::producer::{Answer, Producer};
 use crate::push::Subscription;
 use crate::reader::ReaderKind;
 use crate::scenario::{Command, ReaderSpec, TimedEvent};
@@ -249,6 +249,7 @@ impl Cluster {
         let topic = &mut self.topics[t];
         topic.partitions.extend((now..now + count).map(|p| new_partition(p, rf, brokers, seg)));
         topic.pending.extend((0..count).map(|_| VecDeque::new()));
+        topic.producer_seq.extend((0..count).map(|_| Vec::new()));
         for (p, &pt) in self.producers.iter_mut().zip(&self.producer_topic) {
             if pt as usize == t {
                 p.set_partitions(now + count);
@@ -274,11 +275,12 @@ impl Cluster {
             Broker { alive: false, crashed_us: Some(self.now_us), down_noticed: false, ..*broker };
         // Connections to it reset: answers it had sent but not delivered are lost, and their
         // producers resend what is in fact already in the log.
-        for r in self.to_producer.iter_mut().filter(|r| r.ok && r.from_broker as usize == b) {
+        let ok = |r: &&mut Request| r.answer == Answer::Ok && r.from_broker as usize == b;
+        for r in self.to_producer.iter_mut().filter(ok) {
             let hw = self.topics[r.topic as usize].partitions[r.out.batch.partition as usize]
                 .log
                 .high_watermark();
-            r.ok = false;
+            r.answer = Answer::Retriable;
             r.out.in_log = r.end_offset > 0 && r.end_offset <= hw;
         }
         self.push_event(TrafficEvent::BrokerDown { broker: b as u32 });

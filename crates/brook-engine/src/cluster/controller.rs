@@ -1,10 +1,10 @@
 //! Phases 6-7 of a step: the controller notices crashed brokers and elects leaders; partition
 //! moves (a broker leaving, replicas balanced) finish. Also the broker commands that start moves.
 
-use super::{Broker, Cluster, Request};
+use super::{Broker, Cluster, ProducerSeq, Request};
 use crate::event::TrafficEvent;
 use crate::log::Truncated;
-use crate::producer::Outgoing;
+use crate::producer::{Answer, Outgoing};
 use crate::replication::Election;
 use crate::scenario::Command;
 use crate::vocab::Tp;
@@ -67,6 +67,7 @@ impl Cluster {
             for g in &mut self.groups {
                 g.log_truncated(tp, leo);
             }
+            self.rebuild_producer_seq(ti, pi);
         }
         let c = &mut self.counters;
         c.leader_elections += 1;
@@ -82,6 +83,35 @@ impl Cluster {
         self.fail_pending(ti, pi);
     }
 
+    /// After a truncation, what the new leader knows of each producer whose last batch was cut
+    /// off comes from the log it keeps: the last batch of that producer still there (Kafka
+    /// rebuilds its `ProducerStateManager` from the log after `truncateTo`). A producer with no
+    /// batch left in the log keeps the sequence its producer last saw acknowledged there (Kafka
+    /// keeps producer state in snapshots past retention; an acknowledged batch survives a
+    /// clean election).
+    fn rebuild_producer_seq(&mut self, ti: usize, pi: usize) {
+        let t = &mut self.topics[ti];
+        let log = &t.partitions[pi].log;
+        let leo = log.log_end_offset();
+        let seqs = &mut t.producer_seq[pi];
+        let mut cut: Vec<usize> = (0..seqs.len()).filter(|&i| seqs[i].end_offset > leo).collect();
+        for &i in &cut {
+            let (epoch, seq) = self.producers[i].acked_seq(pi as u32);
+            seqs[i] = ProducerSeq { epoch, seq, end_offset: 0 };
+        }
+        // Bounded by the batches the log holds; stops once every such producer is found.
+        for b in log.batches().rev() {
+            if cut.is_empty() {
+                break;
+            }
+            if let Some(k) = cut.iter().position(|&i| i == b.producer as usize) {
+                let i = cut.swap_remove(k);
+                let (epoch, seq) = (b.producer_epoch, b.seq);
+                seqs[i] = ProducerSeq { epoch, seq, end_offset: b.end_offset() };
+            }
+        }
+    }
+
     /// The old leader's waiting acks=all requests fail (NOT_LEADER). What survived in the log
     /// is a duplicate if a non-idempotent producer resends it.
     pub(super) fn fail_pending(&mut self, ti: usize, pi: usize) {
@@ -95,7 +125,7 @@ impl Cluster {
                 topic: ti as u16,
                 out,
                 due_us: self.now_us + delay_us,
-                ok: false,
+                answer: Answer::Retriable,
                 from_broker: 0,
                 end_offset: 0,
             });

@@ -24,7 +24,7 @@ use std::collections::VecDeque;
 use crate::event::{TrafficEvent, EVENTS_PER_STEP_MAX};
 use crate::group::{Group, TopicView};
 use crate::metrics::{History, LatencyHistogram, PartitionSample, Sample};
-use crate::producer::{Outgoing, Producer, ReadyBatch};
+use crate::producer::{Answer, Outgoing, Producer, ReadyBatch};
 use crate::push::Subscription;
 use crate::reader::Reader;
 use crate::replication::Partition;
@@ -88,6 +88,9 @@ pub struct Topic {
     /// Per partition: acks=all requests waiting for the high watermark (bounded by the
     /// producers' buffer memory, which every waiting batch holds).
     pending: Vec<VecDeque<PendingAck>>,
+    /// Per partition, per producer index: what the leader knows of the producer's sequence
+    /// (grown when a producer first writes; rebuilt from the log after a truncation).
+    producer_seq: Vec<Vec<ProducerSeq>>,
     /// `retention.ms`, None for unlimited.
     pub retention_ms: Option<u64>,
     /// `retention.bytes` per partition, None for unlimited.
@@ -105,10 +108,20 @@ struct Request {
     topic: u16,
     out: Outgoing,
     due_us: u64,
-    /// For responses: whether the write succeeded (else the producer retries).
-    ok: bool,
+    /// For responses: how the leader answered.
+    answer: Answer,
     /// For successful responses: the broker that answered and the log end after the write.
     from_broker: u16,
+    end_offset: u64,
+}
+
+/// What a partition leader knows of one producer (Kafka's `ProducerStateEntry`): the epoch
+/// and sequence number of its last batch in the log, and where that batch ends. A partition
+/// holds one per producer index, fresh (expecting sequence 1 of epoch 0) until it writes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct ProducerSeq {
+    epoch: u16,
+    seq: u32,
     end_offset: u64,
 }
 
@@ -117,6 +130,10 @@ struct Request {
 struct Counters {
     appended_records: u64,
     duplicate_appends: u64,
+    /// Batches appended after a later batch of the same producer and partition.
+    out_of_order_batches: u64,
+    /// acks=0 records on the wire to a leader that crashed (`leader-crash-in-flight`).
+    lost_in_flight_records: u64,
     acked_lost_records: u64,
     committed_lost_records: u64,
     not_enough_replicas: u64,
@@ -176,6 +193,8 @@ pub struct Cluster {
     lag_records_max: u64,
     trace_hash: u64,
     ready: Vec<ReadyBatch>,
+    /// Batches a producer sends this tick (reused, so a step allocates nothing for them).
+    sending: Vec<Outgoing>,
 }
 
 impl Cluster {
@@ -194,6 +213,7 @@ impl Cluster {
                 min_insync_replicas: t.min_insync_replicas,
                 unclean_leader_election: t.unclean_leader_election,
                 pending: (0..t.partitions).map(|_| VecDeque::new()).collect(),
+                producer_seq: (0..t.partitions).map(|_| Vec::new()).collect(),
                 retention_ms: t.retention_ms,
                 retention_bytes: t.retention_bytes,
                 segment_bytes: t.segment_bytes,
@@ -267,6 +287,7 @@ impl Cluster {
             lag_records_max: 0,
             trace_hash: 0xcbf2_9ce4_8422_2325,
             ready: Vec::new(),
+            sending: Vec::new(),
             shape: scenario.shape(),
             log: Vec::new(),
             scenario,

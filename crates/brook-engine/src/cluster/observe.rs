@@ -6,28 +6,62 @@ use std::collections::BTreeMap;
 use super::{Cluster, PARTITION_SAMPLE_US, RETENTION_CHECK_US, SAMPLE_US};
 use crate::event::TrafficEvent;
 use crate::metrics::{PartitionOffsets, PartitionSample, Sample};
+use crate::producer::Acks;
 use crate::vocab::Tp;
 use serde::Serialize;
 
 /// Totals across the run, as printed by `brook run`.
+///
+/// The producers' ledger, which `Cluster::check_invariants` checks after every step in tests:
+/// every produced record is, at any time, in exactly one of four places:
+///
+/// `produced_records` = `written_records` + `in_flight_records`
+///   + (`send_failed_records` - `failed_written_records`)
+///   + `lost_records_by_cause["leader-crash-in-flight"]`
+///
+/// that is: a partition log received it (whatever happened to it later: a new leader may have
+/// truncated it, `leader-failover`, or retention deleted it); it is on its way (in a batch
+/// filling or queued in the producer, on the wire, or waiting to be resent); the producer was
+/// told it failed and no log has it; or it was lost on the way, unknown to its producer.
+/// `lost_records` is the sum of `lost_records_by_cause`, here, in the samples and on the page.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Summary {
     /// Virtual seconds simulated.
     pub virtual_seconds: f64,
-    /// Records handed to producers' `send()`.
+    /// Records handed to producers' `send()` and accepted into their buffers.
     pub produced_records: u64,
-    /// Records acknowledged to producers.
+    /// Records acknowledged to producers (acks=0: once written to the connection).
     pub acked_records: u64,
-    /// Records appended to partition logs.
+    /// Records appended to partition logs (every copy: `duplicate_appends` included).
     pub appended_records: u64,
+    /// Records of `produced_records` some partition log received, each counted once.
+    pub written_records: u64,
+    /// Records of `produced_records` still on their way: no log has them yet, and their
+    /// producer has not given them up (batches filling, queued, on the wire, to be resent).
+    pub in_flight_records: u64,
     /// Records processed, per group name (duplicates included).
     pub consumed_records: BTreeMap<String, u64>,
-    /// Records lost: committed before processing, or deleted by retention before being read.
+    /// Records lost, all causes: the sum of `lost_records_by_cause`.
     pub lost_records: u64,
     /// Records processed more than once.
     pub duplicate_records: u64,
-    /// Records dropped (sends that timed out on a full buffer).
+    /// Records whose producer was told they failed: `send()` calls that blocked past
+    /// `max.block.ms` (never produced), plus `send_failed_records`.
     pub dropped_records: u64,
+    /// Records of `produced_records` whose producer was told they failed: `delivery.timeout.ms`
+    /// passed (queued or in flight), retries ran out, or the leader refused them for good.
+    pub send_failed_records: u64,
+    /// Of `send_failed_records`, records that timed out in flight: sent, not yet answered when
+    /// `delivery.timeout.ms` passed (Kafka's `Sender` expires in-flight batches too). Their
+    /// producer cannot know whether they were written.
+    pub delivery_timeout_records: u64,
+    /// Of `send_failed_records`, records a partition log received anyway: failed at the
+    /// producer, yet written (and committed if the partition's high watermark passes them).
+    pub failed_written_records: u64,
+    /// Batches a leader appended after a later batch of the same producer and partition: a
+    /// non-idempotent producer's retry with more than one request in flight. Idempotent
+    /// producers keep each partition in order (`check_invariants`).
+    pub out_of_order_batches: u64,
     /// Current lag summed over partitions, per group name.
     pub lag_records: BTreeMap<String, u64>,
     /// Largest total lag of any group seen at a sample.
@@ -69,11 +103,14 @@ pub struct Summary {
     pub redelivered_records: u64,
     /// Share groups: records archived at the delivery limit (dead letters).
     pub archived_records: u64,
-    /// Push subscriptions: records dropped by full inboxes (part of `dropped_records`).
+    /// Push subscriptions: records dropped by full inboxes (`push-overflow` in
+    /// `lost_records_by_cause`).
     pub push_dropped_records: u64,
-    /// Every record that did not arrive where it should, by cause: `commit-before-process`
-    /// (a consumer crashed after committing), `retention` (deleted unread), `leader-failover`
-    /// (acknowledged, then truncated by a new leader), `push-overflow`, `send-failed`.
+    /// Every record lost without anyone being told, by cause: `commit-before-process` (a
+    /// consumer crashed after committing), `retention` (deleted unread), `leader-failover`
+    /// (acknowledged, then truncated by a new leader), `leader-crash-in-flight` (acks=0, on the
+    /// wire to a leader that crashed), `push-overflow` (a full push inbox refused it). Sends
+    /// the producer was told failed are not lost: they are in `dropped_records`.
     pub lost_records_by_cause: BTreeMap<String, u64>,
     /// Virtual ms groups spent rebalancing, summed.
     pub rebalancing_ms: f64,
@@ -124,12 +161,7 @@ impl Cluster {
         self.lag_records_max = self.lag_records_max.max(backlog);
         let ms = |us: u64| us as f64 / 1000.0;
         let window = &self.latency_at_sample;
-        let lost = self
-            .groups
-            .iter()
-            .map(|g| g.stats.lost_records + g.stats.lost_to_retention_records)
-            .sum::<u64>()
-            + self.counters.acked_lost_records;
+        let lost = self.lost_by_cause().iter().map(|&(_, n)| n).sum();
         let sample = Sample {
             t_ms: self.now_us / 1000,
             inflow_per_sec: appended as f64 / secs,
@@ -148,8 +180,7 @@ impl Cluster {
                 .producers
                 .iter()
                 .map(|p| p.stats.failed_records + p.stats.expired_records)
-                .sum::<u64>()
-                + self.subscriptions.iter().map(|s| s.stats.dropped_records).sum::<u64>(),
+                .sum::<u64>(),
             duplicate_records: self.groups.iter().map(|g| g.stats.duplicate_records).sum(),
             lost_records: lost,
         };
@@ -201,6 +232,39 @@ impl Cluster {
         self.trace_hash = h;
     }
 
+    /// Records lost so far, by cause: the one definition of "lost", which the summary, the
+    /// samples and the page share (see [`Summary::lost_records_by_cause`]).
+    pub fn lost_by_cause(&self) -> [(&'static str, u64); 5] {
+        let (mut commit, mut retention) = (0, 0);
+        for g in &self.groups {
+            commit += g.stats.lost_records;
+            retention += g.stats.lost_to_retention_records;
+        }
+        let push = self.subscriptions.iter().map(|s| s.stats.dropped_records).sum();
+        let c = &self.counters;
+        [
+            ("commit-before-process", commit),
+            ("retention", retention),
+            ("leader-failover", c.acked_lost_records),
+            ("leader-crash-in-flight", c.lost_in_flight_records),
+            ("push-overflow", push),
+        ]
+    }
+
+    /// Per producer: records sent that no log has received and the producer has not given up,
+    /// wherever they are (filling, queued, on the wire, waiting at a leader, answer on the
+    /// wire). Walks every batch on its way: for the summary and the invariants, not the step.
+    fn unwritten_on_the_way(&self) -> Vec<u64> {
+        let mut n: Vec<u64> = self.producers.iter().map(|p| p.unwritten_held_records()).collect();
+        for r in self.to_broker.iter().chain(&self.to_producer) {
+            let p = &self.producers[r.producer as usize];
+            if !r.out.appended && (r.out.acks == Acks::None || p.awaits(&r.out)) {
+                n[r.producer as usize] += r.out.batch.count as u64;
+            }
+        }
+        n
+    }
+
     /// Totals so far.
     pub fn summary(&self) -> Summary {
         let ms = |us: u64| us as f64 / 1000.0;
@@ -214,13 +278,19 @@ impl Cluster {
             ..Summary::default()
         };
         for p in &self.producers {
-            s.produced_records += p.stats.sent_records;
-            s.acked_records += p.stats.acked_records;
-            s.dropped_records += p.stats.failed_records + p.stats.expired_records;
-            s.producer_blocked_ms += ms(p.stats.blocked_us);
-            s.producer_throttled_ms += ms(p.stats.throttled_us);
-            s.retried_records += p.stats.retried_records;
+            let st = &p.stats;
+            s.produced_records += st.sent_records;
+            s.acked_records += st.acked_records;
+            s.written_records += st.written_records;
+            s.dropped_records += st.failed_records + st.expired_records;
+            s.send_failed_records += st.expired_records;
+            s.delivery_timeout_records += st.delivery_timeout_records;
+            s.failed_written_records += st.failed_written_records;
+            s.producer_blocked_ms += ms(st.blocked_us);
+            s.producer_throttled_ms += ms(st.throttled_us);
+            s.retried_records += st.retried_records;
         }
+        s.in_flight_records = self.unwritten_on_the_way().iter().sum();
         for r in self.readers() {
             s.consumed_records.insert(r.name().to_string(), r.consumed_records());
             s.lag_records.insert(r.name().to_string(), self.reader_lag(r));
@@ -230,30 +300,21 @@ impl Cluster {
             s.archived_records += g.stats.archived_records;
         }
         for sub in &self.subscriptions {
-            s.dropped_records += sub.stats.dropped_records;
             s.push_dropped_records += sub.stats.dropped_records;
         }
-        let mut commit_lost = 0;
-        let mut retention_lost = 0;
         for g in &self.groups {
-            commit_lost += g.stats.lost_records;
-            retention_lost += g.stats.lost_to_retention_records;
             s.rebalancing_ms += ms(g.stats.rebalancing_us);
             s.max_poll_exceeded += g.stats.max_poll_exceeded;
             s.idle_members += (0..g.members.len())
                 .filter(|&i| g.member_state(i) == crate::group::MemberState::Idle)
                 .count() as u64;
         }
-        let c = self.counters;
-        for (cause, n) in [
-            ("commit-before-process", commit_lost),
-            ("retention", retention_lost),
-            ("leader-failover", c.acked_lost_records),
-            ("push-overflow", s.push_dropped_records),
-            ("send-failed", s.dropped_records - s.push_dropped_records),
-        ] {
+        for (cause, n) in self.lost_by_cause() {
+            s.lost_records += n;
             s.lost_records_by_cause.insert(cause.to_string(), n);
         }
+        let c = self.counters;
+        s.out_of_order_batches = c.out_of_order_batches;
         s.appended_records = c.appended_records;
         s.duplicate_appends = c.duplicate_appends;
         s.acked_lost_records = c.acked_lost_records;
@@ -263,7 +324,6 @@ impl Cluster {
         s.leader_elections = c.leader_elections;
         s.unclean_elections = c.unclean_elections;
         for g in &self.groups {
-            s.lost_records += g.stats.lost_records + g.stats.lost_to_retention_records;
             s.duplicate_records += g.stats.duplicate_records;
             s.rebalances += g.stats.rebalances;
             s.empty_fetches += g.stats.empty_fetches;
@@ -303,6 +363,75 @@ impl Cluster {
                     p.buffer_bytes_used(),
                     p.spec.buffer_bytes
                 ));
+            }
+            p.check_sending()?;
+        }
+        self.check_producer_ledgers()?;
+        self.check_idempotent_order()
+    }
+
+    /// Every record a producer accepted is accounted for, twice over (see [`ProducerStats`]):
+    /// as the producer completes batches (acknowledged, failed, or not yet answered), and as
+    /// the records travel (written, failed unwritten, lost on the wire, or on their way).
+    ///
+    /// [`ProducerStats`]: crate::ProducerStats
+    fn check_producer_ledgers(&self) -> Result<(), String> {
+        let on_the_way = self.unwritten_on_the_way();
+        for (p, &way) in self.producers.iter().zip(&on_the_way) {
+            let st = &p.stats;
+            let answered = st.acked_records + st.expired_records + p.unanswered_records();
+            if answered != st.sent_records {
+                return Err(format!(
+                    "{}: {} sent but {} acknowledged + {} failed + {} unanswered",
+                    p.spec.name,
+                    st.sent_records,
+                    st.acked_records,
+                    st.expired_records,
+                    p.unanswered_records()
+                ));
+            }
+            let failed_unwritten = st.expired_records - st.failed_written_records;
+            let travelled = st.written_records + failed_unwritten + st.lost_in_flight_records + way;
+            if travelled != st.sent_records {
+                return Err(format!(
+                    "{}: {} sent but {} written + {} failed unwritten + {} lost on the wire + \
+                     {} on the way",
+                    p.spec.name,
+                    st.sent_records,
+                    st.written_records,
+                    failed_unwritten,
+                    st.lost_in_flight_records,
+                    way
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// An idempotent producer's batches stand in each partition log in the order it created
+    /// them: its sequence numbers only grow (Kafka's broker appends a batch only as the next in
+    /// sequence, `ProducerAppendInfo.checkSequence`, and the producer resends in sequence
+    /// order, `RecordAccumulator.insertInSequenceOrder`).
+    fn check_idempotent_order(&self) -> Result<(), String> {
+        let mut last: Vec<(u16, u32)> = Vec::new();
+        for t in &self.topics {
+            for (pi, part) in t.partitions.iter().enumerate() {
+                last.clear();
+                last.resize(self.producers.len(), (0, 0));
+                for b in part.log.batches().filter(|b| b.idempotent) {
+                    let prev = &mut last[b.producer as usize];
+                    if (b.producer_epoch, b.seq) <= *prev {
+                        return Err(format!(
+                            "{}-{pi}: {}'s batch {:?} at offset {} after {:?}",
+                            t.name,
+                            self.producers[b.producer as usize].spec.name,
+                            (b.producer_epoch, b.seq),
+                            b.base_offset,
+                            *prev
+                        ));
+                    }
+                    *prev = (b.producer_epoch, b.seq);
+                }
             }
         }
         Ok(())

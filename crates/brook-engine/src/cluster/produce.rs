@@ -1,73 +1,83 @@
 //! Phases 2-3 of a step: producers batch records and send them; leaders append what reaches
-//! them (or refuse it: not the leader, too few in-sync replicas), acks=1 answered at once.
+//! them (or refuse it: not the leader, too few in-sync replicas, out of sequence), acks=1
+//! answered at once.
 
-use super::{Cluster, PendingAck, Request, TICK_US};
+use super::{Cluster, PendingAck, ProducerSeq, Request, TICK_US};
 use crate::event::TrafficEvent;
 use crate::log::Batch;
-use crate::producer::{Acks, Outgoing};
+use crate::producer::{Acks, Answer, Outgoing};
 use crate::replication::WriteRefused;
 
+/// What a leader makes of an idempotent producer's batch, from what it knows of the producer
+/// (Kafka's `ProducerStateEntry.findDuplicateBatch`, then `ProducerAppendInfo.
+/// checkProducerEpoch` and `checkSequence`, storage/src/main/java/org/apache/kafka/storage/
+/// internals/log/).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum SeqCheck {
+    /// The next in sequence (or the first of a newer epoch): appended.
+    Append,
+    /// The log holds it already: acknowledged, not appended again.
+    Duplicate,
+    /// An earlier batch is missing: `OUT_OF_ORDER_SEQUENCE_NUMBER`.
+    OutOfOrder,
+    /// An older epoch than the leader has seen: `INVALID_PRODUCER_EPOCH`.
+    StaleEpoch,
+}
+
+fn check_sequence(known: ProducerSeq, epoch: u16, seq: u32) -> SeqCheck {
+    match epoch.cmp(&known.epoch) {
+        std::cmp::Ordering::Less => SeqCheck::StaleEpoch,
+        std::cmp::Ordering::Greater if seq == 1 => SeqCheck::Append,
+        std::cmp::Ordering::Greater => SeqCheck::OutOfOrder,
+        std::cmp::Ordering::Equal if seq <= known.seq => SeqCheck::Duplicate,
+        std::cmp::Ordering::Equal if seq == known.seq + 1 => SeqCheck::Append,
+        std::cmp::Ordering::Equal => SeqCheck::OutOfOrder,
+    }
+}
+
 impl Cluster {
-    /// Phase 2: producers create records and batch them; batches that may go are sent to the
-    /// partition leader, unless the partition is offline, the producer is muted by a quota, or
-    /// a retry is backing off. Batches past `delivery.timeout.ms` fail.
+    /// Phase 2: producers create records and batch them; batches past `delivery.timeout.ms`
+    /// fail, queued or in flight; batches that may go are sent to their partition's leader.
+    /// Nothing goes to a partition without a leader or whose leader's broker is down (the
+    /// connection is broken: the batches wait for the next leader), nor while a quota mutes
+    /// the producer.
     pub(super) fn producers_send(&mut self) {
         let delay_us = self.scenario.cluster.network_delay_us as u64;
         let now = self.now_us;
         for i in 0..self.producers.len() {
-            let failed_before =
-                self.producers[i].stats.failed_records + self.producers[i].stats.expired_records;
             let mut ready = std::mem::take(&mut self.ready);
+            let failed_before = self.producers[i].stats.failed_records;
             self.producers[i].tick(now, TICK_US, &mut self.rng, &mut ready);
             let p = &mut self.producers[i];
-            p.outbox.extend(ready.drain(..).map(|batch| Outgoing {
-                batch,
-                not_before_us: now,
-                attempts: 0,
-                in_log: false,
-            }));
+            p.enqueue(&mut ready);
             self.ready = ready;
-            let topic = self.producer_topic[i];
-            if p.throttled_until_us > now {
-                p.stats.throttled_us += TICK_US;
-            }
-            let timeout_us = p.spec.delivery_timeout_ms as u64 * 1000;
-            let muted = p.throttled_until_us > now;
-            let t = &self.topics[topic as usize];
-            let mut sent = Vec::new();
-            let (mut expired, mut expired_bytes) = (0u64, 0u64);
-            p.outbox.retain(|o| {
-                if now.saturating_sub(o.batch.first_create_us) > timeout_us {
-                    expired += o.batch.count as u64;
-                    expired_bytes += o.batch.bytes as u64;
-                    return false;
-                }
-                let online = t.partitions[o.batch.partition as usize].leader.is_some();
-                if muted || !online || o.not_before_us > now {
-                    return true;
-                }
-                sent.push(*o);
-                false
-            });
-            p.stats.expired_records += expired;
-            p.release(expired_bytes);
-            for o in sent {
-                self.send(i, topic, o, delay_us);
-            }
-            let p = &self.producers[i];
-            let failed = p.stats.failed_records + p.stats.expired_records - failed_before;
+            let expired = p.expire(now);
+            let failed = p.stats.failed_records - failed_before + expired;
             if failed > 0 {
                 self.push_event(TrafficEvent::SendFailed { producer: i as u32, records: failed });
             }
+            let p = &mut self.producers[i];
+            if p.throttled_until_us > now {
+                p.stats.throttled_us += TICK_US;
+                continue;
+            }
+            let topic = self.producer_topic[i];
+            let (parts, brokers) = (&self.topics[topic as usize].partitions, &self.brokers);
+            let reachable = |part: u32| {
+                let leader = parts[part as usize].leader_broker();
+                leader.is_some_and(|b| brokers[b as usize].alive)
+            };
+            let mut sending = std::mem::take(&mut self.sending);
+            p.drain(now, reachable, &mut sending);
+            for o in sending.drain(..) {
+                self.send(i, topic, o, delay_us);
+            }
+            self.sending = sending;
         }
     }
 
-    pub(super) fn send(&mut self, i: usize, topic: u16, o: Outgoing, delay_us: u64) {
-        let p = &mut self.producers[i];
-        let b = o.batch;
-        if o.attempts > 0 {
-            p.stats.retried_records += b.count as u64;
-        }
+    pub(super) fn send(&mut self, i: usize, topic: u16, out: Outgoing, delay_us: u64) {
+        let b = out.batch;
         self.push_event(TrafficEvent::Produce {
             producer: i as u32,
             topic,
@@ -75,26 +85,19 @@ impl Cluster {
             records: b.count,
             key: b.key,
         });
-        let p = &mut self.producers[i];
-        if p.spec.acks == Acks::None {
-            // acks=0: done as soon as it is on the wire.
-            p.release(b.bytes as u64);
-            p.stats.acked_records += b.count as u64;
-        }
-        let out = Outgoing { attempts: o.attempts + 1, ..o };
         self.to_broker.push_back(Request {
             producer: i as u32,
             topic,
             out,
             due_us: self.now_us + delay_us,
-            ok: true,
+            answer: Answer::Ok,
             from_broker: 0,
             end_offset: 0,
         });
     }
 
     /// Phase 3: requests reach their partition leader, which appends them (or refuses: not the
-    /// leader any more, or too few in-sync replicas for acks=all).
+    /// leader any more, too few in-sync replicas for acks=all, out of sequence).
     pub(super) fn brokers_append(&mut self) {
         while self.to_broker.front().is_some_and(|r| r.due_us <= self.now_us) {
             let r = self.to_broker.pop_front().expect("front checked");
@@ -109,43 +112,69 @@ impl Cluster {
     pub(super) fn append_request(&mut self, r: Request) {
         let now = self.now_us;
         let delay_us = self.scenario.cluster.network_delay_us as u64;
-        let spec = &self.producers[r.producer as usize].spec;
-        let (acks, idempotent, quota) = (spec.acks, spec.idempotent(), spec.quota_bytes_per_sec);
-        let b = r.out.batch;
+        let quota = self.producers[r.producer as usize].spec.quota_bytes_per_sec;
+        let o = r.out;
+        let b = o.batch;
         let t = &mut self.topics[r.topic as usize];
         let part = &mut t.partitions[b.partition as usize];
         let leader_up = part.leader_broker().is_some_and(|l| self.brokers[l as usize].alive);
         let refused =
-            part.leader_write_refused(leader_up, acks == Acks::All, t.min_insync_replicas);
+            part.leader_write_refused(leader_up, o.acks == Acks::All, t.min_insync_replicas);
         if refused == Some(WriteRefused::NotEnoughReplicas) {
             self.counters.not_enough_replicas += 1;
         }
         let from_broker = part.leader_broker().unwrap_or(0);
-        let reply = |ok: bool, end_offset: u64| Request {
-            ok,
+        let reply = |out: Outgoing, answer: Answer, end_offset: u64| Request {
+            out,
+            answer,
             due_us: now + delay_us,
             from_broker,
             end_offset,
             ..r
         };
         if refused.is_some() {
-            if acks != Acks::None {
-                self.to_producer.push_back(reply(false, 0));
+            if o.acks == Acks::None {
+                // Written to a connection whose broker died before reading it: Kafka's
+                // NetworkClient completed the request once sent (no answer expected), so the
+                // producer was told success and the records are gone.
+                self.counters.lost_in_flight_records += b.count as u64;
+                self.producers[r.producer as usize].lost_in_flight(&o);
+            } else {
+                self.to_producer.push_back(reply(o, Answer::Retriable, 0));
             }
             return;
         }
-        if r.out.in_log && idempotent {
-            // The broker knows this producer's sequence numbers: a duplicate is acknowledged,
-            // not appended. (An acks=all one got here past the min.insync.replicas check.)
-            if acks == Acks::All && (part.isr.len() as u32) < t.min_insync_replicas {
-                self.counters.acks_all_ok_below_min_isr += b.count as u64;
-            }
-            self.to_producer.push_back(reply(true, 0));
-            return;
+        let seqs = &mut t.producer_seq[b.partition as usize];
+        if seqs.len() <= r.producer as usize {
+            seqs.resize(r.producer as usize + 1, ProducerSeq::default());
         }
-        if r.out.in_log {
-            self.counters.duplicate_appends += b.count as u64;
-            self.producers[r.producer as usize].stats.duplicated_records += b.count as u64;
+        let known = seqs[r.producer as usize];
+        if o.idempotent {
+            match check_sequence(known, o.epoch, o.seq) {
+                SeqCheck::Append => {}
+                SeqCheck::Duplicate if o.acks == Acks::All => {
+                    debug_assert!(o.appended, "a duplicate of a batch never written");
+                    // Answered once the high watermark passes the copy in the log (Kafka's
+                    // DelayedProduce waits on the original's offsets; Brook knows where the
+                    // producer's last batch ends, at or after it).
+                    let pending =
+                        PendingAck { end_offset: known.end_offset, producer: r.producer, out: o };
+                    t.pending[b.partition as usize].push_back(pending);
+                    return;
+                }
+                SeqCheck::Duplicate => {
+                    self.to_producer.push_back(reply(o, Answer::Ok, 0));
+                    return;
+                }
+                SeqCheck::OutOfOrder => {
+                    self.to_producer.push_back(reply(o, Answer::OutOfOrderSequence, 0));
+                    return;
+                }
+                SeqCheck::StaleEpoch => {
+                    self.to_producer.push_back(reply(o, Answer::StaleEpoch, 0));
+                    return;
+                }
+            }
         }
         let end_offset = part.append_as_leader(Batch {
             base_offset: 0,
@@ -156,21 +185,63 @@ impl Cluster {
             append_us: now,
             producer: r.producer,
             key: b.key,
-            acked_on_append: acks != Acks::All,
+            acked_on_append: o.acks != Acks::All,
+            seq: o.seq,
+            producer_epoch: o.epoch,
+            idempotent: o.idempotent,
         });
         t.appended_in_sample += b.count as u64;
+        let producer = &mut self.producers[r.producer as usize];
+        if (o.epoch, o.seq) < (known.epoch, known.seq) {
+            // Written after a later batch of the same producer (Kafka's producer docs: with
+            // retries and more than one request in flight, records may be reordered).
+            self.counters.out_of_order_batches += 1;
+            producer.stats.out_of_order_batches += 1;
+        } else {
+            seqs[r.producer as usize] = ProducerSeq { epoch: o.epoch, seq: o.seq, end_offset };
+        }
         self.counters.appended_records += b.count as u64;
-        match acks {
+        if o.in_log && !o.idempotent {
+            self.counters.duplicate_appends += b.count as u64;
+            producer.stats.duplicated_records += b.count as u64;
+        }
+        producer.appended(&o);
+        let out = Outgoing { appended: true, ..o };
+        match o.acks {
             Acks::None => {}
-            Acks::Leader => self.to_producer.push_back(reply(true, end_offset)),
+            Acks::Leader => self.to_producer.push_back(reply(out, Answer::Ok, end_offset)),
             Acks::All => t.pending[b.partition as usize].push_back(PendingAck {
                 end_offset,
                 producer: r.producer,
-                out: r.out,
+                out,
             }),
         }
         if let Some(q) = quota {
             self.producers[r.producer as usize].charge_quota(self.now_us, b.bytes as u64, q);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_leader_appends_only_the_next_sequence_of_the_epoch_it_knows() {
+        // ProducerAppendInfo: an older epoch is refused (checkProducerEpoch); a newer one must
+        // start its sequences again (checkSequence: "Invalid sequence number for new epoch");
+        // in the same epoch only lastSeq + 1 is in sequence; what the log holds already is a
+        // duplicate (ProducerStateEntry.findDuplicateBatch). Brook counts from 1, Kafka from 0.
+        let known = ProducerSeq { epoch: 2, seq: 7, end_offset: 70 };
+        assert_eq!(check_sequence(known, 2, 8), SeqCheck::Append);
+        assert_eq!(check_sequence(known, 2, 7), SeqCheck::Duplicate);
+        assert_eq!(check_sequence(known, 2, 3), SeqCheck::Duplicate);
+        assert_eq!(check_sequence(known, 2, 9), SeqCheck::OutOfOrder);
+        assert_eq!(check_sequence(known, 1, 8), SeqCheck::StaleEpoch);
+        assert_eq!(check_sequence(known, 3, 1), SeqCheck::Append);
+        assert_eq!(check_sequence(known, 3, 2), SeqCheck::OutOfOrder);
+        // A producer new to the partition starts at 1.
+        assert_eq!(check_sequence(ProducerSeq::default(), 0, 1), SeqCheck::Append);
+        assert_eq!(check_sequence(ProducerSeq::default(), 0, 2), SeqCheck::OutOfOrder);
     }
 }

@@ -4,7 +4,7 @@
 
 use super::{Cluster, Request};
 use crate::event::TrafficEvent;
-use crate::producer::Outgoing;
+use crate::producer::{Answer, Outgoing};
 use crate::replication::AckCheck;
 
 impl Cluster {
@@ -57,7 +57,7 @@ impl Cluster {
                         // duplicates them unless the producer is idempotent.
                         out: Outgoing { in_log: a.out.in_log || !ok, ..a.out },
                         due_us: now + delay_us,
-                        ok,
+                        answer: if ok { Answer::Ok } else { Answer::Retriable },
                         from_broker: leader_broker,
                         end_offset: a.end_offset,
                     });
@@ -74,23 +74,17 @@ impl Cluster {
         }
     }
 
-    /// Phase 5: responses reach producers: acknowledgements free buffer memory; errors are
-    /// retried after `retry.backoff.ms` while retries remain.
+    /// Phase 5: answers reach producers (Kafka's `Sender.completeBatch`): acknowledgements
+    /// free buffer memory; errors are retried after `retry.backoff.ms` while retries and
+    /// `delivery.timeout.ms` allow, else the batch fails.
     pub(super) fn acks_return(&mut self) {
         let now = self.now_us;
         while self.to_producer.front().is_some_and(|r| r.due_us <= now) {
             let r = self.to_producer.pop_front().expect("front checked");
-            let p = &mut self.producers[r.producer as usize];
-            let b = r.out.batch;
-            if r.ok {
-                p.release(b.bytes as u64);
-                p.stats.acked_records += b.count as u64;
-            } else if r.out.attempts <= p.spec.retries {
-                let backoff_us = p.spec.retry_backoff_ms as u64 * 1000;
-                p.outbox.push_back(Outgoing { not_before_us: now + backoff_us, ..r.out });
-            } else {
-                p.release(b.bytes as u64);
-                p.stats.expired_records += b.count as u64;
+            let failed = self.producers[r.producer as usize].answered(now, r.out, r.answer);
+            if failed > 0 {
+                let e = TrafficEvent::SendFailed { producer: r.producer, records: failed };
+                self.push_event(e);
             }
         }
     }

@@ -1,7 +1,7 @@
 //! The record accumulator: per-partition open batches closed by `batch.size` or `linger.ms`,
 //! and `buffer.memory` with `max.block.ms` for records the application cannot hand over yet.
 
-use super::Producer;
+use super::{Acks, Producer};
 use crate::rng::Rng;
 
 /// A batch the accumulator closed, ready to go to the partition leader.
@@ -31,7 +31,8 @@ pub(super) struct OpenBatch {
     key: u32,
 }
 
-/// A closed batch waiting to be sent, or resent after a retriable error.
+/// A closed batch on its way: waiting in its partition's queue, in flight, or waiting to be
+/// resent after a retriable error (Kafka's `ProducerBatch` once closed).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Outgoing {
     /// The batch.
@@ -43,13 +44,47 @@ pub struct Outgoing {
     /// An earlier attempt's copy is already in the log (its acknowledgement was lost), so a
     /// non-idempotent resend duplicates it.
     pub in_log: bool,
+    /// Its sequence number in its partition, from 1, given when it is first sent (Kafka's
+    /// `baseSequence`, counted in batches); 0 before.
+    pub seq: u32,
+    /// The producer epoch its sequence number belongs to.
+    pub epoch: u16,
+    /// The `acks` it is sent with, fixed when it is first sent (a command may change the
+    /// producer's; Kafka's cannot change).
+    pub acks: Acks,
+    /// Sent by an idempotent producer (fixed when it is first sent).
+    pub idempotent: bool,
+    /// Some attempt reached a partition log: the ledger counts it written, once.
+    pub appended: bool,
+}
+
+impl Outgoing {
+    /// A batch the accumulator just closed, never sent.
+    pub fn new(batch: ReadyBatch) -> Self {
+        Outgoing {
+            batch,
+            not_before_us: 0,
+            attempts: 0,
+            in_log: false,
+            seq: 0,
+            epoch: 0,
+            acks: Acks::All,
+            idempotent: false,
+            appended: false,
+        }
+    }
 }
 
 impl Producer {
     /// Frees buffer memory for `bytes` of acknowledged (or failed) batches.
-    pub fn release(&mut self, bytes: u64) {
+    pub(crate) fn release(&mut self, bytes: u64) {
         debug_assert!(bytes <= self.buffer_bytes_used);
         self.buffer_bytes_used -= bytes.min(self.buffer_bytes_used);
+    }
+
+    /// Records in batches still filling.
+    pub(crate) fn open_records(&self) -> u64 {
+        self.open_list.iter().filter_map(|&p| self.open[p as usize]).map(|b| b.count as u64).sum()
     }
 
     /// Moves blocked records into the accumulator while buffer memory allows.

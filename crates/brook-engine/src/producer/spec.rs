@@ -4,6 +4,11 @@ use serde::{Deserialize, Serialize};
 
 use super::{KeySpec, PartitionerKind, RateProfile};
 
+/// The most requests in flight an idempotent producer may have per connection (Kafka's
+/// `MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION_FOR_IDEMPOTENCE`): the broker keeps the metadata of
+/// that many batches per producer to spot duplicates.
+pub const IDEMPOTENT_IN_FLIGHT_MAX: u32 = 5;
+
 /// Producer acknowledgement mode (`acks`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -53,9 +58,16 @@ pub struct ProducerSpec {
     /// `acks`. Default all.
     #[serde(default)]
     pub acks: Acks,
-    /// `enable.idempotence`: retries never duplicate. Default (null): on when `acks` is all.
+    /// `enable.idempotence`: retries never duplicate nor reorder. Default (null): on when
+    /// `acks` is all and `max_in_flight_requests_per_connection` at most 5 (Kafka's
+    /// `ProducerConfig`: conflicting settings turn the default off).
     #[serde(default)]
     pub enable_idempotence: Option<bool>,
+    /// `max.in.flight.requests.per.connection`: batches of one partition sent and not yet
+    /// answered (Kafka counts requests per broker connection, each carrying at most one batch
+    /// per partition). Without idempotence, more than 1 lets a retry reorder. Default 5.
+    #[serde(default = "default_max_in_flight")]
+    pub max_in_flight_requests_per_connection: u32,
     /// `retries`: resend attempts after a retriable error. Default 2147483647.
     #[serde(default = "default_retries")]
     pub retries: u32,
@@ -89,6 +101,9 @@ fn default_buffer_bytes() -> u64 {
 fn default_max_block_ms() -> u32 {
     60_000
 }
+fn default_max_in_flight() -> u32 {
+    5
+}
 fn default_retries() -> u32 {
     2_147_483_647
 }
@@ -115,6 +130,7 @@ impl ProducerSpec {
             max_block_ms: default_max_block_ms(),
             acks: Acks::All,
             enable_idempotence: None,
+            max_in_flight_requests_per_connection: default_max_in_flight(),
             retries: default_retries(),
             retry_backoff_ms: default_retry_backoff_ms(),
             delivery_timeout_ms: default_delivery_timeout_ms(),
@@ -122,8 +138,13 @@ impl ProducerSpec {
         }
     }
 
-    /// Whether the producer is idempotent (Kafka's default: yes when `acks` is all).
+    /// Whether the producer is idempotent. Unset, Kafka's `ProducerConfig` turns idempotence
+    /// on unless a setting conflicts with it: `acks` other than all, or more than
+    /// [`IDEMPOTENT_IN_FLIGHT_MAX`] requests in flight.
     pub fn idempotent(&self) -> bool {
-        self.enable_idempotence.unwrap_or(self.acks == Acks::All)
+        self.enable_idempotence.unwrap_or(
+            self.acks == Acks::All
+                && self.max_in_flight_requests_per_connection <= IDEMPOTENT_IN_FLIGHT_MAX,
+        )
     }
 }

@@ -134,3 +134,94 @@ fn quota_mutes_until_the_deficit_is_paid_back() {
     p.refill_quota(10_000_000);
     assert_eq!(p.quota_tokens_bytes, 1_000.0, "the bucket holds one second's worth");
 }
+
+/// A producer with `n` closed batches of one record each queued for partition 0, created at
+/// 0, 1, 2... us, each a full `batch.size` (so none joins another), not yet sent.
+fn queued(spec: ProducerSpec, n: u64) -> Producer {
+    let mut p = Producer::new(spec, 1);
+    let bytes = p.spec.batch_bytes;
+    let mut ready: Vec<ReadyBatch> = (0..n)
+        .map(|i| ReadyBatch {
+            partition: 0,
+            count: 1,
+            bytes,
+            first_create_us: i,
+            last_create_us: i,
+            key: u32::MAX,
+        })
+        .collect();
+    // As if the accumulator had admitted them: they hold buffer memory until answered.
+    p.stats.sent_records += n;
+    p.buffer_bytes_used += bytes as u64 * n;
+    p.enqueue(&mut ready);
+    p
+}
+
+fn drain(p: &mut Producer, now_us: u64) -> Vec<Outgoing> {
+    let mut out = Vec::new();
+    p.drain(now_us, |_| true, &mut out);
+    out
+}
+
+#[test]
+fn at_most_max_in_flight_batches_of_a_partition_are_out_unless_acks_0() {
+    // Kafka's NetworkClient.canSendMore: no more than max.in.flight.requests.per.connection
+    // requests unanswered; an acks=0 request is complete once written (handleCompletedSends).
+    let spec = ProducerSpec::new("p", "t", RateProfile::Constant { rate_per_sec: 0.0 });
+    let mut p = queued(spec.clone(), 8);
+    assert_eq!(drain(&mut p, 0).len(), 5, "the default limit, 5");
+    assert_eq!(p.in_flight_batches(), 5);
+    assert!(drain(&mut p, 1).is_empty(), "no slot free");
+    let mut zero = queued(ProducerSpec { acks: Acks::None, ..spec }, 8);
+    assert_eq!(drain(&mut zero, 0).len(), 8);
+    assert_eq!(zero.in_flight_batches(), 0);
+    assert_eq!(zero.stats.acked_records, 8, "acks=0: done when written");
+}
+
+#[test]
+fn failed_batches_go_back_reversed_without_idempotence_in_sequence_with_it() {
+    // RecordAccumulator.reenqueue: addFirst without a transaction manager, so two batches that
+    // fail one after the other go back in reverse; insertInSequenceOrder with idempotence.
+    let spec = ProducerSpec::new("p", "t", RateProfile::Constant { rate_per_sec: 0.0 });
+    for idempotent in [false, true] {
+        let s = ProducerSpec { enable_idempotence: Some(idempotent), ..spec.clone() };
+        let mut p = queued(s, 3);
+        let sent = drain(&mut p, 0);
+        assert_eq!(sent.iter().map(|o| o.seq).collect::<Vec<_>>(), [1, 2, 3]);
+        for &o in &sent[..2] {
+            assert_eq!(p.answered(10, o, Answer::Retriable), 0);
+        }
+        // Backoff over (retry.backoff.ms 100); the third is still in flight.
+        let again: Vec<u32> = drain(&mut p, 200_000).iter().map(|o| o.seq).collect();
+        if idempotent {
+            // One at a time while retrying, lowest sequence first (shouldStopDrain...).
+            assert_eq!(again, [1]);
+        } else {
+            assert_eq!(again, [2, 1]);
+        }
+        p.check_sending().unwrap();
+    }
+}
+
+#[test]
+fn a_batch_in_flight_past_delivery_timeout_fails_and_its_late_answer_is_ignored() {
+    // Sender.getExpiredInflightBatches: sent batches fail too once delivery.timeout.ms passed
+    // since creation (hasReachedDeliveryTimeout: timeout <= now - created).
+    let mut spec = ProducerSpec::new("p", "t", RateProfile::Constant { rate_per_sec: 0.0 });
+    spec.delivery_timeout_ms = 1;
+    let mut p = queued(spec, 2);
+    let sent = drain(&mut p, 0);
+    assert_eq!(p.expire(999), 0, "created at 0 and 1 us: not yet");
+    assert_eq!(p.expire(1_000), 1, "the first, created at 0, reached 1 ms");
+    assert_eq!(p.expire(1_001), 1);
+    assert_eq!(p.stats.delivery_timeout_records, 2);
+    assert_eq!(p.stats.expired_records, 2);
+    assert_eq!(p.buffer_bytes_used(), 0, "a failed batch frees its memory");
+    // The answers still come; they free the in-flight slots and nothing else.
+    for o in sent {
+        assert_eq!(p.answered(2_000, o, Answer::Ok), 0);
+    }
+    assert_eq!(p.stats.acked_records, 0);
+    assert_eq!(drain(&mut p, 2_000).len(), 0);
+    p.check_sending().unwrap();
+}

@@ -44,3 +44,5 @@ pub const NAME_BYTES_MAX: usize = 64;
 pub const INBOX_RECORDS_MAX: u32 = 1_000_000;
 /// Network delay one way, us.
 pub const NETWORK_DELAY_US_MAX: u32 = 1_000_000;
+/// `max.in.flight.requests.per.connection` of a producer.
+pub const MAX_IN_FLIGHT_MAX: u32 = 1_000;

@@ -21,6 +21,37 @@ fn minimal_scenario_gets_kafka_defaults() {
 }
 
 #[test]
+fn max_in_flight_is_bounded_and_turns_default_idempotence_off_past_5() {
+    // Kafka's ProducerConfig: max.in.flight.requests.per.connection at least 1, default 5;
+    // idempotence needs at most 5 (explicitly enabled: a ConfigException; left to its
+    // default: idempotence is turned off).
+    let s = Scenario::from_json(MINIMAL).unwrap();
+    assert_eq!(s.producers[0].max_in_flight_requests_per_connection, 5);
+    assert!(s.producers[0].idempotent());
+    let six = MINIMAL.replace(
+        "\"topic\": \"orders\",",
+        "\"topic\": \"orders\", \"max_in_flight_requests_per_connection\": 6,",
+    );
+    assert!(!Scenario::from_json(&six).unwrap().producers[0].idempotent());
+    let forced = six
+        .replace("\"topic\": \"orders\",", "\"topic\": \"orders\", \"enable_idempotence\": true,");
+    let errs = Scenario::from_json(&forced).unwrap_err();
+    assert_eq!(
+        errs[0].to_string(),
+        "producers[0].enable_idempotence: true requires max_in_flight_requests_per_connection at most 5"
+    );
+    let zero = MINIMAL.replace(
+        "\"topic\": \"orders\",",
+        "\"topic\": \"orders\", \"max_in_flight_requests_per_connection\": 0,",
+    );
+    let errs = Scenario::from_json(&zero).unwrap_err();
+    assert_eq!(
+        errs[0].to_string(),
+        "producers[0].max_in_flight_requests_per_connection: 0 is below the minimum 1"
+    );
+}
+
+#[test]
 fn rate_over_limit_names_field_and_limit() {
     let bad = MINIMAL.replace("\"rate_per_sec\": 100", "\"rate_per_sec\": 5e9");
     let errs = Scenario::from_json(&bad).unwrap_err();

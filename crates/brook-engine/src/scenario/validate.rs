@@ -306,6 +306,24 @@ impl Validator {
             self.fail(format!("{at}.enable_idempotence"), "true requires acks \"all\"".into());
         }
         self.range_u64(
+            format!("{at}.max_in_flight_requests_per_connection"),
+            p.max_in_flight_requests_per_connection as u64,
+            1,
+            limits::MAX_IN_FLIGHT_MAX as u64,
+        );
+        let in_flight_max = crate::producer::IDEMPOTENT_IN_FLIGHT_MAX;
+        if p.enable_idempotence == Some(true)
+            && p.max_in_flight_requests_per_connection > in_flight_max
+        {
+            // Kafka's ProducerConfig refuses this (ConfigException).
+            self.fail(
+                format!("{at}.enable_idempotence"),
+                format!(
+                    "true requires max_in_flight_requests_per_connection at most {in_flight_max}"
+                ),
+            );
+        }
+        self.range_u64(
             format!("{at}.retry_backoff_ms"),
             p.retry_backoff_ms as u64,
             0,

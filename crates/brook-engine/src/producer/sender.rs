@@ -1,0 +1,436 @@
+//! The producer's sending side, after Kafka's client (clients/src/main/java/org/apache/kafka/
+//! clients/producer/internals/): one queue of closed batches per partition and what may leave
+//! it (`RecordAccumulator.drain`), the batches in flight and `max.in.flight.requests.per.
+//! connection` (`Sender.inFlightBatches`, `NetworkClient`), the sequence numbers and epochs of
+//! an idempotent producer (`TransactionManager`), and `delivery.timeout.ms` for batches queued
+//! and in flight (`RecordAccumulator.expiredBatches`, `Sender.getExpiredInflightBatches`).
+
+use std::collections::VecDeque;
+
+use super::{Acks, Outgoing, Producer, ReadyBatch};
+
+/// How a leader answered a produce request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Answer {
+    /// Written (acks=1) or committed (acks=all), or a duplicate of a batch the log holds.
+    Ok,
+    /// A retriable error: not the leader, too few in-sync replicas (before or after the
+    /// append), or the connection broke.
+    Retriable,
+    /// `OUT_OF_ORDER_SEQUENCE_NUMBER`: an earlier batch of this idempotent producer for the
+    /// partition is not in the log yet.
+    OutOfOrderSequence,
+    /// `INVALID_PRODUCER_EPOCH`: the batch belongs to an older epoch than the leader has seen.
+    StaleEpoch,
+}
+
+/// A sent batch whose answer the producer still waits for (Kafka's `Sender.inFlightBatches`).
+#[derive(Clone, Copy, Debug)]
+struct InFlight {
+    seq: u32,
+    epoch: u16,
+    count: u32,
+    bytes: u32,
+    first_create_us: u64,
+    idempotent: bool,
+    appended: bool,
+}
+
+/// One partition's sending state.
+#[derive(Clone, Debug)]
+pub(super) struct PartitionSend {
+    /// Closed batches waiting to be sent or resent, in the order they may leave (Kafka's
+    /// per-partition deque, less the batch still filling). Bounded by `buffer.memory`.
+    queue: VecDeque<Outgoing>,
+    /// Sent batches (acks 1 or all) not yet answered nor given up; at most
+    /// `max.in.flight.requests.per.connection`.
+    in_flight: Vec<InFlight>,
+    /// Requests sent and not yet answered, including those whose batch expired meanwhile
+    /// (Kafka's `InFlightRequests`: a request keeps its slot until its answer comes).
+    requests: u32,
+    /// The next batch's sequence number (from 1) and its epoch.
+    next_seq: u32,
+    epoch: u16,
+    /// The highest sequence of this epoch acknowledged so far (0 for none).
+    last_acked_seq: u32,
+    /// A batch with a sequence number was given up: once nothing is in flight, the epoch
+    /// grows and sequences start again (Kafka's `requestEpochBumpForPartition`); meanwhile no
+    /// new batch leaves (`hasUnresolvedSequence`).
+    bump_pending: bool,
+    /// Listed in `Producer::send_list`.
+    listed: bool,
+}
+
+impl Default for PartitionSend {
+    fn default() -> Self {
+        PartitionSend {
+            queue: VecDeque::new(),
+            in_flight: Vec::new(),
+            requests: 0,
+            next_seq: 1,
+            epoch: 0,
+            last_acked_seq: 0,
+            bump_pending: false,
+            listed: false,
+        }
+    }
+}
+
+impl PartitionSend {
+    /// A new epoch (Kafka's `TxnPartitionMap.startSequencesAtBeginning`): sequences restart.
+    fn bump_epoch(&mut self) {
+        self.epoch = self.epoch.wrapping_add(1);
+        self.next_seq = 1;
+        self.last_acked_seq = 0;
+        self.bump_pending = false;
+    }
+
+    /// Whether the batch at the front may leave now, as Kafka's `RecordAccumulator.
+    /// drainBatchesForOneNode` decides: not backing off; a free in-flight slot (acks=0 needs
+    /// none: `NetworkClient` completes it once written); for an idempotent producer, a resend
+    /// only when no earlier batch is in flight (`shouldStopDrainBatchesForPartition`), and no
+    /// new batch while an epoch bump waits.
+    fn front_may_leave(&mut self, now_us: u64, acks: Acks, max_in_flight: u32) -> bool {
+        let Some(front) = self.queue.front() else { return false };
+        let acks = if front.seq == 0 { acks } else { front.acks };
+        if front.not_before_us > now_us || (acks != Acks::None && self.requests >= max_in_flight) {
+            return false;
+        }
+        if front.seq != 0 {
+            let (seq, epoch) = (front.seq, front.epoch);
+            return !front.idempotent
+                || !self.in_flight.iter().any(|f| f.epoch == epoch && f.seq < seq);
+        }
+        if self.bump_pending {
+            // Retries are all in flight (they sit in front of new batches): wait for them.
+            if !self.in_flight.is_empty() {
+                return false;
+            }
+            self.bump_epoch();
+        }
+        true
+    }
+
+    /// Puts a batch to resend back in the queue: an idempotent producer's in sequence order
+    /// (`RecordAccumulator.insertInSequenceOrder`), any other's at the front (`reenqueue`:
+    /// `addFirst`), which reorders when several were in flight.
+    fn requeue(&mut self, o: Outgoing) {
+        if o.idempotent {
+            let at = self
+                .queue
+                .iter()
+                .position(|q| q.seq == 0 || q.epoch != o.epoch || q.seq > o.seq)
+                .unwrap_or(self.queue.len());
+            self.queue.insert(at, o);
+        } else {
+            self.queue.push_front(o);
+        }
+    }
+}
+
+impl Producer {
+    /// Queues batches the accumulator closed this tick, each behind its partition's others. A
+    /// batch that waited out `linger.ms` joins the last one queued if that was never sent and
+    /// both fit in `batch.size`: in Kafka a batch takes records until it is full or drained
+    /// (`RecordAccumulator.tryAppend`), so batches waiting for a free in-flight slot or a
+    /// leader grow instead of piling up small.
+    pub(crate) fn enqueue(&mut self, ready: &mut Vec<ReadyBatch>) {
+        let timeout_us = self.spec.delivery_timeout_ms as u64 * 1000;
+        let batch_bytes = self.spec.batch_bytes;
+        for b in ready.drain(..) {
+            self.next_expiry_us = self.next_expiry_us.min(b.first_create_us + timeout_us);
+            let p = b.partition as usize;
+            let queue = &mut self.sends[p].queue;
+            match queue.back_mut() {
+                Some(last) if last.seq == 0 && last.batch.bytes + b.bytes <= batch_bytes => {
+                    last.batch.count += b.count;
+                    last.batch.bytes += b.bytes;
+                    last.batch.last_create_us = b.last_create_us;
+                }
+                _ => queue.push_back(Outgoing::new(b)),
+            }
+            self.list(p);
+        }
+    }
+
+    fn list(&mut self, p: usize) {
+        if !self.sends[p].listed {
+            self.sends[p].listed = true;
+            self.send_list.push(p as u32);
+        }
+    }
+
+    /// Moves the batches that may leave now to `out`, partition by partition, for partitions
+    /// whose leader the producer can reach (`reachable`: a leader is known and its connection
+    /// is up; else the batches wait for the next leader). Gives each batch its sequence number
+    /// when it first leaves. acks=0 batches are done once sent: buffer freed, acknowledged.
+    pub(crate) fn drain(
+        &mut self,
+        now_us: u64,
+        mut reachable: impl FnMut(u32) -> bool,
+        out: &mut Vec<Outgoing>,
+    ) {
+        let idempotent = self.spec.idempotent();
+        if self.seq_idempotent != Some(idempotent) {
+            // Idempotence changed with `acks`: a new producer session, so new epochs.
+            if self.seq_idempotent.is_some() {
+                self.sends.iter_mut().for_each(|s| s.bump_pending = true);
+            }
+            self.seq_idempotent = Some(idempotent);
+        }
+        let (acks, max) = (self.spec.acks, self.spec.max_in_flight_requests_per_connection);
+        let (sends, stats, used) = (&mut self.sends, &mut self.stats, &mut self.buffer_bytes_used);
+        self.send_list.retain(|&p| {
+            let s = &mut sends[p as usize];
+            if !reachable(p) {
+                return s.listed;
+            }
+            // Bounded by the in-flight limit, or by the queue for acks=0.
+            while s.front_may_leave(now_us, acks, max) {
+                let mut o = s.queue.pop_front().expect("front checked");
+                if o.seq == 0 {
+                    (o.seq, o.epoch, o.acks, o.idempotent) =
+                        (s.next_seq, s.epoch, acks, idempotent);
+                    s.next_seq += 1;
+                } else {
+                    stats.retried_records += o.batch.count as u64;
+                }
+                o.attempts += 1;
+                if o.acks == Acks::None {
+                    *used = used.saturating_sub(o.batch.bytes as u64);
+                    stats.acked_records += o.batch.count as u64;
+                } else {
+                    s.requests += 1;
+                    s.in_flight.push(InFlight {
+                        seq: o.seq,
+                        epoch: o.epoch,
+                        count: o.batch.count,
+                        bytes: o.batch.bytes,
+                        first_create_us: o.batch.first_create_us,
+                        idempotent: o.idempotent,
+                        appended: o.appended,
+                    });
+                }
+                out.push(o);
+            }
+            s.listed = !s.queue.is_empty();
+            s.listed
+        });
+    }
+
+    /// An answer reached the producer for batch `o` (Kafka's `Sender.completeBatch`): done,
+    /// resent after `retry.backoff.ms`, or failed. Returns the records that failed. An answer
+    /// for a batch the producer already gave up only frees its in-flight slot.
+    pub(crate) fn answered(&mut self, now_us: u64, o: Outgoing, answer: Answer) -> u64 {
+        let p = o.batch.partition as usize;
+        let s = &mut self.sends[p];
+        debug_assert!(s.requests > 0, "an answer without a request");
+        s.requests = s.requests.saturating_sub(1);
+        let Some(i) = s.in_flight.iter().position(|f| f.epoch == o.epoch && f.seq == o.seq) else {
+            return 0;
+        };
+        let f = s.in_flight.swap_remove(i);
+        let o = Outgoing { appended: o.appended || f.appended, ..o };
+        let timeout_us = self.spec.delivery_timeout_ms as u64 * 1000;
+        let may_retry = o.attempts <= self.spec.retries
+            && now_us.saturating_sub(o.batch.first_create_us) < timeout_us;
+        let retry = match answer {
+            Answer::Ok => {
+                self.release(o.batch.bytes as u64);
+                self.stats.acked_records += o.batch.count as u64;
+                let s = &mut self.sends[p];
+                if o.epoch == s.epoch {
+                    s.last_acked_seq = s.last_acked_seq.max(o.seq);
+                }
+                return 0;
+            }
+            Answer::Retriable => may_retry,
+            // Kafka's `TransactionManager.canRetry`: out of sequence is retried unless the
+            // partition waits for an epoch bump, or the batch is the next after the last
+            // acknowledged one (then the log lost acknowledged batches: a gap).
+            Answer::OutOfOrderSequence => {
+                let s = &mut self.sends[p];
+                let gap = o.epoch == s.epoch && o.seq == s.last_acked_seq + 1;
+                may_retry && !gap && !s.bump_pending
+            }
+            Answer::StaleEpoch => false,
+        };
+        if retry {
+            let backoff_us = self.spec.retry_backoff_ms as u64 * 1000;
+            self.sends[p].requeue(Outgoing { not_before_us: now_us + backoff_us, ..o });
+            self.list(p);
+            return 0;
+        }
+        self.give_up(&o);
+        o.batch.count as u64
+    }
+
+    /// Fails batch `o` (Kafka's `Sender.failBatch`): its buffer is freed and the producer told.
+    /// An idempotent producer that gives up a batch with a sequence number starts a new epoch
+    /// for its partition once nothing is in flight there.
+    fn give_up(&mut self, o: &Outgoing) {
+        self.release(o.batch.bytes as u64);
+        let n = o.batch.count as u64;
+        self.stats.expired_records += n;
+        if o.appended {
+            self.stats.failed_written_records += n;
+        }
+        if o.seq != 0 && o.idempotent {
+            self.sends[o.batch.partition as usize].bump_pending = true;
+        }
+    }
+
+    /// Fails every batch that reached `delivery.timeout.ms` since its creation, queued or in
+    /// flight (Kafka's `ProducerBatch.hasReachedDeliveryTimeout`: `timeout <= now - created`).
+    /// Scans only when the earliest deadline has come. Returns the records that failed.
+    pub(crate) fn expire(&mut self, now_us: u64) -> u64 {
+        if now_us < self.next_expiry_us {
+            return 0;
+        }
+        let timeout_us = self.spec.delivery_timeout_ms as u64 * 1000;
+        let (mut failed, mut next) = (0, u64::MAX);
+        for p in 0..self.sends.len() {
+            // Bounded by the batches held, which `buffer.memory` bounds.
+            let mut i = 0;
+            while i < self.sends[p].queue.len() {
+                let o = self.sends[p].queue[i];
+                let deadline_us = o.batch.first_create_us + timeout_us;
+                if now_us < deadline_us {
+                    next = next.min(deadline_us);
+                    i += 1;
+                    continue;
+                }
+                self.sends[p].queue.remove(i);
+                self.give_up(&o);
+                failed += o.batch.count as u64;
+            }
+            let mut i = 0;
+            while i < self.sends[p].in_flight.len() {
+                let f = self.sends[p].in_flight[i];
+                let deadline_us = f.first_create_us + timeout_us;
+                if now_us < deadline_us {
+                    next = next.min(deadline_us);
+                    i += 1;
+                    continue;
+                }
+                self.sends[p].in_flight.swap_remove(i);
+                let o = self.expired_in_flight(p, f);
+                self.give_up(&o);
+                self.stats.delivery_timeout_records += o.batch.count as u64;
+                failed += o.batch.count as u64;
+            }
+        }
+        self.next_expiry_us = next;
+        failed
+    }
+
+    /// What the producer knows of an in-flight batch it gives up (its request travels on).
+    fn expired_in_flight(&self, p: usize, f: InFlight) -> Outgoing {
+        let batch = ReadyBatch {
+            partition: p as u32,
+            count: f.count,
+            bytes: f.bytes,
+            first_create_us: f.first_create_us,
+            last_create_us: f.first_create_us,
+            key: u32::MAX,
+        };
+        Outgoing {
+            seq: f.seq,
+            epoch: f.epoch,
+            idempotent: f.idempotent,
+            appended: f.appended,
+            ..Outgoing::new(batch)
+        }
+    }
+
+    /// A leader appended batch `o` (any attempt). The first time, its records count as
+    /// written; if the producer had already given the batch up, as failed yet written.
+    pub(crate) fn appended(&mut self, o: &Outgoing) {
+        if o.appended {
+            return;
+        }
+        let n = o.batch.count as u64;
+        self.stats.written_records += n;
+        if o.acks == Acks::None {
+            return;
+        }
+        let s = &mut self.sends[o.batch.partition as usize];
+        match s.in_flight.iter_mut().find(|f| f.epoch == o.epoch && f.seq == o.seq) {
+            Some(f) => f.appended = true,
+            None => self.stats.failed_written_records += n,
+        }
+    }
+
+    /// An acks=0 batch on the wire to a leader that crashed: lost.
+    pub(crate) fn lost_in_flight(&mut self, o: &Outgoing) {
+        self.stats.lost_in_flight_records += o.batch.count as u64;
+    }
+
+    /// The epoch and highest sequence acknowledged for `partition` (0: none in this epoch).
+    pub(crate) fn acked_seq(&self, partition: u32) -> (u16, u32) {
+        self.sends.get(partition as usize).map_or((0, 0), |s| (s.epoch, s.last_acked_seq))
+    }
+
+    /// Whether the producer still waits for an answer for batch `o` (sent, not given up).
+    pub fn awaits(&self, o: &Outgoing) -> bool {
+        let s = &self.sends[o.batch.partition as usize];
+        s.in_flight.iter().any(|f| f.epoch == o.epoch && f.seq == o.seq)
+    }
+
+    /// Records sent to `send()` and not yet answered: in open batches, queued, in flight.
+    pub fn unanswered_records(&self) -> u64 {
+        let queued: u64 =
+            self.sends.iter().flat_map(|s| &s.queue).map(|o| o.batch.count as u64).sum();
+        let flying: u64 =
+            self.sends.iter().flat_map(|s| &s.in_flight).map(|f| f.count as u64).sum();
+        self.open_records() + queued + flying
+    }
+
+    /// Records queued that no log received yet, plus those in open batches.
+    pub fn unwritten_held_records(&self) -> u64 {
+        let queued: u64 = self
+            .sends
+            .iter()
+            .flat_map(|s| &s.queue)
+            .filter(|o| !o.appended)
+            .map(|o| o.batch.count as u64)
+            .sum();
+        self.open_records() + queued
+    }
+
+    /// Closed batches waiting to be sent or resent.
+    pub fn queued_batches(&self) -> usize {
+        self.sends.iter().map(|s| s.queue.len()).sum()
+    }
+
+    /// Batches sent and not yet answered (nor given up).
+    pub fn in_flight_batches(&self) -> usize {
+        self.sends.iter().map(|s| s.in_flight.len()).sum()
+    }
+
+    /// Checks the sending state: in-flight limits, queue listing, sequences in order.
+    pub(crate) fn check_sending(&self) -> Result<(), String> {
+        let max = self.spec.max_in_flight_requests_per_connection;
+        for (p, s) in self.sends.iter().enumerate() {
+            let name = &self.spec.name;
+            if s.in_flight.len() as u32 > s.requests || s.requests > max {
+                return Err(format!(
+                    "{name} partition {p}: {} batches and {} requests in flight, limit {max}",
+                    s.in_flight.len(),
+                    s.requests
+                ));
+            }
+            if !s.queue.is_empty() && !s.listed {
+                return Err(format!("{name} partition {p}: queued batches not listed"));
+            }
+            let mut last = (0u16, 0u32);
+            for o in s.queue.iter().filter(|o| o.seq != 0 && o.idempotent) {
+                if (o.epoch, o.seq) <= last {
+                    return Err(format!("{name} partition {p}: resends out of sequence"));
+                }
+                last = (o.epoch, o.seq);
+            }
+        }
+        Ok(())
+    }
+}
