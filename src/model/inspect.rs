@@ -134,9 +134,23 @@ fn producer(c: &Cluster, i: usize) -> Option<View> {
             ),
             fig("blocked", if p.is_blocked() { "yes: buffer full" } else { "no" }),
             fig("blocked time, ms", st.blocked_us / 1000),
+            fig(
+                "batches queued / in flight",
+                format!(
+                    "{} / {} (at most {} per partition)",
+                    p.queued_batches(),
+                    p.in_flight_batches(),
+                    p.spec.max_in_flight_requests_per_connection
+                ),
+            ),
+            fig("written to a log", st.written_records),
             fig("failed sends", st.failed_records + st.expired_records),
+            fig("timed out in flight (delivery.timeout.ms)", st.delivery_timeout_records),
+            fig("failed, yet written", st.failed_written_records),
+            fig("lost on the wire to a crashed leader (acks=0)", st.lost_in_flight_records),
             fig("resent", st.retried_records),
             fig("written twice by resends", st.duplicated_records),
+            fig("batches written out of order", st.out_of_order_batches),
             fig("idempotent", p.spec.idempotent()),
             fig("rate profile", crate::model::profile_form::describe_profile(&p.spec.rate)),
             fig("keys", crate::model::profile_form::describe_keys(&p.spec.keys)),
@@ -348,6 +362,28 @@ mod tests {
         let v = inspect(&c, Selection::Set(0)).unwrap();
         assert!(matches!(v.form, Some(Form::Group { processing_us: 2_000, .. })));
         assert!(inspect(&c, Selection::Producer(9)).is_none());
+    }
+
+    #[test]
+    fn a_producer_shows_its_ledger_and_what_a_failover_did_to_it() {
+        // broker-failure-acks: broker 0 dies at 5 s; the acks=1 producer (not idempotent, 5
+        // requests in flight) resends what failed, in reverse, so some batches land out of
+        // order; the idempotent acks=all producer keeps its partitions in order.
+        let mut c = Cluster::new(preset("broker-failure-acks").unwrap());
+        c.run_until(30_000_000);
+        let figure = |i: usize, label: &str| {
+            let v = inspect(&c, Selection::Producer(i)).unwrap();
+            v.figures.into_iter().find(|(k, _)| k == label).map(|f| f.1).unwrap()
+        };
+        let stats = |i: usize| c.producers()[i].stats;
+        let out_of_order = "batches written out of order";
+        assert_eq!(figure(0, out_of_order), "0");
+        assert_eq!(figure(1, out_of_order), stats(1).out_of_order_batches.to_string());
+        assert!(stats(1).out_of_order_batches > 0, "{:?}", stats(1));
+        assert_eq!(figure(1, "written to a log"), stats(1).written_records.to_string());
+        let timed_out = "timed out in flight (delivery.timeout.ms)";
+        assert_eq!(figure(0, timed_out), stats(0).delivery_timeout_records.to_string());
+        assert!(figure(0, "batches queued / in flight").ends_with("(at most 5 per partition)"));
     }
 
     #[test]

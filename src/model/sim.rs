@@ -272,6 +272,24 @@ mod tests {
     }
 
     #[test]
+    fn lost_is_the_sum_of_its_causes_on_the_counter_and_in_the_faults_chart() {
+        // broker-failure-acks: acks=1 records the followers lacked are truncated by the new
+        // leader (leader-failover); the page counts them as the summary does.
+        let mut sim = Sim::new(preset("broker-failure-acks").unwrap());
+        sim.run_until_ms(30_000);
+        let s = sim.cluster.summary();
+        let causes: u64 = s.lost_records_by_cause.values().sum();
+        assert!(s.lost_records_by_cause["leader-failover"] > 0, "{s:?}");
+        assert_eq!(sim.stats().lost, causes);
+        let faults = crate::model::charts::charts(&sim.cluster, 0)
+            .into_iter()
+            .find(|c| c.title.starts_with("Faults"))
+            .unwrap();
+        let lost = faults.series.iter().find(|x| x.label == "lost").unwrap();
+        assert_eq!(lost.values.last().copied(), Some(causes as f64));
+    }
+
+    #[test]
     fn step_bound_per_frame_holds() {
         let mut sim = Sim::new(preset("quickstart").unwrap());
         sim.playing = true;
