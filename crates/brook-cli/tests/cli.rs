@@ -127,8 +127,15 @@ fn run_json_has_the_documented_fields() {
         "acked_records",
         "consumed_records",
         "lost_records",
+        "lost_records_by_cause",
         "duplicate_records",
         "dropped_records",
+        "written_records",
+        "in_flight_records",
+        "send_failed_records",
+        "delivery_timeout_records",
+        "failed_written_records",
+        "out_of_order_batches",
         "lag_records_max",
         "latency_ms_p50",
         "latency_ms_p99",
@@ -136,6 +143,14 @@ fn run_json_has_the_documented_fields() {
         assert!(v.get(field).is_some(), "missing {field}");
     }
     assert_eq!(v["virtual_seconds"], 3.0);
+    // One definition of lost: the sum of its causes.
+    let causes: u64 = v["lost_records_by_cause"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|n| n.as_u64().unwrap())
+        .sum();
+    assert_eq!(v["lost_records"].as_u64(), Some(causes));
     assert!(v["consumed_records"]["billing"].as_u64().unwrap() > 0);
     // Deterministic: the same run again gives the same trace.
     let again: serde_json::Value = serde_json::from_str(&stdout(&brook_ok(&[

@@ -89,7 +89,8 @@ impl PartitionSend {
     /// drainBatchesForOneNode` decides: not backing off; a free in-flight slot (acks=0 needs
     /// none: `NetworkClient` completes it once written); for an idempotent producer, a resend
     /// only when no earlier batch is in flight (`shouldStopDrainBatchesForPartition`), and no
-    /// new batch while an epoch bump waits.
+    /// new batch while an epoch bump waits for the batches in flight (once they are answered
+    /// or given up, the new epoch starts here).
     fn front_may_leave(&mut self, now_us: u64, acks: Acks, max_in_flight: u32) -> bool {
         let Some(front) = self.queue.front() else { return false };
         let acks = if front.seq == 0 { acks } else { front.acks };
