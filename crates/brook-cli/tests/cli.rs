@@ -144,12 +144,8 @@ fn run_json_has_the_documented_fields() {
     }
     assert_eq!(v["virtual_seconds"], 3.0);
     // One definition of lost: the sum of its causes.
-    let causes: u64 = v["lost_records_by_cause"]
-        .as_object()
-        .unwrap()
-        .values()
-        .map(|n| n.as_u64().unwrap())
-        .sum();
+    let causes: u64 =
+        v["lost_records_by_cause"].as_object().unwrap().values().map(|n| n.as_u64().unwrap()).sum();
     assert_eq!(v["lost_records"].as_u64(), Some(causes));
     assert!(v["consumed_records"]["billing"].as_u64().unwrap() > 0);
     // Deterministic: the same run again gives the same trace.
