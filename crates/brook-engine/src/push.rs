@@ -540,7 +540,12 @@ impl Subscription {
     /// [`Subscription::credit`]) from the log and sends it, arriving at `at_us`.
     /// `sent(member, chunk, records)` for each delivery. Returns records dropped
     /// (`mqtt-qos0`: past the client's queue limit).
-    pub fn push(&mut self, mut chunk: Chunk, at_us: u64, mut sent: impl FnMut(u32, &Chunk, u64)) -> u64 {
+    pub fn push(
+        &mut self,
+        mut chunk: Chunk,
+        at_us: u64,
+        mut sent: impl FnMut(u32, &Chunk, u64),
+    ) -> u64 {
         self.cursor.insert(chunk.tp, chunk.to);
         let n = chunk.to - chunk.from;
         self.stats.routed_records += n;
@@ -637,7 +642,8 @@ impl Subscription {
                 // soft when used >= the soft limit continuously for more than the soft
                 // seconds (the first time it is seen over only starts the clock; under it
                 // resets). A limit of 0 is off.
-                let hard = spec.output_buffer_hard_bytes > 0 && used >= spec.output_buffer_hard_bytes;
+                let hard =
+                    spec.output_buffer_hard_bytes > 0 && used >= spec.output_buffer_hard_bytes;
                 let over_soft =
                     spec.output_buffer_soft_bytes > 0 && used >= spec.output_buffer_soft_bytes;
                 let mut soft = false;
@@ -730,7 +736,9 @@ impl Subscription {
                 PushModel::Rabbitmq => {
                     if let Some(p) = self.spec.prefetch {
                         if unacked > p as u64 && unacked > s.over_window_records {
-                            return Err(format!("{name} #{k}: {unacked} unacknowledged > prefetch {p}"));
+                            return Err(format!(
+                                "{name} #{k}: {unacked} unacknowledged > prefetch {p}"
+                            ));
                         }
                     }
                     if s.inbox_bytes > self.spec.memory_bytes_max {
