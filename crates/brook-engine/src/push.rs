@@ -51,7 +51,8 @@ pub enum PushModel {
     /// Redis Pub/Sub: a slow subscriber's output buffer passes `client-output-buffer-limit`,
     /// the server disconnects it, and it misses what is published until it resubscribes.
     RedisPubsub,
-    /// MQTT QoS 0 (Mosquitto): messages beyond the client's queue limit are dropped.
+    /// MQTT QoS 0 (Mosquitto): messages beyond the client's queue limit are dropped. The
+    /// default: Brook's push before the models dropped what did not fit the inbox.
     #[default]
     MqttQos0,
 }
