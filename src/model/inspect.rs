@@ -2,10 +2,13 @@
 //! that can be edited. Pure: built from the engine state, tested natively.
 
 use brook_engine::{
-    Acks, AssignorKind, Cluster, Command, CommitMode, KeySpec, RateProfile, Reader, Tp,
+    Acks, AssignorKind, Cluster, Command, CommitMode, KeySpec, PushModel, RateProfile, Reader,
+    Subscriber, Subscription, Tp,
 };
 
-use crate::model::consumers::{consumer_sets, kind_label};
+use crate::model::consumers::{
+    consumer_sets, kind_label, push_model_explained, push_model_label, PUSH_IS_NOT_KAFKA,
+};
 use crate::model::format::compact;
 use crate::model::layout::Selection;
 
@@ -247,6 +250,9 @@ fn reader(c: &Cluster, sel: Selection, g: usize) -> Option<View> {
             fig("processed", member.processed),
             fig("inbox", format!("{:.0}% full", member.inbox_fill * 100.0)),
         ];
+        if let Reader::Push(sub) = r {
+            figures.extend(push_member_figures(c, sub, m));
+        }
         if let Reader::Group(_) = r {
             let parts: Vec<String> = member
                 .assigned
@@ -268,7 +274,14 @@ fn reader(c: &Cluster, sel: Selection, g: usize) -> Option<View> {
             })
         }
         Reader::Push(sub) => {
-            Some(Form::Subscription { name: sub.spec.name.clone(), prefetch: sub.spec.prefetch })
+            if !matches!(sel, Selection::Member(..)) {
+                figures.extend(push_figures(c, sub));
+            }
+            // Only RabbitMQ has a prefetch window to change.
+            (sub.spec.push_model == PushModel::Rabbitmq).then(|| Form::Subscription {
+                name: sub.spec.name.clone(),
+                prefetch: sub.spec.prefetch,
+            })
         }
         Reader::Share(_) => None,
     };
@@ -289,6 +302,113 @@ fn member_actions(r: Reader<'_>, name: &str, m: usize) -> Option<Vec<(String, Co
     } else {
         (format!("Crash member #{m}"), Command::CrashMember { group, member })
     }])
+}
+
+/// Seconds of virtual time, one decimal.
+fn at_s(us: u64) -> String {
+    format!("{:.1} s", us as f64 / 1e6)
+}
+
+/// A push subscription's figures: what it is, its model and that model's gauges.
+fn push_figures(c: &Cluster, sub: &Subscription) -> Vec<(String, String)> {
+    let (spec, st) = (&sub.spec, sub.stats);
+    let mut f = vec![
+        fig("what it is", PUSH_IS_NOT_KAFKA),
+        fig("push model", push_model_label(spec)),
+        fig("a slow subscriber", push_model_explained(spec)),
+    ];
+    match spec.push_model {
+        PushModel::Rabbitmq => {
+            f.push(fig("consumers", sub.consumers.len()));
+            if let Some(p) = spec.prefetch {
+                f.push(fig("prefetch (basic.qos), per consumer", p));
+            }
+            let memory = sub.consumers.iter().map(|k| k.inbox_bytes()).max().unwrap_or(0);
+            f.push(fig(
+                "client memory, bytes",
+                format!("{} now (largest consumer) of {}", memory, spec.memory_bytes_max),
+            ));
+            f.push(fig("consumer crashes (out of memory)", st.consumer_crashes));
+            f.push(fig("requeued to other consumers", st.requeued_records));
+            f.push(fig("requeued, waiting for a consumer", sub.requeued_records()));
+            f.push(fig("restart delay, ms", spec.restart_delay_ms));
+        }
+        PushModel::RedisPubsub => {
+            let k = &sub.consumers[0];
+            f.extend(redis_gauges(c, sub, k));
+            f.push(fig("disconnects", st.disconnects));
+            f.push(fig("lost with the output buffer", st.discarded_records));
+            f.push(fig("missed while disconnected", st.missed_records));
+        }
+        PushModel::MqttQos0 => {
+            let q = sub.consumers[0].unacked_records();
+            f.push(fig(
+                "queued for the client",
+                format!("{q} of {} (max_queued_messages)", spec.inbox_records_max),
+            ));
+            f.push(fig("dropped", st.dropped_records));
+        }
+    }
+    f
+}
+
+/// The Redis output buffer against its limits, and whether the subscriber is connected.
+fn redis_gauges(c: &Cluster, sub: &Subscription, k: &Subscriber) -> Vec<(String, String)> {
+    let spec = &sub.spec;
+    let mut f = vec![fig(
+        "output buffer, bytes",
+        format!(
+            "{} (hard limit {}, soft {} for {} s)",
+            k.unacked_bytes(),
+            spec.output_buffer_hard_bytes,
+            spec.output_buffer_soft_bytes,
+            spec.output_buffer_soft_seconds
+        ),
+    )];
+    if let Some(t) = k.soft_since_us {
+        let held = c.now_us().saturating_sub(t);
+        f.push(fig("over the soft limit for", at_s(held)));
+    }
+    let state = match k.down_until_us {
+        Some(t) => format!("disconnected until {}: missing what is published", at_s(t)),
+        None => "connected".to_string(),
+    };
+    f.push(fig("connection", state));
+    f
+}
+
+/// One consumer of a push subscription: its memory, buffer or queue against its limit.
+fn push_member_figures(c: &Cluster, sub: &Subscription, m: usize) -> Vec<(String, String)> {
+    let Some(k) = sub.consumers.get(m) else {
+        return Vec::new();
+    };
+    let spec = &sub.spec;
+    match spec.push_model {
+        PushModel::Rabbitmq => {
+            let unacked = match spec.prefetch {
+                Some(p) => format!("{} of prefetch {p}", k.unacked_records()),
+                None => format!("{} (no prefetch: no limit)", k.unacked_records()),
+            };
+            let mut f = vec![
+                fig(
+                    "client memory, bytes",
+                    format!("{} of {}", k.inbox_bytes(), spec.memory_bytes_max),
+                ),
+                fig("unacknowledged", unacked),
+                fig("crashes", k.crashes),
+                fig("received requeued from others", k.redelivered_records),
+            ];
+            if let Some(t) = k.down_until_us {
+                f.push(fig("crashed", format!("out of memory; restarts at {}", at_s(t))));
+            }
+            f
+        }
+        PushModel::RedisPubsub => redis_gauges(c, sub, k),
+        PushModel::MqttQos0 => vec![fig(
+            "queued",
+            format!("{} of {} (max_queued_messages)", k.unacked_records(), spec.inbox_records_max),
+        )],
+    }
 }
 
 fn group_figures(grp: &brook_engine::Group) -> [(String, String); 4] {
@@ -386,5 +506,44 @@ mod tests {
         assert!(v.actions.iter().all(|a| !matches!(a.1, Command::AddMember { .. })), "{v:?}");
         let add = Command::AddMember { group: q.share_groups()[0].spec.name.clone() };
         assert!(q.check_command(&add).is_err(), "and the engine would refuse it");
+    }
+
+    #[test]
+    fn a_push_subscription_says_it_is_not_kafka_and_shows_its_model_gauges() {
+        let mut c = Cluster::new(preset("slow-subscriber-push-vs-pull").unwrap());
+        c.run_until(8_000_000);
+        let push = |i: usize| Selection::Set(reader_index(&c, ReaderKind::Push, i).unwrap());
+        let value = |v: &View, k: &str| {
+            v.figures.iter().find(|f| f.0 == k).map(|f| f.1.clone()).unwrap_or_default()
+        };
+        for i in 0..5 {
+            let v = inspect(&c, push(i)).unwrap();
+            assert_eq!(value(&v, "kind"), "push subscription (not Kafka)");
+            assert!(value(&v, "what it is").contains("Kafka consumers always pull"));
+        }
+        // RabbitMQ: client memory against its limit, crashes and requeues; the prefetch form.
+        let v = inspect(&c, push(1)).unwrap();
+        assert_eq!(value(&v, "push model"), "RabbitMQ-style, no prefetch");
+        assert!(value(&v, "client memory, bytes").ends_with(&format!("of {}", 1 << 20)));
+        assert!(value(&v, "consumer crashes (out of memory)").parse::<u64>().unwrap() > 0);
+        assert!(matches!(v.form, Some(Form::Subscription { prefetch: None, .. })));
+        let Selection::Set(set) = push(1) else { unreachable!() };
+        let m = inspect(&c, Selection::Member(set, 1)).unwrap();
+        assert!(value(&m, "client memory, bytes").ends_with(&format!("of {}", 1 << 20)));
+        // Redis: the output buffer against both limits, and the connection.
+        let v = inspect(&c, push(2)).unwrap();
+        assert_eq!(value(&v, "push model"), "Redis Pub/Sub-style");
+        let buffer = value(&v, "output buffer, bytes");
+        assert!(buffer.contains("hard limit 2097152, soft 524288 for 1 s"), "{buffer}");
+        assert!(
+            value(&v, "connection") == "connected"
+                || value(&v, "connection").starts_with("disconnected until")
+        );
+        assert!(value(&v, "missed while disconnected").parse::<u64>().unwrap() > 0);
+        assert!(v.form.is_none(), "no prefetch window outside RabbitMQ");
+        // MQTT: the queue against max_queued_messages.
+        let v = inspect(&c, push(3)).unwrap();
+        assert!(value(&v, "queued for the client").ends_with("of 1000 (max_queued_messages)"));
+        assert!(v.form.is_none());
     }
 }

@@ -38,17 +38,26 @@ pub struct Targets {
     pub producer_specs: Vec<brook_engine::ProducerSpec>,
 }
 
-/// The kinds of reader the toolbar can add, with their labels.
-pub const READER_KINDS: [&str; 4] =
-    ["consumer group (pull)", "share group (queue)", "push, prefetch 100", "push, no prefetch"];
+/// The kinds of reader the toolbar can add, with their labels. The push kinds are push
+/// brokers shown for comparison (not Kafka, whose consumers always pull), one per push model.
+pub const READER_KINDS: [&str; 6] = [
+    "consumer group (pull)",
+    "share group (queue)",
+    "push (not Kafka): RabbitMQ, prefetch 100",
+    "push (not Kafka): RabbitMQ, no prefetch",
+    "push (not Kafka): Redis Pub/Sub",
+    "push (not Kafka): MQTT QoS 0",
+];
 
 /// A new reader of `kind` (an index into `READER_KINDS`) on `topic`, named after the kind
 /// with the first free number.
 pub fn new_reader(kind: usize, topic: &str, taken: &[String]) -> brook_engine::ReaderSpec {
-    use brook_engine::{GroupSpec, ReaderSpec, ShareGroupSpec, SubscriptionSpec};
-    let stem = ["pull", "queue", "push-prefetch", "push"][kind.min(3)];
+    use brook_engine::{GroupSpec, PushModel, ReaderSpec, ShareGroupSpec, SubscriptionSpec};
+    let kind = kind.min(READER_KINDS.len() - 1);
+    let stem = ["pull", "queue", "push-prefetch", "push", "push-redis", "push-mqtt"][kind];
     let name =
         (1..).map(|n| format!("{stem}-{n}")).find(|n| !taken.contains(n)).expect("a free name");
+    let push = |prefetch| SubscriptionSpec::new(&name, topic, 1_000, prefetch);
     match kind {
         0 => {
             let mut g = GroupSpec::new(&name, topic, 2, 1_000);
@@ -56,8 +65,10 @@ pub fn new_reader(kind: usize, topic: &str, taken: &[String]) -> brook_engine::R
             ReaderSpec::Group(g)
         }
         1 => ReaderSpec::Share(ShareGroupSpec::new(&name, topic, 3, 1_000)),
-        2 => ReaderSpec::Push(SubscriptionSpec::new(&name, topic, 1_000, Some(100))),
-        _ => ReaderSpec::Push(SubscriptionSpec::new(&name, topic, 1_000, None)),
+        2 => ReaderSpec::Push(push(Some(100))),
+        3 => ReaderSpec::Push(push(None)),
+        4 => ReaderSpec::Push(push(None).with_model(PushModel::RedisPubsub)),
+        _ => ReaderSpec::Push(push(None).with_model(PushModel::MqttQos0)),
     }
 }
 
@@ -107,5 +118,15 @@ mod tests {
         let taken = vec!["pull-1".to_string()];
         let r = new_reader(0, "orders", &taken);
         assert!(matches!(r, brook_engine::ReaderSpec::Group(g) if g.name == "pull-2"));
+        let models: Vec<_> = (2..READER_KINDS.len())
+            .map(|k| match new_reader(k, "orders", &taken) {
+                brook_engine::ReaderSpec::Push(s) => (s.push_model, s.prefetch),
+                _ => panic!("kind {k} is a push kind"),
+            })
+            .collect();
+        use brook_engine::PushModel::*;
+        let expected =
+            [(Rabbitmq, Some(100)), (Rabbitmq, None), (RedisPubsub, None), (MqttQos0, None)];
+        assert_eq!(models, expected);
     }
 }

@@ -36,7 +36,7 @@ pub use producer::{
     key_name, Acks, KeySpec, Outgoing, PartitionerKind, Producer, ProducerSpec, ProducerStats,
     RateProfile,
 };
-pub use push::{Subscription, SubscriptionSpec, SubscriptionStats};
+pub use push::{PushModel, Subscriber, Subscription, SubscriptionSpec, SubscriptionStats};
 pub use reader::{Reader, ReaderKind};
 pub use replication::{AckCheck, Election, Partition, Replica};
 pub use rng::Rng;

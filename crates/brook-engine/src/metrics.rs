@@ -154,7 +154,8 @@ pub struct Sample {
     pub producers_blocked: u32,
     /// Producers muted by a quota at this instant.
     pub producers_throttled: u32,
-    /// Records dropped so far: failed sends and push overflow.
+    /// Records dropped so far: failed sends and push losses (dropped, lost with a cut-off
+    /// subscriber's buffer, missed while disconnected).
     pub failed_records: u64,
     /// Records processed twice so far.
     pub duplicate_records: u64,

@@ -2,7 +2,7 @@
 
 use crate::group::GroupSpec;
 use crate::producer::{KeySpec, ProducerSpec, RateProfile};
-use crate::push::SubscriptionSpec;
+use crate::push::{PushModel, SubscriptionSpec};
 use crate::scenario::{ClusterSpec, Command, Scenario, TimedEvent, TopicSpec, SCENARIO_VERSION};
 use crate::share::ShareGroupSpec;
 use crate::vocab::CommitMode;
@@ -249,9 +249,13 @@ fn broker_failure_acks() -> Scenario {
 fn slow_subscriber_push_vs_pull() -> Scenario {
     let mut s = base(
         "slow-subscriber-push-vs-pull",
-        "Price ticks arrive in bursts. The broker pushes them to subscribers: the fast dashboard \
-         sits idle between bursts, the slow phone's inbox fills and overflows (drops), while with \
-         a prefetch window the broker holds the excess. The pull group reads at its own pace.",
+        "Price ticks arrive in bursts. A push broker (not Kafka: Kafka consumers always pull) \
+         sends them to every subscriber: the fast dashboard sits idle between bursts. The slow \
+         phones show what real push systems do to a slow subscriber: RabbitMQ without prefetch \
+         buffers in the client until its memory runs out and it dies, its unacknowledged \
+         messages going to the other consumer; Redis Pub/Sub disconnects it and it misses what \
+         is published meanwhile; MQTT QoS 0 drops what does not fit its queue. With a prefetch \
+         window the broker holds the excess. The pull group reads at its own pace.",
         vec![TopicSpec::new("prices", 4)],
     );
     let rate = RateProfile::Bursts {
@@ -261,11 +265,25 @@ fn slow_subscriber_push_vs_pull() -> Scenario {
         burst_ms: 1_500,
     };
     s.producers = vec![keyed("exchange", "prices", rate, 50)];
-    let mut slow = SubscriptionSpec::new("phone-no-prefetch", "prices", 1_000, None);
-    slow.inbox_records_max = 2_000;
+    // Records are 512 bytes; the limits are scaled down from the real defaults so that one
+    // burst reaches them.
+    let mut rabbit = SubscriptionSpec::new("phone-no-prefetch", "prices", 1_000, None);
+    rabbit.consumers = 2;
+    rabbit.memory_bytes_max = 1 << 20;
+    rabbit.restart_delay_ms = 3_000;
+    let mut redis = SubscriptionSpec::new("phone-redis", "prices", 1_000, None)
+        .with_model(PushModel::RedisPubsub);
+    redis.output_buffer_hard_bytes = 2 << 20;
+    redis.output_buffer_soft_bytes = 512 << 10;
+    redis.output_buffer_soft_seconds = 1;
+    redis.reconnect_delay_ms = 2_000;
+    let mqtt =
+        SubscriptionSpec::new("phone-mqtt", "prices", 1_000, None).with_model(PushModel::MqttQos0);
     s.subscriptions = vec![
         SubscriptionSpec::new("dashboard", "prices", 80, None),
-        slow,
+        rabbit,
+        redis,
+        mqtt,
         SubscriptionSpec::new("phone-prefetch-200", "prices", 1_000, Some(200)),
     ];
     let mut pull = GroupSpec::new("phone-pull", "prices", 1, 1_000);

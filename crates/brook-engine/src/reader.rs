@@ -72,11 +72,11 @@ impl<'a> Reader<'a> {
     /// Records it has still to finish, summed over its partitions: for a group, the high
     /// watermark minus the committed offset (as Kafka's tools report lag); for a share group,
     /// records below the high watermark neither accepted nor archived; for a subscription,
-    /// records the broker still holds for it plus its inbox. `partitions(t)` gives topic `t`'s
-    /// partitions.
+    /// records the broker has not taken from the log plus those taken and not processed (on the
+    /// wire, in inboxes, requeued). `partitions(t)` gives topic `t`'s partitions.
     pub fn lag(self, partitions: impl Fn(u16) -> &'a [Partition]) -> u64 {
         let mut lag = match self {
-            Reader::Push(s) => s.inbox_records(),
+            Reader::Push(s) => s.held_records(),
             _ => 0,
         };
         for &t in self.topics() {

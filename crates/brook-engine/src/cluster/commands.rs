@@ -12,6 +12,7 @@ use crate::push::Subscription;
 use crate::reader::ReaderKind;
 use crate::scenario::{Command, ReaderSpec, TimedEvent};
 use crate::share::ShareGroup;
+use crate::vocab::Tp;
 
 impl Cluster {
     /// Phase 1: timeline events that are due, then commands queued since the last step.
@@ -143,7 +144,15 @@ impl Cluster {
                         self.share_groups.push(ShareGroup::new(g.clone(), list(&g.topics)));
                     }
                     ReaderSpec::Push(g) => {
-                        self.subscriptions.push(Subscription::new(g.clone(), list(&g.topics)));
+                        // Push systems deliver what is published after one subscribes.
+                        let mut sub = Subscription::new(g.clone(), list(&g.topics));
+                        for &t in &sub.topics.clone() {
+                            for (p, part) in self.topics[t as usize].partitions.iter().enumerate() {
+                                let tp = Tp { topic: t, partition: p as u32 };
+                                sub.start_at(tp, part.log.high_watermark());
+                            }
+                        }
+                        self.subscriptions.push(sub);
                     }
                 }
             }

@@ -69,11 +69,27 @@ pub struct Summary {
     pub redelivered_records: u64,
     /// Share groups: records archived at the delivery limit (dead letters).
     pub archived_records: u64,
-    /// Push subscriptions: records dropped by full inboxes (part of `dropped_records`).
+    /// Push subscriptions (`mqtt-qos0`): records the broker dropped because the client's queue
+    /// was full (part of `dropped_records`).
     pub push_dropped_records: u64,
+    /// Push subscriptions (`redis-pubsub`): disconnections for the output buffer limits.
+    pub push_disconnects: u64,
+    /// Push subscriptions (`redis-pubsub`): records lost with the output buffer at a
+    /// disconnection.
+    pub push_discarded_records: u64,
+    /// Push subscriptions (`redis-pubsub`): records published while the subscriber was
+    /// disconnected.
+    pub push_missed_records: u64,
+    /// Push subscriptions (`rabbitmq`): consumer processes that ran out of memory.
+    pub push_consumer_crashes: u64,
+    /// Push subscriptions (`rabbitmq`): unacknowledged deliveries requeued by those crashes
+    /// (not lost: they go to the other consumers).
+    pub push_requeued_records: u64,
     /// Every record that did not arrive where it should, by cause: `commit-before-process`
     /// (a consumer crashed after committing), `retention` (deleted unread), `leader-failover`
-    /// (acknowledged, then truncated by a new leader), `push-overflow`, `send-failed`.
+    /// (acknowledged, then truncated by a new leader), `push-overflow` (MQTT QoS 0 drops),
+    /// `push-disconnected-buffer` (Redis: in the output buffer when disconnected),
+    /// `push-missed-while-disconnected` (Redis: published while disconnected), `send-failed`.
     pub lost_records_by_cause: BTreeMap<String, u64>,
     /// Virtual ms groups spent rebalancing, summed.
     pub rebalancing_ms: f64,
@@ -149,7 +165,7 @@ impl Cluster {
                 .iter()
                 .map(|p| p.stats.failed_records + p.stats.expired_records)
                 .sum::<u64>()
-                + self.subscriptions.iter().map(|s| s.stats.dropped_records).sum::<u64>(),
+                + self.subscriptions.iter().map(|s| s.lost_records()).sum::<u64>(),
             duplicate_records: self.groups.iter().map(|g| g.stats.duplicate_records).sum(),
             lost_records: lost,
         };
@@ -230,8 +246,14 @@ impl Cluster {
             s.archived_records += g.stats.archived_records;
         }
         for sub in &self.subscriptions {
-            s.dropped_records += sub.stats.dropped_records;
-            s.push_dropped_records += sub.stats.dropped_records;
+            let st = sub.stats;
+            s.dropped_records += st.dropped_records;
+            s.push_dropped_records += st.dropped_records;
+            s.push_disconnects += st.disconnects;
+            s.push_discarded_records += st.discarded_records;
+            s.push_missed_records += st.missed_records;
+            s.push_consumer_crashes += st.consumer_crashes;
+            s.push_requeued_records += st.requeued_records;
         }
         let mut commit_lost = 0;
         let mut retention_lost = 0;
@@ -250,6 +272,8 @@ impl Cluster {
             ("retention", retention_lost),
             ("leader-failover", c.acked_lost_records),
             ("push-overflow", s.push_dropped_records),
+            ("push-disconnected-buffer", s.push_discarded_records),
+            ("push-missed-while-disconnected", s.push_missed_records),
             ("send-failed", s.dropped_records - s.push_dropped_records),
         ] {
             s.lost_records_by_cause.insert(cause.to_string(), n);

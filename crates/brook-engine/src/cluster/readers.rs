@@ -4,6 +4,7 @@
 use super::{create_us, push_bounded, views, Cluster, TICK_US};
 use crate::event::TrafficEvent;
 use crate::group::Fetch;
+use crate::push::Incident;
 use crate::vocab::{Chunk, Tp};
 
 impl Cluster {
@@ -189,18 +190,36 @@ impl Cluster {
         }
     }
 
-    /// Phase 11: brokers push committed records to subscribers (within prefetch credit, or all
-    /// of them); subscribers receive, drop what overflows, and process.
+    /// Phase 11: brokers push committed records to subscriptions (see `push.rs` for the three
+    /// push models): crashed consumers restart and disconnected subscribers reconnect when
+    /// due; requeued deliveries go first; then new records within the consumers' credit (a
+    /// disconnected Redis subscriber misses them); then the model's limits apply (a RabbitMQ
+    /// client out of memory dies, a Redis subscriber over its output buffer limit is cut off)
+    /// and the consumers process.
     pub(super) fn brokers_push_and_subscribers_process(&mut self) {
         let now = self.now_us;
-        let delay_us = self.scenario.cluster.network_delay_us as u64;
+        let at = now + self.scenario.cluster.network_delay_us as u64;
+        let mut incidents = Vec::new();
         for si in 0..self.subscriptions.len() {
+            let subscription = si as u16;
+            incidents.clear();
+            self.subscriptions[si].upkeep(now, &mut incidents);
+            self.push_incidents(subscription, &incidents);
+            let mut sent: Vec<(u32, Tp, u64, bool)> = Vec::new();
+            self.subscriptions[si].push_requeued(at, |m, c, n| sent.push((m, c.tp, n, true)));
             let parts = self.readable_partitions(&self.subscriptions[si].topics.clone());
             for (tp, log_start, hw) in parts {
-                let sub = &self.subscriptions[si];
+                let sub = &mut self.subscriptions[si];
                 let from = sub.cursor(tp).max(log_start);
+                if from >= hw {
+                    continue;
+                }
+                if sub.disconnected() {
+                    sub.miss(tp, from, hw);
+                    continue;
+                }
                 let credit = sub.credit();
-                if from >= hw || credit == 0 {
+                if credit == 0 {
                     continue;
                 }
                 let log = &self.topics[tp.topic as usize].partitions[tp.partition as usize].log;
@@ -208,33 +227,68 @@ impl Cluster {
                 log.read_committed(from, credit, |b, a, z| {
                     chunks.push(Chunk { tp, from: a, to: z, batch: *b, cost_us: 0.0 });
                 });
-                let mut pushed = 0;
+                let mut dropped = 0;
                 for c in chunks {
-                    pushed += c.to - c.from;
-                    self.subscriptions[si].push(c, now + delay_us);
+                    dropped += sub.push(c, at, |m, c, n| sent.push((m, c.tp, n, false)));
                 }
-                if pushed > 0 {
-                    self.push_event(TrafficEvent::Push {
-                        subscription: si as u16,
-                        topic: tp.topic,
-                        partition: tp.partition,
-                        records: pushed as u32,
-                    });
+                if dropped > 0 {
+                    let e = TrafficEvent::PushDropped { subscription, records: dropped };
+                    self.push_event(e);
                 }
             }
-            let dropped = self.subscriptions[si].receive(now, &mut self.rng);
-            if dropped > 0 {
-                self.push_event(TrafficEvent::PushDropped {
-                    subscription: si as u16,
-                    records: dropped,
-                });
-            }
+            self.push_sent(subscription, &sent);
+            let sub = &mut self.subscriptions[si];
+            sub.receive(now, &mut self.rng);
+            incidents.clear();
+            sub.enforce_limits(now, &mut incidents);
+            self.push_incidents(subscription, &incidents);
             let latency = &mut self.latency;
             let n = self.subscriptions[si].process(TICK_US, |c, from, to| {
                 let mid = from + (to - from - 1) / 2;
                 latency.record(now.saturating_sub(c.batch.create_us_at(mid)), to - from);
             });
             self.processed_in_sample += n;
+        }
+    }
+
+    /// Push events for a step's deliveries, merged per consumer and partition (redeliveries of
+    /// requeued records apart).
+    fn push_sent(&mut self, subscription: u16, sent: &[(u32, Tp, u64, bool)]) {
+        let mut merged: Vec<(u32, Tp, u64, bool)> = Vec::new();
+        for &(m, tp, n, again) in sent {
+            match merged.iter_mut().find(|x| x.0 == m && x.1 == tp && x.3 == again) {
+                Some(x) => x.2 += n,
+                None => merged.push((m, tp, n, again)),
+            }
+        }
+        for (member, tp, records, again) in merged {
+            if again {
+                self.push_event(TrafficEvent::PushRedelivered { subscription, member, records });
+            }
+            self.push_event(TrafficEvent::Push {
+                subscription,
+                member,
+                topic: tp.topic,
+                partition: tp.partition,
+                records: records.min(u32::MAX as u64) as u32,
+            });
+        }
+    }
+
+    fn push_incidents(&mut self, subscription: u16, incidents: &[Incident]) {
+        for &i in incidents {
+            let e = match i {
+                Incident::Crashed { member, requeued } => {
+                    TrafficEvent::SubscriberCrashed { subscription, member, requeued }
+                }
+                Incident::Disconnected { lost } => {
+                    TrafficEvent::SubscriberDisconnected { subscription, lost }
+                }
+                Incident::Back { member, missed } => {
+                    TrafficEvent::SubscriberBack { subscription, member, missed }
+                }
+            };
+            self.push_event(e);
         }
     }
 
