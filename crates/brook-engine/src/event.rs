@@ -151,6 +151,16 @@ pub enum TrafficEvent {
         /// Records archived.
         records: u64,
     },
+    /// A share group member finished records whose lock had expired: the broker refused its
+    /// acknowledgements (INVALID_RECORD_STATE), and the records may be processed twice.
+    AckRefused {
+        /// Share group index.
+        share: u16,
+        /// Member index.
+        member: u32,
+        /// Acknowledgements refused.
+        records: u64,
+    },
 }
 
 impl TrafficEvent {
@@ -190,6 +200,7 @@ impl TrafficEvent {
             TrafficEvent::Rebalance { group } => f(14, group as u64, 0, 0),
             TrafficEvent::Redelivered { member, records, .. } => f(15, member as u64, 0, records),
             TrafficEvent::Archived { share, records } => f(16, share as u64, 0, records),
+            TrafficEvent::AckRefused { member, records, .. } => f(17, member as u64, 0, records),
         }
     }
 }
