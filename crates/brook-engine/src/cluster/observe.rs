@@ -247,9 +247,9 @@ impl Cluster {
             s.redelivered_records += g.stats.redelivered_records;
             s.archived_records += g.stats.archived_records;
             s.share_duplicate_records += g.stats.duplicate_records;
+            s.duplicate_records += g.stats.duplicate_records;
             s.failed_ack_records += g.stats.failed_ack_records;
         }
-        s.duplicate_records = s.share_duplicate_records;
         for sub in &self.subscriptions {
             s.dropped_records += sub.stats.dropped_records;
             s.push_dropped_records += sub.stats.dropped_records;
