@@ -111,9 +111,11 @@ fn group_member(s: MemberState) -> (&'static str, &'static str) {
     }
 }
 
-/// High watermark of `tp` minus `committed` (or the log start, if retention passed it).
-fn partition_lag(c: &Cluster, committed: u64, tp: Tp) -> u64 {
-    c.topics()[tp.topic as usize].partitions[tp.partition as usize].log.lag_from(committed)
+/// `g`'s lag on `tp`: the high watermark minus its committed offset (before the first commit,
+/// minus where it reads from).
+pub fn group_lag(c: &Cluster, g: &Group, tp: Tp) -> u64 {
+    let log = &c.topics()[tp.topic as usize].partitions[tp.partition as usize].log;
+    log.lag_from(g.resume_offset(tp, log.log_start_offset(), log.high_watermark()))
 }
 
 /// Every reader of the cluster as drawn, in [`Cluster::readers`] order: groups, then share
@@ -144,7 +146,7 @@ fn group_set(c: &Cluster, g: &Group) -> (Option<String>, Vec<MemberView>) {
                 colour,
                 processed: m.processed_records,
                 inbox_fill: m.inbox_records() as f64 / g.spec.max_poll_records.max(1) as f64,
-                lag: Some(m.assigned.iter().map(|&tp| partition_lag(c, g.committed(tp), tp)).sum()),
+                lag: Some(m.assigned.iter().map(|&tp| group_lag(c, g, tp)).sum()),
                 assigned: m.assigned.clone(),
             }
         })
@@ -156,18 +158,21 @@ fn share_set(g: &ShareGroup) -> (Option<String>, Vec<MemberView>) {
     let members = g
         .members
         .iter()
-        .map(|m| {
+        .enumerate()
+        .map(|(mi, m)| {
             let (state, colour) = if m.crashed {
                 ("crashed", "#fecaca")
             } else if m.held.is_empty() {
                 ("acquiring", "#e0f2fe")
+            } else if g.expired_holds(mi) > 0 {
+                ("processing past its lock", "#fed7aa")
             } else {
                 ("processing", "#dcfce7")
             };
             MemberView {
                 state,
                 colour,
-                processed: m.accepted_records,
+                processed: m.processed_records,
                 inbox_fill: m.held.len() as f64 / g.spec.max_poll_records.max(1) as f64,
                 lag: None,
                 assigned: Vec::new(),
@@ -175,10 +180,20 @@ fn share_set(g: &ShareGroup) -> (Option<String>, Vec<MemberView>) {
         })
         .collect();
     let st = g.stats;
-    let note = (st.redelivered_records + st.archived_records > 0).then(|| {
-        format!("{} redelivered, {} archived", st.redelivered_records, st.archived_records)
-    });
-    (note, members)
+    let mut parts = Vec::new();
+    if st.redelivered_records + st.archived_records > 0 {
+        parts.push(format!(
+            "{} redelivered, {} archived",
+            st.redelivered_records, st.archived_records
+        ));
+    }
+    if st.duplicate_records + st.failed_ack_records > 0 {
+        parts.push(format!(
+            "{} processed twice, {} acks refused",
+            st.duplicate_records, st.failed_ack_records
+        ));
+    }
+    ((!parts.is_empty()).then(|| parts.join("; ")), members)
 }
 
 fn push_set(s: &Subscription) -> (Option<String>, Vec<MemberView>) {
@@ -294,6 +309,6 @@ mod tests {
         let sets = consumer_sets(&c);
         let queue = reader_index(&c, ReaderKind::Share, 0).unwrap();
         assert_eq!(sets[queue].kind, ReaderKind::Share);
-        assert_eq!(sets[queue].members.len(), 6);
+        assert_eq!(sets[queue].members.len(), 7);
     }
 }

@@ -219,6 +219,10 @@ fn mark_of(e: &TrafficEvent, cluster: &Cluster) -> Option<(Endpoint, String)> {
             let set = reader_index(cluster, ReaderKind::Share, share as usize)? as u16;
             (Endpoint::Member(set, member), format!("{records} redelivered"))
         }
+        TrafficEvent::AckRefused { share, member, records } => {
+            let set = reader_index(cluster, ReaderKind::Share, share as usize)? as u16;
+            (Endpoint::Member(set, member), format!("{records} acks refused: lock expired"))
+        }
         TrafficEvent::Archived { share, records } => {
             let set = reader_index(cluster, ReaderKind::Share, share as usize)? as u16;
             (Endpoint::Member(set, 0), format!("{records} to dead letters"))

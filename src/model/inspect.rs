@@ -7,10 +7,11 @@ use brook_engine::{
 };
 
 use crate::model::consumers::{
-    consumer_sets, kind_label, push_model_explained, push_model_label, PUSH_IS_NOT_KAFKA,
+    consumer_sets, group_lag, kind_label, push_model_explained, push_model_label, PUSH_IS_NOT_KAFKA,
 };
 use crate::model::format::compact;
 use crate::model::layout::Selection;
+use crate::model::targets::start_label;
 
 /// Editable settings, with their current values.
 #[derive(Clone, Debug, PartialEq)]
@@ -196,8 +197,8 @@ fn partition(c: &Cluster, tp: Tp) -> Option<View> {
     ];
     for g in c.groups() {
         if g.topics.contains(&tp.topic) {
-            let committed = g.committed(tp);
-            let lag = log.lag_from(committed);
+            let committed = g.committed_offset(tp).map_or("none".to_string(), |o| o.to_string());
+            let lag = group_lag(c, g, tp);
             figures.push(fig(
                 &format!("{}: committed / lag", g.spec.name),
                 format!("{committed} / {lag}"),
@@ -253,6 +254,9 @@ fn reader(c: &Cluster, sel: Selection, g: usize) -> Option<View> {
         if let Reader::Push(sub) = r {
             figures.extend(push_member_figures(c, sub, m));
         }
+        if let Reader::Share(g) = r {
+            figures.extend(share_member_figures(g, m));
+        }
         if let Reader::Group(_) = r {
             let parts: Vec<String> = member
                 .assigned
@@ -283,7 +287,12 @@ fn reader(c: &Cluster, sel: Selection, g: usize) -> Option<View> {
                 prefetch: sub.spec.prefetch,
             })
         }
-        Reader::Share(_) => None,
+        Reader::Share(g) => {
+            if matches!(sel, Selection::Set(_)) {
+                figures.extend(share_figures(g));
+            }
+            None
+        }
     };
     Some(View { title, figures, form, actions })
 }
@@ -411,17 +420,48 @@ fn push_member_figures(c: &Cluster, sub: &Subscription, m: usize) -> Vec<(String
     }
 }
 
-fn group_figures(grp: &brook_engine::Group) -> [(String, String); 4] {
+fn group_figures(grp: &brook_engine::Group) -> Vec<(String, String)> {
     let protocol = if grp.spec.assignor == AssignorKind::CooperativeSticky {
         "cooperative: only moved partitions pause"
     } else {
         "eager: every member stops during a rebalance"
     };
-    [
+    vec![
         fig("generation", grp.generation),
         fig("rebalances", grp.stats.rebalances),
         fig("rebalance protocol", protocol),
         fig("duplicates processed", grp.stats.duplicate_records),
+        fig("auto.offset.reset", start_label(grp.spec.auto_offset_reset)),
+        fig("skipped by auto.offset.reset", grp.stats.reset_skipped_records),
+    ]
+}
+
+/// A share group's locks and what they led to: acknowledgements refused after a lock expired,
+/// and the records processed twice because of it.
+fn share_figures(g: &brook_engine::ShareGroup) -> Vec<(String, String)> {
+    let st = g.stats;
+    vec![
+        fig("accepted", st.accepted_records),
+        fig("processed twice (a lock expired)", st.duplicate_records),
+        fig("acknowledgements refused (lock expired)", st.failed_ack_records),
+        fig("locks expired", st.expired_locks),
+        fig("redelivered", st.redelivered_records),
+        fig("archived (delivery limit or rejected)", st.archived_records),
+        fig("lock, ms", g.spec.lock_ms),
+        fig("delivery limit", g.spec.delivery_limit),
+        fig("share.auto.offset.reset", start_label(g.spec.share_auto_offset_reset)),
+    ]
+}
+
+/// A share group member's own figures: what it holds, and its acknowledgements.
+fn share_member_figures(g: &brook_engine::ShareGroup, mi: usize) -> Vec<(String, String)> {
+    let Some(m) = g.members.get(mi) else { return Vec::new() };
+    vec![
+        fig("accepted", m.accepted_records),
+        fig("acknowledgements refused (lock expired)", m.failed_ack_records),
+        fig("holding", m.held.len()),
+        fig("holding past its lock", g.expired_holds(mi)),
+        fig("speed", format!("{}x", m.speed)),
     ]
 }
 
@@ -468,6 +508,32 @@ mod tests {
         let v = inspect(&c, Selection::Set(0)).unwrap();
         assert!(matches!(v.form, Some(Form::Group { processing_us: 2_000, .. })));
         assert!(inspect(&c, Selection::Producer(9)).is_none());
+    }
+
+    #[test]
+    fn a_share_group_shows_its_expired_locks_refused_acknowledgements_and_double_processing() {
+        // share-group-queue's worker 6 takes 3 s a job under a 2 s lock.
+        let mut c = Cluster::new(preset("share-group-queue").unwrap());
+        c.run_until(12_000_000);
+        let set = reader_index(&c, ReaderKind::Share, 0).unwrap();
+        let figure = |v: &View, label: &str| {
+            let f = v.figures.iter().find(|(k, _)| k == label);
+            f.unwrap_or_else(|| panic!("no {label} in {v:?}")).1.parse::<u64>().unwrap()
+        };
+        let g = &c.share_groups()[0];
+        let v = inspect(&c, Selection::Set(set)).unwrap();
+        let refused = figure(&v, "acknowledgements refused (lock expired)");
+        assert_eq!(refused, g.stats.failed_ack_records);
+        assert!(refused > 0, "{v:?}");
+        assert_eq!(figure(&v, "processed twice (a lock expired)"), g.stats.duplicate_records);
+        assert!(v
+            .figures
+            .iter()
+            .any(|(k, v)| k == "share.auto.offset.reset" && v.contains("earliest")));
+        let v = inspect(&c, Selection::Member(set, 6)).unwrap();
+        assert_eq!(figure(&v, "acknowledgements refused (lock expired)"), refused, "worker 6's");
+        let v = inspect(&c, Selection::Member(set, 0)).unwrap();
+        assert_eq!(figure(&v, "acknowledgements refused (lock expired)"), 0);
     }
 
     #[test]

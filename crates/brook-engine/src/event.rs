@@ -189,6 +189,16 @@ pub enum TrafficEvent {
         /// Records archived.
         records: u64,
     },
+    /// A share group member finished records whose lock had expired: the broker refused its
+    /// acknowledgements (INVALID_RECORD_STATE), and the records may be processed twice.
+    AckRefused {
+        /// Share group index.
+        share: u16,
+        /// Member index.
+        member: u32,
+        /// Acknowledgements refused.
+        records: u64,
+    },
 }
 
 impl TrafficEvent {
@@ -240,6 +250,7 @@ impl TrafficEvent {
             TrafficEvent::SubscriberBack { subscription, member, missed } => {
                 f(20, subscription as u64, member as u64, missed)
             }
+            TrafficEvent::AckRefused { member, records, .. } => f(21, member as u64, 0, records),
         }
     }
 }

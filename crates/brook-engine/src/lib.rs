@@ -45,4 +45,4 @@ pub use scenario::{
     SCENARIO_VERSION,
 };
 pub use share::{ShareGroup, ShareGroupSpec, ShareMember, ShareStats, SHARE_WINDOW_RECORDS_MAX};
-pub use vocab::{Chunk, CommitMode, ProcessingDist, Tp};
+pub use vocab::{Chunk, CommitMode, OffsetReset, ProcessingDist, Tp};

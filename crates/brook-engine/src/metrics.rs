@@ -181,8 +181,9 @@ pub struct PartitionSample {
     pub t_ms: u64,
     /// Every partition, topic by topic.
     pub partitions: Vec<PartitionOffsets>,
-    /// Per consumer group (in group order), the committed offset of every partition it reads,
-    /// topic by topic; lag is the partition's high watermark minus this.
+    /// Per consumer group (in group order), the committed offset of every partition it reads
+    /// (before its first commit, where it reads from: `Group::resume_offset`), topic by topic;
+    /// lag is the partition's high watermark minus this.
     pub committed: Vec<Vec<u64>>,
 }
 

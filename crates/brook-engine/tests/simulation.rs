@@ -312,6 +312,7 @@ fn a_share_group_gives_each_record_to_one_member_and_redelivers_failures() {
     let mut s = preset("share-group-queue").unwrap();
     s.events.clear(); // no crash
     s.share_groups[0].failure_rate = 0.0;
+    s.share_groups[0].speed_factors.clear(); // no lock outlived
     s.events.push(brook_engine::TimedEvent {
         at_ms: 5_000,
         command: Command::SetRate { producer: "scheduler".into(), rate_per_sec: 0.0 },
@@ -352,6 +353,9 @@ fn share_group_failures_and_crashes_redeliver_and_archive() {
 fn a_member_slower_than_max_poll_interval_is_removed_and_its_records_redelivered() {
     let mut s = preset("quickstart").unwrap();
     s.groups[0].max_poll_interval_ms = 300; // one poll of 500 records at 2 ms each takes 1 s
+                                            // From the earliest offset, the first polls find the records written during the first
+                                            // rebalance: 500 of them.
+    s.groups[0].auto_offset_reset = brook_engine::OffsetReset::Earliest;
     let c = run(s, 1, 10.0, true);
     let g = &c.groups()[0];
     assert!(g.stats.max_poll_exceeded > 0, "{:?}", g.stats);

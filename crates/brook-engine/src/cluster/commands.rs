@@ -226,18 +226,17 @@ impl Cluster {
             .iter_mut()
             .find(|g| g.spec.name == group)
             .ok_or_else(|| format!("no group named \"{group}\""))?;
-        let m = g
-            .members
-            .get_mut(member as usize)
-            .ok_or_else(|| format!("{group} has no member {member}"))?;
-        if m.crashed == crash {
+        if member as usize >= g.members.len() {
+            return Err(format!("{group} has no member {member}"));
+        }
+        let changed =
+            if crash { g.crash_member(member as usize) } else { g.restart_member(member as usize) };
+        if !changed {
             return Err(format!(
                 "{group} member {member} is already {}",
                 if crash { "down" } else { "running" }
             ));
         }
-        m.crashed = crash;
-        m.fetch_due_us = None;
         Ok(())
     }
 

@@ -20,12 +20,23 @@ pub struct Summary {
     pub acked_records: u64,
     /// Records appended to partition logs.
     pub appended_records: u64,
-    /// Records processed, per group name (duplicates included).
+    /// Records processed, per reader name (duplicates included).
     pub consumed_records: BTreeMap<String, u64>,
     /// Records lost: committed before processing, or deleted by retention before being read.
     pub lost_records: u64,
-    /// Records processed more than once.
+    /// Processings of a record after its first, in any group: a consumer group reprocessing
+    /// from its last commit after a crash or rebalance, and `share_duplicate_records`.
     pub duplicate_records: u64,
+    /// Share groups: processings of a record after its first (part of `duplicate_records`): a
+    /// member finished a record after its lock expired, and another member processed it too.
+    pub share_duplicate_records: u64,
+    /// Share groups: acknowledgements the broker refused (INVALID_RECORD_STATE) because the
+    /// member's lock on the record had expired; the member had done the work all the same.
+    pub failed_ack_records: u64,
+    /// Consumer groups: records in the log a group never read because `auto.offset.reset`
+    /// started it past them (with `latest`, what a partition held when the group first needed
+    /// a position there). Not lost: the group chose to start at the end.
+    pub offset_reset_skipped_records: u64,
     /// Records dropped (sends that timed out on a full buffer).
     pub dropped_records: u64,
     /// Current lag summed over partitions, per group name.
@@ -65,7 +76,9 @@ pub struct Summary {
     pub unclean_elections: u64,
     /// Virtual ms producers were muted by quotas, summed.
     pub producer_throttled_ms: f64,
-    /// Share groups: deliveries after the first (released or lock expired).
+    /// Share groups: deliveries after the first (acquired again after a release or an expired
+    /// lock). A redelivery is a second processing only when the first holder also finished the
+    /// record (`share_duplicate_records`); a released record had failed.
     pub redelivered_records: u64,
     /// Share groups: records archived at the delivery limit (dead letters).
     pub archived_records: u64,
@@ -166,7 +179,8 @@ impl Cluster {
                 .map(|p| p.stats.failed_records + p.stats.expired_records)
                 .sum::<u64>()
                 + self.subscriptions.iter().map(|s| s.lost_records()).sum::<u64>(),
-            duplicate_records: self.groups.iter().map(|g| g.stats.duplicate_records).sum(),
+            duplicate_records: self.groups.iter().map(|g| g.stats.duplicate_records).sum::<u64>()
+                + self.share_groups.iter().map(|g| g.stats.duplicate_records).sum::<u64>(),
             lost_records: lost,
         };
         self.latency_at_sample = self.latency.clone();
@@ -193,8 +207,12 @@ impl Cluster {
             .map(|g| {
                 let mut out = Vec::new();
                 for &t in &g.topics {
-                    let n = self.topics[t as usize].partitions.len() as u32;
-                    out.extend((0..n).map(|p| g.committed(Tp { topic: t, partition: p })));
+                    let parts = &self.topics[t as usize].partitions;
+                    out.extend(parts.iter().enumerate().map(|(p, part)| {
+                        let tp = Tp { topic: t, partition: p as u32 };
+                        let log = &part.log;
+                        g.resume_offset(tp, log.log_start_offset(), log.high_watermark())
+                    }));
                 }
                 out
             })
@@ -244,6 +262,9 @@ impl Cluster {
         for g in &self.share_groups {
             s.redelivered_records += g.stats.redelivered_records;
             s.archived_records += g.stats.archived_records;
+            s.share_duplicate_records += g.stats.duplicate_records;
+            s.duplicate_records += g.stats.duplicate_records;
+            s.failed_ack_records += g.stats.failed_ack_records;
         }
         for sub in &self.subscriptions {
             let st = sub.stats;
@@ -262,6 +283,7 @@ impl Cluster {
             retention_lost += g.stats.lost_to_retention_records;
             s.rebalancing_ms += ms(g.stats.rebalancing_us);
             s.max_poll_exceeded += g.stats.max_poll_exceeded;
+            s.offset_reset_skipped_records += g.stats.reset_skipped_records;
             s.idle_members += (0..g.members.len())
                 .filter(|&i| g.member_state(i) == crate::group::MemberState::Idle)
                 .count() as u64;

@@ -83,7 +83,7 @@ impl Cluster {
             }
             let log = &part.log;
             let g = &mut self.groups[gi];
-            let from = g.start_position(tp, log.log_start_offset());
+            let from = g.start_position(tp, log.log_start_offset(), log.high_watermark());
             let mut chunks: Vec<Chunk> = Vec::new();
             let to = log.read_committed(from, room, |b, a, z| {
                 chunks.push(Chunk { tp, from: a, to: z, batch: *b, cost_us: 0.0 });
@@ -135,58 +135,71 @@ impl Cluster {
         }
     }
 
-    /// Phase 10: share group members acquire records under locks and accept or release them.
+    /// Phase 10: expired locks make records available again; share group members acquire
+    /// records under locks, process them, and accept, release or reject them (refused when the
+    /// lock expired first).
     pub(super) fn share_groups_acquire_and_process(&mut self) {
         let now = self.now_us;
-        let delay_us = self.scenario.cluster.network_delay_us as u64;
         for si in 0..self.share_groups.len() {
+            let archived_before = self.share_groups[si].stats.archived_records;
             self.share_groups[si].expire_locks(now);
             let parts = self.readable_partitions(&self.share_groups[si].topics.clone());
             for mi in 0..self.share_groups[si].members.len() {
-                let m = &self.share_groups[si].members[mi];
-                if m.crashed {
+                if self.share_groups[si].members[mi].crashed {
                     continue;
                 }
-                match m.fetch_due_us {
-                    None if m.held.is_empty() && !parts.is_empty() => {
-                        self.share_groups[si].members[mi].fetch_due_us = Some(now + delay_us);
-                    }
-                    Some(due) if due <= now => {
-                        self.share_groups[si].members[mi].fetch_due_us = None;
-                        let topics = &self.topics;
-                        let create = |tp: Tp, o: u64| create_us(topics, tp, o);
-                        let before = self.share_groups[si].stats;
-                        let got = self.share_groups[si].acquire(mi, now, &parts, &create);
-                        let after = self.share_groups[si].stats;
-                        let again = after.redelivered_records - before.redelivered_records;
-                        if again > 0 {
-                            let (share, member) = (si as u16, mi as u32);
-                            let e = TrafficEvent::Redelivered { share, member, records: again };
-                            self.push_event(e);
-                        }
-                        let dead = after.archived_records - before.archived_records;
-                        if dead > 0 {
-                            let e = TrafficEvent::Archived { share: si as u16, records: dead };
-                            self.push_event(e);
-                        }
-                        for (tp, records) in got {
-                            self.push_event(TrafficEvent::ShareFetch {
-                                share: si as u16,
-                                member: mi as u32,
-                                topic: tp.topic,
-                                partition: tp.partition,
-                                records: records as u32,
-                            });
-                        }
-                    }
-                    _ => {}
-                }
+                self.share_fetch(si, mi, &parts);
                 let latency = &mut self.latency;
+                let refused_before = self.share_groups[si].stats.failed_ack_records;
                 let n = self.share_groups[si].process(mi, TICK_US, &mut self.rng, |created| {
                     latency.record(now.saturating_sub(created), 1);
                 });
                 self.processed_in_sample += n;
+                let refused = self.share_groups[si].stats.failed_ack_records - refused_before;
+                if refused > 0 {
+                    let (share, member) = (si as u16, mi as u32);
+                    self.push_event(TrafficEvent::AckRefused { share, member, records: refused });
+                }
             }
+            let dead = self.share_groups[si].stats.archived_records - archived_before;
+            if dead > 0 {
+                self.push_event(TrafficEvent::Archived { share: si as u16, records: dead });
+            }
+        }
+    }
+
+    /// A share member with nothing held sends a fetch; when it arrives, the member acquires
+    /// records from `parts` (partition, log start, high watermark).
+    fn share_fetch(&mut self, si: usize, mi: usize, parts: &[(Tp, u64, u64)]) {
+        let now = self.now_us;
+        let delay_us = self.scenario.cluster.network_delay_us as u64;
+        let m = &mut self.share_groups[si].members[mi];
+        match m.fetch_due_us {
+            None if m.held.is_empty() && !parts.is_empty() => {
+                m.fetch_due_us = Some(now + delay_us);
+                return;
+            }
+            Some(due) if due <= now => m.fetch_due_us = None,
+            _ => return,
+        }
+        let topics = &self.topics;
+        let create = |tp: Tp, o: u64| create_us(topics, tp, o);
+        let g = &mut self.share_groups[si];
+        let before = g.stats.redelivered_records;
+        let got = g.acquire(mi, now, parts, &create);
+        let (share, member) = (si as u16, mi as u32);
+        let again = g.stats.redelivered_records - before;
+        if again > 0 {
+            self.push_event(TrafficEvent::Redelivered { share, member, records: again });
+        }
+        for (tp, records) in got {
+            self.push_event(TrafficEvent::ShareFetch {
+                share,
+                member,
+                topic: tp.topic,
+                partition: tp.partition,
+                records: records as u32,
+            });
         }
     }
 

@@ -14,6 +14,10 @@ pub const GROUPS_MAX: usize = 16;
 pub const READERS_MAX: usize = 32;
 /// Members per group.
 pub const MEMBERS_MAX: u32 = 256;
+/// A member's speed factor, least and most (a thousand times slower to a hundred times faster).
+pub const SPEED_FACTOR_MIN: f64 = 0.001;
+/// See [`SPEED_FACTOR_MIN`].
+pub const SPEED_FACTOR_MAX: f64 = 100.0;
 /// Records per second for one producer.
 pub const RATE_PER_SEC_MAX: f64 = 1e8;
 /// Bytes per record.

@@ -337,9 +337,7 @@ impl Validator {
             0,
             limits::PROCESSING_US_MAX as u64,
         );
-        for (i, f) in g.speed_factors.iter().enumerate() {
-            self.range_f64(format!("{at}.speed_factors[{i}]"), *f, 0.01, 100.0);
-        }
+        self.speed_factors(at, &g.speed_factors);
         self.range_u64(
             format!("{at}.max_poll_records"),
             g.max_poll_records as u64,
@@ -353,6 +351,16 @@ impl Validator {
             ("session_timeout_ms", g.session_timeout_ms, 1),
         ] {
             self.range_u64(format!("{at}.{field}"), v as u64, min, limits::MS_MAX);
+        }
+    }
+
+    /// Per-member speed factors: at most one per possible member, each within the limits.
+    fn speed_factors(&mut self, at: &str, factors: &[f64]) {
+        let n = factors.len() as u64;
+        self.range_u64(format!("{at}.speed_factors"), n, 0, limits::MEMBERS_MAX as u64);
+        let (min, max) = (limits::SPEED_FACTOR_MIN, limits::SPEED_FACTOR_MAX);
+        for (i, f) in factors.iter().enumerate().take(limits::MEMBERS_MAX as usize) {
+            self.range_f64(format!("{at}.speed_factors[{i}]"), *f, min, max);
         }
     }
 
@@ -371,6 +379,7 @@ impl Validator {
         self.range_u64(format!("{at}.members"), g.members as u64, 0, limits::MEMBERS_MAX as u64);
         let max = limits::PROCESSING_US_MAX as u64;
         self.range_u64(format!("{at}.processing_us"), g.processing_us as u64, 0, max);
+        self.speed_factors(at, &g.speed_factors);
         let polls = limits::MAX_POLL_RECORDS_MAX as u64;
         self.range_u64(format!("{at}.max_poll_records"), g.max_poll_records as u64, 1, polls);
         self.range_u64(format!("{at}.lock_ms"), g.lock_ms as u64, 1, limits::MS_MAX);
