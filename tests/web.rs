@@ -301,6 +301,29 @@ async fn share_groups_are_crashed_and_restarted_but_not_resized() {
     assert!(!c.share_groups()[0].members[1].crashed, "restart brings it back");
 }
 
+#[wasm_bindgen_test]
+async fn a_new_reader_starts_where_the_learner_chose() {
+    use brook_engine::OffsetReset;
+    use brook_ui::model::targets::{start_label, READER_KINDS};
+    let (root, cluster) = mount_actions("quickstart").await;
+    let select = |id: &str| {
+        find(&root, &format!("[data-testid={id}]"))
+            .and_then(|e| e.dyn_into::<web_sys::HtmlSelectElement>().ok())
+    };
+    let latest = start_label(OffsetReset::Latest);
+    assert_eq!(select("reader-start").unwrap().value(), latest, "Kafka's default first");
+    let earliest = start_label(OffsetReset::Earliest);
+    choose(&root, "reader-start", earliest);
+    wait_for("earliest chosen", || select("reader-start").is_some_and(|s| s.value() == earliest))
+        .await;
+    click(&root, "add-reader");
+    cluster.borrow_mut().step();
+    let added = cluster.borrow().groups().last().unwrap().spec.auto_offset_reset;
+    assert_eq!(added, OffsetReset::Earliest, "the group starts where chosen");
+    choose(&root, "reader-kind", READER_KINDS[2]);
+    wait_for("no start for a push subscription", || !has(&root, "reader-start")).await;
+}
+
 type Sent = std::rc::Rc<std::cell::RefCell<Vec<brook_engine::Command>>>;
 
 /// The inspector of `cluster`'s first producer, checking commands against its scenario, and

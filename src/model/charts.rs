@@ -202,7 +202,8 @@ mod tests {
         let mut c = Cluster::new(preset("slow-subscriber-push-vs-pull").unwrap());
         c.run_until(2_000_000);
         let lag = &charts(&c, 0)[1];
-        assert_eq!(lag.series.len(), 4);
+        assert_eq!(lag.series.len(), c.readers().count());
+        assert_eq!(lag.series.len(), 6);
         assert!(lag.series.iter().all(|s| s.values.len() == lag.t_s.len()));
     }
 

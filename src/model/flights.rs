@@ -219,13 +219,42 @@ fn mark_of(e: &TrafficEvent, cluster: &Cluster) -> Option<(Endpoint, String)> {
             let set = reader_index(cluster, ReaderKind::Share, share as usize)? as u16;
             (Endpoint::Member(set, member), format!("{records} redelivered"))
         }
+        TrafficEvent::AckRefused { share, member, records } => {
+            let set = reader_index(cluster, ReaderKind::Share, share as usize)? as u16;
+            (Endpoint::Member(set, member), format!("{records} acks refused: lock expired"))
+        }
         TrafficEvent::Archived { share, records } => {
             let set = reader_index(cluster, ReaderKind::Share, share as usize)? as u16;
             (Endpoint::Member(set, 0), format!("{records} to dead letters"))
         }
         TrafficEvent::PushDropped { subscription, records } => {
             let set = reader_index(cluster, ReaderKind::Push, subscription as usize)? as u16;
-            (Endpoint::Member(set, 0), format!("{records} dropped"))
+            (Endpoint::Member(set, 0), format!("queue full: {records} dropped"))
+        }
+        TrafficEvent::PushRedelivered { subscription, member, records } => {
+            let set = reader_index(cluster, ReaderKind::Push, subscription as usize)? as u16;
+            (Endpoint::Member(set, member), format!("{records} requeued to it"))
+        }
+        TrafficEvent::SubscriberCrashed { subscription, member, requeued } => {
+            let set = reader_index(cluster, ReaderKind::Push, subscription as usize)? as u16;
+            let text = format!("out of memory: crashed, {requeued} requeued");
+            (Endpoint::Member(set, member), text)
+        }
+        TrafficEvent::SubscriberDisconnected { subscription, lost } => {
+            let set = reader_index(cluster, ReaderKind::Push, subscription as usize)? as u16;
+            let text = format!("output buffer limit: disconnected, {lost} lost");
+            (Endpoint::Member(set, 0), text)
+        }
+        TrafficEvent::SubscriberBack { subscription, member, missed } => {
+            let set = reader_index(cluster, ReaderKind::Push, subscription as usize)? as u16;
+            let sub = cluster.subscriptions().get(subscription as usize)?;
+            let text = match sub.spec.push_model {
+                brook_engine::PushModel::RedisPubsub => {
+                    format!("subscribed again: {missed} missed")
+                }
+                _ => "restarted".to_string(),
+            };
+            (Endpoint::Member(set, member), text)
         }
         TrafficEvent::LeaderElected { topic, partition, broker, unclean } => {
             let how = if unclean { "unclean leader" } else { "new leader" };
@@ -278,11 +307,11 @@ fn route(
                 set as u32,
             )
         }
-        TrafficEvent::Push { subscription, topic, partition, records } => {
+        TrafficEvent::Push { subscription, member, topic, partition, records } => {
             let set = reader_index(cluster, ReaderKind::Push, subscription as usize)? as u16;
             (
                 Endpoint::Partition(topic, partition),
-                Endpoint::Member(set, 0),
+                Endpoint::Member(set, member),
                 FlightKind::Push,
                 records as u64,
                 set as u32,

@@ -2,12 +2,16 @@
 //! that can be edited. Pure: built from the engine state, tested natively.
 
 use brook_engine::{
-    Acks, AssignorKind, Cluster, Command, CommitMode, KeySpec, RateProfile, Reader, Tp,
+    Acks, AssignorKind, Cluster, Command, CommitMode, KeySpec, PushModel, RateProfile, Reader,
+    Subscriber, Subscription, Tp,
 };
 
-use crate::model::consumers::{consumer_sets, kind_label};
+use crate::model::consumers::{
+    consumer_sets, group_lag, kind_label, push_model_explained, push_model_label, PUSH_IS_NOT_KAFKA,
+};
 use crate::model::format::compact;
 use crate::model::layout::Selection;
+use crate::model::targets::start_label;
 
 /// Editable settings, with their current values.
 #[derive(Clone, Debug, PartialEq)]
@@ -207,8 +211,8 @@ fn partition(c: &Cluster, tp: Tp) -> Option<View> {
     ];
     for g in c.groups() {
         if g.topics.contains(&tp.topic) {
-            let committed = g.committed(tp);
-            let lag = log.lag_from(committed);
+            let committed = g.committed_offset(tp).map_or("none".to_string(), |o| o.to_string());
+            let lag = group_lag(c, g, tp);
             figures.push(fig(
                 &format!("{}: committed / lag", g.spec.name),
                 format!("{committed} / {lag}"),
@@ -261,6 +265,12 @@ fn reader(c: &Cluster, sel: Selection, g: usize) -> Option<View> {
             fig("processed", member.processed),
             fig("inbox", format!("{:.0}% full", member.inbox_fill * 100.0)),
         ];
+        if let Reader::Push(sub) = r {
+            figures.extend(push_member_figures(c, sub, m));
+        }
+        if let Reader::Share(g) = r {
+            figures.extend(share_member_figures(g, m));
+        }
         if let Reader::Group(_) = r {
             let parts: Vec<String> = member
                 .assigned
@@ -282,9 +292,21 @@ fn reader(c: &Cluster, sel: Selection, g: usize) -> Option<View> {
             })
         }
         Reader::Push(sub) => {
-            Some(Form::Subscription { name: sub.spec.name.clone(), prefetch: sub.spec.prefetch })
+            if !matches!(sel, Selection::Member(..)) {
+                figures.extend(push_figures(c, sub));
+            }
+            // Only RabbitMQ has a prefetch window to change.
+            (sub.spec.push_model == PushModel::Rabbitmq).then(|| Form::Subscription {
+                name: sub.spec.name.clone(),
+                prefetch: sub.spec.prefetch,
+            })
         }
-        Reader::Share(_) => None,
+        Reader::Share(g) => {
+            if matches!(sel, Selection::Set(_)) {
+                figures.extend(share_figures(g));
+            }
+            None
+        }
     };
     Some(View { title, figures, form, actions })
 }
@@ -305,17 +327,155 @@ fn member_actions(r: Reader<'_>, name: &str, m: usize) -> Option<Vec<(String, Co
     }])
 }
 
-fn group_figures(grp: &brook_engine::Group) -> [(String, String); 4] {
+/// Seconds of virtual time, one decimal.
+fn at_s(us: u64) -> String {
+    format!("{:.1} s", us as f64 / 1e6)
+}
+
+/// A push subscription's figures: what it is, its model and that model's gauges.
+fn push_figures(c: &Cluster, sub: &Subscription) -> Vec<(String, String)> {
+    let (spec, st) = (&sub.spec, sub.stats);
+    let mut f = vec![
+        fig("what it is", PUSH_IS_NOT_KAFKA),
+        fig("push model", push_model_label(spec)),
+        fig("a slow subscriber", push_model_explained(spec)),
+    ];
+    match spec.push_model {
+        PushModel::Rabbitmq => {
+            f.push(fig("consumers", sub.consumers.len()));
+            if let Some(p) = spec.prefetch {
+                f.push(fig("prefetch (basic.qos), per consumer", p));
+            }
+            let memory = sub.consumers.iter().map(|k| k.inbox_bytes()).max().unwrap_or(0);
+            f.push(fig(
+                "client memory, bytes",
+                format!("{} now (largest consumer) of {}", memory, spec.memory_bytes_max),
+            ));
+            f.push(fig("consumer crashes (out of memory)", st.consumer_crashes));
+            f.push(fig("requeued to other consumers", st.requeued_records));
+            f.push(fig("requeued, waiting for a consumer", sub.requeued_records()));
+            f.push(fig("restart delay, ms", spec.restart_delay_ms));
+        }
+        PushModel::RedisPubsub => {
+            let k = &sub.consumers[0];
+            f.extend(redis_gauges(c, sub, k));
+            f.push(fig("disconnects", st.disconnects));
+            f.push(fig("lost with the output buffer", st.discarded_records));
+            f.push(fig("missed while disconnected", st.missed_records));
+        }
+        PushModel::MqttQos0 => {
+            let q = sub.consumers[0].unacked_records();
+            f.push(fig(
+                "queued for the client",
+                format!("{q} of {} (max_queued_messages)", spec.inbox_records_max),
+            ));
+            f.push(fig("dropped", st.dropped_records));
+        }
+    }
+    f
+}
+
+/// The Redis output buffer against its limits, and whether the subscriber is connected.
+fn redis_gauges(c: &Cluster, sub: &Subscription, k: &Subscriber) -> Vec<(String, String)> {
+    let spec = &sub.spec;
+    let mut f = vec![fig(
+        "output buffer, bytes",
+        format!(
+            "{} (hard limit {}, soft {} for {} s)",
+            k.unacked_bytes(),
+            spec.output_buffer_hard_bytes,
+            spec.output_buffer_soft_bytes,
+            spec.output_buffer_soft_seconds
+        ),
+    )];
+    if let Some(t) = k.soft_since_us {
+        let held = c.now_us().saturating_sub(t);
+        f.push(fig("over the soft limit for", at_s(held)));
+    }
+    let state = match k.down_until_us {
+        Some(t) => format!("disconnected until {}: missing what is published", at_s(t)),
+        None => "connected".to_string(),
+    };
+    f.push(fig("connection", state));
+    f
+}
+
+/// One consumer of a push subscription: its memory, buffer or queue against its limit.
+fn push_member_figures(c: &Cluster, sub: &Subscription, m: usize) -> Vec<(String, String)> {
+    let Some(k) = sub.consumers.get(m) else {
+        return Vec::new();
+    };
+    let spec = &sub.spec;
+    match spec.push_model {
+        PushModel::Rabbitmq => {
+            let unacked = match spec.prefetch {
+                Some(p) => format!("{} of prefetch {p}", k.unacked_records()),
+                None => format!("{} (no prefetch: no limit)", k.unacked_records()),
+            };
+            let mut f = vec![
+                fig(
+                    "client memory, bytes",
+                    format!("{} of {}", k.inbox_bytes(), spec.memory_bytes_max),
+                ),
+                fig("unacknowledged", unacked),
+                fig("crashes", k.crashes),
+                fig("received requeued from others", k.redelivered_records),
+            ];
+            if let Some(t) = k.down_until_us {
+                f.push(fig("crashed", format!("out of memory; restarts at {}", at_s(t))));
+            }
+            f
+        }
+        PushModel::RedisPubsub => redis_gauges(c, sub, k),
+        PushModel::MqttQos0 => vec![fig(
+            "queued",
+            format!("{} of {} (max_queued_messages)", k.unacked_records(), spec.inbox_records_max),
+        )],
+    }
+}
+
+fn group_figures(grp: &brook_engine::Group) -> Vec<(String, String)> {
     let protocol = if grp.spec.assignor == AssignorKind::CooperativeSticky {
         "cooperative: only moved partitions pause"
     } else {
         "eager: every member stops during a rebalance"
     };
-    [
+    vec![
         fig("generation", grp.generation),
         fig("rebalances", grp.stats.rebalances),
         fig("rebalance protocol", protocol),
         fig("duplicates processed", grp.stats.duplicate_records),
+        fig("auto.offset.reset", start_label(grp.spec.auto_offset_reset)),
+        fig("skipped by auto.offset.reset", grp.stats.reset_skipped_records),
+    ]
+}
+
+/// A share group's locks and what they led to: acknowledgements refused after a lock expired,
+/// and the records processed twice because of it.
+fn share_figures(g: &brook_engine::ShareGroup) -> Vec<(String, String)> {
+    let st = g.stats;
+    vec![
+        fig("accepted", st.accepted_records),
+        fig("processed twice (a lock expired)", st.duplicate_records),
+        fig("acknowledgements refused (lock expired)", st.failed_ack_records),
+        fig("locks expired", st.expired_locks),
+        fig("redelivered", st.redelivered_records),
+        fig("archived (delivery limit or rejected)", st.archived_records),
+        fig("lock, ms", g.spec.lock_ms),
+        fig("delivery limit", g.spec.delivery_limit),
+        fig("share.auto.offset.reset", start_label(g.spec.share_auto_offset_reset)),
+    ]
+}
+
+/// A share group member's own figures: what it holds, and its acknowledgements.
+fn share_member_figures(g: &brook_engine::ShareGroup, mi: usize) -> Vec<(String, String)> {
+    let Some(m) = g.members.get(mi) else { return Vec::new() };
+    vec![
+        fig("accepted", m.accepted_records),
+        fig("acknowledgements refused (lock expired)", m.failed_ack_records),
+        fig("holding", m.held.len()),
+        fig("holding past its lock", g.expired_holds(mi)),
+        fig("speed", format!("{}x", m.speed)),
     ]
 }
 
@@ -387,6 +547,32 @@ mod tests {
     }
 
     #[test]
+    fn a_share_group_shows_its_expired_locks_refused_acknowledgements_and_double_processing() {
+        // share-group-queue's worker 6 takes 3 s a job under a 2 s lock.
+        let mut c = Cluster::new(preset("share-group-queue").unwrap());
+        c.run_until(12_000_000);
+        let set = reader_index(&c, ReaderKind::Share, 0).unwrap();
+        let figure = |v: &View, label: &str| {
+            let f = v.figures.iter().find(|(k, _)| k == label);
+            f.unwrap_or_else(|| panic!("no {label} in {v:?}")).1.parse::<u64>().unwrap()
+        };
+        let g = &c.share_groups()[0];
+        let v = inspect(&c, Selection::Set(set)).unwrap();
+        let refused = figure(&v, "acknowledgements refused (lock expired)");
+        assert_eq!(refused, g.stats.failed_ack_records);
+        assert!(refused > 0, "{v:?}");
+        assert_eq!(figure(&v, "processed twice (a lock expired)"), g.stats.duplicate_records);
+        assert!(v
+            .figures
+            .iter()
+            .any(|(k, v)| k == "share.auto.offset.reset" && v.contains("earliest")));
+        let v = inspect(&c, Selection::Member(set, 6)).unwrap();
+        assert_eq!(figure(&v, "acknowledgements refused (lock expired)"), refused, "worker 6's");
+        let v = inspect(&c, Selection::Member(set, 0)).unwrap();
+        assert_eq!(figure(&v, "acknowledgements refused (lock expired)"), 0);
+    }
+
+    #[test]
     fn actions_follow_the_state_of_what_is_inspected() {
         let mut c = Cluster::new(preset("broker-failure-acks").unwrap());
         c.run_until(1_000_000);
@@ -422,5 +608,44 @@ mod tests {
         assert!(v.actions.iter().all(|a| !matches!(a.1, Command::AddMember { .. })), "{v:?}");
         let add = Command::AddMember { group: q.share_groups()[0].spec.name.clone() };
         assert!(q.check_command(&add).is_err(), "and the engine would refuse it");
+    }
+
+    #[test]
+    fn a_push_subscription_says_it_is_not_kafka_and_shows_its_model_gauges() {
+        let mut c = Cluster::new(preset("slow-subscriber-push-vs-pull").unwrap());
+        c.run_until(8_000_000);
+        let push = |i: usize| Selection::Set(reader_index(&c, ReaderKind::Push, i).unwrap());
+        let value = |v: &View, k: &str| {
+            v.figures.iter().find(|f| f.0 == k).map(|f| f.1.clone()).unwrap_or_default()
+        };
+        for i in 0..5 {
+            let v = inspect(&c, push(i)).unwrap();
+            assert_eq!(value(&v, "kind"), "push subscription (not Kafka)");
+            assert!(value(&v, "what it is").contains("Kafka consumers always pull"));
+        }
+        // RabbitMQ: client memory against its limit, crashes and requeues; the prefetch form.
+        let v = inspect(&c, push(1)).unwrap();
+        assert_eq!(value(&v, "push model"), "RabbitMQ-style, no prefetch");
+        assert!(value(&v, "client memory, bytes").ends_with(&format!("of {}", 1 << 20)));
+        assert!(value(&v, "consumer crashes (out of memory)").parse::<u64>().unwrap() > 0);
+        assert!(matches!(v.form, Some(Form::Subscription { prefetch: None, .. })));
+        let Selection::Set(set) = push(1) else { unreachable!() };
+        let m = inspect(&c, Selection::Member(set, 1)).unwrap();
+        assert!(value(&m, "client memory, bytes").ends_with(&format!("of {}", 1 << 20)));
+        // Redis: the output buffer against both limits, and the connection.
+        let v = inspect(&c, push(2)).unwrap();
+        assert_eq!(value(&v, "push model"), "Redis Pub/Sub-style");
+        let buffer = value(&v, "output buffer, bytes");
+        assert!(buffer.contains("hard limit 2097152, soft 524288 for 1 s"), "{buffer}");
+        assert!(
+            value(&v, "connection") == "connected"
+                || value(&v, "connection").starts_with("disconnected until")
+        );
+        assert!(value(&v, "missed while disconnected").parse::<u64>().unwrap() > 0);
+        assert!(v.form.is_none(), "no prefetch window outside RabbitMQ");
+        // MQTT: the queue against max_queued_messages.
+        let v = inspect(&c, push(3)).unwrap();
+        assert!(value(&v, "queued for the client").ends_with("of 1000 (max_queued_messages)"));
+        assert!(v.form.is_none());
     }
 }

@@ -82,18 +82,32 @@ fn follower_copies_hop_from_the_leader_chip_to_the_follower_chip() {
 fn faults_are_marked_where_they_happen_and_fade() {
     let mut c = cluster("slow-subscriber-push-vs-pull");
     let mut f = Flights::default();
+    let mut seen = Vec::new();
     for i in 0..9_000 {
         c.step();
         let events: Vec<TrafficEvent> = c.events().to_vec();
         f.ingest(&events, &c, !dense(&c), i as f64);
         assert!(f.marks.len() <= MARKS_MAX);
+        for m in &f.marks {
+            if !seen.contains(&(m.at, m.text.clone())) {
+                seen.push((m.at, m.text.clone()));
+            }
+        }
     }
-    let drop_at = Endpoint::Member(reader_index(&c, ReaderKind::Push, 1).unwrap() as u16, 0);
+    // Each push model's failure is marked on its subscriber: RabbitMQ's crash (and the
+    // requeued deliveries reaching the other consumer), Redis's disconnection and
+    // resubscription, MQTT's drops.
+    let at = |i: usize, m: u32| {
+        Endpoint::Member(reader_index(&c, ReaderKind::Push, i).unwrap() as u16, m)
+    };
+    let marked = |e: Endpoint, words: &str| seen.iter().any(|(a, t)| *a == e && t.contains(words));
     assert!(
-        f.marks.iter().any(|m| m.at == drop_at && m.text.ends_with("dropped")),
-        "{:?}",
-        f.marks
+        marked(at(1, 0), "out of memory: crashed") || marked(at(1, 1), "out of memory: crashed")
     );
+    assert!(marked(at(1, 0), "requeued to it") || marked(at(1, 1), "requeued to it"));
+    assert!(marked(at(2, 0), "output buffer limit: disconnected"), "{seen:?}");
+    assert!(marked(at(2, 0), "missed"), "{seen:?}");
+    assert!(marked(at(3, 0), "dropped"), "{seen:?}");
     f.expire(1e9);
     assert!(f.marks.is_empty());
 }

@@ -1,6 +1,6 @@
 //! What the actions toolbar can name in the running system, and the readers it can add. Pure.
 
-use brook_engine::{Cluster, Reader, ReaderKind};
+use brook_engine::{Cluster, OffsetReset, Reader, ReaderKind};
 
 /// A reader with members: a consumer group or a share group.
 #[derive(Clone, Debug, PartialEq)]
@@ -38,26 +38,67 @@ pub struct Targets {
     pub producer_specs: Vec<brook_engine::ProducerSpec>,
 }
 
-/// The kinds of reader the toolbar can add, with their labels.
-pub const READER_KINDS: [&str; 4] =
-    ["consumer group (pull)", "share group (queue)", "push, prefetch 100", "push, no prefetch"];
+/// The kinds of reader the toolbar can add, with their labels. The push kinds are push
+/// brokers shown for comparison (not Kafka, whose consumers always pull), one per push model.
+pub const READER_KINDS: [&str; 6] = [
+    "consumer group (pull)",
+    "share group (queue)",
+    "push (not Kafka): RabbitMQ, prefetch 100",
+    "push (not Kafka): RabbitMQ, no prefetch",
+    "push (not Kafka): Redis Pub/Sub",
+    "push (not Kafka): MQTT QoS 0",
+];
+
+/// Where a new group or share group starts, in the toolbar's order: Kafka's default first (a
+/// learner who adds a reader to a running topic sees what a consumer with default settings
+/// does: only what is written from then on), then the replay of everything retained.
+pub const READER_STARTS: [OffsetReset; 2] = [OffsetReset::Latest, OffsetReset::Earliest];
+
+/// What a start is called on the page.
+pub fn start_label(start: OffsetReset) -> &'static str {
+    match start {
+        OffsetReset::Latest => "latest (Kafka's default): only new records",
+        OffsetReset::Earliest => "earliest: every retained record",
+    }
+}
+
+/// Whether the reader kind `kind` (an index into `READER_KINDS`) has a start to choose (push
+/// subscriptions are not Kafka's: like a push broker, they send only what is published
+/// after they subscribe).
+pub fn kind_has_start(kind: usize) -> bool {
+    kind < 2
+}
 
 /// A new reader of `kind` (an index into `READER_KINDS`) on `topic`, named after the kind
-/// with the first free number.
-pub fn new_reader(kind: usize, topic: &str, taken: &[String]) -> brook_engine::ReaderSpec {
-    use brook_engine::{GroupSpec, ReaderSpec, ShareGroupSpec, SubscriptionSpec};
-    let stem = ["pull", "queue", "push-prefetch", "push"][kind.min(3)];
+/// with the first free number; a group or share group starts at `start`.
+pub fn new_reader(
+    kind: usize,
+    topic: &str,
+    taken: &[String],
+    start: OffsetReset,
+) -> brook_engine::ReaderSpec {
+    use brook_engine::{GroupSpec, PushModel, ReaderSpec, ShareGroupSpec, SubscriptionSpec};
+    let kind = kind.min(READER_KINDS.len() - 1);
+    let stem = ["pull", "queue", "push-prefetch", "push", "push-redis", "push-mqtt"][kind];
     let name =
         (1..).map(|n| format!("{stem}-{n}")).find(|n| !taken.contains(n)).expect("a free name");
+    let push = |prefetch| SubscriptionSpec::new(&name, topic, 1_000, prefetch);
     match kind {
         0 => {
             let mut g = GroupSpec::new(&name, topic, 2, 1_000);
             g.commit = brook_engine::CommitMode::AfterProcess;
+            g.auto_offset_reset = start;
             ReaderSpec::Group(g)
         }
-        1 => ReaderSpec::Share(ShareGroupSpec::new(&name, topic, 3, 1_000)),
-        2 => ReaderSpec::Push(SubscriptionSpec::new(&name, topic, 1_000, Some(100))),
-        _ => ReaderSpec::Push(SubscriptionSpec::new(&name, topic, 1_000, None)),
+        1 => {
+            let mut g = ShareGroupSpec::new(&name, topic, 3, 1_000);
+            g.share_auto_offset_reset = start;
+            ReaderSpec::Share(g)
+        }
+        2 => ReaderSpec::Push(push(Some(100))),
+        3 => ReaderSpec::Push(push(None)),
+        4 => ReaderSpec::Push(push(None).with_model(PushModel::RedisPubsub)),
+        _ => ReaderSpec::Push(push(None).with_model(PushModel::MqttQos0)),
     }
 }
 
@@ -105,7 +146,42 @@ mod tests {
     #[test]
     fn new_readers_take_the_first_free_name() {
         let taken = vec!["pull-1".to_string()];
-        let r = new_reader(0, "orders", &taken);
+        let r = new_reader(0, "orders", &taken, READER_STARTS[0]);
         assert!(matches!(r, brook_engine::ReaderSpec::Group(g) if g.name == "pull-2"));
+        let models: Vec<_> = (2..READER_KINDS.len())
+            .map(|k| match new_reader(k, "orders", &taken, READER_STARTS[0]) {
+                brook_engine::ReaderSpec::Push(s) => (s.push_model, s.prefetch),
+                _ => panic!("kind {k} is a push kind"),
+            })
+            .collect();
+        use brook_engine::PushModel::*;
+        let expected =
+            [(Rabbitmq, Some(100)), (Rabbitmq, None), (RedisPubsub, None), (MqttQos0, None)];
+        assert_eq!(models, expected);
+    }
+
+    #[test]
+    fn new_groups_start_where_the_learner_chose_kafkas_default_first() {
+        use brook_engine::ReaderSpec;
+        assert_eq!(READER_STARTS[0], OffsetReset::default(), "Kafka's default is offered first");
+        let r = new_reader(0, "orders", &[], OffsetReset::Earliest);
+        assert!(matches!(r, ReaderSpec::Group(g) if g.auto_offset_reset == OffsetReset::Earliest));
+        let r = new_reader(1, "orders", &[], OffsetReset::Latest);
+        assert!(
+            matches!(r, ReaderSpec::Share(g) if g.share_auto_offset_reset == OffsetReset::Latest)
+        );
+        assert!(kind_has_start(0) && kind_has_start(1) && !kind_has_start(2));
+        // A group added to a running topic with Kafka's default reads only what comes next.
+        let mut c = Cluster::new(brook_engine::preset("quickstart").unwrap());
+        c.run_until(3_000_000);
+        for start in READER_STARTS {
+            let reader = new_reader(0, "orders", &targets_of(&c).readers, start);
+            c.command(brook_engine::Command::AddReader { reader }).unwrap();
+            c.step();
+        }
+        c.run_until(3_500_000);
+        let s = c.summary();
+        assert!(s.lag_records["pull-1"] < 500, "latest: no backlog to catch up on: {s:?}");
+        assert!(s.lag_records["pull-2"] > 1_000, "earliest: the whole log to read: {s:?}");
     }
 }

@@ -111,10 +111,12 @@ pub enum TrafficEvent {
         /// Records acquired.
         records: u32,
     },
-    /// The broker pushed records of a partition to a subscriber.
+    /// The broker pushed records of a partition to a subscriber (one of its consumers).
     Push {
         /// Subscription index.
         subscription: u16,
+        /// Consumer index within the subscription.
+        member: u32,
         /// Topic index.
         topic: u16,
         /// Partition index.
@@ -122,12 +124,48 @@ pub enum TrafficEvent {
         /// Records pushed.
         records: u32,
     },
-    /// A subscriber's inbox overflowed and pushed records were dropped.
+    /// The broker dropped records for a subscriber whose queue was full (MQTT QoS 0).
     PushDropped {
         /// Subscription index.
         subscription: u16,
         /// Records dropped.
         records: u64,
+    },
+    /// The broker sent a consumer deliveries requeued from a crashed one (RabbitMQ).
+    PushRedelivered {
+        /// Subscription index.
+        subscription: u16,
+        /// Consumer index.
+        member: u32,
+        /// Records delivered again.
+        records: u64,
+    },
+    /// A consumer's client process ran out of memory and died (RabbitMQ without prefetch);
+    /// its unacknowledged deliveries went back to the queue.
+    SubscriberCrashed {
+        /// Subscription index.
+        subscription: u16,
+        /// Consumer index.
+        member: u32,
+        /// Records requeued.
+        requeued: u64,
+    },
+    /// The server disconnected a subscriber over its output buffer limit (Redis); what the
+    /// buffer held is lost.
+    SubscriberDisconnected {
+        /// Subscription index.
+        subscription: u16,
+        /// Records lost with the buffer.
+        lost: u64,
+    },
+    /// A crashed consumer restarted, or a disconnected subscriber subscribed again.
+    SubscriberBack {
+        /// Subscription index.
+        subscription: u16,
+        /// Consumer index.
+        member: u32,
+        /// Records published while it was away, which it will never get (Redis).
+        missed: u64,
     },
     /// A group started a rebalance.
     Rebalance {
@@ -149,6 +187,16 @@ pub enum TrafficEvent {
         /// Share group index.
         share: u16,
         /// Records archived.
+        records: u64,
+    },
+    /// A share group member finished records whose lock had expired: the broker refused its
+    /// acknowledgements (INVALID_RECORD_STATE), and the records may be processed twice.
+    AckRefused {
+        /// Share group index.
+        share: u16,
+        /// Member index.
+        member: u32,
+        /// Acknowledgements refused.
         records: u64,
     },
 }
@@ -181,8 +229,8 @@ impl TrafficEvent {
             TrafficEvent::ShareFetch { member, partition, records, .. } => {
                 f(11, member as u64, partition as u64, records as u64)
             }
-            TrafficEvent::Push { subscription, partition, records, .. } => {
-                f(12, subscription as u64, partition as u64, records as u64)
+            TrafficEvent::Push { subscription, member, partition, records, .. } => {
+                f(12, subscription as u64 | (member as u64) << 5, partition as u64, records as u64)
             }
             TrafficEvent::PushDropped { subscription, records } => {
                 f(13, subscription as u64, 0, records)
@@ -190,6 +238,19 @@ impl TrafficEvent {
             TrafficEvent::Rebalance { group } => f(14, group as u64, 0, 0),
             TrafficEvent::Redelivered { member, records, .. } => f(15, member as u64, 0, records),
             TrafficEvent::Archived { share, records } => f(16, share as u64, 0, records),
+            TrafficEvent::PushRedelivered { subscription, member, records } => {
+                f(17, subscription as u64, member as u64, records)
+            }
+            TrafficEvent::SubscriberCrashed { subscription, member, requeued } => {
+                f(18, subscription as u64, member as u64, requeued)
+            }
+            TrafficEvent::SubscriberDisconnected { subscription, lost } => {
+                f(19, subscription as u64, 0, lost)
+            }
+            TrafficEvent::SubscriberBack { subscription, member, missed } => {
+                f(20, subscription as u64, member as u64, missed)
+            }
+            TrafficEvent::AckRefused { member, records, .. } => f(21, member as u64, 0, records),
         }
     }
 }

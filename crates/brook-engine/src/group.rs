@@ -25,8 +25,14 @@ pub struct GroupStats {
     pub duplicate_records: u64,
     /// Records skipped because offsets were committed before processing (at-most-once).
     pub lost_records: u64,
-    /// Records deleted by retention before this group read them.
+    /// Records deleted by retention before this group read them (once it had a position or a
+    /// commit in the partition).
     pub lost_to_retention_records: u64,
+    /// Records in the log that this group never read because `auto.offset.reset` started it
+    /// past them: with `latest`, what the partition held when the group first needed a
+    /// position there (or when retention put its position out of range). Not a loss: Kafka's
+    /// default, a new group reads only what is written from then on.
+    pub reset_skipped_records: u64,
     /// Rebalances started.
     pub rebalances: u64,
     /// Members that exceeded `max.poll.interval.ms` and left the group.
@@ -127,6 +133,11 @@ impl Group {
     /// Committed offset of `tp` (0 if never committed).
     pub fn committed(&self, tp: Tp) -> u64 {
         self.committed.get(&tp).copied().unwrap_or(0)
+    }
+
+    /// Committed offset of `tp`, if the group has committed one.
+    pub fn committed_offset(&self, tp: Tp) -> Option<u64> {
+        self.committed.get(&tp).copied()
     }
 
     /// Whether a rebalance is in progress.

@@ -36,7 +36,7 @@ pub use producer::{
     key_name, Acks, KeySpec, Outgoing, PartitionerKind, Producer, ProducerSpec, ProducerStats,
     RateProfile,
 };
-pub use push::{Subscription, SubscriptionSpec, SubscriptionStats};
+pub use push::{PushModel, Subscriber, Subscription, SubscriptionSpec, SubscriptionStats};
 pub use reader::{Reader, ReaderKind};
 pub use replication::{AckCheck, Election, Partition, Replica};
 pub use rng::Rng;
@@ -45,4 +45,4 @@ pub use scenario::{
     SCENARIO_VERSION,
 };
 pub use share::{ShareGroup, ShareGroupSpec, ShareMember, ShareStats, SHARE_WINDOW_RECORDS_MAX};
-pub use vocab::{Chunk, CommitMode, ProcessingDist, Tp};
+pub use vocab::{Chunk, CommitMode, OffsetReset, ProcessingDist, Tp};

@@ -154,7 +154,8 @@ pub struct Sample {
     pub producers_blocked: u32,
     /// Producers muted by a quota at this instant.
     pub producers_throttled: u32,
-    /// Records whose producer was told they failed, so far (`Summary::dropped_records`).
+    /// Records whose producer was told they failed, so far (`Summary::dropped_records`; push
+    /// losses are in `lost_records`).
     pub failed_records: u64,
     /// Records processed twice so far.
     pub duplicate_records: u64,
@@ -180,8 +181,9 @@ pub struct PartitionSample {
     pub t_ms: u64,
     /// Every partition, topic by topic.
     pub partitions: Vec<PartitionOffsets>,
-    /// Per consumer group (in group order), the committed offset of every partition it reads,
-    /// topic by topic; lag is the partition's high watermark minus this.
+    /// Per consumer group (in group order), the committed offset of every partition it reads
+    /// (before its first commit, where it reads from: `Group::resume_offset`), topic by topic;
+    /// lag is the partition's high watermark minus this.
     pub committed: Vec<Vec<u64>>,
 }
 

@@ -2,10 +2,10 @@
 
 use crate::group::GroupSpec;
 use crate::producer::{KeySpec, ProducerSpec, RateProfile};
-use crate::push::SubscriptionSpec;
+use crate::push::{PushModel, SubscriptionSpec};
 use crate::scenario::{ClusterSpec, Command, Scenario, TimedEvent, TopicSpec, SCENARIO_VERSION};
 use crate::share::ShareGroupSpec;
-use crate::vocab::CommitMode;
+use crate::vocab::{CommitMode, OffsetReset};
 use crate::AssignorKind;
 
 /// Names of the built-in presets, in menu order.
@@ -104,10 +104,14 @@ pub fn preset(name: &str) -> Option<Scenario> {
                 .iter()
                 .map(|n| ProducerSpec::new(n, "logs", RateProfile::Poisson { rate_per_sec: 600.0 }))
                 .collect();
+            // Both read every record: from the earliest offset, not from where the log ended
+            // when they first got their partitions (Kafka's default, latest).
             let mut alerting = GroupSpec::new("alerting", "logs", 4, 200);
             alerting.commit = CommitMode::AfterProcess;
+            alerting.auto_offset_reset = OffsetReset::Earliest;
             let mut archive = GroupSpec::new("archive", "logs", 2, 1_800);
             archive.commit = CommitMode::AfterProcess;
+            archive.auto_offset_reset = OffsetReset::Earliest;
             s.groups = vec![alerting, archive];
             s
         }
@@ -149,11 +153,14 @@ pub fn preset(name: &str) -> Option<Scenario> {
                 vec![TopicSpec::new("tasks", 4)],
             );
             s.producers = vec![ProducerSpec::new("api", "tasks", constant(800.0))];
-            s.groups = vec![
-                GroupSpec::new("workers", "tasks", 4, 3_000),
-                GroupSpec::new("audit", "tasks", 1, 500),
-                GroupSpec::new("analytics", "tasks", 2, 1_000),
-            ];
+            // Every group reads every record: from the earliest offset.
+            s.groups = [("workers", 4, 3_000), ("audit", 1, 500), ("analytics", 2, 1_000)]
+                .into_iter()
+                .map(|(name, members, us)| GroupSpec {
+                    auto_offset_reset: OffsetReset::Earliest,
+                    ..GroupSpec::new(name, "tasks", members, us)
+                })
+                .collect();
             s
         }
         "consumer-crash-rebalance" => {
@@ -251,9 +258,13 @@ fn broker_failure_acks() -> Scenario {
 fn slow_subscriber_push_vs_pull() -> Scenario {
     let mut s = base(
         "slow-subscriber-push-vs-pull",
-        "Price ticks arrive in bursts. The broker pushes them to subscribers: the fast dashboard \
-         sits idle between bursts, the slow phone's inbox fills and overflows (drops), while with \
-         a prefetch window the broker holds the excess. The pull group reads at its own pace.",
+        "Price ticks arrive in bursts. A push broker (not Kafka: Kafka consumers always pull) \
+         sends them to every subscriber: the fast dashboard sits idle between bursts. The slow \
+         phones show what real push systems do to a slow subscriber: RabbitMQ without prefetch \
+         buffers in the client until its memory runs out and it dies, its unacknowledged \
+         messages going to the other consumer; Redis Pub/Sub disconnects it and it misses what \
+         is published meanwhile; MQTT QoS 0 drops what does not fit its queue. With a prefetch \
+         window the broker holds the excess. The pull group reads at its own pace.",
         vec![TopicSpec::new("prices", 4)],
     );
     let rate = RateProfile::Bursts {
@@ -263,15 +274,31 @@ fn slow_subscriber_push_vs_pull() -> Scenario {
         burst_ms: 1_500,
     };
     s.producers = vec![keyed("exchange", "prices", rate, 50)];
-    let mut slow = SubscriptionSpec::new("phone-no-prefetch", "prices", 1_000, None);
-    slow.inbox_records_max = 2_000;
+    // Records are 512 bytes; the limits are scaled down from the real defaults so that one
+    // burst reaches them.
+    let mut rabbit = SubscriptionSpec::new("phone-no-prefetch", "prices", 1_000, None);
+    rabbit.consumers = 2;
+    rabbit.memory_bytes_max = 1 << 20;
+    rabbit.restart_delay_ms = 3_000;
+    let mut redis = SubscriptionSpec::new("phone-redis", "prices", 1_000, None)
+        .with_model(PushModel::RedisPubsub);
+    redis.output_buffer_hard_bytes = 2 << 20;
+    redis.output_buffer_soft_bytes = 512 << 10;
+    redis.output_buffer_soft_seconds = 1;
+    redis.reconnect_delay_ms = 2_000;
+    let mqtt =
+        SubscriptionSpec::new("phone-mqtt", "prices", 1_000, None).with_model(PushModel::MqttQos0);
     s.subscriptions = vec![
         SubscriptionSpec::new("dashboard", "prices", 80, None),
-        slow,
+        rabbit,
+        redis,
+        mqtt,
         SubscriptionSpec::new("phone-prefetch-200", "prices", 1_000, Some(200)),
     ];
     let mut pull = GroupSpec::new("phone-pull", "prices", 1, 1_000);
     pull.commit = CommitMode::AfterProcess;
+    // The same ticks as the subscriptions, which the broker pushes from the first.
+    pull.auto_offset_reset = OffsetReset::Earliest;
     s.groups = vec![pull];
     s
 }
@@ -279,10 +306,13 @@ fn slow_subscriber_push_vs_pull() -> Scenario {
 fn share_group_queue() -> Scenario {
     let mut s = base(
         "share-group-queue",
-        "A share group is a queue: six workers share two partitions and each job goes to one \
+        "A share group is a queue: seven workers share two partitions and each job goes to one \
          worker. Failed jobs are released and redelivered; after three tries a job is archived. \
-         Worker 2 crashes at 8 s and its locked jobs return after the lock times out. The \
-         classic consumer group can use only two of its six members.",
+         Worker 6 takes 3 s a job, longer than the 2 s lock: each lock expires while it works, \
+         another worker takes the job too (processed twice) and worker 6's late acknowledgement \
+         is refused. Worker 2 \
+         crashes at 8 s and its locked jobs return after the lock times out. The classic \
+         consumer group can use only two of its six members.",
         vec![TopicSpec::new("jobs", 2)],
     );
     s.producers = vec![ProducerSpec::new(
@@ -290,14 +320,19 @@ fn share_group_queue() -> Scenario {
         "jobs",
         RateProfile::Poisson { rate_per_sec: 1_500.0 },
     )];
-    let mut q = ShareGroupSpec::new("workers", "jobs", 6, 3_000);
+    let mut q = ShareGroupSpec::new("workers", "jobs", 7, 3_000);
     q.failure_rate = 0.05;
     q.delivery_limit = 3;
     q.lock_ms = 2_000;
     q.max_poll_records = 50;
+    // A job takes worker 6 3 s: every lock it takes expires before it is done.
+    q.speed_factors = vec![1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.001];
+    // Both groups get the same jobs, from the first.
+    q.share_auto_offset_reset = OffsetReset::Earliest;
     s.share_groups = vec![q];
     let mut classic = GroupSpec::new("classic", "jobs", 6, 3_000);
     classic.commit = CommitMode::AfterProcess;
+    classic.auto_offset_reset = OffsetReset::Earliest;
     s.groups = vec![classic];
     s.events = vec![TimedEvent {
         at_ms: 8_000,

@@ -59,24 +59,25 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// Records it has finished with: processed (a group, duplicates included), accepted (a
-    /// share group) or processed (a subscriber).
+    /// Records it has processed, duplicates included: by a group's members, by a share group's
+    /// members (whether or not the broker then took their acknowledgement) or by a subscriber.
     pub fn consumed_records(self) -> u64 {
         match self {
             Reader::Group(g) => g.stats.processed_records,
-            Reader::Share(g) => g.stats.accepted_records,
+            Reader::Share(g) => g.stats.processed_records,
             Reader::Push(s) => s.stats.processed_records,
         }
     }
 
     /// Records it has still to finish, summed over its partitions: for a group, the high
-    /// watermark minus the committed offset (as Kafka's tools report lag); for a share group,
+    /// watermark minus the committed offset (as Kafka's tools report lag; before its first
+    /// commit, minus where it reads from: [`Group::resume_offset`]); for a share group,
     /// records below the high watermark neither accepted nor archived; for a subscription,
-    /// records the broker still holds for it plus its inbox. `partitions(t)` gives topic `t`'s
-    /// partitions.
+    /// records the broker has not taken from the log plus those taken and not processed (on the
+    /// wire, in inboxes, requeued). `partitions(t)` gives topic `t`'s partitions.
     pub fn lag(self, partitions: impl Fn(u16) -> &'a [Partition]) -> u64 {
         let mut lag = match self {
-            Reader::Push(s) => s.inbox_records(),
+            Reader::Push(s) => s.held_records(),
             _ => 0,
         };
         for &t in self.topics() {
@@ -84,8 +85,11 @@ impl<'a> Reader<'a> {
                 let tp = Tp { topic: t, partition: p as u32 };
                 let log = &part.log;
                 lag += match self {
-                    Reader::Group(g) => log.lag_from(g.committed(tp)),
-                    Reader::Share(g) => g.lag(tp, log.high_watermark()),
+                    Reader::Group(g) => {
+                        let hw = log.high_watermark();
+                        log.lag_from(g.resume_offset(tp, log.log_start_offset(), hw))
+                    }
+                    Reader::Share(g) => g.lag(tp, log.log_start_offset(), log.high_watermark()),
                     Reader::Push(s) => log.lag_from(s.cursor(tp)),
                 };
             }

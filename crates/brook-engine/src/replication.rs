@@ -282,8 +282,12 @@ impl Partition {
         self.log.set_high_watermark(hw.min(self.log.log_end_offset()));
     }
 
-    /// Removes replicas on dead brokers from the ISR and elects a leader if the leader died:
-    /// the first live ISR member, or with `unclean` any live replica (losing what it lacks).
+    /// Removes replicas on dead brokers from the ISR and elects a leader if the leader died,
+    /// as the KRaft controller does (Kafka 4.0's `PartitionChangeBuilder.electAnyLeader`, with
+    /// eligible leader replicas off, 4.0's default): the first replica in assignment order
+    /// that is in the ISR and alive; else, with `unclean`, the first live replica in
+    /// assignment order, whatever its log holds (it may lose more than a replica further down
+    /// the list would); else none, and the partition is offline.
     pub fn elect(&mut self, alive: &[bool], unclean: bool) -> Election {
         let live_isr: Vec<usize> =
             self.isr.iter().copied().filter(|&i| alive[self.replicas[i].broker as usize]).collect();
@@ -291,14 +295,12 @@ impl Partition {
             self.isr = live_isr;
             return Election::Unchanged;
         }
+        // Replica indices are assignment order, and the ISR is kept sorted by index.
         let from_isr = live_isr.first().copied();
         let candidate = from_isr.or_else(|| {
             unclean
                 .then(|| {
-                    // The live replica with the most data loses the least.
-                    (0..self.replicas.len())
-                        .filter(|&i| alive[self.replicas[i].broker as usize])
-                        .max_by_key(|&i| (self.replicas[i].leo, std::cmp::Reverse(i)))
+                    (0..self.replicas.len()).find(|&i| alive[self.replicas[i].broker as usize])
                 })
                 .flatten()
         });
@@ -510,6 +512,58 @@ mod tests {
         let Election::NewLeader { lost, .. } = e else { unreachable!() };
         assert_eq!(lost.records, 10);
         assert_eq!(p.log.high_watermark(), 0);
+        p.check().unwrap();
+    }
+
+    /// Kafka's `PartitionChangeBuilderTest.testElectLeader` (ELR off): partition FOO has
+    /// replicas on brokers [2, 1, 3] in that assignment order, and broker 3 is not an
+    /// acceptable leader (fenced: dead here). Brook cannot hold a leader outside its ISR, so
+    /// each case starts from the ISR and the dead brokers the Kafka case reaches.
+    #[test]
+    fn elect_leader_follows_assignment_order_as_kafka_partition_change_builder_test_does() {
+        let foo = |isr: &[usize], leader: usize| {
+            let mut p = Partition::new(&[2, 1, 3], 1 << 20);
+            p.isr = isr.to_vec();
+            p.leader = Some(leader);
+            p
+        };
+        let alive = [true, true, true, false]; // brokers 0..=3; 3 is fenced
+                                               // ISR [2, 1, 3], leader 1 (index 1) alive: kept, clean or unclean.
+        assert_eq!(foo(&[0, 1, 2], 1).elect(&alive, false), Election::Unchanged);
+        assert_eq!(foo(&[0, 1, 2], 1).elect(&alive, true), Election::Unchanged);
+        // ISR [1, 3] with the leader gone from it (here: leader broker 2 dead): broker 1.
+        let dead_2 = [true, true, false, false];
+        let e = foo(&[0, 1, 2], 0).elect(&dead_2, false);
+        assert!(matches!(e, Election::NewLeader { broker: 1, unclean: false, .. }), "{e:?}");
+        // ISR [3] and 3 fenced: no leader (ONLINE); UNCLEAN takes broker 2, the first
+        // acceptable replica in assignment order, as an unclean election.
+        assert_eq!(foo(&[2], 2).elect(&alive, false), Election::Offline);
+        let e = foo(&[2], 2).elect(&alive, true);
+        assert!(matches!(e, Election::NewLeader { broker: 2, unclean: true, .. }), "{e:?}");
+        // BAZ: replicas [2, 1, 3], ISR [1, 3], leader 3, every broker acceptable: 3 stays.
+        let all = [true; 4];
+        assert_eq!(foo(&[1, 2], 2).elect(&all, false), Election::Unchanged);
+        assert_eq!(foo(&[1, 2], 2).elect(&all, true), Election::Unchanged);
+    }
+
+    #[test]
+    fn an_unclean_election_takes_the_first_live_replica_even_with_the_shorter_log() {
+        // PartitionChangeBuilder.electAnyLeader: targetReplicas.stream().filter(
+        // isAcceptableLeader).findFirst() -- log length plays no part (the controller does
+        // not know it). Replicas on brokers [0, 1, 2]; only the leader (0) is in the ISR.
+        let mut p = Partition::new(&[0, 1, 2], 1 << 20);
+        for _ in 0..10 {
+            p.log.append(batch(10));
+        }
+        p.leader_appended();
+        p.isr = vec![0];
+        p.replicas[1].leo = 10;
+        p.replicas[2].leo = 90;
+        let e = p.elect(&[false, true, true], true);
+        let Election::NewLeader { broker, lost, unclean } = e else { panic!("{e:?}") };
+        assert_eq!((broker, unclean), (1, true), "broker 1 comes first, not the longer log");
+        assert_eq!(lost.records, 90, "everything above broker 1's 10 records");
+        assert_eq!(p.log.log_end_offset(), 10);
         p.check().unwrap();
     }
 

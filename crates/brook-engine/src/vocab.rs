@@ -25,6 +25,53 @@ pub enum CommitMode {
     BeforeProcess,
 }
 
+/// Where a reader starts in a partition it has no position for: Kafka's `auto.offset.reset`
+/// (consumer groups, `ConsumerConfig.AUTO_OFFSET_RESET_CONFIG`, default `latest`) and
+/// `share.auto.offset.reset` (share groups, `GroupConfig.SHARE_AUTO_OFFSET_RESET_CONFIG`, default
+/// `latest`). Kafka's `none` (the consumer throws `NoOffsetForPartitionException` to the
+/// application, which Brook does not simulate) and `by_duration:` are refused when read, with a
+/// message naming the field.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OffsetReset {
+    /// The log start offset: every record retention kept.
+    Earliest,
+    /// The high watermark: only records written from now on. Kafka's default.
+    #[default]
+    Latest,
+}
+
+impl OffsetReset {
+    /// The offset to start from in a partition whose log starts at `log_start` and whose high
+    /// watermark is `high_watermark` (Kafka's `ListOffsets` for the earliest or latest
+    /// timestamp; a consumer reading uncommitted data gets the high watermark for latest).
+    pub fn offset(self, log_start: u64, high_watermark: u64) -> u64 {
+        match self {
+            OffsetReset::Earliest => log_start,
+            OffsetReset::Latest => high_watermark.max(log_start),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for OffsetReset {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        match s.as_str() {
+            "earliest" => Ok(OffsetReset::Earliest),
+            "latest" => Ok(OffsetReset::Latest),
+            "none" => Err(serde::de::Error::custom(
+                "\"none\" is not simulated: Kafka's consumer throws NoOffsetForPartitionException \
+                 to the application, which Brook has none of (and share groups have no \"none\"); \
+                 use \"earliest\" or \"latest\"",
+            )),
+            other => Err(serde::de::Error::custom(format!(
+                "unknown value \"{other}\": use \"earliest\" or \"latest\" (Kafka's by_duration \
+                 is not simulated)"
+            ))),
+        }
+    }
+}
+
 /// How processing time per record varies.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

@@ -2,8 +2,8 @@
 //! own rules give, cited from its source, never Brook's earlier output.
 
 use brook_engine::{
-    Acks, Cluster, ClusterSpec, Command, GroupSpec, ProducerSpec, RateProfile, ReaderSpec,
-    Scenario, TimedEvent, TopicSpec,
+    Acks, Cluster, ClusterSpec, Command, GroupSpec, OffsetReset, ProducerSpec, RateProfile,
+    ReaderSpec, Scenario, TimedEvent, TopicSpec,
 };
 
 fn at(at_ms: u64, command: Command) -> TimedEvent {
@@ -137,14 +137,11 @@ fn an_expired_active_segment_is_deleted_so_a_late_group_reads_nothing() {
     topic.retention_ms = Some(5_000);
     let p = ProducerSpec::new("web", "clicks", RateProfile::Constant { rate_per_sec: 1_000.0 });
     let mut s = scenario("retention", topic, ClusterSpec::default(), p);
+    let mut late = GroupSpec::new("late", "clicks", 1, 100);
+    late.auto_offset_reset = OffsetReset::Earliest;
     s.events = vec![
         at(3_000, Command::RemoveProducer { producer: "web".into() }),
-        at(
-            400_000,
-            Command::AddReader {
-                reader: ReaderSpec::Group(GroupSpec::new("late", "clicks", 1, 100)),
-            },
-        ),
+        at(400_000, Command::AddReader { reader: ReaderSpec::Group(late) }),
     ];
     s.validate().unwrap();
     let mut c = Cluster::new(s);

@@ -59,7 +59,7 @@ pub fn consumers(ctx: &Ctx, l: &Layout, rates: &MemberRates) {
             let bar = Rect { y: r.y + r.h - 3.0, h: 3.0, w: r.w * m.inbox_fill.min(1.0), ..r };
             fill(ctx, bar, group_colour(gi as u32));
             if r.h >= 14.0 {
-                let name = if g.kind == ReaderKind::Push {
+                let name = if g.kind == ReaderKind::Push && g.members.len() == 1 {
                     m.state.to_string()
                 } else {
                     format!("#{mi} {}", m.state)

@@ -21,7 +21,10 @@ fn strip_window(c: &Cluster) -> u64 {
                 .groups()
                 .iter()
                 .filter(|g| g.topics.contains(&(ti as u16)))
-                .map(|g| g.committed(tp).max(log.log_start_offset()))
+                .map(|g| {
+                    let start = log.log_start_offset();
+                    g.resume_offset(tp, start, log.high_watermark()).max(start)
+                })
                 .min()
                 .unwrap_or(log.log_start_offset());
             span = span.max(log.log_end_offset().saturating_sub(oldest));
@@ -73,9 +76,11 @@ pub fn partitions(ctx: &Ctx, l: &Layout, c: &Cluster, by_key: bool) {
                 if !g.topics.contains(&(ti as u16)) {
                     continue;
                 }
-                let committed =
-                    g.committed(brook_engine::Tp { topic: ti as u16, partition: pi as u32 });
-                let x = x_of(committed.max(log.log_start_offset())).max(r.x);
+                // The committed offset; before the first commit, where the group reads from.
+                let tp = brook_engine::Tp { topic: ti as u16, partition: pi as u32 };
+                let start = log.log_start_offset();
+                let committed = g.resume_offset(tp, start, log.high_watermark());
+                let x = x_of(committed.max(start)).max(r.x);
                 fill(
                     ctx,
                     Rect { x: x - 1.5, y: r.y - 2.0, w: 3.0, h: r.h + 4.0 },
@@ -276,7 +281,12 @@ fn heat_strip(ctx: &Ctx, l: &Layout, c: &Cluster, window: f64) {
         for (pi, part) in t.partitions.iter().enumerate() {
             let log = &part.log;
             let tp = brook_engine::Tp { topic: ti as u16, partition: pi as u32 };
-            let lag = readers.iter().map(|g| log.lag_from(g.committed(tp))).max().unwrap_or(0);
+            let (start, hw) = (log.log_start_offset(), log.high_watermark());
+            let lag = readers
+                .iter()
+                .map(|g| log.lag_from(g.resume_offset(tp, start, hw)))
+                .max()
+                .unwrap_or(0);
             let row =
                 ((l.partitions[ti][pi].mid_y() - top).max(0.0) as usize).min(lag_of_row.len() - 1);
             lag_of_row[row] = lag_of_row[row].max(lag as f64 / window);

@@ -5,7 +5,9 @@ use brook_engine::Command;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use crate::model::targets::{new_reader, Targets, READER_KINDS};
+use crate::model::targets::{
+    kind_has_start, new_reader, start_label, Targets, READER_KINDS, READER_STARTS,
+};
 
 /// Properties of [`Actions`].
 #[derive(Properties, PartialEq, Clone)]
@@ -50,6 +52,7 @@ pub fn Actions(p: &ActionsProps) -> Html {
     let producer = use_state(|| 0usize);
     let broker = use_state(|| 0usize);
     let kind = use_state(|| 0usize);
+    let start = use_state(|| 0usize);
     let reader = use_state(|| 0usize);
     let t = &p.targets;
     let g = t.groups.get(*group).cloned();
@@ -103,10 +106,11 @@ pub fn Actions(p: &ActionsProps) -> Html {
         topic.clone().map(|topic| Command::AddPartitions { topic, count: 1 })
     }));
     let (k, first_topic, taken) = (*kind, t.topics.first().cloned(), t.readers.clone());
+    let from = READER_STARTS[(*start).min(READER_STARTS.len() - 1)];
     let add_reader = send(Box::new(move || {
         first_topic
             .as_ref()
-            .map(|topic| Command::AddReader { reader: new_reader(k, topic, &taken) })
+            .map(|topic| Command::AddReader { reader: new_reader(k, topic, &taken, from) })
     }));
     let rname = t.readers.get(*reader).cloned();
     let remove_reader =
@@ -149,6 +153,9 @@ pub fn Actions(p: &ActionsProps) -> Html {
             <fieldset>
                 <legend>{ "Readers: switch the delivery model" }</legend>
                 { select("reader-kind", "Add a", READER_KINDS.iter().map(|k| k.to_string()).collect(), *kind, set(kind.clone())) }
+                if kind_has_start(*kind) {
+                    { select("reader-start", "from", READER_STARTS.iter().map(|s| start_label(*s).to_string()).collect(), *start, set(start.clone())) }
+                }
                 <button data-testid="add-reader" onclick={add_reader}>{ "Add reader" }</button>
                 { select("reader", "Reader", t.readers.clone(), *reader, set(reader.clone())) }
                 <button data-testid="remove-reader" onclick={remove_reader}>{ "Remove reader" }</button>

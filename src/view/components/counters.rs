@@ -33,7 +33,7 @@ pub fn Counters(p: &CountersProps) -> Html {
             { figure("Lag", "lag", s.lag.to_string(), "High watermark minus committed offset, summed over partitions and groups") }
             { figure("Latency p50 / p99", "latency", format!("{:.0} / {:.0} ms", s.latency_ms_p50, s.latency_ms_p99), "Time from record creation to processed") }
             if s.duplicates + s.lost + s.failed > 0 {
-                { figure("Duplicates / lost / dropped", "faults", format!("{} / {} / {}", s.duplicates, s.lost, s.failed), "Processed twice / lost, all causes (truncated by a new leader, on the wire to a crashed leader, committed before processing, deleted unread, refused by a full push inbox) / dropped: sends the producer was told failed") }
+                { figure("Duplicates / lost / dropped", "faults", format!("{} / {} / {}", s.duplicates, s.lost, s.failed), "Processed twice / lost, all causes (truncated by a new leader, on the wire to a crashed leader, committed before processing, deleted unread, dropped or missed by a push system) / dropped: sends the producer was told failed") }
             }
             <table class="groups">
                 <thead><tr><th>{ "Reader" }</th><th>{ "Kind" }</th><th>{ "Members" }</th><th>{ "Consumed" }</th><th>{ "Lag" }</th></tr></thead>

@@ -172,7 +172,7 @@ fn fields(form: &Form, kinds: &UseReducerHandle<Kinds>) -> Html {
             </> }
         }
         Form::Subscription { .. } => html! {
-            { input("prefetch", "prefetch, records (0: no limit)") }
+            { input("prefetch", "prefetch (basic.qos) per consumer, records (0: no limit)") }
         },
         Form::Topic { .. } => html! { <>
             { input("retention-ms", "retention.ms") }

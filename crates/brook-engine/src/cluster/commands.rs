@@ -12,6 +12,7 @@ use crate::push::Subscription;
 use crate::reader::ReaderKind;
 use crate::scenario::{Command, ReaderSpec, TimedEvent};
 use crate::share::ShareGroup;
+use crate::vocab::Tp;
 
 impl Cluster {
     /// Phase 1: timeline events that are due, then commands queued since the last step.
@@ -143,7 +144,15 @@ impl Cluster {
                         self.share_groups.push(ShareGroup::new(g.clone(), list(&g.topics)));
                     }
                     ReaderSpec::Push(g) => {
-                        self.subscriptions.push(Subscription::new(g.clone(), list(&g.topics)));
+                        // Push systems deliver what is published after one subscribes.
+                        let mut sub = Subscription::new(g.clone(), list(&g.topics));
+                        for &t in &sub.topics.clone() {
+                            for (p, part) in self.topics[t as usize].partitions.iter().enumerate() {
+                                let tp = Tp { topic: t, partition: p as u32 };
+                                sub.start_at(tp, part.log.high_watermark());
+                            }
+                        }
+                        self.subscriptions.push(sub);
                     }
                 }
             }
@@ -217,18 +226,17 @@ impl Cluster {
             .iter_mut()
             .find(|g| g.spec.name == group)
             .ok_or_else(|| format!("no group named \"{group}\""))?;
-        let m = g
-            .members
-            .get_mut(member as usize)
-            .ok_or_else(|| format!("{group} has no member {member}"))?;
-        if m.crashed == crash {
+        if member as usize >= g.members.len() {
+            return Err(format!("{group} has no member {member}"));
+        }
+        let changed =
+            if crash { g.crash_member(member as usize) } else { g.restart_member(member as usize) };
+        if !changed {
             return Err(format!(
                 "{group} member {member} is already {}",
                 if crash { "down" } else { "running" }
             ));
         }
-        m.crashed = crash;
-        m.fetch_due_us = None;
         Ok(())
     }
 

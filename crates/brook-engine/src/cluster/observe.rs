@@ -39,12 +39,23 @@ pub struct Summary {
     /// Records of `produced_records` still on their way: no log has them yet, and their
     /// producer has not given them up (batches filling, queued, on the wire, to be resent).
     pub in_flight_records: u64,
-    /// Records processed, per group name (duplicates included).
+    /// Records processed, per reader name (duplicates included).
     pub consumed_records: BTreeMap<String, u64>,
     /// Records lost, all causes: the sum of `lost_records_by_cause`.
     pub lost_records: u64,
-    /// Records processed more than once.
+    /// Processings of a record after its first, in any group: a consumer group reprocessing
+    /// from its last commit after a crash or rebalance, and `share_duplicate_records`.
     pub duplicate_records: u64,
+    /// Share groups: processings of a record after its first (part of `duplicate_records`): a
+    /// member finished a record after its lock expired, and another member processed it too.
+    pub share_duplicate_records: u64,
+    /// Share groups: acknowledgements the broker refused (INVALID_RECORD_STATE) because the
+    /// member's lock on the record had expired; the member had done the work all the same.
+    pub failed_ack_records: u64,
+    /// Consumer groups: records in the log a group never read because `auto.offset.reset`
+    /// started it past them (with `latest`, what a partition held when the group first needed
+    /// a position there). Not lost: the group chose to start at the end.
+    pub offset_reset_skipped_records: u64,
     /// Records whose producer was told they failed: `send()` calls that blocked past
     /// `max.block.ms` (never produced), plus `send_failed_records`.
     pub dropped_records: u64,
@@ -99,18 +110,35 @@ pub struct Summary {
     pub unclean_elections: u64,
     /// Virtual ms producers were muted by quotas, summed.
     pub producer_throttled_ms: f64,
-    /// Share groups: deliveries after the first (released or lock expired).
+    /// Share groups: deliveries after the first (acquired again after a release or an expired
+    /// lock). A redelivery is a second processing only when the first holder also finished the
+    /// record (`share_duplicate_records`); a released record had failed.
     pub redelivered_records: u64,
     /// Share groups: records archived at the delivery limit (dead letters).
     pub archived_records: u64,
-    /// Push subscriptions: records dropped by full inboxes (`push-overflow` in
-    /// `lost_records_by_cause`).
+    /// Push subscriptions (`mqtt-qos0`): records the broker dropped because the client's queue
+    /// was full (`push-overflow` in `lost_records_by_cause`).
     pub push_dropped_records: u64,
+    /// Push subscriptions (`redis-pubsub`): disconnections for the output buffer limits.
+    pub push_disconnects: u64,
+    /// Push subscriptions (`redis-pubsub`): records lost with the output buffer at a
+    /// disconnection.
+    pub push_discarded_records: u64,
+    /// Push subscriptions (`redis-pubsub`): records published while the subscriber was
+    /// disconnected.
+    pub push_missed_records: u64,
+    /// Push subscriptions (`rabbitmq`): consumer processes that ran out of memory.
+    pub push_consumer_crashes: u64,
+    /// Push subscriptions (`rabbitmq`): unacknowledged deliveries requeued by those crashes
+    /// (not lost: they go to the other consumers).
+    pub push_requeued_records: u64,
     /// Every record lost without anyone being told, by cause: `commit-before-process` (a
     /// consumer crashed after committing), `retention` (deleted unread), `leader-failover`
     /// (acknowledged, then truncated by a new leader), `leader-crash-in-flight` (acks=0, on the
-    /// wire to a leader that crashed), `push-overflow` (a full push inbox refused it). Sends
-    /// the producer was told failed are not lost: they are in `dropped_records`.
+    /// wire to a leader that crashed), `push-overflow` (MQTT QoS 0 drops),
+    /// `push-disconnected-buffer` (Redis: in the output buffer when disconnected),
+    /// `push-missed-while-disconnected` (Redis: published while disconnected). Sends the
+    /// producer was told failed are not lost: they are in `dropped_records`.
     pub lost_records_by_cause: BTreeMap<String, u64>,
     /// Virtual ms groups spent rebalancing, summed.
     pub rebalancing_ms: f64,
@@ -181,7 +209,8 @@ impl Cluster {
                 .iter()
                 .map(|p| p.stats.failed_records + p.stats.expired_records)
                 .sum::<u64>(),
-            duplicate_records: self.groups.iter().map(|g| g.stats.duplicate_records).sum(),
+            duplicate_records: self.groups.iter().map(|g| g.stats.duplicate_records).sum::<u64>()
+                + self.share_groups.iter().map(|g| g.stats.duplicate_records).sum::<u64>(),
             lost_records: lost,
         };
         self.latency_at_sample = self.latency.clone();
@@ -208,8 +237,12 @@ impl Cluster {
             .map(|g| {
                 let mut out = Vec::new();
                 for &t in &g.topics {
-                    let n = self.topics[t as usize].partitions.len() as u32;
-                    out.extend((0..n).map(|p| g.committed(Tp { topic: t, partition: p })));
+                    let parts = &self.topics[t as usize].partitions;
+                    out.extend(parts.iter().enumerate().map(|(p, part)| {
+                        let tp = Tp { topic: t, partition: p as u32 };
+                        let log = &part.log;
+                        g.resume_offset(tp, log.log_start_offset(), log.high_watermark())
+                    }));
                 }
                 out
             })
@@ -234,20 +267,27 @@ impl Cluster {
 
     /// Records lost so far, by cause: the one definition of "lost", which the summary, the
     /// samples and the page share (see [`Summary::lost_records_by_cause`]).
-    pub fn lost_by_cause(&self) -> [(&'static str, u64); 5] {
+    pub fn lost_by_cause(&self) -> [(&'static str, u64); 7] {
         let (mut commit, mut retention) = (0, 0);
         for g in &self.groups {
             commit += g.stats.lost_records;
             retention += g.stats.lost_to_retention_records;
         }
-        let push = self.subscriptions.iter().map(|s| s.stats.dropped_records).sum();
+        let (mut dropped, mut discarded, mut missed) = (0, 0, 0);
+        for sub in &self.subscriptions {
+            dropped += sub.stats.dropped_records;
+            discarded += sub.stats.discarded_records;
+            missed += sub.stats.missed_records;
+        }
         let c = &self.counters;
         [
             ("commit-before-process", commit),
             ("retention", retention),
             ("leader-failover", c.acked_lost_records),
             ("leader-crash-in-flight", c.lost_in_flight_records),
-            ("push-overflow", push),
+            ("push-overflow", dropped),
+            ("push-disconnected-buffer", discarded),
+            ("push-missed-while-disconnected", missed),
         ]
     }
 
@@ -298,13 +338,23 @@ impl Cluster {
         for g in &self.share_groups {
             s.redelivered_records += g.stats.redelivered_records;
             s.archived_records += g.stats.archived_records;
+            s.share_duplicate_records += g.stats.duplicate_records;
+            s.duplicate_records += g.stats.duplicate_records;
+            s.failed_ack_records += g.stats.failed_ack_records;
         }
         for sub in &self.subscriptions {
-            s.push_dropped_records += sub.stats.dropped_records;
+            let st = sub.stats;
+            s.push_dropped_records += st.dropped_records;
+            s.push_disconnects += st.disconnects;
+            s.push_discarded_records += st.discarded_records;
+            s.push_missed_records += st.missed_records;
+            s.push_consumer_crashes += st.consumer_crashes;
+            s.push_requeued_records += st.requeued_records;
         }
         for g in &self.groups {
             s.rebalancing_ms += ms(g.stats.rebalancing_us);
             s.max_poll_exceeded += g.stats.max_poll_exceeded;
+            s.offset_reset_skipped_records += g.stats.reset_skipped_records;
             s.idle_members += (0..g.members.len())
                 .filter(|&i| g.member_state(i) == crate::group::MemberState::Idle)
                 .count() as u64;

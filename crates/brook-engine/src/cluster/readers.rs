@@ -4,6 +4,7 @@
 use super::{create_us, push_bounded, views, Cluster, TICK_US};
 use crate::event::TrafficEvent;
 use crate::group::Fetch;
+use crate::push::Incident;
 use crate::vocab::{Chunk, Tp};
 
 impl Cluster {
@@ -82,7 +83,7 @@ impl Cluster {
             }
             let log = &part.log;
             let g = &mut self.groups[gi];
-            let from = g.start_position(tp, log.log_start_offset());
+            let from = g.start_position(tp, log.log_start_offset(), log.high_watermark());
             let mut chunks: Vec<Chunk> = Vec::new();
             let to = log.read_committed(from, room, |b, a, z| {
                 chunks.push(Chunk { tp, from: a, to: z, batch: *b, cost_us: 0.0 });
@@ -134,73 +135,104 @@ impl Cluster {
         }
     }
 
-    /// Phase 10: share group members acquire records under locks and accept or release them.
+    /// Phase 10: expired locks make records available again; share group members acquire
+    /// records under locks, process them, and accept, release or reject them (refused when the
+    /// lock expired first).
     pub(super) fn share_groups_acquire_and_process(&mut self) {
         let now = self.now_us;
-        let delay_us = self.scenario.cluster.network_delay_us as u64;
         for si in 0..self.share_groups.len() {
+            let archived_before = self.share_groups[si].stats.archived_records;
             self.share_groups[si].expire_locks(now);
             let parts = self.readable_partitions(&self.share_groups[si].topics.clone());
             for mi in 0..self.share_groups[si].members.len() {
-                let m = &self.share_groups[si].members[mi];
-                if m.crashed {
+                if self.share_groups[si].members[mi].crashed {
                     continue;
                 }
-                match m.fetch_due_us {
-                    None if m.held.is_empty() && !parts.is_empty() => {
-                        self.share_groups[si].members[mi].fetch_due_us = Some(now + delay_us);
-                    }
-                    Some(due) if due <= now => {
-                        self.share_groups[si].members[mi].fetch_due_us = None;
-                        let topics = &self.topics;
-                        let create = |tp: Tp, o: u64| create_us(topics, tp, o);
-                        let before = self.share_groups[si].stats;
-                        let got = self.share_groups[si].acquire(mi, now, &parts, &create);
-                        let after = self.share_groups[si].stats;
-                        let again = after.redelivered_records - before.redelivered_records;
-                        if again > 0 {
-                            let (share, member) = (si as u16, mi as u32);
-                            let e = TrafficEvent::Redelivered { share, member, records: again };
-                            self.push_event(e);
-                        }
-                        let dead = after.archived_records - before.archived_records;
-                        if dead > 0 {
-                            let e = TrafficEvent::Archived { share: si as u16, records: dead };
-                            self.push_event(e);
-                        }
-                        for (tp, records) in got {
-                            self.push_event(TrafficEvent::ShareFetch {
-                                share: si as u16,
-                                member: mi as u32,
-                                topic: tp.topic,
-                                partition: tp.partition,
-                                records: records as u32,
-                            });
-                        }
-                    }
-                    _ => {}
-                }
+                self.share_fetch(si, mi, &parts);
                 let latency = &mut self.latency;
+                let refused_before = self.share_groups[si].stats.failed_ack_records;
                 let n = self.share_groups[si].process(mi, TICK_US, &mut self.rng, |created| {
                     latency.record(now.saturating_sub(created), 1);
                 });
                 self.processed_in_sample += n;
+                let refused = self.share_groups[si].stats.failed_ack_records - refused_before;
+                if refused > 0 {
+                    let (share, member) = (si as u16, mi as u32);
+                    self.push_event(TrafficEvent::AckRefused { share, member, records: refused });
+                }
+            }
+            let dead = self.share_groups[si].stats.archived_records - archived_before;
+            if dead > 0 {
+                self.push_event(TrafficEvent::Archived { share: si as u16, records: dead });
             }
         }
     }
 
-    /// Phase 11: brokers push committed records to subscribers (within prefetch credit, or all
-    /// of them); subscribers receive, drop what overflows, and process.
-    pub(super) fn brokers_push_and_subscribers_process(&mut self) {
+    /// A share member with nothing held sends a fetch; when it arrives, the member acquires
+    /// records from `parts` (partition, log start, high watermark).
+    fn share_fetch(&mut self, si: usize, mi: usize, parts: &[(Tp, u64, u64)]) {
         let now = self.now_us;
         let delay_us = self.scenario.cluster.network_delay_us as u64;
+        let m = &mut self.share_groups[si].members[mi];
+        match m.fetch_due_us {
+            None if m.held.is_empty() && !parts.is_empty() => {
+                m.fetch_due_us = Some(now + delay_us);
+                return;
+            }
+            Some(due) if due <= now => m.fetch_due_us = None,
+            _ => return,
+        }
+        let topics = &self.topics;
+        let create = |tp: Tp, o: u64| create_us(topics, tp, o);
+        let g = &mut self.share_groups[si];
+        let before = g.stats.redelivered_records;
+        let got = g.acquire(mi, now, parts, &create);
+        let (share, member) = (si as u16, mi as u32);
+        let again = g.stats.redelivered_records - before;
+        if again > 0 {
+            self.push_event(TrafficEvent::Redelivered { share, member, records: again });
+        }
+        for (tp, records) in got {
+            self.push_event(TrafficEvent::ShareFetch {
+                share,
+                member,
+                topic: tp.topic,
+                partition: tp.partition,
+                records: records as u32,
+            });
+        }
+    }
+
+    /// Phase 11: brokers push committed records to subscriptions (see `push.rs` for the three
+    /// push models): crashed consumers restart and disconnected subscribers reconnect when
+    /// due; requeued deliveries go first; then new records within the consumers' credit (a
+    /// disconnected Redis subscriber misses them); then the model's limits apply (a RabbitMQ
+    /// client out of memory dies, a Redis subscriber over its output buffer limit is cut off)
+    /// and the consumers process.
+    pub(super) fn brokers_push_and_subscribers_process(&mut self) {
+        let now = self.now_us;
+        let at = now + self.scenario.cluster.network_delay_us as u64;
+        let mut incidents = Vec::new();
         for si in 0..self.subscriptions.len() {
+            let subscription = si as u16;
+            incidents.clear();
+            self.subscriptions[si].upkeep(now, &mut incidents);
+            self.push_incidents(subscription, &incidents);
+            let mut sent: Vec<(u32, Tp, u64, bool)> = Vec::new();
+            self.subscriptions[si].push_requeued(at, |m, c, n| sent.push((m, c.tp, n, true)));
             let parts = self.readable_partitions(&self.subscriptions[si].topics.clone());
             for (tp, log_start, hw) in parts {
-                let sub = &self.subscriptions[si];
+                let sub = &mut self.subscriptions[si];
                 let from = sub.cursor(tp).max(log_start);
+                if from >= hw {
+                    continue;
+                }
+                if sub.disconnected() {
+                    sub.miss(tp, from, hw);
+                    continue;
+                }
                 let credit = sub.credit();
-                if from >= hw || credit == 0 {
+                if credit == 0 {
                     continue;
                 }
                 let log = &self.topics[tp.topic as usize].partitions[tp.partition as usize].log;
@@ -208,33 +240,68 @@ impl Cluster {
                 log.read_committed(from, credit, |b, a, z| {
                     chunks.push(Chunk { tp, from: a, to: z, batch: *b, cost_us: 0.0 });
                 });
-                let mut pushed = 0;
+                let mut dropped = 0;
                 for c in chunks {
-                    pushed += c.to - c.from;
-                    self.subscriptions[si].push(c, now + delay_us);
+                    dropped += sub.push(c, at, |m, c, n| sent.push((m, c.tp, n, false)));
                 }
-                if pushed > 0 {
-                    self.push_event(TrafficEvent::Push {
-                        subscription: si as u16,
-                        topic: tp.topic,
-                        partition: tp.partition,
-                        records: pushed as u32,
-                    });
+                if dropped > 0 {
+                    let e = TrafficEvent::PushDropped { subscription, records: dropped };
+                    self.push_event(e);
                 }
             }
-            let dropped = self.subscriptions[si].receive(now, &mut self.rng);
-            if dropped > 0 {
-                self.push_event(TrafficEvent::PushDropped {
-                    subscription: si as u16,
-                    records: dropped,
-                });
-            }
+            self.push_sent(subscription, &sent);
+            let sub = &mut self.subscriptions[si];
+            sub.receive(now, &mut self.rng);
+            incidents.clear();
+            sub.enforce_limits(now, &mut incidents);
+            self.push_incidents(subscription, &incidents);
             let latency = &mut self.latency;
             let n = self.subscriptions[si].process(TICK_US, |c, from, to| {
                 let mid = from + (to - from - 1) / 2;
                 latency.record(now.saturating_sub(c.batch.create_us_at(mid)), to - from);
             });
             self.processed_in_sample += n;
+        }
+    }
+
+    /// Push events for a step's deliveries, merged per consumer and partition (redeliveries of
+    /// requeued records apart).
+    fn push_sent(&mut self, subscription: u16, sent: &[(u32, Tp, u64, bool)]) {
+        let mut merged: Vec<(u32, Tp, u64, bool)> = Vec::new();
+        for &(m, tp, n, again) in sent {
+            match merged.iter_mut().find(|x| x.0 == m && x.1 == tp && x.3 == again) {
+                Some(x) => x.2 += n,
+                None => merged.push((m, tp, n, again)),
+            }
+        }
+        for (member, tp, records, again) in merged {
+            if again {
+                self.push_event(TrafficEvent::PushRedelivered { subscription, member, records });
+            }
+            self.push_event(TrafficEvent::Push {
+                subscription,
+                member,
+                topic: tp.topic,
+                partition: tp.partition,
+                records: records.min(u32::MAX as u64) as u32,
+            });
+        }
+    }
+
+    fn push_incidents(&mut self, subscription: u16, incidents: &[Incident]) {
+        for &i in incidents {
+            let e = match i {
+                Incident::Crashed { member, requeued } => {
+                    TrafficEvent::SubscriberCrashed { subscription, member, requeued }
+                }
+                Incident::Disconnected { lost } => {
+                    TrafficEvent::SubscriberDisconnected { subscription, lost }
+                }
+                Incident::Back { member, missed } => {
+                    TrafficEvent::SubscriberBack { subscription, member, missed }
+                }
+            };
+            self.push_event(e);
         }
     }
 

@@ -6,28 +6,54 @@ use crate::rng::Rng;
 use crate::vocab::{Chunk, CommitMode, Tp};
 
 impl Group {
-    /// log start if retention deleted it (auto.offset.reset=earliest); losses are counted.
-    pub fn start_position(&mut self, tp: Tp, log_start: u64) -> u64 {
-        if let Some(&p) = self.position.get(&tp) {
-            if p >= log_start {
-                return p;
-            }
+    /// Where the next fetch of `tp` starts: the fetch position; without one, the committed
+    /// offset; without one either, or when it lies below the log start (retention deleted it),
+    /// `auto.offset.reset` (Kafka's consumer resets a missing offset by the policy, and a fetch
+    /// answered OFFSET_OUT_OF_RANGE the same way: `FetchCollector.handleInitializeErrors`).
+    /// `latest` is the high watermark (`ListOffsets` for the latest timestamp, read uncommitted).
+    /// Records committed but never processed, deleted unread, or skipped by the reset are
+    /// counted.
+    pub fn start_position(&mut self, tp: Tp, log_start: u64, high_watermark: u64) -> u64 {
+        let position = self.position.get(&tp).copied();
+        if let Some(p) = position.filter(|&p| p >= log_start) {
+            return p;
         }
-        let committed = self.committed(tp);
-        let processed = self.processed_end.get(&tp).copied().unwrap_or(0);
-        if committed > processed {
+        let committed = self.committed.get(&tp).copied();
+        let processed = self.processed_end.get(&tp).copied();
+        if let Some(c) = committed.filter(|&c| c > processed.unwrap_or(0)) {
             // Committed ahead of processing and the records were never processed.
-            self.stats.lost_records += committed - processed;
-            self.processed_end.insert(tp, committed);
+            self.stats.lost_records += c - processed.unwrap_or(0);
+            self.processed_end.insert(tp, c);
         }
-        let mut start = committed;
-        if start < log_start {
-            self.stats.lost_to_retention_records += log_start - start.max(processed);
-            start = log_start;
-            self.processed_end.insert(tp, start.max(processed));
+        // An out-of-range position is reset, not replaced by the commit (Kafka resets it).
+        let resume = position.or(committed);
+        if let Some(r) = resume.filter(|&r| r >= log_start) {
+            self.position.insert(tp, r);
+            return r;
         }
+        // Where this group's reading had got to, if it had started on `tp` at all.
+        let reached = match (resume, self.processed_end.get(&tp).copied()) {
+            (None, None) => None,
+            (r, p) => Some(r.unwrap_or(0).max(p.unwrap_or(0))),
+        };
+        if let Some(r) = reached.filter(|&r| r < log_start) {
+            self.stats.lost_to_retention_records += log_start - r;
+        }
+        let start = self.spec.auto_offset_reset.offset(log_start, high_watermark);
+        let read_up_to = reached.unwrap_or(0).max(log_start);
+        self.stats.reset_skipped_records += start.saturating_sub(read_up_to);
+        self.processed_end.insert(tp, start.max(reached.unwrap_or(0)));
         self.position.insert(tp, start);
         start
+    }
+
+    /// The offset this group's lag on `tp` counts from, in a partition whose log starts at
+    /// `log_start` with high watermark `high_watermark`: the committed offset, as Kafka's tools
+    /// count lag; before the first commit, the fetch position (an auto-commit commits it next);
+    /// before the first fetch, where `auto.offset.reset` will start.
+    pub fn resume_offset(&self, tp: Tp, log_start: u64, high_watermark: u64) -> u64 {
+        let reset = || self.spec.auto_offset_reset.offset(log_start, high_watermark);
+        self.committed.get(&tp).or(self.position.get(&tp)).copied().unwrap_or_else(reset)
     }
 
     /// The log of `tp` was truncated to `log_end` by a leader change: positions, commits and

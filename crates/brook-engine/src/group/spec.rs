@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::assignor::AssignorKind;
-use crate::vocab::{default_max_poll_records, CommitMode, ProcessingDist};
+use crate::vocab::{default_max_poll_records, CommitMode, OffsetReset, ProcessingDist};
 
 /// A consumer group's configuration. Defaults are Kafka's where Kafka has one.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -48,6 +48,12 @@ pub struct GroupSpec {
     /// the group without committing, and rejoins. Default 300000.
     #[serde(default = "default_max_poll_interval_ms")]
     pub max_poll_interval_ms: u32,
+    /// `auto.offset.reset`: where a member starts in a partition the group has no committed
+    /// offset for, or whose position retention deleted: `"earliest"` (the log start) or
+    /// `"latest"` (the high watermark: records written before are never read by this group).
+    /// Default `"latest"`, Kafka's.
+    #[serde(default)]
+    pub auto_offset_reset: OffsetReset,
 }
 
 fn default_max_poll_interval_ms() -> u32 {
@@ -85,6 +91,7 @@ impl GroupSpec {
             fetch_max_wait_ms: default_fetch_max_wait_ms(),
             session_timeout_ms: default_session_timeout_ms(),
             max_poll_interval_ms: default_max_poll_interval_ms(),
+            auto_offset_reset: OffsetReset::Latest,
         }
     }
 }

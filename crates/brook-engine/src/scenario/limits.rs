@@ -14,6 +14,10 @@ pub const GROUPS_MAX: usize = 16;
 pub const READERS_MAX: usize = 32;
 /// Members per group.
 pub const MEMBERS_MAX: u32 = 256;
+/// A member's speed factor, least and most (a thousand times slower to a hundred times faster).
+pub const SPEED_FACTOR_MIN: f64 = 0.001;
+/// See [`SPEED_FACTOR_MIN`].
+pub const SPEED_FACTOR_MAX: f64 = 100.0;
 /// Records per second for one producer.
 pub const RATE_PER_SEC_MAX: f64 = 1e8;
 /// Bytes per record.
@@ -40,8 +44,17 @@ pub const DURATION_S_MAX: f64 = 86_400.0;
 pub const MS_MAX: u64 = 2_592_000_000;
 /// Name length, bytes.
 pub const NAME_BYTES_MAX: usize = 64;
-/// A push subscriber's inbox and prefetch window, records.
+/// A push subscriber's inbox and prefetch window, records; also the most one push client
+/// holds (past it the broker waits).
 pub const INBOX_RECORDS_MAX: u32 = 1_000_000;
+/// Consumers on one RabbitMQ-style push subscription.
+pub const SUBSCRIPTION_CONSUMERS_MAX: u32 = 64;
+/// A push client's memory and a Redis output buffer limit, bytes (1 TiB).
+pub const PUSH_BUFFER_BYTES_MAX: u64 = 1 << 40;
+/// A push client's restart or reconnect delay, ms (an hour).
+pub const PUSH_DELAY_MS_MAX: u32 = 3_600_000;
+/// Redis's soft output buffer limit duration, s (an hour).
+pub const OUTPUT_BUFFER_SOFT_SECONDS_MAX: u32 = 3_600;
 /// Network delay one way, us.
 pub const NETWORK_DELAY_US_MAX: u32 = 1_000_000;
 /// `max.in.flight.requests.per.connection` of a producer.

@@ -94,3 +94,60 @@ fn partitions_limit() {
     let errs = Scenario::from_json(&bad).unwrap_err();
     assert_eq!(errs[0].to_string(), "topics[0].partitions: 2000 exceeds the limit 1024");
 }
+
+#[test]
+fn offset_reset_defaults_to_kafkas_latest_and_refuses_none_naming_the_field() {
+    use crate::vocab::OffsetReset;
+    // ConsumerConfig's auto.offset.reset and GroupConfig's share.auto.offset.reset: latest.
+    let s = Scenario::from_json(MINIMAL).unwrap();
+    assert_eq!(s.groups[0].auto_offset_reset, OffsetReset::Latest);
+    let shared = MINIMAL.replace(
+        "\"groups\"",
+        "\"share_groups\": [{\"name\": \"q\", \"topics\": [\"orders\"], \"members\": 2, \
+         \"processing_us\": 100}], \"groups\"",
+    );
+    let s = Scenario::from_json(&shared).unwrap();
+    assert_eq!(s.share_groups[0].share_auto_offset_reset, OffsetReset::Latest);
+    let early =
+        MINIMAL.replace("\"members\": 2", "\"members\": 2, \"auto_offset_reset\": \"earliest\"");
+    assert_eq!(
+        Scenario::from_json(&early).unwrap().groups[0].auto_offset_reset,
+        OffsetReset::Earliest
+    );
+
+    // Kafka's none throws NoOffsetForPartitionException to the application: not simulated.
+    let none = MINIMAL.replace("\"members\": 2", "\"members\": 2, \"auto_offset_reset\": \"none\"");
+    let errs = Scenario::from_json(&none).unwrap_err();
+    assert_eq!(errs[0].path, "groups[0].auto_offset_reset");
+    assert!(errs[0].message.contains("NoOffsetForPartitionException"), "{errs:?}");
+    let none = shared.replace(
+        "\"processing_us\": 100}]",
+        "\"processing_us\": 100, \"share_auto_offset_reset\": \"none\"}]",
+    );
+    let errs = Scenario::from_json(&none).unwrap_err();
+    assert_eq!(errs[0].path, "share_groups[0].share_auto_offset_reset");
+    let odd = MINIMAL
+        .replace("\"members\": 2", "\"members\": 2, \"auto_offset_reset\": \"by_duration:PT1H\"");
+    let errs = Scenario::from_json(&odd).unwrap_err();
+    assert_eq!(errs[0].path, "groups[0].auto_offset_reset");
+    assert!(errs[0].message.contains("earliest"), "{errs:?}");
+
+    // A reader added by the timeline carries its own setting, and none is refused there too.
+    let add = |reset: &str| {
+        MINIMAL.replace(
+            "\"groups\"",
+            &format!(
+                "\"events\": [{{\"at_ms\": 5, \"kind\": \"add-reader\", \"reader\": {{\"type\": \
+                 \"group\", \"name\": \"late\", \"topics\": [\"orders\"], \"members\": 1, \
+                 \"processing_us\": 100, \"auto_offset_reset\": \"{reset}\"}}}}], \"groups\""
+            ),
+        )
+    };
+    let s = Scenario::from_json(&add("earliest")).unwrap();
+    let Command::AddReader { reader: ReaderSpec::Group(g) } = &s.events[0].command else {
+        panic!("{:?}", s.events[0]);
+    };
+    assert_eq!(g.auto_offset_reset, OffsetReset::Earliest);
+    let errs = Scenario::from_json(&add("none")).unwrap_err();
+    assert!(errs[0].message.contains("NoOffsetForPartitionException"), "{errs:?}");
+}

@@ -4,7 +4,7 @@
 use super::{limits, Command, FieldError, ReaderSpec, Scenario, TopicSpec, SCENARIO_VERSION};
 use crate::group::GroupSpec;
 use crate::producer::{Acks, KeySpec, ProducerSpec, RateProfile};
-use crate::push::SubscriptionSpec;
+use crate::push::{PushModel, SubscriptionSpec};
 use crate::share::ShareGroupSpec;
 
 impl Scenario {
@@ -355,9 +355,7 @@ impl Validator {
             0,
             limits::PROCESSING_US_MAX as u64,
         );
-        for (i, f) in g.speed_factors.iter().enumerate() {
-            self.range_f64(format!("{at}.speed_factors[{i}]"), *f, 0.01, 100.0);
-        }
+        self.speed_factors(at, &g.speed_factors);
         self.range_u64(
             format!("{at}.max_poll_records"),
             g.max_poll_records as u64,
@@ -371,6 +369,16 @@ impl Validator {
             ("session_timeout_ms", g.session_timeout_ms, 1),
         ] {
             self.range_u64(format!("{at}.{field}"), v as u64, min, limits::MS_MAX);
+        }
+    }
+
+    /// Per-member speed factors: at most one per possible member, each within the limits.
+    fn speed_factors(&mut self, at: &str, factors: &[f64]) {
+        let n = factors.len() as u64;
+        self.range_u64(format!("{at}.speed_factors"), n, 0, limits::MEMBERS_MAX as u64);
+        let (min, max) = (limits::SPEED_FACTOR_MIN, limits::SPEED_FACTOR_MAX);
+        for (i, f) in factors.iter().enumerate().take(limits::MEMBERS_MAX as usize) {
+            self.range_f64(format!("{at}.speed_factors[{i}]"), *f, min, max);
         }
     }
 
@@ -389,6 +397,7 @@ impl Validator {
         self.range_u64(format!("{at}.members"), g.members as u64, 0, limits::MEMBERS_MAX as u64);
         let max = limits::PROCESSING_US_MAX as u64;
         self.range_u64(format!("{at}.processing_us"), g.processing_us as u64, 0, max);
+        self.speed_factors(at, &g.speed_factors);
         let polls = limits::MAX_POLL_RECORDS_MAX as u64;
         self.range_u64(format!("{at}.max_poll_records"), g.max_poll_records as u64, 1, polls);
         self.range_u64(format!("{at}.lock_ms"), g.lock_ms as u64, 1, limits::MS_MAX);
@@ -407,9 +416,36 @@ impl Validator {
         self.topics_exist(at, &g.topics, s);
         let max = limits::PROCESSING_US_MAX as u64;
         self.range_u64(format!("{at}.processing_us"), g.processing_us as u64, 0, max);
+        let rabbitmq = g.push_model == PushModel::Rabbitmq;
+        let only_rabbitmq = |field: &str| {
+            format!(
+                "{field} applies to push_model \"rabbitmq\" only; this one is \"{}\"",
+                g.push_model.name()
+            )
+        };
         if let Some(p) = g.prefetch {
             self.range_u64(format!("{at}.prefetch"), p as u64, 1, limits::INBOX_RECORDS_MAX as u64);
+            if !rabbitmq {
+                self.fail(format!("{at}.prefetch"), only_rabbitmq("prefetch"));
+            }
         }
+        let consumers_max = limits::SUBSCRIPTION_CONSUMERS_MAX as u64;
+        self.range_u64(format!("{at}.consumers"), g.consumers as u64, 1, consumers_max);
+        if g.consumers > 1 && !rabbitmq {
+            self.fail(format!("{at}.consumers"), only_rabbitmq("consumers"));
+        }
+        let bytes = limits::PUSH_BUFFER_BYTES_MAX;
+        self.range_u64(format!("{at}.memory_bytes_max"), g.memory_bytes_max, 1, bytes);
+        let delay = limits::PUSH_DELAY_MS_MAX as u64;
+        self.range_u64(format!("{at}.restart_delay_ms"), g.restart_delay_ms as u64, 0, delay);
+        let hard = g.output_buffer_hard_bytes;
+        self.range_u64(format!("{at}.output_buffer_hard_bytes"), hard, 0, bytes);
+        let soft = g.output_buffer_soft_bytes;
+        self.range_u64(format!("{at}.output_buffer_soft_bytes"), soft, 0, bytes);
+        let secs = g.output_buffer_soft_seconds as u64;
+        let secs_max = limits::OUTPUT_BUFFER_SOFT_SECONDS_MAX as u64;
+        self.range_u64(format!("{at}.output_buffer_soft_seconds"), secs, 0, secs_max);
+        self.range_u64(format!("{at}.reconnect_delay_ms"), g.reconnect_delay_ms as u64, 0, delay);
         let inbox = limits::INBOX_RECORDS_MAX as u64;
         self.range_u64(format!("{at}.inbox_records_max"), g.inbox_records_max as u64, 1, inbox);
     }
@@ -577,9 +613,20 @@ impl Validator {
                 }
             }
             Command::ConfigureSubscription { subscription, prefetch } => {
-                if !s.subscriptions.iter().any(|x| &x.name == subscription) {
-                    let why = format!("no subscription named \"{subscription}\"");
-                    self.fail(format!("{at}.subscription"), why);
+                match s.subscriptions.iter().find(|x| &x.name == subscription) {
+                    None => {
+                        let why = format!("no subscription named \"{subscription}\"");
+                        self.fail(format!("{at}.subscription"), why);
+                    }
+                    Some(x) if x.push_model != PushModel::Rabbitmq => {
+                        let why = format!(
+                            "prefetch applies to push_model \"rabbitmq\" only; \"{subscription}\" \
+                             is \"{}\"",
+                            x.push_model.name()
+                        );
+                        self.fail(format!("{at}.prefetch"), why);
+                    }
+                    Some(_) => {}
                 }
                 let max = limits::INBOX_RECORDS_MAX as u64;
                 self.range_u64(format!("{at}.prefetch"), *prefetch as u64, 0, max);

@@ -19,8 +19,8 @@ pub fn configure_producer(name: &str) -> Command {
 /// A random command a user could click now, drawn from `rng`.
 pub fn random_command(c: &Cluster, rng: &mut brook_engine::Rng) -> Command {
     use brook_engine::{
-        AssignorKind, CommitMode, GroupSpec, KeySpec, ProducerSpec, RateProfile, ReaderSpec,
-        ShareGroupSpec, SubscriptionSpec,
+        AssignorKind, CommitMode, GroupSpec, KeySpec, ProducerSpec, PushModel, RateProfile,
+        ReaderSpec, ShareGroupSpec, SubscriptionSpec,
     };
     let pick = |rng: &mut brook_engine::Rng, n: usize| rng.below(n.max(1) as u64) as usize;
     let producer = c.producers()[pick(rng, c.producers().len())].spec.name.clone();
@@ -37,10 +37,30 @@ pub fn random_command(c: &Cluster, rng: &mut brook_engine::Rng) -> Command {
         }
         15 => {
             let name = format!("r{}", rng.below(1_000));
-            let reader = match rng.below(3) {
+            let push = SubscriptionSpec::new(&name, &topic, 200, None);
+            let reader = match rng.below(6) {
                 0 => ReaderSpec::Group(GroupSpec::new(&name, &topic, 2, 200)),
                 1 => ReaderSpec::Share(ShareGroupSpec::new(&name, &topic, 2, 200)),
-                _ => ReaderSpec::Push(SubscriptionSpec::new(&name, &topic, 200, Some(20))),
+                2 => ReaderSpec::Push(SubscriptionSpec::new(&name, &topic, 200, Some(20))),
+                // RabbitMQ without prefetch, small clients: they die and requeue.
+                3 => ReaderSpec::Push(SubscriptionSpec {
+                    consumers: 2,
+                    memory_bytes_max: 64 << 10,
+                    restart_delay_ms: 500,
+                    ..push
+                }),
+                // Redis with small limits: disconnects and misses.
+                4 => ReaderSpec::Push(SubscriptionSpec {
+                    output_buffer_hard_bytes: 128 << 10,
+                    output_buffer_soft_bytes: 32 << 10,
+                    output_buffer_soft_seconds: 1,
+                    reconnect_delay_ms: 300,
+                    ..push.with_model(PushModel::RedisPubsub)
+                }),
+                _ => ReaderSpec::Push(SubscriptionSpec {
+                    inbox_records_max: 100,
+                    ..push.with_model(PushModel::MqttQos0)
+                }),
             };
             Command::AddReader { reader }
         }
