@@ -64,6 +64,11 @@ pub struct Producer {
     /// Whether the batches sequenced so far came from an idempotent producer (None before the
     /// first): when `acks` changes it, sequences start a new epoch.
     seq_idempotent: Option<bool>,
+    /// Records of the batches in flight the producer waits for (sent, acks 1 or all).
+    awaited_records: u64,
+    /// Batches given up in flight whose answers are still to come: (partition, epoch,
+    /// sequence). At most `max.in.flight.requests.per.connection` per partition.
+    given_up: Vec<(u32, u16, u32)>,
     /// Muted by a quota until this time, virtual us.
     pub throttled_until_us: u64,
     /// Quota token bucket, bytes (negative: over quota).
@@ -104,6 +109,8 @@ impl Producer {
             send_list: Vec::new(),
             next_expiry_us: u64::MAX,
             seq_idempotent: None,
+            awaited_records: 0,
+            given_up: Vec::new(),
             throttled_until_us: 0,
             quota_tokens_bytes: 0.0,
         };

@@ -51,7 +51,8 @@ impl Cluster {
             let p = &mut self.producers[i];
             p.enqueue(&mut ready);
             self.ready = ready;
-            let expired = p.expire(now);
+            let expired = if p.expiry_due(now) { self.expire(i) } else { 0 };
+            let p = &mut self.producers[i];
             let failed = p.stats.failed_records - failed_before + expired;
             if failed > 0 {
                 self.push_event(TrafficEvent::SendFailed { producer: i as u32, records: failed });
@@ -74,6 +75,27 @@ impl Cluster {
             }
             self.sending = sending;
         }
+    }
+
+    /// Producer `i`'s batches past `delivery.timeout.ms` fail (Kafka's `Sender.
+    /// sendProducerData`: `RecordAccumulator.expiredBatches` and `getExpiredInflightBatches`),
+    /// queued or in flight: on the wire, waiting at a leader, or answered on the way back.
+    /// Walks the producer's batches, which happens only when its earliest deadline has come.
+    /// Returns the records failed.
+    fn expire(&mut self, i: usize) -> u64 {
+        let now = self.now_us;
+        let p = &mut self.producers[i];
+        let (mut failed, mut next) = p.expire_queued(now);
+        let pending = self.topics[self.producer_topic[i] as usize].pending.iter().flatten();
+        let requests = self.to_broker.iter().chain(&self.to_producer);
+        let mine = requests.filter(|r| r.producer as usize == i).map(|r| &r.out);
+        for o in mine.chain(pending.filter(|a| a.producer as usize == i).map(|a| &a.out)) {
+            if p.in_flight_expired(o, now, &mut next) {
+                failed += p.give_up_in_flight(o);
+            }
+        }
+        p.set_next_expiry(next);
+        failed
     }
 
     pub(super) fn send(&mut self, i: usize, topic: u16, out: Outgoing, delay_us: u64) {

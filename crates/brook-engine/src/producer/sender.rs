@@ -1,9 +1,11 @@
 //! The producer's sending side, after Kafka's client (clients/src/main/java/org/apache/kafka/
 //! clients/producer/internals/): one queue of closed batches per partition and what may leave
-//! it (`RecordAccumulator.drain`), the batches in flight and `max.in.flight.requests.per.
-//! connection` (`Sender.inFlightBatches`, `NetworkClient`), the sequence numbers and epochs of
-//! an idempotent producer (`TransactionManager`), and `delivery.timeout.ms` for batches queued
-//! and in flight (`RecordAccumulator.expiredBatches`, `Sender.getExpiredInflightBatches`).
+//! it (`RecordAccumulator.drain`), what is in flight and `max.in.flight.requests.per.
+//! connection` (`NetworkClient.InFlightRequests`), the sequence numbers and epochs of an
+//! idempotent producer (`TransactionManager`), and `delivery.timeout.ms` for queued batches
+//! (`RecordAccumulator.expiredBatches`). A batch in flight travels in the cluster's request
+//! queues; the cluster finds those past `delivery.timeout.ms` (`Sender.
+//! getExpiredInflightBatches`) and hands them to [`Producer::give_up_in_flight`].
 
 use std::collections::VecDeque;
 
@@ -24,30 +26,18 @@ pub enum Answer {
     StaleEpoch,
 }
 
-/// A sent batch whose answer the producer still waits for (Kafka's `Sender.inFlightBatches`).
-#[derive(Clone, Copy, Debug)]
-struct InFlight {
-    seq: u32,
-    epoch: u16,
-    count: u32,
-    bytes: u32,
-    first_create_us: u64,
-    idempotent: bool,
-    appended: bool,
-}
-
 /// One partition's sending state.
 #[derive(Clone, Debug)]
 pub(super) struct PartitionSend {
     /// Closed batches waiting to be sent or resent, in the order they may leave (Kafka's
     /// per-partition deque, less the batch still filling). Bounded by `buffer.memory`.
     queue: VecDeque<Outgoing>,
-    /// Sent batches (acks 1 or all) not yet answered nor given up; at most
-    /// `max.in.flight.requests.per.connection`.
-    in_flight: Vec<InFlight>,
-    /// Requests sent and not yet answered, including those whose batch expired meanwhile
-    /// (Kafka's `InFlightRequests`: a request keeps its slot until its answer comes).
+    /// Requests sent (acks 1 or all) and not yet answered, including those whose batch the
+    /// producer gave up meanwhile (Kafka's `InFlightRequests`: a request keeps its slot until
+    /// its answer comes); at most `max.in.flight.requests.per.connection`.
     requests: u32,
+    /// Of those, the batches the producer still waits for (not given up).
+    awaited: u32,
     /// The next batch's sequence number (from 1) and its epoch.
     next_seq: u32,
     epoch: u16,
@@ -65,8 +55,8 @@ impl Default for PartitionSend {
     fn default() -> Self {
         PartitionSend {
             queue: VecDeque::new(),
-            in_flight: Vec::new(),
             requests: 0,
+            awaited: 0,
             next_seq: 1,
             epoch: 0,
             last_acked_seq: 0,
@@ -88,9 +78,10 @@ impl PartitionSend {
     /// Whether the batch at the front may leave now, as Kafka's `RecordAccumulator.
     /// drainBatchesForOneNode` decides: not backing off; a free in-flight slot (acks=0 needs
     /// none: `NetworkClient` completes it once written); for an idempotent producer, a resend
-    /// only when no earlier batch is in flight (`shouldStopDrainBatchesForPartition`), and no
-    /// new batch while an epoch bump waits for the batches in flight (once they are answered
-    /// or given up, the new epoch starts here).
+    /// only when nothing else of the partition is awaited (`shouldStopDrainBatchesForPartition`
+    /// sends only the first sequence in flight: "once batches are being retried, we are reduced
+    /// to a single in flight request"), and no new batch while an epoch bump waits for the
+    /// batches in flight (once they are answered or given up, the new epoch starts here).
     fn front_may_leave(&mut self, now_us: u64, acks: Acks, max_in_flight: u32) -> bool {
         let Some(front) = self.queue.front() else { return false };
         let acks = if front.seq == 0 { acks } else { front.acks };
@@ -98,13 +89,11 @@ impl PartitionSend {
             return false;
         }
         if front.seq != 0 {
-            let (seq, epoch) = (front.seq, front.epoch);
-            return !front.idempotent
-                || !self.in_flight.iter().any(|f| f.epoch == epoch && f.seq < seq);
+            return !front.idempotent || self.awaited == 0;
         }
         if self.bump_pending {
-            // Retries are all in flight (they sit in front of new batches): wait for them.
-            if !self.in_flight.is_empty() {
+            // Resends sit in front of new batches, so all are in flight now: wait for them.
+            if self.awaited > 0 {
                 return false;
             }
             self.bump_epoch();
@@ -181,6 +170,7 @@ impl Producer {
         }
         let (acks, max) = (self.spec.acks, self.spec.max_in_flight_requests_per_connection);
         let (sends, stats, used) = (&mut self.sends, &mut self.stats, &mut self.buffer_bytes_used);
+        let awaited_records = &mut self.awaited_records;
         self.send_list.retain(|&p| {
             let s = &mut sends[p as usize];
             if !reachable(p) {
@@ -202,15 +192,8 @@ impl Producer {
                     stats.acked_records += o.batch.count as u64;
                 } else {
                     s.requests += 1;
-                    s.in_flight.push(InFlight {
-                        seq: o.seq,
-                        epoch: o.epoch,
-                        count: o.batch.count,
-                        bytes: o.batch.bytes,
-                        first_create_us: o.batch.first_create_us,
-                        idempotent: o.idempotent,
-                        appended: o.appended,
-                    });
+                    s.awaited += 1;
+                    *awaited_records += o.batch.count as u64;
                 }
                 out.push(o);
             }
@@ -227,11 +210,13 @@ impl Producer {
         let s = &mut self.sends[p];
         debug_assert!(s.requests > 0, "an answer without a request");
         s.requests = s.requests.saturating_sub(1);
-        let Some(i) = s.in_flight.iter().position(|f| f.epoch == o.epoch && f.seq == o.seq) else {
+        if let Some(k) = self.given_up_index(&o) {
+            self.given_up.swap_remove(k);
             return 0;
-        };
-        let f = s.in_flight.swap_remove(i);
-        let o = Outgoing { appended: o.appended || f.appended, ..o };
+        }
+        let s = &mut self.sends[p];
+        s.awaited -= 1;
+        self.awaited_records -= o.batch.count as u64;
         let timeout_us = self.spec.delivery_timeout_ms as u64 * 1000;
         let may_retry = o.attempts <= self.spec.retries
             && now_us.saturating_sub(o.batch.first_create_us) < timeout_us;
@@ -266,6 +251,12 @@ impl Producer {
         o.batch.count as u64
     }
 
+    /// Where `o` is among the batches given up in flight (usually none).
+    fn given_up_index(&self, o: &Outgoing) -> Option<usize> {
+        let id = (o.batch.partition, o.epoch, o.seq);
+        self.given_up.iter().position(|&g| g == id)
+    }
+
     /// Fails batch `o` (Kafka's `Sender.failBatch`): its buffer is freed and the producer told.
     /// An idempotent producer that gives up a batch with a sequence number starts a new epoch
     /// for its partition once nothing is in flight there.
@@ -281,13 +272,16 @@ impl Producer {
         }
     }
 
-    /// Fails every batch that reached `delivery.timeout.ms` since its creation, queued or in
-    /// flight (Kafka's `ProducerBatch.hasReachedDeliveryTimeout`: `timeout <= now - created`).
-    /// Scans only when the earliest deadline has come. Returns the records that failed.
-    pub(crate) fn expire(&mut self, now_us: u64) -> u64 {
-        if now_us < self.next_expiry_us {
-            return 0;
-        }
+    /// Whether the earliest `delivery.timeout.ms` deadline known has come: then the queues
+    /// ([`Producer::expire_queued`]) and the batches in flight are to be checked.
+    pub(crate) fn expiry_due(&self, now_us: u64) -> bool {
+        now_us >= self.next_expiry_us
+    }
+
+    /// Fails every queued batch that reached `delivery.timeout.ms` since its creation (Kafka's
+    /// `ProducerBatch.hasReachedDeliveryTimeout`: `timeout <= now - created`). Returns the
+    /// records that failed and the earliest deadline among the batches left.
+    pub(crate) fn expire_queued(&mut self, now_us: u64) -> (u64, u64) {
         let timeout_us = self.spec.delivery_timeout_ms as u64 * 1000;
         let (mut failed, mut next) = (0, u64::MAX);
         for p in 0..self.sends.len() {
@@ -305,43 +299,40 @@ impl Producer {
                 self.give_up(&o);
                 failed += o.batch.count as u64;
             }
-            let mut i = 0;
-            while i < self.sends[p].in_flight.len() {
-                let f = self.sends[p].in_flight[i];
-                let deadline_us = f.first_create_us + timeout_us;
-                if now_us < deadline_us {
-                    next = next.min(deadline_us);
-                    i += 1;
-                    continue;
-                }
-                self.sends[p].in_flight.swap_remove(i);
-                let o = self.expired_in_flight(p, f);
-                self.give_up(&o);
-                self.stats.delivery_timeout_records += o.batch.count as u64;
-                failed += o.batch.count as u64;
-            }
         }
-        self.next_expiry_us = next;
-        failed
+        (failed, next)
     }
 
-    /// What the producer knows of an in-flight batch it gives up (its request travels on).
-    fn expired_in_flight(&self, p: usize, f: InFlight) -> Outgoing {
-        let batch = ReadyBatch {
-            partition: p as u32,
-            count: f.count,
-            bytes: f.bytes,
-            first_create_us: f.first_create_us,
-            last_create_us: f.first_create_us,
-            key: u32::MAX,
-        };
-        Outgoing {
-            seq: f.seq,
-            epoch: f.epoch,
-            idempotent: f.idempotent,
-            appended: f.appended,
-            ..Outgoing::new(batch)
+    /// Sets the earliest `delivery.timeout.ms` deadline of a batch queued or in flight.
+    pub(crate) fn set_next_expiry(&mut self, at_us: u64) {
+        self.next_expiry_us = at_us;
+    }
+
+    /// Whether batch `o`, in flight, has reached `delivery.timeout.ms` and the producer still
+    /// waits for it; `next_us` takes its deadline otherwise.
+    pub(crate) fn in_flight_expired(&self, o: &Outgoing, now_us: u64, next_us: &mut u64) -> bool {
+        if o.acks == Acks::None || !self.awaits(o) {
+            return false;
         }
+        let deadline_us = o.batch.first_create_us + self.spec.delivery_timeout_ms as u64 * 1000;
+        if now_us < deadline_us {
+            *next_us = (*next_us).min(deadline_us);
+            return false;
+        }
+        true
+    }
+
+    /// Fails batch `o`, in flight past `delivery.timeout.ms` (Kafka's `Sender.
+    /// getExpiredInflightBatches`): the producer is told, and its request travels on; the
+    /// answer, when it comes, only frees the in-flight slot. Returns the records failed.
+    pub(crate) fn give_up_in_flight(&mut self, o: &Outgoing) -> u64 {
+        let p = o.batch.partition;
+        self.sends[p as usize].awaited -= 1;
+        self.awaited_records -= o.batch.count as u64;
+        self.given_up.push((p, o.epoch, o.seq));
+        self.give_up(o);
+        self.stats.delivery_timeout_records += o.batch.count as u64;
+        o.batch.count as u64
     }
 
     /// A leader appended batch `o` (any attempt). The first time, its records count as
@@ -352,13 +343,8 @@ impl Producer {
         }
         let n = o.batch.count as u64;
         self.stats.written_records += n;
-        if o.acks == Acks::None {
-            return;
-        }
-        let s = &mut self.sends[o.batch.partition as usize];
-        match s.in_flight.iter_mut().find(|f| f.epoch == o.epoch && f.seq == o.seq) {
-            Some(f) => f.appended = true,
-            None => self.stats.failed_written_records += n,
+        if o.acks != Acks::None && !self.given_up.is_empty() && self.given_up_index(o).is_some() {
+            self.stats.failed_written_records += n;
         }
     }
 
@@ -372,19 +358,17 @@ impl Producer {
         self.sends.get(partition as usize).map_or((0, 0), |s| (s.epoch, s.last_acked_seq))
     }
 
-    /// Whether the producer still waits for an answer for batch `o` (sent, not given up).
+    /// Whether the producer waits for an answer for batch `o`, in flight (acks 1 or all, not
+    /// given up).
     pub fn awaits(&self, o: &Outgoing) -> bool {
-        let s = &self.sends[o.batch.partition as usize];
-        s.in_flight.iter().any(|f| f.epoch == o.epoch && f.seq == o.seq)
+        o.acks != Acks::None && (self.given_up.is_empty() || self.given_up_index(o).is_none())
     }
 
     /// Records sent to `send()` and not yet answered: in open batches, queued, in flight.
     pub fn unanswered_records(&self) -> u64 {
         let queued: u64 =
             self.sends.iter().flat_map(|s| &s.queue).map(|o| o.batch.count as u64).sum();
-        let flying: u64 =
-            self.sends.iter().flat_map(|s| &s.in_flight).map(|f| f.count as u64).sum();
-        self.open_records() + queued + flying
+        self.open_records() + queued + self.awaited_records
     }
 
     /// Records queued that no log received yet, plus those in open batches.
@@ -405,20 +389,21 @@ impl Producer {
     }
 
     /// Batches sent and not yet answered (nor given up).
-    pub fn in_flight_batches(&self) -> usize {
-        self.sends.iter().map(|s| s.in_flight.len()).sum()
+    pub fn in_flight_batches(&self) -> u64 {
+        self.sends.iter().map(|s| s.awaited as u64).sum()
     }
 
-    /// Checks the sending state: in-flight limits, queue listing, sequences in order.
+    /// Checks the sending state: in-flight limits, queue listing, resends in sequence order.
     pub(crate) fn check_sending(&self) -> Result<(), String> {
         let max = self.spec.max_in_flight_requests_per_connection;
+        let name = &self.spec.name;
         for (p, s) in self.sends.iter().enumerate() {
-            let name = &self.spec.name;
-            if s.in_flight.len() as u32 > s.requests || s.requests > max {
+            let given_up = self.given_up.iter().filter(|g| g.0 as usize == p).count() as u32;
+            if s.awaited + given_up != s.requests || s.requests > max {
                 return Err(format!(
-                    "{name} partition {p}: {} batches and {} requests in flight, limit {max}",
-                    s.in_flight.len(),
-                    s.requests
+                    "{name} partition {p}: {} awaited + {given_up} given up != {} requests in \
+                     flight, or more than {max}",
+                    s.awaited, s.requests
                 ));
             }
             if !s.queue.is_empty() && !s.listed {

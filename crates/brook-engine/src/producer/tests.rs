@@ -194,7 +194,11 @@ fn failed_batches_go_back_reversed_without_idempotence_in_sequence_with_it() {
         // Backoff over (retry.backoff.ms 100); the third is still in flight.
         let again: Vec<u32> = drain(&mut p, 200_000).iter().map(|o| o.seq).collect();
         if idempotent {
-            // One at a time while retrying, lowest sequence first (shouldStopDrain...).
+            // One at a time while retrying, once nothing else is in flight, lowest sequence
+            // first (shouldStopDrainBatchesForPartition).
+            assert!(again.is_empty());
+            assert_eq!(p.answered(200_000, sent[2], Answer::OutOfOrderSequence), 0);
+            let again: Vec<u32> = drain(&mut p, 400_000).iter().map(|o| o.seq).collect();
             assert_eq!(again, [1]);
         } else {
             assert_eq!(again, [2, 1]);
@@ -206,22 +210,30 @@ fn failed_batches_go_back_reversed_without_idempotence_in_sequence_with_it() {
 #[test]
 fn a_batch_in_flight_past_delivery_timeout_fails_and_its_late_answer_is_ignored() {
     // Sender.getExpiredInflightBatches: sent batches fail too once delivery.timeout.ms passed
-    // since creation (hasReachedDeliveryTimeout: timeout <= now - created).
+    // since creation (hasReachedDeliveryTimeout: timeout <= now - created); the request keeps
+    // its slot until its answer comes (NetworkClient.InFlightRequests).
     let mut spec = ProducerSpec::new("p", "t", RateProfile::Constant { rate_per_sec: 0.0 });
     spec.delivery_timeout_ms = 1;
     let mut p = queued(spec, 2);
     let sent = drain(&mut p, 0);
-    assert_eq!(p.expire(999), 0, "created at 0 and 1 us: not yet");
-    assert_eq!(p.expire(1_000), 1, "the first, created at 0, reached 1 ms");
-    assert_eq!(p.expire(1_001), 1);
+    let mut next = u64::MAX;
+    assert!(!p.in_flight_expired(&sent[0], 999, &mut next), "created at 0: not yet");
+    assert_eq!(next, 1_000);
+    assert!(p.in_flight_expired(&sent[0], 1_000, &mut next), "1 ms after its creation");
+    assert!(!p.in_flight_expired(&sent[1], 1_000, &mut next), "created at 1 us");
+    for o in &sent {
+        assert_eq!(p.give_up_in_flight(o), 1);
+        assert!(!p.in_flight_expired(o, 5_000, &mut next), "given up once");
+    }
     assert_eq!(p.stats.delivery_timeout_records, 2);
     assert_eq!(p.stats.expired_records, 2);
     assert_eq!(p.buffer_bytes_used(), 0, "a failed batch frees its memory");
+    assert_eq!(p.in_flight_batches(), 0);
+    p.check_sending().unwrap();
     // The answers still come; they free the in-flight slots and nothing else.
     for o in sent {
         assert_eq!(p.answered(2_000, o, Answer::Ok), 0);
     }
     assert_eq!(p.stats.acked_records, 0);
-    assert_eq!(drain(&mut p, 2_000).len(), 0);
     p.check_sending().unwrap();
 }
