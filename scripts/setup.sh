@@ -1,10 +1,18 @@
 #!/usr/bin/env bash
-# Installs everything Brook's build and tests need, skipping each tool already present at the
-# right version, so a second run takes seconds. Nothing here runs at build or test time:
-# Trunk is offline and uses these tools from PATH.
+# Installs what Brook's build needs (`scripts/setup.sh`, for serving) or its build and tests
+# (`scripts/setup.sh --test`), skipping each tool already present at the right version, so a
+# second run takes seconds. Nothing here runs at build or test time: Trunk is offline and
+# uses these tools from PATH.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
+
+TESTS=0
+case "${1:-}" in
+  --test) TESTS=1 ;;
+  "") ;;
+  *) echo "usage: scripts/setup.sh [--test]" >&2; exit 2 ;;
+esac
 
 TRUNK_VERSION=0.21.14
 # wasm-bindgen-cli must equal the wasm-bindgen crate pinned (with =) in Cargo.toml.
@@ -35,10 +43,21 @@ if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
   cargo install trunk --version "=$TRUNK_VERSION" --locked --force
 fi
 
-if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
-  say "installing Debian's chromium and chromium-driver"
+if [ "$TESTS" = 0 ]; then
+  say "ready to build and serve (scripts/setup.sh --test adds what the tests need)"
+  exit 0
+fi
+
+# The tests' browser, and a Traditional Chinese font so headless screenshots of the zh-TW
+# page show real glyphs, not boxes.
+packages=()
+command -v chromium >/dev/null || packages+=(chromium)
+command -v chromedriver >/dev/null || packages+=(chromium-driver)
+dpkg -s fonts-noto-cjk >/dev/null 2>&1 || packages+=(fonts-noto-cjk)
+if [ "${#packages[@]}" -gt 0 ]; then
+  say "installing Debian's ${packages[*]}"
   as_root apt-get update -q
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${packages[@]}"
 fi
 
 if [ ! -f e2e/node_modules/playwright-core/package.json ]; then

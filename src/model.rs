@@ -6,6 +6,7 @@ pub mod charts;
 pub mod consumers;
 pub mod flights;
 pub mod format;
+pub mod i18n;
 pub mod inspect;
 pub mod layout;
 pub mod params;

@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use brook_engine::{preset, Cluster, PRESETS};
+use brook_ui::model::i18n::Lang;
 use brook_ui::model::sim::{GroupStats, Stats};
 use brook_ui::model::state::Action;
 use brook_ui::model::targets::targets_of;
@@ -71,7 +72,7 @@ async fn counters_show_the_snapshot() {
         lag: 34,
         groups: vec![GroupStats {
             name: "billing".into(),
-            kind: "consumer group (pull)",
+            kind: brook_engine::ReaderKind::Group,
             consumed: 1200,
             lag: 34,
             members: 3,
@@ -81,7 +82,8 @@ async fn counters_show_the_snapshot() {
         duplicates: 5,
         ..Stats::default()
     };
-    yew::Renderer::<Counters>::with_root_and_props(root.clone(), CountersProps { stats }).render();
+    let props = CountersProps { stats: stats.clone(), lang: Lang::En };
+    yew::Renderer::<Counters>::with_root_and_props(root.clone(), props).render();
     wait_for("the counters", || has(&root, "virtual-time")).await;
     assert_eq!(text_of(&root, "virtual-time"), "2.5 s");
     assert_eq!(text_of(&root, "produced"), "1234");
@@ -89,6 +91,16 @@ async fn counters_show_the_snapshot() {
     assert_eq!(text_of(&root, "faults"), "5 / 0 / 0");
     let row = text_of(&root, "group-row");
     assert!(row.contains("billing") && row.contains("(1 idle)"), "{row}");
+
+    // The same snapshot in Traditional Chinese: labels and units, not the figures, change.
+    let zh = fresh_root();
+    let props = CountersProps { stats, lang: Lang::ZhTw };
+    yew::Renderer::<Counters>::with_root_and_props(zh.clone(), props).render();
+    wait_for("the counters in zh-TW", || has(&zh, "virtual-time")).await;
+    assert_eq!(text_of(&zh, "virtual-time"), "2.5 秒");
+    assert_eq!(text_of(&zh, "produced"), "1234");
+    let row = text_of(&zh, "group-row");
+    assert!(row.contains("消費者群組（拉取）") && row.contains("（1 個閒置）"), "{row}");
 }
 
 fn controls_props(playing: bool, seed_error: Option<String>) -> ControlsProps {
@@ -100,6 +112,7 @@ fn controls_props(playing: bool, seed_error: Option<String>) -> ControlsProps {
         preset: "peak-shaving".into(),
         imported: None,
         dispatch: Callback::noop(),
+        lang: Lang::En,
     }
 }
 
@@ -208,7 +221,8 @@ async fn import_errors_are_shown_with_the_field() {
     let props = ImportExportProps {
         on_import: Callback::noop(),
         on_export: Callback::noop(),
-        error: Some(error),
+        error: Some(error.render(Lang::En)),
+        lang: Lang::En,
     };
     yew::Renderer::<ImportExport>::with_root_and_props(root.clone(), props).render();
     wait_for("the import error", || has(&root, "import-error")).await;
@@ -229,6 +243,7 @@ async fn mount_actions(preset_name: &str) -> (Element, std::rc::Rc<std::cell::Re
         targets,
         on_command: Callback::from(move |cmd| queue.borrow_mut().command(cmd).unwrap()),
         notice: Some("no group named \"x\"".into()),
+        lang: Lang::En,
     };
     yew::Renderer::<Actions>::with_root_and_props(root.clone(), props).render();
     wait_for("the actions", || has(&root, "add-reader")).await;
@@ -310,9 +325,9 @@ async fn a_new_reader_starts_where_the_learner_chose() {
         find(&root, &format!("[data-testid={id}]"))
             .and_then(|e| e.dyn_into::<web_sys::HtmlSelectElement>().ok())
     };
-    let latest = start_label(OffsetReset::Latest);
+    let latest = Lang::En.t(start_label(OffsetReset::Latest));
     assert_eq!(select("reader-start").unwrap().value(), latest, "Kafka's default first");
-    let earliest = start_label(OffsetReset::Earliest);
+    let earliest = Lang::En.t(start_label(OffsetReset::Earliest));
     choose(&root, "reader-start", earliest);
     wait_for("earliest chosen", || select("reader-start").is_some_and(|s| s.value() == earliest))
         .await;
@@ -320,7 +335,7 @@ async fn a_new_reader_starts_where_the_learner_chose() {
     cluster.borrow_mut().step();
     let added = cluster.borrow().groups().last().unwrap().spec.auto_offset_reset;
     assert_eq!(added, OffsetReset::Earliest, "the group starts where chosen");
-    choose(&root, "reader-kind", READER_KINDS[2]);
+    choose(&root, "reader-kind", Lang::En.t(READER_KINDS[2]));
     wait_for("no start for a push subscription", || !has(&root, "reader-start")).await;
 }
 
@@ -333,7 +348,7 @@ async fn mount_producer_inspector(cluster: &Cluster) -> (Element, Sent) {
     use brook_ui::model::layout::Selection;
     use brook_ui::view::components::{Inspector, InspectorProps};
     let root = fresh_root();
-    let view = inspect(cluster, Selection::Producer(0)).unwrap();
+    let view = inspect(cluster, Selection::Producer(0), Lang::En).unwrap();
     let scenario = cluster.scenario().clone();
     let sent = Sent::default();
     let s = sent.clone();
@@ -344,6 +359,7 @@ async fn mount_producer_inspector(cluster: &Cluster) -> (Element, Sent) {
         }),
         on_command: Callback::from(move |c| s.borrow_mut().push(c)),
         on_close: Callback::noop(),
+        lang: Lang::En,
     };
     yew::Renderer::<Inspector>::with_root_and_props(root.clone(), props).render();
     wait_for("the inspector's first values", || {

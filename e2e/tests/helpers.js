@@ -44,9 +44,10 @@ export async function launch() {
   });
 }
 
-/** Opens a page that records console errors and uncaught exceptions into `errors`. */
+/** Opens a page that records console errors and uncaught exceptions into `errors`. The
+ *  browser's language is English whatever the machine's, so the page opens in English. */
 export async function openPage(browser, url, errors, viewport = { width: 1280, height: 720 }) {
-  const page = await browser.newPage({ viewport });
+  const page = await browser.newPage({ viewport, locale: 'en-US' });
   page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   await page.goto(url);

@@ -4,6 +4,7 @@
 use brook_engine::Cluster;
 
 use crate::model::consumers::consumer_sets;
+use crate::model::i18n::{Lang, Msg};
 
 /// One line of a chart.
 #[derive(Clone, Debug, PartialEq)]
@@ -37,26 +38,27 @@ fn series(label: impl Into<String>, colour: &'static str, values: Vec<f64>) -> S
 }
 
 /// The charts: flow (the peak-shaving picture), lag per reader, latency, faults, and lag per
-/// partition of consumer group `lag_group` (the first if there is no such group).
-pub fn charts(c: &Cluster, lag_group: usize) -> Vec<Chart> {
+/// partition of consumer group `lag_group` (the first if there is no such group), titled in
+/// `lang`.
+pub fn charts(c: &Cluster, lag_group: usize, lang: Lang) -> Vec<Chart> {
+    let t = |m: Msg| lang.t(m);
     let h: Vec<_> = c.history().iter().collect();
     let t_s: Vec<f64> = h.iter().map(|s| s.t_ms as f64 / 1000.0).collect();
     let col =
         |f: &dyn Fn(&brook_engine::Sample) -> f64| h.iter().map(|s| f(s)).collect::<Vec<f64>>();
-    let mut backlog =
-        series("backlog (right scale)", "#94a3b8", col(&|s| s.backlog_records as f64));
+    let mut backlog = series(t(Msg::SeriesBacklog), "#94a3b8", col(&|s| s.backlog_records as f64));
     backlog.area = true;
     let flow = Chart {
-        title: "Inflow, outflow (records/s), backlog".into(),
+        title: t(Msg::ChartFlow).into(),
         t_s: t_s.clone(),
         series: vec![
             backlog,
-            series("inflow", "#2563eb", col(&|s| s.inflow_per_sec)),
-            series("outflow", "#16a34a", col(&|s| s.outflow_per_sec)),
+            series(t(Msg::SeriesInflow), "#2563eb", col(&|s| s.inflow_per_sec)),
+            series(t(Msg::SeriesOutflow), "#16a34a", col(&|s| s.outflow_per_sec)),
         ],
     };
     let lag = Chart {
-        title: "Lag per reader, records".into(),
+        title: t(Msg::ChartLag).into(),
         t_s: t_s.clone(),
         series: consumer_sets(c)
             .iter()
@@ -69,7 +71,7 @@ pub fn charts(c: &Cluster, lag_group: usize) -> Vec<Chart> {
             .collect(),
     };
     let latency = Chart {
-        title: "Latency, ms".into(),
+        title: t(Msg::ChartLatency).into(),
         t_s: t_s.clone(),
         series: vec![
             series("p50", "#0891b2", col(&|s| s.latency_ms_p50)),
@@ -77,17 +79,17 @@ pub fn charts(c: &Cluster, lag_group: usize) -> Vec<Chart> {
         ],
     };
     let faults = Chart {
-        title: "Faults so far, records".into(),
+        title: t(Msg::ChartFaults).into(),
         t_s,
         series: vec![
-            series("dropped", "#dc2626", col(&|s| s.failed_records as f64)),
-            series("duplicates", "#d97706", col(&|s| s.duplicate_records as f64)),
-            series("lost", "#0f172a", col(&|s| s.lost_records as f64)),
-            series("blocked producers", "#db2777", col(&|s| s.producers_blocked as f64)),
+            series(t(Msg::SeriesDropped), "#dc2626", col(&|s| s.failed_records as f64)),
+            series(t(Msg::SeriesDuplicates), "#d97706", col(&|s| s.duplicate_records as f64)),
+            series(t(Msg::SeriesLost), "#0f172a", col(&|s| s.lost_records as f64)),
+            series(t(Msg::SeriesBlocked), "#db2777", col(&|s| s.producers_blocked as f64)),
         ],
     };
     let mut all = vec![flow, lag, latency, faults];
-    all.extend(partition_lag(c, lag_group));
+    all.extend(partition_lag(c, lag_group, lang));
     all
 }
 
@@ -96,7 +98,7 @@ const PARTITION_LINES_MAX: usize = 6;
 
 /// Lag per partition of consumer group `gi` (the first if out of range), from the
 /// once-a-second partition history.
-fn partition_lag(c: &Cluster, gi: usize) -> Option<Chart> {
+fn partition_lag(c: &Cluster, gi: usize, lang: Lang) -> Option<Chart> {
     let gi = if gi < c.groups().len() { gi } else { 0 };
     let g = c.groups().get(gi)?;
     let h: Vec<_> = c.partition_history().iter().collect();
@@ -127,7 +129,7 @@ fn partition_lag(c: &Cluster, gi: usize) -> Option<Chart> {
         })
         .collect();
     Some(Chart {
-        title: format!("Lag per partition: {}", g.spec.name),
+        title: lang.f(Msg::ChartPartitionLag, &[&g.spec.name]),
         t_s: h.iter().map(|s| s.t_ms as f64 / 1000.0).collect(),
         series,
     })
@@ -162,8 +164,9 @@ impl Chart {
     }
 
     /// The hover readout for sample `i`: time, then each series' value.
-    pub fn readout(&self, i: usize) -> Vec<String> {
-        let mut out = vec![format!("t = {:.1} s", self.t_s.get(i).copied().unwrap_or(0.0))];
+    pub fn readout(&self, i: usize, lang: Lang) -> Vec<String> {
+        let t = format!("{:.1}", self.t_s.get(i).copied().unwrap_or(0.0));
+        let mut out = vec![lang.f(Msg::Readout, &[&t])];
         for s in &self.series {
             let v = s.values.get(i).copied().unwrap_or(0.0);
             out.push(format!("{}: {}", s.label, crate::model::format::compact(v)));
@@ -181,7 +184,7 @@ mod tests {
     fn peak_shaving_flow_chart_shows_the_spike_absorbed() {
         let mut c = Cluster::new(preset("peak-shaving").unwrap());
         c.run_until(20_000_000);
-        let flow = &charts(&c, 0)[0];
+        let flow = &charts(&c, 0, Lang::En)[0];
         let inflow = &flow.series[1].values;
         let outflow = &flow.series[2].values;
         let peak_in = inflow.iter().copied().fold(0.0, f64::max);
@@ -194,14 +197,15 @@ mod tests {
         assert!(line_max >= peak_in && area_max >= 1.0);
         let i = flow.sample_at(1.0).unwrap();
         assert_eq!(i, flow.t_s.len() - 1);
-        assert!(flow.readout(i)[0].starts_with("t = 20.0 s"));
+        assert!(flow.readout(i, Lang::En)[0].starts_with("t = 20.0 s"));
+        assert!(flow.readout(i, Lang::ZhTw)[0].starts_with("t = 20.0 秒"));
     }
 
     #[test]
     fn lag_chart_has_one_line_per_reader() {
         let mut c = Cluster::new(preset("slow-subscriber-push-vs-pull").unwrap());
         c.run_until(2_000_000);
-        let lag = &charts(&c, 0)[1];
+        let lag = &charts(&c, 0, Lang::En)[1];
         assert_eq!(lag.series.len(), c.readers().count());
         assert_eq!(lag.series.len(), 6);
         assert!(lag.series.iter().all(|s| s.values.len() == lag.t_s.len()));
@@ -211,7 +215,7 @@ mod tests {
     fn partition_lag_chart_picks_the_hot_partition_first() {
         let mut c = Cluster::new(preset("hot-key-skew").unwrap());
         c.run_until(15_000_000);
-        let all = charts(&c, 0);
+        let all = charts(&c, 0, Lang::En);
         let chart = all.last().unwrap();
         assert_eq!(chart.title, format!("Lag per partition: {}", c.groups()[0].spec.name));
         assert!(chart.series.len() <= PARTITION_LINES_MAX);
@@ -226,7 +230,7 @@ mod tests {
         c.run_until(5_000_000);
         assert!(c.groups().len() >= 2);
         for (gi, g) in c.groups().iter().enumerate() {
-            let all = charts(&c, gi);
+            let all = charts(&c, gi, Lang::En);
             let chart = all.last().unwrap();
             assert_eq!(chart.title, format!("Lag per partition: {}", g.spec.name));
             // The last value of each line is that group's lag on that partition.
@@ -237,8 +241,8 @@ mod tests {
                 assert_eq!(sr.values.last().copied().unwrap(), lag as f64, "{}", sr.label);
             }
         }
-        let fallback = charts(&c, 99);
-        assert_eq!(fallback.last().unwrap().title, charts(&c, 0).last().unwrap().title);
+        let fallback = charts(&c, 99, Lang::En);
+        assert_eq!(fallback.last().unwrap().title, charts(&c, 0, Lang::En).last().unwrap().title);
     }
 
     #[test]

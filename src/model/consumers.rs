@@ -8,57 +8,75 @@ use brook_engine::{
 };
 
 use crate::model::format::compact;
+use crate::model::i18n::{Lang, Msg, Text};
 
 /// A short name for a reader kind, for the stage.
-pub fn kind_short(kind: ReaderKind) -> &'static str {
+pub fn kind_short(kind: ReaderKind) -> Msg {
     match kind {
-        ReaderKind::Group => "pull",
-        ReaderKind::Share => "queue",
-        ReaderKind::Push => "push, not Kafka",
+        ReaderKind::Group => Msg::KindShortPull,
+        ReaderKind::Share => Msg::KindShortQueue,
+        ReaderKind::Push => Msg::KindShortPush,
     }
 }
 
 /// What the panels call a reader kind.
-pub fn kind_label(kind: ReaderKind) -> &'static str {
+pub fn kind_label(kind: ReaderKind) -> Msg {
     match kind {
-        ReaderKind::Group => "consumer group (pull)",
-        ReaderKind::Share => "share group (queue)",
-        ReaderKind::Push => "push subscription (not Kafka)",
+        ReaderKind::Group => Msg::KindGroup,
+        ReaderKind::Share => Msg::KindShare,
+        ReaderKind::Push => Msg::KindPush,
     }
 }
 
-/// What a push subscription is, for the inspector.
-pub const PUSH_IS_NOT_KAFKA: &str =
-    "a push broker shown for comparison; Kafka consumers always pull";
-
 /// The push system a subscription follows, in a few words ("RabbitMQ-style, no prefetch").
-pub fn push_model_label(spec: &SubscriptionSpec) -> String {
+pub fn push_model_label(spec: &SubscriptionSpec) -> Text {
     match (spec.push_model, spec.prefetch) {
-        (PushModel::Rabbitmq, Some(p)) => format!("RabbitMQ-style, prefetch {p}"),
-        (PushModel::Rabbitmq, None) => "RabbitMQ-style, no prefetch".to_string(),
-        (PushModel::RedisPubsub, _) => "Redis Pub/Sub-style".to_string(),
-        (PushModel::MqttQos0, _) => "MQTT QoS 0-style".to_string(),
+        (PushModel::Rabbitmq, Some(p)) => Text::new(Msg::PushRabbitPrefetch).arg(p),
+        (PushModel::Rabbitmq, None) => Text::new(Msg::PushRabbitNoPrefetch),
+        (PushModel::RedisPubsub, _) => Text::new(Msg::PushRedis),
+        (PushModel::MqttQos0, _) => Text::new(Msg::PushMqtt),
     }
 }
 
 /// What that push system does to a subscriber slower than the stream.
-pub fn push_model_explained(spec: &SubscriptionSpec) -> &'static str {
+pub fn push_model_explained(spec: &SubscriptionSpec) -> Msg {
     match (spec.push_model, spec.prefetch) {
-        (PushModel::Rabbitmq, Some(_)) => {
-            "at most the prefetch count (basic.qos) unacknowledged per consumer; the broker \
-             keeps the rest in the queue"
-        }
-        (PushModel::Rabbitmq, None) => {
-            "the broker sends everything and the client buffers it; past its memory limit it \
-             dies, and the broker requeues its unacknowledged messages to the other consumers"
-        }
-        (PushModel::RedisPubsub, _) => {
-            "unread messages wait in the server's output buffer; past client-output-buffer-limit \
-             the server disconnects the subscriber, which misses what is published until it \
-             subscribes again"
-        }
-        (PushModel::MqttQos0, _) => {
-            "messages beyond the client's queue (max_queued_messages) are dropped"
+        (PushModel::Rabbitmq, Some(_)) => Msg::PushRabbitPrefetchExplained,
+        (PushModel::Rabbitmq, None) => Msg::PushRabbitNoPrefetchExplained,
+        (PushModel::RedisPubsub, _) => Msg::PushRedisExplained,
+        (PushModel::MqttQos0, _) => Msg::PushMqttExplained,
+    }
+}
+
+/// A short status shown beside a reader's name.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Note {
+    /// A consumer group's rebalance is under way.
+    Rebalancing,
+    /// What happened in a share group, as a list.
+    Share(Vec<Text>),
+    /// A push subscription's model, then what went wrong, if anything.
+    Push {
+        /// The push model ("RabbitMQ-style, no prefetch").
+        model: Text,
+        /// Crashes, disconnections or drops.
+        trouble: Option<Text>,
+    },
+}
+
+impl Note {
+    /// The note in words.
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            Note::Rebalancing => lang.t(Msg::StRebalancing).to_string(),
+            Note::Share(parts) => {
+                let parts: Vec<String> = parts.iter().map(|p| p.render(lang)).collect();
+                parts.join(lang.list_sep())
+            }
+            Note::Push { model, trouble: None } => model.render(lang),
+            Note::Push { model, trouble: Some(t) } => {
+                format!("{}{}{}", model.render(lang), lang.comma(), t.render(lang))
+            }
         }
     }
 }
@@ -67,7 +85,7 @@ pub fn push_model_explained(spec: &SubscriptionSpec) -> &'static str {
 #[derive(Clone, Debug, PartialEq)]
 pub struct MemberView {
     /// What it is doing, in words.
-    pub state: &'static str,
+    pub state: Msg,
     /// Background colour for that state.
     pub colour: &'static str,
     /// Records processed.
@@ -90,7 +108,7 @@ pub struct ConsumerSet {
     /// Lag, records.
     pub lag: u64,
     /// A short status shown beside the name ("rebalancing", "12 dropped"...).
-    pub note: Option<String>,
+    pub note: Option<Note>,
     /// Members.
     pub members: Vec<MemberView>,
 }
@@ -101,13 +119,20 @@ pub fn reader_index(c: &Cluster, kind: ReaderKind, i: usize) -> Option<usize> {
     c.readers().enumerate().filter(|(_, r)| r.kind() == kind).nth(i).map(|(n, _)| n)
 }
 
-fn group_member(s: MemberState) -> (&'static str, &'static str) {
+impl MemberView {
+    /// Whether it has nothing to do (no partition, or no push waiting).
+    pub fn is_idle(&self) -> bool {
+        matches!(self.state, Msg::StIdleNoPartition | Msg::StIdlePush)
+    }
+}
+
+fn group_member(s: MemberState) -> (Msg, &'static str) {
     match s {
-        MemberState::Processing => ("processing", "#dcfce7"),
-        MemberState::Fetching => ("polling", "#e0f2fe"),
-        MemberState::Idle => ("idle: no partition", "#f1f5f9"),
-        MemberState::Rebalancing => ("rebalancing", "#fef3c7"),
-        MemberState::Crashed => ("crashed", "#fecaca"),
+        MemberState::Processing => (Msg::StProcessing, "#dcfce7"),
+        MemberState::Fetching => (Msg::StPolling, "#e0f2fe"),
+        MemberState::Idle => (Msg::StIdleNoPartition, "#f1f5f9"),
+        MemberState::Rebalancing => (Msg::StRebalancing, "#fef3c7"),
+        MemberState::Crashed => (Msg::StCrashed, "#fecaca"),
     }
 }
 
@@ -134,7 +159,7 @@ pub fn consumer_sets(c: &Cluster) -> Vec<ConsumerSet> {
         .collect()
 }
 
-fn group_set(c: &Cluster, g: &Group) -> (Option<String>, Vec<MemberView>) {
+fn group_set(c: &Cluster, g: &Group) -> (Option<Note>, Vec<MemberView>) {
     let members = g
         .members
         .iter()
@@ -151,23 +176,23 @@ fn group_set(c: &Cluster, g: &Group) -> (Option<String>, Vec<MemberView>) {
             }
         })
         .collect();
-    (g.is_rebalancing().then(|| "rebalancing".to_string()), members)
+    (g.is_rebalancing().then_some(Note::Rebalancing), members)
 }
 
-fn share_set(g: &ShareGroup) -> (Option<String>, Vec<MemberView>) {
+fn share_set(g: &ShareGroup) -> (Option<Note>, Vec<MemberView>) {
     let members = g
         .members
         .iter()
         .enumerate()
         .map(|(mi, m)| {
             let (state, colour) = if m.crashed {
-                ("crashed", "#fecaca")
+                (Msg::StCrashed, "#fecaca")
             } else if m.held.is_empty() {
-                ("acquiring", "#e0f2fe")
+                (Msg::StAcquiring, "#e0f2fe")
             } else if g.expired_holds(mi) > 0 {
-                ("processing past its lock", "#fed7aa")
+                (Msg::StPastLock, "#fed7aa")
             } else {
-                ("processing", "#dcfce7")
+                (Msg::StProcessing, "#dcfce7")
             };
             MemberView {
                 state,
@@ -182,21 +207,17 @@ fn share_set(g: &ShareGroup) -> (Option<String>, Vec<MemberView>) {
     let st = g.stats;
     let mut parts = Vec::new();
     if st.redelivered_records + st.archived_records > 0 {
-        parts.push(format!(
-            "{} redelivered, {} archived",
-            st.redelivered_records, st.archived_records
-        ));
+        let t = Text::new(Msg::NoteShare).arg(st.redelivered_records);
+        parts.push(t.arg(st.archived_records));
     }
     if st.duplicate_records + st.failed_ack_records > 0 {
-        parts.push(format!(
-            "{} processed twice, {} acks refused",
-            st.duplicate_records, st.failed_ack_records
-        ));
+        let t = Text::new(Msg::NoteShareTwice).arg(st.duplicate_records);
+        parts.push(t.arg(st.failed_ack_records));
     }
-    ((!parts.is_empty()).then(|| parts.join("; ")), members)
+    ((!parts.is_empty()).then_some(Note::Share(parts)), members)
 }
 
-fn push_set(s: &Subscription) -> (Option<String>, Vec<MemberView>) {
+fn push_set(s: &Subscription) -> (Option<Note>, Vec<MemberView>) {
     let spec = &s.spec;
     let members = s
         .consumers
@@ -204,22 +225,22 @@ fn push_set(s: &Subscription) -> (Option<String>, Vec<MemberView>) {
         .map(|k| {
             let fill = push_fill(spec, k);
             let (state, colour) = if k.is_down() && spec.push_model == PushModel::Rabbitmq {
-                ("crashed: out of memory", "#fecaca")
+                (Msg::StOutOfMemory, "#fecaca")
             } else if k.is_down() {
-                ("disconnected: missing messages", "#fecaca")
+                (Msg::StDisconnected, "#fecaca")
             } else if spec.push_model == PushModel::MqttQos0 && fill >= 0.999 {
-                ("queue full: dropping", "#fecaca")
+                (Msg::StQueueFull, "#fecaca")
             } else if k.soft_since_us.is_some() {
-                ("over the soft buffer limit", "#fef3c7")
+                (Msg::StOverSoftLimit, "#fef3c7")
             } else if spec.push_model == PushModel::Rabbitmq
                 && spec.prefetch.is_none()
                 && fill > 0.5
             {
-                ("buffering: memory filling", "#fef3c7")
+                (Msg::StBuffering, "#fef3c7")
             } else if k.unacked_records() == 0 {
-                ("idle: waiting for a push", "#f1f5f9")
+                (Msg::StIdlePush, "#f1f5f9")
             } else {
-                ("processing", "#dcfce7")
+                (Msg::StProcessing, "#dcfce7")
             };
             MemberView {
                 state,
@@ -232,25 +253,22 @@ fn push_set(s: &Subscription) -> (Option<String>, Vec<MemberView>) {
         })
         .collect();
     let st = s.stats;
-    let mut note = push_model_label(spec);
     let n = |v: u64| compact(v as f64);
-    match spec.push_model {
-        PushModel::Rabbitmq if st.consumer_crashes > 0 => note.push_str(&format!(
-            ", {} crashed, {} requeued",
-            n(st.consumer_crashes),
-            n(st.requeued_records)
-        )),
-        PushModel::RedisPubsub if st.disconnects > 0 => note.push_str(&format!(
-            ", {} disconnected, {} missed",
-            n(st.disconnects),
-            n(st.discarded_records + st.missed_records)
-        )),
+    let trouble = match spec.push_model {
+        PushModel::Rabbitmq if st.consumer_crashes > 0 => Some(
+            Text::new(Msg::PushCrashed).arg(n(st.consumer_crashes)).arg(n(st.requeued_records)),
+        ),
+        PushModel::RedisPubsub if st.disconnects > 0 => Some(
+            Text::new(Msg::PushDisconnected)
+                .arg(n(st.disconnects))
+                .arg(n(st.discarded_records + st.missed_records)),
+        ),
         PushModel::MqttQos0 if st.dropped_records > 0 => {
-            note.push_str(&format!(", {} dropped", n(st.dropped_records)))
+            Some(Text::new(Msg::PushDropped).arg(n(st.dropped_records)))
         }
-        _ => {}
-    }
-    (Some(note), members)
+        _ => None,
+    };
+    (Some(Note::Push { model: push_model_label(spec), trouble }), members)
 }
 
 /// How full a push consumer is, 0..=1, against what bounds it in its model: the prefetch
@@ -292,7 +310,10 @@ mod tests {
         let sets = consumer_sets(&c);
         assert_eq!(sets.len(), 6);
         assert_eq!(sets[0].kind, ReaderKind::Group);
-        let note = |i: usize| sets[reader_index(&c, ReaderKind::Push, i).unwrap()].note.clone();
+        let note = |i: usize| {
+            let set = &sets[reader_index(&c, ReaderKind::Push, i).unwrap()];
+            set.note.as_ref().map(|n| n.text(Lang::En))
+        };
         let phone = reader_index(&c, ReaderKind::Push, 1).unwrap();
         assert_eq!(sets[phone].name, "phone-no-prefetch");
         assert_eq!(sets[phone].members.len(), 2, "two RabbitMQ consumers");
@@ -303,6 +324,11 @@ mod tests {
         assert!(note(3).unwrap().starts_with("MQTT QoS 0-style"));
         assert!(note(3).unwrap().contains("dropped"));
         assert_eq!(note(4).unwrap(), "RabbitMQ-style, prefetch 200");
+        let zh = sets[phone].note.as_ref().unwrap().text(Lang::ZhTw);
+        assert!(
+            zh.starts_with("仿 RabbitMQ，不預取，當機 ") && zh.contains("重新排入佇列"),
+            "{zh}"
+        );
         assert_eq!(reader_index(&c, ReaderKind::Push, 5), None, "one group and five subscriptions");
         assert_eq!(reader_index(&c, ReaderKind::Share, 0), None);
         let c = Cluster::new(preset("share-group-queue").unwrap());

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, VecDeque};
 use brook_engine::{Cluster, ReaderKind, TrafficEvent};
 
 use crate::model::consumers::reader_index;
+use crate::model::i18n::{Msg, Text};
 
 /// Most flights (moving dots) alive at once; heavier traffic is merged into existing routes.
 pub const FLIGHTS_MAX: usize = 1_500;
@@ -84,8 +85,8 @@ pub const MARK_MS: f64 = 1_500.0;
 pub struct Mark {
     /// Where.
     pub at: Endpoint,
-    /// What, in a few words ("12 dropped").
-    pub text: String,
+    /// What, in a few words ("12 dropped"), rendered in the language of the frame.
+    pub text: Text,
     /// Wall-clock ms it appeared.
     pub born_ms: f64,
 }
@@ -126,7 +127,7 @@ impl Flights {
         }
     }
 
-    fn mark(&mut self, at: Endpoint, text: String, now_ms: f64) {
+    fn mark(&mut self, at: Endpoint, text: Text, now_ms: f64) {
         // One live mark per place: a newer one replaces it.
         self.marks.retain(|m| m.at != at);
         if self.marks.len() == MARKS_MAX {
@@ -207,42 +208,42 @@ fn replication_routes(
 }
 
 /// Where and how a fault is marked on the stage.
-fn mark_of(e: &TrafficEvent, cluster: &Cluster) -> Option<(Endpoint, String)> {
+fn mark_of(e: &TrafficEvent, cluster: &Cluster) -> Option<(Endpoint, Text)> {
     Some(match *e {
         TrafficEvent::SendFailed { producer, records } => {
-            (Endpoint::Producer(producer), format!("{records} sends failed"))
+            (Endpoint::Producer(producer), Text::new(Msg::MarkSendsFailed).arg(records))
         }
         TrafficEvent::Duplicate { group, member, records } => {
-            (Endpoint::Member(group, member), format!("{records} processed again"))
+            (Endpoint::Member(group, member), Text::new(Msg::MarkProcessedAgain).arg(records))
         }
         TrafficEvent::Redelivered { share, member, records } => {
             let set = reader_index(cluster, ReaderKind::Share, share as usize)? as u16;
-            (Endpoint::Member(set, member), format!("{records} redelivered"))
+            (Endpoint::Member(set, member), Text::new(Msg::MarkRedelivered).arg(records))
         }
         TrafficEvent::AckRefused { share, member, records } => {
             let set = reader_index(cluster, ReaderKind::Share, share as usize)? as u16;
-            (Endpoint::Member(set, member), format!("{records} acks refused: lock expired"))
+            (Endpoint::Member(set, member), Text::new(Msg::MarkAcksRefused).arg(records))
         }
         TrafficEvent::Archived { share, records } => {
             let set = reader_index(cluster, ReaderKind::Share, share as usize)? as u16;
-            (Endpoint::Member(set, 0), format!("{records} to dead letters"))
+            (Endpoint::Member(set, 0), Text::new(Msg::MarkDeadLetters).arg(records))
         }
         TrafficEvent::PushDropped { subscription, records } => {
             let set = reader_index(cluster, ReaderKind::Push, subscription as usize)? as u16;
-            (Endpoint::Member(set, 0), format!("queue full: {records} dropped"))
+            (Endpoint::Member(set, 0), Text::new(Msg::MarkDropped).arg(records))
         }
         TrafficEvent::PushRedelivered { subscription, member, records } => {
             let set = reader_index(cluster, ReaderKind::Push, subscription as usize)? as u16;
-            (Endpoint::Member(set, member), format!("{records} requeued to it"))
+            (Endpoint::Member(set, member), Text::new(Msg::MarkRequeuedToIt).arg(records))
         }
         TrafficEvent::SubscriberCrashed { subscription, member, requeued } => {
             let set = reader_index(cluster, ReaderKind::Push, subscription as usize)? as u16;
-            let text = format!("out of memory: crashed, {requeued} requeued");
+            let text = Text::new(Msg::MarkOutOfMemory).arg(requeued);
             (Endpoint::Member(set, member), text)
         }
         TrafficEvent::SubscriberDisconnected { subscription, lost } => {
             let set = reader_index(cluster, ReaderKind::Push, subscription as usize)? as u16;
-            let text = format!("output buffer limit: disconnected, {lost} lost");
+            let text = Text::new(Msg::MarkDisconnected).arg(lost);
             (Endpoint::Member(set, 0), text)
         }
         TrafficEvent::SubscriberBack { subscription, member, missed } => {
@@ -250,18 +251,18 @@ fn mark_of(e: &TrafficEvent, cluster: &Cluster) -> Option<(Endpoint, String)> {
             let sub = cluster.subscriptions().get(subscription as usize)?;
             let text = match sub.spec.push_model {
                 brook_engine::PushModel::RedisPubsub => {
-                    format!("subscribed again: {missed} missed")
+                    Text::new(Msg::MarkResubscribed).arg(missed)
                 }
-                _ => "restarted".to_string(),
+                _ => Text::new(Msg::MarkRestarted),
             };
             (Endpoint::Member(set, member), text)
         }
         TrafficEvent::LeaderElected { topic, partition, broker, unclean } => {
-            let how = if unclean { "unclean leader" } else { "new leader" };
-            (Endpoint::Partition(topic, partition), format!("{how}: broker {broker}"))
+            let how = if unclean { Msg::MarkUncleanLeader } else { Msg::MarkNewLeader };
+            (Endpoint::Partition(topic, partition), Text::new(how).arg(broker))
         }
         TrafficEvent::Retention { topic, partition, records } => {
-            (Endpoint::Partition(topic, partition), format!("{records} deleted by retention"))
+            (Endpoint::Partition(topic, partition), Text::new(Msg::MarkRetention).arg(records))
         }
         _ => return None,
     })

@@ -7,9 +7,10 @@ use brook_engine::{
 };
 
 use crate::model::consumers::{
-    consumer_sets, group_lag, kind_label, push_model_explained, push_model_label, PUSH_IS_NOT_KAFKA,
+    consumer_sets, group_lag, kind_label, push_model_explained, push_model_label,
 };
 use crate::model::format::compact;
+use crate::model::i18n::{Lang, Msg};
 use crate::model::layout::Selection;
 use crate::model::targets::start_label;
 
@@ -58,17 +59,18 @@ fn fig(label: &str, value: impl ToString) -> (String, String) {
     (label.to_string(), value.to_string())
 }
 
-/// The inspector content for `sel`, or None if it no longer exists.
-pub fn inspect(c: &Cluster, sel: Selection) -> Option<View> {
+/// The inspector content for `sel` in `lang`, or None if it no longer exists.
+pub fn inspect(c: &Cluster, sel: Selection, lang: Lang) -> Option<View> {
     match sel {
-        Selection::Producer(i) => producer(c, i),
-        Selection::Partition(tp) => partition(c, tp),
-        Selection::Set(g) | Selection::Member(g, _) => reader(c, sel, g),
-        Selection::Broker(b) => broker(c, b),
+        Selection::Producer(i) => producer(c, i, lang),
+        Selection::Partition(tp) => partition(c, tp, lang),
+        Selection::Set(g) | Selection::Member(g, _) => reader(c, sel, g, lang),
+        Selection::Broker(b) => broker(c, b, lang),
     }
 }
 
-fn broker(c: &Cluster, b: usize) -> Option<View> {
+fn broker(c: &Cluster, b: usize, lang: Lang) -> Option<View> {
+    let t = |m: Msg| lang.t(m);
     let state = c.brokers().get(b)?;
     let (mut leads, mut hosts, mut in_sync) = (0, 0, 0);
     for part in c.topics().iter().flat_map(|t| &t.partitions) {
@@ -81,33 +83,34 @@ fn broker(c: &Cluster, b: usize) -> Option<View> {
         }
     }
     let status = match (state.alive, state.down_noticed, state.leaving) {
-        (true, _, true) => "up, leaving: its replicas are moving to other brokers",
-        (true, _, false) => "up",
-        (false, false, _) => "down, not yet noticed by the controller",
-        (false, true, _) => "down; its leaderships moved",
+        (true, _, true) => Msg::BrokerUpLeaving,
+        (true, _, false) => Msg::BrokerUp,
+        (false, false, _) => Msg::BrokerDownUnnoticed,
+        (false, true, _) => Msg::BrokerDown,
     };
     let mut figures = vec![
-        fig("status", status),
-        fig("replicas hosted", hosts),
-        fig("partitions led", leads),
-        fig("replicas in sync", in_sync),
+        fig(t(Msg::FigStatus), t(status)),
+        fig(t(Msg::FigReplicasHosted), hosts),
+        fig(t(Msg::FigPartitionsLed), leads),
+        fig(t(Msg::FigReplicasInSync), in_sync),
     ];
-    if let Some(t) = state.crashed_us {
-        figures.push(fig("crashed at, s", format!("{:.1}", t as f64 / 1e6)));
+    if let Some(us) = state.crashed_us {
+        figures.push(fig(t(Msg::FigCrashedAt), format!("{:.1}", us as f64 / 1e6)));
     }
     let broker = b as u32;
     let mut actions = vec![if state.alive {
-        (format!("Crash broker {b}"), Command::CrashBroker { broker })
+        (lang.f(Msg::CrashBrokerN, &[&b]), Command::CrashBroker { broker })
     } else {
-        (format!("Restart broker {b}"), Command::RestartBroker { broker })
+        (lang.f(Msg::RestartBrokerN, &[&b]), Command::RestartBroker { broker })
     }];
     if b + 1 == c.brokers().len() && b > 0 && !state.leaving {
-        actions.push((format!("Remove broker {b}"), Command::RemoveBroker { broker }));
+        actions.push((lang.f(Msg::RemoveBrokerN, &[&b]), Command::RemoveBroker { broker }));
     }
-    Some(View { title: format!("Broker {b}"), figures, form: None, actions })
+    Some(View { title: lang.f(Msg::BrokerTitle, &[&b]), figures, form: None, actions })
 }
 
-fn producer(c: &Cluster, i: usize) -> Option<View> {
+fn producer(c: &Cluster, i: usize, lang: Lang) -> Option<View> {
+    let t = |m: Msg| lang.t(m);
     let p = c.producers().get(i)?;
     let st = p.stats;
     let rate = p.current_rate(c.now_us());
@@ -119,46 +122,47 @@ fn producer(c: &Cluster, i: usize) -> Option<View> {
     } else {
         vec![
             (
-                format!("Spike: {}/s for 5 s", compact(spike)),
+                lang.f(Msg::SpikeAction, &[&compact(spike)]),
                 Command::Spike { producer: name.clone(), rate_per_sec: spike, duration_ms: 5_000 },
             ),
-            ("Close it".to_string(), Command::RemoveProducer { producer: name }),
+            (t(Msg::CloseIt).to_string(), Command::RemoveProducer { producer: name }),
         ]
     };
+    let buffer = lang.f(Msg::OfTotal, &[&p.buffer_bytes_used(), &p.spec.buffer_bytes]);
+    let blocked = if p.is_blocked() { Msg::YesBufferFull } else { Msg::No };
+    let idempotent = if p.spec.idempotent() { Msg::True } else { Msg::False };
+    let profile = crate::model::profile_form::describe_profile(&p.spec.rate, lang);
+    let in_flight = lang.f(
+        Msg::QueuedInFlight,
+        &[
+            &p.queued_batches(),
+            &p.in_flight_batches(),
+            &p.spec.max_in_flight_requests_per_connection,
+        ],
+    );
     Some(View {
         actions,
-        title: format!("Producer {}", p.spec.name),
+        title: lang.f(Msg::ProducerTitle, &[&p.spec.name]),
         figures: vec![
-            fig("rate now, records/s", format!("{rate:.0}")),
-            fig("sent", st.sent_records),
-            fig("acknowledged", st.acked_records),
-            fig(
-                "buffer used, bytes",
-                format!("{} of {}", p.buffer_bytes_used(), p.spec.buffer_bytes),
-            ),
-            fig("blocked", if p.is_blocked() { "yes: buffer full" } else { "no" }),
-            fig("blocked time, ms", st.blocked_us / 1000),
-            fig(
-                "batches queued / in flight",
-                format!(
-                    "{} / {} (at most {} per partition)",
-                    p.queued_batches(),
-                    p.in_flight_batches(),
-                    p.spec.max_in_flight_requests_per_connection
-                ),
-            ),
-            fig("written to a log", st.written_records),
-            fig("failed sends", st.failed_records + st.expired_records),
-            fig("timed out in flight (delivery.timeout.ms)", st.delivery_timeout_records),
-            fig("failed, yet written", st.failed_written_records),
-            fig("lost on the wire to a crashed leader (acks=0)", st.lost_in_flight_records),
-            fig("resent", st.retried_records),
-            fig("written twice by resends", st.duplicated_records),
-            fig("batches written out of order", st.out_of_order_batches),
-            fig("idempotent", p.spec.idempotent()),
-            fig("rate profile", crate::model::profile_form::describe_profile(&p.spec.rate)),
-            fig("keys", crate::model::profile_form::describe_keys(&p.spec.keys)),
-            fig("state", if p.closed { "closed" } else { "open" }),
+            fig(t(Msg::FigRateNow), format!("{rate:.0}")),
+            fig(t(Msg::FigSent), st.sent_records),
+            fig(t(Msg::FigAcked), st.acked_records),
+            fig(t(Msg::FigBufferUsed), buffer),
+            fig(t(Msg::FigBlocked), t(blocked)),
+            fig(t(Msg::FigBlockedTime), st.blocked_us / 1000),
+            fig(t(Msg::FigQueuedInFlight), in_flight),
+            fig(t(Msg::FigWritten), st.written_records),
+            fig(t(Msg::FigFailedSends), st.failed_records + st.expired_records),
+            fig(t(Msg::FigTimedOutInFlight), st.delivery_timeout_records),
+            fig(t(Msg::FigFailedYetWritten), st.failed_written_records),
+            fig(t(Msg::FigLostOnTheWire), st.lost_in_flight_records),
+            fig(t(Msg::FigResent), st.retried_records),
+            fig(t(Msg::FigWrittenTwice), st.duplicated_records),
+            fig(t(Msg::FigOutOfOrder), st.out_of_order_batches),
+            fig(t(Msg::FigIdempotent), t(idempotent)),
+            fig(t(Msg::FieldRateProfile), profile),
+            fig(t(Msg::FieldKeys), crate::model::profile_form::describe_keys(&p.spec.keys, lang)),
+            fig(t(Msg::FigState), t(if p.closed { Msg::StateClosed } else { Msg::StateOpen })),
         ],
         form: Some(Form::Producer {
             name: p.spec.name.clone(),
@@ -174,9 +178,10 @@ fn producer(c: &Cluster, i: usize) -> Option<View> {
     })
 }
 
-fn partition(c: &Cluster, tp: Tp) -> Option<View> {
-    let t = c.topics().get(tp.topic as usize)?;
-    let part = t.partitions.get(tp.partition as usize)?;
+fn partition(c: &Cluster, tp: Tp, lang: Lang) -> Option<View> {
+    let t = |m: Msg| lang.t(m);
+    let topic = c.topics().get(tp.topic as usize)?;
+    let part = topic.partitions.get(tp.partition as usize)?;
     let log = &part.log;
     let replicas: Vec<String> = part
         .replicas
@@ -185,91 +190,95 @@ fn partition(c: &Cluster, tp: Tp) -> Option<View> {
         .map(|(i, r)| {
             let moving = part.moving.map_or((false, false), |(old, new)| (old == i, new == i));
             let role = if part.leader == Some(i) && moving.0 {
-                "leader, leaving"
+                Msg::RoleLeaderLeaving
             } else if part.leader == Some(i) {
-                "leader"
+                Msg::RoleLeader
             } else if moving.0 {
-                "leaving"
+                Msg::RoleLeaving
             } else if moving.1 && !part.in_isr(i) {
-                "joining: copying from the leader"
+                Msg::RoleJoining
             } else if part.in_isr(i) {
-                "in sync"
+                Msg::RoleInSync
             } else {
-                "out of sync"
+                Msg::RoleOutOfSync
             };
-            format!("broker {} ({role}, end {})", r.broker, r.leo)
+            lang.f(Msg::ReplicaLine, &[&r.broker, &t(role), &r.leo])
         })
         .collect();
     let mut figures = vec![
-        fig("log start offset", log.log_start_offset()),
-        fig("high watermark", log.high_watermark()),
-        fig("log end offset", log.log_end_offset()),
-        fig("segments", log.segment_count()),
-        fig("bytes", log.size_bytes()),
-        fig("replicas", replicas.join("; ")),
-        fig("leader epoch", part.leader_epoch),
+        fig(t(Msg::FigLogStart), log.log_start_offset()),
+        fig(t(Msg::FigHighWatermark), log.high_watermark()),
+        fig(t(Msg::FigLogEnd), log.log_end_offset()),
+        fig(t(Msg::FigSegments), log.segment_count()),
+        fig(t(Msg::FigBytes), log.size_bytes()),
+        fig(t(Msg::FigReplicas), replicas.join(lang.list_sep())),
+        fig(t(Msg::FigLeaderEpoch), part.leader_epoch),
     ];
     for g in c.groups() {
         if g.topics.contains(&tp.topic) {
-            let committed = g.committed_offset(tp).map_or("none".to_string(), |o| o.to_string());
+            let none = || t(Msg::NoneAssigned).to_string();
+            let committed = g.committed_offset(tp).map_or_else(none, |o| o.to_string());
             let lag = group_lag(c, g, tp);
             figures.push(fig(
-                &format!("{}: committed / lag", g.spec.name),
+                &lang.f(Msg::FigCommittedLag, &[&g.spec.name]),
                 format!("{committed} / {lag}"),
             ));
         }
     }
     Some(View {
         actions: vec![(
-            format!("Add a partition to {}", t.name),
-            Command::AddPartitions { topic: t.name.clone(), count: 1 },
+            lang.f(Msg::AddPartitionTo, &[&topic.name]),
+            Command::AddPartitions { topic: topic.name.clone(), count: 1 },
         )],
-        title: format!("Partition {}-{}", t.name, tp.partition),
+        title: lang.f(Msg::PartitionTitle, &[&topic.name, &tp.partition]),
         figures,
         form: Some(Form::Topic {
-            name: t.name.clone(),
-            retention_ms: t.retention_ms,
-            retention_bytes: t.retention_bytes,
+            name: topic.name.clone(),
+            retention_ms: topic.retention_ms,
+            retention_bytes: topic.retention_bytes,
         }),
     })
 }
 
-fn reader(c: &Cluster, sel: Selection, g: usize) -> Option<View> {
+fn reader(c: &Cluster, sel: Selection, g: usize, lang: Lang) -> Option<View> {
+    let t = |m: Msg| lang.t(m);
     let r = c.readers().nth(g)?;
     let sets = consumer_sets(c);
     let set = sets.get(g)?;
     let mut figures = vec![
-        fig("kind", kind_label(set.kind)),
-        fig("lag, records", set.lag),
-        fig("members", set.members.len()),
-        fig("processed", set.members.iter().map(|m| m.processed).sum::<u64>()),
+        fig(t(Msg::FigKind), t(kind_label(set.kind))),
+        fig(t(Msg::FigLagRecords), set.lag),
+        fig(t(Msg::FigMembers), set.members.len()),
+        fig(t(Msg::FigProcessed), set.members.iter().map(|m| m.processed).sum::<u64>()),
     ];
     if let Some(n) = &set.note {
-        figures.push(fig("status", n));
+        figures.push(fig(t(Msg::FigStatus), n.text(lang)));
     }
     let mut title = set.name.clone();
     // Only consumer groups take new members (share groups and subscriptions are sized by
     // their scenario).
     let mut actions = match r {
         Reader::Group(_) => {
-            vec![("Add a consumer".to_string(), Command::AddMember { group: set.name.clone() })]
+            let add = Command::AddMember { group: set.name.clone() };
+            vec![(t(Msg::AddAConsumer).to_string(), add)]
         }
         _ => Vec::new(),
     };
     if let Selection::Member(_, m) = sel {
         let member = set.members.get(m)?;
-        title = format!("{} member #{m}", set.name);
-        actions = member_actions(r, &set.name, m)?;
+        title = lang.f(Msg::MemberTitle, &[&set.name, &m]);
+        actions = member_actions(r, &set.name, m, lang)?;
+        let inbox = format!("{:.0}", member.inbox_fill * 100.0);
         figures = vec![
-            fig("state", member.state),
-            fig("processed", member.processed),
-            fig("inbox", format!("{:.0}% full", member.inbox_fill * 100.0)),
+            fig(t(Msg::FigState), t(member.state)),
+            fig(t(Msg::FigProcessed), member.processed),
+            fig(t(Msg::FigInbox), lang.f(Msg::InboxFull, &[&inbox])),
         ];
         if let Reader::Push(sub) = r {
-            figures.extend(push_member_figures(c, sub, m));
+            figures.extend(push_member_figures(c, sub, m, lang));
         }
         if let Reader::Share(g) = r {
-            figures.extend(share_member_figures(g, m));
+            figures.extend(share_member_figures(g, m, lang));
         }
         if let Reader::Group(_) = r {
             let parts: Vec<String> = member
@@ -277,13 +286,14 @@ fn reader(c: &Cluster, sel: Selection, g: usize) -> Option<View> {
                 .iter()
                 .map(|tp| format!("{}-{}", c.topics()[tp.topic as usize].name, tp.partition))
                 .collect();
-            let parts = if parts.is_empty() { "none".to_string() } else { parts.join(", ") };
-            figures.push(fig("partitions", parts));
+            let parts =
+                if parts.is_empty() { t(Msg::NoneAssigned).to_string() } else { parts.join(", ") };
+            figures.push(fig(t(Msg::FigPartitions), parts));
         }
     }
     let form = match r {
         Reader::Group(grp) => {
-            figures.extend(group_figures(grp));
+            figures.extend(group_figures(grp, lang));
             Some(Form::Group {
                 name: grp.spec.name.clone(),
                 processing_us: grp.spec.processing_us,
@@ -293,7 +303,7 @@ fn reader(c: &Cluster, sel: Selection, g: usize) -> Option<View> {
         }
         Reader::Push(sub) => {
             if !matches!(sel, Selection::Member(..)) {
-                figures.extend(push_figures(c, sub));
+                figures.extend(push_figures(c, sub, lang));
             }
             // Only RabbitMQ has a prefetch window to change.
             (sub.spec.push_model == PushModel::Rabbitmq).then(|| Form::Subscription {
@@ -303,7 +313,7 @@ fn reader(c: &Cluster, sel: Selection, g: usize) -> Option<View> {
         }
         Reader::Share(g) => {
             if matches!(sel, Selection::Set(_)) {
-                figures.extend(share_figures(g));
+                figures.extend(share_figures(g, lang));
             }
             None
         }
@@ -313,7 +323,12 @@ fn reader(c: &Cluster, sel: Selection, g: usize) -> Option<View> {
 
 /// Crash or restart for a member of a group or share group (a subscriber has none); None if
 /// there is no member `m`.
-fn member_actions(r: Reader<'_>, name: &str, m: usize) -> Option<Vec<(String, Command)>> {
+fn member_actions(
+    r: Reader<'_>,
+    name: &str,
+    m: usize,
+    lang: Lang,
+) -> Option<Vec<(String, Command)>> {
     let crashed = match r {
         Reader::Group(g) => g.members.get(m)?.crashed_us.is_some(),
         Reader::Share(g) => g.members.get(m)?.crashed,
@@ -321,87 +336,96 @@ fn member_actions(r: Reader<'_>, name: &str, m: usize) -> Option<Vec<(String, Co
     };
     let (group, member) = (name.to_string(), m as u32);
     Some(vec![if crashed {
-        (format!("Restart member #{m}"), Command::RestartMember { group, member })
+        (lang.f(Msg::RestartMemberN, &[&m]), Command::RestartMember { group, member })
     } else {
-        (format!("Crash member #{m}"), Command::CrashMember { group, member })
+        (lang.f(Msg::CrashMemberN, &[&m]), Command::CrashMember { group, member })
     }])
 }
 
 /// Seconds of virtual time, one decimal.
-fn at_s(us: u64) -> String {
-    format!("{:.1} s", us as f64 / 1e6)
+fn at_s(us: u64, lang: Lang) -> String {
+    lang.f(Msg::Seconds, &[&format!("{:.1}", us as f64 / 1e6)])
 }
 
 /// A push subscription's figures: what it is, its model and that model's gauges.
-fn push_figures(c: &Cluster, sub: &Subscription) -> Vec<(String, String)> {
+fn push_figures(c: &Cluster, sub: &Subscription, lang: Lang) -> Vec<(String, String)> {
+    let t = |m: Msg| lang.t(m);
     let (spec, st) = (&sub.spec, sub.stats);
     let mut f = vec![
-        fig("what it is", PUSH_IS_NOT_KAFKA),
-        fig("push model", push_model_label(spec)),
-        fig("a slow subscriber", push_model_explained(spec)),
+        fig(t(Msg::FigWhatItIs), t(Msg::PushIsNotKafka)),
+        fig(t(Msg::FigPushModel), push_model_label(spec).render(lang)),
+        fig(t(Msg::FigSlowSubscriber), t(push_model_explained(spec))),
     ];
     match spec.push_model {
         PushModel::Rabbitmq => {
-            f.push(fig("consumers", sub.consumers.len()));
+            f.push(fig(t(Msg::FigConsumers), sub.consumers.len()));
             if let Some(p) = spec.prefetch {
-                f.push(fig("prefetch (basic.qos), per consumer", p));
+                f.push(fig(t(Msg::FigPrefetchPerConsumer), p));
             }
             let memory = sub.consumers.iter().map(|k| k.inbox_bytes()).max().unwrap_or(0);
-            f.push(fig(
-                "client memory, bytes",
-                format!("{} now (largest consumer) of {}", memory, spec.memory_bytes_max),
-            ));
-            f.push(fig("consumer crashes (out of memory)", st.consumer_crashes));
-            f.push(fig("requeued to other consumers", st.requeued_records));
-            f.push(fig("requeued, waiting for a consumer", sub.requeued_records()));
-            f.push(fig("restart delay, ms", spec.restart_delay_ms));
+            let of = lang.f(Msg::ValueMemoryNow, &[&memory, &spec.memory_bytes_max]);
+            f.push(fig(t(Msg::FigClientMemory), of));
+            f.push(fig(t(Msg::FigConsumerCrashes), st.consumer_crashes));
+            f.push(fig(t(Msg::FigRequeuedToOthers), st.requeued_records));
+            f.push(fig(t(Msg::FigRequeuedWaiting), sub.requeued_records()));
+            f.push(fig(t(Msg::FigRestartDelay), spec.restart_delay_ms));
         }
         PushModel::RedisPubsub => {
             let k = &sub.consumers[0];
-            f.extend(redis_gauges(c, sub, k));
-            f.push(fig("disconnects", st.disconnects));
-            f.push(fig("lost with the output buffer", st.discarded_records));
-            f.push(fig("missed while disconnected", st.missed_records));
+            f.extend(redis_gauges(c, sub, k, lang));
+            f.push(fig(t(Msg::FigDisconnects), st.disconnects));
+            f.push(fig(t(Msg::FigLostWithBuffer), st.discarded_records));
+            f.push(fig(t(Msg::FigMissedWhileDisconnected), st.missed_records));
         }
         PushModel::MqttQos0 => {
             let q = sub.consumers[0].unacked_records();
-            f.push(fig(
-                "queued for the client",
-                format!("{q} of {} (max_queued_messages)", spec.inbox_records_max),
-            ));
-            f.push(fig("dropped", st.dropped_records));
+            let of = lang.f(Msg::ValueQueuedOf, &[&q, &spec.inbox_records_max]);
+            f.push(fig(t(Msg::FigQueuedForClient), of));
+            f.push(fig(t(Msg::SeriesDropped), st.dropped_records));
         }
     }
     f
 }
 
 /// The Redis output buffer against its limits, and whether the subscriber is connected.
-fn redis_gauges(c: &Cluster, sub: &Subscription, k: &Subscriber) -> Vec<(String, String)> {
+fn redis_gauges(
+    c: &Cluster,
+    sub: &Subscription,
+    k: &Subscriber,
+    lang: Lang,
+) -> Vec<(String, String)> {
+    let t = |m: Msg| lang.t(m);
     let spec = &sub.spec;
-    let mut f = vec![fig(
-        "output buffer, bytes",
-        format!(
-            "{} (hard limit {}, soft {} for {} s)",
-            k.unacked_bytes(),
-            spec.output_buffer_hard_bytes,
-            spec.output_buffer_soft_bytes,
-            spec.output_buffer_soft_seconds
-        ),
-    )];
-    if let Some(t) = k.soft_since_us {
-        let held = c.now_us().saturating_sub(t);
-        f.push(fig("over the soft limit for", at_s(held)));
+    let buffer = lang.f(
+        Msg::ValueOutputBuffer,
+        &[
+            &k.unacked_bytes(),
+            &spec.output_buffer_hard_bytes,
+            &spec.output_buffer_soft_bytes,
+            &spec.output_buffer_soft_seconds,
+        ],
+    );
+    let mut f = vec![fig(t(Msg::FigOutputBuffer), buffer)];
+    if let Some(since) = k.soft_since_us {
+        let held = c.now_us().saturating_sub(since);
+        f.push(fig(t(Msg::FigOverSoftFor), at_s(held, lang)));
     }
     let state = match k.down_until_us {
-        Some(t) => format!("disconnected until {}: missing what is published", at_s(t)),
-        None => "connected".to_string(),
+        Some(until) => lang.f(Msg::ValueDisconnectedUntil, &[&at_s(until, lang)]),
+        None => t(Msg::ValueConnected).to_string(),
     };
-    f.push(fig("connection", state));
+    f.push(fig(t(Msg::FigConnection), state));
     f
 }
 
 /// One consumer of a push subscription: its memory, buffer or queue against its limit.
-fn push_member_figures(c: &Cluster, sub: &Subscription, m: usize) -> Vec<(String, String)> {
+fn push_member_figures(
+    c: &Cluster,
+    sub: &Subscription,
+    m: usize,
+    lang: Lang,
+) -> Vec<(String, String)> {
+    let t = |m: Msg| lang.t(m);
     let Some(k) = sub.consumers.get(m) else {
         return Vec::new();
     };
@@ -409,73 +433,79 @@ fn push_member_figures(c: &Cluster, sub: &Subscription, m: usize) -> Vec<(String
     match spec.push_model {
         PushModel::Rabbitmq => {
             let unacked = match spec.prefetch {
-                Some(p) => format!("{} of prefetch {p}", k.unacked_records()),
-                None => format!("{} (no prefetch: no limit)", k.unacked_records()),
+                Some(p) => lang.f(Msg::ValueOfPrefetch, &[&k.unacked_records(), &p]),
+                None => lang.f(Msg::ValueNoPrefetchLimit, &[&k.unacked_records()]),
             };
+            let memory = lang.f(Msg::ValueOfLimit, &[&k.inbox_bytes(), &spec.memory_bytes_max]);
             let mut f = vec![
-                fig(
-                    "client memory, bytes",
-                    format!("{} of {}", k.inbox_bytes(), spec.memory_bytes_max),
-                ),
-                fig("unacknowledged", unacked),
-                fig("crashes", k.crashes),
-                fig("received requeued from others", k.redelivered_records),
+                fig(t(Msg::FigClientMemory), memory),
+                fig(t(Msg::FigUnacked), unacked),
+                fig(t(Msg::FigCrashes), k.crashes),
+                fig(t(Msg::FigReceivedRequeued), k.redelivered_records),
             ];
-            if let Some(t) = k.down_until_us {
-                f.push(fig("crashed", format!("out of memory; restarts at {}", at_s(t))));
+            if let Some(until) = k.down_until_us {
+                let back = lang.f(Msg::ValueRestartsAt, &[&at_s(until, lang)]);
+                f.push(fig(t(Msg::StCrashed), back));
             }
             f
         }
-        PushModel::RedisPubsub => redis_gauges(c, sub, k),
-        PushModel::MqttQos0 => vec![fig(
-            "queued",
-            format!("{} of {} (max_queued_messages)", k.unacked_records(), spec.inbox_records_max),
-        )],
+        PushModel::RedisPubsub => redis_gauges(c, sub, k, lang),
+        PushModel::MqttQos0 => {
+            let of = lang.f(Msg::ValueQueuedOf, &[&k.unacked_records(), &spec.inbox_records_max]);
+            vec![fig(t(Msg::FigQueued), of)]
+        }
     }
 }
 
-fn group_figures(grp: &brook_engine::Group) -> Vec<(String, String)> {
+fn group_figures(grp: &brook_engine::Group, lang: Lang) -> Vec<(String, String)> {
+    let t = |m: Msg| lang.t(m);
     let protocol = if grp.spec.assignor == AssignorKind::CooperativeSticky {
-        "cooperative: only moved partitions pause"
+        Msg::ProtoCooperative
     } else {
-        "eager: every member stops during a rebalance"
+        Msg::ProtoEager
     };
     vec![
-        fig("generation", grp.generation),
-        fig("rebalances", grp.stats.rebalances),
-        fig("rebalance protocol", protocol),
-        fig("duplicates processed", grp.stats.duplicate_records),
-        fig("auto.offset.reset", start_label(grp.spec.auto_offset_reset)),
-        fig("skipped by auto.offset.reset", grp.stats.reset_skipped_records),
+        fig(t(Msg::FigGeneration), grp.generation),
+        fig(t(Msg::FigRebalances), grp.stats.rebalances),
+        fig(t(Msg::FigProtocol), t(protocol)),
+        fig(t(Msg::FigDuplicates), grp.stats.duplicate_records),
+        fig("auto.offset.reset", t(start_label(grp.spec.auto_offset_reset))),
+        fig(t(Msg::FigSkippedByReset), grp.stats.reset_skipped_records),
     ]
 }
 
 /// A share group's locks and what they led to: acknowledgements refused after a lock expired,
 /// and the records processed twice because of it.
-fn share_figures(g: &brook_engine::ShareGroup) -> Vec<(String, String)> {
+fn share_figures(g: &brook_engine::ShareGroup, lang: Lang) -> Vec<(String, String)> {
+    let t = |m: Msg| lang.t(m);
     let st = g.stats;
     vec![
-        fig("accepted", st.accepted_records),
-        fig("processed twice (a lock expired)", st.duplicate_records),
-        fig("acknowledgements refused (lock expired)", st.failed_ack_records),
-        fig("locks expired", st.expired_locks),
-        fig("redelivered", st.redelivered_records),
-        fig("archived (delivery limit or rejected)", st.archived_records),
-        fig("lock, ms", g.spec.lock_ms),
-        fig("delivery limit", g.spec.delivery_limit),
-        fig("share.auto.offset.reset", start_label(g.spec.share_auto_offset_reset)),
+        fig(t(Msg::FigAccepted), st.accepted_records),
+        fig(t(Msg::FigProcessedTwiceLock), st.duplicate_records),
+        fig(t(Msg::FigAcksRefused), st.failed_ack_records),
+        fig(t(Msg::FigLocksExpired), st.expired_locks),
+        fig(t(Msg::FigRedelivered), st.redelivered_records),
+        fig(t(Msg::FigArchived), st.archived_records),
+        fig(t(Msg::FigLockMs), g.spec.lock_ms),
+        fig(t(Msg::FigDeliveryLimit), g.spec.delivery_limit),
+        fig("share.auto.offset.reset", t(start_label(g.spec.share_auto_offset_reset))),
     ]
 }
 
 /// A share group member's own figures: what it holds, and its acknowledgements.
-fn share_member_figures(g: &brook_engine::ShareGroup, mi: usize) -> Vec<(String, String)> {
+fn share_member_figures(
+    g: &brook_engine::ShareGroup,
+    mi: usize,
+    lang: Lang,
+) -> Vec<(String, String)> {
+    let t = |m: Msg| lang.t(m);
     let Some(m) = g.members.get(mi) else { return Vec::new() };
     vec![
-        fig("accepted", m.accepted_records),
-        fig("acknowledgements refused (lock expired)", m.failed_ack_records),
-        fig("holding", m.held.len()),
-        fig("holding past its lock", g.expired_holds(mi)),
-        fig("speed", format!("{}x", m.speed)),
+        fig(t(Msg::FigAccepted), m.accepted_records),
+        fig(t(Msg::FigAcksRefused), m.failed_ack_records),
+        fig(t(Msg::FigHolding), m.held.len()),
+        fig(t(Msg::FigHoldingPastLock), g.expired_holds(mi)),
+        fig(t(Msg::FigSpeed), format!("{}x", m.speed)),
     ]
 }
 
@@ -502,7 +532,7 @@ mod tests {
         assert_eq!(l.hit(1.0, 1.0), None);
         let b = l.brokers[2];
         assert_eq!(l.hit(b.x + 3.0, b.mid_y()), Some(Selection::Broker(2)));
-        let v = inspect(&c, Selection::Broker(2)).unwrap();
+        let v = inspect(&c, Selection::Broker(2), Lang::En).unwrap();
         assert_eq!(v.figures[0].1, "up");
         assert_eq!(
             v.figures[1].1, "6",
@@ -514,14 +544,14 @@ mod tests {
     fn views_carry_live_figures_and_forms() {
         let mut c = Cluster::new(preset("quickstart").unwrap());
         c.run_until(3_000_000);
-        let v = inspect(&c, Selection::Producer(0)).unwrap();
+        let v = inspect(&c, Selection::Producer(0), Lang::En).unwrap();
         assert_eq!(v.title, "Producer checkout");
         assert!(matches!(v.form, Some(Form::Producer { linger_ms: 5, .. })));
-        let v = inspect(&c, Selection::Partition(Tp { topic: 0, partition: 0 })).unwrap();
+        let v = inspect(&c, Selection::Partition(Tp { topic: 0, partition: 0 }), Lang::En).unwrap();
         assert!(v.figures.iter().any(|(k, _)| k == "billing: committed / lag"));
-        let v = inspect(&c, Selection::Set(0)).unwrap();
+        let v = inspect(&c, Selection::Set(0), Lang::En).unwrap();
         assert!(matches!(v.form, Some(Form::Group { processing_us: 2_000, .. })));
-        assert!(inspect(&c, Selection::Producer(9)).is_none());
+        assert!(inspect(&c, Selection::Producer(9), Lang::En).is_none());
     }
 
     #[test]
@@ -532,7 +562,7 @@ mod tests {
         let mut c = Cluster::new(preset("broker-failure-acks").unwrap());
         c.run_until(30_000_000);
         let figure = |i: usize, label: &str| {
-            let v = inspect(&c, Selection::Producer(i)).unwrap();
+            let v = inspect(&c, Selection::Producer(i), Lang::En).unwrap();
             v.figures.into_iter().find(|(k, _)| k == label).map(|f| f.1).unwrap()
         };
         let stats = |i: usize| c.producers()[i].stats;
@@ -557,7 +587,7 @@ mod tests {
             f.unwrap_or_else(|| panic!("no {label} in {v:?}")).1.parse::<u64>().unwrap()
         };
         let g = &c.share_groups()[0];
-        let v = inspect(&c, Selection::Set(set)).unwrap();
+        let v = inspect(&c, Selection::Set(set), Lang::En).unwrap();
         let refused = figure(&v, "acknowledgements refused (lock expired)");
         assert_eq!(refused, g.stats.failed_ack_records);
         assert!(refused > 0, "{v:?}");
@@ -566,9 +596,9 @@ mod tests {
             .figures
             .iter()
             .any(|(k, v)| k == "share.auto.offset.reset" && v.contains("earliest")));
-        let v = inspect(&c, Selection::Member(set, 6)).unwrap();
+        let v = inspect(&c, Selection::Member(set, 6), Lang::En).unwrap();
         assert_eq!(figure(&v, "acknowledgements refused (lock expired)"), refused, "worker 6's");
-        let v = inspect(&c, Selection::Member(set, 0)).unwrap();
+        let v = inspect(&c, Selection::Member(set, 0), Lang::En).unwrap();
         assert_eq!(figure(&v, "acknowledgements refused (lock expired)"), 0);
     }
 
@@ -577,34 +607,37 @@ mod tests {
         let mut c = Cluster::new(preset("broker-failure-acks").unwrap());
         c.run_until(1_000_000);
         let labels = |v: &View| v.actions.iter().map(|a| a.0.clone()).collect::<Vec<_>>();
-        let v = inspect(&c, Selection::Broker(2)).unwrap();
+        let v = inspect(&c, Selection::Broker(2), Lang::En).unwrap();
         assert_eq!(labels(&v), ["Crash broker 2", "Remove broker 2"]);
-        let v = inspect(&c, Selection::Broker(1)).unwrap();
+        let v = inspect(&c, Selection::Broker(1), Lang::En).unwrap();
         assert_eq!(labels(&v), ["Crash broker 1"], "only the highest-numbered may be removed");
         c.command(v.actions[0].1.clone()).unwrap();
         c.step();
-        let v = inspect(&c, Selection::Broker(1)).unwrap();
+        let v = inspect(&c, Selection::Broker(1), Lang::En).unwrap();
         assert_eq!(v.actions[0].1, Command::RestartBroker { broker: 1 });
 
-        let v = inspect(&c, Selection::Member(0, 1)).unwrap();
+        let v = inspect(&c, Selection::Member(0, 1), Lang::En).unwrap();
         assert_eq!(labels(&v), ["Crash member #1"]);
         c.command(v.actions[0].1.clone()).unwrap();
         c.step();
-        let v = inspect(&c, Selection::Member(0, 1)).unwrap();
+        let v = inspect(&c, Selection::Member(0, 1), Lang::En).unwrap();
         assert_eq!(labels(&v), ["Restart member #1"]);
 
-        let v = inspect(&c, Selection::Producer(0)).unwrap();
+        let v = inspect(&c, Selection::Producer(0), Lang::En).unwrap();
         assert_eq!(labels(&v), ["Spike: 15k/s for 5 s", "Close it"]);
         c.command(v.actions[1].1.clone()).unwrap();
         c.step();
-        assert!(inspect(&c, Selection::Producer(0)).unwrap().actions.is_empty(), "closed");
-        let v = inspect(&c, Selection::Set(0)).unwrap();
+        assert!(
+            inspect(&c, Selection::Producer(0), Lang::En).unwrap().actions.is_empty(),
+            "closed"
+        );
+        let v = inspect(&c, Selection::Set(0), Lang::En).unwrap();
         assert_eq!(v.actions[0].1, Command::AddMember { group: "fulfilment".into() });
 
         // The engine adds members to consumer groups only: a share group offers no such button.
         let q = Cluster::new(preset("share-group-queue").unwrap());
         let share = Selection::Set(reader_index(&q, ReaderKind::Share, 0).unwrap());
-        let v = inspect(&q, share).unwrap();
+        let v = inspect(&q, share, Lang::En).unwrap();
         assert!(v.actions.iter().all(|a| !matches!(a.1, Command::AddMember { .. })), "{v:?}");
         let add = Command::AddMember { group: q.share_groups()[0].spec.name.clone() };
         assert!(q.check_command(&add).is_err(), "and the engine would refuse it");
@@ -619,21 +652,21 @@ mod tests {
             v.figures.iter().find(|f| f.0 == k).map(|f| f.1.clone()).unwrap_or_default()
         };
         for i in 0..5 {
-            let v = inspect(&c, push(i)).unwrap();
+            let v = inspect(&c, push(i), Lang::En).unwrap();
             assert_eq!(value(&v, "kind"), "push subscription (not Kafka)");
             assert!(value(&v, "what it is").contains("Kafka consumers always pull"));
         }
         // RabbitMQ: client memory against its limit, crashes and requeues; the prefetch form.
-        let v = inspect(&c, push(1)).unwrap();
+        let v = inspect(&c, push(1), Lang::En).unwrap();
         assert_eq!(value(&v, "push model"), "RabbitMQ-style, no prefetch");
         assert!(value(&v, "client memory, bytes").ends_with(&format!("of {}", 1 << 20)));
         assert!(value(&v, "consumer crashes (out of memory)").parse::<u64>().unwrap() > 0);
         assert!(matches!(v.form, Some(Form::Subscription { prefetch: None, .. })));
         let Selection::Set(set) = push(1) else { unreachable!() };
-        let m = inspect(&c, Selection::Member(set, 1)).unwrap();
+        let m = inspect(&c, Selection::Member(set, 1), Lang::En).unwrap();
         assert!(value(&m, "client memory, bytes").ends_with(&format!("of {}", 1 << 20)));
         // Redis: the output buffer against both limits, and the connection.
-        let v = inspect(&c, push(2)).unwrap();
+        let v = inspect(&c, push(2), Lang::En).unwrap();
         assert_eq!(value(&v, "push model"), "Redis Pub/Sub-style");
         let buffer = value(&v, "output buffer, bytes");
         assert!(buffer.contains("hard limit 2097152, soft 524288 for 1 s"), "{buffer}");
@@ -644,7 +677,7 @@ mod tests {
         assert!(value(&v, "missed while disconnected").parse::<u64>().unwrap() > 0);
         assert!(v.form.is_none(), "no prefetch window outside RabbitMQ");
         // MQTT: the queue against max_queued_messages.
-        let v = inspect(&c, push(3)).unwrap();
+        let v = inspect(&c, push(3), Lang::En).unwrap();
         assert!(value(&v, "queued for the client").ends_with("of 1000 (max_queued_messages)"));
         assert!(v.form.is_none());
     }

@@ -1,6 +1,9 @@
-//! URL query parameters: `?preset=NAME&seed=N&play=0|1`. Pure, so it is tested natively.
+//! URL query parameters: `?preset=NAME&seed=N&play=0|1&lang=en|zh-TW`. Pure, so it is
+//! tested natively.
 
 use brook_engine::PRESETS;
+
+use crate::model::i18n::{Lang, LangParam, Msg, Text};
 
 /// What the URL asked for; fields the URL did not set keep their defaults.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -13,6 +16,8 @@ pub struct Params {
     pub play: bool,
     /// Frame-time benchmark mode: run the preset this many wall seconds, then report.
     pub bench_seconds: Option<u32>,
+    /// The page's language, if the URL asked for one.
+    pub lang: LangParam,
 }
 
 /// Longest benchmark run, wall seconds.
@@ -20,20 +25,24 @@ pub const BENCH_SECONDS_MAX: u32 = 120;
 
 impl Default for Params {
     fn default() -> Self {
-        Params { preset: "quickstart".into(), seed: 1, play: true, bench_seconds: None }
+        Params {
+            preset: "quickstart".into(),
+            seed: 1,
+            play: true,
+            bench_seconds: None,
+            lang: LangParam::Absent,
+        }
     }
 }
 
 /// Checks a seed as typed: a whole number that fits in 64 bits.
-pub fn parse_seed(text: &str) -> Result<u64, String> {
-    text.trim().parse::<u64>().map_err(|_| {
-        format!("seed: \"{}\" is not a whole number from 0 to {}", text.trim(), u64::MAX)
-    })
+pub fn parse_seed(text: &str) -> Result<u64, Text> {
+    text.trim().parse::<u64>().map_err(|_| Text::new(Msg::SeedError).arg(text.trim()).arg(u64::MAX))
 }
 
 /// Parses a query string (with or without the leading `?`). Every bad parameter is reported
-/// with its name and what is allowed; the default is used for it.
-pub fn parse_query(query: &str) -> (Params, Vec<String>) {
+/// with its name and what is allowed; the default is used for it (English for `lang`).
+pub fn parse_query(query: &str) -> (Params, Vec<Text>) {
     let mut p = Params::default();
     let mut errors = Vec::new();
     for pair in query.trim_start_matches('?').split('&').filter(|s| !s.is_empty()) {
@@ -41,7 +50,8 @@ pub fn parse_query(query: &str) -> (Params, Vec<String>) {
         match key {
             "preset" | "bench" => {
                 if !PRESETS.contains(&value) {
-                    errors.push(format!("{key}: \"{value}\" is not one of {}", PRESETS.join(", ")));
+                    let all = PRESETS.join(", ");
+                    errors.push(Text::new(Msg::UrlNotOneOf).arg(key).arg(value).arg(all));
                     continue;
                 }
                 p.preset = value.to_string();
@@ -52,9 +62,7 @@ pub fn parse_query(query: &str) -> (Params, Vec<String>) {
             }
             "seconds" => match value.parse::<u32>() {
                 Ok(n) if (1..=BENCH_SECONDS_MAX).contains(&n) => p.bench_seconds = Some(n),
-                _ => errors.push(format!(
-                    "seconds: \"{value}\" must be a whole number from 1 to {BENCH_SECONDS_MAX}"
-                )),
+                _ => errors.push(Text::new(Msg::UrlSeconds).arg(value).arg(BENCH_SECONDS_MAX)),
             },
             "seed" => match parse_seed(value) {
                 Ok(s) => p.seed = s,
@@ -63,43 +71,87 @@ pub fn parse_query(query: &str) -> (Params, Vec<String>) {
             "play" => match value {
                 "1" | "true" => p.play = true,
                 "0" | "false" => p.play = false,
-                _ => errors.push(format!("play: \"{value}\" must be 0 or 1")),
+                _ => errors.push(Text::new(Msg::UrlPlay).arg(value)),
             },
-            _ => errors.push(format!(
-                "{key}: unknown parameter (known: preset, seed, play, bench, seconds)"
-            )),
+            "lang" => match Lang::from_code(value) {
+                Some(l) => p.lang = LangParam::Valid(l),
+                None => {
+                    p.lang = LangParam::Invalid;
+                    errors.push(Text::new(Msg::UrlLang).arg(value));
+                }
+            },
+            _ => errors.push(Text::new(Msg::UrlUnknown).arg(key)),
         }
     }
     (p, errors)
+}
+
+/// The query string with its `lang` parameter set to `lang`, if it has one (so a reload
+/// after switching on the page keeps the switch); None if the URL names no language.
+pub fn query_with_lang(query: &str, lang: Lang) -> Option<String> {
+    let pairs: Vec<&str> = query.trim_start_matches('?').split('&').collect();
+    let named = |pair: &&str| pair.split_once('=').map_or(*pair, |(k, _)| k) == "lang";
+    if !pairs.iter().any(named) {
+        return None;
+    }
+    let code = format!("lang={}", lang.code());
+    let kept: Vec<&str> = pairs.iter().map(|p| if named(p) { code.as_str() } else { p }).collect();
+    Some(format!("?{}", kept.join("&")))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn en(errors: &[Text]) -> Vec<String> {
+        errors.iter().map(|e| e.render(Lang::En)).collect()
+    }
+
     #[test]
     fn defaults_and_values() {
         assert_eq!(parse_query(""), (Params::default(), vec![]));
         let (p, e) = parse_query("?preset=peak-shaving&seed=42&play=0");
         assert!(e.is_empty());
-        assert_eq!(
-            p,
-            Params { preset: "peak-shaving".into(), seed: 42, play: false, bench_seconds: None }
-        );
+        let want =
+            Params { preset: "peak-shaving".into(), seed: 42, play: false, ..Params::default() };
+        assert_eq!(p, want);
         let (p, e) = parse_query("bench=stress&seconds=5");
         assert!(e.is_empty());
         assert_eq!((p.preset.as_str(), p.bench_seconds, p.play), ("stress", Some(5), true));
         let (_, e) = parse_query("seconds=0");
-        assert!(e[0].starts_with("seconds: \"0\""), "{e:?}");
+        assert!(en(&e)[0].starts_with("seconds: \"0\""), "{e:?}");
+        let (p, e) = parse_query("lang=zh-tw");
+        assert!(e.is_empty());
+        assert_eq!(p.lang, LangParam::Valid(Lang::ZhTw), "case does not matter");
     }
 
     #[test]
     fn bad_values_are_named_and_defaults_kept() {
         let (p, e) = parse_query("seed=-3&preset=nope&speed=2");
         assert_eq!(p, Params::default());
+        let e = en(&e);
         assert_eq!(e.len(), 3);
         assert!(e[0].starts_with("seed: \"-3\""), "{e:?}");
         assert!(e[1].starts_with("preset: \"nope\""), "{e:?}");
         assert!(e[2].starts_with("speed: unknown"), "{e:?}");
+    }
+
+    #[test]
+    fn switching_rewrites_a_lang_parameter_only() {
+        assert_eq!(
+            query_with_lang("?play=0&lang=en", Lang::ZhTw).as_deref(),
+            Some("?play=0&lang=zh-TW")
+        );
+        assert_eq!(query_with_lang("?lang=xx", Lang::En).as_deref(), Some("?lang=en"));
+        assert_eq!(query_with_lang("?play=0", Lang::ZhTw), None);
+        assert_eq!(query_with_lang("", Lang::ZhTw), None);
+    }
+
+    #[test]
+    fn a_bad_lang_names_the_parameter_and_the_allowed_values() {
+        let (p, e) = parse_query("lang=fr");
+        assert_eq!(p.lang, LangParam::Invalid);
+        let e = en(&e);
+        assert!(e[0].starts_with("lang: \"fr\" is not one of en, zh-TW"), "{e:?}");
     }
 }

@@ -3,21 +3,48 @@
 
 use brook_engine::{KeySpec, RateProfile};
 
+use crate::model::i18n::{Lang, Msg, Text};
+
 /// Rate profile kinds the form offers: (value, label). A piecewise timeline has too many points
 /// for a form; it is kept as it is unless another kind is chosen.
-pub const PROFILE_KINDS: [(&str, &str); 7] = [
-    ("constant", "constant"),
-    ("poisson", "Poisson (random arrivals)"),
-    ("step", "step (one spike)"),
-    ("bursts", "bursts (every period)"),
-    ("sine", "sine (daily curve)"),
-    ("ramp", "ramp"),
-    ("piecewise", "piecewise (edit in a scenario file)"),
+pub const PROFILE_KINDS: [(&str, Msg); 7] = [
+    ("constant", Msg::ProfConstant),
+    ("poisson", Msg::ProfPoisson),
+    ("step", Msg::ProfStep),
+    ("bursts", Msg::ProfBursts),
+    ("sine", Msg::ProfSine),
+    ("ramp", Msg::ProfRamp),
+    ("piecewise", Msg::ProfPiecewise),
 ];
 
 /// Key kinds the form offers: (value, label).
-pub const KEY_KINDS: [(&str, &str); 3] =
-    [("none", "none (keyless)"), ("uniform", "uniform"), ("zipf", "Zipf (hot keys)")];
+pub const KEY_KINDS: [(&str, Msg); 3] =
+    [("none", Msg::KeysNone), ("uniform", Msg::KeysUniform), ("zipf", Msg::KeysZipf)];
+
+/// A field's label: the engine's field name, with its unit in the page's language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Label {
+    /// Just the field's name (`duration_ms`).
+    Field(&'static str),
+    /// A rate field, records per second.
+    PerSec(&'static str),
+    /// A time field, virtual ms from the start.
+    StartMs(&'static str),
+    /// A label of its own.
+    Msg(Msg),
+}
+
+impl Label {
+    /// The label in `lang`.
+    pub fn text(self, lang: Lang) -> String {
+        match self {
+            Label::Field(f) => f.to_string(),
+            Label::PerSec(f) => lang.f(Msg::UnitPerSec, &[&f]),
+            Label::StartMs(f) => lang.f(Msg::UnitStartMs, &[&f]),
+            Label::Msg(m) => lang.t(m).to_string(),
+        }
+    }
+}
 
 /// The form value of a profile's kind.
 pub fn profile_kind(p: &RateProfile) -> &'static str {
@@ -42,77 +69,65 @@ pub fn key_kind(k: &KeySpec) -> &'static str {
 }
 
 /// The profile in a few words, for the inspector's figures.
-pub fn describe_profile(p: &RateProfile) -> String {
+pub fn describe_profile(p: &RateProfile, lang: Lang) -> String {
     let c = |v: f64| crate::model::format::compact(v);
+    let s = |ms: u64| format!("{:.1}", ms as f64 / 1e3);
     match *p {
-        RateProfile::Constant { rate_per_sec } => format!("constant {}/s", c(rate_per_sec)),
-        RateProfile::Poisson { rate_per_sec } => format!("Poisson, mean {}/s", c(rate_per_sec)),
-        RateProfile::Step { base_per_sec, spike_per_sec, start_ms, duration_ms } => format!(
-            "{}/s, {}/s from {:.1} s for {:.1} s",
-            c(base_per_sec),
-            c(spike_per_sec),
-            start_ms as f64 / 1e3,
-            duration_ms as f64 / 1e3
+        RateProfile::Constant { rate_per_sec } => lang.f(Msg::DescConstant, &[&c(rate_per_sec)]),
+        RateProfile::Poisson { rate_per_sec } => lang.f(Msg::DescPoisson, &[&c(rate_per_sec)]),
+        RateProfile::Step { base_per_sec, spike_per_sec, start_ms, duration_ms } => lang.f(
+            Msg::DescStep,
+            &[&c(base_per_sec), &c(spike_per_sec), &s(start_ms), &s(duration_ms)],
         ),
-        RateProfile::Bursts { base_per_sec, burst_per_sec, period_ms, burst_ms } => format!(
-            "{}/s, bursts of {}/s for {:.1} s every {:.1} s",
-            c(base_per_sec),
-            c(burst_per_sec),
-            burst_ms as f64 / 1e3,
-            period_ms as f64 / 1e3
+        RateProfile::Bursts { base_per_sec, burst_per_sec, period_ms, burst_ms } => lang.f(
+            Msg::DescBursts,
+            &[&c(base_per_sec), &c(burst_per_sec), &s(burst_ms), &s(period_ms)],
         ),
-        RateProfile::Sine { mean_per_sec, amplitude_per_sec, period_ms } => format!(
-            "sine {}/s \u{00b1} {}/s, period {:.1} s",
-            c(mean_per_sec),
-            c(amplitude_per_sec),
-            period_ms as f64 / 1e3
-        ),
-        RateProfile::Ramp { from_per_sec, to_per_sec, start_ms, duration_ms } => format!(
-            "ramp {}/s to {}/s from {:.1} s over {:.1} s",
-            c(from_per_sec),
-            c(to_per_sec),
-            start_ms as f64 / 1e3,
-            duration_ms as f64 / 1e3
-        ),
-        RateProfile::Piecewise { ref points } => format!("piecewise, {} points", points.len()),
+        RateProfile::Sine { mean_per_sec, amplitude_per_sec, period_ms } => {
+            lang.f(Msg::DescSine, &[&c(mean_per_sec), &c(amplitude_per_sec), &s(period_ms)])
+        }
+        RateProfile::Ramp { from_per_sec, to_per_sec, start_ms, duration_ms } => lang
+            .f(Msg::DescRamp, &[&c(from_per_sec), &c(to_per_sec), &s(start_ms), &s(duration_ms)]),
+        RateProfile::Piecewise { ref points } => lang.f(Msg::DescPiecewise, &[&points.len()]),
     }
 }
 
 /// The keys in a few words.
-pub fn describe_keys(k: &KeySpec) -> String {
+pub fn describe_keys(k: &KeySpec, lang: Lang) -> String {
     match *k {
-        KeySpec::None => "none (keyless)".into(),
-        KeySpec::Uniform { count } => format!("{count} keys, uniform"),
-        KeySpec::Zipf { count, exponent } => format!("{count} keys, Zipf s={exponent}"),
+        KeySpec::None => lang.t(Msg::KeysNone).into(),
+        KeySpec::Uniform { count } => lang.f(Msg::KeysCountUniform, &[&count]),
+        KeySpec::Zipf { count, exponent } => lang.f(Msg::KeysCountZipf, &[&count, &exponent]),
     }
 }
 
 /// The fields of a profile kind: (field id, label naming the engine's field and its unit).
-pub fn profile_fields(kind: &str) -> &'static [(&'static str, &'static str)] {
+pub fn profile_fields(kind: &str) -> &'static [(&'static str, Label)] {
+    use Label::{Field, PerSec, StartMs};
     match kind {
-        "constant" | "poisson" => &[("rate", "rate_per_sec, records/s")],
+        "constant" | "poisson" => &[("rate", PerSec("rate_per_sec"))],
         "step" => &[
-            ("base", "base_per_sec, records/s"),
-            ("peak", "spike_per_sec, records/s"),
-            ("start", "start_ms, virtual ms from the start"),
-            ("duration", "duration_ms"),
+            ("base", PerSec("base_per_sec")),
+            ("peak", PerSec("spike_per_sec")),
+            ("start", StartMs("start_ms")),
+            ("duration", Field("duration_ms")),
         ],
         "bursts" => &[
-            ("base", "base_per_sec, records/s"),
-            ("peak", "burst_per_sec, records/s"),
-            ("period", "period_ms"),
-            ("duration", "burst_ms"),
+            ("base", PerSec("base_per_sec")),
+            ("peak", PerSec("burst_per_sec")),
+            ("period", Field("period_ms")),
+            ("duration", Field("burst_ms")),
         ],
         "sine" => &[
-            ("base", "mean_per_sec, records/s"),
-            ("peak", "amplitude_per_sec, records/s"),
-            ("period", "period_ms"),
+            ("base", PerSec("mean_per_sec")),
+            ("peak", PerSec("amplitude_per_sec")),
+            ("period", Field("period_ms")),
         ],
         "ramp" => &[
-            ("base", "from_per_sec, records/s"),
-            ("peak", "to_per_sec, records/s"),
-            ("start", "start_ms, virtual ms from the start"),
-            ("duration", "duration_ms"),
+            ("base", PerSec("from_per_sec")),
+            ("peak", PerSec("to_per_sec")),
+            ("start", StartMs("start_ms")),
+            ("duration", Field("duration_ms")),
         ],
         _ => &[],
     }
@@ -191,21 +206,18 @@ fn required<T: std::str::FromStr>(
     get: &dyn Fn(&str) -> String,
     id: &str,
     field: &str,
-) -> Result<T, String> {
+) -> Result<T, Text> {
     let text = get(id);
     let t = text.trim();
     if t.is_empty() {
-        return Err(format!("{field}: a value is needed"));
+        return Err(Text::new(Msg::ValueNeeded).arg(field));
     }
-    t.parse::<T>().map_err(|_| format!("{field}: \"{t}\" is not a valid number"))
+    t.parse::<T>().map_err(|_| Text::new(Msg::NotANumber).arg(field).arg(t))
 }
 
 /// Reads the profile fields of `kind` back (`get` gives a field's text by id); None for
 /// piecewise, which the form does not edit.
-pub fn read_profile(
-    kind: &str,
-    get: &dyn Fn(&str) -> String,
-) -> Result<Option<RateProfile>, String> {
+pub fn read_profile(kind: &str, get: &dyn Fn(&str) -> String) -> Result<Option<RateProfile>, Text> {
     let f = |id: &str, field: &str| required::<f64>(get, id, &format!("profile.{field}"));
     let ms = |id: &str, field: &str| required::<u64>(get, id, &format!("profile.{field}"));
     Ok(Some(match kind {
@@ -239,10 +251,11 @@ pub fn read_profile(
 }
 
 /// The key fields of a key kind: (field id, label).
-pub fn key_fields(kind: &str) -> &'static [(&'static str, &'static str)] {
+pub fn key_fields(kind: &str) -> &'static [(&'static str, Label)] {
+    const COUNT: (&str, Label) = ("key-count", Label::Msg(Msg::KeyCount));
     match kind {
-        "uniform" => &[("key-count", "keys: count")],
-        "zipf" => &[("key-count", "keys: count"), ("key-exponent", "keys: Zipf exponent")],
+        "uniform" => &[COUNT],
+        "zipf" => &[COUNT, ("key-exponent", Label::Msg(Msg::KeyExponent))],
         _ => &[],
     }
 }
@@ -262,7 +275,7 @@ pub fn key_values(current: &KeySpec, kind: &str) -> Vec<(&'static str, String)> 
 }
 
 /// Reads the key fields of `kind` back.
-pub fn read_keys(kind: &str, get: &dyn Fn(&str) -> String) -> Result<KeySpec, String> {
+pub fn read_keys(kind: &str, get: &dyn Fn(&str) -> String) -> Result<KeySpec, Text> {
     Ok(match kind {
         "uniform" => KeySpec::Uniform { count: required(get, "key-count", "keys.count")? },
         "zipf" => KeySpec::Zipf {
@@ -335,12 +348,32 @@ mod tests {
     fn bad_or_missing_numbers_name_the_engine_field() {
         let v = vec![("base", "1".to_string()), ("peak", "lots".to_string())];
         let e = read_profile("ramp", &reader(v)).unwrap_err();
-        assert_eq!(e, "profile.to_per_sec: \"lots\" is not a valid number");
+        assert_eq!(e.render(Lang::En), "profile.to_per_sec: \"lots\" is not a valid number");
+        assert_eq!(e.render(Lang::ZhTw), "profile.to_per_sec：「lots」不是有效的數字");
         let v = vec![("base", "1".to_string()), ("peak", "2".to_string())];
         let e = read_profile("ramp", &reader(v)).unwrap_err();
-        assert_eq!(e, "profile.start_ms: a value is needed");
+        assert_eq!(e.render(Lang::En), "profile.start_ms: a value is needed");
         let e = read_keys("zipf", &reader(vec![("key-count", "-3".into())])).unwrap_err();
-        assert_eq!(e, "keys.count: \"-3\" is not a valid number");
+        assert_eq!(e.render(Lang::En), "keys.count: \"-3\" is not a valid number");
+    }
+
+    #[test]
+    fn descriptions_and_labels_in_both_languages() {
+        let p = RateProfile::Step {
+            base_per_sec: 400.0,
+            spike_per_sec: 900.0,
+            start_ms: 0,
+            duration_ms: 60_000,
+        };
+        assert_eq!(describe_profile(&p, Lang::En), "400/s, 900/s from 0.0 s for 60.0 s");
+        assert_eq!(describe_profile(&p, Lang::ZhTw), "400/秒，從第 0.0 秒起 900/秒，持續 60.0 秒");
+        let k = KeySpec::Zipf { count: 10, exponent: 1.2 };
+        assert_eq!(describe_keys(&k, Lang::En), "10 keys, Zipf s=1.2");
+        let labels: Vec<String> =
+            profile_fields("step").iter().map(|f| f.1.text(Lang::En)).collect();
+        assert_eq!(labels[0], "base_per_sec, records/s");
+        assert_eq!(labels[2], "start_ms, virtual ms from the start");
+        assert_eq!(profile_fields("step")[0].1.text(Lang::ZhTw), "base_per_sec，筆／秒");
     }
 
     #[test]

@@ -3,15 +3,16 @@
 
 use brook_engine::{Acks, AssignorKind, Command, CommitMode};
 
+use crate::model::i18n::{Msg, Text};
 use crate::model::inspect::Form;
 use crate::model::profile_form::{key_kind, profile_kind, read_keys, read_profile};
 
-fn number<T: std::str::FromStr>(name: &str, text: &str) -> Result<Option<T>, String> {
+fn number<T: std::str::FromStr>(name: &str, text: &str) -> Result<Option<T>, Text> {
     let t = text.trim();
     if t.is_empty() {
         return Ok(None);
     }
-    t.parse::<T>().map(Some).map_err(|_| format!("{name}: \"{t}\" is not a valid number"))
+    t.parse::<T>().map(Some).map_err(|_| Text::new(Msg::NotANumber).arg(name).arg(t))
 }
 
 fn parse_acks(s: &str) -> Acks {
@@ -32,7 +33,7 @@ fn parse_commit(s: &str) -> CommitMode {
 
 /// Reads the form back into a command (`field` gives a field's text by id), or says which
 /// field could not be read.
-pub fn command_of(form: &Form, field: &dyn Fn(&str) -> String) -> Result<Command, String> {
+pub fn command_of(form: &Form, field: &dyn Fn(&str) -> String) -> Result<Command, Text> {
     Ok(match form {
         Form::Producer { name, profile, keys, .. } => {
             let kind = field("profile");
@@ -118,13 +119,14 @@ mod tests {
     use super::*;
     use brook_engine::{preset, Cluster};
 
+    use crate::model::i18n::Lang;
     use crate::model::inspect::inspect;
     use crate::model::layout::Selection;
 
     #[test]
     fn a_form_reads_back_what_it_opened_with() {
         let c = Cluster::new(preset("quickstart").unwrap());
-        let form = inspect(&c, Selection::Set(0)).unwrap().form.unwrap();
+        let form = inspect(&c, Selection::Set(0), Lang::En).unwrap().form.unwrap();
         let values = initial_values(&form);
         let field = |id: &str| {
             values.iter().find(|(k, _)| *k == id).map(|(_, v)| v.clone()).unwrap_or_default()
@@ -145,13 +147,14 @@ mod tests {
     #[test]
     fn a_bad_number_names_its_field() {
         let c = Cluster::new(preset("quickstart").unwrap());
-        let form = inspect(&c, Selection::Producer(0)).unwrap().form.unwrap();
+        let form = inspect(&c, Selection::Producer(0), Lang::En).unwrap().form.unwrap();
         let field = |id: &str| match id {
             "profile" => "constant".to_string(),
             "rate" => "fast".to_string(),
             _ => String::new(),
         };
         let e = command_of(&form, &field).unwrap_err();
-        assert_eq!(e, "rate_per_sec: \"fast\" is not a valid number");
+        assert_eq!(e.render(Lang::En), "rate_per_sec: \"fast\" is not a valid number");
+        assert_eq!(e.render(Lang::ZhTw), "rate_per_sec：「fast」不是有效的數字");
     }
 }

@@ -3,8 +3,11 @@
 
 use brook_engine::{Cluster, Scenario, TICK_US};
 
-use crate::model::consumers::{consumer_sets, kind_label};
+use brook_engine::ReaderKind;
+
+use crate::model::consumers::{consumer_sets, Note};
 use crate::model::flights::Flights;
+use crate::model::i18n::Lang;
 use crate::model::layout::dense;
 
 /// Most engine steps run in one animation frame (2 virtual seconds); past it the simulation
@@ -48,6 +51,8 @@ pub struct Sim {
     pub lag_group: usize,
     /// Log cells coloured by key instead of by producer.
     pub colour_by_key: bool,
+    /// The language the stage and the charts are drawn in.
+    pub lang: Lang,
     /// Each member's processing rate over the last virtual second.
     pub rates: MemberRates,
     /// Which run of the UI state this is (see `state::follow`).
@@ -103,12 +108,12 @@ impl MemberRates {
 }
 
 /// Per-group figures for the panels.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GroupStats {
     /// Group id.
     pub name: String,
     /// Consumer group, share group or push subscription.
-    pub kind: &'static str,
+    pub kind: ReaderKind,
     /// Records processed.
     pub consumed: u64,
     /// Lag, records.
@@ -165,6 +170,7 @@ impl Sim {
             frames_behind: 0,
             lag_group: 0,
             colour_by_key: false,
+            lang: Lang::En,
             rates: MemberRates::default(),
             run: 0,
             steps_done: 0,
@@ -215,12 +221,12 @@ impl Sim {
         let groups: Vec<GroupStats> = consumer_sets(&self.cluster)
             .into_iter()
             .map(|g| GroupStats {
-                kind: kind_label(g.kind),
+                kind: g.kind,
                 consumed: g.members.iter().map(|m| m.processed).sum(),
                 lag: g.lag,
                 members: g.members.len(),
-                idle: g.members.iter().filter(|m| m.state.starts_with("idle")).count(),
-                rebalancing: g.note.as_deref() == Some("rebalancing"),
+                idle: g.members.iter().filter(|m| m.is_idle()).count(),
+                rebalancing: g.note == Some(Note::Rebalancing),
                 name: g.name,
             })
             .collect();
@@ -281,11 +287,16 @@ mod tests {
         let causes: u64 = s.lost_records_by_cause.values().sum();
         assert!(s.lost_records_by_cause["leader-failover"] > 0, "{s:?}");
         assert_eq!(sim.stats().lost, causes);
-        let faults = crate::model::charts::charts(&sim.cluster, 0)
+        let lang = crate::model::i18n::Lang::En;
+        let faults = crate::model::charts::charts(&sim.cluster, 0, lang)
             .into_iter()
-            .find(|c| c.title.starts_with("Faults"))
+            .find(|c| c.title == lang.t(crate::model::i18n::Msg::ChartFaults))
             .unwrap();
-        let lost = faults.series.iter().find(|x| x.label == "lost").unwrap();
+        let lost = faults
+            .series
+            .iter()
+            .find(|x| x.label == lang.t(crate::model::i18n::Msg::SeriesLost))
+            .unwrap();
         assert_eq!(lost.values.last().copied(), Some(causes as f64));
     }
 

@@ -6,6 +6,7 @@
 
 use brook_engine::{preset, Command, Scenario};
 
+use crate::model::i18n::{preset_description, Lang, LangParam, Text};
 use crate::model::inspect::Form;
 use crate::model::layout::Selection;
 use crate::model::params::{parse_seed, Params};
@@ -54,9 +55,11 @@ pub struct State {
     /// The seed field as typed.
     pub seed_text: String,
     /// Why the typed seed is refused, if it is.
-    pub seed_error: Option<String>,
+    pub seed_error: Option<Text>,
     /// Why the last import was refused, if it was.
-    pub import_error: Option<String>,
+    pub import_error: Option<Text>,
+    /// The page's language.
+    pub lang: Lang,
     /// Whether virtual time follows the wall clock.
     pub playing: bool,
     /// Virtual seconds per wall second, within [`SPEED_MIN`]..=[`SPEED_MAX`].
@@ -113,10 +116,13 @@ pub enum Action {
     Refresh,
     /// A benchmark run finished with this report.
     BenchReport(String),
+    /// Show the page in this language.
+    SetLang(Lang),
 }
 
 impl State {
-    /// The state the page opens in, from the URL parameters.
+    /// The state the page opens in, from the URL parameters (in English unless they name a
+    /// language; the view chooses with the browser's settings too).
     pub fn new(params: &Params) -> State {
         State {
             source: Source::Preset(params.preset.clone()),
@@ -125,6 +131,10 @@ impl State {
             seed_text: params.seed.to_string(),
             seed_error: None,
             import_error: None,
+            lang: match params.lang {
+                LangParam::Valid(l) => l,
+                LangParam::Absent | LangParam::Invalid => Lang::En,
+            },
             playing: params.play,
             speed: 1.0,
             steps: 0,
@@ -145,6 +155,7 @@ impl State {
         sim.steps_done = self.steps;
         sim.playing = self.playing;
         sim.speed = self.speed;
+        sim.lang = self.lang;
         sim
     }
 
@@ -153,6 +164,16 @@ impl State {
         match &self.source {
             Source::Imported(s) => Some(s.name.clone()),
             Source::Preset(_) => None,
+        }
+    }
+
+    /// What the page says the running scenario is about: the page's own words for a preset in
+    /// its language, else the scenario's description (`running`: the engine's scenario).
+    pub fn description(&self, running: &Scenario) -> String {
+        match &self.source {
+            Source::Preset(name) => preset_description(name, self.lang)
+                .map_or_else(|| running.description.clone(), str::to_string),
+            Source::Imported(_) => running.description.clone(),
         }
     }
 
@@ -219,6 +240,7 @@ pub fn reduce(state: &State, action: Action) -> State {
         Action::LagGroup(g) => s.lag_group = g,
         Action::Command(_) | Action::Refresh => s.refreshes = s.refreshes.wrapping_add(1),
         Action::BenchReport(text) => s.bench_report = Some(text),
+        Action::SetLang(lang) => s.lang = lang,
     }
     s
 }
@@ -247,6 +269,7 @@ pub fn follow(sim: &mut Sim, state: &State, now_ms: f64) -> bool {
     sim.speed = state.speed;
     sim.colour_by_key = state.colour_by_key;
     sim.lag_group = state.lag_group;
+    sim.lang = state.lang;
     let pending = state.steps.saturating_sub(sim.steps_done).min(STEPS_PENDING_MAX);
     for _ in 0..pending {
         sim.advance(STEP_US, now_ms);

@@ -1,6 +1,7 @@
 use brook_engine::{preset, Command};
 
 use super::*;
+use crate::model::i18n::Lang;
 use crate::model::params::parse_query;
 
 fn paused(preset_name: &str) -> State {
@@ -40,7 +41,9 @@ fn step_counts_only_while_paused() {
 #[test]
 fn a_bad_seed_is_named_and_keeps_the_run() {
     let s = run(&paused("quickstart"), [Action::EditSeed("12x".into())]);
-    assert!(s.seed_error.as_deref().unwrap().starts_with("seed: \"12x\""));
+    let why = s.seed_error.as_ref().unwrap();
+    assert!(why.render(Lang::En).starts_with("seed: \"12x\""));
+    assert!(why.render(Lang::ZhTw).starts_with("seed：「12x」"));
     let after = run(&s, [Action::Reset, Action::ChoosePreset("peak-shaving".into())]);
     assert_eq!((after.run, &after.source), (s.run, &s.source), "no restart");
     let s = run(&after, [Action::EditSeed("42".into()), Action::ChoosePreset("stress".into())]);
@@ -63,7 +66,7 @@ fn a_restart_resets_what_a_fresh_engine_would() {
 fn import_starts_the_file_or_says_why_not() {
     let s = paused("quickstart");
     let bad = reduce(&s, Action::Import { file_name: "b.json".into(), text: "{".into() });
-    assert!(bad.import_error.as_deref().unwrap().starts_with("b.json: "));
+    assert!(bad.import_error.as_ref().unwrap().render(Lang::En).starts_with("b.json: "));
     assert_eq!(bad.run, s.run, "the run is kept");
     let mut file = preset("peak-shaving").unwrap();
     file.seed = 9;
@@ -99,4 +102,26 @@ fn commands_and_refreshes_only_ask_for_a_new_look() {
     let c = reduce(&s, Action::Command(Command::AddBroker));
     assert_eq!(c, State { refreshes: 1, ..s.clone() });
     assert_eq!(reduce(&c, Action::Refresh).refreshes, 2);
+}
+
+#[test]
+fn the_language_is_the_urls_then_the_switchs_and_the_engine_follows() {
+    let (params, _) = parse_query("lang=zh-TW&play=0");
+    let s = State::new(&params);
+    assert_eq!(s.lang, Lang::ZhTw);
+    let mut sim = s.new_sim();
+    assert_eq!(sim.lang, Lang::ZhTw, "the stage is drawn in it");
+    let s = reduce(&s, Action::SetLang(Lang::En));
+    assert!(!follow(&mut sim, &s, 0.0), "no restart");
+    assert_eq!(sim.lang, Lang::En);
+    // A preset is described in the page's language; an imported file in its own words.
+    let zh = State { lang: Lang::ZhTw, ..s.clone() };
+    let running = sim.cluster.scenario().clone();
+    assert_eq!(s.description(&running), running.description);
+    assert!(zh.description(&running).starts_with("兩個生產者"));
+    let mut own = running.clone();
+    own.description = "my own words".into();
+    let text = own.to_json();
+    let imported = reduce(&zh, Action::Import { file_name: "a.json".into(), text });
+    assert_eq!(imported.description(&own), "my own words");
 }

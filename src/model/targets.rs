@@ -2,6 +2,8 @@
 
 use brook_engine::{Cluster, OffsetReset, Reader, ReaderKind};
 
+use crate::model::i18n::Msg;
+
 /// A reader with members: a consumer group or a share group.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MemberSet {
@@ -40,13 +42,13 @@ pub struct Targets {
 
 /// The kinds of reader the toolbar can add, with their labels. The push kinds are push
 /// brokers shown for comparison (not Kafka, whose consumers always pull), one per push model.
-pub const READER_KINDS: [&str; 6] = [
-    "consumer group (pull)",
-    "share group (queue)",
-    "push (not Kafka): RabbitMQ, prefetch 100",
-    "push (not Kafka): RabbitMQ, no prefetch",
-    "push (not Kafka): Redis Pub/Sub",
-    "push (not Kafka): MQTT QoS 0",
+pub const READER_KINDS: [Msg; 6] = [
+    Msg::KindGroup,
+    Msg::KindShare,
+    Msg::KindNewRabbitPrefetch,
+    Msg::KindNewRabbit,
+    Msg::KindNewRedis,
+    Msg::KindNewMqtt,
 ];
 
 /// Where a new group or share group starts, in the toolbar's order: Kafka's default first (a
@@ -55,10 +57,10 @@ pub const READER_KINDS: [&str; 6] = [
 pub const READER_STARTS: [OffsetReset; 2] = [OffsetReset::Latest, OffsetReset::Earliest];
 
 /// What a start is called on the page.
-pub fn start_label(start: OffsetReset) -> &'static str {
+pub fn start_label(start: OffsetReset) -> Msg {
     match start {
-        OffsetReset::Latest => "latest (Kafka's default): only new records",
-        OffsetReset::Earliest => "earliest: every retained record",
+        OffsetReset::Latest => Msg::StartLatest,
+        OffsetReset::Earliest => Msg::StartEarliest,
     }
 }
 

@@ -8,19 +8,21 @@ use std::rc::Rc;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
+use crate::model::i18n::{choose_lang, engine_text, Lang, Msg, Text, STORAGE_KEY};
 use crate::model::inspect::{inspect, View};
 use crate::model::layout::{Layout, Selection};
-use crate::model::params::{parse_query, Params};
+use crate::model::params::{parse_query, query_with_lang, Params};
 use crate::model::sim::Sim;
 use crate::model::state::{follow, reduce, Action, State};
 use crate::model::targets::targets_of;
 use crate::view::clock::now_ms;
 use crate::view::components::{
-    Actions, ColourBy, Controls, Counters, DisplayProps, ImportExport, Inspector, LagGroup, Legend,
+    language_switch, legend, Actions, ColourBy, Controls, Counters, DisplayProps, ImportExport,
+    Inspector, LagGroup,
 };
 use crate::view::export::download_export;
 use crate::view::hooks::{use_frame_loop, use_keyboard};
-use crate::view::panic::set_panic_context;
+use crate::view::panic::{set_panic_context, set_panic_lang};
 
 impl Reducible for State {
     type Action = Action;
@@ -30,9 +32,51 @@ impl Reducible for State {
     }
 }
 
-fn url_params() -> (Params, Vec<String>) {
+fn url_params() -> (Params, Vec<Text>) {
     let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
     parse_query(&search)
+}
+
+/// The language chosen on the page before, if any (localStorage).
+fn stored_lang() -> Option<String> {
+    let storage = web_sys::window()?.local_storage().ok()??;
+    storage.get_item(STORAGE_KEY).ok()?
+}
+
+/// The browser's preferred languages, in order (`navigator.languages`).
+fn browser_langs() -> Vec<String> {
+    let Some(w) = web_sys::window() else { return Vec::new() };
+    w.navigator().languages().iter().filter_map(|v| v.as_string()).collect()
+}
+
+/// Remembers a language chosen on the page, and writes it into the URL if the URL names one
+/// (a reload then keeps it).
+fn remember_lang(lang: Lang) {
+    let Some(w) = web_sys::window() else { return };
+    if let Ok(Some(storage)) = w.local_storage() {
+        // Private modes may refuse storage: the choice then lasts as long as the page.
+        let _ = storage.set_item(STORAGE_KEY, lang.code());
+    }
+    let search = w.location().search().unwrap_or_default();
+    if let (Some(query), Ok(history)) = (query_with_lang(&search, lang), w.history()) {
+        let path = w.location().pathname().unwrap_or_default();
+        let _ = history.replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some(&format!("{path}{query}")),
+        );
+    }
+}
+
+/// Makes the document follow the page's language: `<html lang>` (which also picks
+/// Traditional Chinese glyphs from the fonts) and the title.
+fn document_follows(lang: Lang) {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+    if let Some(html) = doc.document_element() {
+        let _ = html.set_attribute("lang", lang.html_lang());
+    }
+    doc.set_title(lang.t(Msg::DocTitle));
+    set_panic_lang(lang);
 }
 
 /// Sends an action: a command goes to the engine's queue first (a full queue is itself worth
@@ -56,14 +100,15 @@ fn dispatcher(
 fn inspector_view(
     sim: &Sim,
     selected: &Option<crate::model::state::Inspected>,
+    lang: Lang,
 ) -> Option<(String, View)> {
     let (sel, form) = selected.as_ref()?;
-    let mut view = inspect(&sim.cluster, *sel)?;
+    let mut view = inspect(&sim.cluster, *sel, lang)?;
     view.form = form.clone();
     if let Selection::Member(g, m) = *sel {
         let rate = sim.rates.of(g, m);
-        let shown = rate.map_or("measured after a virtual second".into(), |r| format!("{r:.0}"));
-        view.figures.insert(2, ("rate, records/s".into(), shown));
+        let shown = rate.map_or(lang.t(Msg::RateLater).into(), |r| format!("{r:.0}"));
+        view.figures.insert(2, (lang.t(Msg::FigRate).into(), shown));
     }
     Some((format!("{sel:?}"), view))
 }
@@ -73,7 +118,12 @@ fn inspector_view(
 pub fn App() -> Html {
     let boot = use_memo((), |_| url_params());
     let (params, url_errors) = (&boot.0, &boot.1);
-    let ui = use_reducer(|| State::new(params));
+    let ui = use_reducer(|| {
+        let lang = choose_lang(params.lang, stored_lang().as_deref(), &browser_langs());
+        State { lang, ..State::new(params) }
+    });
+    let lang = ui.lang;
+    use_effect_with(lang, |&lang| document_follows(lang));
     let sim = use_mut_ref(|| {
         let sim = ui.new_sim();
         set_panic_context(sim.cluster.scenario());
@@ -97,7 +147,7 @@ pub fn App() -> Html {
                     Layout::new(&s.cluster, w, h).hit(e.offset_x() as f64, e.offset_y() as f64);
                 // The form keeps the values of the moment of the click, so typing is not
                 // overwritten by the live refresh.
-                hit.and_then(|h| inspect(&s.cluster, h).map(|v| (h, v.form)))
+                hit.and_then(|h| inspect(&s.cluster, h, lang).map(|v| (h, v.form)))
             };
             dispatch.emit(Action::Select(selected));
         })
@@ -113,58 +163,68 @@ pub fn App() -> Html {
     let on_command = dispatch.reform(Action::Command);
     let on_import = dispatch.reform(|(file_name, text)| Action::Import { file_name, text });
     let on_close = dispatch.reform(|_| Action::Select(None));
+    let on_lang = dispatch.reform(|l: Lang| {
+        remember_lang(l);
+        Action::SetLang(l)
+    });
     let s = sim.borrow();
     let stats = s.stats();
-    let inspector = inspector_view(&s, &ui.selected);
+    let inspector = inspector_view(&s, &ui.selected, lang);
     let targets = targets_of(&s.cluster);
     let group_names: Vec<String> = s.cluster.groups().iter().map(|g| g.spec.name.clone()).collect();
-    let description = s.cluster.scenario().description.clone();
+    let description = ui.description(s.cluster.scenario());
     drop(s);
     let display = DisplayProps {
         by_key: ui.colour_by_key,
         groups: group_names,
         lag_group: ui.lag_group,
         dispatch: dispatch.clone(),
+        lang,
     };
+    let t = |m: Msg| lang.t(m);
+    let render = |e: &Option<Text>| e.as_ref().map(|e| e.render(lang));
+    let url_errors: Vec<String> = url_errors.iter().map(|e| e.render(lang)).collect();
+    let notice = stats.notice.as_deref().map(|n| engine_text(lang, n));
     html! {
         <main class="app">
             <header>
-                <h1>{ "Brook" }<span class="tagline">{ " a Kafka-style message queue, simulated live" }</span></h1>
+                <h1>{ "Brook" }<span class="tagline">{ t(Msg::Tagline) }</span></h1>
+                { language_switch(lang, &on_lang) }
                 <p class="description" data-testid="description">{ description }</p>
             </header>
             if !url_errors.is_empty() {
                 <div class="banner-error" role="alert" data-testid="url-errors">
-                    { "Ignored URL parameters: " }{ url_errors.join("; ") }
+                    { lang.f(Msg::UrlIgnored, &[&url_errors.join(lang.list_sep())]) }
                 </div>
             }
             <Controls playing={ui.playing} speed={ui.speed} seed={ui.seed_text.clone()}
-                seed_error={ui.seed_error.clone()} preset={ui.preset_name().to_string()}
-                imported={ui.imported_name()} dispatch={dispatch.clone()} />
+                seed_error={render(&ui.seed_error)} preset={ui.preset_name().to_string()}
+                imported={ui.imported_name()} dispatch={dispatch.clone()} {lang} />
             <div class="stage-row">
                 <div class="stage-wrap">
                     <canvas ref={stage.canvas} class="stage" data-testid="stage" role="img" onclick={on_stage_click}
-                        aria-label="Producers on the left send record batches into partition logs in the centre; consumers on the right pull them." />
+                        aria-label={t(Msg::StageAria)} />
                 </div>
                 if let Some((key, view)) = inspector {
-                    <Inspector {key} {view} {validate} on_command={on_command.clone()} {on_close} />
+                    <Inspector {key} {view} {validate} on_command={on_command.clone()} {on_close} {lang} />
                 }
             </div>
-            <Counters stats={stats.clone()} />
+            <Counters stats={stats.clone()} {lang} />
             // Below the stage, so on a 720p projector the stage and the figures fit on one
             // screen; the actions are one scroll away.
-            <Actions {targets} on_command={on_command} notice={stats.notice.clone()} />
+            <Actions {targets} on_command={on_command} {notice} {lang} />
             <div class="options">
                 <ColourBy ..display.clone() />
-                <ImportExport {on_import} {on_export} error={ui.import_error.clone()} />
+                <ImportExport {on_import} {on_export} error={render(&ui.import_error)} {lang} />
             </div>
             <LagGroup ..display />
             <canvas ref={stage.charts} class="charts" data-testid="charts" role="img"
                 onmousemove={stage.on_chart_move} onmouseleave={stage.on_chart_leave}
-                aria-label="Charts over the last minute: inflow against outflow with the backlog, lag per reader, latency percentiles, and faults. Hover for values." />
+                aria-label={t(Msg::ChartsAria)} />
             if let Some(text) = &ui.bench_report {
                 <pre class="bench" data-testid="bench-result">{ text }</pre>
             }
-            <Legend />
+            { legend(lang) }
         </main>
     }
 }

@@ -9,10 +9,12 @@ use brook_engine::Cluster;
 use web_sys::CanvasRenderingContext2d as Ctx;
 
 use crate::model::flights::{dot_radius, Endpoint, Flight, FlightKind, FLIGHT_MS, MARK_MS};
+use crate::model::i18n::{Lang, Msg};
 use crate::model::layout::Layout;
 use crate::model::sim::Sim;
 use crate::view::paint::{
-    dots, group_colour, key_colour, producer_colour, text, Dots, BACKGROUND, INK, REPLICATION,
+    dots, group_colour, key_colour, producer_colour, text, text_width, Dots, BACKGROUND,
+    FONT_HEADING, FONT_SMALL_BOLD, INK, REPLICATION,
 };
 
 /// Draws one frame. `width`/`height` are CSS pixels (the caller scales for devicePixelRatio).
@@ -22,11 +24,12 @@ pub fn draw(ctx: &Ctx, sim: &Sim, width: f64, height: f64, now_ms: f64, reduced_
     ctx.set_fill_style_str(BACKGROUND);
     ctx.fill_rect(0.0, 0.0, width, height);
     ctx.set_text_baseline("middle");
-    headings(ctx, &layout, c);
+    let lang = sim.lang;
+    headings(ctx, &layout, c, lang);
     consumers::assignment_lines(ctx, &layout, c);
-    producers::producers(ctx, &layout, c);
-    log::partitions(ctx, &layout, c, sim.colour_by_key);
-    consumers::consumers(ctx, &layout, &sim.rates);
+    producers::producers(ctx, &layout, c, lang);
+    log::partitions(ctx, &layout, c, sim.colour_by_key, lang);
+    consumers::consumers(ctx, &layout, &sim.rates, lang);
     flights(ctx, &layout, sim, now_ms, reduced_motion);
     marks(ctx, &layout, sim, now_ms);
 }
@@ -41,29 +44,29 @@ fn marks(ctx: &Ctx, l: &Layout, sim: &Sim, now_ms: f64) {
             Endpoint::Member(..) => (x - 6.0, "right"),
             _ => (x + 4.0, "left"),
         };
-        text(ctx, &m.text, tx, y - 12.0, "600 11px system-ui, sans-serif", "#b91c1c", align);
+        let what = m.text.render(sim.lang);
+        text(ctx, &what, tx, y - 12.0, FONT_SMALL_BOLD, "#b91c1c", align);
     }
     ctx.set_global_alpha(1.0);
 }
 
-fn headings(ctx: &Ctx, l: &Layout, c: &Cluster) {
-    let font = "600 13px system-ui, sans-serif";
+fn headings(ctx: &Ctx, l: &Layout, c: &Cluster, lang: Lang) {
+    let font = FONT_HEADING;
     if let Some(p) = l.producers.first() {
-        text(ctx, "Producers", p.x, 16.0, font, INK, "left");
+        text(ctx, lang.t(Msg::Producers), p.x, 16.0, font, INK, "left");
     }
     if let Some(s) = l.partitions.first().and_then(|t| t.first()) {
         let names: Vec<&str> = c.topics().iter().map(|t| t.name.as_str()).collect();
-        let mut title = format!("Partitions of {}", names.join(", "));
-        // The broker boxes share this row: a long title gives way to a short one (13 px
-        // system-ui averages about 7.3 px a character).
+        let mut title = lang.f(Msg::PartitionsOf, &[&names.join(", ")]);
+        // The broker boxes share this row: a long title gives way to a short one.
         let room = l.brokers.first().map_or(f64::INFINITY, |b| b.x - s.x - 8.0);
-        if title.chars().count() as f64 * 7.3 > room {
-            title = "Partitions".into();
+        if text_width(ctx, &title, font) > room {
+            title = lang.t(Msg::Partitions).into();
         }
         text(ctx, &title, s.x, 16.0, font, INK, "left");
     }
     if let Some(g) = l.groups.first() {
-        text(ctx, "Consumers", g.x, 16.0, font, INK, "left");
+        text(ctx, lang.t(Msg::Consumers), g.x, 16.0, font, INK, "left");
     }
 }
 

@@ -4,8 +4,11 @@ use web_sys::CanvasRenderingContext2d as Ctx;
 
 use crate::model::charts::Chart;
 use crate::model::format::compact;
+use crate::model::i18n::{Lang, Msg};
 use crate::model::layout::Rect;
-use crate::view::paint::{fill, text, BACKGROUND, INK, MUTED};
+use crate::view::paint::{
+    fill, fit, text, text_width, BACKGROUND, FONT_NAME, FONT_SMALL, INK, MUTED,
+};
 
 /// Draws the charts side by side (two rows when narrow) on their own canvas; `hover` is the
 /// mouse position in CSS px, for a readout.
@@ -15,6 +18,7 @@ pub fn draw_charts(
     width: f64,
     height: f64,
     hover: Option<(f64, f64)>,
+    lang: Lang,
 ) {
     ctx.set_fill_style_str("#ffffff");
     ctx.fill_rect(0.0, 0.0, width, height);
@@ -27,27 +31,20 @@ pub fn draw_charts(
         let inside = hover.filter(|&(x, y)| {
             x >= panel.x && x < panel.right() && y >= panel.y && y < panel.y + panel.h
         });
-        draw_chart(ctx, chart, panel, inside.map(|(x, _)| x));
+        draw_chart(ctx, chart, panel, inside.map(|(x, _)| x), lang);
     }
 }
 
-fn draw_chart(ctx: &Ctx, chart: &Chart, panel: Rect, hover_x: Option<f64>) {
-    let font = "11px system-ui, sans-serif";
+fn draw_chart(ctx: &Ctx, chart: &Chart, panel: Rect, hover_x: Option<f64>, lang: Lang) {
+    let font = FONT_SMALL;
     let plot = Rect {
         x: panel.x + 40.0,
         y: panel.y + 22.0,
         w: panel.w - 52.0,
         h: panel.h - 22.0 - 18.0 - 14.0 * chart.series.len().div_ceil(2) as f64,
     };
-    text(
-        ctx,
-        &chart.title,
-        panel.x + 8.0,
-        panel.y + 10.0,
-        "600 12px system-ui, sans-serif",
-        INK,
-        "left",
-    );
+    let title = fit(ctx, &chart.title, FONT_NAME, panel.w - 16.0);
+    text(ctx, &title, panel.x + 8.0, panel.y + 10.0, FONT_NAME, INK, "left");
     if plot.w < 20.0 || plot.h < 20.0 {
         return;
     }
@@ -57,16 +54,9 @@ fn draw_chart(ctx: &Ctx, chart: &Chart, panel: Rect, hover_x: Option<f64>) {
     text(ctx, "0", plot.x - 4.0, plot.y + plot.h, font, MUTED, "right");
     let n = chart.t_s.len();
     if let (Some(first), Some(last)) = (chart.t_s.first(), chart.t_s.last()) {
-        text(ctx, &format!("{first:.0} s"), plot.x, plot.y + plot.h + 9.0, font, MUTED, "left");
-        text(
-            ctx,
-            &format!("{last:.0} s"),
-            plot.right(),
-            plot.y + plot.h + 9.0,
-            font,
-            MUTED,
-            "right",
-        );
+        let s = |v: f64| lang.f(Msg::Seconds, &[&format!("{v:.0}")]);
+        text(ctx, &s(*first), plot.x, plot.y + plot.h + 9.0, font, MUTED, "left");
+        text(ctx, &s(*last), plot.right(), plot.y + plot.h + 9.0, font, MUTED, "right");
     }
     let x_of = |i: usize| plot.x + if n > 1 { i as f64 / (n - 1) as f64 * plot.w } else { 0.0 };
     for s in &chart.series {
@@ -99,13 +89,15 @@ fn draw_chart(ctx: &Ctx, chart: &Chart, panel: Rect, hover_x: Option<f64>) {
         let (lx, ly) =
             (panel.x + 8.0 + (k % 2) as f64 * (panel.w / 2.0), legend_y + (k / 2) as f64 * 14.0);
         fill(ctx, Rect { x: lx, y: ly - 4.0, w: 10.0, h: 8.0 }, s.colour);
-        text(ctx, &s.label, lx + 14.0, ly, font, INK, "left");
+        let label = fit(ctx, &s.label, font, panel.w / 2.0 - 18.0);
+        text(ctx, &label, lx + 14.0, ly, font, INK, "left");
     }
     if let Some(i) = hover_x.and_then(|x| chart.sample_at((x - plot.x) / plot.w)) {
         let x = x_of(i);
         fill(ctx, Rect { x: x - 0.5, y: plot.y, w: 1.0, h: plot.h }, INK);
-        let lines = chart.readout(i);
-        let box_w = 190.0;
+        let lines = chart.readout(i, lang);
+        let widest = lines.iter().map(|l| text_width(ctx, l, font)).fold(0.0, f64::max);
+        let box_w = (widest + 12.0).max(120.0);
         let bx = if x + box_w + 8.0 > plot.right() { x - box_w - 8.0 } else { x + 8.0 };
         let bh = 14.0 * lines.len() as f64 + 6.0;
         ctx.set_global_alpha(0.92);

@@ -6,6 +6,7 @@ mod counters;
 mod display_options;
 mod import_export;
 mod inspector;
+mod language;
 mod legend;
 
 pub use actions::{Actions, ActionsProps};
@@ -14,4 +15,5 @@ pub use counters::{Counters, CountersProps};
 pub use display_options::{ColourBy, DisplayProps, LagGroup};
 pub use import_export::{ImportExport, ImportExportProps};
 pub use inspector::{Inspector, InspectorProps};
-pub use legend::Legend;
+pub use language::language_switch;
+pub use legend::legend;

@@ -51,8 +51,8 @@ fn draw_frame(canvas: &HtmlCanvasElement, sim: &Sim, now_ms: f64, reduced: bool)
 
 fn draw_chart_canvas(canvas: &HtmlCanvasElement, sim: &Sim, hover: Option<(f64, f64)>) {
     if let Some((ctx, w, h)) = prepare(canvas) {
-        let charts = crate::model::charts::charts(&sim.cluster, sim.lag_group);
-        crate::view::chart_canvas::draw_charts(&ctx, &charts, w, h, hover);
+        let charts = crate::model::charts::charts(&sim.cluster, sim.lag_group, sim.lang);
+        crate::view::chart_canvas::draw_charts(&ctx, &charts, w, h, hover, sim.lang);
     }
 }
 

@@ -4,6 +4,8 @@ use std::cell::RefCell;
 
 use brook_engine::Scenario;
 
+use crate::model::i18n::{Lang, Msg};
+
 /// What the panic overlay needs of the running scenario.
 struct PanicContext {
     seed: u64,
@@ -14,6 +16,13 @@ struct PanicContext {
 thread_local! {
     /// The scenario running now, for the panic overlay.
     static PANIC_CONTEXT: RefCell<Option<PanicContext>> = const { RefCell::new(None) };
+    /// The page's language, for the panic overlay.
+    static PANIC_LANG: std::cell::Cell<Lang> = const { std::cell::Cell::new(Lang::En) };
+}
+
+/// Remembers the page's language for the panic overlay.
+pub fn set_panic_lang(lang: Lang) {
+    PANIC_LANG.with(|l| l.set(lang));
 }
 
 /// Remembers the running scenario so a panic can show its seed and offer it for download.
@@ -35,14 +44,13 @@ pub fn show_panic_overlay(message: &str) {
     div.set_class_name("panic-overlay");
     div.set_attribute("role", "alert").ok();
     div.set_attribute("data-testid", "panic").ok();
-    div.set_text_content(Some(&format!(
-        "Brook stopped: {message}\nScenario {name}, seed {seed}. Reload the page to start again.\n"
-    )));
+    let lang = PANIC_LANG.with(|l| l.get());
+    div.set_text_content(Some(&lang.f(Msg::PanicStopped, &[&message, &name, &seed])));
     if let Ok(a) = doc.create_element("a") {
         let href = format!("data:application/json,{}", js_sys::encode_uri_component(&json));
         a.set_attribute("href", &href).ok();
         a.set_attribute("download", &format!("brook-crash-{name}-seed{seed}.json")).ok();
-        a.set_text_content(Some("Download the scenario to replay it"));
+        a.set_text_content(Some(lang.t(Msg::PanicDownload)));
         let _ = div.append_child(&a);
     }
     let _ = body.append_child(&div);

@@ -6,9 +6,12 @@ use web_sys::CanvasRenderingContext2d as Ctx;
 
 use crate::model::consumers::kind_short;
 use crate::model::format::compact;
+use crate::model::i18n::{Lang, Msg};
 use crate::model::layout::{Layout, Rect};
 use crate::model::sim::MemberRates;
-use crate::view::paint::{fill, group_colour, text, INK, MUTED, NARROW_BOX_PX};
+use crate::view::paint::{
+    fill, fit, group_colour, text, text_width, FONT_NAME, FONT_SMALL, INK, MUTED, NARROW_BOX_PX,
+};
 
 /// Faint lines from each assigned partition to its member.
 pub fn assignment_lines(ctx: &Ctx, l: &Layout, c: &Cluster) {
@@ -36,19 +39,24 @@ pub fn assignment_lines(ctx: &Ctx, l: &Layout, c: &Cluster) {
     ctx.set_global_alpha(1.0);
 }
 
-/// Every reader's header and member boxes.
-pub fn consumers(ctx: &Ctx, l: &Layout, rates: &MemberRates) {
-    let font = "11px system-ui, sans-serif";
+/// Every reader's header and member boxes; text is cut to its box (measured: Chinese is
+/// about twice as wide as English per character).
+pub fn consumers(ctx: &Ctx, l: &Layout, rates: &MemberRates, lang: Lang) {
+    let font = FONT_SMALL;
     for (gi, g) in l.sets.iter().enumerate() {
         let h = l.groups[gi];
-        let title = format!("{}  lag {}", g.name, compact(g.lag as f64));
+        let room = h.w - 10.0;
+        let title = lang.f(Msg::ReaderHeader, &[&g.name, &compact(g.lag as f64)]);
         fill(ctx, Rect { w: 4.0, ..h }, group_colour(gi as u32));
-        text(ctx, &title, h.x + 8.0, h.y + 8.0, "600 12px system-ui, sans-serif", INK, "left");
+        let title = fit(ctx, &title, FONT_NAME, room);
+        text(ctx, &title, h.x + 8.0, h.y + 8.0, FONT_NAME, INK, "left");
+        let kind = lang.t(kind_short(g.kind));
         let status = match &g.note {
-            Some(note) => format!("{}: {note}", kind_short(g.kind)),
-            None => kind_short(g.kind).to_string(),
+            Some(note) => format!("{kind}{}{}", lang.colon(), note.text(lang)),
+            None => kind.to_string(),
         };
         let colour = if g.note.is_some() { "#b45309" } else { MUTED };
+        let status = fit(ctx, &status, font, room);
         text(ctx, &status, h.x + 8.0, h.y + 21.0, font, colour, "left");
         for (mi, m) in g.members.iter().enumerate() {
             let r = l.members[gi][mi];
@@ -59,28 +67,34 @@ pub fn consumers(ctx: &Ctx, l: &Layout, rates: &MemberRates) {
             let bar = Rect { y: r.y + r.h - 3.0, h: 3.0, w: r.w * m.inbox_fill.min(1.0), ..r };
             fill(ctx, bar, group_colour(gi as u32));
             if r.h >= 14.0 {
+                let state = lang.t(m.state);
                 let name = if g.kind == ReaderKind::Push && g.members.len() == 1 {
-                    m.state.to_string()
+                    state.to_string()
                 } else {
-                    format!("#{mi} {}", m.state)
+                    format!("#{mi} {state}")
                 };
                 // Rate over the last virtual second once measured, else the total so far.
                 let done = match rates.of(gi, mi) {
-                    Some(r) => format!("{}/s", compact(r)),
+                    Some(r) => lang.f(Msg::PerSec, &[&compact(r)]),
                     None => compact(m.processed as f64),
                 };
                 let done = match m.lag {
-                    Some(lag) => format!("lag {} \u{00b7} {done}", compact(lag as f64)),
+                    Some(lag) => lang.f(Msg::MemberLag, &[&compact(lag as f64), &done]),
                     None => done,
                 };
+                let inner = r.w - 12.0;
                 if r.w >= NARROW_BOX_PX {
+                    let done_w = text_width(ctx, &done, font);
+                    let name = fit(ctx, &name, font, inner - done_w - 8.0);
                     text(ctx, &name, r.x + 6.0, r.mid_y() - 1.0, font, INK, "left");
                     text(ctx, &done, r.right() - 6.0, r.mid_y() - 1.0, font, MUTED, "right");
                 } else if r.h >= 26.0 {
                     // Narrow: state above, figures below.
+                    let (name, done) = (fit(ctx, &name, font, inner), fit(ctx, &done, font, inner));
                     text(ctx, &name, r.x + 6.0, r.mid_y() - 7.0, font, INK, "left");
                     text(ctx, &done, r.x + 6.0, r.mid_y() + 6.0, font, MUTED, "left");
                 } else {
+                    let name = fit(ctx, &name, font, inner);
                     text(ctx, &name, r.x + 6.0, r.mid_y() - 1.0, font, INK, "left");
                 }
             }

@@ -5,9 +5,11 @@ use brook_engine::Cluster;
 use web_sys::CanvasRenderingContext2d as Ctx;
 
 use crate::model::format::compact;
+use crate::model::i18n::{Lang, Msg};
 use crate::model::layout::{Layout, Rect, CHIP_PX, HEAT_ROWS_MAX};
 use crate::view::paint::{
-    fill, group_colour, key_colour, producer_colour, text, INK, MUTED, STRIP,
+    fill, first_fitting, fit, group_colour, key_colour, producer_colour, text, FONT_CHIP,
+    FONT_SMALL, FONT_SMALL_BOLD, INK, MUTED, STRIP,
 };
 
 /// Records shown across a strip: enough for the largest unconsumed span, rounded up.
@@ -43,7 +45,7 @@ fn strip_window(c: &Cluster) -> u64 {
 }
 
 /// Every partition's strip (or the heat strip), with the scale and the broker row.
-pub fn partitions(ctx: &Ctx, l: &Layout, c: &Cluster, by_key: bool) {
+pub fn partitions(ctx: &Ctx, l: &Layout, c: &Cluster, by_key: bool, lang: Lang) {
     let window = strip_window(c) as f64;
     if l.dense {
         heat_strip(ctx, l, c, window);
@@ -90,59 +92,31 @@ pub fn partitions(ctx: &Ctx, l: &Layout, c: &Cluster, by_key: bool) {
             replica_chips(ctx, r, l.replica_w, part, c.brokers());
             if part.leader.is_none() {
                 fill(ctx, Rect { x: r.x, y: r.mid_y() - 1.0, w: r.w, h: 2.0 }, "#dc2626");
-                let why = "offline: no in-sync replica alive";
-                text(
-                    ctx,
-                    why,
-                    r.x + 8.0,
-                    r.mid_y(),
-                    "600 11px system-ui, sans-serif",
-                    "#b91c1c",
-                    "left",
-                );
+                let why = fit(ctx, lang.t(Msg::Offline), FONT_SMALL_BOLD, r.w - 16.0);
+                text(ctx, &why, r.x + 8.0, r.mid_y(), FONT_SMALL_BOLD, "#b91c1c", "left");
             }
             if r.h >= 10.0 {
                 let label = format!("{}-{pi}", t.name);
-                text(
-                    ctx,
-                    &label,
-                    r.x - 6.0 - l.replica_w,
-                    r.mid_y(),
-                    "11px system-ui, sans-serif",
-                    MUTED,
-                    "right",
-                );
+                text(ctx, &label, r.x - 6.0 - l.replica_w, r.mid_y(), FONT_SMALL, MUTED, "right");
                 let end = compact(leo as f64);
-                text(
-                    ctx,
-                    &end,
-                    r.right() + 6.0,
-                    r.mid_y(),
-                    "11px system-ui, sans-serif",
-                    INK,
-                    "left",
-                );
+                text(ctx, &end, r.right() + 6.0, r.mid_y(), FONT_SMALL, INK, "left");
             }
         }
     }
     if let Some(first) = l.partitions.first().and_then(|t| t.first()) {
-        let font = "11px system-ui, sans-serif";
+        let font = FONT_SMALL;
+        let full = compact(window);
         let scale = if l.dense {
-            // Say what the heat strip is, where the strips would say it themselves.
+            // Say what the heat strip is, where the strips would say it themselves: at length
+            // if it fits the strip's width.
             let n: usize = c.topics().iter().map(|t| t.partitions.len()).sum();
-            if first.w >= 460.0 {
-                format!(
-                    "{n} partitions, a row each: bar = largest group lag, full width = {} records",
-                    compact(window)
-                )
-            } else {
-                format!("{n} partitions: bar = lag, full = {}", compact(window))
-            }
+            let both = [lang.f(Msg::HeatLong, &[&n, &full]), lang.f(Msg::HeatShort, &[&n, &full])];
+            first_fitting(ctx, &both, font, first.w).to_string()
         } else {
-            format!("strip width = {} records", compact(window))
+            lang.f(Msg::StripWidth, &[&full])
         };
         text(ctx, &scale, first.right(), l.height - 9.0, font, MUTED, "right");
-        brokers(ctx, l, c);
+        brokers(ctx, l, c, lang);
     }
 }
 
@@ -221,44 +195,28 @@ fn replica_chips(
         }
         if h >= 10.0 {
             let label = if alive { rep.broker.to_string() } else { "\u{00d7}".to_string() };
-            text(
-                ctx,
-                &label,
-                chip.x + chip.w / 2.0,
-                chip.mid_y(),
-                "600 10px system-ui, sans-serif",
-                fg,
-                "center",
-            );
+            text(ctx, &label, chip.x + chip.w / 2.0, chip.mid_y(), FONT_CHIP, fg, "center");
         }
     }
 }
 
 /// Broker boxes along the top of the centre column (click one to inspect it).
-fn brokers(ctx: &Ctx, l: &Layout, c: &Cluster) {
+fn brokers(ctx: &Ctx, l: &Layout, c: &Cluster, lang: Lang) {
     for (i, r) in l.brokers.iter().enumerate() {
         let alive = c.brokers().get(i).is_some_and(|b| b.alive);
         let leaving = c.brokers().get(i).is_some_and(|b| b.leaving);
-        // Narrow boxes (many brokers, or a tablet) get the short label.
-        let wide = r.w >= 64.0;
-        let (bg, fg, label) = match (alive, leaving, wide) {
-            (false, _, true) => ("#fecaca", "#991b1b", format!("broker {i} down")),
-            (false, _, false) => ("#fecaca", "#991b1b", format!("b{i} \u{00d7}")),
-            (true, true, true) => ("#fef3c7", "#92400e", format!("broker {i} leaving")),
-            (true, true, false) => ("#fef3c7", "#92400e", format!("b{i} \u{2192}")),
-            (true, false, true) => ("#dcfce7", "#166534", format!("broker {i}")),
-            (true, false, false) => ("#dcfce7", "#166534", format!("b{i}")),
+        let (bg, fg, long, short) = match (alive, leaving) {
+            (false, _) => ("#fecaca", "#991b1b", Msg::BrokerDownLabel, format!("b{i} \u{00d7}")),
+            (true, true) => {
+                ("#fef3c7", "#92400e", Msg::BrokerLeavingLabel, format!("b{i} \u{2192}"))
+            }
+            (true, false) => ("#dcfce7", "#166534", Msg::BrokerLabel, format!("b{i}")),
         };
+        // Narrow boxes (many brokers, or a tablet) get the short label.
+        let labels = [lang.f(long, &[&i]), short];
+        let label = first_fitting(ctx, &labels, FONT_SMALL_BOLD, r.w - 6.0);
         fill(ctx, *r, bg);
-        text(
-            ctx,
-            &label,
-            r.x + r.w / 2.0,
-            r.mid_y(),
-            "600 11px system-ui, sans-serif",
-            fg,
-            "center",
-        );
+        text(ctx, label, r.x + r.w / 2.0, r.mid_y(), FONT_SMALL_BOLD, fg, "center");
     }
 }
 

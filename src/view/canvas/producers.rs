@@ -4,11 +4,14 @@ use brook_engine::Cluster;
 use web_sys::CanvasRenderingContext2d as Ctx;
 
 use crate::model::format::compact;
+use crate::model::i18n::{Lang, Msg};
 use crate::model::layout::{Layout, Rect};
-use crate::view::paint::{fill, producer_colour, text, INK, MUTED, NARROW_BOX_PX};
+use crate::view::paint::{
+    fill, fit, producer_colour, text, text_width, FONT_NAME, FONT_SMALL, INK, MUTED, NARROW_BOX_PX,
+};
 
-/// Every producer's box.
-pub fn producers(ctx: &Ctx, l: &Layout, c: &Cluster) {
+/// Every producer's box; text is cut to fit it.
+pub fn producers(ctx: &Ctx, l: &Layout, c: &Cluster, lang: Lang) {
     let now = c.now_us();
     for (i, p) in c.producers().iter().enumerate() {
         let r = l.producers[i];
@@ -31,47 +34,36 @@ pub fn producers(ctx: &Ctx, l: &Layout, c: &Cluster) {
         ctx.set_stroke_style_str(if blocked { "#dc2626" } else { "#cbd5e1" });
         ctx.set_line_width(if blocked { 2.0 } else { 1.0 });
         ctx.stroke_rect(r.x, r.y, r.w, r.h);
+        let rate = lang.f(Msg::RecPerSec, &[&compact(p.current_rate(now))]);
         if r.h >= 14.0 {
-            let rate = format!("{} rec/s", compact(p.current_rate(now)));
             let line = if r.h >= 30.0 { r.y + 11.0 } else { r.mid_y() };
-            text(
-                ctx,
-                &p.spec.name,
-                r.x + 10.0,
-                line,
-                "600 12px system-ui, sans-serif",
-                INK,
-                "left",
-            );
+            let mut room = r.w - 16.0;
             if r.w >= NARROW_BOX_PX {
-                text(
-                    ctx,
-                    &rate,
-                    r.right() - 6.0,
-                    line,
-                    "11px system-ui, sans-serif",
-                    MUTED,
-                    "right",
-                );
+                text(ctx, &rate, r.right() - 6.0, line, FONT_SMALL, MUTED, "right");
+                room -= text_width(ctx, &rate, FONT_SMALL) + 8.0;
             }
+            let name = fit(ctx, &p.spec.name, FONT_NAME, room);
+            text(ctx, &name, r.x + 10.0, line, FONT_NAME, INK, "left");
         }
         if r.h >= 30.0 {
+            let n = |v: u64| compact(v as f64);
             let state = if r.w < NARROW_BOX_PX && !p.closed && !blocked && !throttled {
                 // Narrow: the rate has no room on the name line, so it goes here.
-                format!("{} rec/s", compact(p.current_rate(now)))
+                rate
             } else if p.closed {
-                format!("closed; sent {}", compact(p.stats.sent_records as f64))
+                lang.f(Msg::ProducerClosed, &[&n(p.stats.sent_records)])
             } else if blocked {
-                "blocked: buffer full".to_string()
+                lang.t(Msg::BlockedBufferFull).to_string()
             } else if throttled {
-                "throttled by quota".to_string()
+                lang.t(Msg::Throttled).to_string()
             } else if p.stats.failed_records > 0 {
-                format!("{} failed sends", compact(p.stats.failed_records as f64))
+                lang.f(Msg::FailedSendsN, &[&n(p.stats.failed_records)])
             } else {
-                format!("sent {}", compact(p.stats.sent_records as f64))
+                lang.f(Msg::SentN, &[&n(p.stats.sent_records)])
             };
             let colour = if blocked || p.stats.failed_records > 0 { "#b91c1c" } else { MUTED };
-            text(ctx, &state, r.x + 10.0, r.y + 25.0, "11px system-ui, sans-serif", colour, "left");
+            let state = fit(ctx, &state, FONT_SMALL, r.w - 16.0);
+            text(ctx, &state, r.x + 10.0, r.y + 25.0, FONT_SMALL, colour, "left");
         }
         // buffer.memory gauge along the bottom edge.
         let used = p.buffer_bytes_used() as f64 / p.spec.buffer_bytes.max(1) as f64;

@@ -5,6 +5,7 @@ use brook_engine::Command;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
+use crate::model::i18n::{Lang, Msg};
 use crate::model::targets::{
     kind_has_start, new_reader, start_label, Targets, READER_KINDS, READER_STARTS,
 };
@@ -16,16 +17,19 @@ pub struct ActionsProps {
     pub targets: Targets,
     /// A command to queue.
     pub on_command: Callback<Command>,
-    /// The latest notice from the engine (a refused command).
+    /// The latest notice from the engine (a refused command), in the page's language.
     #[prop_or_default]
     pub notice: Option<String>,
+    /// The page's language.
+    #[prop_or_default]
+    pub lang: Lang,
 }
 
 /// A labelled select whose shown option is always `current` (the state), never the browser's
 /// own idea after a re-render.
 fn select(
     testid: &'static str,
-    label: &'static str,
+    label: &str,
     options: Vec<String>,
     current: usize,
     on: Callback<usize>,
@@ -125,52 +129,56 @@ pub fn Actions(p: &ActionsProps) -> Html {
     let members: Vec<String> =
         (0..g.as_ref().map_or(0, |g| g.members)).map(|i| format!("#{i}")).collect();
     let set = |s: UseStateHandle<usize>| Callback::from(move |i: usize| s.set(i));
+    let lang = p.lang;
+    let tr = |m: Msg| lang.t(m);
+    let kinds = READER_KINDS.iter().map(|&k| tr(k).to_string()).collect();
+    let starts = READER_STARTS.iter().map(|&s| tr(start_label(s)).to_string()).collect();
     html! {
-        <div class="actions" role="toolbar" aria-label="Change the running system">
+        <div class="actions" role="toolbar" aria-label={tr(Msg::ActionsAria)}>
             if !t.groups.is_empty() {
                 <fieldset>
-                    <legend>{ "Consumers" }</legend>
-                    { select("action-group", "Group", t.groups.iter().map(|g| g.name.clone()).collect(), *group, set(group.clone())) }
+                    <legend>{ tr(Msg::Consumers) }</legend>
+                    { select("action-group", tr(Msg::Group), t.groups.iter().map(|g| g.name.clone()).collect(), *group, set(group.clone())) }
                     // A share group's size is its scenario's: the engine refuses new members.
                     if resizable {
-                        <button data-testid="add-member" onclick={add}>{ "Add consumer" }</button>
-                        <button data-testid="remove-member" onclick={remove}>{ "Remove consumer" }</button>
+                        <button data-testid="add-member" onclick={add}>{ tr(Msg::AddConsumer) }</button>
+                        <button data-testid="remove-member" onclick={remove}>{ tr(Msg::RemoveConsumer) }</button>
                     }
-                    { select("action-member", "Member", members, *member, set(member.clone())) }
-                    <button data-testid="crash-member" onclick={crash}>{ "Crash" }</button>
-                    <button data-testid="restart-member" onclick={restart}>{ "Restart" }</button>
+                    { select("action-member", tr(Msg::Member), members, *member, set(member.clone())) }
+                    <button data-testid="crash-member" onclick={crash}>{ tr(Msg::Crash) }</button>
+                    <button data-testid="restart-member" onclick={restart}>{ tr(Msg::Restart) }</button>
                 </fieldset>
             }
             if !t.producers.is_empty() {
                 <fieldset>
-                    <legend>{ "Producers" }</legend>
-                    { select("action-producer", "Producer", t.producers.clone(), *producer, set(producer.clone())) }
-                    <button data-testid="spike" onclick={spike} title="10,000 records/s for 5 virtual seconds">{ "Spike" }</button>
-                    <button data-testid="add-producer" onclick={add_producer} title="A copy of the selected producer">{ "Add producer" }</button>
-                    <button data-testid="remove-producer" onclick={remove_producer} title="Close the selected producer: it sends what it holds, then stops; its records stay in the logs">{ "Remove producer" }</button>
+                    <legend>{ tr(Msg::Producers) }</legend>
+                    { select("action-producer", tr(Msg::Producer), t.producers.clone(), *producer, set(producer.clone())) }
+                    <button data-testid="spike" onclick={spike} title={tr(Msg::SpikeTitle)}>{ tr(Msg::Spike) }</button>
+                    <button data-testid="add-producer" onclick={add_producer} title={tr(Msg::AddProducerTitle)}>{ tr(Msg::AddProducer) }</button>
+                    <button data-testid="remove-producer" onclick={remove_producer} title={tr(Msg::RemoveProducerTitle)}>{ tr(Msg::RemoveProducer) }</button>
                 </fieldset>
             }
             <fieldset>
-                <legend>{ "Readers: switch the delivery model" }</legend>
-                { select("reader-kind", "Add a", READER_KINDS.iter().map(|k| k.to_string()).collect(), *kind, set(kind.clone())) }
+                <legend>{ tr(Msg::ReadersLegend) }</legend>
+                { select("reader-kind", tr(Msg::AddA), kinds, *kind, set(kind.clone())) }
                 if kind_has_start(*kind) {
-                    { select("reader-start", "from", READER_STARTS.iter().map(|s| start_label(*s).to_string()).collect(), *start, set(start.clone())) }
+                    { select("reader-start", tr(Msg::FromStart), starts, *start, set(start.clone())) }
                 }
-                <button data-testid="add-reader" onclick={add_reader}>{ "Add reader" }</button>
-                { select("reader", "Reader", t.readers.clone(), *reader, set(reader.clone())) }
-                <button data-testid="remove-reader" onclick={remove_reader}>{ "Remove reader" }</button>
+                <button data-testid="add-reader" onclick={add_reader}>{ tr(Msg::AddReader) }</button>
+                { select("reader", tr(Msg::Reader), t.readers.clone(), *reader, set(reader.clone())) }
+                <button data-testid="remove-reader" onclick={remove_reader}>{ tr(Msg::RemoveReader) }</button>
             </fieldset>
             <fieldset>
-                <legend>{ "Cluster" }</legend>
+                <legend>{ tr(Msg::Cluster) }</legend>
                 if t.brokers > 1 {
-                    { select("action-broker", "Broker", (0..t.brokers).map(|b| b.to_string()).collect(), *broker, set(broker.clone())) }
-                    <button data-testid="crash-broker" onclick={crash_broker}>{ "Crash broker" }</button>
-                    <button data-testid="restart-broker" onclick={restart_broker}>{ "Restart broker" }</button>
+                    { select("action-broker", tr(Msg::Broker), (0..t.brokers).map(|b| b.to_string()).collect(), *broker, set(broker.clone())) }
+                    <button data-testid="crash-broker" onclick={crash_broker}>{ tr(Msg::CrashBroker) }</button>
+                    <button data-testid="restart-broker" onclick={restart_broker}>{ tr(Msg::RestartBroker) }</button>
                 }
-                <button data-testid="add-partition" onclick={add_partition}>{ "Add a partition" }</button>
-                <button data-testid="add-broker" onclick={add_broker} title="An empty broker joins; partitions added later use it">{ "Add broker" }</button>
-                <button data-testid="balance-replicas" onclick={balance} title="Move replicas from the busiest brokers to the idlest until each holds within one of the others">{ "Balance replicas" }</button>
-                <button data-testid="remove-broker" onclick={remove_broker} title="The highest-numbered broker leaves: its replicas first move to the brokers with the fewest, copy the log, and join the ISR; then leadership moves and it goes">{ format!("Remove broker {last_broker}") }</button>
+                <button data-testid="add-partition" onclick={add_partition}>{ tr(Msg::AddPartition) }</button>
+                <button data-testid="add-broker" onclick={add_broker} title={tr(Msg::AddBrokerTitle)}>{ tr(Msg::AddBroker) }</button>
+                <button data-testid="balance-replicas" onclick={balance} title={tr(Msg::BalanceTitle)}>{ tr(Msg::Balance) }</button>
+                <button data-testid="remove-broker" onclick={remove_broker} title={tr(Msg::RemoveBrokerTitle)}>{ lang.f(Msg::RemoveBrokerN, &[&last_broker]) }</button>
             </fieldset>
             if let Some(n) = &p.notice {
                 <span class="notice" role="status" data-testid="notice">{ n }</span>

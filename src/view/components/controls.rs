@@ -4,6 +4,7 @@ use brook_engine::PRESETS;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::model::i18n::{preset_title, Lang, Msg};
 use crate::model::sim::{speed_from_slider, speed_to_slider, SPEED_MAX, SPEED_MIN};
 use crate::model::state::Action;
 
@@ -26,6 +27,9 @@ pub struct ControlsProps {
     pub imported: Option<String>,
     /// Where the controls' actions go.
     pub dispatch: Callback<Action>,
+    /// The page's language.
+    #[prop_or_default]
+    pub lang: Lang,
 }
 
 /// The transport bar.
@@ -45,15 +49,16 @@ pub fn Controls(p: &ControlsProps) -> Html {
     let preset = d.reform(|e: Event| {
         Action::ChoosePreset(e.target_unchecked_into::<HtmlSelectElement>().value())
     });
-    let play_label = if p.playing { "Pause" } else { "Play" };
+    let t = |m: Msg| p.lang.t(m);
+    let play_label = if p.playing { t(Msg::Pause) } else { t(Msg::Play) };
     html! {
-        <div class="controls" role="toolbar" aria-label="Simulation controls">
+        <div class="controls" role="toolbar" aria-label={t(Msg::ControlsAria)}>
             <button data-testid="play" class="primary" onclick={toggle} aria-pressed={p.playing.to_string()}
-                title="Play or pause (space)">{ play_label }</button>
+                title={t(Msg::PlayTitle)}>{ play_label }</button>
             <button data-testid="step" onclick={step} disabled={p.playing}
-                title="Advance 100 virtual ms (right arrow)">{ "Step" }</button>
+                title={t(Msg::StepTitle)}>{ t(Msg::Step) }</button>
             <label class="speed">
-                { "Speed " }
+                { t(Msg::Speed) }{ " " }
                 <input data-testid="speed" type="range" min={speed_to_slider(SPEED_MIN).to_string()}
                     max={speed_to_slider(SPEED_MAX).to_string()} step="0.01"
                     value={speed_to_slider(p.speed).to_string()} oninput={speed}
@@ -61,22 +66,22 @@ pub fn Controls(p: &ControlsProps) -> Html {
                 <output data-testid="speed-value">{ format!("{}\u{00d7}", p.speed) }</output>
             </label>
             <label>
-                { "Preset " }
+                { t(Msg::Preset) }{ " " }
                 <select data-testid="preset" onchange={preset}>
                     if let Some(name) = &p.imported {
-                        <option value="" selected=true disabled=true>{ format!("imported: {name}") }</option>
+                        <option value="" selected=true disabled=true>{ p.lang.f(Msg::Imported, &[name]) }</option>
                     }
                     { for PRESETS.iter().map(|name| html! {
-                        <option value={*name} selected={p.imported.is_none() && *name == p.preset}>{ *name }</option>
+                        <option value={*name} selected={p.imported.is_none() && *name == p.preset}>{ preset_title(name, p.lang) }</option>
                     }) }
                 </select>
             </label>
             <label>
-                { "Seed " }
+                { t(Msg::Seed) }{ " " }
                 <input data-testid="seed" class="seed" type="text" inputmode="numeric" value={p.seed.clone()}
                     oninput={seed} aria-invalid={p.seed_error.is_some().to_string()} />
             </label>
-            <button data-testid="reset" onclick={reset} title="Restart with this preset and seed (r)">{ "Reset" }</button>
+            <button data-testid="reset" onclick={reset} title={t(Msg::ResetTitle)}>{ t(Msg::Reset) }</button>
             if let Some(err) = &p.seed_error {
                 <span class="field-error" role="alert" data-testid="seed-error">{ err }</span>
             }

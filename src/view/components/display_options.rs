@@ -3,6 +3,7 @@
 
 use yew::prelude::*;
 
+use crate::model::i18n::{Lang, Msg};
 use crate::model::state::Action;
 
 /// Properties of [`ColourBy`] and [`LagGroup`].
@@ -16,6 +17,9 @@ pub struct DisplayProps {
     pub lag_group: usize,
     /// Where the choices go.
     pub dispatch: Callback<Action>,
+    /// The page's language.
+    #[prop_or_default]
+    pub lang: Lang,
 }
 
 /// The colour choice for log cells.
@@ -26,10 +30,10 @@ pub fn ColourBy(p: &DisplayProps) -> Html {
         Action::ColourByKey(value == "key")
     });
     html! {
-        <label class="chart-choice">{ "Log cells coloured by " }
+        <label class="chart-choice">{ p.lang.t(Msg::ColourBy) }{ " " }
             <select data-testid="colour-by" {onchange}>
-                <option value="producer" selected={!p.by_key}>{ "producer" }</option>
-                <option value="key" selected={p.by_key}>{ "key (the batch's most frequent key; grey: no key)" }</option>
+                <option value="producer" selected={!p.by_key}>{ p.lang.t(Msg::ByProducer) }</option>
+                <option value="key" selected={p.by_key}>{ p.lang.t(Msg::ByKey) }</option>
             </select>
         </label>
     }
@@ -46,7 +50,7 @@ pub fn LagGroup(p: &DisplayProps) -> Html {
         Action::LagGroup(index.max(0) as usize)
     });
     html! {
-        <label class="chart-choice">{ "Lag per partition of " }
+        <label class="chart-choice">{ p.lang.t(Msg::LagPerPartitionOf) }{ " " }
             <select data-testid="lag-group" {onchange}>
                 { for p.groups.iter().enumerate().map(|(i, n)| html! {
                     <option value={n.clone()} selected={i == p.lag_group}>{ n }</option>

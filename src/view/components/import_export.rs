@@ -5,6 +5,8 @@ use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use crate::model::i18n::{Lang, Msg};
+
 /// Properties of [`ImportExport`].
 #[derive(Properties, PartialEq, Clone)]
 pub struct ImportExportProps {
@@ -15,6 +17,9 @@ pub struct ImportExportProps {
     /// Why the last import was refused.
     #[prop_or_default]
     pub error: Option<String>,
+    /// The page's language.
+    #[prop_or_default]
+    pub lang: Lang,
 }
 
 /// The import and export controls.
@@ -38,10 +43,10 @@ pub fn ImportExport(p: &ImportExportProps) -> Html {
     html! {
         <div class="import-export">
             <label class="file">
-                { "Import scenario " }
+                <span>{ p.lang.t(Msg::Import) }</span>
                 <input data-testid="import" type="file" accept=".json,application/json" onchange={on_change} />
             </label>
-            <button data-testid="export" onclick={p.on_export.clone()}>{ "Export scenario" }</button>
+            <button data-testid="export" onclick={p.on_export.clone()}>{ p.lang.t(Msg::Export) }</button>
             if let Some(err) = &p.error {
                 <span class="field-error" role="alert" data-testid="import-error">{ err }</span>
             }

@@ -6,10 +6,11 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::model::i18n::{engine_text, Lang, Msg, Text};
 use crate::model::inspect::{Form, View};
 use crate::model::profile_form::{
-    key_fields, key_kind, key_values, profile_fields, profile_kind, profile_values, KEY_KINDS,
-    PROFILE_KINDS,
+    key_fields, key_kind, key_values, profile_fields, profile_kind, profile_values, Label,
+    KEY_KINDS, PROFILE_KINDS,
 };
 use crate::model::settings_form::{command_of, initial_values};
 
@@ -24,6 +25,27 @@ pub struct InspectorProps {
     pub on_command: Callback<Command>,
     /// Closes the inspector.
     pub on_close: Callback<()>,
+    /// The page's language.
+    #[prop_or_default]
+    pub lang: Lang,
+}
+
+/// Why the form was not applied, rendered in the language of the moment.
+#[derive(Clone, PartialEq)]
+enum Refusal {
+    /// A field could not be read.
+    Field(Text),
+    /// The engine refused the command (its English problems).
+    Engine(String),
+}
+
+impl Refusal {
+    fn render(&self, lang: Lang) -> String {
+        match self {
+            Refusal::Field(t) => t.render(lang),
+            Refusal::Engine(s) => engine_text(lang, s),
+        }
+    }
 }
 
 /// A text field's value by its test id, from the inspector's DOM.
@@ -44,19 +66,19 @@ fn field(root: &NodeRef, id: &str) -> String {
 
 // Fields are uncontrolled: their first values are set once when the inspector opens (see
 // `initial_values`), so the live refresh of the panel never overwrites what is being typed.
-fn input(id: &'static str, label: &'static str) -> Html {
+fn input(id: &'static str, label: &str) -> Html {
     html! {
         <label>{ label }<input data-testid={format!("field-{id}")} type="text" inputmode="decimal" /></label>
     }
 }
 
-fn keyed_input(id: &'static str, label: &'static str) -> Html {
+fn keyed_input(id: &'static str, label: String) -> Html {
     html! {
         <label key={id}>{ label }<input data-testid={format!("field-{id}")} type="text" inputmode="decimal" /></label>
     }
 }
 
-fn choice(id: &'static str, label: &'static str, options: &[(&'static str, &'static str)]) -> Html {
+fn choice(id: &'static str, label: &str, options: &[(&'static str, &'static str)]) -> Html {
     html! {
         <label>{ label }
             <select data-testid={format!("field-{id}")}>
@@ -69,11 +91,12 @@ fn choice(id: &'static str, label: &'static str, options: &[(&'static str, &'sta
 /// A select whose choice changes which fields follow it.
 fn kind_choice(
     id: &'static str,
-    label: &'static str,
-    options: &[(&'static str, &'static str)],
+    label: &str,
+    options: &[(&'static str, Msg)],
     kinds: &UseReducerHandle<Kinds>,
     action: fn(String) -> KindChange,
     current: &str,
+    lang: Lang,
 ) -> Html {
     let onchange = {
         let kinds = kinds.dispatcher();
@@ -88,7 +111,7 @@ fn kind_choice(
                 { for options.iter().map(|(v, text)| html! {
                     // Controlled: after a re-render the shown option is the state's, never the
                     // browser's own idea.
-                    <option value={*v} selected={*v == current}>{ *text }</option>
+                    <option value={*v} selected={*v == current}>{ lang.t(*text) }</option>
                 }) }
             </select>
         </label>
@@ -135,24 +158,31 @@ impl Reducible for Kinds {
     }
 }
 
-fn fields(form: &Form, kinds: &UseReducerHandle<Kinds>) -> Html {
+fn fields(form: &Form, kinds: &UseReducerHandle<Kinds>, lang: Lang) -> Html {
+    let t = |m: Msg| lang.t(m);
+    let labelled = |&(id, label): &(&'static str, Label)| keyed_input(id, label.text(lang));
     match form {
-        Form::Producer { .. } => html! { <>
-            { kind_choice("profile", "rate profile", &PROFILE_KINDS, kinds, KindChange::Profile, &kinds.profile) }
-            // Each kind's fields in their own box, keyed by id: a list that grows or shrinks
-            // never moves typed values into a neighbour.
-            <div class="field-group">
-                { for profile_fields(&kinds.profile).iter().map(|&(id, label)| keyed_input(id, label)) }
-            </div>
-            { kind_choice("keys", "keys", &KEY_KINDS, kinds, KindChange::Keys, &kinds.keys) }
-            <div class="field-group">
-                { for key_fields(&kinds.keys).iter().map(|&(id, label)| keyed_input(id, label)) }
-            </div>
-            { choice("acks", "acks", &[("0", "0: no wait"), ("1", "1: leader"), ("all", "all: in-sync replicas")]) }
-            { input("linger", "linger.ms") }
-            { input("batch", "batch.size, bytes") }
-            { input("buffer", "buffer.memory, bytes") }
-        </> },
+        Form::Producer { .. } => {
+            let acks =
+                [("0", t(Msg::AcksNone)), ("1", t(Msg::AcksLeader)), ("all", t(Msg::AcksAll))];
+            let (profile, keys) = (&kinds.profile, &kinds.keys);
+            html! { <>
+                { kind_choice("profile", t(Msg::FieldRateProfile), &PROFILE_KINDS, kinds, KindChange::Profile, profile, lang) }
+                // Each kind's fields in their own box, keyed by id: a list that grows or
+                // shrinks never moves typed values into a neighbour.
+                <div class="field-group">
+                    { for profile_fields(profile).iter().map(labelled) }
+                </div>
+                { kind_choice("keys", t(Msg::FieldKeys), &KEY_KINDS, kinds, KindChange::Keys, keys, lang) }
+                <div class="field-group">
+                    { for key_fields(keys).iter().map(labelled) }
+                </div>
+                { choice("acks", "acks", &acks) }
+                { input("linger", "linger.ms") }
+                { input("batch", t(Msg::FieldBatch)) }
+                { input("buffer", t(Msg::FieldBuffer)) }
+            </> }
+        }
         Form::Group { .. } => {
             let assignors = [
                 ("range", "range"),
@@ -161,22 +191,22 @@ fn fields(form: &Form, kinds: &UseReducerHandle<Kinds>) -> Html {
                 ("cooperative-sticky", "cooperative-sticky"),
             ];
             let commits = [
-                ("auto", "auto-commit"),
-                ("after-process", "after processing"),
-                ("before-process", "before processing"),
+                ("auto", t(Msg::CommitAuto)),
+                ("after-process", t(Msg::CommitAfter)),
+                ("before-process", t(Msg::CommitBefore)),
             ];
             html! { <>
-                { input("processing", "processing time per record, us") }
-                { choice("commit", "commit", &commits) }
-                { choice("assignor", "assignor and so the rebalance protocol (cooperative-sticky: cooperative, others: eager); from the next rebalance", &assignors) }
+                { input("processing", t(Msg::FieldProcessing)) }
+                { choice("commit", t(Msg::FieldCommit), &commits) }
+                { choice("assignor", t(Msg::FieldAssignor), &assignors) }
             </> }
         }
         Form::Subscription { .. } => html! {
-            { input("prefetch", "prefetch (basic.qos) per consumer, records (0: no limit)") }
+            { input("prefetch", t(Msg::FieldPrefetch)) }
         },
         Form::Topic { .. } => html! { <>
             { input("retention-ms", "retention.ms") }
-            { input("retention-bytes", "retention.bytes per partition") }
+            { input("retention-bytes", t(Msg::FieldRetentionBytes)) }
         </> },
     }
 }
@@ -185,7 +215,7 @@ fn fields(form: &Form, kinds: &UseReducerHandle<Kinds>) -> Html {
 #[component]
 pub fn Inspector(p: &InspectorProps) -> Html {
     let root = use_node_ref();
-    let error = use_state(|| None::<String>);
+    let error = use_state(|| None::<Refusal>);
     {
         let (root, form) = (root.clone(), p.view.form.clone());
         use_effect_with((), move |_| {
@@ -235,9 +265,11 @@ pub fn Inspector(p: &InspectorProps) -> Html {
             e.prevent_default();
             let Some(form) = &form else { return };
             let field = |id: &str| field(&root, id);
-            let checked = command_of(form, &field).and_then(|c| match validate.emit(c.clone()) {
-                Some(why) => Err(why),
-                None => Ok(c),
+            let checked = command_of(form, &field).map_err(Refusal::Field).and_then(|c| {
+                match validate.emit(c.clone()) {
+                    Some(why) => Err(Refusal::Engine(why)),
+                    None => Ok(c),
+                }
             });
             match checked {
                 Ok(c) => {
@@ -253,17 +285,18 @@ pub fn Inspector(p: &InspectorProps) -> Html {
         })
     };
     let close = p.on_close.reform(|_: MouseEvent| ());
+    let (lang, t) = (p.lang, |m: Msg| p.lang.t(m));
     html! {
-        <aside class="inspector" ref={root} data-testid="inspector" aria-label="Inspector">
+        <aside class="inspector" ref={root} data-testid="inspector" aria-label={t(Msg::InspectorAria)}>
             <header>
                 <h2>{ &p.view.title }</h2>
-                <button onclick={close} aria-label="Close the inspector">{ "\u{00d7}" }</button>
+                <button onclick={close} aria-label={t(Msg::CloseInspector)}>{ "\u{00d7}" }</button>
             </header>
             <dl>
                 { for p.view.figures.iter().map(|(k, v)| html! { <><dt>{ k }</dt><dd>{ v }</dd></> }) }
             </dl>
             if !p.view.actions.is_empty() {
-                <div class="inspector-actions" role="group" aria-label="Actions on this">
+                <div class="inspector-actions" role="group" aria-label={t(Msg::ActionsOnThis)}>
                     { for p.view.actions.iter().enumerate().map(|(i, (label, command))| {
                         let (on, command) = (p.on_command.clone(), command.clone());
                         let onclick = Callback::from(move |_: MouseEvent| on.emit(command.clone()));
@@ -275,12 +308,12 @@ pub fn Inspector(p: &InspectorProps) -> Html {
             }
             if let Some(form) = &p.view.form {
                 <form onsubmit={on_apply}>
-                    { fields(form, &kinds) }
-                    <button type="submit" data-testid="apply">{ "Apply on the next step" }</button>
+                    { fields(form, &kinds, lang) }
+                    <button type="submit" data-testid="apply">{ t(Msg::Apply) }</button>
                     if let Some(e) = &*error {
-                        <p class="field-error" role="alert" data-testid="inspector-error">{ e }</p>
+                        <p class="field-error" role="alert" data-testid="inspector-error">{ e.render(lang) }</p>
                     } else if *applied {
-                        <p class="applied" role="status">{ "Applied." }</p>
+                        <p class="applied" role="status">{ t(Msg::Applied) }</p>
                     }
                 </form>
             }

@@ -1,0 +1,545 @@
+//! The catalogue: every page string as `Key = "English", "繁體中文";`. Placeholders `{0}`,
+//! `{1}`... take figures and names (the same set in both languages; a test checks). Taiwanese
+//! usage and the course's terms (see the tests for the words that must not appear).
+
+macro_rules! catalogue {
+    ($($(#[$doc:meta])* $key:ident = $en:literal, $zh:literal;)*) => {
+        /// A string of the page (see the module's list for its text in each language).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Msg {
+            $($(#[$doc])* #[allow(missing_docs)] $key,)*
+        }
+
+        const EN: &[&str] = &[$($en),*];
+        const ZH_TW: &[&str] = &[$($zh),*];
+
+        impl Msg {
+            /// Every key, in catalogue order.
+            pub const ALL: &'static [Msg] = &[$(Msg::$key),*];
+        }
+    };
+}
+
+impl Msg {
+    /// The English text.
+    pub fn en(self) -> &'static str {
+        EN[self as usize]
+    }
+
+    /// The Traditional Chinese (Taiwan) text.
+    pub fn zh_tw(self) -> &'static str {
+        ZH_TW[self as usize]
+    }
+}
+
+catalogue! {
+    // The page around the stage.
+    DocTitle = "Brook: a Kafka-style message queue, simulated live",
+        "Brook：即時模擬的 Kafka 風格訊息佇列";
+    Tagline = " a Kafka-style message queue, simulated live", " 即時模擬的 Kafka 風格訊息佇列";
+    UrlIgnored = "Ignored URL parameters: {0}", "已忽略的網址參數：{0}";
+    StageAria = "Producers on the left send record batches into partition logs in the centre; consumers on the right pull them.",
+        "左側的生產者把訊息批次送進中間的分區日誌；右側的消費者再從中拉取訊息。";
+    ChartsAria = "Charts over the last minute: inflow against outflow with the backlog, lag per reader, latency percentiles, and faults. Hover for values.",
+        "最近一分鐘的圖表：流入與流出對照積壓量、各讀取端的落後量、延遲百分位數，以及異常。將滑鼠移到圖表上可查看數值。";
+
+    // Controls.
+    ControlsAria = "Simulation controls", "模擬控制";
+    Play = "Play", "播放";
+    Pause = "Pause", "暫停";
+    PlayTitle = "Play or pause (space)", "播放或暫停（空白鍵）";
+    Step = "Step", "單步";
+    StepTitle = "Advance 100 virtual ms (right arrow)", "模擬時間前進 100 毫秒（右方向鍵）";
+    Speed = "Speed", "速度";
+    Preset = "Preset", "預設情境";
+    Imported = "imported: {0}", "已匯入：{0}";
+    Seed = "Seed", "隨機種子";
+    Reset = "Reset", "重設";
+    ResetTitle = "Restart with this preset and seed (r)", "以目前的預設情境和隨機種子重新開始（r）";
+    SeedError = "seed: \"{0}\" is not a whole number from 0 to {1}",
+        "seed：「{0}」不是 0 到 {1} 之間的整數";
+
+    // URL parameters.
+    UrlNotOneOf = "{0}: \"{1}\" is not one of {2}", "{0}：「{1}」不是可用的值（可用：{2}）";
+    UrlSeconds = "seconds: \"{0}\" must be a whole number from 1 to {1}",
+        "seconds：「{0}」必須是 1 到 {1} 之間的整數";
+    UrlPlay = "play: \"{0}\" must be 0 or 1", "play：「{0}」必須是 0 或 1";
+    UrlLang = "lang: \"{0}\" is not one of en, zh-TW; the page is in English",
+        "lang：「{0}」不是 en 或 zh-TW；頁面改以英文顯示";
+    UrlUnknown = "{0}: unknown parameter (known: preset, seed, play, bench, seconds, lang)",
+        "{0}：無法辨識的參數（可用：preset、seed、play、bench、seconds、lang）";
+
+    // Live figures.
+    CountersAria = "Live figures", "即時指標";
+    VirtualTime = "Virtual time", "模擬時間";
+    VirtualTimeHint = "Simulated seconds since the start", "從開始到現在經過的模擬時間（秒）";
+    Seconds = "{0} s", "{0} 秒";
+    Produced = "Produced", "已生產";
+    ProducedHint = "Records handed to producers' send()", "交給生產者 send() 的訊息數";
+    Consumed = "Consumed", "已消費";
+    ConsumedHint = "Records processed by all groups", "所有群組處理完成的訊息數";
+    Lag = "Lag", "落後量";
+    LagHint = "High watermark minus committed offset, summed over partitions and groups",
+        "高水位減去已提交的偏移量，所有分區和群組的總和";
+    Latency = "Latency p50 / p99", "延遲 p50 / p99";
+    LatencyHint = "Time from record creation to processed", "訊息從建立到處理完成的時間";
+    Faults = "Duplicates / lost / dropped", "重複 / 遺失 / 丟棄";
+    FaultsHint = "Processed twice / lost, all causes (truncated by a new leader, on the wire to a crashed leader, committed before processing, deleted unread, dropped or missed by a push system) / dropped: sends the producer was told failed",
+        "處理了兩次 / 遺失，各種原因合計（被新領導者截斷、在傳往當機領導者的途中、處理前已提交、未讀就被刪除、推播系統丟棄或漏送）/ 丟棄：生產者被告知傳送失敗的訊息";
+    ColReader = "Reader", "讀取端";
+    ColKind = "Kind", "類型";
+    ColMembers = "Members", "成員";
+    RebalancingSuffix = " (rebalancing)", "（重新平衡中）";
+    IdleSuffix = " ({0} idle)", "（{0} 個閒置）";
+
+    // The actions bar.
+    ActionsAria = "Change the running system", "變更執行中的系統";
+    Consumers = "Consumers", "消費者";
+    Group = "Group", "群組";
+    AddConsumer = "Add consumer", "新增消費者";
+    RemoveConsumer = "Remove consumer", "移除消費者";
+    Member = "Member", "成員";
+    Crash = "Crash", "模擬當機";
+    Restart = "Restart", "重新啟動";
+    Producers = "Producers", "生產者";
+    Producer = "Producer", "生產者";
+    Spike = "Spike", "製造尖峰";
+    SpikeTitle = "10,000 records/s for 5 virtual seconds", "每秒 10,000 筆，持續 5 秒模擬時間";
+    AddProducer = "Add producer", "新增生產者";
+    AddProducerTitle = "A copy of the selected producer", "複製所選的生產者";
+    RemoveProducer = "Remove producer", "移除生產者";
+    RemoveProducerTitle = "Close the selected producer: it sends what it holds, then stops; its records stay in the logs",
+        "關閉所選的生產者：它會先送出手上的訊息再停止；已寫入的訊息仍留在日誌中";
+    ReadersLegend = "Readers: switch the delivery model", "讀取端：切換傳遞模式";
+    AddA = "Add a", "新增";
+    AddReader = "Add reader", "新增讀取端";
+    Reader = "Reader", "讀取端";
+    RemoveReader = "Remove reader", "移除讀取端";
+    Cluster = "Cluster", "叢集";
+    Broker = "Broker", "Broker（代理節點）";
+    CrashBroker = "Crash broker", "讓 Broker 當機";
+    RestartBroker = "Restart broker", "重新啟動 Broker";
+    AddPartition = "Add a partition", "新增分區";
+    AddBroker = "Add broker", "新增 Broker";
+    AddBrokerTitle = "An empty broker joins; partitions added later use it",
+        "加入一台空的 Broker；之後新增的分區會用到它";
+    Balance = "Balance replicas", "平衡副本";
+    BalanceTitle = "Move replicas from the busiest brokers to the idlest until each holds within one of the others",
+        "把副本從最忙的 Broker 搬到最閒的 Broker，直到每台的副本數最多只差一個";
+    RemoveBrokerN = "Remove broker {0}", "移除 Broker {0}";
+    RemoveBrokerTitle = "The highest-numbered broker leaves: its replicas first move to the brokers with the fewest, copy the log, and join the ISR; then leadership moves and it goes",
+        "編號最大的 Broker 離開：它的副本先搬到副本最少的 Broker，複製完日誌並加入 ISR；接著交出領導權，最後才離開";
+
+    // Reader kinds.
+    KindGroup = "consumer group (pull)", "消費者群組（拉取）";
+    KindShare = "share group (queue)", "共享群組（佇列）";
+    KindPush = "push subscription (not Kafka)", "推播訂閱（非 Kafka）";
+    KindNewRabbitPrefetch = "push (not Kafka): RabbitMQ, prefetch 100",
+        "推播（非 Kafka）：RabbitMQ，預取 100";
+    KindNewRabbit = "push (not Kafka): RabbitMQ, no prefetch", "推播（非 Kafka）：RabbitMQ，不預取";
+    KindNewRedis = "push (not Kafka): Redis Pub/Sub", "推播（非 Kafka）：Redis Pub/Sub";
+    KindNewMqtt = "push (not Kafka): MQTT QoS 0", "推播（非 Kafka）：MQTT QoS 0";
+    KindShortPull = "pull", "拉取";
+    KindShortQueue = "queue", "佇列";
+    KindShortPush = "push, not Kafka", "推播，非 Kafka";
+    FromStart = "from", "起始位置";
+    StartLatest = "latest (Kafka's default): only new records", "latest（Kafka 預設）：只讀新訊息";
+    StartEarliest = "earliest: every retained record", "earliest：讀取所有保留中的訊息";
+
+    // Push subscriptions: push brokers shown for comparison.
+    PushIsNotKafka = "a push broker shown for comparison; Kafka consumers always pull",
+        "用來對照的推播式 Broker；Kafka 的消費者一律採用拉取";
+    PushRabbitPrefetch = "RabbitMQ-style, prefetch {0}", "仿 RabbitMQ，預取 {0}";
+    PushRabbitNoPrefetch = "RabbitMQ-style, no prefetch", "仿 RabbitMQ，不預取";
+    PushRedis = "Redis Pub/Sub-style", "仿 Redis Pub/Sub";
+    PushMqtt = "MQTT QoS 0-style", "仿 MQTT QoS 0";
+    PushRabbitPrefetchExplained = "at most the prefetch count (basic.qos) unacknowledged per consumer; the broker keeps the rest in the queue",
+        "每個消費者最多只有預取數量（basic.qos）的未確認訊息；其餘的由 Broker 留在佇列中";
+    PushRabbitNoPrefetchExplained = "the broker sends everything and the client buffers it; past its memory limit it dies, and the broker requeues its unacknowledged messages to the other consumers",
+        "Broker 把訊息全部送出，由用戶端緩衝；超過記憶體上限時用戶端當機，Broker 把它未確認的訊息重新排入佇列，交給其他消費者";
+    PushRedisExplained = "unread messages wait in the server's output buffer; past client-output-buffer-limit the server disconnects the subscriber, which misses what is published until it subscribes again",
+        "未讀的訊息在伺服器的輸出緩衝區中等待；超過 client-output-buffer-limit 時伺服器會中斷訂閱者的連線，在它重新訂閱之前發布的訊息都會錯過";
+    PushMqttExplained = "messages beyond the client's queue (max_queued_messages) are dropped",
+        "超出用戶端佇列（max_queued_messages）的訊息會被丟棄";
+    PushCrashed = "{0} crashed, {1} requeued", "當機 {0} 次，重新排入佇列 {1} 筆";
+    PushDisconnected = "{0} disconnected, {1} missed", "斷線 {0} 次，錯過 {1} 筆";
+    PushDropped = "{0} dropped", "丟棄 {0} 筆";
+
+    // Display options, import and export.
+    ColourBy = "Log cells coloured by", "日誌方格的著色依據";
+    ByProducer = "producer", "生產者";
+    ByKey = "key (the batch's most frequent key; grey: no key)", "訊息鍵（批次中最常出現的鍵；灰色：沒有鍵）";
+    LagPerPartitionOf = "Lag per partition of", "顯示各分區落後量的群組";
+    Import = "Import scenario", "匯入情境";
+    Export = "Export scenario", "匯出情境";
+    ImportTooBig = "{0}: {1} bytes exceeds the limit of {2} bytes; the current scenario is kept",
+        "{0}：{1} 位元組超過上限 {2} 位元組；目前的情境保持不變";
+    ImportInvalid = "{0}: {1}{2}; the current scenario is kept", "{0}：{1}{2}；目前的情境保持不變";
+    ImportMore = " (and {0} more)", "（另有 {0} 項）";
+
+    // The inspector and its form.
+    InspectorAria = "Inspector", "檢視面板";
+    CloseInspector = "Close the inspector", "關閉檢視面板";
+    ActionsOnThis = "Actions on this", "可對它進行的操作";
+    Apply = "Apply on the next step", "在下一步套用";
+    Applied = "Applied.", "已套用。";
+    FieldRateProfile = "rate profile", "速率曲線";
+    FieldKeys = "keys", "訊息鍵";
+    AcksNone = "0: no wait", "0：不等待";
+    AcksLeader = "1: leader", "1：領導者";
+    AcksAll = "all: in-sync replicas", "all：所有同步副本";
+    FieldBatch = "batch.size, bytes", "batch.size，位元組";
+    FieldBuffer = "buffer.memory, bytes", "buffer.memory，位元組";
+    FieldProcessing = "processing time per record, us", "每筆訊息的處理時間，微秒";
+    FieldCommit = "commit", "偏移量提交方式";
+    CommitAuto = "auto-commit", "自動提交";
+    CommitAfter = "after processing", "處理完才提交";
+    CommitBefore = "before processing", "處理前就提交";
+    FieldAssignor = "assignor and so the rebalance protocol (cooperative-sticky: cooperative, others: eager); from the next rebalance",
+        "分配器（assignor），也決定重新平衡協定（cooperative-sticky 為合作式，其他為積極式）；下次重新平衡起生效";
+    FieldPrefetch = "prefetch (basic.qos) per consumer, records (0: no limit)",
+        "每個消費者的預取筆數（basic.qos；0：不限制）";
+    FieldRetentionBytes = "retention.bytes per partition", "retention.bytes，每個分區";
+    ProfConstant = "constant", "固定";
+    ProfPoisson = "Poisson (random arrivals)", "Poisson（隨機到達）";
+    ProfStep = "step (one spike)", "階梯（一次尖峰）";
+    ProfBursts = "bursts (every period)", "突發（每個週期一次）";
+    ProfSine = "sine (daily curve)", "正弦（每日曲線）";
+    ProfRamp = "ramp", "斜坡";
+    ProfPiecewise = "piecewise (edit in a scenario file)", "分段（請在情境檔中編輯）";
+    KeysNone = "none (keyless)", "無（不帶鍵）";
+    KeysUniform = "uniform", "均勻";
+    KeysZipf = "Zipf (hot keys)", "Zipf（熱點鍵）";
+    DescConstant = "constant {0}/s", "固定 {0}/秒";
+    DescPoisson = "Poisson, mean {0}/s", "Poisson，平均 {0}/秒";
+    DescStep = "{0}/s, {1}/s from {2} s for {3} s", "{0}/秒，從第 {2} 秒起 {1}/秒，持續 {3} 秒";
+    DescBursts = "{0}/s, bursts of {1}/s for {2} s every {3} s",
+        "{0}/秒，每 {3} 秒突發 {1}/秒，持續 {2} 秒";
+    DescSine = "sine {0}/s \u{00b1} {1}/s, period {2} s", "正弦 {0}/秒 \u{00b1} {1}/秒，週期 {2} 秒";
+    DescRamp = "ramp {0}/s to {1}/s from {2} s over {3} s",
+        "斜坡：從第 {2} 秒起，{3} 秒內由 {0}/秒 變為 {1}/秒";
+    DescPiecewise = "piecewise, {0} points", "分段，{0} 個點";
+    KeysCountUniform = "{0} keys, uniform", "{0} 個鍵，均勻";
+    KeysCountZipf = "{0} keys, Zipf s={1}", "{0} 個鍵，Zipf s={1}";
+    UnitPerSec = "{0}, records/s", "{0}，筆／秒";
+    UnitStartMs = "{0}, virtual ms from the start", "{0}，從開始起算的模擬時間（毫秒）";
+    KeyCount = "keys: count", "訊息鍵的數量";
+    KeyExponent = "keys: Zipf exponent", "訊息鍵的 Zipf 指數";
+    NotANumber = "{0}: \"{1}\" is not a valid number", "{0}：「{1}」不是有效的數字";
+    ValueNeeded = "{0}: a value is needed", "{0}：請填入數值";
+
+    // Inspector figures: brokers.
+    BrokerTitle = "Broker {0}", "Broker {0}（代理節點）";
+    BrokerUpLeaving = "up, leaving: its replicas are moving to other brokers",
+        "運作中，正在離開：它的副本正搬往其他 Broker";
+    BrokerUp = "up", "運作中";
+    BrokerDownUnnoticed = "down, not yet noticed by the controller", "當機，控制器（controller）尚未察覺";
+    BrokerDown = "down; its leaderships moved", "當機；它領導的分區已改由其他副本擔任領導者";
+    FigStatus = "status", "狀態";
+    FigReplicasHosted = "replicas hosted", "存放的副本數";
+    FigPartitionsLed = "partitions led", "擔任領導者的分區數";
+    FigReplicasInSync = "replicas in sync", "同步中的副本數";
+    FigCrashedAt = "crashed at, s", "當機時間，秒";
+    CrashBrokerN = "Crash broker {0}", "讓 Broker {0} 當機";
+    RestartBrokerN = "Restart broker {0}", "重新啟動 Broker {0}";
+
+    // Inspector figures: producers.
+    SpikeAction = "Spike: {0}/s for 5 s", "製造尖峰：{0}/秒，持續 5 秒";
+    CloseIt = "Close it", "關閉這個生產者";
+    ProducerTitle = "Producer {0}", "生產者 {0}";
+    FigRateNow = "rate now, records/s", "目前速率，筆／秒";
+    FigSent = "sent", "已送出";
+    FigAcked = "acknowledged", "已確認";
+    FigBufferUsed = "buffer used, bytes", "已用緩衝區，位元組";
+    OfTotal = "{0} of {1}", "{0}（共 {1}）";
+    FigBlocked = "blocked", "阻塞";
+    YesBufferFull = "yes: buffer full", "是：緩衝區已滿";
+    No = "no", "否";
+    True = "true", "是";
+    False = "false", "否";
+    FigBlockedTime = "blocked time, ms", "阻塞時間，毫秒";
+    FigQueuedInFlight = "batches queued / in flight", "排隊中 / 傳送中的批次";
+    QueuedInFlight = "{0} / {1} (at most {2} per partition)", "{0} / {1}（每個分區最多 {2}）";
+    FigWritten = "written to a log", "已寫入日誌";
+    FigFailedSends = "failed sends", "傳送失敗筆數";
+    FigTimedOutInFlight = "timed out in flight (delivery.timeout.ms)",
+        "傳送中逾時（delivery.timeout.ms）";
+    FigFailedYetWritten = "failed, yet written", "回報失敗卻已寫入";
+    FigLostOnTheWire = "lost on the wire to a crashed leader (acks=0)",
+        "在傳往當機領導者的途中遺失（acks=0）";
+    FigOutOfOrder = "batches written out of order", "亂序寫入的批次";
+    FigResent = "resent", "重送筆數";
+    FigWrittenTwice = "written twice by resends", "因重送而重複寫入";
+    FigIdempotent = "idempotent", "冪等";
+    FigState = "state", "狀態";
+    StateClosed = "closed", "已關閉";
+    StateOpen = "open", "運作中";
+
+    // Inspector figures: partitions.
+    RoleLeaderLeaving = "leader, leaving", "領導者，離開中";
+    RoleLeader = "leader", "領導者";
+    RoleLeaving = "leaving", "離開中";
+    RoleJoining = "joining: copying from the leader", "加入中：正從領導者複製";
+    RoleInSync = "in sync", "已同步";
+    RoleOutOfSync = "out of sync", "未同步";
+    ReplicaLine = "broker {0} ({1}, end {2})", "Broker {0}（{1}，結尾偏移量 {2}）";
+    FigLogStart = "log start offset", "日誌起始偏移量";
+    FigHighWatermark = "high watermark", "高水位";
+    FigLogEnd = "log end offset", "日誌結尾偏移量";
+    FigSegments = "segments", "區段數";
+    FigBytes = "bytes", "位元組";
+    FigReplicas = "replicas", "副本";
+    FigLeaderEpoch = "leader epoch", "領導者世代（leader epoch）";
+    FigCommittedLag = "{0}: committed / lag", "{0}：已提交 / 落後量";
+    AddPartitionTo = "Add a partition to {0}", "為 {0} 新增一個分區";
+    PartitionTitle = "Partition {0}-{1}", "分區 {0}-{1}";
+
+    // Inspector figures: readers and members.
+    FigKind = "kind", "類型";
+    FigLagRecords = "lag, records", "落後量，筆";
+    FigMembers = "members", "成員";
+    FigProcessed = "processed", "已處理";
+    AddAConsumer = "Add a consumer", "新增一個消費者";
+    MemberTitle = "{0} member #{1}", "{0} 的成員 #{1}";
+    FigInbox = "inbox", "收件匣";
+    InboxFull = "{0}% full", "已用 {0}%";
+    FigPartitions = "partitions", "分區";
+    NoneAssigned = "none", "無";
+    RestartMemberN = "Restart member #{0}", "重新啟動成員 #{0}";
+    CrashMemberN = "Crash member #{0}", "讓成員 #{0} 當機";
+    ProtoCooperative = "cooperative: only moved partitions pause", "合作式：只有被移動的分區會暫停";
+    ProtoEager = "eager: every member stops during a rebalance", "積極式：重新平衡期間所有成員都會停下";
+    FigGeneration = "generation", "世代";
+    FigRebalances = "rebalances", "重新平衡次數";
+    FigProtocol = "rebalance protocol", "重新平衡協定";
+    FigDuplicates = "duplicates processed", "重複處理筆數";
+    FigRate = "rate, records/s", "速率，筆／秒";
+
+    // Inspector figures: push subscriptions and their consumers.
+    FigWhatItIs = "what it is", "這是什麼";
+    FigPushModel = "push model", "推播模型";
+    FigSlowSubscriber = "a slow subscriber", "遇到慢速訂閱者時";
+    FigConsumers = "consumers", "消費者數";
+    FigPrefetchPerConsumer = "prefetch (basic.qos), per consumer", "預取（basic.qos），每個消費者";
+    FigClientMemory = "client memory, bytes", "用戶端記憶體，位元組";
+    ValueMemoryNow = "{0} now (largest consumer) of {1}", "目前 {0}（取最大的消費者），上限 {1}";
+    FigConsumerCrashes = "consumer crashes (out of memory)", "消費者當機次數（記憶體不足）";
+    FigRequeuedToOthers = "requeued to other consumers", "重新排入佇列並交給其他消費者";
+    FigRequeuedWaiting = "requeued, waiting for a consumer", "已重新排入佇列，等待消費者";
+    FigRestartDelay = "restart delay, ms", "重新啟動延遲，毫秒";
+    FigDisconnects = "disconnects", "斷線次數";
+    FigLostWithBuffer = "lost with the output buffer", "隨輸出緩衝區一起遺失";
+    FigMissedWhileDisconnected = "missed while disconnected", "斷線期間錯過";
+    FigQueuedForClient = "queued for the client", "排隊等待送往用戶端";
+    ValueQueuedOf = "{0} of {1} (max_queued_messages)", "{0}（上限 {1}，max_queued_messages）";
+    FigOutputBuffer = "output buffer, bytes", "輸出緩衝區，位元組";
+    ValueOutputBuffer = "{0} (hard limit {1}, soft {2} for {3} s)",
+        "{0}（硬性上限 {1}；軟性上限 {2}，容許超過 {3} 秒）";
+    FigOverSoftFor = "over the soft limit for", "超過軟性上限已持續";
+    ValueDisconnectedUntil = "disconnected until {0}: missing what is published",
+        "斷線到 {0}：這段期間發布的訊息都會錯過";
+    ValueConnected = "connected", "已連線";
+    FigConnection = "connection", "連線";
+    ValueOfPrefetch = "{0} of prefetch {1}", "{0}（預取上限 {1}）";
+    ValueNoPrefetchLimit = "{0} (no prefetch: no limit)", "{0}（不預取：沒有上限）";
+    ValueOfLimit = "{0} of {1}", "{0}（上限 {1}）";
+    FigUnacked = "unacknowledged", "未確認";
+    FigCrashes = "crashes", "當機次數";
+    FigReceivedRequeued = "received requeued from others", "收到其他消費者重新排入的訊息";
+    ValueRestartsAt = "out of memory; restarts at {0}", "記憶體不足；於 {0} 重新啟動";
+    FigQueued = "queued", "排隊中";
+
+    // Inspector figures: auto.offset.reset and share groups' locks.
+    FigSkippedByReset = "skipped by auto.offset.reset", "因 auto.offset.reset 而跳過";
+    FigAccepted = "accepted", "已接受";
+    FigProcessedTwiceLock = "processed twice (a lock expired)", "處理了兩次（鎖已逾時）";
+    FigAcksRefused = "acknowledgements refused (lock expired)", "確認被拒（鎖已逾時）";
+    FigLocksExpired = "locks expired", "鎖逾時次數";
+    FigRedelivered = "redelivered", "重新投遞";
+    FigArchived = "archived (delivery limit or rejected)", "已封存（達到投遞次數上限或被拒絕）";
+    FigLockMs = "lock, ms", "鎖定時間，毫秒";
+    FigDeliveryLimit = "delivery limit", "投遞次數上限";
+    FigHolding = "holding", "持有中";
+    FigHoldingPastLock = "holding past its lock", "鎖逾時後仍持有";
+    FigSpeed = "speed", "處理速度";
+    RateLater = "measured after a virtual second", "模擬時間經過 1 秒後開始量測";
+
+    // What members are doing, and notes beside a reader's name.
+    StProcessing = "processing", "處理中";
+    StPolling = "polling", "輪詢中";
+    StIdleNoPartition = "idle: no partition", "閒置：沒有分區";
+    StRebalancing = "rebalancing", "重新平衡中";
+    StCrashed = "crashed", "已當機";
+    StAcquiring = "acquiring", "取得中";
+    StIdlePush = "idle: waiting for a push", "閒置：等待推播";
+    StPastLock = "processing past its lock", "處理中，已超過鎖定時間";
+    StOutOfMemory = "crashed: out of memory", "當機：記憶體不足";
+    StDisconnected = "disconnected: missing messages", "連線中斷：正在錯過訊息";
+    StQueueFull = "queue full: dropping", "佇列已滿：丟棄中";
+    StOverSoftLimit = "over the soft buffer limit", "超過緩衝區的軟性上限";
+    StBuffering = "buffering: memory filling", "緩衝中：記憶體逐漸填滿";
+    NoteShare = "{0} redelivered, {1} archived", "重新投遞 {0}，封存 {1}";
+    NoteShareTwice = "{0} processed twice, {1} acks refused", "重複處理 {0}，確認被拒 {1}";
+
+    // The stage.
+    PartitionsOf = "Partitions of {0}", "{0} 的分區";
+    Partitions = "Partitions", "分區";
+    ReaderHeader = "{0}  lag {1}", "{0}  落後 {1}";
+    MemberLag = "lag {0} \u{00b7} {1}", "落後 {0} \u{00b7} {1}";
+    PerSec = "{0}/s", "{0}/秒";
+    RecPerSec = "{0} rec/s", "{0} 筆/秒";
+    ProducerClosed = "closed; sent {0}", "已關閉；已送出 {0}";
+    BlockedBufferFull = "blocked: buffer full", "阻塞：緩衝區已滿";
+    Throttled = "throttled by quota", "受配額限流";
+    FailedSendsN = "{0} failed sends", "{0} 筆傳送失敗";
+    SentN = "sent {0}", "已送出 {0}";
+    Offline = "offline: no in-sync replica alive", "離線：沒有存活的同步副本";
+    HeatLong = "{0} partitions, a row each: bar = largest group lag, full width = {1} records",
+        "{0} 個分區，每列一個：長條 = 群組中最大的落後量，全寬 = {1} 筆";
+    HeatShort = "{0} partitions: bar = lag, full = {1}", "{0} 個分區：長條 = 落後量，全寬 = {1}";
+    StripWidth = "strip width = {0} records", "條帶全寬 = {0} 筆";
+    BrokerDownLabel = "broker {0} down", "Broker {0} 當機";
+    BrokerLeavingLabel = "broker {0} leaving", "Broker {0} 離開中";
+    // A broker box on the stage: as narrow as "Broker 0 當機" beside it (zh-TW.md keeps Broker).
+    BrokerLabel = "broker {0}", "Broker {0}";
+    MarkSendsFailed = "{0} sends failed", "{0} 筆傳送失敗";
+    MarkProcessedAgain = "{0} processed again", "{0} 筆重複處理";
+    MarkRedelivered = "{0} redelivered", "{0} 筆重新投遞";
+    MarkDeadLetters = "{0} to dead letters", "{0} 筆進入死信";
+    MarkAcksRefused = "{0} acks refused: lock expired", "{0} 筆確認被拒：鎖已逾時";
+    MarkDropped = "queue full: {0} dropped", "佇列已滿：丟棄 {0} 筆";
+    MarkRequeuedToIt = "{0} requeued to it", "{0} 筆重新排入佇列後轉給它";
+    MarkOutOfMemory = "out of memory: crashed, {0} requeued", "記憶體不足：當機，{0} 筆重新排入佇列";
+    MarkDisconnected = "output buffer limit: disconnected, {0} lost",
+        "達到輸出緩衝區上限：連線中斷，遺失 {0} 筆";
+    MarkResubscribed = "subscribed again: {0} missed", "重新訂閱：錯過 {0} 筆";
+    MarkRestarted = "restarted", "已重新啟動";
+    MarkUncleanLeader = "unclean leader: broker {0}", "未同步的副本當選領導者：Broker {0}";
+    MarkNewLeader = "new leader: broker {0}", "新領導者：Broker {0}";
+    MarkRetention = "{0} deleted by retention", "{0} 筆因保留期限刪除";
+
+    // The charts.
+    ChartFlow = "Inflow, outflow (records/s), backlog", "流入、流出（筆／秒）與積壓";
+    SeriesBacklog = "backlog (right scale)", "積壓（右側刻度）";
+    SeriesInflow = "inflow", "流入";
+    SeriesOutflow = "outflow", "流出";
+    ChartLag = "Lag per reader, records", "各讀取端的落後量，筆";
+    ChartLatency = "Latency, ms", "延遲，毫秒";
+    ChartFaults = "Faults so far, records", "累計異常，筆";
+    SeriesDropped = "dropped", "丟棄";
+    SeriesDuplicates = "duplicates", "重複";
+    SeriesLost = "lost", "遺失";
+    SeriesBlocked = "blocked producers", "阻塞的生產者";
+    ChartPartitionLag = "Lag per partition: {0}", "各分區的落後量：{0}";
+    Readout = "t = {0} s", "t = {0} 秒";
+
+    // The legend.
+    LegendAria = "Legend", "圖例";
+    LegProduce = "record batch, producer to partition leader (coloured by producer, or by key when chosen below the stage)",
+        "訊息批次：從生產者送往分區的領導者（依生產者著色；在畫面下方選擇後改依鍵著色）";
+    LegFetch = "fetch request: the consumer polls (pull)", "拉取請求：消費者輪詢（拉取）";
+    LegDelivered = "records delivered: fetched, acquired from a share group or pushed (coloured by reader)",
+        "送達的訊息：被拉取、從共享群組取得或被推播（依讀取端著色）";
+    LegReplicate = "records a follower copies from the leader (a hop between replica chips)",
+        "追隨者從領導者複製的訊息（在副本小方塊之間跳動）";
+    LegEmpty = "long poll that found nothing", "沒有取到訊息的長輪詢";
+    LegCommit = "committed offset of a group", "群組已提交的偏移量";
+    LegHw = "high watermark: newer records (washed out) are not on every in-sync replica yet; newest on the right",
+        "高水位：較新的訊息（顏色較淡）還沒寫進每個同步副本；最新的在最右邊";
+    LegDeleted = "deleted by retention", "因保留期限而刪除";
+    LegReplicas = "replicas: leader, in-sync follower, out of sync (\u{00d7}: broker down), joining by a move (copying the log)",
+        "副本：領導者、同步的追隨者、未同步（\u{00d7}：Broker 當機）、因搬移而加入中（正在複製日誌）";
+
+    // The panic overlay.
+    PanicStopped = "Brook stopped: {0}\nScenario {1}, seed {2}. Reload the page to start again.\n",
+        "Brook 已停止：{0}\n情境 {1}，隨機種子 {2}。請重新載入頁面再開始。\n";
+    PanicDownload = "Download the scenario to replay it", "下載這個情境以便重播";
+
+    // The engine's messages (crates/brook-engine: scenario/validate.rs, cluster/commands.rs,
+    // cluster/controller.rs, cluster/mod.rs), word for word in English: `engine_text` matches
+    // them. A test checks every message literal of those files has its template here.
+    EBelowMin = "{0} is below the minimum {1}", "{0} 低於下限 {1}";
+    EOverLimit = "{0} exceeds the limit {1}", "{0} 超過上限 {1}";
+    ENotFinite = "{0} is not a finite number", "{0} 不是有限的數值";
+    ENameLength = "must be 1 to {0} bytes long", "長度必須是 1 到 {0} 位元組";
+    EUsedTwice = "\"{0}\" is used twice", "「{0}」重複出現";
+    EVersion = "{0} is not supported; use {1}", "不支援版本 {0}；請使用 {1}";
+    ENoTopic = "no topic named \"{0}\"", "沒有名為「{0}」的主題";
+    EIdempotenceAcks = "true requires acks \"all\"", "設為 true 時 acks 必須是「all」";
+    EIdempotenceInFlight = "true requires max_in_flight_requests_per_connection at most {0}",
+        "設為 true 時 max_in_flight_requests_per_connection 最多只能是 {0}";
+    EOneTopic = "must name at least one topic", "至少要指定一個主題";
+    ENoProducer = "no producer named \"{0}\"", "沒有名為「{0}」的生產者";
+    EMembersMax = "{0} has {1} members; the limit is {2}", "{0} 已有 {1} 個成員；上限是 {2}";
+    ENoMemberToRemove = "{0} has no member to remove", "{0} 沒有可以移除的成員";
+    ENoGroup = "no group named \"{0}\"", "沒有名為「{0}」的群組";
+    ENoMember = "{0} has no member", "{0} 沒有成員";
+    EOnlyBroker = "the only broker cannot leave", "唯一的 Broker 不能離開";
+    EHighestBroker = "only the highest-numbered broker ({0}) may leave",
+        "只有編號最大的 Broker（{0}）可以離開";
+    EBrokersMax = "{0} brokers already; the limit is {1}", "已有 {0} 台 Broker；上限是 {1}";
+    EUsedAlready = "\"{0}\" is used already", "「{0}」已被使用";
+    EProducersMax = "more than {0} producers", "超過 {0} 個生產者";
+    ENoReader = "no reader named \"{0}\"", "沒有名為「{0}」的讀取端";
+    ERateOrProfile = "give rate_per_sec or profile, not both", "rate_per_sec 和 profile 只能擇一";
+    EIdempotenceNeedsAll = "idempotence needs acks \"all\"", "冪等需要 acks 為「all」";
+    EPushOnlyField = "{0} applies to push_model \"rabbitmq\" only; this one is \"{1}\"",
+        "{0} 只適用於 push_model「rabbitmq」；這個是「{1}」";
+    EPushOnlyPrefetch = "prefetch applies to push_model \"rabbitmq\" only; \"{0}\" is \"{1}\"",
+        "prefetch 只適用於 push_model「rabbitmq」；「{0}」是「{1}」";
+    ENoSubscription = "no subscription named \"{0}\"", "沒有名為「{0}」的訂閱";
+    EReadersMax = "more than {0} readers", "超過 {0} 個讀取端";
+    EGroupsMax = "more than {0} groups", "超過 {0} 個群組";
+    EShareFixed = "\"{0}\" is a share group; its members are fixed by the scenario",
+        "「{0}」是共享群組；成員數由情境決定";
+    ENoLiveMember = "group \"{0}\" has no live member to remove", "群組「{0}」沒有可以移除的存活成員";
+    EMemberNotRunning = "{0} member {1} is not running", "{0} 的成員 {1} 不在運作中";
+    EMemberNotCrashed = "{0} member {1} has not crashed", "{0} 的成員 {1} 並沒有當機";
+    EProducerClosed = "producer \"{0}\" is closed already", "生產者「{0}」已經關閉";
+    ENoSuchSubscription = "no such subscription", "沒有這個訂閱";
+    ENoSuchTopic = "no such topic", "沒有這個主題";
+    ENoMemberN = "{0} has no member {1}", "{0} 沒有成員 {1}";
+    EMemberAlreadyDown = "{0} member {1} is already down", "{0} 的成員 {1} 已經當機";
+    EMemberAlreadyRunning = "{0} member {1} is already running", "{0} 的成員 {1} 已經在運作";
+    EPartitionsMax = "{0}: {1} + {2} partitions exceeds the limit {3}",
+        "{0}：{1} + {2} 個分區超過上限 {3}";
+    ENoBroker = "no broker {0}", "沒有 Broker {0}";
+    EBrokerDown = "broker {0} is already down", "Broker {0} 已經當機";
+    EBrokerRunning = "broker {0} is running", "Broker {0} 正在運作";
+    EBrokerLeavingAlready = "broker {0} is leaving already", "Broker {0} 已經在離開中";
+    ELeavingAddPartitions = "broker {0} is leaving; add partitions once it has left",
+        "Broker {0} 正在離開；請等它離開後再新增分區";
+    ELeavingAddBroker = "broker {0} is leaving; add a broker once it has left",
+        "Broker {0} 正在離開；請等它離開後再新增 Broker";
+    ELeavingBalance = "broker {0} is leaving; balance once it has left",
+        "Broker {0} 正在離開；請等它離開後再平衡副本";
+    EMovesCopying = "{0} partition moves are still copying; wait for them",
+        "還有 {0} 個分區搬移正在複製；請等它們完成";
+    ENoLiveBroker = "no live broker", "沒有存活的 Broker";
+    ENoBrokerCanTake = "{0}-{1} has a replica on every other live broker: none can take the one on broker {2} (add a broker first)",
+        "{0}-{1} 在其他每台存活的 Broker 上都已有副本：沒有 Broker 能接手 Broker {2} 上的那一份（請先新增 Broker）";
+    EBalancedAlready = "replicas are balanced already ({0} to {1} per live broker)",
+        "副本已經平衡（每台存活的 Broker 有 {0} 到 {1} 個）";
+    EQueueFull = "more than {0} commands queued; wait a step", "排隊中的指令超過 {0} 個；請等下一步";
+    ETimelineFull = "the run holds {0} commands, the limit of a scenario's timeline ({1}); export it or reset",
+        "這次執行已有 {0} 個指令，達到情境時間軸的上限（{1}）；請匯出或重設";
+
+    // The JSON reader's messages (serde_json), for imported files.
+    JsonAt = "{0} at line {1} column {2}", "{0}（第 {1} 行第 {2} 欄）";
+    JsonMissingField = "missing field `{0}`", "缺少欄位 `{0}`";
+    JsonUnknownField = "unknown field `{0}`, expected one of {1}", "無法辨識的欄位 `{0}`，可用的有 {1}";
+    JsonUnknownVariant = "unknown variant `{0}`, expected one of {1}", "無法辨識的選項 `{0}`，可用的有 {1}";
+    JsonInvalidType = "invalid type: {0}, expected {1}", "型別不符：收到 {0}，需要的是 {1}";
+    JsonInvalidValue = "invalid value: {0}, expected {1}", "數值不符：收到 {0}，需要的是 {1}";
+    JsonExpectedValue = "expected value", "這裡應該要有值";
+    JsonEofValue = "EOF while parsing a value", "檔案在一個值的中途就結束了";
+    JsonEofObject = "EOF while parsing an object", "檔案在一個物件的中途就結束了";
+    JsonEofList = "EOF while parsing a list", "檔案在一個清單的中途就結束了";
+    JsonEofString = "EOF while parsing a string", "檔案在一個字串的中途就結束了";
+    JsonTrailing = "trailing characters", "結尾有多餘的字元";
+    JsonKeyString = "key must be a string", "鍵必須是字串";
+    JsonExpectedColon = "expected `:`", "這裡應該是 `:`";
+    JsonExpectedObjectEnd = "expected `,` or `}`", "這裡應該是 `,` 或 `}`";
+    JsonExpectedListEnd = "expected `,` or `]`", "這裡應該是 `,` 或 `]`";
+    JsonExpectedIdent = "expected ident", "無法辨識的字（應為 true、false 或 null）";
+}
