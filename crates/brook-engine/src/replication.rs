@@ -352,7 +352,14 @@ impl Partition {
         self.leader = Some(i);
         self.isr = vec![i];
         self.leader_epoch += 1;
-        Some(self.log.truncate_to(leo))
+        let truncated = self.log.truncate_to(leo);
+        // The other replicas follow the new leader: none may hold more than its log (Kafka's
+        // followers truncate to the new leader's epoch end offset, KIP-101).
+        for r in &mut self.replicas {
+            r.leo = r.leo.min(leo);
+            r.fetch = None;
+        }
+        Some(truncated)
     }
 
     /// Checks replication invariants.
@@ -564,6 +571,26 @@ mod tests {
         assert_eq!((broker, unclean), (1, true), "broker 1 comes first, not the longer log");
         assert_eq!(lost.records, 90, "everything above broker 1's 10 records");
         assert_eq!(p.log.log_end_offset(), 10);
+        p.check().unwrap();
+    }
+
+    #[test]
+    fn a_last_isr_member_back_from_a_crash_leads_and_no_replica_holds_more_than_its_log() {
+        // Found by random commands (broker-failure-acks, seed 150, a command every 200 ms):
+        // an out-of-sync replica kept a log end past the returning leader's. Followers of a
+        // new leader truncate to what it holds (KIP-101), so none may be past its end.
+        let mut p = Partition::new(&[0, 1, 2], 1 << 20);
+        for _ in 0..10 {
+            p.log.append(batch(10));
+        }
+        p.leader_appended();
+        p.log.set_high_watermark(50);
+        (p.leader, p.isr) = (None, vec![1]); // offline; broker 1 was the last ISR member
+        (p.replicas[1].leo, p.replicas[2].leo) = (50, 80);
+        let lost = p.broker_restarted(1, 1_000).expect("the last ISR member takes over");
+        assert_eq!(lost.records, 50);
+        assert_eq!((p.leader, p.log.log_end_offset()), (Some(1), 50));
+        assert_eq!(p.replicas[2].leo, 50, "the longer stale replica truncates to the leader");
         p.check().unwrap();
     }
 
