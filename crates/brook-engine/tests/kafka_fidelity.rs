@@ -1,10 +1,12 @@
 //! Kafka is the oracle (issue 8): each test builds a scenario and checks the outcome Kafka's
 //! own rules give, cited from its source, never Brook's earlier output.
 
+mod common;
 use brook_engine::{
     Acks, Cluster, ClusterSpec, Command, GroupSpec, OffsetReset, ProducerSpec, RateProfile,
     ReaderSpec, Scenario, TimedEvent, TopicSpec,
 };
+use common::run_checked;
 
 fn at(at_ms: u64, command: Command) -> TimedEvent {
     TimedEvent { at_ms, command }
@@ -24,16 +26,6 @@ fn scenario(
     s.groups = Vec::new();
     s.events = Vec::new();
     s
-}
-
-/// Runs to `until_us`, checking the invariants after every step.
-fn run_checked(c: &mut Cluster, until_us: u64) {
-    while c.now_us() < until_us {
-        c.step();
-        if let Err(e) = c.check_invariants() {
-            panic!("invariant broken at {} us: {e}", c.now_us());
-        }
-    }
 }
 
 /// 3 brokers, one partition with 3 replicas led by broker 0, `min.insync.replicas` 2,

@@ -2,10 +2,12 @@
 //! (`auto.offset.reset`, `share.auto.offset.reset`) and what an expired share-group lock does.
 //! Each expected outcome comes from Kafka's rule, cited, computed from what the logs hold.
 
+mod common;
 use brook_engine::{
     Cluster, ClusterSpec, Command, CommitMode, GroupSpec, OffsetReset, ProducerSpec, RateProfile,
     ReaderSpec, Scenario, ShareGroupSpec, TimedEvent, TopicSpec,
 };
+use common::run_checked;
 
 fn at(at_ms: u64, command: Command) -> TimedEvent {
     TimedEvent { at_ms, command }
@@ -22,16 +24,6 @@ fn scenario(topic: TopicSpec, rate_per_sec: f64) -> Scenario {
     s.groups = Vec::new();
     s.events = Vec::new();
     s
-}
-
-/// Runs to `until_us`, checking the invariants after every step.
-fn run_checked(c: &mut Cluster, until_us: u64) {
-    while c.now_us() < until_us {
-        c.step();
-        if let Err(e) = c.check_invariants() {
-            panic!("invariant broken at {} us: {e}", c.now_us());
-        }
-    }
 }
 
 /// Records the logs of topic 0 hold now (every partition's log end offset).

@@ -2,10 +2,12 @@
 //! and checks the outcome Kafka's client and broker rules give, cited from their source, never
 //! Brook's earlier output.
 
+mod common;
 use brook_engine::{
     Acks, Cluster, ClusterSpec, Command, ProducerSpec, RateProfile, Scenario, Summary, TimedEvent,
     TopicSpec,
 };
+use common::run_checked;
 
 fn at(at_ms: u64, command: Command) -> TimedEvent {
     TimedEvent { at_ms, command }
@@ -32,15 +34,6 @@ fn producer(name: &str, acks: Acks) -> ProducerSpec {
 
 /// Runs to `until_us`, checking the invariants (the producers' ledgers, idempotent order)
 /// after every step.
-fn run_checked(c: &mut Cluster, until_us: u64) {
-    while c.now_us() < until_us {
-        c.step();
-        if let Err(e) = c.check_invariants() {
-            panic!("invariant broken at {} us: {e}", c.now_us());
-        }
-    }
-}
-
 fn lost(s: &Summary, cause: &str) -> u64 {
     s.lost_records_by_cause[cause]
 }

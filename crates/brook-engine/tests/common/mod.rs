@@ -121,3 +121,13 @@ pub fn random_command(c: &Cluster, rng: &mut brook_engine::Rng) -> Command {
         }),
     }
 }
+
+/// Runs `c` to `until_us`, checking the invariants after every step; a failure names the time.
+pub fn run_checked(c: &mut Cluster, until_us: u64) {
+    while c.now_us() < until_us {
+        c.step();
+        if let Err(e) = c.check_invariants() {
+            panic!("invariant broken at {} us: {e}", c.now_us());
+        }
+    }
+}
