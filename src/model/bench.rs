@@ -37,7 +37,7 @@ pub fn percentile(v: &[f64], q: f64) -> f64 {
         return 0.0;
     }
     let mut s = v.to_vec();
-    s.sort_by(f64::total_cmp);
+    brook_engine::sort::sort_by(&mut s, f64::total_cmp);
     let rank = ((q * s.len() as f64).ceil() as usize).clamp(1, s.len());
     s[rank - 1]
 }

@@ -118,7 +118,9 @@ fn partition_lag(c: &Cluster, gi: usize, lang: Lang) -> Option<Chart> {
         hw.saturating_sub(committed) as f64
     };
     let mut order: Vec<usize> = (0..flat.len()).collect();
-    order.sort_by(|&a, &b| lag_at(last, b, flat[b].0).total_cmp(&lag_at(last, a, flat[a].0)));
+    brook_engine::sort::sort_by(&mut order, |&a, &b| {
+        lag_at(last, b, flat[b].0).total_cmp(&lag_at(last, a, flat[a].0))
+    });
     let series = order
         .into_iter()
         .take(PARTITION_LINES_MAX)

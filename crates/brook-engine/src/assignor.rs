@@ -101,13 +101,13 @@ pub fn assign(
         AssignorKind::CooperativeSticky => sticky::cooperative_sticky(topics, members),
     };
     for list in out.values_mut() {
-        list.sort();
+        crate::sort::sort(list);
     }
     out
 }
 
 fn empty(members: &[MemberSubscription]) -> Assignment {
-    members.iter().map(|m| (m.id.clone(), Vec::new())).collect()
+    crate::sort::map_from(members.iter().map(|m| (m.id.clone(), Vec::new())))
 }
 
 /// Kafka's `AbstractPartitionAssignor.MemberInfo.compareTo`: static members (with a
@@ -127,7 +127,7 @@ fn range(topics: &BTreeMap<String, u32>, members: &[MemberSubscription]) -> Assi
         if subs.is_empty() {
             continue;
         }
-        subs.sort_by(|a, b| member_info_order(a, b));
+        crate::sort::sort_by(&mut subs, |a, b| member_info_order(a, b));
         let per = count / subs.len() as u32;
         let extra = count % subs.len() as u32;
         let mut next = 0;
@@ -155,7 +155,7 @@ fn all_partitions(topics: &BTreeMap<String, u32>) -> Vec<TopicPartition> {
 fn round_robin(topics: &BTreeMap<String, u32>, members: &[MemberSubscription]) -> Assignment {
     let mut out = empty(members);
     let mut sorted: Vec<&MemberSubscription> = members.iter().collect();
-    sorted.sort_by(|a, b| member_info_order(a, b));
+    crate::sort::sort_by(&mut sorted, |a, b| member_info_order(a, b));
     if sorted.is_empty() {
         return out;
     }

@@ -19,6 +19,7 @@ mod replication;
 mod rng;
 mod scenario;
 mod share;
+pub mod sort;
 mod vocab;
 
 pub use assignor::{assign, Assignment, AssignorKind, MemberSubscription, TopicPartition};

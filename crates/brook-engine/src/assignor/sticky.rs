@@ -44,12 +44,12 @@ fn kafka_member_order(members: &[MemberSubscription]) -> Vec<&MemberSubscription
         (h ^ (h >> 16)) as usize & (table - 1)
     };
     let mut out: Vec<&MemberSubscription> = members.iter().collect();
-    out.sort_by(|a, b| (bucket(&a.id), &a.id).cmp(&(bucket(&b.id), &b.id)));
+    crate::sort::sort_by(&mut out, |a, b| (bucket(&a.id), &a.id).cmp(&(bucket(&b.id), &b.id)));
     out
 }
 
 fn topic_set(m: &MemberSubscription) -> BTreeSet<&str> {
-    m.topics.iter().map(String::as_str).collect()
+    crate::sort::set_from(m.topics.iter().map(String::as_str))
 }
 
 /// `AbstractStickyAssignor.allSubscriptionsEqual`: whether subscriptions are identical, and each
@@ -98,11 +98,12 @@ fn subscribed_topics(
     topics: &BTreeMap<String, u32>,
     members: &[MemberSubscription],
 ) -> BTreeMap<String, u32> {
-    topics
-        .iter()
-        .filter(|(t, _)| members.iter().any(|m| m.topics.contains(t)))
-        .map(|(t, &n)| (t.clone(), n))
-        .collect()
+    crate::sort::map_from(
+        topics
+            .iter()
+            .filter(|(t, _)| members.iter().any(|m| m.topics.contains(t)))
+            .map(|(t, &n)| (t.clone(), n)),
+    )
 }
 
 /// The sticky result, and for the constrained path the partitions changing owner (Kafka's
@@ -222,7 +223,9 @@ fn constrained(
         let list = &owned.by_member[member];
         let mut mine: Vec<TopicPartition> =
             list.iter().filter(|tp| !owned.multiple_owners.contains(tp)).cloned().collect();
-        mine.sort_by(|a, b| (a.partition, &a.topic).cmp(&(b.partition, &b.topic)));
+        crate::sort::sort_by(&mut mine, |a, b| {
+            (a.partition, &a.topic).cmp(&(b.partition, &b.topic))
+        });
         let keep = if mine.len() < min_quota {
             under_min.push(member.clone());
             mine.len()
@@ -247,8 +250,8 @@ fn constrained(
         .into_iter()
         .filter(|tp| !assigned.contains(tp))
         .collect();
-    under_min.sort();
-    exactly_min.make_contiguous().sort();
+    crate::sort::sort(&mut under_min);
+    crate::sort::sort(exactly_min.make_contiguous());
 
     // assignRoundRobin: a cursor over the members below minQuota, wrapping around; once none is
     // left, members at exactly minQuota take one more each, in order.
@@ -369,11 +372,11 @@ impl<'a> General<'a> {
         owned: Owned,
     ) -> Self {
         let mut topic_members: BTreeMap<String, Vec<String>> =
-            topics.keys().map(|t| (t.clone(), Vec::new())).collect();
+            crate::sort::map_from(topics.keys().map(|t| (t.clone(), Vec::new())));
         let mut member_topics = BTreeMap::new();
         for m in members {
             let mine: BTreeSet<String> =
-                m.topics.iter().filter(|t| topics.contains_key(*t)).cloned().collect();
+                crate::sort::set_from(m.topics.iter().filter(|t| topics.contains_key(*t)).cloned());
             for t in &mine {
                 topic_members.get_mut(t).expect("known topic").push(m.id.clone());
             }
@@ -422,7 +425,7 @@ impl<'a> General<'a> {
     fn build(mut self) -> (Assignment, Movements) {
         // Topics with fewer potential members first, then by name; partitions in order.
         let mut order: Vec<&String> = self.topics.keys().collect();
-        order.sort_by_key(|t| (self.topic_members[*t].len(), *t));
+        crate::sort::sort_by_key(&mut order, |t| (self.topic_members[*t].len(), *t));
         let mut all = all_partitions_of(self.topics, order);
 
         // assignOwnedPartitions: drop owned partitions of topics no longer subscribed.

@@ -248,7 +248,7 @@ impl Cluster {
             .map(|g| Subscription::new(g.clone(), topic_list(&g.topics)))
             .collect();
         let mut timeline = scenario.events.clone();
-        timeline.sort_by_key(|e| e.at_ms);
+        crate::sort::sort_by_key(&mut timeline, |e| e.at_ms);
         let mut c = Cluster {
             rng: Rng::new(scenario.seed),
             now_us: 0,

@@ -122,11 +122,11 @@ impl Group {
 
     /// The assignor's target for the live members, as partition lists in member order.
     fn compute(&self, topics: &[TopicView]) -> Vec<Vec<Tp>> {
-        let by_name: BTreeMap<String, u32> = self
-            .topics
-            .iter()
-            .map(|&t| (topics[t as usize].name.to_string(), topics[t as usize].partitions))
-            .collect();
+        let by_name: BTreeMap<String, u32> = crate::sort::map_from(
+            self.topics
+                .iter()
+                .map(|&t| (topics[t as usize].name.to_string(), topics[t as usize].partitions)),
+        );
         let names: Vec<String> = by_name.keys().cloned().collect();
         let to_named = |tp: &Tp| TopicPartition {
             topic: topics[tp.topic as usize].name.to_string(),

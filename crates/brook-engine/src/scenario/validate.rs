@@ -87,7 +87,7 @@ impl Validator {
     /// event against the shape the events before it leave.
     fn check_timeline(&mut self, s: &Scenario) {
         let mut order: Vec<usize> = (0..s.events.len()).collect();
-        order.sort_by_key(|&i| s.events[i].at_ms);
+        crate::sort::sort_by_key(&mut order, |&i| s.events[i].at_ms);
         let mut shape = s.shape();
         for i in order {
             let (e, at) = (&s.events[i], format!("events[{i}]"));
