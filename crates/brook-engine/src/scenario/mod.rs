@@ -210,6 +210,11 @@ impl std::fmt::Display for FieldError {
 
 impl Scenario {
     /// Parses and validates a scenario; every problem found is reported with its field path.
+    ///
+    /// `#[inline]` (here and on `to_json`): serde's code for every scenario type is then built
+    /// in the caller's crate, so the page builds it for size while the engine crate is
+    /// optimised for speed (Cargo.toml, `wasm-release`).
+    #[inline]
     pub fn from_json(text: &str) -> Result<Scenario, Vec<FieldError>> {
         let de = &mut serde_json::Deserializer::from_str(text);
         let scenario: Scenario = serde_path_to_error::deserialize(de).map_err(|e| {
@@ -224,6 +229,7 @@ impl Scenario {
     }
 
     /// The scenario as pretty JSON.
+    #[inline]
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).expect("a scenario always serializes")
     }
