@@ -75,14 +75,20 @@ mod tests {
                 want.sort_by_key(|e| e.0);
                 let mut got = v.clone();
                 sort_by_key(&mut got, |e| e.0);
-                assert_eq!(got, want, "len {len}");
+                assert_eq!(got, want, "len {len}, by key");
+                // Odd keys first, then descending.
+                let order = |a: &(u64, usize), b: &(u64, usize)| {
+                    (a.0 % 2 == 0).cmp(&(b.0 % 2 == 0)).then(b.0.cmp(&a.0))
+                };
+                let mut want = v.clone();
+                want.sort_by(order);
                 let mut got = v.clone();
-                sort_by(&mut got, |a, b| b.0.cmp(&a.0));
-                want.sort_by(|a, b| b.0.cmp(&a.0));
-                assert_eq!(got, want, "len {len}, descending");
+                sort_by(&mut got, order);
+                assert_eq!(got, want, "len {len}, by comparison");
+                let mut want = v.clone();
+                want.sort();
                 let mut got = v;
                 sort(&mut got);
-                want.sort();
                 assert_eq!(got, want, "len {len}, whole");
             }
         }
