@@ -33,6 +33,23 @@ test('paused page stays still; Play makes traffic flow and the counters advance'
   await page.close();
 });
 
+test('after choosing a preset, Space plays at once and r keeps the speed', async () => {
+  const errors = [];
+  const page = await openPage(browser, `${server.url}?play=0`, errors);
+  await page.focus('[data-testid=preset]'); // as after a click on the menu
+  await page.selectOption('[data-testid=preset]', 'peak-shaving');
+  await page.keyboard.press('Space');
+  assert.equal(await page.getAttribute('[data-testid=play]', 'aria-pressed'), 'true', 'Space played');
+  await page.keyboard.press('+');
+  await page.keyboard.press('+');
+  const speed = () => page.evaluate(() => document.querySelector('[data-testid=speed]').value);
+  const faster = await speed();
+  await page.keyboard.press('r');
+  assert.equal(await speed(), faster, 'r restarts the run but keeps the speed');
+  assert.deepEqual(errors, [], 'no console error or uncaught exception');
+  await page.close();
+});
+
 test('the same seed gives the same figures after the same virtual time', async () => {
   const figures = [];
   for (let run = 0; run < 2; run++) {

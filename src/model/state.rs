@@ -218,8 +218,12 @@ pub fn reduce(state: &State, action: Action) -> State {
         Action::Faster => s.speed = (s.speed * 2.0).min(SPEED_MAX),
         Action::Slower => s.speed = (s.speed / 2.0).max(SPEED_MIN),
         Action::Reset => {
+            // A reset replays the run from its start; how it is watched (speed, colours) stays,
+            // as a teacher who pressed `r` expects (issue 10's walkthrough).
+            let (speed, colour_by_key) = (s.speed, s.colour_by_key);
             let source = s.source.clone();
             s = s.restart_with_typed_seed(source);
+            (s.speed, s.colour_by_key) = (speed, colour_by_key);
         }
         Action::EditSeed(text) => {
             s.seed_error = parse_seed(&text).err();

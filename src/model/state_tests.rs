@@ -58,7 +58,8 @@ fn a_restart_resets_what_a_fresh_engine_would() {
         [Action::Step, Action::SetSpeed(4.0), Action::ColourByKey(true), Action::LagGroup(1)],
     );
     let r = reduce(&s, Action::Reset);
-    assert_eq!((r.run, r.steps, r.speed, r.colour_by_key, r.lag_group), (1, 0, 1.0, false, 0));
+    // The speed and colours are how the run is watched: a reset keeps them (issue 10).
+    assert_eq!((r.run, r.steps, r.speed, r.colour_by_key, r.lag_group), (1, 0, 4.0, true, 0));
     assert!(!r.playing, "play state is kept");
 }
 
@@ -124,4 +125,13 @@ fn the_language_is_the_urls_then_the_switchs_and_the_engine_follows() {
     let text = own.to_json();
     let imported = reduce(&zh, Action::Import { file_name: "a.json".into(), text });
     assert_eq!(imported.description(&own), "my own words");
+}
+
+#[test]
+fn reset_restarts_the_run_but_keeps_the_speed_and_colours() {
+    let s = run(&paused("quickstart"), [Action::SetSpeed(8.0), Action::ColourByKey(true)]);
+    let s = run(&s, [Action::Step, Action::Reset]);
+    assert_eq!((s.steps, s.speed, s.colour_by_key), (0, 8.0, true));
+    let s = run(&s, [Action::ChoosePreset("peak-shaving".into())]);
+    assert_eq!(s.speed, 1.0, "a new preset starts at its own pace");
 }

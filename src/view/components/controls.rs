@@ -47,7 +47,11 @@ pub fn Controls(p: &ControlsProps) -> Html {
         Action::EditSeed(e.target_unchecked_into::<HtmlInputElement>().value())
     });
     let preset = d.reform(|e: Event| {
-        Action::ChoosePreset(e.target_unchecked_into::<HtmlSelectElement>().value())
+        let select = e.target_unchecked_into::<HtmlSelectElement>();
+        // Focus leaves the menu so the presenter keys (Space, r...) work at once after a
+        // choice; they are ignored while a field has focus.
+        let _ = select.blur();
+        Action::ChoosePreset(select.value())
     });
     let t = |m: Msg| p.lang.t(m);
     let play_label = if p.playing { t(Msg::Pause) } else { t(Msg::Play) };
