@@ -33,13 +33,16 @@ test('paused page stays still; Play makes traffic flow and the counters advance'
   await page.close();
 });
 
-test('after choosing a preset, Space plays at once and r keeps the speed', async () => {
+test('after choosing a preset, the address names it, Space plays at once and r keeps the speed', async () => {
   const errors = [];
   const page = await openPage(browser, `${server.url}?play=0`, errors);
   await page.focus('[data-testid=preset]'); // as after a click on the menu
   await page.selectOption('[data-testid=preset]', 'peak-shaving');
   await page.keyboard.press('Space');
   assert.equal(await page.getAttribute('[data-testid=play]', 'aria-pressed'), 'true', 'Space played');
+  const query = new URL(page.url()).searchParams;
+  assert.equal(query.get('preset'), 'peak-shaving', 'the address follows the preset');
+  assert.equal(query.get('play'), '0', 'other parameters are kept');
   await page.keyboard.press('+');
   await page.keyboard.press('+');
   const speed = () => page.evaluate(() => document.querySelector('[data-testid=speed]').value);

@@ -99,12 +99,53 @@ pub fn query_with_lang(query: &str, lang: Lang) -> Option<String> {
     Some(format!("?{}", kept.join("&")))
 }
 
+/// `query` with the parameter `key` set to `value`: replaced where it stands, else appended.
+/// The other parameters keep their order and text.
+pub fn query_with(query: &str, key: &str, value: &str) -> String {
+    let mut pairs: Vec<String> = query
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(str::to_string)
+        .collect();
+    let pair = format!("{key}={value}");
+    let named = |p: &String| p.split_once('=').map_or(p.as_str(), |(k, _)| k) == key;
+    match pairs.iter().position(named) {
+        Some(i) => {
+            pairs[i] = pair;
+            // A repeated parameter keeps one copy (the one that now holds the value).
+            let mut seen = false;
+            pairs.retain(|p| !named(p) || !std::mem::replace(&mut seen, true));
+        }
+        None => pairs.push(pair),
+    }
+    format!("?{}", pairs.join("&"))
+}
+
+/// The address bar's query for a run of the preset `preset` with `seed`: a reload reopens it.
+pub fn query_for_preset(query: &str, preset: &str, seed: u64) -> String {
+    query_with(&query_with(query, "preset", preset), "seed", &seed.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn en(errors: &[Text]) -> Vec<String> {
         errors.iter().map(|e| e.render(Lang::En)).collect()
+    }
+
+    #[test]
+    fn the_address_follows_the_preset_and_seed() {
+        assert_eq!(query_for_preset("", "peak-shaving", 7), "?preset=peak-shaving&seed=7");
+        assert_eq!(
+            query_for_preset("?lang=zh-TW&preset=quickstart&play=0", "stress", 3),
+            "?lang=zh-TW&preset=stress&play=0&seed=3"
+        );
+        assert_eq!(query_with("?seed=1&seed=2&a", "seed", "9"), "?seed=9&a");
+        let (p, e) = parse_query(&query_for_preset("?play=0", "hot-key-skew", 42));
+        assert!(e.is_empty(), "{e:?}");
+        assert_eq!((p.preset.as_str(), p.seed, p.play), ("hot-key-skew", 42, false));
     }
 
     #[test]

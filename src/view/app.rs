@@ -11,9 +11,9 @@ use yew::prelude::*;
 use crate::model::i18n::{choose_lang, engine_text, Lang, Msg, Text, STORAGE_KEY};
 use crate::model::inspect::{inspect, View};
 use crate::model::layout::{Layout, Selection};
-use crate::model::params::{parse_query, query_with_lang, Params};
+use crate::model::params::{parse_query, query_for_preset, query_with_lang, Params};
 use crate::model::sim::Sim;
-use crate::model::state::{follow, reduce, Action, State};
+use crate::model::state::{follow, reduce, Action, Source, State};
 use crate::model::targets::targets_of;
 use crate::view::clock::now_ms;
 use crate::view::components::{
@@ -60,6 +60,23 @@ fn remember_lang(lang: Lang) {
     let search = w.location().search().unwrap_or_default();
     if let (Some(query), Ok(history)) = (query_with_lang(&search, lang), w.history()) {
         let path = w.location().pathname().unwrap_or_default();
+        let _ = history.replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some(&format!("{path}{query}")),
+        );
+    }
+}
+
+/// Writes the running preset and seed into the address bar (without a new history entry), so
+/// a reload or a copied address reopens what is shown. An imported file has no address.
+fn address_follows(source: &Source, seed: u64) {
+    let Source::Preset(name) = source else { return };
+    let Some(w) = web_sys::window() else { return };
+    let search = w.location().search().unwrap_or_default();
+    let path = w.location().pathname().unwrap_or_default();
+    if let Ok(history) = w.history() {
+        let query = query_for_preset(&search, name, seed);
         let _ = history.replace_state_with_url(
             &wasm_bindgen::JsValue::NULL,
             "",
@@ -124,6 +141,12 @@ pub fn App() -> Html {
     });
     let lang = ui.lang;
     use_effect_with(lang, |&lang| document_follows(lang));
+    // After each restart the user caused (a preset chosen, a seed typed, a reset), not on load.
+    use_effect_with((ui.run, ui.source.clone(), ui.seed), |(run, source, seed)| {
+        if *run > 0 {
+            address_follows(source, *seed);
+        }
+    });
     let sim = use_mut_ref(|| {
         let sim = ui.new_sim();
         set_panic_context(sim.cluster.scenario());
