@@ -55,6 +55,59 @@ const SPIKE_FACTOR: f64 = 10.0;
 /// The least a spike asks for, records per second.
 const SPIKE_PER_SEC_MIN: f64 = 1_000.0;
 
+/// A thing on the stage by name: what it is whatever slot of the engine's lists it sits in
+/// (another preset, or a removal, puts another thing in the same slot).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Thing {
+    /// A producer, by name.
+    Producer(String),
+    /// A partition: topic name, partition number.
+    Partition(String, u32),
+    /// A reader, by name.
+    Reader(String),
+    /// A member of a reader: reader name, member number.
+    Member(String, usize),
+    /// A broker, by id.
+    Broker(usize),
+}
+
+/// What `sel` names in `c`, if it exists.
+pub fn thing_of(c: &Cluster, sel: Selection) -> Option<Thing> {
+    Some(match sel {
+        Selection::Producer(i) => Thing::Producer(c.producers().get(i)?.spec.name.clone()),
+        Selection::Partition(tp) => {
+            let t = c.topics().get(tp.topic as usize)?;
+            t.partitions.get(tp.partition as usize)?;
+            Thing::Partition(t.name.clone(), tp.partition)
+        }
+        Selection::Set(g) => Thing::Reader(c.readers().nth(g)?.name().to_string()),
+        Selection::Member(g, m) => Thing::Member(c.readers().nth(g)?.name().to_string(), m),
+        Selection::Broker(b) => {
+            c.brokers().get(b)?;
+            Thing::Broker(b)
+        }
+    })
+}
+
+/// Where `thing` is in `c` now, if it still exists.
+pub fn find_thing(c: &Cluster, thing: &Thing) -> Option<Selection> {
+    let reader = |name: &str| c.readers().position(|r| r.name() == name);
+    let sel = match thing {
+        Thing::Producer(name) => {
+            Selection::Producer(c.producers().iter().position(|p| &p.spec.name == name)?)
+        }
+        Thing::Partition(topic, p) => {
+            let t = c.topics().iter().position(|t| &t.name == topic)?;
+            Selection::Partition(Tp { topic: t as u16, partition: *p })
+        }
+        Thing::Reader(name) => Selection::Set(reader(name)?),
+        Thing::Member(name, m) => Selection::Member(reader(name)?, *m),
+        Thing::Broker(b) => Selection::Broker(*b),
+    };
+    // A partition, member or broker number past the end is gone.
+    thing_of(c, sel).map(|_| sel)
+}
+
 fn fig(label: &str, value: impl ToString) -> (String, String) {
     (label.to_string(), value.to_string())
 }
