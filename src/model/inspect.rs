@@ -9,10 +9,9 @@ use brook_engine::{
 use crate::model::consumers::{
     consumer_sets, group_lag, kind_label, push_model_explained, push_model_label,
 };
-use crate::model::format::compact;
 use crate::model::i18n::{Lang, Msg};
 use crate::model::layout::Selection;
-use crate::model::targets::start_label;
+use crate::model::targets::{spike, spike_label, start_label};
 
 /// Editable settings, with their current values.
 #[derive(Clone, Debug, PartialEq)]
@@ -49,11 +48,6 @@ pub struct View {
     /// One-click commands for this thing (crash, restart, spike, close...): label, command.
     pub actions: Vec<(String, Command)>,
 }
-
-/// A producer's spike button multiplies its rate now by this.
-const SPIKE_FACTOR: f64 = 10.0;
-/// The least a spike asks for, records per second.
-const SPIKE_PER_SEC_MIN: f64 = 1_000.0;
 
 /// A thing on the stage by name: what it is whatever slot of the engine's lists it sits in
 /// (another preset, or a removal, puts another thing in the same slot).
@@ -168,18 +162,12 @@ fn producer(c: &Cluster, i: usize, lang: Lang) -> Option<View> {
     let st = p.stats;
     let rate = p.current_rate(c.now_us());
     let name = p.spec.name.clone();
-    let spike =
-        (rate * SPIKE_FACTOR).clamp(SPIKE_PER_SEC_MIN, brook_engine::limits::RATE_PER_SEC_MAX);
-    let actions = if p.closed {
-        Vec::new()
-    } else {
-        vec![
-            (
-                lang.f(Msg::SpikeAction, &[&compact(spike)]),
-                Command::Spike { producer: name.clone(), rate_per_sec: spike, duration_ms: 5_000 },
-            ),
+    let actions = match spike(c, i) {
+        None => Vec::new(),
+        Some(s) => vec![
+            (spike_label(&s, lang), s),
             (t(Msg::CloseIt).to_string(), Command::RemoveProducer { producer: name }),
-        ]
+        ],
     };
     let buffer = lang.f(Msg::OfTotal, &[&p.buffer_bytes_used(), &p.spec.buffer_bytes]);
     let blocked = if p.is_blocked() { Msg::YesBufferFull } else { Msg::No };

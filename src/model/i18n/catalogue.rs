@@ -103,8 +103,6 @@ catalogue! {
     Restart = "Restart", "重新啟動";
     Producers = "Producers", "生產者";
     Producer = "Producer", "生產者";
-    Spike = "Spike", "製造尖峰";
-    SpikeTitle = "10,000 records/s for 5 virtual seconds", "每秒 10,000 筆，持續 5 秒模擬時間";
     AddProducer = "Add producer", "新增生產者";
     AddProducerTitle = "A copy of the selected producer", "複製所選的生產者";
     RemoveProducer = "Remove producer", "移除生產者";
@@ -542,4 +540,8 @@ catalogue! {
     JsonExpectedObjectEnd = "expected `,` or `}`", "這裡應該是 `,` 或 `}`";
     JsonExpectedListEnd = "expected `,` or `]`", "這裡應該是 `,` 或 `]`";
     JsonExpectedIdent = "expected ident", "無法辨識的字（應為 true、false 或 null）";
+
+    // Walkthrough fixes (issue 10, item 7): one Spike, notices that go, a changed run said so.
+    SpikeExplained = "Ten times this producer's rate now (at least 1,000 records/s) for 5 virtual seconds, then back to its profile",
+        "把這個生產者目前的速率提高到 10 倍（每秒至少 1,000 筆），持續 5 秒模擬時間，之後恢復原本的速率設定";
 }
