@@ -213,6 +213,12 @@ impl State {
         Some((format!("{}/{thing:?}", self.run), view))
     }
 
+    /// Whether the URL's ignored parameters are still said: they are about the address the
+    /// page opened with, so only until the user starts something else.
+    pub fn url_errors_shown(&self) -> bool {
+        self.run == 0
+    }
+
     /// The preset chosen last (the quickstart's while an import runs).
     pub fn preset_name(&self) -> &str {
         match &self.source {
@@ -231,6 +237,8 @@ impl State {
         self.colour_by_key = false;
         self.lag_group = 0;
         self.seed_error = None;
+        // A refused import was about that file; the run now is another.
+        self.import_error = None;
         // The inspector stays on the same named thing if the new run has it (the view closes
         // it otherwise); its form was the old run's.
         if let Some(i) = &mut self.selected {

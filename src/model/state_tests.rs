@@ -180,3 +180,27 @@ fn the_inspector_follows_its_thing_when_another_one_goes() {
     let s = reduce(&s, Action::Step);
     assert_eq!(inspector_title(&s, &mut sim), Some(before));
 }
+
+#[test]
+fn refusals_go_with_their_cause_and_a_restart_clears_them() {
+    // Issue 10: notices that outlive their cause. A refused import is about that file: a
+    // restart (another preset, a reset) starts something else, so it goes.
+    let s = paused("quickstart");
+    let bad = reduce(&s, Action::Import { file_name: "b.json".into(), text: "{".into() });
+    assert!(bad.import_error.is_some());
+    assert_eq!(reduce(&bad, Action::Reset).import_error, None, "a reset clears it");
+    let other = reduce(&bad, Action::ChoosePreset("peak-shaving".into()));
+    assert_eq!(other.import_error, None, "another preset clears it");
+    // A refused seed is about the typed text: it goes when the text is fixed.
+    let typed = reduce(&s, Action::EditSeed("x".into()));
+    assert!(typed.seed_error.is_some());
+    assert_eq!(reduce(&typed, Action::EditSeed("3".into())).seed_error, None);
+    // Ignored URL parameters are about the address the page opened with: they are said until
+    // the user starts something else.
+    let (params, errors) = parse_query("preset=nope&play=0");
+    assert!(!errors.is_empty());
+    let s = State::new(&params);
+    assert!(s.url_errors_shown());
+    assert!(!reduce(&s, Action::ChoosePreset("quickstart".into())).url_errors_shown());
+    assert!(!reduce(&s, Action::Reset).url_errors_shown());
+}

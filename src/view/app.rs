@@ -206,7 +206,7 @@ pub fn App() -> Html {
                 { language_switch(lang, &on_lang) }
                 <p class="description" data-testid="description">{ description }</p>
             </header>
-            if !url_errors.is_empty() {
+            if !url_errors.is_empty() && ui.url_errors_shown() {
                 <div class="banner-error" role="alert" data-testid="url-errors">
                     { lang.f(Msg::UrlIgnored, &[&url_errors.join(lang.list_sep())]) }
                 </div>
