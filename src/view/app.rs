@@ -8,6 +8,7 @@ use std::rc::Rc;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
+use crate::model::changes::described;
 use crate::model::i18n::{choose_lang, engine_text, Lang, Msg, Text, STORAGE_KEY};
 use crate::model::layout::Layout;
 use crate::model::params::{parse_query, query_for_preset, query_with_lang, Params};
@@ -178,7 +179,7 @@ pub fn App() -> Html {
     let gone = ui.selected.is_some() && inspector.is_none();
     let targets = targets_of(&s.cluster);
     let group_names: Vec<String> = s.cluster.groups().iter().map(|g| g.spec.name.clone()).collect();
-    let description = ui.description(s.cluster.scenario());
+    let description = described(ui.description(s.cluster.scenario()), &s.cluster, lang);
     drop(s);
     {
         let dispatch = dispatch.clone();
