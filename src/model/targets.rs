@@ -145,6 +145,16 @@ pub fn targets_of(c: &Cluster) -> Targets {
     }
 }
 
+/// A spike's button label ("Spike: 4k/s for 5 s"), from its command.
+pub fn spike_label(c: &Command, lang: crate::model::i18n::Lang) -> String {
+    match c {
+        Command::Spike { rate_per_sec, .. } => {
+            lang.f(Msg::SpikeAction, &[&crate::model::format::compact(*rate_per_sec)])
+        }
+        _ => String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -223,15 +233,5 @@ mod tests {
         let s = c.summary();
         assert!(s.lag_records["pull-1"] < 500, "latest: no backlog to catch up on: {s:?}");
         assert!(s.lag_records["pull-2"] > 1_000, "earliest: the whole log to read: {s:?}");
-    }
-}
-
-/// A spike's button label ("Spike: 4k/s for 5 s"), from its command.
-pub fn spike_label(c: &Command, lang: crate::model::i18n::Lang) -> String {
-    match c {
-        Command::Spike { rate_per_sec, .. } => {
-            lang.f(Msg::SpikeAction, &[&crate::model::format::compact(*rate_per_sec)])
-        }
-        _ => String::new(),
     }
 }
