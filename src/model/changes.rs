@@ -141,9 +141,11 @@ mod tests {
 
     #[test]
     fn the_scenarios_own_timeline_is_not_a_change() {
-        // broker-failure-acks and consumer-crash-rebalance change themselves on their timeline:
-        // that is what their descriptions describe.
-        for name in ["broker-failure-acks", "consumer-crash-rebalance", "peak-shaving"] {
+        // broker-failure-acks, consumer-crash-rebalance and share-group-queue change themselves
+        // on their timeline: that is what their descriptions describe.
+        for name in
+            ["broker-failure-acks", "consumer-crash-rebalance", "share-group-queue", "peak-shaving"]
+        {
             let mut c = Cluster::new(preset(name).unwrap());
             c.run_until(60_000_000);
             assert!(!c.command_log().is_empty() || c.scenario().events.is_empty(), "{name}");
