@@ -360,12 +360,11 @@ impl DirectRun {
                     self.sources[i].over = Some((rate_per_sec, until));
                 }
             }
-            Command::AddProducer { spec } => {
+            Command::AddProducer { spec }
                 if find(&self.sources, &spec.name).is_none()
-                    && self.sources.len() < crate::scenario::limits::PRODUCERS_MAX
-                {
-                    self.sources.push(source(&spec.name, &spec.rate));
-                }
+                    && self.sources.len() < crate::scenario::limits::PRODUCERS_MAX =>
+            {
+                self.sources.push(source(&spec.name, &spec.rate));
             }
             Command::RemoveProducer { producer } => {
                 if let Some(i) = find(&self.sources, &producer) {
