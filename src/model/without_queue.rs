@@ -2,6 +2,8 @@
 //! to the service (`brook_engine::DirectRun`, stepped with the run in `Sim`), and the small
 //! chart of calls per second by outcome. No web import: tested natively.
 
+use std::fmt::Write;
+
 use brook_engine::{DirectRun, SAMPLE_US};
 
 /// Samples the chart shows (the last 30 virtual seconds).
@@ -93,10 +95,11 @@ fn polyline(values: impl ExactSizeIterator<Item = f64>, top: f64) -> String {
     let mut out = String::new();
     for (i, v) in values.enumerate() {
         let y = CHART_H - v / top * CHART_H;
+        // Whole units: the box is 240 by 60, drawn about that size.
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(&format!("{:.1},{:.1}", x0 + dx * i as f64, y));
+        let _ = write!(out, "{},{}", (x0 + dx * i as f64).round() as u32, y.round() as u32);
     }
     out
 }
