@@ -21,9 +21,15 @@ pub struct WithoutQueueProps {
     pub lang: Lang,
 }
 
-fn count(label: &'static str, testid: &'static str, value: u64, hint: String, class: &str) -> Html {
+fn count(
+    label: &'static str,
+    testid: &'static str,
+    value: u64,
+    hint: String,
+    class: &'static str,
+) -> Html {
     html! {
-        <div class={classes!("figure", class.to_string())} title={hint}>
+        <div {class} title={hint}>
             <span class="label">{ label }</span>
             <span class="value" data-testid={testid}>{ value }</span>
         </div>
@@ -60,7 +66,7 @@ pub fn WithoutQueuePanel(p: &WithoutQueueProps) -> Html {
                 <button data-testid="hide-without-queue" onclick={hide}>{ t(Msg::WqHide) }</button>
             </header>
             <p class="wq-label">{ t(Msg::WqLabel) }</p>
-            <p class={classes!("wq-shop", v.shop_blocked.then_some("blocked"))} data-testid="wq-shop">{ shop }</p>
+            <p class="wq-shop" data-blocked={v.shop_blocked.to_string()} data-testid="wq-shop">{ shop }</p>
             <p class="wq-service" data-testid="wq-service">{ service }</p>
             <div class="wq-counts">
                 { count(t(Msg::WqSent), "wq-sent", v.sent, t(Msg::WqSentHint).into(), "") }
