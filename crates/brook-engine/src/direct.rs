@@ -415,9 +415,10 @@ impl DirectRun {
     fn serve_arrivals(&mut self) {
         let now = self.now_us;
         let capacity = self.workers.len() + self.spec.service_queue_max as usize;
+        // Arrivals only join the queue here: the busy workers stay as they are.
+        let busy = self.workers.iter().filter(|w| w.job.is_some()).count();
         while self.to_service.front().is_some_and(|c| c.due_us <= now) {
             let c = self.to_service.pop_front().expect("checked");
-            let busy = self.workers.iter().filter(|w| w.job.is_some()).count();
             if busy + self.queue.len() < capacity {
                 self.queue.push_back(Call { due_us: now, ..c });
             } else {
