@@ -17,6 +17,7 @@ pub mod settings_form;
 pub mod sim;
 pub mod state;
 pub mod targets;
+pub mod without_queue;
 
 #[cfg(test)]
 mod scene_tests;

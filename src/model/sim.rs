@@ -1,7 +1,7 @@
 //! Pacing the engine against wall-clock frames, and the small stats snapshot the Yew tree shows.
 //! No web import: tested natively.
 
-use brook_engine::{Cluster, Scenario, TICK_US};
+use brook_engine::{Cluster, Command, DirectRun, Scenario, TICK_US};
 
 use brook_engine::ReaderKind;
 
@@ -64,6 +64,8 @@ pub struct Sim {
     /// The engine's notice count when last looked at, and the wall ms its latest notice
     /// appeared (a notice is shown for [`NOTICE_SHOWN_MS`]).
     notice_seen: (u64, f64),
+    /// The same traffic without a queue, stepped with the cluster while the panel shows it.
+    pub direct: Option<DirectRun>,
 }
 
 /// Virtual time over which a member's rate is measured, us.
@@ -180,7 +182,33 @@ impl Sim {
             run: 0,
             steps_done: 0,
             notice_seen: (0, 0.0),
+            direct: None,
         }
+    }
+
+    /// Shows or hides the run without a queue. Turned on mid-run, it is built from the run so
+    /// far (`Cluster::export`: its starting scenario and every command applied, the seed) and
+    /// caught up to the run's virtual time, so it is the one it would be if shown from the
+    /// start.
+    pub fn set_without_queue(&mut self, on: bool) {
+        if on && self.direct.is_none() {
+            let seed = self.cluster.scenario().seed;
+            let mut d = DirectRun::new(&self.cluster.export(), seed);
+            d.run_until(self.cluster.now_us());
+            self.direct = Some(d);
+        } else if !on {
+            self.direct = None;
+        }
+    }
+
+    /// Queues a command for the engine (and the run without a queue, which takes the traffic
+    /// ones), for the next step.
+    pub fn command(&mut self, c: Command) -> Result<(), String> {
+        self.cluster.command(c.clone())?;
+        if let Some(d) = &mut self.direct {
+            d.command(&c);
+        }
+        Ok(())
     }
 
     /// Called once per animation frame with the frame's timestamp (ms): advances virtual time by
@@ -210,6 +238,9 @@ impl Sim {
         let chips = !dense(&self.cluster);
         for _ in 0..steps {
             self.cluster.step();
+            if let Some(d) = &mut self.direct {
+                d.step();
+            }
             self.flights.ingest(self.cluster.events(), &self.cluster, chips, now_ms);
             self.rates.update(&self.cluster);
         }
@@ -222,6 +253,9 @@ impl Sim {
     /// Runs until virtual time `until_ms` regardless of play state (URL `until_s`, tests).
     pub fn run_until_ms(&mut self, until_ms: u64) {
         self.cluster.run_until(until_ms * 1000);
+        if let Some(d) = &mut self.direct {
+            d.run_until(until_ms * 1000);
+        }
     }
 
     /// The engine's latest notice (a refused command), while it is recent: a refusal is an

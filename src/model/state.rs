@@ -93,6 +93,8 @@ pub struct State {
     pub bench_report: Option<String>,
     /// Refreshes asked for (the panels read the engine again on each).
     pub refreshes: u64,
+    /// The "Without a queue" panel is shown (the run's traffic as direct calls beside it).
+    pub show_without_queue: bool,
 }
 
 /// Every change the UI can make.
@@ -135,6 +137,8 @@ pub enum Action {
     BenchReport(String),
     /// Show the page in this language.
     SetLang(Lang),
+    /// Show (true) or hide the same traffic without a queue beside the run.
+    ShowWithoutQueue(bool),
 }
 
 impl State {
@@ -160,6 +164,7 @@ impl State {
             selected: None,
             bench_report: None,
             refreshes: 0,
+            show_without_queue: false,
         }
     }
 
@@ -294,6 +299,7 @@ pub fn reduce(state: &State, action: Action) -> State {
         Action::Command(_) | Action::Refresh => s.refreshes = s.refreshes.wrapping_add(1),
         Action::BenchReport(text) => s.bench_report = Some(text),
         Action::SetLang(lang) => s.lang = lang,
+        Action::ShowWithoutQueue(on) => s.show_without_queue = on,
     }
     s
 }
@@ -323,6 +329,7 @@ pub fn follow(sim: &mut Sim, state: &State, now_ms: f64) -> bool {
     sim.colour_by_key = state.colour_by_key;
     sim.lag_group = state.lag_group;
     sim.lang = state.lang;
+    sim.set_without_queue(state.show_without_queue);
     let pending = state.steps.saturating_sub(sim.steps_done).min(STEPS_PENDING_MAX);
     for _ in 0..pending {
         sim.advance(STEP_US, now_ms);

@@ -15,10 +15,11 @@ use crate::model::params::{parse_query, query_for_preset, query_with_lang, Param
 use crate::model::sim::Sim;
 use crate::model::state::{follow, reduce, select, Action, Source, State};
 use crate::model::targets::targets_of;
+use crate::model::without_queue::without_queue;
 use crate::view::clock::now_ms;
 use crate::view::components::{
     language_switch, legend, Actions, ColourBy, Controls, Counters, DisplayProps, ImportExport,
-    Inspector, LagGroup,
+    Inspector, LagGroup, WithoutQueuePanel,
 };
 use crate::view::export::download_export;
 use crate::view::hooks::{use_frame_loop, use_keyboard};
@@ -104,7 +105,7 @@ fn dispatcher(
 ) -> Callback<Action> {
     Callback::from(move |a: Action| {
         if let Action::Command(c) = &a {
-            let queued = sim.borrow_mut().cluster.command(c.clone());
+            let queued = sim.borrow_mut().command(c.clone());
             if let Err(e) = queued {
                 web_sys::console::warn_1(&e.into());
             }
@@ -180,6 +181,8 @@ pub fn App() -> Html {
     let targets = targets_of(&s.cluster);
     let group_names: Vec<String> = s.cluster.groups().iter().map(|g| g.spec.name.clone()).collect();
     let description = described(ui.description(s.cluster.scenario()), &s.cluster, lang);
+    let direct = s.direct.as_ref().map(without_queue);
+    let timeout_ms = s.cluster.scenario().direct_call.timeout_ms;
     drop(s);
     {
         let dispatch = dispatch.clone();
@@ -224,6 +227,7 @@ pub fn App() -> Html {
                     <Inspector {key} {view} {validate} on_command={on_command.clone()} {on_close} {lang} />
                 }
             </div>
+            <WithoutQueuePanel view={direct} {timeout_ms} dispatch={dispatch.clone()} {lang} />
             <Counters stats={stats.clone()} {lang} />
             // Below the stage, so on a 720p projector the stage and the figures fit on one
             // screen; the actions are one scroll away.

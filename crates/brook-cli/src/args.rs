@@ -24,6 +24,8 @@ pub struct RunArgs {
     pub seconds: Option<f64>,
     pub seed: Option<u64>,
     pub format: Format,
+    /// `--direct`: also run the same traffic without a queue (direct calls), same seed.
+    pub direct: bool,
 }
 
 /// `brook assign` arguments.
@@ -140,7 +142,10 @@ pub fn parse(argv: &[String]) -> Result<Cli, UsageError> {
 }
 
 fn parse_run(rest: &[String]) -> Result<RunArgs, UsageError> {
-    let (values, words) = split(rest, &["seconds", "seed", "format"])?;
+    // `--direct` is a switch: it takes no value.
+    let direct = rest.iter().any(|a| a == "--direct");
+    let rest: Vec<String> = rest.iter().filter(|a| *a != "--direct").cloned().collect();
+    let (values, words) = split(&rest, &["seconds", "seed", "format"])?;
     let [scenario] = words.as_slice() else {
         return err("run: give exactly one PRESET or FILE");
     };
@@ -167,7 +172,7 @@ fn parse_run(rest: &[String]) -> Result<RunArgs, UsageError> {
         Some("csv") => Format::Csv,
         Some(f) => return err(format!("--format: \"{f}\" must be json or csv")),
     };
-    Ok(RunArgs { scenario: scenario.clone(), seconds, seed, format })
+    Ok(RunArgs { scenario: scenario.clone(), seconds, seed, format, direct })
 }
 
 fn parse_topic_partition(s: &str) -> Option<TopicPartition> {
@@ -270,9 +275,15 @@ mod tests {
                 scenario: "stress".into(),
                 seconds: Some(10.0),
                 seed: Some(3),
-                format: Format::Json
+                format: Format::Json,
+                direct: false,
             })
         );
+        let Cli::Run(r) = parse(&argv("run peak-shaving --direct --seed 2")).unwrap() else {
+            panic!()
+        };
+        assert!(r.direct);
+        assert_eq!(r.seed, Some(2));
     }
 
     #[test]

@@ -8,8 +8,8 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use brook_engine::{
-    assign, key_partition, murmur2, preset, Cluster, MemberSubscription, Scenario, PRESETS,
-    SAMPLE_US, TICK_US,
+    assign, key_partition, murmur2, preset, Cluster, DirectRun, MemberSubscription, Scenario,
+    PRESETS, SAMPLE_US, TICK_US,
 };
 
 use args::{AssignArgs, Cli, Format, RunArgs, UsageError};
@@ -24,8 +24,10 @@ USAGE:
                --topic NAME:PARTITIONS... --member ID[@INSTANCE]:TOPIC,TOPIC...
                [--owned ID:TOPIC-P,TOPIC-P...]
                                             a group assignment as JSON
-  brook run PRESET|FILE [--seconds S] [--seed N] [--format json|csv]
-                                            simulate as fast as possible
+  brook run PRESET|FILE [--seconds S] [--seed N] [--format json|csv] [--direct]
+                                            simulate as fast as possible; --direct also
+                                            runs the same traffic without a queue (direct
+                                            calls to the service, same seed) beside it
   brook check FILE                          validate a scenario file
   brook presets                             list the built-in presets
 
@@ -129,6 +131,7 @@ fn run_cmd(r: RunArgs) -> ExitCode {
     }
     let seconds = r.seconds.unwrap_or(scenario.duration_s);
     let seed = scenario.seed;
+    let mut direct = r.direct.then(|| DirectRun::new(&scenario, seed));
     let mut cluster = Cluster::new(scenario);
     let end_us = (seconds * 1e6) as u64;
     let started = Instant::now();
@@ -145,15 +148,19 @@ fn run_cmd(r: RunArgs) -> ExitCode {
                     / (wall_ms / 1000.0).max(1e-9))
                 .round());
             v["trace_hash"] = serde_json::json!(format!("{:#x}", cluster.trace_hash()));
+            if let Some(d) = &mut direct {
+                d.run_until(end_us);
+                v["direct_call"] = serde_json::to_value(d.summary()).expect("summary serializes");
+            }
             println!("{}", serde_json::to_string_pretty(&v).expect("json"));
         }
-        Format::Csv => csv(&mut cluster, end_us),
+        Format::Csv => csv(&mut cluster, direct.as_mut(), end_us),
     }
     ExitCode::SUCCESS
 }
 
 /// Streams one CSV line per metrics sample, so output size grows with the run, not memory.
-fn csv(cluster: &mut Cluster, end_us: u64) {
+fn csv(cluster: &mut Cluster, mut direct: Option<&mut DirectRun>, end_us: u64) {
     let c = &*cluster;
     let readers = c
         .groups()
@@ -164,8 +171,14 @@ fn csv(cluster: &mut Cluster, end_us: u64) {
         .chain(c.subscriptions().iter().map(|s| &s.spec.name))
         .map(|name| format!("lag_records_{name}"))
         .collect();
+    let direct_columns = if direct.is_some() {
+        ",direct_sent_requests,direct_succeeded_requests,direct_failed_requests,\
+         direct_timed_out_requests,direct_callers_waiting"
+    } else {
+        ""
+    };
     println!(
-        "t_ms,inflow_per_sec,outflow_per_sec,backlog_records,latency_ms_p50,latency_ms_p99,producers_blocked,failed_records{}{}",
+        "t_ms,inflow_per_sec,outflow_per_sec,backlog_records,latency_ms_p50,latency_ms_p99,producers_blocked,failed_records{}{}{direct_columns}",
         if groups.is_empty() { "" } else { "," },
         groups.join(",")
     );
@@ -174,11 +187,25 @@ fn csv(cluster: &mut Cluster, end_us: u64) {
     while cluster.now_us() + SAMPLE_US <= end_us {
         for _ in 0..per_sample {
             cluster.step();
+            if let Some(d) = direct.as_deref_mut() {
+                d.step();
+            }
         }
+        let direct_values = match direct.as_deref().and_then(|d| d.history().last()) {
+            Some(d) => format!(
+                ",{},{},{},{},{}",
+                d.sent_requests,
+                d.succeeded_requests,
+                d.failed_requests,
+                d.timed_out_requests,
+                d.callers_waiting
+            ),
+            None => String::new(),
+        };
         if let Some(s) = cluster.history().last() {
             let lags: Vec<String> = s.lag_records.iter().map(|l| l.to_string()).collect();
             println!(
-                "{},{},{},{},{},{},{},{}{}{}",
+                "{},{},{},{},{},{},{},{}{}{}{direct_values}",
                 s.t_ms,
                 s.inflow_per_sec,
                 s.outflow_per_sec,

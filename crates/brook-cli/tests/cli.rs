@@ -189,3 +189,42 @@ fn check_reports_the_field_and_exits_2() {
     brook_ok(&["check", good.to_str().unwrap()]);
     assert_eq!(brook(&["run", "--seconds", "x"]).status.code(), Some(2));
 }
+
+#[test]
+fn run_direct_prints_the_run_without_a_queue_beside_the_queued_one() {
+    // The peak-shaving spike (5 s to 10 s) through both, same seed: the queue loses nothing,
+    // the direct calls fail (the course's claim; the model is in brook-engine's direct.rs).
+    let o = brook_ok(&["run", "peak-shaving", "--seconds", "12", "--seed", "3", "--direct"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["lost_records"], 0);
+    assert_eq!(v["dropped_records"], 0);
+    let d = &v["direct_call"];
+    for field in [
+        "sent_requests",
+        "succeeded_requests",
+        "failed_requests",
+        "timed_out_requests",
+        "in_flight_requests",
+        "shop_blocked_ms",
+        "latency_ms_p99",
+    ] {
+        assert!(d.get(field).is_some(), "missing direct_call.{field}");
+    }
+    let n = |f: &str| d[f].as_u64().unwrap();
+    assert_eq!(
+        n("sent_requests"),
+        n("succeeded_requests")
+            + n("failed_requests")
+            + n("timed_out_requests")
+            + n("in_flight_requests")
+    );
+    assert!(n("failed_requests") + n("timed_out_requests") > 0);
+    // Without --direct, no such object; --direct also adds CSV columns.
+    let plain = brook_ok(&["run", "peak-shaving", "--seconds", "1"]);
+    assert!(!stdout(&plain).contains("direct_call"));
+    let csv = brook_ok(&["run", "quickstart", "--seconds", "1", "--format", "csv", "--direct"]);
+    let text = stdout(&csv);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].ends_with("direct_timed_out_requests,direct_callers_waiting"), "{}", lines[0]);
+    assert_eq!(lines[1].split(',').count(), lines[0].split(',').count());
+}

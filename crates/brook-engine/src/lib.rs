@@ -6,6 +6,7 @@
 
 mod assignor;
 mod cluster;
+mod direct;
 mod event;
 mod group;
 mod log;
@@ -27,6 +28,7 @@ pub use cluster::{
     Broker, Cluster, Summary, Topic, COMMANDS_QUEUED_MAX, HISTORY_SAMPLES_MAX,
     PARTITION_HISTORY_MAX, PARTITION_SAMPLE_US, SAMPLE_US, TICK_US,
 };
+pub use direct::{DirectCallSpec, DirectRun, DirectSample, DirectSummary};
 pub use event::{TrafficEvent, EVENTS_PER_STEP_MAX};
 pub use group::{Group, GroupSpec, GroupStats, Member, MemberState};
 pub use log::{Batch, PartitionLog, Truncated, LOG_BATCHES_MAX};

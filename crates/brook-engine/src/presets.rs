@@ -38,6 +38,7 @@ fn base(name: &str, description: &str, topics: Vec<TopicSpec>) -> Scenario {
         share_groups: Vec::new(),
         subscriptions: Vec::new(),
         events: Vec::new(),
+        direct_call: Default::default(),
     }
 }
 

@@ -431,6 +431,30 @@ catalogue! {
     ChartPartitionLag = "Lag per partition: {0}", "各分區的落後量：{0}";
     Readout = "t = {0} s", "t = {0} 秒";
 
+    // Without a queue (issue 10, item 2): the run's traffic as direct calls, beside the run.
+    WqShow = "Show the same traffic without a queue", "顯示沒有佇列時的同一批流量";
+    WqTitle = "Without a queue", "沒有佇列時";
+    WqHide = "Hide", "隱藏";
+    WqLabel = "The same orders at the same moments (same seed), but the shop calls the service directly and waits for each answer: no queue in between.",
+        "同樣的訂單、同樣的時刻（同一個隨機種子），但商店直接呼叫服務並等待每個回應，中間沒有佇列。";
+    WqShop = "Shop: {0} of {1} threads waiting for an answer", "商店：{1} 個執行緒中有 {0} 個在等待回應";
+    WqShopBlocked = "Shop blocked: every thread is waiting, new orders are turned away",
+        "商店卡住了：所有執行緒都在等待，新訂單只能拒絕";
+    WqService = "Service: {0} of {1} workers busy, {2} requests waiting", "服務：{1} 個工作執行緒中有 {0} 個忙碌，{2} 個請求在等待";
+    WqSent = "orders", "訂單";
+    WqSucceeded = "succeeded", "成功";
+    WqFailed = "failed", "失敗";
+    WqTimedOut = "timed out", "逾時";
+    WqSentHint = "Orders the shop tried to place: the same as the records produced in the run with the queue",
+        "商店嘗試送出的訂單：和有佇列時生產的訊息相同";
+    WqFailedHint = "Orders the shop could not take (every thread waiting) or the service refused (every worker busy and its waiting line full)",
+        "商店無法接下的訂單（所有執行緒都在等待），或服務拒絕的請求（工作執行緒全忙且等待區已滿）";
+    WqTimedOutHint = "Calls the shop gave up on after {0} ms of waiting; the service may still finish them",
+        "商店等待 {0} 毫秒後放棄的呼叫；服務可能仍會把它們做完";
+    WqChart = "Calls per second by outcome (last 30 s; top of the box: {0}/s)", "每秒呼叫數，依結果區分（最近 30 秒；框頂為 {0} 次／秒）";
+    WqQueueNote = "With the queue, the run above puts these orders in the backlog instead: lag grows, then drains, and none fail.",
+        "有佇列時，上方的模擬把這些訂單放進積壓：落後量先增加再消化，沒有訂單失敗。";
+
     // The legend.
     LegendAria = "Legend", "圖例";
     LegProduce = "record batch, producer to partition leader (coloured by producer, or by key when chosen below the stage)",

@@ -59,3 +59,11 @@ pub const OUTPUT_BUFFER_SOFT_SECONDS_MAX: u32 = 3_600;
 pub const NETWORK_DELAY_US_MAX: u32 = 1_000_000;
 /// `max.in.flight.requests.per.connection` of a producer.
 pub const MAX_IN_FLIGHT_MAX: u32 = 1_000;
+/// The shop's caller threads in a run without a queue (`direct_call.caller_threads_max`).
+pub const CALLER_THREADS_MAX: u32 = 10_000;
+/// The service's accept queue in a run without a queue (`direct_call.service_queue_max`).
+pub const SERVICE_QUEUE_MAX: u32 = 100_000;
+/// The service's workers in a run without a queue (`direct_call.service_concurrency_max`).
+pub const SERVICE_CONCURRENCY_MAX: u32 = 10_000;
+/// A caller's timeout in a run without a queue (`direct_call.timeout_ms`), ms (an hour).
+pub const CALL_TIMEOUT_MS_MAX: u32 = 3_600_000;

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::direct::DirectCallSpec;
 use crate::group::GroupSpec;
 use crate::producer::ProducerSpec;
 use crate::push::SubscriptionSpec;
@@ -184,6 +185,10 @@ pub struct Scenario {
     /// Timeline, in any order (sorted by time when loaded).
     #[serde(default)]
     pub events: Vec<TimedEvent>,
+    /// The run without a queue shown beside this one (`DirectRun`): the shop's caller
+    /// threads, its timeout, the service's accept queue and workers. Left out when default.
+    #[serde(default, skip_serializing_if = "DirectCallSpec::is_default")]
+    pub direct_call: DirectCallSpec,
 }
 
 fn default_seed() -> u64 {

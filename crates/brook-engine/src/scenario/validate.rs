@@ -174,6 +174,22 @@ impl Validator {
         let readers = s.groups.len() + s.share_groups.len() + s.subscriptions.len();
         self.range_u64("readers".into(), readers as u64, 0, limits::READERS_MAX as u64);
         self.range_u64("events".into(), s.events.len() as u64, 0, limits::EVENTS_MAX as u64);
+        let d = &s.direct_call;
+        for (field, v, min, max) in [
+            ("caller_threads_max", d.caller_threads_max, 1, limits::CALLER_THREADS_MAX),
+            ("timeout_ms", d.timeout_ms, 1, limits::CALL_TIMEOUT_MS_MAX),
+            ("service_queue_max", d.service_queue_max, 0, limits::SERVICE_QUEUE_MAX),
+        ] {
+            self.range_u64(format!("direct_call.{field}"), v as u64, min, max as u64);
+        }
+        if let Some(n) = d.service_concurrency_max {
+            self.range_u64(
+                "direct_call.service_concurrency_max".into(),
+                n as u64,
+                1,
+                limits::SERVICE_CONCURRENCY_MAX as u64,
+            );
+        }
     }
 
     fn check_topic(&mut self, at: &str, t: &TopicSpec, brokers: u32) {
