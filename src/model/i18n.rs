@@ -19,7 +19,7 @@ mod choose;
 mod engine;
 mod presets;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use std::fmt::Display;
 
