@@ -144,7 +144,7 @@ pub struct Scene {
     /// A built-in preset, by name (or `scenario`).
     #[serde(default)]
     pub preset: Option<String>,
-    /// A scenario written in the lesson (or `preset`).
+    /// A scenario written in the lesson (or `preset`), validated by the engine.
     #[serde(default)]
     pub scenario: Option<Box<Scenario>>,
     /// The run's seed.
@@ -275,6 +275,15 @@ pub struct Try {
     #[serde(default)]
     pub label: LangText,
     /// What it sends (checked by the engine's command gate when the step opens).
+    pub command: TryCommand,
+}
+
+/// A `try` button's command, read as a scenario's timeline event reads its own (flattened):
+/// the page then holds one copy of the command reader. `Command` refuses unknown fields.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct TryCommand {
+    /// The command.
+    #[serde(flatten)]
     pub command: Command,
 }
 
@@ -343,8 +352,15 @@ impl Lesson {
     /// Parses and validates a lesson file; every problem is a message naming its path and
     /// the limit.
     pub fn from_json(text: &str) -> Result<Lesson, Vec<String>> {
-        let lesson: Lesson =
-            serde_json::from_str(text).map_err(|e| vec![format!("lesson: {e}")])?;
+        // Read as an imported scenario is (`Scenario::from_json`): the same reader, so the
+        // page's wasm holds one copy of the scenario reader (and `try` commands are flattened
+        // as timeline events are, for the same reason); a problem is named by its path.
+        let de = &mut serde_json::Deserializer::from_str(text);
+        let lesson: Lesson = serde_path_to_error::deserialize(de).map_err(|e| {
+            let path = e.path().to_string();
+            let path = if path == "." { "lesson".to_string() } else { path };
+            vec![format!("{path}: {}", e.into_inner())]
+        })?;
         lesson.validate()?;
         Ok(lesson)
     }

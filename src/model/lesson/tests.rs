@@ -341,7 +341,9 @@ fn a_long_try_label_is_refused() {
 #[test]
 fn an_unknown_field_is_refused() {
     let e = problems(|v| v["steps"][0]["pause_when"] = json!({ "lag_above": 5 }));
-    assert!(e[0].starts_with("lesson: unknown field `lag_above`"), "{e:?}");
+    assert!(e[0].starts_with("steps[0].pause_when.lag_above: unknown field `lag_above`"), "{e:?}");
+    let e = problems(|v| v["steps"][2]["pause_when"] = json!({ "at_ms": "soon" }));
+    assert!(e[0].starts_with("steps[2].pause_when.at_ms: invalid type: string \"soon\""), "{e:?}");
 }
 
 // The runner.
@@ -624,9 +626,21 @@ fn every_step_of_every_lesson_opens_and_its_command_is_accepted() {
             assert!(now < LESSON_TIME_MS_MAX * 1000, "{name} step {}: replay hit the limit", k + 1);
             if let Some(t) = &lesson.steps[k].try_command {
                 sim.cluster
-                    .check_command(&t.command)
+                    .check_command(&t.command.command)
                     .unwrap_or_else(|e| panic!("{name} step {}: {e}", k + 1));
             }
         }
     }
+}
+
+/// The example in docs/lessons.md is a valid lesson.
+#[test]
+fn the_documented_example_is_valid() {
+    let doc = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/lessons.md"),
+    )
+    .unwrap();
+    let start = doc.find("```json\n").expect("an example") + "```json\n".len();
+    let end = start + doc[start..].find("```").unwrap();
+    Lesson::from_json(&doc[start..end]).unwrap_or_else(|e| panic!("{e:#?}"));
 }

@@ -104,7 +104,7 @@ impl Lesson {
                 p.text(&format!("{at}.try.label"), &t.label, LABEL_CHARS_MAX);
                 if let Some(s) = &shape {
                     let s: &brook_engine::Scenario = s;
-                    if let Err(errors) = s.validate_command(&t.command) {
+                    if let Err(errors) = s.validate_command(&t.command.command) {
                         for e in errors {
                             p.add(&format!("{at}.try.{}", e.path), e.message);
                         }

@@ -11,6 +11,7 @@ use crate::model::lesson::{lesson_title, LessonRun, LESSONS};
 use crate::model::state::Action;
 
 /// The lessons menu: choosing one asks `on_pick` to fetch and open it.
+#[inline(never)]
 pub fn lesson_menu(lang: Lang, open: Option<&str>, on_pick: &Callback<String>) -> Html {
     let onchange = on_pick.reform(|e: Event| {
         let select = e.target_unchecked_into::<HtmlSelectElement>();
@@ -41,6 +42,7 @@ pub struct PanelLive {
 }
 
 /// The lesson panel for `run`.
+#[inline(never)]
 pub fn lesson_panel(run: &LessonRun, live: PanelLive, lang: Lang, d: &Callback<Action>) -> Html {
     let t = |m: Msg| lang.t(m);
     let total = run.lesson.steps.len();
@@ -66,7 +68,7 @@ pub fn lesson_panel(run: &LessonRun, live: PanelLive, lang: Lang, d: &Callback<A
                 }
             });
             let try_button = step.try_command.as_ref().map(|tr| {
-                let command: Command = tr.command.clone();
+                let command: Command = tr.command.command.clone();
                 let onclick = d.reform(move |_: MouseEvent| Action::Command(command.clone()));
                 html! {
                     <div class="lesson-try">
@@ -95,7 +97,8 @@ pub fn lesson_panel(run: &LessonRun, live: PanelLive, lang: Lang, d: &Callback<A
     let finished = run.finished();
     let shown = (run.step + 1).min(total);
     html! {
-        <section class="lesson" data-testid="lesson" aria-label={t(Msg::LessonAria)}>
+        <section class="lesson" data-testid="lesson" aria-label={t(Msg::LessonAria)}
+            data-step={(run.step + 1).to_string()} data-steps={total.to_string()}>
             <header>
                 <h2 data-testid="lesson-title">{ run.lesson.title.get(lang) }</h2>
                 <button class="close" data-testid="lesson-close" onclick={close}
