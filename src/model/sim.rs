@@ -62,6 +62,8 @@ pub struct Sim {
     pub steps_done: u64,
     /// Where a lesson's replay still runs to, in order (see `lesson::runner`).
     pub replay: Vec<Goal>,
+    /// Which of the state's replays `replay` is (see `state::follow`).
+    pub replay_seq: u64,
     /// The open lesson step's pause condition, if it has one.
     pub watch: Option<Watch>,
     /// The stage region the open lesson step frames.
@@ -187,6 +189,7 @@ impl Sim {
             run: 0,
             steps_done: 0,
             replay: Vec::new(),
+            replay_seq: 0,
             watch: None,
             highlight: None,
             lesson_paused: false,

@@ -10,7 +10,7 @@ use brook_engine::{preset, Command, Scenario};
 
 use crate::model::charts::ChartKind;
 use crate::model::lesson::{
-    go_to, nearest_scene, replay_goals, Goal, Highlight, Lesson, LessonRun,
+    go_to, nearest_scene, replay_goals, Goal, Highlight, Lesson, LessonRun, Move,
 };
 
 use crate::model::i18n::{preset_description, Lang, LangParam, Text};
@@ -89,8 +89,11 @@ pub struct State {
     pub lesson: Option<LessonRun>,
     /// Why a lesson could not be opened, if it could not.
     pub lesson_error: Option<Text>,
-    /// Where the next fresh engine replays to before it plays (a lesson step's moment).
+    /// Where the engine replays to before it plays (a lesson step's moment): a fresh engine
+    /// takes it, and so does the running one each time `replay_seq` changes.
     pub replay: Vec<Goal>,
+    /// Bumped when the running engine is to fast-forward to `replay` (see [`follow`]).
+    pub replay_seq: u64,
 }
 
 /// Every change the UI can make.
@@ -181,6 +184,7 @@ impl State {
             lesson: None,
             lesson_error: None,
             replay: Vec::new(),
+            replay_seq: 0,
         }
     }
 
@@ -195,6 +199,7 @@ impl State {
         sim.speed = self.speed;
         sim.lang = self.lang;
         sim.replay = self.replay.clone();
+        sim.replay_seq = self.replay_seq;
         sim
     }
 
@@ -247,9 +252,19 @@ impl State {
     /// the run is rebuilt and replayed where the runner says so (`lesson::go_to`).
     fn lesson_go(mut self, target: usize) -> State {
         let Some(run) = self.lesson.clone() else { return self };
-        let (step, rebuild) = go_to(&run, target);
-        self.lesson = Some(LessonRun { step, revealed: false, paused: false, ..run });
-        self.enter_step(rebuild)
+        let (step, change) = go_to(&run, target);
+        self.lesson = Some(LessonRun { step, revealed: false, paused: false, ..run.clone() });
+        match change {
+            Move::Stay => self.enter_step(None),
+            Move::Continue(goals) => {
+                self.replay = goals;
+                self.replay_seq += 1;
+                // The lesson paused the run for the learner to read; Next goes on.
+                self.playing |= run.paused;
+                self.enter_step(None)
+            }
+            Move::Rebuild(scene, goals) => self.enter_step(Some((scene, goals))),
+        }
     }
 
     /// Shows the open lesson's step: its chart in focus, its scene rebuilt if `rebuild` says.
@@ -392,6 +407,10 @@ pub fn follow(sim: &mut Sim, state: &State, now_ms: f64) -> bool {
     sim.colour_by_key = state.colour_by_key;
     sim.lag_group = state.lag_group;
     sim.lang = state.lang;
+    if sim.replay_seq != state.replay_seq {
+        sim.replay = state.replay.clone();
+        sim.replay_seq = state.replay_seq;
+    }
     lesson_follows(sim, state);
     let pending = state.steps.saturating_sub(sim.steps_done).min(STEPS_PENDING_MAX);
     for _ in 0..pending {

@@ -17,7 +17,7 @@ use serde::Deserialize;
 use crate::model::charts::ChartKind;
 use crate::model::i18n::{Lang, Msg};
 
-pub use runner::{go_to, nearest_scene, replay_goals, Goal, LessonRun, Watch};
+pub use runner::{go_to, nearest_scene, replay_goals, Goal, LessonRun, Move, Watch};
 
 /// The lessons shipped in `lessons/`, in menu order: one per claim of the course, then three
 /// about Kafka itself.

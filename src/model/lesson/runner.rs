@@ -76,27 +76,43 @@ pub fn replay_goals(lesson: &Lesson, scene: usize, target: usize) -> Vec<Goal> {
     goals
 }
 
-/// The step a move lands on and whether the run is rebuilt: `Some((scene, goals))` to start
-/// step `scene`'s scene and replay to `goals`, None to keep the run going.
-pub fn go_to(run: &LessonRun, target: usize) -> (usize, Option<(usize, Vec<Goal>)>) {
+/// What a move between steps does to the run.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Move {
+    /// Nothing: the run goes on as it is.
+    Stay,
+    /// The run goes on, first fast-forwarded to these goals: Next on a step that waits for
+    /// something shows that moment, so the next step's text matches the stage.
+    Continue(Vec<Goal>),
+    /// Start step `.0`'s scene and replay to the goals.
+    Rebuild(usize, Vec<Goal>),
+}
+
+/// The step a move to `target` lands on, and what it does to the run.
+pub fn go_to(run: &LessonRun, target: usize) -> (usize, Move) {
     let len = run.lesson.steps.len();
     let target = target.min(len);
-    if target == len {
-        // Past the last step: the sandbox is the learner's, the run goes on.
-        return (target, None);
-    }
     let from = run.step;
-    let next = target == from + 1;
-    let back_from_end = from >= len && target + 1 == len;
-    if next || back_from_end {
-        let rebuild = next && run.lesson.steps[target].scene.is_some();
-        return (target, rebuild.then(|| (target, replay_goals(&run.lesson, target, target))));
+    if target == from || (from >= len && target + 1 == len) {
+        // The same step, or back from the end to the last step: the run is that step's.
+        return (target, Move::Stay);
     }
-    if target == from {
-        return (target, None);
+    if target == from + 1 {
+        if let Some(scene) = run.lesson.steps.get(target).filter(|s| s.scene.is_some()) {
+            let at_ms = scene.scene.as_ref().map_or(0, |c| c.at_ms);
+            return (target, Move::Rebuild(target, vec![Goal::AtMs(at_ms)]));
+        }
+        // Past the last step too: the sandbox opens where the last step's moment is.
+        return match run.lesson.steps[from].pause_when.clone() {
+            Some(w) => (target, Move::Continue(vec![Goal::Until(w)])),
+            None => (target, Move::Stay),
+        };
+    }
+    if target == len {
+        return (target, Move::Stay);
     }
     let scene = nearest_scene(&run.lesson, target);
-    (target, Some((scene, replay_goals(&run.lesson, scene, target))))
+    (target, Move::Rebuild(scene, replay_goals(&run.lesson, scene, target)))
 }
 
 /// A step's pause condition being watched: the run pauses on the frame it turns true.

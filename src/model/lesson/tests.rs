@@ -412,15 +412,40 @@ fn a_replay_runs_in_bounded_chunks() {
 #[test]
 fn a_step_without_a_scene_keeps_the_run_and_one_with_a_scene_starts_its_own() {
     let s = opened(0);
+    let mut sim = engine_of(&s);
     let next = reduce(&s, Action::LessonNext);
-    assert_eq!((next.run, next.replay.clone()), (s.run, s.replay.clone()), "the run goes on");
+    assert_eq!(next.run, s.run, "the run goes on");
+    // Step 0 waits for 3 s: Next shows that moment, on the same run.
+    let at_3s = PauseWhen { at_ms: Some(3000), ..Default::default() };
+    assert_eq!(next.replay, vec![Goal::Until(at_3s)]);
+    follow(&mut sim, &next, 0.0);
+    while sim.replaying() {
+        sim.replay_chunk(REPLAY_CHUNK);
+    }
+    assert_eq!(sim.cluster.now_us(), 3_000_000, "fast-forwarded on the same run");
+    assert_eq!(sim.run, s.run);
     let third = reduce(&next, Action::LessonNext);
-    assert_eq!(third.run, s.run);
+    assert_eq!((third.run, third.replay_seq), (s.run, next.replay_seq + 1));
     let fourth = reduce(&third, Action::LessonNext);
     assert_eq!(fourth.run, s.run + 1, "a new scene, a new run");
     assert_eq!(fourth.source, Source::Preset("peak-shaving".into()));
     assert_eq!(fourth.replay, vec![Goal::AtMs(500)]);
     assert_eq!((fourth.seed, fourth.speed, fourth.playing), (1, 1.0, true), "the scene's defaults");
+    // A step with no pause leaves the run alone.
+    let mut v = valid();
+    v["steps"][0].as_object_mut().unwrap().remove("pause_when");
+    let lesson = Rc::new(Lesson::from_json(&v.to_string()).unwrap());
+    let plain = reduce(&State::new(&Params::default()), Action::OpenLesson(lesson, 0));
+    let next = reduce(&plain, Action::LessonNext);
+    assert_eq!((next.run, next.replay_seq), (plain.run, plain.replay_seq));
+}
+
+#[test]
+fn next_after_the_lesson_paused_the_run_plays_on() {
+    let s = reduce(&reduce(&opened(0), Action::LessonPaused), Action::LessonNext);
+    assert!(s.playing);
+    let paused_by_hand = reduce(&reduce(&opened(0), Action::TogglePlay), Action::LessonNext);
+    assert!(!paused_by_hand.playing, "a pause the learner chose stays");
 }
 
 #[test]
