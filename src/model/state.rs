@@ -421,7 +421,6 @@ pub fn follow(sim: &mut Sim, state: &State, now_ms: f64) -> bool {
 }
 
 /// The open lesson step's stage frame and pause condition, on the engine side.
-#[inline(never)]
 fn lesson_follows(sim: &mut Sim, state: &State) {
     let step = state.lesson_step();
     sim.highlight = match step.and_then(|s| s.highlight()) {

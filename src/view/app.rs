@@ -73,7 +73,6 @@ fn remember_lang(lang: Lang) {
 
 /// Writes the running preset and seed into the address bar (without a new history entry), so
 /// a reload or a copied address reopens what is shown. An imported file has no address.
-#[inline(never)]
 fn address_follows(source: &Source, seed: u64) {
     let Source::Preset(name) = source else { return };
     let Some(w) = web_sys::window() else { return };
@@ -91,7 +90,6 @@ fn address_follows(source: &Source, seed: u64) {
 
 /// Writes the open lesson and its step (1-based) into the address bar, so a reload or a
 /// copied address reopens the lesson there.
-#[inline(never)]
 fn address_follows_lesson(name: &str, step: usize) {
     let Some(w) = web_sys::window() else { return };
     let search = w.location().search().unwrap_or_default();
@@ -108,7 +106,6 @@ fn address_follows_lesson(name: &str, step: usize) {
 
 /// Fetches `lessons/NAME.json` (copied into the site by Trunk), validates it and opens it at
 /// `step` (1-based, from the address); a failure is said in the lesson's place.
-#[inline(never)]
 fn fetch_lesson(name: String, step: usize, dispatch: Callback<Action>) {
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
@@ -150,7 +147,6 @@ fn fetch_lesson(name: String, step: usize, dispatch: Callback<Action>) {
 }
 
 /// Outlines the page element a lesson step names (`data-lesson-highlight`), and no other.
-#[inline(never)]
 fn outline(selector: Option<&str>) {
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
     if let Ok(list) = doc.query_selector_all("[data-lesson-highlight]") {

@@ -42,6 +42,12 @@ fn every_shipped_lesson_validates_and_is_named_after_its_file() {
             "{name}: {} steps, the issue asks 4 to 7",
             l.steps.len()
         );
+        for (i, s) in l.steps.iter().enumerate() {
+            // The page shows a scenario's description as written, in English: an inline one
+            // leaves it out (the step's text says what to watch, in both languages).
+            let inline = s.scene.as_ref().and_then(|c| c.scenario.as_ref());
+            assert!(inline.is_none_or(|s| s.description.is_empty()), "{name} step {}", i + 1);
+        }
         let menu = lesson_title(name).unwrap_or_else(|| panic!("{name}: no menu title"));
         assert_eq!(l.title.en, menu.en(), "{name}: the file's title and the menu's");
         assert_eq!(l.title.zh_tw, menu.zh_tw(), "{name}: the file's title and the menu's");

@@ -11,7 +11,6 @@ use crate::model::lesson::{lesson_title, LessonRun, LESSONS};
 use crate::model::state::Action;
 
 /// The lessons menu: choosing one asks `on_pick` to fetch and open it.
-#[inline(never)]
 pub fn lesson_menu(lang: Lang, open: Option<&str>, on_pick: &Callback<String>) -> Html {
     let onchange = on_pick.reform(|e: Event| {
         let select = e.target_unchecked_into::<HtmlSelectElement>();
@@ -42,7 +41,6 @@ pub struct PanelLive {
 }
 
 /// The lesson panel for `run`.
-#[inline(never)]
 pub fn lesson_panel(run: &LessonRun, live: PanelLive, lang: Lang, d: &Callback<Action>) -> Html {
     let t = |m: Msg| lang.t(m);
     let total = run.lesson.steps.len();
