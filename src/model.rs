@@ -10,6 +10,7 @@ pub mod format;
 pub mod i18n;
 pub mod inspect;
 pub mod layout;
+pub mod lesson;
 pub mod params;
 pub mod profile_form;
 pub mod scenario_io;

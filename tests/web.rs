@@ -111,6 +111,7 @@ fn controls_props(playing: bool, seed_error: Option<String>) -> ControlsProps {
         seed_error,
         preset: "peak-shaving".into(),
         imported: None,
+        lesson_open: false,
         dispatch: Callback::noop(),
         lang: Lang::En,
     }

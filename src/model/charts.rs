@@ -6,6 +6,49 @@ use brook_engine::Cluster;
 use crate::model::consumers::consumer_sets;
 use crate::model::i18n::{Lang, Msg};
 
+/// Which chart is drawn large beside the stage (`State::focus_chart`, `Action::FocusChart`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ChartKind {
+    /// Inflow against outflow, with the backlog.
+    #[default]
+    Flow,
+    /// Lag per reader.
+    Lag,
+    /// Latency percentiles.
+    Latency,
+    /// Dropped, duplicated, lost records and blocked producers.
+    Faults,
+    /// Lag per partition of one consumer group.
+    PartitionLag,
+}
+
+impl ChartKind {
+    /// Every chart, in drawing order.
+    pub const ALL: [ChartKind; 5] = [
+        ChartKind::Flow,
+        ChartKind::Lag,
+        ChartKind::Latency,
+        ChartKind::Faults,
+        ChartKind::PartitionLag,
+    ];
+
+    /// The chart's name in `data-chart` and in lesson highlights (`chart.NAME`).
+    pub fn name(self) -> &'static str {
+        match self {
+            ChartKind::Flow => "flow",
+            ChartKind::Lag => "lag",
+            ChartKind::Latency => "latency",
+            ChartKind::Faults => "faults",
+            ChartKind::PartitionLag => "partition-lag",
+        }
+    }
+
+    /// The chart called `name`, if there is one.
+    pub fn from_name(name: &str) -> Option<ChartKind> {
+        ChartKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+}
+
 /// One line of a chart.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Series {

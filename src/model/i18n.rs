@@ -11,15 +11,15 @@
 //!   translates the known ones (field paths stay as in the scenario format) and passes any
 //!   other through unchanged.
 //! - Presets: titles and zh-TW descriptions by preset name (`presets`).
-//! - Longer text (lessons) goes beside the catalogue: one module per lesson set whose text is a
-//!   [`PerLang`], so a lesson without a language does not compile either.
+//! - Longer text goes beside the catalogue as a [`PerLang`]; lessons are files with both
+//!   languages per text (`model::lesson`), whose validation names a missing one.
 
 mod catalogue;
 mod choose;
 mod engine;
 mod presets;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use std::fmt::Display;
 

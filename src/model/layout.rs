@@ -31,6 +31,28 @@ impl Rect {
     }
 }
 
+/// Margin around a framed stage region, px.
+pub const REGION_PAD_PX: f64 = 6.0;
+
+/// The smallest rectangle around `rects`, `pad` px wider on every side and kept inside a
+/// `width` x `height` canvas; None for no rectangle.
+pub fn around<'a>(
+    rects: impl Iterator<Item = &'a Rect>,
+    pad: f64,
+    width: f64,
+    height: f64,
+) -> Option<Rect> {
+    let mut b: Option<(f64, f64, f64, f64)> = None;
+    for r in rects {
+        let (x0, y0, x1, y1) = b.unwrap_or((r.x, r.y, r.right(), r.y + r.h));
+        b = Some((x0.min(r.x), y0.min(r.y), x1.max(r.right()), y1.max(r.y + r.h)));
+    }
+    let (x0, y0, x1, y1) = b?;
+    let (x0, y0) = ((x0 - pad).max(1.0), (y0 - pad).max(1.0));
+    let (x1, y1) = ((x1 + pad).min(width - 1.0), (y1 + pad).min(height - 1.0));
+    Some(Rect { x: x0, y: y0, w: (x1 - x0).max(0.0), h: (y1 - y0).max(0.0) })
+}
+
 /// Where everything is, for a canvas of a given size.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Layout {
@@ -200,6 +222,19 @@ impl Layout {
                 let r = self.partitions.get(t as usize)?.get(p as usize)?;
                 let x = r.x - self.replica_w + (i as f64 + 0.5) * CHIP_PX - 1.0;
                 Some((x, r.mid_y()))
+            }
+        }
+    }
+
+    /// The frame a lesson draws around a region of the stage, if the region has anything.
+    pub fn region(&self, r: crate::model::lesson::StageRegion) -> Option<Rect> {
+        use crate::model::lesson::StageRegion;
+        let (w, h, pad) = (self.width, self.height, REGION_PAD_PX);
+        match r {
+            StageRegion::Producers => around(self.producers.iter(), pad, w, h),
+            StageRegion::Partitions => around(self.partitions.iter().flatten(), pad, w, h),
+            StageRegion::Consumers => {
+                around(self.groups.iter().chain(self.members.iter().flatten()), pad, w, h)
             }
         }
     }

@@ -1,9 +1,10 @@
-//! URL query parameters: `?preset=NAME&seed=N&play=0|1&lang=en|zh-TW`. Pure, so it is
+//! URL query parameters: `?preset=NAME&seed=N&play=0|1&lang=en|zh-TW&lesson=NAME&step=N`. Pure, so it is
 //! tested natively.
 
 use brook_engine::PRESETS;
 
 use crate::model::i18n::{Lang, LangParam, Msg, Text};
+use crate::model::lesson::{LESSONS, STEPS_MAX};
 
 /// What the URL asked for; fields the URL did not set keep their defaults.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -18,6 +19,10 @@ pub struct Params {
     pub bench_seconds: Option<u32>,
     /// The page's language, if the URL asked for one.
     pub lang: LangParam,
+    /// The lesson to open, if any.
+    pub lesson: Option<String>,
+    /// Its step to open at, 1-based as written (`step=1` is the first).
+    pub step: usize,
 }
 
 /// Longest benchmark run, wall seconds.
@@ -31,6 +36,8 @@ impl Default for Params {
             play: true,
             bench_seconds: None,
             lang: LangParam::Absent,
+            lesson: None,
+            step: 1,
         }
     }
 }
@@ -80,6 +87,18 @@ pub fn parse_query(query: &str) -> (Params, Vec<Text>) {
                     errors.push(Text::new(Msg::UrlLang).arg(value));
                 }
             },
+            "lesson" => {
+                if LESSONS.contains(&value) {
+                    p.lesson = Some(value.to_string());
+                } else {
+                    let all = LESSONS.join(", ");
+                    errors.push(Text::new(Msg::UrlNotOneOf).arg(key).arg(value).arg(all));
+                }
+            }
+            "step" => match value.parse::<usize>() {
+                Ok(n) if (1..=STEPS_MAX).contains(&n) => p.step = n,
+                _ => errors.push(Text::new(Msg::UrlLessonStep).arg(value).arg(STEPS_MAX)),
+            },
             _ => errors.push(Text::new(Msg::UrlUnknown).arg(key)),
         }
     }
@@ -122,9 +141,31 @@ pub fn query_with(query: &str, key: &str, value: &str) -> String {
     format!("?{}", pairs.join("&"))
 }
 
+/// `query` without the parameter `key`.
+pub fn query_without(query: &str, key: &str) -> String {
+    let kept: Vec<&str> = query
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|p| !p.is_empty() && p.split_once('=').map_or(*p, |(k, _)| k) != key)
+        .collect();
+    if kept.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", kept.join("&"))
+    }
+}
+
+/// The address bar's query while lesson `name` shows its step `step` (1-based): a reload
+/// reopens it there. The lesson sets the scene, so the preset and seed are left out.
+pub fn query_for_lesson(query: &str, name: &str, step: usize) -> String {
+    let q = query_without(&query_without(query, "preset"), "seed");
+    query_with(&query_with(&q, "lesson", name), "step", &step.to_string())
+}
+
 /// The address bar's query for a run of the preset `preset` with `seed`: a reload reopens it.
 pub fn query_for_preset(query: &str, preset: &str, seed: u64) -> String {
-    query_with(&query_with(query, "preset", preset), "seed", &seed.to_string())
+    let q = query_without(&query_without(query, "lesson"), "step");
+    query_with(&query_with(&q, "preset", preset), "seed", &seed.to_string())
 }
 
 #[cfg(test)]
@@ -175,6 +216,30 @@ mod tests {
         assert!(e[0].starts_with("seed: \"-3\""), "{e:?}");
         assert!(e[1].starts_with("preset: \"nope\""), "{e:?}");
         assert!(e[2].starts_with("speed: unknown"), "{e:?}");
+    }
+
+    #[test]
+    fn a_lesson_and_its_step_are_read_and_bad_ones_named() {
+        let (p, e) = parse_query("?lesson=peak-shaving&step=3");
+        assert!(e.is_empty(), "{e:?}");
+        assert_eq!((p.lesson.as_deref(), p.step), (Some("peak-shaving"), 3));
+        let (p, e) = parse_query("?lesson=nope&step=0");
+        assert_eq!((p.lesson, p.step), (None, 1), "defaults kept");
+        let e = en(&e);
+        assert!(e[0].starts_with("lesson: \"nope\" is not one of decoupling, "), "{e:?}");
+        let limit = format!("step: \"0\" must be a whole number from 1 to {STEPS_MAX}");
+        assert!(e[1].starts_with(&limit), "{e:?}");
+        let (_, e) = parse_query(&format!("step={}", STEPS_MAX + 1));
+        assert_eq!(e.len(), 1, "one past the limit is refused");
+    }
+
+    #[test]
+    fn the_address_follows_the_lesson_and_leaves_it_for_a_preset() {
+        let q = query_for_lesson("?lang=zh-TW&preset=stress&seed=3", "durability", 2);
+        assert_eq!(q, "?lang=zh-TW&lesson=durability&step=2");
+        assert_eq!(query_for_lesson(&q, "durability", 3), "?lang=zh-TW&lesson=durability&step=3");
+        assert_eq!(query_for_preset(&q, "quickstart", 1), "?lang=zh-TW&preset=quickstart&seed=1");
+        assert_eq!(query_without("?step=2", "step"), "");
     }
 
     #[test]

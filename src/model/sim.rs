@@ -9,6 +9,7 @@ use crate::model::consumers::{consumer_sets, Note};
 use crate::model::flights::Flights;
 use crate::model::i18n::Lang;
 use crate::model::layout::dense;
+use crate::model::lesson::{Goal, StageRegion, Watch};
 
 /// Most engine steps run in one animation frame (2 virtual seconds); past it the simulation
 /// runs slower than asked instead of freezing the tab.
@@ -61,12 +62,25 @@ pub struct Sim {
     pub run: u64,
     /// Step presses of the UI state already run.
     pub steps_done: u64,
+    /// Where a lesson's replay still runs to, in order (see `lesson::runner`).
+    pub replay: Vec<Goal>,
+    /// Which of the state's replays `replay` is (see `state::follow`).
+    pub replay_seq: u64,
+    /// The open lesson step's pause condition, if it has one.
+    pub watch: Option<Watch>,
+    /// The stage region the open lesson step frames.
+    pub highlight: Option<StageRegion>,
+    /// Set when the lesson's condition paused the run (the view tells the state).
+    pub lesson_paused: bool,
     /// The engine's notice count when last looked at, and the wall ms its latest notice
     /// appeared (a notice is shown for [`NOTICE_SHOWN_MS`]).
     notice_seen: (u64, f64),
     /// The same traffic without a queue, stepped with the cluster while the panel shows it.
     pub direct: Option<DirectRun>,
 }
+
+/// Most engine steps a lesson's replay runs per animation frame.
+pub const REPLAY_STEPS_PER_FRAME: u64 = 2_000;
 
 /// Virtual time over which a member's rate is measured, us.
 pub const RATE_WINDOW_US: u64 = 1_000_000;
@@ -181,6 +195,11 @@ impl Sim {
             rates: MemberRates::default(),
             run: 0,
             steps_done: 0,
+            replay: Vec::new(),
+            replay_seq: 0,
+            watch: None,
+            highlight: None,
+            lesson_paused: false,
             notice_seen: (0, 0.0),
             direct: None,
         }
@@ -211,13 +230,51 @@ impl Sim {
         Ok(())
     }
 
+    /// Whether a lesson's replay is still running (the stage shows the run as it gets there).
+    pub fn replaying(&self) -> bool {
+        !self.replay.is_empty()
+    }
+
+    /// Runs a lesson's replay on by at most `max_steps` engine steps, without moving dots;
+    /// returns the steps run.
+    pub fn replay_chunk(&mut self, max_steps: u64) -> u64 {
+        let mut n = 0;
+        while let Some(goal) = self.replay.first() {
+            if goal.reached(&self.cluster) {
+                self.replay.remove(0);
+                continue;
+            }
+            if n == max_steps {
+                break;
+            }
+            self.cluster.step();
+            n += 1;
+        }
+        if let Some(d) = &mut self.direct {
+            d.run_until(self.cluster.now_us());
+        }
+        self.rates.update(&self.cluster);
+        n
+    }
+
     /// Called once per animation frame with the frame's timestamp (ms): advances virtual time by
     /// the elapsed wall time times the speed, then retires finished flights.
     pub fn frame(&mut self, now_ms: f64) -> u64 {
         let dt_ms = self.last_frame_ms.map_or(0.0, |l| (now_ms - l).clamp(0.0, FRAME_GAP_MS_MAX));
         self.last_frame_ms = Some(now_ms);
+        if self.replaying() {
+            let steps = self.replay_chunk(REPLAY_STEPS_PER_FRAME);
+            self.flights.expire(now_ms);
+            return steps;
+        }
         let steps =
             if self.playing { self.advance(dt_ms * 1000.0 * self.speed, now_ms) } else { 0 };
+        if let Some(w) = &mut self.watch {
+            if w.check(&self.cluster) && self.playing {
+                self.playing = false;
+                self.lesson_paused = true;
+            }
+        }
         self.flights.expire(now_ms);
         steps
     }

@@ -4,7 +4,14 @@
 //! play, speed, steps) before the view reads it. Engine changes are `brook_engine::Command`s,
 //! which the view queues with `Cluster::command` as it dispatches [`Action::Command`].
 
+use std::rc::Rc;
+
 use brook_engine::{preset, Command, Scenario};
+
+use crate::model::charts::ChartKind;
+use crate::model::lesson::{
+    go_to, nearest_scene, replay_goals, Goal, Highlight, Lesson, LessonRun, Move,
+};
 
 use crate::model::i18n::Msg;
 use crate::model::i18n::{preset_description, Lang, LangParam, Text};
@@ -95,6 +102,17 @@ pub struct State {
     pub refreshes: u64,
     /// The "Without a queue" panel is shown (the run's traffic as direct calls beside it).
     pub show_without_queue: bool,
+    /// The chart drawn large beside the stage.
+    pub focus_chart: ChartKind,
+    /// The open lesson, if one is.
+    pub lesson: Option<LessonRun>,
+    /// Why a lesson could not be opened, if it could not.
+    pub lesson_error: Option<Text>,
+    /// Where the engine replays to before it plays (a lesson step's moment): a fresh engine
+    /// takes it, and so does the running one each time `replay_seq` changes.
+    pub replay: Vec<Goal>,
+    /// Bumped when the running engine is to fast-forward to `replay` (see [`follow`]).
+    pub replay_seq: u64,
 }
 
 /// Every change the UI can make.
@@ -139,6 +157,25 @@ pub enum Action {
     SetLang(Lang),
     /// Show (true) or hide the same traffic without a queue beside the run.
     ShowWithoutQueue(bool),
+    /// Draw this chart large beside the stage.
+    FocusChart(ChartKind),
+    /// A lesson was fetched and validated: open it at this step (0-based; past its end, at
+    /// the first step and say so).
+    OpenLesson(Rc<Lesson>, usize),
+    /// A lesson could not be opened.
+    LessonError(Text),
+    /// Go to this step of the open lesson (its number of steps: the end, the sandbox).
+    LessonGo(usize),
+    /// The next step (or the end).
+    LessonNext,
+    /// The step before.
+    LessonPrev,
+    /// Show the step's answer.
+    RevealAnswer,
+    /// The step's pause condition paused the run.
+    LessonPaused,
+    /// Close the lesson; the run goes on.
+    CloseLesson,
 }
 
 impl State {
@@ -165,6 +202,11 @@ impl State {
             bench_report: None,
             refreshes: 0,
             show_without_queue: false,
+            focus_chart: ChartKind::Flow,
+            lesson: None,
+            lesson_error: None,
+            replay: Vec::new(),
+            replay_seq: 0,
         }
     }
 
@@ -178,6 +220,8 @@ impl State {
         sim.playing = self.playing;
         sim.speed = self.speed;
         sim.lang = self.lang;
+        sim.replay = self.replay.clone();
+        sim.replay_seq = self.replay_seq;
         sim
     }
 
@@ -242,6 +286,7 @@ impl State {
         self.colour_by_key = false;
         self.lag_group = 0;
         self.seed_error = None;
+        self.replay = Vec::new();
         // A refused import was about that file; the run now is another.
         self.import_error = None;
         // The inspector stays on the same named thing if the new run has it (the view closes
@@ -250,6 +295,53 @@ impl State {
             i.form = None;
         }
         self
+    }
+
+    /// The lesson step shown, if a lesson is open and not finished.
+    pub fn lesson_step(&self) -> Option<&crate::model::lesson::Step> {
+        self.lesson.as_ref()?.current()
+    }
+
+    /// Moves the open lesson to step `target`: the step's chart comes beside the stage, and
+    /// the run is rebuilt and replayed where the runner says so (`lesson::go_to`).
+    fn lesson_go(mut self, target: usize) -> State {
+        let Some(run) = self.lesson.clone() else { return self };
+        let (step, change) = go_to(&run, target);
+        self.lesson = Some(LessonRun { step, revealed: false, paused: false, ..run.clone() });
+        match change {
+            Move::Stay => self.enter_step(None),
+            Move::Continue(goals) => {
+                self.replay = goals;
+                self.replay_seq += 1;
+                // The lesson paused the run for the learner to read; Next goes on.
+                self.playing |= run.paused;
+                self.enter_step(None)
+            }
+            Move::Rebuild(scene, goals) => self.enter_step(Some((scene, goals))),
+        }
+    }
+
+    /// Shows the open lesson's step: its chart in focus, its scene rebuilt if `rebuild` says.
+    fn enter_step(mut self, rebuild: Option<(usize, Vec<Goal>)>) -> State {
+        let Some(run) = self.lesson.clone() else { return self };
+        if let Some(Highlight::Chart(k)) = run.current().and_then(|s| s.highlight()) {
+            self = reduce(&self, Action::FocusChart(k));
+        }
+        let Some((i, goals)) = rebuild else { return self };
+        let Some(scene) = run.lesson.steps.get(i).and_then(|s| s.scene.as_ref()) else {
+            return self;
+        };
+        let source = match (&scene.preset, scene.scenario()) {
+            (Some(name), _) => Source::Preset(name.clone()),
+            (None, Some(s)) => Source::Imported(Box::new(s)),
+            (None, None) => return self,
+        };
+        self.seed_text = scene.seed.to_string();
+        let mut s = self.restarted(source, scene.seed);
+        s.speed = scene.speed.clamp(SPEED_MIN, SPEED_MAX);
+        s.playing = scene.playing;
+        s.replay = goals;
+        s
     }
 
     /// Restarts `source` with the typed seed, or says why the seed is refused.
@@ -300,15 +392,56 @@ pub fn reduce(state: &State, action: Action) -> State {
         Action::BenchReport(text) => s.bench_report = Some(text),
         Action::SetLang(lang) => s.lang = lang,
         Action::ShowWithoutQueue(on) => s.show_without_queue = on,
+        Action::FocusChart(k) => s.focus_chart = k,
+        Action::OpenLesson(lesson, step) => {
+            let len = lesson.steps.len();
+            let step = if step < len { step } else { 0 };
+            let scene = nearest_scene(&lesson, step);
+            let goals = replay_goals(&lesson, scene, step);
+            s.lesson = Some(LessonRun { lesson, step, revealed: false, paused: false });
+            s.lesson_error = None;
+            s.selected = None;
+            s = s.enter_step(Some((scene, goals)));
+        }
+        Action::LessonError(e) => s.lesson_error = Some(e),
+        Action::LessonGo(step) => s = s.lesson_go(step),
+        Action::LessonNext => {
+            let next = s.lesson.as_ref().map_or(0, |l| l.step + 1);
+            s = s.lesson_go(next);
+        }
+        Action::LessonPrev => {
+            let prev = s.lesson.as_ref().map_or(0, |l| l.step.saturating_sub(1));
+            s = s.lesson_go(prev);
+        }
+        Action::RevealAnswer => {
+            if let Some(l) = &mut s.lesson {
+                l.revealed = true;
+            }
+        }
+        Action::LessonPaused => {
+            s.playing = false;
+            if let Some(l) = &mut s.lesson {
+                l.paused = true;
+            }
+        }
+        Action::CloseLesson => {
+            s.lesson = None;
+            s.lesson_error = None;
+        }
     }
     s
 }
 
-/// The action of a presenter key (space, right arrow, + or =, -, r), if it has one.
-pub fn key_action(key: &str) -> Option<Action> {
+/// The action of a presenter key, if it has one: space, right arrow (or `.`), + or =, -, r;
+/// while a lesson is open (`lesson_open`) the arrows and PageUp/PageDown (presentation
+/// remotes) move through its steps, `.` steps the run and Escape closes the lesson.
+pub fn key_action(key: &str, lesson_open: bool) -> Option<Action> {
     Some(match key {
         " " => Action::TogglePlay,
-        "ArrowRight" => Action::Step,
+        "ArrowRight" | "PageDown" if lesson_open => Action::LessonNext,
+        "ArrowLeft" | "PageUp" if lesson_open => Action::LessonPrev,
+        "Escape" if lesson_open => Action::CloseLesson,
+        "ArrowRight" | "." => Action::Step,
         "+" | "=" => Action::Faster,
         "-" => Action::Slower,
         "r" => Action::Reset,
@@ -330,12 +463,35 @@ pub fn follow(sim: &mut Sim, state: &State, now_ms: f64) -> bool {
     sim.lag_group = state.lag_group;
     sim.lang = state.lang;
     sim.set_without_queue(state.show_without_queue);
+    if sim.replay_seq != state.replay_seq {
+        sim.replay = state.replay.clone();
+        sim.replay_seq = state.replay_seq;
+    }
+    lesson_follows(sim, state);
     let pending = state.steps.saturating_sub(sim.steps_done).min(STEPS_PENDING_MAX);
     for _ in 0..pending {
         sim.advance(STEP_US, now_ms);
     }
     sim.steps_done = state.steps;
     restarted
+}
+
+/// The open lesson step's stage frame and pause condition, on the engine side.
+fn lesson_follows(sim: &mut Sim, state: &State) {
+    let step = state.lesson_step();
+    sim.highlight = match step.and_then(|s| s.highlight()) {
+        Some(Highlight::Stage(r)) => Some(r),
+        _ => None,
+    };
+    let index = state.lesson.as_ref().map_or(0, |l| l.step);
+    let key = (state.run, index);
+    match step.and_then(|s| s.pause_when.clone()) {
+        Some(when) if sim.watch.as_ref().map(|w| w.key) != Some(key) => {
+            sim.watch = Some(crate::model::lesson::Watch { key, when, last: None });
+        }
+        Some(_) => {}
+        None => sim.watch = None,
+    }
 }
 
 #[cfg(test)]

@@ -25,10 +25,10 @@ fn play_speed_and_keys() {
     assert_eq!(s.speed, SPEED_MAX / 4.0);
     let s = run(&s, [Action::SetSpeed(0.15), Action::Slower]);
     assert_eq!(s.speed, SPEED_MIN, "clamped below too");
-    assert_eq!(key_action(" "), Some(Action::TogglePlay));
-    assert_eq!(key_action("="), Some(Action::Faster));
-    assert_eq!(key_action("r"), Some(Action::Reset));
-    assert_eq!(key_action("x"), None);
+    assert_eq!(key_action(" ", false), Some(Action::TogglePlay));
+    assert_eq!(key_action("=", false), Some(Action::Faster));
+    assert_eq!(key_action("r", false), Some(Action::Reset));
+    assert_eq!(key_action("x", false), None);
 }
 
 #[test]

@@ -11,15 +11,18 @@ use yew::prelude::*;
 use crate::model::changes::described;
 use crate::model::i18n::{choose_lang, engine_text, Lang, Msg, Text, STORAGE_KEY};
 use crate::model::layout::Layout;
-use crate::model::params::{parse_query, query_for_preset, query_with_lang, Params};
+use crate::model::lesson::Lesson;
+use crate::model::params::{
+    parse_query, query_for_lesson, query_for_preset, query_with_lang, Params,
+};
 use crate::model::sim::Sim;
 use crate::model::state::{follow, reduce, select, Action, Source, State};
 use crate::model::targets::targets_of;
 use crate::model::without_queue::without_queue;
 use crate::view::clock::now_ms;
 use crate::view::components::{
-    language_switch, legend, Actions, ColourBy, Controls, Counters, DisplayProps, ImportExport,
-    Inspector, LagGroup, WithoutQueuePanel,
+    language_switch, legend, lesson_menu, lesson_panel, Actions, ColourBy, Controls, Counters,
+    DisplayProps, ImportExport, Inspector, LagGroup, PanelLive, WithoutQueuePanel,
 };
 use crate::view::export::download_export;
 use crate::view::hooks::{use_frame_loop, use_keyboard};
@@ -86,6 +89,82 @@ fn address_follows(source: &Source, seed: u64) {
     }
 }
 
+/// Writes the open lesson and its step (1-based) into the address bar, so a reload or a
+/// copied address reopens the lesson there.
+fn address_follows_lesson(name: &str, step: usize) {
+    let Some(w) = web_sys::window() else { return };
+    let search = w.location().search().unwrap_or_default();
+    let path = w.location().pathname().unwrap_or_default();
+    if let Ok(history) = w.history() {
+        let query = query_for_lesson(&search, name, step);
+        let _ = history.replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some(&format!("{path}{query}")),
+        );
+    }
+}
+
+/// Fetches `lessons/NAME.json` (copied into the site by Trunk), validates it and opens it at
+/// `step` (1-based, from the address); a failure is said in the lesson's place.
+fn fetch_lesson(name: String, step: usize, dispatch: Callback<Action>) {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    wasm_bindgen_futures::spawn_local(async move {
+        let text = async {
+            let w = web_sys::window().ok_or("no window")?;
+            let url = format!("lessons/{name}.json");
+            let resp = JsFuture::from(w.fetch_with_str(&url)).await.map_err(|_| "network")?;
+            let resp: web_sys::Response = resp.dyn_into().map_err(|_| "no response")?;
+            if !resp.ok() {
+                return Err(format!("HTTP {}", resp.status()));
+            }
+            let body = JsFuture::from(resp.text().map_err(|_| "no body")?).await;
+            body.ok().and_then(|b| b.as_string()).ok_or_else(|| "no text".to_string())
+        };
+        let text = match text.await {
+            Ok(t) => t,
+            Err(e) => {
+                let e = e.to_string();
+                return dispatch
+                    .emit(Action::LessonError(Text::new(Msg::LessonNotLoaded).arg(&name).arg(e)));
+            }
+        };
+        match Lesson::from_json(&text) {
+            Ok(lesson) => {
+                let len = lesson.steps.len();
+                dispatch.emit(Action::OpenLesson(Rc::new(lesson), step.saturating_sub(1)));
+                if step > len {
+                    dispatch.emit(Action::LessonError(
+                        Text::new(Msg::UrlLessonStep).arg(step).arg(len),
+                    ));
+                }
+            }
+            Err(errors) => dispatch.emit(Action::LessonError(
+                Text::new(Msg::LessonInvalid).arg(&name).arg(errors.join("; ")),
+            )),
+        }
+    });
+}
+
+/// Outlines the page element a lesson step names (`data-lesson-highlight`), and no other.
+fn outline(selector: Option<&str>) {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+    if let Ok(list) = doc.query_selector_all("[data-lesson-highlight]") {
+        for i in 0..list.length() {
+            if let Some(el) = list
+                .item(i)
+                .and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok())
+            {
+                let _ = el.remove_attribute("data-lesson-highlight");
+            }
+        }
+    }
+    if let Some(el) = selector.and_then(|s| doc.query_selector(s).ok().flatten()) {
+        let _ = el.set_attribute("data-lesson-highlight", "");
+    }
+}
+
 /// Makes the document follow the page's language: `<html lang>` (which also picks
 /// Traditional Chinese glyphs from the fonts) and the title.
 fn document_follows(lang: Lang) {
@@ -131,6 +210,18 @@ pub fn App() -> Html {
             address_follows(source, *seed);
         }
     });
+    // The lesson and step shown go into the address; closing one gives the preset's back.
+    let lesson_at = ui.lesson.as_ref().map(|l| (l.lesson.name.clone(), l.step));
+    use_effect_with(
+        (lesson_at.clone(), ui.run, ui.source.clone(), ui.seed),
+        |(lesson_at, run, source, seed)| match lesson_at {
+            Some((name, step)) => address_follows_lesson(name, step + 1),
+            None if *run > 0 => address_follows(source, *seed),
+            None => {}
+        },
+    );
+    let highlight = ui.lesson_step().and_then(|s| s.highlight()).and_then(|h| h.selector());
+    use_effect_with(highlight, |h| outline(h.as_deref()));
     let sim = use_mut_ref(|| {
         let sim = ui.new_sim();
         set_panic_context(sim.cluster.scenario());
@@ -141,7 +232,26 @@ pub fn App() -> Html {
     }
     let dispatch = dispatcher(sim.clone(), ui.dispatcher());
     let stage = use_frame_loop(sim.clone(), dispatch.clone(), params);
-    use_keyboard(dispatch.clone());
+    use_keyboard(dispatch.clone(), ui.lesson.is_some());
+    {
+        // A lesson named in the address opens once the page is up.
+        let (lesson, step, dispatch) = (params.lesson.clone(), params.step, dispatch.clone());
+        use_effect_with((), move |_| {
+            if let Some(name) = lesson {
+                fetch_lesson(name, step, dispatch);
+            }
+        });
+    }
+    let on_lesson = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |name: String| {
+            if name.is_empty() {
+                dispatch.emit(Action::CloseLesson);
+            } else {
+                fetch_lesson(name, 1, dispatch.clone());
+            }
+        })
+    };
 
     let on_stage_click = {
         let (sim, canvas, dispatch) = (sim.clone(), stage.canvas.clone(), dispatch.clone());
@@ -183,6 +293,14 @@ pub fn App() -> Html {
     let description = described(ui.description(s.cluster.scenario()), &s.cluster, lang);
     let direct = s.direct.as_ref().map(without_queue);
     let timeout_ms = s.cluster.scenario().direct_call.timeout_ms;
+    let live = PanelLive {
+        try_refused: ui
+            .lesson_step()
+            .and_then(|st| st.try_command.as_ref())
+            .and_then(|tr| s.cluster.check_command(&tr.command.command).err())
+            .map(|e| engine_text(lang, &e)),
+        replaying: s.replaying(),
+    };
     drop(s);
     {
         let dispatch = dispatch.clone();
@@ -207,9 +325,13 @@ pub fn App() -> Html {
         <main class="app">
             <header>
                 <h1>{ "Brook" }<span class="tagline">{ t(Msg::Tagline) }</span></h1>
+                { lesson_menu(lang, lesson_at.as_ref().map(|(n, _)| n.as_str()), &on_lesson) }
                 { language_switch(lang, &on_lang) }
                 <p class="description" data-testid="description">{ description }</p>
             </header>
+            if let Some(e) = &ui.lesson_error {
+                <div class="banner-error" role="alert" data-testid="lesson-error">{ e.render(lang) }</div>
+            }
             if !url_errors.is_empty() && ui.url_errors_shown() {
                 <div class="banner-error" role="alert" data-testid="url-errors">
                     { lang.f(Msg::UrlIgnored, &[&url_errors.join(lang.list_sep())]) }
@@ -217,12 +339,18 @@ pub fn App() -> Html {
             }
             <Controls playing={ui.playing} speed={ui.speed} seed={ui.seed_text.clone()}
                 seed_error={render(&ui.seed_error)} preset={ui.preset_name().to_string()}
-                imported={ui.imported_name()} dispatch={dispatch.clone()} {lang} />
+                imported={ui.imported_name()} lesson_open={ui.lesson.is_some()}
+                dispatch={dispatch.clone()} {lang} />
             <div class="stage-row">
                 <div class="stage-wrap">
                     <canvas ref={stage.canvas} class="stage" data-testid="stage" role="img" onclick={on_stage_click}
                         aria-label={t(Msg::StageAria)} />
                 </div>
+                if let Some(run) = &ui.lesson {
+                    <aside class="side">
+                        <div class="lesson-slot">{ lesson_panel(run, live, lang, &dispatch) }</div>
+                    </aside>
+                }
                 if let Some((key, view)) = inspector {
                     <Inspector {key} {view} {validate} on_command={on_command.clone()} {on_close} {lang} />
                 }

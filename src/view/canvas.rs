@@ -32,7 +32,16 @@ pub fn draw(ctx: &Ctx, sim: &Sim, width: f64, height: f64, now_ms: f64, reduced_
     consumers::consumers(ctx, &layout, &sim.rates, lang);
     flights(ctx, &layout, sim, now_ms, reduced_motion);
     marks(ctx, &layout, sim, now_ms);
+    if let Some(r) = sim.highlight.and_then(|r| layout.region(r)) {
+        // A lesson step's region: framed over everything else.
+        ctx.set_stroke_style_str(LESSON_FRAME);
+        ctx.set_line_width(3.0);
+        ctx.stroke_rect(r.x, r.y, r.w, r.h);
+    }
 }
+
+/// The colour of a lesson's frame on the stage (the page's outline uses the same).
+const LESSON_FRAME: &str = "#f59e0b";
 
 /// Faults, written where they happened, fading out.
 fn marks(ctx: &Ctx, l: &Layout, sim: &Sim, now_ms: f64) {

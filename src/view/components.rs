@@ -9,6 +9,7 @@ mod inspector;
 mod language;
 mod legend;
 mod without_queue;
+mod lesson;
 
 pub use actions::{Actions, ActionsProps};
 pub use controls::{Controls, ControlsProps};
@@ -19,3 +20,4 @@ pub use inspector::{Inspector, InspectorProps};
 pub use language::language_switch;
 pub use legend::legend;
 pub use without_queue::{WithoutQueuePanel, WithoutQueueProps};
+pub use lesson::{lesson_menu, lesson_panel, PanelLive};

@@ -85,6 +85,7 @@ impl FrameLoop {
         let started = now_ms();
         let mut s = self.sim.borrow_mut();
         s.frame(t);
+        let lesson_paused = std::mem::take(&mut s.lesson_paused);
         let engine_done = now_ms();
         if let Some(c) = self.stage.cast::<HtmlCanvasElement>() {
             draw_frame(&c, &s, t, self.reduced_motion);
@@ -103,6 +104,9 @@ impl FrameLoop {
         let charts_done = now_ms();
         // The engine is released before dispatching: the App reads it as it renders.
         drop(s);
+        if lesson_paused {
+            self.dispatch.emit(Action::LessonPaused);
+        }
         if t - *self.last_stats_ms.borrow() >= STATS_EVERY_MS {
             *self.last_stats_ms.borrow_mut() = t;
             self.dispatch.emit(Action::Refresh);

@@ -66,8 +66,8 @@ catalogue! {
     UrlPlay = "play: \"{0}\" must be 0 or 1", "play：「{0}」必須是 0 或 1";
     UrlLang = "lang: \"{0}\" is not one of en, zh-TW; the page is in English",
         "lang：「{0}」不是 en 或 zh-TW；頁面改以英文顯示";
-    UrlUnknown = "{0}: unknown parameter (known: preset, seed, play, bench, seconds, lang)",
-        "{0}：無法辨識的參數（可用：preset、seed、play、bench、seconds、lang）";
+    UrlUnknown = "{0}: unknown parameter (known: preset, seed, play, bench, seconds, lang, lesson, step)",
+        "{0}：無法辨識的參數（可用：preset、seed、play、bench、seconds、lang、lesson、step）";
 
     // Live figures.
     CountersAria = "Live figures", "即時指標";
@@ -586,4 +586,41 @@ catalogue! {
     ChgGroupSettings = "consumer group settings changed", "變更消費者群組設定";
     ChgPrefetch = "prefetch changed", "變更 prefetch";
     ChgRetention = "retention changed", "變更保留設定";
+
+    // Guided lessons (issue 10, item 1): the menu, the lesson panel, its keys and messages.
+    // The lessons' own text is in the lesson files (`lessons/NAME.json`), in both languages.
+    LessonsMenu = "Lessons", "課程";
+    LessonsMenuPick = "Choose a lesson…", "選擇一堂課…";
+    LessonDecoupling = "Decoupling", "解耦";
+    LessonAsynchrony = "Asynchrony", "非同步";
+    LessonPeakShaving = "Peak shaving", "削峰";
+    LessonPointToPoint = "Point-to-point", "點對點模式";
+    LessonPublishSubscribe = "Publish/subscribe", "發布／訂閱模式";
+    LessonLogCollection = "Log collection and monitoring", "日誌收集和監控";
+    LessonRealtimeAnalytics = "Real-time processing and analytics", "即時資料處理和分析";
+    LessonPartitionsAndKeys = "Kafka: partitions and keys", "Kafka：分區與鍵";
+    LessonConsumerGroups = "Kafka: consumer groups", "Kafka：消費者群組";
+    LessonDurability = "Kafka: durability", "Kafka：持久性";
+    LessonAria = "Lesson", "課程";
+    LessonStepOf = "Step {0} of {1}", "第 {0} 步，共 {1} 步";
+    LessonPrev = "Previous", "上一步";
+    LessonPrevTitle = "Previous step (left arrow, Page Up)", "上一步（左方向鍵、Page Up）";
+    LessonNext = "Next", "下一步";
+    LessonNextTitle = "Next step (right arrow, Page Down)", "下一步（右方向鍵、Page Down）";
+    LessonFinish = "Finish", "完成";
+    LessonClose = "Close", "關閉";
+    LessonCloseTitle = "Close the lesson (Escape); the run goes on", "關閉課程（Esc）；模擬會繼續執行";
+    LessonShowAnswer = "Show the answer", "顯示答案";
+    LessonTryRefused = "Not possible now: {0}", "目前無法執行：{0}";
+    LessonPausedHere = "Paused here: press Play (space) to go on.", "在這裡暫停了：按「播放」（空白鍵）繼續。";
+    LessonReplaying = "Getting to this step's moment…", "正在快轉到這一步的時間點…";
+    LessonSandbox = "That was the last step. The sandbox is yours: the run goes on, change anything you like.",
+        "課程到這裡結束。接下來換你自由操作：模擬會繼續執行，任何設定都可以調整。";
+    LessonBack = "Back to the last step", "回到最後一步";
+    LessonInvalid = "lesson {0} is not valid: {1}", "課程 {0} 的內容有誤：{1}";
+    LessonNotLoaded = "lesson {0} could not be loaded: {1}", "無法載入課程 {0}：{1}";
+    UrlLessonStep = "step: \"{0}\" must be a whole number from 1 to {1}; the lesson opens at step 1",
+        "step：「{0}」必須是 1 到 {1} 之間的整數；課程改從第 1 步開始";
+    StepTitleLesson = "Advance 100 virtual ms (. while a lesson is open: the arrows move through its steps)",
+        "模擬時間前進 100 毫秒（課程進行中按 .：方向鍵用來切換步驟）";
 }

@@ -26,7 +26,7 @@ fn placeholders(s: &str) -> BTreeSet<String> {
 
 /// Words and characters written in mainland China that Taiwan writes otherwise (zh-TW.md),
 /// and simplified characters that never appear in Traditional text.
-const NOT_TAIWANESE: &[&str] = &[
+pub(crate) const NOT_TAIWANESE: &[&str] = &[
     "信息",
     "消息",
     "隊列",

@@ -25,6 +25,9 @@ pub struct ControlsProps {
     /// Name of an imported scenario running instead of a preset.
     #[prop_or_default]
     pub imported: Option<String>,
+    /// Whether a lesson is open (the right arrow then moves its steps; `.` steps the run).
+    #[prop_or_default]
+    pub lesson_open: bool,
     /// Where the controls' actions go.
     pub dispatch: Callback<Action>,
     /// The page's language.
@@ -60,7 +63,7 @@ pub fn Controls(p: &ControlsProps) -> Html {
             <button data-testid="play" class="primary" onclick={toggle} aria-pressed={p.playing.to_string()}
                 title={t(Msg::PlayTitle)}>{ play_label }</button>
             <button data-testid="step" onclick={step} disabled={p.playing}
-                title={t(Msg::StepTitle)}>{ t(Msg::Step) }</button>
+                title={t(if p.lesson_open { Msg::StepTitleLesson } else { Msg::StepTitle })}>{ t(Msg::Step) }</button>
             <label class="speed">
                 { t(Msg::Speed) }{ " " }
                 <input data-testid="speed" type="range" min={speed_to_slider(SPEED_MIN).to_string()}

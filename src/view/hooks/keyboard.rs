@@ -9,12 +9,13 @@ use yew::prelude::*;
 
 use crate::model::state::{key_action, Action};
 
-/// Space play/pause, right arrow step, + and - speed, r reset (see `state::key_action`), sent
-/// to `dispatch`; ignored while typing in a field or with a modifier held.
+/// Space play/pause, right arrow step, + and - speed, r reset, and a lesson's keys while one
+/// is open (`lesson_open`; see `state::key_action`), sent to `dispatch`; ignored while typing
+/// in a field or with a modifier held.
 #[hook]
-pub fn use_keyboard(dispatch: Callback<Action>) {
-    let latest = use_mut_ref(|| dispatch.clone());
-    *latest.borrow_mut() = dispatch;
+pub fn use_keyboard(dispatch: Callback<Action>, lesson_open: bool) {
+    let latest = use_mut_ref(|| (dispatch.clone(), lesson_open));
+    *latest.borrow_mut() = (dispatch, lesson_open);
     use_effect_with((), move |_| {
         let document = web_sys::window().and_then(|w| w.document());
         let listener =
@@ -26,8 +27,9 @@ pub fn use_keyboard(dispatch: Callback<Action>) {
                 if typing || e.ctrl_key() || e.meta_key() || e.alt_key() {
                     return;
                 }
-                let Some(action) = key_action(&e.key()) else { return };
-                latest.borrow().emit(action);
+                let (dispatch, lesson_open) = latest.borrow().clone();
+                let Some(action) = key_action(&e.key(), lesson_open) else { return };
+                dispatch.emit(action);
                 e.prevent_default();
             });
         let listener = Rc::new(RefCell::new(Some(listener)));
