@@ -8,8 +8,8 @@ mod import_export;
 mod inspector;
 mod language;
 mod legend;
-mod without_queue;
 mod lesson;
+mod without_queue;
 
 pub use actions::{Actions, ActionsProps};
 pub use controls::{Controls, ControlsProps};
@@ -19,5 +19,5 @@ pub use import_export::{ImportExport, ImportExportProps};
 pub use inspector::{Inspector, InspectorProps};
 pub use language::language_switch;
 pub use legend::legend;
-pub use without_queue::{WithoutQueuePanel, WithoutQueueProps};
 pub use lesson::{lesson_menu, lesson_panel, PanelLive};
+pub use without_queue::{WithoutQueuePanel, WithoutQueueProps};

@@ -44,8 +44,8 @@ pub use reader::{Reader, ReaderKind};
 pub use replication::{AckCheck, Election, Partition, Replica};
 pub use rng::Rng;
 pub use scenario::{
-    limits, ClusterSpec, Command, FieldError, ReaderSpec, Scenario, TimedEvent, TopicSpec,
-    SCENARIO_VERSION,
+    error_path, limits, ClusterSpec, Command, FieldError, ReaderSpec, Scenario, TimedEvent,
+    TopicSpec, SCENARIO_VERSION,
 };
 pub use share::{ShareGroup, ShareGroupSpec, ShareMember, ShareStats, SHARE_WINDOW_RECORDS_MAX};
 pub use vocab::{Chunk, CommitMode, OffsetReset, ProcessingDist, Tp};

@@ -11,7 +11,7 @@ mod validate;
 #[cfg(test)]
 mod tests;
 
-use brook_engine::{Cluster, Command, Scenario};
+use brook_engine::{error_path, Cluster, Command, Scenario};
 use serde::Deserialize;
 
 use crate::model::charts::ChartKind;
@@ -355,11 +355,10 @@ impl Lesson {
         // Read as an imported scenario is (`Scenario::from_json`): the same reader, so the
         // page's wasm holds one copy of the scenario reader (and `try` commands are flattened
         // as timeline events are, for the same reason); a problem is named by its path.
-        let de = &mut serde_json::Deserializer::from_str(text);
-        let lesson: Lesson = serde_path_to_error::deserialize(de).map_err(|e| {
-            let path = e.path().to_string();
+        let lesson: Lesson = serde_json::from_str(text).map_err(|e| {
+            let path = error_path(text, &e);
             let path = if path == "." { "lesson".to_string() } else { path };
-            vec![format!("{path}: {}", e.into_inner())]
+            vec![format!("{path}: {e}")]
         })?;
         lesson.validate()?;
         Ok(lesson)

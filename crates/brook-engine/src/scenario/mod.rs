@@ -10,10 +10,12 @@ use crate::push::SubscriptionSpec;
 use crate::share::ShareGroupSpec;
 
 mod command;
+mod json_path;
 pub mod limits;
 mod validate;
 
 pub use command::Command;
+pub use json_path::error_path;
 
 /// The scenario format version this engine reads.
 pub const SCENARIO_VERSION: u32 = 1;
@@ -221,12 +223,11 @@ impl Scenario {
     /// optimised for speed (Cargo.toml, `wasm-release`).
     #[inline]
     pub fn from_json(text: &str) -> Result<Scenario, Vec<FieldError>> {
-        let de = &mut serde_json::Deserializer::from_str(text);
-        let scenario: Scenario = serde_path_to_error::deserialize(de).map_err(|e| {
-            let path = e.path().to_string();
+        let scenario: Scenario = serde_json::from_str(text).map_err(|e| {
+            let path = error_path(text, &e);
             vec![FieldError {
                 path: if path == "." { "(document)".into() } else { path },
-                message: e.into_inner().to_string(),
+                message: e.to_string(),
             }]
         })?;
         scenario.validate()?;
