@@ -5,13 +5,6 @@
 //! while reading: that wrapper built a second copy of every type's reading code, about 10 KiB
 //! of the page's gzipped wasm (BENCHMARKS.md, "Bundle").
 
-/// The path at 1-based `line` and `column` (bytes, as serde_json counts them) of `text`:
-/// `"."` for the document itself. A wrong value is named by its key, an unknown key by itself
-/// (the error comes before its `:`), a missing field by its object.
-pub fn path_at(text: &str, line: usize, column: usize) -> String {
-    path_before(text, offset_of(text, line, column))
-}
-
 /// The byte offset of 1-based `line` and `column`.
 fn offset_of(text: &str, line: usize, column: usize) -> usize {
     let bytes = text.as_bytes();
@@ -25,7 +18,9 @@ fn offset_of(text: &str, line: usize, column: usize) -> usize {
     (start + column).min(bytes.len())
 }
 
-/// The path where the reader stood after reading `text[..end]`.
+/// The path where the reader stood after reading `text[..end]`: `"."` for the document
+/// itself. A wrong value is named by its key, an unknown key by itself (the error comes before
+/// its `:`), a missing field by its object.
 fn path_before(text: &str, end: usize) -> String {
     let bytes = text.as_bytes();
     // Each open container: an array's index, or an object's key (once its `:` is read).
@@ -198,6 +193,6 @@ mod tests {
         assert_eq!(path_of::<Doc>("{\"topics\": [{\"name\": \"a\",, }]}"), "?");
         assert_eq!(path_of::<Doc>("{\"topics\": ["), "?");
         assert_eq!(path_of::<Doc>(""), "?");
-        assert_eq!(path_at("{\"a\": [1, {\"b\": ", 1, 16), "a[1].b");
+        assert_eq!(path_before("{\"a\": [1, {\"b\": ", 15), "a[1].b");
     }
 }
