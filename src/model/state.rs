@@ -6,6 +6,7 @@
 
 use brook_engine::{preset, Command, Scenario};
 
+use crate::model::charts::ChartKind;
 use crate::model::i18n::{preset_description, Lang, LangParam, Text};
 use crate::model::inspect::Form;
 use crate::model::layout::Selection;
@@ -76,6 +77,11 @@ pub struct State {
     pub bench_report: Option<String>,
     /// Refreshes asked for (the panels read the engine again on each).
     pub refreshes: u64,
+    /// The chart drawn large beside the stage.
+    pub focus_chart: ChartKind,
+    /// Presenter mode: large type, a simpler stage (no replica chips, logs as filled bars),
+    /// full screen.
+    pub presenter: bool,
 }
 
 /// Every change the UI can make.
@@ -118,6 +124,12 @@ pub enum Action {
     BenchReport(String),
     /// Show the page in this language.
     SetLang(Lang),
+    /// Draw this chart large beside the stage.
+    FocusChart(ChartKind),
+    /// Enter or leave presenter mode (`p`).
+    TogglePresenter,
+    /// Leave presenter mode (Escape, or the browser left full screen).
+    LeavePresenter,
 }
 
 impl State {
@@ -143,6 +155,8 @@ impl State {
             selected: None,
             bench_report: None,
             refreshes: 0,
+            focus_chart: ChartKind::Flow,
+            presenter: false,
         }
     }
 
@@ -245,14 +259,19 @@ pub fn reduce(state: &State, action: Action) -> State {
         Action::Command(_) | Action::Refresh => s.refreshes = s.refreshes.wrapping_add(1),
         Action::BenchReport(text) => s.bench_report = Some(text),
         Action::SetLang(lang) => s.lang = lang,
+        Action::FocusChart(kind) => s.focus_chart = kind,
+        Action::TogglePresenter => s.presenter = !s.presenter,
+        Action::LeavePresenter => s.presenter = false,
     }
     s
 }
 
-/// The action of a presenter key (space, right arrow, + or =, -, r), if it has one.
+/// The action of a presenter key (space, right arrow, + or =, -, r, p, Escape), if it has one.
 pub fn key_action(key: &str) -> Option<Action> {
     Some(match key {
         " " => Action::TogglePlay,
+        "p" | "P" => Action::TogglePresenter,
+        "Escape" => Action::LeavePresenter,
         "ArrowRight" => Action::Step,
         "+" | "=" => Action::Faster,
         "-" => Action::Slower,
@@ -274,6 +293,7 @@ pub fn follow(sim: &mut Sim, state: &State, now_ms: f64) -> bool {
     sim.colour_by_key = state.colour_by_key;
     sim.lag_group = state.lag_group;
     sim.lang = state.lang;
+    sim.presenter = state.presenter;
     let pending = state.steps.saturating_sub(sim.steps_done).min(STEPS_PENDING_MAX);
     for _ in 0..pending {
         sim.advance(STEP_US, now_ms);

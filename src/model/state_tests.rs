@@ -1,6 +1,7 @@
 use brook_engine::{preset, Command};
 
 use super::*;
+use crate::model::charts::ChartKind;
 use crate::model::i18n::Lang;
 use crate::model::params::parse_query;
 
@@ -134,4 +135,23 @@ fn reset_restarts_the_run_but_keeps_the_speed_and_colours() {
     assert_eq!((s.steps, s.speed, s.colour_by_key), (0, 8.0, true));
     let s = run(&s, [Action::ChoosePreset("peak-shaving".into())]);
     assert_eq!(s.speed, 1.0, "a new preset starts at its own pace");
+}
+
+#[test]
+fn the_focus_chart_and_presenter_mode_are_ui_state_a_restart_keeps() {
+    let s = paused("peak-shaving");
+    assert_eq!((s.focus_chart, s.presenter), (ChartKind::Flow, false));
+    let s = run(&s, [Action::FocusChart(ChartKind::Lag), key_action("p").unwrap()]);
+    assert_eq!((s.focus_chart, s.presenter), (ChartKind::Lag, true));
+    // How the run is watched, like the speed: a reset or another preset keeps it.
+    let s = run(&s, [Action::Reset, Action::ChoosePreset("hot-key-skew".into())]);
+    assert_eq!((s.focus_chart, s.presenter), (ChartKind::Lag, true));
+    let mut sim = s.new_sim();
+    follow(&mut sim, &s, 0.0);
+    assert!(sim.presenter, "the stage draws the simpler layer");
+    // `p` again, or Escape, leaves it; Escape outside presenter mode changes nothing.
+    assert!(!run(&s, [key_action("p").unwrap()]).presenter);
+    let out = run(&s, [key_action("Escape").unwrap()]);
+    assert!(!out.presenter);
+    assert_eq!(run(&out, [key_action("Escape").unwrap()]), out);
 }
