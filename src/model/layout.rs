@@ -217,7 +217,7 @@ impl Layout {
                 .map(|(y, h)| Rect { x: pad, y, w: side_w, h })
                 .collect();
         let mid_w = (width - 2.0 * (side_w + pad + lane) - replica_w).max(40.0);
-        let rows = column(total, top, avail, 44.0 * k, if dense { 0.0 } else { 6.0 * k });
+        let rows = column(total, top, avail, 56.0 * k, if dense { 0.0 } else { 6.0 * k });
         let mut it = rows.into_iter();
         let partitions: Vec<Vec<Rect>> = cluster
             .topics()
@@ -260,7 +260,8 @@ impl Layout {
             })
             .collect();
         let right_x = width - pad - side_w;
-        let heading = |x: f64, right: f64| Rect { x, y: 6.0 * k, w: (right - x).max(0.0), h: broker_h };
+        let heading =
+            |x: f64, right: f64| Rect { x, y: 6.0 * k, w: (right - x).max(0.0), h: broker_h };
         let strips_x = mid_x - replica_w;
         let headings = [
             heading(pad, pad + side_w),
@@ -374,10 +375,22 @@ impl Layout {
         }
     }
 
+    /// Where a flight between `e` and `other` meets `e`: traffic between a strip and a member
+    /// meets the strip past its offset label, so the dots do not run over the figure.
+    fn anchor_towards(&self, e: Endpoint, other: Endpoint, leaving: bool) -> Option<(f64, f64)> {
+        match (e, other) {
+            (Endpoint::Partition(t, p), Endpoint::Member(..)) => {
+                let r = self.offset_labels.get(t as usize)?.get(p as usize)?;
+                Some((r.right(), r.mid_y()))
+            }
+            _ => self.anchor(e, leaving),
+        }
+    }
+
     /// Position of a flight at wall time `now_ms`, eased; None if an endpoint vanished.
     pub fn flight_position(&self, f: &Flight, now_ms: f64) -> Option<(f64, f64)> {
-        let (x0, y0) = self.anchor(f.from, true)?;
-        let (x1, y1) = self.anchor(f.to, false)?;
+        let (x0, y0) = self.anchor_towards(f.from, f.to, true)?;
+        let (x1, y1) = self.anchor_towards(f.to, f.from, false)?;
         let t = f.progress(now_ms);
         let e = t * t * (3.0 - 2.0 * t);
         // A copy to a follower hops over the chips between them.

@@ -7,14 +7,25 @@ use super::*;
 use crate::model::flights::Endpoint;
 
 /// The presets the classroom layout is checked with (as in e2e/tests/layout.test.js).
-const PRESETS: [&str; 5] =
-    ["peak-shaving", "hot-key-skew", "p2p-vs-pubsub", "broker-failure-acks", "slow-subscriber-push-vs-pull"];
+const PRESETS: [&str; 5] = [
+    "peak-shaving",
+    "hot-key-skew",
+    "p2p-vs-pubsub",
+    "broker-failure-acks",
+    "slow-subscriber-push-vs-pull",
+];
 
 /// Canvas sizes the page gives the stage: beside the side column of a 1280 x 720 window (also
 /// 150% zoom of 1920 x 1080), of a 1920 x 1080 window, of a 1024 x 768 window with the
 /// inspector open, a phone, a 4K screen.
-const SIZES: [(f64, f64); 6] =
-    [(850.0, 640.0), (1360.0, 990.0), (690.0, 680.0), (1000.0, 600.0), (360.0, 420.0), (2500.0, 2000.0)];
+const SIZES: [(f64, f64); 6] = [
+    (850.0, 640.0),
+    (1360.0, 990.0),
+    (690.0, 680.0),
+    (1000.0, 600.0),
+    (360.0, 420.0),
+    (2500.0, 2000.0),
+];
 
 fn cluster(name: &str) -> Cluster {
     let mut c = Cluster::new(preset(name).unwrap());
@@ -78,7 +89,9 @@ fn positions_scale_with_the_canvas() {
         };
         for (ra, rb) in all(&a).iter().zip(all(&b)) {
             let want = twice(ra);
-            let close = (want.x - rb.x).abs() + (want.y - rb.y).abs() + (want.w - rb.w).abs()
+            let close = (want.x - rb.x).abs()
+                + (want.y - rb.y).abs()
+                + (want.w - rb.w).abs()
                 + (want.h - rb.h).abs();
             assert!(close < 1e-6, "{name}: {ra:?} doubled is not {rb:?}");
         }
@@ -142,7 +155,10 @@ fn names_and_figures_fit_their_boxes_at_classroom_sizes() {
             for (t, topic) in c.topics().iter().enumerate() {
                 for (p, r) in l.partition_labels[t].iter().enumerate() {
                     let label = format!("{}-{p}", topic.name);
-                    assert!(est_width(&label, l.fonts.small) <= r.w, "{name} {w}: {label} in {r:?}");
+                    assert!(
+                        est_width(&label, l.fonts.small) <= r.w,
+                        "{name} {w}: {label} in {r:?}"
+                    );
                     // A log end offset as the page writes it, at its longest ("999.9k").
                     assert!(est_width("999.9k", l.fonts.small) <= l.offset_labels[t][p].w);
                 }
@@ -207,7 +223,8 @@ fn fault_marks_stay_inside_their_own_box() {
 #[test]
 fn presenter_mode_hides_the_replica_chips_and_enlarges_the_type() {
     let c = cluster("broker-failure-acks");
-    let (normal, presenting) = (Layout::new(&c, 850.0, 640.0), Layout::new_for(&c, 850.0, 640.0, true));
+    let (normal, presenting) =
+        (Layout::new(&c, 850.0, 640.0), Layout::new_for(&c, 850.0, 640.0, true));
     assert!(normal.replica_w > 0.0, "three replicas a partition: chips");
     assert_eq!(presenting.replica_w, 0.0);
     assert!(presenting.fonts.small >= normal.fonts.small * PRESENTER_SCALE - 1e-9);
@@ -226,4 +243,30 @@ fn a_label_too_long_for_its_box_is_cut_with_an_ellipsis() {
     let (cut, _) = fit_label("消費者群組", 40.0, w);
     assert_eq!(cut, "消費者\u{2026}");
     assert_eq!(fit_label("abc", 5.0, w), (String::new(), true), "not even one character");
+}
+
+#[test]
+fn records_fetched_leave_past_the_offset_figure() {
+    // A dot between a strip and a member starts (or ends) right of the strip's offset label,
+    // so the figure is not run over; a batch from a producer lands at the log end.
+    use crate::model::flights::{Flight, FlightKind};
+    let c = cluster("peak-shaving");
+    let l = Layout::new(&c, 850.0, 640.0);
+    let flight = |from, to, kind| Flight {
+        from,
+        to,
+        kind,
+        records: 1,
+        colour: 0,
+        key: u32::MAX,
+        born_ms: 0.0,
+    };
+    let label = l.offset_labels[0][2];
+    let fetch = flight(Endpoint::Partition(0, 2), Endpoint::Member(0, 1), FlightKind::FetchData);
+    assert_eq!(l.flight_position(&fetch, 0.0), Some((label.right(), label.mid_y())));
+    let ask = flight(Endpoint::Member(0, 1), Endpoint::Partition(0, 2), FlightKind::FetchRequest);
+    assert_eq!(l.flight_position(&ask, 1e9), Some((label.right(), label.mid_y())));
+    let produce = flight(Endpoint::Producer(0), Endpoint::Partition(0, 2), FlightKind::Produce);
+    let strip = l.partitions[0][2];
+    assert_eq!(l.flight_position(&produce, 1e9), Some((strip.right() - 2.0, strip.mid_y())));
 }

@@ -1,6 +1,7 @@
 //! The Yew components around the canvas: controls and panels.
 
 mod actions;
+mod charts;
 mod controls;
 mod counters;
 mod display_options;
@@ -10,6 +11,7 @@ mod language;
 mod legend;
 
 pub use actions::{Actions, ActionsProps};
+pub use charts::chart_box;
 pub use controls::{Controls, ControlsProps};
 pub use counters::{Counters, CountersProps};
 pub use display_options::{ColourBy, DisplayProps, LagGroup};

@@ -1,7 +1,7 @@
 //! The App's frame loop as a hook: the stage and chart canvases, the loop that steps and draws
 //! the engine on them, and the chart hover that redraws the charts on the next frame.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use yew::prelude::*;
@@ -10,19 +10,18 @@ use crate::model::params::Params;
 use crate::model::sim::Sim;
 use crate::model::state::Action;
 use crate::view::bench_run::BenchRun;
-use crate::view::frame::FrameLoop;
+use crate::view::frame::{FrameLoop, FOCUS_SLOT};
 use crate::view::hooks::use_animation_frame;
 
 /// What the page needs from the frame loop.
 pub struct Stage {
     /// For the stage canvas.
     pub canvas: NodeRef,
-    /// For the charts canvas.
-    pub charts: NodeRef,
-    /// The mouse moved over the charts.
-    pub on_chart_move: Callback<MouseEvent>,
-    /// The mouse left the charts.
-    pub on_chart_leave: Callback<MouseEvent>,
+    /// For the chart canvases: the small ones in `ChartKind::ALL` order, then the focus one
+    /// (`FOCUS_SLOT`).
+    pub charts: Rc<Vec<NodeRef>>,
+    /// The mouse moved over the chart of a slot (its x, CSS px), or left it (None).
+    pub on_chart_hover: Callback<(usize, Option<f64>)>,
 }
 
 fn prefers_reduced_motion() -> bool {
@@ -36,8 +35,8 @@ fn prefers_reduced_motion() -> bool {
 #[hook]
 pub fn use_frame_loop(sim: Rc<RefCell<Sim>>, dispatch: Callback<Action>, params: &Params) -> Stage {
     let canvas = use_node_ref();
-    let charts = use_node_ref();
-    let hover = use_mut_ref(|| None::<(f64, f64)>);
+    let charts = use_memo((), |_| (0..=FOCUS_SLOT).map(|_| NodeRef::default()).collect::<Vec<_>>());
+    let hover = use_mut_ref(|| None::<(usize, f64)>);
     let last_chart_ms = use_mut_ref(|| f64::NEG_INFINITY);
     let last_stats_ms = use_mut_ref(|| 0.0f64);
     let reduced = use_memo((), |_| prefers_reduced_motion());
@@ -47,6 +46,7 @@ pub fn use_frame_loop(sim: Rc<RefCell<Sim>>, dispatch: Callback<Action>, params:
         stage: canvas.clone(),
         charts: charts.clone(),
         hover: hover.clone(),
+        clipped: use_memo((), |_| Cell::new(u32::MAX)),
         last_chart_ms: last_chart_ms.clone(),
         last_stats_ms,
         bench,
@@ -54,17 +54,10 @@ pub fn use_frame_loop(sim: Rc<RefCell<Sim>>, dispatch: Callback<Action>, params:
         dispatch,
     };
     use_animation_frame(Rc::new(move |t| frames.frame(t)));
-    // Hovering the charts redraws them on the next frame with a readout; no render.
-    let on_chart_move = {
-        let (hover, last) = (hover.clone(), last_chart_ms.clone());
-        Callback::from(move |e: MouseEvent| {
-            *hover.borrow_mut() = Some((e.offset_x() as f64, e.offset_y() as f64));
-            *last.borrow_mut() = f64::NEG_INFINITY;
-        })
-    };
-    let on_chart_leave = Callback::from(move |_: MouseEvent| {
-        *hover.borrow_mut() = None;
+    // Hovering a chart redraws the charts on the next frame with a readout; no render.
+    let on_chart_hover = Callback::from(move |(slot, x): (usize, Option<f64>)| {
+        *hover.borrow_mut() = x.map(|x| (slot, x));
         *last_chart_ms.borrow_mut() = f64::NEG_INFINITY;
     });
-    Stage { canvas, charts, on_chart_move, on_chart_leave }
+    Stage { canvas, charts, on_chart_hover }
 }
