@@ -98,6 +98,11 @@ pub const HEADER_PX: f64 = 34.0;
 /// Space between a column of boxes and the strips at scale 1, px: the strip names and the log
 /// end offsets are written there, and the dots fly across it.
 pub const LANE_PX: f64 = 84.0;
+/// The lane right of the strips at scale 1, px: wider, as the fetched records fly from past
+/// the offset figures to the members.
+pub const LANE_RIGHT_PX: f64 = 120.0;
+/// Width of a strip's offset figure at scale 1, px ("999.9k").
+pub const OFFSET_LABEL_PX: f64 = 48.0;
 /// Pixel rows a heat strip may use (a 4K screen's height).
 pub const HEAT_ROWS_MAX: usize = 2_160;
 /// Partitions drawn one strip each up to this many rows; more collapse into a heat strip.
@@ -188,6 +193,7 @@ impl Layout {
         let pad = 16.0 * k;
         // A narrow canvas (a phone) narrows the lanes and the side columns below their sizes.
         let lane = (LANE_PX * k).min(width * 0.12);
+        let lane_r = (LANE_RIGHT_PX * k).min(width * 0.15);
         // The side columns take a fifth of the width each, within bounds that grow with the
         // type (so a name and its figures fit side by side when there is room).
         let mut side_w = (width * 0.19).clamp(110.0 * k, 240.0 * k).min(width * 0.25);
@@ -206,7 +212,7 @@ impl Layout {
         let replica_w =
             if max_rf > 1 && !dense && !presenter { chip_w * max_rf as f64 + 4.0 * k } else { 0.0 };
         // The strips keep at least 40 px, taken from the side columns if need be.
-        let short = 40.0 - (width - 2.0 * (side_w + pad + lane) - replica_w);
+        let short = 40.0 - (width - 2.0 * (side_w + pad) - lane - lane_r - replica_w);
         if short > 0.0 {
             side_w = (side_w - short / 2.0).max(20.0);
         }
@@ -216,7 +222,7 @@ impl Layout {
                 .into_iter()
                 .map(|(y, h)| Rect { x: pad, y, w: side_w, h })
                 .collect();
-        let mid_w = (width - 2.0 * (side_w + pad + lane) - replica_w).max(40.0);
+        let mid_w = (width - 2.0 * (side_w + pad) - lane - lane_r - replica_w).max(40.0);
         let rows = column(total, top, avail, 56.0 * k, if dense { 0.0 } else { 6.0 * k });
         let mut it = rows.into_iter();
         let partitions: Vec<Vec<Rect>> = cluster
@@ -245,7 +251,8 @@ impl Layout {
         let offset_labels = partitions
             .iter()
             .map(|rows| {
-                rows.iter().map(|r| Rect { x: r.right() + 6.0 * k, w: label_w, ..*r }).collect()
+                let w = (OFFSET_LABEL_PX * k).min(lane_r - 14.0 * k).max(0.0);
+                rows.iter().map(|r| Rect { x: r.right() + 6.0 * k, w, ..*r }).collect()
             })
             .collect();
         let n_brokers = if cluster.brokers().len() > 1 { cluster.brokers().len() } else { 0 };
