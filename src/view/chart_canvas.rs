@@ -21,7 +21,7 @@ pub fn draw_chart(
     ctx.set_fill_style_str("#ffffff");
     ctx.fill_rect(0.0, 0.0, width, height);
     ctx.set_text_baseline("middle");
-    let k = (width / 420.0).min(height / 300.0).clamp(1.0, 1.6);
+    let k = (width / 360.0).min(height / 260.0).clamp(1.0, 1.6);
     let font = face("", 12.0 * k);
     let line = 14.0 * k;
     let panel = Rect { x: 0.0, y: 0.0, w: width, h: height };
