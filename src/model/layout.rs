@@ -103,6 +103,10 @@ pub const LANE_PX: f64 = 84.0;
 pub const LANE_RIGHT_PX: f64 = 120.0;
 /// Width of a strip's offset figure at scale 1, px ("999.9k").
 pub const OFFSET_LABEL_PX: f64 = 48.0;
+/// Height of a reader's header at scale 1, px: its name and its kind.
+pub const HEAD_PX: f64 = 30.0;
+/// Height of a reader's header with a note (a push model's, a share group's), px: a third line.
+pub const HEAD_NOTE_PX: f64 = 43.0;
 /// Pixel rows a heat strip may use (a 4K screen's height).
 pub const HEAT_ROWS_MAX: usize = 2_160;
 /// Partitions drawn one strip each up to this many rows; more collapse into a heat strip.
@@ -197,6 +201,10 @@ impl Layout {
         // The side columns take a fifth of the width each, within bounds that grow with the
         // type (so a name and its figures fit side by side when there is room).
         let mut side_w = (width * 0.19).clamp(110.0 * k, 240.0 * k).min(width * 0.25);
+        // The readers' column has more to say (name, lag, kind, state, figures; a push model's
+        // or a share group's note): wider than the producers'.
+        let sets = consumer_sets(cluster);
+        let widen = if sets.iter().any(|g| g.note.is_some()) { 1.3 } else { 1.1 };
         let top = HEADER_PX * k;
         let avail = (height - top - pad).max(10.0);
         let total: usize = cluster.topics().iter().map(|t| t.partitions.len()).sum();
@@ -212,17 +220,18 @@ impl Layout {
         let replica_w =
             if max_rf > 1 && !dense && !presenter { chip_w * max_rf as f64 + 4.0 * k } else { 0.0 };
         // The strips keep at least 40 px, taken from the side columns if need be.
-        let short = 40.0 - (width - 2.0 * (side_w + pad) - lane - lane_r - replica_w);
+        let short = 40.0 - (width - (1.0 + widen) * side_w - 2.0 * pad - lane - lane_r - replica_w);
         if short > 0.0 {
-            side_w = (side_w - short / 2.0).max(20.0);
+            side_w = (side_w - short / (1.0 + widen)).max(20.0);
         }
+        let right_w = side_w * widen;
         let mid_x = pad + side_w + lane + replica_w;
         let producers: Vec<Rect> =
             column(cluster.producers().len(), top, avail, 72.0 * k, 10.0 * k)
                 .into_iter()
                 .map(|(y, h)| Rect { x: pad, y, w: side_w, h })
                 .collect();
-        let mid_w = (width - 2.0 * (side_w + pad) - lane - lane_r - replica_w).max(40.0);
+        let mid_w = (width - side_w - right_w - 2.0 * pad - lane - lane_r - replica_w).max(40.0);
         let rows = column(total, top, avail, 56.0 * k, if dense { 0.0 } else { 6.0 * k });
         let mut it = rows.into_iter();
         let partitions: Vec<Vec<Rect>> = cluster
@@ -266,17 +275,17 @@ impl Layout {
                 Rect { x: mid_x + mid_w - from_right + gap, y: 6.0 * k, w, h: broker_h }
             })
             .collect();
-        let right_x = width - pad - side_w;
+        let right_x = width - pad - right_w;
         let heading =
             |x: f64, right: f64| Rect { x, y: 6.0 * k, w: (right - x).max(0.0), h: broker_h };
         let strips_x = mid_x - replica_w;
         let headings = [
             heading(pad, pad + side_w),
             heading(strips_x, brokers.first().map_or(mid_x + mid_w, |b| b.x - 8.0 * k)),
-            heading(right_x, right_x + side_w),
+            heading(right_x, right_x + right_w),
         ];
         let scale_label = Rect { x: mid_x, y: height - pad, w: mid_w, h: pad };
-        let (groups, members, sets) = Self::consumers(cluster, right_x, side_w, top, avail, k);
+        let (groups, members) = Self::consumers(&sets, right_x, right_w, top, avail, k);
         Layout {
             width,
             height,
@@ -326,26 +335,33 @@ impl Layout {
     }
 
     fn consumers(
-        cluster: &Cluster,
+        sets: &[ConsumerSet],
         x: f64,
         w: f64,
         top: f64,
         avail: f64,
         k: f64,
-    ) -> (Vec<Rect>, Vec<Vec<Rect>>, Vec<ConsumerSet>) {
-        // Each set: a header (name, then a status line) and its members; rows share the height.
-        let head = 30.0 * k;
-        let gap = 10.0 * k;
-        let sets = consumer_sets(cluster);
-        let n_sets = sets.len();
+    ) -> (Vec<Rect>, Vec<Vec<Rect>>) {
+        // Each set: a header (name, then its kind, then its note on a line of its own if it has
+        // one) and its members; rows share the height.
+        let full: f64 =
+            sets.iter().map(|g| if g.note.is_some() { HEAD_NOTE_PX } else { HEAD_PX } + 10.0).sum();
+        // Headers take at most two thirds of the column (a phone: they shrink, and the canvas
+        // leaves out the lines that no longer fit).
+        let squeeze = (avail * 2.0 / 3.0 / (full * k)).min(1.0);
+        let gap = 10.0 * k * squeeze;
+        let head =
+            |g: &ConsumerSet| squeeze * k * if g.note.is_some() { HEAD_NOTE_PX } else { HEAD_PX };
+        let heads: f64 = sets.iter().map(|g| head(g) + gap).sum();
         let n_members: usize = sets.iter().map(|g| g.members.len().max(1)).sum();
-        let for_rows = (avail - n_sets as f64 * (head + gap)).max(10.0);
+        let for_rows = (avail - heads).max(10.0);
         let row = (for_rows / n_members.max(1) as f64).clamp(1.0, 44.0 * k);
-        let used = n_sets as f64 * (head + gap) + row * n_members as f64 - gap;
+        let used = heads + row * n_members as f64 - gap;
         let mut y = top + ((avail - used) / 2.0).max(0.0);
         let mut groups = Vec::new();
         let mut members = Vec::new();
-        for g in &sets {
+        for g in sets {
+            let head = head(g);
             groups.push(Rect { x, y, w, h: head });
             y += head;
             let list: Vec<Rect> = (0..g.members.len())
@@ -354,7 +370,7 @@ impl Layout {
             y += row * g.members.len().max(1) as f64 + gap;
             members.push(list);
         }
-        (groups, members, sets)
+        (groups, members)
     }
 
     /// The point a flight leaves from or arrives at.

@@ -270,3 +270,21 @@ fn records_fetched_leave_past_the_offset_figure() {
     let strip = l.partitions[0][2];
     assert_eq!(l.flight_position(&produce, 1e9), Some((strip.right() - 2.0, strip.mid_y())));
 }
+
+#[test]
+fn a_reader_with_a_note_gets_a_third_header_line() {
+    // The push models' and share groups' notes ("RabbitMQ-style, no prefetch", redeliveries)
+    // were cut on the kind's line: they get a line of their own.
+    for name in ["slow-subscriber-push-vs-pull", "share-group-queue"] {
+        let c = cluster(name);
+        let l = Layout::new(&c, 850.0, 640.0);
+        assert!(l.sets.iter().any(|s| s.note.is_some()), "{name}: a reader with a note");
+        for (set, head) in l.sets.iter().zip(&l.groups) {
+            let want = if set.note.is_some() { HEAD_NOTE_PX } else { HEAD_PX };
+            assert!((head.h - want * l.scale).abs() < 1e-9, "{name}: {} {head:?}", set.name);
+        }
+        for r in l.members.iter().flatten() {
+            assert!(r.h >= l.line_h(), "{name}: member row {r:?} still holds a line");
+        }
+    }
+}

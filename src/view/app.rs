@@ -285,7 +285,7 @@ pub fn App() -> Html {
                 <ImportExport {on_import} {on_export} error={render(&ui.import_error)} {lang} />
             </div>
             <LagGroup ..display />
-            <div class="charts-row" data-testid="charts">
+            <div class="charts-row" data-testid="charts" role="group" aria-label={t(Msg::ChartsAria)}>
                 { for titles.iter().filter(|(k, _)| *k != focus).map(|(k, title)| chart(*k, title, false)) }
             </div>
             if let Some(text) = &ui.bench_report {

@@ -53,14 +53,17 @@ fn marks(ctx: &Ctx, l: &Layout, sim: &Sim, f: &Faces, now_ms: f64) {
         let Some(b) = l.mark_box(m.at) else { continue };
         let age = ((now_ms - m.born_ms) / MARK_MS).clamp(0.0, 1.0);
         let what = fit(ctx, &m.text.render(sim.lang), &f.small_bold, b.w - 8.0 * k);
-        let w = text_width(ctx, &what, &f.small_bold) + 8.0 * k;
-        let h = (l.line_h() + 2.0 * k).min(b.h);
-        // Marks in a strip sit at its newer end (right); elsewhere at the left of the box.
-        let x = match m.at {
-            Endpoint::Partition(..) | Endpoint::Replica(..) => b.right() - w,
-            _ => b.x,
+        // The plate sits at the right of the box, as wide as the words: over a strip's newest
+        // cells, over a member's or producer's figures (its name stays readable on the left).
+        let w = (text_width(ctx, &what, &f.small_bold) + 8.0 * k).min(b.w);
+        let plate = match m.at {
+            Endpoint::Partition(..) | Endpoint::Replica(..) => {
+                let h = (l.line_h() + 2.0 * k).min(b.h);
+                Rect { x: b.right() - w, y: b.mid_y() - h / 2.0, w, h }
+            }
+            _ => Rect { x: b.right() - w, w, ..b },
         };
-        let plate = Rect { x, y: b.mid_y() - h / 2.0, w, h };
+        let x = plate.x;
         fill(ctx, plate, "#fff1f2");
         ctx.set_stroke_style_str("#dc2626");
         ctx.set_line_width(k);

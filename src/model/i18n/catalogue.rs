@@ -455,7 +455,6 @@ catalogue! {
     PresenterTitle = "Presenter mode (p): large type, a simpler stage (no replica chips, each log a filled bar), full screen; press p again to leave",
         "簡報模式（p）：大字、簡化的畫面（不顯示副本方塊，每個日誌畫成一條填滿的長條）、全螢幕；再按一次 p 離開";
     FocusChartTitle = "Show this chart large, beside the stage", "在模擬畫面旁放大顯示這張圖表";
-    FocusChartAria = "The chart shown large. Hover for values.", "放大顯示的圖表。將滑鼠移到圖表上可查看數值。";
     ReaderLagShort = "lag {0}", "落後 {0}";
 
     // The panic overlay.

@@ -63,14 +63,22 @@ pub fn consumers(ctx: &Ctx, l: &Layout, rates: &MemberRates, f: &Faces, lang: La
         } else {
             text(ctx, &title, x, y1, &f.name, INK, "left");
         }
-        let kind = lang.t(kind_short(g.kind));
-        let status = match &g.note {
-            Some(note) => format!("{kind}{}{}", lang.colon(), note.text(lang)),
-            None => kind.to_string(),
-        };
-        let colour = if g.note.is_some() { "#b45309" } else { MUTED };
-        let status = fit(ctx, &status, font, status_room);
-        text(ctx, &status, x, y2, font, colour, "left");
+        // The kind, then the note on a third line (the layout gives such a header the room;
+        // a squeezed header leaves out what does not fit).
+        if h.h >= 27.0 * k {
+            let kind = fit(ctx, lang.t(kind_short(g.kind)), font, status_room);
+            text(ctx, &kind, x, y2, font, MUTED, "left");
+        } else {
+            clipped();
+        }
+        if let Some(note) = &g.note {
+            if h.h >= 40.0 * k {
+                let note = fit(ctx, &note.text(lang), font, room);
+                text(ctx, &note, x, h.y + 34.0 * k, font, "#b45309", "left");
+            } else {
+                clipped();
+            }
+        }
         for (mi, m) in g.members.iter().enumerate() {
             let r = l.members[gi][mi];
             fill(ctx, r, m.colour);

@@ -27,7 +27,7 @@ pub fn chart_box(
     let code = kind.code();
     let canvas = html! {
         <canvas ref={canvas} class="chart" data-kind={code} role="img" onmousemove={on_move}
-            onmouseleave={on_leave} aria-label={if focus { lang.t(Msg::FocusChartAria) } else { lang.t(Msg::ChartsAria) }} />
+            onmouseleave={on_leave} aria-label={title.clone()} />
     };
     if focus {
         return html! {

@@ -9,7 +9,8 @@ use yew::prelude::*;
 
 use crate::model::state::{key_action, Action};
 
-/// Space play/pause, right arrow step, + and - speed, r reset (see `state::key_action`), sent
+/// Space play/pause, right arrow step, + and - speed, r reset, p presenter mode, Escape
+/// leaves it (see `state::key_action`), sent
 /// to `dispatch`; ignored while typing in a field or with a modifier held.
 #[hook]
 pub fn use_keyboard(dispatch: Callback<Action>) {
