@@ -142,9 +142,17 @@ pub fn App() -> Html {
         set_panic_context(sim.borrow().cluster.scenario());
     }
     let dispatch = dispatcher(sim.clone(), ui.dispatcher());
-    let stage = use_frame_loop(sim.clone(), dispatch.clone(), params);
+    // The chart drawn large: the one chosen, if this run has it (no per-partition lag without
+    // a consumer group), else the flow chart.
+    let has_groups = !sim.borrow().cluster.groups().is_empty();
+    let kinds: Vec<ChartKind> = ChartKind::ALL
+        .into_iter()
+        .filter(|k| *k != ChartKind::PartitionLag || has_groups)
+        .collect();
+    let focus = if kinds.contains(&ui.focus_chart) { ui.focus_chart } else { ChartKind::Flow };
+    let stage = use_frame_loop(sim.clone(), dispatch.clone(), params, focus);
     use_keyboard(dispatch.clone());
-    use_fullscreen(ui.presenter, dispatch.clone());
+    use_fullscreen(ui.presenter);
     let presenter = ui.presenter;
 
     let on_stage_click = {
@@ -185,13 +193,7 @@ pub fn App() -> Html {
     let targets = targets_of(&s.cluster);
     let group_names: Vec<String> = s.cluster.groups().iter().map(|g| g.spec.name.clone()).collect();
     let description = described(ui.description(s.cluster.scenario()), &s.cluster, lang);
-    // The charts there are (no per-partition lag without a consumer group), with their titles.
-    let has_groups = !s.cluster.groups().is_empty();
-    let kinds: Vec<ChartKind> = ChartKind::ALL
-        .into_iter()
-        .filter(|k| *k != ChartKind::PartitionLag || has_groups)
-        .collect();
-    let focus = if kinds.contains(&ui.focus_chart) { ui.focus_chart } else { ChartKind::Flow };
+    // The charts there are, with their titles.
     let titles: Vec<(ChartKind, String)> =
         kinds.iter().map(|&k| (k, chart_title(k, &s.cluster, ui.lag_group, lang))).collect();
     drop(s);

@@ -2,7 +2,7 @@
 //! times a second, ask for fresh panels a few times a second, and feed a benchmark run.
 //! The loop itself adds no allocation per frame to what stepping and drawing need.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use wasm_bindgen::JsCast;
@@ -46,11 +46,17 @@ fn prepare(canvas: &HtmlCanvasElement) -> Option<(CanvasRenderingContext2d, f64,
 
 /// Draws the stage and, when it changed, writes on the canvas how many labels did not fit
 /// (`data-clipped-labels`).
-fn draw_frame(canvas: &HtmlCanvasElement, sim: &Sim, now_ms: f64, reduced: bool, last: &Cell<u32>) {
+fn draw_frame(
+    canvas: &HtmlCanvasElement,
+    sim: &Sim,
+    now_ms: f64,
+    reduced: bool,
+    last: &RefCell<f64>,
+) {
     if let Some((ctx, w, h)) = prepare(canvas) {
         let clipped = draw(&ctx, sim, w, h, now_ms, reduced);
-        if clipped != last.get() {
-            last.set(clipped);
+        if clipped as f64 != *last.borrow() {
+            *last.borrow_mut() = clipped as f64;
             let _ = canvas.set_attribute("data-clipped-labels", &clipped.to_string());
         }
     }
@@ -60,20 +66,16 @@ fn draw_frame(canvas: &HtmlCanvasElement, sim: &Sim, now_ms: f64, reduced: bool,
 /// [`ChartKind::ALL`] order.
 pub const FOCUS_SLOT: usize = ChartKind::ALL.len();
 
-/// Draws every chart canvas on the page: the small ones by slot, the focus one by its
-/// `data-kind`; `hover` is a slot and the mouse's x there.
-fn draw_charts(slots: &[NodeRef], sim: &Sim, hover: Option<(usize, f64)>) {
+/// Draws every chart canvas on the page: the small ones by slot, the focus one as `focus`;
+/// `hover` is a slot and the mouse's x there.
+fn draw_charts(slots: &[NodeRef], focus: ChartKind, sim: &Sim, hover: Option<(usize, f64)>) {
     let all = charts(&sim.cluster, sim.lag_group, sim.lang);
     for (slot, node) in slots.iter().enumerate() {
         let Some(canvas) = node.cast::<HtmlCanvasElement>().filter(|c| c.is_connected()) else {
             continue;
         };
-        let kind = if slot == FOCUS_SLOT {
-            canvas.get_attribute("data-kind").and_then(|k| ChartKind::from_code(&k))
-        } else {
-            ChartKind::ALL.get(slot).copied()
-        };
-        let Some(chart) = all.iter().find(|c| Some(c.kind) == kind) else { continue };
+        let kind = if slot == FOCUS_SLOT { focus } else { ChartKind::ALL[slot] };
+        let Some(chart) = all.iter().find(|c| c.kind == kind) else { continue };
         if let Some((ctx, w, h)) = prepare(&canvas) {
             let x = hover.filter(|(s, _)| *s == slot).map(|(_, x)| x);
             crate::view::chart_canvas::draw_chart(&ctx, chart, w, h, x, sim.lang);
@@ -91,10 +93,12 @@ pub struct FrameLoop {
     /// The chart canvases: the small ones in [`ChartKind::ALL`] order, then the focus one
     /// ([`FOCUS_SLOT`]).
     pub charts: Rc<Vec<NodeRef>>,
+    /// The chart drawn large.
+    pub focus: ChartKind,
     /// The mouse over a chart: its slot, and x in CSS px.
     pub hover: Rc<RefCell<Option<(usize, f64)>>>,
     /// The stage's last count of labels that did not fit.
-    pub clipped: Rc<Cell<u32>>,
+    pub clipped: Rc<RefCell<f64>>,
     /// When the charts were last drawn, frame ms (-inf: draw on the next frame).
     pub last_chart_ms: Rc<RefCell<f64>>,
     /// When the panels were last refreshed, frame ms.
@@ -124,7 +128,7 @@ impl FrameLoop {
         let stage_done = now_ms();
         if t - *self.last_chart_ms.borrow() >= CHARTS_EVERY_MS {
             *self.last_chart_ms.borrow_mut() = t;
-            draw_charts(&self.charts, &s, *self.hover.borrow());
+            draw_charts(&self.charts, self.focus, &s, *self.hover.borrow());
         }
         let charts_done = now_ms();
         // The engine is released before dispatching: the App reads it as it renders.

@@ -450,8 +450,8 @@ catalogue! {
 
     // The classroom layout (issue 10): presenter mode and the chart drawn large.
     PresenterButton = "Presenter", "簡報模式";
-    PresenterTitle = "Presenter mode (p): large type, a simpler stage (no replica chips, each log a filled bar), full screen; press p again to leave",
-        "簡報模式（p）：大字、簡化的畫面（不顯示副本方塊，每個日誌畫成一條填滿的長條）、全螢幕；再按一次 p 離開";
+    PresenterTitle = "Presenter mode (p): large type, a simpler stage, full screen",
+        "簡報模式（p）：大字、簡化的畫面、全螢幕";
     FocusChartTitle = "Show this chart large, beside the stage", "在模擬畫面旁放大顯示這張圖表";
     ReaderLagShort = "lag {0}", "落後 {0}";
 

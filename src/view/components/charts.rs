@@ -12,6 +12,7 @@ use crate::model::state::Action;
 /// title is a button that focuses it. `slot` names its canvas to the frame loop, `hover`
 /// hears the mouse over it. (A function, not a component: no state of its own.)
 #[allow(clippy::too_many_arguments)]
+#[inline(never)]
 pub fn chart_box(
     kind: ChartKind,
     title: String,
@@ -25,23 +26,17 @@ pub fn chart_box(
     let on_move = hover.reform(move |e: MouseEvent| (slot, Some(e.offset_x() as f64)));
     let on_leave = hover.reform(move |_: MouseEvent| (slot, None));
     let code = kind.code();
-    let canvas = html! {
-        <canvas ref={canvas} class="chart" data-kind={code} role="img" onmousemove={on_move}
-            onmouseleave={on_leave} aria-label={title.clone()} />
-    };
-    if focus {
-        return html! {
-            <div class="chart-box focus" data-chart={code} data-testid="focus-chart">
-                <h2 class="chart-title">{ title }</h2>
-                { canvas }
-            </div>
-        };
-    }
     let on_focus = dispatch.reform(move |_: MouseEvent| Action::FocusChart(kind));
     html! {
-        <div class="chart-box" data-chart={code}>
-            <button class="chart-title" onclick={on_focus} title={lang.t(Msg::FocusChartTitle)}>{ title }</button>
-            { canvas }
+        <div class={if focus { "chart-box focus" } else { "chart-box" }} data-chart={code}
+            data-testid={focus.then_some("focus-chart")}>
+            if focus {
+                <h2 class="chart-title">{ title.clone() }</h2>
+            } else {
+                <button class="chart-title" onclick={on_focus} title={lang.t(Msg::FocusChartTitle)}>{ title.clone() }</button>
+            }
+            <canvas ref={canvas} class="chart" role="img" onmousemove={on_move}
+                onmouseleave={on_leave} aria-label={title} />
         </div>
     }
 }

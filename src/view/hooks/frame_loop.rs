@@ -1,11 +1,12 @@
 //! The App's frame loop as a hook: the stage and chart canvases, the loop that steps and draws
 //! the engine on them, and the chart hover that redraws the charts on the next frame.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::model::charts::ChartKind;
 use crate::model::params::Params;
 use crate::model::sim::Sim;
 use crate::model::state::Action;
@@ -31,9 +32,14 @@ fn prefers_reduced_motion() -> bool {
 }
 
 /// Runs `sim` on every animation frame while mounted (a benchmark too if `params` ask for
-/// one); refreshes and the benchmark report go to `dispatch`.
+/// one; `focus`: the chart drawn large); refreshes and the benchmark report go to `dispatch`.
 #[hook]
-pub fn use_frame_loop(sim: Rc<RefCell<Sim>>, dispatch: Callback<Action>, params: &Params) -> Stage {
+pub fn use_frame_loop(
+    sim: Rc<RefCell<Sim>>,
+    dispatch: Callback<Action>,
+    params: &Params,
+    focus: ChartKind,
+) -> Stage {
     let canvas = use_node_ref();
     let charts = use_memo((), |_| (0..=FOCUS_SLOT).map(|_| NodeRef::default()).collect::<Vec<_>>());
     let hover = use_mut_ref(|| None::<(usize, f64)>);
@@ -45,8 +51,10 @@ pub fn use_frame_loop(sim: Rc<RefCell<Sim>>, dispatch: Callback<Action>, params:
         sim,
         stage: canvas.clone(),
         charts: charts.clone(),
+        focus,
         hover: hover.clone(),
-        clipped: use_memo((), |_| Cell::new(u32::MAX)),
+        // An f64 cell like the others (one hook instance less in the bundle); NaN: not set yet.
+        clipped: use_mut_ref(|| f64::NAN),
         last_chart_ms: last_chart_ms.clone(),
         last_stats_ms,
         bench,
