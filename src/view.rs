@@ -9,6 +9,7 @@ pub mod clock;
 pub mod components;
 mod export;
 mod frame;
+mod fullscreen;
 mod hooks;
 mod paint;
 pub mod panic;

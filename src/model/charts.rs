@@ -6,49 +6,6 @@ use brook_engine::Cluster;
 use crate::model::consumers::consumer_sets;
 use crate::model::i18n::{Lang, Msg};
 
-/// Which chart is drawn large beside the stage (`State::focus_chart`, `Action::FocusChart`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum ChartKind {
-    /// Inflow against outflow, with the backlog.
-    #[default]
-    Flow,
-    /// Lag per reader.
-    Lag,
-    /// Latency percentiles.
-    Latency,
-    /// Dropped, duplicated, lost records and blocked producers.
-    Faults,
-    /// Lag per partition of one consumer group.
-    PartitionLag,
-}
-
-impl ChartKind {
-    /// Every chart, in drawing order.
-    pub const ALL: [ChartKind; 5] = [
-        ChartKind::Flow,
-        ChartKind::Lag,
-        ChartKind::Latency,
-        ChartKind::Faults,
-        ChartKind::PartitionLag,
-    ];
-
-    /// The chart's name in `data-chart` and in lesson highlights (`chart.NAME`).
-    pub fn name(self) -> &'static str {
-        match self {
-            ChartKind::Flow => "flow",
-            ChartKind::Lag => "lag",
-            ChartKind::Latency => "latency",
-            ChartKind::Faults => "faults",
-            ChartKind::PartitionLag => "partition-lag",
-        }
-    }
-
-    /// The chart called `name`, if there is one.
-    pub fn from_name(name: &str) -> Option<ChartKind> {
-        ChartKind::ALL.into_iter().find(|k| k.name() == name)
-    }
-}
-
 /// One line of a chart.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Series {
@@ -62,9 +19,64 @@ pub struct Series {
     pub area: bool,
 }
 
+/// Which chart: each has its own box on the page (`data-chart` is [`ChartKind::code`]); one
+/// of them is drawn large beside the stage (`State::focus_chart`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum ChartKind {
+    /// Inflow against outflow, with the backlog: the peak-shaving picture.
+    #[default]
+    Flow,
+    /// Lag per reader.
+    Lag,
+    /// Latency percentiles.
+    Latency,
+    /// Faults so far.
+    Faults,
+    /// Lag per partition of one consumer group.
+    PartitionLag,
+}
+
+impl ChartKind {
+    /// Every chart, in the order of the charts row.
+    pub const ALL: [ChartKind; 5] = [
+        ChartKind::Flow,
+        ChartKind::Lag,
+        ChartKind::Latency,
+        ChartKind::Faults,
+        ChartKind::PartitionLag,
+    ];
+
+    /// The chart's name in the page (`data-chart`) and in lesson files (`chart.NAME`).
+    pub fn code(self) -> &'static str {
+        match self {
+            ChartKind::Flow => "flow",
+            ChartKind::Lag => "lag",
+            ChartKind::Latency => "latency",
+            ChartKind::Faults => "faults",
+            ChartKind::PartitionLag => "partition-lag",
+        }
+    }
+
+    /// The chart named `code`, if any.
+    pub fn from_code(code: &str) -> Option<ChartKind> {
+        ChartKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+}
+
+/// Where a readout box `box_w` px wide goes beside the cursor at `x`: right of it if it fits
+/// in the panel, else left of it, and never past either edge of the panel (`left`..`right`)
+/// (a box wider than the panel starts at its left edge).
+pub fn readout_x(x: f64, box_w: f64, left: f64, right: f64) -> f64 {
+    let gap = 8.0;
+    let bx = if x + gap + box_w <= right { x + gap } else { x - gap - box_w };
+    bx.min(right - box_w).max(left)
+}
+
 /// One chart panel.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Chart {
+    /// Which chart this is.
+    pub kind: ChartKind,
     /// Title, naming the unit.
     pub title: String,
     /// Sample times, virtual seconds.
@@ -80,6 +92,21 @@ fn series(label: impl Into<String>, colour: &'static str, values: Vec<f64>) -> S
     Series { label: label.into(), colour, values, area: false }
 }
 
+/// The title of chart `kind` (naming its unit), in `lang`; the per-partition lag chart names
+/// consumer group `lag_group` (the first if there is no such group).
+pub fn chart_title(kind: ChartKind, c: &Cluster, lag_group: usize, lang: Lang) -> String {
+    match kind {
+        ChartKind::Flow => lang.t(Msg::ChartFlow).into(),
+        ChartKind::Lag => lang.t(Msg::ChartLag).into(),
+        ChartKind::Latency => lang.t(Msg::ChartLatency).into(),
+        ChartKind::Faults => lang.t(Msg::ChartFaults).into(),
+        ChartKind::PartitionLag => {
+            let g = c.groups().get(lag_group).or(c.groups().first());
+            lang.f(Msg::ChartPartitionLag, &[&g.map_or("", |g| g.spec.name.as_str())])
+        }
+    }
+}
+
 /// The charts: flow (the peak-shaving picture), lag per reader, latency, faults, and lag per
 /// partition of consumer group `lag_group` (the first if there is no such group), titled in
 /// `lang`.
@@ -92,6 +119,7 @@ pub fn charts(c: &Cluster, lag_group: usize, lang: Lang) -> Vec<Chart> {
     let mut backlog = series(t(Msg::SeriesBacklog), "#94a3b8", col(&|s| s.backlog_records as f64));
     backlog.area = true;
     let flow = Chart {
+        kind: ChartKind::Flow,
         title: t(Msg::ChartFlow).into(),
         t_s: t_s.clone(),
         series: vec![
@@ -101,6 +129,7 @@ pub fn charts(c: &Cluster, lag_group: usize, lang: Lang) -> Vec<Chart> {
         ],
     };
     let lag = Chart {
+        kind: ChartKind::Lag,
         title: t(Msg::ChartLag).into(),
         t_s: t_s.clone(),
         series: consumer_sets(c)
@@ -114,6 +143,7 @@ pub fn charts(c: &Cluster, lag_group: usize, lang: Lang) -> Vec<Chart> {
             .collect(),
     };
     let latency = Chart {
+        kind: ChartKind::Latency,
         title: t(Msg::ChartLatency).into(),
         t_s: t_s.clone(),
         series: vec![
@@ -122,6 +152,7 @@ pub fn charts(c: &Cluster, lag_group: usize, lang: Lang) -> Vec<Chart> {
         ],
     };
     let faults = Chart {
+        kind: ChartKind::Faults,
         title: t(Msg::ChartFaults).into(),
         t_s,
         series: vec![
@@ -174,6 +205,7 @@ fn partition_lag(c: &Cluster, gi: usize, lang: Lang) -> Option<Chart> {
         })
         .collect();
     Some(Chart {
+        kind: ChartKind::PartitionLag,
         title: lang.f(Msg::ChartPartitionLag, &[&g.spec.name]),
         t_s: h.iter().map(|s| s.t_ms as f64 / 1000.0).collect(),
         series,
@@ -288,6 +320,40 @@ mod tests {
         }
         let fallback = charts(&c, 99, Lang::En);
         assert_eq!(fallback.last().unwrap().title, charts(&c, 0, Lang::En).last().unwrap().title);
+        // The page's title for each chart box is the chart's own.
+        for chart in charts(&c, 1, Lang::ZhTw) {
+            assert_eq!(chart_title(chart.kind, &c, 1, Lang::ZhTw), chart.title);
+        }
+        assert_eq!(chart_title(ChartKind::PartitionLag, &c, 99, Lang::En), fallback[4].title);
+    }
+
+    #[test]
+    fn every_chart_has_its_kind_and_a_code_that_names_it_back() {
+        let mut c = Cluster::new(preset("p2p-vs-pubsub").unwrap());
+        c.run_until(2_000_000);
+        let kinds: Vec<ChartKind> = charts(&c, 0, Lang::En).iter().map(|c| c.kind).collect();
+        assert_eq!(kinds, ChartKind::ALL.to_vec());
+        for k in ChartKind::ALL {
+            assert_eq!(ChartKind::from_code(k.code()), Some(k));
+        }
+        assert_eq!(ChartKind::from_code("nope"), None);
+        assert_eq!(ChartKind::default(), ChartKind::Flow);
+    }
+
+    #[test]
+    fn a_readout_stays_inside_its_panel_at_both_edges() {
+        // Issue 10: tooltips were clipped at the left edge (a cursor near the right edge of a
+        // narrow panel put the box left of the cursor, past the panel's left edge).
+        let (left, right) = (0.0, 240.0);
+        for box_w in [60.0, 120.0, 200.0, 239.0] {
+            for x in [0.0, 1.0, 40.0, 120.0, 200.0, 239.0, 240.0] {
+                let bx = readout_x(x, box_w, left, right);
+                assert!(bx >= left && bx + box_w <= right + 1e-9, "x {x} w {box_w}: {bx}");
+            }
+        }
+        assert_eq!(readout_x(10.0, 60.0, left, right), 18.0, "right of the cursor when it fits");
+        assert_eq!(readout_x(230.0, 60.0, left, right), 162.0, "else left of it");
+        assert_eq!(readout_x(100.0, 300.0, left, right), left, "too wide: from the left edge");
     }
 
     #[test]

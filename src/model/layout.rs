@@ -53,6 +53,19 @@ pub fn around<'a>(
     Some(Rect { x: x0, y: y0, w: (x1 - x0).max(0.0), h: (y1 - y0).max(0.0) })
 }
 
+/// Font sizes of the stage, CSS px.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Fonts {
+    /// Figures, states, the strips' labels.
+    pub small: f64,
+    /// Names of producers and readers.
+    pub name: f64,
+    /// Column headings.
+    pub heading: f64,
+    /// Broker ids on replica chips.
+    pub chip: f64,
+}
+
 /// Where everything is, for a canvas of a given size.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Layout {
@@ -60,18 +73,35 @@ pub struct Layout {
     pub width: f64,
     /// Canvas height, CSS px.
     pub height: f64,
+    /// How much larger than at [`BASE_W`] x [`BASE_H`] everything is drawn (see
+    /// [`stage_scale`]); every size below is its base size times this.
+    pub scale: f64,
+    /// Font sizes.
+    pub fonts: Fonts,
+    /// Presenter mode: larger type, no replica chips, logs as filled bars.
+    pub presenter: bool,
     /// Producer boxes, by producer index.
     pub producers: Vec<Rect>,
     /// Partition strips, by topic then partition.
     pub partitions: Vec<Vec<Rect>>,
+    /// The box of each strip's name (`orders-0`), left of its replica chips.
+    pub partition_labels: Vec<Vec<Rect>>,
+    /// The box of each strip's log end offset, right of it.
+    pub offset_labels: Vec<Vec<Rect>>,
+    /// The three column headings: producers, partitions (up to the broker boxes), consumers.
+    pub headings: [Rect; 3],
+    /// The strip scale's box, under the strips.
+    pub scale_label: Rect,
     /// Group header boxes, by group.
     pub groups: Vec<Rect>,
     /// Member boxes, by group then member.
     pub members: Vec<Vec<Rect>>,
     /// Whether partitions are too many to draw one strip each (drawn as a heat strip).
     pub dense: bool,
-    /// Width of the replica chips left of each strip, px (0 with one replica).
+    /// Width of the replica chips left of each strip, px (0 with one replica, or presenting).
     pub replica_w: f64,
+    /// Width of one replica chip, px.
+    pub chip_w: f64,
     /// Broker boxes in the heading row of the centre column (none with one broker).
     pub brokers: Vec<Rect>,
     /// The readers laid out in the right column, in `groups`/`members` order (kept so a frame
@@ -79,22 +109,91 @@ pub struct Layout {
     pub sets: Vec<ConsumerSet>,
 }
 
-/// Width of a broker box in the heading row, px.
+/// Width of a broker box in the heading row at scale 1, px.
 pub const BROKER_BOX_PX: f64 = 96.0;
 
-/// Width of one replica chip, px.
+/// Width of one replica chip at scale 1, px.
 pub const CHIP_PX: f64 = 13.0;
 
-/// Vertical space kept above the columns for their headings, px.
+/// Vertical space kept above the columns for their headings at scale 1, px.
 pub const HEADER_PX: f64 = 34.0;
+/// Space between a column of boxes and the strips at scale 1, px: the strip names and the log
+/// end offsets are written there, and the dots fly across it.
+pub const LANE_PX: f64 = 84.0;
+/// The lane right of the strips at scale 1, px: wider, as the fetched records fly from past
+/// the offset figures to the members.
+pub const LANE_RIGHT_PX: f64 = 120.0;
+/// Width of a strip's offset figure at scale 1, px ("999.9k").
+pub const OFFSET_LABEL_PX: f64 = 48.0;
+/// Height of a reader's header at scale 1, px: its name and its kind.
+pub const HEAD_PX: f64 = 30.0;
+/// Height of a reader's header with a note (a push model's, a share group's), px: a third line.
+pub const HEAD_NOTE_PX: f64 = 43.0;
 /// Pixel rows a heat strip may use (a 4K screen's height).
 pub const HEAT_ROWS_MAX: usize = 2_160;
 /// Partitions drawn one strip each up to this many rows; more collapse into a heat strip.
 pub const STRIP_ROWS_MAX: usize = 48;
 
+/// The canvas size drawn at scale 1, CSS px: the stage beside the side column of a 1280 x 720
+/// window is a little smaller, and gets the smallest scale.
+pub const BASE_W: f64 = 1000.0;
+/// See [`BASE_W`].
+pub const BASE_H: f64 = 600.0;
+/// The smallest scale (text is never smaller than at scale 1: small text 12 px).
+pub const SCALE_MIN: f64 = 1.0;
+/// The largest scale (a 4K screen).
+pub const SCALE_MAX: f64 = 2.0;
+/// Presenter mode draws this much larger, at least [`PRESENTER_SCALE_MIN`].
+pub const PRESENTER_SCALE: f64 = 1.3;
+/// The smallest scale in presenter mode.
+pub const PRESENTER_SCALE_MIN: f64 = 1.3;
+
+/// The scale the stage is drawn at on a `width` x `height` canvas (CSS px): it grows with the
+/// canvas's smaller proportion to [`BASE_W`] x [`BASE_H`], within [`SCALE_MIN`]..[`SCALE_MAX`]
+/// (presenter mode: [`PRESENTER_SCALE`] times that, from [`PRESENTER_SCALE_MIN`]). Browser zoom
+/// changes the canvas's CSS size, so 150% zoom of a 1920 x 1080 window lays out as 1280 x 720.
+pub fn stage_scale(width: f64, height: f64, presenter: bool) -> f64 {
+    let s = (width / BASE_W).min(height / BASE_H).clamp(SCALE_MIN, SCALE_MAX);
+    if presenter {
+        (s * PRESENTER_SCALE).max(PRESENTER_SCALE_MIN)
+    } else {
+        s
+    }
+}
+
+/// The font sizes at scale `s`.
+pub fn fonts_at(s: f64) -> Fonts {
+    Fonts { small: 12.0 * s, name: 13.0 * s, heading: 14.0 * s, chip: 10.0 * s }
+}
+
 /// Whether `cluster` has too many partitions to draw one strip each.
 pub fn dense(cluster: &Cluster) -> bool {
     cluster.topics().iter().map(|t| t.partitions.len()).sum::<usize>() > STRIP_ROWS_MAX
+}
+
+/// `s` cut to fit `max_w` px as measured by `width`: unchanged if it fits, else its longest
+/// prefix that fits followed by an ellipsis (empty if not even one character does). The flag
+/// says whether it was cut.
+pub fn fit_label(s: &str, max_w: f64, width: impl Fn(&str) -> f64) -> (String, bool) {
+    if width(s) <= max_w {
+        return (s.to_string(), false);
+    }
+    let chars: Vec<char> = s.chars().collect();
+    let cut = |n: usize| chars[..n].iter().chain(['\u{2026}'].iter()).collect::<String>();
+    // The longest prefix that fits with the ellipsis, by bisection (a handful of measures).
+    let (mut lo, mut hi) = (0, chars.len());
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        if width(&cut(mid)) <= max_w {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    if lo == 0 {
+        return (String::new(), true);
+    }
+    (cut(lo), true)
 }
 
 fn column(count: usize, top: f64, height: f64, row_max: f64, gap: f64) -> Vec<(f64, f64)> {
@@ -111,14 +210,25 @@ fn column(count: usize, top: f64, height: f64, row_max: f64, gap: f64) -> Vec<(f
 impl Layout {
     /// Lays out `cluster` on a `width` x `height` canvas (CSS px).
     pub fn new(cluster: &Cluster, width: f64, height: f64) -> Layout {
-        let pad = 16.0;
-        let side_w = (width * 0.17).clamp(110.0, 200.0);
-        let top = HEADER_PX;
+        Layout::new_for(cluster, width, height, false)
+    }
+
+    /// Lays out `cluster` on a `width` x `height` canvas (CSS px), in presenter mode or not.
+    pub fn new_for(cluster: &Cluster, width: f64, height: f64, presenter: bool) -> Layout {
+        let k = stage_scale(width, height, presenter);
+        let pad = 16.0 * k;
+        // A narrow canvas (a phone) narrows the lanes and the side columns below their sizes.
+        let lane = (LANE_PX * k).min(width * 0.12);
+        let lane_r = (LANE_RIGHT_PX * k).min(width * 0.15);
+        // The side columns take a fifth of the width each, within bounds that grow with the
+        // type (so a name and its figures fit side by side when there is room).
+        let mut side_w = (width * 0.19).clamp(110.0 * k, 240.0 * k).min(width * 0.25);
+        // The readers' column has more to say (name, lag, kind, state, figures; a push model's
+        // or a share group's note): wider than the producers'.
+        let sets = consumer_sets(cluster);
+        let widen = if sets.iter().any(|g| g.note.is_some()) { 1.3 } else { 1.1 };
+        let top = HEADER_PX * k;
         let avail = (height - top - pad).max(10.0);
-        let producers = column(cluster.producers().len(), top, avail, 72.0, 10.0)
-            .into_iter()
-            .map(|(y, h)| Rect { x: pad, y, w: side_w, h })
-            .collect();
         let total: usize = cluster.topics().iter().map(|t| t.partitions.len()).sum();
         let dense = dense(cluster);
         let max_rf = cluster
@@ -128,12 +238,25 @@ impl Layout {
             .map(|p| p.replicas.len())
             .max()
             .unwrap_or(1);
-        let replica_w = if max_rf > 1 && !dense { CHIP_PX * max_rf as f64 + 4.0 } else { 0.0 };
-        let mid_x = pad + side_w + 70.0 + replica_w;
-        let mid_w = (width - 2.0 * (side_w + pad + 70.0) - replica_w).max(40.0);
-        let rows = column(total, top, avail, 44.0, if dense { 0.0 } else { 6.0 });
+        let chip_w = CHIP_PX * k;
+        let replica_w =
+            if max_rf > 1 && !dense && !presenter { chip_w * max_rf as f64 + 4.0 * k } else { 0.0 };
+        // The strips keep at least 40 px, taken from the side columns if need be.
+        let short = 40.0 - (width - (1.0 + widen) * side_w - 2.0 * pad - lane - lane_r - replica_w);
+        if short > 0.0 {
+            side_w = (side_w - short / (1.0 + widen)).max(20.0);
+        }
+        let right_w = side_w * widen;
+        let mid_x = pad + side_w + lane + replica_w;
+        let producers: Vec<Rect> =
+            column(cluster.producers().len(), top, avail, 72.0 * k, 10.0 * k)
+                .into_iter()
+                .map(|(y, h)| Rect { x: pad, y, w: side_w, h })
+                .collect();
+        let mid_w = (width - side_w - right_w - 2.0 * pad - lane - lane_r - replica_w).max(40.0);
+        let rows = column(total, top, avail, 56.0 * k, if dense { 0.0 } else { 6.0 * k });
         let mut it = rows.into_iter();
-        let partitions = cluster
+        let partitions: Vec<Vec<Rect>> = cluster
             .topics()
             .iter()
             .map(|t| {
@@ -145,60 +268,131 @@ impl Layout {
                     .collect()
             })
             .collect();
-        let n_brokers = if cluster.brokers().len() > 1 { cluster.brokers().len() } else { 0 };
-        let brokers = (0..n_brokers)
-            .map(|i| {
-                // Up to 16 brokers share the right half of the heading row.
-                let w = (mid_w * 0.5 / n_brokers as f64 - 6.0).clamp(20.0, BROKER_BOX_PX);
-                let from_right = (n_brokers - i) as f64 * (w + 6.0);
-                Rect { x: mid_x + mid_w - from_right + 6.0, y: 6.0, w, h: 20.0 }
+        // The names from just right of the producers' column to just left of the chips; the
+        // offsets from just right of the strips to just left of the consumers' column.
+        let label_w = (lane - 14.0 * k).max(0.0);
+        let partition_labels = partitions
+            .iter()
+            .map(|rows| {
+                rows.iter()
+                    .map(|r| Rect { x: r.x - replica_w - 6.0 * k - label_w, w: label_w, ..*r })
+                    .collect()
             })
             .collect();
-        let right_x = width - pad - side_w;
-        let (groups, members, sets) = Self::consumers(cluster, right_x, side_w, top, avail);
+        let offset_labels = partitions
+            .iter()
+            .map(|rows| {
+                let w = (OFFSET_LABEL_PX * k).min(lane_r - 14.0 * k).max(0.0);
+                rows.iter().map(|r| Rect { x: r.right() + 6.0 * k, w, ..*r }).collect()
+            })
+            .collect();
+        let n_brokers = if cluster.brokers().len() > 1 { cluster.brokers().len() } else { 0 };
+        let broker_h = 20.0 * k;
+        let brokers: Vec<Rect> = (0..n_brokers)
+            .map(|i| {
+                // Up to 16 brokers share the right half of the heading row.
+                let gap = 6.0 * k;
+                let w = (mid_w * 0.5 / n_brokers as f64 - gap).clamp(20.0, BROKER_BOX_PX * k);
+                let from_right = (n_brokers - i) as f64 * (w + gap);
+                Rect { x: mid_x + mid_w - from_right + gap, y: 6.0 * k, w, h: broker_h }
+            })
+            .collect();
+        let right_x = width - pad - right_w;
+        let heading =
+            |x: f64, right: f64| Rect { x, y: 6.0 * k, w: (right - x).max(0.0), h: broker_h };
+        let strips_x = mid_x - replica_w;
+        let headings = [
+            heading(pad, pad + side_w),
+            heading(strips_x, brokers.first().map_or(mid_x + mid_w, |b| b.x - 8.0 * k)),
+            heading(right_x, right_x + right_w),
+        ];
+        let scale_label = Rect { x: mid_x, y: height - pad, w: mid_w, h: pad };
+        let (groups, members) = Self::consumers(&sets, right_x, right_w, top, avail, k);
         Layout {
             width,
             height,
+            scale: k,
+            fonts: fonts_at(k),
+            presenter,
             producers,
             partitions,
+            partition_labels,
+            offset_labels,
+            headings,
+            scale_label,
             groups,
             members,
             dense,
             replica_w,
+            chip_w,
             brokers,
             sets,
         }
     }
 
+    /// The height of a line of small text, px.
+    pub fn line_h(&self) -> f64 {
+        self.fonts.small * 1.25
+    }
+
+    /// Where the mark of a fault at `at` is written: inside the box of what it happened to
+    /// (a member's or producer's box, the newer half of a strip), over an opaque plate, so
+    /// it never covers another box's labels (issue 10: "13 dropped" was written over the
+    /// strips' offsets). None if `at` is not on the stage.
+    pub fn mark_box(&self, at: Endpoint) -> Option<Rect> {
+        let inset = |r: &Rect| Rect { x: r.x + 1.0, y: r.y + 1.0, w: r.w - 2.0, h: r.h - 2.0 };
+        match at {
+            Endpoint::Producer(i) => {
+                let r = self.producers.get(i as usize)?;
+                // The bottom line: the name stays readable above it.
+                let h = self.line_h().min(r.h - 2.0);
+                Some(Rect { y: r.y + r.h - 1.0 - h, h, ..inset(r) })
+            }
+            Endpoint::Member(g, m) => self.members.get(g as usize)?.get(m as usize).map(inset),
+            Endpoint::Partition(t, p) | Endpoint::Replica(t, p, _) => {
+                let r = self.partitions.get(t as usize)?.get(p as usize)?;
+                Some(Rect { x: r.x + r.w / 2.0, w: r.w / 2.0, ..*r })
+            }
+        }
+    }
+
     fn consumers(
-        cluster: &Cluster,
+        sets: &[ConsumerSet],
         x: f64,
         w: f64,
         top: f64,
         avail: f64,
-    ) -> (Vec<Rect>, Vec<Vec<Rect>>, Vec<ConsumerSet>) {
-        // Each set: a header (name, then a status line) and its members; rows share the height.
-        let head = 30.0;
-        let gap = 10.0;
-        let sets = consumer_sets(cluster);
-        let n_sets = sets.len();
+        k: f64,
+    ) -> (Vec<Rect>, Vec<Vec<Rect>>) {
+        // Each set: a header (name, then its kind, then its note on a line of its own if it has
+        // one) and its members; rows share the height.
+        let full: f64 =
+            sets.iter().map(|g| if g.note.is_some() { HEAD_NOTE_PX } else { HEAD_PX } + 10.0).sum();
+        // Headers take at most two thirds of the column (a phone: they shrink, and the canvas
+        // leaves out the lines that no longer fit).
+        let squeeze = (avail * 2.0 / 3.0 / (full * k)).min(1.0);
+        let gap = 10.0 * k * squeeze;
+        let head =
+            |g: &ConsumerSet| squeeze * k * if g.note.is_some() { HEAD_NOTE_PX } else { HEAD_PX };
+        let heads: f64 = sets.iter().map(|g| head(g) + gap).sum();
         let n_members: usize = sets.iter().map(|g| g.members.len().max(1)).sum();
-        let for_rows = (avail - n_sets as f64 * (head + gap)).max(10.0);
-        let row = (for_rows / n_members.max(1) as f64).clamp(1.0, 44.0);
-        let used = n_sets as f64 * (head + gap) + row * n_members as f64 - gap;
+        let for_rows = (avail - heads).max(10.0);
+        let row = (for_rows / n_members.max(1) as f64).clamp(1.0, 44.0 * k);
+        let used = heads + row * n_members as f64 - gap;
         let mut y = top + ((avail - used) / 2.0).max(0.0);
         let mut groups = Vec::new();
         let mut members = Vec::new();
-        for g in &sets {
+        for g in sets {
+            let head = head(g);
             groups.push(Rect { x, y, w, h: head });
             y += head;
             let list: Vec<Rect> = (0..g.members.len())
-                .map(|i| Rect { x, y: y + i as f64 * row, w, h: (row - 2.0).max(1.0) })
+                .map(|i| Rect { x, y: y + i as f64 * row, w, h: (row - 2.0 * k).max(1.0) })
                 .collect();
             y += row * g.members.len().max(1) as f64 + gap;
             members.push(list);
         }
-        (groups, members, sets)
+        (groups, members)
     }
 
     /// The point a flight leaves from or arrives at.
@@ -220,7 +414,7 @@ impl Layout {
                     return None;
                 }
                 let r = self.partitions.get(t as usize)?.get(p as usize)?;
-                let x = r.x - self.replica_w + (i as f64 + 0.5) * CHIP_PX - 1.0;
+                let x = r.x - self.replica_w + (i as f64 + 0.5) * self.chip_w - 1.0;
                 Some((x, r.mid_y()))
             }
         }
@@ -239,15 +433,27 @@ impl Layout {
         }
     }
 
+    /// Where a flight between `e` and `other` meets `e`: traffic between a strip and a member
+    /// meets the strip past its offset label, so the dots do not run over the figure.
+    fn anchor_towards(&self, e: Endpoint, other: Endpoint, leaving: bool) -> Option<(f64, f64)> {
+        match (e, other) {
+            (Endpoint::Partition(t, p), Endpoint::Member(..)) => {
+                let r = self.offset_labels.get(t as usize)?.get(p as usize)?;
+                Some((r.right(), r.mid_y()))
+            }
+            _ => self.anchor(e, leaving),
+        }
+    }
+
     /// Position of a flight at wall time `now_ms`, eased; None if an endpoint vanished.
     pub fn flight_position(&self, f: &Flight, now_ms: f64) -> Option<(f64, f64)> {
-        let (x0, y0) = self.anchor(f.from, true)?;
-        let (x1, y1) = self.anchor(f.to, false)?;
+        let (x0, y0) = self.anchor_towards(f.from, f.to, true)?;
+        let (x1, y1) = self.anchor_towards(f.to, f.from, false)?;
         let t = f.progress(now_ms);
         let e = t * t * (3.0 - 2.0 * t);
         // A copy to a follower hops over the chips between them.
         let hop = if f.kind == FlightKind::Replicate {
-            (std::f64::consts::PI * e).sin() * HOP_PX
+            (std::f64::consts::PI * e).sin() * HOP_PX * self.scale
         } else {
             0.0
         };
@@ -281,13 +487,12 @@ impl Layout {
             return Some(Selection::Producer(i));
         }
         for (t, rows) in self.partitions.iter().enumerate() {
-            // The strip plus its label and replica chips on the left.
-            let grown = |r: &Rect| Rect {
-                x: r.x - 60.0 - self.replica_w,
-                w: r.w + 100.0 + self.replica_w,
-                ..*r
+            // The strip with its name, replica chips and offset.
+            let grown = |(p, r): (usize, &Rect)| {
+                let name = self.partition_labels[t][p];
+                Rect { x: name.x, w: self.offset_labels[t][p].right() - name.x, ..*r }
             };
-            if let Some(p) = rows.iter().position(|r| inside(&grown(r))) {
+            if let Some(p) = rows.iter().enumerate().position(|pr| inside(&grown(pr))) {
                 return Some(Selection::Partition(Tp { topic: t as u16, partition: p as u32 }));
             }
         }
@@ -389,3 +594,7 @@ fn older_columns(
         x = x0;
     }
 }
+
+#[cfg(test)]
+#[path = "layout_tests.rs"]
+mod tests;

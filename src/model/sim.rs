@@ -56,6 +56,8 @@ pub struct Sim {
     pub colour_by_key: bool,
     /// The language the stage and the charts are drawn in.
     pub lang: Lang,
+    /// Presenter mode: larger type, no replica chips, logs drawn as filled bars.
+    pub presenter: bool,
     /// Each member's processing rate over the last virtual second.
     pub rates: MemberRates,
     /// Which run of the UI state this is (see `state::follow`).
@@ -192,6 +194,7 @@ impl Sim {
             lag_group: 0,
             colour_by_key: false,
             lang: Lang::En,
+            presenter: false,
             rates: MemberRates::default(),
             run: 0,
             steps_done: 0,

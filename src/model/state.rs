@@ -113,6 +113,9 @@ pub struct State {
     pub replay: Vec<Goal>,
     /// Bumped when the running engine is to fast-forward to `replay` (see [`follow`]).
     pub replay_seq: u64,
+    /// Presenter mode: large type, a simpler stage (no replica chips, logs as filled bars),
+    /// full screen.
+    pub presenter: bool,
 }
 
 /// Every change the UI can make.
@@ -176,6 +179,10 @@ pub enum Action {
     LessonPaused,
     /// Close the lesson; the run goes on.
     CloseLesson,
+    /// Enter or leave presenter mode (`p`).
+    TogglePresenter,
+    /// Leave presenter mode (Escape, or the browser left full screen).
+    LeavePresenter,
 }
 
 impl State {
@@ -207,6 +214,7 @@ impl State {
             lesson_error: None,
             replay: Vec::new(),
             replay_seq: 0,
+            presenter: false,
         }
     }
 
@@ -428,19 +436,24 @@ pub fn reduce(state: &State, action: Action) -> State {
             s.lesson = None;
             s.lesson_error = None;
         }
+        Action::TogglePresenter => s.presenter = !s.presenter,
+        Action::LeavePresenter => s.presenter = false,
     }
     s
 }
 
-/// The action of a presenter key, if it has one: space, right arrow (or `.`), + or =, -, r;
-/// while a lesson is open (`lesson_open`) the arrows and PageUp/PageDown (presentation
-/// remotes) move through its steps, `.` steps the run and Escape closes the lesson.
+/// The action of a presenter key, if it has one: space, right arrow (or `.`), + or =, -, r,
+/// p (presenter mode), Escape (leaves it); while a lesson is open (`lesson_open`) the arrows
+/// and PageUp/PageDown (presentation remotes) move through its steps, `.` steps the run and
+/// Escape closes the lesson.
 pub fn key_action(key: &str, lesson_open: bool) -> Option<Action> {
     Some(match key {
         " " => Action::TogglePlay,
+        "p" | "P" => Action::TogglePresenter,
         "ArrowRight" | "PageDown" if lesson_open => Action::LessonNext,
         "ArrowLeft" | "PageUp" if lesson_open => Action::LessonPrev,
         "Escape" if lesson_open => Action::CloseLesson,
+        "Escape" => Action::LeavePresenter,
         "ArrowRight" | "." => Action::Step,
         "+" | "=" => Action::Faster,
         "-" => Action::Slower,
@@ -468,6 +481,7 @@ pub fn follow(sim: &mut Sim, state: &State, now_ms: f64) -> bool {
         sim.replay_seq = state.replay_seq;
     }
     lesson_follows(sim, state);
+    sim.presenter = state.presenter;
     let pending = state.steps.saturating_sub(sim.steps_done).min(STEPS_PENDING_MAX);
     for _ in 0..pending {
         sim.advance(STEP_US, now_ms);

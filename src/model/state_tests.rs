@@ -1,6 +1,7 @@
 use brook_engine::{preset, Command};
 
 use super::*;
+use crate::model::charts::ChartKind;
 use crate::model::i18n::Lang;
 use crate::model::layout::Selection;
 use crate::model::params::parse_query;
@@ -203,4 +204,23 @@ fn refusals_go_with_their_cause_and_a_restart_clears_them() {
     assert!(s.url_errors_shown());
     assert!(!reduce(&s, Action::ChoosePreset("quickstart".into())).url_errors_shown());
     assert!(!reduce(&s, Action::Reset).url_errors_shown());
+}
+
+#[test]
+fn the_focus_chart_and_presenter_mode_are_ui_state_a_restart_keeps() {
+    let s = paused("peak-shaving");
+    assert_eq!((s.focus_chart, s.presenter), (ChartKind::Flow, false));
+    let s = run(&s, [Action::FocusChart(ChartKind::Lag), key_action("p", false).unwrap()]);
+    assert_eq!((s.focus_chart, s.presenter), (ChartKind::Lag, true));
+    // How the run is watched, like the speed: a reset or another preset keeps it.
+    let s = run(&s, [Action::Reset, Action::ChoosePreset("hot-key-skew".into())]);
+    assert_eq!((s.focus_chart, s.presenter), (ChartKind::Lag, true));
+    let mut sim = s.new_sim();
+    follow(&mut sim, &s, 0.0);
+    assert!(sim.presenter, "the stage draws the simpler layer");
+    // `p` again, or Escape, leaves it; Escape outside presenter mode changes nothing.
+    assert!(!run(&s, [key_action("p", false).unwrap()]).presenter);
+    let out = run(&s, [key_action("Escape", false).unwrap()]);
+    assert!(!out.presenter);
+    assert_eq!(run(&out, [key_action("Escape", false).unwrap()]), out);
 }

@@ -9,6 +9,7 @@ use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
 use crate::model::changes::described;
+use crate::model::charts::{chart_title, ChartKind};
 use crate::model::i18n::{choose_lang, engine_text, Lang, Msg, Text, STORAGE_KEY};
 use crate::model::layout::Layout;
 use crate::model::lesson::Lesson;
@@ -21,10 +22,12 @@ use crate::model::targets::targets_of;
 use crate::model::without_queue::without_queue;
 use crate::view::clock::now_ms;
 use crate::view::components::{
-    language_switch, legend, lesson_menu, lesson_panel, Actions, ColourBy, Controls, Counters,
-    DisplayProps, ImportExport, Inspector, LagGroup, PanelLive, WithoutQueuePanel,
+    chart_box, language_switch, legend, lesson_menu, lesson_panel, Actions, ColourBy, Controls,
+    Counters, DisplayProps, ImportExport, Inspector, LagGroup, PanelLive, WithoutQueuePanel,
 };
 use crate::view::export::download_export;
+use crate::view::frame::FOCUS_SLOT;
+use crate::view::fullscreen::use_fullscreen;
 use crate::view::hooks::{use_frame_loop, use_keyboard};
 use crate::view::panic::{set_panic_context, set_panic_lang};
 
@@ -231,8 +234,18 @@ pub fn App() -> Html {
         set_panic_context(sim.borrow().cluster.scenario());
     }
     let dispatch = dispatcher(sim.clone(), ui.dispatcher());
-    let stage = use_frame_loop(sim.clone(), dispatch.clone(), params);
+    // The chart drawn large: the one chosen, if this run has it (no per-partition lag without
+    // a consumer group), else the flow chart.
+    let has_groups = !sim.borrow().cluster.groups().is_empty();
+    let kinds: Vec<ChartKind> = ChartKind::ALL
+        .into_iter()
+        .filter(|k| *k != ChartKind::PartitionLag || has_groups)
+        .collect();
+    let focus = if kinds.contains(&ui.focus_chart) { ui.focus_chart } else { ChartKind::Flow };
+    let stage = use_frame_loop(sim.clone(), dispatch.clone(), params, focus);
     use_keyboard(dispatch.clone(), ui.lesson.is_some());
+    use_fullscreen(ui.presenter);
+    let presenter = ui.presenter;
     {
         // A lesson named in the address opens once the page is up.
         let (lesson, step, dispatch) = (params.lesson.clone(), params.step, dispatch.clone());
@@ -260,8 +273,8 @@ pub fn App() -> Html {
             let selected = {
                 let s = sim.borrow();
                 let (w, h) = (c.client_width() as f64, c.client_height() as f64);
-                let hit =
-                    Layout::new(&s.cluster, w, h).hit(e.offset_x() as f64, e.offset_y() as f64);
+                let layout = Layout::new_for(&s.cluster, w, h, presenter);
+                let hit = layout.hit(e.offset_x() as f64, e.offset_y() as f64);
                 hit.and_then(|h| select(&s.cluster, h, lang))
             };
             dispatch.emit(Action::Select(selected));
@@ -301,6 +314,9 @@ pub fn App() -> Html {
             .map(|e| engine_text(lang, &e)),
         replaying: s.replaying(),
     };
+    // The charts there are, with their titles.
+    let titles: Vec<(ChartKind, String)> =
+        kinds.iter().map(|&k| (k, chart_title(k, &s.cluster, ui.lag_group, lang))).collect();
     drop(s);
     {
         let dispatch = dispatch.clone();
@@ -321,53 +337,80 @@ pub fn App() -> Html {
     let render = |e: &Option<Text>| e.as_ref().map(|e| e.render(lang));
     let url_errors: Vec<String> = url_errors.iter().map(|e| e.render(lang)).collect();
     let notice = stats.notice.as_deref().map(|n| engine_text(lang, n));
+    let chart = |kind: ChartKind, title: &String, focused: bool| {
+        let slot = if focused {
+            FOCUS_SLOT
+        } else {
+            ChartKind::ALL.iter().position(|k| *k == kind).unwrap_or(0)
+        };
+        let canvas = stage.charts[slot].clone();
+        let (hover, d) = (&stage.on_chart_hover, &dispatch);
+        chart_box(kind, title.clone(), canvas, slot, focused, hover, d, lang)
+    };
+    let focus_title = titles.iter().find(|(k, _)| *k == focus).map(|(_, t)| t.clone());
+    let on_presenter = dispatch.reform(|e: MouseEvent| {
+        // Focus leaves the button, so Space plays rather than pressing it again.
+        if let Some(b) = e.target_dyn_into::<web_sys::HtmlElement>() {
+            let _ = b.blur();
+        }
+        Action::TogglePresenter
+    });
+    // The first screen: the top bar, then the stage beside the side column (the lesson, then
+    // the focus chart, or the inspector while it is open), fitting 1280 x 720 with no
+    // scrolling. Everything else is below it.
     html! {
-        <main class="app">
-            <header>
-                <h1>{ "Brook" }<span class="tagline">{ t(Msg::Tagline) }</span></h1>
-                { lesson_menu(lang, lesson_at.as_ref().map(|(n, _)| n.as_str()), &on_lesson) }
-                { language_switch(lang, &on_lang) }
-                <p class="description" data-testid="description">{ description }</p>
-            </header>
-            if let Some(e) = &ui.lesson_error {
-                <div class="banner-error" role="alert" data-testid="lesson-error">{ e.render(lang) }</div>
-            }
-            if !url_errors.is_empty() && ui.url_errors_shown() {
-                <div class="banner-error" role="alert" data-testid="url-errors">
-                    { lang.f(Msg::UrlIgnored, &[&url_errors.join(lang.list_sep())]) }
-                </div>
-            }
-            <Controls playing={ui.playing} speed={ui.speed} seed={ui.seed_text.clone()}
-                seed_error={render(&ui.seed_error)} preset={ui.preset_name().to_string()}
-                imported={ui.imported_name()} lesson_open={ui.lesson.is_some()}
-                dispatch={dispatch.clone()} {lang} />
-            <div class="stage-row">
-                <div class="stage-wrap">
-                    <canvas ref={stage.canvas} class="stage" data-testid="stage" role="img" onclick={on_stage_click}
-                        aria-label={t(Msg::StageAria)} />
-                </div>
-                if let Some(run) = &ui.lesson {
+        <main class={if presenter { "app presenter" } else { "app" }}>
+            <div class="screen">
+                <header class="top">
+                    <h1>{ "Brook" }<span class="tagline">{ t(Msg::Tagline) }</span></h1>
+                    <Controls playing={ui.playing} speed={ui.speed} seed={ui.seed_text.clone()}
+                        seed_error={render(&ui.seed_error)} preset={ui.preset_name().to_string()}
+                        imported={ui.imported_name()} lesson_open={ui.lesson.is_some()}
+                        dispatch={dispatch.clone()} {lang} />
+                    { lesson_menu(lang, lesson_at.as_ref().map(|(n, _)| n.as_str()), &on_lesson) }
+                    <button class="presenter-toggle" data-testid="presenter" onclick={on_presenter}
+                        aria-pressed={presenter.to_string()} title={t(Msg::PresenterTitle)}>
+                        { t(Msg::PresenterButton) }
+                    </button>
+                    { language_switch(lang, &on_lang) }
+                </header>
+                if let Some(e) = &ui.lesson_error {
+                    <div class="banner-error" role="alert" data-testid="lesson-error">{ e.render(lang) }</div>
+                }
+                if !url_errors.is_empty() && ui.url_errors_shown() {
+                    <div class="banner-error" role="alert" data-testid="url-errors">
+                        { lang.f(Msg::UrlIgnored, &[&url_errors.join(lang.list_sep())]) }
+                    </div>
+                }
+                <div class="main">
+                    <section class="stage-area">
+                        <canvas ref={stage.canvas} class="stage" data-testid="stage" role="img" onclick={on_stage_click}
+                            aria-label={t(Msg::StageAria)} />
+                    </section>
                     <aside class="side">
-                        <div class="lesson-slot">{ lesson_panel(run, live, lang, &dispatch) }</div>
+                        if let Some(run) = &ui.lesson {
+                            <div class="lesson-slot">{ lesson_panel(run, live, lang, &dispatch) }</div>
+                        }
+                        if let Some((key, view)) = inspector {
+                            <Inspector {key} {view} {validate} on_command={on_command.clone()} {on_close} {lang} />
+                        } else if let Some(title) = &focus_title {
+                            { chart(focus, title, true) }
+                        }
+                        <p class="description" data-testid="description">{ description }</p>
                     </aside>
-                }
-                if let Some((key, view)) = inspector {
-                    <Inspector {key} {view} {validate} on_command={on_command.clone()} {on_close} {lang} />
-                }
+                </div>
             </div>
             <WithoutQueuePanel view={direct} {timeout_ms} dispatch={dispatch.clone()} {lang} />
             <Counters stats={stats.clone()} {lang} />
-            // Below the stage, so on a 720p projector the stage and the figures fit on one
-            // screen; the actions are one scroll away.
             <Actions {targets} on_command={on_command} {notice} {lang} />
             <div class="options">
                 <ColourBy ..display.clone() />
                 <ImportExport {on_import} {on_export} error={render(&ui.import_error)} {lang} />
             </div>
             <LagGroup ..display />
-            <canvas ref={stage.charts} class="charts" data-testid="charts" role="img"
-                onmousemove={stage.on_chart_move} onmouseleave={stage.on_chart_leave}
-                aria-label={t(Msg::ChartsAria)} />
+            <div class="charts-row" data-testid="charts" role="group" aria-label={t(Msg::ChartsAria)}>
+                { for titles.iter().filter(|(k, _)| *k != focus).map(|(k, title)| chart(*k, title, false)) }
+            </div>
             if let Some(text) = &ui.bench_report {
                 <pre class="bench" data-testid="bench-result">{ text }</pre>
             }

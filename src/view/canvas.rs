@@ -10,72 +10,98 @@ use web_sys::CanvasRenderingContext2d as Ctx;
 
 use crate::model::flights::{dot_radius, Endpoint, Flight, FlightKind, FLIGHT_MS, MARK_MS};
 use crate::model::i18n::{Lang, Msg};
-use crate::model::layout::Layout;
+use crate::model::layout::{Layout, Rect};
 use crate::model::sim::Sim;
 use crate::view::paint::{
-    dots, group_colour, key_colour, producer_colour, text, text_width, Dots, BACKGROUND,
-    FONT_HEADING, FONT_SMALL_BOLD, INK, REPLICATION,
+    dots, fill, first_fitting, fit, group_colour, key_colour, producer_colour, take_clipped, text,
+    text_width, Dots, Faces, BACKGROUND, INK, REPLICATION,
 };
 
 /// Draws one frame. `width`/`height` are CSS pixels (the caller scales for devicePixelRatio).
-pub fn draw(ctx: &Ctx, sim: &Sim, width: f64, height: f64, now_ms: f64, reduced_motion: bool) {
+/// Returns how many labels did not fit their box (cut with an ellipsis, or left out).
+pub fn draw(
+    ctx: &Ctx,
+    sim: &Sim,
+    width: f64,
+    height: f64,
+    now_ms: f64,
+    reduced_motion: bool,
+) -> u32 {
     let c = &sim.cluster;
-    let layout = Layout::new(c, width, height);
+    let layout = Layout::new_for(c, width, height, sim.presenter);
+    let faces = Faces::of(&layout.fonts);
+    take_clipped();
     ctx.set_fill_style_str(BACKGROUND);
     ctx.fill_rect(0.0, 0.0, width, height);
     ctx.set_text_baseline("middle");
     let lang = sim.lang;
-    headings(ctx, &layout, c, lang);
+    headings(ctx, &layout, c, &faces, lang);
     consumers::assignment_lines(ctx, &layout, c);
-    producers::producers(ctx, &layout, c, lang);
-    log::partitions(ctx, &layout, c, sim.colour_by_key, lang);
-    consumers::consumers(ctx, &layout, &sim.rates, lang);
+    producers::producers(ctx, &layout, c, &faces, lang);
+    log::partitions(ctx, &layout, c, &faces, sim.colour_by_key, lang);
+    consumers::consumers(ctx, &layout, &sim.rates, &faces, lang);
     flights(ctx, &layout, sim, now_ms, reduced_motion);
-    marks(ctx, &layout, sim, now_ms);
+    marks(ctx, &layout, sim, &faces, now_ms);
     if let Some(r) = sim.highlight.and_then(|r| layout.region(r)) {
         // A lesson step's region: framed over everything else.
         ctx.set_stroke_style_str(LESSON_FRAME);
-        ctx.set_line_width(3.0);
+        ctx.set_line_width(3.0 * layout.scale);
         ctx.stroke_rect(r.x, r.y, r.w, r.h);
     }
+    take_clipped()
 }
 
 /// The colour of a lesson's frame on the stage (the page's outline uses the same).
 const LESSON_FRAME: &str = "#f59e0b";
 
-/// Faults, written where they happened, fading out.
-fn marks(ctx: &Ctx, l: &Layout, sim: &Sim, now_ms: f64) {
+/// Faults, written where they happened, on a plate inside that thing's box (so they cover
+/// no other label), fading out.
+fn marks(ctx: &Ctx, l: &Layout, sim: &Sim, f: &Faces, now_ms: f64) {
+    let k = l.scale;
     for m in &sim.flights.marks {
-        let Some((x, y)) = l.anchor(m.at, false) else { continue };
+        let Some(b) = l.mark_box(m.at) else { continue };
         let age = ((now_ms - m.born_ms) / MARK_MS).clamp(0.0, 1.0);
-        ctx.set_global_alpha(1.0 - age * 0.8);
-        let (tx, align) = match m.at {
-            Endpoint::Member(..) => (x - 6.0, "right"),
-            _ => (x + 4.0, "left"),
+        let what = fit(ctx, &m.text.render(sim.lang), &f.small_bold, b.w - 8.0 * k);
+        // The plate sits at the right of the box, as wide as the words: over a strip's newest
+        // cells, over a member's or producer's figures (its name stays readable on the left).
+        let w = (text_width(ctx, &what, &f.small_bold) + 8.0 * k).min(b.w);
+        let plate = match m.at {
+            Endpoint::Partition(..) | Endpoint::Replica(..) => {
+                let h = (l.line_h() + 2.0 * k).min(b.h);
+                Rect { x: b.right() - w, y: b.mid_y() - h / 2.0, w, h }
+            }
+            _ => Rect { x: b.right() - w, w, ..b },
         };
-        let what = m.text.render(sim.lang);
-        text(ctx, &what, tx, y - 12.0, FONT_SMALL_BOLD, "#b91c1c", align);
+        let x = plate.x;
+        fill(ctx, plate, "#fff1f2");
+        ctx.set_stroke_style_str("#dc2626");
+        ctx.set_line_width(k);
+        ctx.stroke_rect(plate.x, plate.y, plate.w, plate.h);
+        ctx.set_global_alpha(1.0 - age * 0.6);
+        text(ctx, &what, x + 4.0 * k, plate.mid_y(), &f.small_bold, "#b91c1c", "left");
+        ctx.set_global_alpha(1.0);
     }
-    ctx.set_global_alpha(1.0);
 }
 
-fn headings(ctx: &Ctx, l: &Layout, c: &Cluster, lang: Lang) {
-    let font = FONT_HEADING;
-    if let Some(p) = l.producers.first() {
-        text(ctx, lang.t(Msg::Producers), p.x, 16.0, font, INK, "left");
+fn headings(ctx: &Ctx, l: &Layout, c: &Cluster, f: &Faces, lang: Lang) {
+    let font = &f.heading;
+    let [producers, partitions, consumers] = l.headings;
+    let y = producers.mid_y();
+    if !l.producers.is_empty() {
+        let title = fit(ctx, lang.t(Msg::Producers), font, producers.w);
+        text(ctx, &title, producers.x, y, font, INK, "left");
     }
-    if let Some(s) = l.partitions.first().and_then(|t| t.first()) {
+    if !l.partitions.iter().all(|t| t.is_empty()) {
         let names: Vec<&str> = c.topics().iter().map(|t| t.name.as_str()).collect();
-        let mut title = lang.f(Msg::PartitionsOf, &[&names.join(", ")]);
         // The broker boxes share this row: a long title gives way to a short one.
-        let room = l.brokers.first().map_or(f64::INFINITY, |b| b.x - s.x - 8.0);
-        if text_width(ctx, &title, font) > room {
-            title = lang.t(Msg::Partitions).into();
-        }
-        text(ctx, &title, s.x, 16.0, font, INK, "left");
+        let titles =
+            [lang.f(Msg::PartitionsOf, &[&names.join(", ")]), lang.t(Msg::Partitions).into()];
+        let title = first_fitting(ctx, &titles, font, partitions.w);
+        text(ctx, &title, partitions.x, y, font, INK, "left");
     }
-    if let Some(g) = l.groups.first() {
-        text(ctx, lang.t(Msg::Consumers), g.x, 16.0, font, INK, "left");
+    if !l.groups.is_empty() {
+        let title = fit(ctx, lang.t(Msg::Consumers), font, consumers.w);
+        text(ctx, &title, consumers.x, y, font, INK, "left");
     }
 }
 
@@ -93,6 +119,12 @@ fn flight_style(f: &Flight, by_key: bool) -> (&'static str, bool, f64) {
     }
 }
 
+/// [`flight_style`] at the layout's scale.
+fn scaled_style(f: &Flight, by_key: bool, k: f64) -> (&'static str, bool, f64) {
+    let (colour, filled, r) = flight_style(f, by_key);
+    (colour, filled, r * k)
+}
+
 /// The moving dots. Dots of one look share one path and one fill, so a thousand dots cost a
 /// handful of fills rather than a thousand.
 fn flights(ctx: &Ctx, l: &Layout, sim: &Sim, now_ms: f64, reduced_motion: bool) {
@@ -103,7 +135,7 @@ fn flights(ctx: &Ctx, l: &Layout, sim: &Sim, now_ms: f64, reduced_motion: bool) 
         let Some((x, y)) = l.flight_position(f, at) else {
             continue;
         };
-        let (colour, filled, r) = flight_style(f, sim.colour_by_key);
+        let (colour, filled, r) = scaled_style(f, sim.colour_by_key, l.scale);
         if reduced_motion {
             // Each dot fades on its own: drawn one by one.
             ctx.set_global_alpha(1.0 - f.progress(now_ms));

@@ -1,62 +1,50 @@
-//! Draws the model's chart series on the charts canvas.
+//! Draws one of the model's charts on its own canvas (its title is the box's HTML heading).
 
 use web_sys::CanvasRenderingContext2d as Ctx;
 
-use crate::model::charts::Chart;
+use crate::model::charts::{readout_x, Chart};
 use crate::model::format::compact;
 use crate::model::i18n::{Lang, Msg};
 use crate::model::layout::Rect;
-use crate::view::paint::{
-    fill, fit, text, text_width, BACKGROUND, FONT_NAME, FONT_SMALL, INK, MUTED,
-};
+use crate::view::paint::{face, fill, fit, text, text_width, BACKGROUND, INK, MUTED};
 
-/// Draws the charts side by side (two rows when narrow) on their own canvas; `hover` is the
-/// mouse position in CSS px, for a readout.
-pub fn draw_charts(
+/// Draws `chart` on a `width` x `height` canvas (CSS px); `hover_x` is the mouse's x, for a
+/// readout. The type grows with the canvas (the focus chart beside the stage), from 12 px.
+pub fn draw_chart(
     ctx: &Ctx,
-    charts: &[Chart],
+    chart: &Chart,
     width: f64,
     height: f64,
-    hover: Option<(f64, f64)>,
+    hover_x: Option<f64>,
     lang: Lang,
 ) {
     ctx.set_fill_style_str("#ffffff");
     ctx.fill_rect(0.0, 0.0, width, height);
     ctx.set_text_baseline("middle");
-    let cols = if width >= 1100.0 { charts.len().max(1) } else { 2 };
-    let rows = charts.len().div_ceil(cols);
-    let (pw, ph) = (width / cols as f64, height / rows.max(1) as f64);
-    for (i, chart) in charts.iter().enumerate() {
-        let panel = Rect { x: (i % cols) as f64 * pw, y: (i / cols) as f64 * ph, w: pw, h: ph };
-        let inside = hover.filter(|&(x, y)| {
-            x >= panel.x && x < panel.right() && y >= panel.y && y < panel.y + panel.h
-        });
-        draw_chart(ctx, chart, panel, inside.map(|(x, _)| x), lang);
-    }
-}
-
-fn draw_chart(ctx: &Ctx, chart: &Chart, panel: Rect, hover_x: Option<f64>, lang: Lang) {
-    let font = FONT_SMALL;
+    let k = (width / 360.0).min(height / 260.0).clamp(1.0, 1.6);
+    let font = face("", 12.0 * k);
+    let line = 14.0 * k;
+    let panel = Rect { x: 0.0, y: 0.0, w: width, h: height };
+    let legend_rows = chart.series.len().div_ceil(2) as f64;
     let plot = Rect {
-        x: panel.x + 40.0,
-        y: panel.y + 22.0,
-        w: panel.w - 52.0,
-        h: panel.h - 22.0 - 18.0 - 14.0 * chart.series.len().div_ceil(2) as f64,
+        x: panel.x + 40.0 * k,
+        y: panel.y + 10.0 * k,
+        w: panel.w - 52.0 * k,
+        h: panel.h - 10.0 * k - 18.0 * k - line * legend_rows - 6.0 * k,
     };
-    let title = fit(ctx, &chart.title, FONT_NAME, panel.w - 16.0);
-    text(ctx, &title, panel.x + 8.0, panel.y + 10.0, FONT_NAME, INK, "left");
     if plot.w < 20.0 || plot.h < 20.0 {
         return;
     }
     fill(ctx, plot, BACKGROUND);
     let (line_max, area_max) = chart.maxima();
-    text(ctx, &compact(line_max), plot.x - 4.0, plot.y + 4.0, font, MUTED, "right");
-    text(ctx, "0", plot.x - 4.0, plot.y + plot.h, font, MUTED, "right");
+    text(ctx, &compact(line_max), plot.x - 4.0 * k, plot.y + 4.0 * k, &font, MUTED, "right");
+    text(ctx, "0", plot.x - 4.0 * k, plot.y + plot.h, &font, MUTED, "right");
     let n = chart.t_s.len();
     if let (Some(first), Some(last)) = (chart.t_s.first(), chart.t_s.last()) {
         let s = |v: f64| lang.f(Msg::Seconds, &[&format!("{v:.0}")]);
-        text(ctx, &s(*first), plot.x, plot.y + plot.h + 9.0, font, MUTED, "left");
-        text(ctx, &s(*last), plot.right(), plot.y + plot.h + 9.0, font, MUTED, "right");
+        let y = plot.y + plot.h + 9.0 * k;
+        text(ctx, &s(*first), plot.x, y, &font, MUTED, "left");
+        text(ctx, &s(*last), plot.right(), y, &font, MUTED, "right");
     }
     let x_of = |i: usize| plot.x + if n > 1 { i as f64 / (n - 1) as f64 * plot.w } else { 0.0 };
     for s in &chart.series {
@@ -79,34 +67,40 @@ fn draw_chart(ctx: &Ctx, chart: &Chart, panel: Rect, hover_x: Option<f64>, lang:
             ctx.set_global_alpha(1.0);
         } else {
             ctx.set_stroke_style_str(s.colour);
-            ctx.set_line_width(1.5);
+            ctx.set_line_width(1.5 * k);
             ctx.stroke();
         }
     }
     // Legend, two entries a row.
-    let legend_y = plot.y + plot.h + 24.0;
-    for (k, s) in chart.series.iter().enumerate() {
-        let (lx, ly) =
-            (panel.x + 8.0 + (k % 2) as f64 * (panel.w / 2.0), legend_y + (k / 2) as f64 * 14.0);
-        fill(ctx, Rect { x: lx, y: ly - 4.0, w: 10.0, h: 8.0 }, s.colour);
-        let label = fit(ctx, &s.label, font, panel.w / 2.0 - 18.0);
-        text(ctx, &label, lx + 14.0, ly, font, INK, "left");
+    let legend_y = plot.y + plot.h + 18.0 * k + line / 2.0;
+    for (i, s) in chart.series.iter().enumerate() {
+        let (lx, ly) = (
+            panel.x + 8.0 * k + (i % 2) as f64 * (panel.w / 2.0),
+            legend_y + (i / 2) as f64 * line,
+        );
+        fill(ctx, Rect { x: lx, y: ly - 4.0 * k, w: 10.0 * k, h: 8.0 * k }, s.colour);
+        let label = fit(ctx, &s.label, &font, panel.w / 2.0 - 18.0 * k);
+        text(ctx, &label, lx + 14.0 * k, ly, &font, INK, "left");
     }
     if let Some(i) = hover_x.and_then(|x| chart.sample_at((x - plot.x) / plot.w)) {
         let x = x_of(i);
         fill(ctx, Rect { x: x - 0.5, y: plot.y, w: 1.0, h: plot.h }, INK);
         let lines = chart.readout(i, lang);
-        let widest = lines.iter().map(|l| text_width(ctx, l, font)).fold(0.0, f64::max);
-        let box_w = (widest + 12.0).max(120.0);
-        let bx = if x + box_w + 8.0 > plot.right() { x - box_w - 8.0 } else { x + 8.0 };
-        let bh = 14.0 * lines.len() as f64 + 6.0;
+        let widest = lines.iter().map(|l| text_width(ctx, l, &font)).fold(0.0, f64::max);
+        // Inside the canvas at both edges (issue 10: readouts were cut at the left edge).
+        let box_w = (widest + 12.0 * k).max(120.0 * k).min(panel.w - 4.0);
+        let bx = readout_x(x, box_w, panel.x + 2.0, panel.right() - 2.0);
+        let bh = line * lines.len() as f64 + 6.0 * k;
         ctx.set_global_alpha(0.92);
         fill(ctx, Rect { x: bx, y: plot.y + 2.0, w: box_w, h: bh }, "#ffffff");
         ctx.set_global_alpha(1.0);
         ctx.set_stroke_style_str("#cbd5e1");
+        ctx.set_line_width(1.0);
         ctx.stroke_rect(bx, plot.y + 2.0, box_w, bh);
-        for (k, line) in lines.iter().enumerate() {
-            text(ctx, line, bx + 6.0, plot.y + 11.0 + 14.0 * k as f64, font, INK, "left");
+        for (j, l) in lines.iter().enumerate() {
+            let l = fit(ctx, l, &font, box_w - 12.0 * k);
+            let y = plot.y + 2.0 + 3.0 * k + line * (j as f64 + 0.5);
+            text(ctx, &l, bx + 6.0 * k, y, &font, INK, "left");
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The Yew components around the canvas: controls and panels.
 
 mod actions;
+mod charts;
 mod controls;
 mod counters;
 mod display_options;
@@ -12,6 +13,7 @@ mod lesson;
 mod without_queue;
 
 pub use actions::{Actions, ActionsProps};
+pub use charts::chart_box;
 pub use controls::{Controls, ControlsProps};
 pub use counters::{Counters, CountersProps};
 pub use display_options::{ColourBy, DisplayProps, LagGroup};

@@ -9,6 +9,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
 
+use crate::model::charts::{charts, ChartKind};
 use crate::model::sim::Sim;
 use crate::model::state::Action;
 use crate::view::bench_run::BenchRun;
@@ -43,16 +44,42 @@ fn prepare(canvas: &HtmlCanvasElement) -> Option<(CanvasRenderingContext2d, f64,
     Some((ctx, w, h))
 }
 
-fn draw_frame(canvas: &HtmlCanvasElement, sim: &Sim, now_ms: f64, reduced: bool) {
+/// Draws the stage and, when it changed, writes on the canvas how many labels did not fit
+/// (`data-clipped-labels`).
+fn draw_frame(
+    canvas: &HtmlCanvasElement,
+    sim: &Sim,
+    now_ms: f64,
+    reduced: bool,
+    last: &RefCell<f64>,
+) {
     if let Some((ctx, w, h)) = prepare(canvas) {
-        draw(&ctx, sim, w, h, now_ms, reduced);
+        let clipped = draw(&ctx, sim, w, h, now_ms, reduced);
+        if clipped as f64 != *last.borrow() {
+            *last.borrow_mut() = clipped as f64;
+            let _ = canvas.set_attribute("data-clipped-labels", &clipped.to_string());
+        }
     }
 }
 
-fn draw_chart_canvas(canvas: &HtmlCanvasElement, sim: &Sim, hover: Option<(f64, f64)>) {
-    if let Some((ctx, w, h)) = prepare(canvas) {
-        let charts = crate::model::charts::charts(&sim.cluster, sim.lag_group, sim.lang);
-        crate::view::chart_canvas::draw_charts(&ctx, &charts, w, h, hover, sim.lang);
+/// The chart slot of the focus chart; slots below it are the small charts, in
+/// [`ChartKind::ALL`] order.
+pub const FOCUS_SLOT: usize = ChartKind::ALL.len();
+
+/// Draws every chart canvas on the page: the small ones by slot, the focus one as `focus`;
+/// `hover` is a slot and the mouse's x there.
+fn draw_charts(slots: &[NodeRef], focus: ChartKind, sim: &Sim, hover: Option<(usize, f64)>) {
+    let all = charts(&sim.cluster, sim.lag_group, sim.lang);
+    for (slot, node) in slots.iter().enumerate() {
+        let Some(canvas) = node.cast::<HtmlCanvasElement>().filter(|c| c.is_connected()) else {
+            continue;
+        };
+        let kind = if slot == FOCUS_SLOT { focus } else { ChartKind::ALL[slot] };
+        let Some(chart) = all.iter().find(|c| c.kind == kind) else { continue };
+        if let Some((ctx, w, h)) = prepare(&canvas) {
+            let x = hover.filter(|(s, _)| *s == slot).map(|(_, x)| x);
+            crate::view::chart_canvas::draw_chart(&ctx, chart, w, h, x, sim.lang);
+        }
     }
 }
 
@@ -63,10 +90,15 @@ pub struct FrameLoop {
     pub sim: Rc<RefCell<Sim>>,
     /// The stage canvas.
     pub stage: NodeRef,
-    /// The charts canvas.
-    pub charts: NodeRef,
-    /// The mouse over the charts, CSS px.
-    pub hover: Rc<RefCell<Option<(f64, f64)>>>,
+    /// The chart canvases: the small ones in [`ChartKind::ALL`] order, then the focus one
+    /// ([`FOCUS_SLOT`]).
+    pub charts: Rc<Vec<NodeRef>>,
+    /// The chart drawn large.
+    pub focus: ChartKind,
+    /// The mouse over a chart: its slot, and x in CSS px.
+    pub hover: Rc<RefCell<Option<(usize, f64)>>>,
+    /// The stage's last count of labels that did not fit.
+    pub clipped: Rc<RefCell<f64>>,
     /// When the charts were last drawn, frame ms (-inf: draw on the next frame).
     pub last_chart_ms: Rc<RefCell<f64>>,
     /// When the panels were last refreshed, frame ms.
@@ -88,7 +120,7 @@ impl FrameLoop {
         let lesson_paused = std::mem::take(&mut s.lesson_paused);
         let engine_done = now_ms();
         if let Some(c) = self.stage.cast::<HtmlCanvasElement>() {
-            draw_frame(&c, &s, t, self.reduced_motion);
+            draw_frame(&c, &s, t, self.reduced_motion, &self.clipped);
             if !c.has_attribute("data-first-frame-ms") {
                 // For the benchmark: ms from navigation start to the first drawn frame.
                 let _ = c.set_attribute("data-first-frame-ms", &format!("{:.0}", now_ms()));
@@ -97,9 +129,7 @@ impl FrameLoop {
         let stage_done = now_ms();
         if t - *self.last_chart_ms.borrow() >= CHARTS_EVERY_MS {
             *self.last_chart_ms.borrow_mut() = t;
-            if let Some(c) = self.charts.cast::<HtmlCanvasElement>() {
-                draw_chart_canvas(&c, &s, *self.hover.borrow());
-            }
+            draw_charts(&self.charts, self.focus, &s, *self.hover.borrow());
         }
         let charts_done = now_ms();
         // The engine is released before dispatching: the App reads it as it renders.

@@ -2,7 +2,9 @@
 
 use web_sys::CanvasRenderingContext2d as Ctx;
 
-use crate::model::layout::Rect;
+use std::cell::Cell;
+
+use crate::model::layout::{fit_label, Fonts, Rect};
 
 /// The stage's font families: the system's, then Traditional Chinese fonts for the glyphs it
 /// lacks (Noto Sans TC or Debian's Noto Sans CJK TC, Windows' Microsoft JhengHei, Apple's
@@ -13,16 +15,52 @@ macro_rules! family {
     };
 }
 
-/// Small text: figures, states, axes.
-pub const FONT_SMALL: &str = concat!("11px ", family!());
-/// Small bold text: marks, broker boxes, warnings.
-pub const FONT_SMALL_BOLD: &str = concat!("600 11px ", family!());
-/// Names of producers and readers, chart titles.
-pub const FONT_NAME: &str = concat!("600 12px ", family!());
-/// Column headings.
-pub const FONT_HEADING: &str = concat!("600 13px ", family!());
-/// Broker ids on replica chips.
-pub const FONT_CHIP: &str = concat!("600 10px ", family!());
+/// A font of the stage's families at `px`, with a CSS weight ("" for normal).
+pub fn face(weight: &str, px: f64) -> String {
+    format!("{weight} {px:.1}px {}", family!())
+}
+
+/// The stage's fonts at a layout's sizes (built once a frame).
+pub struct Faces {
+    /// Figures, states, strip labels.
+    pub small: String,
+    /// Marks, broker boxes, warnings.
+    pub small_bold: String,
+    /// Names of producers and readers.
+    pub name: String,
+    /// Column headings.
+    pub heading: String,
+    /// Broker ids on replica chips.
+    pub chip: String,
+}
+
+impl Faces {
+    /// The fonts of `f`'s sizes.
+    pub fn of(f: &Fonts) -> Faces {
+        Faces {
+            small: face("", f.small),
+            small_bold: face("600", f.small),
+            name: face("600", f.name),
+            heading: face("600", f.heading),
+            chip: face("600", f.chip),
+        }
+    }
+}
+
+thread_local! {
+    /// Labels cut or left out since the last [`take_clipped`] (the stage's paint reads it).
+    static CLIPPED: Cell<u32> = const { Cell::new(0) };
+}
+
+/// The labels counted as not fitting their box since the last call, and a fresh count.
+pub fn take_clipped() -> u32 {
+    CLIPPED.with(|c| c.replace(0))
+}
+
+/// Counts a label that did not fit its box (cut, or left out for want of room).
+pub fn clipped() {
+    CLIPPED.with(|c| c.set(c.get().saturating_add(1)));
+}
 
 /// Background colour; the end-to-end test counts pixels that differ from it.
 pub const BACKGROUND: &str = "#f8fafc";
@@ -40,9 +78,6 @@ pub const GROUP_COLOURS: [&str; 6] =
 pub fn producer_colour(i: u32) -> &'static str {
     PRODUCER_COLOURS[i as usize % PRODUCER_COLOURS.len()]
 }
-
-/// Producer and member boxes narrower than this, px, put their figures on a second line.
-pub const NARROW_BOX_PX: f64 = 175.0;
 
 /// Twelve hues for keys (key index modulo 12); keyless records are grey.
 pub const KEY_COLOURS: [&str; 12] = [
@@ -77,36 +112,23 @@ pub fn text_width(ctx: &Ctx, s: &str, font: &str) -> f64 {
     ctx.measure_text(s).map_or(0.0, |m| m.width())
 }
 
-/// `s` cut with an ellipsis to fit `max_w` px in `font` (unchanged if it fits).
+/// `s` cut with an ellipsis to fit `max_w` px in `font` (unchanged if it fits); a cut is
+/// counted (see [`take_clipped`]).
 pub fn fit(ctx: &Ctx, s: &str, font: &str, max_w: f64) -> String {
-    if text_width(ctx, s, font) <= max_w {
-        return s.to_string();
+    ctx.set_font(font);
+    let (out, cut) = fit_label(s, max_w, |t| ctx.measure_text(t).map_or(0.0, |m| m.width()));
+    if cut {
+        clipped();
     }
-    let chars: Vec<char> = s.chars().collect();
-    // The longest prefix that fits with the ellipsis, by bisection (a handful of measures).
-    let (mut lo, mut hi) = (0, chars.len());
-    while lo < hi {
-        let mid = (lo + hi).div_ceil(2);
-        let candidate: String = chars[..mid].iter().chain(['\u{2026}'].iter()).collect();
-        if ctx.measure_text(&candidate).map_or(0.0, |m| m.width()) <= max_w {
-            lo = mid;
-        } else {
-            hi = mid - 1;
-        }
-    }
-    if lo == 0 {
-        return String::new();
-    }
-    chars[..lo].iter().chain(['\u{2026}'].iter()).collect()
+    out
 }
 
-/// The first of `candidates` that fits `max_w` px in `font` (the last one if none does).
-pub fn first_fitting<'a>(ctx: &Ctx, candidates: &'a [String], font: &str, max_w: f64) -> &'a str {
-    candidates
-        .iter()
-        .find(|c| text_width(ctx, c, font) <= max_w)
-        .or(candidates.last())
-        .map_or("", |s| s.as_str())
+/// The first of `candidates` that fits `max_w` px in `font` (the last one, cut, if none does).
+pub fn first_fitting(ctx: &Ctx, candidates: &[String], font: &str, max_w: f64) -> String {
+    match candidates.iter().find(|c| text_width(ctx, c, font) <= max_w) {
+        Some(c) => c.clone(),
+        None => candidates.last().map_or(String::new(), |c| fit(ctx, c, font, max_w)),
+    }
 }
 
 pub fn fill(ctx: &Ctx, r: Rect, colour: &str) {

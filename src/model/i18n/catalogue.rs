@@ -472,6 +472,13 @@ catalogue! {
     LegReplicas = "replicas: leader, in-sync follower, out of sync (\u{00d7}: broker down), joining by a move (copying the log)",
         "副本：領導者、同步的追隨者、未同步（\u{00d7}：Broker 當機）、因搬移而加入中（正在複製日誌）";
 
+    // The classroom layout (issue 10): presenter mode and the chart drawn large.
+    PresenterButton = "Presenter", "簡報模式";
+    PresenterTitle = "Presenter mode (p): large type, a simpler stage, full screen",
+        "簡報模式（p）：大字、簡化的畫面、全螢幕";
+    FocusChartTitle = "Show this chart large, beside the stage", "在模擬畫面旁放大顯示這張圖表";
+    ReaderLagShort = "lag {0}", "落後 {0}";
+
     // The panic overlay.
     PanicStopped = "Brook stopped: {0}\nScenario {1}, seed {2}. Reload the page to start again.\n",
         "Brook 已停止：{0}\n情境 {1}，隨機種子 {2}。請重新載入頁面再開始。\n";

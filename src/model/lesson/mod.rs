@@ -325,7 +325,7 @@ impl Highlight {
             "stage.consumers" => Highlight::Stage(StageRegion::Consumers),
             "counters" => Highlight::Counters,
             "actions" => Highlight::Actions,
-            _ => Highlight::Chart(ChartKind::from_name(name.strip_prefix("chart.")?)?),
+            _ => Highlight::Chart(ChartKind::from_code(name.strip_prefix("chart.")?)?),
         })
     }
 
@@ -333,7 +333,7 @@ impl Highlight {
     pub fn selector(self) -> Option<String> {
         match self {
             Highlight::Stage(_) => None,
-            Highlight::Chart(k) => Some(format!("[data-chart=\"{}\"]", k.name())),
+            Highlight::Chart(k) => Some(format!("[data-chart=\"{}\"]", k.code())),
             Highlight::Counters => Some("[data-testid=counters]".into()),
             Highlight::Actions => Some(".actions".into()),
         }

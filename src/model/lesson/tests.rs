@@ -609,7 +609,7 @@ fn the_lesson_keys_move_steps_only_while_a_lesson_is_open() {
     assert_eq!(key_action(".", true), Some(Action::Step), "the run still steps");
     assert_eq!(key_action("ArrowRight", false), Some(Action::Step));
     assert_eq!(key_action("PageDown", false), None);
-    assert_eq!(key_action("Escape", false), None);
+    assert_eq!(key_action("Escape", false), Some(Action::LeavePresenter), "not a lesson key");
 }
 
 #[test]

@@ -9,9 +9,7 @@ use crate::model::format::compact;
 use crate::model::i18n::{Lang, Msg};
 use crate::model::layout::{Layout, Rect};
 use crate::model::sim::MemberRates;
-use crate::view::paint::{
-    fill, fit, group_colour, text, text_width, FONT_NAME, FONT_SMALL, INK, MUTED, NARROW_BOX_PX,
-};
+use crate::view::paint::{clipped, fill, fit, group_colour, text, text_width, Faces, INK, MUTED};
 
 /// Faint lines from each assigned partition to its member.
 pub fn assignment_lines(ctx: &Ctx, l: &Layout, c: &Cluster) {
@@ -29,8 +27,10 @@ pub fn assignment_lines(ctx: &Ctx, l: &Layout, c: &Cluster) {
                 else {
                     continue;
                 };
+                // From past the strip's offset label.
+                let from = l.offset_labels[tp.topic as usize][tp.partition as usize].right();
                 ctx.begin_path();
-                ctx.move_to(pr.right() + 40.0, pr.mid_y());
+                ctx.move_to(from, pr.mid_y());
                 ctx.line_to(mr.x, mr.mid_y());
                 ctx.stroke();
             }
@@ -39,64 +39,92 @@ pub fn assignment_lines(ctx: &Ctx, l: &Layout, c: &Cluster) {
     ctx.set_global_alpha(1.0);
 }
 
-/// Every reader's header and member boxes; text is cut to its box (measured: Chinese is
-/// about twice as wide as English per character).
-pub fn consumers(ctx: &Ctx, l: &Layout, rates: &MemberRates, lang: Lang) {
-    let font = FONT_SMALL;
+/// Every reader's header and member boxes; text is cut to its box and counted when it is
+/// (measured: Chinese is about twice as wide as English per character).
+pub fn consumers(ctx: &Ctx, l: &Layout, rates: &MemberRates, f: &Faces, lang: Lang) {
+    let font = &f.small;
+    let k = l.scale;
     for (gi, g) in l.sets.iter().enumerate() {
         let h = l.groups[gi];
-        let room = h.w - 10.0;
-        let title = lang.f(Msg::ReaderHeader, &[&g.name, &compact(g.lag as f64)]);
-        fill(ctx, Rect { w: 4.0, ..h }, group_colour(gi as u32));
-        let title = fit(ctx, &title, FONT_NAME, room);
-        text(ctx, &title, h.x + 8.0, h.y + 8.0, FONT_NAME, INK, "left");
-        let kind = lang.t(kind_short(g.kind));
-        let status = match &g.note {
-            Some(note) => format!("{kind}{}{}", lang.colon(), note.text(lang)),
-            None => kind.to_string(),
-        };
-        let colour = if g.note.is_some() { "#b45309" } else { MUTED };
-        let status = fit(ctx, &status, font, room);
-        text(ctx, &status, h.x + 8.0, h.y + 21.0, font, colour, "left");
+        let room = h.w - 10.0 * k;
+        let lag = compact(g.lag as f64);
+        let title = lang.f(Msg::ReaderHeader, &[&g.name, &lag]);
+        fill(ctx, Rect { w: 4.0 * k, ..h }, group_colour(gi as u32));
+        let (x, y1, y2) = (h.x + 8.0 * k, h.y + 8.0 * k, h.y + 21.0 * k);
+        // The name and its lag on one line if they fit; else the lag goes right of the status.
+        let lag_below = text_width(ctx, &title, &f.name) > room;
+        let mut status_room = room;
+        if lag_below {
+            let lag = lang.f(Msg::ReaderLagShort, &[&lag]);
+            text(ctx, &lag, h.right() - 2.0 * k, y2, font, INK, "right");
+            status_room -= text_width(ctx, &lag, font) + 8.0 * k;
+            let name = fit(ctx, &g.name, &f.name, room);
+            text(ctx, &name, x, y1, &f.name, INK, "left");
+        } else {
+            text(ctx, &title, x, y1, &f.name, INK, "left");
+        }
+        // The kind, then the note on a third line (the layout gives such a header the room;
+        // a squeezed header leaves out what does not fit).
+        if h.h >= 27.0 * k {
+            let kind = fit(ctx, lang.t(kind_short(g.kind)), font, status_room);
+            text(ctx, &kind, x, y2, font, MUTED, "left");
+        } else {
+            clipped();
+        }
+        if let Some(note) = &g.note {
+            if h.h >= 40.0 * k {
+                let note = fit(ctx, &note.text(lang), font, room);
+                text(ctx, &note, x, h.y + 34.0 * k, font, "#b45309", "left");
+            } else {
+                clipped();
+            }
+        }
         for (mi, m) in g.members.iter().enumerate() {
             let r = l.members[gi][mi];
             fill(ctx, r, m.colour);
             ctx.set_stroke_style_str("#cbd5e1");
             ctx.set_line_width(1.0);
             ctx.stroke_rect(r.x, r.y, r.w, r.h);
-            let bar = Rect { y: r.y + r.h - 3.0, h: 3.0, w: r.w * m.inbox_fill.min(1.0), ..r };
+            let bh = 3.0 * k;
+            let bar = Rect { y: r.y + r.h - bh, h: bh, w: r.w * m.inbox_fill.min(1.0), ..r };
             fill(ctx, bar, group_colour(gi as u32));
-            if r.h >= 14.0 {
-                let state = lang.t(m.state);
-                let name = if g.kind == ReaderKind::Push && g.members.len() == 1 {
-                    state.to_string()
-                } else {
-                    format!("#{mi} {state}")
-                };
-                // Rate over the last virtual second once measured, else the total so far.
-                let done = match rates.of(gi, mi) {
-                    Some(r) => lang.f(Msg::PerSec, &[&compact(r)]),
-                    None => compact(m.processed as f64),
-                };
-                let done = match m.lag {
-                    Some(lag) => lang.f(Msg::MemberLag, &[&compact(lag as f64), &done]),
-                    None => done,
-                };
-                let inner = r.w - 12.0;
-                if r.w >= NARROW_BOX_PX {
-                    let done_w = text_width(ctx, &done, font);
-                    let name = fit(ctx, &name, font, inner - done_w - 8.0);
-                    text(ctx, &name, r.x + 6.0, r.mid_y() - 1.0, font, INK, "left");
-                    text(ctx, &done, r.right() - 6.0, r.mid_y() - 1.0, font, MUTED, "right");
-                } else if r.h >= 26.0 {
-                    // Narrow: state above, figures below.
-                    let (name, done) = (fit(ctx, &name, font, inner), fit(ctx, &done, font, inner));
-                    text(ctx, &name, r.x + 6.0, r.mid_y() - 7.0, font, INK, "left");
-                    text(ctx, &done, r.x + 6.0, r.mid_y() + 6.0, font, MUTED, "left");
-                } else {
-                    let name = fit(ctx, &name, font, inner);
-                    text(ctx, &name, r.x + 6.0, r.mid_y() - 1.0, font, INK, "left");
-                }
+            if r.h < l.fonts.small * 1.15 {
+                clipped(); // no room for the member's line
+                continue;
+            }
+            let state = lang.t(m.state);
+            let name = if g.kind == ReaderKind::Push && g.members.len() == 1 {
+                state.to_string()
+            } else {
+                format!("#{mi} {state}")
+            };
+            // Rate over the last virtual second once measured, else the total so far.
+            let done = match rates.of(gi, mi) {
+                Some(r) => lang.f(Msg::PerSec, &[&compact(r)]),
+                None => compact(m.processed as f64),
+            };
+            let done = match m.lag {
+                Some(lag) => lang.f(Msg::MemberLag, &[&compact(lag as f64), &done]),
+                None => done,
+            };
+            let (x, inner) = (r.x + 6.0 * k, r.w - 12.0 * k);
+            let (name_w, done_w) = (text_width(ctx, &name, font), text_width(ctx, &done, font));
+            let y = r.mid_y() - k;
+            if name_w + 8.0 * k + done_w <= inner {
+                text(ctx, &name, x, y, font, INK, "left");
+                text(ctx, &done, r.right() - 6.0 * k, y, font, MUTED, "right");
+            } else if r.h >= l.fonts.small * 2.3 {
+                // Narrow: state above, figures below.
+                let (name, done) = (fit(ctx, &name, font, inner), fit(ctx, &done, font, inner));
+                let d = l.fonts.small * 0.55;
+                text(ctx, &name, x, r.mid_y() - d, font, INK, "left");
+                text(ctx, &done, x, r.mid_y() + d, font, MUTED, "left");
+            } else {
+                // One line for both: the figures are cut first.
+                let done = fit(ctx, &done, font, (inner - name_w - 8.0 * k).max(0.0));
+                let name_room = inner - text_width(ctx, &done, font) - 8.0 * k;
+                text(ctx, &fit(ctx, &name, font, name_room), x, y, font, INK, "left");
+                text(ctx, &done, r.right() - 6.0 * k, y, font, MUTED, "right");
             }
         }
     }

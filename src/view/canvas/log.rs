@@ -1,16 +1,20 @@
 //! The partitions' column: a strip per partition (log cells, retention, high watermark,
 //! commit markers, replica chips), or a heat strip when they are too many; the broker row.
+//! In presenter mode a strip is a filled bar, without batch cells or replica chips.
 
 use brook_engine::Cluster;
 use web_sys::CanvasRenderingContext2d as Ctx;
 
 use crate::model::format::compact;
 use crate::model::i18n::{Lang, Msg};
-use crate::model::layout::{strip_fills, Layout, Rect, StripFill, CHIP_PX, HEAT_ROWS_MAX};
+use crate::model::layout::{strip_fills, Layout, Rect, StripFill, HEAT_ROWS_MAX};
 use crate::view::paint::{
-    fill, first_fitting, fit, group_colour, key_colour, producer_colour, text, FONT_CHIP,
-    FONT_SMALL, FONT_SMALL_BOLD, INK, MUTED, STRIP,
+    clipped, fill, first_fitting, fit, group_colour, key_colour, producer_colour, text, Faces, INK,
+    MUTED, STRIP,
 };
+
+/// The log as one filled bar in presenter mode (no batch cells).
+const LOG_BAR: &str = "#3b82f6";
 
 /// Records shown across a strip: enough for the largest unconsumed span, rounded up.
 fn strip_window(c: &Cluster) -> u64 {
@@ -48,7 +52,8 @@ fn strip_window(c: &Cluster) -> u64 {
 const DELETED: &str = "#cbd5e1";
 
 /// Every partition's strip (or the heat strip), with the scale and the broker row.
-pub fn partitions(ctx: &Ctx, l: &Layout, c: &Cluster, by_key: bool, lang: Lang) {
+pub fn partitions(ctx: &Ctx, l: &Layout, c: &Cluster, f: &Faces, by_key: bool, lang: Lang) {
+    let k = l.scale;
     let window = strip_window(c) as f64;
     if l.dense {
         heat_strip(ctx, l, c, window);
@@ -63,8 +68,18 @@ pub fn partitions(ctx: &Ctx, l: &Layout, c: &Cluster, by_key: bool, lang: Lang) 
             let leo = log.log_end_offset();
             let x_of = |o: u64| r.right() - (leo.saturating_sub(o) as f64 / window) * r.w;
             fill(ctx, r, STRIP);
-            // Deleted by retention (shaded left of the log start), then the batches.
-            strip_cells(ctx, r, log, window, by_key);
+            if l.presenter {
+                // Deleted by retention (shaded left of the log start), then one filled bar.
+                let start_x = x_of(log.log_start_offset()).max(r.x);
+                if log.log_start_offset() > 0 && start_x > r.x {
+                    fill(ctx, Rect { w: start_x - r.x, ..r }, DELETED);
+                }
+                let to = x_of(leo).min(r.right());
+                fill(ctx, Rect { x: start_x, w: (to - start_x).max(0.0), ..r }, LOG_BAR);
+            } else {
+                // Deleted by retention (shaded left of the log start), then the batches.
+                strip_cells(ctx, r, log, window, by_key);
+            }
             if log.high_watermark() < leo {
                 // Not yet on every in-sync replica: consumers cannot read past this line.
                 let hw = x_of(log.high_watermark()).max(r.x);
@@ -82,40 +97,43 @@ pub fn partitions(ctx: &Ctx, l: &Layout, c: &Cluster, by_key: bool, lang: Lang) 
                 let start = log.log_start_offset();
                 let committed = g.resume_offset(tp, start, log.high_watermark());
                 let x = x_of(committed.max(start)).max(r.x);
-                fill(
-                    ctx,
-                    Rect { x: x - 1.5, y: r.y - 2.0, w: 3.0, h: r.h + 4.0 },
-                    group_colour(gi as u32),
-                );
+                let m = 1.5 * k;
+                let marker = Rect { x: x - m, y: r.y - 2.0 * k, w: 2.0 * m, h: r.h + 4.0 * k };
+                fill(ctx, marker, group_colour(gi as u32));
             }
-            replica_chips(ctx, r, l.replica_w, part, c.brokers());
+            replica_chips(ctx, l, r, part, c.brokers(), f);
             if part.leader.is_none() {
-                fill(ctx, Rect { x: r.x, y: r.mid_y() - 1.0, w: r.w, h: 2.0 }, "#dc2626");
-                let why = fit(ctx, lang.t(Msg::Offline), FONT_SMALL_BOLD, r.w - 16.0);
-                text(ctx, &why, r.x + 8.0, r.mid_y(), FONT_SMALL_BOLD, "#b91c1c", "left");
+                fill(ctx, Rect { x: r.x, y: r.mid_y() - k, w: r.w, h: 2.0 * k }, "#dc2626");
+                // The left half: a fault mark may take the right half.
+                let why = fit(ctx, lang.t(Msg::Offline), &f.small_bold, r.w / 2.0 - 8.0 * k);
+                text(ctx, &why, r.x + 8.0 * k, r.mid_y(), &f.small_bold, "#b91c1c", "left");
             }
-            if r.h >= 10.0 {
-                let label = format!("{}-{pi}", t.name);
-                text(ctx, &label, r.x - 6.0 - l.replica_w, r.mid_y(), FONT_SMALL, MUTED, "right");
-                let end = compact(leo as f64);
-                text(ctx, &end, r.right() + 6.0, r.mid_y(), FONT_SMALL, INK, "left");
+            if r.h >= l.fonts.small * 0.9 {
+                let (name, end) = (l.partition_labels[ti][pi], l.offset_labels[ti][pi]);
+                let label = fit(ctx, &format!("{}-{pi}", t.name), &f.small, name.w);
+                text(ctx, &label, name.right(), r.mid_y(), &f.small, MUTED, "right");
+                let offset = fit(ctx, &compact(leo as f64), &f.small, end.w);
+                text(ctx, &offset, end.x, r.mid_y(), &f.small, INK, "left");
+            } else {
+                clipped(); // rows too thin for their names (and offsets)
             }
         }
     }
     if let Some(first) = l.partitions.first().and_then(|t| t.first()) {
-        let font = FONT_SMALL;
+        let font = &f.small;
         let full = compact(window);
         let scale = if l.dense {
             // Say what the heat strip is, where the strips would say it themselves: at length
             // if it fits the strip's width.
             let n: usize = c.topics().iter().map(|t| t.partitions.len()).sum();
             let both = [lang.f(Msg::HeatLong, &[&n, &full]), lang.f(Msg::HeatShort, &[&n, &full])];
-            first_fitting(ctx, &both, font, first.w).to_string()
+            first_fitting(ctx, &both, font, first.w)
         } else {
-            lang.f(Msg::StripWidth, &[&full])
+            fit(ctx, &lang.f(Msg::StripWidth, &[&full]), font, l.scale_label.w)
         };
-        text(ctx, &scale, first.right(), l.height - 9.0, font, MUTED, "right");
-        brokers(ctx, l, c, lang);
+        let y = l.scale_label.mid_y();
+        text(ctx, &scale, l.scale_label.right(), y, font, MUTED, "right");
+        brokers(ctx, l, c, f, lang);
     }
 }
 
@@ -140,19 +158,21 @@ fn strip_cells(ctx: &Ctx, r: Rect, log: &brook_engine::PartitionLog, window: f64
 /// out of the ISR outlined in red, replicas on a dead broker crossed out. Chips show broker ids.
 fn replica_chips(
     ctx: &Ctx,
+    l: &Layout,
     r: Rect,
-    width: f64,
     part: &brook_engine::Partition,
     brokers: &[brook_engine::Broker],
+    f: &Faces,
 ) {
+    let (width, k) = (l.replica_w, l.scale);
     if width <= 0.0 {
         return;
     }
-    let h = (r.h - 4.0).clamp(3.0, 18.0);
+    let h = (r.h - 4.0 * k).clamp(3.0, 18.0 * k);
     let y = r.mid_y() - h / 2.0;
     for (i, rep) in part.replicas.iter().enumerate() {
-        let x = r.x - width + i as f64 * CHIP_PX;
-        let chip = Rect { x, y, w: CHIP_PX - 2.0, h };
+        let x = r.x - width + i as f64 * l.chip_w;
+        let chip = Rect { x, y, w: l.chip_w - 2.0 * k, h };
         let alive = brokers.get(rep.broker as usize).is_some_and(|b| b.alive);
         // A replica being added by a move is copying, not failing: amber, not red.
         let joining = part.moving.is_some_and(|(_, new)| new == i) && !part.in_isr(i);
@@ -170,18 +190,18 @@ fn replica_chips(
         fill(ctx, chip, bg);
         if alive && part.leader != Some(i) && !part.in_isr(i) {
             ctx.set_stroke_style_str(if joining { "#d97706" } else { "#dc2626" });
-            ctx.set_line_width(1.5);
+            ctx.set_line_width(1.5 * k);
             ctx.stroke_rect(chip.x, chip.y, chip.w, chip.h);
         }
-        if h >= 10.0 {
+        if h >= l.fonts.chip {
             let label = if alive { rep.broker.to_string() } else { "\u{00d7}".to_string() };
-            text(ctx, &label, chip.x + chip.w / 2.0, chip.mid_y(), FONT_CHIP, fg, "center");
+            text(ctx, &label, chip.x + chip.w / 2.0, chip.mid_y(), &f.chip, fg, "center");
         }
     }
 }
 
 /// Broker boxes along the top of the centre column (click one to inspect it).
-fn brokers(ctx: &Ctx, l: &Layout, c: &Cluster, lang: Lang) {
+fn brokers(ctx: &Ctx, l: &Layout, c: &Cluster, f: &Faces, lang: Lang) {
     for (i, r) in l.brokers.iter().enumerate() {
         let alive = c.brokers().get(i).is_some_and(|b| b.alive);
         let leaving = c.brokers().get(i).is_some_and(|b| b.leaving);
@@ -194,9 +214,9 @@ fn brokers(ctx: &Ctx, l: &Layout, c: &Cluster, lang: Lang) {
         };
         // Narrow boxes (many brokers, or a tablet) get the short label.
         let labels = [lang.f(long, &[&i]), short];
-        let label = first_fitting(ctx, &labels, FONT_SMALL_BOLD, r.w - 6.0);
+        let label = first_fitting(ctx, &labels, &f.small_bold, r.w - 6.0 * l.scale);
         fill(ctx, *r, bg);
-        text(ctx, label, r.x + r.w / 2.0, r.mid_y(), FONT_SMALL_BOLD, fg, "center");
+        text(ctx, &label, r.x + r.w / 2.0, r.mid_y(), &f.small_bold, fg, "center");
     }
 }
 

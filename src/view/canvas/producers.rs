@@ -1,4 +1,5 @@
-//! The producers' column: a box per producer with its rate, state, sparkline and buffer gauge.
+//! The producers' column: a box per producer with its rate, state, sparkline and buffer gauge,
+//! sized by the layout's scale.
 
 use brook_engine::Cluster;
 use web_sys::CanvasRenderingContext2d as Ctx;
@@ -7,12 +8,13 @@ use crate::model::format::compact;
 use crate::model::i18n::{Lang, Msg};
 use crate::model::layout::{Layout, Rect};
 use crate::view::paint::{
-    fill, fit, producer_colour, text, text_width, FONT_NAME, FONT_SMALL, INK, MUTED, NARROW_BOX_PX,
+    clipped, fill, fit, producer_colour, text, text_width, Faces, INK, MUTED,
 };
 
-/// Every producer's box; text is cut to fit it.
-pub fn producers(ctx: &Ctx, l: &Layout, c: &Cluster, lang: Lang) {
+/// Every producer's box; text is cut to fit it (and counted when it is).
+pub fn producers(ctx: &Ctx, l: &Layout, c: &Cluster, f: &Faces, lang: Lang) {
     let now = c.now_us();
+    let k = l.scale;
     for (i, p) in c.producers().iter().enumerate() {
         let r = l.producers[i];
         let blocked = p.is_blocked();
@@ -28,27 +30,35 @@ pub fn producers(ctx: &Ctx, l: &Layout, c: &Cluster, lang: Lang) {
         };
         fill(ctx, r, bg);
         if !p.closed {
-            sparkline(ctx, r, p, now);
+            sparkline(ctx, r, p, now, k);
         }
-        fill(ctx, Rect { w: 5.0, ..r }, producer_colour(i as u32));
+        fill(ctx, Rect { w: 5.0 * k, ..r }, producer_colour(i as u32));
         ctx.set_stroke_style_str(if blocked { "#dc2626" } else { "#cbd5e1" });
         ctx.set_line_width(if blocked { 2.0 } else { 1.0 });
         ctx.stroke_rect(r.x, r.y, r.w, r.h);
         let rate = lang.f(Msg::RecPerSec, &[&compact(p.current_rate(now))]);
-        if r.h >= 14.0 {
-            let line = if r.h >= 30.0 { r.y + 11.0 } else { r.mid_y() };
-            let mut room = r.w - 16.0;
-            if r.w >= NARROW_BOX_PX {
-                text(ctx, &rate, r.right() - 6.0, line, FONT_SMALL, MUTED, "right");
-                room -= text_width(ctx, &rate, FONT_SMALL) + 8.0;
+        let two_lines = r.h >= 30.0 * k;
+        let room = r.w - 16.0 * k;
+        // The rate goes right of the name if both fit, else on the second line.
+        let name_w = text_width(ctx, &p.spec.name, &f.name);
+        let rate_w = text_width(ctx, &rate, &f.small);
+        let rate_beside = name_w + 8.0 * k + rate_w <= room;
+        if r.h >= l.fonts.name * 1.1 {
+            let line = if two_lines { r.y + 11.0 * k } else { r.mid_y() };
+            let mut name_room = room;
+            if rate_beside {
+                text(ctx, &rate, r.right() - 6.0 * k, line, &f.small, MUTED, "right");
+                name_room -= rate_w + 8.0 * k;
             }
-            let name = fit(ctx, &p.spec.name, FONT_NAME, room);
-            text(ctx, &name, r.x + 10.0, line, FONT_NAME, INK, "left");
+            let name = fit(ctx, &p.spec.name, &f.name, name_room);
+            text(ctx, &name, r.x + 10.0 * k, line, &f.name, INK, "left");
+        } else {
+            clipped();
         }
-        if r.h >= 30.0 {
+        if two_lines {
             let n = |v: u64| compact(v as f64);
-            let state = if r.w < NARROW_BOX_PX && !p.closed && !blocked && !throttled {
-                // Narrow: the rate has no room on the name line, so it goes here.
+            let state = if !rate_beside && !p.closed && !blocked && !throttled {
+                // No room for the rate on the name line: it goes here.
                 rate
             } else if p.closed {
                 lang.f(Msg::ProducerClosed, &[&n(p.stats.sent_records)])
@@ -62,13 +72,13 @@ pub fn producers(ctx: &Ctx, l: &Layout, c: &Cluster, lang: Lang) {
                 lang.f(Msg::SentN, &[&n(p.stats.sent_records)])
             };
             let colour = if blocked || p.stats.failed_records > 0 { "#b91c1c" } else { MUTED };
-            let state = fit(ctx, &state, FONT_SMALL, r.w - 16.0);
-            text(ctx, &state, r.x + 10.0, r.y + 25.0, FONT_SMALL, colour, "left");
+            let state = fit(ctx, &state, &f.small, room);
+            text(ctx, &state, r.x + 10.0 * k, r.y + 25.0 * k, &f.small, colour, "left");
         }
         // buffer.memory gauge along the bottom edge.
         let used = p.buffer_bytes_used() as f64 / p.spec.buffer_bytes.max(1) as f64;
-        let gauge =
-            Rect { x: r.x + 5.0, y: r.y + r.h - 3.0, w: (r.w - 5.0) * used.min(1.0), h: 3.0 };
+        let (gx, gh) = (5.0 * k, 3.0 * k);
+        let gauge = Rect { x: r.x + gx, y: r.y + r.h - gh, w: (r.w - gx) * used.min(1.0), h: gh };
         fill(ctx, gauge, if used > 0.9 { "#dc2626" } else { "#94a3b8" });
     }
 }
@@ -77,14 +87,14 @@ pub fn producers(ctx: &Ctx, l: &Layout, c: &Cluster, lang: Lang) {
 const SPARK_S: f64 = 30.0;
 
 /// The producer's rate profile from 15 s ago to 15 s ahead, a faint line with a dot at now.
-fn sparkline(ctx: &Ctx, r: Rect, p: &brook_engine::Producer, now_us: u64) {
-    let area = if r.h >= 52.0 {
+fn sparkline(ctx: &Ctx, r: Rect, p: &brook_engine::Producer, now_us: u64, k: f64) {
+    let area = if r.h >= 52.0 * k {
         // Tall box: along the bottom, under the name and state lines.
-        Rect { x: r.x + 10.0, y: r.y + r.h - 17.0, w: r.w - 16.0, h: 12.0 }
-    } else if r.h >= 30.0 {
+        Rect { x: r.x + 10.0 * k, y: r.y + r.h - 17.0 * k, w: r.w - 16.0 * k, h: 12.0 * k }
+    } else if r.h >= 30.0 * k {
         // Short box: right of the state line, under the rate.
-        let h = (r.h - 22.0).min(12.0);
-        Rect { x: r.x + r.w * 0.55, y: r.y + 18.0, w: r.w * 0.45 - 6.0, h }
+        let h = (r.h - 22.0 * k).min(12.0 * k);
+        Rect { x: r.x + r.w * 0.55, y: r.y + 18.0 * k, w: r.w * 0.45 - 6.0 * k, h }
     } else {
         return;
     };
@@ -102,8 +112,9 @@ fn sparkline(ctx: &Ctx, r: Rect, p: &brook_engine::Producer, now_us: u64) {
         ctx.line_to(area.x + area.w * i as f64 / points as f64, y_of(rate_at(i)));
     }
     ctx.set_stroke_style_str("#94a3b8");
-    ctx.set_line_width(1.0);
+    ctx.set_line_width(k);
     ctx.stroke();
     let now_y = y_of(rate_at(points / 2));
-    fill(ctx, Rect { x: area.x + area.w / 2.0 - 1.5, y: now_y - 1.5, w: 3.0, h: 3.0 }, INK);
+    let d = 3.0 * k;
+    fill(ctx, Rect { x: area.x + area.w / 2.0 - d / 2.0, y: now_y - d / 2.0, w: d, h: d }, INK);
 }

@@ -16,8 +16,8 @@ pub fn language_switch(lang: Lang, on_change: &Callback<Lang>) -> Html {
         Lang::from_code(&code).unwrap_or_default()
     });
     html! {
-        <label class="language">{ LABEL }{ " " }
-            <select data-testid="language" {onchange}>
+        <label class="language"><span class="language-label">{ LABEL }{ " " }</span>
+            <select data-testid="language" {onchange} aria-label={LABEL}>
                 { for Lang::ALL.iter().map(|l| html! {
                     <option value={l.code()} lang={l.html_lang()} selected={*l == lang}>{ l.autonym() }</option>
                 }) }

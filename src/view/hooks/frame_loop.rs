@@ -6,23 +6,23 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::model::charts::ChartKind;
 use crate::model::params::Params;
 use crate::model::sim::Sim;
 use crate::model::state::Action;
 use crate::view::bench_run::BenchRun;
-use crate::view::frame::FrameLoop;
+use crate::view::frame::{FrameLoop, FOCUS_SLOT};
 use crate::view::hooks::use_animation_frame;
 
 /// What the page needs from the frame loop.
 pub struct Stage {
     /// For the stage canvas.
     pub canvas: NodeRef,
-    /// For the charts canvas.
-    pub charts: NodeRef,
-    /// The mouse moved over the charts.
-    pub on_chart_move: Callback<MouseEvent>,
-    /// The mouse left the charts.
-    pub on_chart_leave: Callback<MouseEvent>,
+    /// For the chart canvases: the small ones in `ChartKind::ALL` order, then the focus one
+    /// (`FOCUS_SLOT`).
+    pub charts: Rc<Vec<NodeRef>>,
+    /// The mouse moved over the chart of a slot (its x, CSS px), or left it (None).
+    pub on_chart_hover: Callback<(usize, Option<f64>)>,
 }
 
 fn prefers_reduced_motion() -> bool {
@@ -32,12 +32,17 @@ fn prefers_reduced_motion() -> bool {
 }
 
 /// Runs `sim` on every animation frame while mounted (a benchmark too if `params` ask for
-/// one); refreshes and the benchmark report go to `dispatch`.
+/// one; `focus`: the chart drawn large); refreshes and the benchmark report go to `dispatch`.
 #[hook]
-pub fn use_frame_loop(sim: Rc<RefCell<Sim>>, dispatch: Callback<Action>, params: &Params) -> Stage {
+pub fn use_frame_loop(
+    sim: Rc<RefCell<Sim>>,
+    dispatch: Callback<Action>,
+    params: &Params,
+    focus: ChartKind,
+) -> Stage {
     let canvas = use_node_ref();
-    let charts = use_node_ref();
-    let hover = use_mut_ref(|| None::<(f64, f64)>);
+    let charts = use_memo((), |_| (0..=FOCUS_SLOT).map(|_| NodeRef::default()).collect::<Vec<_>>());
+    let hover = use_mut_ref(|| None::<(usize, f64)>);
     let last_chart_ms = use_mut_ref(|| f64::NEG_INFINITY);
     let last_stats_ms = use_mut_ref(|| 0.0f64);
     let reduced = use_memo((), |_| prefers_reduced_motion());
@@ -46,7 +51,10 @@ pub fn use_frame_loop(sim: Rc<RefCell<Sim>>, dispatch: Callback<Action>, params:
         sim,
         stage: canvas.clone(),
         charts: charts.clone(),
+        focus,
         hover: hover.clone(),
+        // An f64 cell like the others (one hook instance less in the bundle); NaN: not set yet.
+        clipped: use_mut_ref(|| f64::NAN),
         last_chart_ms: last_chart_ms.clone(),
         last_stats_ms,
         bench,
@@ -54,17 +62,10 @@ pub fn use_frame_loop(sim: Rc<RefCell<Sim>>, dispatch: Callback<Action>, params:
         dispatch,
     };
     use_animation_frame(Rc::new(move |t| frames.frame(t)));
-    // Hovering the charts redraws them on the next frame with a readout; no render.
-    let on_chart_move = {
-        let (hover, last) = (hover.clone(), last_chart_ms.clone());
-        Callback::from(move |e: MouseEvent| {
-            *hover.borrow_mut() = Some((e.offset_x() as f64, e.offset_y() as f64));
-            *last.borrow_mut() = f64::NEG_INFINITY;
-        })
-    };
-    let on_chart_leave = Callback::from(move |_: MouseEvent| {
-        *hover.borrow_mut() = None;
+    // Hovering a chart redraws the charts on the next frame with a readout; no render.
+    let on_chart_hover = Callback::from(move |(slot, x): (usize, Option<f64>)| {
+        *hover.borrow_mut() = x.map(|x| (slot, x));
         *last_chart_ms.borrow_mut() = f64::NEG_INFINITY;
     });
-    Stage { canvas, charts, on_chart_move, on_chart_leave }
+    Stage { canvas, charts, on_chart_hover }
 }

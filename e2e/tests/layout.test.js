@@ -1,0 +1,214 @@
+// The classroom layout (issue 10, items 5 and 7): at 1280 x 720, 1920 x 1080 and 150% zoom of
+// 1920 x 1080 (1280 x 720 CSS px at devicePixelRatio 1.5) the top bar, the stage and the focus
+// chart are on the first screen; every stage label fits its box; no panel text overflows;
+// presenter mode; the inspector in the side column; a small chart brought to the focus.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { serveDist, launch, ARTIFACTS } from './helpers.js';
+
+let server;
+let browser;
+before(async () => { server = await serveDist(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+const VIEWS = [
+  { name: '1280x720', viewport: { width: 1280, height: 720 }, deviceScaleFactor: 1 },
+  { name: '1920x1080', viewport: { width: 1920, height: 1080 }, deviceScaleFactor: 1 },
+  { name: 'zoom150', viewport: { width: 1280, height: 720 }, deviceScaleFactor: 1.5 },
+];
+const PRESETS = ['peak-shaving', 'hot-key-skew', 'p2p-vs-pubsub', 'broker-failure-acks'];
+
+/** A page in its own context (for the device scale factor) that records the smallest font
+ *  the stage writes its names and figures in. */
+async function open(view, query, errors) {
+  const context = await browser.newContext({ viewport: view.viewport, deviceScaleFactor: view.deviceScaleFactor, locale: 'en-US' });
+  const page = await context.newPage();
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  await page.addInitScript(() => {
+    window.__stageFontMin = Infinity;
+    const fillText = CanvasRenderingContext2D.prototype.fillText;
+    CanvasRenderingContext2D.prototype.fillText = function (text, ...rest) {
+      // Names and figures: more than the broker id of a replica chip.
+      if (this.canvas.dataset.testid === 'stage' && String(text).length > 2) {
+        const px = Number((/([0-9.]+)px/.exec(this.font) ?? [])[1]);
+        if (px > 0) window.__stageFontMin = Math.min(window.__stageFontMin, px);
+      }
+      return fillText.call(this, text, ...rest);
+    };
+  });
+  await page.goto(`${server.url}?${query}`);
+  await page.waitForSelector('[data-testid=produced]', { timeout: 20_000 });
+  await page.waitForSelector('[data-testid=stage][data-clipped-labels]', { timeout: 10_000 });
+  return { page, context };
+}
+
+/** The viewport-only picture, as a person sees the first screen. */
+async function shot(page, name) {
+  await mkdir(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+}
+
+/** What the layout checks read: boxes, the clipped-label count, overflowing text. */
+function measure(page) {
+  return page.evaluate(() => {
+    const box = (sel) => {
+      const el = document.querySelector(sel);
+      if (!el) return null;
+      const r = el.getBoundingClientRect();
+      return { top: r.top, left: r.left, bottom: r.bottom, right: r.right, w: r.width, h: r.height };
+    };
+    // Text cut by its own box (overflow hidden or auto with more inside than shown), or the
+    // page wider than the window.
+    const overflowing = [];
+    for (const el of document.querySelectorAll('.app *')) {
+      const style = getComputedStyle(el);
+      if (style.display === 'none' || el.tagName === 'CANVAS' || el.tagName === 'SELECT' || el.tagName === 'INPUT') continue;
+      const clips = style.overflowX !== 'visible';
+      if (clips && el.scrollWidth > el.clientWidth + 1 && el.textContent.trim()) {
+        overflowing.push(`${el.tagName.toLowerCase()}.${el.className}: ${el.textContent.trim().slice(0, 40)}`);
+      }
+    }
+    return {
+      vw: window.innerWidth,
+      vh: window.innerHeight,
+      pageW: document.documentElement.scrollWidth,
+      scrollY: window.scrollY,
+      top: box('.top'),
+      stage: box('[data-testid=stage]'),
+      focus: box('[data-testid=focus-chart]'),
+      focusKind: document.querySelector('[data-testid=focus-chart]')?.dataset.chart ?? null,
+      clipped: document.querySelector('[data-testid=stage]').dataset.clippedLabels,
+      fontMin: window.__stageFontMin,
+      presenter: document.querySelector('.app').classList.contains('presenter'),
+      overflowing,
+    };
+  });
+}
+
+function inside(b, m, what, large = true) {
+  assert.ok(b, `${what} is on the page`);
+  assert.ok(b.top >= 0 && b.left >= 0 && b.bottom <= m.vh + 0.5 && b.right <= m.vw + 0.5,
+    `${what} ${JSON.stringify(b)} inside the ${m.vw}x${m.vh} window`);
+  if (large) assert.ok(b.w > 200 && b.h > 150, `${what} is drawn large enough: ${b.w}x${b.h}`);
+}
+
+for (const view of VIEWS) {
+  test(`at ${view.name}: the stage and the focus chart on the first screen, every label fits`, async () => {
+    const errors = [];
+    for (const preset of PRESETS) {
+      const { page, context } = await open(view, `preset=${preset}&play=1`, errors);
+      await page.waitForTimeout(2500); // a few seconds of traffic: figures and marks are up
+      const m = await measure(page);
+      const at = `${preset} at ${view.name}`;
+      await shot(page, `layout-${preset}-${view.name}`);
+      assert.equal(m.scrollY, 0, at);
+      assert.ok(m.pageW <= m.vw, `${at}: the page is no wider than the window (${m.pageW})`);
+      inside(m.top, m, `${at}: the top bar`, false);
+      inside(m.stage, m, `${at}: the stage`);
+      inside(m.focus, m, `${at}: the focus chart`);
+      assert.equal(m.focusKind, 'flow', 'inflow/outflow/backlog is the focus chart at first');
+      assert.equal(m.clipped, '0', `${at}: stage labels that did not fit their box`);
+      assert.deepEqual(m.overflowing, [], `${at}: text cut by its box`);
+      if (view.name === '1920x1080') {
+        assert.ok(m.fontMin >= 16, `${at}: names and figures at least 16 px (${m.fontMin})`);
+      }
+      // Every chart has its box; the focus chart's is not repeated in the row.
+      const kinds = await page.$$eval('[data-chart]', (els) => els.map((e) => e.dataset.chart).sort());
+      assert.deepEqual(kinds, ['faults', 'flow', 'lag', 'latency', 'partition-lag'].filter((k) => kinds.includes(k)));
+      assert.equal(new Set(kinds).size, kinds.length, `${at}: one box per chart`);
+      await context.close();
+    }
+    assert.deepEqual(errors, []);
+  });
+}
+
+test('presenter mode: p or the button, large type, a simpler stage, p again leaves it', async () => {
+  const errors = [];
+  const { page, context } = await open(VIEWS[0], 'preset=broker-failure-acks&play=1', errors);
+  await page.waitForTimeout(1500);
+  const before = await measure(page);
+  assert.equal(before.presenter, false);
+  await page.keyboard.press('p');
+  await page.waitForFunction(() => document.querySelector('.app').classList.contains('presenter'));
+  await page.evaluate(() => { window.__stageFontMin = Infinity; });
+  await page.waitForTimeout(600);
+  const on = await measure(page);
+  await shot(page, 'layout-presenter');
+  assert.equal(await page.getAttribute('[data-testid=presenter]', 'aria-pressed'), 'true');
+  assert.ok(on.fontMin >= before.fontMin * 1.25, `larger type on the stage (${before.fontMin} -> ${on.fontMin})`);
+  inside(on.stage, on, 'the stage in presenter mode');
+  assert.equal(on.clipped, '0', 'every label fits in presenter mode');
+  assert.deepEqual(on.overflowing, []);
+  // Typing in a field does not toggle it.
+  await page.focus('[data-testid=seed]');
+  await page.keyboard.press('p');
+  assert.equal((await measure(page)).presenter, true, 'p typed in the seed field is text');
+  await page.click('[data-testid=play]'); // focus out of the field
+  await page.keyboard.press('p');
+  await page.waitForFunction(() => !document.querySelector('.app').classList.contains('presenter'));
+  assert.equal(await page.evaluate(() => document.fullscreenElement), null, 'full screen left');
+  // The button, and Escape.
+  await page.click('[data-testid=presenter]');
+  await page.waitForFunction(() => document.querySelector('.app').classList.contains('presenter'));
+  await page.keyboard.press('Escape');
+  await page.waitForFunction(() => !document.querySelector('.app').classList.contains('presenter'));
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('at 1024 x 768 the inspector takes the side column and the stage labels still fit', async () => {
+  const errors = [];
+  const view = { name: '1024x768', viewport: { width: 1024, height: 768 }, deviceScaleFactor: 1 };
+  const { page, context } = await open(view, 'preset=p2p-vs-pubsub&play=1', errors);
+  await page.waitForTimeout(1500);
+  let title = null;
+  for (let y = 60; y < 600 && !title; y += 15) {
+    await page.click('[data-testid=stage]', { position: { x: 60, y } });
+    const el = await page.$('[data-testid=inspector] h2');
+    title = el ? await el.textContent() : null;
+  }
+  assert.match(title ?? '', /^Producer/);
+  await page.waitForTimeout(400);
+  const m = await measure(page);
+  await shot(page, 'layout-inspector-1024x768');
+  const inspector = await page.$eval('[data-testid=inspector]', (el) => {
+    const r = el.getBoundingClientRect();
+    return { top: r.top, left: r.left, bottom: r.bottom, right: r.right, w: r.width, h: r.height };
+  });
+  inside(inspector, m, 'the inspector');
+  assert.ok(inspector.left >= m.stage.right, 'beside the stage, in the side column');
+  assert.equal(m.focus, null, 'in the focus chart\'s place');
+  inside(m.stage, m, 'the stage');
+  assert.equal(m.clipped, '0', 'no stage label cut at the right');
+  await page.click('[data-testid=inspector] header button');
+  await page.waitForSelector('[data-testid=focus-chart]');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a small chart\'s title brings it to the focus; its readout stays inside its box', async () => {
+  const errors = [];
+  const { page, context } = await open(VIEWS[0], 'preset=peak-shaving&play=1', errors);
+  await page.waitForTimeout(2000);
+  await page.click('[data-chart=lag] .chart-title');
+  await page.waitForFunction(() => document.querySelector('[data-testid=focus-chart]').dataset.chart === 'lag');
+  assert.ok(await page.$('.charts-row [data-chart=flow]'), 'the flow chart went back to the row');
+  // A readout at the left and right edges of a small chart is drawn inside its canvas.
+  const box = await page.$eval('.charts-row [data-chart=flow] canvas', (c) => {
+    const r = c.getBoundingClientRect();
+    return { x: r.x, y: r.y, w: r.width, h: r.height };
+  });
+  await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+  for (const fx of [0.2, 0.98]) {
+    const b = await page.$eval('.charts-row [data-chart=flow] canvas', (c) => c.getBoundingClientRect().toJSON());
+    await page.mouse.move(b.x + b.width * fx, b.y + b.height * 0.3);
+    await page.waitForTimeout(250);
+  }
+  assert.ok(box.w > 200, `small chart ${box.w} px wide`);
+  await page.screenshot({ path: join(ARTIFACTS, 'layout-charts-row.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+  await context.close();
+});

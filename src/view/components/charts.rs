@@ -1,0 +1,42 @@
+//! The chart boxes: each chart on its own canvas under an HTML title, one of them drawn large
+//! beside the stage (the focus chart), the others in the row below; a small chart's title
+//! brings it to the focus.
+
+use yew::prelude::*;
+
+use crate::model::charts::ChartKind;
+use crate::model::i18n::{Lang, Msg};
+use crate::model::state::Action;
+
+/// One chart's box (`data-chart` names it): the focus chart (`focus`) or a small one, whose
+/// title is a button that focuses it. `slot` names its canvas to the frame loop, `hover`
+/// hears the mouse over it. (A function, not a component: no state of its own.)
+#[allow(clippy::too_many_arguments)]
+#[inline(never)]
+pub fn chart_box(
+    kind: ChartKind,
+    title: String,
+    canvas: NodeRef,
+    slot: usize,
+    focus: bool,
+    hover: &Callback<(usize, Option<f64>)>,
+    dispatch: &Callback<Action>,
+    lang: Lang,
+) -> Html {
+    let on_move = hover.reform(move |e: MouseEvent| (slot, Some(e.offset_x() as f64)));
+    let on_leave = hover.reform(move |_: MouseEvent| (slot, None));
+    let code = kind.code();
+    let on_focus = dispatch.reform(move |_: MouseEvent| Action::FocusChart(kind));
+    html! {
+        <div class={if focus { "chart-box focus" } else { "chart-box" }} data-chart={code}
+            data-testid={focus.then_some("focus-chart")}>
+            if focus {
+                <h2 class="chart-title">{ title.clone() }</h2>
+            } else {
+                <button class="chart-title" onclick={on_focus} title={lang.t(Msg::FocusChartTitle)}>{ title.clone() }</button>
+            }
+            <canvas ref={canvas} class="chart" role="img" onmousemove={on_move}
+                onmouseleave={on_leave} aria-label={title} />
+        </div>
+    }
+}
