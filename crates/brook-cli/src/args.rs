@@ -24,6 +24,9 @@ pub struct RunArgs {
     pub seconds: Option<f64>,
     pub seed: Option<u64>,
     pub format: Format,
+    /// `--follow-next PRODUCER[@S]`: follow the next record the producer sends after S
+    /// virtual seconds (1 by default) and print its journey.
+    pub follow: Option<(String, f64)>,
 }
 
 /// `brook assign` arguments.
@@ -140,7 +143,7 @@ pub fn parse(argv: &[String]) -> Result<Cli, UsageError> {
 }
 
 fn parse_run(rest: &[String]) -> Result<RunArgs, UsageError> {
-    let (values, words) = split(rest, &["seconds", "seed", "format"])?;
+    let (values, words) = split(rest, &["seconds", "seed", "format", "follow-next"])?;
     let [scenario] = words.as_slice() else {
         return err("run: give exactly one PRESET or FILE");
     };
@@ -167,7 +170,27 @@ fn parse_run(rest: &[String]) -> Result<RunArgs, UsageError> {
         Some("csv") => Format::Csv,
         Some(f) => return err(format!("--format: \"{f}\" must be json or csv")),
     };
-    Ok(RunArgs { scenario: scenario.clone(), seconds, seed, format })
+    let follow = match single(&values, "follow-next")? {
+        None => None,
+        Some(_) if values.contains_key("format") => {
+            return err("--follow-next prints the record's journey: leave out --format")
+        }
+        Some(f) => {
+            let (name, at) = f.split_once('@').unwrap_or((f, "1"));
+            match at.parse::<f64>() {
+                Ok(s) if !name.is_empty() && (0.0..=limits::DURATION_S_MAX).contains(&s) => {
+                    Some((name.to_string(), s))
+                }
+                _ => {
+                    return err(format!(
+                        "--follow-next: \"{f}\" must be PRODUCER or PRODUCER@S, S from 0 to {}",
+                        limits::DURATION_S_MAX
+                    ))
+                }
+            }
+        }
+    };
+    Ok(RunArgs { scenario: scenario.clone(), seconds, seed, format, follow })
 }
 
 fn parse_topic_partition(s: &str) -> Option<TopicPartition> {
@@ -270,9 +293,25 @@ mod tests {
                 scenario: "stress".into(),
                 seconds: Some(10.0),
                 seed: Some(3),
-                format: Format::Json
+                format: Format::Json,
+                follow: None,
             })
         );
+        let Cli::Run(r) = parse(&argv("run quickstart --follow-next shop@2.5")).unwrap() else {
+            panic!("a run");
+        };
+        assert_eq!(r.follow, Some(("shop".into(), 2.5)));
+        let Cli::Run(r) = parse(&argv("run quickstart --follow-next shop")).unwrap() else {
+            panic!("a run");
+        };
+        assert_eq!(r.follow, Some(("shop".into(), 1.0)));
+        for bad in
+            ["run x --follow-next shop@-1", "run x --follow-next @1", "run x --follow-next a@b"]
+        {
+            assert!(parse(&argv(bad)).unwrap_err().0.starts_with("--follow-next"), "{bad}");
+        }
+        let both = parse(&argv("run x --follow-next a --format csv")).unwrap_err().0;
+        assert!(both.contains("leave out --format"), "{both}");
     }
 
     #[test]

@@ -189,3 +189,24 @@ fn check_reports_the_field_and_exits_2() {
     brook_ok(&["check", good.to_str().unwrap()]);
     assert_eq!(brook(&["run", "--seconds", "x"]).status.code(), Some(2));
 }
+
+#[test]
+fn follow_next_prints_one_member_per_group_and_every_group() {
+    // p2p-vs-pubsub: three consumer groups read the topic from the earliest offset. Kafka
+    // assigns each partition to one member of a group (KafkaConsumer's javadoc, "Consumer Groups
+    // and Topic Subscriptions"), and every group gets every record.
+    let o = brook_ok(&["run", "p2p-vs-pubsub", "--follow-next", "api@1", "--seconds", "5"]);
+    let out = stdout(&o);
+    assert!(out.contains("produced by api"), "{out}");
+    assert!(out.contains("appended to tasks-"), "{out}");
+    for g in ["workers", "audit", "analytics"] {
+        let processed =
+            out.lines().filter(|l| l.contains(&format!("{g} #")) && l.ends_with("processed it"));
+        assert_eq!(processed.count(), 1, "{g}: {out}");
+        let rule = format!("{g} (consumer group: one member per group): processed by #");
+        assert!(out.contains(&rule), "{out}");
+    }
+    let bad = brook(&["run", "p2p-vs-pubsub", "--follow-next", "nobody"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("no producer \"nobody\" (producers: api)"), "{}", stderr(&bad));
+}
