@@ -174,7 +174,7 @@ fn follow_cmd(cluster: &mut Cluster, name: &str, at_s: f64, end_us: u64) -> Exit
     }
     cluster.run_until(at_us);
     cluster
-        .follow(FollowTarget::Next { producer: i as u32, partition: None })
+        .follow(FollowTarget::Next { producer: Some(i as u32), partition: None })
         .expect("the producer exists");
     cluster.run_until(end_us);
     let f = cluster.followed().expect("followed");

@@ -22,7 +22,7 @@ use brook_engine::{
 };
 
 fn next(producer: u32) -> FollowTarget {
-    FollowTarget::Next { producer, partition: None }
+    FollowTarget::Next { producer: Some(producer), partition: None }
 }
 
 /// Members that processed the record, in order, for reader `r`.
@@ -92,7 +92,7 @@ fn after_a_rebalance_an_uncommitted_record_is_processed_again_by_the_new_owner()
         let mut c = Cluster::new(s);
         c.run_until(5_900_000);
         let p = c.groups()[0].members[1].assigned[0].partition;
-        c.follow(FollowTarget::Next { producer: 0, partition: Some(p) }).unwrap();
+        c.follow(FollowTarget::Next { producer: Some(0), partition: Some(p) }).unwrap();
         let rebalances_before = c.groups()[0].stats.rebalances;
         common::run_checked(&mut c, 20_000_000);
         let f = c.followed().unwrap();
@@ -230,6 +230,10 @@ fn a_record_the_log_no_longer_holds_cannot_be_followed() {
     let end = c.topics()[0].partitions[0].log.log_end_offset();
     assert!(c.follow(FollowTarget::At { tp, offset: end }).is_err());
     assert!(c.follow(next(99)).is_err());
+    // Any producer: the quickstart has two.
+    c.follow(FollowTarget::Next { producer: None, partition: None }).unwrap();
+    c.run_until(1_100_000);
+    assert!(c.followed().unwrap().record.is_some());
     c.follow(FollowTarget::At { tp, offset: end - 1 }).unwrap();
     assert_eq!(c.followed().unwrap().record, Some((tp, end - 1)));
 }

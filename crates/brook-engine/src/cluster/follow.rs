@@ -19,11 +19,11 @@ pub const FOLLOW_EVENTS_MAX: usize = 64;
 /// Which record to follow.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FollowTarget {
-    /// The first record of the next batch producer `producer` gets appended (to `partition`
-    /// when given).
+    /// The first record of the next batch a producer gets appended: producer `producer`
+    /// (any when None), to `partition` of its topic when given.
     Next {
-        /// Producer index.
-        producer: u32,
+        /// Producer index; None for any producer.
+        producer: Option<u32>,
         /// Only a batch for this partition of the producer's topic.
         partition: Option<u32>,
     },
@@ -243,7 +243,8 @@ impl Followed {
         now_us: u64,
     ) {
         let FollowTarget::Next { producer: p, partition } = self.target else { return };
-        if self.record.is_some() || p != producer || partition.is_some_and(|q| q != tp.partition) {
+        let other = p.is_some_and(|p| p != producer);
+        if self.record.is_some() || other || partition.is_some_and(|q| q != tp.partition) {
             return;
         }
         self.record = Some((tp, offset));
@@ -320,7 +321,11 @@ impl Cluster {
     pub fn follow(&mut self, target: FollowTarget) -> Result<(), String> {
         let mut f = Followed::new(target);
         match target {
-            FollowTarget::Next { producer, partition } => {
+            FollowTarget::Next { producer: None, partition: None } => {}
+            FollowTarget::Next { producer: None, partition: Some(_) } => {
+                return Err("a partition is followed with its producer".into());
+            }
+            FollowTarget::Next { producer: Some(producer), partition } => {
                 let Some(&t) = self.producer_topic.get(producer as usize) else {
                     return Err(format!("no producer {producer}"));
                 };
@@ -396,7 +401,7 @@ impl Cluster {
         if let (Some((tp, offset)), false) = (f.record, f.gone) {
             let log = &self.topics[tp.topic as usize].partitions[tp.partition as usize].log;
             for (gi, g) in self.groups.iter().enumerate() {
-                let reader = Some(ReaderRef { kind: ReaderKind::Group, index: gi as u16 });
+                let reader = ReaderRef { kind: ReaderKind::Group, index: gi as u16 };
                 let s = seen(&mut f.groups, gi);
                 let rebalanced = s.rebalances.is_some_and(|r| g.stats.rebalances > r);
                 s.rebalances = Some(g.stats.rebalances);
@@ -404,12 +409,12 @@ impl Cluster {
                     continue;
                 }
                 if rebalanced && s.holder == 1 && !s.passed {
-                    f.push(now, Hop::Rebalanced { reader: reader.expect("set") });
+                    f.push(now, Hop::Rebalanced { reader });
                 }
                 let s = seen(&mut f.groups, gi);
                 if !s.passed && g.committed(tp) > offset {
                     s.passed = true;
-                    f.push(now, Hop::Committed { reader: reader.expect("set") });
+                    f.push(now, Hop::Committed { reader });
                     continue;
                 }
                 let s = seen(&mut f.groups, gi);
@@ -418,7 +423,10 @@ impl Cluster {
                 let held = g.members.iter().any(|m| m.inbox.iter().chain(&m.arriving).any(holds));
                 if s.passed && !s.processed && s.holder == 1 && !held {
                     s.closed = true;
-                    f.push(now, Hop::Lost { reader, cause: LostCause::CommittedUnprocessed });
+                    f.push(
+                        now,
+                        Hop::Lost { reader: Some(reader), cause: LostCause::CommittedUnprocessed },
+                    );
                 }
             }
             for (si, g) in self.share_groups.iter().enumerate() {

@@ -208,8 +208,8 @@ impl Cluster {
             // The records just acquired are the last `got` ones the member holds.
             let n: u64 = got.iter().map(|x| x.1).sum();
             let held = &g.members[mi].held;
-            let new = held.iter().skip(held.len().saturating_sub(n as usize));
-            if let Some(a) = new.filter(|a| f.covers(a.tp, a.offset, a.offset + 1)).last() {
+            let mut new = held.iter().skip(held.len().saturating_sub(n as usize));
+            if let Some(a) = new.rfind(|a| f.covers(a.tp, a.offset, a.offset + 1)) {
                 f.share_acquired(si, mi as u32, a.delivery, now);
             }
         }
