@@ -5,6 +5,7 @@ pub mod bench;
 pub mod charts;
 pub mod consumers;
 pub mod flights;
+pub mod follow;
 pub mod format;
 pub mod i18n;
 pub mod inspect;

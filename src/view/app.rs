@@ -8,6 +8,7 @@ use std::rc::Rc;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
+use crate::model::follow::{dot_at, journey};
 use crate::model::i18n::{choose_lang, engine_text, Lang, Msg, Text, STORAGE_KEY};
 use crate::model::inspect::{inspect, View};
 use crate::model::layout::{Layout, Selection};
@@ -17,8 +18,8 @@ use crate::model::state::{follow, reduce, Action, Source, State};
 use crate::model::targets::targets_of;
 use crate::view::clock::now_ms;
 use crate::view::components::{
-    language_switch, legend, Actions, ColourBy, Controls, Counters, DisplayProps, ImportExport,
-    Inspector, LagGroup,
+    language_switch, legend, Actions, ColourBy, Controls, Counters, DisplayProps, FollowPanel,
+    ImportExport, Inspector, LagGroup,
 };
 use crate::view::export::download_export;
 use crate::view::hooks::{use_frame_loop, use_keyboard};
@@ -109,8 +110,23 @@ fn dispatcher(
                 web_sys::console::warn_1(&e.into());
             }
         }
+        if let Action::Follow(f) = &a {
+            follow_record(&mut sim.borrow_mut().cluster, *f);
+        }
         ui.dispatch(a);
     })
+}
+
+/// Follows a record (a view of the engine, not a command), or stops following.
+fn follow_record(c: &mut brook_engine::Cluster, target: Option<brook_engine::FollowTarget>) {
+    match target {
+        Some(t) => {
+            if let Err(e) = c.follow(t) {
+                web_sys::console::warn_1(&e.into());
+            }
+        }
+        None => c.unfollow(),
+    }
 }
 
 /// The inspector's heading key and content for what is selected, if it still exists.
@@ -166,8 +182,15 @@ pub fn App() -> Html {
             let selected = {
                 let s = sim.borrow();
                 let (w, h) = (c.client_width() as f64, c.client_height() as f64);
-                let hit =
-                    Layout::new(&s.cluster, w, h).hit(e.offset_x() as f64, e.offset_y() as f64);
+                let (x, y) = (e.offset_x() as f64, e.offset_y() as f64);
+                let layout = Layout::new(&s.cluster, w, h);
+                // A moving batch: follow a record of it.
+                if let Some(t) = dot_at(&layout, &s.flights, x, y, now_ms()) {
+                    drop(s);
+                    dispatch.emit(Action::Follow(Some(t)));
+                    return;
+                }
+                let hit = layout.hit(x, y);
                 // The form keeps the values of the moment of the click, so typing is not
                 // overwritten by the live refresh.
                 hit.and_then(|h| inspect(&s.cluster, h, lang).map(|v| (h, v.form)))
@@ -196,6 +219,7 @@ pub fn App() -> Html {
     let targets = targets_of(&s.cluster);
     let group_names: Vec<String> = s.cluster.groups().iter().map(|g| g.spec.name.clone()).collect();
     let description = ui.description(s.cluster.scenario());
+    let followed = s.cluster.followed().map(|f| journey(&s.cluster, f, lang));
     drop(s);
     let display = DisplayProps {
         by_key: ui.colour_by_key,
@@ -232,6 +256,7 @@ pub fn App() -> Html {
                     <Inspector {key} {view} {validate} on_command={on_command.clone()} {on_close} {lang} />
                 }
             </div>
+            <FollowPanel journey={followed} on_follow={dispatch.reform(Action::Follow)} {lang} />
             <Counters stats={stats.clone()} {lang} />
             // Below the stage, so on a 720p projector the stage and the figures fit on one
             // screen; the actions are one scroll away.

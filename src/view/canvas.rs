@@ -2,6 +2,7 @@
 //! layout and flights. The parts of the stage are drawn by the modules below, in layers.
 
 mod consumers;
+mod follow;
 mod log;
 mod producers;
 
@@ -31,6 +32,7 @@ pub fn draw(ctx: &Ctx, sim: &Sim, width: f64, height: f64, now_ms: f64, reduced_
     log::partitions(ctx, &layout, c, sim.colour_by_key, lang);
     consumers::consumers(ctx, &layout, &sim.rates, lang);
     flights(ctx, &layout, sim, now_ms, reduced_motion);
+    follow::followed(ctx, &layout, c);
     marks(ctx, &layout, sim, now_ms);
 }
 
