@@ -237,3 +237,47 @@ fn a_record_the_log_no_longer_holds_cannot_be_followed() {
     c.follow(FollowTarget::At { tp, offset: end - 1 }).unwrap();
     assert_eq!(c.followed().unwrap().record, Some((tp, end - 1)));
 }
+
+#[test]
+fn a_record_an_mqtt_subscriber_had_no_room_for_is_lost_for_it_alone() {
+    // Mosquitto (`db__ready_for_flight`): a QoS 0 message to a client whose queue holds
+    // `max_queued_messages` is dropped. A Kafka consumer group reading the same topic still
+    // gets it: the loss is the push subscription's alone.
+    let mut s = preset("quickstart").unwrap();
+    s.topics = vec![TopicSpec::new("ticks", 1)];
+    s.producers =
+        vec![ProducerSpec::new("feed", "ticks", RateProfile::Constant { rate_per_sec: 1_000.0 })];
+    // 143 records a second against 1,000, the queue full: a batch (one every linger.ms, 5 ms)
+    // that finds no room is dropped whole; one that finds room keeps its first records (the
+    // followed one is its first).
+    let mut sub =
+        SubscriptionSpec::new("mqtt", "ticks", 7_000, None).with_model(PushModel::MqttQos0);
+    sub.inbox_records_max = 20;
+    s.subscriptions = vec![sub];
+    s.groups = vec![brook_engine::GroupSpec::new("pull", "ticks", 1, 10)];
+    s.events = Vec::new();
+    let mut c = Cluster::new(s);
+    // Past the group's first join (group.initial.rebalance.delay.ms, 3 s).
+    c.run_until(4_000_000);
+    let (mut dropped, mut processed) = (0, 0);
+    for k in 1..=40u64 {
+        c.follow(next(0)).unwrap();
+        common::run_checked(&mut c, 4_000_000 + k * 170_000);
+        let f = c.followed().unwrap();
+        let push = ReaderRef { kind: ReaderKind::Push, index: 0 };
+        let lost = f.events.iter().any(|e| {
+            e.hop == Hop::Lost { reader: Some(push), cause: brook_engine::LostCause::Dropped }
+        });
+        let by = processors(f, push);
+        if lost {
+            dropped += 1;
+            assert!(by.is_empty(), "dropped, yet processed: {:?}", f.events);
+        } else {
+            assert_eq!(by.len(), 1, "{:?}", f.events);
+            processed += 1;
+        }
+        assert_eq!(processors(f, group(0)).len(), 1, "the pull group gets it: {:?}", f.events);
+    }
+    // Some dropped, some processed.
+    assert!(dropped > 0 && processed > 0, "dropped {dropped}, processed {processed}");
+}

@@ -190,6 +190,8 @@ pub struct Followed {
     pub events_dropped: u64,
     replicated: bool,
     gone: bool,
+    /// Subscriptions there were when the record was first looked at.
+    subs_watched: Option<usize>,
     groups: Vec<Seen>,
     shares: Vec<Seen>,
     subs: Vec<Seen>,
@@ -211,6 +213,7 @@ impl Followed {
             events_dropped: 0,
             replicated: false,
             gone: false,
+            subs_watched: None,
             groups: Vec::new(),
             shares: Vec::new(),
             subs: Vec::new(),
@@ -438,6 +441,8 @@ impl Cluster {
                     f.push(now, Hop::LockExpired { reader, member: holder - 1 });
                 }
             }
+            // Subscriptions made after the record was written start past it: not watched.
+            let watched = *f.subs_watched.get_or_insert(self.subscriptions.len());
             for (si, sub) in self.subscriptions.iter().enumerate() {
                 let s = seen(&mut f.subs, si);
                 if s.closed || s.processed {
@@ -447,10 +452,15 @@ impl Cluster {
                     crate::push::PushModel::MqttQos0 => LostCause::Dropped,
                     _ => LostCause::Missed,
                 };
-                let lost = if !s.passed {
+                // Taken from the log and still held (on the wire, in an inbox, or requeued by
+                // RabbitMQ) is on its way; taken and not held, it was never sent (dropped,
+                // missed) or was thrown away with the subscriber's buffer.
+                let lost = if si >= watched || sub.holds(tp, offset) {
+                    None
+                } else if !s.passed {
                     (sub.cursor(tp) > offset).then_some(cause)
                 } else {
-                    (!sub.holds(tp, offset)).then_some(LostCause::Discarded)
+                    Some(LostCause::Discarded)
                 };
                 if let Some(cause) = lost {
                     s.closed = true;
