@@ -9,8 +9,13 @@ let browser;
 before(async () => { server = await serveDist(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
 
-const readers = (page) => page.$$eval('[data-testid=follow-reader]', (els) => els.map((e) => e.textContent));
-const lines = (page) => page.$$eval('[data-testid=follow-journey] li', (els) => els.map((e) => e.textContent));
+// The panel writes one line per reader and one per event.
+const textLines = async (page, id) => {
+  const el = await page.$(`[data-testid=${id}]`);
+  return el ? (await el.innerText()).split('\n').filter((l) => l.trim() !== '') : [];
+};
+const readers = (page) => textLines(page, 'follow-who');
+const lines = (page) => textLines(page, 'follow-journey');
 
 /** Follows the next record and waits until every reader has processed it. */
 async function followUntilProcessed(page, count) {

@@ -12,15 +12,25 @@ use crate::model::i18n::{Lang, Msg};
 use crate::model::layout::Layout;
 
 /// The journey as the panel shows it: one line per event (virtual time, words), then who
-/// processed it per reader, with the reader's rule.
+/// processed it per reader, with the reader's rule ("workers (consumer group: one member per
+/// group): processed by #3").
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Journey {
     /// Whether the record is known yet (else the engine waits for the next one written).
     pub known: bool,
     /// `(time, what happened)`.
     pub lines: Vec<(String, String)>,
-    /// `(reader with its rule, who processed it)`.
-    pub who: Vec<(String, String)>,
+    /// Per reader: its name and rule, then who processed it.
+    pub who: Vec<String>,
+}
+
+impl Journey {
+    /// The events, one a line: "1.20 s  produced by shop, key key-17".
+    pub fn text(&self) -> String {
+        let lines: Vec<String> =
+            self.lines.iter().map(|(at, what)| format!("{at}  {what}")).collect();
+        lines.join("\n")
+    }
 }
 
 fn reader_name(c: &Cluster, r: ReaderRef) -> String {
@@ -40,7 +50,6 @@ fn lost(cause: LostCause) -> Msg {
         LostCause::Dropped => Msg::LostDropped,
         LostCause::Missed => Msg::LostMissed,
         LostCause::Discarded => Msg::LostDiscarded,
-        LostCause::CommittedUnprocessed => Msg::LostCommitted,
     }
 }
 
@@ -54,7 +63,9 @@ pub fn journey(c: &Cluster, f: &Followed, lang: Lang) -> Journey {
     let name = |r| reader_name(c, r);
     let mut lines = Vec::new();
     for e in &f.events {
-        let text = match e.hop {
+        // Every message takes at most three figures or names: one call formats them all.
+        let none = String::new;
+        let (m, x, y, z) = match e.hop {
             Hop::Produced { producer, key } => {
                 let p = c.producers().get(producer as usize).map_or("?", |p| &p.spec.name);
                 let key = if key == u32::MAX {
@@ -62,24 +73,24 @@ pub fn journey(c: &Cluster, f: &Followed, lang: Lang) -> Journey {
                 } else {
                     lang.f(Msg::FollowKey, &[&key_name(key)])
                 };
-                lang.f(Msg::FollowProduced, &[&p, &key])
+                (Msg::FollowProduced, p.to_string(), key, none())
             }
             Hop::Appended { tp, offset, broker } => {
-                lang.f(Msg::FollowAppended, &[&tp_name(c, tp), &offset, &broker])
+                (Msg::FollowAppended, tp_name(c, tp), offset.to_string(), broker.to_string())
             }
-            Hop::Replicated => lang.t(Msg::FollowReplicated).to_string(),
+            Hop::Replicated => (Msg::FollowReplicated, none(), none(), none()),
             Hop::Fetched { reader, member } => {
-                lang.f(Msg::FollowFetched, &[&name(reader), &member])
+                (Msg::FollowFetched, name(reader), n(member), none())
             }
             Hop::Acquired { reader, member, delivery } => {
-                lang.f(Msg::FollowAcquired, &[&name(reader), &member, &delivery])
+                (Msg::FollowAcquired, name(reader), n(member), n(delivery as u32))
             }
             Hop::LockExpired { reader, member } => {
-                lang.f(Msg::FollowLockExpired, &[&name(reader), &member])
+                (Msg::FollowLockExpired, name(reader), n(member), none())
             }
             Hop::Pushed { reader, member, again } => {
                 let m = if again { Msg::FollowPushedAgain } else { Msg::FollowPushed };
-                lang.f(m, &[&name(reader), &member])
+                (m, name(reader), n(member), none())
             }
             Hop::Processed { reader, member, acknowledged } => {
                 let m = match (reader.kind, acknowledged) {
@@ -87,18 +98,21 @@ pub fn journey(c: &Cluster, f: &Followed, lang: Lang) -> Journey {
                     (ReaderKind::Share, true) => Msg::FollowAccepted,
                     _ => Msg::FollowProcessed,
                 };
-                lang.f(m, &[&name(reader), &member])
+                (m, name(reader), n(member), none())
             }
             Hop::Released { reader, member } => {
-                lang.f(Msg::FollowReleased, &[&name(reader), &member])
+                (Msg::FollowReleased, name(reader), n(member), none())
             }
-            Hop::Rebalanced { reader } => lang.f(Msg::FollowRebalanced, &[&name(reader)]),
-            Hop::Committed { reader } => lang.f(Msg::FollowCommitted, &[&name(reader)]),
+            Hop::Rebalanced { reader } => (Msg::FollowRebalanced, name(reader), none(), none()),
+            Hop::Committed { reader } => (Msg::FollowCommitted, name(reader), none(), none()),
             Hop::Lost { reader: Some(reader), cause } => {
-                lang.f(Msg::FollowLostFor, &[&name(reader), &lang.t(lost(cause))])
+                (Msg::FollowLostFor, name(reader), lang.t(lost(cause)).to_string(), none())
             }
-            Hop::Lost { reader: None, cause } => lang.f(Msg::FollowLost, &[&lang.t(lost(cause))]),
+            Hop::Lost { reader: None, cause } => {
+                (Msg::FollowLost, lang.t(lost(cause)).to_string(), none(), none())
+            }
         };
+        let text = lang.f(m, &[&x, &y, &z]);
         lines.push((seconds(lang, e.at_us), text));
     }
     if f.events_dropped > 0 {
@@ -123,10 +137,14 @@ pub fn journey(c: &Cluster, f: &Followed, lang: Lang) -> Journey {
                 [one] => lang.f(Msg::FollowByOne, &[&one.trim_start_matches('#')]),
                 many => lang.f(Msg::FollowByMany, &[&many.len(), &many.join(lang.list_sep())]),
             };
-            who.push((lang.f(rule, &[&name(reader)]), done));
+            who.push(format!("{}{}{done}", lang.f(rule, &[&name(reader)]), lang.colon()));
         }
     }
     Journey { known: f.record.is_some(), lines, who }
+}
+
+fn n(v: u32) -> String {
+    v.to_string()
 }
 
 fn tp_name(c: &Cluster, tp: Tp) -> String {
@@ -201,8 +219,8 @@ mod tests {
         assert!(j.lines[0].0.ends_with(" s"), "{:?}", j.lines[0]);
         assert_eq!(j.who.len(), 3);
         for (i, g) in ["workers", "audit", "analytics"].iter().enumerate() {
-            assert_eq!(j.who[i].0, format!("{g} (consumer group: one member per group)"));
-            assert!(j.who[i].1.starts_with("processed by #"), "{:?}", j.who[i]);
+            let rule = format!("{g} (consumer group: one member per group): processed by #");
+            assert!(j.who[i].starts_with(&rule), "{:?}", j.who[i]);
             let processed = j.lines.iter().filter(|(_, t)| t.starts_with(&format!("{g} #")));
             assert_eq!(processed.filter(|(_, t)| t.ends_with("processed it")).count(), 1);
         }
@@ -214,7 +232,11 @@ mod tests {
         let zh = journey(&c, f, Lang::ZhTw);
         assert_eq!(zh.lines.len(), j.lines.len());
         assert!(zh.lines[1].1.contains(&format!("tasks-{}", tp.partition)));
-        assert!(zh.who[0].0.starts_with("workers（消費者群組"), "{:?}", zh.who[0]);
+        assert!(
+            zh.who[0].starts_with("workers（消費者群組：每個群組一個成員）：由 #"),
+            "{:?}",
+            zh.who
+        );
     }
 
     #[test]
@@ -228,9 +250,8 @@ mod tests {
         assert!(!acquired.is_empty(), "{:?}", j.lines);
         assert!(acquired[0].1.starts_with("workers #"), "{acquired:?}");
         assert!(acquired[0].1.ends_with("(delivery 1)"), "{acquired:?}");
-        let share = j.who.iter().find(|w| w.0.starts_with("workers")).unwrap();
-        assert_eq!(share.0, "workers (share group: one member at a time)");
-        assert!(share.1.starts_with("processed by #"), "{share:?}");
+        let share = j.who.iter().find(|w| w.starts_with("workers")).unwrap();
+        assert!(share.starts_with("workers (share group: one member at a time): processed by #"));
     }
 
     #[test]
@@ -254,7 +275,7 @@ mod tests {
         c.follow(FollowTarget::Next { producer: None, partition: None }).unwrap();
         let j = journey(&c, c.followed().unwrap(), Lang::En);
         assert!(!j.known && j.lines.is_empty());
-        assert!(j.who.iter().all(|w| w.1 == "not processed yet"));
+        assert!(j.who.iter().all(|w| w.ends_with(": not processed yet")));
         assert_eq!(seconds(Lang::En, 1_204_000), "1.20 s");
         assert_eq!(seconds(Lang::ZhTw, 1_204_000), "1.20 秒");
     }

@@ -18,7 +18,7 @@ use crate::model::state::{follow, reduce, Action, Source, State};
 use crate::model::targets::targets_of;
 use crate::view::clock::now_ms;
 use crate::view::components::{
-    language_switch, legend, Actions, ColourBy, Controls, Counters, DisplayProps, FollowPanel,
+    follow_panel, language_switch, legend, Actions, ColourBy, Controls, Counters, DisplayProps,
     ImportExport, Inspector, LagGroup,
 };
 use crate::view::export::download_export;
@@ -120,11 +120,13 @@ fn dispatcher(
 /// Follows a record (a view of the engine, not a command), or stops following.
 fn follow_record(c: &mut brook_engine::Cluster, target: Option<brook_engine::FollowTarget>) {
     match target {
-        Some(t) => {
-            if let Err(e) = c.follow(t) {
+        // The page follows only next records (`follow_next`: the rest is not in the bundle).
+        Some(brook_engine::FollowTarget::Next { producer, partition }) => {
+            if let Err(e) = c.follow_next(producer, partition) {
                 web_sys::console::warn_1(&e.into());
             }
         }
+        Some(brook_engine::FollowTarget::At { .. }) => {}
         None => c.unfollow(),
     }
 }
@@ -256,7 +258,7 @@ pub fn App() -> Html {
                     <Inspector {key} {view} {validate} on_command={on_command.clone()} {on_close} {lang} />
                 }
             </div>
-            <FollowPanel journey={followed} on_follow={dispatch.reform(Action::Follow)} {lang} />
+            { follow_panel(followed.as_ref(), &dispatch.reform(Action::Follow), lang) }
             <Counters stats={stats.clone()} {lang} />
             // Below the stage, so on a 720p projector the stage and the figures fit on one
             // screen; the actions are one scroll away.

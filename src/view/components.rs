@@ -14,7 +14,7 @@ pub use actions::{Actions, ActionsProps};
 pub use controls::{Controls, ControlsProps};
 pub use counters::{Counters, CountersProps};
 pub use display_options::{ColourBy, DisplayProps, LagGroup};
-pub use follow_panel::{FollowPanel, FollowPanelProps};
+pub use follow_panel::follow_panel;
 pub use import_export::{ImportExport, ImportExportProps};
 pub use inspector::{Inspector, InspectorProps};
 pub use language::language_switch;

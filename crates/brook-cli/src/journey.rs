@@ -27,9 +27,6 @@ fn lost(cause: LostCause) -> &'static str {
         LostCause::Discarded => {
             "discarded with the Redis output buffer when the subscriber was cut off"
         }
-        LostCause::CommittedUnprocessed => {
-            "committed before any member processed it (at-most-once)"
-        }
     }
 }
 
@@ -75,7 +72,7 @@ pub fn lines(c: &Cluster, f: &Followed) -> Vec<String> {
                 format!("{} #{member} could not process it and released it", r(reader))
             }
             Hop::Rebalanced { reader } => format!(
-                "{} rebalanced before committing past it: the partition's next owner starts from the committed offset",
+                "{} rebalanced before committing it: the next owner reads from the committed offset",
                 r(reader)
             ),
             Hop::Committed { reader } => format!("{} committed an offset past it", r(reader)),

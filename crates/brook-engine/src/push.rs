@@ -672,6 +672,7 @@ impl Subscription {
     }
 
     /// Whether it holds offset `offset` of `tp`: on the wire, in an inbox, or requeued.
+    #[inline(never)]
     pub fn holds(&self, tp: Tp, offset: u64) -> bool {
         let has = |c: &Chunk| c.tp == tp && c.from <= offset && offset < c.to;
         let held = |s: &Subscriber| s.inbox.iter().chain(s.wire.iter().map(|w| &w.1)).any(has);

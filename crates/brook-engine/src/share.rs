@@ -555,6 +555,7 @@ impl ShareGroup {
     }
 
     /// The member holding the acquisition lock of `offset` in `tp`, if any.
+    #[inline(never)]
     pub fn lock_holder(&self, tp: Tp, offset: u64) -> Option<u32> {
         match self.partitions.get(&tp)?.record(offset)?.state {
             RecordState::Acquired { member, .. } => Some(member),

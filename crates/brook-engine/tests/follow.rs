@@ -173,12 +173,10 @@ fn a_share_group_gives_the_record_to_one_member_at_a_time_again_after_a_lock_exp
                     holder = None;
                     expired += 1;
                 }
-                Hop::Processed { member, acknowledged, .. } => {
-                    if acknowledged {
-                        assert_eq!(holder, Some(member), "seed {seed}: only the holder acks");
-                        holder = None;
-                        accepted += 1;
-                    }
+                Hop::Processed { member, acknowledged: true, .. } => {
+                    assert_eq!(holder, Some(member), "seed {seed}: only the holder acks");
+                    holder = None;
+                    accepted += 1;
                 }
                 Hop::Released { member, .. } => {
                     assert_eq!(holder, Some(member), "seed {seed}");

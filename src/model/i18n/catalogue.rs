@@ -452,8 +452,7 @@ catalogue! {
 
     // Follow one record (issue 10, item 3): its journey and the rule each reader follows.
     FollowNext = "Follow the next record", "追蹤下一筆訊息";
-    FollowNextTitle = "Trace the next record a producer sends: where it is written and which member of each reader processes it. Or click a moving batch on the stage to follow a record of it.",
-        "追蹤生產者送出的下一筆訊息：它寫進哪裡、每個讀取端由哪個成員處理它。也可以點舞台上移動中的批次，追蹤其中的一筆訊息。";
+    FollowNextTitle = "Or click a moving batch on the stage", "也可以點舞台上移動中的批次";
     FollowStop = "Stop following", "停止追蹤";
     FollowHeading = "One record's journey", "一筆訊息的旅程";
     FollowWaiting = "Waiting for the next record to be written…", "等待下一筆訊息寫入…";
@@ -463,16 +462,13 @@ catalogue! {
     FollowNoKey = "no key", "不帶鍵";
     FollowAppended = "written to {0} at offset {1} by the leader on broker {2}",
         "由 Broker {2} 上的領導者寫入 {0}，偏移量 {1}";
-    FollowReplicated = "the high watermark passed it: readers may read it",
-        "高水位已越過它：讀取端可以讀取了";
+    FollowReplicated = "the high watermark passed it: it can be read", "高水位已越過它：可以讀取了";
     FollowFetched = "{0} #{1} fetched it", "{0} #{1} 拉取了它";
     FollowAcquired = "{0} #{1} acquired it under a lock (delivery {2})",
         "{0} #{1} 取得它並加上鎖（第 {2} 次遞送）";
-    FollowLockExpired = "the lock of {0} #{1} expired: the record is available again",
-        "{0} #{1} 的鎖已逾時：這筆訊息又可以被取得";
+    FollowLockExpired = "the lock of {0} #{1} expired", "{0} #{1} 的鎖逾時了";
     FollowPushed = "the broker pushed it to {0} #{1}", "Broker 把它推播給 {0} #{1}";
-    FollowPushedAgain = "the broker pushed it again to {0} #{1} (requeued from a consumer that crashed)",
-        "Broker 再次把它推播給 {0} #{1}（從當機的消費者退回佇列）";
+    FollowPushedAgain = "requeued, the broker pushed it to {0} #{1}", "退回佇列後，Broker 把它推播給 {0} #{1}";
     FollowProcessed = "{0} #{1} processed it", "{0} #{1} 處理了它";
     FollowAccepted = "{0} #{1} processed it; the broker accepted its acknowledgement",
         "{0} #{1} 處理了它；Broker 接受了它的確認";
@@ -480,8 +476,8 @@ catalogue! {
         "{0} #{1} 處理了它，但確認被拒絕（它的鎖已逾時）";
     FollowReleased = "{0} #{1} could not process it and released it",
         "{0} #{1} 處理失敗，把它釋放回去";
-    FollowRebalanced = "{0} rebalanced before committing past it: the partition's next owner starts from the committed offset",
-        "{0} 在提交越過它的偏移量之前重新平衡：分區的下一個擁有者從已提交的偏移量開始讀";
+    FollowRebalanced = "{0} rebalanced before committing it: the next owner reads from the committed offset",
+        "{0} 在提交它之前重新平衡：下一個擁有者從已提交的偏移量讀起";
     FollowCommitted = "{0} committed an offset past it", "{0} 提交了越過它的偏移量";
     FollowLostFor = "lost for {0}: {1}", "{0} 遺失了它：{1}";
     FollowLost = "lost: {0}", "遺失：{0}";
@@ -491,22 +487,15 @@ catalogue! {
         "被丟棄：MQTT 用戶端的佇列已滿（QoS 0）";
     LostMissed = "published while the Redis subscriber was disconnected",
         "發布時 Redis 訂閱者正好斷線";
-    LostDiscarded = "discarded with the Redis output buffer when the subscriber was cut off",
-        "訂閱者被中斷連線，它連同 Redis 輸出緩衝區一起被丟棄";
-    LostCommitted = "committed before any member processed it (at-most-once)",
-        "還沒有成員處理就已提交（最多一次）";
+    LostDiscarded = "discarded with the Redis output buffer", "隨 Redis 輸出緩衝區一起被丟棄";
     FollowMore = "({0} more events not kept)", "（另有 {0} 個事件未保留）";
-    FollowWho = "Who processed it", "誰處理了它";
     FollowRuleGroup = "{0} (consumer group: one member per group)", "{0}（消費者群組：每個群組一個成員）";
     FollowRuleShare = "{0} (share group: one member at a time)", "{0}（共享群組：一次一個成員）";
     FollowRulePush = "{0} (push subscription, not Kafka: every subscriber)",
         "{0}（推播訂閱，非 Kafka：每個訂閱者都收到）";
     FollowByOne = "processed by #{0}", "由 #{0} 處理";
-    FollowByMany = "processed {0} times: {1} (again after a rebalance or a lock expiry: at-least-once)",
-        "處理了 {0} 次：{1}（重新平衡或鎖逾時後再處理一次：至少一次）";
+    FollowByMany = "processed {0} times: {1} (at-least-once)", "處理了 {0} 次：{1}（至少一次）";
     FollowNotYet = "not processed yet", "尚未處理";
-    FollowRule = "Point-to-point: within a consumer group each record goes to one member; a share group gives it to one member at a time. Publish/subscribe: every group gets every record, which is how Kafka publishes to many. Push subscriptions are RabbitMQ, Redis and MQTT models, not Kafka.",
-        "點對點模式：在一個消費者群組裡，每筆訊息只交給一個成員；共享群組一次只交給一個成員。發布／訂閱模式：每個群組都會收到每一筆訊息，這就是 Kafka 的發布／訂閱做法。推播訂閱是 RabbitMQ、Redis 和 MQTT 的模式，不是 Kafka。";
 
     // The panic overlay.
     PanicStopped = "Brook stopped: {0}\nScenario {1}, seed {2}. Reload the page to start again.\n",

@@ -58,9 +58,6 @@ pub enum LostCause {
     Missed,
     /// `redis-pubsub`: discarded with the output buffer when the subscriber was cut off.
     Discarded,
-    /// A consumer group committed past it before any member processed it, and no member
-    /// holds it any more (commit before processing, then a crash or rebalance).
-    CommittedUnprocessed,
 }
 
 /// One step of a followed record's journey.
@@ -165,11 +162,11 @@ pub struct FollowEvent {
 /// Per reader, what the follow has seen (for the events found by looking, not by a hook).
 #[derive(Clone, Copy, Debug, Default)]
 struct Seen {
-    /// Groups: committed past it. Share groups: unused. Subscriptions: pushed.
+    /// Groups: committed past it. Subscriptions: pushed.
     passed: bool,
     /// Processed by some member.
     processed: bool,
-    /// Groups: fetched. Share groups: the member holding its lock, plus one.
+    /// Groups: fetched (1). Share groups: the member holding its lock, plus one.
     holder: u32,
     /// Already reported lost, or already past the record when the follow began.
     closed: bool,
@@ -197,6 +194,7 @@ pub struct Followed {
     subs: Vec<Seen>,
 }
 
+#[inline(never)]
 fn seen(v: &mut Vec<Seen>, i: usize) -> &mut Seen {
     if v.len() <= i {
         v.resize(i + 1, Seen::default());
@@ -220,6 +218,8 @@ impl Followed {
         }
     }
 
+    #[cold]
+    #[inline(never)]
     fn push(&mut self, at_us: u64, hop: Hop) {
         if self.events.len() < FOLLOW_EVENTS_MAX {
             self.events.push(FollowEvent { at_us, hop });
@@ -235,6 +235,8 @@ impl Followed {
 
     /// A leader appended `[offset, offset + count)` of `tp` from `producer`.
     #[allow(clippy::too_many_arguments)]
+    #[cold]
+    #[inline(never)]
     pub(super) fn appended(
         &mut self,
         producer: u32,
@@ -255,13 +257,38 @@ impl Followed {
         self.push(now_us, Hop::Appended { tp, offset, broker });
     }
 
-    pub(super) fn fetched(&mut self, gi: usize, member: u32, now_us: u64) {
+    #[cold]
+    #[inline(never)]
+    pub(super) fn fetched(
+        &mut self,
+        gi: usize,
+        member: u32,
+        tp: Tp,
+        from: u64,
+        to: u64,
+        now_us: u64,
+    ) {
+        if !self.covers(tp, from, to) {
+            return;
+        }
         seen(&mut self.groups, gi).holder = 1;
         let reader = ReaderRef { kind: ReaderKind::Group, index: gi as u16 };
         self.push(now_us, Hop::Fetched { reader, member });
     }
 
-    pub(super) fn processed(&mut self, kind: ReaderKind, i: usize, member: u32, now_us: u64) {
+    #[cold]
+    #[inline(never)]
+    pub(super) fn processed(
+        &mut self,
+        kind: ReaderKind,
+        i: usize,
+        member: u32,
+        (tp, from, to): (Tp, u64, u64),
+        now_us: u64,
+    ) {
+        if !self.covers(tp, from, to) {
+            return;
+        }
         let v = match kind {
             ReaderKind::Group => &mut self.groups,
             ReaderKind::Share => &mut self.shares,
@@ -274,6 +301,8 @@ impl Followed {
 
     /// Share group `si`'s member `member` finished with it: processed (acknowledged or, the
     /// lock having expired, refused) or released.
+    #[cold]
+    #[inline(never)]
     pub(super) fn share_done(
         &mut self,
         si: usize,
@@ -296,12 +325,16 @@ impl Followed {
         self.push(now_us, hop);
     }
 
+    #[cold]
+    #[inline(never)]
     pub(super) fn share_acquired(&mut self, si: usize, member: u32, delivery: u8, now_us: u64) {
         seen(&mut self.shares, si).holder = member + 1;
         let reader = ReaderRef { kind: ReaderKind::Share, index: si as u16 };
         self.push(now_us, Hop::Acquired { reader, member, delivery });
     }
 
+    #[cold]
+    #[inline(never)]
     pub(super) fn pushed(&mut self, si: usize, member: u32, again: bool, now_us: u64) {
         seen(&mut self.subs, si).passed = true;
         let reader = ReaderRef { kind: ReaderKind::Push, index: si as u16 };
@@ -319,16 +352,28 @@ impl Followed {
 
 impl Cluster {
     /// Starts following a record (replacing any record followed): the next record a producer
-    /// gets appended, or one the log holds now. Refused, with a message, for a producer or
-    /// partition that does not exist, or an offset the log does not hold.
+    /// gets appended ([`Cluster::follow_next`]), or one the log holds now. Refused, with a
+    /// message, for a producer or partition that does not exist, or an offset the log does not
+    /// hold.
     pub fn follow(&mut self, target: FollowTarget) -> Result<(), String> {
-        let mut f = Followed::new(target);
         match target {
-            FollowTarget::Next { producer: None, partition: None } => {}
-            FollowTarget::Next { producer: None, partition: Some(_) } => {
-                return Err("a partition is followed with its producer".into());
-            }
-            FollowTarget::Next { producer: Some(producer), partition } => {
+            FollowTarget::Next { producer, partition } => self.follow_next(producer, partition),
+            FollowTarget::At { tp, offset } => self.follow_at(tp, offset),
+        }
+    }
+
+    /// Follows the next record producer `producer` (any when None) gets appended, to
+    /// `partition` of its topic when given. (Apart from [`Cluster::follow`] so that a UI that
+    /// only follows next records does not carry the rest.)
+    pub fn follow_next(
+        &mut self,
+        producer: Option<u32>,
+        partition: Option<u32>,
+    ) -> Result<(), String> {
+        match (producer, partition) {
+            (None, Some(_)) => return Err("a partition is followed with its producer".into()),
+            (None, None) => {}
+            (Some(producer), partition) => {
                 let Some(&t) = self.producer_topic.get(producer as usize) else {
                     return Err(format!("no producer {producer}"));
                 };
@@ -337,37 +382,40 @@ impl Cluster {
                     return Err(format!("the producer's topic has {parts} partitions"));
                 }
             }
-            FollowTarget::At { tp, offset } => {
-                let part = self
-                    .topics
-                    .get(tp.topic as usize)
-                    .and_then(|t| t.partitions.get(tp.partition as usize))
-                    .ok_or_else(|| "no such partition".to_string())?;
-                let log = &part.log;
-                let batch =
-                    log.batches().find(|b| b.base_offset <= offset && offset < b.end_offset());
-                let Some(b) = batch.filter(|_| offset >= log.log_start_offset()) else {
-                    return Err(format!(
-                        "the log holds offsets {} to {}",
-                        log.log_start_offset(),
-                        log.log_end_offset()
-                    ));
-                };
-                f.record = Some((tp, offset));
-                f.push(b.create_us_at(offset), Hop::Produced { producer: b.producer, key: b.key });
-                let broker = part.leader_broker().unwrap_or(0);
-                f.push(b.append_us, Hop::Appended { tp, offset, broker });
-                // Readers already past it when the follow starts are not watched for it.
-                for (gi, g) in self.groups.iter().enumerate() {
-                    seen(&mut f.groups, gi).closed = g.committed(tp) > offset;
-                }
-                for (si, g) in self.share_groups.iter().enumerate() {
-                    seen(&mut f.shares, si).holder = g.lock_holder(tp, offset).map_or(0, |m| m + 1);
-                }
-                for (si, s) in self.subscriptions.iter().enumerate() {
-                    seen(&mut f.subs, si).closed = s.cursor(tp) > offset;
-                }
-            }
+        }
+        self.follow = Some(Box::new(Followed::new(FollowTarget::Next { producer, partition })));
+        Ok(())
+    }
+
+    fn follow_at(&mut self, tp: Tp, offset: u64) -> Result<(), String> {
+        let mut f = Followed::new(FollowTarget::At { tp, offset });
+        let part = self
+            .topics
+            .get(tp.topic as usize)
+            .and_then(|t| t.partitions.get(tp.partition as usize))
+            .ok_or_else(|| "no such partition".to_string())?;
+        let log = &part.log;
+        let batch = log.batches().find(|b| b.base_offset <= offset && offset < b.end_offset());
+        let Some(b) = batch.filter(|_| offset >= log.log_start_offset()) else {
+            return Err(format!(
+                "the log holds offsets {} to {}",
+                log.log_start_offset(),
+                log.log_end_offset()
+            ));
+        };
+        f.record = Some((tp, offset));
+        f.push(b.create_us_at(offset), Hop::Produced { producer: b.producer, key: b.key });
+        let broker = part.leader_broker().unwrap_or(0);
+        f.push(b.append_us, Hop::Appended { tp, offset, broker });
+        // Readers already past it when the follow starts are not watched for it.
+        for (gi, g) in self.groups.iter().enumerate() {
+            seen(&mut f.groups, gi).closed = g.committed(tp) > offset;
+        }
+        for (si, g) in self.share_groups.iter().enumerate() {
+            seen(&mut f.shares, si).holder = g.lock_holder(tp, offset).map_or(0, |m| m + 1);
+        }
+        for (si, s) in self.subscriptions.iter().enumerate() {
+            seen(&mut f.subs, si).closed = s.cursor(tp) > offset;
         }
         self.follow = Some(Box::new(f));
         Ok(())
@@ -385,6 +433,8 @@ impl Cluster {
 
     /// Whether the high watermark passed the followed record (looked at after replication,
     /// so it comes before any reader reads the record).
+    #[cold]
+    #[inline(never)]
     pub(super) fn follow_look_replicated(&mut self) {
         let Some(f) = self.follow.as_deref_mut() else { return };
         let Some((tp, offset)) = f.record.filter(|_| !f.replicated) else { return };
@@ -398,6 +448,8 @@ impl Cluster {
     /// What a follow learns by looking after the readers' phases (only while following):
     /// commits, lock expiries, records a subscription
     /// went past without sending, and the log losing it.
+    #[cold]
+    #[inline(never)]
     pub(super) fn follow_look(&mut self) {
         let Some(mut f) = self.follow.take() else { return };
         let now = self.now_us;
@@ -418,18 +470,6 @@ impl Cluster {
                 if !s.passed && g.committed(tp) > offset {
                     s.passed = true;
                     f.push(now, Hop::Committed { reader });
-                    continue;
-                }
-                let s = seen(&mut f.groups, gi);
-                let holds =
-                    |c: &crate::vocab::Chunk| c.tp == tp && c.from <= offset && offset < c.to;
-                let held = g.members.iter().any(|m| m.inbox.iter().chain(&m.arriving).any(holds));
-                if s.passed && !s.processed && s.holder == 1 && !held {
-                    s.closed = true;
-                    f.push(
-                        now,
-                        Hop::Lost { reader: Some(reader), cause: LostCause::CommittedUnprocessed },
-                    );
                 }
             }
             for (si, g) in self.share_groups.iter().enumerate() {

@@ -95,8 +95,8 @@ impl Cluster {
             }
             g.set_position(tp, to);
             g.members[mi].arriving.extend(chunks);
-            if let Some(f) = self.follow.as_deref_mut().filter(|f| f.covers(tp, from, to)) {
-                f.fetched(gi, mi as u32, now);
+            if let Some(f) = self.follow.as_deref_mut() {
+                f.fetched(gi, mi as u32, tp, from, to, now);
             }
             room -= n;
             got += n;
@@ -128,8 +128,8 @@ impl Cluster {
             let mid = from + (to - from - 1) / 2;
             let created = c.batch.create_us_at(mid);
             latency.record(now.saturating_sub(created), to - from);
-            if let Some(f) = follow.as_deref_mut().filter(|f| f.covers(c.tp, from, to)) {
-                f.processed(ReaderKind::Group, gi, mi as u32, now);
+            if let Some(f) = follow.as_deref_mut() {
+                f.processed(ReaderKind::Group, gi, mi as u32, (c.tp, from, to), now);
             }
         });
         self.processed_in_sample += n;
@@ -305,8 +305,8 @@ impl Cluster {
             let n = self.subscriptions[si].process(TICK_US, |k, c, from, to| {
                 let mid = from + (to - from - 1) / 2;
                 latency.record(now.saturating_sub(c.batch.create_us_at(mid)), to - from);
-                if let Some(f) = follow.as_deref_mut().filter(|f| f.covers(c.tp, from, to)) {
-                    f.processed(ReaderKind::Push, si, k, now);
+                if let Some(f) = follow.as_deref_mut() {
+                    f.processed(ReaderKind::Push, si, k, (c.tp, from, to), now);
                 }
             });
             self.processed_in_sample += n;
