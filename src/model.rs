@@ -6,6 +6,7 @@ pub mod changes;
 pub mod charts;
 pub mod consumers;
 pub mod flights;
+pub mod follow;
 pub mod format;
 pub mod i18n;
 pub mod inspect;

@@ -183,6 +183,8 @@ pub enum Action {
     TogglePresenter,
     /// Leave presenter mode (Escape, or the browser left full screen).
     LeavePresenter,
+    /// Follow a record (the view tells the engine: a view, not a command), or stop (None).
+    Follow(Option<brook_engine::FollowTarget>),
 }
 
 impl State {
@@ -396,7 +398,9 @@ pub fn reduce(state: &State, action: Action) -> State {
         Action::Select(selected) => s.selected = selected,
         Action::ColourByKey(on) => s.colour_by_key = on,
         Action::LagGroup(g) => s.lag_group = g,
-        Action::Command(_) | Action::Refresh => s.refreshes = s.refreshes.wrapping_add(1),
+        Action::Command(_) | Action::Refresh | Action::Follow(_) => {
+            s.refreshes = s.refreshes.wrapping_add(1)
+        }
         Action::BenchReport(text) => s.bench_report = Some(text),
         Action::SetLang(lang) => s.lang = lang,
         Action::ShowWithoutQueue(on) => s.show_without_queue = on,

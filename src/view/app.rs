@@ -10,6 +10,7 @@ use yew::prelude::*;
 
 use crate::model::changes::described;
 use crate::model::charts::{chart_title, ChartKind};
+use crate::model::follow::{dot_at, journey};
 use crate::model::i18n::{choose_lang, engine_text, Lang, Msg, Text, STORAGE_KEY};
 use crate::model::layout::Layout;
 use crate::model::lesson::Lesson;
@@ -22,8 +23,9 @@ use crate::model::targets::targets_of;
 use crate::model::without_queue::without_queue;
 use crate::view::clock::now_ms;
 use crate::view::components::{
-    chart_box, language_switch, legend, lesson_menu, lesson_panel, Actions, ColourBy, Controls,
-    Counters, DisplayProps, ImportExport, Inspector, LagGroup, PanelLive, WithoutQueuePanel,
+    chart_box, follow_panel, language_switch, legend, lesson_menu, lesson_panel, Actions, ColourBy,
+    Controls, Counters, DisplayProps, ImportExport, Inspector, LagGroup, PanelLive,
+    WithoutQueuePanel,
 };
 use crate::view::export::download_export;
 use crate::view::frame::FOCUS_SLOT;
@@ -192,8 +194,25 @@ fn dispatcher(
                 web_sys::console::warn_1(&e.into());
             }
         }
+        if let Action::Follow(f) = &a {
+            follow_record(&mut sim.borrow_mut().cluster, *f);
+        }
         ui.dispatch(a);
     })
+}
+
+/// Follows a record (a view of the engine, not a command), or stops following.
+fn follow_record(c: &mut brook_engine::Cluster, target: Option<brook_engine::FollowTarget>) {
+    match target {
+        // The page follows only next records (`follow_next`: the rest is not in the bundle).
+        Some(brook_engine::FollowTarget::Next { producer, partition }) => {
+            if let Err(e) = c.follow_next(producer, partition) {
+                web_sys::console::warn_1(&e.into());
+            }
+        }
+        Some(brook_engine::FollowTarget::At { .. }) => {}
+        None => c.unfollow(),
+    }
 }
 
 /// The Brook app.
@@ -273,8 +292,15 @@ pub fn App() -> Html {
             let selected = {
                 let s = sim.borrow();
                 let (w, h) = (c.client_width() as f64, c.client_height() as f64);
+                let (x, y) = (e.offset_x() as f64, e.offset_y() as f64);
                 let layout = Layout::new_for(&s.cluster, w, h, presenter);
-                let hit = layout.hit(e.offset_x() as f64, e.offset_y() as f64);
+                // A moving batch: follow a record of it.
+                if let Some(t) = dot_at(&layout, &s.flights, x, y, now_ms()) {
+                    drop(s);
+                    dispatch.emit(Action::Follow(Some(t)));
+                    return;
+                }
+                let hit = layout.hit(x, y);
                 hit.and_then(|h| select(&s.cluster, h, lang))
             };
             dispatch.emit(Action::Select(selected));
@@ -317,6 +343,7 @@ pub fn App() -> Html {
     // The charts there are, with their titles.
     let titles: Vec<(ChartKind, String)> =
         kinds.iter().map(|&k| (k, chart_title(k, &s.cluster, ui.lag_group, lang))).collect();
+    let followed = s.cluster.followed().map(|f| journey(&s.cluster, f, lang));
     drop(s);
     {
         let dispatch = dispatch.clone();
@@ -401,6 +428,7 @@ pub fn App() -> Html {
                 </div>
             </div>
             <WithoutQueuePanel view={direct} {timeout_ms} dispatch={dispatch.clone()} {lang} />
+            { follow_panel(followed.as_ref(), &dispatch.reform(Action::Follow), lang) }
             <Counters stats={stats.clone()} {lang} />
             <Actions {targets} on_command={on_command} {notice} {lang} />
             <div class="options">

@@ -2,6 +2,7 @@
 //! layout and flights. The parts of the stage are drawn by the modules below, in layers.
 
 mod consumers;
+mod follow;
 mod log;
 mod producers;
 
@@ -41,6 +42,7 @@ pub fn draw(
     log::partitions(ctx, &layout, c, &faces, sim.colour_by_key, lang);
     consumers::consumers(ctx, &layout, &sim.rates, &faces, lang);
     flights(ctx, &layout, sim, now_ms, reduced_motion);
+    follow::followed(ctx, &layout, c);
     marks(ctx, &layout, sim, &faces, now_ms);
     if let Some(r) = sim.highlight.and_then(|r| layout.region(r)) {
         // A lesson step's region: framed over everything else.

@@ -26,6 +26,9 @@ pub struct RunArgs {
     pub format: Format,
     /// `--direct`: also run the same traffic without a queue (direct calls), same seed.
     pub direct: bool,
+    /// `--follow-next PRODUCER[@S]`: follow the next record the producer sends after S
+    /// virtual seconds (1 by default) and print its journey.
+    pub follow: Option<(String, f64)>,
 }
 
 /// `brook assign` arguments.
@@ -145,7 +148,7 @@ fn parse_run(rest: &[String]) -> Result<RunArgs, UsageError> {
     // `--direct` is a switch: it takes no value.
     let direct = rest.iter().any(|a| a == "--direct");
     let rest: Vec<String> = rest.iter().filter(|a| *a != "--direct").cloned().collect();
-    let (values, words) = split(&rest, &["seconds", "seed", "format"])?;
+    let (values, words) = split(&rest, &["seconds", "seed", "format", "follow-next"])?;
     let [scenario] = words.as_slice() else {
         return err("run: give exactly one PRESET or FILE");
     };
@@ -172,7 +175,27 @@ fn parse_run(rest: &[String]) -> Result<RunArgs, UsageError> {
         Some("csv") => Format::Csv,
         Some(f) => return err(format!("--format: \"{f}\" must be json or csv")),
     };
-    Ok(RunArgs { scenario: scenario.clone(), seconds, seed, format, direct })
+    let follow = match single(&values, "follow-next")? {
+        None => None,
+        Some(_) if values.contains_key("format") => {
+            return err("--follow-next prints the record's journey: leave out --format")
+        }
+        Some(f) => {
+            let (name, at) = f.split_once('@').unwrap_or((f, "1"));
+            match at.parse::<f64>() {
+                Ok(s) if !name.is_empty() && (0.0..=limits::DURATION_S_MAX).contains(&s) => {
+                    Some((name.to_string(), s))
+                }
+                _ => {
+                    return err(format!(
+                        "--follow-next: \"{f}\" must be PRODUCER or PRODUCER@S, S from 0 to {}",
+                        limits::DURATION_S_MAX
+                    ))
+                }
+            }
+        }
+    };
+    Ok(RunArgs { scenario: scenario.clone(), seconds, seed, format, direct, follow })
 }
 
 fn parse_topic_partition(s: &str) -> Option<TopicPartition> {
@@ -277,6 +300,7 @@ mod tests {
                 seed: Some(3),
                 format: Format::Json,
                 direct: false,
+                follow: None,
             })
         );
         let Cli::Run(r) = parse(&argv("run peak-shaving --direct --seed 2")).unwrap() else {
@@ -284,6 +308,21 @@ mod tests {
         };
         assert!(r.direct);
         assert_eq!(r.seed, Some(2));
+        let Cli::Run(r) = parse(&argv("run quickstart --follow-next shop@2.5")).unwrap() else {
+            panic!("a run");
+        };
+        assert_eq!(r.follow, Some(("shop".into(), 2.5)));
+        let Cli::Run(r) = parse(&argv("run quickstart --follow-next shop")).unwrap() else {
+            panic!("a run");
+        };
+        assert_eq!(r.follow, Some(("shop".into(), 1.0)));
+        for bad in
+            ["run x --follow-next shop@-1", "run x --follow-next @1", "run x --follow-next a@b"]
+        {
+            assert!(parse(&argv(bad)).unwrap_err().0.starts_with("--follow-next"), "{bad}");
+        }
+        let both = parse(&argv("run x --follow-next a --format csv")).unwrap_err().0;
+        assert!(both.contains("leave out --format"), "{both}");
     }
 
     #[test]

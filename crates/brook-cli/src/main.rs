@@ -2,14 +2,15 @@
 //! assign) with the same code the simulator uses.
 
 mod args;
+mod journey;
 
 use std::collections::BTreeMap;
 use std::process::ExitCode;
 use std::time::Instant;
 
 use brook_engine::{
-    assign, key_partition, murmur2, preset, Cluster, DirectRun, MemberSubscription, Scenario,
-    PRESETS, SAMPLE_US, TICK_US,
+    assign, key_partition, murmur2, preset, Cluster, DirectRun, FollowTarget, MemberSubscription,
+    Scenario, PRESETS, SAMPLE_US, TICK_US,
 };
 
 use args::{AssignArgs, Cli, Format, RunArgs, UsageError};
@@ -28,6 +29,9 @@ USAGE:
                                             simulate as fast as possible; --direct also
                                             runs the same traffic without a queue (direct
                                             calls to the service, same seed) beside it
+  brook run PRESET|FILE --follow-next PRODUCER[@S] [--seconds S] [--seed N]
+                                            follow the next record PRODUCER sends after
+                                            S s (1 by default) and print its journey
   brook check FILE                          validate a scenario file
   brook presets                             list the built-in presets
 
@@ -135,6 +139,9 @@ fn run_cmd(r: RunArgs) -> ExitCode {
     let mut cluster = Cluster::new(scenario);
     let end_us = (seconds * 1e6) as u64;
     let started = Instant::now();
+    if let Some((name, at_s)) = r.follow {
+        return follow_cmd(&mut cluster, &name, at_s, end_us);
+    }
     match r.format {
         Format::Json => {
             cluster.run_until(end_us);
@@ -155,6 +162,44 @@ fn run_cmd(r: RunArgs) -> ExitCode {
             println!("{}", serde_json::to_string_pretty(&v).expect("json"));
         }
         Format::Csv => csv(&mut cluster, direct.as_mut(), end_us),
+    }
+    ExitCode::SUCCESS
+}
+
+/// Runs to `at_s`, follows the next record producer `name` sends, runs to `end_us` and prints
+/// the record's journey.
+fn follow_cmd(cluster: &mut Cluster, name: &str, at_s: f64, end_us: u64) -> ExitCode {
+    let Some(i) = cluster.producers().iter().position(|p| p.spec.name == name) else {
+        let names: Vec<&str> = cluster.producers().iter().map(|p| p.spec.name.as_str()).collect();
+        eprintln!("brook: --follow-next: no producer \"{name}\" (producers: {})", names.join(", "));
+        return ExitCode::from(2);
+    };
+    let at_us = (at_s * 1e6) as u64;
+    if at_us >= end_us {
+        eprintln!("brook: --follow-next: {at_s} s is not before the end of the run");
+        return ExitCode::from(2);
+    }
+    cluster.run_until(at_us);
+    cluster
+        .follow(FollowTarget::Next { producer: Some(i as u32), partition: None })
+        .expect("the producer exists");
+    cluster.run_until(end_us);
+    let f = cluster.followed().expect("followed");
+    println!(
+        "{} (seed {}): the next record {name} sent after {at_s} s, to {:.3} s",
+        cluster.scenario().name,
+        cluster.scenario().seed,
+        end_us as f64 / 1e6
+    );
+    if f.record.is_none() {
+        println!("{name} had no record appended before the end of the run");
+    }
+    for l in journey::lines(cluster, f) {
+        println!("{l}");
+    }
+    println!();
+    for l in journey::rules(cluster, f) {
+        println!("{l}");
     }
     ExitCode::SUCCESS
 }

@@ -228,3 +228,24 @@ fn run_direct_prints_the_run_without_a_queue_beside_the_queued_one() {
     assert!(lines[0].ends_with("direct_timed_out_requests,direct_callers_waiting"), "{}", lines[0]);
     assert_eq!(lines[1].split(',').count(), lines[0].split(',').count());
 }
+
+#[test]
+fn follow_next_prints_one_member_per_group_and_every_group() {
+    // p2p-vs-pubsub: three consumer groups read the topic from the earliest offset. Kafka
+    // assigns each partition to one member of a group (KafkaConsumer's javadoc, "Consumer Groups
+    // and Topic Subscriptions"), and every group gets every record.
+    let o = brook_ok(&["run", "p2p-vs-pubsub", "--follow-next", "api@1", "--seconds", "5"]);
+    let out = stdout(&o);
+    assert!(out.contains("produced by api"), "{out}");
+    assert!(out.contains("appended to tasks-"), "{out}");
+    for g in ["workers", "audit", "analytics"] {
+        let processed =
+            out.lines().filter(|l| l.contains(&format!("{g} #")) && l.ends_with("processed it"));
+        assert_eq!(processed.count(), 1, "{g}: {out}");
+        let rule = format!("{g} (consumer group: one member per group): processed by #");
+        assert!(out.contains(&rule), "{out}");
+    }
+    let bad = brook(&["run", "p2p-vs-pubsub", "--follow-next", "nobody"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("no producer \"nobody\" (producers: api)"), "{}", stderr(&bad));
+}

@@ -25,8 +25,9 @@ mod vocab;
 
 pub use assignor::{assign, Assignment, AssignorKind, MemberSubscription, TopicPartition};
 pub use cluster::{
-    Broker, Cluster, Summary, Topic, COMMANDS_QUEUED_MAX, HISTORY_SAMPLES_MAX,
-    PARTITION_HISTORY_MAX, PARTITION_SAMPLE_US, SAMPLE_US, TICK_US,
+    Broker, Cluster, FollowEvent, FollowTarget, Followed, Hop, LostCause, ReaderRef, Summary,
+    Topic, COMMANDS_QUEUED_MAX, FOLLOW_EVENTS_MAX, HISTORY_SAMPLES_MAX, PARTITION_HISTORY_MAX,
+    PARTITION_SAMPLE_US, SAMPLE_US, TICK_US,
 };
 pub use direct::{DirectCallSpec, DirectRun, DirectSample, DirectSummary};
 pub use event::{TrafficEvent, EVENTS_PER_STEP_MAX};

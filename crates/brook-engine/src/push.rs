@@ -671,11 +671,20 @@ impl Subscription {
         }
     }
 
-    /// Every live consumer processes for `dt_us`; calls `done(chunk, from, to)` per processed
-    /// slice (acknowledged at once, which returns prefetch credit). Returns records processed.
-    pub fn process(&mut self, dt_us: u64, mut done: impl FnMut(&Chunk, u64, u64)) -> u64 {
+    /// Whether it holds offset `offset` of `tp`: on the wire, in an inbox, or requeued.
+    #[inline(never)]
+    pub fn holds(&self, tp: Tp, offset: u64) -> bool {
+        let has = |c: &Chunk| c.tp == tp && c.from <= offset && offset < c.to;
+        let held = |s: &Subscriber| s.inbox.iter().chain(s.wire.iter().map(|w| &w.1)).any(has);
+        self.consumers.iter().any(held) || self.requeued.iter().any(has)
+    }
+
+    /// Every live consumer processes for `dt_us`; calls `done(consumer, chunk, from, to)` per
+    /// processed slice (acknowledged at once, which returns prefetch credit). Returns records
+    /// processed.
+    pub fn process(&mut self, dt_us: u64, mut done: impl FnMut(u32, &Chunk, u64, u64)) -> u64 {
         let mut total = 0;
-        for s in &mut self.consumers {
+        for (k, s) in self.consumers.iter_mut().enumerate() {
             if s.is_down() {
                 continue;
             }
@@ -695,7 +704,7 @@ impl Subscription {
                     break;
                 }
                 s.work_us -= n as f64 * cost;
-                done(c, c.from, c.from + n);
+                done(k as u32, c, c.from, c.from + n);
                 c.from += n;
                 n_done += n;
                 bytes_done += n * record_bytes(c);

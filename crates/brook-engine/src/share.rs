@@ -494,13 +494,15 @@ impl ShareGroup {
     /// Member `mi` processes for `dt_us` of its time: each record it finishes is accepted, or
     /// with `failure_rate` released, or with `reject_rate` rejected. An acknowledgement for a
     /// record whose lock expired meanwhile is refused (the work is done all the same). Calls
-    /// `processed(create_us)` per record processed; returns how many.
+    /// `done(record, processed, acknowledged)` per record the member finished with (processed,
+    /// or released or rejected; whether the broker took the acknowledgement); returns how many
+    /// it processed.
     pub fn process(
         &mut self,
         mi: usize,
         dt_us: u64,
         rng: &mut Rng,
-        mut processed: impl FnMut(u64),
+        mut done_with: impl FnMut(&Acquired, bool, bool),
     ) -> u64 {
         let limit = self.delivery_limit();
         let m = &mut self.members[mi];
@@ -522,24 +524,26 @@ impl ShareGroup {
             let sp = self.partitions.get_mut(&a.tp).expect("held records come from a partition");
             let finished = ack == Ack::Accept;
             let again = sp.release_hold(a.offset, finished);
-            match sp.record_mut(a.offset).filter(|r| r.held_by(mi as u32, a.delivery)) {
+            let acked = match sp.record_mut(a.offset).filter(|r| r.held_by(mi as u32, a.delivery)) {
                 Some(r) => {
                     r.acknowledge(mi as u32, a.delivery, ack, limit, &mut self.stats);
                     m.accepted_records += u64::from(ack == Ack::Accept);
+                    true
                 }
                 None => {
                     // The lock expired: another member may have the record, or had it.
                     self.stats.failed_ack_records += 1;
                     m.failed_ack_records += 1;
+                    false
                 }
-            }
+            };
             if finished {
                 m.processed_records += 1;
                 self.stats.processed_records += 1;
                 self.stats.duplicate_records += u64::from(again);
-                processed(a.create_us);
                 done += 1;
             }
+            done_with(&a, finished, acked);
         }
         if m.held.is_empty() {
             m.work_us = 0.0;
@@ -548,6 +552,15 @@ impl ShareGroup {
             sp.advance_start();
         }
         done
+    }
+
+    /// The member holding the acquisition lock of `offset` in `tp`, if any.
+    #[inline(never)]
+    pub fn lock_holder(&self, tp: Tp, offset: u64) -> Option<u32> {
+        match self.partitions.get(&tp)?.record(offset)?.state {
+            RecordState::Acquired { member, .. } => Some(member),
+            _ => None,
+        }
     }
 
     /// Records member `mi` holds whose lock has expired: it is still working on them, and
@@ -661,7 +674,7 @@ mod tests {
         let parts = [(TP, 0, 2)];
         assert_eq!(g.acquire(0, 0, &parts, &|_, _| 0), vec![(TP, 1)]);
         assert_eq!(g.acquire(1, 0, &parts, &|_, _| 0), vec![(TP, 1)]);
-        assert_eq!(g.process(1, 1_000, &mut Rng::new(1), |_| {}), 1);
+        assert_eq!(g.process(1, 1_000, &mut Rng::new(1), |_, _, _| {}), 1);
         assert_eq!(g.start_offset(TP), 0);
         g
     }
@@ -675,10 +688,10 @@ mod tests {
         g.members[0].held.push_front(stale);
         g.partitions.get_mut(&TP).unwrap().record_mut(1).unwrap().holders += 1;
         g.check().unwrap();
-        assert_eq!(g.process(0, 1_000, &mut Rng::new(1), |_| {}), 1, "the work is done");
+        assert_eq!(g.process(0, 1_000, &mut Rng::new(1), |_, _, _| {}), 1, "the work is done");
         assert_eq!(g.stats.failed_ack_records, 1, "but the broker refuses the acknowledgement");
         assert_eq!(g.stats.duplicate_records, 1, "offset 1 was processed twice");
-        assert_eq!(g.process(0, 1_000, &mut Rng::new(1), |_| {}), 1, "offset 0 accepted");
+        assert_eq!(g.process(0, 1_000, &mut Rng::new(1), |_, _, _| {}), 1, "offset 0 accepted");
         assert_eq!(g.stats.accepted_records, 2);
         assert_eq!(g.members[0].accepted_records, 1);
         assert_eq!(g.members[0].failed_ack_records, 1);
@@ -715,7 +728,7 @@ mod tests {
         let mut rng = Rng::new(1);
         for t in 1..=4 {
             g.expire_locks(t * 1_000);
-            g.process(0, 1_000, &mut rng, |_| {});
+            g.process(0, 1_000, &mut rng, |_, _, _| {});
         }
         assert_eq!(g.stats.accepted_records, 4, "offsets 0-3 accepted within the lock");
         g.expire_locks(5_000);
@@ -725,11 +738,11 @@ mod tests {
         // Member 1 acquires the six again (delivery 2) and processes them at once.
         assert_eq!(g.acquire(1, 5_000, &parts, &|_, _| 0), vec![(TP, 6)]);
         assert_eq!(g.stats.redelivered_records, 6);
-        g.process(1, 6_000, &mut rng, |_| {});
+        g.process(1, 6_000, &mut rng, |_, _, _| {});
         assert_eq!(g.stats.accepted_records, 10);
         // Member 0 finishes them too: six processings twice, six acknowledgements refused.
         for _ in 0..6 {
-            g.process(0, 1_000, &mut rng, |_| {});
+            g.process(0, 1_000, &mut rng, |_, _, _| {});
             g.check().unwrap();
         }
         assert_eq!(g.stats.processed_records, 16);
@@ -751,10 +764,10 @@ mod tests {
         let parts = [(TP, 0, 1)];
         let mut rng = Rng::new(1);
         g.acquire(0, 0, &parts, &|_, _| 0);
-        g.process(0, 1_000, &mut rng, |_| {});
+        g.process(0, 1_000, &mut rng, |_, _, _| {});
         assert_eq!((g.stats.released_records, g.stats.archived_records), (1, 0));
         g.acquire(0, 1_000, &parts, &|_, _| 0);
-        g.process(0, 1_000, &mut rng, |_| {});
+        g.process(0, 1_000, &mut rng, |_, _, _| {});
         assert_eq!((g.stats.released_records, g.stats.archived_records), (2, 1));
         assert_eq!(g.start_offset(TP), 1, "archived at once: the start offset moves past it");
 

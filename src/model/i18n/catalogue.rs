@@ -479,6 +479,53 @@ catalogue! {
     FocusChartTitle = "Show this chart large, beside the stage", "在模擬畫面旁放大顯示這張圖表";
     ReaderLagShort = "lag {0}", "落後 {0}";
 
+    // Follow one record (issue 10, item 3): its journey and the rule each reader follows.
+    FollowNext = "Follow the next record", "追蹤下一筆訊息";
+    FollowNextTitle = "Or click a moving batch on the stage", "也可以點舞台上移動中的批次";
+    FollowStop = "Stop following", "停止追蹤";
+    FollowHeading = "One record's journey", "一筆訊息的旅程";
+    FollowWaiting = "Waiting for the next record to be written…", "等待下一筆訊息寫入…";
+    FollowSeconds = "{0} s", "{0} 秒";
+    FollowProduced = "produced by {0}, {1}", "由 {0} 產生，{1}";
+    FollowKey = "key {0}", "訊息鍵 {0}";
+    FollowNoKey = "no key", "不帶鍵";
+    FollowAppended = "written to {0} at offset {1} by the leader on broker {2}",
+        "由 Broker {2} 上的領導者寫入 {0}，偏移量 {1}";
+    FollowReplicated = "the high watermark passed it: it can be read", "高水位已越過它：可以讀取了";
+    FollowFetched = "{0} #{1} fetched it", "{0} #{1} 拉取了它";
+    FollowAcquired = "{0} #{1} acquired it under a lock (delivery {2})",
+        "{0} #{1} 取得它並加上鎖（第 {2} 次遞送）";
+    FollowLockExpired = "the lock of {0} #{1} expired", "{0} #{1} 的鎖逾時了";
+    FollowPushed = "the broker pushed it to {0} #{1}", "Broker 把它推播給 {0} #{1}";
+    FollowPushedAgain = "requeued, the broker pushed it to {0} #{1}", "退回佇列後，Broker 把它推播給 {0} #{1}";
+    FollowProcessed = "{0} #{1} processed it", "{0} #{1} 處理了它";
+    FollowAccepted = "{0} #{1} processed it; the broker accepted its acknowledgement",
+        "{0} #{1} 處理了它；Broker 接受了它的確認";
+    FollowRefused = "{0} #{1} processed it, but its acknowledgement was refused (its lock had expired)",
+        "{0} #{1} 處理了它，但確認被拒絕（它的鎖已逾時）";
+    FollowReleased = "{0} #{1} could not process it and released it",
+        "{0} #{1} 處理失敗，把它釋放回去";
+    FollowRebalanced = "{0} rebalanced before committing it: the next owner reads from the committed offset",
+        "{0} 在提交它之前重新平衡：下一個擁有者從已提交的偏移量讀起";
+    FollowCommitted = "{0} committed an offset past it", "{0} 提交了越過它的偏移量";
+    FollowLostFor = "lost for {0}: {1}", "{0} 遺失了它：{1}";
+    FollowLost = "lost: {0}", "遺失：{0}";
+    LostRetention = "retention deleted it from the log", "保留期限到了，它已從日誌刪除";
+    LostTruncated = "a leader change truncated the log below it", "領導者更換，日誌被截斷到它之前";
+    LostDropped = "dropped: the MQTT client's queue was full (QoS 0)",
+        "被丟棄：MQTT 用戶端的佇列已滿（QoS 0）";
+    LostMissed = "published while the Redis subscriber was disconnected",
+        "發布時 Redis 訂閱者正好斷線";
+    LostDiscarded = "discarded with the Redis output buffer", "隨 Redis 輸出緩衝區一起被丟棄";
+    FollowMore = "({0} more events not kept)", "（另有 {0} 個事件未保留）";
+    FollowRuleGroup = "{0} (consumer group: one member per group)", "{0}（消費者群組：每個群組一個成員）";
+    FollowRuleShare = "{0} (share group: one member at a time)", "{0}（共享群組：一次一個成員）";
+    FollowRulePush = "{0} (push subscription, not Kafka: every subscriber)",
+        "{0}（推播訂閱，非 Kafka：每個訂閱者都收到）";
+    FollowByOne = "processed by #{0}", "由 #{0} 處理";
+    FollowByMany = "processed {0} times: {1} (at-least-once)", "處理了 {0} 次：{1}（至少一次）";
+    FollowNotYet = "not processed yet", "尚未處理";
+
     // The panic overlay.
     PanicStopped = "Brook stopped: {0}\nScenario {1}, seed {2}. Reload the page to start again.\n",
         "Brook 已停止：{0}\n情境 {1}，隨機種子 {2}。請重新載入頁面再開始。\n";

@@ -17,7 +17,7 @@ use crate::view::paint::{
 const LOG_BAR: &str = "#3b82f6";
 
 /// Records shown across a strip: enough for the largest unconsumed span, rounded up.
-fn strip_window(c: &Cluster) -> u64 {
+pub(super) fn strip_window(c: &Cluster) -> u64 {
     let mut span = 100u64;
     for (ti, t) in c.topics().iter().enumerate() {
         for (pi, part) in t.partitions.iter().enumerate() {

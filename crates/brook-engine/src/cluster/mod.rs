@@ -12,11 +12,15 @@
 
 mod commands;
 mod controller;
+mod follow;
 mod observe;
 mod produce;
 mod readers;
 mod replicate;
 
+pub use follow::{
+    FollowEvent, FollowTarget, Followed, Hop, LostCause, ReaderRef, FOLLOW_EVENTS_MAX,
+};
 pub use observe::Summary;
 
 use std::collections::VecDeque;
@@ -197,6 +201,8 @@ pub struct Cluster {
     ready: Vec<ReadyBatch>,
     /// Batches a producer sends this tick (reused, so a step allocates nothing for them).
     sending: Vec<Outgoing>,
+    /// The record followed, if any (a view: not part of the run or its trace hash).
+    follow: Option<Box<Followed>>,
 }
 
 impl Cluster {
@@ -291,6 +297,7 @@ impl Cluster {
             trace_hash: 0xcbf2_9ce4_8422_2325,
             ready: Vec::new(),
             sending: Vec::new(),
+            follow: None,
             shape: scenario.shape(),
             log: Vec::new(),
             scenario,
@@ -465,6 +472,9 @@ impl Cluster {
         self.producers_send(); // 2 produce.rs
         self.brokers_append(); // 3 produce.rs
         self.replicate(); // 4 replicate.rs
+        if self.follow.is_some() {
+            self.follow_look_replicated(); // a view, not a phase (follow.rs)
+        }
         self.acks_return(); // 5 replicate.rs
         self.controller(); // 6 controller.rs
         self.reassign(); // 7 controller.rs
@@ -474,6 +484,9 @@ impl Cluster {
         self.brokers_push_and_subscribers_process(); // 11 readers.rs
         self.commits(); // 12 readers.rs
         self.retention(); // 13 observe.rs
+        if self.follow.is_some() {
+            self.follow_look(); // a view of one record (follow.rs), not a phase of the run
+        }
         self.sample_metrics(); // 14 observe.rs
         self.hash_step(); // 15 observe.rs
     }

@@ -7,6 +7,7 @@ use crate::event::TrafficEvent;
 use crate::log::Batch;
 use crate::producer::{Acks, Answer, Outgoing};
 use crate::replication::WriteRefused;
+use crate::vocab::Tp;
 
 /// What a leader makes of an idempotent producer's batch, from what it knows of the producer
 /// (Kafka's `ProducerStateEntry.findDuplicateBatch`, then `ProducerAppendInfo.
@@ -228,6 +229,11 @@ impl Cluster {
             producer.stats.duplicated_records += b.count as u64;
         }
         producer.appended(&o);
+        if let Some(f) = self.follow.as_deref_mut() {
+            let tp = Tp { topic: r.topic, partition: b.partition };
+            let base = end_offset - b.count as u64;
+            f.appended(r.producer, tp, base, b.key, b.first_create_us, from_broker, now);
+        }
         let out = Outgoing { appended: true, ..o };
         match o.acks {
             Acks::None => {}

@@ -5,6 +5,7 @@ use super::{create_us, push_bounded, views, Cluster, TICK_US};
 use crate::event::TrafficEvent;
 use crate::group::Fetch;
 use crate::push::Incident;
+use crate::reader::ReaderKind;
 use crate::vocab::{Chunk, Tp};
 
 impl Cluster {
@@ -94,6 +95,9 @@ impl Cluster {
             }
             g.set_position(tp, to);
             g.members[mi].arriving.extend(chunks);
+            if let Some(f) = self.follow.as_deref_mut() {
+                f.fetched(gi, mi as u32, tp, from, to, now);
+            }
             room -= n;
             got += n;
             self.push_event(TrafficEvent::FetchResponse {
@@ -117,12 +121,16 @@ impl Cluster {
     pub(super) fn process(&mut self, gi: usize, mi: usize) {
         let now = self.now_us;
         let latency = &mut self.latency;
+        let follow = &mut self.follow;
         let g = &mut self.groups[gi];
         let dup_before = g.stats.duplicate_records;
         let n = g.process(mi, TICK_US, |c, from, to| {
             let mid = from + (to - from - 1) / 2;
             let created = c.batch.create_us_at(mid);
             latency.record(now.saturating_sub(created), to - from);
+            if let Some(f) = follow.as_deref_mut() {
+                f.processed(ReaderKind::Group, gi, mi as u32, (c.tp, from, to), now);
+            }
         });
         self.processed_in_sample += n;
         let dups = self.groups[gi].stats.duplicate_records - dup_before;
@@ -150,9 +158,18 @@ impl Cluster {
                 }
                 self.share_fetch(si, mi, &parts);
                 let latency = &mut self.latency;
+                let follow = &mut self.follow;
                 let refused_before = self.share_groups[si].stats.failed_ack_records;
-                let n = self.share_groups[si].process(mi, TICK_US, &mut self.rng, |created| {
-                    latency.record(now.saturating_sub(created), 1);
+                let g = &mut self.share_groups[si];
+                let n = g.process(mi, TICK_US, &mut self.rng, |a, finished, acked| {
+                    if finished {
+                        latency.record(now.saturating_sub(a.create_us), 1);
+                    }
+                    if let Some(f) =
+                        follow.as_deref_mut().filter(|f| f.covers(a.tp, a.offset, a.offset + 1))
+                    {
+                        f.share_done(si, mi as u32, finished, acked, now);
+                    }
                 });
                 self.processed_in_sample += n;
                 let refused = self.share_groups[si].stats.failed_ack_records - refused_before;
@@ -187,6 +204,15 @@ impl Cluster {
         let g = &mut self.share_groups[si];
         let before = g.stats.redelivered_records;
         let got = g.acquire(mi, now, parts, &create);
+        if let Some(f) = self.follow.as_deref_mut() {
+            // The records just acquired are the last `got` ones the member holds.
+            let n: u64 = got.iter().map(|x| x.1).sum();
+            let held = &g.members[mi].held;
+            let mut new = held.iter().skip(held.len().saturating_sub(n as usize));
+            if let Some(a) = new.rfind(|a| f.covers(a.tp, a.offset, a.offset + 1)) {
+                f.share_acquired(si, mi as u32, a.delivery, now);
+            }
+        }
         let (share, member) = (si as u16, mi as u32);
         let again = g.stats.redelivered_records - before;
         if again > 0 {
@@ -219,7 +245,18 @@ impl Cluster {
             self.subscriptions[si].upkeep(now, &mut incidents);
             self.push_incidents(subscription, &incidents);
             let mut sent: Vec<(u32, Tp, u64, bool)> = Vec::new();
-            self.subscriptions[si].push_requeued(at, |m, c, n| sent.push((m, c.tp, n, true)));
+            // The followed record, if any: deliveries of it are told to the follow below.
+            let rec = self.follow.as_ref().and_then(|f| f.record);
+            let mut hits: Vec<(u32, bool)> = Vec::new();
+            let mut traced = |m: u32, c: &Chunk, again: bool| {
+                if rec.is_some_and(|(tp, o)| c.tp == tp && c.from <= o && o < c.to) {
+                    hits.push((m, again));
+                }
+            };
+            self.subscriptions[si].push_requeued(at, |m, c, n| {
+                sent.push((m, c.tp, n, true));
+                traced(m, c, true);
+            });
             let parts = self.readable_partitions(&self.subscriptions[si].topics.clone());
             for (tp, log_start, hw) in parts {
                 let sub = &mut self.subscriptions[si];
@@ -242,11 +279,19 @@ impl Cluster {
                 });
                 let mut dropped = 0;
                 for c in chunks {
-                    dropped += sub.push(c, at, |m, c, n| sent.push((m, c.tp, n, false)));
+                    dropped += sub.push(c, at, |m, c, n| {
+                        sent.push((m, c.tp, n, false));
+                        traced(m, c, false);
+                    });
                 }
                 if dropped > 0 {
                     let e = TrafficEvent::PushDropped { subscription, records: dropped };
                     self.push_event(e);
+                }
+            }
+            if let Some(f) = self.follow.as_deref_mut() {
+                for (m, again) in hits {
+                    f.pushed(si, m, again, now);
                 }
             }
             self.push_sent(subscription, &sent);
@@ -256,9 +301,13 @@ impl Cluster {
             sub.enforce_limits(now, &mut incidents);
             self.push_incidents(subscription, &incidents);
             let latency = &mut self.latency;
-            let n = self.subscriptions[si].process(TICK_US, |c, from, to| {
+            let follow = &mut self.follow;
+            let n = self.subscriptions[si].process(TICK_US, |k, c, from, to| {
                 let mid = from + (to - from - 1) / 2;
                 latency.record(now.saturating_sub(c.batch.create_us_at(mid)), to - from);
+                if let Some(f) = follow.as_deref_mut() {
+                    f.processed(ReaderKind::Push, si, k, (c.tp, from, to), now);
+                }
             });
             self.processed_in_sample += n;
         }
