@@ -24,13 +24,16 @@ mod vocab;
 
 pub use assignor::{assign, Assignment, AssignorKind, MemberSubscription, TopicPartition};
 pub use cluster::{
-    Broker, Cluster, Summary, Topic, COMMANDS_QUEUED_MAX, HISTORY_SAMPLES_MAX,
+    Broker, Cluster, Summary, Topic, COMMANDS_QUEUED_MAX, HISTORY_SAMPLES_MAX, MARKERS_MAX,
     PARTITION_HISTORY_MAX, PARTITION_SAMPLE_US, SAMPLE_US, TICK_US,
 };
 pub use event::{TrafficEvent, EVENTS_PER_STEP_MAX};
 pub use group::{Group, GroupSpec, GroupStats, Member, MemberState};
 pub use log::{Batch, PartitionLog, Truncated, LOG_BATCHES_MAX};
-pub use metrics::{History, LatencyHistogram, PartitionOffsets, PartitionSample, Sample};
+pub use metrics::{
+    History, LatencyHistogram, Marker, MarkerKind, PartitionOffsets, PartitionSample,
+    ReaderLatency, Sample, RECENT_LATENCY_S,
+};
 pub use murmur2::{key_partition, murmur2, to_positive};
 pub use presets::{preset, PRESETS};
 pub use producer::{

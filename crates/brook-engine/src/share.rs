@@ -335,6 +335,8 @@ pub struct ShareGroup {
     pub members: Vec<ShareMember>,
     /// Counters.
     pub stats: ShareStats,
+    /// End-to-end latency of the records its members processed.
+    pub latency: crate::metrics::ReaderLatency,
     partitions: BTreeMap<Tp, SharePartition>,
     cursor: usize,
 }
@@ -354,6 +356,7 @@ impl ShareGroup {
             topics,
             members,
             stats: ShareStats::default(),
+            latency: Default::default(),
             partitions: BTreeMap::new(),
             cursor: 0,
         }
@@ -374,6 +377,17 @@ impl ShareGroup {
         let first = log_start.saturating_sub(sp.start) as usize;
         let done = sp.window.iter().skip(first).filter(|r| r.state == RecordState::Done).count();
         high_watermark.saturating_sub(sp.start.max(log_start)).saturating_sub(done as u64)
+    }
+
+    /// Records of `tp` at or above `log_start` acquired under a lock and not yet acknowledged:
+    /// delivered to a member, not yet accepted (the share group's "read but not committed").
+    pub fn acquired(&self, tp: Tp, log_start: u64) -> u64 {
+        let Some(sp) = self.partitions.get(&tp) else {
+            return 0;
+        };
+        let first = log_start.saturating_sub(sp.start) as usize;
+        let locked = |r: &&InFlight| matches!(r.state, RecordState::Acquired { .. });
+        sp.window.iter().skip(first).filter(locked).count() as u64
     }
 
     /// Share-partition start offset of `tp` (0 before the group first reads it).

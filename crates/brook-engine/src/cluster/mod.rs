@@ -23,7 +23,7 @@ use std::collections::VecDeque;
 
 use crate::event::{TrafficEvent, EVENTS_PER_STEP_MAX};
 use crate::group::{Group, TopicView};
-use crate::metrics::{History, LatencyHistogram, PartitionSample, Sample};
+use crate::metrics::{History, LatencyHistogram, Marker, PartitionSample, Sample};
 use crate::producer::{Answer, Outgoing, Producer, ReadyBatch};
 use crate::push::Subscription;
 use crate::reader::Reader;
@@ -39,6 +39,8 @@ pub const TICK_US: u64 = 1_000;
 pub const SAMPLE_US: u64 = 100_000;
 /// Samples kept in the history (60 s at one every 100 ms).
 pub const HISTORY_SAMPLES_MAX: usize = 600;
+/// Chart markers kept (spikes, crashes, rebalances), the newest.
+pub const MARKERS_MAX: usize = 64;
 /// Interval between per-partition samples, us.
 pub const PARTITION_SAMPLE_US: u64 = 1_000_000;
 /// Per-partition samples kept (one minute at one a second).
@@ -186,6 +188,9 @@ pub struct Cluster {
     /// The latency histogram as it was at the last sample (for per-interval percentiles).
     latency_at_sample: LatencyHistogram,
     history: History<Sample>,
+    /// Moments the charts point at (spikes, crashes, rebalances), the newest
+    /// [`MARKERS_MAX`].
+    markers: History<Marker>,
     partition_history: History<PartitionSample>,
     next_sample_us: u64,
     next_retention_us: u64,
@@ -280,6 +285,7 @@ impl Cluster {
             latency: LatencyHistogram::default(),
             latency_at_sample: LatencyHistogram::default(),
             history: History::new(HISTORY_SAMPLES_MAX),
+            markers: History::new(MARKERS_MAX),
             partition_history: History::new(PARTITION_HISTORY_MAX),
             next_sample_us: SAMPLE_US,
             next_retention_us: RETENTION_CHECK_US,
@@ -346,6 +352,12 @@ impl Cluster {
         r.lag(|t| &self.topics[t as usize].partitions)
     }
 
+    /// A reader's lag split into records not yet read and records read but not committed
+    /// ([`Reader::lag_split`]).
+    pub fn reader_lag_split(&self, r: Reader<'_>) -> (u64, u64) {
+        r.lag_split(|t| &self.topics[t as usize].partitions)
+    }
+
     /// Virtual time, us.
     pub fn now_us(&self) -> u64 {
         self.now_us
@@ -364,6 +376,11 @@ impl Cluster {
     /// Sampled time series, oldest first.
     pub fn history(&self) -> &History<Sample> {
         &self.history
+    }
+
+    /// Moments worth pointing at on the charts, oldest first (at most [`MARKERS_MAX`]).
+    pub fn markers(&self) -> &History<Marker> {
+        &self.markers
     }
 
     /// Per-partition offsets and group commits, one sample a second, oldest first.

@@ -4,6 +4,7 @@
 use super::{create_us, push_bounded, views, Cluster, TICK_US};
 use crate::event::TrafficEvent;
 use crate::group::Fetch;
+use crate::metrics::{Marker, MarkerKind};
 use crate::push::Incident;
 use crate::vocab::{Chunk, Tp};
 
@@ -17,6 +18,9 @@ impl Cluster {
             if g.stats.rebalances > before {
                 let e = TrafficEvent::Rebalance { group: gi as u16 };
                 push_bounded(&mut self.events, &mut self.events_dropped, e);
+                let subject = g.spec.name.clone();
+                let kind = MarkerKind::Rebalance;
+                self.markers.push(Marker { t_ms: self.now_us / 1000, kind, subject });
             }
         }
     }
@@ -119,11 +123,14 @@ impl Cluster {
         let latency = &mut self.latency;
         let g = &mut self.groups[gi];
         let dup_before = g.stats.duplicate_records;
+        let mut mine = std::mem::take(&mut g.latency);
         let n = g.process(mi, TICK_US, |c, from, to| {
             let mid = from + (to - from - 1) / 2;
-            let created = c.batch.create_us_at(mid);
-            latency.record(now.saturating_sub(created), to - from);
+            let us = now.saturating_sub(c.batch.create_us_at(mid));
+            latency.record(us, to - from);
+            mine.record(us, to - from);
         });
+        g.latency = mine;
         self.processed_in_sample += n;
         let dups = self.groups[gi].stats.duplicate_records - dup_before;
         if dups > 0 {
@@ -150,10 +157,14 @@ impl Cluster {
                 }
                 self.share_fetch(si, mi, &parts);
                 let latency = &mut self.latency;
-                let refused_before = self.share_groups[si].stats.failed_ack_records;
-                let n = self.share_groups[si].process(mi, TICK_US, &mut self.rng, |created| {
+                let g = &mut self.share_groups[si];
+                let refused_before = g.stats.failed_ack_records;
+                let mut mine = std::mem::take(&mut g.latency);
+                let n = g.process(mi, TICK_US, &mut self.rng, |created| {
                     latency.record(now.saturating_sub(created), 1);
+                    mine.record(now.saturating_sub(created), 1);
                 });
+                g.latency = mine;
                 self.processed_in_sample += n;
                 let refused = self.share_groups[si].stats.failed_ack_records - refused_before;
                 if refused > 0 {
@@ -256,10 +267,15 @@ impl Cluster {
             sub.enforce_limits(now, &mut incidents);
             self.push_incidents(subscription, &incidents);
             let latency = &mut self.latency;
-            let n = self.subscriptions[si].process(TICK_US, |c, from, to| {
+            let sub = &mut self.subscriptions[si];
+            let mut mine = std::mem::take(&mut sub.latency);
+            let n = sub.process(TICK_US, |c, from, to| {
                 let mid = from + (to - from - 1) / 2;
-                latency.record(now.saturating_sub(c.batch.create_us_at(mid)), to - from);
+                let us = now.saturating_sub(c.batch.create_us_at(mid));
+                latency.record(us, to - from);
+                mine.record(us, to - from);
             });
+            sub.latency = mine;
             self.processed_in_sample += n;
         }
     }
@@ -292,6 +308,9 @@ impl Cluster {
         for &i in incidents {
             let e = match i {
                 Incident::Crashed { member, requeued } => {
+                    let subject = self.subscriptions[subscription as usize].spec.name.clone();
+                    let kind = MarkerKind::MemberCrash;
+                    self.markers.push(Marker { t_ms: self.now_us / 1000, kind, subject });
                     TrafficEvent::SubscriberCrashed { subscription, member, requeued }
                 }
                 Incident::Disconnected { lost } => {
