@@ -35,12 +35,17 @@ pub fn draw_charts(
     }
 }
 
+/// Marker lines and labels.
+const MARKER: &str = "#b45309";
+
 fn draw_chart(ctx: &Ctx, chart: &Chart, panel: Rect, hover_x: Option<f64>, lang: Lang) {
     let font = FONT_SMALL;
+    // The backlog's area has its own scale, drawn on the right axis.
+    let right = if chart.has_right_scale() { 40.0 } else { 12.0 };
     let plot = Rect {
         x: panel.x + 40.0,
         y: panel.y + 22.0,
-        w: panel.w - 52.0,
+        w: panel.w - 40.0 - right,
         h: panel.h - 22.0 - 18.0 - 14.0 * chart.series.len().div_ceil(2) as f64,
     };
     let title = fit(ctx, &chart.title, FONT_NAME, panel.w - 16.0);
@@ -52,6 +57,12 @@ fn draw_chart(ctx: &Ctx, chart: &Chart, panel: Rect, hover_x: Option<f64>, lang:
     let (line_max, area_max) = chart.maxima();
     text(ctx, &compact(line_max), plot.x - 4.0, plot.y + 4.0, font, MUTED, "right");
     text(ctx, "0", plot.x - 4.0, plot.y + plot.h, font, MUTED, "right");
+    if let Some(area) = chart.series.iter().find(|s| s.area) {
+        let ink = area.colour;
+        text(ctx, &compact(area_max), plot.right() + 4.0, plot.y + 4.0, font, ink, "left");
+        text(ctx, "0", plot.right() + 4.0, plot.y + plot.h, font, ink, "left");
+        fill(ctx, Rect { x: plot.right(), y: plot.y, w: 1.0, h: plot.h }, ink);
+    }
     let n = chart.t_s.len();
     if let (Some(first), Some(last)) = (chart.t_s.first(), chart.t_s.last()) {
         let s = |v: f64| lang.f(Msg::Seconds, &[&format!("{v:.0}")]);
@@ -81,6 +92,20 @@ fn draw_chart(ctx: &Ctx, chart: &Chart, panel: Rect, hover_x: Option<f64>, lang:
             ctx.set_stroke_style_str(s.colour);
             ctx.set_line_width(1.5);
             ctx.stroke();
+        }
+    }
+    // Markers: a thin vertical line with a short label, labels kept apart.
+    if let (Some(&t0), Some(&t1)) = (chart.t_s.first(), chart.t_s.last()) {
+        let span = (t1 - t0).max(1e-9);
+        let mut free_x = f64::MIN;
+        for (t, label) in &chart.markers {
+            let x = plot.x + (t - t0) / span * plot.w;
+            fill(ctx, Rect { x: x - 0.5, y: plot.y, w: 1.0, h: plot.h }, MARKER);
+            if x >= free_x {
+                let label = fit(ctx, label, font, 90.0);
+                text(ctx, &label, x + 3.0, plot.y + 8.0, font, MARKER, "left");
+                free_x = x + 3.0 + text_width(ctx, &label, font) + 6.0;
+            }
         }
     }
     // Legend, two entries a row.

@@ -8,6 +8,7 @@ mod import_export;
 mod inspector;
 mod language;
 mod legend;
+mod term;
 
 pub use actions::{Actions, ActionsProps};
 pub use controls::{Controls, ControlsProps};
@@ -17,3 +18,4 @@ pub use import_export::{ImportExport, ImportExportProps};
 pub use inspector::{Inspector, InspectorProps};
 pub use language::language_switch;
 pub use legend::legend;
+pub use term::term;
