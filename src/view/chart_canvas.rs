@@ -101,10 +101,13 @@ fn draw_chart(ctx: &Ctx, chart: &Chart, panel: Rect, hover_x: Option<f64>, lang:
         for (t, label) in &chart.markers {
             let x = plot.x + (t - t0) / span * plot.w;
             fill(ctx, Rect { x: x - 0.5, y: plot.y, w: 1.0, h: plot.h }, MARKER);
-            if x >= free_x {
-                let label = fit(ctx, label, font, 90.0);
-                text(ctx, &label, x + 3.0, plot.y + 8.0, font, MARKER, "left");
-                free_x = x + 3.0 + text_width(ctx, &label, font) + 6.0;
+            let label = fit(ctx, label, font, 90.0);
+            let w = text_width(ctx, &label, font);
+            // Right of the line, or left of it near the right edge.
+            let lx = if x + 3.0 + w <= plot.right() { x + 3.0 } else { x - 3.0 - w };
+            if lx >= free_x && lx >= plot.x {
+                text(ctx, &label, lx, plot.y + 8.0, font, MARKER, "left");
+                free_x = lx + w + 6.0;
             }
         }
     }

@@ -582,7 +582,7 @@ catalogue! {
     GlossConsumerGroup = "Consumers sharing the work of reading a topic: each partition goes to one member (point-to-point inside the group); every group gets every record (publish/subscribe between groups).",
         "一起分擔讀取主題的消費者：每個分區只交給一個成員（群組內是點對點模式）；每個群組都會收到全部訊息（群組之間是發布／訂閱模式）。";
     GlossShareGroup = "Consumers sharing a topic like a queue (KIP-932): any member takes any record under a time lock and acknowledges it.",
-        "像佇列一樣共用主題的消費者（KIP-932）：任何成員都能在限時鎖定下取得任何訊息，再回覆確認。";
+        "像佇列一樣共用主題的消費者：任何成員都能在限時鎖定下取得任何訊息，處理後再回覆確認。";
     GlossPush = "The broker sends records to the subscriber as they arrive, whether or not it keeps up (not Kafka: RabbitMQ, Redis Pub/Sub, MQTT).",
         "訊息一到，Broker 就送給訂閱者，不管它跟不跟得上（不是 Kafka：RabbitMQ、Redis Pub/Sub、MQTT）。";
     GlossPull = "The consumer asks the broker for records when it is ready (Kafka), so a slow consumer is never flooded.",
