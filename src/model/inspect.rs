@@ -245,11 +245,15 @@ fn reader(c: &Cluster, sel: Selection, g: usize, lang: Lang) -> Option<View> {
     let r = c.readers().nth(g)?;
     let sets = consumer_sets(c);
     let set = sets.get(g)?;
+    // The same figures as the counters' row for this reader.
+    let (unread, uncommitted) = c.reader_lag_split(r);
     let mut figures = vec![
         fig(t(Msg::FigKind), t(kind_label(set.kind))),
         fig(t(Msg::FigLagRecords), set.lag),
+        fig(t(Msg::ColUnread), unread),
+        fig(t(Msg::ColUncommitted), uncommitted),
         fig(t(Msg::FigMembers), set.members.len()),
-        fig(t(Msg::FigProcessed), set.members.iter().map(|m| m.processed).sum::<u64>()),
+        fig(t(Msg::FigProcessed), r.consumed_records()),
     ];
     if let Some(n) = &set.note {
         figures.push(fig(t(Msg::FigStatus), n.text(lang)));
