@@ -91,6 +91,8 @@ test('peak-shaving with auto-commit: not yet read and read but not committed add
   assert.equal(after.unread + after.uncommitted, after.lag);
   await page.locator('.counters').scrollIntoViewIfNeeded();
   await screenshot(page, 'figures-peak-shaving-auto-commit');
+  // The charts up close: the spike's markers, the backlog's right axis.
+  await page.locator('[data-testid=charts]').screenshot({ path: await screenshot(page, 'figures-charts') });
   assert.deepEqual(errors, []);
   await page.close();
 });

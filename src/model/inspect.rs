@@ -50,6 +50,36 @@ pub struct View {
     pub actions: Vec<(String, Command)>,
 }
 
+/// Inspector figure labels that are glossary terms, with their definitions.
+const GLOSSED: &[(Msg, Msg)] = &[
+    (Msg::FigHighWatermark, Msg::GlossHighWatermark),
+    (Msg::FigLogStart, Msg::GlossOffset),
+    (Msg::FigLogEnd, Msg::GlossOffset),
+    (Msg::FigPartitions, Msg::GlossPartition),
+    (Msg::FigReplicasInSync, Msg::GlossIsr),
+    (Msg::FigAcked, Msg::GlossAcks),
+    (Msg::FigRebalances, Msg::GlossRebalance),
+    (Msg::FigGeneration, Msg::GlossRebalance),
+    (Msg::FigKind, Msg::GlossKind),
+    (Msg::FigLagRecords, Msg::GlossLag),
+    (Msg::ColUnread, Msg::GlossUnread),
+    (Msg::ColUncommitted, Msg::GlossUncommitted),
+    (Msg::FigMembers, Msg::GlossMembers),
+    (Msg::FigProcessed, Msg::GlossProcessed),
+    (Msg::FigDuplicates, Msg::GlossDuplicates),
+];
+
+/// The glossary definition of an inspector figure's `label` in `lang`, if it is a term: the
+/// inspector shows it on hover and focus, as the counters do.
+pub fn gloss(label: &str, lang: Lang) -> Option<Msg> {
+    if let Some(&(_, def)) = GLOSSED.iter().find(|(m, _)| lang.t(*m) == label) {
+        return Some(def);
+    }
+    // "{group}: committed / lag" on a partition.
+    let committed = lang.f(Msg::FigCommittedLag, &[&""]);
+    (label.ends_with(&committed) && label.len() > committed.len()).then_some(Msg::GlossCommit)
+}
+
 /// A producer's spike button multiplies its rate now by this.
 const SPIKE_FACTOR: f64 = 10.0;
 /// The least a spike asks for, records per second.
@@ -553,6 +583,10 @@ mod tests {
         assert!(matches!(v.form, Some(Form::Producer { linger_ms: 5, .. })));
         let v = inspect(&c, Selection::Partition(Tp { topic: 0, partition: 0 }), Lang::En).unwrap();
         assert!(v.figures.iter().any(|(k, _)| k == "billing: committed / lag"));
+        assert_eq!(gloss("billing: committed / lag", Lang::En), Some(Msg::GlossCommit));
+        assert_eq!(gloss("high watermark", Lang::En), Some(Msg::GlossHighWatermark));
+        assert_eq!(gloss("高水位", Lang::ZhTw), Some(Msg::GlossHighWatermark));
+        assert_eq!(gloss("segments", Lang::En), None);
         let v = inspect(&c, Selection::Set(0), Lang::En).unwrap();
         assert!(matches!(v.form, Some(Form::Group { processing_us: 2_000, .. })));
         assert!(inspect(&c, Selection::Producer(9), Lang::En).is_none());

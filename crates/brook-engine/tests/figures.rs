@@ -31,12 +31,12 @@ fn lag_is_the_log_end_minus_the_committed_offset_in_every_preset_and_seed() {
     // once-a-second partition sample holds both; the group's lag must be their difference,
     // and not-yet-read plus read-but-not-committed must add up to it (check_invariants).
     for &name in brook_engine::PRESETS {
-        for seed in [1, 7, 42] {
+        for seed in [1, 42] {
             let mut s = brook_engine::preset(name).unwrap();
             s.seed = seed;
             let mut c = Cluster::new(s);
             let mut steps = 0;
-            while c.now_us() < 12_000_000 {
+            while c.now_us() < 10_000_000 {
                 c.step();
                 steps += 1;
                 if steps % 97 == 0 {

@@ -585,8 +585,6 @@ catalogue! {
         "像佇列一樣共用主題的消費者：任何成員都能在限時鎖定下取得任何訊息，處理後再回覆確認。";
     GlossPush = "The broker sends records to the subscriber as they arrive, whether or not it keeps up (not Kafka: RabbitMQ, Redis Pub/Sub, MQTT).",
         "訊息一到，Broker 就送給訂閱者，不管它跟不跟得上（不是 Kafka：RabbitMQ、Redis Pub/Sub、MQTT）。";
-    GlossPull = "The consumer asks the broker for records when it is ready (Kafka), so a slow consumer is never flooded.",
-        "消費者準備好了才向 Broker 拉取訊息（Kafka 的做法），所以慢的消費者不會被淹沒。";
     GlossHighWatermark = "The offset up to which every in-sync replica has the records: consumers read only below it.",
         "所有同步副本都已擁有訊息的偏移量界線：消費者只能讀到它之前的訊息。";
     GlossIsr = "In-sync replicas: the copies of a partition that keep up with the leader. acks=all waits for all of them.",
@@ -597,12 +595,6 @@ catalogue! {
         "成員加入、離開或當機後，群組重新分配分區；這段期間成員暫停讀取。";
     GlossCommit = "A consumer group saving how far it has processed (its offset) so that after a crash or rebalance reading resumes there.",
         "消費者群組記下已處理到哪裡（偏移量），當機或重新平衡後就從那裡繼續讀取。";
-    GlossProducer = "A program that writes records into a topic's partitions.",
-        "把訊息寫進主題分區的程式。";
-    GlossBroker = "A server that stores partitions and answers producers and consumers.",
-        "儲存分區、回應生產者和消費者的伺服器。";
-    GlossBacklog = "Records waiting in the logs for the slowest reader: its lag.",
-        "在日誌中等待最慢讀取端的訊息：也就是它的落後量。";
     GlossDuplicates = "Records processed a second time (after a crash or rebalance, from the last commit), counted since the start; the stage marks each new batch of them.",
         "從開始到現在被處理第二次的訊息（當機或重新平衡後，從上次提交處重讀）；舞台上會標出每一批新的重複。";
     GlossVirtualTime = "The simulation's own clock: it runs at the speed you choose, not the wall clock.",

@@ -80,7 +80,7 @@ pub fn Counters(p: &CountersProps) -> Html {
                 <tbody>
                 { for s.groups.iter().map(|g| html! {
                     <tr data-testid="group-row" data-reader={g.name.clone()}>
-                        <td>{ &g.name }{ if g.rebalancing { t(Msg::RebalancingSuffix) } else { "" } }</td>
+                        <td>{ &g.name }if g.rebalancing { { term(lang, t(Msg::RebalancingSuffix), Msg::GlossRebalance) } }</td>
                         <td>{ term(lang, t(kind_label(g.kind)), kind_gloss(g.kind)) }</td>
                         <td>{ g.members }{ if g.idle > 0 { lang.f(Msg::IdleSuffix, &[&g.idle]) } else { String::new() } }</td>
                         <td data-testid="consumed">{ g.consumed }</td>
