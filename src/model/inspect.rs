@@ -9,10 +9,9 @@ use brook_engine::{
 use crate::model::consumers::{
     consumer_sets, group_lag, kind_label, push_model_explained, push_model_label,
 };
-use crate::model::format::compact;
 use crate::model::i18n::{Lang, Msg};
 use crate::model::layout::Selection;
-use crate::model::targets::start_label;
+use crate::model::targets::{spike, spike_label, start_label};
 
 /// Editable settings, with their current values.
 #[derive(Clone, Debug, PartialEq)]
@@ -80,10 +79,58 @@ pub fn gloss(label: &str, lang: Lang) -> Option<Msg> {
     (label.ends_with(&committed) && label.len() > committed.len()).then_some(Msg::GlossCommit)
 }
 
-/// A producer's spike button multiplies its rate now by this.
-const SPIKE_FACTOR: f64 = 10.0;
-/// The least a spike asks for, records per second.
-const SPIKE_PER_SEC_MIN: f64 = 1_000.0;
+/// A thing on the stage by name: what it is whatever slot of the engine's lists it sits in
+/// (another preset, or a removal, puts another thing in the same slot).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Thing {
+    /// A producer, by name.
+    Producer(String),
+    /// A partition: topic name, partition number.
+    Partition(String, u32),
+    /// A reader, by name.
+    Reader(String),
+    /// A member of a reader: reader name, member number.
+    Member(String, usize),
+    /// A broker, by id.
+    Broker(usize),
+}
+
+/// What `sel` names in `c`, if it exists.
+pub fn thing_of(c: &Cluster, sel: Selection) -> Option<Thing> {
+    Some(match sel {
+        Selection::Producer(i) => Thing::Producer(c.producers().get(i)?.spec.name.clone()),
+        Selection::Partition(tp) => {
+            let t = c.topics().get(tp.topic as usize)?;
+            t.partitions.get(tp.partition as usize)?;
+            Thing::Partition(t.name.clone(), tp.partition)
+        }
+        Selection::Set(g) => Thing::Reader(c.readers().nth(g)?.name().to_string()),
+        Selection::Member(g, m) => Thing::Member(c.readers().nth(g)?.name().to_string(), m),
+        Selection::Broker(b) => {
+            c.brokers().get(b)?;
+            Thing::Broker(b)
+        }
+    })
+}
+
+/// Where `thing` is in `c` now, if it still exists.
+pub fn find_thing(c: &Cluster, thing: &Thing) -> Option<Selection> {
+    let reader = |name: &str| c.readers().position(|r| r.name() == name);
+    let sel = match thing {
+        Thing::Producer(name) => {
+            Selection::Producer(c.producers().iter().position(|p| &p.spec.name == name)?)
+        }
+        Thing::Partition(topic, p) => {
+            let t = c.topics().iter().position(|t| &t.name == topic)?;
+            Selection::Partition(Tp { topic: t as u16, partition: *p })
+        }
+        Thing::Reader(name) => Selection::Set(reader(name)?),
+        Thing::Member(name, m) => Selection::Member(reader(name)?, *m),
+        Thing::Broker(b) => Selection::Broker(*b),
+    };
+    // A partition, member or broker number past the end is gone.
+    thing_of(c, sel).map(|_| sel)
+}
 
 fn fig(label: &str, value: impl ToString) -> (String, String) {
     (label.to_string(), value.to_string())
@@ -145,18 +192,12 @@ fn producer(c: &Cluster, i: usize, lang: Lang) -> Option<View> {
     let st = p.stats;
     let rate = p.current_rate(c.now_us());
     let name = p.spec.name.clone();
-    let spike =
-        (rate * SPIKE_FACTOR).clamp(SPIKE_PER_SEC_MIN, brook_engine::limits::RATE_PER_SEC_MAX);
-    let actions = if p.closed {
-        Vec::new()
-    } else {
-        vec![
-            (
-                lang.f(Msg::SpikeAction, &[&compact(spike)]),
-                Command::Spike { producer: name.clone(), rate_per_sec: spike, duration_ms: 5_000 },
-            ),
+    let actions = match spike(c, i) {
+        None => Vec::new(),
+        Some(s) => vec![
+            (spike_label(&s, lang), s),
             (t(Msg::CloseIt).to_string(), Command::RemoveProducer { producer: name }),
-        ]
+        ],
     };
     let buffer = lang.f(Msg::OfTotal, &[&p.buffer_bytes_used(), &p.spec.buffer_bytes]);
     let blocked = if p.is_blocked() { Msg::YesBufferFull } else { Msg::No };

@@ -1,7 +1,7 @@
 //! Where things are on the stage for a canvas of a given size, where a flight is along its
 //! route, and what a click hits. Pure: the canvas draws what this computes.
 
-use brook_engine::{Cluster, Tp};
+use brook_engine::{Cluster, PartitionLog, Tp};
 
 use crate::model::consumers::{consumer_sets, ConsumerSet};
 use crate::model::flights::{Endpoint, Flight, FlightKind, HOP_PX};
@@ -265,5 +265,92 @@ impl Layout {
             }
         }
         None
+    }
+}
+
+/// How a piece of a partition strip is filled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StripFill {
+    /// Offsets below the log start offset: deleted by retention (Kafka's
+    /// `UnifiedLog.logStartOffset`: records below it are gone).
+    Deleted,
+    /// A batch's records: its producer and most frequent key (for the colour).
+    Batch {
+        /// Producer index.
+        producer: u32,
+        /// Key index (`u32::MAX` for none).
+        key: u32,
+    },
+}
+
+/// Batches walked one by one per strip and frame; older data in the window is looked up one
+/// pixel column at a time.
+pub const STRIP_BATCHES_MAX: usize = 4_096;
+
+/// What a strip `r` showing the newest `window` offsets of `log` is filled with, oldest data
+/// left: the deleted band (exactly the offsets below the log start offset), then batches.
+/// Batches narrower than a pixel are merged (the newest wins), so a strip costs at most about
+/// its width in rectangles, and at most [`STRIP_BATCHES_MAX`] batches plus one binary search
+/// per pixel column are visited.
+pub fn strip_fills(log: &PartitionLog, r: Rect, window: f64) -> Vec<(Rect, StripFill)> {
+    let leo = log.log_end_offset();
+    let x_of = |o: u64| r.right() - (leo.saturating_sub(o) as f64 / window) * r.w;
+    let mut out = Vec::new();
+    let start = log.log_start_offset();
+    let start_x = x_of(start).max(r.x);
+    if start > 0 && start_x > r.x {
+        out.push((Rect { w: start_x - r.x, ..r }, StripFill::Deleted));
+    }
+    let mut drawn_to = r.right() + 1.0; // left edge of what is already filled
+    for (visited, b) in log.batches().rev().enumerate() {
+        let x1 = x_of(b.end_offset()).min(drawn_to);
+        if x1 <= r.x {
+            break;
+        }
+        if visited == STRIP_BATCHES_MAX {
+            older_columns(log, r, window, x1, start_x, &mut out);
+            break;
+        }
+        let x0 = x_of(b.base_offset).max(r.x);
+        if x1 - x0 < 1.0 && drawn_to - x1 < 1.0 && x1 < r.right() {
+            continue; // same pixel as the newer batch already drawn
+        }
+        let gap = if x1 - x0 > 3.0 { 1.0 } else { 0.0 };
+        let cell = Rect { x: x0, w: (x1 - x0 - gap).max(1.0), ..r };
+        out.push((cell, StripFill::Batch { producer: b.producer, key: b.key }));
+        drawn_to = x0;
+    }
+    out
+}
+
+/// The data left of `x1` down to the log start at `start_x`, one pixel column at a time: the
+/// batch holding each column's newest offset (its colour), neighbours of one fill merged.
+fn older_columns(
+    log: &PartitionLog,
+    r: Rect,
+    window: f64,
+    x1: f64,
+    start_x: f64,
+    out: &mut Vec<(Rect, StripFill)>,
+) {
+    let leo = log.log_end_offset() as f64;
+    let mut x = x1;
+    // Bounded by the strip's width.
+    while x > start_x {
+        let x0 = (x - 1.0).max(start_x);
+        // The newest offset of the column [x0, x).
+        let newest = (leo - (r.right() - x) / r.w * window).ceil() - 1.0;
+        let offset = (newest.max(0.0) as u64).max(log.log_start_offset());
+        if let Some(b) = log.batch_at(offset) {
+            let f = StripFill::Batch { producer: b.producer, key: b.key };
+            match out.last_mut() {
+                Some((c, last)) if *last == f && (c.x - x).abs() < 1e-9 => {
+                    c.w += c.x - x0;
+                    c.x = x0;
+                }
+                _ => out.push((Rect { x: x0, w: x - x0, ..r }, f)),
+            }
+        }
+        x = x0;
     }
 }

@@ -149,3 +149,70 @@ fn a_flight_moves_from_source_to_target() {
     let mid = l.flight_position(&f, FLIGHT_MS / 2.0).unwrap();
     assert!(mid.0 > start.0 && mid.0 < end.0);
 }
+
+/// A log of `n` one-record batches by producers cycling 0..3, in segments of 100 records, all
+/// committed, whose oldest `deleted` records retention removed.
+fn long_log(n: u64, deleted: u64) -> brook_engine::PartitionLog {
+    let mut log = brook_engine::PartitionLog::new(100 * 100);
+    for i in 0..n {
+        log.append(brook_engine::Batch {
+            base_offset: 0,
+            count: 1,
+            bytes: 100,
+            first_create_us: i,
+            last_create_us: i,
+            append_us: i,
+            producer: (i % 3) as u32,
+            key: u32::MAX,
+            acked_on_append: false,
+            seq: 0,
+            producer_epoch: 0,
+            idempotent: false,
+        });
+    }
+    log.set_high_watermark(n);
+    log.enforce_retention(n, None, Some((n - deleted) * 100));
+    assert_eq!(log.log_start_offset(), deleted, "retention removed whole segments");
+    log
+}
+
+#[test]
+fn the_deleted_band_covers_exactly_the_offsets_below_the_log_start() {
+    // Past STRIP_BATCHES_MAX batches in the window (issue 10: hot-key-skew, views-0 showed the
+    // grey band where the log still had data). Kafka: records below
+    // `UnifiedLog.logStartOffset` are deleted; from it to the log end they are readable.
+    let r = Rect { x: 100.0, y: 0.0, w: 600.0, h: 20.0 };
+    for (n, deleted) in [(10_000, 2_000), (10_000, 0), (3_000, 1_000), (20_000, 11_000)] {
+        let log = long_log(n, deleted);
+        let window = 10_000.0_f64.max(n as f64 - deleted as f64);
+        let x_of = |o: u64| r.right() - (n - o) as f64 / window * r.w;
+        let fills = strip_fills(&log, r, window);
+        let start_x = x_of(deleted).max(r.x);
+        let band: Vec<&Rect> =
+            fills.iter().filter(|(_, f)| *f == StripFill::Deleted).map(|(c, _)| c).collect();
+        if deleted > 0 && start_x > r.x {
+            assert_eq!(band.len(), 1, "{n} {deleted}");
+            assert!((band[0].x - r.x).abs() < 1e-9 && (band[0].right() - start_x).abs() < 1e-9);
+        } else {
+            assert!(band.is_empty(), "{n} {deleted}: nothing deleted, no band");
+        }
+        // Every pixel column from the log start to the log end shows a batch (within the
+        // one-pixel gap between wide cells), never the band nor anything else.
+        let mut x = start_x.ceil() + 0.5;
+        while x < r.right() - 1.0 {
+            let near = |c: &Rect| x >= c.x - 1.0 && x <= c.right() + 1.0;
+            let batch = fills.iter().any(|(c, f)| matches!(f, StripFill::Batch { .. }) && near(c));
+            let other = fills
+                .iter()
+                .any(|(c, f)| !matches!(f, StripFill::Batch { .. }) && x > c.x && x < c.right());
+            assert!(batch && !other, "{n} {deleted}: column {x} (log start at {start_x})");
+            x += 1.0;
+        }
+        assert!(
+            fills.len() <= r.w as usize + 2,
+            "{} rectangles for a {}-px strip",
+            fills.len(),
+            r.w
+        );
+    }
+}

@@ -16,6 +16,8 @@ pub const STEPS_PER_FRAME_MAX: u64 = 2_000;
 /// Longest wall-clock gap between frames that is simulated, ms (a hidden tab pauses instead
 /// of catching up).
 pub const FRAME_GAP_MS_MAX: f64 = 100.0;
+/// How long an engine notice (a refused command) stays on the page, wall ms.
+pub const NOTICE_SHOWN_MS: f64 = 10_000.0;
 /// Slowest and fastest speed factors.
 pub const SPEED_MIN: f64 = 0.1;
 /// See [`SPEED_MIN`].
@@ -59,6 +61,9 @@ pub struct Sim {
     pub run: u64,
     /// Step presses of the UI state already run.
     pub steps_done: u64,
+    /// The engine's notice count when last looked at, and the wall ms its latest notice
+    /// appeared (a notice is shown for [`NOTICE_SHOWN_MS`]).
+    notice_seen: (u64, f64),
 }
 
 /// Virtual time over which a member's rate is measured, us.
@@ -177,6 +182,7 @@ impl Sim {
             rates: MemberRates::default(),
             run: 0,
             steps_done: 0,
+            notice_seen: (0, 0.0),
         }
     }
 
@@ -210,12 +216,24 @@ impl Sim {
             self.flights.ingest(self.cluster.events(), &self.cluster, chips, now_ms);
             self.rates.update(&self.cluster);
         }
+        if self.cluster.notice_count() != self.notice_seen.0 {
+            self.notice_seen = (self.cluster.notice_count(), now_ms);
+        }
         steps
     }
 
     /// Runs until virtual time `until_ms` regardless of play state (URL `until_s`, tests).
     pub fn run_until_ms(&mut self, until_ms: u64) {
         self.cluster.run_until(until_ms * 1000);
+    }
+
+    /// The engine's latest notice (a refused command), while it is recent: a refusal is an
+    /// answer to a click, not a state, so it goes after [`NOTICE_SHOWN_MS`] of wall time
+    /// (paused or not), and with the engine at a restart.
+    pub fn notice_shown(&self) -> Option<&str> {
+        let now = self.last_frame_ms.unwrap_or(self.notice_seen.1);
+        let recent = now - self.notice_seen.1 < NOTICE_SHOWN_MS;
+        self.cluster.notices().last().filter(|_| recent).map(String::as_str)
     }
 
     /// The snapshot for the panels.
@@ -255,7 +273,7 @@ impl Sim {
             duplicates: s.duplicate_records,
             lost: s.lost_records,
             failed: s.dropped_records,
-            notice: c.notices().last().cloned(),
+            notice: self.notice_shown().map(str::to_string),
             trace_hash: c.trace_hash(),
         }
     }
@@ -265,6 +283,29 @@ impl Sim {
 mod tests {
     use super::*;
     use brook_engine::preset;
+
+    #[test]
+    fn an_engine_notice_goes_after_a_while_and_with_a_restart() {
+        // Issue 10: a refused command's notice stayed on the page for the rest of the run.
+        let mut sim = Sim::new(brook_engine::preset("quickstart").unwrap());
+        sim.frame(0.0);
+        sim.cluster.command(brook_engine::Command::RemoveReader { name: "nope".into() }).unwrap();
+        sim.advance(100_000.0, 0.0);
+        assert!(sim.stats().notice.unwrap().contains("nope"), "shown when it is made");
+        // Paused (no step runs): the wall clock still takes it away.
+        for t in 1..=(NOTICE_SHOWN_MS / 100.0) as u32 - 1 {
+            sim.frame(t as f64 * 100.0);
+        }
+        assert!(sim.stats().notice.is_some(), "still there just before its time");
+        sim.frame(NOTICE_SHOWN_MS + 100.0);
+        assert_eq!(sim.stats().notice, None, "gone after {NOTICE_SHOWN_MS} ms");
+        // The same refusal again is a new notice, shown again.
+        sim.cluster.command(brook_engine::Command::RemoveReader { name: "nope".into() }).unwrap();
+        sim.advance(100_000.0, NOTICE_SHOWN_MS + 200.0);
+        assert!(sim.stats().notice.is_some(), "a repeat is shown");
+        let fresh = Sim::new(brook_engine::preset("quickstart").unwrap());
+        assert_eq!(fresh.stats().notice, None, "a restart clears it");
+    }
 
     #[test]
     fn paused_sim_does_not_advance() {

@@ -6,8 +6,9 @@
 
 use brook_engine::{preset, Command, Scenario};
 
+use crate::model::i18n::Msg;
 use crate::model::i18n::{preset_description, Lang, LangParam, Text};
-use crate::model::inspect::Form;
+use crate::model::inspect::{find_thing, inspect, thing_of, Form, Thing, View};
 use crate::model::layout::Selection;
 use crate::model::params::{parse_seed, Params};
 use crate::model::scenario_io::parse_import;
@@ -39,9 +40,25 @@ impl Source {
     }
 }
 
-/// What the inspector shows: the thing clicked, and its form as of the click (so the live
+/// What the inspector shows: the thing clicked, by name (a slot of the engine's lists holds
+/// another thing after a restart or a removal), and its form as of the click (so the live
 /// refresh never overwrites what is being typed).
-pub type Inspected = (Selection, Option<Form>);
+#[derive(Clone, Debug, PartialEq)]
+pub struct Inspected {
+    /// What is inspected.
+    pub thing: Thing,
+    /// Its form as of the click; None after a restart (the live one is shown, from a fresh
+    /// panel).
+    pub form: Option<Form>,
+}
+
+/// What a click on `sel` opens in the inspector, if it names something in `c`.
+pub fn select(c: &brook_engine::Cluster, sel: Selection, lang: Lang) -> Option<Inspected> {
+    // The form keeps the values of the moment of the click, so typing is not overwritten by
+    // the live refresh.
+    let form = inspect(c, sel, lang)?.form;
+    Some(Inspected { thing: thing_of(c, sel)?, form })
+}
 
 /// Everything the page shows that is not the engine's own state.
 #[derive(Clone, Debug, PartialEq)]
@@ -177,6 +194,31 @@ impl State {
         }
     }
 
+    /// The inspector's key (a new key is a fresh panel: another thing or another run) and
+    /// content, if it is open and what it shows still exists in `sim` (found by name, never by
+    /// the slot it had).
+    pub fn inspector(&self, sim: &Sim) -> Option<(String, View)> {
+        let lang = self.lang;
+        let Inspected { thing, form } = self.selected.as_ref()?;
+        let sel = find_thing(&sim.cluster, thing)?;
+        let mut view = inspect(&sim.cluster, sel, lang)?;
+        if form.is_some() {
+            view.form = form.clone();
+        }
+        if let Selection::Member(g, m) = sel {
+            let rate = sim.rates.of(g, m);
+            let shown = rate.map_or(lang.t(Msg::RateLater).into(), |r| format!("{r:.0}"));
+            view.figures.insert(2, (lang.t(Msg::FigRate).into(), shown));
+        }
+        Some((format!("{}/{thing:?}", self.run), view))
+    }
+
+    /// Whether the URL's ignored parameters are still said: they are about the address the
+    /// page opened with, so only until the user starts something else.
+    pub fn url_errors_shown(&self) -> bool {
+        self.run == 0
+    }
+
     /// The preset chosen last (the quickstart's while an import runs).
     pub fn preset_name(&self) -> &str {
         match &self.source {
@@ -195,6 +237,13 @@ impl State {
         self.colour_by_key = false;
         self.lag_group = 0;
         self.seed_error = None;
+        // A refused import was about that file; the run now is another.
+        self.import_error = None;
+        // The inspector stays on the same named thing if the new run has it (the view closes
+        // it otherwise); its form was the old run's.
+        if let Some(i) = &mut self.selected {
+            i.form = None;
+        }
         self
     }
 

@@ -2,6 +2,7 @@ use brook_engine::{preset, Command};
 
 use super::*;
 use crate::model::i18n::Lang;
+use crate::model::layout::Selection;
 use crate::model::params::parse_query;
 
 fn paused(preset_name: &str) -> State {
@@ -134,4 +135,72 @@ fn reset_restarts_the_run_but_keeps_the_speed_and_colours() {
     assert_eq!((s.steps, s.speed, s.colour_by_key), (0, 8.0, true));
     let s = run(&s, [Action::ChoosePreset("peak-shaving".into())]);
     assert_eq!(s.speed, 1.0, "a new preset starts at its own pace");
+}
+
+/// The inspector's title after `s` has been followed by the engine, if it is open.
+fn inspector_title(s: &State, sim: &mut Sim) -> Option<String> {
+    follow(sim, s, 0.0);
+    s.inspector(sim).map(|(_, v)| v.title)
+}
+
+#[test]
+fn the_inspector_follows_its_thing_not_its_slot_across_restarts() {
+    // Producer 0 is "checkout" in the quickstart and "web" in log-collection (issue 10: the
+    // inspector said "checkout" became "web").
+    let s = paused("quickstart");
+    let mut sim = s.new_sim();
+    let open = select(&sim.cluster, Selection::Producer(0), Lang::En);
+    let s = reduce(&s, Action::Select(open));
+    assert_eq!(inspector_title(&s, &mut sim).as_deref(), Some("Producer checkout"));
+    // A reset: the same scenario, so the same producer, with fresh figures.
+    let s = reduce(&s, Action::Reset);
+    assert_eq!(inspector_title(&s, &mut sim).as_deref(), Some("Producer checkout"));
+    // Another preset without a "checkout": never another producer under the old slot.
+    let s = reduce(&s, Action::ChoosePreset("log-collection".into()));
+    assert_eq!(inspector_title(&s, &mut sim), None, "closed, not 'Producer web'");
+    // The same goes for a reader and a partition: by name, wherever they now sit.
+    let s = reduce(&s, Action::ChoosePreset("quickstart".into()));
+    follow(&mut sim, &s, 0.0);
+    let open = select(&sim.cluster, Selection::Set(0), Lang::En);
+    let s = reduce(&s, Action::Select(open));
+    let s = reduce(&s, Action::ChoosePreset("log-collection".into()));
+    assert_eq!(inspector_title(&s, &mut sim), None, "'billing' is not in log-collection");
+}
+
+#[test]
+fn the_inspector_follows_its_thing_when_another_one_goes() {
+    // Within a run: a reader removed before the one inspected moves it up a slot.
+    let s = paused("log-collection");
+    let mut sim = s.new_sim();
+    let open = select(&sim.cluster, Selection::Set(1), Lang::En);
+    let s = reduce(&s, Action::Select(open));
+    let before = inspector_title(&s, &mut sim).expect("open");
+    let first = sim.cluster.readers().next().unwrap().name().to_string();
+    sim.cluster.command(Command::RemoveReader { name: first }).unwrap();
+    let s = reduce(&s, Action::Step);
+    assert_eq!(inspector_title(&s, &mut sim), Some(before));
+}
+
+#[test]
+fn refusals_go_with_their_cause_and_a_restart_clears_them() {
+    // Issue 10: notices that outlive their cause. A refused import is about that file: a
+    // restart (another preset, a reset) starts something else, so it goes.
+    let s = paused("quickstart");
+    let bad = reduce(&s, Action::Import { file_name: "b.json".into(), text: "{".into() });
+    assert!(bad.import_error.is_some());
+    assert_eq!(reduce(&bad, Action::Reset).import_error, None, "a reset clears it");
+    let other = reduce(&bad, Action::ChoosePreset("peak-shaving".into()));
+    assert_eq!(other.import_error, None, "another preset clears it");
+    // A refused seed is about the typed text: it goes when the text is fixed.
+    let typed = reduce(&s, Action::EditSeed("x".into()));
+    assert!(typed.seed_error.is_some());
+    assert_eq!(reduce(&typed, Action::EditSeed("3".into())).seed_error, None);
+    // Ignored URL parameters are about the address the page opened with: they are said until
+    // the user starts something else.
+    let (params, errors) = parse_query("preset=nope&play=0");
+    assert!(!errors.is_empty());
+    let s = State::new(&params);
+    assert!(s.url_errors_shown());
+    assert!(!reduce(&s, Action::ChoosePreset("quickstart".into())).url_errors_shown());
+    assert!(!reduce(&s, Action::Reset).url_errors_shown());
 }

@@ -1,6 +1,6 @@
 //! What the actions toolbar can name in the running system, and the readers it can add. Pure.
 
-use brook_engine::{Cluster, OffsetReset, Reader, ReaderKind};
+use brook_engine::{Cluster, Command, OffsetReset, Reader, ReaderKind};
 
 use crate::model::i18n::Msg;
 
@@ -38,6 +38,25 @@ pub struct Targets {
     pub readers: Vec<String>,
     /// The producers' settings (a new producer copies the selected one's).
     pub producer_specs: Vec<brook_engine::ProducerSpec>,
+    /// What Spike does to each producer (None for a closed one).
+    pub spikes: Vec<Option<Command>>,
+}
+
+/// A spike multiplies the producer's rate now by this.
+pub const SPIKE_FACTOR: f64 = 10.0;
+/// The least a spike asks for, records per second.
+pub const SPIKE_PER_SEC_MIN: f64 = 1_000.0;
+/// How long a spike lasts, virtual ms.
+pub const SPIKE_MS: u64 = 5_000;
+
+/// What Spike does to producer `i`, in the actions bar and in the inspector alike: ten times
+/// its rate now (at least 1,000 records/s, at most the scenario limit) for 5 virtual seconds.
+/// None for a closed producer or none at all.
+pub fn spike(c: &Cluster, i: usize) -> Option<Command> {
+    let p = c.producers().get(i).filter(|p| !p.closed)?;
+    let rate = p.current_rate(c.now_us()) * SPIKE_FACTOR;
+    let rate_per_sec = rate.clamp(SPIKE_PER_SEC_MIN, brook_engine::limits::RATE_PER_SEC_MAX);
+    Some(Command::Spike { producer: p.spec.name.clone(), rate_per_sec, duration_ms: SPIKE_MS })
 }
 
 /// The kinds of reader the toolbar can add, with their labels. The push kinds are push
@@ -122,6 +141,17 @@ pub fn targets_of(c: &Cluster) -> Targets {
         brokers: c.brokers().len(),
         readers: c.readers().map(|r| r.name().to_string()).collect(),
         producer_specs: c.producers().iter().map(|p| p.spec.clone()).collect(),
+        spikes: (0..c.producers().len()).map(|i| spike(c, i)).collect(),
+    }
+}
+
+/// A spike's button label ("Spike: 4k/s for 5 s"), from its command.
+pub fn spike_label(c: &Command, lang: crate::model::i18n::Lang) -> String {
+    match c {
+        Command::Spike { rate_per_sec, .. } => {
+            lang.f(Msg::SpikeAction, &[&crate::model::format::compact(*rate_per_sec)])
+        }
+        _ => String::new(),
     }
 }
 
@@ -129,6 +159,24 @@ pub fn targets_of(c: &Cluster) -> Targets {
 mod tests {
     use super::*;
     use brook_engine::preset;
+
+    #[test]
+    fn the_actions_bar_and_the_inspector_spike_alike() {
+        // Issue 10: two Spike buttons did different things (the bar 10,000/s, the inspector
+        // ten times the rate now). One action, one meaning, one label.
+        use crate::model::i18n::Lang;
+        use crate::model::inspect::inspect;
+        use crate::model::layout::Selection;
+        let c = Cluster::new(preset("quickstart").unwrap());
+        let t = targets_of(&c);
+        for i in 0..c.producers().len() {
+            let v = inspect(&c, Selection::Producer(i), Lang::En).unwrap();
+            let (label, command) =
+                v.actions.iter().find(|(_, c)| matches!(c, Command::Spike { .. })).unwrap();
+            assert_eq!(t.spikes[i].as_ref(), Some(command), "producer {i}");
+            assert_eq!(&spike_label(command, Lang::En), label);
+        }
+    }
 
     #[test]
     fn targets_name_what_runs_now() {

@@ -8,12 +8,12 @@ use std::rc::Rc;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
+use crate::model::changes::described;
 use crate::model::i18n::{choose_lang, engine_text, Lang, Msg, Text, STORAGE_KEY};
-use crate::model::inspect::{inspect, View};
-use crate::model::layout::{Layout, Selection};
+use crate::model::layout::Layout;
 use crate::model::params::{parse_query, query_for_preset, query_with_lang, Params};
 use crate::model::sim::Sim;
-use crate::model::state::{follow, reduce, Action, Source, State};
+use crate::model::state::{follow, reduce, select, Action, Source, State};
 use crate::model::targets::targets_of;
 use crate::view::clock::now_ms;
 use crate::view::components::{
@@ -113,23 +113,6 @@ fn dispatcher(
     })
 }
 
-/// The inspector's heading key and content for what is selected, if it still exists.
-fn inspector_view(
-    sim: &Sim,
-    selected: &Option<crate::model::state::Inspected>,
-    lang: Lang,
-) -> Option<(String, View)> {
-    let (sel, form) = selected.as_ref()?;
-    let mut view = inspect(&sim.cluster, *sel, lang)?;
-    view.form = form.clone();
-    if let Selection::Member(g, m) = *sel {
-        let rate = sim.rates.of(g, m);
-        let shown = rate.map_or(lang.t(Msg::RateLater).into(), |r| format!("{r:.0}"));
-        view.figures.insert(2, (lang.t(Msg::FigRate).into(), shown));
-    }
-    Some((format!("{sel:?}"), view))
-}
-
 /// The Brook app.
 #[component]
 pub fn App() -> Html {
@@ -168,9 +151,7 @@ pub fn App() -> Html {
                 let (w, h) = (c.client_width() as f64, c.client_height() as f64);
                 let hit =
                     Layout::new(&s.cluster, w, h).hit(e.offset_x() as f64, e.offset_y() as f64);
-                // The form keeps the values of the moment of the click, so typing is not
-                // overwritten by the live refresh.
-                hit.and_then(|h| inspect(&s.cluster, h, lang).map(|v| (h, v.form)))
+                hit.and_then(|h| select(&s.cluster, h, lang))
             };
             dispatch.emit(Action::Select(selected));
         })
@@ -192,11 +173,22 @@ pub fn App() -> Html {
     });
     let s = sim.borrow();
     let stats = s.stats();
-    let inspector = inspector_view(&s, &ui.selected, lang);
+    let inspector = ui.inspector(&s);
+    // What the inspector showed is gone (another preset, a removal): it closes, rather than
+    // reopening on whatever later takes the name.
+    let gone = ui.selected.is_some() && inspector.is_none();
     let targets = targets_of(&s.cluster);
     let group_names: Vec<String> = s.cluster.groups().iter().map(|g| g.spec.name.clone()).collect();
-    let description = ui.description(s.cluster.scenario());
+    let description = described(ui.description(s.cluster.scenario()), &s.cluster, lang);
     drop(s);
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with(gone, move |&gone| {
+            if gone {
+                dispatch.emit(Action::Select(None));
+            }
+        });
+    }
     let display = DisplayProps {
         by_key: ui.colour_by_key,
         groups: group_names,
@@ -215,7 +207,7 @@ pub fn App() -> Html {
                 { language_switch(lang, &on_lang) }
                 <p class="description" data-testid="description">{ description }</p>
             </header>
-            if !url_errors.is_empty() {
+            if !url_errors.is_empty() && ui.url_errors_shown() {
                 <div class="banner-error" role="alert" data-testid="url-errors">
                     { lang.f(Msg::UrlIgnored, &[&url_errors.join(lang.list_sep())]) }
                 </div>

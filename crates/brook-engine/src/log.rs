@@ -308,6 +308,12 @@ impl PartitionLog {
         removed
     }
 
+    /// The batch holding `offset`: None below the log start offset (deleted by retention,
+    /// Kafka's `UnifiedLog.logStartOffset`) and from the log end offset on. One binary search.
+    pub fn batch_at(&self, offset: u64) -> Option<&Batch> {
+        self.batch_index(offset).map(|i| &self.batches[i])
+    }
+
     /// Index of the batch holding `offset`, if the log holds it.
     fn batch_index(&self, offset: u64) -> Option<usize> {
         if offset < self.log_start_offset || offset >= self.log_end_offset {
@@ -457,6 +463,29 @@ mod tests {
             seq: 0,
             producer_epoch: 0,
             idempotent: false,
+        }
+    }
+
+    #[test]
+    fn batch_at_finds_data_from_the_log_start_only() {
+        // Kafka's `UnifiedLog.logStartOffset`: offsets below it were deleted by retention;
+        // from it to the log end offset every record is held. Past 4,096 batches (issue 10:
+        // the page drew the deleted band over data held there).
+        let mut log = PartitionLog::new(10 * 100);
+        for i in 0..9_000 {
+            log.append(batch(1 + (i % 3) as u32, i));
+        }
+        let leo = log.log_end_offset();
+        log.set_high_watermark(leo);
+        log.enforce_retention(9_000, None, Some(leo * 100 * 2 / 3));
+        let start = log.log_start_offset();
+        assert!(start > 0 && log.batch_count() > 4_096, "{start} {}", log.batch_count());
+        for o in (0..leo + 5).step_by(7).chain([start - 1, start, leo - 1, leo]) {
+            let found = log.batch_at(o);
+            assert_eq!(found.is_some(), (start..leo).contains(&o), "offset {o}");
+            if let Some(b) = found {
+                assert!(b.base_offset <= o && o < b.end_offset(), "offset {o} in {b:?}");
+            }
         }
     }
 

@@ -103,8 +103,6 @@ catalogue! {
     Restart = "Restart", "重新啟動";
     Producers = "Producers", "生產者";
     Producer = "Producer", "生產者";
-    Spike = "Spike", "製造尖峰";
-    SpikeTitle = "10,000 records/s for 5 virtual seconds", "每秒 10,000 筆，持續 5 秒模擬時間";
     AddProducer = "Add producer", "新增生產者";
     AddProducerTitle = "A copy of the selected producer", "複製所選的生產者";
     RemoveProducer = "Remove producer", "移除生產者";
@@ -541,6 +539,28 @@ catalogue! {
     JsonExpectedObjectEnd = "expected `,` or `}`", "這裡應該是 `,` 或 `}`";
     JsonExpectedListEnd = "expected `,` or `]`", "這裡應該是 `,` 或 `]`";
     JsonExpectedIdent = "expected ident", "無法辨識的字（應為 true、false 或 null）";
+
+    // Walkthrough fixes (issue 10, item 7): one Spike, notices that go, a changed run said so.
+    SpikeExplained = "Ten times this producer's rate now (at least 1,000 records/s) for 5 virtual seconds, then back to its profile",
+        "把這個生產者目前的速率提高到 10 倍（每秒至少 1,000 筆），持續 5 秒模擬時間，之後恢復原本的速率設定";
+    ChgDescription = "Changed since the start: {0}. As it started: {1}", "開始後已變更：{0}。一開始的情境：{1}";
+    ChgTimes = "{0} ×{1}", "{0} {1} 次";
+    ChgConsumerAdded = "consumer added", "新增消費者";
+    ChgConsumerRemoved = "consumer removed", "移除消費者";
+    ChgReaderAdded = "reader added", "新增讀取端";
+    ChgReaderRemoved = "reader removed", "移除讀取端";
+    ChgProducerAdded = "producer added", "新增生產者";
+    ChgProducerClosed = "producer closed", "關閉生產者";
+    ChgBrokerAdded = "broker added", "新增 Broker";
+    ChgBrokerRemoved = "broker removed", "移除 Broker";
+    ChgBalanced = "replicas balanced", "重新平衡副本";
+    ChgPartitionAdded = "partition added", "新增分區";
+    ChgRate = "rate changed", "變更速率";
+    ChgSpike = "spike", "製造尖峰";
+    ChgProducerSettings = "producer settings changed", "變更生產者設定";
+    ChgGroupSettings = "consumer group settings changed", "變更消費者群組設定";
+    ChgPrefetch = "prefetch changed", "變更 prefetch";
+    ChgRetention = "retention changed", "變更保留設定";
 
     // Figures a learner can trust (issue 10, item 6): per-reader figures, the two parts of the
     // lag, recent latency, empty polls, chart markers, and the glossary shown on every term.

@@ -6,7 +6,7 @@ use web_sys::CanvasRenderingContext2d as Ctx;
 
 use crate::model::format::compact;
 use crate::model::i18n::{Lang, Msg};
-use crate::model::layout::{Layout, Rect, CHIP_PX, HEAT_ROWS_MAX};
+use crate::model::layout::{strip_fills, Layout, Rect, StripFill, CHIP_PX, HEAT_ROWS_MAX};
 use crate::view::paint::{
     fill, first_fitting, fit, group_colour, key_colour, producer_colour, text, FONT_CHIP,
     FONT_SMALL, FONT_SMALL_BOLD, INK, MUTED, STRIP,
@@ -44,6 +44,9 @@ fn strip_window(c: &Cluster) -> u64 {
     nice
 }
 
+/// Colour of the offsets deleted by retention.
+const DELETED: &str = "#cbd5e1";
+
 /// Every partition's strip (or the heat strip), with the scale and the broker row.
 pub fn partitions(ctx: &Ctx, l: &Layout, c: &Cluster, by_key: bool, lang: Lang) {
     let window = strip_window(c) as f64;
@@ -60,12 +63,8 @@ pub fn partitions(ctx: &Ctx, l: &Layout, c: &Cluster, by_key: bool, lang: Lang) 
             let leo = log.log_end_offset();
             let x_of = |o: u64| r.right() - (leo.saturating_sub(o) as f64 / window) * r.w;
             fill(ctx, r, STRIP);
-            // Deleted by retention: shaded left of the log start.
-            let start_x = x_of(log.log_start_offset()).max(r.x);
-            if log.log_start_offset() > 0 && start_x > r.x {
-                fill(ctx, Rect { w: start_x - r.x, ..r }, "#cbd5e1");
-            }
-            strip_cells(ctx, r, log, &x_of, by_key);
+            // Deleted by retention (shaded left of the log start), then the batches.
+            strip_cells(ctx, r, log, window, by_key);
             if log.high_watermark() < leo {
                 // Not yet on every in-sync replica: consumers cannot read past this line.
                 let hw = x_of(log.high_watermark()).max(r.x);
@@ -120,39 +119,20 @@ pub fn partitions(ctx: &Ctx, l: &Layout, c: &Cluster, by_key: bool, lang: Lang) 
     }
 }
 
-/// Batches visited per strip and frame; older data in the window is drawn as one block.
-const STRIP_BATCHES_MAX: usize = 4_096;
-/// Colour of log data older than the batches drawn one by one.
-const OLDER_DATA: &str = "#a5b4c8";
-
-/// The newest batches of a strip as cells coloured by producer. Batches narrower than a pixel
-/// are merged (the newest colour wins), so a strip costs at most its width in rectangles.
-fn strip_cells(
-    ctx: &Ctx,
-    r: Rect,
-    log: &brook_engine::PartitionLog,
-    x_of: &dyn Fn(u64) -> f64,
-    by_key: bool,
-) {
-    let mut drawn_to = r.right() + 1.0; // left edge of what is already painted
-    for (visited, b) in log.batches().rev().enumerate() {
-        let x1 = x_of(b.end_offset()).min(drawn_to);
-        if x1 <= r.x {
-            return;
-        }
-        if visited == STRIP_BATCHES_MAX {
-            fill(ctx, Rect { w: x1 - r.x, ..r }, OLDER_DATA);
-            return;
-        }
-        let x0 = x_of(b.base_offset).max(r.x);
-        if x1 - x0 < 1.0 && drawn_to - x1 < 1.0 && x1 < r.right() {
-            continue; // same pixel as the newer batch already drawn
-        }
-        let gap = if x1 - x0 > 3.0 { 1.0 } else { 0.0 };
-        let cell = Rect { x: x0, w: (x1 - x0 - gap).max(1.0), ..r };
-        let colour = if by_key { key_colour(b.key) } else { producer_colour(b.producer) };
+/// A strip's cells: the deleted band, then batches coloured by producer or key.
+fn strip_cells(ctx: &Ctx, r: Rect, log: &brook_engine::PartitionLog, window: f64, by_key: bool) {
+    for (cell, how) in strip_fills(log, r, window) {
+        let colour = match how {
+            StripFill::Deleted => DELETED,
+            StripFill::Batch { producer, key } => {
+                if by_key {
+                    key_colour(key)
+                } else {
+                    producer_colour(producer)
+                }
+            }
+        };
         fill(ctx, cell, colour);
-        drawn_to = x0;
     }
 }
 

@@ -7,7 +7,7 @@ use yew::prelude::*;
 
 use crate::model::i18n::{Lang, Msg};
 use crate::model::targets::{
-    kind_has_start, new_reader, start_label, Targets, READER_KINDS, READER_STARTS,
+    kind_has_start, new_reader, spike_label, start_label, Targets, READER_KINDS, READER_STARTS,
 };
 
 /// Properties of [`Actions`].
@@ -87,14 +87,10 @@ pub fn Actions(p: &ActionsProps) -> Html {
         let n = gname.clone();
         send(Box::new(move || n.clone().map(|group| Command::RestartMember { group, member: m })))
     };
-    let pname = t.producers.get(*producer).cloned();
-    let spike = send(Box::new(move || {
-        pname.clone().map(|producer| Command::Spike {
-            producer,
-            rate_per_sec: 10_000.0,
-            duration_ms: 5_000,
-        })
-    }));
+    // The same spike as the inspector's: one action, one meaning (issue 10).
+    let spike_command = t.spikes.get(*producer).cloned().flatten();
+    let spike_text = spike_command.as_ref().map(|c| spike_label(c, p.lang));
+    let spike = send(Box::new(move || spike_command.clone()));
     let pname = t.producers.get(*producer).cloned();
     let remove_producer =
         send(Box::new(move || pname.clone().map(|producer| Command::RemoveProducer { producer })));
@@ -153,7 +149,9 @@ pub fn Actions(p: &ActionsProps) -> Html {
                 <fieldset>
                     <legend>{ tr(Msg::Producers) }</legend>
                     { select("action-producer", tr(Msg::Producer), t.producers.clone(), *producer, set(producer.clone())) }
-                    <button data-testid="spike" onclick={spike} title={tr(Msg::SpikeTitle)}>{ tr(Msg::Spike) }</button>
+                    if let Some(label) = spike_text {
+                        <button data-testid="spike" onclick={spike} title={tr(Msg::SpikeExplained)}>{ label }</button>
+                    }
                     <button data-testid="add-producer" onclick={add_producer} title={tr(Msg::AddProducerTitle)}>{ tr(Msg::AddProducer) }</button>
                     <button data-testid="remove-producer" onclick={remove_producer} title={tr(Msg::RemoveProducerTitle)}>{ tr(Msg::RemoveProducer) }</button>
                 </fieldset>

@@ -284,6 +284,14 @@ pub fn Inspector(p: &InspectorProps) -> Html {
             }
         })
     };
+    // A refusal (or 'applied') is about the values as they were: typing again takes it away.
+    let on_input = {
+        let (error, applied) = (error.clone(), applied.clone());
+        Callback::from(move |_: InputEvent| {
+            error.set(None);
+            applied.set(false);
+        })
+    };
     let close = p.on_close.reform(|_: MouseEvent| ());
     let (lang, t) = (p.lang, |m: Msg| p.lang.t(m));
     html! {
@@ -313,7 +321,7 @@ pub fn Inspector(p: &InspectorProps) -> Html {
                 </div>
             }
             if let Some(form) = &p.view.form {
-                <form onsubmit={on_apply}>
+                <form onsubmit={on_apply} oninput={on_input}>
                     { fields(form, &kinds, lang) }
                     <button type="submit" data-testid="apply">{ t(Msg::Apply) }</button>
                     if let Some(e) = &*error {

@@ -182,6 +182,8 @@ pub struct Cluster {
     timeline_next: usize,
     commands: VecDeque<Command>,
     notices: VecDeque<String>,
+    /// Notices made in this run, including those the bound dropped.
+    notices_total: u64,
     events: Vec<TrafficEvent>,
     events_dropped: u64,
     latency: LatencyHistogram,
@@ -280,6 +282,7 @@ impl Cluster {
             timeline_next: 0,
             commands: VecDeque::new(),
             notices: VecDeque::new(),
+            notices_total: 0,
             events: Vec::new(),
             events_dropped: 0,
             latency: LatencyHistogram::default(),
@@ -398,6 +401,12 @@ impl Cluster {
         self.notices.iter()
     }
 
+    /// How many notices this run has made (a new one changes it, even when it repeats the
+    /// last one's words).
+    pub fn notice_count(&self) -> u64 {
+        self.notices_total
+    }
+
     /// A hash of everything that moved so far; equal runs have equal hashes.
     pub fn trace_hash(&self) -> u64 {
         self.trace_hash
@@ -495,6 +504,7 @@ impl Cluster {
             self.notices.pop_front();
         }
         self.notices.push_back(text);
+        self.notices_total += 1;
     }
 }
 
