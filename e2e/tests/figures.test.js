@@ -106,7 +106,7 @@ test('hovering or focusing a term shows its definition', async () => {
   await lag.scrollIntoViewIfNeeded();
   await lag.hover();
   assert.ok(await tip.isVisible(), 'shown on hover');
-  assert.match(await tip.textContent(), /high watermark minus its committed offset/);
+  assert.match(await tip.textContent(), /High watermark minus committed offset/);
   await screenshot(page, 'figures-term-hover');
   await page.mouse.move(0, 0);
   assert.equal(await tip.isVisible(), false);

@@ -123,7 +123,7 @@ pub struct GroupStats {
     pub consumed: u64,
     /// Lag, records: `unread` + `uncommitted`.
     pub lag: u64,
-    /// Of the lag, records not yet read (see `Reader::lag_split`).
+    /// Of the lag, records not yet read (the rest of it: `Reader::uncommitted`).
     pub unread: u64,
     /// Of the lag, records read but not committed.
     pub uncommitted: u64,

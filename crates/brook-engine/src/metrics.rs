@@ -147,7 +147,8 @@ pub struct ReaderLatency {
 }
 
 impl ReaderLatency {
-    /// Records `count` samples of `us` microseconds.
+    /// Records `count` samples of `us` microseconds (not inlined: three readers' loops call it).
+    #[inline(never)]
     pub fn record(&mut self, us: u64, count: u64) {
         self.whole.record(us, count);
     }

@@ -97,43 +97,34 @@ impl<'a> Reader<'a> {
         lag
     }
 
-    /// Its lag split in two (the two add up to [`Reader::lag`]): records not yet read, and
-    /// records read but not committed. Kafka's `ConsumerGroupCommand` reports a group's lag per
-    /// partition as LOG-END-OFFSET minus CURRENT-OFFSET, the committed offset, so records a
+    /// Of its lag ([`Reader::lag`]), the records read but not committed; the rest are not yet
+    /// read. Kafka's `ConsumerGroupCommand` reports a group's lag per partition as
+    /// LOG-END-OFFSET minus CURRENT-OFFSET, the committed offset (`getLag`), so records a
     /// member has fetched, even processed, stay in the lag until a commit; with auto-commit
     /// (`auto.commit.interval.ms`, 5 s by default) that is up to 5 s of reading. For a group:
-    /// high watermark minus the fetch position ([`Group::read_offset`]), and the position minus
-    /// the committed offset; for a share group: records neither acquired nor acknowledged, and
-    /// records acquired under a lock and not yet acknowledged; for a subscription: records the
-    /// broker has not sent (in the log past its cursor, or requeued), and records sent and not
-    /// yet acknowledged by a consumer (on the wire, in its inbox).
-    pub fn lag_split(self, partitions: impl Fn(u16) -> &'a [Partition]) -> (u64, u64) {
-        let (mut unread, mut uncommitted) = match self {
-            Reader::Push(s) => (s.requeued_records(), s.held_records() - s.requeued_records()),
-            _ => (0, 0),
+    /// its fetch position ([`Group::read_offset`]) minus the committed offset; for a share
+    /// group: records acquired under a lock and not yet acknowledged; for a subscription:
+    /// records sent and not yet acknowledged by a consumer (on the wire, in its inbox).
+    #[inline(never)]
+    pub fn uncommitted(self, partitions: impl Fn(u16) -> &'a [Partition]) -> u64 {
+        let Reader::Group(g) = self else {
+            return match self {
+                Reader::Share(g) => g.acquired_records(),
+                Reader::Push(s) => s.held_records() - s.requeued_records(),
+                Reader::Group(_) => 0,
+            };
         };
+        let mut n = 0;
         for &t in self.topics() {
             for (p, part) in partitions(t).iter().enumerate() {
                 let tp = Tp { topic: t, partition: p as u32 };
                 let log = &part.log;
                 let (start, hw) = (log.log_start_offset(), log.high_watermark());
-                match self {
-                    Reader::Group(g) => {
-                        let read = g.read_offset(tp, start, hw);
-                        unread += log.lag_from(read);
-                        uncommitted +=
-                            log.lag_from(g.resume_offset(tp, start, hw)) - log.lag_from(read);
-                    }
-                    Reader::Share(g) => {
-                        let acquired = g.acquired(tp, start);
-                        unread += g.lag(tp, start, hw).saturating_sub(acquired);
-                        uncommitted += acquired;
-                    }
-                    Reader::Push(s) => unread += log.lag_from(s.cursor(tp)),
-                }
+                let read = g.read_offset(tp, start, hw);
+                n += log.lag_from(g.resume_offset(tp, start, hw)) - log.lag_from(read);
             }
         }
-        (unread, uncommitted)
+        n
     }
 
     /// Pull readers (consumer groups): fetch answers that came back empty after waiting

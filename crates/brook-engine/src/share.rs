@@ -379,15 +379,12 @@ impl ShareGroup {
         high_watermark.saturating_sub(sp.start.max(log_start)).saturating_sub(done as u64)
     }
 
-    /// Records of `tp` at or above `log_start` acquired under a lock and not yet acknowledged:
-    /// delivered to a member, not yet accepted (the share group's "read but not committed").
-    pub fn acquired(&self, tp: Tp, log_start: u64) -> u64 {
-        let Some(sp) = self.partitions.get(&tp) else {
-            return 0;
-        };
-        let first = log_start.saturating_sub(sp.start) as usize;
+    /// Records acquired under a lock and not yet acknowledged, in every partition: delivered
+    /// to a member, not yet accepted (the share group's "read but not committed"; part of its
+    /// lag, as they are neither accepted nor archived).
+    pub fn acquired_records(&self) -> u64 {
         let locked = |r: &&InFlight| matches!(r.state, RecordState::Acquired { .. });
-        sp.window.iter().skip(first).filter(locked).count() as u64
+        self.partitions.values().map(|sp| sp.window.iter().filter(locked).count() as u64).sum()
     }
 
     /// Share-partition start offset of `tp` (0 before the group first reads it).

@@ -581,48 +581,48 @@ catalogue! {
     MarkerBrokerCrash = "broker {0} down", "Broker {0} 當機";
     MarkerMemberCrash = "{0}: crash", "{0}：當機";
     MarkerRebalance = "{0}: rebalance", "{0}：重新平衡";
-    GlossProduced = "Records the producers were told were written: acknowledged by the leader (acks=1), by every in-sync replica (acks=all), or just sent (acks=0).",
-        "生產者收到「已寫入」回覆的訊息數：由領導者確認（acks=1）、由所有同步副本確認（acks=all），或只是送出（acks=0）。";
-    GlossProcessed = "Records this reader's members finished processing, counted again when processed again. Each reader reads every record, so it is at most what was produced.",
-        "這個讀取端的成員處理完成的訊息數，重複處理會再算一次。每個讀取端都讀取全部訊息，所以不會超過已生產的數量。";
-    GlossLag = "Records this reader has still to finish: the high watermark minus its committed offset, summed over partitions (as kafka-consumer-groups.sh reports it). Lag = not yet read + read, not committed.",
-        "這個讀取端還沒完成的訊息數：高水位減去已提交的偏移量，所有分區加總（和 kafka-consumer-groups.sh 的算法相同）。落後量 = 尚未讀取 + 已讀取未提交。";
-    GlossUnread = "Records in the log this reader has not fetched yet: the high watermark minus its fetch position.",
-        "日誌中這個讀取端還沒拉取的訊息：高水位減去拉取位置。";
-    GlossUncommitted = "Records fetched (and maybe processed) whose offsets are not committed yet. With auto-commit they stay here until the next commit, every 5 s by default, then drop to what is still being processed.",
-        "已拉取（可能也處理完）但偏移量還沒提交的訊息。自動提交時，它們會留在這裡直到下一次提交（預設每 5 秒），之後只剩還在處理中的訊息。";
-    GlossLatency = "Time from a record's creation to the end of its processing. p50: half the records took less; p99: all but 1 in 100 took less. Shown for the last 5 s; the whole run is in the tooltip.",
-        "訊息從建立到處理完成的時間。p50：一半的訊息比它快；p99：每 100 筆只有 1 筆比它慢。顯示最近 5 秒的值；整段執行的值在提示中。";
-    GlossEmptyPoll = "A fetch the broker answered with no records after waiting fetch.max.wait.ms: the consumer asked, there was nothing new.",
-        "Broker 等了 fetch.max.wait.ms 仍沒有訊息、只好回覆空結果的拉取：消費者問了，但沒有新訊息。";
-    GlossOffset = "A record's position in its partition: 0, 1, 2... Consumers remember where they are by offset.",
-        "訊息在分區中的位置：0、1、2……消費者用偏移量記住讀到哪裡。";
-    GlossPartition = "One ordered, append-only log of a topic. A topic is split into partitions so several consumers can read in parallel.",
-        "主題中一條有順序、只能附加的日誌。主題分成多個分區，讓多個消費者可以平行讀取。";
-    GlossConsumerGroup = "Consumers sharing the work of reading a topic: each partition goes to one member (point-to-point inside the group); every group gets every record (publish/subscribe between groups).",
-        "一起分擔讀取主題的消費者：每個分區只交給一個成員（群組內是點對點模式）；每個群組都會收到全部訊息（群組之間是發布／訂閱模式）。";
-    GlossShareGroup = "Consumers sharing a topic like a queue (KIP-932): any member takes any record under a time lock and acknowledges it.",
-        "像佇列一樣共用主題的消費者：任何成員都能在限時鎖定下取得任何訊息，處理後再回覆確認。";
-    GlossPush = "The broker sends records to the subscriber as they arrive, whether or not it keeps up (not Kafka: RabbitMQ, Redis Pub/Sub, MQTT).",
-        "訊息一到，Broker 就送給訂閱者，不管它跟不跟得上（不是 Kafka：RabbitMQ、Redis Pub/Sub、MQTT）。";
-    GlossHighWatermark = "The offset up to which every in-sync replica has the records: consumers read only below it.",
-        "所有同步副本都已擁有訊息的偏移量界線：消費者只能讀到它之前的訊息。";
-    GlossIsr = "In-sync replicas: the copies of a partition that keep up with the leader. acks=all waits for all of them.",
-        "同步副本集合：跟得上領導者的分區副本。acks=all 會等它們全部寫入。";
-    GlossAcks = "How many copies must have a record before the producer is told it is written: 0 (none), 1 (the leader) or all (every in-sync replica).",
-        "生產者被告知「已寫入」之前，需要多少副本擁有這筆訊息：0（不用等）、1（領導者）或 all（所有同步副本）。";
-    GlossRebalance = "The group hands its partitions out again after a member joins, leaves or crashes; members stop reading meanwhile.",
-        "成員加入、離開或當機後，群組重新分配分區；這段期間成員暫停讀取。";
-    GlossCommit = "A consumer group saving how far it has processed (its offset) so that after a crash or rebalance reading resumes there.",
-        "消費者群組記下已處理到哪裡（偏移量），當機或重新平衡後就從那裡繼續讀取。";
-    GlossDuplicates = "Records processed a second time (after a crash or rebalance, from the last commit), counted since the start; the stage marks each new batch of them.",
-        "從開始到現在被處理第二次的訊息（當機或重新平衡後，從上次提交處重讀）；舞台上會標出每一批新的重複。";
-    GlossVirtualTime = "The simulation's own clock: it runs at the speed you choose, not the wall clock.",
-        "模擬自己的時鐘：以你選擇的速度前進，不是牆上的時鐘。";
-    GlossReader = "Whatever reads the topic: a consumer group, a share group or a push subscription. Each reader gets every record, so its figures are its own, never summed with another's.",
-        "讀取主題的對象：消費者群組、共享群組或推播訂閱。每個讀取端都會收到全部訊息，所以它的數字只屬於它自己，不和其他讀取端加總。";
-    GlossMembers = "The reader's consumers; idle ones have no partition to read.",
-        "讀取端的消費者；閒置的成員沒有分區可讀。";
-    GlossKind = "How the reader gets records: a consumer group or share group pulls, a push subscription is sent them.",
-        "讀取端取得訊息的方式：消費者群組和共享群組是拉取，推播訂閱是由 Broker 送來。";
+    GlossProduced = "Records the producers were told were written (how many copies that takes is acks).",
+        "生產者被告知已寫入的訊息數（要幾份副本才算，由 acks 決定）。";
+    GlossProcessed = "Records this reader processed, repeats included: at most what was produced.",
+        "這個讀取端處理完成的訊息數，含重複處理：不會超過已生產的數量。";
+    GlossLag = "High watermark minus committed offset, over its partitions (as kafka-consumer-groups.sh): not yet read + read, not committed.",
+        "高水位減去已提交的偏移量，各分區加總（同 kafka-consumer-groups.sh）：尚未讀取 + 已讀取未提交。";
+    GlossUnread = "Records not fetched yet: high watermark minus fetch position.",
+        "還沒拉取的訊息：高水位減去拉取位置。";
+    GlossUncommitted = "Fetched, maybe processed, offset not committed yet. Auto-commit clears it every 5 s.",
+        "已拉取、可能已處理，但偏移量尚未提交。自動提交每 5 秒清一次。";
+    GlossLatency = "Creation to processed. p50: half took less; p99: 99 in 100 did. Last 5 s; whole run in the tooltip.",
+        "從建立到處理完成。p50：一半比它快；p99：百分之 99 比它快。最近 5 秒；整段執行見提示。";
+    GlossEmptyPoll = "A fetch answered empty after fetch.max.wait.ms: nothing new.",
+        "等了 fetch.max.wait.ms 仍空手而回的拉取：沒有新訊息。";
+    GlossOffset = "A record's position in its partition: 0, 1, 2...",
+        "訊息在分區中的位置：0、1、2……";
+    GlossPartition = "One ordered log of a topic; partitions are read in parallel.",
+        "主題中的一條有序日誌；各分區可平行讀取。";
+    GlossConsumerGroup = "Consumers splitting a topic's partitions; every group gets every record.",
+        "分擔主題各分區的消費者；每個群組都收到全部訊息。";
+    GlossShareGroup = "Consumers sharing records like a queue, each under a time lock.",
+        "像佇列一樣分享訊息的消費者，每筆都有限時鎖定。";
+    GlossPush = "The broker sends as records arrive, kept up or not (not Kafka).",
+        "訊息一到 Broker 就送出，不管跟不跟得上（不是 Kafka）。";
+    GlossHighWatermark = "Offset below which every in-sync replica has the records; consumers read below it.",
+        "所有同步副本都已有訊息的界線；消費者只讀它之前的訊息。";
+    GlossIsr = "In-sync replicas: copies keeping up with the leader.",
+        "同步副本集合：跟得上領導者的副本。";
+    GlossAcks = "Copies needed before a write is acknowledged: 0, 1 (leader) or all (in-sync replicas).",
+        "確認寫入前需要的副本數：0、1（領導者）或 all（同步副本）。";
+    GlossRebalance = "Partitions handed out again after a member joins, leaves or crashes.",
+        "成員加入、離開或當機後，重新分配分區。";
+    GlossCommit = "Saving how far the group has processed, to resume there.",
+        "記下群組處理到哪裡，之後從那裡繼續。";
+    GlossDuplicates = "Processed again since the start; the stage marks each new batch.",
+        "開始至今重複處理的訊息；舞台上標出每一批新的。";
+    GlossVirtualTime = "The simulation's clock, at the speed you choose.",
+        "模擬的時鐘，以你選的速度前進。";
+    GlossReader = "A consumer group, share group or push subscription; its figures are its own.",
+        "消費者群組、共享群組或推播訂閱；數字只屬於它自己。";
+    GlossMembers = "Its consumers; idle ones have no partition.",
+        "它的消費者；閒置的沒有分區。";
+    GlossKind = "Groups pull records; a push subscription is sent them.",
+        "群組拉取訊息；推播訂閱由 Broker 送來。";
 }

@@ -36,6 +36,11 @@ fn kind_gloss(kind: ReaderKind) -> Msg {
     }
 }
 
+/// A figure's cell in a reader's row.
+fn cell(testid: &'static str, value: String) -> Html {
+    html! { <td data-testid={testid}>{ value }</td> }
+}
+
 /// "p50 / p99 ms" of the last seconds, the whole run in the tooltip.
 fn latency_cell(g: &GroupStats, lang: Lang) -> Html {
     let ms = |v: f64| format!("{v:.0}");
@@ -83,13 +88,10 @@ pub fn Counters(p: &CountersProps) -> Html {
                         <td>{ &g.name }if g.rebalancing { { term(lang, t(Msg::RebalancingSuffix), Msg::GlossRebalance) } }</td>
                         <td>{ term(lang, t(kind_label(g.kind)), kind_gloss(g.kind)) }</td>
                         <td>{ g.members }{ if g.idle > 0 { lang.f(Msg::IdleSuffix, &[&g.idle]) } else { String::new() } }</td>
-                        <td data-testid="consumed">{ g.consumed }</td>
-                        <td data-testid="unread">{ g.unread }</td>
-                        <td data-testid="uncommitted">{ g.uncommitted }</td>
-                        <td data-testid="lag">{ g.lag }</td>
+                        { for [("consumed", g.consumed), ("unread", g.unread), ("uncommitted", g.uncommitted), ("lag", g.lag)].map(|(id, n)| cell(id, n.to_string())) }
                         { latency_cell(g, lang) }
                         if pull {
-                            <td data-testid="empty-polls">{ g.empty_polls.map_or("\u{2013}".to_string(), |n| n.to_string()) }</td>
+                            { cell("empty-polls", g.empty_polls.map_or("\u{2013}".to_string(), |n| n.to_string())) }
                         }
                     </tr>
                 }) }

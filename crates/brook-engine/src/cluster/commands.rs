@@ -7,7 +7,7 @@ use std::collections::VecDeque;
 use super::{new_partition, push_bounded, views, Broker, Cluster, Request, Topic};
 use crate::event::TrafficEvent;
 use crate::group::Group;
-use crate::metrics::{Marker, MarkerKind};
+use crate::metrics::MarkerKind;
 use crate::producer::{Answer, Producer};
 use crate::push::Subscription;
 use crate::reader::ReaderKind;
@@ -41,7 +41,7 @@ impl Cluster {
                         _ => None,
                     };
                     if let Some((kind, subject)) = marker {
-                        self.markers.push(Marker { t_ms: now_ms, kind, subject });
+                        self.mark(kind, subject);
                     }
                     self.shape.follow(&c);
                     self.log.push(TimedEvent { at_ms: now_ms, command: c });

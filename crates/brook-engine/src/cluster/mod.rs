@@ -355,10 +355,17 @@ impl Cluster {
         r.lag(|t| &self.topics[t as usize].partitions)
     }
 
+    /// Records a chart marker now (at most [`MARKERS_MAX`] kept).
+    #[inline(never)]
+    pub(super) fn mark(&mut self, kind: crate::metrics::MarkerKind, subject: String) {
+        self.markers.push(Marker { t_ms: self.now_us / 1000, kind, subject });
+    }
+
     /// A reader's lag split into records not yet read and records read but not committed
-    /// ([`Reader::lag_split`]).
+    /// ([`Reader::uncommitted`]).
     pub fn reader_lag_split(&self, r: Reader<'_>) -> (u64, u64) {
-        r.lag_split(|t| &self.topics[t as usize].partitions)
+        let uncommitted = r.uncommitted(|t| &self.topics[t as usize].partitions);
+        (self.reader_lag(r).saturating_sub(uncommitted), uncommitted)
     }
 
     /// Virtual time, us.

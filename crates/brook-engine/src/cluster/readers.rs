@@ -18,8 +18,7 @@ impl Cluster {
             if g.stats.rebalances > before {
                 let e = TrafficEvent::Rebalance { group: gi as u16 };
                 push_bounded(&mut self.events, &mut self.events_dropped, e);
-                let subject = g.spec.name.clone();
-                let kind = MarkerKind::Rebalance;
+                let (kind, subject) = (MarkerKind::Rebalance, g.spec.name.clone());
                 self.markers.push(Marker { t_ms: self.now_us / 1000, kind, subject });
             }
         }
@@ -310,7 +309,7 @@ impl Cluster {
                 Incident::Crashed { member, requeued } => {
                     let subject = self.subscriptions[subscription as usize].spec.name.clone();
                     let kind = MarkerKind::MemberCrash;
-                    self.markers.push(Marker { t_ms: self.now_us / 1000, kind, subject });
+                    self.mark(kind, subject);
                     TrafficEvent::SubscriberCrashed { subscription, member, requeued }
                 }
                 Incident::Disconnected { lost } => {
