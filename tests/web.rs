@@ -67,14 +67,17 @@ async fn counters_show_the_snapshot() {
     let root = fresh_root();
     let stats = Stats {
         virtual_ms: 2_500,
-        produced: 1234,
-        consumed: 1200,
-        lag: 34,
+        acked: 1234,
         groups: vec![GroupStats {
             name: "billing".into(),
             kind: brook_engine::ReaderKind::Group,
             consumed: 1200,
             lag: 34,
+            unread: 30,
+            uncommitted: 4,
+            empty_polls: Some(7),
+            recent_ms: Some((12.0, 40.0)),
+            run_ms: Some((15.0, 900.0)),
             members: 3,
             idle: 1,
             rebalancing: false,
@@ -88,6 +91,10 @@ async fn counters_show_the_snapshot() {
     assert_eq!(text_of(&root, "virtual-time"), "2.5 s");
     assert_eq!(text_of(&root, "produced"), "1234");
     assert_eq!(text_of(&root, "lag"), "34");
+    assert_eq!(text_of(&root, "unread"), "30");
+    assert_eq!(text_of(&root, "uncommitted"), "4");
+    assert_eq!(text_of(&root, "empty-polls"), "7");
+    assert_eq!(text_of(&root, "latency"), "12 / 40 ms");
     assert_eq!(text_of(&root, "faults"), "5 / 0 / 0");
     let row = text_of(&root, "group-row");
     assert!(row.contains("billing") && row.contains("(1 idle)"), "{row}");

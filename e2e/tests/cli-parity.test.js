@@ -24,8 +24,6 @@ function cli(preset) {
   return JSON.parse(out.toString());
 }
 
-const sum = (o) => Object.values(o).reduce((a, b) => a + b, 0);
-
 test('every preset shows the figures brook run prints', async () => {
   const presets = execFileSync(CLI, ['presets']).toString().trim().split('\n').map((l) => l.split('\t')[0]);
   assert.ok(presets.length >= 9, presets.join(','));
@@ -39,9 +37,17 @@ test('every preset shows the figures brook run prints', async () => {
     );
     await page.waitForTimeout(250); // the panels refresh five times a second
     const want = cli(preset);
-    assert.equal(await counter(page, 'produced'), want.produced_records, `${preset}: produced`);
-    assert.equal(await counter(page, 'consumed'), sum(want.consumed_records), `${preset}: consumed`);
-    assert.equal(await counter(page, 'lag'), sum(want.lag_records), `${preset}: lag`);
+    assert.equal(await counter(page, 'produced'), want.acked_records, `${preset}: produced, acknowledged`);
+    // One row per reader, its own figures (never a sum over readers).
+    const rows = await page.$$eval('[data-testid=group-row]', (trs) => trs.map((tr) => {
+      const n = (id) => Number(tr.querySelector(`[data-testid=${id}]`).textContent.replace(/[^0-9]/g, ''));
+      return [tr.dataset.reader, n('consumed'), n('lag')];
+    }));
+    assert.equal(rows.length, Object.keys(want.consumed_records).length, `${preset}: a row per reader`);
+    for (const [name, consumed, lag] of rows) {
+      assert.equal(consumed, want.consumed_records[name], `${preset}: ${name} consumed`);
+      assert.equal(lag, want.lag_records[name], `${preset}: ${name} lag`);
+    }
     await screenshot(page, `parity-${preset}`);
     assert.deepEqual(errors, [], `${preset}: no console errors`);
     await page.close();

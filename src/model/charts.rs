@@ -83,7 +83,13 @@ pub struct Chart {
     pub t_s: Vec<f64>,
     /// Lines.
     pub series: Vec<Series>,
+    /// Moments to point at (virtual seconds, short label), inside `t_s`'s span.
+    pub markers: Vec<(f64, String)>,
 }
+
+/// Virtual seconds from the start of a run whose samples do not set a chart's scale (the
+/// start-up transient: first batches, first fetches), once later samples exist.
+pub const STARTUP_S: f64 = 2.0;
 
 const READER_COLOURS: [&str; 6] =
     ["#ea580c", "#0d9488", "#9333ea", "#be123c", "#1d4ed8", "#65a30d"];
@@ -96,6 +102,8 @@ fn series(label: impl Into<String>, colour: &'static str, values: Vec<f64>) -> S
 /// consumer group `lag_group` (the first if there is no such group).
 pub fn chart_title(kind: ChartKind, c: &Cluster, lag_group: usize, lang: Lang) -> String {
     match kind {
+        // One outflow line per reader when there are several (see `charts`).
+        ChartKind::Flow if consumer_sets(c).len() > 1 => lang.t(Msg::ChartFlowPerReader).into(),
         ChartKind::Flow => lang.t(Msg::ChartFlow).into(),
         ChartKind::Lag => lang.t(Msg::ChartLag).into(),
         ChartKind::Latency => lang.t(Msg::ChartLatency).into(),
@@ -114,26 +122,62 @@ pub fn charts(c: &Cluster, lag_group: usize, lang: Lang) -> Vec<Chart> {
     let t = |m: Msg| lang.t(m);
     let h: Vec<_> = c.history().iter().collect();
     let t_s: Vec<f64> = h.iter().map(|s| s.t_ms as f64 / 1000.0).collect();
+    let markers = markers(c, &t_s, lang);
+    let chart = |kind: ChartKind, title: String, series: Vec<Series>| Chart {
+        kind,
+        title,
+        t_s: t_s.clone(),
+        series,
+        markers: markers.clone(),
+    };
     let col =
         |f: &dyn Fn(&brook_engine::Sample) -> f64| h.iter().map(|s| f(s)).collect::<Vec<f64>>();
     let mut backlog = series(t(Msg::SeriesBacklog), "#94a3b8", col(&|s| s.backlog_records as f64));
     backlog.area = true;
-    let flow = Chart {
-        kind: ChartKind::Flow,
-        title: t(Msg::ChartFlow).into(),
-        t_s: t_s.clone(),
-        series: vec![
-            backlog,
-            series(t(Msg::SeriesInflow), "#2563eb", col(&|s| s.inflow_per_sec)),
-            series(t(Msg::SeriesOutflow), "#16a34a", col(&|s| s.outflow_per_sec)),
-        ],
+    let sets = consumer_sets(c);
+    // Each reader's own outflow: every reader reads every record, so a sum over readers
+    // would exceed the inflow it keeps up with.
+    let secs = brook_engine::SAMPLE_US as f64 / 1e6;
+    let processed = |k: usize, i: usize| {
+        h.get(k).and_then(|s| s.processed_records.get(i)).copied().unwrap_or(0)
     };
-    let lag = Chart {
-        kind: ChartKind::Lag,
-        title: t(Msg::ChartLag).into(),
-        t_s: t_s.clone(),
-        series: consumer_sets(c)
-            .iter()
+    let outflow = |i: usize| -> Vec<f64> {
+        let rate = |k: usize| processed(k, i).saturating_sub(processed(k - 1, i)) as f64 / secs;
+        let mut v: Vec<f64> = (0..h.len()).map(|k| if k == 0 { 0.0 } else { rate(k) }).collect();
+        // The first sample of a run follows t = 0, when nothing had been processed; once the
+        // history has rolled, the first kept sample repeats its successor's rate.
+        if let Some(first) = h.first() {
+            let start = first.t_ms <= brook_engine::SAMPLE_US / 1000;
+            v[0] = if start {
+                processed(0, i) as f64 / secs
+            } else {
+                v.get(1).copied().unwrap_or(0.0)
+            };
+        }
+        v
+    };
+    let mut flow_series =
+        vec![backlog, series(t(Msg::SeriesInflow), "#2563eb", col(&|s| s.inflow_per_sec))];
+    let (flow_title, outflow_colour) = if sets.len() > 1 {
+        (t(Msg::ChartFlowPerReader), None)
+    } else {
+        (t(Msg::ChartFlow), Some("#16a34a"))
+    };
+    for (i, set) in sets.iter().enumerate() {
+        let (label, colour) = match outflow_colour {
+            Some(colour) => (t(Msg::SeriesOutflow).to_string(), colour),
+            None => (
+                lang.f(Msg::SeriesOutflowOf, &[&set.name]),
+                READER_COLOURS[i % READER_COLOURS.len()],
+            ),
+        };
+        flow_series.push(series(label, colour, outflow(i)));
+    }
+    let flow = chart(ChartKind::Flow, flow_title.into(), flow_series);
+    let lag = chart(
+        ChartKind::Lag,
+        t(Msg::ChartLag).into(),
+        sets.iter()
             .enumerate()
             .map(|(i, set)| {
                 let values =
@@ -141,30 +185,51 @@ pub fn charts(c: &Cluster, lag_group: usize, lang: Lang) -> Vec<Chart> {
                 series(set.name.clone(), READER_COLOURS[i % READER_COLOURS.len()], values)
             })
             .collect(),
-    };
-    let latency = Chart {
-        kind: ChartKind::Latency,
-        title: t(Msg::ChartLatency).into(),
-        t_s: t_s.clone(),
-        series: vec![
+    );
+    let latency = chart(
+        ChartKind::Latency,
+        t(Msg::ChartLatency).into(),
+        vec![
             series("p50", "#0891b2", col(&|s| s.latency_ms_p50)),
             series("p99", "#7c3aed", col(&|s| s.latency_ms_p99)),
         ],
-    };
-    let faults = Chart {
-        kind: ChartKind::Faults,
-        title: t(Msg::ChartFaults).into(),
-        t_s,
-        series: vec![
+    );
+    let faults = chart(
+        ChartKind::Faults,
+        t(Msg::ChartFaults).into(),
+        vec![
             series(t(Msg::SeriesDropped), "#dc2626", col(&|s| s.failed_records as f64)),
             series(t(Msg::SeriesDuplicates), "#d97706", col(&|s| s.duplicate_records as f64)),
             series(t(Msg::SeriesLost), "#0f172a", col(&|s| s.lost_records as f64)),
             series(t(Msg::SeriesBlocked), "#db2777", col(&|s| s.producers_blocked as f64)),
         ],
-    };
+    );
     let mut all = vec![flow, lag, latency, faults];
     all.extend(partition_lag(c, lag_group, lang));
     all
+}
+
+/// The engine's markers inside the span of `t_s`, labelled in `lang`.
+fn markers(c: &Cluster, t_s: &[f64], lang: Lang) -> Vec<(f64, String)> {
+    use brook_engine::MarkerKind as K;
+    let (Some(&first), Some(&last)) = (t_s.first(), t_s.last()) else {
+        return Vec::new();
+    };
+    c.markers()
+        .iter()
+        .map(|m| (m.t_ms as f64 / 1000.0, m))
+        .filter(|&(t, _)| t >= first && t <= last)
+        .map(|(t, m)| {
+            let label = match m.kind {
+                K::SpikeStart => lang.t(Msg::MarkerSpikeStart).to_string(),
+                K::SpikeEnd => lang.t(Msg::MarkerSpikeEnd).to_string(),
+                K::BrokerCrash => lang.f(Msg::MarkerBrokerCrash, &[&m.subject]),
+                K::MemberCrash => lang.f(Msg::MarkerMemberCrash, &[&m.subject]),
+                K::Rebalance => lang.f(Msg::MarkerRebalance, &[&m.subject]),
+            };
+            (t, label)
+        })
+        .collect()
 }
 
 /// Partitions shown in the per-partition lag chart, the most lagging first.
@@ -204,10 +269,12 @@ fn partition_lag(c: &Cluster, gi: usize, lang: Lang) -> Option<Chart> {
             series(flat[k].1.clone(), READER_COLOURS[n % READER_COLOURS.len()], values)
         })
         .collect();
+    let t_s: Vec<f64> = h.iter().map(|s| s.t_ms as f64 / 1000.0).collect();
     Some(Chart {
         kind: ChartKind::PartitionLag,
         title: lang.f(Msg::ChartPartitionLag, &[&g.spec.name]),
-        t_s: h.iter().map(|s| s.t_ms as f64 / 1000.0).collect(),
+        markers: markers(c, &t_s, lang),
+        t_s,
         series,
     })
 }
@@ -222,16 +289,25 @@ pub fn nice_max(v: f64) -> f64 {
 }
 
 impl Chart {
-    /// Largest value of the line series and of the area series (each gets its own scale).
+    /// The scales: a round number at or above the largest value of the line series, and of
+    /// the area series (drawn against the right axis). Samples of the first [`STARTUP_S`]
+    /// seconds of the run are left out once later ones exist, so a start-up transient does
+    /// not flatten the rest (a value above the scale is drawn at the top).
     pub fn maxima(&self) -> (f64, f64) {
+        let from = self.t_s.iter().position(|&t| t >= STARTUP_S).unwrap_or(0);
         let max = |area: bool| {
             self.series
                 .iter()
                 .filter(|s| s.area == area)
-                .flat_map(|s| s.values.iter().copied())
+                .flat_map(|s| s.values.iter().skip(from).copied())
                 .fold(0.0, f64::max)
         };
         (nice_max(max(false)), nice_max(max(true)))
+    }
+
+    /// Whether a series is drawn against the right axis (the backlog's area).
+    pub fn has_right_scale(&self) -> bool {
+        self.series.iter().any(|s| s.area)
     }
 
     /// Index of the sample nearest to fraction `x` (0..=1) across the chart.
@@ -354,6 +430,76 @@ mod tests {
         assert_eq!(readout_x(10.0, 60.0, left, right), 18.0, "right of the cursor when it fits");
         assert_eq!(readout_x(230.0, 60.0, left, right), 162.0, "else left of it");
         assert_eq!(readout_x(100.0, 300.0, left, right), left, "too wide: from the left edge");
+    }
+
+    #[test]
+    fn a_start_up_spike_does_not_set_the_scale() {
+        // Samples every 100 ms; a spike of 5,000 at 0.5 s, then values up to 120.
+        let t_s: Vec<f64> = (1..=100).map(|i| i as f64 / 10.0).collect();
+        let line: Vec<f64> =
+            t_s.iter().map(|&t| if t == 0.5 { 5_000.0 } else { t * 12.0 }).collect();
+        let area: Vec<f64> = t_s.iter().map(|&t| if t < 1.0 { 9_000.0 } else { 30.0 }).collect();
+        let mut backlog = series("backlog", "#000", area);
+        backlog.area = true;
+        let chart = Chart {
+            kind: ChartKind::Flow,
+            title: String::new(),
+            t_s: t_s.clone(),
+            series: vec![series("a", "#000", line), backlog],
+            markers: Vec::new(),
+        };
+        assert_eq!(chart.maxima(), (200.0, 50.0), "120 and 30 set the scales, not the spike");
+        assert!(chart.has_right_scale());
+        // A run still inside its start-up is scaled by what it has.
+        let early = Chart { t_s: t_s[..10].to_vec(), ..chart.clone() };
+        let early = Chart {
+            series: early
+                .series
+                .iter()
+                .map(|s| Series { values: s.values[..10].to_vec(), ..s.clone() })
+                .collect(),
+            ..early
+        };
+        assert_eq!(early.maxima(), (5_000.0, 10_000.0));
+    }
+
+    #[test]
+    fn markers_point_at_the_spike_on_every_chart() {
+        let mut c = Cluster::new(preset("peak-shaving").unwrap());
+        c.run_until(20_000_000);
+        for chart in charts(&c, 0, Lang::En) {
+            let marks: Vec<(f64, &str)> =
+                chart.markers.iter().map(|(t, l)| (*t, l.as_str())).collect();
+            if chart.t_s.first().is_some_and(|&t| t <= 5.0) {
+                assert!(marks.contains(&(5.0, "spike")), "{}: {marks:?}", chart.title);
+            }
+            assert!(marks.contains(&(10.0, "spike ends")), "{}: {marks:?}", chart.title);
+        }
+        let zh = charts(&c, 0, Lang::ZhTw);
+        assert!(zh[0].markers.iter().any(|(_, l)| l == "尖峰"));
+    }
+
+    #[test]
+    fn outflow_is_drawn_per_reader_never_summed() {
+        // p2p-vs-pubsub: every group reads every record, so each group's outflow keeps up with
+        // the inflow; their sum would be several times it.
+        let mut c = Cluster::new(preset("p2p-vs-pubsub").unwrap());
+        c.run_until(20_000_000);
+        let flow = &charts(&c, 0, Lang::En)[0];
+        let readers: Vec<_> = c.readers().collect();
+        assert!(readers.len() >= 2);
+        assert_eq!(flow.title, "Inflow, outflow per reader (records/s), backlog");
+        let outflows = &flow.series[2..];
+        assert_eq!(outflows.len(), readers.len());
+        let secs = brook_engine::SAMPLE_US as f64 / 1e6;
+        let written: f64 = flow.series[1].values.iter().sum::<f64>() * secs;
+        for (s, r) in outflows.iter().zip(&readers) {
+            assert_eq!(s.label, format!("outflow: {}", r.name()));
+            // The whole run is in the history: the rates add up to what the reader processed.
+            let total: f64 = s.values.iter().sum::<f64>() * secs;
+            assert!((total - r.consumed_records() as f64).abs() < 1e-6, "{}", r.name());
+            assert!(total <= written, "{}: {total} processed > {written} written", r.name());
+        }
     }
 
     #[test]

@@ -214,7 +214,7 @@ fn mark_of(e: &TrafficEvent, cluster: &Cluster) -> Option<(Endpoint, Text)> {
             (Endpoint::Producer(producer), Text::new(Msg::MarkSendsFailed).arg(records))
         }
         TrafficEvent::Duplicate { group, member, records } => {
-            (Endpoint::Member(group, member), Text::new(Msg::MarkProcessedAgain).arg(records))
+            (Endpoint::Member(group, member), Text::new(Msg::MarkProcessedAgainMore).arg(records))
         }
         TrafficEvent::Redelivered { share, member, records } => {
             let set = reader_index(cluster, ReaderKind::Share, share as usize)? as u16;

@@ -49,6 +49,36 @@ pub struct View {
     pub actions: Vec<(String, Command)>,
 }
 
+/// Inspector figure labels that are glossary terms, with their definitions.
+const GLOSSED: &[(Msg, Msg)] = &[
+    (Msg::FigHighWatermark, Msg::GlossHighWatermark),
+    (Msg::FigLogStart, Msg::GlossOffset),
+    (Msg::FigLogEnd, Msg::GlossOffset),
+    (Msg::FigPartitions, Msg::GlossPartition),
+    (Msg::FigReplicasInSync, Msg::GlossIsr),
+    (Msg::FigAcked, Msg::GlossAcks),
+    (Msg::FigRebalances, Msg::GlossRebalance),
+    (Msg::FigGeneration, Msg::GlossRebalance),
+    (Msg::FigKind, Msg::GlossKind),
+    (Msg::FigLagRecords, Msg::GlossLag),
+    (Msg::ColUnread, Msg::GlossUnread),
+    (Msg::ColUncommitted, Msg::GlossUncommitted),
+    (Msg::FigMembers, Msg::GlossMembers),
+    (Msg::FigProcessed, Msg::GlossProcessed),
+    (Msg::FigDuplicates, Msg::GlossDuplicates),
+];
+
+/// The glossary definition of an inspector figure's `label` in `lang`, if it is a term: the
+/// inspector shows it on hover and focus, as the counters do.
+pub fn gloss(label: &str, lang: Lang) -> Option<Msg> {
+    if let Some(&(_, def)) = GLOSSED.iter().find(|(m, _)| lang.t(*m) == label) {
+        return Some(def);
+    }
+    // "{group}: committed / lag" on a partition.
+    let committed = lang.f(Msg::FigCommittedLag, &[&""]);
+    (label.ends_with(&committed) && label.len() > committed.len()).then_some(Msg::GlossCommit)
+}
+
 /// A thing on the stage by name: what it is whatever slot of the engine's lists it sits in
 /// (another preset, or a removal, puts another thing in the same slot).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -286,11 +316,15 @@ fn reader(c: &Cluster, sel: Selection, g: usize, lang: Lang) -> Option<View> {
     let r = c.readers().nth(g)?;
     let sets = consumer_sets(c);
     let set = sets.get(g)?;
+    // The same figures as the counters' row for this reader.
+    let (unread, uncommitted) = c.reader_lag_split(r);
     let mut figures = vec![
         fig(t(Msg::FigKind), t(kind_label(set.kind))),
         fig(t(Msg::FigLagRecords), set.lag),
+        fig(t(Msg::ColUnread), unread),
+        fig(t(Msg::ColUncommitted), uncommitted),
         fig(t(Msg::FigMembers), set.members.len()),
-        fig(t(Msg::FigProcessed), set.members.iter().map(|m| m.processed).sum::<u64>()),
+        fig(t(Msg::FigProcessed), r.consumed_records()),
     ];
     if let Some(n) = &set.note {
         figures.push(fig(t(Msg::FigStatus), n.text(lang)));
@@ -590,6 +624,10 @@ mod tests {
         assert!(matches!(v.form, Some(Form::Producer { linger_ms: 5, .. })));
         let v = inspect(&c, Selection::Partition(Tp { topic: 0, partition: 0 }), Lang::En).unwrap();
         assert!(v.figures.iter().any(|(k, _)| k == "billing: committed / lag"));
+        assert_eq!(gloss("billing: committed / lag", Lang::En), Some(Msg::GlossCommit));
+        assert_eq!(gloss("high watermark", Lang::En), Some(Msg::GlossHighWatermark));
+        assert_eq!(gloss("高水位", Lang::ZhTw), Some(Msg::GlossHighWatermark));
+        assert_eq!(gloss("segments", Lang::En), None);
         let v = inspect(&c, Selection::Set(0), Lang::En).unwrap();
         assert!(matches!(v.form, Some(Form::Group { processing_us: 2_000, .. })));
         assert!(inspect(&c, Selection::Producer(9), Lang::En).is_none());

@@ -8,6 +8,9 @@ use crate::model::i18n::{Lang, Msg};
 use crate::model::layout::Rect;
 use crate::view::paint::{face, fill, fit, text, text_width, BACKGROUND, INK, MUTED};
 
+/// Marker lines and labels.
+const MARKER: &str = "#b45309";
+
 /// Draws `chart` on a `width` x `height` canvas (CSS px); `hover_x` is the mouse's x, for a
 /// readout. The type grows with the canvas (the focus chart beside the stage), from 12 px.
 pub fn draw_chart(
@@ -26,10 +29,12 @@ pub fn draw_chart(
     let line = 14.0 * k;
     let panel = Rect { x: 0.0, y: 0.0, w: width, h: height };
     let legend_rows = chart.series.len().div_ceil(2) as f64;
+    // The backlog's area has its own scale, drawn on the right axis.
+    let right = if chart.has_right_scale() { 40.0 * k } else { 12.0 * k };
     let plot = Rect {
         x: panel.x + 40.0 * k,
         y: panel.y + 10.0 * k,
-        w: panel.w - 52.0 * k,
+        w: panel.w - 40.0 * k - right,
         h: panel.h - 10.0 * k - 18.0 * k - line * legend_rows - 6.0 * k,
     };
     if plot.w < 20.0 || plot.h < 20.0 {
@@ -39,6 +44,12 @@ pub fn draw_chart(
     let (line_max, area_max) = chart.maxima();
     text(ctx, &compact(line_max), plot.x - 4.0 * k, plot.y + 4.0 * k, &font, MUTED, "right");
     text(ctx, "0", plot.x - 4.0 * k, plot.y + plot.h, &font, MUTED, "right");
+    if let Some(area) = chart.series.iter().find(|s| s.area) {
+        let ink = area.colour;
+        text(ctx, &compact(area_max), plot.right() + 4.0 * k, plot.y + 4.0 * k, &font, ink, "left");
+        text(ctx, "0", plot.right() + 4.0 * k, plot.y + plot.h, &font, ink, "left");
+        fill(ctx, Rect { x: plot.right(), y: plot.y, w: 1.0, h: plot.h }, ink);
+    }
     let n = chart.t_s.len();
     if let (Some(first), Some(last)) = (chart.t_s.first(), chart.t_s.last()) {
         let s = |v: f64| lang.f(Msg::Seconds, &[&format!("{v:.0}")]);
@@ -69,6 +80,23 @@ pub fn draw_chart(
             ctx.set_stroke_style_str(s.colour);
             ctx.set_line_width(1.5 * k);
             ctx.stroke();
+        }
+    }
+    // Markers: a thin vertical line with a short label, labels kept apart.
+    if let (Some(&t0), Some(&t1)) = (chart.t_s.first(), chart.t_s.last()) {
+        let span = (t1 - t0).max(1e-9);
+        let mut free_x = f64::MIN;
+        for (t, label) in &chart.markers {
+            let x = plot.x + (t - t0) / span * plot.w;
+            fill(ctx, Rect { x: x - 0.5, y: plot.y, w: 1.0, h: plot.h }, MARKER);
+            let label = fit(ctx, label, &font, 90.0 * k);
+            let w = text_width(ctx, &label, &font);
+            // Right of the line, or left of it near the right edge.
+            let lx = if x + 3.0 + w <= plot.right() { x + 3.0 } else { x - 3.0 - w };
+            if lx >= free_x && lx >= plot.x {
+                text(ctx, &label, lx, plot.y + 8.0 * k, &font, MARKER, "left");
+                free_x = lx + w + 6.0 * k;
+            }
         }
     }
     // Legend, two entries a row.

@@ -11,6 +11,7 @@ mod inspector;
 mod language;
 mod legend;
 mod lesson;
+mod term;
 mod without_queue;
 
 pub use actions::{Actions, ActionsProps};
@@ -24,4 +25,5 @@ pub use inspector::{Inspector, InspectorProps};
 pub use language::language_switch;
 pub use legend::legend;
 pub use lesson::{lesson_menu, lesson_panel, PanelLive};
+pub use term::term;
 pub use without_queue::{WithoutQueuePanel, WithoutQueueProps};

@@ -60,6 +60,8 @@ pub struct Group {
     pub generation: u32,
     /// Topic indices the group subscribes to.
     pub topics: Vec<u16>,
+    /// End-to-end latency of the records its members processed.
+    pub latency: crate::metrics::ReaderLatency,
     /// Next offset to fetch per partition (valid while owned).
     position: TpMap,
     /// Committed offset per partition.
@@ -109,6 +111,7 @@ impl Group {
             stats: GroupStats::default(),
             generation: 0,
             topics,
+            latency: Default::default(),
             position: TpMap::default(),
             committed: TpMap::default(),
             processed_end: TpMap::default(),

@@ -26,14 +26,17 @@ mod vocab;
 pub use assignor::{assign, Assignment, AssignorKind, MemberSubscription, TopicPartition};
 pub use cluster::{
     Broker, Cluster, FollowEvent, FollowTarget, Followed, Hop, LostCause, ReaderRef, Summary,
-    Topic, COMMANDS_QUEUED_MAX, FOLLOW_EVENTS_MAX, HISTORY_SAMPLES_MAX, PARTITION_HISTORY_MAX,
-    PARTITION_SAMPLE_US, SAMPLE_US, TICK_US,
+    Topic, COMMANDS_QUEUED_MAX, FOLLOW_EVENTS_MAX, HISTORY_SAMPLES_MAX, MARKERS_MAX,
+    PARTITION_HISTORY_MAX, PARTITION_SAMPLE_US, SAMPLE_US, TICK_US,
 };
 pub use direct::{DirectCallSpec, DirectRun, DirectSample, DirectSummary};
 pub use event::{TrafficEvent, EVENTS_PER_STEP_MAX};
 pub use group::{Group, GroupSpec, GroupStats, Member, MemberState};
 pub use log::{Batch, PartitionLog, Truncated, LOG_BATCHES_MAX};
-pub use metrics::{History, LatencyHistogram, PartitionOffsets, PartitionSample, Sample};
+pub use metrics::{
+    History, LatencyHistogram, Marker, MarkerKind, PartitionOffsets, PartitionSample,
+    ReaderLatency, Sample, RECENT_LATENCY_S,
+};
 pub use murmur2::{key_partition, murmur2, to_positive};
 pub use presets::{preset, PRESETS};
 pub use producer::{

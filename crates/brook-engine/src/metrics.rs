@@ -133,6 +133,81 @@ impl<T> History<T> {
     }
 }
 
+/// Virtual seconds over which a reader's recent latency is measured: the page's headline
+/// latency, next to a live lag, covers what was processed lately, not the whole run.
+pub const RECENT_LATENCY_S: usize = 5;
+
+/// One reader's end-to-end latencies: the whole run, plus copies of the histogram taken at the
+/// last whole virtual seconds (at most [`RECENT_LATENCY_S`] + 1), so the percentiles of the
+/// last [`RECENT_LATENCY_S`] to [`RECENT_LATENCY_S`] + 1 seconds need no per-record memory.
+#[derive(Clone, Debug, Default)]
+pub struct ReaderLatency {
+    whole: LatencyHistogram,
+    marks: VecDeque<LatencyHistogram>,
+}
+
+impl ReaderLatency {
+    /// Records `count` samples of `us` microseconds (not inlined: three readers' loops call it).
+    #[inline(never)]
+    pub fn record(&mut self, us: u64, count: u64) {
+        self.whole.record(us, count);
+    }
+
+    /// Takes a copy at a whole virtual second (called once a second), dropping the oldest.
+    pub fn mark_second(&mut self) {
+        if self.marks.len() > RECENT_LATENCY_S {
+            self.marks.pop_front();
+        }
+        self.marks.push_back(self.whole.clone());
+    }
+
+    /// The whole run's histogram.
+    pub fn whole(&self) -> &LatencyHistogram {
+        &self.whole
+    }
+
+    /// The `q` quantile of the records processed since the oldest copy kept (the last
+    /// [`RECENT_LATENCY_S`] seconds once the run is that long), us; 0 when none.
+    pub fn recent_quantile_us(&self, q: f64) -> u64 {
+        match self.marks.front() {
+            Some(oldest) => self.whole.quantile_since_us(oldest, q),
+            None => self.whole.quantile_us(q),
+        }
+    }
+
+    /// Records processed since the oldest copy kept.
+    pub fn recent_count(&self) -> u64 {
+        self.whole.count() - self.marks.front().map_or(0, LatencyHistogram::count)
+    }
+}
+
+/// What a chart marker points at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MarkerKind {
+    /// A producer's rate profile entered a spike or burst.
+    SpikeStart,
+    /// A producer's rate profile left a spike or burst.
+    SpikeEnd,
+    /// A broker crashed.
+    BrokerCrash,
+    /// A reader's member (consumer, share member or push consumer) crashed.
+    MemberCrash,
+    /// A consumer group started a rebalance.
+    Rebalance,
+}
+
+/// A moment worth pointing at on the charts.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Marker {
+    /// Virtual time, ms.
+    pub t_ms: u64,
+    /// What happened.
+    pub kind: MarkerKind,
+    /// Who: the producer, broker id, or reader it happened to.
+    pub subject: String,
+}
+
 /// One point of the sampled time series.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Sample {
@@ -140,8 +215,11 @@ pub struct Sample {
     pub t_ms: u64,
     /// Records per second produced (acknowledged into the logs) over the last interval.
     pub inflow_per_sec: f64,
-    /// Records per second processed by consumers (all groups) over the last interval.
+    /// Records per second processed by consumers (all readers, summed) over the last interval.
     pub outflow_per_sec: f64,
+    /// Records processed so far per reader (duplicates included), in `lag_records` order: the
+    /// charts draw each reader's outflow from it, never a sum over readers.
+    pub processed_records: Vec<u64>,
     /// Records in the logs not yet processed by the slowest reader (its lag).
     pub backlog_records: u64,
     /// Lag per reader, records: consumer groups, then share groups, then push subscriptions.
@@ -224,6 +302,19 @@ mod tests {
         h.record(1_000, 10);
         assert!((1_000..1_070).contains(&h.quantile_since_us(&before, 0.99)));
         assert_eq!(h.quantile_since_us(&h.clone(), 0.5), 0);
+    }
+
+    #[test]
+    fn recent_latency_forgets_what_is_older_than_its_window() {
+        let mut r = ReaderLatency::default();
+        r.record(10_000_000, 100); // a slow start-up
+        for _ in 0..=RECENT_LATENCY_S {
+            r.mark_second();
+            r.record(1_000, 10);
+        }
+        assert!((1_000..1_070).contains(&r.recent_quantile_us(0.99)));
+        assert_eq!(r.recent_count(), 10 * (RECENT_LATENCY_S as u64 + 1));
+        assert_eq!(r.whole().quantile_us(0.5), 10_000_000, "the whole run keeps it");
     }
 
     #[test]

@@ -388,6 +388,8 @@ pub struct Subscription {
     pub stats: SubscriptionStats,
     /// Its consumers (one unless RabbitMQ with `consumers` > 1).
     pub consumers: Vec<Subscriber>,
+    /// End-to-end latency of the records its consumers processed.
+    pub latency: crate::metrics::ReaderLatency,
     /// Next offset to take from the log per partition.
     cursor: BTreeMap<Tp, u64>,
     /// `rabbitmq`: deliveries of crashed consumers back in the queue, sent before newer
@@ -410,6 +412,7 @@ impl Subscription {
             topics,
             stats: SubscriptionStats::default(),
             consumers,
+            latency: Default::default(),
             cursor: BTreeMap::new(),
             requeued: VecDeque::new(),
             requeued_records: 0,

@@ -97,6 +97,56 @@ impl<'a> Reader<'a> {
         lag
     }
 
+    /// Of its lag ([`Reader::lag`]), the records read but not committed; the rest are not yet
+    /// read. Kafka's `ConsumerGroupCommand` reports a group's lag per partition as
+    /// LOG-END-OFFSET minus CURRENT-OFFSET, the committed offset (`getLag`), so records a
+    /// member has fetched, even processed, stay in the lag until a commit; with auto-commit
+    /// (`auto.commit.interval.ms`, 5 s by default) that is up to 5 s of reading. For a group:
+    /// its fetch position ([`Group::read_offset`]) minus the committed offset; for a share
+    /// group: records acquired under a lock and not yet acknowledged; for a subscription:
+    /// records sent and not yet acknowledged by a consumer (on the wire, in its inbox).
+    #[inline(never)]
+    pub fn uncommitted(self, partitions: impl Fn(u16) -> &'a [Partition]) -> u64 {
+        let Reader::Group(g) = self else {
+            return match self {
+                Reader::Share(g) => g.acquired_records(),
+                Reader::Push(s) => s.held_records() - s.requeued_records(),
+                Reader::Group(_) => 0,
+            };
+        };
+        let mut n = 0;
+        for &t in self.topics() {
+            for (p, part) in partitions(t).iter().enumerate() {
+                let tp = Tp { topic: t, partition: p as u32 };
+                let log = &part.log;
+                let (start, hw) = (log.log_start_offset(), log.high_watermark());
+                let read = g.read_offset(tp, start, hw);
+                n += log.lag_from(g.resume_offset(tp, start, hw)) - log.lag_from(read);
+            }
+        }
+        n
+    }
+
+    /// Pull readers (consumer groups): fetch answers that came back empty after waiting
+    /// `fetch.max.wait.ms` (Kafka's broker holds a fetch until `fetch.min.bytes` or the wait
+    /// passes: `DelayedFetch`). None for share groups (Brook's share fetches do not wait) and
+    /// push subscriptions (nothing is asked for).
+    pub fn empty_polls(self) -> Option<u64> {
+        match self {
+            Reader::Group(g) => Some(g.stats.empty_fetches),
+            _ => None,
+        }
+    }
+
+    /// End-to-end latency of the records it processed.
+    pub fn latency(self) -> &'a crate::metrics::ReaderLatency {
+        match self {
+            Reader::Group(g) => &g.latency,
+            Reader::Share(g) => &g.latency,
+            Reader::Push(s) => &s.latency,
+        }
+    }
+
     /// Its own invariants; the message names what broke.
     pub fn check(self) -> Result<(), String> {
         match self {

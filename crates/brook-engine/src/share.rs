@@ -335,6 +335,8 @@ pub struct ShareGroup {
     pub members: Vec<ShareMember>,
     /// Counters.
     pub stats: ShareStats,
+    /// End-to-end latency of the records its members processed.
+    pub latency: crate::metrics::ReaderLatency,
     partitions: BTreeMap<Tp, SharePartition>,
     cursor: usize,
 }
@@ -354,6 +356,7 @@ impl ShareGroup {
             topics,
             members,
             stats: ShareStats::default(),
+            latency: Default::default(),
             partitions: BTreeMap::new(),
             cursor: 0,
         }
@@ -374,6 +377,14 @@ impl ShareGroup {
         let first = log_start.saturating_sub(sp.start) as usize;
         let done = sp.window.iter().skip(first).filter(|r| r.state == RecordState::Done).count();
         high_watermark.saturating_sub(sp.start.max(log_start)).saturating_sub(done as u64)
+    }
+
+    /// Records acquired under a lock and not yet acknowledged, in every partition: delivered
+    /// to a member, not yet accepted (the share group's "read but not committed"; part of its
+    /// lag, as they are neither accepted nor archived).
+    pub fn acquired_records(&self) -> u64 {
+        let locked = |r: &&InFlight| matches!(r.state, RecordState::Acquired { .. });
+        self.partitions.values().map(|sp| sp.window.iter().filter(locked).count() as u64).sum()
     }
 
     /// Share-partition start offset of `tp` (0 before the group first reads it).

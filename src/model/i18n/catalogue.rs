@@ -401,7 +401,6 @@ catalogue! {
     // A broker box on the stage: as narrow as "Broker 0 當機" beside it (zh-TW.md keeps Broker).
     BrokerLabel = "broker {0}", "Broker {0}";
     MarkSendsFailed = "{0} sends failed", "{0} 筆傳送失敗";
-    MarkProcessedAgain = "{0} processed again", "{0} 筆重複處理";
     MarkRedelivered = "{0} redelivered", "{0} 筆重新投遞";
     MarkDeadLetters = "{0} to dead letters", "{0} 筆進入死信";
     MarkAcksRefused = "{0} acks refused: lock expired", "{0} 筆確認被拒：鎖已逾時";
@@ -677,4 +676,68 @@ catalogue! {
         "step：「{0}」必須是 1 到 {1} 之間的整數；課程改從第 1 步開始";
     StepTitleLesson = "Advance 100 virtual ms (. while a lesson is open: the arrows move through its steps)",
         "模擬時間前進 100 毫秒（課程進行中按 .：方向鍵用來切換步驟）";
+
+    // Figures a learner can trust (issue 10, item 6): per-reader figures, the two parts of the
+    // lag, recent latency, empty polls, chart markers, and the glossary shown on every term.
+    FigProducedAcked = "Produced, acknowledged", "已生產（已確認）";
+    FigDuplicatesSoFar = "Processed again / lost / dropped, so far", "至今重複處理 / 遺失 / 丟棄";
+    ColProcessed = "Processed", "已處理";
+    ColUnread = "Not yet read", "尚未讀取";
+    ColUncommitted = "Read, not committed", "已讀取未提交";
+    ColLatencyRecent = "Latency p50 / p99, last 5 s", "延遲 p50 / p99（最近 5 秒）";
+    ColEmptyPolls = "Empty polls", "空輪詢";
+    LatencyWholeRun = "Whole run: p50 {0} ms, p99 {1} ms", "整段執行：p50 {0} 毫秒，p99 {1} 毫秒";
+    LatencyNoneRecent = "none processed lately", "最近沒有處理";
+    MarkProcessedAgainMore = "{0} more processed again", "又有 {0} 筆重複處理";
+    SeriesOutflowOf = "outflow: {0}", "流出：{0}";
+    ChartFlowPerReader = "Inflow, outflow per reader (records/s), backlog", "流入、各讀取端的流出（筆／秒）與積壓";
+    MarkerSpikeStart = "spike", "尖峰";
+    MarkerSpikeEnd = "spike ends", "尖峰結束";
+    MarkerBrokerCrash = "broker {0} down", "Broker {0} 當機";
+    MarkerMemberCrash = "{0}: crash", "{0}：當機";
+    MarkerRebalance = "{0}: rebalance", "{0}：重新平衡";
+    GlossProduced = "Records the producers were told were written (how many copies that takes is acks).",
+        "生產者被告知已寫入的訊息數（要幾份副本才算，由 acks 決定）。";
+    GlossProcessed = "Records this reader processed, repeats included: at most what was produced.",
+        "這個讀取端處理完成的訊息數，含重複處理：不會超過已生產的數量。";
+    GlossLag = "High watermark minus committed offset, over its partitions (as kafka-consumer-groups.sh): not yet read + read, not committed.",
+        "高水位減去已提交的偏移量，各分區加總（同 kafka-consumer-groups.sh）：尚未讀取 + 已讀取未提交。";
+    GlossUnread = "Records not fetched yet: high watermark minus fetch position.",
+        "還沒拉取的訊息：高水位減去拉取位置。";
+    GlossUncommitted = "Fetched, maybe processed, offset not committed yet. Auto-commit clears it every 5 s.",
+        "已拉取、可能已處理，但偏移量尚未提交。自動提交每 5 秒清一次。";
+    GlossLatency = "Creation to processed. p50: half took less; p99: 99 in 100 did. Last 5 s; whole run in the tooltip.",
+        "從建立到處理完成。p50：一半比它快；p99：百分之 99 比它快。最近 5 秒；整段執行見提示。";
+    GlossEmptyPoll = "A fetch answered empty after fetch.max.wait.ms: nothing new.",
+        "等了 fetch.max.wait.ms 仍空手而回的拉取：沒有新訊息。";
+    GlossOffset = "A record's position in its partition: 0, 1, 2...",
+        "訊息在分區中的位置：0、1、2……";
+    GlossPartition = "One ordered log of a topic; partitions are read in parallel.",
+        "主題中的一條有序日誌；各分區可平行讀取。";
+    GlossConsumerGroup = "Consumers splitting a topic's partitions; every group gets every record.",
+        "分擔主題各分區的消費者；每個群組都收到全部訊息。";
+    GlossShareGroup = "Consumers sharing records like a queue, each under a time lock.",
+        "像佇列一樣分享訊息的消費者，每筆都有限時鎖定。";
+    GlossPush = "The broker sends as records arrive, kept up or not (not Kafka).",
+        "訊息一到 Broker 就送出，不管跟不跟得上（不是 Kafka）。";
+    GlossHighWatermark = "Offset below which every in-sync replica has the records; consumers read below it.",
+        "所有同步副本都已有訊息的界線；消費者只讀它之前的訊息。";
+    GlossIsr = "In-sync replicas: copies keeping up with the leader.",
+        "同步副本集合：跟得上領導者的副本。";
+    GlossAcks = "Copies needed before a write is acknowledged: 0, 1 (leader) or all (in-sync replicas).",
+        "確認寫入前需要的副本數：0、1（領導者）或 all（同步副本）。";
+    GlossRebalance = "Partitions handed out again after a member joins, leaves or crashes.",
+        "成員加入、離開或當機後，重新分配分區。";
+    GlossCommit = "Saving how far the group has processed, to resume there.",
+        "記下群組處理到哪裡，之後從那裡繼續。";
+    GlossDuplicates = "Processed again since the start; the stage marks each new batch.",
+        "開始至今重複處理的訊息；舞台上標出每一批新的。";
+    GlossVirtualTime = "The simulation's clock, at the speed you choose.",
+        "模擬的時鐘，以你選的速度前進。";
+    GlossReader = "A consumer group, share group or push subscription; its figures are its own.",
+        "消費者群組、共享群組或推播訂閱；數字只屬於它自己。";
+    GlossMembers = "Its consumers; idle ones have no partition.",
+        "它的消費者；閒置的沒有分區。";
+    GlossKind = "Groups pull records; a push subscription is sent them.",
+        "群組拉取訊息；推播訂閱由 Broker 送來。";
 }

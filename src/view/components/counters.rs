@@ -1,10 +1,13 @@
-//! Live figures: produced, consumed, lag, latency, per group.
+//! Live figures: what the producers got acknowledged, and a row per reader (its own figures,
+//! never a sum over readers), each label a glossary term.
 
+use brook_engine::ReaderKind;
 use yew::prelude::*;
 
 use crate::model::consumers::kind_label;
 use crate::model::i18n::{Lang, Msg};
-use crate::model::sim::Stats;
+use crate::model::sim::{GroupStats, Stats};
+use crate::view::components::term;
 
 /// Properties of [`Counters`].
 #[derive(Properties, PartialEq, Clone)]
@@ -16,13 +19,38 @@ pub struct CountersProps {
     pub lang: Lang,
 }
 
-fn figure(label: &'static str, testid: &'static str, value: String, hint: &'static str) -> Html {
+fn figure(lang: Lang, label: Msg, def: Msg, testid: &'static str, value: String) -> Html {
     html! {
-        <div class="figure" title={hint}>
-            <span class="label">{ label }</span>
+        <div class="figure">
+            <span class="label">{ term(lang, lang.t(label), def) }</span>
             <span class="value" data-testid={testid}>{ value }</span>
         </div>
     }
+}
+
+fn kind_gloss(kind: ReaderKind) -> Msg {
+    match kind {
+        ReaderKind::Group => Msg::GlossConsumerGroup,
+        ReaderKind::Share => Msg::GlossShareGroup,
+        ReaderKind::Push => Msg::GlossPush,
+    }
+}
+
+/// A figure's cell in a reader's row.
+fn cell(testid: &'static str, value: String) -> Html {
+    html! { <td data-testid={testid}>{ value }</td> }
+}
+
+/// "p50 / p99 ms" of the last seconds, the whole run in the tooltip.
+fn latency_cell(g: &GroupStats, lang: Lang) -> Html {
+    let ms = |v: f64| format!("{v:.0}");
+    let whole = g.run_ms.map(|(a, b)| lang.f(Msg::LatencyWholeRun, &[&ms(a), &ms(b)]));
+    let recent = match g.recent_ms {
+        Some((a, b)) => format!("{} / {} ms", ms(a), ms(b)),
+        None if g.run_ms.is_some() => lang.t(Msg::LatencyNoneRecent).to_string(),
+        None => "\u{2013}".to_string(),
+    };
+    html! { <td data-testid="latency" title={whole}>{ recent }</td> }
 }
 
 /// The counters panel.
@@ -30,30 +58,41 @@ fn figure(label: &'static str, testid: &'static str, value: String, hint: &'stat
 pub fn Counters(p: &CountersProps) -> Html {
     let (s, lang) = (&p.stats, p.lang);
     let t = |m: Msg| lang.t(m);
+    let th = |label: Msg, def: Msg| html! { <th scope="col">{ term(lang, t(label), def) }</th> };
     let time = lang.f(Msg::Seconds, &[&format!("{:.1}", s.virtual_ms as f64 / 1000.0)]);
-    let latency = format!("{:.0} / {:.0} ms", s.latency_ms_p50, s.latency_ms_p99);
     let faults = format!("{} / {} / {}", s.duplicates, s.lost, s.failed);
+    let pull = s.groups.iter().any(|g| g.empty_polls.is_some());
     html! {
         <section class="counters" aria-label={t(Msg::CountersAria)} aria-live="off" data-testid="counters"
             data-trace-hash={format!("{:016x}", s.trace_hash)}>
-            { figure(t(Msg::VirtualTime), "virtual-time", time, t(Msg::VirtualTimeHint)) }
-            { figure(t(Msg::Produced), "produced", s.produced.to_string(), t(Msg::ProducedHint)) }
-            { figure(t(Msg::Consumed), "consumed", s.consumed.to_string(), t(Msg::ConsumedHint)) }
-            { figure(t(Msg::Lag), "lag", s.lag.to_string(), t(Msg::LagHint)) }
-            { figure(t(Msg::Latency), "latency", latency, t(Msg::LatencyHint)) }
+            { figure(lang, Msg::VirtualTime, Msg::GlossVirtualTime, "virtual-time", time) }
+            { figure(lang, Msg::FigProducedAcked, Msg::GlossProduced, "produced", s.acked.to_string()) }
             if s.duplicates + s.lost + s.failed > 0 {
-                { figure(t(Msg::Faults), "faults", faults, t(Msg::FaultsHint)) }
+                { figure(lang, Msg::FigDuplicatesSoFar, Msg::GlossDuplicates, "faults", faults) }
             }
             <table class="groups">
-                <thead><tr><th>{ t(Msg::ColReader) }</th><th>{ t(Msg::ColKind) }</th><th>{ t(Msg::ColMembers) }</th><th>{ t(Msg::Consumed) }</th><th>{ t(Msg::Lag) }</th></tr></thead>
+                <thead><tr>
+                    { th(Msg::ColReader, Msg::GlossReader) }
+                    { th(Msg::ColKind, Msg::GlossKind) }
+                    { th(Msg::ColMembers, Msg::GlossMembers) }
+                    { th(Msg::ColProcessed, Msg::GlossProcessed) }
+                    { th(Msg::ColUnread, Msg::GlossUnread) }
+                    { th(Msg::ColUncommitted, Msg::GlossUncommitted) }
+                    { th(Msg::Lag, Msg::GlossLag) }
+                    { th(Msg::ColLatencyRecent, Msg::GlossLatency) }
+                    if pull { { th(Msg::ColEmptyPolls, Msg::GlossEmptyPoll) } }
+                </tr></thead>
                 <tbody>
                 { for s.groups.iter().map(|g| html! {
-                    <tr data-testid="group-row">
-                        <td>{ &g.name }{ if g.rebalancing { t(Msg::RebalancingSuffix) } else { "" } }</td>
-                        <td>{ t(kind_label(g.kind)) }</td>
+                    <tr data-testid="group-row" data-reader={g.name.clone()}>
+                        <td>{ &g.name }if g.rebalancing { { term(lang, t(Msg::RebalancingSuffix), Msg::GlossRebalance) } }</td>
+                        <td>{ term(lang, t(kind_label(g.kind)), kind_gloss(g.kind)) }</td>
                         <td>{ g.members }{ if g.idle > 0 { lang.f(Msg::IdleSuffix, &[&g.idle]) } else { String::new() } }</td>
-                        <td>{ g.consumed }</td>
-                        <td>{ g.lag }</td>
+                        { for [("consumed", g.consumed), ("unread", g.unread), ("uncommitted", g.uncommitted), ("lag", g.lag)].map(|(id, n)| cell(id, n.to_string())) }
+                        { latency_cell(g, lang) }
+                        if pull {
+                            { cell("empty-polls", g.empty_polls.map_or("\u{2013}".to_string(), |n| n.to_string())) }
+                        }
                     </tr>
                 }) }
                 </tbody>

@@ -301,7 +301,13 @@ pub fn Inspector(p: &InspectorProps) -> Html {
                 <button onclick={close} aria-label={t(Msg::CloseInspector)}>{ "\u{00d7}" }</button>
             </header>
             <dl>
-                { for p.view.figures.iter().map(|(k, v)| html! { <><dt>{ k }</dt><dd>{ v }</dd></> }) }
+                { for p.view.figures.iter().map(|(k, v)| {
+                    let label = match crate::model::inspect::gloss(k, lang) {
+                        Some(def) => super::term(lang, k.clone(), def),
+                        None => html! { { k } },
+                    };
+                    html! { <><dt>{ label }</dt><dd>{ v }</dd></> }
+                }) }
             </dl>
             if !p.view.actions.is_empty() {
                 <div class="inspector-actions" role="group" aria-label={t(Msg::ActionsOnThis)}>

@@ -7,6 +7,7 @@ use std::collections::VecDeque;
 use super::{new_partition, push_bounded, views, Broker, Cluster, Request, Topic};
 use crate::event::TrafficEvent;
 use crate::group::Group;
+use crate::metrics::MarkerKind;
 use crate::producer::{Answer, Producer};
 use crate::push::Subscription;
 use crate::reader::ReaderKind;
@@ -30,6 +31,18 @@ impl Cluster {
             let checked = self.check_command(&c);
             match checked.and_then(|()| self.apply(c.clone())) {
                 Ok(()) => {
+                    let marker = match &c {
+                        Command::CrashBroker { broker } => {
+                            Some((MarkerKind::BrokerCrash, broker.to_string()))
+                        }
+                        Command::CrashMember { group, .. } => {
+                            Some((MarkerKind::MemberCrash, group.clone()))
+                        }
+                        _ => None,
+                    };
+                    if let Some((kind, subject)) = marker {
+                        self.mark(kind, subject);
+                    }
                     self.shape.follow(&c);
                     self.log.push(TimedEvent { at_ms: now_ms, command: c });
                 }

@@ -27,7 +27,7 @@ use std::collections::VecDeque;
 
 use crate::event::{TrafficEvent, EVENTS_PER_STEP_MAX};
 use crate::group::{Group, TopicView};
-use crate::metrics::{History, LatencyHistogram, PartitionSample, Sample};
+use crate::metrics::{History, LatencyHistogram, Marker, PartitionSample, Sample};
 use crate::producer::{Answer, Outgoing, Producer, ReadyBatch};
 use crate::push::Subscription;
 use crate::reader::Reader;
@@ -43,6 +43,8 @@ pub const TICK_US: u64 = 1_000;
 pub const SAMPLE_US: u64 = 100_000;
 /// Samples kept in the history (60 s at one every 100 ms).
 pub const HISTORY_SAMPLES_MAX: usize = 600;
+/// Chart markers kept (spikes, crashes, rebalances), the newest.
+pub const MARKERS_MAX: usize = 64;
 /// Interval between per-partition samples, us.
 pub const PARTITION_SAMPLE_US: u64 = 1_000_000;
 /// Per-partition samples kept (one minute at one a second).
@@ -192,6 +194,9 @@ pub struct Cluster {
     /// The latency histogram as it was at the last sample (for per-interval percentiles).
     latency_at_sample: LatencyHistogram,
     history: History<Sample>,
+    /// Moments the charts point at (spikes, crashes, rebalances), the newest
+    /// [`MARKERS_MAX`].
+    markers: History<Marker>,
     partition_history: History<PartitionSample>,
     next_sample_us: u64,
     next_retention_us: u64,
@@ -289,6 +294,7 @@ impl Cluster {
             latency: LatencyHistogram::default(),
             latency_at_sample: LatencyHistogram::default(),
             history: History::new(HISTORY_SAMPLES_MAX),
+            markers: History::new(MARKERS_MAX),
             partition_history: History::new(PARTITION_HISTORY_MAX),
             next_sample_us: SAMPLE_US,
             next_retention_us: RETENTION_CHECK_US,
@@ -356,6 +362,19 @@ impl Cluster {
         r.lag(|t| &self.topics[t as usize].partitions)
     }
 
+    /// Records a chart marker now (at most [`MARKERS_MAX`] kept).
+    #[inline(never)]
+    pub(super) fn mark(&mut self, kind: crate::metrics::MarkerKind, subject: String) {
+        self.markers.push(Marker { t_ms: self.now_us / 1000, kind, subject });
+    }
+
+    /// A reader's lag split into records not yet read and records read but not committed
+    /// ([`Reader::uncommitted`]).
+    pub fn reader_lag_split(&self, r: Reader<'_>) -> (u64, u64) {
+        let uncommitted = r.uncommitted(|t| &self.topics[t as usize].partitions);
+        (self.reader_lag(r).saturating_sub(uncommitted), uncommitted)
+    }
+
     /// Virtual time, us.
     pub fn now_us(&self) -> u64 {
         self.now_us
@@ -374,6 +393,11 @@ impl Cluster {
     /// Sampled time series, oldest first.
     pub fn history(&self) -> &History<Sample> {
         &self.history
+    }
+
+    /// Moments worth pointing at on the charts, oldest first (at most [`MARKERS_MAX`]).
+    pub fn markers(&self) -> &History<Marker> {
+        &self.markers
     }
 
     /// Per-partition offsets and group commits, one sample a second, oldest first.

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::{Cluster, PARTITION_SAMPLE_US, RETENTION_CHECK_US, SAMPLE_US};
 use crate::event::TrafficEvent;
-use crate::metrics::{PartitionOffsets, PartitionSample, Sample};
+use crate::metrics::{MarkerKind, PartitionOffsets, PartitionSample, Sample};
 use crate::producer::Acks;
 use crate::vocab::Tp;
 use serde::Serialize;
@@ -185,6 +185,19 @@ impl Cluster {
         let appended: u64 =
             self.topics.iter_mut().map(|t| std::mem::take(&mut t.appended_in_sample)).sum();
         let lag: Vec<u64> = self.readers().map(|r| self.reader_lag(r)).collect();
+        let processed: Vec<u64> = self.readers().map(|r| r.consumed_records()).collect();
+        self.mark_spikes();
+        if self.now_us % 1_000_000 == 0 {
+            for g in &mut self.groups {
+                g.latency.mark_second();
+            }
+            for g in &mut self.share_groups {
+                g.latency.mark_second();
+            }
+            for s in &mut self.subscriptions {
+                s.latency.mark_second();
+            }
+        }
         let backlog = lag.iter().copied().max().unwrap_or(0);
         self.lag_records_max = self.lag_records_max.max(backlog);
         let ms = |us: u64| us as f64 / 1000.0;
@@ -196,6 +209,7 @@ impl Cluster {
             outflow_per_sec: std::mem::take(&mut self.processed_in_sample) as f64 / secs,
             backlog_records: backlog,
             lag_records: lag,
+            processed_records: processed,
             latency_ms_p50: ms(self.latency.quantile_since_us(window, 0.5)),
             latency_ms_p99: ms(self.latency.quantile_since_us(window, 0.99)),
             producers_blocked: self.producers.iter().filter(|p| p.is_blocked()).count() as u32,
@@ -218,6 +232,21 @@ impl Cluster {
             self.sample_partitions();
         }
         self.history.push(sample);
+    }
+
+    /// Markers where a producer's rate profile enters or leaves a spike or burst since the
+    /// last sample.
+    fn mark_spikes(&mut self) {
+        let (now, before) = (self.now_us, self.now_us.saturating_sub(SAMPLE_US));
+        for i in 0..self.producers.len() {
+            let p = &self.producers[i];
+            let (was, is) = (p.spec.rate.in_spike(before), p.spec.rate.in_spike(now));
+            if was != is && !p.closed {
+                let kind = if is { MarkerKind::SpikeStart } else { MarkerKind::SpikeEnd };
+                let subject = p.spec.name.clone();
+                self.mark(kind, subject);
+            }
+        }
     }
 
     pub(super) fn sample_partitions(&mut self) {
@@ -390,6 +419,16 @@ impl Cluster {
         }
         for r in self.readers() {
             r.check()?;
+            // What was read but not committed is part of the lag: a fetch position never passes
+            // the high watermark, a lock is only taken on a record below it.
+            let uncommitted = r.uncommitted(|t| &self.topics[t as usize].partitions);
+            let lag = self.reader_lag(r);
+            if uncommitted > lag {
+                return Err(format!(
+                    "{}: {uncommitted} read but not committed > lag {lag}",
+                    r.name()
+                ));
+            }
         }
         let c = self.counters;
         if c.committed_lost_records > 0 && c.unclean_elections == 0 {

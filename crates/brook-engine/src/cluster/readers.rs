@@ -4,6 +4,7 @@
 use super::{create_us, push_bounded, views, Cluster, TICK_US};
 use crate::event::TrafficEvent;
 use crate::group::Fetch;
+use crate::metrics::{Marker, MarkerKind};
 use crate::push::Incident;
 use crate::reader::ReaderKind;
 use crate::vocab::{Chunk, Tp};
@@ -18,6 +19,8 @@ impl Cluster {
             if g.stats.rebalances > before {
                 let e = TrafficEvent::Rebalance { group: gi as u16 };
                 push_bounded(&mut self.events, &mut self.events_dropped, e);
+                let (kind, subject) = (MarkerKind::Rebalance, g.spec.name.clone());
+                self.markers.push(Marker { t_ms: self.now_us / 1000, kind, subject });
             }
         }
     }
@@ -124,14 +127,17 @@ impl Cluster {
         let follow = &mut self.follow;
         let g = &mut self.groups[gi];
         let dup_before = g.stats.duplicate_records;
+        let mut mine = std::mem::take(&mut g.latency);
         let n = g.process(mi, TICK_US, |c, from, to| {
             let mid = from + (to - from - 1) / 2;
-            let created = c.batch.create_us_at(mid);
-            latency.record(now.saturating_sub(created), to - from);
+            let us = now.saturating_sub(c.batch.create_us_at(mid));
+            latency.record(us, to - from);
+            mine.record(us, to - from);
             if let Some(f) = follow.as_deref_mut() {
                 f.processed(ReaderKind::Group, gi, mi as u32, (c.tp, from, to), now);
             }
         });
+        g.latency = mine;
         self.processed_in_sample += n;
         let dups = self.groups[gi].stats.duplicate_records - dup_before;
         if dups > 0 {
@@ -159,11 +165,13 @@ impl Cluster {
                 self.share_fetch(si, mi, &parts);
                 let latency = &mut self.latency;
                 let follow = &mut self.follow;
-                let refused_before = self.share_groups[si].stats.failed_ack_records;
                 let g = &mut self.share_groups[si];
+                let refused_before = g.stats.failed_ack_records;
+                let mut mine = std::mem::take(&mut g.latency);
                 let n = g.process(mi, TICK_US, &mut self.rng, |a, finished, acked| {
                     if finished {
                         latency.record(now.saturating_sub(a.create_us), 1);
+                        mine.record(now.saturating_sub(a.create_us), 1);
                     }
                     if let Some(f) =
                         follow.as_deref_mut().filter(|f| f.covers(a.tp, a.offset, a.offset + 1))
@@ -171,6 +179,7 @@ impl Cluster {
                         f.share_done(si, mi as u32, finished, acked, now);
                     }
                 });
+                g.latency = mine;
                 self.processed_in_sample += n;
                 let refused = self.share_groups[si].stats.failed_ack_records - refused_before;
                 if refused > 0 {
@@ -302,13 +311,18 @@ impl Cluster {
             self.push_incidents(subscription, &incidents);
             let latency = &mut self.latency;
             let follow = &mut self.follow;
-            let n = self.subscriptions[si].process(TICK_US, |k, c, from, to| {
+            let sub = &mut self.subscriptions[si];
+            let mut mine = std::mem::take(&mut sub.latency);
+            let n = sub.process(TICK_US, |k, c, from, to| {
                 let mid = from + (to - from - 1) / 2;
-                latency.record(now.saturating_sub(c.batch.create_us_at(mid)), to - from);
+                let us = now.saturating_sub(c.batch.create_us_at(mid));
+                latency.record(us, to - from);
+                mine.record(us, to - from);
                 if let Some(f) = follow.as_deref_mut() {
                     f.processed(ReaderKind::Push, si, k, (c.tp, from, to), now);
                 }
             });
+            sub.latency = mine;
             self.processed_in_sample += n;
         }
     }
@@ -341,6 +355,9 @@ impl Cluster {
         for &i in incidents {
             let e = match i {
                 Incident::Crashed { member, requeued } => {
+                    let subject = self.subscriptions[subscription as usize].spec.name.clone();
+                    let kind = MarkerKind::MemberCrash;
+                    self.mark(kind, subject);
                     TrafficEvent::SubscriberCrashed { subscription, member, requeued }
                 }
                 Incident::Disconnected { lost } => {

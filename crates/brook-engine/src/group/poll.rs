@@ -56,6 +56,15 @@ impl Group {
         self.committed.get(&tp).or(self.position.get(&tp)).copied().unwrap_or_else(reset)
     }
 
+    /// How far the group has read `tp`: its fetch position, never below
+    /// [`Group::resume_offset`] (a partition not being fetched has no position; an auto-commit
+    /// after a rewind may commit past it). Records from here to the high watermark are not yet
+    /// read; from `resume_offset` to here, read but not committed.
+    pub fn read_offset(&self, tp: Tp, log_start: u64, high_watermark: u64) -> u64 {
+        let resume = self.resume_offset(tp, log_start, high_watermark);
+        self.position.get(&tp).map_or(resume, |&p| p.max(resume))
+    }
+
     /// The log of `tp` was truncated to `log_end` by a leader change: positions, commits and
     /// processing marks above it refer to records that no longer exist.
     pub fn log_truncated(&mut self, tp: Tp, log_end: u64) {

@@ -68,6 +68,19 @@ pub enum RateProfile {
 }
 
 impl RateProfile {
+    /// Whether virtual time `t_us` falls in a spike (`step`) or a burst (`bursts`): the
+    /// charts mark where one starts and ends.
+    pub fn in_spike(&self, t_us: u64) -> bool {
+        let t_ms = t_us / 1000;
+        match *self {
+            RateProfile::Step { start_ms, duration_ms, .. } => {
+                t_ms >= start_ms && t_ms < start_ms.saturating_add(duration_ms)
+            }
+            RateProfile::Bursts { period_ms, burst_ms, .. } => t_ms % period_ms.max(1) < burst_ms,
+            _ => false,
+        }
+    }
+
     /// The intended rate at virtual time `t_us`, records per second.
     pub fn rate_at(&self, t_us: u64) -> f64 {
         let t_ms = t_us / 1000;
