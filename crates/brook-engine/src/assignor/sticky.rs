@@ -7,6 +7,10 @@
 //! That order is a pure function of the member ids (`String.hashCode`, bucket index, table size),
 //! so this port walks members in the same order ([`kafka_member_order`]): deterministic, and
 //! Kafka's fixed-result tests carry over unchanged.
+//!
+//! Kafka's general path (members subscribing to different topics) is built only with the
+//! `general-sticky` feature (on by default; the page's build leaves it out, see [`general`]).
+#![cfg_attr(not(feature = "general-sticky"), allow(dead_code))]
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
@@ -122,8 +126,30 @@ pub(super) fn sticky(
         let (assignment, transferring) = constrained(&topics, owned);
         (assignment, Some(transferring))
     } else {
-        (General::new(&topics, &members, owned).build().0, None)
+        general(&topics, &members, owned)
     }
+}
+
+/// Kafka's general path: some members subscribe to topics others do not. A Brook group
+/// subscribes every member to the group's topics, so only [`crate::assign`] called with such
+/// members (`brook assign`, the tests) comes here; the page is built without it, for size
+/// (41 KB of wasm; BENCHMARKS.md, "Bundle").
+#[cfg(feature = "general-sticky")]
+fn general(
+    topics: &BTreeMap<String, u32>,
+    members: &[&MemberSubscription],
+    owned: Owned,
+) -> (Assignment, Option<BTreeMap<TopicPartition, String>>) {
+    (General::new(topics, members, owned).build().0, None)
+}
+
+#[cfg(not(feature = "general-sticky"))]
+fn general(
+    _: &BTreeMap<String, u32>,
+    _: &[&MemberSubscription],
+    _: Owned,
+) -> (Assignment, Option<BTreeMap<TopicPartition, String>>) {
+    unreachable!("a Brook group's members subscribe to the same topics (general-sticky is off)")
 }
 
 /// `AbstractStickyAssignor.isSticky` after assigning `members`: no partition of a topic moved
