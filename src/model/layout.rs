@@ -218,7 +218,15 @@ impl Layout {
         let k = stage_scale(width, height, presenter);
         let pad = 16.0 * k;
         // A narrow canvas (a phone) narrows the lanes and the side columns below their sizes.
-        let lane = (LANE_PX * k).min(width * 0.12);
+        // Wide enough for the longest strip name ("payments-5": at most 8 px a character of the
+        // 12 px type), as far as the width allows.
+        let name_chars = cluster
+            .topics()
+            .iter()
+            .map(|t| t.name.chars().count() + 1 + t.partitions.len().max(1).ilog10() as usize + 1)
+            .max()
+            .unwrap_or(0);
+        let lane = (LANE_PX * k).max((name_chars as f64 * 8.0 + 14.0) * k).min(width * 0.12);
         let lane_r = (LANE_RIGHT_PX * k).min(width * 0.15);
         // The side columns take a fifth of the width each, within bounds that grow with the
         // type (so a name and its figures fit side by side when there is room).
@@ -226,7 +234,7 @@ impl Layout {
         // The readers' column has more to say (name, lag, kind, state, figures; a push model's
         // or a share group's note): wider than the producers'.
         let sets = consumer_sets(cluster);
-        let widen = if sets.iter().any(|g| g.note.is_some()) { 1.3 } else { 1.1 };
+        let widen = if sets.iter().any(|g| g.note.is_some()) { 1.45 } else { 1.1 };
         let top = HEADER_PX * k;
         let avail = (height - top - pad).max(10.0);
         let total: usize = cluster.topics().iter().map(|t| t.partitions.len()).sum();
@@ -290,9 +298,12 @@ impl Layout {
         let broker_h = 20.0 * k;
         let brokers: Vec<Rect> = (0..n_brokers)
             .map(|i| {
-                // Up to 16 brokers share the right half of the heading row.
+                // Up to 16 brokers share the right two thirds of the heading row ("b0 ×" fits
+                // at three brokers on a projector beside a lesson); half in presenter mode,
+                // whose larger heading needs the room.
                 let gap = 6.0 * k;
-                let w = (mid_w * 0.5 / n_brokers as f64 - gap).clamp(20.0, BROKER_BOX_PX * k);
+                let share = if presenter { 0.5 } else { 0.66 };
+                let w = (mid_w * share / n_brokers as f64 - gap).clamp(20.0, BROKER_BOX_PX * k);
                 let from_right = (n_brokers - i) as f64 * (w + gap);
                 Rect { x: mid_x + mid_w - from_right + gap, y: 6.0 * k, w, h: broker_h }
             })
