@@ -277,7 +277,8 @@ test('the inspector replaces a rate profile and keys; a producer closes; brokers
   assert.equal(await openFirstProducer(page), 'Producer checkout');
   const figure = (label) => page.evaluate((l) => {
     const dts = [...document.querySelectorAll('[data-testid=inspector] dt')];
-    const dt = dts.find((d) => d.textContent === l);
+    // A glossary term's label is its first text; its definition follows in a tooltip.
+    const dt = dts.find((d) => (d.querySelector('dfn')?.firstChild?.textContent ?? d.textContent) === l);
     return dt ? dt.nextElementSibling.textContent : null;
   }, label);
   assert.equal(await figure('rate profile'), 'constant 400/s');
