@@ -34,13 +34,7 @@ impl Journey {
 }
 
 fn reader_name(c: &Cluster, r: ReaderRef) -> String {
-    let i = r.index as usize;
-    let name = match r.kind {
-        ReaderKind::Group => c.groups().get(i).map(|g| &g.spec.name),
-        ReaderKind::Share => c.share_groups().get(i).map(|g| &g.spec.name),
-        ReaderKind::Push => c.subscriptions().get(i).map(|s| &s.spec.name),
-    };
-    name.cloned().unwrap_or_else(|| "?".into())
+    c.reader_name(r).unwrap_or("?").to_string()
 }
 
 fn lost(cause: LostCause) -> Msg {

@@ -77,37 +77,27 @@ fn remember_lang(lang: Lang) {
     }
 }
 
-/// Writes the running preset and seed into the address bar (without a new history entry), so
-/// a reload or a copied address reopens what is shown. An imported file has no address.
-fn address_follows(source: &Source, seed: u64) {
-    let Source::Preset(name) = source else { return };
+/// Replaces the address bar's query with `query(current query)` (no new history entry), so a
+/// reload or a copied address reopens what is shown.
+fn replace_query(query: impl FnOnce(&str) -> String) {
     let Some(w) = web_sys::window() else { return };
     let search = w.location().search().unwrap_or_default();
     let path = w.location().pathname().unwrap_or_default();
     if let Ok(history) = w.history() {
-        let query = query_for_preset(&search, name, seed);
-        let _ = history.replace_state_with_url(
-            &wasm_bindgen::JsValue::NULL,
-            "",
-            Some(&format!("{path}{query}")),
-        );
+        let url = format!("{path}{}", query(&search));
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
     }
 }
 
-/// Writes the open lesson and its step (1-based) into the address bar, so a reload or a
-/// copied address reopens the lesson there.
+/// The running preset and seed in the address bar. An imported file has no address.
+fn address_follows(source: &Source, seed: u64) {
+    let Source::Preset(name) = source else { return };
+    replace_query(|search| query_for_preset(search, name, seed));
+}
+
+/// The open lesson and its step (1-based) in the address bar.
 fn address_follows_lesson(name: &str, step: usize) {
-    let Some(w) = web_sys::window() else { return };
-    let search = w.location().search().unwrap_or_default();
-    let path = w.location().pathname().unwrap_or_default();
-    if let Ok(history) = w.history() {
-        let query = query_for_lesson(&search, name, step);
-        let _ = history.replace_state_with_url(
-            &wasm_bindgen::JsValue::NULL,
-            "",
-            Some(&format!("{path}{query}")),
-        );
-    }
+    replace_query(|search| query_for_lesson(search, name, step));
 }
 
 /// Fetches `lessons/NAME.json` (copied into the site by Trunk), validates it and opens it at

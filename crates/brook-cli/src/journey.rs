@@ -9,13 +9,7 @@ fn secs(us: u64) -> String {
 }
 
 fn reader_name(c: &Cluster, r: ReaderRef) -> String {
-    let i = r.index as usize;
-    let name = match r.kind {
-        ReaderKind::Group => c.groups().get(i).map(|g| &g.spec.name),
-        ReaderKind::Share => c.share_groups().get(i).map(|g| &g.spec.name),
-        ReaderKind::Push => c.subscriptions().get(i).map(|s| &s.spec.name),
-    };
-    name.cloned().unwrap_or_else(|| format!("reader {i} (removed)"))
+    c.reader_name(r).map_or_else(|| format!("reader {} (removed)", r.index), str::to_string)
 }
 
 fn lost(cause: LostCause) -> &'static str {

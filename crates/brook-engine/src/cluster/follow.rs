@@ -426,6 +426,17 @@ impl Cluster {
         self.follow = None;
     }
 
+    /// The name of the reader `r` names, if it is still there (a removed reader's index may
+    /// name another one later: the journey keeps indices).
+    pub fn reader_name(&self, r: ReaderRef) -> Option<&str> {
+        let i = r.index as usize;
+        match r.kind {
+            ReaderKind::Group => self.groups.get(i).map(|g| g.spec.name.as_str()),
+            ReaderKind::Share => self.share_groups.get(i).map(|g| g.spec.name.as_str()),
+            ReaderKind::Push => self.subscriptions.get(i).map(|s| s.spec.name.as_str()),
+        }
+    }
+
     /// The record followed and its journey, if any.
     pub fn followed(&self) -> Option<&Followed> {
         self.follow.as_deref()
