@@ -480,7 +480,7 @@ catalogue! {
 
     // Follow one record (issue 10, item 3): its journey and the rule each reader follows.
     FollowNext = "Follow the next record", "追蹤下一筆訊息";
-    FollowNextTitle = "Or click a moving batch on the stage", "也可以點舞台上移動中的批次";
+    FollowNextTitle = "Or click a moving batch on the stage", "也可以點模擬畫面上移動中的批次";
     FollowStop = "Stop following", "停止追蹤";
     FollowHeading = "One record's journey", "一筆訊息的旅程";
     FollowWaiting = "Waiting for the next record to be written…", "等待下一筆訊息寫入…";
@@ -731,7 +731,7 @@ catalogue! {
     GlossCommit = "Saving how far the group has processed, to resume there.",
         "記下群組處理到哪裡，之後從那裡繼續。";
     GlossDuplicates = "Processed again since the start; the stage marks each new batch.",
-        "開始至今重複處理的訊息；舞台上標出每一批新的。";
+        "開始至今重複處理的訊息；模擬畫面上會標出每一批新的。";
     GlossVirtualTime = "The simulation's clock, at the speed you choose.",
         "模擬的時鐘，以你選的速度前進。";
     GlossReader = "A consumer group, share group or push subscription; its figures are its own.",
