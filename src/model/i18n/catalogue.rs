@@ -485,7 +485,7 @@ catalogue! {
     FollowHeading = "One record's journey", "一筆訊息的旅程";
     FollowWaiting = "Waiting for the next record to be written…", "等待下一筆訊息寫入…";
     FollowSeconds = "{0} s", "{0} 秒";
-    FollowProduced = "produced by {0}, {1}", "由 {0} 產生，{1}";
+    FollowProduced = "produced by {0}, {1}", "由 {0} 生產，{1}";
     FollowKey = "key {0}", "訊息鍵 {0}";
     FollowNoKey = "no key", "不帶鍵";
     FollowAppended = "written to {0} at offset {1} by the leader on broker {2}",
@@ -505,9 +505,9 @@ catalogue! {
     FollowReleased = "{0} #{1} could not process it and released it",
         "{0} #{1} 處理失敗，把它釋放回去";
     FollowRebalanced = "{0} rebalanced before committing it: the next owner reads from the committed offset",
-        "{0} 在提交它之前重新平衡：下一個擁有者從已提交的偏移量讀起";
+        "{0} 還沒提交它就重新平衡了：下一個擁有者從已提交的偏移量讀起";
     FollowCommitted = "{0} committed an offset past it", "{0} 提交了越過它的偏移量";
-    FollowLostFor = "lost for {0}: {1}", "{0} 遺失了它：{1}";
+    FollowLostFor = "lost for {0}: {1}", "對 {0} 而言已遺失：{1}";
     FollowLost = "lost: {0}", "遺失：{0}";
     LostRetention = "retention deleted it from the log", "保留期限到了，它已從日誌刪除";
     LostTruncated = "a leader change truncated the log below it", "領導者更換，日誌被截斷到它之前";
@@ -631,13 +631,13 @@ catalogue! {
     ChgProducerClosed = "producer closed", "關閉生產者";
     ChgBrokerAdded = "broker added", "新增 Broker";
     ChgBrokerRemoved = "broker removed", "移除 Broker";
-    ChgBalanced = "replicas balanced", "重新平衡副本";
+    ChgBalanced = "replicas balanced", "平衡副本";
     ChgPartitionAdded = "partition added", "新增分區";
     ChgRate = "rate changed", "變更速率";
     ChgSpike = "spike", "製造尖峰";
     ChgProducerSettings = "producer settings changed", "變更生產者設定";
     ChgGroupSettings = "consumer group settings changed", "變更消費者群組設定";
-    ChgPrefetch = "prefetch changed", "變更 prefetch";
+    ChgPrefetch = "prefetch changed", "變更預取設定";
     ChgRetention = "retention changed", "變更保留設定";
 
     // Guided lessons (issue 10, item 1): the menu, the lesson panel, its keys and messages.
@@ -719,7 +719,7 @@ catalogue! {
     GlossShareGroup = "Consumers sharing records like a queue, each under a time lock.",
         "像佇列一樣分享訊息的消費者，每筆都有限時鎖定。";
     GlossPush = "The broker sends as records arrive, kept up or not (not Kafka).",
-        "訊息一到 Broker 就送出，不管跟不跟得上（不是 Kafka）。";
+        "訊息一到 Broker 就送出，不管消費者跟不跟得上（不是 Kafka）。";
     GlossHighWatermark = "Offset below which every in-sync replica has the records; consumers read below it.",
         "所有同步副本都已有訊息的界線；消費者只讀它之前的訊息。";
     GlossIsr = "In-sync replicas: copies keeping up with the leader.",
@@ -739,5 +739,5 @@ catalogue! {
     GlossMembers = "Its consumers; idle ones have no partition.",
         "它的消費者；閒置的沒有分區。";
     GlossKind = "Groups pull records; a push subscription is sent them.",
-        "群組拉取訊息；推播訂閱由 Broker 送來。";
+        "群組拉取訊息；推播訂閱則由 Broker 把訊息送過來。";
 }
