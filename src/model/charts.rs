@@ -98,12 +98,17 @@ fn series(label: impl Into<String>, colour: &'static str, values: Vec<f64>) -> S
     Series { label: label.into(), colour, values, area: false }
 }
 
+/// Whether the flow chart draws one outflow line per reader (there are several) rather than
+/// one outflow.
+fn outflow_per_reader(c: &Cluster) -> bool {
+    c.readers().nth(1).is_some()
+}
+
 /// The title of chart `kind` (naming its unit), in `lang`; the per-partition lag chart names
 /// consumer group `lag_group` (the first if there is no such group).
 pub fn chart_title(kind: ChartKind, c: &Cluster, lag_group: usize, lang: Lang) -> String {
     match kind {
-        // One outflow line per reader when there are several (see `charts`).
-        ChartKind::Flow if consumer_sets(c).len() > 1 => lang.t(Msg::ChartFlowPerReader).into(),
+        ChartKind::Flow if outflow_per_reader(c) => lang.t(Msg::ChartFlowPerReader).into(),
         ChartKind::Flow => lang.t(Msg::ChartFlow).into(),
         ChartKind::Lag => lang.t(Msg::ChartLag).into(),
         ChartKind::Latency => lang.t(Msg::ChartLatency).into(),
@@ -158,7 +163,7 @@ pub fn charts(c: &Cluster, lag_group: usize, lang: Lang) -> Vec<Chart> {
     };
     let mut flow_series =
         vec![backlog, series(t(Msg::SeriesInflow), "#2563eb", col(&|s| s.inflow_per_sec))];
-    let (flow_title, outflow_colour) = if sets.len() > 1 {
+    let (flow_title, outflow_colour) = if outflow_per_reader(c) {
         (t(Msg::ChartFlowPerReader), None)
     } else {
         (t(Msg::ChartFlow), Some("#16a34a"))

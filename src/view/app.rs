@@ -216,13 +216,8 @@ pub fn App() -> Html {
     });
     let lang = ui.lang;
     use_effect_with(lang, |&lang| document_follows(lang));
-    // After each restart the user caused (a preset chosen, a seed typed, a reset), not on load.
-    use_effect_with((ui.run, ui.source.clone(), ui.seed), |(run, source, seed)| {
-        if *run > 0 {
-            address_follows(source, *seed);
-        }
-    });
-    // The lesson and step shown go into the address; closing one gives the preset's back.
+    // The lesson and step shown go into the address; without one, the preset and seed after
+    // each restart the user caused (a preset chosen, a seed typed, a reset), not on load.
     let lesson_at = ui.lesson.as_ref().map(|l| (l.lesson.name.clone(), l.step));
     use_effect_with(
         (lesson_at.clone(), ui.run, ui.source.clone(), ui.seed),
