@@ -675,7 +675,7 @@ catalogue! {
     UrlLessonStep = "step: \"{0}\" must be a whole number from 1 to {1}; the lesson opens at step 1",
         "step：「{0}」必須是 1 到 {1} 之間的整數；課程改從第 1 步開始";
     StepTitleLesson = "Advance 100 virtual ms (. while a lesson is open: the arrows move through its steps)",
-        "模擬時間前進 100 毫秒（課程進行中按 .：方向鍵用來切換步驟）";
+        "模擬時間前進 100 毫秒（課程進行中請按句點鍵「.」，因為方向鍵用來切換課程步驟）";
 
     // Figures a learner can trust (issue 10, item 6): per-reader figures, the two parts of the
     // lag, recent latency, empty polls, chart markers, and the glossary shown on every term.
@@ -707,7 +707,7 @@ catalogue! {
     GlossUncommitted = "Fetched, maybe processed, offset not committed yet. Auto-commit clears it every 5 s.",
         "已拉取、可能已處理，但偏移量尚未提交。自動提交每 5 秒清一次。";
     GlossLatency = "Creation to processed. p50: half took less; p99: 99 in 100 did. Last 5 s; whole run in the tooltip.",
-        "從建立到處理完成。p50：一半比它快；p99：百分之 99 比它快。最近 5 秒；整段執行見提示。";
+        "從建立到處理完成。p50：一半的訊息比它快；p99：每 100 筆有 99 筆不超過它。取最近 5 秒；整段執行的數字見提示。";
     GlossEmptyPoll = "A fetch answered empty after fetch.max.wait.ms: nothing new.",
         "等了 fetch.max.wait.ms 仍空手而回的拉取：沒有新訊息。";
     GlossOffset = "A record's position in its partition: 0, 1, 2...",
@@ -721,7 +721,7 @@ catalogue! {
     GlossPush = "The broker sends as records arrive, kept up or not (not Kafka).",
         "訊息一到 Broker 就送出，不管消費者跟不跟得上（不是 Kafka）。";
     GlossHighWatermark = "Offset below which every in-sync replica has the records; consumers read below it.",
-        "所有同步副本都已有訊息的界線；消費者只讀它之前的訊息。";
+        "一個偏移量界線：它之前的訊息，每個同步副本都已寫入；消費者只能讀到它之前。";
     GlossIsr = "In-sync replicas: copies keeping up with the leader.",
         "同步副本集合：跟得上領導者的副本。";
     GlossAcks = "Copies needed before a write is acknowledged: 0, 1 (leader) or all (in-sync replicas).",
