@@ -50,15 +50,14 @@ impl Group {
         true
     }
 
-    /// Restarts crashed member `i`: it rejoins (a rebalance).
+    /// Restarts crashed member `i`: a new instance with no positions rejoins (a rebalance), so
+    /// its partitions resume at the last commit, as after its session expires.
     pub fn restart_member(&mut self, i: usize, now_us: u64, topics: &[TopicView]) -> bool {
-        let Some(m) = self.members.get_mut(i) else {
-            return false;
-        };
-        if m.crashed_us.take().is_none() {
+        if self.members.get(i).is_none_or(|m| m.crashed_us.is_none()) {
             return false;
         }
-        m.assigned.clear();
+        self.revoke(i, None, false);
+        self.members[i].crashed_us = None;
         self.rebalance(now_us, topics);
         true
     }
