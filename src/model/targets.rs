@@ -50,12 +50,16 @@ pub const SPIKE_PER_SEC_MIN: f64 = 1_000.0;
 pub const SPIKE_MS: u64 = 5_000;
 
 /// What Spike does to producer `i`, in the actions bar and in the inspector alike: ten times
-/// its rate now (at least 1,000 records/s, at most the scenario limit) for 5 virtual seconds.
+/// its rate now (at least 1,000 records/s, at most the scenario limit) for 5 virtual seconds;
+/// during a spike, the same rate for 5 s more (not ten times the spike).
 /// None for a closed producer or none at all.
 pub fn spike(c: &Cluster, i: usize) -> Option<Command> {
     let p = c.producers().get(i).filter(|p| !p.closed)?;
-    let rate = p.current_rate(c.now_us()) * SPIKE_FACTOR;
-    let rate_per_sec = rate.clamp(SPIKE_PER_SEC_MIN, brook_engine::limits::RATE_PER_SEC_MAX);
+    let rate_per_sec = match p.spike_rate(c.now_us()) {
+        Some(running) => running,
+        None => (p.current_rate(c.now_us()) * SPIKE_FACTOR)
+            .clamp(SPIKE_PER_SEC_MIN, brook_engine::limits::RATE_PER_SEC_MAX),
+    };
     Some(Command::Spike { producer: p.spec.name.clone(), rate_per_sec, duration_ms: SPIKE_MS })
 }
 
@@ -176,6 +180,29 @@ mod tests {
             assert_eq!(t.spikes[i].as_ref(), Some(command), "producer {i}");
             assert_eq!(&spike_label(command, Lang::En), label);
         }
+    }
+
+    #[test]
+    fn spiking_during_a_spike_keeps_its_rate() {
+        // A second Spike during one asked for ten times the spiked rate (a hundred times the
+        // rate): it now keeps the running spike's rate for 5 s more.
+        let mut c = Cluster::new(preset("quickstart").unwrap());
+        c.run_until(1_000_000);
+        let first = spike(&c, 0).unwrap();
+        let Command::Spike { rate_per_sec: r1, .. } = first else { unreachable!() };
+        c.command(first).unwrap();
+        c.run_until(2_000_000);
+        let again = spike(&c, 0).unwrap();
+        let Command::Spike { rate_per_sec: r2, .. } = again else { unreachable!() };
+        assert_eq!(r2, r1);
+        c.command(again).unwrap();
+        c.run_until(8_000_000);
+        let p = &c.producers()[0];
+        assert!(p.spike_rate(c.now_us()).is_none(), "the second spike ended at 7 s");
+        let Command::Spike { rate_per_sec: r3, .. } = spike(&c, 0).unwrap() else { unreachable!() };
+        // Quickstart's profile is a constant rate: ten times it again, as at first.
+        assert_eq!(r3, r1, "after the spike");
+        assert!(r2 < 10.0 * r1);
     }
 
     #[test]

@@ -174,6 +174,13 @@ impl Producer {
         }
     }
 
+    /// The rate of a spike running at `now_us` (an override that ends), records per second.
+    pub fn spike_rate(&self, now_us: u64) -> Option<f64> {
+        self.rate_override
+            .filter(|o| now_us < o.until_us && o.until_us != u64::MAX && !self.closed)
+            .map(|o| o.rate_per_sec)
+    }
+
     /// Overrides the profile with `rate_per_sec` until `until_us` (a spike or a manual rate).
     pub fn override_rate(&mut self, rate_per_sec: f64, until_us: u64) {
         self.rate_override = Some(Override { rate_per_sec, until_us });
