@@ -14,6 +14,7 @@ pub mod layout;
 pub mod lesson;
 pub mod params;
 pub mod profile_form;
+pub mod redraw;
 pub mod scenario_io;
 pub mod settings_form;
 pub mod sim;

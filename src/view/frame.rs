@@ -10,6 +10,7 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
 
 use crate::model::charts::{charts, ChartKind};
+use crate::model::redraw::{self, Still};
 use crate::model::sim::Sim;
 use crate::model::state::Action;
 use crate::view::bench_run::BenchRun;
@@ -83,6 +84,13 @@ fn draw_charts(slots: &[NodeRef], focus: ChartKind, sim: &Sim, hover: Option<(us
     }
 }
 
+/// The chart canvases' sizes folded into one width and height (a resize draws them again).
+fn chart_size(slots: &[NodeRef]) -> (f64, f64) {
+    slots.iter().filter_map(|n| n.cast::<HtmlCanvasElement>()).fold((0.0, 0.0), |(w, h), c| {
+        (w * 3.0 + c.client_width() as f64, h * 3.0 + c.client_height() as f64)
+    })
+}
+
 /// What the frame loop works on; every handle is shared with the App.
 #[derive(Clone)]
 pub struct FrameLoop {
@@ -103,6 +111,8 @@ pub struct FrameLoop {
     pub last_chart_ms: Rc<RefCell<f64>>,
     /// When the panels were last refreshed, frame ms.
     pub last_stats_ms: Rc<RefCell<f64>>,
+    /// What was last drawn while nothing moved: a still page is not drawn again.
+    pub still: Rc<RefCell<Still>>,
     /// A benchmark run, if the URL asked for one.
     pub bench: Rc<RefCell<Option<BenchRun>>>,
     /// Whether the user prefers reduced motion.
@@ -119,8 +129,14 @@ impl FrameLoop {
         s.frame(t);
         let lesson_paused = std::mem::take(&mut s.lesson_paused);
         let engine_done = now_ms();
+        let moving = redraw::moving(&s);
+        let mut still = self.still.borrow_mut();
+        let renders = still.renders;
         if let Some(c) = self.stage.cast::<HtmlCanvasElement>() {
-            draw_frame(&c, &s, t, self.reduced_motion, &self.clipped);
+            let (w, h) = (c.client_width() as f64, c.client_height() as f64);
+            if still.stage.due(moving, redraw::key(&s, renders, w, h)) {
+                draw_frame(&c, &s, t, self.reduced_motion, &self.clipped);
+            }
             if !c.has_attribute("data-first-frame-ms") {
                 // For the benchmark: ms from navigation start to the first drawn frame.
                 let _ = c.set_attribute("data-first-frame-ms", &format!("{:.0}", now_ms()));
@@ -129,15 +145,21 @@ impl FrameLoop {
         let stage_done = now_ms();
         if t - *self.last_chart_ms.borrow() >= CHARTS_EVERY_MS {
             *self.last_chart_ms.borrow_mut() = t;
-            draw_charts(&self.charts, self.focus, &s, *self.hover.borrow());
+            let (w, h) = chart_size(&self.charts);
+            if still.charts.due(moving, redraw::key(&s, renders, w, h)) {
+                draw_charts(&self.charts, self.focus, &s, *self.hover.borrow());
+            }
         }
         let charts_done = now_ms();
+        let refresh = t - *self.last_stats_ms.borrow() >= STATS_EVERY_MS
+            && still.panels.due(moving, redraw::key(&s, 0, 0.0, 0.0));
+        drop(still);
         // The engine is released before dispatching: the App reads it as it renders.
         drop(s);
         if lesson_paused {
             self.dispatch.emit(Action::LessonPaused);
         }
-        if t - *self.last_stats_ms.borrow() >= STATS_EVERY_MS {
+        if refresh {
             *self.last_stats_ms.borrow_mut() = t;
             self.dispatch.emit(Action::Refresh);
         }

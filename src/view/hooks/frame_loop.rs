@@ -46,6 +46,9 @@ pub fn use_frame_loop(
     let last_chart_ms = use_mut_ref(|| f64::NEG_INFINITY);
     let last_stats_ms = use_mut_ref(|| 0.0f64);
     let reduced = use_memo((), |_| prefers_reduced_motion());
+    // Every App render passes here: a still page is drawn again after one.
+    let still = use_mut_ref(crate::model::redraw::Still::default);
+    still.borrow_mut().renders += 1;
     let bench = use_mut_ref(|| params.bench_seconds.map(|s| BenchRun::start(&params.preset, s)));
     let frames = FrameLoop {
         sim,
@@ -57,6 +60,7 @@ pub fn use_frame_loop(
         clipped: use_mut_ref(|| f64::NAN),
         last_chart_ms: last_chart_ms.clone(),
         last_stats_ms,
+        still: still.clone(),
         bench,
         reduced_motion: *reduced,
         dispatch,
@@ -66,6 +70,7 @@ pub fn use_frame_loop(
     let on_chart_hover = Callback::from(move |(slot, x): (usize, Option<f64>)| {
         *hover.borrow_mut() = x.map(|x| (slot, x));
         *last_chart_ms.borrow_mut() = f64::NEG_INFINITY;
+        still.borrow_mut().charts.invalidate();
     });
     Stage { canvas, charts, on_chart_hover }
 }
