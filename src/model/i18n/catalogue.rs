@@ -740,4 +740,9 @@ catalogue! {
         "它的消費者；閒置的沒有分區。";
     GlossKind = "Groups pull records; a push subscription is sent them.",
         "群組拉取訊息；推播訂閱則由 Broker 把訊息送過來。";
+
+    // Lessons that compare (issue 10, items 2 and 3 in the lessons): the queued run's figures
+    // beside the run without a queue.
+    WqQueueSide = "With the queue (the stage): {0} orders lost or failed, {1} waiting in the backlog of {2}",
+        "有佇列時（模擬畫面）：遺失或失敗的訂單 {0} 筆，{2} 的積壓中有 {1} 筆在等待";
 }
