@@ -451,8 +451,6 @@ catalogue! {
     WqTimedOutHint = "Calls the shop gave up on after {0} ms of waiting; the service may still finish them",
         "商店等待 {0} 毫秒後放棄的呼叫；服務可能仍會把它們做完";
     WqChart = "Calls per second by outcome (last 30 s; top of the box: {0}/s)", "每秒呼叫數，依結果區分（最近 30 秒；框頂為 {0} 次／秒）";
-    WqQueueNote = "With the queue, the run above puts these orders in the backlog instead: lag grows, then drains, and none fail.",
-        "有佇列時，上方的模擬把這些訂單放進積壓：落後量先增加再消化，沒有訂單失敗。";
 
     // The legend.
     LegendAria = "Legend", "圖例";

@@ -90,7 +90,6 @@ pub fn WithoutQueuePanel(p: &WithoutQueueProps) -> Html {
                     <polyline class="late" points={v.lines[2].clone()} />
                 </svg>
             </figure>
-            <p class="wq-note">{ t(Msg::WqQueueNote) }</p>
             <p class="wq-queue" data-testid="wq-queue" data-lost={v.queue_lost.to_string()}
                 data-backlog={v.queue_backlog.to_string()}>
                 { lang.f(Msg::WqQueueSide, &[&v.queue_lost, &v.queue_backlog, &v.queue_reader]) }
