@@ -1,8 +1,11 @@
 // Every guided lesson, in English and Traditional Chinese, at 1280x720: opened from the
 // address, walked through step by step with the Next button (and once with the keys), a
-// screenshot per step (artifacts/lesson-NAME-LANG-N.png). At each step the stage canvas and the
-// chart the step highlights are inside the viewport, no text of the lesson panel overflows its
-// box, and the stage reports no clipped label (when the stage reports it).
+// screenshot per step (artifacts/lesson-NAME-LANG-N.png). At each step the stage canvas, the
+// chart the step highlights and the panel it asks for (the run without a queue, a followed
+// record) are inside the viewport, no text of the lesson panel overflows its box, and the stage
+// reports no clipped label (when the stage reports it). At peak shaving's comparison the panel's
+// figures show what crates/brook-engine/tests/direct_call.rs shows for the same seed: direct
+// calls failed or timed out, the queue lost none.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, readdir, mkdir } from 'node:fs/promises';
@@ -42,8 +45,8 @@ async function atStep(page, n) {
 }
 
 /** What is wrong with the page at this step: boxes out of the viewport, text overflowing. */
-function problems(page, chart) {
-  return page.evaluate(({ chart, vw, vh }) => {
+function problems(page, chart, step) {
+  return page.evaluate(({ chart, step, vw, vh }) => {
     const out = [];
     const inside = (el, what) => {
       const r = el.getBoundingClientRect();
@@ -62,6 +65,17 @@ function problems(page, chart) {
       const box = document.querySelector(`[data-chart="${chart}"]`);
       if (box) inside(box, `chart ${chart}`);
     }
+    // The panel a step asks for is beside the stage; a step that asks for none has none shown
+    // (the lesson opened it, the lesson closes it).
+    for (const [asked, id] of [[step.without_queue, 'without-queue'], [step.follow, 'follow-journey']]) {
+      const el = document.querySelector(`.side [data-testid=${id}]`);
+      if (asked) {
+        if (el) inside(el, `the ${id} panel`); else out.push(`the ${id} panel is not beside the stage`);
+      } else if (el) out.push(`the ${id} panel is shown, not asked for`);
+    }
+    if (!step.without_queue && document.querySelector('[data-testid=without-queue]')) {
+      out.push('the without-queue panel stayed open after its step');
+    }
     const panel = document.querySelector('[data-testid=lesson]');
     inside(panel, 'the lesson panel');
     for (const el of [panel, ...panel.querySelectorAll('*')]) {
@@ -71,7 +85,20 @@ function problems(page, chart) {
       }
     }
     return out;
-  }, { chart, vw: VIEWPORT.width, vh: VIEWPORT.height });
+  }, { chart, step: { without_queue: !!step.without_queue, follow: !!step.follow }, vw: VIEWPORT.width, vh: VIEWPORT.height });
+}
+
+/** Peak shaving's comparison: the spike failed or timed out direct calls while the queue lost
+ *  none and holds a backlog (crates/brook-engine/tests/direct_call.rs,
+ *  peak_shaving_spike_fails_direct_calls_while_the_queue_loses_none, seed 1). */
+async function peakShavingCompared(page, what) {
+  const figure = async (id) => Number((await page.textContent(`.side [data-testid=${id}]`)).replace(/[^0-9]/g, ''));
+  const failed = (await figure('wq-failed')) + (await figure('wq-timed-out'));
+  assert.ok(failed > 0, `${what}: direct calls failed or timed out (${failed})`);
+  assert.ok((await figure('wq-sent')) > failed, `${what}: orders were sent`);
+  const queue = await page.$('.side [data-testid=wq-queue]');
+  assert.equal(await queue.getAttribute('data-lost'), '0', `${what}: the queue lost none`);
+  assert.ok(Number(await queue.getAttribute('data-backlog')) > 1000, `${what}: the queue holds the spike as a backlog`);
 }
 
 for (const lang of LANGS) {
@@ -92,8 +119,15 @@ for (const lang of LANGS) {
           await page.waitForSelector('[data-testid=lesson-answer]');
         }
         const chart = step.highlight?.startsWith('chart.') ? step.highlight.slice(6) : null;
+        if (step.follow) {
+          // The record is followed once the step's moment is reached; its journey then shows
+          // who processed it.
+          const who = () => page.textContent('.side [data-testid=follow-who]').catch(() => '');
+          assert.ok((await until(who, (t) => t && !/not processed yet|尚未處理/.test(t), 10_000)), `${lesson.name} ${n}: the followed record is processed`);
+        }
+        if (step.without_queue && lesson.name === 'peak-shaving') await peakShavingCompared(page, `${lesson.name} ${lang} ${n}`);
         await page.screenshot({ path: join(ARTIFACTS, `lesson-${lesson.name}-${lang}-${n}.png`) });
-        assert.deepEqual(await problems(page, chart), [], `${lesson.name} ${lang} step ${n}`);
+        assert.deepEqual(await problems(page, chart, step), [], `${lesson.name} ${lang} step ${n}`);
         const query = new URL(page.url()).searchParams;
         assert.equal(query.get('step'), String(n), `${lesson.name} ${n}: the address follows`);
         await page.click('[data-testid=lesson-next]');
@@ -121,7 +155,7 @@ test('keys move through a lesson, . steps the run, Escape closes; the sandbox ru
   await atStep(page, 2);
   assert.match(await page.getAttribute('[data-testid=step]', 'title'), /\. while a lesson is open/);
   // To the end: the sandbox message, and virtual time goes on.
-  for (let i = 2; i <= 5; i++) await page.keyboard.press('ArrowRight');
+  for (let i = 2; i <= 6; i++) await page.keyboard.press('ArrowRight');
   await page.waitForSelector('[data-testid=lesson-sandbox]');
   const t = async () => Number((await page.textContent('[data-testid=virtual-time]') ?? '').replace(/[^0-9.]/g, ''));
   const t0 = await t();
@@ -150,7 +184,7 @@ test('the menu opens a lesson; a bad step names the parameter and its limit', as
   assert.equal(new URL(page.url()).searchParams.get('lesson'), 'durability');
   await page.goto(`${server.url}?lesson=decoupling&step=9`);
   await page.waitForSelector('[data-testid=lesson-error]');
-  assert.match(await page.textContent('[data-testid=lesson-error]'), /step: "9" must be a whole number from 1 to 5/);
+  assert.match(await page.textContent('[data-testid=lesson-error]'), /step: "9" must be a whole number from 1 to 6/);
   await atStep(page, 1);
   await page.goto(`${server.url}?lesson=nope`);
   await page.waitForSelector('[data-testid=url-errors]');

@@ -74,6 +74,8 @@ pub struct Sim {
     pub highlight: Option<StageRegion>,
     /// Set when the lesson's condition paused the run (the view tells the state).
     pub lesson_paused: bool,
+    /// The run and lesson step whose `follow` started the record followed, if one did.
+    pub lesson_follow: Option<(u64, usize)>,
     /// The engine's notice count when last looked at, and the wall ms its latest notice
     /// appeared (a notice is shown for [`NOTICE_SHOWN_MS`]).
     notice_seen: (u64, f64),
@@ -204,6 +206,7 @@ impl Sim {
             replay: Vec::new(),
             replay_seq: 0,
             watch: None,
+            lesson_follow: None,
             highlight: None,
             lesson_paused: false,
             notice_seen: (0, 0.0),

@@ -307,6 +307,11 @@ impl State {
         self
     }
 
+    /// Whether the run without a queue is shown: asked for by the user, or by the lesson step.
+    pub fn without_queue_shown(&self) -> bool {
+        self.show_without_queue || self.lesson_step().is_some_and(|s| s.without_queue)
+    }
+
     /// The lesson step shown, if a lesson is open and not finished.
     pub fn lesson_step(&self) -> Option<&crate::model::lesson::Step> {
         self.lesson.as_ref()?.current()
@@ -479,7 +484,7 @@ pub fn follow(sim: &mut Sim, state: &State, now_ms: f64) -> bool {
     sim.colour_by_key = state.colour_by_key;
     sim.lag_group = state.lag_group;
     sim.lang = state.lang;
-    sim.set_without_queue(state.show_without_queue);
+    sim.set_without_queue(state.without_queue_shown());
     if sim.replay_seq != state.replay_seq {
         sim.replay = state.replay.clone();
         sim.replay_seq = state.replay_seq;
@@ -509,6 +514,21 @@ fn lesson_follows(sim: &mut Sim, state: &State) {
         }
         Some(_) => {}
         None => sim.watch = None,
+    }
+    // The step's record is followed once its moment is reached (after a replay), once per
+    // step; a later step that follows none stops the one the lesson followed.
+    match step.and_then(|s| s.follow.as_ref()) {
+        Some(f) if sim.lesson_follow != Some(key) && !sim.replaying() => {
+            let c = &mut sim.cluster;
+            let name = f.producer.as_deref();
+            let producer = c.producers().iter().position(|p| Some(p.spec.name.as_str()) == name);
+            // A producer the run no longer has: the next record of any (validation checked the
+            // scene's).
+            let _ = c.follow_next(producer.map(|i| i as u32), None);
+            sim.lesson_follow = Some(key);
+        }
+        None if sim.lesson_follow.take().is_some() => sim.cluster.unfollow(),
+        _ => {}
     }
 }
 

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use brook_engine::{DirectRun, SAMPLE_US};
+use brook_engine::{Cluster, DirectRun, SAMPLE_US};
 
 /// Samples the chart shows (the last 30 virtual seconds).
 pub const CHART_SAMPLES_MAX: usize = 300;
@@ -42,10 +42,17 @@ pub struct WithoutQueue {
     pub lines: [String; 3],
     /// The chart's top, calls per second.
     pub chart_max_per_sec: f64,
+    /// The queued run beside it: records lost or failed so far (`Summary::lost_records` plus
+    /// `dropped_records`), the counterpart of `failed` and `timed_out`.
+    pub queue_lost: u64,
+    /// The queued run's backlog for the service's reader (its first reader): its lag.
+    pub queue_backlog: u64,
+    /// That reader's name.
+    pub queue_reader: String,
 }
 
-/// The panel's figures for a direct run.
-pub fn without_queue(d: &DirectRun) -> WithoutQueue {
+/// The panel's figures for a direct run beside the queued run `c`.
+pub fn without_queue(d: &DirectRun, c: &Cluster) -> WithoutQueue {
     let s = d.summary();
     let h = d.history();
     let skip = h.len().saturating_sub(CHART_SAMPLES_MAX + 1);
@@ -83,6 +90,12 @@ pub fn without_queue(d: &DirectRun) -> WithoutQueue {
         shop_blocked: blocked_now && d.callers_waiting() == d.spec().caller_threads_max,
         lines,
         chart_max_per_sec: top,
+        queue_lost: {
+            let q = c.summary();
+            q.lost_records + q.dropped_records
+        },
+        queue_backlog: c.readers().next().map_or(0, |r| c.reader_lag(r)),
+        queue_reader: c.readers().next().map_or("", |r| r.name()).into(),
     }
 }
 
@@ -125,7 +138,7 @@ mod tests {
         sim.run_until_ms(8_000);
         let d = sim.direct.as_ref().expect("on");
         assert_eq!(d.now_us(), sim.cluster.now_us());
-        let v = without_queue(d);
+        let v = without_queue(d, &sim.cluster);
         assert_eq!(v.virtual_ms, 8_000);
         // Three seconds into the spike: the same orders as the queued run, and failures.
         let created: u64 = sim
@@ -136,6 +149,10 @@ mod tests {
             .sum();
         assert_eq!(v.sent, created);
         assert!(v.failed + v.timed_out > 0, "{v:?}");
+        // The queue beside it: a backlog for fulfilment, nothing lost (the engine's
+        // `direct_call` test holds the same claim over the whole spike).
+        assert_eq!((v.queue_lost, v.queue_reader.as_str()), (0, "fulfilment"), "{v:?}");
+        assert!(v.queue_backlog > 1_000, "{v:?}");
         assert_eq!(v.workers, 3);
         assert!(v.lines.iter().all(|l| !l.is_empty()));
         sim.advance(100_000.0, 0.0);

@@ -315,7 +315,7 @@ pub fn App() -> Html {
     let targets = targets_of(&s.cluster);
     let group_names: Vec<String> = s.cluster.groups().iter().map(|g| g.spec.name.clone()).collect();
     let description = described(ui.description(s.cluster.scenario()), &s.cluster, lang);
-    let direct = s.direct.as_ref().map(without_queue);
+    let direct = s.direct.as_ref().map(|d| without_queue(d, &s.cluster));
     let timeout_ms = s.cluster.scenario().direct_call.timeout_ms;
     let live = PanelLive {
         try_refused: ui
@@ -360,6 +360,15 @@ pub fn App() -> Html {
         chart_box(kind, title.clone(), canvas, slot, focused, hover, d, lang)
     };
     let focus_title = titles.iter().find(|(k, _)| *k == focus).map(|(_, t)| t.clone());
+    // A lesson step that compares or follows shows that panel in the focus chart's place.
+    let step = ui.lesson_step();
+    // (The inspector, opened during the step, takes it; the panel then shows below.)
+    let wq_side = step.is_some_and(|s| s.without_queue) && inspector.is_none();
+    let follow_side = step.is_some_and(|s| s.follow.is_some()) && inspector.is_none();
+    let wq = html! {
+        <WithoutQueuePanel view={direct} {timeout_ms} dispatch={dispatch.clone()} {lang} in_lesson={step.is_some_and(|s| s.without_queue)} />
+    };
+    let follow_html = follow_panel(followed.as_ref(), &dispatch.reform(Action::Follow), lang);
     let on_presenter = dispatch.reform(|e: MouseEvent| {
         // Focus leaves the button, so Space plays rather than pressing it again.
         if let Some(b) = e.target_dyn_into::<web_sys::HtmlElement>() {
@@ -405,6 +414,10 @@ pub fn App() -> Html {
                         }
                         if let Some((key, view)) = inspector {
                             <Inspector {key} {view} {validate} on_command={on_command.clone()} {on_close} {lang} />
+                        } else if wq_side {
+                            { wq.clone() }
+                        } else if follow_side {
+                            { follow_html.clone() }
                         } else if let Some(title) = &focus_title {
                             { chart(focus, title, true) }
                         }
@@ -412,8 +425,12 @@ pub fn App() -> Html {
                     </aside>
                 </div>
             </div>
-            <WithoutQueuePanel view={direct} {timeout_ms} dispatch={dispatch.clone()} {lang} />
-            { follow_panel(followed.as_ref(), &dispatch.reform(Action::Follow), lang) }
+            if !wq_side {
+                { wq }
+            }
+            if !follow_side {
+                { follow_html }
+            }
             <Counters stats={stats.clone()} {lang} />
             <Actions {targets} on_command={on_command} {notice} {lang} />
             <div class="options">

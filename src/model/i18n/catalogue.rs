@@ -451,8 +451,6 @@ catalogue! {
     WqTimedOutHint = "Calls the shop gave up on after {0} ms of waiting; the service may still finish them",
         "商店等待 {0} 毫秒後放棄的呼叫；服務可能仍會把它們做完";
     WqChart = "Calls per second by outcome (last 30 s; top of the box: {0}/s)", "每秒呼叫數，依結果區分（最近 30 秒；框頂為 {0} 次／秒）";
-    WqQueueNote = "With the queue, the run above puts these orders in the backlog instead: lag grows, then drains, and none fail.",
-        "有佇列時，上方的模擬把這些訂單放進積壓：落後量先增加再消化，沒有訂單失敗。";
 
     // The legend.
     LegendAria = "Legend", "圖例";
@@ -740,4 +738,9 @@ catalogue! {
         "它的消費者；閒置的沒有分區。";
     GlossKind = "Groups pull records; a push subscription is sent them.",
         "群組拉取訊息；推播訂閱則由 Broker 把訊息送過來。";
+
+    // Lessons that compare (issue 10, items 2 and 3 in the lessons): the queued run's figures
+    // beside the run without a queue.
+    WqQueueSide = "With the queue (the stage): {0} orders lost or failed, {1} waiting in the backlog of {2}",
+        "有佇列時（模擬畫面）：遺失或失敗的訂單 {0} 筆，{2} 的積壓中有 {1} 筆在等待";
 }

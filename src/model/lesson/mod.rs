@@ -135,6 +135,23 @@ pub struct Step {
     /// A button that sends an engine command.
     #[serde(default, rename = "try")]
     pub try_command: Option<Try>,
+    /// Show the same traffic without a queue (`true`) in the side column, in place of the
+    /// focus chart; a later step that does not ask closes it again.
+    #[serde(default)]
+    pub without_queue: bool,
+    /// Follow the next record once the step shows; its journey takes the focus chart's place.
+    #[serde(default)]
+    pub follow: Option<FollowStep>,
+}
+
+/// Which record a step follows: the next one appended from `producer` (any producer when left
+/// out), as "Follow the next record" does.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FollowStep {
+    /// A producer of the step's scene, by name.
+    #[serde(default)]
+    pub producer: Option<String>,
 }
 
 /// How a step sets the scene.

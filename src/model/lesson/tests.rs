@@ -354,6 +354,35 @@ fn an_unknown_field_is_refused() {
 
 // The runner.
 
+#[test]
+fn without_queue_must_be_a_bool_and_not_with_a_chart_or_a_follow() {
+    let e = problems(|v| v["steps"][1]["without_queue"] = json!("yes"));
+    assert_names(&e, "steps[1].without_queue: invalid type: string \"yes\"");
+    // The panel takes the focus chart's place: a chart to look at would not be shown.
+    let e = problems(|v| v["steps"][0]["without_queue"] = json!(true));
+    assert_names(&e, "steps[0].highlight: \"chart.lag\": a step with without_queue shows");
+    let e = problems(|v| {
+        v["steps"][1]["without_queue"] = json!(true);
+        v["steps"][1]["follow"] = json!({});
+    });
+    assert_names(&e, "steps[1].follow: not with without_queue");
+    // A stage highlight is fine.
+    let mut v = valid();
+    v["steps"][1]["without_queue"] = json!(true);
+    v["steps"][2]["follow"] = json!({ "producer": "mobile" });
+    Lesson::from_json(&v.to_string()).expect("valid");
+}
+
+#[test]
+fn a_follow_names_a_producer_of_its_scene() {
+    let e = problems(|v| v["steps"][2]["follow"] = json!({ "producer": "nope" }));
+    assert_names(&e, "steps[2].follow.producer: \"nope\" is not one of checkout, mobile");
+    let e = problems(|v| v["steps"][2]["follow"] = json!({ "partition": 1 }));
+    assert_names(&e, "steps[2].follow.partition: unknown field `partition`");
+    let e = problems(|v| v["steps"][0]["follow"] = json!({}));
+    assert_names(&e, "steps[0].highlight: \"chart.lag\": a step with follow shows");
+}
+
 /// A lesson on the quickstart: a scene at 1 s that pauses at 3 s, a step that pauses at 4 s,
 /// then a step without a scene, then a scene of its own.
 fn runner_lesson() -> Rc<Lesson> {
@@ -674,4 +703,68 @@ fn the_documented_example_is_valid() {
     let start = doc.find("```json\n").expect("an example") + "```json\n".len();
     let end = start + doc[start..].find("```").unwrap();
     Lesson::from_json(&doc[start..end]).unwrap_or_else(|e| panic!("{e:#?}"));
+}
+
+fn shipped_lesson(name: &str) -> Rc<Lesson> {
+    let text = std::fs::read_to_string(lesson_dir().join(format!("{name}.json"))).unwrap();
+    Rc::new(Lesson::from_json(&text).unwrap())
+}
+
+/// Peak shaving's comparison step shows the run without a queue beside the queued run, caught
+/// up with it; the next step, which does not ask, closes it, unless the learner opened it.
+#[test]
+fn a_without_queue_step_shows_the_direct_run_and_a_later_step_closes_it() {
+    let lesson = shipped_lesson("peak-shaving");
+    let k = lesson.steps.iter().position(|s| s.without_queue).expect("a comparison step");
+    let s = State::new(&Params { play: false, ..Params::default() });
+    let s = reduce(&s, Action::OpenLesson(lesson, k));
+    assert!(s.without_queue_shown() && !s.show_without_queue, "the step shows it");
+    let mut sim = engine_of(&s);
+    let d = sim.direct.as_ref().expect("shown");
+    assert_eq!(d.now_us(), sim.cluster.now_us(), "caught up with the replay");
+    // The same claim as the engine's direct_call test, at the step's moment (the spike).
+    let v = crate::model::without_queue::without_queue(d, &sim.cluster);
+    assert!(v.failed + v.timed_out > 0, "{v:?}");
+    assert_eq!(v.queue_lost, 0, "{v:?}");
+    let next = reduce(&s, Action::LessonNext);
+    follow(&mut sim, &next, 0.0);
+    assert!(sim.direct.is_none(), "closed by the next step");
+    let own = reduce(&reduce(&s, Action::ShowWithoutQueue(true)), Action::LessonNext);
+    assert!(own.without_queue_shown(), "the learner's own stays");
+    assert!(!reduce(&s, Action::CloseLesson).without_queue_shown(), "closed with the lesson");
+}
+
+/// Point-to-point's follow step traces the next record once the step's moment is reached
+/// (not during the replay): one member of each group processes it, and every group does.
+/// Kafka's rule (documentation, "Introduction", consumers): "each record published to a topic
+/// is delivered to one consumer instance within each subscribing consumer group". The next
+/// step, which follows nothing, stops following.
+#[test]
+fn a_follow_step_traces_one_record_to_one_member_of_each_group() {
+    let lesson = shipped_lesson("point-to-point");
+    let k = lesson.steps.iter().position(|s| s.follow.is_some()).expect("a follow step");
+    let s = State::new(&Params { play: false, ..Params::default() });
+    let s = reduce(&s, Action::OpenLesson(lesson, k));
+    let mut sim = engine_of(&s);
+    assert!(sim.cluster.followed().is_none(), "not during the replay");
+    follow(&mut sim, &s, 0.0);
+    let at_ms = sim.cluster.now_us() / 1000;
+    sim.run_until_ms(at_ms + 2_000);
+    let f = sim.cluster.followed().expect("followed once the replay is done");
+    let record = f.record.expect("a record was written");
+    let by: Vec<_> = f.processed_by().collect();
+    let groups = sim.cluster.groups().len();
+    assert!(groups >= 2, "several groups subscribe");
+    for g in 0..groups {
+        let n = by
+            .iter()
+            .filter(|(r, _)| r.kind == brook_engine::ReaderKind::Group && r.index as usize == g);
+        assert_eq!(n.count(), 1, "group {g}: one member processed it: {by:?}");
+    }
+    assert_eq!(by.len(), groups, "{by:?}");
+    // Once per step: the same record while the step stays.
+    follow(&mut sim, &s, 0.0);
+    assert_eq!(sim.cluster.followed().and_then(|f| f.record), Some(record));
+    follow(&mut sim, &reduce(&s, Action::LessonNext), 0.0);
+    assert!(sim.cluster.followed().is_none(), "the next step stops following");
 }

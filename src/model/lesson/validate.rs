@@ -88,6 +88,39 @@ impl Lesson {
                 }
             }
             p.text(&format!("{at}.text"), &step.text, TEXT_CHARS_MAX);
+            // The panel a step asks for takes the focus chart's place in the side column.
+            let panel = match (step.without_queue, &step.follow) {
+                (true, Some(_)) => {
+                    p.add(&format!("{at}.follow"), "not with without_queue: one panel a step");
+                    None
+                }
+                (true, None) => Some("without_queue"),
+                (false, Some(f)) => {
+                    if let (Some(n), Some(s)) = (&f.producer, &shape) {
+                        let s: &brook_engine::Scenario = s;
+                        let names: Vec<&str> =
+                            s.producers.iter().map(|x| x.name.as_str()).collect();
+                        if !names.contains(&n.as_str()) {
+                            p.add(
+                                &format!("{at}.follow.producer"),
+                                format!("\"{n}\" is not one of {}", names.join(", ")),
+                            );
+                        }
+                    }
+                    Some("follow")
+                }
+                (false, None) => None,
+            };
+            if let Some((panel, h)) = panel.zip(step.highlight.as_ref()) {
+                if h.starts_with("chart.") {
+                    p.add(
+                        &format!("{at}.highlight"),
+                        format!(
+                            "\"{h}\": a step with {panel} shows that panel in the chart's place"
+                        ),
+                    );
+                }
+            }
             if let Some(w) = &step.pause_when {
                 check_pause(&mut p, &format!("{at}.pause_when"), w);
             }

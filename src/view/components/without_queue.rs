@@ -19,6 +19,9 @@ pub struct WithoutQueueProps {
     /// The page's language.
     #[prop_or_default]
     pub lang: Lang,
+    /// A lesson step shows it (beside the stage): no Hide button, the step decides.
+    #[prop_or_default]
+    pub in_lesson: bool,
 }
 
 fn count(
@@ -65,7 +68,9 @@ pub fn WithoutQueuePanel(p: &WithoutQueueProps) -> Html {
             data-virtual-ms={v.virtual_ms.to_string()}>
             <header>
                 <h2>{ t(Msg::WqTitle) }</h2>
-                <button data-testid="hide-without-queue" onclick={hide}>{ t(Msg::WqHide) }</button>
+                if !p.in_lesson {
+                    <button data-testid="hide-without-queue" onclick={hide}>{ t(Msg::WqHide) }</button>
+                }
             </header>
             <p class="wq-label">{ t(Msg::WqLabel) }</p>
             <p class="wq-shop" data-blocked={v.shop_blocked.to_string()} data-testid="wq-shop">{ shop }</p>
@@ -85,7 +90,10 @@ pub fn WithoutQueuePanel(p: &WithoutQueueProps) -> Html {
                     <polyline class="late" points={v.lines[2].clone()} />
                 </svg>
             </figure>
-            <p class="wq-note">{ t(Msg::WqQueueNote) }</p>
+            <p class="wq-queue" data-testid="wq-queue" data-lost={v.queue_lost.to_string()}
+                data-backlog={v.queue_backlog.to_string()}>
+                { lang.f(Msg::WqQueueSide, &[&v.queue_lost, &v.queue_backlog, &v.queue_reader]) }
+            </p>
         </section>
     }
 }
