@@ -18,6 +18,7 @@ pub mod redraw;
 pub mod scenario_io;
 pub mod settings_form;
 pub mod sim;
+pub mod stage_terms;
 pub mod state;
 pub mod targets;
 pub mod without_queue;

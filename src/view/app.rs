@@ -23,9 +23,9 @@ use crate::model::targets::targets_of;
 use crate::model::without_queue::without_queue;
 use crate::view::clock::now_ms;
 use crate::view::components::{
-    chart_box, follow_panel, language_switch, legend, lesson_menu, lesson_panel, Actions, ColourBy,
-    Controls, Counters, DisplayProps, ImportExport, Inspector, LagGroup, PanelLive,
-    WithoutQueuePanel,
+    chart_box, follow_panel, language_switch, legend, lesson_menu, lesson_panel, stage_hover,
+    stage_terms, Actions, ColourBy, Controls, Counters, DisplayProps, ImportExport, Inspector,
+    LagGroup, PanelLive, WithoutQueuePanel,
 };
 use crate::view::export::download_export;
 use crate::view::frame::FOCUS_SLOT;
@@ -291,6 +291,12 @@ pub fn App() -> Html {
             dispatch.emit(Action::Select(selected));
         })
     };
+    // A glossary term under the pointer on the stage: its definition beside the pointer.
+    let tip = use_node_ref();
+    let (on_stage_move, on_stage_leave) = (
+        stage_hover(&stage.canvas, &tip, lang, false),
+        stage_hover(&stage.canvas, &tip, lang, true),
+    );
     let validate = {
         let sim = sim.clone();
         Callback::from(move |c: brook_engine::Command| sim.borrow().cluster.check_command(&c).err())
@@ -406,7 +412,9 @@ pub fn App() -> Html {
                 <div class="main">
                     <section class="stage-area">
                         <canvas ref={stage.canvas} class="stage" data-testid="stage" role="img" onclick={on_stage_click}
+                            onmousemove={on_stage_move} onmouseleave={on_stage_leave}
                             aria-label={t(Msg::StageAria)} />
+                        <div ref={tip} class="stage-tip" role="tooltip" data-testid="stage-tip" hidden=true />
                     </section>
                     <aside class="side">
                         if let Some(run) = &ui.lesson {
@@ -422,6 +430,7 @@ pub fn App() -> Html {
                             { chart(focus, title, true) }
                         }
                         <p class="description" data-testid="description">{ description }</p>
+                        { stage_terms(lang) }
                     </aside>
                 </div>
             </div>

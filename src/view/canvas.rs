@@ -5,6 +5,7 @@ mod consumers;
 mod follow;
 mod log;
 mod producers;
+pub mod terms;
 
 use brook_engine::Cluster;
 use web_sys::CanvasRenderingContext2d as Ctx;
@@ -13,6 +14,7 @@ use crate::model::flights::{dot_radius, Endpoint, Flight, FlightKind, FLIGHT_MS,
 use crate::model::i18n::{Lang, Msg};
 use crate::model::layout::{Layout, Rect};
 use crate::model::sim::Sim;
+use crate::model::stage_terms::StageTerm;
 use crate::view::paint::{
     dots, fill, first_fitting, fit, group_colour, key_colour, producer_colour, take_clipped, text,
     text_width, Dots, Faces, BACKGROUND, INK, REPLICATION,
@@ -32,6 +34,7 @@ pub fn draw(
     let layout = Layout::new_for(c, width, height, sim.presenter);
     let faces = Faces::of(&layout.fonts);
     take_clipped();
+    terms::with(|s| s.clear());
     ctx.set_fill_style_str(BACKGROUND);
     ctx.fill_rect(0.0, 0.0, width, height);
     ctx.set_text_baseline("middle");
@@ -50,6 +53,7 @@ pub fn draw(
         ctx.set_line_width(3.0 * layout.scale);
         ctx.stroke_rect(r.x, r.y, r.w, r.h);
     }
+    terms::outline_focused(ctx, layout.scale);
     take_clipped()
 }
 
@@ -92,6 +96,7 @@ fn headings(ctx: &Ctx, l: &Layout, c: &Cluster, f: &Faces, lang: Lang) {
     if !l.producers.is_empty() {
         let title = fit(ctx, lang.t(Msg::Producers), font, producers.w);
         text(ctx, &title, producers.x, y, font, INK, "left");
+        terms::term(ctx, &title, producers.x, y, StageTerm::Producer);
     }
     if !l.partitions.iter().all(|t| t.is_empty()) {
         let names: Vec<&str> = c.topics().iter().map(|t| t.name.as_str()).collect();
@@ -100,10 +105,12 @@ fn headings(ctx: &Ctx, l: &Layout, c: &Cluster, f: &Faces, lang: Lang) {
             [lang.f(Msg::PartitionsOf, &[&names.join(", ")]), lang.t(Msg::Partitions).into()];
         let title = first_fitting(ctx, &titles, font, partitions.w);
         text(ctx, &title, partitions.x, y, font, INK, "left");
+        terms::term(ctx, &title, partitions.x, y, StageTerm::Partition);
     }
     if !l.groups.is_empty() {
         let title = fit(ctx, lang.t(Msg::Consumers), font, consumers.w);
         text(ctx, &title, consumers.x, y, font, INK, "left");
+        terms::term(ctx, &title, consumers.x, y, StageTerm::Consumers);
     }
 }
 

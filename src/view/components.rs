@@ -11,6 +11,7 @@ mod inspector;
 mod language;
 mod legend;
 mod lesson;
+mod stage_terms;
 mod term;
 mod without_queue;
 
@@ -25,5 +26,6 @@ pub use inspector::{Inspector, InspectorProps};
 pub use language::language_switch;
 pub use legend::legend;
 pub use lesson::{lesson_menu, lesson_panel, PanelLive};
+pub use stage_terms::{stage_hover, stage_terms};
 pub use term::term;
 pub use without_queue::{WithoutQueuePanel, WithoutQueueProps};

@@ -14,7 +14,7 @@ use crate::model::redraw::{self, Still};
 use crate::model::sim::Sim;
 use crate::model::state::Action;
 use crate::view::bench_run::BenchRun;
-use crate::view::canvas::draw;
+use crate::view::canvas::{draw, terms};
 use crate::view::clock::now_ms;
 
 /// How often the page re-renders with fresh figures (`Action::Refresh`), wall ms: renders
@@ -45,8 +45,9 @@ fn prepare(canvas: &HtmlCanvasElement) -> Option<(CanvasRenderingContext2d, f64,
     Some((ctx, w, h))
 }
 
-/// Draws the stage and, when it changed, writes on the canvas how many labels did not fit
-/// (`data-clipped-labels`).
+/// Draws the stage and, when they changed, writes on the canvas how many labels did not fit
+/// (`data-clipped-labels`) and where the first label of each glossary term is (`data-terms`,
+/// JSON, for tests).
 fn draw_frame(
     canvas: &HtmlCanvasElement,
     sim: &Sim,
@@ -59,6 +60,9 @@ fn draw_frame(
         if clipped as f64 != *last.borrow() {
             *last.borrow_mut() = clipped as f64;
             let _ = canvas.set_attribute("data-clipped-labels", &clipped.to_string());
+        }
+        if let Some(json) = terms::with(|s| s.changed(sim.lang).then(|| s.json(sim.lang))) {
+            let _ = canvas.set_attribute("data-terms", &json);
         }
     }
 }

@@ -743,4 +743,22 @@ catalogue! {
     // beside the run without a queue.
     WqQueueSide = "With the queue (the stage): {0} orders lost or failed, {1} waiting in the backlog of {2}",
         "有佇列時（模擬畫面）：遺失或失敗的訂單 {0} 筆，{2} 的積壓中有 {1} 筆在等待";
+
+    // Glossary on the stage (issue 10, item 6): the canvas's terms show their definition on
+    // hover; the page lists the terms the stage shows, each reachable by keyboard.
+    TermsOnStage = "Terms on the stage", "模擬畫面上的術語";
+    TermBuffer = "buffer", "緩衝區";
+    TermQuota = "quota", "配額";
+    GlossProducer = "Sends records in batches to each partition's leader; it never waits for consumers.",
+        "把訊息分批送到各分區的領導者；它從不等待消費者。";
+    GlossLogEnd = "Log end offset: the offset the next record written to this partition will get (offsets count from 0).",
+        "日誌結尾偏移量：下一筆寫入這個分區的訊息會拿到的偏移量（偏移量從 0 起算）。";
+    GlossReplicas = "Copies of a partition, one per broker (the chip shows its id). The leader (dark) takes the writes; followers copy it, grey while in sync (ISR), outlined in red when behind.",
+        "分區的副本，每台 Broker 一份（方塊上是 Broker 編號）。領導者（深色）接收寫入；追隨者向它複製，同步時為灰色（ISR），落後時外框為紅色。";
+    GlossBroker = "A server of the cluster: it keeps partition replicas and answers producers and consumers.",
+        "叢集中的一台伺服器：保存分區的副本，回應生產者和消費者。";
+    GlossBuffer = "The producer's memory for records not yet acknowledged (buffer.memory: the line along the bottom of its box). When it is full, sending blocks.",
+        "生產者存放尚未確認訊息的記憶體（buffer.memory：方框底部的線）。滿了之後，傳送會阻塞。";
+    GlossQuota = "A cap on a client's bytes per second; past it, the broker delays its answers (throttling).",
+        "用戶端每秒位元組數的上限；超過時，Broker 會延後回應（限流）。";
 }

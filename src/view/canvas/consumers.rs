@@ -4,11 +4,13 @@
 use brook_engine::{Cluster, ReaderKind};
 use web_sys::CanvasRenderingContext2d as Ctx;
 
+use super::terms;
 use crate::model::consumers::kind_short;
 use crate::model::format::compact;
 use crate::model::i18n::{Lang, Msg};
 use crate::model::layout::{Layout, Rect};
 use crate::model::sim::MemberRates;
+use crate::model::stage_terms::StageTerm;
 use crate::view::paint::{clipped, fill, fit, group_colour, text, text_width, Faces, INK, MUTED};
 
 /// Faint lines from each assigned partition to its member.
@@ -57,17 +59,21 @@ pub fn consumers(ctx: &Ctx, l: &Layout, rates: &MemberRates, f: &Faces, lang: La
         if lag_below {
             let lag = lang.f(Msg::ReaderLagShort, &[&lag]);
             text(ctx, &lag, h.right() - 2.0 * k, y2, font, INK, "right");
+            terms::term(ctx, &lag, h.right() - 2.0 * k, y2, StageTerm::Lag);
             status_room -= text_width(ctx, &lag, font) + 8.0 * k;
             let name = fit(ctx, &g.name, &f.name, room);
             text(ctx, &name, x, y1, &f.name, INK, "left");
         } else {
             text(ctx, &title, x, y1, &f.name, INK, "left");
+            let lag = lang.f(Msg::ReaderLagShort, &[&lag]);
+            terms::term_at_end(ctx, &title, &lag, x, y1, StageTerm::Lag);
         }
         // The kind, then the note on a third line (the layout gives such a header the room;
         // a squeezed header leaves out what does not fit).
         if h.h >= 27.0 * k {
             let kind = fit(ctx, lang.t(kind_short(g.kind)), font, status_room);
             text(ctx, &kind, x, y2, font, MUTED, "left");
+            terms::term(ctx, &kind, x, y2, StageTerm::of_kind(g.kind));
         } else {
             clipped();
         }
@@ -110,21 +116,30 @@ pub fn consumers(ctx: &Ctx, l: &Layout, rates: &MemberRates, f: &Faces, lang: La
             let (x, inner) = (r.x + 6.0 * k, r.w - 12.0 * k);
             let (name_w, done_w) = (text_width(ctx, &name, font), text_width(ctx, &done, font));
             let y = r.mid_y() - k;
+            let lag_term = m.lag.map(|_| StageTerm::Lag);
+            let state_term = (m.state == Msg::StRebalancing).then_some(StageTerm::Rebalance);
             if name_w + 8.0 * k + done_w <= inner {
                 text(ctx, &name, x, y, font, INK, "left");
+                terms::term_if(ctx, &name, x, y, state_term);
                 text(ctx, &done, r.right() - 6.0 * k, y, font, MUTED, "right");
+                terms::term_if(ctx, &done, r.right() - 6.0 * k, y, lag_term);
             } else if r.h >= l.fonts.small * 2.3 {
                 // Narrow: state above, figures below.
                 let (name, done) = (fit(ctx, &name, font, inner), fit(ctx, &done, font, inner));
                 let d = l.fonts.small * 0.55;
                 text(ctx, &name, x, r.mid_y() - d, font, INK, "left");
+                terms::term_if(ctx, &name, x, r.mid_y() - d, state_term);
                 text(ctx, &done, x, r.mid_y() + d, font, MUTED, "left");
+                terms::term_if(ctx, &done, x, r.mid_y() + d, lag_term);
             } else {
                 // One line for both: the figures are cut first.
                 let done = fit(ctx, &done, font, (inner - name_w - 8.0 * k).max(0.0));
                 let name_room = inner - text_width(ctx, &done, font) - 8.0 * k;
-                text(ctx, &fit(ctx, &name, font, name_room), x, y, font, INK, "left");
+                let name = fit(ctx, &name, font, name_room);
+                text(ctx, &name, x, y, font, INK, "left");
+                terms::term_if(ctx, &name, x, y, state_term);
                 text(ctx, &done, r.right() - 6.0 * k, y, font, MUTED, "right");
+                terms::term_if(ctx, &done, r.right() - 6.0 * k, y, lag_term);
             }
         }
     }

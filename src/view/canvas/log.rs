@@ -5,9 +5,11 @@
 use brook_engine::Cluster;
 use web_sys::CanvasRenderingContext2d as Ctx;
 
+use super::terms;
 use crate::model::format::compact;
 use crate::model::i18n::{Lang, Msg};
 use crate::model::layout::{strip_fills, Layout, Rect, StripFill, HEAT_ROWS_MAX};
+use crate::model::stage_terms::StageTerm;
 use crate::view::paint::{
     clipped, fill, first_fitting, fit, group_colour, key_colour, producer_colour, text, Faces, INK,
     MUTED, STRIP,
@@ -87,6 +89,7 @@ pub fn partitions(ctx: &Ctx, l: &Layout, c: &Cluster, f: &Faces, by_key: bool, l
                 fill(ctx, Rect { x: hw, w: r.right() - hw, ..r }, "#ffffff");
                 ctx.set_global_alpha(1.0);
                 fill(ctx, Rect { x: hw - 1.0, w: 2.0, ..r }, INK);
+                terms::region(Rect { x: hw - 1.0, w: 2.0, ..r }, StageTerm::HighWatermark);
             }
             for (gi, g) in c.groups().iter().enumerate() {
                 if !g.topics.contains(&(ti as u16)) {
@@ -100,6 +103,7 @@ pub fn partitions(ctx: &Ctx, l: &Layout, c: &Cluster, f: &Faces, by_key: bool, l
                 let m = 1.5 * k;
                 let marker = Rect { x: x - m, y: r.y - 2.0 * k, w: 2.0 * m, h: r.h + 4.0 * k };
                 fill(ctx, marker, group_colour(gi as u32));
+                terms::region(marker, StageTerm::Committed);
             }
             replica_chips(ctx, l, r, part, c.brokers(), f);
             if part.leader.is_none() {
@@ -107,13 +111,16 @@ pub fn partitions(ctx: &Ctx, l: &Layout, c: &Cluster, f: &Faces, by_key: bool, l
                 // The left half: a fault mark may take the right half.
                 let why = fit(ctx, lang.t(Msg::Offline), &f.small_bold, r.w / 2.0 - 8.0 * k);
                 text(ctx, &why, r.x + 8.0 * k, r.mid_y(), &f.small_bold, "#b91c1c", "left");
+                terms::term(ctx, &why, r.x + 8.0 * k, r.mid_y(), StageTerm::Isr);
             }
             if r.h >= l.fonts.small * 0.9 {
                 let (name, end) = (l.partition_labels[ti][pi], l.offset_labels[ti][pi]);
                 let label = fit(ctx, &format!("{}-{pi}", t.name), &f.small, name.w);
                 text(ctx, &label, name.right(), r.mid_y(), &f.small, MUTED, "right");
+                terms::term(ctx, &label, name.right(), r.mid_y(), StageTerm::Partition);
                 let offset = fit(ctx, &compact(leo as f64), &f.small, end.w);
                 text(ctx, &offset, end.x, r.mid_y(), &f.small, INK, "left");
+                terms::term(ctx, &offset, end.x, r.mid_y(), StageTerm::LogEnd);
             } else {
                 clipped(); // rows too thin for their names (and offsets)
             }
@@ -133,6 +140,8 @@ pub fn partitions(ctx: &Ctx, l: &Layout, c: &Cluster, f: &Faces, by_key: bool, l
         };
         let y = l.scale_label.mid_y();
         text(ctx, &scale, l.scale_label.right(), y, font, MUTED, "right");
+        let heat = l.dense.then_some(StageTerm::Lag);
+        terms::term_if(ctx, &scale, l.scale_label.right(), y, heat);
         brokers(ctx, l, c, f, lang);
     }
 }
@@ -198,6 +207,8 @@ fn replica_chips(
             text(ctx, &label, chip.x + chip.w / 2.0, chip.mid_y(), &f.chip, fg, "center");
         }
     }
+    let chips = Rect { x: r.x - width, y, w: part.replicas.len() as f64 * l.chip_w, h };
+    terms::region(chips, StageTerm::Replicas);
 }
 
 /// Broker boxes along the top of the centre column (click one to inspect it).
@@ -217,6 +228,7 @@ fn brokers(ctx: &Ctx, l: &Layout, c: &Cluster, f: &Faces, lang: Lang) {
         let label = first_fitting(ctx, &labels, &f.small_bold, r.w - 6.0 * l.scale);
         fill(ctx, *r, bg);
         text(ctx, &label, r.x + r.w / 2.0, r.mid_y(), &f.small_bold, fg, "center");
+        terms::region(*r, StageTerm::Broker);
     }
 }
 

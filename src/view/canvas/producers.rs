@@ -4,9 +4,11 @@
 use brook_engine::Cluster;
 use web_sys::CanvasRenderingContext2d as Ctx;
 
+use super::terms;
 use crate::model::format::compact;
 use crate::model::i18n::{Lang, Msg};
 use crate::model::layout::{Layout, Rect};
+use crate::model::stage_terms::StageTerm;
 use crate::view::paint::{
     clipped, fill, fit, producer_colour, text, text_width, Faces, INK, MUTED,
 };
@@ -74,12 +76,16 @@ pub fn producers(ctx: &Ctx, l: &Layout, c: &Cluster, f: &Faces, lang: Lang) {
             let colour = if blocked || p.stats.failed_records > 0 { "#b91c1c" } else { MUTED };
             let state = fit(ctx, &state, &f.small, room);
             text(ctx, &state, r.x + 10.0 * k, r.y + 25.0 * k, &f.small, colour, "left");
+            let why = [(blocked, StageTerm::Buffer), (throttled, StageTerm::Quota)];
+            let why = why.into_iter().find(|w| w.0 && !p.closed).map(|w| w.1);
+            terms::term_if(ctx, &state, r.x + 10.0 * k, r.y + 25.0 * k, why);
         }
         // buffer.memory gauge along the bottom edge.
         let used = p.buffer_bytes_used() as f64 / p.spec.buffer_bytes.max(1) as f64;
         let (gx, gh) = (5.0 * k, 3.0 * k);
         let gauge = Rect { x: r.x + gx, y: r.y + r.h - gh, w: (r.w - gx) * used.min(1.0), h: gh };
         fill(ctx, gauge, if used > 0.9 { "#dc2626" } else { "#94a3b8" });
+        terms::region(Rect { w: r.w - gx, ..gauge }, StageTerm::Buffer);
     }
 }
 

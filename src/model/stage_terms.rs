@@ -1,0 +1,342 @@
+//! Glossary terms on the stage: the canvas cannot carry a `term`'s tooltip, so each frame the
+//! stage notes where it wrote a term (a label's box and which term it is) in a bounded list,
+//! reused frame after frame. The pointer over the stage looks its term up here; the page lists
+//! the terms present (each an HTML term, reachable by keyboard); the end-to-end test reads a
+//! few regions as JSON.
+
+use brook_engine::ReaderKind;
+
+use crate::model::i18n::{Lang, Msg};
+use crate::model::layout::Rect;
+
+/// A term the stage writes, with its name in the list of terms and its glossary definition.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StageTerm {
+    /// The producers' heading.
+    Producer,
+    /// The consumers' heading: the readers.
+    Consumers,
+    /// The partitions' heading and each strip's name.
+    Partition,
+    /// The figure right of a strip: its log end offset.
+    LogEnd,
+    /// The line across a strip where records are not on every in-sync replica yet.
+    HighWatermark,
+    /// A group's committed offset, a coloured bar across a strip.
+    Committed,
+    /// The chips left of a strip.
+    Replicas,
+    /// "offline: no in-sync replica alive".
+    Isr,
+    /// A broker box.
+    Broker,
+    /// A producer's buffer gauge, or "blocked: buffer full".
+    Buffer,
+    /// "throttled by quota".
+    Quota,
+    /// A reader's or a member's lag, or the heat strip's.
+    Lag,
+    /// A consumer group's kind ("pull").
+    ConsumerGroup,
+    /// A share group's kind ("queue").
+    ShareGroup,
+    /// A push subscription's kind.
+    Push,
+    /// A member's state "rebalancing".
+    Rebalance,
+}
+
+impl StageTerm {
+    /// Every term, in the order the page lists them.
+    pub const ALL: [StageTerm; 16] = [
+        StageTerm::Producer,
+        StageTerm::Buffer,
+        StageTerm::Quota,
+        StageTerm::Broker,
+        StageTerm::Partition,
+        StageTerm::Replicas,
+        StageTerm::Isr,
+        StageTerm::LogEnd,
+        StageTerm::HighWatermark,
+        StageTerm::Committed,
+        StageTerm::Consumers,
+        StageTerm::ConsumerGroup,
+        StageTerm::ShareGroup,
+        StageTerm::Push,
+        StageTerm::Lag,
+        StageTerm::Rebalance,
+    ];
+
+    /// Its name in the list of terms.
+    pub fn name(self) -> Msg {
+        match self {
+            StageTerm::Producer => Msg::Producers,
+            StageTerm::Consumers => Msg::Consumers,
+            StageTerm::Partition => Msg::FigPartitions,
+            StageTerm::LogEnd => Msg::FigLogEnd,
+            StageTerm::HighWatermark => Msg::FigHighWatermark,
+            StageTerm::Committed => Msg::LegCommit,
+            StageTerm::Replicas => Msg::FigReplicas,
+            StageTerm::Isr => Msg::FigReplicasInSync,
+            StageTerm::Broker => Msg::Broker,
+            StageTerm::Buffer => Msg::TermBuffer,
+            StageTerm::Quota => Msg::TermQuota,
+            StageTerm::Lag => Msg::Lag,
+            StageTerm::ConsumerGroup => Msg::KindGroup,
+            StageTerm::ShareGroup => Msg::KindShare,
+            StageTerm::Push => Msg::KindPush,
+            StageTerm::Rebalance => Msg::StRebalancing,
+        }
+    }
+
+    /// Its glossary definition: the text the HTML terms of the same name show.
+    pub fn def(self) -> Msg {
+        match self {
+            StageTerm::Producer => Msg::GlossProducer,
+            StageTerm::Consumers => Msg::GlossReader,
+            StageTerm::Partition => Msg::GlossPartition,
+            StageTerm::LogEnd => Msg::GlossLogEnd,
+            StageTerm::HighWatermark => Msg::GlossHighWatermark,
+            StageTerm::Committed => Msg::GlossCommit,
+            StageTerm::Replicas => Msg::GlossReplicas,
+            StageTerm::Isr => Msg::GlossIsr,
+            StageTerm::Broker => Msg::GlossBroker,
+            StageTerm::Buffer => Msg::GlossBuffer,
+            StageTerm::Quota => Msg::GlossQuota,
+            StageTerm::Lag => Msg::GlossLag,
+            StageTerm::ConsumerGroup => Msg::GlossConsumerGroup,
+            StageTerm::ShareGroup => Msg::GlossShareGroup,
+            StageTerm::Push => Msg::GlossPush,
+            StageTerm::Rebalance => Msg::GlossRebalance,
+        }
+    }
+
+    /// The term of a reader of `kind`.
+    pub fn of_kind(kind: ReaderKind) -> StageTerm {
+        match kind {
+            ReaderKind::Group => StageTerm::ConsumerGroup,
+            ReaderKind::Share => StageTerm::ShareGroup,
+            ReaderKind::Push => StageTerm::Push,
+        }
+    }
+
+    /// Its place in [`StageTerm::ALL`].
+    fn slot(self) -> usize {
+        StageTerm::ALL.iter().position(|t| *t == self).unwrap_or(0)
+    }
+}
+
+/// At most this many term regions a frame (a crowded stage writes more labels than anyone can
+/// point at; the first drawn are kept: headings, producers, brokers, then strips).
+pub const TERM_REGIONS_MAX: usize = 256;
+
+/// Extra room around a region for the pointer, px (a high watermark line is 2 px wide).
+const SLOP_PX: f64 = 2.0;
+
+/// The box of a text drawn at `x` (aligned `align`: "left", "right" or "center") on a middle
+/// baseline at `y`, `w` px wide, reaching `up` px above and `down` px below the baseline.
+pub fn text_box(x: f64, y: f64, w: f64, up: f64, down: f64, align: &str) -> Rect {
+    let left = match align {
+        "right" | "end" => x - w,
+        "center" => x - w / 2.0,
+        _ => x,
+    };
+    Rect { x: left, y: y - up, w, h: up + down }
+}
+
+/// Where a tooltip `w` x `h` px goes for a pointer at `x`, `y` in a `view_w` x `view_h`
+/// viewport: below and right of the pointer, else left of it or above it, never off screen.
+pub fn tip_position(x: f64, y: f64, w: f64, h: f64, view_w: f64, view_h: f64) -> (f64, f64) {
+    const GAP_PX: f64 = 14.0;
+    const EDGE_PX: f64 = 4.0;
+    let left = if x + GAP_PX + w + EDGE_PX <= view_w { x + GAP_PX } else { x - GAP_PX - w };
+    let top = if y + GAP_PX + h + EDGE_PX <= view_h { y + GAP_PX } else { y - GAP_PX - h };
+    let within = |v: f64, size: f64, room: f64| v.min(room - size - EDGE_PX).max(EDGE_PX);
+    (within(left, w, view_w), within(top, h, view_h))
+}
+
+/// This frame's term regions, in drawing order; the vector is kept between frames.
+#[derive(Debug, Default)]
+pub struct StageTerms {
+    regions: Vec<(Rect, StageTerm)>,
+    /// The last regions written out ([`StageTerms::changed`]).
+    seen: u64,
+}
+
+impl StageTerms {
+    /// An empty list with room for a frame's regions.
+    pub fn new() -> StageTerms {
+        StageTerms { regions: Vec::with_capacity(TERM_REGIONS_MAX), seen: 0 }
+    }
+
+    /// Forgets the last frame's regions (keeping the room).
+    pub fn clear(&mut self) {
+        self.regions.clear();
+    }
+
+    /// Notes that `term` is drawn in `r` (ignored when empty or when the list is full).
+    pub fn add(&mut self, r: Rect, term: StageTerm) {
+        if r.w > 0.0 && r.h > 0.0 && self.regions.len() < TERM_REGIONS_MAX {
+            self.regions.push((r, term));
+        }
+    }
+
+    /// The term at `x`, `y` (the last drawn, which is on top), if any.
+    pub fn at(&self, x: f64, y: f64) -> Option<StageTerm> {
+        let inside = |r: &Rect| {
+            x >= r.x - SLOP_PX
+                && x <= r.right() + SLOP_PX
+                && y >= r.y - SLOP_PX
+                && y <= r.y + r.h + SLOP_PX
+        };
+        self.regions.iter().rev().find(|(r, _)| inside(r)).map(|(_, t)| *t)
+    }
+
+    /// The regions of `term`, in drawing order.
+    pub fn regions_of(&self, term: StageTerm) -> impl Iterator<Item = Rect> + '_ {
+        self.regions.iter().filter(move |(_, t)| *t == term).map(|(r, _)| *r)
+    }
+
+    /// The first region of each term on the stage, in [`StageTerm::ALL`] order.
+    pub fn present(&self) -> impl Iterator<Item = (StageTerm, Rect)> + '_ {
+        StageTerm::ALL.into_iter().filter_map(|t| self.regions_of(t).next().map(|r| (t, r)))
+    }
+
+    /// Whether the terms present or their first regions (whole px) moved since the last call
+    /// that said so, in `lang`: what the page writes out only then.
+    pub fn changed(&mut self, lang: Lang) -> bool {
+        // FNV-1a over the slots and boxes.
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ lang as u64;
+        for (t, r) in self.present() {
+            for v in [t.slot() as f64, r.x, r.y, r.w, r.h] {
+                h = (h ^ (v.round() as i64 as u64)).wrapping_mul(0x100_0000_01b3);
+            }
+        }
+        let moved = h != self.seen;
+        self.seen = h;
+        moved
+    }
+
+    /// The first region of each term on the stage as JSON, for tests:
+    /// `[{"def":DEFINITION,"x":..,"y":..,"w":..,"h":..}]` in `lang`, whole px.
+    pub fn json(&self, lang: Lang) -> String {
+        let quoted = |s: &str| s.replace('\\', "\\\\").replace('"', "\\\"");
+        let items: Vec<String> = self
+            .present()
+            .map(|(t, r)| {
+                format!(
+                    "{{\"def\":\"{}\",\"x\":{:.0},\"y\":{:.0},\"w\":{:.0},\"h\":{:.0}}}",
+                    quoted(lang.t(t.def())),
+                    r.x,
+                    r.y,
+                    r.w,
+                    r.h
+                )
+            })
+            .collect();
+        format!("[{}]", items.join(","))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rect(x: f64, y: f64, w: f64, h: f64) -> Rect {
+        Rect { x, y, w, h }
+    }
+
+    #[test]
+    fn a_text_box_follows_the_alignment() {
+        assert_eq!(text_box(100.0, 50.0, 40.0, 6.0, 4.0, "left"), rect(100.0, 44.0, 40.0, 10.0));
+        assert_eq!(text_box(100.0, 50.0, 40.0, 6.0, 4.0, "right"), rect(60.0, 44.0, 40.0, 10.0));
+        assert_eq!(text_box(100.0, 50.0, 40.0, 6.0, 4.0, "center"), rect(80.0, 44.0, 40.0, 10.0));
+    }
+
+    #[test]
+    fn the_term_on_top_is_found_and_nothing_outside() {
+        let mut s = StageTerms::new();
+        s.add(rect(0.0, 0.0, 100.0, 20.0), StageTerm::Partition);
+        s.add(rect(50.0, 0.0, 2.0, 20.0), StageTerm::HighWatermark);
+        assert_eq!(s.at(10.0, 10.0), Some(StageTerm::Partition));
+        // The 2 px line drawn last wins, with a little room for the pointer.
+        assert_eq!(s.at(53.0, 10.0), Some(StageTerm::HighWatermark));
+        assert_eq!(s.at(10.0, 30.0), None);
+        assert_eq!(s.at(-5.0, 10.0), None);
+    }
+
+    #[test]
+    fn the_list_is_bounded_reused_and_skips_empty_boxes() {
+        let mut s = StageTerms::new();
+        let room = s.regions.capacity();
+        for _ in 0..3 {
+            s.clear();
+            for i in 0..TERM_REGIONS_MAX + 50 {
+                s.add(rect(i as f64, 0.0, 1.0, 1.0), StageTerm::Lag);
+            }
+            s.add(rect(0.0, 0.0, 0.0, 10.0), StageTerm::Broker);
+            assert_eq!(s.regions.len(), TERM_REGIONS_MAX);
+        }
+        assert_eq!(s.regions.capacity(), room, "no growth from frame to frame");
+        assert_eq!(s.present().count(), 1);
+    }
+
+    #[test]
+    fn present_terms_come_in_list_order_once_each() {
+        let mut s = StageTerms::new();
+        s.add(rect(0.0, 0.0, 5.0, 5.0), StageTerm::Lag);
+        s.add(rect(9.0, 0.0, 5.0, 5.0), StageTerm::Producer);
+        s.add(rect(20.0, 0.0, 5.0, 5.0), StageTerm::Lag);
+        let terms: Vec<StageTerm> = s.present().map(|(t, _)| t).collect();
+        assert_eq!(terms, [StageTerm::Producer, StageTerm::Lag]);
+        assert_eq!(s.present().last().map(|(_, r)| r.x), Some(0.0), "a term's first region");
+    }
+
+    #[test]
+    fn changed_only_when_terms_move_or_the_language_changes() {
+        let mut s = StageTerms::new();
+        s.add(rect(0.0, 0.0, 5.0, 5.0), StageTerm::Lag);
+        assert!(s.changed(Lang::En));
+        assert!(!s.changed(Lang::En));
+        s.clear();
+        s.add(rect(0.2, 0.0, 5.0, 5.0), StageTerm::Lag);
+        assert!(!s.changed(Lang::En), "under a pixel");
+        assert!(s.changed(Lang::ZhTw));
+        s.add(rect(40.0, 0.0, 5.0, 5.0), StageTerm::Broker);
+        assert!(s.changed(Lang::ZhTw));
+    }
+
+    #[test]
+    fn the_json_gives_each_term_its_catalogue_definition() {
+        let mut s = StageTerms::new();
+        s.add(rect(1.4, 2.0, 30.0, 12.0), StageTerm::HighWatermark);
+        for lang in [Lang::En, Lang::ZhTw] {
+            let json = s.json(lang);
+            let v: serde_json::Value = serde_json::from_str(&json).expect(&json);
+            assert_eq!(v[0]["def"], lang.t(Msg::GlossHighWatermark));
+            assert_eq!((v[0]["x"].as_f64(), v[0]["w"].as_f64()), (Some(1.0), Some(30.0)));
+        }
+    }
+
+    #[test]
+    fn every_term_has_a_name_and_a_definition_of_its_own() {
+        let defs: Vec<Msg> = StageTerm::ALL.iter().map(|t| t.def()).collect();
+        for (i, t) in StageTerm::ALL.iter().enumerate() {
+            assert_eq!(t.slot(), i);
+            assert!(!defs[..i].contains(&t.def()), "{t:?} shares a definition");
+            assert_ne!(t.name(), t.def());
+        }
+    }
+
+    #[test]
+    fn a_tip_stays_inside_the_viewport() {
+        // Room: below right of the pointer.
+        assert_eq!(tip_position(100.0, 100.0, 200.0, 50.0, 1280.0, 720.0), (114.0, 114.0));
+        // At the right and bottom edges: left of and above the pointer.
+        assert_eq!(tip_position(1200.0, 700.0, 200.0, 50.0, 1280.0, 720.0), (986.0, 636.0));
+        // Wider than the room either side: against the left edge.
+        let (x, y) = tip_position(150.0, 10.0, 300.0, 50.0, 320.0, 720.0);
+        assert_eq!((x, y), (4.0, 24.0));
+        assert!(x >= 0.0 && x + 300.0 <= 320.0);
+    }
+}
