@@ -9,46 +9,70 @@ use brook_engine::ReaderKind;
 use crate::model::i18n::{Lang, Msg};
 use crate::model::layout::Rect;
 
-/// A term the stage writes, with its name in the list of terms and its glossary definition.
+/// A term the stage writes, in the order the page lists them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StageTerm {
     /// The producers' heading.
     Producer,
-    /// The consumers' heading: the readers.
-    Consumers,
+    /// A producer's buffer gauge, or "blocked: buffer full".
+    Buffer,
+    /// "throttled by quota".
+    Quota,
+    /// A broker box.
+    Broker,
     /// The partitions' heading and each strip's name.
     Partition,
+    /// The chips left of a strip.
+    Replicas,
+    /// "offline: no in-sync replica alive".
+    Isr,
     /// The figure right of a strip: its log end offset.
     LogEnd,
     /// The line across a strip where records are not on every in-sync replica yet.
     HighWatermark,
     /// A group's committed offset, a coloured bar across a strip.
     Committed,
-    /// The chips left of a strip.
-    Replicas,
-    /// "offline: no in-sync replica alive".
-    Isr,
-    /// A broker box.
-    Broker,
-    /// A producer's buffer gauge, or "blocked: buffer full".
-    Buffer,
-    /// "throttled by quota".
-    Quota,
-    /// A reader's or a member's lag, or the heat strip's.
-    Lag,
+    /// The consumers' heading: the readers.
+    Consumers,
     /// A consumer group's kind ("pull").
     ConsumerGroup,
     /// A share group's kind ("queue").
     ShareGroup,
     /// A push subscription's kind.
     Push,
+    /// A reader's or a member's lag, or the heat strip's.
+    Lag,
     /// A member's state "rebalancing".
     Rebalance,
 }
 
+/// How many terms there are.
+const TERMS: usize = 16;
+
+/// Each term's name in the list of terms and its glossary definition (the text the HTML terms
+/// of the same name show), in [`StageTerm`] order.
+const WORDS: [(Msg, Msg); TERMS] = [
+    (Msg::Producers, Msg::GlossProducer),
+    (Msg::TermBuffer, Msg::GlossBuffer),
+    (Msg::TermQuota, Msg::GlossQuota),
+    (Msg::Broker, Msg::GlossBroker),
+    (Msg::FigPartitions, Msg::GlossPartition),
+    (Msg::FigReplicas, Msg::GlossReplicas),
+    (Msg::FigReplicasInSync, Msg::GlossIsr),
+    (Msg::FigLogEnd, Msg::GlossLogEnd),
+    (Msg::FigHighWatermark, Msg::GlossHighWatermark),
+    (Msg::LegCommit, Msg::GlossCommit),
+    (Msg::Consumers, Msg::GlossReader),
+    (Msg::KindGroup, Msg::GlossConsumerGroup),
+    (Msg::KindShare, Msg::GlossShareGroup),
+    (Msg::KindPush, Msg::GlossPush),
+    (Msg::Lag, Msg::GlossLag),
+    (Msg::StRebalancing, Msg::GlossRebalance),
+];
+
 impl StageTerm {
     /// Every term, in the order the page lists them.
-    pub const ALL: [StageTerm; 16] = [
+    pub const ALL: [StageTerm; TERMS] = [
         StageTerm::Producer,
         StageTerm::Buffer,
         StageTerm::Quota,
@@ -69,46 +93,12 @@ impl StageTerm {
 
     /// Its name in the list of terms.
     pub fn name(self) -> Msg {
-        match self {
-            StageTerm::Producer => Msg::Producers,
-            StageTerm::Consumers => Msg::Consumers,
-            StageTerm::Partition => Msg::FigPartitions,
-            StageTerm::LogEnd => Msg::FigLogEnd,
-            StageTerm::HighWatermark => Msg::FigHighWatermark,
-            StageTerm::Committed => Msg::LegCommit,
-            StageTerm::Replicas => Msg::FigReplicas,
-            StageTerm::Isr => Msg::FigReplicasInSync,
-            StageTerm::Broker => Msg::Broker,
-            StageTerm::Buffer => Msg::TermBuffer,
-            StageTerm::Quota => Msg::TermQuota,
-            StageTerm::Lag => Msg::Lag,
-            StageTerm::ConsumerGroup => Msg::KindGroup,
-            StageTerm::ShareGroup => Msg::KindShare,
-            StageTerm::Push => Msg::KindPush,
-            StageTerm::Rebalance => Msg::StRebalancing,
-        }
+        WORDS[self as usize].0
     }
 
     /// Its glossary definition: the text the HTML terms of the same name show.
     pub fn def(self) -> Msg {
-        match self {
-            StageTerm::Producer => Msg::GlossProducer,
-            StageTerm::Consumers => Msg::GlossReader,
-            StageTerm::Partition => Msg::GlossPartition,
-            StageTerm::LogEnd => Msg::GlossLogEnd,
-            StageTerm::HighWatermark => Msg::GlossHighWatermark,
-            StageTerm::Committed => Msg::GlossCommit,
-            StageTerm::Replicas => Msg::GlossReplicas,
-            StageTerm::Isr => Msg::GlossIsr,
-            StageTerm::Broker => Msg::GlossBroker,
-            StageTerm::Buffer => Msg::GlossBuffer,
-            StageTerm::Quota => Msg::GlossQuota,
-            StageTerm::Lag => Msg::GlossLag,
-            StageTerm::ConsumerGroup => Msg::GlossConsumerGroup,
-            StageTerm::ShareGroup => Msg::GlossShareGroup,
-            StageTerm::Push => Msg::GlossPush,
-            StageTerm::Rebalance => Msg::GlossRebalance,
-        }
+        WORDS[self as usize].1
     }
 
     /// The term of a reader of `kind`.
@@ -118,11 +108,6 @@ impl StageTerm {
             ReaderKind::Share => StageTerm::ShareGroup,
             ReaderKind::Push => StageTerm::Push,
         }
-    }
-
-    /// Its place in [`StageTerm::ALL`].
-    fn slot(self) -> usize {
-        StageTerm::ALL.iter().position(|t| *t == self).unwrap_or(0)
     }
 }
 
@@ -155,7 +140,8 @@ pub fn tip_position(x: f64, y: f64, w: f64, h: f64, view_w: f64, view_h: f64) ->
     (within(left, w, view_w), within(top, h, view_h))
 }
 
-/// This frame's term regions, in drawing order; the vector is kept between frames.
+/// This frame's term regions, in drawing order; the vector is kept between frames (it grows
+/// to at most [`TERM_REGIONS_MAX`] once).
 #[derive(Debug, Default)]
 pub struct StageTerms {
     regions: Vec<(Rect, StageTerm)>,
@@ -164,9 +150,9 @@ pub struct StageTerms {
 }
 
 impl StageTerms {
-    /// An empty list with room for a frame's regions.
-    pub fn new() -> StageTerms {
-        StageTerms { regions: Vec::with_capacity(TERM_REGIONS_MAX), seen: 0 }
+    /// An empty list.
+    pub const fn new() -> StageTerms {
+        StageTerms { regions: Vec::new(), seen: 0 }
     }
 
     /// Forgets the last frame's regions (keeping the room).
@@ -198,8 +184,18 @@ impl StageTerms {
     }
 
     /// The first region of each term on the stage, in [`StageTerm::ALL`] order.
-    pub fn present(&self) -> impl Iterator<Item = (StageTerm, Rect)> + '_ {
-        StageTerm::ALL.into_iter().filter_map(|t| self.regions_of(t).next().map(|r| (t, r)))
+    pub fn present(&self) -> Vec<(StageTerm, Rect)> {
+        let all = StageTerm::ALL.into_iter().zip(self.firsts());
+        all.filter_map(|(t, r)| Some((t, r?))).collect()
+    }
+
+    /// The first region of each term, by [`StageTerm`] order.
+    fn firsts(&self) -> [Option<Rect>; TERMS] {
+        let mut first = [None; TERMS];
+        for (r, t) in &self.regions {
+            first[*t as usize].get_or_insert(*r);
+        }
+        first
     }
 
     /// Whether the terms present or their first regions (whole px) moved since the last call
@@ -207,8 +203,9 @@ impl StageTerms {
     pub fn changed(&mut self, lang: Lang) -> bool {
         // FNV-1a over the slots and boxes.
         let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ lang as u64;
-        for (t, r) in self.present() {
-            for v in [t.slot() as f64, r.x, r.y, r.w, r.h] {
+        for (i, r) in self.firsts().iter().enumerate() {
+            let Some(r) = r else { continue };
+            for v in [i as f64, r.x, r.y, r.w, r.h] {
                 h = (h ^ (v.round() as i64 as u64)).wrapping_mul(0x100_0000_01b3);
             }
         }
@@ -218,23 +215,19 @@ impl StageTerms {
     }
 
     /// The first region of each term on the stage as JSON, for tests:
-    /// `[{"def":DEFINITION,"x":..,"y":..,"w":..,"h":..}]` in `lang`, whole px.
+    /// `[{"def":DEFINITION,"x":..,"y":..,"w":..,"h":..}]` in `lang`, whole px (the
+    /// definitions have no quote nor backslash: a test checks).
     pub fn json(&self, lang: Lang) -> String {
-        let quoted = |s: &str| s.replace('\\', "\\\\").replace('"', "\\\"");
-        let items: Vec<String> = self
-            .present()
-            .map(|(t, r)| {
-                format!(
-                    "{{\"def\":\"{}\",\"x\":{:.0},\"y\":{:.0},\"w\":{:.0},\"h\":{:.0}}}",
-                    quoted(lang.t(t.def())),
-                    r.x,
-                    r.y,
-                    r.w,
-                    r.h
-                )
-            })
-            .collect();
-        format!("[{}]", items.join(","))
+        let mut out = String::from("[");
+        for (t, r) in self.present() {
+            let (x, y, w, h) = (r.x as i32, r.y as i32, r.w.ceil() as i32, r.h.ceil() as i32);
+            let def = lang.t(t.def());
+            if out.len() > 1 {
+                out.push(',');
+            }
+            out += &format!("{{\"def\":\"{def}\",\"x\":{x},\"y\":{y},\"w\":{w},\"h\":{h}}}");
+        }
+        out + "]"
     }
 }
 
@@ -268,7 +261,7 @@ mod tests {
     #[test]
     fn the_list_is_bounded_reused_and_skips_empty_boxes() {
         let mut s = StageTerms::new();
-        let room = s.regions.capacity();
+        let mut room = None;
         for _ in 0..3 {
             s.clear();
             for i in 0..TERM_REGIONS_MAX + 50 {
@@ -276,9 +269,10 @@ mod tests {
             }
             s.add(rect(0.0, 0.0, 0.0, 10.0), StageTerm::Broker);
             assert_eq!(s.regions.len(), TERM_REGIONS_MAX);
+            let cap = s.regions.capacity();
+            assert_eq!(*room.get_or_insert(cap), cap, "no growth from frame to frame");
         }
-        assert_eq!(s.regions.capacity(), room, "no growth from frame to frame");
-        assert_eq!(s.present().count(), 1);
+        assert_eq!(s.present().len(), 1);
     }
 
     #[test]
@@ -287,7 +281,7 @@ mod tests {
         s.add(rect(0.0, 0.0, 5.0, 5.0), StageTerm::Lag);
         s.add(rect(9.0, 0.0, 5.0, 5.0), StageTerm::Producer);
         s.add(rect(20.0, 0.0, 5.0, 5.0), StageTerm::Lag);
-        let terms: Vec<StageTerm> = s.present().map(|(t, _)| t).collect();
+        let terms: Vec<StageTerm> = s.present().iter().map(|(t, _)| *t).collect();
         assert_eq!(terms, [StageTerm::Producer, StageTerm::Lag]);
         assert_eq!(s.present().last().map(|(_, r)| r.x), Some(0.0), "a term's first region");
     }
@@ -316,13 +310,22 @@ mod tests {
             assert_eq!(v[0]["def"], lang.t(Msg::GlossHighWatermark));
             assert_eq!((v[0]["x"].as_f64(), v[0]["w"].as_f64()), (Some(1.0), Some(30.0)));
         }
+        s.add(rect(40.0, 0.0, 5.5, 5.0), StageTerm::Broker);
+        let v: serde_json::Value = serde_json::from_str(&s.json(Lang::En)).unwrap();
+        assert_eq!(v.as_array().map(Vec::len), Some(2));
+        for t in StageTerm::ALL {
+            for lang in [Lang::En, Lang::ZhTw] {
+                let def = lang.t(t.def());
+                assert!(!def.contains(['"', '\\']), "{t:?}: JSON as it is: {def}");
+            }
+        }
     }
 
     #[test]
     fn every_term_has_a_name_and_a_definition_of_its_own() {
         let defs: Vec<Msg> = StageTerm::ALL.iter().map(|t| t.def()).collect();
         for (i, t) in StageTerm::ALL.iter().enumerate() {
-            assert_eq!(t.slot(), i);
+            assert_eq!(*t as usize, i);
             assert!(!defs[..i].contains(&t.def()), "{t:?} shares a definition");
             assert_ne!(t.name(), t.def());
         }

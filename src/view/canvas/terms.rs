@@ -12,7 +12,7 @@ use crate::model::stage_terms::{text_box, tip_position, StageTerm, StageTerms};
 
 thread_local! {
     /// This frame's term regions.
-    static TERMS: RefCell<StageTerms> = RefCell::new(StageTerms::new());
+    static TERMS: RefCell<StageTerms> = const { RefCell::new(StageTerms::new()) };
     /// The term focused in the page's list, outlined on the stage.
     static FOCUSED: Cell<Option<StageTerm>> = const { Cell::new(None) };
 }
@@ -45,10 +45,11 @@ pub fn term_at_end(ctx: &Ctx, whole: &str, part: &str, x: f64, y: f64, t: StageT
 
 /// Notes that `r` (a drawn mark, not text) is `term`.
 pub fn region(r: Rect, term: StageTerm) {
-    TERMS.with(|s| s.borrow_mut().add(r, term));
+    with(|s| s.add(r, term));
 }
 
 /// Runs `f` on this frame's regions.
+#[inline(never)]
 pub fn with<R>(f: impl FnOnce(&mut StageTerms) -> R) -> R {
     TERMS.with(|s| f(&mut s.borrow_mut()))
 }

@@ -7,7 +7,6 @@ use web_sys::{Element, HtmlElement};
 use yew::prelude::*;
 
 use crate::model::i18n::{Lang, Msg};
-use crate::model::stage_terms::StageTerm;
 use crate::view::canvas::terms;
 use crate::view::components::term;
 
@@ -28,11 +27,11 @@ pub fn stage_hover(
 
 /// The terms the stage showed in its last frame, in `lang`.
 pub fn stage_terms(lang: Lang) -> Html {
-    let shown: Vec<StageTerm> = terms::with(|s| s.present().map(|(t, _)| t).collect());
+    let shown = terms::with(|s| s.present());
     html! {
         <p class="stage-terms" data-testid="stage-terms" onfocusout={Callback::from(|_: FocusEvent| terms::focus(None))}>
             <span class="label">{ lang.t(Msg::TermsOnStage) }{ ": " }</span>
-            { for shown.into_iter().map(|t| html! {
+            { for shown.into_iter().map(|(t, _)| html! {
                 <span onfocusin={Callback::from(move |_: FocusEvent| terms::focus(Some(t)))}>
                     { term(lang, lang.t(t.name()), t.def()) }
                 </span>
