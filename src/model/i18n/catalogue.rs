@@ -756,7 +756,7 @@ catalogue! {
     GlossReplicas = "Copies of a partition, one per broker (the chip shows its id). The leader (dark) takes the writes; followers copy it, grey while in sync (ISR), outlined in red when behind.",
         "分區的副本，每台 Broker 一份（方塊上是 Broker 編號）。領導者（深色）接收寫入；追隨者向它複製，同步時為灰色（ISR），落後時外框為紅色。";
     GlossBroker = "A server of the cluster: it keeps partition replicas and answers producers and consumers.",
-        "叢集中的一台伺服器：保存分區的副本，回應生產者和消費者。";
+        "叢集中的一台伺服器：存放分區的副本，回應生產者和消費者。";
     GlossBuffer = "The producer's memory for records not yet acknowledged (buffer.memory: the line along the bottom of its box). When it is full, sending blocks.",
         "生產者存放尚未確認訊息的記憶體（buffer.memory：方框底部的線）。滿了之後，傳送會阻塞。";
     GlossQuota = "A cap on a client's bytes per second; past it, the broker delays its answers (throttling).",
