@@ -91,7 +91,7 @@ for (const lang of ['en', 'zh-TW']) {
     await page.waitForTimeout(300);
     const list = await regions(page);
     for (const t of list) assert.ok(t.w > 0 && t.h > 0, `a region has a size: ${JSON.stringify(t)}`);
-    for (const key of ['GlossProducer', 'GlossBroker', 'GlossReplicas', 'GlossLag']) {
+    for (const key of ['GlossProducer', 'GlossBroker', 'GlossReplicas', 'GlossLogEnd', 'GlossHighWatermark', 'GlossLag']) {
       await checkTerm(page, list, key, lang);
     }
     // The partition's name, then leaving the stage hides the tooltip.
@@ -129,6 +129,8 @@ test('keyboard: Tab reaches the list of terms on the stage; focus shows the defi
   const errors = [];
   const page = await openPage(browser, URL('en'), errors);
   for (let i = 0; i < 15; i++) await page.click('[data-testid=step]');
+  // A term stays listed about 2 s after it left the stage: let the paused stage settle.
+  await page.waitForTimeout(2500);
   const list = await regions(page);
   await until(() => page.$$eval('[data-testid=stage-terms] dfn', (d) => d.length), (n) => n > 3);
   const names = await page.$$eval('[data-testid=stage-terms] dfn', (ds) => ds.map((d) => d.getAttribute('aria-description')));

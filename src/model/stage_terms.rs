@@ -145,14 +145,20 @@ pub fn tip_position(x: f64, y: f64, w: f64, h: f64, view_w: f64, view_h: f64) ->
 #[derive(Debug, Default)]
 pub struct StageTerms {
     regions: Vec<(Rect, StageTerm)>,
-    /// The last regions written out ([`StageTerms::changed`]).
+    /// The last regions written out ([`StageTerms::end_frame`]).
     seen: u64,
+    /// Frames since each term was last on the stage, in [`StageTerm`] order (at most 255).
+    ages: [u8; TERMS],
 }
+
+/// A term stays in the page's list this many frames after it left the stage (about 2 s): a
+/// mark that comes and goes (the high watermark line) does not make the list jump.
+const LISTED_FRAMES: u8 = 120;
 
 impl StageTerms {
     /// An empty list.
     pub const fn new() -> StageTerms {
-        StageTerms { regions: Vec::new(), seen: 0 }
+        StageTerms { regions: Vec::new(), seen: 0, ages: [u8::MAX; TERMS] }
     }
 
     /// Forgets the last frame's regions (keeping the room).
@@ -198,12 +204,20 @@ impl StageTerms {
         first
     }
 
-    /// Whether the terms present or their first regions (whole px) moved since the last call
-    /// that said so, in `lang`: what the page writes out only then.
-    pub fn changed(&mut self, lang: Lang) -> bool {
+    /// The terms for the page's list: on the stage now or in the last [`LISTED_FRAMES`].
+    pub fn listed(&self) -> impl Iterator<Item = StageTerm> + '_ {
+        StageTerm::ALL.into_iter().filter(|t| self.ages[*t as usize] < LISTED_FRAMES)
+    }
+
+    /// Ends a frame: ages the terms not drawn in it, and says whether the terms present or
+    /// their first regions (whole px) moved since the last frame, in `lang` (the page writes
+    /// them out only then).
+    pub fn end_frame(&mut self, lang: Lang) -> bool {
         // FNV-1a over the slots and boxes.
         let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ lang as u64;
         for (i, r) in self.firsts().iter().enumerate() {
+            let age = &mut self.ages[i];
+            *age = if r.is_some() { 0 } else { age.saturating_add(1) };
             let Some(r) = r else { continue };
             for v in [i as f64, r.x, r.y, r.w, r.h] {
                 h = (h ^ (v.round() as i64 as u64)).wrapping_mul(0x100_0000_01b3);
@@ -290,14 +304,34 @@ mod tests {
     fn changed_only_when_terms_move_or_the_language_changes() {
         let mut s = StageTerms::new();
         s.add(rect(0.0, 0.0, 5.0, 5.0), StageTerm::Lag);
-        assert!(s.changed(Lang::En));
-        assert!(!s.changed(Lang::En));
+        assert!(s.end_frame(Lang::En));
+        assert!(!s.end_frame(Lang::En));
         s.clear();
         s.add(rect(0.2, 0.0, 5.0, 5.0), StageTerm::Lag);
-        assert!(!s.changed(Lang::En), "under a pixel");
-        assert!(s.changed(Lang::ZhTw));
+        assert!(!s.end_frame(Lang::En), "under a pixel");
+        assert!(s.end_frame(Lang::ZhTw));
         s.add(rect(40.0, 0.0, 5.0, 5.0), StageTerm::Broker);
-        assert!(s.changed(Lang::ZhTw));
+        assert!(s.end_frame(Lang::ZhTw));
+    }
+
+    #[test]
+    fn a_term_stays_listed_a_while_after_it_leaves_the_stage() {
+        let mut s = StageTerms::new();
+        assert_eq!(s.listed().count(), 0, "nothing before the first frame");
+        s.add(rect(0.0, 0.0, 5.0, 5.0), StageTerm::Lag);
+        s.add(rect(0.0, 9.0, 5.0, 5.0), StageTerm::HighWatermark);
+        s.end_frame(Lang::En);
+        let listed = |s: &StageTerms| s.listed().collect::<Vec<_>>();
+        assert_eq!(listed(&s), [StageTerm::HighWatermark, StageTerm::Lag]);
+        // The line goes: still listed for LISTED_FRAMES frames, then not.
+        for frame in 1..=LISTED_FRAMES as usize + 5 {
+            s.clear();
+            s.add(rect(0.0, 0.0, 5.0, 5.0), StageTerm::Lag);
+            s.end_frame(Lang::En);
+            let expected = frame < LISTED_FRAMES as usize;
+            assert_eq!(listed(&s).contains(&StageTerm::HighWatermark), expected, "frame {frame}");
+            assert_eq!(s.present().len(), 1);
+        }
     }
 
     #[test]

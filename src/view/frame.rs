@@ -61,7 +61,7 @@ fn draw_frame(
             *last.borrow_mut() = clipped as f64;
             let _ = canvas.set_attribute("data-clipped-labels", &clipped.to_string());
         }
-        if let Some(json) = terms::with(|s| s.changed(sim.lang).then(|| s.json(sim.lang))) {
+        if let Some(json) = terms::with(|s| s.end_frame(sim.lang).then(|| s.json(sim.lang))) {
             let _ = canvas.set_attribute("data-terms", &json);
         }
     }

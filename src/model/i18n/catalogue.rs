@@ -745,20 +745,23 @@ catalogue! {
         "有佇列時（模擬畫面）：遺失或失敗的訂單 {0} 筆，{2} 的積壓中有 {1} 筆在等待";
 
     // Glossary on the stage (issue 10, item 6): the canvas's terms show their definition on
-    // hover; the page lists the terms the stage shows, each reachable by keyboard.
+    // hover; the page lists the terms the stage shows, each reachable by keyboard. Kafka's
+    // words: buffer.memory (ProducerConfig: send() blocks when it is full), quotas (the broker
+    // delays its response by the throttle time, ClientQuotaManager), the log end offset (the
+    // offset of the next record appended, UnifiedLog.logEndOffset).
     TermsOnStage = "Terms on the stage", "模擬畫面上的術語";
     TermBuffer = "buffer", "緩衝區";
     TermQuota = "quota", "配額";
     GlossProducer = "Sends records in batches to each partition's leader; it never waits for consumers.",
         "把訊息分批送到各分區的領導者；它從不等待消費者。";
-    GlossLogEnd = "Log end offset: the offset the next record written to this partition will get (offsets count from 0).",
-        "日誌結尾偏移量：下一筆寫入這個分區的訊息會拿到的偏移量（偏移量從 0 起算）。";
-    GlossReplicas = "Copies of a partition, one per broker (the chip shows its id). The leader (dark) takes the writes; followers copy it, grey while in sync (ISR), outlined in red when behind.",
-        "分區的副本，每台 Broker 一份（方塊上是 Broker 編號）。領導者（深色）接收寫入；追隨者向它複製，同步時為灰色（ISR），落後時外框為紅色。";
+    GlossLogEnd = "Log end offset: the offset the next record written here will get (offsets count from 0).",
+        "日誌結尾偏移量：下一筆寫入的訊息會拿到的偏移量（從 0 起算）。";
+    GlossReplicas = "A partition's copies, one per broker (the chip shows its id). The leader (dark) takes writes; followers copy it: grey in sync (ISR), outlined red when behind.",
+        "分區的副本，每台 Broker 一份（方塊上是它的編號）。領導者（深色）接收寫入；追隨者向它複製：灰色為同步（ISR），紅框為落後。";
     GlossBroker = "A server of the cluster: it keeps partition replicas and answers producers and consumers.",
         "叢集中的一台伺服器：存放分區的副本，回應生產者和消費者。";
-    GlossBuffer = "The producer's memory for records not yet acknowledged (buffer.memory: the line along the bottom of its box). When it is full, sending blocks.",
-        "生產者存放尚未確認訊息的記憶體（buffer.memory：方框底部的線）。滿了之後，傳送會阻塞。";
+    GlossBuffer = "The producer's memory for records not yet acknowledged (buffer.memory, the line under its box); when full, sending blocks.",
+        "生產者存放未確認訊息的記憶體（buffer.memory，方框底部的線）；滿了，傳送就會阻塞。";
     GlossQuota = "A cap on a client's bytes per second; past it, the broker delays its answers (throttling).",
         "用戶端每秒位元組數的上限；超過時，Broker 會延後回應（限流）。";
 }

@@ -90,8 +90,8 @@ pub fn hover(stage: &Element, tip: &HtmlElement, e: Option<&MouseEvent>, lang: L
     let (x, y) = tip_position(
         e.client_x() as f64,
         e.client_y() as f64,
-        tip.offset_width() as f64,
-        tip.offset_height() as f64,
+        tip.client_width() as f64,
+        tip.client_height() as f64,
         view.client_width() as f64,
         view.client_height() as f64,
     );

@@ -25,14 +25,15 @@ pub fn stage_hover(
     })
 }
 
-/// The terms the stage showed in its last frame, in `lang`.
+/// The terms the stage shows (or showed in the last seconds), in `lang`; keyed, so that a term
+/// coming or going moves no other term's node (keyboard focus stays where it is).
 pub fn stage_terms(lang: Lang) -> Html {
-    let shown = terms::with(|s| s.present());
+    let shown: Vec<_> = terms::with(|s| s.listed().collect());
     html! {
         <p class="stage-terms" data-testid="stage-terms" onfocusout={Callback::from(|_: FocusEvent| terms::focus(None))}>
             <span class="label">{ lang.t(Msg::TermsOnStage) }{ ": " }</span>
-            { for shown.into_iter().map(|(t, _)| html! {
-                <span onfocusin={Callback::from(move |_: FocusEvent| terms::focus(Some(t)))}>
+            { for shown.into_iter().map(|t| html! {
+                <span key={t as usize} onfocusin={Callback::from(move |_: FocusEvent| terms::focus(Some(t)))}>
                     { term(lang, lang.t(t.name()), t.def()) }
                 </span>
             }) }
