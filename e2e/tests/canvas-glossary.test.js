@@ -129,7 +129,7 @@ test('keyboard: Tab reaches the list of terms on the stage; focus shows the defi
   const errors = [];
   const page = await openPage(browser, URL('en'), errors);
   for (let i = 0; i < 15; i++) await page.click('[data-testid=step]');
-  // A term stays listed about 2 s after it left the stage: let the paused stage settle.
+  // Let the dots land: a still stage lists the terms it shows.
   await page.waitForTimeout(2500);
   const list = await regions(page);
   await until(() => page.$$eval('[data-testid=stage-terms] dfn', (d) => d.length), (n) => n > 3);

@@ -151,8 +151,9 @@ pub struct StageTerms {
     ages: [u8; TERMS],
 }
 
-/// A term stays in the page's list this many frames after it left the stage (about 2 s): a
-/// mark that comes and goes (the high watermark line) does not make the list jump.
+/// While the stage moves, a term stays in the page's list this many frames after it left the
+/// stage (about 2 s): a mark that comes and goes (the high watermark line) does not make the
+/// list jump. A still stage lists what it shows.
 const LISTED_FRAMES: u8 = 120;
 
 impl StageTerms {
@@ -209,15 +210,19 @@ impl StageTerms {
         StageTerm::ALL.into_iter().filter(|t| self.ages[*t as usize] < LISTED_FRAMES)
     }
 
-    /// Ends a frame: ages the terms not drawn in it, and says whether the terms present or
-    /// their first regions (whole px) moved since the last frame, in `lang` (the page writes
-    /// them out only then).
-    pub fn end_frame(&mut self, lang: Lang) -> bool {
+    /// Ends a frame: ages the terms not drawn in it (forgets them at once if nothing on the
+    /// stage is `moving`), and says whether the terms present or their first regions (whole
+    /// px) moved since the last frame, in `lang` (the page writes them out only then).
+    pub fn end_frame(&mut self, lang: Lang, moving: bool) -> bool {
         // FNV-1a over the slots and boxes.
         let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ lang as u64;
         for (i, r) in self.firsts().iter().enumerate() {
             let age = &mut self.ages[i];
-            *age = if r.is_some() { 0 } else { age.saturating_add(1) };
+            *age = match (r, moving) {
+                (Some(_), _) => 0,
+                (None, true) => age.saturating_add(1),
+                (None, false) => u8::MAX,
+            };
             let Some(r) = r else { continue };
             for v in [i as f64, r.x, r.y, r.w, r.h] {
                 h = (h ^ (v.round() as i64 as u64)).wrapping_mul(0x100_0000_01b3);
@@ -304,14 +309,14 @@ mod tests {
     fn changed_only_when_terms_move_or_the_language_changes() {
         let mut s = StageTerms::new();
         s.add(rect(0.0, 0.0, 5.0, 5.0), StageTerm::Lag);
-        assert!(s.end_frame(Lang::En));
-        assert!(!s.end_frame(Lang::En));
+        assert!(s.end_frame(Lang::En, true));
+        assert!(!s.end_frame(Lang::En, true));
         s.clear();
         s.add(rect(0.2, 0.0, 5.0, 5.0), StageTerm::Lag);
-        assert!(!s.end_frame(Lang::En), "under a pixel");
-        assert!(s.end_frame(Lang::ZhTw));
+        assert!(!s.end_frame(Lang::En, true), "under a pixel");
+        assert!(s.end_frame(Lang::ZhTw, true));
         s.add(rect(40.0, 0.0, 5.0, 5.0), StageTerm::Broker);
-        assert!(s.end_frame(Lang::ZhTw));
+        assert!(s.end_frame(Lang::ZhTw, true));
     }
 
     #[test]
@@ -320,18 +325,25 @@ mod tests {
         assert_eq!(s.listed().count(), 0, "nothing before the first frame");
         s.add(rect(0.0, 0.0, 5.0, 5.0), StageTerm::Lag);
         s.add(rect(0.0, 9.0, 5.0, 5.0), StageTerm::HighWatermark);
-        s.end_frame(Lang::En);
+        s.end_frame(Lang::En, true);
         let listed = |s: &StageTerms| s.listed().collect::<Vec<_>>();
         assert_eq!(listed(&s), [StageTerm::HighWatermark, StageTerm::Lag]);
         // The line goes: still listed for LISTED_FRAMES frames, then not.
         for frame in 1..=LISTED_FRAMES as usize + 5 {
             s.clear();
             s.add(rect(0.0, 0.0, 5.0, 5.0), StageTerm::Lag);
-            s.end_frame(Lang::En);
+            s.end_frame(Lang::En, true);
             let expected = frame < LISTED_FRAMES as usize;
             assert_eq!(listed(&s).contains(&StageTerm::HighWatermark), expected, "frame {frame}");
             assert_eq!(s.present().len(), 1);
         }
+        // A still stage lists what it shows, at once.
+        s.add(rect(0.0, 9.0, 5.0, 5.0), StageTerm::HighWatermark);
+        s.end_frame(Lang::En, true);
+        s.clear();
+        s.add(rect(0.0, 0.0, 5.0, 5.0), StageTerm::Lag);
+        s.end_frame(Lang::En, false);
+        assert_eq!(listed(&s), [StageTerm::Lag]);
     }
 
     #[test]

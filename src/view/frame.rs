@@ -61,7 +61,9 @@ fn draw_frame(
             *last.borrow_mut() = clipped as f64;
             let _ = canvas.set_attribute("data-clipped-labels", &clipped.to_string());
         }
-        if let Some(json) = terms::with(|s| s.end_frame(sim.lang).then(|| s.json(sim.lang))) {
+        if let Some(json) =
+            terms::with(|s| s.end_frame(sim.lang, redraw::moving(sim)).then(|| s.json(sim.lang)))
+        {
             let _ = canvas.set_attribute("data-terms", &json);
         }
     }
@@ -138,7 +140,9 @@ impl FrameLoop {
         let renders = still.renders;
         if let Some(c) = self.stage.cast::<HtmlCanvasElement>() {
             let (w, h) = (c.client_width() as f64, c.client_height() as f64);
-            if still.stage.due(moving, redraw::key(&s, renders, w, h)) {
+            // A term focused in the page's list is outlined: a still stage is drawn again.
+            let outline = terms::focus_moved();
+            if still.stage.due(moving, redraw::key(&s, renders, w, h)) || outline {
                 draw_frame(&c, &s, t, self.reduced_motion, &self.clipped);
             }
             if !c.has_attribute("data-first-frame-ms") {

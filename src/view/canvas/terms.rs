@@ -13,8 +13,9 @@ use crate::model::stage_terms::{text_box, tip_position, StageTerm, StageTerms};
 thread_local! {
     /// This frame's term regions.
     static TERMS: RefCell<StageTerms> = const { RefCell::new(StageTerms::new()) };
-    /// The term focused in the page's list, outlined on the stage.
-    static FOCUSED: Cell<Option<StageTerm>> = const { Cell::new(None) };
+    /// The term focused in the page's list, outlined on the stage, and whether that changed
+    /// since the stage last asked.
+    static FOCUSED: Cell<(Option<StageTerm>, bool)> = const { Cell::new((None, false)) };
 }
 
 /// The outline around the focused term's regions (a colour nothing else on the stage uses).
@@ -56,12 +57,21 @@ pub fn with<R>(f: impl FnOnce(&mut StageTerms) -> R) -> R {
 
 /// Sets the term outlined on the stage (None: none).
 pub fn focus(term: Option<StageTerm>) {
-    FOCUSED.with(|f| f.set(term));
+    FOCUSED.with(|f| f.set((term, true)));
+}
+
+/// Whether the focused term changed since the last call (a still stage is drawn again).
+pub fn focus_moved() -> bool {
+    FOCUSED.with(|f| {
+        let (term, moved) = f.get();
+        f.set((term, false));
+        moved
+    })
 }
 
 /// Frames every region of the focused term, over everything else.
 pub fn outline_focused(ctx: &Ctx, k: f64) {
-    let Some(t) = FOCUSED.with(Cell::get) else { return };
+    let Some(t) = FOCUSED.with(Cell::get).0 else { return };
     ctx.set_stroke_style_str(FOCUS_OUTLINE);
     ctx.set_line_width(2.0 * k);
     with(|s| {
