@@ -1,12 +1,12 @@
 //! Glossary terms on the stage: the canvas cannot carry a `term`'s tooltip, so each frame the
 //! stage notes where it wrote a term (a label's box and which term it is) in a bounded list,
 //! reused frame after frame. The pointer over the stage looks its term up here; the page lists
-//! the terms present (each an HTML term, reachable by keyboard); the end-to-end test reads a
-//! few regions as JSON.
+//! the terms present (each an HTML term, reachable by keyboard, outlined on the stage when
+//! focused).
 
 use brook_engine::ReaderKind;
 
-use crate::model::i18n::{Lang, Msg};
+use crate::model::i18n::Msg;
 use crate::model::layout::Rect;
 
 /// A term the stage writes, in the order the page lists them.
@@ -145,8 +145,6 @@ pub fn tip_position(x: f64, y: f64, w: f64, h: f64, view_w: f64, view_h: f64) ->
 #[derive(Debug, Default)]
 pub struct StageTerms {
     regions: Vec<(Rect, StageTerm)>,
-    /// The last regions written out ([`StageTerms::end_frame`]).
-    seen: u64,
     /// Frames since each term was last on the stage, in [`StageTerm`] order (at most 255).
     ages: [u8; TERMS],
 }
@@ -159,7 +157,7 @@ const LISTED_FRAMES: u8 = 120;
 impl StageTerms {
     /// An empty list.
     pub const fn new() -> StageTerms {
-        StageTerms { regions: Vec::new(), seen: 0, ages: [u8::MAX; TERMS] }
+        StageTerms { regions: Vec::new(), ages: [u8::MAX; TERMS] }
     }
 
     /// Forgets the last frame's regions (keeping the room).
@@ -211,42 +209,16 @@ impl StageTerms {
     }
 
     /// Ends a frame: ages the terms not drawn in it (forgets them at once if nothing on the
-    /// stage is `moving`), and says whether the terms present or their first regions (whole
-    /// px) moved since the last frame, in `lang` (the page writes them out only then).
-    pub fn end_frame(&mut self, lang: Lang, moving: bool) -> bool {
-        // FNV-1a over the slots and boxes.
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ lang as u64;
-        for (i, r) in self.firsts().iter().enumerate() {
-            let age = &mut self.ages[i];
+    /// stage is `moving`).
+    pub fn end_frame(&mut self, moving: bool) {
+        let firsts = self.firsts();
+        for (age, r) in self.ages.iter_mut().zip(firsts) {
             *age = match (r, moving) {
                 (Some(_), _) => 0,
                 (None, true) => age.saturating_add(1),
                 (None, false) => u8::MAX,
             };
-            let Some(r) = r else { continue };
-            for v in [i as f64, r.x, r.y, r.w, r.h] {
-                h = (h ^ (v.round() as i64 as u64)).wrapping_mul(0x100_0000_01b3);
-            }
         }
-        let moved = h != self.seen;
-        self.seen = h;
-        moved
-    }
-
-    /// The first region of each term on the stage as JSON, for tests:
-    /// `[{"def":DEFINITION,"x":..,"y":..,"w":..,"h":..}]` in `lang`, whole px (the
-    /// definitions have no quote nor backslash: a test checks).
-    pub fn json(&self, lang: Lang) -> String {
-        let mut out = String::from("[");
-        for (t, r) in self.present() {
-            let (x, y, w, h) = (r.x as i32, r.y as i32, r.w.ceil() as i32, r.h.ceil() as i32);
-            let def = lang.t(t.def());
-            if out.len() > 1 {
-                out.push(',');
-            }
-            out += &format!("{{\"def\":\"{def}\",\"x\":{x},\"y\":{y},\"w\":{w},\"h\":{h}}}");
-        }
-        out + "]"
     }
 }
 
@@ -306,65 +278,30 @@ mod tests {
     }
 
     #[test]
-    fn changed_only_when_terms_move_or_the_language_changes() {
-        let mut s = StageTerms::new();
-        s.add(rect(0.0, 0.0, 5.0, 5.0), StageTerm::Lag);
-        assert!(s.end_frame(Lang::En, true));
-        assert!(!s.end_frame(Lang::En, true));
-        s.clear();
-        s.add(rect(0.2, 0.0, 5.0, 5.0), StageTerm::Lag);
-        assert!(!s.end_frame(Lang::En, true), "under a pixel");
-        assert!(s.end_frame(Lang::ZhTw, true));
-        s.add(rect(40.0, 0.0, 5.0, 5.0), StageTerm::Broker);
-        assert!(s.end_frame(Lang::ZhTw, true));
-    }
-
-    #[test]
     fn a_term_stays_listed_a_while_after_it_leaves_the_stage() {
         let mut s = StageTerms::new();
         assert_eq!(s.listed().count(), 0, "nothing before the first frame");
         s.add(rect(0.0, 0.0, 5.0, 5.0), StageTerm::Lag);
         s.add(rect(0.0, 9.0, 5.0, 5.0), StageTerm::HighWatermark);
-        s.end_frame(Lang::En, true);
+        s.end_frame(true);
         let listed = |s: &StageTerms| s.listed().collect::<Vec<_>>();
         assert_eq!(listed(&s), [StageTerm::HighWatermark, StageTerm::Lag]);
         // The line goes: still listed for LISTED_FRAMES frames, then not.
         for frame in 1..=LISTED_FRAMES as usize + 5 {
             s.clear();
             s.add(rect(0.0, 0.0, 5.0, 5.0), StageTerm::Lag);
-            s.end_frame(Lang::En, true);
+            s.end_frame(true);
             let expected = frame < LISTED_FRAMES as usize;
             assert_eq!(listed(&s).contains(&StageTerm::HighWatermark), expected, "frame {frame}");
             assert_eq!(s.present().len(), 1);
         }
         // A still stage lists what it shows, at once.
         s.add(rect(0.0, 9.0, 5.0, 5.0), StageTerm::HighWatermark);
-        s.end_frame(Lang::En, true);
+        s.end_frame(true);
         s.clear();
         s.add(rect(0.0, 0.0, 5.0, 5.0), StageTerm::Lag);
-        s.end_frame(Lang::En, false);
+        s.end_frame(false);
         assert_eq!(listed(&s), [StageTerm::Lag]);
-    }
-
-    #[test]
-    fn the_json_gives_each_term_its_catalogue_definition() {
-        let mut s = StageTerms::new();
-        s.add(rect(1.4, 2.0, 30.0, 12.0), StageTerm::HighWatermark);
-        for lang in [Lang::En, Lang::ZhTw] {
-            let json = s.json(lang);
-            let v: serde_json::Value = serde_json::from_str(&json).expect(&json);
-            assert_eq!(v[0]["def"], lang.t(Msg::GlossHighWatermark));
-            assert_eq!((v[0]["x"].as_f64(), v[0]["w"].as_f64()), (Some(1.0), Some(30.0)));
-        }
-        s.add(rect(40.0, 0.0, 5.5, 5.0), StageTerm::Broker);
-        let v: serde_json::Value = serde_json::from_str(&s.json(Lang::En)).unwrap();
-        assert_eq!(v.as_array().map(Vec::len), Some(2));
-        for t in StageTerm::ALL {
-            for lang in [Lang::En, Lang::ZhTw] {
-                let def = lang.t(t.def());
-                assert!(!def.contains(['"', '\\']), "{t:?}: JSON as it is: {def}");
-            }
-        }
     }
 
     #[test]

@@ -45,9 +45,8 @@ fn prepare(canvas: &HtmlCanvasElement) -> Option<(CanvasRenderingContext2d, f64,
     Some((ctx, w, h))
 }
 
-/// Draws the stage and, when they changed, writes on the canvas how many labels did not fit
-/// (`data-clipped-labels`) and where the first label of each glossary term is (`data-terms`,
-/// JSON, for tests).
+/// Draws the stage and, when it changed, writes on the canvas how many labels did not fit
+/// (`data-clipped-labels`).
 fn draw_frame(
     canvas: &HtmlCanvasElement,
     sim: &Sim,
@@ -61,11 +60,7 @@ fn draw_frame(
             *last.borrow_mut() = clipped as f64;
             let _ = canvas.set_attribute("data-clipped-labels", &clipped.to_string());
         }
-        if let Some(json) =
-            terms::with(|s| s.end_frame(sim.lang, redraw::moving(sim)).then(|| s.json(sim.lang)))
-        {
-            let _ = canvas.set_attribute("data-terms", &json);
-        }
+        terms::with(|s| s.end_frame(redraw::moving(sim)));
     }
 }
 
