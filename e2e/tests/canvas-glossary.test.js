@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { serveDist, launch, openPage, until, screenshot } from './helpers.js';
+import { mkdir } from 'node:fs/promises';
+import { serveDist, launch, openPage, until, ARTIFACTS } from './helpers.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -26,6 +27,13 @@ function catalogue() {
   return out;
 }
 const CAT = catalogue();
+
+/** The window as it is (a full-page capture lays the page out again, which can move the
+ *  stage from under the pointer and hide its tooltip). */
+async function screenshot(page, name) {
+  await mkdir(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+}
 
 let server;
 let browser;
