@@ -15,6 +15,7 @@ mod presets;
 mod producer;
 mod push;
 mod reader;
+mod request_metrics;
 mod replication;
 mod rng;
 mod scenario;
@@ -23,7 +24,12 @@ pub mod sort;
 mod vocab;
 
 pub use assignor::{assign, Assignment, AssignorKind, MemberSubscription, TopicPartition};
+pub use request_metrics::{
+    BrokerRequestMetrics, BrokerRequestSummary, KindMetrics, KindSummary, RequestKind,
+    RequestTimes, TimeSummary, TIME_NAMES,
+};
 pub use cluster::{
+    BrokerQueues,
     Broker, Cluster, Summary, Topic, COMMANDS_QUEUED_MAX, HISTORY_SAMPLES_MAX,
     PARTITION_HISTORY_MAX, PARTITION_SAMPLE_US, SAMPLE_US, TICK_US,
 };
@@ -42,7 +48,7 @@ pub use reader::{Reader, ReaderKind};
 pub use replication::{AckCheck, Election, Partition, Replica};
 pub use rng::Rng;
 pub use scenario::{
-    limits, ClusterSpec, Command, FieldError, ReaderSpec, Scenario, TimedEvent, TopicSpec,
+    limits, BrokerResources, ClusterSpec, Command, FieldError, ReaderSpec, Scenario, TimedEvent, TopicSpec,
     SCENARIO_VERSION,
 };
 pub use share::{ShareGroup, ShareGroupSpec, ShareMember, ShareStats, SHARE_WINDOW_RECORDS_MAX};

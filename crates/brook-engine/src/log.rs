@@ -329,6 +329,19 @@ impl PartitionLog {
         self.high_watermark.saturating_sub(committed.max(self.log_start_offset))
     }
 
+    /// Bytes of the batches holding offsets `[from, to)` (whole batches; those retention
+    /// deleted count nothing). Two binary searches.
+    pub fn bytes_between(&self, from: u64, to: u64) -> u64 {
+        let at = |o: u64| match self.batch_index(o.max(self.log_start_offset)) {
+            Some(i) => self.bytes_before[i],
+            None => self.appended_bytes,
+        };
+        if to <= from {
+            return 0;
+        }
+        at(to) - at(from)
+    }
+
     /// The end of a follower fetch from `from` that carries at most `max_bytes`, in whole
     /// batches but always at least one (so a batch larger than the limit still moves, as in
     /// Kafka). A `from` below the log start reads from the log start. At most two binary

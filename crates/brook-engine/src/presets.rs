@@ -234,6 +234,7 @@ fn broker_failure_acks() -> Scenario {
         network_delay_us: 10_000,
         replica_lag_time_max_ms: 5_000,
         broker_session_timeout_ms: 3_000,
+        ..ClusterSpec::default()
     };
     let mut safe = keyed("orders-api", "orders", constant(1_500.0), 300);
     safe.acks = crate::producer::Acks::All;

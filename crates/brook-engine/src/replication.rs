@@ -205,6 +205,23 @@ impl Partition {
         lag_max_us: u64,
         alive: &[bool],
     ) -> (u64, u16) {
+        self.replicate_within(now_us, delay_us, lag_max_us, alive, |_| true, |_, _| {})
+    }
+
+    /// [`Partition::replicate`] within the brokers' budgets (`cluster.resources`): a
+    /// follower's fetch that has arrived completes only if `can_copy(its broker)` (the
+    /// leader's network out, the follower's network in and disk have budget this step; else
+    /// it completes a later step), and `copied(broker, bytes)` is told what each follower
+    /// copied.
+    pub fn replicate_within(
+        &mut self,
+        now_us: u64,
+        delay_us: u64,
+        lag_max_us: u64,
+        alive: &[bool],
+        can_copy: impl Fn(u16) -> bool,
+        mut copied_bytes: impl FnMut(u16, u64),
+    ) -> (u64, u16) {
         let Some(leader) = self.leader else { return (0, 0) };
         if !alive[self.replicas[leader].broker as usize] {
             return (0, 0); // a dead leader serves no fetch and changes no ISR until replaced
@@ -220,9 +237,12 @@ impl Partition {
             }
             let r = &mut self.replicas[i];
             match r.fetch {
-                Some(f) if f.arrive_us <= now_us => {
+                Some(f) if f.arrive_us <= now_us && can_copy(r.broker) => {
                     // The leader may have been truncated since (a new leader): never past its end.
                     let target = f.target_leo.min(leader_leo);
+                    if target > r.leo {
+                        copied_bytes(r.broker, self.log.bytes_between(r.leo, target));
+                    }
                     if target > r.leo {
                         followers |= 1 << (i % 16);
                     }

@@ -2,7 +2,7 @@
 //! acks=all requests below the high watermark are answered (an error if the ISR is below
 //! `min.insync.replicas`); answers reach producers, which free buffer memory or retry.
 
-use super::{Cluster, Request};
+use super::{capacity::Timing, Cluster, Request};
 use crate::event::TrafficEvent;
 use crate::producer::{Answer, Outgoing};
 use crate::replication::AckCheck;
@@ -21,7 +21,23 @@ impl Cluster {
                 let t = &mut self.topics[ti];
                 let part = &mut t.partitions[pi];
                 let (copied, followers) = if part.replicas.len() > 1 {
-                    part.replicate(now, delay_us, lag_max_us, &alive)
+                    // Within the brokers' budgets (`capacity.rs`): the leader's network out,
+                    // each follower's network in and disk.
+                    let loads = &mut self.loads;
+                    let leader = part.leader_broker().unwrap_or(0) as usize;
+                    let sending = loads[leader].can_send();
+                    let receiving: Vec<bool> = loads.iter().map(|l| l.can_receive()).collect();
+                    part.replicate_within(
+                        now,
+                        delay_us,
+                        lag_max_us,
+                        &alive,
+                        |b| sending && receiving[b as usize],
+                        |b, bytes| {
+                            loads[leader].spend_out(bytes);
+                            loads[b as usize].spend_in_and_disk(bytes);
+                        },
+                    )
                 } else {
                     let leo = part.log.log_end_offset();
                     if part.leader.is_some() {
@@ -32,17 +48,18 @@ impl Cluster {
                 let leader_broker = part.leader_broker().unwrap_or(0);
                 let min_isr = t.min_insync_replicas;
                 let isr_below_min = (part.isr.len() as u32) < min_isr;
-                let pending = &mut t.pending[pi];
                 // Kafka's DelayedProduce completes through
                 // Partition.checkEnoughReplicasReachOffset: once the high watermark passes a
                 // request it is answered, OK only with at least min.insync.replicas in the ISR,
                 // else NOT_ENOUGH_REPLICAS_AFTER_APPEND.
-                while let Some(&a) = pending.front() {
-                    let check = part.acks_all_check(a.end_offset, min_isr);
+                loop {
+                    let t = &mut self.topics[ti];
+                    let Some(&a) = t.pending[pi].front() else { break };
+                    let check = t.partitions[pi].acks_all_check(a.end_offset, min_isr);
                     if check == AckCheck::Waiting {
                         break;
                     }
-                    pending.pop_front();
+                    t.pending[pi].pop_front();
                     let ok = check == AckCheck::Done;
                     if ok && isr_below_min {
                         self.counters.acks_all_ok_below_min_isr += a.out.batch.count as u64;
@@ -50,7 +67,7 @@ impl Cluster {
                     if !ok {
                         self.counters.not_enough_replicas_after_append += a.out.batch.count as u64;
                     }
-                    self.to_producer.push_back(Request {
+                    self.respond(Request {
                         producer: a.producer,
                         topic: ti as u16,
                         // Refused after the append: the records are in the log, so a retry
@@ -60,6 +77,8 @@ impl Cluster {
                         answer: if ok { Answer::Ok } else { Answer::Retriable },
                         from_broker: leader_broker,
                         end_offset: a.end_offset,
+                        // Ready now: the time since it was handled is `RemoteTimeMs`.
+                        t: Timing { ready_us: now, ..a.t },
                     });
                 }
                 if copied > 0 {

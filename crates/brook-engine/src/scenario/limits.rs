@@ -59,3 +59,16 @@ pub const OUTPUT_BUFFER_SOFT_SECONDS_MAX: u32 = 3_600;
 pub const NETWORK_DELAY_US_MAX: u32 = 1_000_000;
 /// `max.in.flight.requests.per.connection` of a producer.
 pub const MAX_IN_FLIGHT_MAX: u32 = 1_000;
+/// A broker's network in, network out or disk write rate, bytes per second (1 TB/s); at least
+/// [`BROKER_BYTES_PER_SEC_MIN`].
+pub const BROKER_BYTES_PER_SEC_MAX: u64 = 1_000_000_000_000;
+/// See [`BROKER_BYTES_PER_SEC_MAX`] (1 kB/s: a thousandth of it each 1 ms step).
+pub const BROKER_BYTES_PER_SEC_MIN: u64 = 1_000;
+/// `num.io.threads`.
+pub const IO_THREADS_MAX: u32 = 256;
+/// `queued.max.requests`.
+pub const QUEUED_REQUESTS_MAX: u32 = 100_000;
+/// A produce request's fixed handler time, us (one second).
+pub const REQUEST_COST_US_MAX: u32 = 1_000_000;
+/// A produce request's handler time per byte, ns (1 ms a byte).
+pub const REQUEST_COST_NS_PER_BYTE_MAX: u32 = 1_000_000;

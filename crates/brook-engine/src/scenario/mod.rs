@@ -10,9 +10,11 @@ use crate::share::ShareGroupSpec;
 
 mod command;
 pub mod limits;
+mod resources;
 mod validate;
 
 pub use command::Command;
+pub use resources::BrokerResources;
 
 /// The scenario format version this engine reads.
 pub const SCENARIO_VERSION: u32 = 1;
@@ -35,6 +37,10 @@ pub struct ClusterSpec {
     /// Default 9000.
     #[serde(default = "default_broker_session_timeout_ms")]
     pub broker_session_timeout_ms: u32,
+    /// Each broker's network, disk and request handler capacity. Defaults: see
+    /// [`BrokerResources`].
+    #[serde(default)]
+    pub resources: BrokerResources,
 }
 
 impl Default for ClusterSpec {
@@ -44,6 +50,7 @@ impl Default for ClusterSpec {
             network_delay_us: default_network_delay_us(),
             replica_lag_time_max_ms: default_replica_lag_time_max_ms(),
             broker_session_timeout_ms: default_broker_session_timeout_ms(),
+            resources: BrokerResources::default(),
         }
     }
 }

@@ -1,0 +1,295 @@
+//! Broker capacity (`cluster.resources`): each broker's network in and out, disk writes and
+//! request handler threads, spent step by step, and the queues that fill when they run out.
+//!
+//! A produce request that reaches its leader's broker waits in the broker's socket until a
+//! network thread reads it (Kafka's `SocketServer.Processor`: network in, and room in the
+//! request queue), then in the request queue (`RequestChannel`, at most
+//! `queued.max.requests`: when it is full the network threads stop reading, Kafka's
+//! `Processor` muting its channels) until a request handler thread
+//! (`KafkaRequestHandlerPool`, `num.io.threads` of them) takes it and appends it (disk
+//! write). Its response waits for network out behind the fetch responses. Follower and
+//! consumer fetches spend the same network and disk budgets (phases 4 and 9).
+//!
+//! Each budget is a bucket refilled every step with one step's worth and never holding more:
+//! work starts while the bucket is above zero and may overdraw it by one request, so a rate
+//! holds on average and a request larger than a step's budget still goes. Unlike a quota
+//! (Kafka's `ClientQuotaManager`, which throttles one client by delaying its responses),
+//! a saturated resource slows everyone on the broker.
+//!
+//! At the defaults no preset reaches a limit, and a request is handled the step it arrives,
+//! as before brokers had limits.
+
+use std::collections::VecDeque;
+
+use super::{Cluster, Request, TICK_US};
+use crate::request_metrics::{BrokerRequestMetrics, RequestKind, RequestTimes};
+use crate::scenario::BrokerResources;
+
+/// Budget indices.
+const NET_IN: usize = 0;
+const NET_OUT: usize = 1;
+const DISK: usize = 2;
+const IO: usize = 3;
+
+/// A produce request's way through a broker, us (carried by the request and its response).
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct Timing {
+    /// Whether a broker read it (else it never reached one alive: no metrics).
+    pub via_broker: bool,
+    /// The broker that read it.
+    pub broker: u16,
+    /// When it entered the request queue.
+    pub queued_us: u64,
+    /// When a handler thread took it.
+    pub handled_us: u64,
+    /// The handler's time on it.
+    pub local_us: u64,
+    /// When its response was ready (after the followers, for acks=all).
+    pub ready_us: u64,
+}
+
+/// One broker's budgets and queues.
+#[derive(Clone, Debug, Default)]
+pub(super) struct BrokerLoad {
+    /// Budgets left this step: bytes x 1000 (network in, out, disk), ns (handler threads).
+    credit: [i64; 4],
+    /// Requests arrived and not read (the request queue full, or network in spent).
+    socket: VecDeque<Request>,
+    /// The request queue (`RequestChannel`), at most `queued.max.requests`.
+    queue: VecDeque<Request>,
+    /// Responses waiting for network out.
+    responses: VecDeque<Request>,
+    /// The longest the request queue has been.
+    pub queue_max: usize,
+    /// Request times, by request type.
+    pub metrics: BrokerRequestMetrics,
+}
+
+/// What one step refills, in the units of [`BrokerLoad::credit`].
+pub(super) fn per_step(r: &BrokerResources) -> [i64; 4] {
+    // bytes/s x 1 ms = bytes/1000 a step, counted in thousandths of a byte.
+    let bytes = |rate: u64| (rate * TICK_US / 1_000) as i64;
+    [
+        bytes(r.network_in_bytes_per_sec),
+        bytes(r.network_out_bytes_per_sec),
+        bytes(r.disk_write_bytes_per_sec),
+        (r.num_io_threads as u64 * TICK_US * 1_000) as i64,
+    ]
+}
+
+/// A produce request's handler time, ns.
+fn cost_ns(r: &BrokerResources, bytes: u64) -> u64 {
+    r.request_cost_us as u64 * 1_000 + bytes * r.request_cost_ns_per_byte as u64
+}
+
+/// Time to send `bytes` at `rate` bytes per second, us.
+pub(super) fn send_us(bytes: u64, rate: u64) -> u64 {
+    (bytes as u128 * 1_000_000 / rate.max(1) as u128) as u64
+}
+
+/// A broker's queues now (a gauge for the page and the tests).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BrokerQueues {
+    /// Produce requests in the request queue (at most `queued.max.requests`).
+    pub request_queue: u32,
+    /// Produce requests arrived but not read because the request queue was full or the
+    /// network in spent.
+    pub unread: u32,
+    /// Responses waiting for network out.
+    pub responses: u32,
+    /// The longest the request queue has been.
+    pub request_queue_max: u32,
+}
+
+impl BrokerLoad {
+    pub(super) fn queues(&self) -> BrokerQueues {
+        BrokerQueues {
+            request_queue: self.queue.len() as u32,
+            unread: self.socket.len() as u32,
+            responses: self.responses.len() as u32,
+            request_queue_max: self.queue_max as u32,
+        }
+    }
+
+    /// Every request held (read or not) and every response waiting.
+    pub(super) fn requests(&self) -> impl Iterator<Item = &Request> {
+        self.socket.iter().chain(&self.queue).chain(&self.responses)
+    }
+
+    /// Whether network out has budget left this step.
+    pub(super) fn can_send(&self) -> bool {
+        self.credit[NET_OUT] > 0
+    }
+
+    /// Whether this broker can take in fetched records this step (network in, disk).
+    pub(super) fn can_receive(&self) -> bool {
+        self.credit[NET_IN] > 0 && self.credit[DISK] > 0
+    }
+
+    pub(super) fn spend_out(&mut self, bytes: u64) {
+        self.credit[NET_OUT] -= bytes as i64 * 1_000;
+    }
+
+    pub(super) fn spend_in_and_disk(&mut self, bytes: u64) {
+        self.credit[NET_IN] -= bytes as i64 * 1_000;
+        self.credit[DISK] -= bytes as i64 * 1_000;
+    }
+}
+
+impl Cluster {
+    /// Start of phase 3: every broker's budgets refill for the step; responses waiting for
+    /// network out go while it lasts.
+    pub(super) fn capacity_refill(&mut self) {
+        let full = per_step(&self.scenario.cluster.resources);
+        if self.loads.len() < self.brokers.len() {
+            self.loads.resize(self.brokers.len(), BrokerLoad::default());
+        }
+        for b in 0..self.loads.len() {
+            let l = &mut self.loads[b];
+            for (c, f) in l.credit.iter_mut().zip(full) {
+                *c = (*c + f).min(f);
+            }
+            if !l.responses.is_empty() {
+                self.send_responses(b);
+            }
+        }
+    }
+
+    /// Phase 3: a produce request reaches broker `b` (its partition's leader, alive): it waits
+    /// in the socket, and the broker reads and handles what its budgets allow.
+    pub(super) fn capacity_arrive(&mut self, b: usize, r: Request) {
+        self.loads[b].socket.push_back(r);
+        self.capacity_serve(b);
+    }
+
+    /// End of phase 3: brokers with a backlog work through it.
+    pub(super) fn capacity_serve_all(&mut self) {
+        for b in 0..self.loads.len() {
+            let l = &self.loads[b];
+            if !l.socket.is_empty() || !l.queue.is_empty() {
+                self.capacity_serve(b);
+            }
+        }
+    }
+
+    /// Broker `b` handles requests from its queue while its handler threads and disk have
+    /// budget, and reads from its socket into the queue while the queue has room and network
+    /// in has budget (Kafka's `KafkaRequestHandler.run` and `Processor.processCompletedReceives`).
+    fn capacity_serve(&mut self, b: usize) {
+        let now = self.now_us;
+        let res = self.scenario.cluster.resources;
+        loop {
+            let l = &mut self.loads[b];
+            if let Some(r) = l.queue.front() {
+                if l.credit[IO] > 0 && l.credit[DISK] > 0 {
+                    let mut r = *r;
+                    l.queue.pop_front();
+                    let bytes = r.out.batch.bytes as u64;
+                    let cost = cost_ns(&res, bytes);
+                    l.credit[IO] -= cost as i64;
+                    l.credit[DISK] -= bytes as i64 * 1_000;
+                    r.t.handled_us = now;
+                    r.t.local_us = cost / 1_000;
+                    let part = &self.topics[r.topic as usize].partitions
+                        [r.out.batch.partition as usize];
+                    // Leadership may have moved while it waited: NOT_LEADER_OR_FOLLOWER.
+                    let at_leader = part.leader_broker() == Some(b as u16);
+                    self.append_request(r, at_leader);
+                    continue;
+                }
+            }
+            let l = &mut self.loads[b];
+            if l.socket.is_empty()
+                || l.queue.len() >= res.queued_max_requests as usize
+                || l.credit[NET_IN] <= 0
+            {
+                return;
+            }
+            let mut r = l.socket.pop_front().expect("checked");
+            l.credit[NET_IN] -= r.out.batch.bytes as i64 * 1_000;
+            r.t = super::capacity::Timing {
+                via_broker: true,
+                broker: b as u16,
+                queued_us: now,
+                ..r.t
+            };
+            l.queue.push_back(r);
+            l.queue_max = l.queue_max.max(l.queue.len());
+        }
+    }
+
+    /// A broker crashed: what it held is lost with its connections. Requests it had not
+    /// handled are refused (the producer's connection breaks: retriable; acks=0 records are
+    /// gone, as `leader-crash-in-flight`), and its waiting responses go out to be turned into
+    /// errors with the others it had sent (`crash_broker`).
+    pub(super) fn capacity_broker_crashed(&mut self, b: usize) {
+        let Some(l) = self.loads.get_mut(b) else { return };
+        let held: Vec<Request> = l.socket.drain(..).chain(l.queue.drain(..)).collect();
+        let responses: Vec<Request> = l.responses.drain(..).collect();
+        let delay_us = self.scenario.cluster.network_delay_us as u64;
+        for r in responses {
+            self.to_producer.push_back(Request { due_us: self.now_us + delay_us, ..r });
+        }
+        for r in held {
+            self.append_request(Request { t: Timing::default(), ..r }, false);
+        }
+    }
+
+    /// A produce response is ready: it goes now if its broker's network out has budget and
+    /// nothing waits before it, else it waits (`ResponseQueueTimeMs`).
+    pub(super) fn respond(&mut self, mut r: Request) {
+        let b = r.t.broker as usize;
+        if !r.t.via_broker || !self.brokers[b].alive {
+            self.to_producer.push_back(r);
+            return;
+        }
+        r.t.ready_us = r.t.ready_us.max(r.t.handled_us).max(self.now_us);
+        self.loads[b].responses.push_back(r);
+        self.send_responses(b);
+    }
+
+    fn send_responses(&mut self, b: usize) {
+        let now = self.now_us;
+        let delay_us = self.scenario.cluster.network_delay_us as u64;
+        let l = &mut self.loads[b];
+        while l.credit[NET_OUT] > 0 {
+            let Some(r) = l.responses.pop_front() else { break };
+            let t = r.t;
+            let times = RequestTimes {
+                queue_us: t.handled_us - t.queued_us,
+                local_us: t.local_us,
+                remote_us: t.ready_us - t.handled_us,
+                response_queue_us: now - t.ready_us,
+                // A produce response is a few dozen bytes: Brook counts it free.
+                response_send_us: 0,
+            };
+            l.metrics.record(RequestKind::Produce, &times);
+            self.to_producer.push_back(Request { due_us: now + delay_us, ..r });
+        }
+    }
+
+    /// A consumer fetch is answered after `waited_us` at the broker (long poll, or records
+    /// held back by a spent network out: `RemoteTimeMs`), by broker `served` with the bytes
+    /// it sent (`ResponseSendTimeMs` at the network out rate). Brook's member sends one
+    /// fetch for all its partitions; it counts at the first broker that sent records.
+    pub(super) fn fetch_answered(&mut self, served: Option<(usize, u64)>, waited_us: u64) {
+        let Some((b, bytes)) = served else { return };
+        let rate = self.scenario.cluster.resources.network_out_bytes_per_sec;
+        let times = RequestTimes {
+            remote_us: waited_us,
+            response_send_us: send_us(bytes, rate),
+            ..RequestTimes::default()
+        };
+        self.loads[b].metrics.record(RequestKind::Fetch, &times);
+    }
+
+    /// Broker `b`'s queues now.
+    pub fn broker_queues(&self, b: usize) -> BrokerQueues {
+        self.loads.get(b).map(BrokerLoad::queues).unwrap_or_default()
+    }
+
+    /// Broker `b`'s request metrics (Kafka's `RequestMetrics`).
+    pub fn broker_request_metrics(&self, b: usize) -> Option<&BrokerRequestMetrics> {
+        self.loads.get(b).map(|l| &l.metrics)
+    }
+}
