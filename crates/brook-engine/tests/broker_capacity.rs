@@ -230,3 +230,55 @@ fn invariants_hold_with_tight_resources_across_seeds() {
         }
     }
 }
+
+/// Runs `name` to `until_ms`, returning when its first producer first blocked and first
+/// failed, ms.
+fn block_and_fail(name: &str, until_ms: u64) -> (Cluster, Option<u64>, Option<u64>) {
+    let mut c = Cluster::new(preset(name).expect("preset"));
+    let (mut blocked, mut failed) = (None, None);
+    while c.now_us() < until_ms * 1000 {
+        c.step();
+        let p = &c.producers()[0];
+        if blocked.is_none() && p.is_blocked() {
+            blocked = Some(c.now_us() / 1000);
+        }
+        if failed.is_none() && p.stats.failed_records > 0 {
+            failed = Some(c.now_us() / 1000);
+        }
+    }
+    (c, blocked, failed)
+}
+
+#[test]
+fn spike_beyond_capacity_blocks_then_fails_when_the_arithmetic_says() {
+    // Each of the 3 brokers reads 4 MB/s and every record crosses each broker's network in
+    // once (to the leader from the producer, to the two followers by their fetches): the
+    // cluster takes 4 MB/s. The spike sends 8,000 records/s of 1,000 bytes = 8 MB/s from 5 s:
+    // 4 MB/s piles up in the 8 MiB (8,388,608-byte) buffer, full after 2.1 s (7.1 s); send()
+    // blocks, and fails max.block.ms = 3 s later (10.1 s). Before the spike (2 MB/s) nothing
+    // blocks.
+    let (c, blocked, failed) = block_and_fail("spike-beyond-capacity", 11_000);
+    let blocked = blocked.expect("blocks");
+    assert!((6_800..=7_400).contains(&blocked), "blocked at {blocked} ms");
+    let failed = failed.expect("fails");
+    assert!((9_800..=10_400).contains(&failed), "failed at {failed} ms");
+    // The followers cannot keep up: acks=all waits for them (RemoteTimeMs) on every broker.
+    for r in &c.summary().requests {
+        assert!(r.produce.remote_time_ms.p99 > 50.0, "{r:?}");
+    }
+}
+
+#[test]
+fn hot_partition_saturates_one_broker_and_blocks_the_whole_producer() {
+    // Zipf keys with exponent 2 over 1,000 keys: key-0 has 1/H(1000, 2) = 61% of the records.
+    // Its partition's broker leads one other partition and so gets about 61% + 39% / 3 = 74%
+    // of 7 MB/s, about 5 MB/s (less the other keys that land elsewhere: about 4.5 MB/s) of
+    // its 4 MB/s; the other two brokers get about 1 MB/s each. Only that broker has requests
+    // waiting to be read; the shared buffer fills at the excess (about 0.5 MB/s) and blocks.
+    let (c, blocked, failed) = block_and_fail("hot-partition", 20_000);
+    let waiting: Vec<u32> = (0..3).map(|b| c.broker_queues(b).unread).collect();
+    assert_eq!(waiting.iter().filter(|&&w| w > 0).count(), 1, "{waiting:?}");
+    let blocked = blocked.expect("blocks");
+    assert!((12_000..=19_000).contains(&blocked), "blocked at {blocked} ms");
+    assert!(failed.expect("fails") >= blocked + 2_999);
+}

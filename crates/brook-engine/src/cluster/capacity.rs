@@ -10,9 +10,12 @@
 //! write). Its response waits for network out behind the fetch responses. Follower and
 //! consumer fetches spend the same network and disk budgets (phases 4 and 9).
 //!
-//! Each budget is a bucket refilled every step with one step's worth and never holding more:
-//! work starts while the bucket is above zero and may overdraw it by one request, so a rate
-//! holds on average and a request larger than a step's budget still goes. Unlike a quota
+//! Each budget is a bucket refilled every step with one step's worth: work starts while the
+//! bucket is above zero and may overdraw it by one request, so a rate holds on average and a
+//! request larger than a step's budget still goes. The network and disk buckets hold up to
+//! [`BURST_STEPS`] steps' worth (a link's and a disk's buffers absorb a millisecond's burst:
+//! three consumers fetching 500 KB each in the same step of a 10 Gbit/s link); the handler
+//! threads' holds one step (a thread cannot bank idle time). Unlike a quota
 //! (Kafka's `ClientQuotaManager`, which throttles one client by delaying its responses),
 //! a saturated resource slows everyone on the broker.
 //!
@@ -24,6 +27,9 @@ use std::collections::VecDeque;
 use super::{Cluster, Request, TICK_US};
 use crate::request_metrics::{BrokerRequestMetrics, RequestKind, RequestTimes};
 use crate::scenario::BrokerResources;
+
+/// Steps' worth of network and disk budget a broker holds (10 ms).
+pub(super) const BURST_STEPS: i64 = 10;
 
 /// Budget indices.
 const NET_IN: usize = 0;
@@ -75,6 +81,12 @@ pub(super) fn per_step(r: &BrokerResources) -> [i64; 4] {
         bytes(r.disk_write_bytes_per_sec),
         (r.num_io_threads as u64 * TICK_US * 1_000) as i64,
     ]
+}
+
+/// The most each budget holds, in the units of [`BrokerLoad::credit`].
+fn caps(r: &BrokerResources) -> [i64; 4] {
+    let [i, o, d, io] = per_step(r);
+    [i * BURST_STEPS, o * BURST_STEPS, d * BURST_STEPS, io]
 }
 
 /// A produce request's handler time, ns.
@@ -140,14 +152,17 @@ impl Cluster {
     /// Start of phase 3: every broker's budgets refill for the step; responses waiting for
     /// network out go while it lasts.
     pub(super) fn capacity_refill(&mut self) {
-        let full = per_step(&self.scenario.cluster.resources);
+        let res = &self.scenario.cluster.resources;
+        let (step, cap) = (per_step(res), caps(res));
         if self.loads.len() < self.brokers.len() {
-            self.loads.resize(self.brokers.len(), BrokerLoad::default());
+            // A new broker (or the first step) starts idle: its buckets full.
+            let idle = BrokerLoad { credit: cap, ..BrokerLoad::default() };
+            self.loads.resize(self.brokers.len(), idle);
         }
         for b in 0..self.loads.len() {
             let l = &mut self.loads[b];
-            for (c, f) in l.credit.iter_mut().zip(full) {
-                *c = (*c + f).min(f);
+            for ((c, f), m) in l.credit.iter_mut().zip(step).zip(cap) {
+                *c = (*c + f).min(m);
             }
             if !l.responses.is_empty() {
                 self.send_responses(b);

@@ -272,7 +272,7 @@ impl Cluster {
                 };
                 brokers as usize
             ],
-            loads: vec![capacity::BrokerLoad::default(); brokers as usize],
+            loads: Vec::new(), // sized by the first step (`capacity_refill`)
             counters: Counters::default(),
             topics,
             producers,

@@ -34,7 +34,8 @@ pub struct BrokerResources {
     /// stop reading. Kafka's default 500.
     #[serde(default = "default_queued_max_requests")]
     pub queued_max_requests: u32,
-    /// A produce request's handler time, fixed part, us. Default 100.
+    /// A produce request's handler time, fixed part, us. Default 10 (with 8 threads, 800,000
+    /// small requests a second).
     #[serde(default = "default_request_cost_us")]
     pub request_cost_us: u32,
     /// A produce request's handler time per byte it carries, ns. Default 1 (1 GB/s a thread).
@@ -69,7 +70,7 @@ fn default_queued_max_requests() -> u32 {
     500
 }
 fn default_request_cost_us() -> u32 {
-    100
+    10
 }
 fn default_request_cost_ns_per_byte() -> u32 {
     1
