@@ -15,8 +15,8 @@ mod presets;
 mod producer;
 mod push;
 mod reader;
-mod request_metrics;
 mod replication;
+mod request_metrics;
 mod rng;
 mod scenario;
 mod share;
@@ -24,13 +24,8 @@ pub mod sort;
 mod vocab;
 
 pub use assignor::{assign, Assignment, AssignorKind, MemberSubscription, TopicPartition};
-pub use request_metrics::{
-    BrokerRequestMetrics, BrokerRequestSummary, KindMetrics, KindSummary, RequestKind,
-    RequestTimes, TimeSummary, TIME_NAMES,
-};
 pub use cluster::{
-    BrokerQueues,
-    Broker, Cluster, Summary, Topic, COMMANDS_QUEUED_MAX, HISTORY_SAMPLES_MAX,
+    Broker, BrokerQueues, Cluster, Summary, Topic, COMMANDS_QUEUED_MAX, HISTORY_SAMPLES_MAX,
     PARTITION_HISTORY_MAX, PARTITION_SAMPLE_US, SAMPLE_US, TICK_US,
 };
 pub use event::{TrafficEvent, EVENTS_PER_STEP_MAX};
@@ -46,10 +41,14 @@ pub use producer::{
 pub use push::{PushModel, Subscriber, Subscription, SubscriptionSpec, SubscriptionStats};
 pub use reader::{Reader, ReaderKind};
 pub use replication::{AckCheck, Election, Partition, Replica};
+pub use request_metrics::{
+    BrokerRequestMetrics, BrokerRequestSummary, KindMetrics, KindSummary, RequestKind,
+    RequestTimes, TimeSummary, TIME_NAMES,
+};
 pub use rng::Rng;
 pub use scenario::{
-    limits, BrokerResources, ClusterSpec, Command, FieldError, ReaderSpec, Scenario, TimedEvent, TopicSpec,
-    SCENARIO_VERSION,
+    limits, BrokerResources, ClusterSpec, Command, FieldError, ReaderSpec, Scenario, TimedEvent,
+    TopicSpec, SCENARIO_VERSION,
 };
 pub use share::{ShareGroup, ShareGroupSpec, ShareMember, ShareStats, SHARE_WINDOW_RECORDS_MAX};
 pub use vocab::{Chunk, CommitMode, OffsetReset, ProcessingDist, Tp};

@@ -41,7 +41,10 @@ pub struct RequestTimes {
 impl RequestTimes {
     /// `TotalTimeMs`: the sum of the parts.
     pub fn total_us(&self) -> u64 {
-        self.queue_us + self.local_us + self.remote_us + self.response_queue_us
+        self.queue_us
+            + self.local_us
+            + self.remote_us
+            + self.response_queue_us
             + self.response_send_us
     }
 }

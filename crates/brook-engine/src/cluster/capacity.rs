@@ -99,6 +99,28 @@ pub(super) fn send_us(bytes: u64, rate: u64) -> u64 {
     (bytes as u128 * 1_000_000 / rate.max(1) as u128) as u64
 }
 
+/// Sends produce response `r` from broker load `l` at `now_us`: its request metrics are
+/// recorded and it goes on the wire.
+fn send_response(
+    l: &mut BrokerLoad,
+    r: Request,
+    now_us: u64,
+    to_producer: &mut VecDeque<Request>,
+    delay_us: u32,
+) {
+    let t = r.t;
+    let times = RequestTimes {
+        queue_us: t.handled_us - t.queued_us,
+        local_us: t.local_us,
+        remote_us: t.ready_us - t.handled_us,
+        response_queue_us: now_us - t.ready_us,
+        // A produce response is a few dozen bytes: Brook counts it free.
+        response_send_us: 0,
+    };
+    l.metrics.record(RequestKind::Produce, &times);
+    to_producer.push_back(Request { due_us: now_us + delay_us as u64, ..r });
+}
+
 /// A broker's queues now (a gauge for the page and the tests).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct BrokerQueues {
@@ -172,8 +194,37 @@ impl Cluster {
 
     /// Phase 3: a produce request reaches broker `b` (its partition's leader, alive): it waits
     /// in the socket, and the broker reads and handles what its budgets allow.
-    pub(super) fn capacity_arrive(&mut self, b: usize, r: Request) {
-        self.loads[b].socket.push_back(r);
+    pub(super) fn capacity_arrive(&mut self, b: usize, mut r: Request) {
+        let l = &mut self.loads[b];
+        if l.socket.is_empty()
+            && l.queue.is_empty()
+            && l.credit[NET_IN] > 0
+            && l.credit[IO] > 0
+            && l.credit[DISK] > 0
+        {
+            // Nothing waits and every budget has room: read and handled at once (the common
+            // case, without the queues).
+            let res = &self.scenario.cluster.resources;
+            let bytes = r.out.batch.bytes as u64;
+            let cost = cost_ns(res, bytes);
+            l.credit[NET_IN] -= bytes as i64 * 1_000;
+            l.credit[IO] -= cost as i64;
+            l.credit[DISK] -= bytes as i64 * 1_000;
+            l.queue_max = l.queue_max.max(1);
+            let now = self.now_us;
+            r.t = Timing {
+                via_broker: true,
+                broker: b as u16,
+                queued_us: now,
+                handled_us: now,
+                local_us: cost / 1_000,
+                ready_us: 0,
+            };
+            // The caller found `b` leading the partition.
+            self.append_request(r, true);
+            return;
+        }
+        l.socket.push_back(r);
         self.capacity_serve(b);
     }
 
@@ -205,8 +256,8 @@ impl Cluster {
                     l.credit[DISK] -= bytes as i64 * 1_000;
                     r.t.handled_us = now;
                     r.t.local_us = cost / 1_000;
-                    let part = &self.topics[r.topic as usize].partitions
-                        [r.out.batch.partition as usize];
+                    let part =
+                        &self.topics[r.topic as usize].partitions[r.out.batch.partition as usize];
                     // Leadership may have moved while it waited: NOT_LEADER_OR_FOLLOWER.
                     let at_leader = part.leader_broker() == Some(b as u16);
                     self.append_request(r, at_leader);
@@ -259,7 +310,19 @@ impl Cluster {
             return;
         }
         r.t.ready_us = r.t.ready_us.max(r.t.handled_us).max(self.now_us);
-        self.loads[b].responses.push_back(r);
+        let l = &mut self.loads[b];
+        if l.responses.is_empty() && l.credit[NET_OUT] > 0 {
+            // Nothing waits before it: sent at once (the common case).
+            send_response(
+                l,
+                r,
+                self.now_us,
+                &mut self.to_producer,
+                self.scenario.cluster.network_delay_us,
+            );
+            return;
+        }
+        l.responses.push_back(r);
         self.send_responses(b);
     }
 
@@ -269,17 +332,7 @@ impl Cluster {
         let l = &mut self.loads[b];
         while l.credit[NET_OUT] > 0 {
             let Some(r) = l.responses.pop_front() else { break };
-            let t = r.t;
-            let times = RequestTimes {
-                queue_us: t.handled_us - t.queued_us,
-                local_us: t.local_us,
-                remote_us: t.ready_us - t.handled_us,
-                response_queue_us: now - t.ready_us,
-                // A produce response is a few dozen bytes: Brook counts it free.
-                response_send_us: 0,
-            };
-            l.metrics.record(RequestKind::Produce, &times);
-            self.to_producer.push_back(Request { due_us: now + delay_us, ..r });
+            send_response(l, r, now, &mut self.to_producer, delay_us as u32);
         }
     }
 

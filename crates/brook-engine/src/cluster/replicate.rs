@@ -26,13 +26,18 @@ impl Cluster {
                     let loads = &mut self.loads;
                     let leader = part.leader_broker().unwrap_or(0) as usize;
                     let sending = loads[leader].can_send();
-                    let receiving: Vec<bool> = loads.iter().map(|l| l.can_receive()).collect();
+                    // Brokers with network in and disk left, as bits (no allocation; a broker
+                    // past the 128th is never held back).
+                    let receiving = loads
+                        .iter()
+                        .enumerate()
+                        .fold(0u128, |m, (i, l)| m | ((l.can_receive() as u128) << (i % 128)));
                     part.replicate_within(
                         now,
                         delay_us,
                         lag_max_us,
                         &alive,
-                        |b| sending && receiving[b as usize],
+                        |b| sending && (b >= 128 || receiving & (1 << b) != 0),
                         |b, bytes| {
                             loads[leader].spend_out(bytes);
                             loads[b as usize].spend_in_and_disk(bytes);
