@@ -79,15 +79,30 @@ impl KindMetrics {
             t.response_send_us,
             t.total_us(),
         ];
+        // Zeros (most figures of an unsaturated broker) are not recorded: a figure's zeros
+        // are the requests less its histogram's count.
         for (i, us) in v.into_iter().enumerate() {
-            self.parts[i].record(us, 1);
-            self.sums_us[i] += us;
+            if us > 0 {
+                self.parts[i].record(us, 1);
+                self.sums_us[i] += us;
+            }
         }
     }
 
-    /// The histogram of figure `i` of [`TIME_NAMES`].
+    /// The nonzero values of figure `i` of [`TIME_NAMES`] (the others were 0).
     pub fn histogram(&self, i: usize) -> &LatencyHistogram {
         &self.parts[i]
+    }
+
+    /// The `q` quantile of figure `i` over every request, zeros included, us.
+    pub fn quantile_us(&self, i: usize, q: f64) -> u64 {
+        let h = &self.parts[i];
+        let zeros = self.requests - h.count();
+        let rank = libm::ceil(q.clamp(0.0, 1.0) * self.requests as f64) as u64;
+        if h.count() == 0 || rank <= zeros {
+            return 0;
+        }
+        h.quantile_us((rank - zeros) as f64 / h.count() as f64)
     }
 
     /// Figure `i` of [`TIME_NAMES`] summed over the requests, us.
@@ -100,7 +115,7 @@ impl KindMetrics {
         let n = self.requests.max(1) as f64;
         let f = |i: usize| TimeSummary {
             mean: self.sums_us[i] as f64 / n / 1000.0,
-            p99: ms(self.parts[i].quantile_us(0.99)),
+            p99: ms(self.quantile_us(i, 0.99)),
             max: ms(self.parts[i].max_us()),
         };
         KindSummary {
@@ -204,6 +219,9 @@ mod tests {
         assert_eq!(t.total_us(), 8_000);
         m.record(RequestKind::Produce, &t);
         m.record(RequestKind::Produce, &RequestTimes::default());
+        // One request of two waited: the median wait is 0, the 99th percentile 4 ms.
+        assert_eq!(m.produce.quantile_us(0, 0.5), 0);
+        assert!((3_900..=4_000).contains(&m.produce.quantile_us(0, 0.99)));
         let s = m.summary(2);
         assert_eq!((s.broker, s.produce.requests, s.fetch.requests), (2, 2, 0));
         assert_eq!(s.produce.total_time_ms.mean, 4.0);

@@ -37,21 +37,28 @@ const NET_OUT: usize = 1;
 const DISK: usize = 2;
 const IO: usize = 3;
 
-/// A produce request's way through a broker, us (carried by the request and its response).
+/// A produce request's way through a broker (carried by the request and its response). Times
+/// are virtual ms (steps are 1 ms; a u32 holds the longest run), kept small because every
+/// request on the wire carries them.
 #[derive(Clone, Copy, Debug, Default)]
 pub(super) struct Timing {
-    /// Whether a broker read it (else it never reached one alive: no metrics).
-    pub via_broker: bool,
+    /// When it entered the request queue, ms.
+    pub queued_ms: u32,
+    /// When a handler thread took it, ms.
+    pub handled_ms: u32,
+    /// When its response was ready (after the followers, for acks=all), ms.
+    pub ready_ms: u32,
+    /// The handler's time on it, us.
+    pub local_us: u32,
     /// The broker that read it.
     pub broker: u16,
-    /// When it entered the request queue.
-    pub queued_us: u64,
-    /// When a handler thread took it.
-    pub handled_us: u64,
-    /// The handler's time on it.
-    pub local_us: u64,
-    /// When its response was ready (after the followers, for acks=all).
-    pub ready_us: u64,
+    /// Whether a broker read it (else it never reached one alive: no metrics).
+    pub via_broker: bool,
+}
+
+/// Virtual time `us` in whole ms, as [`Timing`] keeps it.
+pub(super) fn ms(us: u64) -> u32 {
+    (us / 1_000) as u32
 }
 
 /// One broker's budgets and queues.
@@ -109,11 +116,12 @@ fn send_response(
     delay_us: u32,
 ) {
     let t = r.t;
+    let gap_us = |from: u32, to: u32| (to - from) as u64 * 1_000;
     let times = RequestTimes {
-        queue_us: t.handled_us - t.queued_us,
-        local_us: t.local_us,
-        remote_us: t.ready_us - t.handled_us,
-        response_queue_us: now_us - t.ready_us,
+        queue_us: gap_us(t.queued_ms, t.handled_ms),
+        local_us: t.local_us as u64,
+        remote_us: gap_us(t.handled_ms, t.ready_ms),
+        response_queue_us: gap_us(t.ready_ms, ms(now_us)),
         // A produce response is a few dozen bytes: Brook counts it free.
         response_send_us: 0,
     };
@@ -211,14 +219,14 @@ impl Cluster {
             l.credit[IO] -= cost as i64;
             l.credit[DISK] -= bytes as i64 * 1_000;
             l.queue_max = l.queue_max.max(1);
-            let now = self.now_us;
+            let now = ms(self.now_us);
             r.t = Timing {
                 via_broker: true,
                 broker: b as u16,
-                queued_us: now,
-                handled_us: now,
-                local_us: cost / 1_000,
-                ready_us: 0,
+                queued_ms: now,
+                handled_ms: now,
+                local_us: (cost / 1_000) as u32,
+                ready_ms: 0,
             };
             // The caller found `b` leading the partition.
             self.append_request(r, true);
@@ -254,8 +262,8 @@ impl Cluster {
                     let cost = cost_ns(&res, bytes);
                     l.credit[IO] -= cost as i64;
                     l.credit[DISK] -= bytes as i64 * 1_000;
-                    r.t.handled_us = now;
-                    r.t.local_us = cost / 1_000;
+                    r.t.handled_ms = ms(now);
+                    r.t.local_us = (cost / 1_000) as u32;
                     let part =
                         &self.topics[r.topic as usize].partitions[r.out.batch.partition as usize];
                     // Leadership may have moved while it waited: NOT_LEADER_OR_FOLLOWER.
@@ -273,12 +281,7 @@ impl Cluster {
             }
             let mut r = l.socket.pop_front().expect("checked");
             l.credit[NET_IN] -= r.out.batch.bytes as i64 * 1_000;
-            r.t = super::capacity::Timing {
-                via_broker: true,
-                broker: b as u16,
-                queued_us: now,
-                ..r.t
-            };
+            r.t = Timing { via_broker: true, broker: b as u16, queued_ms: ms(now), ..r.t };
             l.queue.push_back(r);
             l.queue_max = l.queue_max.max(l.queue.len());
         }
@@ -309,7 +312,7 @@ impl Cluster {
             self.to_producer.push_back(r);
             return;
         }
-        r.t.ready_us = r.t.ready_us.max(r.t.handled_us).max(self.now_us);
+        r.t.ready_ms = r.t.ready_ms.max(r.t.handled_ms).max(ms(self.now_us));
         let l = &mut self.loads[b];
         if l.responses.is_empty() && l.credit[NET_OUT] > 0 {
             // Nothing waits before it: sent at once (the common case).

@@ -2,7 +2,10 @@
 //! acks=all requests below the high watermark are answered (an error if the ISR is below
 //! `min.insync.replicas`); answers reach producers, which free buffer memory or retry.
 
-use super::{capacity::Timing, Cluster, Request};
+use super::{
+    capacity::{self, Timing},
+    Cluster, Request,
+};
 use crate::event::TrafficEvent;
 use crate::producer::{Answer, Outgoing};
 use crate::replication::AckCheck;
@@ -83,7 +86,7 @@ impl Cluster {
                         from_broker: leader_broker,
                         end_offset: a.end_offset,
                         // Ready now: the time since it was handled is `RemoteTimeMs`.
-                        t: Timing { ready_us: now, ..a.t },
+                        t: Timing { ready_ms: capacity::ms(now), ..a.t },
                     });
                 }
                 if copied > 0 {
