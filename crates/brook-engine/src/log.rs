@@ -358,6 +358,12 @@ impl PartitionLog {
         self.high_watermark.saturating_sub(committed.max(self.log_start_offset))
     }
 
+    /// The byte position of the log end: bytes appended over the log's life, less what
+    /// truncation removed (batch `k` starts at `bytes_before[k]`).
+    pub fn end_bytes(&self) -> u64 {
+        self.appended_bytes
+    }
+
     /// Bytes of the batches holding offsets `[from, to)` (whole batches; those retention
     /// deleted count nothing). Searches from the log end, where followers copy: O(log k) for
     /// an offset k batches from the end.

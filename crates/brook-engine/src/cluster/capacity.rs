@@ -106,6 +106,31 @@ pub(super) fn send_us(bytes: u64, rate: u64) -> u64 {
     (bytes as u128 * 1_000_000 / rate.max(1) as u128) as u64
 }
 
+/// [`Cluster::respond`] on the fields it needs (for loops that borrow the topics): the
+/// response goes now if its broker's network out has budget and nothing waits before it, else
+/// it waits (`ResponseQueueTimeMs`) for the next step's `capacity_refill`.
+pub(super) fn respond_to(
+    loads: &mut [BrokerLoad],
+    brokers: &[super::Broker],
+    to_producer: &mut VecDeque<Request>,
+    now_us: u64,
+    delay_us: u32,
+    mut r: Request,
+) {
+    let b = r.t.broker as usize;
+    if !r.t.via_broker || !brokers[b].alive {
+        to_producer.push_back(r);
+        return;
+    }
+    r.t.ready_ms = r.t.ready_ms.max(r.t.handled_ms).max(ms(now_us));
+    let l = &mut loads[b];
+    if l.responses.is_empty() && l.credit[NET_OUT] > 0 {
+        send_response(l, r, now_us, to_producer, delay_us);
+        return;
+    }
+    l.responses.push_back(r);
+}
+
 /// Sends produce response `r` from broker load `l` at `now_us`: its request metrics are
 /// recorded and it goes on the wire.
 fn send_response(
@@ -306,27 +331,10 @@ impl Cluster {
 
     /// A produce response is ready: it goes now if its broker's network out has budget and
     /// nothing waits before it, else it waits (`ResponseQueueTimeMs`).
-    pub(super) fn respond(&mut self, mut r: Request) {
-        let b = r.t.broker as usize;
-        if !r.t.via_broker || !self.brokers[b].alive {
-            self.to_producer.push_back(r);
-            return;
-        }
-        r.t.ready_ms = r.t.ready_ms.max(r.t.handled_ms).max(ms(self.now_us));
-        let l = &mut self.loads[b];
-        if l.responses.is_empty() && l.credit[NET_OUT] > 0 {
-            // Nothing waits before it: sent at once (the common case).
-            send_response(
-                l,
-                r,
-                self.now_us,
-                &mut self.to_producer,
-                self.scenario.cluster.network_delay_us,
-            );
-            return;
-        }
-        l.responses.push_back(r);
-        self.send_responses(b);
+    pub(super) fn respond(&mut self, r: Request) {
+        let delay_us = self.scenario.cluster.network_delay_us;
+        let (loads, brokers) = (&mut self.loads, &self.brokers);
+        respond_to(loads, brokers, &mut self.to_producer, self.now_us, delay_us, r);
     }
 
     fn send_responses(&mut self, b: usize) {

@@ -16,9 +16,18 @@ impl Cluster {
     /// the ISR, else `NOT_ENOUGH_REPLICAS_AFTER_APPEND` (retried by the producer).
     pub(super) fn replicate(&mut self) {
         let now = self.now_us;
-        let delay_us = self.scenario.cluster.network_delay_us as u64;
+        let delay32 = self.scenario.cluster.network_delay_us;
+        let delay_us = delay32 as u64;
         let lag_max_us = self.scenario.cluster.replica_lag_time_max_ms as u64 * 1000;
         let alive: Vec<bool> = self.brokers.iter().map(|b| b.alive).collect();
+        // Brokers with network in and disk left for a follower's fetch, as bits (kept up to
+        // date as copies spend them; a broker past the 128th is never held back).
+        let receiving = std::cell::Cell::new(
+            self.loads
+                .iter()
+                .enumerate()
+                .fold(0u128, |m, (i, l)| m | ((l.can_receive() as u128) << (i % 128))),
+        );
         for ti in 0..self.topics.len() {
             for pi in 0..self.topics[ti].partitions.len() {
                 let t = &mut self.topics[ti];
@@ -29,21 +38,20 @@ impl Cluster {
                     let loads = &mut self.loads;
                     let leader = part.leader_broker().unwrap_or(0) as usize;
                     let sending = loads[leader].can_send();
-                    // Brokers with network in and disk left, as bits (no allocation; a broker
-                    // past the 128th is never held back).
-                    let receiving = loads
-                        .iter()
-                        .enumerate()
-                        .fold(0u128, |m, (i, l)| m | ((l.can_receive() as u128) << (i % 128)));
+                    let receiving = &receiving;
                     part.replicate_within(
                         now,
                         delay_us,
                         lag_max_us,
                         &alive,
-                        |b| sending && (b >= 128 || receiving & (1 << b) != 0),
+                        |b| sending && (b >= 128 || receiving.get() & (1 << b) != 0),
                         |b, bytes| {
                             loads[leader].spend_out(bytes);
-                            loads[b as usize].spend_in_and_disk(bytes);
+                            let l = &mut loads[b as usize];
+                            l.spend_in_and_disk(bytes);
+                            if !l.can_receive() && b < 128 {
+                                receiving.set(receiving.get() & !(1 << b));
+                            }
                         },
                     )
                 } else {
@@ -60,14 +68,13 @@ impl Cluster {
                 // Partition.checkEnoughReplicasReachOffset: once the high watermark passes a
                 // request it is answered, OK only with at least min.insync.replicas in the ISR,
                 // else NOT_ENOUGH_REPLICAS_AFTER_APPEND.
-                loop {
-                    let t = &mut self.topics[ti];
-                    let Some(&a) = t.pending[pi].front() else { break };
-                    let check = t.partitions[pi].acks_all_check(a.end_offset, min_isr);
+                let pending = &mut t.pending[pi];
+                while let Some(&a) = pending.front() {
+                    let check = part.acks_all_check(a.end_offset, min_isr);
                     if check == AckCheck::Waiting {
                         break;
                     }
-                    t.pending[pi].pop_front();
+                    pending.pop_front();
                     let ok = check == AckCheck::Done;
                     if ok && isr_below_min {
                         self.counters.acks_all_ok_below_min_isr += a.out.batch.count as u64;
@@ -75,7 +82,8 @@ impl Cluster {
                     if !ok {
                         self.counters.not_enough_replicas_after_append += a.out.batch.count as u64;
                     }
-                    self.respond(Request {
+                    let (loads, brokers) = (&mut self.loads, &self.brokers);
+                    let r = Request {
                         producer: a.producer,
                         topic: ti as u16,
                         // Refused after the append: the records are in the log, so a retry
@@ -87,7 +95,8 @@ impl Cluster {
                         end_offset: a.end_offset,
                         // Ready now: the time since it was handled is `RemoteTimeMs`.
                         t: Timing { ready_ms: capacity::ms(now), ..a.t },
-                    });
+                    };
+                    capacity::respond_to(loads, brokers, &mut self.to_producer, now, delay32, r);
                 }
                 if copied > 0 {
                     self.push_event(TrafficEvent::Replicate {
