@@ -89,7 +89,7 @@ fn handler_threads_saturated_fill_the_request_queue_and_the_queue_time_is_the_wo
     // requests a second; the producer sends 2,000 (one 100-byte record per batch) over 64
     // partitions, 5 in flight each: up to 320 requests outstanding, more than the request
     // queue's 50 (queued.max.requests). The queue fills to exactly 50 and stays full (the
-    // network threads stop reading, Kafka's Processor mutes the channel); a request read into
+    // network threads stop reading: Kafka's Processor blocks in RequestChannel.sendRequest); a request read into
     // the back of a full queue waits for the 49 ahead of it, 1 ms each: RequestQueueTimeMs
     // about 49 ms. LocalTimeMs is the 1 ms of handling; acks=1 so RemoteTimeMs is 0.
     let cluster = ClusterSpec {

@@ -3,9 +3,9 @@
 //!
 //! A produce request that reaches its leader's broker waits in the broker's socket until a
 //! network thread reads it (Kafka's `SocketServer.Processor`: network in, and room in the
-//! request queue), then in the request queue (`RequestChannel`, at most
-//! `queued.max.requests`: when it is full the network threads stop reading, Kafka's
-//! `Processor` muting its channels) until a request handler thread
+//! request queue), then in the request queue (`RequestChannel`, an `ArrayBlockingQueue` of
+//! `queued.max.requests`: when it is full a network thread blocks in
+//! `RequestChannel.sendRequest` and reads nothing more) until a request handler thread
 //! (`KafkaRequestHandlerPool`, `num.io.threads` of them) takes it and appends it (disk
 //! write). Its response waits for network out behind the fetch responses. Follower and
 //! consumer fetches spend the same network and disk budgets (phases 4 and 9).
