@@ -12,10 +12,12 @@ use crate::share::ShareGroupSpec;
 mod command;
 mod json_path;
 pub mod limits;
+mod resources;
 mod validate;
 
 pub use command::Command;
 pub use json_path::error_path;
+pub use resources::BrokerResources;
 
 /// The scenario format version this engine reads.
 pub const SCENARIO_VERSION: u32 = 1;
@@ -38,6 +40,10 @@ pub struct ClusterSpec {
     /// Default 9000.
     #[serde(default = "default_broker_session_timeout_ms")]
     pub broker_session_timeout_ms: u32,
+    /// Each broker's network, disk and request handler capacity. Defaults: see
+    /// [`BrokerResources`].
+    #[serde(default)]
+    pub resources: BrokerResources,
 }
 
 impl Default for ClusterSpec {
@@ -47,6 +53,7 @@ impl Default for ClusterSpec {
             network_delay_us: default_network_delay_us(),
             replica_lag_time_max_ms: default_replica_lag_time_max_ms(),
             broker_session_timeout_ms: default_broker_session_timeout_ms(),
+            resources: BrokerResources::default(),
         }
     }
 }
