@@ -1,7 +1,10 @@
 //! `Command`: what changes a running simulation, from the timeline or the UI; and how the
 //! shape of a scenario (its names and counts) follows a command once it is applied.
 
+use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize};
+
+use super::tagged::{self, Entries, Tagged};
 
 use super::ReaderSpec;
 use crate::assignor::AssignorKind;
@@ -9,8 +12,11 @@ use crate::producer::{Acks, KeySpec, ProducerSpec, RateProfile};
 use crate::vocab::CommitMode;
 
 /// Something that changes a running simulation: from the timeline or from the UI.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
+///
+/// Read as `{"kind": "set-rate", ...}`, an internally tagged enum, by [`super::tagged`] and
+/// a mirror of it (`CommandDef`) that reads the same fields from JSON text.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Command {
     /// Replace a producer's rate profile with a constant rate.
     SetRate {
@@ -164,6 +170,137 @@ pub enum Command {
     },
 }
 
+/// `Command` as written: its tag, variants in declaration order and those without fields.
+const COMMAND: Tagged = Tagged {
+    tag: "kind",
+    expecting: "internally tagged enum Command",
+    variants: &[
+        "set-rate",
+        "spike",
+        "add-member",
+        "remove-member",
+        "crash-member",
+        "restart-member",
+        "crash-broker",
+        "restart-broker",
+        "add-partitions",
+        "add-producer",
+        "add-reader",
+        "remove-reader",
+        "configure-producer",
+        "remove-producer",
+        "add-broker",
+        "balance-replicas",
+        "remove-broker",
+        "configure-subscription",
+        "configure-group",
+        "configure-topic",
+    ],
+    units: &["add-broker", "balance-replicas"],
+};
+
+/// `Command` as `serde(remote)` reads it: externally tagged (`{"set-rate": {...}}`), from the
+/// text [`Tagged::external`] writes.
+#[derive(Deserialize)]
+#[serde(remote = "Command", rename_all = "kebab-case", deny_unknown_fields)]
+#[allow(dead_code)]
+enum CommandDef {
+    SetRate {
+        producer: String,
+        rate_per_sec: f64,
+    },
+    Spike {
+        producer: String,
+        rate_per_sec: f64,
+        duration_ms: u64,
+    },
+    AddMember {
+        group: String,
+    },
+    RemoveMember {
+        group: String,
+    },
+    CrashMember {
+        group: String,
+        member: u32,
+    },
+    RestartMember {
+        group: String,
+        member: u32,
+    },
+    CrashBroker {
+        broker: u32,
+    },
+    RestartBroker {
+        broker: u32,
+    },
+    AddPartitions {
+        topic: String,
+        count: u32,
+    },
+    AddProducer {
+        spec: ProducerSpec,
+    },
+    AddReader {
+        reader: ReaderSpec,
+    },
+    RemoveReader {
+        name: String,
+    },
+    ConfigureProducer {
+        producer: String,
+        #[serde(default)]
+        rate_per_sec: Option<f64>,
+        #[serde(default)]
+        acks: Option<Acks>,
+        #[serde(default)]
+        linger_ms: Option<u32>,
+        #[serde(default)]
+        batch_bytes: Option<u32>,
+        #[serde(default)]
+        buffer_bytes: Option<u64>,
+        #[serde(default)]
+        profile: Option<RateProfile>,
+        #[serde(default)]
+        keys: Option<KeySpec>,
+    },
+    RemoveProducer {
+        producer: String,
+    },
+    AddBroker,
+    BalanceReplicas,
+    RemoveBroker {
+        broker: u32,
+    },
+    ConfigureSubscription {
+        subscription: String,
+        prefetch: u32,
+    },
+    ConfigureGroup {
+        group: String,
+        #[serde(default)]
+        processing_us: Option<u32>,
+        #[serde(default)]
+        commit: Option<CommitMode>,
+        #[serde(default)]
+        assignor: Option<AssignorKind>,
+    },
+    ConfigureTopic {
+        topic: String,
+        #[serde(default)]
+        retention_ms: Option<u64>,
+        #[serde(default)]
+        retention_bytes: Option<u64>,
+    },
+}
+
+impl<'de> Deserialize<'de> for Command {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = COMMAND.external(d)?;
+        tagged::read(&text, |de| CommandDef::deserialize(de))
+    }
+}
+
 impl super::Scenario {
     /// Changes this scenario's shape (its names, counts and settings) as `c` changes the
     /// system once applied: what the next command is checked against. The cluster follows
@@ -239,6 +376,13 @@ impl super::Scenario {
 }
 
 impl Command {
+    /// Reads a command from the entries of an object already read, as a `flatten`ed field:
+    /// a timeline event's (its `at_ms` taken out), a lesson's `try`.
+    pub fn from_entries<E: de::Error>(entries: Entries) -> Result<Command, E> {
+        let text = COMMAND.external_from(entries)?;
+        tagged::read(&text, |de| CommandDef::deserialize(de))
+    }
+
     /// For `ConfigureProducer`: writes the settings it changes into `spec` (the rate or the
     /// profile, keys, acks, `linger.ms`, `batch.size`, `buffer.memory`); others it leaves.
     pub fn configure_producer(&self, spec: &mut ProducerSpec) {
