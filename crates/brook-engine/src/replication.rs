@@ -313,7 +313,9 @@ impl Partition {
                 self.isr.push(i);
             }
         }
-        self.isr.sort_unstable();
+        // The engine's one sort (`sort.rs`): replica indices are distinct, so stable or not
+        // gives the same order.
+        crate::sort::sort(&mut self.isr);
     }
 
     fn advance_high_watermark(&mut self) {
