@@ -60,8 +60,12 @@ if [ "${#packages[@]}" -gt 0 ]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${packages[@]}"
 fi
 
-if [ ! -f e2e/node_modules/playwright-core/package.json ]; then
-  say "installing the end-to-end test dependencies (playwright-core, no browser download)"
+# playwright-core for the tests, and binaryen's wasm-opt, which `trunk build --release` runs on
+# the page's wasm (Debian's binaryen is too old; Trunk.toml names the version).
+binaryen_want=$(node -p "require('./e2e/package.json').dependencies.binaryen")
+binaryen_have=$(node -p "require('./e2e/node_modules/binaryen/package.json').version" 2>/dev/null || true)
+if [ ! -f e2e/node_modules/playwright-core/package.json ] || [ "$binaryen_have" != "$binaryen_want" ]; then
+  say "installing the end-to-end test dependencies (playwright-core, no browser download; binaryen)"
   (cd e2e && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
 fi
 say "ready"

@@ -23,7 +23,8 @@ CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test --target wasm32-unknown-unknown -p brook --test web
 
 step "release builds: the app with Trunk, the brook CLI (the end-to-end tests compare them)"
-trunk build --release
+# wasm-opt, which the release build runs, is npm's binaryen (scripts/setup.sh --test).
+PATH="$PWD/e2e/node_modules/.bin:$PATH" trunk build --release
 cargo build --release -p brook-cli
 
 step "end to end: dist/ served on 127.0.0.1 in headless Chromium"

@@ -289,7 +289,7 @@ pub fn nice_max(v: f64) -> f64 {
     if v.is_nan() || v <= 1.0 {
         return 1.0;
     }
-    let p = 10f64.powf(v.log10().floor());
+    let p = libm::pow(10.0, libm::log10(v).floor());
     [1.0, 2.0, 5.0, 10.0].iter().map(|m| m * p).find(|&x| x >= v).unwrap_or(10.0 * p)
 }
 

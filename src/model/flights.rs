@@ -335,5 +335,5 @@ fn route(
 
 /// Radius of a dot carrying `records`, px: grows with the log of the count, bounded.
 pub fn dot_radius(records: u64) -> f64 {
-    (2.0 + (records.max(1) as f64).log10() * 1.6).min(9.0)
+    (2.0 + libm::log10(records.max(1) as f64) * 1.6).min(9.0)
 }

@@ -464,7 +464,7 @@ impl Layout {
         let e = t * t * (3.0 - 2.0 * t);
         // A copy to a follower hops over the chips between them.
         let hop = if f.kind == FlightKind::Replicate {
-            (std::f64::consts::PI * e).sin() * HOP_PX * self.scale
+            libm::sin(std::f64::consts::PI * e) * HOP_PX * self.scale
         } else {
             0.0
         };

@@ -26,13 +26,13 @@ pub const SPEED_MAX: f64 = 100.0;
 
 /// The slider position (log10 of the speed) for a speed factor.
 pub fn speed_to_slider(speed: f64) -> f64 {
-    speed.clamp(SPEED_MIN, SPEED_MAX).log10()
+    libm::log10(speed.clamp(SPEED_MIN, SPEED_MAX))
 }
 
 /// The speed factor for a slider position, rounded to two significant digits.
 pub fn speed_from_slider(v: f64) -> f64 {
-    let s = 10f64.powf(v).clamp(SPEED_MIN, SPEED_MAX);
-    let digits = 10f64.powf(s.log10().floor() - 1.0);
+    let s = libm::pow(10.0, v).clamp(SPEED_MIN, SPEED_MAX);
+    let digits = libm::pow(10.0, libm::log10(s).floor() - 1.0);
     (s / digits).round() * digits
 }
 

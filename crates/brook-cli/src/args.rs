@@ -15,6 +15,8 @@ pub enum Format {
     Json,
     /// The sampled time series.
     Csv,
+    /// Each broker's request times as a table (Kafka's `RequestMetrics`).
+    Table,
 }
 
 /// `brook run` arguments.
@@ -173,7 +175,8 @@ fn parse_run(rest: &[String]) -> Result<RunArgs, UsageError> {
     let format = match single(&values, "format")? {
         None | Some("json") => Format::Json,
         Some("csv") => Format::Csv,
-        Some(f) => return err(format!("--format: \"{f}\" must be json or csv")),
+        Some("table") => Format::Table,
+        Some(f) => return err(format!("--format: \"{f}\" must be json, csv or table")),
     };
     let follow = match single(&values, "follow-next")? {
         None => None,

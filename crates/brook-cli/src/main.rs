@@ -25,7 +25,8 @@ USAGE:
                --topic NAME:PARTITIONS... --member ID[@INSTANCE]:TOPIC,TOPIC...
                [--owned ID:TOPIC-P,TOPIC-P...]
                                             a group assignment as JSON
-  brook run PRESET|FILE [--seconds S] [--seed N] [--format json|csv] [--direct]
+  brook run PRESET|FILE [--seconds S] [--seed N] [--format json|csv|table]
+                        [--direct]
                                             simulate as fast as possible; --direct also
                                             runs the same traffic without a queue (direct
                                             calls to the service, same seed) beside it
@@ -162,6 +163,10 @@ fn run_cmd(r: RunArgs) -> ExitCode {
             println!("{}", serde_json::to_string_pretty(&v).expect("json"));
         }
         Format::Csv => csv(&mut cluster, direct.as_mut(), end_us),
+        Format::Table => {
+            cluster.run_until(end_us);
+            table(&cluster.summary());
+        }
     }
     ExitCode::SUCCESS
 }
@@ -202,6 +207,43 @@ fn follow_cmd(cluster: &mut Cluster, name: &str, at_s: f64, end_us: u64) -> Exit
         println!("{l}");
     }
     ExitCode::SUCCESS
+}
+
+/// Each broker's produce and fetch request times, as Kafka's `RequestMetrics` names them:
+/// mean and 99th percentile, ms.
+fn table(s: &brook_engine::Summary) {
+    println!(
+        "{:<7} {:<8} {:>9} {:>11} {:>15} {:>15} {:>15} {:>15} {:>15} {:>15}",
+        "broker",
+        "request",
+        "requests",
+        "queue max",
+        "RequestQueue",
+        "Local",
+        "Remote",
+        "ResponseQueue",
+        "ResponseSend",
+        "Total"
+    );
+    for b in &s.requests {
+        for (kind, k) in [("Produce", &b.produce), ("Fetch", &b.fetch)] {
+            let t = |x: &brook_engine::TimeSummary| format!("{:.2}/{:.2}", x.mean, x.p99);
+            println!(
+                "{:<7} {:<8} {:>9} {:>11} {:>15} {:>15} {:>15} {:>15} {:>15} {:>15}",
+                b.broker,
+                kind,
+                k.requests,
+                b.request_queue_max,
+                t(&k.request_queue_time_ms),
+                t(&k.local_time_ms),
+                t(&k.remote_time_ms),
+                t(&k.response_queue_time_ms),
+                t(&k.response_send_time_ms),
+                t(&k.total_time_ms)
+            );
+        }
+    }
+    println!("times in ms: mean/p99 (TotalTimeMs is the sum of the other five)");
 }
 
 /// Streams one CSV line per metrics sample, so output size grows with the run, not memory.

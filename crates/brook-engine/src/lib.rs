@@ -17,6 +17,7 @@ mod producer;
 mod push;
 mod reader;
 mod replication;
+mod request_metrics;
 mod rng;
 mod scenario;
 mod share;
@@ -25,8 +26,8 @@ mod vocab;
 
 pub use assignor::{assign, Assignment, AssignorKind, MemberSubscription, TopicPartition};
 pub use cluster::{
-    Broker, Cluster, FollowEvent, FollowTarget, Followed, Hop, LostCause, ReaderRef, Summary,
-    Topic, COMMANDS_QUEUED_MAX, FOLLOW_EVENTS_MAX, HISTORY_SAMPLES_MAX, MARKERS_MAX,
+    Broker, BrokerQueues, Cluster, FollowEvent, FollowTarget, Followed, Hop, LostCause, ReaderRef,
+    Summary, Topic, COMMANDS_QUEUED_MAX, FOLLOW_EVENTS_MAX, HISTORY_SAMPLES_MAX, MARKERS_MAX,
     PARTITION_HISTORY_MAX, PARTITION_SAMPLE_US, SAMPLE_US, TICK_US,
 };
 pub use direct::{DirectCallSpec, DirectRun, DirectSample, DirectSummary};
@@ -46,10 +47,14 @@ pub use producer::{
 pub use push::{PushModel, Subscriber, Subscription, SubscriptionSpec, SubscriptionStats};
 pub use reader::{Reader, ReaderKind};
 pub use replication::{AckCheck, Election, Partition, Replica};
+pub use request_metrics::{
+    BrokerRequestMetrics, BrokerRequestSummary, KindMetrics, KindSummary, RequestKind,
+    RequestTimes, TimeSummary, TIME_NAMES,
+};
 pub use rng::Rng;
 pub use scenario::{
-    error_path, limits, ClusterSpec, Command, FieldError, ReaderSpec, Scenario, TimedEvent,
-    TopicSpec, SCENARIO_VERSION,
+    error_path, limits, BrokerResources, ClusterSpec, Command, Entries, FieldError, JsonText,
+    ReaderSpec, Scenario, TimedEvent, TopicSpec, SCENARIO_VERSION,
 };
 pub use share::{ShareGroup, ShareGroupSpec, ShareMember, ShareStats, SHARE_WINDOW_RECORDS_MAX};
 pub use vocab::{Chunk, CommitMode, OffsetReset, ProcessingDist, Tp};

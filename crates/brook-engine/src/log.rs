@@ -315,6 +315,35 @@ impl PartitionLog {
     }
 
     /// Index of the batch holding `offset`, if the log holds it.
+    /// [`PartitionLog::batch_index`] galloping back from the last batch.
+    fn batch_index_from_end(&self, offset: u64) -> Option<usize> {
+        if offset < self.log_start_offset || offset >= self.log_end_offset {
+            return None;
+        }
+        let end = |i: usize| self.batches[i].end_offset();
+        // `hi` holds a batch ending past `offset` (the last one does); gallop back to a batch
+        // that ends at or before it, then search between.
+        let (mut lo, mut hi, mut step) = (0, self.batches.len() - 1, 1);
+        while hi > 0 {
+            let probe = hi.saturating_sub(step);
+            if end(probe) <= offset {
+                lo = probe + 1;
+                break;
+            }
+            hi = probe;
+            step *= 2;
+        }
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if end(mid) <= offset {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        Some(lo)
+    }
+
     fn batch_index(&self, offset: u64) -> Option<usize> {
         if offset < self.log_start_offset || offset >= self.log_end_offset {
             return None;
@@ -327,6 +356,26 @@ impl PartitionLog {
     /// watermark minus that offset, or minus the log start if retention passed it.
     pub fn lag_from(&self, committed: u64) -> u64 {
         self.high_watermark.saturating_sub(committed.max(self.log_start_offset))
+    }
+
+    /// The byte position of the log end: bytes appended over the log's life, less what
+    /// truncation removed (batch `k` starts at `bytes_before[k]`).
+    pub fn end_bytes(&self) -> u64 {
+        self.appended_bytes
+    }
+
+    /// Bytes of the batches holding offsets `[from, to)` (whole batches; those retention
+    /// deleted count nothing). Searches from the log end, where followers copy: O(log k) for
+    /// an offset k batches from the end.
+    pub fn bytes_between(&self, from: u64, to: u64) -> u64 {
+        let at = |o: u64| match self.batch_index_from_end(o.max(self.log_start_offset)) {
+            Some(i) => self.bytes_before[i],
+            None => self.appended_bytes,
+        };
+        if to <= from {
+            return 0;
+        }
+        at(to) - at(from)
     }
 
     /// The end of a follower fetch from `from` that carries at most `max_bytes`, in whole
@@ -408,6 +457,23 @@ impl PartitionLog {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn bytes_between_counts_whole_batches_searching_from_either_end_alike() {
+        let mut log = PartitionLog::new(1 << 30);
+        for i in 0..100u32 {
+            // Batch i holds i + 1 records of 100 bytes each.
+            log.append(batch(i + 1, i as u64 * 1_000));
+        }
+        for o in [0, 1, 5, 57, 1_000, 5_049] {
+            assert_eq!(log.batch_index_from_end(o), log.batch_index(o), "offset {o}");
+        }
+        // Offsets [0, 3) are batches 0 and 1 (1 + 2 records: 300 bytes); to the end, all
+        // 5,050 records: 505,000 bytes.
+        assert_eq!(log.bytes_between(0, 3), 300);
+        assert_eq!(log.bytes_between(0, log.log_end_offset()), 505_000);
+        assert_eq!(log.bytes_between(3, 3), 0);
+    }
+
     use super::*;
 
     #[test]

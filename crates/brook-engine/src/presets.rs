@@ -22,6 +22,8 @@ pub const PRESETS: &[&str] = &[
     "share-group-queue",
     "wide-topic",
     "stress",
+    "spike-beyond-capacity",
+    "hot-partition",
 ];
 
 fn base(name: &str, description: &str, topics: Vec<TopicSpec>) -> Scenario {
@@ -206,6 +208,8 @@ pub fn preset(name: &str) -> Option<Scenario> {
         "share-group-queue" => share_group_queue(),
         "wide-topic" => wide_topic(),
         "stress" => stress(),
+        "spike-beyond-capacity" => spike_beyond_capacity(),
+        "hot-partition" => hot_partition(),
         _ => return None,
     };
     debug_assert!(s.validate().is_ok(), "preset {name} is invalid");
@@ -235,6 +239,7 @@ fn broker_failure_acks() -> Scenario {
         network_delay_us: 10_000,
         replica_lag_time_max_ms: 5_000,
         broker_session_timeout_ms: 3_000,
+        ..ClusterSpec::default()
     };
     let mut safe = keyed("orders-api", "orders", constant(1_500.0), 300);
     safe.acks = crate::producer::Acks::All;
@@ -394,6 +399,77 @@ fn stress() -> Scenario {
             g
         })
         .collect();
+    s
+}
+
+/// Small brokers, so saturation shows at a teaching scale: each reads 4 MB/s.
+fn small_brokers(brokers: u32) -> ClusterSpec {
+    ClusterSpec {
+        brokers,
+        resources: crate::scenario::BrokerResources {
+            network_in_bytes_per_sec: 4_000_000,
+            ..Default::default()
+        },
+        ..ClusterSpec::default()
+    }
+}
+
+fn spike_beyond_capacity() -> Scenario {
+    let mut s = base(
+        "spike-beyond-capacity",
+        "A promotion larger than the cluster: three brokers each read 4 MB/s and every record \
+         is written three times, so the cluster takes about 4 MB/s of orders. From 5 s the shop \
+         sends 8 MB/s for 15 seconds: requests wait to be read, followers fall behind so acks=all \
+         answers slow down, produce latency climbs, the producer's 8 MB buffer fills in about \
+         2 s and send() blocks; 3 s later (max.block.ms) sends fail. Try more brokers.",
+        vec![TopicSpec {
+            replication_factor: 3,
+            min_insync_replicas: 2,
+            ..TopicSpec::new("orders", 6)
+        }],
+    );
+    s.cluster = small_brokers(3);
+    let mut shop = keyed(
+        "shop",
+        "orders",
+        RateProfile::Step {
+            base_per_sec: 2_000.0,
+            spike_per_sec: 8_000.0,
+            start_ms: 5_000,
+            duration_ms: 15_000,
+        },
+        1_000,
+    );
+    shop.record_bytes = 1_000;
+    shop.buffer_bytes = 8 << 20;
+    shop.max_block_ms = 3_000;
+    s.producers = vec![shop];
+    let mut g = GroupSpec::new("fulfilment", "orders", 6, 50);
+    g.commit = CommitMode::AfterProcess;
+    s.groups = vec![g];
+    s
+}
+
+fn hot_partition() -> Scenario {
+    let mut s = base(
+        "hot-partition",
+        "Skewed keys saturate one broker while the others idle: the hottest key alone sends \
+         60% of the traffic to one partition, and its broker, which reads 4 MB/s, gets about \
+         4.5 MB/s while the others get about 1 MB/s. Requests wait to be read there and produce \
+         latency climbs; the producer's one buffer fills with that broker's batches, so send() \
+         blocks for every partition, the idle brokers' too, and after max.block.ms sends fail.",
+        vec![TopicSpec::new("events", 6)],
+    );
+    s.cluster = small_brokers(3);
+    let mut p = ProducerSpec::new("tracker", "events", constant(7_000.0));
+    p.record_bytes = 1_000;
+    p.keys = KeySpec::Zipf { count: 1_000, exponent: 2.0 };
+    p.buffer_bytes = 8 << 20;
+    p.max_block_ms = 3_000;
+    s.producers = vec![p];
+    let mut g = GroupSpec::new("analytics", "events", 3, 50);
+    g.commit = CommitMode::AfterProcess;
+    s.groups = vec![g];
     s
 }
 

@@ -29,6 +29,11 @@ struct FollowerFetch {
     target_leo: u64,
     /// The leader's log end when the fetch was issued.
     leader_leo: u64,
+    /// The log's byte positions (`PartitionLog::end_bytes` as it was there) of the follower's
+    /// end and of `target_leo` when issued, where known without a search: the bytes copied
+    /// are their difference. Truncations clear the fetch, so they stay true.
+    from_bytes: Option<u64>,
+    target_bytes: Option<u64>,
 }
 
 /// Why a leader refused a write.
@@ -205,6 +210,23 @@ impl Partition {
         lag_max_us: u64,
         alive: &[bool],
     ) -> (u64, u16) {
+        self.replicate_within(now_us, delay_us, lag_max_us, alive, |_| true, |_, _| {})
+    }
+
+    /// [`Partition::replicate`] within the brokers' budgets (`cluster.resources`): a
+    /// follower's fetch that has arrived completes only if `can_copy(its broker)` (the
+    /// leader's network out, the follower's network in and disk have budget this step; else
+    /// it completes a later step), and `copied(broker, bytes)` is told what each follower
+    /// copied.
+    pub fn replicate_within(
+        &mut self,
+        now_us: u64,
+        delay_us: u64,
+        lag_max_us: u64,
+        alive: &[bool],
+        can_copy: impl Fn(u16) -> bool,
+        mut copied_bytes: impl FnMut(u16, u64),
+    ) -> (u64, u16) {
         let Some(leader) = self.leader else { return (0, 0) };
         if !alive[self.replicas[leader].broker as usize] {
             return (0, 0); // a dead leader serves no fetch and changes no ISR until replaced
@@ -219,10 +241,24 @@ impl Partition {
                 continue;
             }
             let r = &mut self.replicas[i];
+            // The byte position of the follower's end, when the fetch just answered knew it.
+            let mut carried = None;
             match r.fetch {
-                Some(f) if f.arrive_us <= now_us => {
+                Some(f) if f.arrive_us <= now_us && can_copy(r.broker) => {
                     // The leader may have been truncated since (a new leader): never past its end.
                     let target = f.target_leo.min(leader_leo);
+                    let known = f.target_bytes.filter(|_| target == f.target_leo);
+                    if target > r.leo {
+                        let bytes = match (f.from_bytes, known) {
+                            (Some(a), Some(b)) => {
+                                debug_assert_eq!(b - a, self.log.bytes_between(r.leo, target));
+                                b - a
+                            }
+                            _ => self.log.bytes_between(r.leo, target),
+                        };
+                        copied_bytes(r.broker, bytes);
+                    }
+                    carried = known;
                     if target > r.leo {
                         followers |= 1 << (i % 16);
                     }
@@ -241,11 +277,14 @@ impl Partition {
             }
             if r.fetch.is_none() {
                 // Followers fetch continuously: the next request leaves at once.
+                let target_leo = self.log.fetch_end(r.leo, REPLICA_FETCH_MAX_BYTES);
                 r.fetch = Some(FollowerFetch {
                     issued_us: now_us,
                     arrive_us: now_us + 2 * delay_us.max(1),
-                    target_leo: self.log.fetch_end(r.leo, REPLICA_FETCH_MAX_BYTES),
+                    target_leo,
                     leader_leo,
+                    from_bytes: carried.or((r.leo == 0).then_some(0)),
+                    target_bytes: (target_leo == leader_leo).then(|| self.log.end_bytes()),
                 });
                 if r.leo >= leader_leo {
                     r.caught_up_us = now_us;
@@ -274,7 +313,9 @@ impl Partition {
                 self.isr.push(i);
             }
         }
-        self.isr.sort_unstable();
+        // The engine's one sort (`sort.rs`): replica indices are distinct, so stable or not
+        // gives the same order.
+        crate::sort::sort(&mut self.isr);
     }
 
     fn advance_high_watermark(&mut self) {

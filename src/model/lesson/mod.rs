@@ -11,7 +11,7 @@ mod validate;
 #[cfg(test)]
 mod tests;
 
-use brook_engine::{error_path, Cluster, Command, Scenario};
+use brook_engine::{error_path, Cluster, Command, JsonText, Scenario};
 use serde::Deserialize;
 
 use crate::model::charts::ChartKind;
@@ -295,13 +295,38 @@ pub struct Try {
     pub command: TryCommand,
 }
 
-/// A `try` button's command, read as a scenario's timeline event reads its own (flattened):
-/// the page then holds one copy of the command reader. `Command` refuses unknown fields.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+/// A `try` button's command, read as a scenario's timeline event reads its own (as a
+/// flattened field, `Command::from_entries`): the page then holds one copy of the command
+/// reader. `Command` refuses unknown fields.
+#[derive(Clone, Debug, PartialEq)]
 pub struct TryCommand {
     /// The command.
-    #[serde(flatten)]
     pub command: Command,
+}
+
+impl<'de> Deserialize<'de> for TryCommand {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct TryVisitor;
+        impl<'de> serde::de::Visitor<'de> for TryVisitor {
+            type Value = TryCommand;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("struct TryCommand")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TryCommand, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = map.next_entry::<String, JsonText>()? {
+                    entries.push(entry);
+                }
+                Ok(TryCommand { command: Command::from_entries(entries)? })
+            }
+        }
+        d.deserialize_map(TryVisitor)
+    }
 }
 
 /// A stage region a step frames.

@@ -294,6 +294,7 @@ impl Cluster {
         }
         *broker =
             Broker { alive: false, crashed_us: Some(self.now_us), down_noticed: false, ..*broker };
+        self.capacity_broker_crashed(b);
         // Connections to it reset: answers it had sent but not delivered are lost, and their
         // producers resend what is in fact already in the log.
         let ok = |r: &&mut Request| r.answer == Answer::Ok && r.from_broker as usize == b;

@@ -128,6 +128,7 @@ impl Cluster {
                 answer: Answer::Retriable,
                 from_broker: 0,
                 end_offset: 0,
+                t: super::capacity::Timing::default(),
             });
         }
     }

@@ -4,12 +4,14 @@
 //! | phases | file | what happens |
 //! |---|---|---|
 //! | 1 | `commands.rs` | due timeline events and queued commands pass the gate, apply, are logged |
-//! | 2-3 | `produce.rs` | producers send batches; leaders append them |
+//! | 2-3 | `produce.rs` | producers send batches; leaders append them (through each broker's
+//! |     |              | network, request queue and handler threads: `capacity.rs`) |
 //! | 4-5 | `replicate.rs` | followers copy, ISR and high watermark move; answers reach producers |
 //! | 6-7 | `controller.rs` | crashed brokers noticed, leaders elected; partition moves finish |
 //! | 8-12 | `readers.rs` | rebalances; groups poll and process; share groups; push; auto-commit |
 //! | 13-15 | `observe.rs` | retention; a metrics sample; the trace hash (and `Summary`, invariants) |
 
+mod capacity;
 mod commands;
 mod controller;
 mod follow;
@@ -18,6 +20,7 @@ mod produce;
 mod readers;
 mod replicate;
 
+pub use capacity::BrokerQueues;
 pub use follow::{
     FollowEvent, FollowTarget, Followed, Hop, LostCause, ReaderRef, FOLLOW_EVENTS_MAX,
 };
@@ -76,6 +79,8 @@ struct PendingAck {
     end_offset: u64,
     producer: u32,
     out: Outgoing,
+    /// Its way through the broker (`capacity.rs`).
+    t: capacity::Timing,
 }
 
 /// A topic and its partitions.
@@ -119,6 +124,8 @@ struct Request {
     /// For successful responses: the broker that answered and the log end after the write.
     from_broker: u16,
     end_offset: u64,
+    /// Its way through the broker, for its request metrics (`capacity.rs`).
+    t: capacity::Timing,
 }
 
 /// What a partition leader knows of one producer (Kafka's `ProducerStateEntry`): the epoch
@@ -166,6 +173,8 @@ pub struct Cluster {
     rng: Rng,
     /// Brokers, by id.
     brokers: Vec<Broker>,
+    /// Per broker: budgets, request and response queues, request metrics (`capacity.rs`).
+    loads: Vec<capacity::BrokerLoad>,
     counters: Counters,
     /// Topics.
     topics: Vec<Topic>,
@@ -274,6 +283,7 @@ impl Cluster {
                 };
                 brokers as usize
             ],
+            loads: Vec::new(), // sized by the first step (`capacity_refill`)
             counters: Counters::default(),
             topics,
             producers,

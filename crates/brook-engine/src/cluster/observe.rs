@@ -140,6 +140,8 @@ pub struct Summary {
     /// `push-missed-while-disconnected` (Redis: published while disconnected). Sends the
     /// producer was told failed are not lost: they are in `dropped_records`.
     pub lost_records_by_cause: BTreeMap<String, u64>,
+    /// Per broker: produce and fetch request times as Kafka's `RequestMetrics` reports them.
+    pub requests: Vec<crate::request_metrics::BrokerRequestSummary>,
     /// Virtual ms groups spent rebalancing, summed.
     pub rebalancing_ms: f64,
     /// Consumer group members with no partition now.
@@ -325,7 +327,8 @@ impl Cluster {
     /// wire). Walks every batch on its way: for the summary and the invariants, not the step.
     fn unwritten_on_the_way(&self) -> Vec<u64> {
         let mut n: Vec<u64> = self.producers.iter().map(|p| p.unwritten_held_records()).collect();
-        for r in self.to_broker.iter().chain(&self.to_producer) {
+        let held = self.loads.iter().flat_map(|l| l.requests());
+        for r in self.to_broker.iter().chain(&self.to_producer).chain(held) {
             let p = &self.producers[r.producer as usize];
             if !r.out.appended && (r.out.acks == Acks::None || p.awaits(&r.out)) {
                 n[r.producer as usize] += r.out.batch.count as u64;
@@ -360,6 +363,11 @@ impl Cluster {
             s.retried_records += st.retried_records;
         }
         s.in_flight_records = self.unwritten_on_the_way().iter().sum();
+        for (b, l) in self.loads.iter().enumerate() {
+            let mut r = l.metrics.summary(b as u32);
+            r.request_queue_max = l.queue_max as u32;
+            s.requests.push(r);
+        }
         for r in self.readers() {
             s.consumed_records.insert(r.name().to_string(), r.consumed_records());
             s.lag_records.insert(r.name().to_string(), self.reader_lag(r));
@@ -428,6 +436,14 @@ impl Cluster {
                     "{}: {uncommitted} read but not committed > lag {lag}",
                     r.name()
                 ));
+            }
+        }
+        // `queued.max.requests` bounds every broker's request queue (Kafka's `RequestChannel`).
+        let queued_max = self.scenario.cluster.resources.queued_max_requests;
+        for (b, l) in self.loads.iter().enumerate() {
+            let q = l.queues();
+            if q.request_queue > queued_max || q.request_queue_max > queued_max {
+                return Err(format!("broker {b}: request queue {q:?} past {queued_max}"));
             }
         }
         let c = self.counters;

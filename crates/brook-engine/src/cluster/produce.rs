@@ -2,7 +2,7 @@
 //! them (or refuse it: not the leader, too few in-sync replicas, out of sequence), acks=1
 //! answered at once.
 
-use super::{Cluster, PendingAck, ProducerSeq, Request, TICK_US};
+use super::{capacity::Timing, Cluster, PendingAck, ProducerSeq, Request, TICK_US};
 use crate::event::TrafficEvent;
 use crate::log::Batch;
 use crate::producer::{Acks, Answer, Outgoing};
@@ -88,7 +88,8 @@ impl Cluster {
         let p = &mut self.producers[i];
         let (mut failed, mut next) = p.expire_queued(now);
         let pending = self.topics[self.producer_topic[i] as usize].pending.iter().flatten();
-        let requests = self.to_broker.iter().chain(&self.to_producer);
+        let held = self.loads.iter().flat_map(|l| l.requests());
+        let requests = self.to_broker.iter().chain(&self.to_producer).chain(held);
         let mine = requests.filter(|r| r.producer as usize == i).map(|r| &r.out);
         for o in mine.chain(pending.filter(|a| a.producer as usize == i).map(|a| &a.out)) {
             if p.in_flight_expired(o, now, &mut next) {
@@ -116,23 +117,33 @@ impl Cluster {
             answer: Answer::Ok,
             from_broker: 0,
             end_offset: 0,
+            t: Timing::default(),
         });
     }
 
     /// Phase 3: requests reach their partition leader, which appends them (or refuses: not the
     /// leader any more, too few in-sync replicas for acks=all, out of sequence).
     pub(super) fn brokers_append(&mut self) {
+        self.capacity_refill();
         while self.to_broker.front().is_some_and(|r| r.due_us <= self.now_us) {
             let r = self.to_broker.pop_front().expect("front checked");
-            self.append_request(r);
+            let part = &self.topics[r.topic as usize].partitions[r.out.batch.partition as usize];
+            match part.leader_broker() {
+                // Through the leader's network, request queue and handler threads.
+                Some(b) if self.brokers[b as usize].alive => self.capacity_arrive(b as usize, r),
+                _ => self.append_request(r, false),
+            }
         }
+        self.capacity_serve_all();
         // Each producer's quota bucket refills for the tick (after this tick's charges).
         for p in &mut self.producers {
             p.refill_quota(TICK_US);
         }
     }
 
-    pub(super) fn append_request(&mut self, r: Request) {
+    /// Handles produce request `r` (`at_leader`: the broker that read it leads the partition;
+    /// false for a request no live broker read).
+    pub(super) fn append_request(&mut self, r: Request, at_leader: bool) {
         let now = self.now_us;
         let delay_us = self.scenario.cluster.network_delay_us as u64;
         let quota = self.producers[r.producer as usize].spec.quota_bytes_per_sec;
@@ -140,7 +151,8 @@ impl Cluster {
         let b = o.batch;
         let t = &mut self.topics[r.topic as usize];
         let part = &mut t.partitions[b.partition as usize];
-        let leader_up = part.leader_broker().is_some_and(|l| self.brokers[l as usize].alive);
+        let leader_up =
+            at_leader && part.leader_broker().is_some_and(|l| self.brokers[l as usize].alive);
         let refused =
             part.leader_write_refused(leader_up, o.acks == Acks::All, t.min_insync_replicas);
         if refused == Some(WriteRefused::NotEnoughReplicas) {
@@ -163,7 +175,7 @@ impl Cluster {
                 self.counters.lost_in_flight_records += b.count as u64;
                 self.producers[r.producer as usize].lost_in_flight(&o);
             } else {
-                self.to_producer.push_back(reply(o, Answer::Retriable, 0));
+                self.respond(reply(o, Answer::Retriable, 0));
             }
             return;
         }
@@ -180,21 +192,25 @@ impl Cluster {
                     // Answered once the high watermark passes the copy in the log (Kafka's
                     // DelayedProduce waits on the original's offsets; Brook knows where the
                     // producer's last batch ends, at or after it).
-                    let pending =
-                        PendingAck { end_offset: known.end_offset, producer: r.producer, out: o };
+                    let pending = PendingAck {
+                        end_offset: known.end_offset,
+                        producer: r.producer,
+                        out: o,
+                        t: r.t,
+                    };
                     t.pending[b.partition as usize].push_back(pending);
                     return;
                 }
                 SeqCheck::Duplicate => {
-                    self.to_producer.push_back(reply(o, Answer::Ok, 0));
+                    self.respond(reply(o, Answer::Ok, 0));
                     return;
                 }
                 SeqCheck::OutOfOrder => {
-                    self.to_producer.push_back(reply(o, Answer::OutOfOrderSequence, 0));
+                    self.respond(reply(o, Answer::OutOfOrderSequence, 0));
                     return;
                 }
                 SeqCheck::StaleEpoch => {
-                    self.to_producer.push_back(reply(o, Answer::StaleEpoch, 0));
+                    self.respond(reply(o, Answer::StaleEpoch, 0));
                     return;
                 }
             }
@@ -237,11 +253,12 @@ impl Cluster {
         let out = Outgoing { appended: true, ..o };
         match o.acks {
             Acks::None => {}
-            Acks::Leader => self.to_producer.push_back(reply(out, Answer::Ok, end_offset)),
+            Acks::Leader => self.respond(reply(out, Answer::Ok, end_offset)),
             Acks::All => t.pending[b.partition as usize].push_back(PendingAck {
                 end_offset,
                 producer: r.producer,
                 out,
+                t: r.t,
             }),
         }
         if let Some(q) = quota {

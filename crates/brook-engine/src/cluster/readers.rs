@@ -77,13 +77,19 @@ impl Cluster {
         let order = self.groups[gi].fetch_order(mi);
         let mut room = self.groups[gi].spec.max_poll_records as u64;
         let mut got = 0u64;
+        // The broker that served the fetch (the first with records) and the bytes it sent.
+        let mut served: Option<(usize, u64)> = None;
         for tp in order {
             if room == 0 {
                 break;
             }
             let part = &self.topics[tp.topic as usize].partitions[tp.partition as usize];
-            if !part.leader_broker().is_some_and(|l| self.brokers[l as usize].alive) {
+            let Some(leader) = part.leader_broker().filter(|&l| self.brokers[l as usize].alive)
+            else {
                 continue; // no reachable leader: nothing from this partition
+            };
+            if !self.loads[leader as usize].can_send() {
+                continue; // its network out is spent this step: nothing from it yet
             }
             let log = &part.log;
             let g = &mut self.groups[gi];
@@ -97,6 +103,15 @@ impl Cluster {
                 continue;
             }
             g.set_position(tp, to);
+            let bytes: u64 = chunks
+                .iter()
+                .map(|c| (c.to - c.from) * c.batch.bytes as u64 / c.batch.count.max(1) as u64)
+                .sum();
+            self.loads[leader as usize].spend_out(bytes);
+            let s = served.get_or_insert((leader as usize, 0));
+            if s.0 == leader as usize {
+                s.1 += bytes;
+            }
             g.members[mi].arriving.extend(chunks);
             if let Some(f) = self.follow.as_deref_mut() {
                 f.fetched(gi, mi as u32, tp, from, to, now);
@@ -113,6 +128,9 @@ impl Cluster {
         }
         let g = &mut self.groups[gi];
         if got > 0 || now >= deadline_us {
+            let arrived_us = deadline_us - g.spec.fetch_max_wait_ms as u64 * 1000;
+            self.fetch_answered(served, now - arrived_us);
+            let g = &mut self.groups[gi];
             if got == 0 {
                 g.stats.empty_fetches += 1;
                 self.push_event(TrafficEvent::EmptyFetch { group: gi as u16, member: mi as u32 });

@@ -2,7 +2,10 @@
 //! acks=all requests below the high watermark are answered (an error if the ISR is below
 //! `min.insync.replicas`); answers reach producers, which free buffer memory or retry.
 
-use super::{Cluster, Request};
+use super::{
+    capacity::{self, Timing},
+    Cluster, Request,
+};
 use crate::event::TrafficEvent;
 use crate::producer::{Answer, Outgoing};
 use crate::replication::AckCheck;
@@ -13,15 +16,44 @@ impl Cluster {
     /// the ISR, else `NOT_ENOUGH_REPLICAS_AFTER_APPEND` (retried by the producer).
     pub(super) fn replicate(&mut self) {
         let now = self.now_us;
-        let delay_us = self.scenario.cluster.network_delay_us as u64;
+        let delay32 = self.scenario.cluster.network_delay_us;
+        let delay_us = delay32 as u64;
         let lag_max_us = self.scenario.cluster.replica_lag_time_max_ms as u64 * 1000;
         let alive: Vec<bool> = self.brokers.iter().map(|b| b.alive).collect();
+        // Brokers with network in and disk left for a follower's fetch, as bits (kept up to
+        // date as copies spend them; a broker past the 128th is never held back).
+        let receiving = std::cell::Cell::new(
+            self.loads
+                .iter()
+                .enumerate()
+                .fold(0u128, |m, (i, l)| m | ((l.can_receive() as u128) << (i % 128))),
+        );
         for ti in 0..self.topics.len() {
             for pi in 0..self.topics[ti].partitions.len() {
                 let t = &mut self.topics[ti];
                 let part = &mut t.partitions[pi];
                 let (copied, followers) = if part.replicas.len() > 1 {
-                    part.replicate(now, delay_us, lag_max_us, &alive)
+                    // Within the brokers' budgets (`capacity.rs`): the leader's network out,
+                    // each follower's network in and disk.
+                    let loads = &mut self.loads;
+                    let leader = part.leader_broker().unwrap_or(0) as usize;
+                    let sending = loads[leader].can_send();
+                    let receiving = &receiving;
+                    part.replicate_within(
+                        now,
+                        delay_us,
+                        lag_max_us,
+                        &alive,
+                        |b| sending && (b >= 128 || receiving.get() & (1 << b) != 0),
+                        |b, bytes| {
+                            loads[leader].spend_out(bytes);
+                            let l = &mut loads[b as usize];
+                            l.spend_in_and_disk(bytes);
+                            if !l.can_receive() && b < 128 {
+                                receiving.set(receiving.get() & !(1 << b));
+                            }
+                        },
+                    )
                 } else {
                     let leo = part.log.log_end_offset();
                     if part.leader.is_some() {
@@ -32,11 +64,11 @@ impl Cluster {
                 let leader_broker = part.leader_broker().unwrap_or(0);
                 let min_isr = t.min_insync_replicas;
                 let isr_below_min = (part.isr.len() as u32) < min_isr;
-                let pending = &mut t.pending[pi];
                 // Kafka's DelayedProduce completes through
                 // Partition.checkEnoughReplicasReachOffset: once the high watermark passes a
                 // request it is answered, OK only with at least min.insync.replicas in the ISR,
                 // else NOT_ENOUGH_REPLICAS_AFTER_APPEND.
+                let pending = &mut t.pending[pi];
                 while let Some(&a) = pending.front() {
                     let check = part.acks_all_check(a.end_offset, min_isr);
                     if check == AckCheck::Waiting {
@@ -50,7 +82,8 @@ impl Cluster {
                     if !ok {
                         self.counters.not_enough_replicas_after_append += a.out.batch.count as u64;
                     }
-                    self.to_producer.push_back(Request {
+                    let (loads, brokers) = (&mut self.loads, &self.brokers);
+                    let r = Request {
                         producer: a.producer,
                         topic: ti as u16,
                         // Refused after the append: the records are in the log, so a retry
@@ -60,7 +93,10 @@ impl Cluster {
                         answer: if ok { Answer::Ok } else { Answer::Retriable },
                         from_broker: leader_broker,
                         end_offset: a.end_offset,
-                    });
+                        // Ready now: the time since it was handled is `RemoteTimeMs`.
+                        t: Timing { ready_ms: capacity::ms(now), ..a.t },
+                    };
+                    capacity::respond_to(loads, brokers, &mut self.to_producer, now, delay32, r);
                 }
                 if copied > 0 {
                     self.push_event(TrafficEvent::Replicate {

@@ -1,13 +1,16 @@
 //! Keys and partitioners: which key a record carries and which partition it goes to.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use super::Producer;
 use crate::rng::Rng;
+use crate::scenario::tagged::{self, Tagged};
 
 /// Which keys a producer's records carry.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
+///
+/// Read as `{"kind": "uniform", ...}` by `scenario::tagged` and its mirror `KeySpecDef`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum KeySpec {
     /// Null keys: the keyless partitioner decides.
     None,
@@ -23,6 +26,29 @@ pub enum KeySpec {
         /// Zipf exponent s (1.0 is classic Zipf; larger is more skewed).
         exponent: f64,
     },
+}
+
+const KEY_SPEC: Tagged = Tagged {
+    tag: "kind",
+    expecting: "internally tagged enum KeySpec",
+    variants: &["none", "uniform", "zipf"],
+    units: &["none"],
+};
+
+#[derive(Deserialize)]
+#[serde(remote = "KeySpec", rename_all = "kebab-case", deny_unknown_fields)]
+#[allow(dead_code)]
+enum KeySpecDef {
+    None,
+    Uniform { count: u32 },
+    Zipf { count: u32, exponent: f64 },
+}
+
+impl<'de> Deserialize<'de> for KeySpec {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = KEY_SPEC.external(d)?;
+        tagged::read(&text, |de| KeySpecDef::deserialize(de))
+    }
 }
 
 /// How a producer picks a partition.

@@ -1,10 +1,13 @@
 //! Rate profiles: how many records per second a producer's application sends over time.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::scenario::tagged::{self, Tagged};
 
 /// How many records per second a producer's application tries to send over time.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
+/// Read as `{"kind": "constant", ...}` by `scenario::tagged` and its mirror `RateProfileDef`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum RateProfile {
     /// A steady rate, evenly spaced.
     Constant {
@@ -65,6 +68,59 @@ pub enum RateProfile {
         /// Ramp length, ms.
         duration_ms: u64,
     },
+}
+
+const RATE_PROFILE: Tagged = Tagged {
+    tag: "kind",
+    expecting: "internally tagged enum RateProfile",
+    variants: &["constant", "poisson", "step", "bursts", "sine", "piecewise", "ramp"],
+    units: &[],
+};
+
+#[derive(Deserialize)]
+#[serde(remote = "RateProfile", rename_all = "kebab-case", deny_unknown_fields)]
+#[allow(dead_code)]
+enum RateProfileDef {
+    Constant {
+        rate_per_sec: f64,
+    },
+    Poisson {
+        rate_per_sec: f64,
+    },
+    Step {
+        base_per_sec: f64,
+        spike_per_sec: f64,
+        start_ms: u64,
+        duration_ms: u64,
+    },
+    Bursts {
+        base_per_sec: f64,
+        burst_per_sec: f64,
+        period_ms: u64,
+        burst_ms: u64,
+    },
+    Sine {
+        mean_per_sec: f64,
+        amplitude_per_sec: f64,
+        period_ms: u64,
+    },
+    Piecewise {
+        points: Vec<[f64; 2]>,
+    },
+    Ramp {
+        from_per_sec: f64,
+        to_per_sec: f64,
+        #[serde(default, skip_serializing_if = "is_zero")]
+        start_ms: u64,
+        duration_ms: u64,
+    },
+}
+
+impl<'de> Deserialize<'de> for RateProfile {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = RATE_PROFILE.external(d)?;
+        tagged::read(&text, |de| RateProfileDef::deserialize(de))
+    }
 }
 
 impl RateProfile {

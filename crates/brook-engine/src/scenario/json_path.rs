@@ -6,7 +6,7 @@
 //! of the page's gzipped wasm (BENCHMARKS.md, "Bundle").
 
 /// The byte offset of 1-based `line` and `column`.
-fn offset_of(text: &str, line: usize, column: usize) -> usize {
+pub(super) fn offset_of(text: &str, line: usize, column: usize) -> usize {
     let bytes = text.as_bytes();
     let mut start = 0;
     for _ in 1..line {

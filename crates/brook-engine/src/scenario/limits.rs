@@ -67,3 +67,16 @@ pub const SERVICE_QUEUE_MAX: u32 = 100_000;
 pub const SERVICE_CONCURRENCY_MAX: u32 = 10_000;
 /// A caller's timeout in a run without a queue (`direct_call.timeout_ms`), ms (an hour).
 pub const CALL_TIMEOUT_MS_MAX: u32 = 3_600_000;
+/// A broker's network in, network out or disk write rate, bytes per second (1 TB/s); at least
+/// [`BROKER_BYTES_PER_SEC_MIN`].
+pub const BROKER_BYTES_PER_SEC_MAX: u64 = 1_000_000_000_000;
+/// See [`BROKER_BYTES_PER_SEC_MAX`] (1 kB/s: a thousandth of it each 1 ms step).
+pub const BROKER_BYTES_PER_SEC_MIN: u64 = 1_000;
+/// `num.io.threads`.
+pub const IO_THREADS_MAX: u32 = 256;
+/// `queued.max.requests`.
+pub const QUEUED_REQUESTS_MAX: u32 = 100_000;
+/// A produce request's fixed handler time, us (one second).
+pub const REQUEST_COST_US_MAX: u32 = 1_000_000;
+/// A produce request's handler time per byte, ns (1 ms a byte).
+pub const REQUEST_COST_NS_PER_BYTE_MAX: u32 = 1_000_000;

@@ -1,6 +1,7 @@
 //! Scenarios: a versioned JSON description of a cluster, its topics, producers, groups and a
 //! timeline of events, with validation that names the field and the limit.
 
+use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
 use crate::direct::DirectCallSpec;
@@ -12,10 +13,14 @@ use crate::share::ShareGroupSpec;
 mod command;
 mod json_path;
 pub mod limits;
+mod resources;
+pub(crate) mod tagged;
 mod validate;
 
 pub use command::Command;
 pub use json_path::error_path;
+pub use resources::BrokerResources;
+pub use tagged::{Entries, JsonText};
 
 /// The scenario format version this engine reads.
 pub const SCENARIO_VERSION: u32 = 1;
@@ -38,6 +43,10 @@ pub struct ClusterSpec {
     /// Default 9000.
     #[serde(default = "default_broker_session_timeout_ms")]
     pub broker_session_timeout_ms: u32,
+    /// Each broker's network, disk and request handler capacity. Defaults: see
+    /// [`BrokerResources`].
+    #[serde(default)]
+    pub resources: BrokerResources,
 }
 
 impl Default for ClusterSpec {
@@ -47,6 +56,7 @@ impl Default for ClusterSpec {
             network_delay_us: default_network_delay_us(),
             replica_lag_time_max_ms: default_replica_lag_time_max_ms(),
             broker_session_timeout_ms: default_broker_session_timeout_ms(),
+            resources: BrokerResources::default(),
         }
     }
 }
@@ -117,8 +127,9 @@ impl TopicSpec {
     }
 }
 
-/// Any kind of reader, for `Command::AddReader`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// Any kind of reader, for `Command::AddReader`. Read as `{"type": "group", ...}` by
+/// [`tagged`] and its mirror `ReaderSpecDef`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "kebab-case")]
 pub enum ReaderSpec {
     /// A consumer group (pull).
@@ -127,6 +138,29 @@ pub enum ReaderSpec {
     Share(ShareGroupSpec),
     /// A push subscription.
     Push(SubscriptionSpec),
+}
+
+const READER_SPEC: tagged::Tagged = tagged::Tagged {
+    tag: "type",
+    expecting: "internally tagged enum ReaderSpec",
+    variants: &["group", "share", "push"],
+    units: &[],
+};
+
+#[derive(Deserialize)]
+#[serde(remote = "ReaderSpec", rename_all = "kebab-case")]
+#[allow(dead_code)]
+enum ReaderSpecDef {
+    Group(GroupSpec),
+    Share(ShareGroupSpec),
+    Push(SubscriptionSpec),
+}
+
+impl<'de> Deserialize<'de> for ReaderSpec {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = READER_SPEC.external(d)?;
+        tagged::read(&text, |de| ReaderSpecDef::deserialize(de))
+    }
 }
 
 impl ReaderSpec {
@@ -140,15 +174,46 @@ impl ReaderSpec {
     }
 }
 
-/// A command at a virtual time. (Unknown fields are refused by `Command`: serde cannot deny
-/// them here because of `flatten`.)
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// A command at a virtual time: `{"at_ms": 0, "kind": ...}`. (Unknown fields are refused by
+/// `Command`.) Read by hand as serde reads a `flatten`ed field, without its buffer
+/// ([`tagged`]).
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct TimedEvent {
     /// When, virtual ms from the start.
     pub at_ms: u64,
     /// What.
     #[serde(flatten)]
     pub command: Command,
+}
+
+impl<'de> Deserialize<'de> for TimedEvent {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct EventVisitor;
+        impl<'de> Visitor<'de> for EventVisitor {
+            type Value = TimedEvent;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("struct TimedEvent")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<TimedEvent, A::Error> {
+                let mut at_ms = None;
+                let mut rest = Vec::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    if key != "at_ms" {
+                        rest.push((key, map.next_value()?));
+                    } else if at_ms.is_some() {
+                        return Err(de::Error::duplicate_field("at_ms"));
+                    } else {
+                        at_ms = Some(map.next_value()?);
+                    }
+                }
+                let at_ms = at_ms.ok_or_else(|| de::Error::missing_field("at_ms"))?;
+                Ok(TimedEvent { at_ms, command: Command::from_entries(rest)? })
+            }
+        }
+        d.deserialize_map(EventVisitor)
+    }
 }
 
 /// A whole scenario.

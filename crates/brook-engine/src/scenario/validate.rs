@@ -137,6 +137,30 @@ impl Validator {
         }
     }
 
+    fn check_resources(&mut self, r: &super::BrokerResources) {
+        let (lo, hi) = (limits::BROKER_BYTES_PER_SEC_MIN, limits::BROKER_BYTES_PER_SEC_MAX);
+        for (field, v) in [
+            ("network_in_bytes_per_sec", r.network_in_bytes_per_sec),
+            ("network_out_bytes_per_sec", r.network_out_bytes_per_sec),
+            ("disk_write_bytes_per_sec", r.disk_write_bytes_per_sec),
+        ] {
+            self.range_u64(format!("cluster.resources.{field}"), v, lo, hi);
+        }
+        for (field, v, min, max) in [
+            ("num_io_threads", r.num_io_threads, 1, limits::IO_THREADS_MAX),
+            ("queued_max_requests", r.queued_max_requests, 1, limits::QUEUED_REQUESTS_MAX),
+            ("request_cost_us", r.request_cost_us, 0, limits::REQUEST_COST_US_MAX),
+            (
+                "request_cost_ns_per_byte",
+                r.request_cost_ns_per_byte,
+                0,
+                limits::REQUEST_COST_NS_PER_BYTE_MAX,
+            ),
+        ] {
+            self.range_u64(format!("cluster.resources.{field}"), v as u64, min, max as u64);
+        }
+    }
+
     fn check_top(&mut self, s: &Scenario) {
         if s.version != SCENARIO_VERSION {
             self.fail(
@@ -157,6 +181,7 @@ impl Validator {
         ] {
             self.range_u64(format!("cluster.{field}"), v as u64, min, limits::MS_MAX);
         }
+        self.check_resources(&s.cluster.resources);
         self.range_u64(
             "cluster.network_delay_us".into(),
             s.cluster.network_delay_us as u64,

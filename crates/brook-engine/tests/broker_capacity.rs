@@ -1,0 +1,284 @@
+//! Broker capacity (`cluster.resources`): each link of the chain from a saturated broker to a
+//! blocked, then failing, producer, with the expected figures worked out by hand from Kafka's
+//! rules; and the invariants with tight resources over many seeds.
+//!
+//! Kafka's pipeline: `SocketServer` network threads read requests into the `RequestChannel`
+//! (at most `queued.max.requests`, after which they stop reading), `KafkaRequestHandlerPool`'s
+//! `num.io.threads` handle them, and `RequestMetrics` splits each request's time into
+//! `RequestQueueTimeMs`, `LocalTimeMs`, `RemoteTimeMs`, `ResponseQueueTimeMs`,
+//! `ResponseSendTimeMs` and `TotalTimeMs`. A saturated resource slows every client of the
+//! broker, unlike `ClientQuotaManager`, which throttles one client.
+
+use brook_engine::{
+    preset, Acks, Cluster, ClusterSpec, GroupSpec, KeySpec, ProducerSpec, RateProfile, Scenario,
+    TopicSpec, PRESETS,
+};
+
+fn scenario(cluster: ClusterSpec, topic: TopicSpec, producer: ProducerSpec) -> Scenario {
+    let mut s = preset("quickstart").expect("preset");
+    s.cluster = cluster;
+    s.topics = vec![topic];
+    s.producers = vec![producer];
+    s.groups = Vec::new();
+    s.events = Vec::new();
+    s.validate().unwrap_or_else(|e| panic!("{e:?}"));
+    s
+}
+
+fn constant(rate_per_sec: f64) -> RateProfile {
+    RateProfile::Constant { rate_per_sec }
+}
+
+#[test]
+fn network_in_below_the_produce_rate_fills_the_buffer_then_send_blocks_then_fails() {
+    // 20,000 records/s of 1,000 bytes = 20 MB/s of produce traffic into one broker whose
+    // network in is 10 MB/s. The broker reads (and so appends and acknowledges) 10 MB/s; the
+    // other 10 MB/s piles up in the producer's buffer.memory (Kafka's RecordAccumulator keeps
+    // every batch until it is acknowledged). 32 MiB = 33,554,432 bytes fill after
+    // 33,554,432 / 10,000,000 = 3.36 s: send() blocks then, and after max.block.ms = 2 s
+    // (from 3.36 s: at 5.36 s) the blocked sends fail with a TimeoutException.
+    // Before it fills, the records a consumer gets at time t were created at t/2 (they leave
+    // the buffer at half the rate they enter it), so end-to-end latency at t is about t/2:
+    // 1.5 s at 3 s, growing by the excess (10 MB/s) over the drain rate (10 MB/s) per second.
+    let cluster = ClusterSpec {
+        resources: brook_engine::BrokerResources {
+            network_in_bytes_per_sec: 10_000_000,
+            ..Default::default()
+        },
+        ..ClusterSpec::default()
+    };
+    let mut p = ProducerSpec::new("p", "t", constant(20_000.0));
+    p.record_bytes = 1_000;
+    p.acks = Acks::Leader;
+    p.max_block_ms = 2_000;
+    let mut s = scenario(cluster, TopicSpec::new("t", 1), p);
+    s.groups = vec![GroupSpec::new("g", "t", 1, 1)];
+    let mut c = Cluster::new(s);
+    let mut blocked_at_ms = None;
+    let mut first_failure_ms = None;
+    while c.now_us() < 6_000_000 {
+        c.step();
+        let ms = c.now_us() / 1000;
+        let pr = &c.producers()[0];
+        if blocked_at_ms.is_none() && pr.is_blocked() {
+            blocked_at_ms = Some(ms);
+        }
+        if first_failure_ms.is_none() && pr.stats.failed_records > 0 {
+            first_failure_ms = Some(ms);
+        }
+        if ms == 3_000 {
+            let p50 = c.history().last().expect("sampled").latency_ms_p50;
+            assert!((1_300.0..=1_700.0).contains(&p50), "latency p50 at 3 s: {p50} ms");
+        }
+        c.check_invariants().unwrap_or_else(|e| panic!("at {ms} ms: {e}"));
+    }
+    let blocked = blocked_at_ms.expect("send() blocks");
+    assert!((3_200..=3_500).contains(&blocked), "blocked at {blocked} ms");
+    let failed = first_failure_ms.expect("blocked sends fail");
+    assert!((5_200..=5_500).contains(&failed), "first failure at {failed} ms");
+    // Blocking starts at the start of the step the buffer fills (Brook's steps are 1 ms).
+    assert!((1_999..=2_001).contains(&(failed - blocked)), "max.block.ms after blocking");
+    // The broker appended 10 MB/s: 10,000 records a second, within 5%.
+    let appended = c.summary().appended_records as f64;
+    assert!((57_000.0..=63_000.0).contains(&appended), "appended {appended} in 6 s");
+}
+
+#[test]
+fn handler_threads_saturated_fill_the_request_queue_and_the_queue_time_is_the_work_ahead() {
+    // One handler thread (num.io.threads = 1) at 1 ms a produce request handles 1,000
+    // requests a second; the producer sends 2,000 (one 100-byte record per batch) over 64
+    // partitions, 5 in flight each: up to 320 requests outstanding, more than the request
+    // queue's 50 (queued.max.requests). The queue fills to exactly 50 and stays full (the
+    // network threads stop reading: Kafka's Processor blocks in RequestChannel.sendRequest); a request read into
+    // the back of a full queue waits for the 49 ahead of it, 1 ms each: RequestQueueTimeMs
+    // about 49 ms. LocalTimeMs is the 1 ms of handling; acks=1 so RemoteTimeMs is 0.
+    let cluster = ClusterSpec {
+        resources: brook_engine::BrokerResources {
+            num_io_threads: 1,
+            queued_max_requests: 50,
+            request_cost_us: 1_000,
+            request_cost_ns_per_byte: 0,
+            ..Default::default()
+        },
+        ..ClusterSpec::default()
+    };
+    let mut p = ProducerSpec::new("p", "t", constant(2_000.0));
+    p.record_bytes = 100;
+    p.batch_bytes = 100;
+    p.linger_ms = 0;
+    p.acks = Acks::Leader;
+    p.keys = KeySpec::Uniform { count: 10_000 };
+    let mut c = Cluster::new(scenario(cluster, TopicSpec::new("t", 64), p));
+    let mut full_steps = 0;
+    for _ in 0..5_000 {
+        c.step();
+        c.check_invariants().unwrap_or_else(|e| panic!("{e}"));
+        let q = c.broker_queues(0);
+        assert!(q.request_queue <= 50, "{q:?}");
+        if c.now_us() > 1_000_000 && q.request_queue >= 49 {
+            full_steps += 1;
+        }
+    }
+    assert!(full_steps > 3_500, "the queue stays full: {full_steps} of 4,000 steps");
+    let s = c.summary();
+    let b = &s.requests[0];
+    assert_eq!(b.request_queue_max, 50);
+    assert!((44.0..=52.0).contains(&b.produce.request_queue_time_ms.p99), "{b:?}");
+    assert_eq!(b.produce.local_time_ms.mean, 1.0);
+    assert_eq!(b.produce.remote_time_ms.max, 0.0);
+    // 1,000 requests a second handled: about 5,000 in 5 s.
+    let appended = s.appended_records;
+    assert!((4_700..=5_100).contains(&appended), "appended {appended}");
+}
+
+#[test]
+fn acks_all_waits_for_followers_in_remote_time() {
+    // Replication factor 2 over 2 brokers, network delay 1 ms one way: a follower's fetch
+    // round trip is 2 ms, so an acks=all request is answered once a fetch issued after its
+    // append returns: RemoteTimeMs between 1 and 4 ms (Kafka's DelayedProduce waits in
+    // purgatory for the high watermark); acks=1 requests (the other producer) have none.
+    let mut p = ProducerSpec::new("all", "t", constant(1_000.0));
+    p.acks = Acks::All;
+    let mut s = scenario(
+        ClusterSpec { brokers: 2, ..ClusterSpec::default() },
+        TopicSpec { replication_factor: 2, ..TopicSpec::new("t", 1) },
+        p,
+    );
+    let mut c = Cluster::new(s.clone());
+    c.run_until(3_000_000);
+    let r = &c.summary().requests[0].produce;
+    assert!(r.requests > 100, "{r:?}");
+    assert!((1.0..=4.0).contains(&r.remote_time_ms.mean), "{r:?}");
+    s.producers[0].acks = Acks::Leader;
+    let mut c = Cluster::new(s);
+    c.run_until(3_000_000);
+    let r = &c.summary().requests[0].produce;
+    assert_eq!(r.remote_time_ms.max, 0.0, "{r:?}");
+    assert_eq!(r.request_queue_time_ms.max, 0.0, "unsaturated: handled the step it arrives");
+}
+
+#[test]
+fn consumers_slow_to_the_network_out_of_their_broker() {
+    // 2,000 records/s of 1,000 bytes = 2 MB/s produced; the broker sends 1 MB/s. Fetch
+    // responses are bounded by network out, so the group consumes about 1,000 records a
+    // second: about 10,000 in 10 s, and its lag grows by about 1,000 a second. With the
+    // default network out (1.25 GB/s) it keeps up (lag near 0) and consumes all that was
+    // appended (the group joins and the producer starts in the first second: about 18,000).
+    let consumed = |out: u64| {
+        let cluster = ClusterSpec {
+            resources: brook_engine::BrokerResources {
+                network_out_bytes_per_sec: out,
+                ..Default::default()
+            },
+            ..ClusterSpec::default()
+        };
+        let mut p = ProducerSpec::new("p", "t", constant(2_000.0));
+        p.record_bytes = 1_000;
+        p.acks = Acks::Leader;
+        p.keys = KeySpec::Uniform { count: 1_000 };
+        let mut s = scenario(cluster, TopicSpec::new("t", 4), p);
+        let mut g = GroupSpec::new("g", "t", 1, 1);
+        g.max_poll_records = 10;
+        s.groups = vec![g];
+        let mut c = Cluster::new(s);
+        for _ in 0..10_000 {
+            c.step();
+            c.check_invariants().unwrap_or_else(|e| panic!("{e}"));
+        }
+        let s = c.summary();
+        (s.consumed_records["g"], s.lag_records["g"], s.requests[0].fetch)
+    };
+    let (slow, lag, fetch) = consumed(1_000_000);
+    assert!((9_000..=11_000).contains(&slow), "consumed {slow} at 1 MB/s out");
+    assert!((8_000..=11_000).contains(&lag), "lag {lag}");
+    // A fetch of 10 records (10 KB) takes 10 ms to send at 1 MB/s: ResponseSendTimeMs.
+    assert!((9.0..=10.5).contains(&fetch.response_send_time_ms.max), "{fetch:?}");
+    let (fast, fast_lag, _) =
+        consumed(brook_engine::BrokerResources::default().network_out_bytes_per_sec);
+    assert!(fast_lag < 100, "the default network out keeps up: lag {fast_lag}");
+    assert!(slow * 10 < fast * 6, "consumed {slow} at 1 MB/s out, {fast} at the default");
+}
+
+#[test]
+fn invariants_hold_with_tight_resources_across_seeds() {
+    // Every preset but the heavy ones, with brokers far smaller than their traffic: queues
+    // fill, responses wait, followers and consumers fall behind; nothing is lost or counted
+    // twice (check_invariants after every step), and queues stay within their bounds.
+    let tight = brook_engine::BrokerResources {
+        network_in_bytes_per_sec: 200_000,
+        network_out_bytes_per_sec: 300_000,
+        disk_write_bytes_per_sec: 500_000,
+        num_io_threads: 1,
+        queued_max_requests: 8,
+        request_cost_us: 700,
+        request_cost_ns_per_byte: 10,
+    };
+    for name in PRESETS.iter().filter(|p| !["stress", "wide-topic"].contains(p)) {
+        for seed in 0..8 {
+            let mut s = preset(name).expect("preset");
+            s.cluster.resources = tight;
+            s.seed = seed;
+            let mut c = Cluster::new(s);
+            for _ in 0..3_000 {
+                c.step();
+                c.check_invariants()
+                    .unwrap_or_else(|e| panic!("{name} seed {seed} at {} us: {e}", c.now_us()));
+            }
+            for b in 0..c.brokers().len() {
+                assert!(c.broker_queues(b).request_queue_max <= 8, "{name}");
+            }
+        }
+    }
+}
+
+/// Runs `name` to `until_ms`, returning when its first producer first blocked and first
+/// failed, ms.
+fn block_and_fail(name: &str, until_ms: u64) -> (Cluster, Option<u64>, Option<u64>) {
+    let mut c = Cluster::new(preset(name).expect("preset"));
+    let (mut blocked, mut failed) = (None, None);
+    while c.now_us() < until_ms * 1000 {
+        c.step();
+        let p = &c.producers()[0];
+        if blocked.is_none() && p.is_blocked() {
+            blocked = Some(c.now_us() / 1000);
+        }
+        if failed.is_none() && p.stats.failed_records > 0 {
+            failed = Some(c.now_us() / 1000);
+        }
+    }
+    (c, blocked, failed)
+}
+
+#[test]
+fn spike_beyond_capacity_blocks_then_fails_when_the_arithmetic_says() {
+    // Each of the 3 brokers reads 4 MB/s and every record crosses each broker's network in
+    // once (to the leader from the producer, to the two followers by their fetches): the
+    // cluster takes 4 MB/s. The spike sends 8,000 records/s of 1,000 bytes = 8 MB/s from 5 s:
+    // 4 MB/s piles up in the 8 MiB (8,388,608-byte) buffer, full after 2.1 s (7.1 s); send()
+    // blocks, and fails max.block.ms = 3 s later (10.1 s). Before the spike (2 MB/s) nothing
+    // blocks.
+    let (c, blocked, failed) = block_and_fail("spike-beyond-capacity", 11_000);
+    let blocked = blocked.expect("blocks");
+    assert!((6_800..=7_400).contains(&blocked), "blocked at {blocked} ms");
+    let failed = failed.expect("fails");
+    assert!((9_800..=10_400).contains(&failed), "failed at {failed} ms");
+    // The followers cannot keep up: acks=all waits for them (RemoteTimeMs) on every broker.
+    for r in &c.summary().requests {
+        assert!(r.produce.remote_time_ms.p99 > 50.0, "{r:?}");
+    }
+}
+
+#[test]
+fn hot_partition_saturates_one_broker_and_blocks_the_whole_producer() {
+    // Zipf keys with exponent 2 over 1,000 keys: key-0 has 1/H(1000, 2) = 61% of the records.
+    // Its partition's broker leads one other partition and so gets about 61% + 39% / 3 = 74%
+    // of 7 MB/s, about 5 MB/s (less the other keys that land elsewhere: about 4.5 MB/s) of
+    // its 4 MB/s; the other two brokers get about 1 MB/s each. Only that broker has requests
+    // waiting to be read; the shared buffer fills at the excess (about 0.5 MB/s) and blocks.
+    let (c, blocked, failed) = block_and_fail("hot-partition", 20_000);
+    let waiting: Vec<u32> = (0..3).map(|b| c.broker_queues(b).unread).collect();
+    assert_eq!(waiting.iter().filter(|&&w| w > 0).count(), 1, "{waiting:?}");
+    let blocked = blocked.expect("blocks");
+    assert!((12_000..=19_000).contains(&blocked), "blocked at {blocked} ms");
+    assert!(failed.expect("fails") >= blocked + 2_999);
+}
