@@ -35,7 +35,7 @@ pub use event::{TrafficEvent, EVENTS_PER_STEP_MAX};
 pub use group::{Group, GroupSpec, GroupStats, Member, MemberState};
 pub use log::{Batch, PartitionLog, Truncated, LOG_BATCHES_MAX};
 pub use metrics::{
-    History, LatencyHistogram, Marker, MarkerKind, PartitionOffsets, PartitionSample,
+    BrokerSample, History, LatencyHistogram, Marker, MarkerKind, PartitionOffsets, PartitionSample,
     ReaderLatency, Sample, RECENT_LATENCY_S,
 };
 pub use murmur2::{key_partition, murmur2, to_positive};
@@ -54,8 +54,7 @@ pub use request_metrics::{
 pub use rng::Rng;
 pub use scenario::{
     error_path, limits, BrokerResources, ClusterSpec, Command, FieldError, ReaderSpec, Scenario,
-    TimedEvent,
-    TopicSpec, SCENARIO_VERSION,
+    TimedEvent, TopicSpec, SCENARIO_VERSION,
 };
 pub use share::{ShareGroup, ShareGroupSpec, ShareMember, ShareStats, SHARE_WINDOW_RECORDS_MAX};
 pub use vocab::{Chunk, CommitMode, OffsetReset, ProcessingDist, Tp};

@@ -393,6 +393,12 @@ impl Producer {
         self.sends.iter().map(|s| s.awaited as u64).sum()
     }
 
+    /// The most batches in flight to one partition (at most
+    /// `max.in.flight.requests.per.connection`).
+    pub fn in_flight_batches_most(&self) -> u32 {
+        self.sends.iter().map(|s| s.awaited).max().unwrap_or(0)
+    }
+
     /// Checks the sending state: in-flight limits, queue listing, resends in sequence order.
     pub(crate) fn check_sending(&self) -> Result<(), String> {
         let max = self.spec.max_in_flight_requests_per_connection;
