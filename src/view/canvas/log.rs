@@ -200,8 +200,11 @@ fn replica_chips(
     }
 }
 
-/// Broker boxes along the top of the centre column (click one to inspect it).
+/// Broker boxes along the top of the centre column (click one to inspect it). When the
+/// brokers have limits, each box carries four gauges along its bottom: request queue, network
+/// in, network out, disk write, top to bottom (`model::capacity`), red when full.
 fn brokers(ctx: &Ctx, l: &Layout, c: &Cluster, f: &Faces, lang: Lang) {
+    let limited = crate::model::capacity::limited(c);
     for (i, r) in l.brokers.iter().enumerate() {
         let alive = c.brokers().get(i).is_some_and(|b| b.alive);
         let leaving = c.brokers().get(i).is_some_and(|b| b.leaving);
@@ -216,7 +219,33 @@ fn brokers(ctx: &Ctx, l: &Layout, c: &Cluster, f: &Faces, lang: Lang) {
         let labels = [lang.f(long, &[&i]), short];
         let label = first_fitting(ctx, &labels, &f.small_bold, r.w - 6.0 * l.scale);
         fill(ctx, *r, bg);
-        text(ctx, &label, r.x + r.w / 2.0, r.mid_y(), &f.small_bold, fg, "center");
+        let k = l.scale;
+        let label_y = if limited { r.y + 7.0 * k } else { r.mid_y() };
+        text(ctx, &label, r.x + r.w / 2.0, label_y, &f.small_bold, fg, "center");
+        if limited && alive {
+            // Four bars, top to bottom: request queue, network in, network out, disk write.
+            let g = crate::model::capacity::broker_gauges(c, i);
+            let fills = [g.queue_fill(), g.busy[0], g.busy[1], g.busy[2]];
+            let w = r.w - 6.0 * k;
+            for (j, v) in fills.into_iter().enumerate() {
+                let y = r.y + 13.0 * k + j as f64 * 3.0 * k;
+                let slot = Rect { x: r.x + 3.0 * k, y, w, h: 2.0 * k };
+                fill(ctx, slot, "#ffffff");
+                let colour = if v >= 0.9 {
+                    "#dc2626"
+                } else if v >= 0.6 {
+                    "#d97706"
+                } else {
+                    "#475569"
+                };
+                fill(ctx, Rect { w: w * v, ..slot }, colour);
+            }
+            if fills.iter().any(|&v| v >= 0.9) {
+                ctx.set_stroke_style_str("#dc2626");
+                ctx.set_line_width(1.5 * k);
+                ctx.stroke_rect(r.x, r.y, r.w, r.h);
+            }
+        }
     }
 }
 
