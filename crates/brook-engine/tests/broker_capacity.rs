@@ -320,3 +320,27 @@ fn a_saturated_link_moves_its_rate_and_the_samples_count_what_each_broker_moved(
     assert!(b.produce_requests > a.produce_requests);
     assert!(b.produce_total_us >= a.produce_total_us);
 }
+
+#[test]
+fn produce_latency_on_a_saturated_broker_grows_with_the_excess() {
+    // The first test's arithmetic: 20 MB/s into a broker that reads 10 MB/s, so the batches
+    // leave the producer's buffer at half the rate they enter it and the batch acknowledged
+    // at time t was created at about t/2: its acknowledgement came t/2 after its send()
+    // (Kafka's producer record-queue-time plus request-latency). 0.5 s at 1 s, 1.5 s at 3 s.
+    let cluster = ClusterSpec {
+        resources: brook_engine::BrokerResources {
+            network_in_bytes_per_sec: 10_000_000,
+            ..Default::default()
+        },
+        ..ClusterSpec::default()
+    };
+    let mut p = ProducerSpec::new("p", "t", constant(20_000.0));
+    p.record_bytes = 1_000;
+    p.acks = Acks::Leader;
+    let mut c = Cluster::new(scenario(cluster, TopicSpec::new("t", 1), p));
+    for (at_ms, want_ms) in [(1_000u64, 500u64), (3_000, 1_500)] {
+        c.run_until(at_ms * 1_000);
+        let got = c.producers()[0].ack_latency_us(0) / 1_000;
+        assert!(got.abs_diff(want_ms) <= want_ms / 8, "at {at_ms} ms: {got} ms");
+    }
+}
