@@ -3,7 +3,7 @@
 //! in the chain (in flight, blocked, failing), each broker's request times as Kafka's
 //! `RequestMetrics` names them, and the request time chart's lines. Pure.
 
-use brook_engine::{BrokerResources, Cluster, KindMetrics, Producer, Sample};
+use brook_engine::{BrokerResources, Cluster, KindMetrics, Producer, Sample, Tp};
 
 use crate::model::i18n::{Lang, Msg};
 
@@ -179,6 +179,37 @@ pub fn broker_figures(c: &Cluster, b: usize, lang: Lang) -> Vec<(String, String)
     out
 }
 
+/// The partition inspector's produce latency: for each producer writing to `tp`'s topic, its
+/// last batch's time from `send()` to acknowledgement (it grows while the leader's broker is
+/// saturated: the batches wait in the producer's buffer, then to be read).
+pub fn partition_figures(c: &Cluster, tp: Tp, lang: Lang) -> Vec<(String, String)> {
+    let Some(topic) = c.topics().get(tp.topic as usize) else { return Vec::new() };
+    c.producers()
+        .iter()
+        .filter(|p| p.spec.topic == topic.name)
+        .map(|p| {
+            let ms = p.ack_latency_us(tp.partition) as f64 / 1000.0;
+            (lang.f(Msg::FigAckLatency, &[&p.spec.name]), format!("{ms:.0}"))
+        })
+        .collect()
+}
+
+/// Produce latency at or above which the stage writes it on a partition's strip, ms.
+pub const SLOW_ACK_MS: f64 = 200.0;
+
+/// The slowest producer's last acknowledgement for `tp`, ms, when the brokers have limits
+/// and it is at least [`SLOW_ACK_MS`] (the stage writes it on the strip).
+pub fn slow_ack_ms(c: &Cluster, tp: Tp) -> Option<f64> {
+    let topic = &c.topics().get(tp.topic as usize)?.name;
+    let ms = c
+        .producers()
+        .iter()
+        .filter(|p| &p.spec.topic == topic)
+        .map(|p| p.ack_latency_us(tp.partition) as f64 / 1000.0)
+        .fold(0.0, f64::max);
+    (limited(c) && ms >= SLOW_ACK_MS).then_some(ms)
+}
+
 /// The request time chart's lines: per broker, the mean `TotalTimeMs` of the produce requests
 /// it answered in each sample interval (0 where it answered none), ms.
 pub fn request_time_lines(c: &Cluster) -> Vec<(usize, Vec<f64>)> {
@@ -275,5 +306,31 @@ mod tests {
         let c = run("spike-beyond-capacity", 8_500);
         assert!(buffer_fill(&c.producers()[0]) > BUFFER_FULL);
         assert!(in_flight_fill(&c.producers()[0]) > 0.0);
+    }
+
+    #[test]
+    fn produce_latency_rises_on_the_hot_partition_only() {
+        // hot-partition's design: the hottest key's partition (the longest log) has a leader
+        // that cannot read all it is sent, so its batches wait (in the producer behind
+        // max.in.flight, then to be read); partitions led by the other brokers, below their
+        // capacity, are acknowledged about linger.ms plus the network's delay after send().
+        let c = run("hot-partition", 12_000);
+        let parts = &c.topics()[0].partitions;
+        let ms = |p: u32| {
+            let f = partition_figures(&c, Tp { topic: 0, partition: p }, Lang::En);
+            assert_eq!(f[0].0, "tracker: last batch acknowledged after, ms");
+            f[0].1.parse::<f64>().unwrap()
+        };
+        let hot = (0..parts.len()).max_by_key(|&p| parts[p].log.log_end_offset()).unwrap();
+        let hot_broker = parts[hot].leader_broker();
+        assert!(ms(hot as u32) > 500.0, "{}", ms(hot as u32));
+        for p in (0..parts.len()).filter(|&p| parts[p].leader_broker() != hot_broker) {
+            assert!(ms(p as u32) < 100.0, "partition {p}: {} ms", ms(p as u32));
+        }
+        // The stage writes it on the hot strip only.
+        let tp = |p: usize| Tp { topic: 0, partition: p as u32 };
+        assert!(slow_ack_ms(&c, tp(hot)).is_some());
+        let slow = (0..parts.len()).filter(|&p| slow_ack_ms(&c, tp(p)).is_some()).count();
+        assert!(slow <= 2, "{slow} strips");
     }
 }

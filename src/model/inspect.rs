@@ -290,6 +290,7 @@ fn partition(c: &Cluster, tp: Tp, lang: Lang) -> Option<View> {
         fig(t(Msg::FigReplicas), replicas.join(lang.list_sep())),
         fig(t(Msg::FigLeaderEpoch), part.leader_epoch),
     ];
+    figures.extend(crate::model::capacity::partition_figures(c, tp, lang));
     for g in c.groups() {
         if g.topics.contains(&tp.topic) {
             let none = || t(Msg::NoneAssigned).to_string();

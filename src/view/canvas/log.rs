@@ -9,8 +9,8 @@ use crate::model::format::compact;
 use crate::model::i18n::{Lang, Msg};
 use crate::model::layout::{strip_fills, Layout, Rect, StripFill, HEAT_ROWS_MAX};
 use crate::view::paint::{
-    clipped, fill, first_fitting, fit, group_colour, key_colour, producer_colour, text, Faces, INK,
-    MUTED, STRIP,
+    clipped, fill, first_fitting, fit, group_colour, key_colour, producer_colour, text, text_width,
+    Faces, INK, MUTED, STRIP,
 };
 
 /// The log as one filled bar in presenter mode (no batch cells).
@@ -102,6 +102,17 @@ pub fn partitions(ctx: &Ctx, l: &Layout, c: &Cluster, f: &Faces, by_key: bool, l
                 fill(ctx, marker, group_colour(gi as u32));
             }
             replica_chips(ctx, l, r, part, c.brokers(), f);
+            let tp = brook_engine::Tp { topic: ti as u16, partition: pi as u32 };
+            if let Some(ms) = crate::model::capacity::slow_ack_ms(c, tp) {
+                // Produce latency on a saturated leader: on a plate at the strip's left (a
+                // fault mark takes the right).
+                let what = lang.f(Msg::MarkSlowAck, &[&format!("{ms:.0}")]);
+                let what = fit(ctx, &what, &f.small_bold, r.w / 2.0 - 8.0 * k);
+                let w = text_width(ctx, &what, &f.small_bold) + 8.0 * k;
+                let h = (l.line_h() + 2.0 * k).min(r.h);
+                fill(ctx, Rect { x: r.x + 2.0 * k, y: r.mid_y() - h / 2.0, w, h }, "#fff1f2");
+                text(ctx, &what, r.x + 6.0 * k, r.mid_y(), &f.small_bold, "#b91c1c", "left");
+            }
             if part.leader.is_none() {
                 fill(ctx, Rect { x: r.x, y: r.mid_y() - k, w: r.w, h: 2.0 * k }, "#dc2626");
                 // The left half: a fault mark may take the right half.
