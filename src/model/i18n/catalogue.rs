@@ -761,7 +761,7 @@ catalogue! {
         "網路流入 / 網路流出 / 磁碟寫入使用率，最近 0.1 秒，%";
     FigBrokerBytes = "bytes read / sent / written so far", "至今讀取 / 送出 / 寫入的位元組";
     FigAckLatency = "{0}: last batch acknowledged after, ms", "{0}：最近一批從送出到確認，毫秒";
-    MarkSlowAck = "acknowledged after {0} ms", "{0} 毫秒後才確認";
+    MarkSlowAck = "{0} ms to ack", "{0} 毫秒才確認";
     ProducerFailing = "failing: {0} failed", "傳送失敗中：{0} 筆";
     ChartRequestTime = "Produce request time per broker (TotalTimeMs, mean), ms",
         "各 Broker 的生產請求時間（TotalTimeMs 平均），毫秒";
