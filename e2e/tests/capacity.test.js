@@ -83,6 +83,8 @@ for (const [preset, seconds] of [['spike-beyond-capacity', 12], ['hot-partition'
   test(`${preset}: each broker's request times equal brook run's`, async () => {
     const errors = [];
     const page = await openAt(preset, seconds, errors);
+    const clipped = await page.getAttribute('[data-testid=stage]', 'data-clipped-labels');
+    assert.equal(clipped, '0', 'every stage label fits its box at 1280 x 720');
     const want = cli(preset, seconds);
     assert.equal(want.requests.length, 3);
     for (const b of want.requests) {
