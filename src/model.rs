@@ -2,6 +2,7 @@
 //! wasm_bindgen import here; `cargo test -p brook` tests it natively. The view drives it.
 
 pub mod bench;
+pub mod capacity;
 pub mod changes;
 pub mod charts;
 pub mod consumers;

@@ -19,6 +19,9 @@ const KEPT = new Set([
   // The push systems shown for comparison, and configuration names and values.
   'RabbitMQ', 'Redis', 'Pub', 'Sub', 'MQTT', 'QoS', 'latest', 'earliest',
   'client-output-buffer-limit',
+  // Kafka's RequestMetrics names, as a broker reports them (the broker inspector).
+  'RequestQueueTimeMs', 'LocalTimeMs', 'RemoteTimeMs', 'ResponseQueueTimeMs', 'ResponseSendTimeMs',
+  'TotalTimeMs',
 ]);
 
 /** Opens `url` in a fresh context that records every string drawn on a canvas. */

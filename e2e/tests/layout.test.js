@@ -117,7 +117,7 @@ for (const view of VIEWS) {
       }
       // Every chart has its box; the focus chart's is not repeated in the row.
       const kinds = await page.$$eval('[data-chart]', (els) => els.map((e) => e.dataset.chart).sort());
-      assert.deepEqual(kinds, ['faults', 'flow', 'lag', 'latency', 'partition-lag'].filter((k) => kinds.includes(k)));
+      assert.deepEqual(kinds, ['faults', 'flow', 'lag', 'latency', 'partition-lag', 'request-time'].filter((k) => kinds.includes(k)));
       assert.equal(new Set(kinds).size, kinds.length, `${at}: one box per chart`);
       await context.close();
     }

@@ -34,16 +34,19 @@ pub enum ChartKind {
     Faults,
     /// Lag per partition of one consumer group.
     PartitionLag,
+    /// Produce request time per broker (offered when the brokers have limits).
+    RequestTime,
 }
 
 impl ChartKind {
     /// Every chart, in the order of the charts row.
-    pub const ALL: [ChartKind; 5] = [
+    pub const ALL: [ChartKind; 6] = [
         ChartKind::Flow,
         ChartKind::Lag,
         ChartKind::Latency,
         ChartKind::Faults,
         ChartKind::PartitionLag,
+        ChartKind::RequestTime,
     ];
 
     /// The chart's name in the page (`data-chart`) and in lesson files (`chart.NAME`).
@@ -54,6 +57,7 @@ impl ChartKind {
             ChartKind::Latency => "latency",
             ChartKind::Faults => "faults",
             ChartKind::PartitionLag => "partition-lag",
+            ChartKind::RequestTime => "request-time",
         }
     }
 
@@ -117,6 +121,7 @@ pub fn chart_title(kind: ChartKind, c: &Cluster, lag_group: usize, lang: Lang) -
             let g = c.groups().get(lag_group).or(c.groups().first());
             lang.f(Msg::ChartPartitionLag, &[&g.map_or("", |g| g.spec.name.as_str())])
         }
+        ChartKind::RequestTime => lang.t(Msg::ChartRequestTime).into(),
     }
 }
 
@@ -211,6 +216,16 @@ pub fn charts(c: &Cluster, lag_group: usize, lang: Lang) -> Vec<Chart> {
     );
     let mut all = vec![flow, lag, latency, faults];
     all.extend(partition_lag(c, lag_group, lang));
+    if crate::model::capacity::limited(c) {
+        let lines = crate::model::capacity::request_time_lines(c);
+        let per_broker = lines
+            .into_iter()
+            .map(|(b, v)| {
+                series(lang.f(Msg::BrokerLabel, &[&b]), READER_COLOURS[b % READER_COLOURS.len()], v)
+            })
+            .collect();
+        all.push(chart(ChartKind::RequestTime, t(Msg::ChartRequestTime).into(), per_broker));
+    }
     all
 }
 
@@ -413,7 +428,15 @@ mod tests {
         let mut c = Cluster::new(preset("p2p-vs-pubsub").unwrap());
         c.run_until(2_000_000);
         let kinds: Vec<ChartKind> = charts(&c, 0, Lang::En).iter().map(|c| c.kind).collect();
+        // The request time chart only when the brokers have limits.
+        assert_eq!(kinds, ChartKind::ALL[..5].to_vec());
+        let mut c = Cluster::new(preset("hot-partition").unwrap());
+        c.run_until(2_000_000);
+        let kinds: Vec<ChartKind> = charts(&c, 0, Lang::En).iter().map(|c| c.kind).collect();
         assert_eq!(kinds, ChartKind::ALL.to_vec());
+        for chart in charts(&c, 0, Lang::ZhTw) {
+            assert_eq!(chart_title(chart.kind, &c, 0, Lang::ZhTw), chart.title);
+        }
         for k in ChartKind::ALL {
             assert_eq!(ChartKind::from_code(k.code()), Some(k));
         }

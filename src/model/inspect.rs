@@ -66,12 +66,16 @@ const GLOSSED: &[(Msg, Msg)] = &[
     (Msg::FigMembers, Msg::GlossMembers),
     (Msg::FigProcessed, Msg::GlossProcessed),
     (Msg::FigDuplicates, Msg::GlossDuplicates),
+    (Msg::FigRequestQueue, Msg::GlossRequestQueue),
 ];
 
 /// The glossary definition of an inspector figure's `label` in `lang`, if it is a term: the
 /// inspector shows it on hover and focus, as the counters do.
 pub fn gloss(label: &str, lang: Lang) -> Option<Msg> {
     if let Some(&(_, def)) = GLOSSED.iter().find(|(m, _)| lang.t(*m) == label) {
+        return Some(def);
+    }
+    if let Some(def) = crate::model::capacity::gloss(label) {
         return Some(def);
     }
     // "{group}: committed / lag" on a partition.
@@ -174,6 +178,7 @@ fn broker(c: &Cluster, b: usize, lang: Lang) -> Option<View> {
     if let Some(us) = state.crashed_us {
         figures.push(fig(t(Msg::FigCrashedAt), format!("{:.1}", us as f64 / 1e6)));
     }
+    figures.extend(crate::model::capacity::broker_figures(c, b, lang));
     let broker = b as u32;
     let mut actions = vec![if state.alive {
         (lang.f(Msg::CrashBrokerN, &[&b]), Command::CrashBroker { broker })
@@ -285,6 +290,7 @@ fn partition(c: &Cluster, tp: Tp, lang: Lang) -> Option<View> {
         fig(t(Msg::FigReplicas), replicas.join(lang.list_sep())),
         fig(t(Msg::FigLeaderEpoch), part.leader_epoch),
     ];
+    figures.extend(crate::model::capacity::partition_figures(c, tp, lang));
     for g in c.groups() {
         if g.topics.contains(&tp.topic) {
             let none = || t(Msg::NoneAssigned).to_string();

@@ -112,6 +112,9 @@ pub struct Layout {
 /// Width of a broker box in the heading row at scale 1, px.
 pub const BROKER_BOX_PX: f64 = 96.0;
 
+/// A broker box's height when it carries its capacity gauges (under [`HEADER_PX`]).
+pub const BROKER_GAUGES_H_PX: f64 = 27.0;
+
 /// Width of one replica chip at scale 1, px.
 pub const CHIP_PX: f64 = 13.0;
 
@@ -296,6 +299,7 @@ impl Layout {
             .collect();
         let n_brokers = if cluster.brokers().len() > 1 { cluster.brokers().len() } else { 0 };
         let broker_h = 20.0 * k;
+        let limited = crate::model::capacity::limited(cluster);
         let brokers: Vec<Rect> = (0..n_brokers)
             .map(|i| {
                 // Up to 16 brokers share the right two thirds of the heading row ("b0 ×" fits
@@ -305,7 +309,9 @@ impl Layout {
                 let share = if presenter { 0.5 } else { 0.66 };
                 let w = (mid_w * share / n_brokers as f64 - gap).clamp(20.0, BROKER_BOX_PX * k);
                 let from_right = (n_brokers - i) as f64 * (w + gap);
-                Rect { x: mid_x + mid_w - from_right + gap, y: 6.0 * k, w, h: broker_h }
+                // With limits, the box is taller: its gauges go under the label.
+                let h = if limited { BROKER_GAUGES_H_PX * k } else { broker_h };
+                Rect { x: mid_x + mid_w - from_right + gap, y: 6.0 * k, w, h }
             })
             .collect();
         let right_x = width - pad - right_w;

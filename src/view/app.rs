@@ -239,11 +239,13 @@ pub fn App() -> Html {
     }
     let dispatch = dispatcher(sim.clone(), ui.dispatcher());
     // The chart drawn large: the one chosen, if this run has it (no per-partition lag without
-    // a consumer group), else the flow chart.
+    // a consumer group, no request time chart without broker limits), else the flow chart.
     let has_groups = !sim.borrow().cluster.groups().is_empty();
+    let limited = crate::model::capacity::limited(&sim.borrow().cluster);
     let kinds: Vec<ChartKind> = ChartKind::ALL
         .into_iter()
         .filter(|k| *k != ChartKind::PartitionLag || has_groups)
+        .filter(|k| *k != ChartKind::RequestTime || limited)
         .collect();
     let focus = if kinds.contains(&ui.focus_chart) { ui.focus_chart } else { ChartKind::Flow };
     let stage = use_frame_loop(sim.clone(), dispatch.clone(), params, focus);

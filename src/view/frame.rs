@@ -46,7 +46,7 @@ fn prepare(canvas: &HtmlCanvasElement) -> Option<(CanvasRenderingContext2d, f64,
 }
 
 /// Draws the stage and, when it changed, writes on the canvas how many labels did not fit
-/// (`data-clipped-labels`).
+/// (`data-clipped-labels`) and what the broker gauges show (`data-broker-gauges`).
 fn draw_frame(
     canvas: &HtmlCanvasElement,
     sim: &Sim,
@@ -61,6 +61,12 @@ fn draw_frame(
             let _ = canvas.set_attribute("data-clipped-labels", &clipped.to_string());
         }
         terms::with(|s| s.end_frame(redraw::moving(sim)));
+        // What the broker gauges show, for tests (`data-broker-gauges`).
+        if let Some(g) = crate::model::capacity::gauges_text(&sim.cluster) {
+            if canvas.get_attribute("data-broker-gauges").as_deref() != Some(g.as_str()) {
+                let _ = canvas.set_attribute("data-broker-gauges", &g);
+            }
+        }
     }
 }
 

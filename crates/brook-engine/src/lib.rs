@@ -35,7 +35,7 @@ pub use event::{TrafficEvent, EVENTS_PER_STEP_MAX};
 pub use group::{Group, GroupSpec, GroupStats, Member, MemberState};
 pub use log::{Batch, PartitionLog, Truncated, LOG_BATCHES_MAX};
 pub use metrics::{
-    History, LatencyHistogram, Marker, MarkerKind, PartitionOffsets, PartitionSample,
+    BrokerSample, History, LatencyHistogram, Marker, MarkerKind, PartitionOffsets, PartitionSample,
     ReaderLatency, Sample, RECENT_LATENCY_S,
 };
 pub use murmur2::{key_partition, murmur2, to_positive};

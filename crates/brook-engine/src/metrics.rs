@@ -239,6 +239,19 @@ pub struct Sample {
     pub duplicate_records: u64,
     /// Records lost so far, all causes (`Cluster::lost_by_cause`, summed).
     pub lost_records: u64,
+    /// Each broker's counters so far, by broker id (the charts take differences).
+    pub brokers: Vec<BrokerSample>,
+}
+
+/// One broker's counters so far at a sample.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct BrokerSample {
+    /// Bytes read from the network, sent, and written to disk (`Cluster::broker_bytes`).
+    pub bytes: [u64; 3],
+    /// Produce requests answered (`RequestMetrics` `Produce` count).
+    pub produce_requests: u64,
+    /// Their `TotalTimeMs`, summed, us.
+    pub produce_total_us: u64,
 }
 
 /// Offsets of one partition at a sample.

@@ -153,6 +153,10 @@ impl BrokerRequestMetrics {
         BrokerRequestSummary {
             broker,
             request_queue_max: 0,
+            unread_requests: 0,
+            network_in_bytes: 0,
+            network_out_bytes: 0,
+            disk_write_bytes: 0,
             produce: self.produce.summary(),
             fetch: self.fetch.summary(),
         }
@@ -196,6 +200,15 @@ pub struct BrokerRequestSummary {
     pub broker: u32,
     /// The longest its request queue was (at most `queued.max.requests`).
     pub request_queue_max: u32,
+    /// Produce requests arrived and not yet read at the end of the run (the request queue
+    /// full, or network in spent).
+    pub unread_requests: u32,
+    /// Bytes it read from the network (produce requests, follower fetch responses).
+    pub network_in_bytes: u64,
+    /// Bytes it sent (fetch responses to consumers and followers).
+    pub network_out_bytes: u64,
+    /// Bytes it wrote to its logs.
+    pub disk_write_bytes: u64,
     /// Produce requests.
     pub produce: KindSummary,
     /// Consumer fetch requests.

@@ -282,3 +282,65 @@ fn hot_partition_saturates_one_broker_and_blocks_the_whole_producer() {
     assert!((12_000..=19_000).contains(&blocked), "blocked at {blocked} ms");
     assert!(failed.expect("fails") >= blocked + 2_999);
 }
+
+#[test]
+fn a_saturated_link_moves_its_rate_and_the_samples_count_what_each_broker_moved() {
+    // As in the first test: 20 MB/s of produce traffic into one broker whose network in is
+    // 10 MB/s. A link moves at most its rate (Kafka's `SocketServer` reads what the network
+    // delivers), so from 1 s to 3 s the broker reads 10 MB/s x 2 s = 20 MB, and writes the
+    // same to its log (one replica). The consumer fetches what was written: about as much out.
+    let cluster = ClusterSpec {
+        resources: brook_engine::BrokerResources {
+            network_in_bytes_per_sec: 10_000_000,
+            ..Default::default()
+        },
+        ..ClusterSpec::default()
+    };
+    let mut p = ProducerSpec::new("p", "t", constant(20_000.0));
+    p.record_bytes = 1_000;
+    p.acks = Acks::Leader;
+    let mut s = scenario(cluster, TopicSpec::new("t", 1), p);
+    s.groups = vec![GroupSpec::new("g", "t", 1, 1)];
+    let mut c = Cluster::new(s);
+    let at = |c: &mut Cluster, ms: u64| {
+        while c.now_us() < ms * 1_000 {
+            c.step();
+        }
+        let sample = *c.history().last().expect("sampled").brokers.first().expect("b0");
+        assert_eq!(sample.bytes, c.broker_bytes(0), "the sample is the counters at its step");
+        sample
+    };
+    let (a, b) = (at(&mut c, 1_000), at(&mut c, 3_000));
+    let moved = |i: usize| b.bytes[i] - a.bytes[i];
+    let near = |v: u64, want: u64| v.abs_diff(want) <= want / 50;
+    assert!(near(moved(0), 20_000_000), "read {}", moved(0));
+    assert!(near(moved(2), 20_000_000), "written {}", moved(2));
+    assert!(near(moved(1), 20_000_000), "sent {}", moved(1));
+    // Every produce request answered in the span is in the summed total time.
+    assert!(b.produce_requests > a.produce_requests);
+    assert!(b.produce_total_us >= a.produce_total_us);
+}
+
+#[test]
+fn produce_latency_on_a_saturated_broker_grows_with_the_excess() {
+    // The first test's arithmetic: 20 MB/s into a broker that reads 10 MB/s, so the batches
+    // leave the producer's buffer at half the rate they enter it and the batch acknowledged
+    // at time t was created at about t/2: its acknowledgement came t/2 after its send()
+    // (Kafka's producer record-queue-time plus request-latency). 0.5 s at 1 s, 1.5 s at 3 s.
+    let cluster = ClusterSpec {
+        resources: brook_engine::BrokerResources {
+            network_in_bytes_per_sec: 10_000_000,
+            ..Default::default()
+        },
+        ..ClusterSpec::default()
+    };
+    let mut p = ProducerSpec::new("p", "t", constant(20_000.0));
+    p.record_bytes = 1_000;
+    p.acks = Acks::Leader;
+    let mut c = Cluster::new(scenario(cluster, TopicSpec::new("t", 1), p));
+    for (at_ms, want_ms) in [(1_000u64, 500u64), (3_000, 1_500)] {
+        c.run_until(at_ms * 1_000);
+        let got = c.producers()[0].ack_latency_us(0) / 1_000;
+        assert!(got.abs_diff(want_ms) <= want_ms / 8, "at {at_ms} ms: {got} ms");
+    }
+}

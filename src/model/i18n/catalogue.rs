@@ -764,4 +764,43 @@ catalogue! {
         "生產者存放未確認訊息的記憶體（buffer.memory，方框底部的線）；滿了，傳送就會阻塞。";
     GlossQuota = "A cap on a client's bytes per second; past it, the broker delays its answers (throttling).",
         "用戶端每秒位元組數的上限；超過時，Broker 會延後回應（限流）。";
+
+    // Broker capacity on the page (issue 12, the chain drawn): a broker's request queue and
+    // its network and disk as gauges, the producer in flight, blocked and failing, and each
+    // request's time as Kafka's RequestMetrics names it (those names stay in English).
+    ReqProduce = "Produce", "生產請求";
+    ReqFetch = "Fetch", "拉取請求";
+    ReqQueueTime = "request queue time", "請求佇列等待時間";
+    ReqLocalTime = "handling time", "處理時間";
+    ReqRemoteTime = "waiting for followers or data", "等待追隨者或資料";
+    ReqResponseQueueTime = "response queue time", "回應佇列等待時間";
+    ReqResponseSendTime = "response send time", "回應傳送時間";
+    ReqTotalTime = "total time", "總時間";
+    FigRequestTime = "{0}: {1} ({2}), mean / p99, ms", "{0}：{1}（{2}），平均 / p99，毫秒";
+    FigRequestsAnswered = "{0} requests answered", "已回應的{0}數";
+    FigRequestQueue = "request queue now / most / limit (queued.max.requests), requests",
+        "請求佇列：目前 / 最多 / 上限（queued.max.requests），個請求";
+    FigUnreadRequests = "produce requests not yet read, requests", "尚未讀取的生產請求，個";
+    FigBrokerBusy = "network in / network out / disk write busy, last 0.1 s, %",
+        "網路流入 / 網路流出 / 磁碟寫入使用率，最近 0.1 秒，%";
+    FigBrokerBytes = "bytes read / sent / written so far", "至今讀取 / 送出 / 寫入的位元組";
+    FigAckLatency = "{0}: last batch acknowledged after, ms", "{0}：最近一批從送出到確認，毫秒";
+    MarkSlowAck = "{0} ms to ack", "{0} 毫秒才確認";
+    ProducerFailing = "failing: {0} failed", "傳送失敗中：{0} 筆";
+    ChartRequestTime = "Produce request time per broker (TotalTimeMs, mean), ms",
+        "各 Broker 的生產請求時間（TotalTimeMs 平均），毫秒";
+    LegGauges = "broker gauges, top to bottom: request queue, network in, network out, disk write (red: full); producer: requests in flight above the buffer",
+        "Broker 量表，由上而下：請求佇列、網路流入、網路流出、磁碟寫入（紅色：已滿）；生產者：緩衝區上方是傳送中的請求";
+    GlossRequestQueue = "Requests read off the network, waiting for a request handler thread (num.io.threads); at queued.max.requests the broker stops reading.",
+        "已從網路讀入、等待請求處理執行緒（num.io.threads）的請求；達到 queued.max.requests 時 Broker 就停止讀取。";
+    GlossRequestQueueTime = "Time in the request queue before a handler thread took it.",
+        "在請求佇列中等待處理執行緒接手的時間。";
+    GlossLocalTime = "Time a handler thread spent on it: appending to the log, or reading it.",
+        "處理執行緒花在它身上的時間：寫入日誌或讀取日誌。";
+    GlossRemoteTime = "Time waiting for other brokers: followers for an acks=all produce, new records for a long-polling fetch.",
+        "等待其他 Broker 的時間：acks=all 的生產請求等追隨者，長輪詢的拉取請求等新訊息。";
+    GlossResponseQueueTime = "Time the answer waited for the network out.", "回應等待網路流出的時間。";
+    GlossResponseSendTime = "Time to send the answer at the network out rate.", "以網路流出速率送出回應的時間。";
+    GlossTotalTime = "The sum of the five parts, from the request read to the answer sent; time waiting to be read is not in it (the producer sees it).",
+        "五個部分的總和，從請求讀入到回應送出；等待讀取的時間不算在內（生產者感受得到）。";
 }

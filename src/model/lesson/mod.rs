@@ -356,7 +356,7 @@ pub enum Highlight {
 /// The highlight names the format allows.
 pub const HIGHLIGHTS: &str = "stage.producers, stage.partitions, stage.consumers, chart.flow, \
                               chart.lag, chart.latency, chart.faults, chart.partition-lag, \
-                              counters, actions";
+                              chart.request-time, counters, actions";
 
 impl Highlight {
     /// The highlight a step names, if the name is one of [`HIGHLIGHTS`].

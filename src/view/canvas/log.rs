@@ -11,8 +11,8 @@ use crate::model::i18n::{Lang, Msg};
 use crate::model::layout::{strip_fills, Layout, Rect, StripFill, HEAT_ROWS_MAX};
 use crate::model::stage_terms::StageTerm;
 use crate::view::paint::{
-    clipped, fill, first_fitting, fit, group_colour, key_colour, producer_colour, text, Faces, INK,
-    MUTED, STRIP,
+    clipped, fill, first_fitting, fit, group_colour, key_colour, producer_colour, text, text_width,
+    Faces, INK, MUTED, STRIP,
 };
 
 /// The log as one filled bar in presenter mode (no batch cells).
@@ -106,6 +106,17 @@ pub fn partitions(ctx: &Ctx, l: &Layout, c: &Cluster, f: &Faces, by_key: bool, l
                 terms::region(marker, StageTerm::Committed);
             }
             replica_chips(ctx, l, r, part, c.brokers(), f);
+            let tp = brook_engine::Tp { topic: ti as u16, partition: pi as u32 };
+            if let Some(ms) = crate::model::capacity::slow_ack_ms(c, tp) {
+                // Produce latency on a saturated leader: on a plate at the strip's left (a
+                // fault mark takes the right).
+                let what = lang.f(Msg::MarkSlowAck, &[&format!("{ms:.0}")]);
+                let what = fit(ctx, &what, &f.small_bold, r.w / 2.0 - 8.0 * k);
+                let w = text_width(ctx, &what, &f.small_bold) + 8.0 * k;
+                let h = (l.line_h() + 2.0 * k).min(r.h);
+                fill(ctx, Rect { x: r.x + 2.0 * k, y: r.mid_y() - h / 2.0, w, h }, "#fff1f2");
+                text(ctx, &what, r.x + 6.0 * k, r.mid_y(), &f.small_bold, "#b91c1c", "left");
+            }
             if part.leader.is_none() {
                 fill(ctx, Rect { x: r.x, y: r.mid_y() - k, w: r.w, h: 2.0 * k }, "#dc2626");
                 // The left half: a fault mark may take the right half.
@@ -211,8 +222,11 @@ fn replica_chips(
     terms::region(chips, StageTerm::Replicas);
 }
 
-/// Broker boxes along the top of the centre column (click one to inspect it).
+/// Broker boxes along the top of the centre column (click one to inspect it). When the
+/// brokers have limits, each box carries four gauges along its bottom: request queue, network
+/// in, network out, disk write, top to bottom (`model::capacity`), red when full.
 fn brokers(ctx: &Ctx, l: &Layout, c: &Cluster, f: &Faces, lang: Lang) {
+    let limited = crate::model::capacity::limited(c);
     for (i, r) in l.brokers.iter().enumerate() {
         let alive = c.brokers().get(i).is_some_and(|b| b.alive);
         let leaving = c.brokers().get(i).is_some_and(|b| b.leaving);
@@ -227,8 +241,34 @@ fn brokers(ctx: &Ctx, l: &Layout, c: &Cluster, f: &Faces, lang: Lang) {
         let labels = [lang.f(long, &[&i]), short];
         let label = first_fitting(ctx, &labels, &f.small_bold, r.w - 6.0 * l.scale);
         fill(ctx, *r, bg);
-        text(ctx, &label, r.x + r.w / 2.0, r.mid_y(), &f.small_bold, fg, "center");
+        let k = l.scale;
+        let label_y = if limited { r.y + 7.0 * k } else { r.mid_y() };
+        text(ctx, &label, r.x + r.w / 2.0, label_y, &f.small_bold, fg, "center");
         terms::region(*r, StageTerm::Broker);
+        if limited && alive {
+            // Four bars, top to bottom: request queue, network in, network out, disk write.
+            let g = crate::model::capacity::broker_gauges(c, i);
+            let fills = [g.queue_fill(), g.busy[0], g.busy[1], g.busy[2]];
+            let w = r.w - 6.0 * k;
+            for (j, v) in fills.into_iter().enumerate() {
+                let y = r.y + 13.0 * k + j as f64 * 3.0 * k;
+                let slot = Rect { x: r.x + 3.0 * k, y, w, h: 2.0 * k };
+                fill(ctx, slot, "#ffffff");
+                let colour = if v >= 0.9 {
+                    "#dc2626"
+                } else if v >= 0.6 {
+                    "#d97706"
+                } else {
+                    "#475569"
+                };
+                fill(ctx, Rect { w: w * v, ..slot }, colour);
+            }
+            if fills.iter().any(|&v| v >= 0.9) {
+                ctx.set_stroke_style_str("#dc2626");
+                ctx.set_line_width(1.5 * k);
+                ctx.stroke_rect(r.x, r.y, r.w, r.h);
+            }
+        }
     }
 }
 

@@ -5,6 +5,7 @@ use brook_engine::Cluster;
 use web_sys::CanvasRenderingContext2d as Ctx;
 
 use super::terms;
+use crate::model::capacity::{buffer_fill, in_flight_fill, producer_chain, ProducerChain};
 use crate::model::format::compact;
 use crate::model::i18n::{Lang, Msg};
 use crate::model::layout::{Layout, Rect};
@@ -19,7 +20,8 @@ pub fn producers(ctx: &Ctx, l: &Layout, c: &Cluster, f: &Faces, lang: Lang) {
     let k = l.scale;
     for (i, p) in c.producers().iter().enumerate() {
         let r = l.producers[i];
-        let blocked = p.is_blocked();
+        let chain = producer_chain(p);
+        let blocked = chain != ProducerChain::Sending;
         let throttled = p.throttled_until_us > now;
         let bg = if p.closed {
             "#f1f5f9"
@@ -64,6 +66,9 @@ pub fn producers(ctx: &Ctx, l: &Layout, c: &Cluster, f: &Faces, lang: Lang) {
                 rate
             } else if p.closed {
                 lang.f(Msg::ProducerClosed, &[&n(p.stats.sent_records)])
+            } else if chain == ProducerChain::Failing {
+                let failed = p.stats.failed_records + p.stats.expired_records;
+                lang.f(Msg::ProducerFailing, &[&n(failed)])
             } else if blocked {
                 lang.t(Msg::BlockedBufferFull).to_string()
             } else if throttled {
@@ -80,12 +85,17 @@ pub fn producers(ctx: &Ctx, l: &Layout, c: &Cluster, f: &Faces, lang: Lang) {
             let why = why.into_iter().find(|w| w.0 && !p.closed).map(|w| w.1);
             terms::term_if(ctx, &state, r.x + 10.0 * k, r.y + 25.0 * k, why);
         }
-        // buffer.memory gauge along the bottom edge.
-        let used = p.buffer_bytes_used() as f64 / p.spec.buffer_bytes.max(1) as f64;
+        // buffer.memory gauge along the bottom edge, the in-flight requests (busiest partition,
+        // of max.in.flight.requests.per.connection) just above it.
         let (gx, gh) = (5.0 * k, 3.0 * k);
-        let gauge = Rect { x: r.x + gx, y: r.y + r.h - gh, w: (r.w - gx) * used.min(1.0), h: gh };
-        fill(ctx, gauge, if used > 0.9 { "#dc2626" } else { "#94a3b8" });
-        terms::region(Rect { w: r.w - gx, ..gauge }, StageTerm::Buffer);
+        for (row, used) in [buffer_fill(p), in_flight_fill(p)].into_iter().enumerate() {
+            let y = r.y + r.h - gh * (row as f64 + 1.0) - row as f64 * k;
+            let gauge = Rect { x: r.x + gx, y, w: (r.w - gx) * used, h: gh };
+            fill(ctx, gauge, if used > 0.9 { "#dc2626" } else { "#94a3b8" });
+            if row == 0 {
+                terms::region(Rect { w: r.w - gx, ..gauge }, StageTerm::Buffer);
+            }
+        }
     }
 }
 

@@ -19,6 +19,7 @@ pub fn legend(lang: Lang) -> Html {
             <span><i class="bar hw"></i>{ t(Msg::LegHw) }</span>
             <span><i class="bar deleted"></i>{ t(Msg::LegDeleted) }</span>
             <span><i class="chip leader"></i><i class="chip isr"></i><i class="chip out"></i><i class="chip joining"></i>{ t(Msg::LegReplicas) }</span>
+            <span><i class="bar gauge"></i>{ t(Msg::LegGauges) }</span>
         </section>
     }
 }

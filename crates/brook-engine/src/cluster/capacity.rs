@@ -76,6 +76,11 @@ pub(super) struct BrokerLoad {
     pub queue_max: usize,
     /// Request times, by request type.
     pub metrics: BrokerRequestMetrics,
+    /// Network in, out and disk budgets as the last refill left them (what the step since
+    /// has spent is this less `credit`).
+    refilled: [i64; 3],
+    /// Bytes read, sent and written so far, counted at each refill.
+    spent_bytes: [u64; 3],
 }
 
 /// What one step refills, in the units of [`BrokerLoad::credit`].
@@ -211,14 +216,22 @@ impl Cluster {
         let (step, cap) = (per_step(res), caps(res));
         if self.loads.len() < self.brokers.len() {
             // A new broker (or the first step) starts idle: its buckets full.
-            let idle = BrokerLoad { credit: cap, ..BrokerLoad::default() };
+            let idle = BrokerLoad {
+                credit: cap,
+                refilled: [cap[NET_IN], cap[NET_OUT], cap[DISK]],
+                ..BrokerLoad::default()
+            };
             self.loads.resize(self.brokers.len(), idle);
         }
         for b in 0..self.loads.len() {
             let l = &mut self.loads[b];
+            for i in [NET_IN, NET_OUT, DISK] {
+                l.spent_bytes[i] += (l.refilled[i] - l.credit[i]).max(0) as u64 / 1_000;
+            }
             for ((c, f), m) in l.credit.iter_mut().zip(step).zip(cap) {
                 *c = (*c + f).min(m);
             }
+            l.refilled = [l.credit[NET_IN], l.credit[NET_OUT], l.credit[DISK]];
             if !l.responses.is_empty() {
                 self.send_responses(b);
             }
@@ -365,6 +378,13 @@ impl Cluster {
     /// Broker `b`'s queues now.
     pub fn broker_queues(&self, b: usize) -> BrokerQueues {
         self.loads.get(b).map(BrokerLoad::queues).unwrap_or_default()
+    }
+
+    /// Bytes broker `b` has read from the network, sent and written to disk so far (counted
+    /// at the start of each step's phase 3, so up to one step behind): divided by the
+    /// scenario's rates over a span of time, how busy each was.
+    pub fn broker_bytes(&self, b: usize) -> [u64; 3] {
+        self.loads.get(b).map_or([0; 3], |l| l.spent_bytes)
     }
 
     /// Broker `b`'s request metrics (Kafka's `RequestMetrics`).

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::{Cluster, PARTITION_SAMPLE_US, RETENTION_CHECK_US, SAMPLE_US};
 use crate::event::TrafficEvent;
-use crate::metrics::{MarkerKind, PartitionOffsets, PartitionSample, Sample};
+use crate::metrics::{BrokerSample, MarkerKind, PartitionOffsets, PartitionSample, Sample};
 use crate::producer::Acks;
 use crate::vocab::Tp;
 use serde::Serialize;
@@ -228,6 +228,16 @@ impl Cluster {
             duplicate_records: self.groups.iter().map(|g| g.stats.duplicate_records).sum::<u64>()
                 + self.share_groups.iter().map(|g| g.stats.duplicate_records).sum::<u64>(),
             lost_records: lost,
+            brokers: (0..self.loads.len())
+                .map(|b| {
+                    let m = &self.loads[b].metrics.produce;
+                    BrokerSample {
+                        bytes: self.broker_bytes(b),
+                        produce_requests: m.requests,
+                        produce_total_us: m.sum_us(5),
+                    }
+                })
+                .collect(),
         };
         self.latency_at_sample = self.latency.clone();
         if self.now_us % PARTITION_SAMPLE_US == 0 {
@@ -366,6 +376,8 @@ impl Cluster {
         for (b, l) in self.loads.iter().enumerate() {
             let mut r = l.metrics.summary(b as u32);
             r.request_queue_max = l.queue_max as u32;
+            r.unread_requests = l.queues().unread;
+            [r.network_in_bytes, r.network_out_bytes, r.disk_write_bytes] = self.broker_bytes(b);
             s.requests.push(r);
         }
         for r in self.readers() {

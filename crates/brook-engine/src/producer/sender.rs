@@ -49,6 +49,9 @@ pub(super) struct PartitionSend {
     bump_pending: bool,
     /// Listed in `Producer::send_list`.
     listed: bool,
+    /// The last acknowledged batch's time from its first record's `send()` to its
+    /// acknowledgement, us (Kafka's producer `record-queue-time` plus `request-latency`).
+    ack_latency_us: u64,
 }
 
 impl Default for PartitionSend {
@@ -62,6 +65,7 @@ impl Default for PartitionSend {
             last_acked_seq: 0,
             bump_pending: false,
             listed: false,
+            ack_latency_us: 0,
         }
     }
 }
@@ -228,6 +232,7 @@ impl Producer {
                 if o.epoch == s.epoch {
                     s.last_acked_seq = s.last_acked_seq.max(o.seq);
                 }
+                s.ack_latency_us = now_us.saturating_sub(o.batch.first_create_us);
                 return 0;
             }
             Answer::Retriable => may_retry,
@@ -391,6 +396,18 @@ impl Producer {
     /// Batches sent and not yet answered (nor given up).
     pub fn in_flight_batches(&self) -> u64 {
         self.sends.iter().map(|s| s.awaited as u64).sum()
+    }
+
+    /// The last batch acknowledged for `partition`: from its first record's `send()` to its
+    /// acknowledgement, us (0 before the first).
+    pub fn ack_latency_us(&self, partition: u32) -> u64 {
+        self.sends.get(partition as usize).map_or(0, |s| s.ack_latency_us)
+    }
+
+    /// The most batches in flight to one partition (at most
+    /// `max.in.flight.requests.per.connection`).
+    pub fn in_flight_batches_most(&self) -> u32 {
+        self.sends.iter().map(|s| s.awaited).max().unwrap_or(0)
     }
 
     /// Checks the sending state: in-flight limits, queue listing, resends in sequence order.
