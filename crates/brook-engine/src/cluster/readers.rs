@@ -145,7 +145,7 @@ impl Cluster {
         let follow = &mut self.follow;
         let g = &mut self.groups[gi];
         let dup_before = g.stats.duplicate_records;
-        let mut mine = std::mem::take(&mut g.latency);
+        let mut mine = g.latency.take();
         let n = g.process(mi, TICK_US, |c, from, to| {
             let mid = from + (to - from - 1) / 2;
             let us = now.saturating_sub(c.batch.create_us_at(mid));
@@ -185,7 +185,7 @@ impl Cluster {
                 let follow = &mut self.follow;
                 let g = &mut self.share_groups[si];
                 let refused_before = g.stats.failed_ack_records;
-                let mut mine = std::mem::take(&mut g.latency);
+                let mut mine = g.latency.take();
                 let n = g.process(mi, TICK_US, &mut self.rng, |a, finished, acked| {
                     if finished {
                         latency.record(now.saturating_sub(a.create_us), 1);
@@ -330,7 +330,7 @@ impl Cluster {
             let latency = &mut self.latency;
             let follow = &mut self.follow;
             let sub = &mut self.subscriptions[si];
-            let mut mine = std::mem::take(&mut sub.latency);
+            let mut mine = sub.latency.take();
             let n = sub.process(TICK_US, |k, c, from, to| {
                 let mid = from + (to - from - 1) / 2;
                 let us = now.saturating_sub(c.batch.create_us_at(mid));
