@@ -95,7 +95,13 @@ impl Cluster {
             let g = &mut self.groups[gi];
             let from = g.start_position(tp, log.log_start_offset(), log.high_watermark());
             let mut chunks: Vec<Chunk> = Vec::new();
+            // The bytes sent: whole batches as they are, a part of one pro rata.
+            let mut bytes = 0u64;
             let to = log.read_committed(from, room, |b, a, z| {
+                bytes += match z - a {
+                    n if n == b.count as u64 => b.bytes as u64,
+                    n => n * b.bytes as u64 / b.count.max(1) as u64,
+                };
                 chunks.push(Chunk { tp, from: a, to: z, batch: *b, cost_us: 0.0 });
             });
             let n = to - from;
@@ -103,10 +109,6 @@ impl Cluster {
                 continue;
             }
             g.set_position(tp, to);
-            let bytes: u64 = chunks
-                .iter()
-                .map(|c| (c.to - c.from) * c.batch.bytes as u64 / c.batch.count.max(1) as u64)
-                .sum();
             self.loads[leader as usize].spend_out(bytes);
             let s = served.get_or_insert((leader as usize, 0));
             if s.0 == leader as usize {
