@@ -54,8 +54,7 @@ pub use request_metrics::{
 pub use rng::Rng;
 pub use scenario::{
     error_path, limits, BrokerResources, ClusterSpec, Command, FieldError, ReaderSpec, Scenario,
-    TimedEvent,
-    TopicSpec, SCENARIO_VERSION,
+    TimedEvent, TopicSpec, SCENARIO_VERSION,
 };
 pub use share::{ShareGroup, ShareGroupSpec, ShareMember, ShareStats, SHARE_WINDOW_RECORDS_MAX};
 pub use vocab::{Chunk, CommitMode, OffsetReset, ProcessingDist, Tp};

@@ -20,10 +20,10 @@ mod produce;
 mod readers;
 mod replicate;
 
+pub use capacity::BrokerQueues;
 pub use follow::{
     FollowEvent, FollowTarget, Followed, Hop, LostCause, ReaderRef, FOLLOW_EVENTS_MAX,
 };
-pub use capacity::BrokerQueues;
 pub use observe::Summary;
 
 use std::collections::VecDeque;
