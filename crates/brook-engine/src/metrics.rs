@@ -147,6 +147,13 @@ pub struct ReaderLatency {
 }
 
 impl ReaderLatency {
+    /// Moves the latencies out (to record into while the reader is borrowed), leaving a
+    /// placeholder that allocates nothing: put them back before anything reads them.
+    pub fn take(&mut self) -> ReaderLatency {
+        let empty = LatencyHistogram { counts: Vec::new(), total: 0, max_us: 0 };
+        std::mem::replace(self, ReaderLatency { whole: empty, marks: VecDeque::new() })
+    }
+
     /// Records `count` samples of `us` microseconds (not inlined: three readers' loops call it).
     #[inline(never)]
     pub fn record(&mut self, us: u64, count: u64) {

@@ -95,7 +95,13 @@ impl Cluster {
             let g = &mut self.groups[gi];
             let from = g.start_position(tp, log.log_start_offset(), log.high_watermark());
             let mut chunks: Vec<Chunk> = Vec::new();
+            // The bytes sent: whole batches as they are, a part of one pro rata.
+            let mut bytes = 0u64;
             let to = log.read_committed(from, room, |b, a, z| {
+                bytes += match z - a {
+                    n if n == b.count as u64 => b.bytes as u64,
+                    n => n * b.bytes as u64 / b.count.max(1) as u64,
+                };
                 chunks.push(Chunk { tp, from: a, to: z, batch: *b, cost_us: 0.0 });
             });
             let n = to - from;
@@ -103,10 +109,6 @@ impl Cluster {
                 continue;
             }
             g.set_position(tp, to);
-            let bytes: u64 = chunks
-                .iter()
-                .map(|c| (c.to - c.from) * c.batch.bytes as u64 / c.batch.count.max(1) as u64)
-                .sum();
             self.loads[leader as usize].spend_out(bytes);
             let s = served.get_or_insert((leader as usize, 0));
             if s.0 == leader as usize {
@@ -145,7 +147,7 @@ impl Cluster {
         let follow = &mut self.follow;
         let g = &mut self.groups[gi];
         let dup_before = g.stats.duplicate_records;
-        let mut mine = std::mem::take(&mut g.latency);
+        let mut mine = g.latency.take();
         let n = g.process(mi, TICK_US, |c, from, to| {
             let mid = from + (to - from - 1) / 2;
             let us = now.saturating_sub(c.batch.create_us_at(mid));
@@ -185,7 +187,7 @@ impl Cluster {
                 let follow = &mut self.follow;
                 let g = &mut self.share_groups[si];
                 let refused_before = g.stats.failed_ack_records;
-                let mut mine = std::mem::take(&mut g.latency);
+                let mut mine = g.latency.take();
                 let n = g.process(mi, TICK_US, &mut self.rng, |a, finished, acked| {
                     if finished {
                         latency.record(now.saturating_sub(a.create_us), 1);
@@ -330,7 +332,7 @@ impl Cluster {
             let latency = &mut self.latency;
             let follow = &mut self.follow;
             let sub = &mut self.subscriptions[si];
-            let mut mine = std::mem::take(&mut sub.latency);
+            let mut mine = sub.latency.take();
             let n = sub.process(TICK_US, |k, c, from, to| {
                 let mid = from + (to - from - 1) / 2;
                 let us = now.saturating_sub(c.batch.create_us_at(mid));
