@@ -344,3 +344,54 @@ fn produce_latency_on_a_saturated_broker_grows_with_the_excess() {
         assert!(got.abs_diff(want_ms) <= want_ms / 8, "at {at_ms} ms: {got} ms");
     }
 }
+
+#[test]
+fn a_saturated_leader_link_gives_every_partition_a_turn_so_no_acknowledgement_starves() {
+    // Kafka's follower fetcher asks for its partitions in its `PartitionStates` order and the
+    // leader fills the response in that order; `AbstractFetcherThread.processFetchRequest`
+    // moves each partition that got records to the end (`PartitionStates.
+    // updateAndMoveToEnd`), so under a limit every partition gets a turn.
+    //
+    // 2 brokers, 8 partitions with replication factor 2: each broker leads 4 and copies the
+    // other's 4. Each broker sends 1,000,000 bytes/s (1,000 bytes a 1 ms step, 10,000 held),
+    // and only follower fetches spend it (no consumers). The producer offers 20 MB/s with
+    // acks=all, so every partition always has batches waiting: the link is saturated. Its
+    // max.in.flight.requests.per.connection = 5 batches of at most 16,384 bytes (batch.size)
+    // bounds what one partition holds unacknowledged: 81,920 bytes, all of which one fetch
+    // may copy. A batch appended at a leader misses the fetch already issued (F1, whose end
+    // was fixed when it left) and is copied by the next (F2). Turns rotate: after F1's turn
+    // every other partition is ahead, and each moves behind once it copies, so each of the 3
+    // others copies at most once before F1 and once between F1 and F2: at most
+    // 6 x 81,920 + 81,920 (F1) = 573,440 bytes go before F2 starts, each step starting work
+    // only with budget left: 573,440 bytes at 1,000,000 bytes/s = 573 ms. With the fetch's
+    // 2 ms round trip (network_delay_us 1 ms each way) and whole-ms times (1 ms at each
+    // end): RemoteTimeMs (append to answer) at most 573 + 2 + 2 = 577 ms, for every request
+    // on every broker. In a fixed order the last partitions of each broker would get
+    // nothing while the first ones always have batches waiting.
+    let cluster = ClusterSpec {
+        brokers: 2,
+        resources: brook_engine::BrokerResources {
+            network_out_bytes_per_sec: 1_000_000,
+            ..Default::default()
+        },
+        ..ClusterSpec::default()
+    };
+    let mut p = ProducerSpec::new("p", "t", constant(20_000.0));
+    p.record_bytes = 1_000;
+    p.acks = Acks::All;
+    p.keys = KeySpec::Uniform { count: 10_000 };
+    let topic =
+        TopicSpec { replication_factor: 2, min_insync_replicas: 1, ..TopicSpec::new("t", 8) };
+    let mut c = Cluster::new(scenario(cluster, topic, p));
+    for _ in 0..10_000 {
+        c.step();
+        c.check_invariants().unwrap_or_else(|e| panic!("{e}"));
+    }
+    let s = c.summary();
+    for (b, r) in s.requests.iter().enumerate() {
+        let produce = &r.produce;
+        // 1 MB/s each way, in batches of at most 16,384 bytes: at least 600 a broker in 10 s.
+        assert!(produce.requests > 600, "broker {b}: {produce:?}");
+        assert!(produce.remote_time_ms.max <= 577.0, "broker {b}: {produce:?}");
+    }
+}
