@@ -251,20 +251,33 @@ fn block_and_fail(name: &str, until_ms: u64) -> (Cluster, Option<u64>, Option<u6
 
 #[test]
 fn spike_beyond_capacity_blocks_then_fails_when_the_arithmetic_says() {
-    // Each of the 3 brokers reads 4 MB/s and every record crosses each broker's network in
-    // once (to the leader from the producer, to the two followers by their fetches): the
-    // cluster takes 4 MB/s. The spike sends 8,000 records/s of 1,000 bytes = 8 MB/s from 5 s:
-    // 4 MB/s piles up in the 8 MiB (8,388,608-byte) buffer, full after 2.1 s (7.1 s); send()
-    // blocks, and fails max.block.ms = 3 s later (10.1 s). Before the spike (2 MB/s) nothing
-    // blocks.
+    // Each of the 3 brokers has one handler thread (num.io.threads = 1) at 10 us + 750 ns a
+    // byte: a full batch (batch.size 16,384 bytes: 16 records of 1,000 bytes, 16,000 bytes)
+    // takes 0.01 + 12.0 = 12.01 ms, so a broker handles 16,000 / 12.01 ms = 1.33 MB/s and the
+    // 3 (each leading 2 of the 6 partitions) 4 MB/s. The network (Kafka's defaults) never
+    // limits. The spike sends 8,000 records/s of 1,000 bytes = 8 MB/s from 5 s: 4 MB/s piles
+    // up in the 8 MiB (8,388,608-byte) buffer, full after 2.1 s (7.1 s); send() blocks, and
+    // fails max.block.ms = 3 s later (10.1 s). Before the spike (2 MB/s) nothing blocks.
     let (c, blocked, failed) = block_and_fail("spike-beyond-capacity", 11_000);
     let blocked = blocked.expect("blocks");
     assert!((6_800..=7_400).contains(&blocked), "blocked at {blocked} ms");
     let failed = failed.expect("fails");
     assert!((9_800..=10_400).contains(&failed), "failed at {failed} ms");
-    // The followers cannot keep up: acks=all waits for them (RemoteTimeMs) on every broker.
-    for r in &c.summary().requests {
-        assert!(r.produce.remote_time_ms.p99 > 50.0, "{r:?}");
+    // The handler threads are the bottleneck (Kafka's RequestChannel): a broker holds up to
+    // 2 partitions x 5 (max.in.flight.requests.per.connection) = 10 of the producer's
+    // requests, more than its request queue's 5 (queued.max.requests): the queue fills to 5
+    // and the rest wait unread. A request read into the back of the full queue waits for the
+    // 4 ahead of it and what is left of the one being handled: between 4 x 12.01 = 48 ms and
+    // 5 x 12.01 = 60 ms (RequestQueueTimeMs), on every broker.
+    for (b, r) in c.summary().requests.iter().enumerate() {
+        assert_eq!(r.request_queue_max, 5, "{r:?}");
+        let q = r.produce.request_queue_time_ms.p99;
+        assert!((48.0..=61.0).contains(&q), "broker {b}: {r:?}");
+        let queues = c.broker_queues(b);
+        assert_eq!(queues.request_queue, 5, "broker {b}: {queues:?}");
+        assert!(queues.unread > 0, "broker {b}: {queues:?}");
+        // Full batches take 12.01 ms of handler time: the p99 of LocalTimeMs.
+        assert!((11.9..=12.1).contains(&r.produce.local_time_ms.p99), "{r:?}");
     }
 }
 
