@@ -251,20 +251,33 @@ fn block_and_fail(name: &str, until_ms: u64) -> (Cluster, Option<u64>, Option<u6
 
 #[test]
 fn spike_beyond_capacity_blocks_then_fails_when_the_arithmetic_says() {
-    // Each of the 3 brokers reads 4 MB/s and every record crosses each broker's network in
-    // once (to the leader from the producer, to the two followers by their fetches): the
-    // cluster takes 4 MB/s. The spike sends 8,000 records/s of 1,000 bytes = 8 MB/s from 5 s:
-    // 4 MB/s piles up in the 8 MiB (8,388,608-byte) buffer, full after 2.1 s (7.1 s); send()
-    // blocks, and fails max.block.ms = 3 s later (10.1 s). Before the spike (2 MB/s) nothing
-    // blocks.
+    // Each of the 3 brokers has one handler thread (num.io.threads = 1) at 10 us + 750 ns a
+    // byte: a full batch (batch.size 16,384 bytes: 16 records of 1,000 bytes, 16,000 bytes)
+    // takes 0.01 + 12.0 = 12.01 ms, so a broker handles 16,000 / 12.01 ms = 1.33 MB/s and the
+    // 3 (each leading 2 of the 6 partitions) 4 MB/s. The network (Kafka's defaults) never
+    // limits. The spike sends 8,000 records/s of 1,000 bytes = 8 MB/s from 5 s: 4 MB/s piles
+    // up in the 8 MiB (8,388,608-byte) buffer, full after 2.1 s (7.1 s); send() blocks, and
+    // fails max.block.ms = 3 s later (10.1 s). Before the spike (2 MB/s) nothing blocks.
     let (c, blocked, failed) = block_and_fail("spike-beyond-capacity", 11_000);
     let blocked = blocked.expect("blocks");
     assert!((6_800..=7_400).contains(&blocked), "blocked at {blocked} ms");
     let failed = failed.expect("fails");
     assert!((9_800..=10_400).contains(&failed), "failed at {failed} ms");
-    // The followers cannot keep up: acks=all waits for them (RemoteTimeMs) on every broker.
-    for r in &c.summary().requests {
-        assert!(r.produce.remote_time_ms.p99 > 50.0, "{r:?}");
+    // The handler threads are the bottleneck (Kafka's RequestChannel): a broker holds up to
+    // 2 partitions x 5 (max.in.flight.requests.per.connection) = 10 of the producer's
+    // requests, more than its request queue's 5 (queued.max.requests): the queue fills to 5
+    // and the rest wait unread. A request read into the back of the full queue waits for the
+    // 4 ahead of it and what is left of the one being handled: between 4 x 12.01 = 48 ms and
+    // 5 x 12.01 = 60 ms (RequestQueueTimeMs), on every broker.
+    for (b, r) in c.summary().requests.iter().enumerate() {
+        assert_eq!(r.request_queue_max, 5, "{r:?}");
+        let q = r.produce.request_queue_time_ms.p99;
+        assert!((48.0..=61.0).contains(&q), "broker {b}: {r:?}");
+        let queues = c.broker_queues(b);
+        assert_eq!(queues.request_queue, 5, "broker {b}: {queues:?}");
+        assert!(queues.unread > 0, "broker {b}: {queues:?}");
+        // Full batches take 12.01 ms of handler time: the p99 of LocalTimeMs.
+        assert!((11.9..=12.1).contains(&r.produce.local_time_ms.p99), "{r:?}");
     }
 }
 
@@ -342,5 +355,56 @@ fn produce_latency_on_a_saturated_broker_grows_with_the_excess() {
         c.run_until(at_ms * 1_000);
         let got = c.producers()[0].ack_latency_us(0) / 1_000;
         assert!(got.abs_diff(want_ms) <= want_ms / 8, "at {at_ms} ms: {got} ms");
+    }
+}
+
+#[test]
+fn a_saturated_leader_link_gives_every_partition_a_turn_so_no_acknowledgement_starves() {
+    // Kafka's follower fetcher asks for its partitions in its `PartitionStates` order and the
+    // leader fills the response in that order; `AbstractFetcherThread.processFetchRequest`
+    // moves each partition that got records to the end (`PartitionStates.
+    // updateAndMoveToEnd`), so under a limit every partition gets a turn.
+    //
+    // 2 brokers, 8 partitions with replication factor 2: each broker leads 4 and copies the
+    // other's 4. Each broker sends 1,000,000 bytes/s (1,000 bytes a 1 ms step, 10,000 held),
+    // and only follower fetches spend it (no consumers). The producer offers 20 MB/s with
+    // acks=all, so every partition always has batches waiting: the link is saturated. Its
+    // max.in.flight.requests.per.connection = 5 batches of at most 16,384 bytes (batch.size)
+    // bounds what one partition holds unacknowledged: 81,920 bytes, all of which one fetch
+    // may copy. A batch appended at a leader misses the fetch already issued (F1, whose end
+    // was fixed when it left) and is copied by the next (F2). Turns rotate: after F1's turn
+    // every other partition is ahead, and each moves behind once it copies, so each of the 3
+    // others copies at most once before F1 and once between F1 and F2: at most
+    // 6 x 81,920 + 81,920 (F1) = 573,440 bytes go before F2 starts, each step starting work
+    // only with budget left: 573,440 bytes at 1,000,000 bytes/s = 573 ms. With the fetch's
+    // 2 ms round trip (network_delay_us 1 ms each way) and whole-ms times (1 ms at each
+    // end): RemoteTimeMs (append to answer) at most 573 + 2 + 2 = 577 ms, for every request
+    // on every broker. In a fixed order the last partitions of each broker would get
+    // nothing while the first ones always have batches waiting.
+    let cluster = ClusterSpec {
+        brokers: 2,
+        resources: brook_engine::BrokerResources {
+            network_out_bytes_per_sec: 1_000_000,
+            ..Default::default()
+        },
+        ..ClusterSpec::default()
+    };
+    let mut p = ProducerSpec::new("p", "t", constant(20_000.0));
+    p.record_bytes = 1_000;
+    p.acks = Acks::All;
+    p.keys = KeySpec::Uniform { count: 10_000 };
+    let topic =
+        TopicSpec { replication_factor: 2, min_insync_replicas: 1, ..TopicSpec::new("t", 8) };
+    let mut c = Cluster::new(scenario(cluster, topic, p));
+    for _ in 0..10_000 {
+        c.step();
+        c.check_invariants().unwrap_or_else(|e| panic!("{e}"));
+    }
+    let s = c.summary();
+    for (b, r) in s.requests.iter().enumerate() {
+        let produce = &r.produce;
+        // 1 MB/s each way, in batches of at most 16,384 bytes: at least 600 a broker in 10 s.
+        assert!(produce.requests > 600, "broker {b}: {produce:?}");
+        assert!(produce.remote_time_ms.max <= 577.0, "broker {b}: {produce:?}");
     }
 }

@@ -108,10 +108,11 @@ const PRESET_TEXTS: &[PresetText] = &[
         name: "spike-beyond-capacity",
         title_en: "Spike beyond capacity",
         title_zh_tw: "超出容量的流量高峰",
-        description_zh_tw: "比叢集還大的促銷活動：三台 Broker 每台每秒能讀取 4 MB，每筆訊息都要寫三份，\
-            所以叢集每秒只能接下約 4 MB 的訂單。從第 5 秒起商店每秒送出 8 MB，持續 15 秒：請求等著被讀取，\
-            追隨者跟不上，acks=all 的回應變慢，生產延遲攀升，生產者 8 MB 的緩衝區約 2 秒就滿了，send() 被擋住；\
-            3 秒後（max.block.ms）傳送開始失敗。試試增加 Broker。",
+        description_zh_tw: "比叢集還大的促銷活動：三台 Broker 各只有一條請求處理執行緒（num.io.threads），\
+            每寫入 1 KB 要花 0.75 毫秒，所以每台每秒約能處理 1.3 MB，整個叢集約 4 MB 的訂單。\
+            從第 5 秒起商店每秒送出 8 MB，持續 15 秒：每台 Broker 的請求佇列都塞滿 5 個位置（queued.max.requests），\
+            網路執行緒停止讀取，生產延遲攀升，生產者 8 MB 的緩衝區約 2 秒就滿了，send() 被擋住；\
+            3 秒後（max.block.ms）傳送開始失敗。試試增加 Broker 或執行緒。",
     },
     PresetText {
         name: "hot-partition",
@@ -162,6 +163,6 @@ pub(super) const TRANSLATED_FROM: &[(&str, &str)] = &[
     ("share-group-queue", "A share group is a queue: seven workers share two partitions and each job goes to one worker. Failed jobs are released and redelivered; after three tries a job is archived. Worker 6 takes 3 s a job, longer than the 2 s lock: each lock expires while it works, another worker takes the job too (processed twice) and worker 6's late acknowledgement is refused. Worker 2 crashes at 8 s and its locked jobs return after the lock times out. The classic consumer group can use only two of its six members."),
     ("wide-topic", "1024 partitions are too many to draw one by one: the stage shows them as a heat strip where darker rows lag more. Keys spread evenly; one group of 64 members keeps up, another of 16 falls behind."),
     ("stress", "A million records per second: 16 producers into 64 partitions on 3 brokers with replication factor 3, read by two groups of 32 consumers. Traffic is drawn aggregated."),
-    ("spike-beyond-capacity", "A promotion larger than the cluster: three brokers each read 4 MB/s and every record is written three times, so the cluster takes about 4 MB/s of orders. From 5 s the shop sends 8 MB/s for 15 seconds: requests wait to be read, followers fall behind so acks=all answers slow down, produce latency climbs, the producer's 8 MB buffer fills in about 2 s and send() blocks; 3 s later (max.block.ms) sends fail. Try more brokers."),
+    ("spike-beyond-capacity", "A promotion larger than the cluster: each of three brokers has one request handler thread (num.io.threads) that takes 0.75 ms per KB it appends, so each handles about 1.3 MB/s and the cluster about 4 MB/s of orders. From 5 s the shop sends 8 MB/s for 15 seconds: every broker's request queue fills to its 5 places (queued.max.requests) and the network threads stop reading, produce latency climbs, the producer's 8 MB buffer fills in about 2 s and send() blocks; 3 s later (max.block.ms) sends fail. Try more brokers or more threads."),
     ("hot-partition", "Skewed keys saturate one broker while the others idle: the hottest key alone sends 60% of the traffic to one partition, and its broker, which reads 4 MB/s, gets about 4.5 MB/s while the others get about 1 MB/s. Requests wait to be read there and produce latency climbs; the producer's one buffer fills with that broker's batches, so send() blocks for every partition, the idle brokers' too, and after max.block.ms sends fail."),
 ];

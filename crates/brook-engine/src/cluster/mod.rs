@@ -175,6 +175,11 @@ pub struct Cluster {
     brokers: Vec<Broker>,
     /// Per broker: budgets, request and response queues, request metrics (`capacity.rs`).
     loads: Vec<capacity::BrokerLoad>,
+    /// The order followers fetch partitions in (phase 4): topic and partition indices,
+    /// rotated as Kafka's `PartitionStates.updateAndMoveToEnd` rotates a fetcher's partitions.
+    replica_order: Vec<(u16, u32)>,
+    /// Scratch for phase 4: which partitions of `replica_order` copied this step.
+    replica_moved: Vec<bool>,
     counters: Counters,
     /// Topics.
     topics: Vec<Topic>,
@@ -284,6 +289,8 @@ impl Cluster {
                 brokers as usize
             ],
             loads: Vec::new(), // sized by the first step (`capacity_refill`)
+            replica_order: Vec::new(), // filled by the first step (`replicate`)
+            replica_moved: Vec::new(),
             counters: Counters::default(),
             topics,
             producers,

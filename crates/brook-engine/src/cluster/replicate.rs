@@ -28,10 +28,24 @@ impl Cluster {
                 .enumerate()
                 .fold(0u128, |m, (i, l)| m | ((l.can_receive() as u128) << (i % 128))),
         );
-        for ti in 0..self.topics.len() {
-            for pi in 0..self.topics[ti].partitions.len() {
+        // Kafka's fetcher thread asks for its partitions in the order of its `PartitionStates`
+        // (a `LinkedHashMap`) and the leader fills the response in that order up to its size
+        // limit; `AbstractFetcherThread.processFetchRequest` then moves each partition that got
+        // records to the end (`updateAndMoveToEnd`), so a partition left out gets the next
+        // turn. Here the brokers' budgets are the limit: partitions go in `replica_order`,
+        // and once a budget has refused a fetch, those that copied move to the end.
+        let mut order = std::mem::take(&mut self.replica_order);
+        self.sync_replica_order(&mut order);
+        let refused = std::cell::Cell::new(false);
+        let mut moved = std::mem::take(&mut self.replica_moved);
+        moved.clear();
+        moved.resize(order.len(), false);
+        for (k, &(ti, pi)) in order.iter().enumerate() {
+            let (ti, pi) = (ti as usize, pi as usize);
+            {
                 let t = &mut self.topics[ti];
                 let part = &mut t.partitions[pi];
+                let copied_any = std::cell::Cell::new(false);
                 let (copied, followers) = if part.replicas.len() > 1 {
                     // Within the brokers' budgets (`capacity.rs`): the leader's network out,
                     // each follower's network in and disk.
@@ -44,8 +58,13 @@ impl Cluster {
                         delay_us,
                         lag_max_us,
                         &alive,
-                        |b| sending && (b >= 128 || receiving.get() & (1 << b) != 0),
+                        |b| {
+                            let ok = sending && (b >= 128 || receiving.get() & (1 << b) != 0);
+                            refused.set(refused.get() || !ok);
+                            ok
+                        },
                         |b, bytes| {
+                            copied_any.set(true);
                             loads[leader].spend_out(bytes);
                             let l = &mut loads[b as usize];
                             l.spend_in_and_disk(bytes);
@@ -61,6 +80,7 @@ impl Cluster {
                     }
                     (0, 0)
                 };
+                moved[k] = copied_any.get();
                 let leader_broker = part.leader_broker().unwrap_or(0);
                 let min_isr = t.min_insync_replicas;
                 let isr_below_min = (part.isr.len() as u32) < min_isr;
@@ -105,6 +125,37 @@ impl Cluster {
                         records: copied,
                         followers,
                     });
+                }
+            }
+        }
+        if refused.get() {
+            // A stable split: those left out keep their order at the front, those that
+            // copied follow in the order they copied (each `updateAndMoveToEnd` appends).
+            let pick = |m: bool| order.iter().zip(&moved).filter(move |p| *p.1 == m);
+            let rotated: Vec<(u16, u32)> = pick(false).chain(pick(true)).map(|p| *p.0).collect();
+            order = rotated;
+        }
+        self.replica_order = order;
+        self.replica_moved = moved;
+    }
+
+    /// Brings `order` in line with the topics: every partition once, a new one at the end
+    /// (as `AbstractFetcherThread.addPartitions` appends to `PartitionStates`).
+    fn sync_replica_order(&self, order: &mut Vec<(u16, u32)>) {
+        let total: usize = self.topics.iter().map(|t| t.partitions.len()).sum();
+        if order.len() == total {
+            return;
+        }
+        let mut seen: Vec<Vec<bool>> =
+            self.topics.iter().map(|t| vec![false; t.partitions.len()]).collect();
+        order.retain(|&(ti, pi)| {
+            let slot = seen.get_mut(ti as usize).and_then(|t| t.get_mut(pi as usize));
+            slot.is_some_and(|s| !std::mem::replace(s, true))
+        });
+        for (ti, t) in seen.iter().enumerate() {
+            for (pi, &s) in t.iter().enumerate() {
+                if !s {
+                    order.push((ti as u16, pi as u32));
                 }
             }
         }
