@@ -57,9 +57,9 @@ Search (it assumes more of anything never makes a metric worse): (1) the largest
 16 brokers, 4x the largest topic's partitions (at least 16); if it misses, none is smaller;
 (2) a bisection per dimension, side by side, the other two at their largest (for members,
 the most partitions that divide evenly among them): each finds the least value that can
-meet the targets; (3) those least values together: if they meet, no
-point is smaller in any dimension; else a bisection on the line from them to the largest
-point, all three grown together. The chosen point is the cheapest point tried that met
+meet the targets; (3) those least values together: if they meet, no point is smaller in
+any dimension; else a bisection on the line from them to the largest point, all three
+grown together. The chosen point is the cheapest point tried that met
 every target, cost = brokers + partitions + members (ties: fewer brokers, then partitions).
 --points N (default 20, at most 200) bounds the runs; the points tried do not depend on
 --threads (default: every core), only the wall time does. Exit 1 if no point met them.

@@ -102,9 +102,11 @@ pub fn parse_targets(text: &str) -> Result<Vec<Target>, String> {
         };
         let max = match value.trim().parse::<f64>() {
             Ok(v) if (0.0..=TARGET_VALUE_MAX).contains(&v) => v,
-            _ => return Err(format!(
+            _ => {
+                return Err(format!(
                 "--target: \"{part}\": the value must be a number from 0 to {TARGET_VALUE_MAX:e}"
-            )),
+            ))
+            }
         };
         if targets.iter().any(|t| t.metric == metric) {
             return Err(format!("--target: \"{name}\" given more than once"));
@@ -410,11 +412,11 @@ fn targets_text(targets: &[Target]) -> String {
 /// The points tried as a table, then the chosen point.
 pub fn print_table(s: &Scenario, seconds: f64, targets: &[Target], plan: &Plan) {
     println!(
-        "{} (seed {}, {seconds} s per run), targets {}: {} points tried",
+        "{} (seed {}, {seconds} s per run), targets {}: {} tried",
         s.name,
         s.seed,
         targets_text(targets),
-        plan.tried.len()
+        count(plan.tried.len() as u32, "point")
     );
     let mut head = format!(
         "{:>3}  {:<10} {:>7} {:>10} {:>7}",
