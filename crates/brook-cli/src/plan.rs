@@ -499,3 +499,39 @@ pub fn json(s: &Scenario, seconds: f64, targets: &[Target], plan: &Plan) -> serd
         "complete": plan.complete,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use brook_engine::{preset, Command, TimedEvent};
+
+    #[test]
+    fn a_candidate_is_the_scenario_resized_and_validated() {
+        let mut base = preset("quickstart").unwrap();
+        base.groups[0].speed_factors = vec![0.5, 1.0];
+        let s = candidate(&base, Point { brokers: 2, partitions: 5, members: 1 }).unwrap();
+        assert_eq!(s.cluster.brokers, 2);
+        assert!(s.topics.iter().all(|t| t.partitions == 5));
+        assert_eq!(s.groups[0].members, 1);
+        assert_eq!(s.groups[0].speed_factors, vec![0.5], "one factor per member left");
+        assert_eq!(s.seed, base.seed);
+        // A timeline event naming broker 3 does not fit two brokers: the point is invalid,
+        // with the scenario's own message, not run.
+        base.events.push(TimedEvent { at_ms: 1_000, command: Command::CrashBroker { broker: 3 } });
+        let e = candidate(&base, Point { brokers: 2, partitions: 5, members: 1 }).unwrap_err();
+        assert!(e.starts_with("events[0]"), "{e}");
+        assert!(candidate(&base, Point { brokers: 4, partitions: 5, members: 1 }).is_ok());
+    }
+
+    #[test]
+    fn targets_parse_with_spaces_in_any_order() {
+        let t = parse_targets(" p99_ms <= 500 ,lag_s<=30").unwrap();
+        assert_eq!(
+            t,
+            vec![
+                Target { metric: Metric::P99Ms, max: 500.0 },
+                Target { metric: Metric::LagS, max: 30.0 }
+            ]
+        );
+    }
+}
