@@ -307,8 +307,7 @@ pub fn search(
     let brokers_min = base.topics.iter().map(|t| t.replication_factor).max().unwrap_or(1).max(1);
     let largest_topic = base.topics.iter().map(|t| t.partitions).max().unwrap_or(1);
     let partitions_max = (largest_topic * PARTITIONS_SEARCH_FACTOR)
-        .max(PARTITIONS_SEARCH_MIN)
-        .min(limits::PARTITIONS_MAX);
+        .clamp(PARTITIONS_SEARCH_MIN, limits::PARTITIONS_MAX);
     let members_max = if has_groups { partitions_max.min(limits::MEMBERS_MAX) } else { 0 };
     // Kafka gives each partition to one member of a group (`ConsumerPartitionAssignor`): a
     // member beyond the partitions gets none, so members never exceed partitions.
