@@ -309,8 +309,9 @@ pub fn search(
     let partitions_max = (largest_topic * PARTITIONS_SEARCH_FACTOR)
         .clamp(PARTITIONS_SEARCH_MIN, limits::PARTITIONS_MAX);
     let members_max = if has_groups { partitions_max.min(limits::MEMBERS_MAX) } else { 0 };
-    // Kafka gives each partition to one member of a group (`ConsumerPartitionAssignor`): a
-    // member beyond the partitions gets none, so members never exceed partitions.
+    // Kafka gives each partition to one member of a group (`RangeAssignor`'s javadoc: the
+    // partitions divided by the members, the first few getting one extra); a member beyond
+    // the partitions gets none, so members never exceed partitions.
     let point = |brokers: u32, partitions: u32, members: u32| Point {
         brokers,
         partitions,
@@ -343,9 +344,9 @@ pub fn search(
             asked.push((point(top.brokers, x, top.members), "partitions"));
         }
         if let Some(x) = mids[2] {
-            // As many partitions per member: Kafka's `RangeAssignor` gives the first members
-            // one partition more when the count does not divide evenly, and those members
-            // would then set the pace.
+            // As many partitions per member: Kafka's `RangeAssignor` gives the first few
+            // members one partition more when the count does not divide evenly (its javadoc),
+            // and those members would then set the pace.
             asked.push((point(top.brokers, top.partitions / x * x, x), "members"));
         }
         if asked.is_empty() {
