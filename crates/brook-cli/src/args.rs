@@ -42,6 +42,21 @@ pub struct AssignArgs {
     pub owned: BTreeMap<String, Vec<TopicPartition>>,
 }
 
+/// `brook plan` arguments.
+#[derive(Debug, PartialEq)]
+pub struct PlanArgs {
+    pub scenario: String,
+    pub targets: Vec<crate::plan::Target>,
+    /// `--points`: the most points run.
+    pub points: usize,
+    pub seconds: Option<f64>,
+    pub seed: Option<u64>,
+    /// `--threads`: at most this many runs at once (default: the machine's cores).
+    pub threads: Option<usize>,
+    /// `--format json` (else a table).
+    pub json: bool,
+}
+
 /// A parsed command line.
 #[derive(Debug, PartialEq)]
 pub enum Cli {
@@ -51,6 +66,7 @@ pub enum Cli {
     Partition { partitions: u32, keys: Vec<String> },
     Assign(AssignArgs),
     Run(RunArgs),
+    Plan(PlanArgs),
     Check(String),
 }
 
@@ -135,6 +151,7 @@ pub fn parse(argv: &[String]) -> Result<Cli, UsageError> {
         }
         "assign" => parse_assign(rest).map(Cli::Assign),
         "run" => parse_run(rest).map(Cli::Run),
+        "plan" => parse_plan(rest).map(Cli::Plan),
         "check" => {
             let (_, files) = split(rest, &[])?;
             match files.as_slice() {
@@ -146,6 +163,72 @@ pub fn parse(argv: &[String]) -> Result<Cli, UsageError> {
     }
 }
 
+fn parse_seconds(values: &BTreeMap<String, Vec<String>>) -> Result<Option<f64>, UsageError> {
+    match single(values, "seconds")? {
+        None => Ok(None),
+        Some(s) => match s.parse::<f64>() {
+            Ok(v) if v > 0.0 && v <= limits::DURATION_S_MAX => Ok(Some(v)),
+            _ => err(format!(
+                "--seconds: \"{s}\" must be a number above 0 and at most {}",
+                limits::DURATION_S_MAX
+            )),
+        },
+    }
+}
+
+fn parse_seed(values: &BTreeMap<String, Vec<String>>) -> Result<Option<u64>, UsageError> {
+    match single(values, "seed")? {
+        None => Ok(None),
+        Some(s) => Ok(Some(s.parse::<u64>().map_err(|_| {
+            UsageError(format!("--seed: \"{s}\" is not a whole number from 0 to {}", u64::MAX))
+        })?)),
+    }
+}
+
+/// A whole number from 1 to `max` for option `name`.
+fn parse_count(
+    values: &BTreeMap<String, Vec<String>>,
+    name: &str,
+    max: usize,
+) -> Result<Option<usize>, UsageError> {
+    match single(values, name)? {
+        None => Ok(None),
+        Some(s) => match s.parse::<usize>() {
+            Ok(n) if (1..=max).contains(&n) => Ok(Some(n)),
+            _ => err(format!("--{name}: \"{s}\" must be a whole number from 1 to {max}")),
+        },
+    }
+}
+
+fn parse_plan(rest: &[String]) -> Result<PlanArgs, UsageError> {
+    let (values, words) =
+        split(rest, &["target", "points", "seconds", "seed", "threads", "format"])?;
+    let [scenario] = words.as_slice() else {
+        return err("plan: give exactly one PRESET or FILE");
+    };
+    let Some(t) = single(&values, "target")? else {
+        return err("plan: --target \"METRIC<=VALUE,...\" is required");
+    };
+    let targets = crate::plan::parse_targets(t).map_err(UsageError)?;
+    let points = parse_count(&values, "points", crate::plan::POINTS_MAX)?
+        .unwrap_or(crate::plan::POINTS_DEFAULT);
+    let threads = parse_count(&values, "threads", crate::plan::THREADS_MAX)?;
+    let json = match single(&values, "format")? {
+        None | Some("table") => false,
+        Some("json") => true,
+        Some(f) => return err(format!("--format: \"{f}\" must be table or json")),
+    };
+    Ok(PlanArgs {
+        scenario: scenario.clone(),
+        targets,
+        points,
+        seconds: parse_seconds(&values)?,
+        seed: parse_seed(&values)?,
+        threads,
+        json,
+    })
+}
+
 fn parse_run(rest: &[String]) -> Result<RunArgs, UsageError> {
     // `--direct` is a switch: it takes no value.
     let direct = rest.iter().any(|a| a == "--direct");
@@ -154,24 +237,8 @@ fn parse_run(rest: &[String]) -> Result<RunArgs, UsageError> {
     let [scenario] = words.as_slice() else {
         return err("run: give exactly one PRESET or FILE");
     };
-    let seconds = match single(&values, "seconds")? {
-        None => None,
-        Some(s) => match s.parse::<f64>() {
-            Ok(v) if v > 0.0 && v <= limits::DURATION_S_MAX => Some(v),
-            _ => {
-                return err(format!(
-                    "--seconds: \"{s}\" must be a number above 0 and at most {}",
-                    limits::DURATION_S_MAX
-                ))
-            }
-        },
-    };
-    let seed = match single(&values, "seed")? {
-        None => None,
-        Some(s) => Some(s.parse::<u64>().map_err(|_| {
-            UsageError(format!("--seed: \"{s}\" is not a whole number from 0 to {}", u64::MAX))
-        })?),
-    };
+    let seconds = parse_seconds(&values)?;
+    let seed = parse_seed(&values)?;
     let format = match single(&values, "format")? {
         None | Some("json") => Format::Json,
         Some("csv") => Format::Csv,

@@ -3,6 +3,7 @@
 
 mod args;
 mod journey;
+mod plan;
 
 use std::collections::BTreeMap;
 use std::process::ExitCode;
@@ -13,7 +14,7 @@ use brook_engine::{
     Scenario, PRESETS, SAMPLE_US, TICK_US,
 };
 
-use args::{AssignArgs, Cli, Format, RunArgs, UsageError};
+use args::{AssignArgs, Cli, Format, PlanArgs, RunArgs, UsageError};
 
 const USAGE: &str = "\
 brook: a Kafka-style message queue engine, headless
@@ -33,8 +34,35 @@ USAGE:
   brook run PRESET|FILE --follow-next PRODUCER[@S] [--seconds S] [--seed N]
                                             follow the next record PRODUCER sends after
                                             S s (1 by default) and print its journey
+  brook plan PRESET|FILE --target METRIC<=VALUE,... [--points N] [--seconds S]
+                         [--seed N] [--threads N] [--format table|json]
+                                            the smallest brokers, partitions per topic and
+                                            members per consumer group meeting every target
+                                            under the scenario's load (see below)
   brook check FILE                          validate a scenario file
   brook presets                             list the built-in presets
+
+brook plan: each point is the scenario with cluster.brokers, every topic's partitions and
+every consumer group's members set (members at most partitions: Kafka gives a partition to
+one member of a group, so more members would idle), validated, run for S s (default the
+scenario's duration_s) with the scenario's seed. Metrics:
+  lag_s           the longest any record waited for a consumer group, s: the largest of
+                  the processed records' end-to-end latency and, at the end of the run, the
+                  age of the oldest record a group has not committed
+  p99_ms          end-to-end latency (creation to processed) 99th percentile, ms
+  lag_records     the largest total lag of any reader at a metrics sample (every 100 ms)
+  lost_records    records lost without anyone being told
+  failed_records  records whose producer was told they failed
+Search (it assumes more of anything never makes a metric worse): (1) the largest point:
+16 brokers, 4x the largest topic's partitions (at least 16); if it misses, none is smaller;
+(2) a bisection per dimension, side by side, the other two at their largest (for members,
+the most partitions that divide evenly among them): each finds the least value that can
+meet the targets; (3) those least values together: if they meet, no point is smaller in
+any dimension; else a bisection on the line from them to the largest point, all three
+grown together. The chosen point is the cheapest point tried that met
+every target, cost = brokers + partitions + members (ties: fewer brokers, then partitions).
+--points N (default 20, at most 200) bounds the runs; the points tried do not depend on
+--threads (default: every core), only the wall time does. Exit 1 if no point met them.
 
 Exit status: 0 on success, 2 on bad arguments or an invalid scenario, 1 on other errors.";
 
@@ -83,6 +111,7 @@ fn run(cli: Cli) -> ExitCode {
             Err(code) => code,
         },
         Cli::Run(r) => run_cmd(r),
+        Cli::Plan(p) => plan_cmd(p),
     }
 }
 
@@ -124,6 +153,31 @@ fn load(what: &str) -> Result<Scenario, ExitCode> {
         }
         ExitCode::from(2)
     })
+}
+
+fn plan_cmd(a: PlanArgs) -> ExitCode {
+    let mut scenario = match load(&a.scenario) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    if let Some(seed) = a.seed {
+        scenario.seed = seed;
+    }
+    let seconds = a.seconds.unwrap_or(scenario.duration_s);
+    let threads =
+        a.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let result = plan::search(&scenario, seconds, &a.targets, a.points, threads);
+    if a.json {
+        let v = plan::json(&scenario, seconds, &a.targets, &result);
+        println!("{}", serde_json::to_string_pretty(&v).expect("json"));
+    } else {
+        plan::print_table(&scenario, seconds, &a.targets, &result);
+    }
+    if result.chosen.is_some() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }
 
 fn run_cmd(r: RunArgs) -> ExitCode {

@@ -249,3 +249,134 @@ fn follow_next_prints_one_member_per_group_and_every_group() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).contains("no producer \"nobody\" (producers: api)"), "{}", stderr(&bad));
 }
+
+/// One topic fed at 2,400 records/s with no keys through Kafka's `RoundRobinPartitioner` (every
+/// partition gets the same share), read by one consumer group whose members each process a
+/// record in 1 ms (1,000 records/s), committing after processing. Written to a file.
+fn plan_scenario_file(name: &str) -> std::path::PathBuf {
+    use brook_engine::{CommitMode, GroupSpec, PartitionerKind, ProducerSpec, RateProfile};
+    let mut s = brook_engine::preset("quickstart").unwrap();
+    s.name = "plan-arithmetic".into();
+    s.duration_s = 20.0;
+    let mut p =
+        ProducerSpec::new("shop", "orders", RateProfile::Constant { rate_per_sec: 2_400.0 });
+    p.partitioner = PartitionerKind::RoundRobin;
+    s.producers = vec![p];
+    let mut g = GroupSpec::new("billing", "orders", 2, 1_000);
+    g.commit = CommitMode::AfterProcess;
+    s.groups = vec![g];
+    s.validate().unwrap();
+    let dir = std::env::temp_dir().join(format!("brook-cli-plan-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join(name);
+    std::fs::write(&file, s.to_json()).unwrap();
+    file
+}
+
+#[test]
+fn plan_finds_the_members_the_arithmetic_asks_for() {
+    // 2,400 records/s at 1,000 records/s per member: a group keeps up only with
+    // ceil(2400 / 1000) = 3 members, and each needs a partition of its own, since Kafka gives a
+    // partition to at most one member of a group (`RangeAssignor`: the members beyond the
+    // partitions get none). With 2 members (or 2 partitions) the backlog grows by 400 records/s
+    // and after 20 s the oldest waiting record is about 20 * (1 - 2000/2400) = 3.3 s old; with 3
+    // the load is 0.8 of what they can do and a record waits about a poll. A target of 2 s
+    // separates them. Brokers have no limits here, so one broker (the replication factor) is
+    // enough.
+    let file = plan_scenario_file("arith.json");
+    let o = brook_ok(&[
+        "plan",
+        file.to_str().unwrap(),
+        "--target",
+        "lag_s<=2",
+        "--format",
+        "json",
+        "--points",
+        "40",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        v["chosen"],
+        serde_json::json!({"brokers": 1, "partitions": 3, "members": 3, "cost": 7})
+    );
+    assert_eq!(v["complete"], true);
+    let tried = v["tried"].as_array().unwrap();
+    for t in tried {
+        let (p, m) = (t["partitions"].as_u64().unwrap(), t["members"].as_u64().unwrap());
+        assert!(m <= p, "members never exceed partitions: {t}");
+        // The arithmetic, point by point: fewer than 3 members fall behind.
+        assert_eq!(t["meets"], m >= 3, "{t}");
+        if m < 3 {
+            assert!(t["lag_s"].as_f64().unwrap() > 2.5, "{t}");
+        }
+    }
+    assert!(tried.iter().any(|t| t["members"] == 2), "the search tried 2 members");
+    // The table says the same.
+    let o = brook_ok(&["plan", file.to_str().unwrap(), "--target", "lag_s<=2", "--points", "40"]);
+    assert!(stdout(&o).contains(
+        "smallest meeting the targets: 1 broker, 3 partitions per topic, 3 members per consumer group (cost 7)"
+    ), "{}", stdout(&o));
+}
+
+#[test]
+fn plan_does_not_depend_on_the_thread_count() {
+    let file = plan_scenario_file("threads.json");
+    let run = |threads: &str| {
+        stdout(&brook_ok(&[
+            "plan",
+            file.to_str().unwrap(),
+            "--target",
+            "lag_s<=2,p99_ms<=400",
+            "--format",
+            "json",
+            "--seconds",
+            "10",
+            "--threads",
+            threads,
+        ]))
+    };
+    let one = run("1");
+    assert!(one.contains("\"tried\""));
+    assert_eq!(one, run("2"));
+    assert_eq!(one, run("5"));
+}
+
+#[test]
+fn plan_says_when_no_point_meets_the_targets() {
+    // No record arrives before it was created: a p99 of 0 ms is out of reach.
+    let o = brook(&["plan", "quickstart", "--target", "p99_ms<=0", "--seconds", "2"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("no point tried met the targets"), "{out}");
+    // The largest point failed, so nothing smaller was tried.
+    assert!(out.contains("targets p99_ms<=0: 1 point tried\n"), "{out}");
+    assert_eq!(out.lines().filter(|l| l.contains("largest")).count(), 1, "{out}");
+}
+
+#[test]
+fn plan_bad_targets_name_the_part_and_the_limit() {
+    for (target, want) in [
+        ("lag_s<30", "--target: \"lag_s<30\" must be METRIC<=VALUE (METRIC one of lag_s, p99_ms, lag_records, lost_records, failed_records)"),
+        ("lag_s<=30,latency<=5", "--target: \"latency<=5\": unknown metric \"latency\" (one of lag_s, p99_ms, lag_records, lost_records, failed_records)"),
+        ("p99_ms<=-1", "--target: \"p99_ms<=-1\": the value must be a number from 0 to 1e15"),
+        ("p99_ms<=fast", "--target: \"p99_ms<=fast\": the value must be a number from 0 to 1e15"),
+        ("lag_s<=1,lag_s<=2", "--target: \"lag_s\" given more than once"),
+    ] {
+        let o = brook(&["plan", "quickstart", "--target", target]);
+        assert_eq!(o.status.code(), Some(2), "{target}");
+        assert!(stderr(&o).starts_with(&format!("brook: {want}\n")), "{target}: {}", stderr(&o));
+    }
+    let o = brook(&["plan", "quickstart"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("plan: --target"), "{}", stderr(&o));
+    for (args, want) in [
+        (["--points", "0"], "--points: \"0\" must be a whole number from 1 to 200"),
+        (["--points", "201"], "--points: \"201\" must be a whole number from 1 to 200"),
+        (["--threads", "0"], "--threads: \"0\" must be a whole number from 1 to 256"),
+        (["--format", "csv"], "--format: \"csv\" must be table or json"),
+    ] {
+        let o = brook(&["plan", "quickstart", "--target", "lag_s<=1", args[0], args[1]]);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&o).starts_with(&format!("brook: {want}\n")), "{}", stderr(&o));
+    }
+}
