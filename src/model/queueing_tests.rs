@@ -88,5 +88,8 @@ fn the_drain_time_after_peak_shaving_s_spike_comes_true() {
         assert!(c.now_us() < 60_000_000, "never drained");
     }
     let drained_s = c.now_us() as f64 / 1e6;
-    assert!(near(drained_s - 13.0, predicted_s - 13.0, 0.1), "drained at {drained_s} s, predicted {predicted_s} s");
+    assert!(
+        near(drained_s - 13.0, predicted_s - 13.0, 0.1),
+        "drained at {drained_s} s, predicted {predicted_s} s"
+    );
 }
