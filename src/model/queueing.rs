@@ -16,6 +16,9 @@ pub const QUEUE_WINDOW_MS: u64 = 2_000;
 /// Why Little's law's L = λW need not equal the backlog now (the first that applies).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Caveat {
+    /// A push subscription that dropped, discarded or missed records (MQTT QoS 0, Redis
+    /// Pub/Sub): they leave the backlog without being served, so Little's law does not hold.
+    PushLosses,
     /// The arrival rate changed within the window (its halves differ by over 20%).
     ArrivalsChanged,
     /// The backlog grew or shrank by over 10% of the window's arrivals: the queue is not in
@@ -139,7 +142,15 @@ pub fn queueing(c: &Cluster) -> Vec<Option<Queueing>> {
             let arrival_per_sec = ((early + late) / (b.t_ms - a.t_ms) as f64 * 1000.0).max(0.0);
             let (workers, capacity_per_sec) = capacity(r);
             let growth = b.lag_records[i] as f64 - a.lag_records[i] as f64;
-            let caveat = if (early - late).abs() > 0.2 * early.max(late) + 10.0 * half_s {
+            let lost = match r {
+                Reader::Push(s) => {
+                    s.stats.dropped_records + s.stats.discarded_records + s.stats.missed_records
+                }
+                _ => 0,
+            };
+            let caveat = if lost > 0 {
+                Some(Caveat::PushLosses)
+            } else if (early - late).abs() > 0.2 * early.max(late) + 10.0 * half_s {
                 Some(Caveat::ArrivalsChanged)
             } else if growth.abs() > 0.1 * (early + late) + 20.0 {
                 Some(Caveat::NotBalanced)

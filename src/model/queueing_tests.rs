@@ -93,3 +93,18 @@ fn the_drain_time_after_peak_shaving_s_spike_comes_true() {
         "drained at {drained_s} s, predicted {predicted_s} s"
     );
 }
+
+#[test]
+fn a_push_model_that_drops_records_says_little_s_law_does_not_hold() {
+    // slow-subscriber-push-vs-pull: MQTT QoS 0 drops past its queue limit and Redis Pub/Sub
+    // cuts a slow subscriber off; RabbitMQ requeues and loses nothing.
+    let mut c = Cluster::new(preset("slow-subscriber-push-vs-pull").unwrap());
+    c.run_until(20_000_000);
+    let caveat = |name: &str| {
+        let i = c.readers().position(|r| r.name() == name).unwrap();
+        queueing(&c)[i].as_ref().unwrap().caveat
+    };
+    assert_eq!(caveat("phone-mqtt"), Some(Caveat::PushLosses));
+    assert_eq!(caveat("phone-redis"), Some(Caveat::PushLosses));
+    assert_ne!(caveat("phone-prefetch-200"), Some(Caveat::PushLosses));
+}

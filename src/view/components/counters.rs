@@ -85,6 +85,7 @@ fn queue_row(g: &GroupStats, lang: Lang, cols: usize) -> Html {
     let caveat = q.caveat.map(|c| match c {
         Caveat::ArrivalsChanged => lang.f(Msg::QueueCaveatChanged, &[&window_s]),
         Caveat::NotBalanced => lang.f(Msg::QueueCaveatUnbalanced, &[&window_s]),
+        Caveat::PushLosses => lang.t(Msg::QueueCaveatPushLosses).to_string(),
         Caveat::AutoCommit => lang.t(Msg::QueueCaveatAutoCommit).to_string(),
     });
     let grows = rho.is_none_or(|r| r >= 1.0);
