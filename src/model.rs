@@ -15,6 +15,7 @@ pub mod layout;
 pub mod lesson;
 pub mod params;
 pub mod profile_form;
+pub mod queueing;
 pub mod redraw;
 pub mod scenario_io;
 pub mod settings_form;

@@ -81,6 +81,16 @@ async fn counters_show_the_snapshot() {
             members: 3,
             idle: 1,
             rebalancing: false,
+            // 2 members at 1 ms a record: μ 2,000/s; λ 1,500/s, so ρ 0.75 and 34 records
+            // drain at 500/s in 0.068 s.
+            queue: Some(brook_ui::model::queueing::Queueing {
+                arrival_per_sec: 1_500.0,
+                workers: 2,
+                capacity_per_sec: 2_000.0,
+                wait_ms: Some(12.0),
+                backlog_records: 34,
+                caveat: None,
+            }),
         }],
         duplicates: 5,
         ..Stats::default()
@@ -93,6 +103,11 @@ async fn counters_show_the_snapshot() {
     assert_eq!(text_of(&root, "lag"), "34");
     assert_eq!(text_of(&root, "unread"), "30");
     assert_eq!(text_of(&root, "uncommitted"), "4");
+    assert_eq!(text_of(&root, "q-rho"), "0.75");
+    assert_eq!(
+        text_of(&root, "q-drain"),
+        "the backlog drains in about 0.1 s (μ − λ = 500 records/s)"
+    );
     assert_eq!(text_of(&root, "empty-polls"), "7");
     assert_eq!(text_of(&root, "latency"), "12 / 40 ms");
     assert_eq!(text_of(&root, "faults"), "5 / 0 / 0");

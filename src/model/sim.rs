@@ -160,6 +160,8 @@ pub struct GroupStats {
     pub idle: usize,
     /// Whether a rebalance is under way.
     pub rebalancing: bool,
+    /// It as a queue (λ, μ, ρ, Little's law), once the history spans the window.
+    pub queue: Option<crate::model::queueing::Queueing>,
 }
 
 /// The snapshot the Yew components render, refreshed a few times a second.
@@ -341,7 +343,8 @@ impl Sim {
         let groups: Vec<GroupStats> = consumer_sets(c)
             .into_iter()
             .zip(c.readers())
-            .map(|(g, r)| {
+            .zip(crate::model::queueing::queueing(c))
+            .map(|((g, r), queue)| {
                 let (unread, uncommitted) = c.reader_lag_split(r);
                 let lat = r.latency();
                 let recent = |q| ms(lat.recent_quantile_us(q));
@@ -359,6 +362,7 @@ impl Sim {
                     idle: g.members.iter().filter(|m| m.is_idle()).count(),
                     rebalancing: g.note == Some(Note::Rebalancing),
                     name: g.name,
+                    queue,
                 }
             })
             .collect();

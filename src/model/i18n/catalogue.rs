@@ -803,4 +803,42 @@ catalogue! {
     GlossResponseSendTime = "Time to send the answer at the network out rate.", "以網路流出速率送出回應的時間。";
     GlossTotalTime = "The sum of the five parts, from the request read to the answer sent; time waiting to be read is not in it (the producer sees it).",
         "五個部分的總和，從請求讀入到回應送出；等待讀取的時間不算在內（生產者感受得到）。";
+
+    // Queueing view (issue 11): each reader as a queue. λ and the backlog's change over the
+    // last 2 s (`model::queueing::QUEUE_WINDOW_MS`), μ from the members' processing time (a
+    // partition goes to one member of a group, Kafka's ConsumerPartitionAssignor), ρ = λ/μ,
+    // Little's law L = λW with W the mean recent latency, and the time a backlog takes to drain.
+    QueueHeading = "Queueing", "排隊模型";
+    QueueLambda = "λ arrival rate", "λ 到達率";
+    QueueMu = "μ service capacity", "μ 服務能力";
+    QueueRho = "ρ utilisation", "ρ 利用率";
+    QueueLittle = "Little's law", "利特爾法則";
+    QueuePerSec = "{0} records/s", "{0} 筆／秒";
+    QueueWorkers = "{0} records/s ({1} members working)", "{0} 筆／秒（{1} 個成員在處理）";
+    QueueLittleFig = "L = λW = {0} records (W: mean latency of the last {1} s, {2} ms) beside the backlog now, {3} records",
+        "L = λW = {0} 筆（W：最近 {1} 秒的平均延遲，{2} 毫秒），目前積壓 {3} 筆";
+    QueueNoWait = "no record processed in the last {0} s: no W yet", "最近 {0} 秒沒有處理任何訊息：還沒有 W";
+    QueueGrows = "arrivals exceed capacity: the backlog grows by about {0} records/s",
+        "到達率超過服務能力：積壓每秒約增加 {0} 筆";
+    QueueDrains = "the backlog drains in about {0} s (μ − λ = {1} records/s)",
+        "積壓約 {0} 秒後消化完（μ − λ = {1} 筆／秒）";
+    QueueNoWorker = "no member can work now: μ is 0", "目前沒有成員能處理：μ 為 0";
+    QueueCaveatChanged = "arrivals changed within the last {0} s: these rates mix before and after, and L = λW need not match the backlog",
+        "最近 {0} 秒內到達率有變化：這些速率混合了變化前後，L = λW 不一定等於積壓";
+    QueueCaveatUnbalanced = "the backlog is not level (it changed over the last {0} s): Little's law holds for averages while it stays level, so L = λW and the backlog may differ",
+        "積壓並不平穩（最近 {0} 秒有增減）：利特爾法則只在積壓持平時的平均值成立，所以 L = λW 可能和積壓不同";
+    QueueCaveatAutoCommit = "the lag also counts records processed and waiting for the next auto-commit, which W leaves out",
+        "落後量還包括已處理、等待下一次自動提交的訊息，W 不含這段時間";
+    QueueCaveatPushLosses = "this subscription has lost records (dropped or cut off): they left its backlog unserved, so Little's law does not hold for it",
+        "這個訂閱已遺失訊息（被丟棄或連線被切斷）：它們沒被處理就離開了積壓，所以利特爾法則對它不成立";
+    GlossQueueing = "Each reader seen as a queue: records arrive at rate λ, its members serve them at most at rate μ.",
+        "把每個讀取端看成一個佇列：訊息以 λ 的速率到達，成員最多以 μ 的速率處理。";
+    GlossArrival = "λ (lambda): records a second joining this reader's backlog, over the last 2 s: the records it processed plus its lag's growth.",
+        "λ（lambda）：最近 2 秒每秒加入這個讀取端積壓的訊息數：它處理的訊息加上落後量的增加。";
+    GlossCapacity = "μ (mu): records a second its members can process, each working member 1 / processing time (times its speed). A consumer group's member without a partition has nothing to do; fetches, the network and the brokers can hold the real rate lower.",
+        "μ（mu）：成員每秒最多能處理的訊息數，每個在處理的成員是 1 ÷ 處理時間（乘上它的速度）。消費者群組中沒有分區的成員無事可做；拉取、網路和 Broker 也可能讓實際速率更低。";
+    GlossUtilisation = "ρ (rho) = λ / μ: the share of the capacity the arrivals take. Below 1 a backlog drains at μ − λ a second; at 1 or more it grows.",
+        "ρ（rho）= λ ÷ μ：到達的訊息占用多少服務能力。小於 1 時積壓以每秒 μ − λ 筆消化；大於或等於 1 時積壓會增加。";
+    GlossLittle = "Little's law: in a queue in balance, the mean number of records in it (L) is the arrival rate (λ) times the mean time each spends (W, here its end-to-end latency).",
+        "利特爾法則：佇列平衡時，佇列中的平均訊息數（L）等於到達率（λ）乘上每筆訊息的平均停留時間（W，這裡是端到端延遲）。";
 }

@@ -6,6 +6,7 @@ use yew::prelude::*;
 
 use crate::model::consumers::kind_label;
 use crate::model::i18n::{Lang, Msg};
+use crate::model::queueing::Caveat;
 use crate::model::sim::{GroupStats, Stats};
 use crate::view::components::term;
 
@@ -53,6 +54,58 @@ fn latency_cell(g: &GroupStats, lang: Lang) -> Html {
     html! { <td data-testid="latency" title={whole}>{ recent }</td> }
 }
 
+/// A reader as a queue, under its row: λ, μ, ρ (warned at 1 or more), Little's law beside the
+/// backlog, the drain time, and why L = λW may differ from the backlog when it may.
+fn queue_row(g: &GroupStats, lang: Lang, cols: usize) -> Html {
+    let Some(q) = &g.queue else { return html! {} };
+    let n = |v: f64| format!("{v:.0}");
+    let part = |label: Msg, def: Msg, testid: &'static str, value: String| {
+        html! { <span class="q-part">{ term(lang, lang.t(label), def) }{ lang.colon() }<b data-testid={testid}>{ value }</b></span> }
+    };
+    let window_s = crate::model::queueing::QUEUE_WINDOW_MS / 1000;
+    let rho = q.utilisation();
+    let little = match (q.predicted_backlog(), q.wait_ms) {
+        (Some(l), Some(w)) => lang.f(
+            Msg::QueueLittleFig,
+            &[&n(l), &crate::model::queueing::WAIT_WINDOW_S, &n(w), &q.backlog_records],
+        ),
+        _ => lang.f(Msg::QueueNoWait, &[&crate::model::queueing::WAIT_WINDOW_S]),
+    };
+    let (warning, testid) = match (rho, q.drain_s()) {
+        (None, _) => (Some(lang.t(Msg::QueueNoWorker).to_string()), "q-grows"),
+        (Some(r), _) if r >= 1.0 => {
+            (Some(lang.f(Msg::QueueGrows, &[&n(q.growth_per_sec())])), "q-grows")
+        }
+        (_, Some(d)) => {
+            let spare = n(-q.growth_per_sec());
+            (Some(lang.f(Msg::QueueDrains, &[&format!("{d:.1}"), &spare])), "q-drain")
+        }
+        _ => (None, ""),
+    };
+    let caveat = q.caveat.map(|c| match c {
+        Caveat::ArrivalsChanged => lang.f(Msg::QueueCaveatChanged, &[&window_s]),
+        Caveat::NotBalanced => lang.f(Msg::QueueCaveatUnbalanced, &[&window_s]),
+        Caveat::PushLosses => lang.t(Msg::QueueCaveatPushLosses).to_string(),
+        Caveat::AutoCommit => lang.t(Msg::QueueCaveatAutoCommit).to_string(),
+    });
+    let grows = rho.is_none_or(|r| r >= 1.0);
+    html! {
+        <tr class="queueing" data-testid="queueing" data-reader={g.name.clone()}>
+            <td colspan={cols.to_string()}>
+                <span class="q-head">{ term(lang, lang.t(Msg::QueueHeading), Msg::GlossQueueing) }</span>
+                { part(Msg::QueueLambda, Msg::GlossArrival, "q-lambda", lang.f(Msg::QueuePerSec, &[&n(q.arrival_per_sec)])) }
+                { part(Msg::QueueMu, Msg::GlossCapacity, "q-mu", lang.f(Msg::QueueWorkers, &[&n(q.capacity_per_sec), &q.workers])) }
+                { part(Msg::QueueRho, Msg::GlossUtilisation, "q-rho", rho.map_or("\u{2013}".to_string(), |r| format!("{r:.2}"))) }
+                { part(Msg::QueueLittle, Msg::GlossLittle, "q-little", little) }
+                if let Some(w) = warning {
+                    <span class={classes!("q-status", grows.then_some("q-warn"))} role="status" data-testid={testid}>{ w }</span>
+                }
+                if let Some(c) = caveat { <span class="q-note" data-testid="q-caveat">{ c }</span> }
+            </td>
+        </tr>
+    }
+}
+
 /// The counters panel.
 #[component]
 pub fn Counters(p: &CountersProps) -> Html {
@@ -83,7 +136,7 @@ pub fn Counters(p: &CountersProps) -> Html {
                     if pull { { th(Msg::ColEmptyPolls, Msg::GlossEmptyPoll) } }
                 </tr></thead>
                 <tbody>
-                { for s.groups.iter().map(|g| html! {
+                { for s.groups.iter().map(|g| html! { <>
                     <tr data-testid="group-row" data-reader={g.name.clone()}>
                         <td>{ &g.name }if g.rebalancing { { term(lang, t(Msg::RebalancingSuffix), Msg::GlossRebalance) } }</td>
                         <td>{ term(lang, t(kind_label(g.kind)), kind_gloss(g.kind)) }</td>
@@ -94,7 +147,8 @@ pub fn Counters(p: &CountersProps) -> Html {
                             { cell("empty-polls", g.empty_polls.map_or("\u{2013}".to_string(), |n| n.to_string())) }
                         }
                     </tr>
-                }) }
+                    { queue_row(g, lang, 8 + pull as usize) }
+                </> }) }
                 </tbody>
             </table>
         </section>
