@@ -834,11 +834,11 @@ catalogue! {
     GlossQueueing = "Each reader seen as a queue: records arrive at rate λ, its members serve them at most at rate μ.",
         "把每個讀取端看成一個佇列：訊息以 λ 的速率到達，成員最多以 μ 的速率處理。";
     GlossArrival = "λ (lambda): records a second joining this reader's backlog, over the last 2 s: the records it processed plus its lag's growth.",
-        "λ（lambda）：最近 2 秒每秒加入這個讀取端積壓的訊息數：它處理的訊息加上落後量的增加。";
+        "λ（到達率）：最近 2 秒每秒加入這個讀取端積壓的訊息數：它處理的訊息加上落後量的增加。";
     GlossCapacity = "μ (mu): records a second its members can process, each working member 1 / processing time (times its speed). A consumer group's member without a partition has nothing to do; fetches, the network and the brokers can hold the real rate lower.",
-        "μ（mu）：成員每秒最多能處理的訊息數，每個在處理的成員是 1 ÷ 處理時間（乘上它的速度）。消費者群組中沒有分區的成員無事可做；拉取、網路和 Broker 也可能讓實際速率更低。";
+        "μ（服務能力）：成員每秒最多能處理的訊息數，每個在處理的成員是 1 ÷ 處理時間（乘上它的速度）。消費者群組中沒有分區的成員無事可做；拉取、網路和 Broker 也可能讓實際速率更低。";
     GlossUtilisation = "ρ (rho) = λ / μ: the share of the capacity the arrivals take. Below 1 a backlog drains at μ − λ a second; at 1 or more it grows.",
-        "ρ（rho）= λ ÷ μ：到達的訊息占用多少服務能力。小於 1 時積壓以每秒 μ − λ 筆消化；大於或等於 1 時積壓會增加。";
+        "ρ（利用率）= λ ÷ μ：到達的訊息占用多少服務能力。小於 1 時積壓以每秒 μ − λ 筆消化；大於或等於 1 時積壓會增加。";
     GlossLittle = "Little's law: in a queue in balance, the mean number of records in it (L) is the arrival rate (λ) times the mean time each spends (W, here its end-to-end latency).",
         "利特爾法則：佇列平衡時，佇列中的平均訊息數（L）等於到達率（λ）乘上每筆訊息的平均停留時間（W，這裡是端到端延遲）。";
 }
