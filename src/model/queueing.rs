@@ -27,6 +27,10 @@ pub enum Caveat {
     /// A consumer group committing automatically: its lag also counts records processed and
     /// waiting for the next auto-commit, which W does not include.
     AutoCommit,
+    /// L = λW well above the backlog: W, end-to-end latency, also counts the time records
+    /// spent before the log (the producer's buffer and its requests to a saturated broker),
+    /// which the backlog does not hold.
+    BeforeLog,
 }
 
 /// One reader's queueing figures.
@@ -159,12 +163,18 @@ pub fn queueing(c: &Cluster) -> Vec<Option<Queueing>> {
             } else {
                 None
             };
+            let wait_ms = mean_recent_us(r).map(|us| us / 1000.0);
+            let backlog_records = c.reader_lag(r);
+            let predicted = arrival_per_sec * wait_ms.unwrap_or(0.0) / 1000.0;
+            let caveat = caveat.or_else(|| {
+                (predicted > 2.0 * backlog_records as f64 + 100.0).then_some(Caveat::BeforeLog)
+            });
             Some(Queueing {
                 arrival_per_sec,
                 workers,
                 capacity_per_sec,
-                wait_ms: mean_recent_us(r).map(|us| us / 1000.0),
-                backlog_records: c.reader_lag(r),
+                wait_ms,
+                backlog_records,
                 caveat,
             })
         })

@@ -108,3 +108,17 @@ fn a_push_model_that_drops_records_says_little_s_law_does_not_hold() {
     assert_eq!(caveat("phone-redis"), Some(Caveat::PushLosses));
     assert_ne!(caveat("phone-prefetch-200"), Some(Caveat::PushLosses));
 }
+
+#[test]
+fn a_saturated_broker_s_wait_before_the_log_is_said_beside_little_s_law() {
+    // spike-beyond-capacity at 12 s: the shop's records wait seconds in its buffer and in
+    // requests to brokers whose handler threads are full, while the six members keep up with
+    // what reaches the log. End-to-end latency W then holds that wait, the backlog does not:
+    // L = λW far above the lag must come with its reason, not as a contradiction.
+    let mut c = Cluster::new(preset("spike-beyond-capacity").unwrap());
+    c.run_until(12_000_000);
+    let q = figures(&c);
+    let predicted = q.arrival_per_sec * q.wait_ms.unwrap() / 1000.0;
+    assert!(predicted > 2.0 * q.backlog_records as f64 + 100.0, "{q:?}");
+    assert_eq!(q.caveat, Some(Caveat::BeforeLog), "{q:?}");
+}

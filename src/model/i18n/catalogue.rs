@@ -829,6 +829,8 @@ catalogue! {
         "積壓並不平穩（最近 {0} 秒有增減）：利特爾法則只在積壓持平時的平均值成立，所以 L = λW 可能和積壓不同";
     QueueCaveatAutoCommit = "the lag also counts records processed and waiting for the next auto-commit, which W leaves out",
         "落後量還包括已處理、等待下一次自動提交的訊息，W 不含這段時間";
+    QueueCaveatBeforeLog = "W also counts the time records waited before the log (the producer's buffer, a saturated broker), which the backlog does not hold",
+        "W 也包括訊息進入日誌之前等待的時間（生產者的緩衝區、滿載的 Broker），積壓裡沒有這些訊息";
     QueueCaveatPushLosses = "this subscription has lost records (dropped or cut off): they left its backlog unserved, so Little's law does not hold for it",
         "這個訂閱已遺失訊息（被丟棄或連線被切斷）：它們沒被處理就離開了積壓，所以利特爾法則對它不成立";
     GlossQueueing = "Each reader seen as a queue: records arrive at rate λ, its members serve them at most at rate μ.",

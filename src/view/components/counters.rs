@@ -87,6 +87,7 @@ fn queue_row(g: &GroupStats, lang: Lang, cols: usize) -> Html {
         Caveat::NotBalanced => lang.f(Msg::QueueCaveatUnbalanced, &[&window_s]),
         Caveat::PushLosses => lang.t(Msg::QueueCaveatPushLosses).to_string(),
         Caveat::AutoCommit => lang.t(Msg::QueueCaveatAutoCommit).to_string(),
+        Caveat::BeforeLog => lang.t(Msg::QueueCaveatBeforeLog).to_string(),
     });
     let grows = rho.is_none_or(|r| r >= 1.0);
     html! {
