@@ -12,4 +12,5 @@ mod frame;
 mod fullscreen;
 mod hooks;
 mod paint;
+pub mod share;
 pub mod panic;

@@ -27,7 +27,7 @@ use brook_engine::{Scenario, PRESETS};
 
 use crate::model::i18n::{Lang, Msg, Text};
 use crate::model::lesson::{LESSONS, STEPS_MAX};
-use crate::model::scenario_io::IMPORT_BYTES_MAX;
+use crate::model::scenario_io::{parse_import, IMPORT_BYTES_MAX};
 
 /// The format this page writes and reads, as it starts the fragment (`#v1=...`).
 pub const SHARE_VERSION: &str = "v1";
@@ -60,9 +60,6 @@ pub const AUTOSAVE_EVERY_MS: f64 = 2_000.0;
 /// Longest address kept in a save, characters.
 const ADDRESS_CHARS_MAX: usize = 2_000;
 
-/// Validation problems listed in a message; the rest are counted.
-const ERRORS_SHOWN_MAX: usize = 3;
-
 /// A run as a link or a save carries it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Shared {
@@ -80,6 +77,15 @@ pub struct Shared {
     pub lesson: Option<(String, usize)>,
     /// The query the page had when saved (autosave only).
     pub address: Option<String>,
+}
+
+/// What the last press of "Copy link" made.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Made {
+    /// The link, and whether the clipboard took it.
+    Link(String, bool),
+    /// No link: why, and whether the export file is the way instead.
+    Refused(Text, bool),
 }
 
 /// The payload text of `s` (see the module's header).
@@ -130,12 +136,7 @@ pub fn parse_payload(text: &str) -> Result<Shared, Text> {
         let (key, value) = line.split_once('=').unwrap_or((line, ""));
         match key {
             "at_ms" => at_ms = Some(number(key, value, 0, SHARE_AT_MS_MAX)?),
-            "lang" => {
-                lang = Some(Lang::from_code(value).ok_or_else(|| {
-                    let all: Vec<&str> = Lang::ALL.iter().map(|l| l.code()).collect();
-                    Text::new(Msg::UrlNotOneOf).arg(key).arg(value).arg(all.join(", "))
-                })?)
-            }
+            "lang" => lang = Lang::from_code(&one_of(key, value, &["en", "zh-TW"])?),
             "preset" => preset = Some(one_of(key, value, PRESETS)?),
             "lesson" => lesson = Some(one_of(key, value, LESSONS)?),
             "step" => step = Some(number(key, value, 1, STEPS_MAX as u64)? as usize),
@@ -154,17 +155,8 @@ pub fn parse_payload(text: &str) -> Result<Shared, Text> {
         (None, Some(_)) => return Err(missing("lesson")),
         (None, None) => None,
     };
-    let scenario = Scenario::from_json(json).map_err(|errors| {
-        let shown: Vec<String> =
-            errors.iter().take(ERRORS_SHOWN_MAX).map(|e| e.to_string()).collect();
-        let more = errors.len().saturating_sub(ERRORS_SHOWN_MAX);
-        let why = Text::new(Msg::ShareScenario).engine(shown.join("; "));
-        if more > 0 {
-            why.text(Text::new(Msg::ImportMore).arg(more))
-        } else {
-            why.arg("")
-        }
-    })?;
+    // The scenario's problems with their field paths, as for an imported file.
+    let scenario = parse_import("scenario", json)?;
     Ok(Shared { scenario, at_ms, lang, preset, lesson, address })
 }
 
@@ -224,7 +216,7 @@ pub fn base64url_decode(text: &str) -> Result<Vec<u8>, Text> {
     let (mut acc, mut bits) = (0u32, 0u32);
     for (i, c) in text.chars().enumerate() {
         let Some(v) = ALPHABET.iter().position(|&a| a as char == c) else {
-            return Err(Text::new(Msg::ShareBadBase64).arg(c.escape_debug()).arg(i + 1));
+            return Err(Text::new(Msg::ShareBadBase64).arg(c).arg(i + 1));
         };
         acc = (acc << 6 | v as u32) & 0xff_ffff;
         bits += 6;

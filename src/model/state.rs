@@ -19,7 +19,7 @@ use crate::model::inspect::{find_thing, inspect, thing_of, Form, Thing, View};
 use crate::model::layout::Selection;
 use crate::model::params::{parse_seed, Params};
 use crate::model::scenario_io::parse_import;
-use crate::model::share::Shared;
+use crate::model::share::{Made, Shared};
 use crate::model::sim::{Sim, SPEED_MAX, SPEED_MIN};
 
 /// Virtual time one press of Step advances, us.
@@ -127,6 +127,8 @@ pub struct State {
     pub presenter: bool,
     /// Why a share link or the autosave could not be opened, until the user starts another run.
     pub share_error: Option<Text>,
+    /// What the last press of "Copy link" made (a link, or why not).
+    pub share_made: Option<Made>,
 }
 
 /// Every change the UI can make.
@@ -204,6 +206,8 @@ pub enum Action {
     /// Show this lesson at this step (0-based) over the run as it is (a shared run): the
     /// scene is not rebuilt.
     ResumeLesson(Rc<Lesson>, usize),
+    /// "Copy link" made this.
+    ShareMade(Made),
 }
 
 impl State {
@@ -237,6 +241,7 @@ impl State {
             replay_seq: 0,
             presenter: false,
             share_error: None,
+            share_made: None,
         }
     }
 
@@ -324,6 +329,7 @@ impl State {
         // A refused import was about that file; the run now is another.
         self.import_error = None;
         self.share_error = None;
+        self.share_made = None;
         // The inspector stays on the same named thing if the new run has it (the view closes
         // it otherwise); its form was the old run's.
         if let Some(i) = &mut self.selected {
@@ -492,6 +498,7 @@ pub fn reduce(state: &State, action: Action) -> State {
         Action::LeavePresenter => s.presenter = false,
         Action::OpenShared(shared) => s = s.open_shared(*shared),
         Action::ShareError(e) => s.share_error = Some(e),
+        Action::ShareMade(m) => s.share_made = Some(m),
         Action::ResumeLesson(lesson, step) => {
             let step = step.min(lesson.steps.len());
             s.lesson = Some(LessonRun { lesson, step, revealed: false, paused: false });

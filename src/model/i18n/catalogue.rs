@@ -66,8 +66,8 @@ catalogue! {
     UrlPlay = "play: \"{0}\" must be 0 or 1", "play：「{0}」必須是 0 或 1";
     UrlLang = "lang: \"{0}\" is not one of en, zh-TW; the page is in English",
         "lang：「{0}」不是 en 或 zh-TW；頁面改以英文顯示";
-    UrlUnknown = "{0}: unknown parameter (known: preset, seed, play, bench, seconds, lang, lesson, step)",
-        "{0}：無法辨識的參數（可用：preset、seed、play、bench、seconds、lang、lesson、step）";
+    UrlUnknown = "{0}: unknown parameter (known: preset, seed, play, bench, seconds, lang, lesson, step, embed)",
+        "{0}：無法辨識的參數（可用：preset、seed、play、bench、seconds、lang、lesson、step、embed）";
 
     // Live figures.
     CountersAria = "Live figures", "即時指標";
@@ -857,7 +857,8 @@ catalogue! {
         "這次模擬的連結會有 {0} 個字元，超過聊天軟體和電子郵件能完整傳送的 {1} 個：請改為下載匯出檔";
     ShareTooLate = "the run is at {0} virtual s, past the {1} s a link replays to: download the export file instead",
         "這次模擬已到模擬時間 {0} 秒，超過連結能重播的 {1} 秒：請改為下載匯出檔";
-    ShareFailed = "the browser could not compress the link ({0})", "瀏覽器無法壓縮連結（{0}）";
+    ShareFailed = "this browser cannot compress a link (CompressionStream): download the export file instead",
+        "這個瀏覽器無法壓縮連結（CompressionStream）：請改為下載匯出檔";
     ShareExport = "Download the export file", "下載匯出檔";
     ShareBroken = "This link could not be opened: {0}. The default preset opens instead.",
         "無法開啟這個連結：{0}。改為開啟預設情境。";
@@ -877,7 +878,7 @@ catalogue! {
     ShareBadLine = "the line \"{0}\" is not one of at_ms, lang, preset, lesson, step",
         "「{0}」這一行不是 at_ms、lang、preset、lesson、step 其中之一";
     ShareRange = "{0}: \"{1}\" must be a whole number from {2} to {3}", "{0}：「{1}」必須是 {2} 到 {3} 之間的整數";
-    ShareScenario = "scenario: {0}{1}", "情境：{0}{1}";
+    UrlEmbed = "embed: \"{0}\" must be 0 or 1", "embed：「{0}」必須是 0 或 1";
     AutosaveDiscarded = "The run saved in this browser could not be read and was discarded: {0}.",
         "無法讀取這個瀏覽器中儲存的模擬，已將它捨棄：{0}。";
 }
