@@ -12,5 +12,5 @@ mod frame;
 mod fullscreen;
 mod hooks;
 mod paint;
-pub mod share;
 pub mod panic;
+pub mod share;

@@ -43,10 +43,7 @@ fn change_of(c: &Command) -> Option<Msg> {
 /// (which its description describes). A step applies its due timeline events before the
 /// commands queued from the page, in time order, so the log holds the timeline's applied
 /// events in order; one not found where due was refused.
-fn page_commands<'a>(
-    c: &'a Cluster,
-    own: &'a [TimedEvent],
-) -> impl Iterator<Item = &'a Command> {
+fn page_commands<'a>(c: &'a Cluster, own: &'a [TimedEvent]) -> impl Iterator<Item = &'a Command> {
     let mut timeline: Vec<&TimedEvent> = own.iter().collect();
     brook_engine::sort::sort_by_key(&mut timeline, |e| e.at_ms);
     let mut next = 0;

@@ -176,7 +176,9 @@ pub fn parse_fragment(fragment: &str) -> Option<Result<Vec<u8>, Text>> {
         return Some(Err(Text::new(Msg::ShareVersion).arg(version).arg(SHARE_VERSION)));
     }
     if data.len() > SHARE_LINK_CHARS_MAX {
-        return Some(Err(Text::new(Msg::ShareLinkTooLong).arg(data.len()).arg(SHARE_LINK_CHARS_MAX)));
+        return Some(Err(Text::new(Msg::ShareLinkTooLong)
+            .arg(data.len())
+            .arg(SHARE_LINK_CHARS_MAX)));
     }
     if data.is_empty() {
         return Some(Err(Text::new(Msg::ShareEmpty)));

@@ -24,9 +24,9 @@ use crate::model::targets::targets_of;
 use crate::model::without_queue::without_queue;
 use crate::view::clock::now_ms;
 use crate::view::components::{
-    chart_box, follow_panel, language_switch, legend, lesson_menu, lesson_panel, stage_hover,
-    stage_terms, Actions, ColourBy, Controls, Counters, DisplayProps, ImportExport, Inspector,
-    share_link, LagGroup, PanelLive, WithoutQueuePanel,
+    chart_box, follow_panel, language_switch, legend, lesson_menu, lesson_panel, share_link,
+    stage_hover, stage_terms, Actions, ColourBy, Controls, Counters, DisplayProps, ImportExport,
+    Inspector, LagGroup, PanelLive, WithoutQueuePanel,
 };
 use crate::view::export::download_export;
 use crate::view::frame::FOCUS_SLOT;

@@ -57,7 +57,8 @@ pub fn pending(params: &Params) -> Option<Pending> {
     match parse_payload(&text) {
         Ok(saved) => {
             let here = w.location().search().unwrap_or_default();
-            (saved.address.as_deref() == Some(here.as_str())).then(|| Pending::Saved(Box::new(saved)))
+            (saved.address.as_deref() == Some(here.as_str()))
+                .then(|| Pending::Saved(Box::new(saved)))
         }
         Err(e) => {
             let _ = storage.remove_item(AUTOSAVE_KEY);
