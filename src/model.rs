@@ -19,6 +19,7 @@ pub mod queueing;
 pub mod redraw;
 pub mod scenario_io;
 pub mod settings_form;
+pub mod share;
 pub mod sim;
 pub mod stage_terms;
 pub mod state;

@@ -13,3 +13,4 @@ mod fullscreen;
 mod hooks;
 mod paint;
 pub mod panic;
+pub mod share;

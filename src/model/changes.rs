@@ -43,8 +43,8 @@ fn change_of(c: &Command) -> Option<Msg> {
 /// (which its description describes). A step applies its due timeline events before the
 /// commands queued from the page, in time order, so the log holds the timeline's applied
 /// events in order; one not found where due was refused.
-fn page_commands(c: &Cluster) -> impl Iterator<Item = &Command> {
-    let mut timeline: Vec<&TimedEvent> = c.scenario().events.iter().collect();
+fn page_commands<'a>(c: &'a Cluster, own: &'a [TimedEvent]) -> impl Iterator<Item = &'a Command> {
+    let mut timeline: Vec<&TimedEvent> = own.iter().collect();
     brook_engine::sort::sort_by_key(&mut timeline, |e| e.at_ms);
     let mut next = 0;
     c.command_log().iter().filter_map(move |e| {
@@ -63,8 +63,14 @@ fn page_commands(c: &Cluster) -> impl Iterator<Item = &Command> {
 /// What the user changed since the start, by kind in the order first made, with how many
 /// times (a partition count adds its partitions). Bounded by the command log.
 pub fn user_changes(c: &Cluster) -> Vec<(Msg, u64)> {
+    user_changes_since(c, &c.scenario().events)
+}
+
+/// [`user_changes`] against the timeline `own` the run started with (a shared run's scenario
+/// holds the user's commands in its timeline: its preset's is the one it started with).
+pub fn user_changes_since(c: &Cluster, own: &[TimedEvent]) -> Vec<(Msg, u64)> {
     let mut out: Vec<(Msg, u64)> = Vec::new();
-    for cmd in page_commands(c) {
+    for cmd in page_commands(c, own) {
         let Some(m) = change_of(cmd) else { continue };
         let n = match cmd {
             Command::AddPartitions { count, .. } => u64::from(*count),
@@ -78,9 +84,16 @@ pub fn user_changes(c: &Cluster) -> Vec<(Msg, u64)> {
     out
 }
 
-/// `description` (the system as it started), said to be changed when the user changed it.
-pub fn described(description: String, c: &Cluster, lang: Lang) -> String {
-    let changes = user_changes(c);
+/// `description` (the system as it started), said to be changed when the user changed it
+/// (`own`: the timeline the run started with, if not its scenario's; see
+/// [`user_changes_since`]).
+pub fn described(
+    description: String,
+    c: &Cluster,
+    own: Option<&[TimedEvent]>,
+    lang: Lang,
+) -> String {
+    let changes = user_changes_since(c, own.unwrap_or(&c.scenario().events));
     if changes.is_empty() {
         return description;
     }
@@ -112,7 +125,7 @@ mod tests {
         let words = c.scenario().description.clone();
         let words = || words.clone();
         c.run_until(1_000_000);
-        assert_eq!(described(words(), &c, Lang::En), words(), "nothing changed yet");
+        assert_eq!(described(words(), &c, None, Lang::En), words(), "nothing changed yet");
         let group = c.groups()[0].spec.name.clone();
         for cmd in [
             Command::AddMember { group: group.clone() },
@@ -123,7 +136,7 @@ mod tests {
             c.command(cmd).unwrap();
         }
         c.run_until(2_000_000);
-        let en = described(words(), &c, Lang::En);
+        let en = described(words(), &c, None, Lang::En);
         assert_eq!(
             en,
             format!(
@@ -131,7 +144,7 @@ mod tests {
                 words()
             )
         );
-        let zh = described("原本的說明".into(), &c, Lang::ZhTw);
+        let zh = described("原本的說明".into(), &c, None, Lang::ZhTw);
         assert_eq!(zh, "開始後已變更：新增消費者 2 次；新增 Broker。一開始的情境：原本的說明");
         // A refused command changes nothing.
         c.command(Command::RemoveReader { name: "nope".into() }).unwrap();

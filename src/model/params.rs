@@ -1,5 +1,5 @@
-//! URL query parameters: `?preset=NAME&seed=N&play=0|1&lang=en|zh-TW&lesson=NAME&step=N`. Pure, so it is
-//! tested natively.
+//! URL query parameters: `?preset=NAME&seed=N&play=0|1&lang=en|zh-TW&lesson=NAME&step=N&embed=1`.
+//! Pure, so it is tested natively. (A share link's run is in the fragment: `model::share`.)
 
 use brook_engine::PRESETS;
 
@@ -23,6 +23,9 @@ pub struct Params {
     pub lesson: Option<String>,
     /// Its step to open at, 1-based as written (`step=1` is the first).
     pub step: usize,
+    /// Embedded in another page (`embed=1`): the stage, play and step, the lesson's
+    /// captions only; no autosave.
+    pub embed: bool,
 }
 
 /// Longest benchmark run, wall seconds.
@@ -38,6 +41,7 @@ impl Default for Params {
             lang: LangParam::Absent,
             lesson: None,
             step: 1,
+            embed: false,
         }
     }
 }
@@ -95,6 +99,11 @@ pub fn parse_query(query: &str) -> (Params, Vec<Text>) {
                     errors.push(Text::new(Msg::UrlNotOneOf).arg(key).arg(value).arg(all));
                 }
             }
+            "embed" => match value {
+                "1" | "true" => p.embed = true,
+                "0" | "false" => p.embed = false,
+                _ => errors.push(Text::new(Msg::UrlEmbed).arg(value)),
+            },
             "step" => match value.parse::<usize>() {
                 Ok(n) if (1..=STEPS_MAX).contains(&n) => p.step = n,
                 _ => errors.push(Text::new(Msg::UrlLessonStep).arg(value).arg(STEPS_MAX)),
@@ -205,6 +214,10 @@ mod tests {
         let (p, e) = parse_query("lang=zh-tw");
         assert!(e.is_empty());
         assert_eq!(p.lang, LangParam::Valid(Lang::ZhTw), "case does not matter");
+        let (p, e) = parse_query("?embed=1&play=0");
+        assert!(e.is_empty() && p.embed && !p.play, "{e:?}");
+        let (p, e) = parse_query("?embed=yes");
+        assert!(!p.embed && en(&e)[0].starts_with("embed: \"yes\" must be 0 or 1"), "{e:?}");
     }
 
     #[test]

@@ -259,6 +259,9 @@ impl Sim {
                 break;
             }
             self.cluster.step();
+            // Every step, as `advance` does: the members' rates drawn on the stage are then
+            // measured over the same windows as in the run replayed (a shared link's).
+            self.rates.update(&self.cluster);
             n += 1;
         }
         if let Some(d) = &mut self.direct {

@@ -19,6 +19,7 @@ use crate::model::inspect::{find_thing, inspect, thing_of, Form, Thing, View};
 use crate::model::layout::Selection;
 use crate::model::params::{parse_seed, Params};
 use crate::model::scenario_io::parse_import;
+use crate::model::share::{Made, Shared};
 use crate::model::sim::{Sim, SPEED_MAX, SPEED_MIN};
 
 /// Virtual time one press of Step advances, us.
@@ -33,6 +34,14 @@ pub enum Source {
     Preset(String),
     /// An imported file.
     Imported(Box<Scenario>),
+    /// A run opened from a share link or the autosave: its export (the starting scenario with
+    /// the commands applied as its timeline), and the preset it started from, if one.
+    Shared {
+        /// The preset the run started from (its title and description are the page's own).
+        preset: Option<String>,
+        /// The exported run.
+        scenario: Box<Scenario>,
+    },
 }
 
 impl Source {
@@ -42,7 +51,7 @@ impl Source {
             Source::Preset(name) => {
                 preset(name).unwrap_or_else(|| preset("quickstart").expect("built in"))
             }
-            Source::Imported(s) => (**s).clone(),
+            Source::Imported(s) | Source::Shared { scenario: s, .. } => (**s).clone(),
         }
     }
 }
@@ -116,6 +125,10 @@ pub struct State {
     /// Presenter mode: large type, a simpler stage (no replica chips, logs as filled bars),
     /// full screen.
     pub presenter: bool,
+    /// Why a share link or the autosave could not be opened, until the user starts another run.
+    pub share_error: Option<Text>,
+    /// What the last press of "Copy link" made (a link, or why not).
+    pub share_made: Option<Made>,
 }
 
 /// Every change the UI can make.
@@ -185,6 +198,16 @@ pub enum Action {
     LeavePresenter,
     /// Follow a record (the view tells the engine: a view, not a command), or stop (None).
     Follow(Option<brook_engine::FollowTarget>),
+    /// Open a run from a share link or the autosave: its export replayed to its time, then
+    /// paused, in its language (its lesson is fetched, then [`Action::ResumeLesson`]).
+    OpenShared(Box<Shared>),
+    /// A share link or the autosave could not be read: say why (the run stays).
+    ShareError(Text),
+    /// Show this lesson at this step (0-based) over the run as it is (a shared run): the
+    /// scene is not rebuilt.
+    ResumeLesson(Rc<Lesson>, usize),
+    /// "Copy link" made this.
+    ShareMade(Made),
 }
 
 impl State {
@@ -217,6 +240,8 @@ impl State {
             replay: Vec::new(),
             replay_seq: 0,
             presenter: false,
+            share_error: None,
+            share_made: None,
         }
     }
 
@@ -238,8 +263,10 @@ impl State {
     /// The name of the imported scenario running, if one is.
     pub fn imported_name(&self) -> Option<String> {
         match &self.source {
-            Source::Imported(s) => Some(s.name.clone()),
-            Source::Preset(_) => None,
+            Source::Imported(s) | Source::Shared { preset: None, scenario: s } => {
+                Some(s.name.clone())
+            }
+            Source::Preset(_) | Source::Shared { .. } => None,
         }
     }
 
@@ -247,9 +274,11 @@ impl State {
     /// its language, else the scenario's description (`running`: the engine's scenario).
     pub fn description(&self, running: &Scenario) -> String {
         match &self.source {
-            Source::Preset(name) => preset_description(name, self.lang)
-                .map_or_else(|| running.description.clone(), str::to_string),
-            Source::Imported(_) => running.description.clone(),
+            Source::Preset(name) | Source::Shared { preset: Some(name), .. } => {
+                preset_description(name, self.lang)
+                    .map_or_else(|| running.description.clone(), str::to_string)
+            }
+            Source::Imported(_) | Source::Shared { .. } => running.description.clone(),
         }
     }
 
@@ -281,8 +310,8 @@ impl State {
     /// The preset chosen last (the quickstart's while an import runs).
     pub fn preset_name(&self) -> &str {
         match &self.source {
-            Source::Preset(name) => name,
-            Source::Imported(_) => "quickstart",
+            Source::Preset(name) | Source::Shared { preset: Some(name), .. } => name,
+            Source::Imported(_) | Source::Shared { .. } => "quickstart",
         }
     }
 
@@ -299,6 +328,8 @@ impl State {
         self.replay = Vec::new();
         // A refused import was about that file; the run now is another.
         self.import_error = None;
+        self.share_error = None;
+        self.share_made = None;
         // The inspector stays on the same named thing if the new run has it (the view closes
         // it otherwise); its form was the old run's.
         if let Some(i) = &mut self.selected {
@@ -356,6 +387,24 @@ impl State {
         s.speed = scene.speed.clamp(SPEED_MIN, SPEED_MAX);
         s.playing = scene.playing;
         s.replay = goals;
+        s
+    }
+
+    /// A run from a share link or the autosave: a new run of its export, replayed to its time
+    /// (`Goal::AtMs`, in chunks as a lesson's replay), then paused; in its language. Its
+    /// lesson, if any, is fetched by the view and shown with [`Action::ResumeLesson`].
+    fn open_shared(self, shared: Shared) -> State {
+        let Shared { scenario, at_ms, lang, preset, .. } = shared;
+        let seed = scenario.seed;
+        let mut s = self.restarted(Source::Shared { preset, scenario: Box::new(scenario) }, seed);
+        s.seed_text = seed.to_string();
+        s.lang = lang;
+        s.playing = false;
+        s.lesson = None;
+        s.lesson_error = None;
+        s.selected = None;
+        s.replay = vec![Goal::AtMs(at_ms)];
+        s.replay_seq += 1;
         s
     }
 
@@ -447,6 +496,15 @@ pub fn reduce(state: &State, action: Action) -> State {
         }
         Action::TogglePresenter => s.presenter = !s.presenter,
         Action::LeavePresenter => s.presenter = false,
+        Action::OpenShared(shared) => s = s.open_shared(*shared),
+        Action::ShareError(e) => s.share_error = Some(e),
+        Action::ShareMade(m) => s.share_made = Some(m),
+        Action::ResumeLesson(lesson, step) => {
+            let step = step.min(lesson.steps.len());
+            s.lesson = Some(LessonRun { lesson, step, revealed: false, paused: false });
+            s.lesson_error = None;
+            s = s.enter_step(None);
+        }
     }
     s
 }

@@ -13,25 +13,29 @@ use crate::model::charts::{chart_title, ChartKind};
 use crate::model::follow::{dot_at, journey};
 use crate::model::i18n::{choose_lang, engine_text, Lang, Msg, Text, STORAGE_KEY};
 use crate::model::layout::Layout;
-use crate::model::lesson::Lesson;
+use crate::model::lesson::{Lesson, STEPS_MAX};
 use crate::model::params::{
     parse_query, query_for_lesson, query_for_preset, query_with_lang, Params,
 };
+use crate::model::share::{payload, Shared};
 use crate::model::sim::Sim;
 use crate::model::state::{follow, reduce, select, Action, Source, State};
 use crate::model::targets::targets_of;
 use crate::model::without_queue::without_queue;
 use crate::view::clock::now_ms;
 use crate::view::components::{
-    chart_box, follow_panel, language_switch, legend, lesson_menu, lesson_panel, stage_hover,
-    stage_terms, Actions, ColourBy, Controls, Counters, DisplayProps, ImportExport, Inspector,
-    LagGroup, PanelLive, WithoutQueuePanel,
+    chart_box, follow_panel, language_switch, legend, lesson_menu, lesson_panel, share_link,
+    stage_hover, stage_terms, Actions, ColourBy, Controls, Counters, DisplayProps, ImportExport,
+    Inspector, LagGroup, PanelLive, WithoutQueuePanel,
 };
 use crate::view::export::download_export;
 use crate::view::frame::FOCUS_SLOT;
 use crate::view::fullscreen::use_fullscreen;
 use crate::view::hooks::{use_frame_loop, use_keyboard};
 use crate::view::panic::{set_panic_context, set_panic_lang};
+use crate::view::share::{
+    clear_fragment, make_link, open_link, pending, shared_of, start_autosave, Pending, Shown,
+};
 
 impl Reducible for State {
     type Action = Action;
@@ -89,9 +93,12 @@ fn replace_query(query: impl FnOnce(&str) -> String) {
     }
 }
 
-/// The running preset and seed in the address bar. An imported file has no address.
+/// The running preset and seed in the address bar (a shared run's too: a reload then finds
+/// its autosave, saved under that address). An imported file has no address.
 fn address_follows(source: &Source, seed: u64) {
-    let Source::Preset(name) = source else { return };
+    let (Source::Preset(name) | Source::Shared { preset: Some(name), .. }) = source else {
+        return;
+    };
     replace_query(|search| query_for_preset(search, name, seed));
 }
 
@@ -101,8 +108,9 @@ fn address_follows_lesson(name: &str, step: usize) {
 }
 
 /// Fetches `lessons/NAME.json` (copied into the site by Trunk), validates it and opens it at
-/// `step` (1-based, from the address); a failure is said in the lesson's place.
-fn fetch_lesson(name: String, step: usize, dispatch: Callback<Action>) {
+/// `step` (1-based, from the address); a failure is said in the lesson's place. `resume`: over
+/// the run as it is (a shared run), without rebuilding the step's scene.
+fn fetch_lesson(name: String, step: usize, resume: bool, dispatch: Callback<Action>) {
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
     wasm_bindgen_futures::spawn_local(async move {
@@ -128,7 +136,12 @@ fn fetch_lesson(name: String, step: usize, dispatch: Callback<Action>) {
         match Lesson::from_json(&text) {
             Ok(lesson) => {
                 let len = lesson.steps.len();
-                dispatch.emit(Action::OpenLesson(Rc::new(lesson), step.saturating_sub(1)));
+                let (lesson, at) = (Rc::new(lesson), step.saturating_sub(1));
+                dispatch.emit(if resume {
+                    Action::ResumeLesson(lesson, at)
+                } else {
+                    Action::OpenLesson(lesson, at)
+                });
                 if step > len {
                     dispatch.emit(Action::LessonError(
                         Text::new(Msg::UrlLessonStep).arg(step).arg(len),
@@ -140,6 +153,40 @@ fn fetch_lesson(name: String, step: usize, dispatch: Callback<Action>) {
             )),
         }
     });
+}
+
+/// Opens a run from a link or the autosave, then its lesson (fetched) at its step.
+fn open_shared(shared: Shared, dispatch: Callback<Action>) {
+    let lesson = shared.lesson.clone();
+    dispatch.emit(Action::OpenShared(Box::new(shared)));
+    if let Some((name, step)) = lesson {
+        fetch_lesson(name, step, true, dispatch);
+    }
+}
+
+/// Opens what the page found besides its query (see `view::share`): a link (decompressed
+/// first), the autosave, or the notice that a save was discarded.
+fn open_pending(pending: Option<Pending>, dispatch: Callback<Action>) {
+    let broken = |e: Text| Action::ShareError(Text::new(Msg::ShareBroken).text(e));
+    match pending {
+        None => {}
+        Some(Pending::Discarded(e)) => {
+            dispatch.emit(Action::ShareError(Text::new(Msg::AutosaveDiscarded).text(e)))
+        }
+        Some(Pending::Saved(s)) => open_shared(*s, dispatch),
+        Some(Pending::Link(link)) => {
+            clear_fragment();
+            match link {
+                Err(e) => dispatch.emit(broken(e)),
+                Ok(bytes) => wasm_bindgen_futures::spawn_local(async move {
+                    match open_link(&bytes).await {
+                        Ok(s) => open_shared(s, dispatch),
+                        Err(e) => dispatch.emit(broken(e)),
+                    }
+                }),
+            }
+        }
+    }
 }
 
 /// Outlines the page element a lesson step names (`data-lesson-highlight`), and no other.
@@ -208,11 +255,17 @@ fn follow_record(c: &mut brook_engine::Cluster, target: Option<brook_engine::Fol
 /// The Brook app.
 #[component]
 pub fn App() -> Html {
-    let boot = use_memo((), |_| url_params());
+    let boot = use_memo((), |_| {
+        let (params, errors) = url_params();
+        let pending = pending(&params);
+        (params, errors, pending)
+    });
     let (params, url_errors) = (&boot.0, &boot.1);
+    // A link or a save opens paused at its moment: the page waits for it, paused.
+    let waits = matches!(boot.2, Some(Pending::Link(Ok(_)) | Pending::Saved(_)));
     let ui = use_reducer(|| {
         let lang = choose_lang(params.lang, stored_lang().as_deref(), &browser_langs());
-        State { lang, ..State::new(params) }
+        State { lang, playing: params.play && !waits, ..State::new(params) }
     });
     let lang = ui.lang;
     use_effect_with(lang, |&lang| document_follows(lang));
@@ -252,22 +305,46 @@ pub fn App() -> Html {
     use_keyboard(dispatch.clone(), ui.lesson.is_some());
     use_fullscreen(ui.presenter);
     let presenter = ui.presenter;
+    // What a link or a save carries besides the engine: the preset and the lesson step.
+    let shown = use_mut_ref(Shown::default);
     {
-        // A lesson named in the address opens once the page is up.
+        // A lesson named in the address opens once the page is up, unless a link or the
+        // autosave opens a run (with its own lesson).
         let (lesson, step, dispatch) = (params.lesson.clone(), params.step, dispatch.clone());
+        let pending = boot.2.clone();
+        // The autosave runs for the page's life, but not embedded (see `view::share`).
+        let (sim, shown, embed) = (sim.clone(), shown.clone(), params.embed);
         use_effect_with((), move |_| {
-            if let Some(name) = lesson {
-                fetch_lesson(name, step, dispatch);
+            if let Some(name) = lesson.filter(|_| !waits) {
+                fetch_lesson(name, step, false, dispatch.clone());
+            }
+            open_pending(pending, dispatch);
+            if !embed {
+                start_autosave(sim, shown);
             }
         });
     }
+    *shown.borrow_mut() = Shown {
+        preset: match &ui.source {
+            Source::Preset(n) | Source::Shared { preset: Some(n), .. } => Some(n.clone()),
+            Source::Imported(_) | Source::Shared { .. } => None,
+        },
+        lesson: lesson_at.as_ref().map(|(n, s)| (n.clone(), (s + 1).min(STEPS_MAX))),
+    };
+    let on_copy = {
+        let (sim, shown, dispatch) = (sim.clone(), shown.clone(), dispatch.clone());
+        Callback::from(move |_: MouseEvent| {
+            let made = shared_of(&sim.borrow(), &shown.borrow(), None).map(|s| payload(&s));
+            make_link(made, dispatch.reform(Action::ShareMade));
+        })
+    };
     let on_lesson = {
         let dispatch = dispatch.clone();
         Callback::from(move |name: String| {
             if name.is_empty() {
                 dispatch.emit(Action::CloseLesson);
             } else {
-                fetch_lesson(name, 1, dispatch.clone());
+                fetch_lesson(name, 1, false, dispatch.clone());
             }
         })
     };
@@ -322,7 +399,13 @@ pub fn App() -> Html {
     let gone = ui.selected.is_some() && inspector.is_none();
     let targets = targets_of(&s.cluster);
     let group_names: Vec<String> = s.cluster.groups().iter().map(|g| g.spec.name.clone()).collect();
-    let description = described(ui.description(s.cluster.scenario()), &s.cluster, lang);
+    // A shared run of a preset: what the user changed is said against the preset's timeline.
+    let own = match &ui.source {
+        Source::Shared { preset: Some(p), .. } => brook_engine::preset(p).map(|p| p.events),
+        _ => None,
+    };
+    let description =
+        described(ui.description(s.cluster.scenario()), &s.cluster, own.as_deref(), lang);
     let direct = s.direct.as_ref().map(|d| without_queue(d, &s.cluster));
     let timeout_ms = s.cluster.scenario().direct_call.timeout_ms;
     let live = PanelLive {
@@ -388,7 +471,13 @@ pub fn App() -> Html {
     // the focus chart, or the inspector while it is open), fitting 1280 x 720 with no
     // scrolling. Everything else is below it.
     html! {
-        <main class={if presenter { "app presenter" } else { "app" }}>
+        // Embedded (`?embed=1`), the page's style shows only the stage, play and step, the
+        // lesson's text and the banners (style.css, `.embed`): one page, no second tree.
+        <main class={match (presenter, params.embed) {
+            (_, true) => "app embed",
+            (true, false) => "app presenter",
+            (false, false) => "app",
+        }}>
             <div class="screen">
                 <header class="top">
                     <h1>{ "Brook" }<span class="tagline">{ t(Msg::Tagline) }</span></h1>
@@ -403,6 +492,9 @@ pub fn App() -> Html {
                     </button>
                     { language_switch(lang, &on_lang) }
                 </header>
+                if let Some(e) = &ui.share_error {
+                    <div class="banner-error" role="alert" data-testid="share-error">{ e.render(lang) }</div>
+                }
                 if let Some(e) = &ui.lesson_error {
                     <div class="banner-error" role="alert" data-testid="lesson-error">{ e.render(lang) }</div>
                 }
@@ -435,6 +527,9 @@ pub fn App() -> Html {
                         { stage_terms(lang) }
                     </aside>
                 </div>
+                // The timeline scrubber (components/timeline.rs, another branch) goes here,
+                // under the stage; the embedded page shows this slot too.
+                <div class="scrubber-slot" data-testid="scrubber-slot"></div>
             </div>
             if !wq_side {
                 { wq }
@@ -446,7 +541,8 @@ pub fn App() -> Html {
             <Actions {targets} on_command={on_command} {notice} {lang} />
             <div class="options">
                 <ColourBy ..display.clone() />
-                <ImportExport {on_import} {on_export} error={render(&ui.import_error)} {lang} />
+                <ImportExport {on_import} on_export={on_export.clone()} error={render(&ui.import_error)} {lang} />
+                { share_link(ui.share_made.as_ref(), on_copy, on_export, lang) }
             </div>
             <LagGroup ..display />
             <div class="charts-row" data-testid="charts" role="group" aria-label={t(Msg::ChartsAria)}>

@@ -66,8 +66,8 @@ catalogue! {
     UrlPlay = "play: \"{0}\" must be 0 or 1", "play：「{0}」必須是 0 或 1";
     UrlLang = "lang: \"{0}\" is not one of en, zh-TW; the page is in English",
         "lang：「{0}」不是 en 或 zh-TW；頁面改以英文顯示";
-    UrlUnknown = "{0}: unknown parameter (known: preset, seed, play, bench, seconds, lang, lesson, step)",
-        "{0}：無法辨識的參數（可用：preset、seed、play、bench、seconds、lang、lesson、step）";
+    UrlUnknown = "{0}: unknown parameter (known: preset, seed, play, bench, seconds, lang, lesson, step, embed)",
+        "{0}：無法辨識的參數（可用：preset、seed、play、bench、seconds、lang、lesson、step、embed）";
 
     // Live figures.
     CountersAria = "Live figures", "即時指標";
@@ -843,4 +843,42 @@ catalogue! {
         "ρ（利用率）= λ ÷ μ：到達的訊息占用多少服務能力。小於 1 時積壓以每秒 μ − λ 筆消化；大於或等於 1 時積壓會增加。";
     GlossLittle = "Little's law: in a queue in balance, the mean number of records in it (L) is the arrival rate (λ) times the mean time each spends (W, here its end-to-end latency).",
         "利特爾法則：佇列平衡時，佇列中的平均訊息數（L）等於到達率（λ）乘上每筆訊息的平均停留時間（W，這裡是端到端延遲）。";
+
+    // Share links, autosave and embed (issue 11): a run as a link (`#v1=...`, model/share.rs),
+    // the save that survives a reload, and what a link or a save that cannot be read says.
+    ShareCopy = "Copy link", "複製連結";
+    ShareCopyTitle = "A link that reopens this run at this moment: the scenario, the changes made, the virtual time, the language and the lesson step",
+        "可以在這個時刻重新開啟這次模擬的連結：情境、做過的變更、模擬時間、語言和課程步驟";
+    ShareCopied = "Link copied ({0} characters).", "已複製連結（{0} 個字元）。";
+    ShareCopyRefused = "The browser did not allow copying: select the link and copy it.",
+        "瀏覽器不允許複製：請選取連結後自行複製。";
+    ShareLinkAria = "Link to this run", "這次模擬的連結";
+    ShareTooLong = "this run's link would be {0} characters, over the {1} that links reliably carry through chat apps and mail: download the export file instead",
+        "這次模擬的連結會有 {0} 個字元，超過聊天軟體和電子郵件能完整傳送的 {1} 個：請改為下載匯出檔";
+    ShareTooLate = "the run is at {0} virtual s, past the {1} s a link replays to: download the export file instead",
+        "這次模擬已到模擬時間 {0} 秒，超過連結能重播的 {1} 秒：請改為下載匯出檔";
+    ShareFailed = "this browser cannot compress a link (CompressionStream): download the export file instead",
+        "這個瀏覽器無法壓縮連結（CompressionStream）：請改為下載匯出檔";
+    ShareExport = "Download the export file", "下載匯出檔";
+    ShareBroken = "This link could not be opened: {0}. The default preset opens instead.",
+        "無法開啟這個連結：{0}。改為開啟預設情境。";
+    ShareOpening = "Opening the shared run…", "正在開啟分享的模擬……";
+    ShareBadBase64 = "the data is not base64url: \"{0}\" at position {1}", "資料不是 base64url：第 {1} 個位置是「{0}」";
+    ShareBadLength = "the data was cut short: {0} characters of base64url cannot make whole bytes",
+        "資料被截斷了：{0} 個 base64url 字元無法組成完整的位元組";
+    ShareNotDeflate = "the data is not compressed as Brook writes it (deflate-raw): it was cut short or edited",
+        "資料不是 Brook 寫入的壓縮格式（deflate-raw）：可能被截斷或修改過";
+    ShareVersion = "the format \"{0}\" is unknown (this page reads {1}): another version of Brook made it",
+        "格式「{0}」無法辨識（這個頁面讀取 {1}）：它是另一個版本的 Brook 產生的";
+    ShareLinkTooLong = "the data is {0} characters, over the limit {1}", "資料有 {0} 個字元，超過上限 {1}";
+    ShareEmpty = "the link holds no data", "連結裡沒有資料";
+    ShareTooBig = "the data unpacks to more than {0} bytes", "資料解壓縮後超過 {0} 位元組";
+    ShareNoScenario = "no scenario (the blank line before it is missing)", "沒有情境（情境前面的空白行不見了）";
+    ShareMissing = "{0} is missing", "缺少 {0}";
+    ShareBadLine = "the line \"{0}\" is not one of at_ms, lang, preset, lesson, step",
+        "「{0}」這一行不是 at_ms、lang、preset、lesson、step 其中之一";
+    ShareRange = "{0}: \"{1}\" must be a whole number from {2} to {3}", "{0}：「{1}」必須是 {2} 到 {3} 之間的整數";
+    UrlEmbed = "embed: \"{0}\" must be 0 or 1", "embed：「{0}」必須是 0 或 1";
+    AutosaveDiscarded = "The run saved in this browser could not be read and was discarded: {0}.",
+        "無法讀取這個瀏覽器中儲存的模擬，已將它捨棄：{0}。";
 }

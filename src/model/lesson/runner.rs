@@ -47,13 +47,13 @@ pub enum Goal {
 }
 
 impl Goal {
-    /// Whether the run has reached the goal (or the lessons' time limit).
+    /// Whether the run has reached the goal (a condition also at the lessons' time limit; a
+    /// time is bounded where it is read: a lesson's `at_ms`, a share link's).
     pub fn reached(&self, c: &Cluster) -> bool {
-        c.now_us() >= LESSON_TIME_MS_MAX * 1000
-            || match self {
-                Goal::AtMs(t) => c.now_us() >= t.saturating_mul(1000),
-                Goal::Until(w) => w.holds(c),
-            }
+        match self {
+            Goal::AtMs(t) => c.now_us() >= t.saturating_mul(1000),
+            Goal::Until(w) => c.now_us() >= LESSON_TIME_MS_MAX * 1000 || w.holds(c),
+        }
     }
 }
 
