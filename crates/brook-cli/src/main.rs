@@ -2,6 +2,8 @@
 //! assign) with the same code the simulator uses.
 
 mod args;
+mod compare;
+mod drive;
 mod journey;
 mod plan;
 mod progress;
@@ -346,12 +348,127 @@ fn csv(cluster: &mut Cluster, mut direct: Option<&mut DirectRun>, end_us: u64) {
     }
 }
 
-fn drive_cmd(_d: DriveArgs) -> ExitCode {
-    eprintln!("brook: drive is not built yet");
-    ExitCode::from(1)
+/// `brook drive`: the scenario against a real cluster, measured.
+fn drive_cmd(d: DriveArgs) -> ExitCode {
+    let scenario = match load(&d.scenario) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let seconds = d.seconds.unwrap_or(scenario.duration_s.min(args::DRIVE_SECONDS_MAX));
+    let m = match drive::drive(&scenario, &d.bootstrap, seconds, d.timeout_s) {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("brook: {}", e.message);
+            return ExitCode::from(e.exit);
+        }
+    };
+    for n in &m.notes {
+        eprintln!("brook: note: {n}");
+    }
+    match d.format {
+        Format::Json => {
+            println!("{}", serde_json::to_string_pretty(&m).expect("json"));
+        }
+        Format::Csv => drive_csv(&m),
+        Format::Table => drive_table(&m),
+    }
+    if m.interrupted {
+        eprintln!(
+            "brook: interrupted after {:.1} s: the figures above are the run so far",
+            m.wall_ms / 1000.0
+        );
+        return ExitCode::from(progress::INTERRUPTED_EXIT);
+    }
+    ExitCode::SUCCESS
 }
 
-fn compare_cmd(_d: DriveArgs) -> ExitCode {
-    eprintln!("brook: compare is not built yet");
-    ExitCode::from(1)
+/// One line per second of a `brook drive` run.
+fn drive_csv(m: &drive::Measured) {
+    let groups: Vec<&String> = m.summary.consumed_records.keys().collect();
+    let mut head =
+        String::from("t_ms,produced_records,acked_records,latency_ms_p50,latency_ms_p99");
+    for g in &groups {
+        head.push_str(&format!(",processed_records_{g},lag_records_{g}"));
+    }
+    println!("{head}");
+    for s in &m.samples {
+        let mut line = format!(
+            "{},{},{},{},{}",
+            s.t_ms, s.produced_records, s.acked_records, s.latency_ms_p50, s.latency_ms_p99
+        );
+        for g in &groups {
+            line.push_str(&format!(
+                ",{},{}",
+                s.processed_records.get(*g).unwrap_or(&0),
+                s.lag_records.get(*g).unwrap_or(&0)
+            ));
+        }
+        println!("{line}");
+    }
+}
+
+/// The measured figures, one per line.
+fn drive_table(m: &drive::Measured) {
+    let s = &m.summary;
+    println!(
+        "{} against {} for {:.1} s (warm-up {:.1} s)",
+        m.scenario,
+        m.bootstrap,
+        m.wall_ms / 1000.0,
+        m.warmup_ms / 1000.0
+    );
+    let rows: Vec<(String, String)> = vec![
+        ("produced_records".into(), s.produced_records.to_string()),
+        ("acked_records".into(), s.acked_records.to_string()),
+        ("dropped_records".into(), s.dropped_records.to_string()),
+        ("lost_records".into(), s.lost_records.to_string()),
+        ("duplicate_records".into(), s.duplicate_records.to_string()),
+        ("rebalances".into(), s.rebalances.to_string()),
+        ("latency_ms_p50".into(), format!("{:.1}", s.latency_ms_p50)),
+        ("latency_ms_p99".into(), format!("{:.1}", s.latency_ms_p99)),
+        ("lag_records_max".into(), s.lag_records_max.to_string()),
+    ];
+    let consumed =
+        s.consumed_records.iter().map(|(g, n)| (format!("consumed_records {g}"), n.to_string()));
+    let lag = s.lag_records.iter().map(|(g, n)| (format!("lag_records {g} (end)"), n.to_string()));
+    for (k, v) in rows.into_iter().chain(consumed).chain(lag) {
+        println!("{k:<32} {v:>12}");
+    }
+}
+
+/// `brook compare`: the simulation and the real run for the same time, one table.
+fn compare_cmd(d: DriveArgs) -> ExitCode {
+    let scenario = match load(&d.scenario) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    // Refused before the simulation runs.
+    let refused = drive::refusals(&scenario);
+    if !refused.is_empty() {
+        eprintln!(
+            "brook: compare: {} cannot be driven against a real cluster:\n  {}",
+            scenario.name,
+            refused.join("\n  ")
+        );
+        return ExitCode::from(2);
+    }
+    let seconds = d.seconds.unwrap_or(scenario.duration_s.min(args::DRIVE_SECONDS_MAX));
+    let sim = compare::simulate(&scenario, seconds);
+    let m = match drive::drive(&scenario, &d.bootstrap, seconds, d.timeout_s) {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("brook: {}", e.message);
+            return ExitCode::from(e.exit);
+        }
+    };
+    for n in &m.notes {
+        eprintln!("brook: note: {n}");
+    }
+    let rows = compare::rows(&scenario, seconds, &sim, &m);
+    print!("{}", compare::table(&scenario, seconds, &m, &rows));
+    if m.interrupted {
+        eprintln!("brook: interrupted: the measured column is the run so far");
+        return ExitCode::from(progress::INTERRUPTED_EXIT);
+    }
+    ExitCode::SUCCESS
 }
