@@ -844,7 +844,9 @@ fn start_member(
                 }
                 record_processed(&shared, group, (t, *p, *o), *id);
                 if spec.commit == CommitMode::Auto {
-                    let _ = consumer.store_offset(t, *p, o + 1);
+                    // librdkafka's rd_kafka_offset_store takes the record's offset and stores
+                    // the next one (offset + 1), as Kafka commits.
+                    let _ = consumer.store_offset(t, *p, *o);
                 }
             }
             if spec.commit == CommitMode::AfterProcess {
