@@ -135,10 +135,9 @@ pub fn table(s: &Scenario, seconds: f64, m: &Measured, rows: &[Row]) -> String {
             ratio
         );
     }
-    out +=
-        "ratio: measured / simulated (\"=\" both 0, \"-\" simulated 0). Measured lag over time: \
-            records acknowledged and not yet processed; at the end (brook drive's lag_records): \
-            end offset minus committed offset. Measured rebalances count those after the warm-up \
-            (the groups' first join is before the run).\n";
+    out += "ratio: measured / simulated (\"=\" both 0, \"-\" simulated 0).\n\
+            Measured lag over time: records acknowledged and not yet processed; at the end\n\
+            (brook drive's lag_records): end offset minus committed offset.\n\
+            Measured rebalances count those after the warm-up (the groups' first join).\n";
     out
 }
