@@ -203,3 +203,30 @@ fn drive_refuses_what_a_client_cannot_cause() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("share_groups[0]"));
 }
+
+/// Ctrl-C (SIGINT) during a run: producers and members stop, and what was measured so far is
+/// printed; exit 130.
+#[test]
+fn drive_ctrl_c_prints_the_run_so_far() {
+    use std::process::Stdio;
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(broker) = Broker::start("ctrlc") else { return };
+    let child = Command::new(env!("CARGO_BIN_EXE_brook"))
+        .args(["drive", "quickstart", "--bootstrap", &broker.address, "--seconds", "120"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("brook runs");
+    // The warm-up (a few seconds against tansu), then some of the run.
+    std::thread::sleep(std::time::Duration::from_secs(10));
+    let killed = Command::new("kill").args(["-INT", &child.id().to_string()]).status();
+    assert!(killed.expect("kill runs").success());
+    let o = child.wait_with_output().expect("brook ends");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(130), "{err}");
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("a JSON summary");
+    assert_eq!(v["interrupted"], true);
+    assert!(v["wall_ms"].as_f64().expect("wall_ms") < 60_000.0, "{v}");
+    assert!(u(&v["acked_records"]) > 0, "{v}");
+    assert!(err.contains("interrupted after"), "{err}");
+}
