@@ -68,4 +68,11 @@ if [ ! -f e2e/node_modules/playwright-core/package.json ] || [ "$binaryen_have" 
   say "installing the end-to-end test dependencies (playwright-core, no browser download; binaryen)"
   (cd e2e && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
 fi
+# A Kafka-protocol broker for `brook drive`'s tests (scripts/broker.sh): tansu with its
+# in-memory storage (the `dynostore` feature). About nine minutes of build on 2 cores, once.
+TANSU_VERSION=0.6.0
+if ! tansu --version 2>/dev/null | grep -q " $TANSU_VERSION\b"; then
+  say "building tansu $TANSU_VERSION (about nine minutes, once)"
+  cargo install tansu --version "=$TANSU_VERSION" --locked --features dynostore --force
+fi
 say "ready"

@@ -14,8 +14,10 @@ step "lint"
 cargo clippy --workspace --all-targets -- -D warnings
 cargo clippy --target wasm32-unknown-unknown -p brook --all-targets -- -D warnings
 
-step "native tests (engine, CLI, UI logic)"
-cargo test --workspace
+step "native tests (engine, CLI, UI logic; brook drive and compare against a local tansu broker)"
+# tests/drive.rs starts its own brokers (scripts/broker.sh); tansu is installed by setup.sh
+# --test, so its absence is a failure here, not a skip.
+BROOK_REQUIRE_BROKER=1 cargo test --workspace
 
 step "components and wasm determinism in headless Chromium (wasm-bindgen-test)"
 CHROMEDRIVER="$(command -v chromedriver)" \

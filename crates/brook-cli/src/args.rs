@@ -1,12 +1,198 @@
-//! Command-line parsing with messages that name the argument and what it accepts.
+//! Command-line parsing: `clap` (derive) reads the structure (subcommands, options, `--help`,
+//! typo suggestions, completions); the values are then checked here with messages that name
+//! the argument and what it accepts, as before clap (exit status 2).
 
 use std::collections::BTreeMap;
 
 use brook_engine::{limits, AssignorKind, MemberSubscription, TopicPartition};
+use clap::{Args, Parser, Subcommand};
 
-/// A usage problem, printed with the usage text; exit status 2.
+/// A usage problem, printed with a pointer to `--help`; exit status 2.
 #[derive(Debug, PartialEq)]
 pub struct UsageError(pub String);
+
+const AFTER_HELP: &str = "\
+Exit status: 0 on success, 2 on bad arguments or an invalid scenario, 1 on other errors
+(and 130 after Ctrl-C, once what was measured so far is printed).";
+
+/// brook: a Kafka-style message queue engine, headless.
+#[derive(Debug, Parser)]
+#[command(name = "brook", version, after_help = AFTER_HELP, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Cmd,
+}
+
+/// The subcommands, as clap reads them (values not yet checked).
+#[derive(Debug, Subcommand)]
+pub enum Cmd {
+    /// Kafka's murmur2 of each key (signed 32-bit)
+    Hash {
+        #[arg(required = true, value_name = "KEY")]
+        keys: Vec<String>,
+    },
+    /// The partition Kafka's default partitioner picks for each key
+    Partition {
+        /// Partitions of the topic (1 to 4294967295)
+        #[arg(long, value_name = "N", allow_negative_numbers = true)]
+        partitions: Option<String>,
+        #[arg(value_name = "KEY")]
+        keys: Vec<String>,
+    },
+    /// A group assignment as JSON
+    Assign(AssignCli),
+    /// Simulate a scenario as fast as possible
+    Run(RunCli),
+    /// The smallest cluster (brokers, partitions, members) meeting every target
+    #[command(long_about = PLAN_ABOUT)]
+    Plan(PlanCli),
+    /// Run a scenario's load against a real Kafka-protocol cluster; report what was measured
+    Drive(DriveCli),
+    /// Simulate and drive a scenario for the same time: simulated | measured | ratio
+    Compare(CompareCli),
+    /// Validate a scenario file
+    Check {
+        #[arg(value_name = "FILE")]
+        file: String,
+    },
+    /// List the built-in presets
+    Presets,
+    /// Print a shell completion script (bash, zsh or fish) on stdout
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+const PLAN_ABOUT: &str = "\
+The smallest brokers, partitions per topic and members per consumer group meeting every target
+under the scenario's load.
+
+Each point is the scenario with cluster.brokers, every topic's partitions and every consumer
+group's members set (members at most partitions: Kafka gives a partition to one member of a
+group, so more members would idle), validated, run for S s (default the scenario's duration_s)
+with the scenario's seed. Metrics:
+  lag_s           the longest any record waited for a consumer group, s: the largest of
+                  the processed records' end-to-end latency and, at the end of the run, the
+                  age of the oldest record a group has not committed
+  p99_ms          end-to-end latency (creation to processed) 99th percentile, ms
+  lag_records     the largest total lag of any reader at a metrics sample (every 100 ms)
+  lost_records    records lost without anyone being told
+  failed_records  records whose producer was told they failed
+Search (it assumes more of anything never makes a metric worse): (1) the largest point:
+16 brokers, 4x the largest topic's partitions (at least 16); if it misses, none is smaller;
+(2) a bisection per dimension, side by side, the other two at their largest (for members,
+the most partitions that divide evenly among them): each finds the least value that can
+meet the targets; (3) those least values together: if they meet, no point is smaller in
+any dimension; else a bisection on the line from them to the largest point, all three
+grown together. The chosen point is the cheapest point tried that met
+every target, cost = brokers + partitions + members (ties: fewer brokers, then partitions).
+--points N (default 20, at most 200) bounds the runs; the points tried do not depend on
+--threads (default: every core), only the wall time does. Exit 1 if no point met them.";
+
+/// `brook assign`'s options as read.
+#[derive(Debug, Args)]
+pub struct AssignCli {
+    /// range, roundrobin, sticky or cooperative-sticky
+    #[arg(long)]
+    pub assignor: Option<String>,
+    /// A topic and its partition count (repeat for more topics)
+    #[arg(long = "topic", value_name = "NAME:PARTITIONS")]
+    pub topics: Vec<String>,
+    /// A member, its static instance id and the topics it subscribes to (repeat)
+    #[arg(long = "member", value_name = "ID[@INSTANCE]:TOPIC,TOPIC...")]
+    pub members: Vec<String>,
+    /// Partitions a member owns before this assignment (repeat)
+    #[arg(long = "owned", value_name = "ID:TOPIC-P,TOPIC-P...")]
+    pub owned: Vec<String>,
+}
+
+/// `brook run`'s options as read.
+#[derive(Debug, Args)]
+pub struct RunCli {
+    /// A preset name (`brook presets`) or a scenario file
+    #[arg(value_name = "PRESET|FILE")]
+    pub scenario: String,
+    /// Virtual seconds to run (default: the scenario's duration_s)
+    #[arg(long, value_name = "S", allow_negative_numbers = true)]
+    pub seconds: Option<String>,
+    /// The RNG seed (default: the scenario's)
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub seed: Option<String>,
+    /// json (a summary), csv (one line per 100 ms sample) or table (request times)
+    #[arg(long)]
+    pub format: Option<String>,
+    /// Also run the same traffic without a queue (direct calls to the service, same seed)
+    #[arg(long)]
+    pub direct: bool,
+    /// Follow the next record PRODUCER sends after S s (1 by default); print its journey
+    #[arg(long = "follow-next", value_name = "PRODUCER[@S]")]
+    pub follow_next: Option<String>,
+}
+
+/// `brook plan`'s options as read.
+#[derive(Debug, Args)]
+pub struct PlanCli {
+    /// A preset name (`brook presets`) or a scenario file
+    #[arg(value_name = "PRESET|FILE")]
+    pub scenario: String,
+    /// Targets every point must meet (metrics: lag_s, p99_ms, lag_records, lost_records,
+    /// failed_records)
+    #[arg(long, value_name = "METRIC<=VALUE,...")]
+    pub target: Option<String>,
+    /// The most points run (1 to 200, default 20)
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub points: Option<String>,
+    /// Virtual seconds per point (default: the scenario's duration_s)
+    #[arg(long, value_name = "S", allow_negative_numbers = true)]
+    pub seconds: Option<String>,
+    /// The RNG seed (default: the scenario's)
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub seed: Option<String>,
+    /// At most this many runs at once (1 to 256, default: every core)
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub threads: Option<String>,
+    /// table or json
+    #[arg(long)]
+    pub format: Option<String>,
+}
+
+/// `brook drive`'s options as read.
+#[derive(Debug, Args)]
+pub struct DriveCli {
+    /// A preset name (`brook presets`) or a scenario file
+    #[arg(value_name = "PRESET|FILE")]
+    pub scenario: String,
+    /// The cluster's bootstrap address
+    #[arg(long, value_name = "HOST:PORT")]
+    pub bootstrap: String,
+    /// Wall seconds to run (default: the scenario's duration_s; at most 3600)
+    #[arg(long, value_name = "S", allow_negative_numbers = true)]
+    pub seconds: Option<String>,
+    /// json (a summary with `brook run`'s keys, measured), csv (one line per second) or table
+    #[arg(long)]
+    pub format: Option<String>,
+    /// Seconds to wait for the cluster to answer before giving up (1 to 300, default 10)
+    #[arg(long = "timeout", value_name = "S", allow_negative_numbers = true)]
+    pub timeout: Option<String>,
+}
+
+/// `brook compare`'s options as read.
+#[derive(Debug, Args)]
+pub struct CompareCli {
+    /// A preset name (`brook presets`) or a scenario file
+    #[arg(value_name = "PRESET|FILE")]
+    pub scenario: String,
+    /// The cluster's bootstrap address
+    #[arg(long, value_name = "HOST:PORT")]
+    pub bootstrap: String,
+    /// Seconds of both runs (default: the scenario's duration_s; at most 3600)
+    #[arg(long, value_name = "S", allow_negative_numbers = true)]
+    pub seconds: Option<String>,
+    /// Seconds to wait for the cluster to answer before giving up (1 to 300, default 10)
+    #[arg(long = "timeout", value_name = "S", allow_negative_numbers = true)]
+    pub timeout: Option<String>,
+}
 
 /// Output format of `brook run`.
 #[derive(Debug, PartialEq, Clone, Copy)]
@@ -57,114 +243,139 @@ pub struct PlanArgs {
     pub json: bool,
 }
 
-/// A parsed command line.
+/// `brook drive` and `brook compare` arguments.
 #[derive(Debug, PartialEq)]
-pub enum Cli {
-    Help,
+pub struct DriveArgs {
+    pub scenario: String,
+    pub bootstrap: String,
+    /// Wall seconds to run, at most [`DRIVE_SECONDS_MAX`].
+    pub seconds: Option<f64>,
+    pub format: Format,
+    /// How long to wait for the cluster to answer, s.
+    pub timeout_s: f64,
+}
+
+/// `brook drive --seconds` at most: a real run takes real time.
+pub const DRIVE_SECONDS_MAX: f64 = 3600.0;
+/// `--timeout` at most, s.
+pub const DRIVE_TIMEOUT_S_MAX: f64 = 300.0;
+/// `--timeout` by default, s.
+pub const DRIVE_TIMEOUT_S_DEFAULT: f64 = 10.0;
+
+/// A checked command line.
+#[derive(Debug, PartialEq)]
+pub enum Command {
     Presets,
     Hash(Vec<String>),
     Partition { partitions: u32, keys: Vec<String> },
     Assign(AssignArgs),
     Run(RunArgs),
     Plan(PlanArgs),
+    Drive(DriveArgs),
+    Compare(DriveArgs),
     Check(String),
+    Completions(clap_complete::Shell),
 }
 
 fn err<T>(msg: impl Into<String>) -> Result<T, UsageError> {
     Err(UsageError(msg.into()))
 }
 
-/// Flag values by name, and the positional words.
-type Split = (BTreeMap<String, Vec<String>>, Vec<String>);
-
-/// Splits `args` into flag values (each flag may repeat) and positional words.
-fn split(args: &[String], flags: &[&str]) -> Result<Split, UsageError> {
-    let mut values: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut words = Vec::new();
-    let mut i = 0;
-    while i < args.len() {
-        let a = &args[i];
-        if let Some(name) = a.strip_prefix("--") {
-            if !flags.contains(&name) {
-                return err(format!(
-                    "unknown option --{name} (accepted: {})",
-                    flags.iter().map(|f| format!("--{f}")).collect::<Vec<_>>().join(", ")
-                ));
-            }
-            let Some(v) = args.get(i + 1) else {
-                return err(format!("--{name} needs a value"));
-            };
-            values.entry(name.to_string()).or_default().push(v.clone());
-            i += 2;
-        } else {
-            words.push(a.clone());
-            i += 1;
-        }
-    }
-    Ok((values, words))
-}
-
-fn single<'a>(
-    values: &'a BTreeMap<String, Vec<String>>,
-    name: &str,
-) -> Result<Option<&'a str>, UsageError> {
-    match values.get(name).map(|v| v.as_slice()) {
-        None => Ok(None),
-        Some([one]) => Ok(Some(one)),
-        Some(_) => err(format!("--{name} given more than once")),
-    }
-}
-
-/// Parses the arguments after the program name.
-pub fn parse(argv: &[String]) -> Result<Cli, UsageError> {
-    let Some((cmd, rest)) = argv.split_first() else {
-        return err("no command given");
-    };
-    match cmd.as_str() {
-        "-h" | "--help" | "help" => Ok(Cli::Help),
-        "presets" => Ok(Cli::Presets),
-        "hash" => {
-            let (_, keys) = split(rest, &[])?;
-            if keys.is_empty() {
-                return err("hash: give at least one KEY");
-            }
-            Ok(Cli::Hash(keys))
-        }
-        "partition" => {
-            let (values, keys) = split(rest, &["partitions"])?;
-            let Some(n) = single(&values, "partitions")? else {
-                return err("partition: --partitions N is required");
-            };
-            let partitions = match n.parse::<u32>() {
-                Ok(p) if p >= 1 => p,
-                _ => {
-                    return err(format!(
-                        "--partitions: \"{n}\" is not a whole number from 1 to {}",
-                        u32::MAX
-                    ))
+impl Cmd {
+    /// Checks the values clap read; each problem names its option and what it accepts.
+    pub fn check(self) -> Result<Command, UsageError> {
+        Ok(match self {
+            Cmd::Presets => Command::Presets,
+            Cmd::Hash { keys } => Command::Hash(keys),
+            Cmd::Partition { partitions, keys } => {
+                let Some(n) = partitions else {
+                    return err("partition: --partitions N is required");
+                };
+                let partitions = match n.parse::<u32>() {
+                    Ok(p) if p >= 1 => p,
+                    _ => {
+                        return err(format!(
+                            "--partitions: \"{n}\" is not a whole number from 1 to {}",
+                            u32::MAX
+                        ))
+                    }
+                };
+                if keys.is_empty() {
+                    return err("partition: give at least one KEY");
                 }
-            };
-            if keys.is_empty() {
-                return err("partition: give at least one KEY");
+                Command::Partition { partitions, keys }
             }
-            Ok(Cli::Partition { partitions, keys })
-        }
-        "assign" => parse_assign(rest).map(Cli::Assign),
-        "run" => parse_run(rest).map(Cli::Run),
-        "plan" => parse_plan(rest).map(Cli::Plan),
-        "check" => {
-            let (_, files) = split(rest, &[])?;
-            match files.as_slice() {
-                [f] => Ok(Cli::Check(f.clone())),
-                _ => err("check: give exactly one FILE"),
-            }
-        }
-        other => err(format!("unknown command \"{other}\"")),
+            Cmd::Assign(a) => Command::Assign(check_assign(a)?),
+            Cmd::Run(r) => Command::Run(check_run(r)?),
+            Cmd::Plan(p) => Command::Plan(check_plan(p)?),
+            Cmd::Drive(d) => Command::Drive(DriveArgs {
+                seconds: drive_seconds(d.seconds.as_deref())?,
+                format: run_format(d.format.as_deref())?,
+                timeout_s: drive_timeout(d.timeout.as_deref())?,
+                scenario: d.scenario,
+                bootstrap: check_bootstrap(d.bootstrap)?,
+            }),
+            Cmd::Compare(c) => Command::Compare(DriveArgs {
+                seconds: drive_seconds(c.seconds.as_deref())?,
+                format: Format::Table,
+                timeout_s: drive_timeout(c.timeout.as_deref())?,
+                scenario: c.scenario,
+                bootstrap: check_bootstrap(c.bootstrap)?,
+            }),
+            Cmd::Check { file } => Command::Check(file),
+            Cmd::Completions { shell } => Command::Completions(shell),
+        })
     }
 }
 
-fn parse_seconds(values: &BTreeMap<String, Vec<String>>) -> Result<Option<f64>, UsageError> {
-    match single(values, "seconds")? {
+fn check_bootstrap(b: String) -> Result<String, UsageError> {
+    let ok = b.split(',').all(|hp| {
+        hp.rsplit_once(':')
+            .is_some_and(|(h, p)| !h.is_empty() && p.parse::<u16>().is_ok_and(|p| p > 0))
+    });
+    if ok {
+        Ok(b)
+    } else {
+        err(format!("--bootstrap: \"{b}\" must be HOST:PORT (or several, comma-separated)"))
+    }
+}
+
+fn drive_seconds(s: Option<&str>) -> Result<Option<f64>, UsageError> {
+    match s {
+        None => Ok(None),
+        Some(s) => match s.parse::<f64>() {
+            Ok(v) if v > 0.0 && v <= DRIVE_SECONDS_MAX => Ok(Some(v)),
+            _ => err(format!(
+                "--seconds: \"{s}\" must be a number above 0 and at most {DRIVE_SECONDS_MAX} \
+                 (wall seconds against a real cluster)"
+            )),
+        },
+    }
+}
+
+fn drive_timeout(s: Option<&str>) -> Result<f64, UsageError> {
+    match s {
+        None => Ok(DRIVE_TIMEOUT_S_DEFAULT),
+        Some(s) => match s.parse::<f64>() {
+            Ok(v) if (1.0..=DRIVE_TIMEOUT_S_MAX).contains(&v) => Ok(v),
+            _ => err(format!(
+                "--timeout: \"{s}\" must be a number of seconds from 1 to {DRIVE_TIMEOUT_S_MAX}"
+            )),
+        },
+    }
+}
+
+fn run_format(f: Option<&str>) -> Result<Format, UsageError> {
+    match f {
+        None | Some("json") => Ok(Format::Json),
+        Some("csv") => Ok(Format::Csv),
+        Some("table") => Ok(Format::Table),
+        Some(f) => err(format!("--format: \"{f}\" must be json, csv or table")),
+    }
+}
+
+fn parse_seconds(s: Option<&str>) -> Result<Option<f64>, UsageError> {
+    match s {
         None => Ok(None),
         Some(s) => match s.parse::<f64>() {
             Ok(v) if v > 0.0 && v <= limits::DURATION_S_MAX => Ok(Some(v)),
@@ -176,8 +387,8 @@ fn parse_seconds(values: &BTreeMap<String, Vec<String>>) -> Result<Option<f64>, 
     }
 }
 
-fn parse_seed(values: &BTreeMap<String, Vec<String>>) -> Result<Option<u64>, UsageError> {
-    match single(values, "seed")? {
+fn parse_seed(s: Option<&str>) -> Result<Option<u64>, UsageError> {
+    match s {
         None => Ok(None),
         Some(s) => Ok(Some(s.parse::<u64>().map_err(|_| {
             UsageError(format!("--seed: \"{s}\" is not a whole number from 0 to {}", u64::MAX))
@@ -186,12 +397,8 @@ fn parse_seed(values: &BTreeMap<String, Vec<String>>) -> Result<Option<u64>, Usa
 }
 
 /// A whole number from 1 to `max` for option `name`.
-fn parse_count(
-    values: &BTreeMap<String, Vec<String>>,
-    name: &str,
-    max: usize,
-) -> Result<Option<usize>, UsageError> {
-    match single(values, name)? {
+fn parse_count(s: Option<&str>, name: &str, max: usize) -> Result<Option<usize>, UsageError> {
+    match s {
         None => Ok(None),
         Some(s) => match s.parse::<usize>() {
             Ok(n) if (1..=max).contains(&n) => Ok(Some(n)),
@@ -200,54 +407,37 @@ fn parse_count(
     }
 }
 
-fn parse_plan(rest: &[String]) -> Result<PlanArgs, UsageError> {
-    let (values, words) =
-        split(rest, &["target", "points", "seconds", "seed", "threads", "format"])?;
-    let [scenario] = words.as_slice() else {
-        return err("plan: give exactly one PRESET or FILE");
-    };
-    let Some(t) = single(&values, "target")? else {
+fn check_plan(p: PlanCli) -> Result<PlanArgs, UsageError> {
+    let Some(t) = p.target.as_deref() else {
         return err("plan: --target \"METRIC<=VALUE,...\" is required");
     };
     let targets = crate::plan::parse_targets(t).map_err(UsageError)?;
-    let points = parse_count(&values, "points", crate::plan::POINTS_MAX)?
+    let points = parse_count(p.points.as_deref(), "points", crate::plan::POINTS_MAX)?
         .unwrap_or(crate::plan::POINTS_DEFAULT);
-    let threads = parse_count(&values, "threads", crate::plan::THREADS_MAX)?;
-    let json = match single(&values, "format")? {
+    let threads = parse_count(p.threads.as_deref(), "threads", crate::plan::THREADS_MAX)?;
+    let json = match p.format.as_deref() {
         None | Some("table") => false,
         Some("json") => true,
         Some(f) => return err(format!("--format: \"{f}\" must be table or json")),
     };
     Ok(PlanArgs {
-        scenario: scenario.clone(),
         targets,
         points,
-        seconds: parse_seconds(&values)?,
-        seed: parse_seed(&values)?,
+        seconds: parse_seconds(p.seconds.as_deref())?,
+        seed: parse_seed(p.seed.as_deref())?,
         threads,
         json,
+        scenario: p.scenario,
     })
 }
 
-fn parse_run(rest: &[String]) -> Result<RunArgs, UsageError> {
-    // `--direct` is a switch: it takes no value.
-    let direct = rest.iter().any(|a| a == "--direct");
-    let rest: Vec<String> = rest.iter().filter(|a| *a != "--direct").cloned().collect();
-    let (values, words) = split(&rest, &["seconds", "seed", "format", "follow-next"])?;
-    let [scenario] = words.as_slice() else {
-        return err("run: give exactly one PRESET or FILE");
-    };
-    let seconds = parse_seconds(&values)?;
-    let seed = parse_seed(&values)?;
-    let format = match single(&values, "format")? {
-        None | Some("json") => Format::Json,
-        Some("csv") => Format::Csv,
-        Some("table") => Format::Table,
-        Some(f) => return err(format!("--format: \"{f}\" must be json, csv or table")),
-    };
-    let follow = match single(&values, "follow-next")? {
+fn check_run(r: RunCli) -> Result<RunArgs, UsageError> {
+    let seconds = parse_seconds(r.seconds.as_deref())?;
+    let seed = parse_seed(r.seed.as_deref())?;
+    let format = run_format(r.format.as_deref())?;
+    let follow = match r.follow_next.as_deref() {
         None => None,
-        Some(_) if values.contains_key("format") => {
+        Some(_) if r.format.is_some() => {
             return err("--follow-next prints the record's journey: leave out --format")
         }
         Some(f) => {
@@ -265,7 +455,7 @@ fn parse_run(rest: &[String]) -> Result<RunArgs, UsageError> {
             }
         }
     };
-    Ok(RunArgs { scenario: scenario.clone(), seconds, seed, format, direct, follow })
+    Ok(RunArgs { scenario: r.scenario, seconds, seed, format, direct: r.direct, follow })
 }
 
 fn parse_topic_partition(s: &str) -> Option<TopicPartition> {
@@ -273,21 +463,17 @@ fn parse_topic_partition(s: &str) -> Option<TopicPartition> {
     Some(TopicPartition { topic: t.to_string(), partition: p.parse().ok()? })
 }
 
-fn parse_assign(rest: &[String]) -> Result<AssignArgs, UsageError> {
-    let (values, words) = split(rest, &["assignor", "topic", "member", "owned"])?;
-    if let Some(w) = words.first() {
-        return err(format!("assign: unexpected argument \"{w}\""));
-    }
-    let Some(a) = single(&values, "assignor")? else {
+fn check_assign(a: AssignCli) -> Result<AssignArgs, UsageError> {
+    let Some(name) = a.assignor.as_deref() else {
         return err("assign: --assignor is required");
     };
-    let assignor = AssignorKind::parse(a).ok_or_else(|| {
+    let assignor = AssignorKind::parse(name).ok_or_else(|| {
         UsageError(format!(
-            "--assignor: \"{a}\" must be range, roundrobin, sticky or cooperative-sticky"
+            "--assignor: \"{name}\" must be range, roundrobin, sticky or cooperative-sticky"
         ))
     })?;
     let mut topics = BTreeMap::new();
-    for t in values.get("topic").into_iter().flatten() {
+    for t in &a.topics {
         let parsed = t.rsplit_once(':').and_then(|(n, p)| Some((n, p.parse::<u32>().ok()?)));
         match parsed {
             Some((name, p)) if !name.is_empty() && p >= 1 => {
@@ -304,7 +490,7 @@ fn parse_assign(rest: &[String]) -> Result<AssignArgs, UsageError> {
         return err("assign: give at least one --topic NAME:PARTITIONS");
     }
     let mut members = Vec::new();
-    for m in values.get("member").into_iter().flatten() {
+    for m in &a.members {
         let Some((id_part, subs)) = m.split_once(':') else {
             return err(format!("--member: \"{m}\" must be ID[@INSTANCE]:TOPIC,TOPIC..."));
         };
@@ -334,7 +520,7 @@ fn parse_assign(rest: &[String]) -> Result<AssignArgs, UsageError> {
         return err("assign: give at least one --member");
     }
     let mut owned: BTreeMap<String, Vec<TopicPartition>> = BTreeMap::new();
-    for o in values.get("owned").into_iter().flatten() {
+    for o in &a.owned {
         let Some((id, list)) = o.split_once(':') else {
             return err(format!("--owned: \"{o}\" must be ID:TOPIC-P,TOPIC-P..."));
         };
@@ -351,6 +537,14 @@ fn parse_assign(rest: &[String]) -> Result<AssignArgs, UsageError> {
     Ok(AssignArgs { assignor, topics, members, owned })
 }
 
+/// Parses the arguments after the program name (clap's own errors, `--help` and `--version`
+/// are `Err(clap::Error)`, printed by `clap::Error::exit`).
+pub fn parse(argv: &[String]) -> Result<Result<Command, UsageError>, clap::Error> {
+    let cli =
+        Cli::try_parse_from(std::iter::once("brook".to_string()).chain(argv.iter().cloned()))?;
+    Ok(cli.command.check())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -359,12 +553,25 @@ mod tests {
         s.split_whitespace().map(String::from).collect()
     }
 
+    fn ok(s: &str) -> Command {
+        parse(&argv(s)).expect("clap reads it").expect("valid values")
+    }
+
+    fn usage(s: &str) -> String {
+        parse(&argv(s)).expect("clap reads it").unwrap_err().0
+    }
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+
     #[test]
     fn parses_run() {
-        let cli = parse(&argv("run stress --seconds 10 --format json --seed 3")).unwrap();
         assert_eq!(
-            cli,
-            Cli::Run(RunArgs {
+            ok("run stress --seconds 10 --format json --seed 3"),
+            Command::Run(RunArgs {
                 scenario: "stress".into(),
                 seconds: Some(10.0),
                 seed: Some(3),
@@ -373,61 +580,75 @@ mod tests {
                 follow: None,
             })
         );
-        let Cli::Run(r) = parse(&argv("run peak-shaving --direct --seed 2")).unwrap() else {
-            panic!()
-        };
+        let Command::Run(r) = ok("run peak-shaving --direct --seed 2") else { panic!() };
         assert!(r.direct);
         assert_eq!(r.seed, Some(2));
-        let Cli::Run(r) = parse(&argv("run quickstart --follow-next shop@2.5")).unwrap() else {
+        let Command::Run(r) = ok("run quickstart --follow-next shop@2.5") else {
             panic!("a run");
         };
         assert_eq!(r.follow, Some(("shop".into(), 2.5)));
-        let Cli::Run(r) = parse(&argv("run quickstart --follow-next shop")).unwrap() else {
-            panic!("a run");
-        };
+        let Command::Run(r) = ok("run quickstart --follow-next shop") else { panic!("a run") };
         assert_eq!(r.follow, Some(("shop".into(), 1.0)));
         for bad in
             ["run x --follow-next shop@-1", "run x --follow-next @1", "run x --follow-next a@b"]
         {
-            assert!(parse(&argv(bad)).unwrap_err().0.starts_with("--follow-next"), "{bad}");
+            assert!(usage(bad).starts_with("--follow-next"), "{bad}");
         }
-        let both = parse(&argv("run x --follow-next a --format csv")).unwrap_err().0;
+        let both = usage("run x --follow-next a --format csv");
         assert!(both.contains("leave out --format"), "{both}");
     }
 
     #[test]
-    fn bad_arguments_name_the_option() {
+    fn bad_values_name_the_option() {
         assert_eq!(
-            parse(&argv("run x --seconds -1")).unwrap_err().0,
+            usage("run x --seconds -1"),
             "--seconds: \"-1\" must be a number above 0 and at most 86400"
         );
-        assert!(parse(&argv("partition --partitions 0 a"))
-            .unwrap_err()
-            .0
-            .starts_with("--partitions: \"0\""));
-        assert!(parse(&argv("run x --format xml")).unwrap_err().0.starts_with("--format"));
-        assert!(parse(&argv("run x --colour red"))
-            .unwrap_err()
-            .0
-            .starts_with("unknown option --colour"));
-        assert!(parse(&argv("assign --assignor best --topic t:1 --member a:t"))
-            .unwrap_err()
-            .0
-            .starts_with("--assignor"));
-        assert!(parse(&argv("assign --assignor range --topic t:1 --member a:u"))
-            .unwrap_err()
-            .0
-            .contains("no --topic"));
-        assert!(parse(&argv("frobnicate")).is_err());
+        assert!(usage("partition --partitions 0 a").starts_with("--partitions: \"0\""));
+        assert!(usage("run x --format xml").starts_with("--format"));
+        assert!(usage("assign --assignor best --topic t:1 --member a:t").starts_with("--assignor"));
+        assert!(usage("assign --assignor range --topic t:1 --member a:u").contains("no --topic"));
+        assert!(usage("drive x --bootstrap localhost").starts_with("--bootstrap"));
+        assert!(usage("drive x --bootstrap h:1 --seconds 4000").starts_with("--seconds"));
+        assert!(usage("drive x --bootstrap h:1 --timeout 0").starts_with("--timeout"));
+    }
+
+    #[test]
+    fn clap_refuses_structure_errors_and_suggests() {
+        use clap::error::ErrorKind;
+        let e = parse(&argv("run x --colour red")).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::UnknownArgument);
+        let e = parse(&argv("comapre x")).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidSubcommand);
+        assert!(e.to_string().contains("'compare'"), "{e}");
+        let e = parse(&argv("run x --sedd 3")).unwrap_err();
+        assert!(e.to_string().contains("--seed"), "{e}");
+        let e = parse(&argv("run x --seconds 1 --seconds 2")).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::ArgumentConflict);
         assert!(parse(&[]).is_err());
+        assert_eq!(parse(&argv("drive x")).unwrap_err().kind(), ErrorKind::MissingRequiredArgument);
     }
 
     #[test]
     fn parses_assign_with_static_members_and_owned() {
-        let cli = parse(&argv("assign --assignor sticky --topic t:3 --member c1@i1:t --member c2:t --owned c1:t-0,t-1")).unwrap();
-        let Cli::Assign(a) = cli else { panic!() };
+        let Command::Assign(a) = ok("assign --assignor sticky --topic t:3 --member c1@i1:t --member c2:t --owned c1:t-0,t-1") else { panic!() };
         assert_eq!(a.members[0].instance.as_deref(), Some("i1"));
         assert_eq!(a.owned["c1"].len(), 2);
         assert_eq!(a.owned["c1"][1], TopicPartition { topic: "t".into(), partition: 1 });
+    }
+
+    #[test]
+    fn parses_drive_and_compare() {
+        let Command::Drive(d) =
+            ok("drive peak-shaving --bootstrap 127.0.0.1:9092 --seconds 10 --format csv")
+        else {
+            panic!()
+        };
+        assert_eq!(d.bootstrap, "127.0.0.1:9092");
+        assert_eq!(d.seconds, Some(10.0));
+        assert_eq!(d.format, Format::Csv);
+        assert_eq!(d.timeout_s, DRIVE_TIMEOUT_S_DEFAULT);
+        assert!(matches!(ok("compare quickstart --bootstrap h:1"), Command::Compare(_)));
+        assert!(matches!(ok("completions zsh"), Command::Completions(_)));
     }
 }

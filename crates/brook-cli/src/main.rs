@@ -2,8 +2,11 @@
 //! assign) with the same code the simulator uses.
 
 mod args;
+mod compare;
+mod drive;
 mod journey;
 mod plan;
+mod progress;
 
 use std::collections::BTreeMap;
 use std::process::ExitCode;
@@ -14,104 +17,61 @@ use brook_engine::{
     Scenario, PRESETS, SAMPLE_US, TICK_US,
 };
 
-use args::{AssignArgs, Cli, Format, PlanArgs, RunArgs, UsageError};
-
-const USAGE: &str = "\
-brook: a Kafka-style message queue engine, headless
-
-USAGE:
-  brook hash KEY...                         Kafka's murmur2 of each key (signed 32-bit)
-  brook partition --partitions N KEY...     the partition Kafka's default partitioner picks
-  brook assign --assignor range|roundrobin|sticky|cooperative-sticky
-               --topic NAME:PARTITIONS... --member ID[@INSTANCE]:TOPIC,TOPIC...
-               [--owned ID:TOPIC-P,TOPIC-P...]
-                                            a group assignment as JSON
-  brook run PRESET|FILE [--seconds S] [--seed N] [--format json|csv|table]
-                        [--direct]
-                                            simulate as fast as possible; --direct also
-                                            runs the same traffic without a queue (direct
-                                            calls to the service, same seed) beside it
-  brook run PRESET|FILE --follow-next PRODUCER[@S] [--seconds S] [--seed N]
-                                            follow the next record PRODUCER sends after
-                                            S s (1 by default) and print its journey
-  brook plan PRESET|FILE --target METRIC<=VALUE,... [--points N] [--seconds S]
-                         [--seed N] [--threads N] [--format table|json]
-                                            the smallest brokers, partitions per topic and
-                                            members per consumer group meeting every target
-                                            under the scenario's load (see below)
-  brook check FILE                          validate a scenario file
-  brook presets                             list the built-in presets
-
-brook plan: each point is the scenario with cluster.brokers, every topic's partitions and
-every consumer group's members set (members at most partitions: Kafka gives a partition to
-one member of a group, so more members would idle), validated, run for S s (default the
-scenario's duration_s) with the scenario's seed. Metrics:
-  lag_s           the longest any record waited for a consumer group, s: the largest of
-                  the processed records' end-to-end latency and, at the end of the run, the
-                  age of the oldest record a group has not committed
-  p99_ms          end-to-end latency (creation to processed) 99th percentile, ms
-  lag_records     the largest total lag of any reader at a metrics sample (every 100 ms)
-  lost_records    records lost without anyone being told
-  failed_records  records whose producer was told they failed
-Search (it assumes more of anything never makes a metric worse): (1) the largest point:
-16 brokers, 4x the largest topic's partitions (at least 16); if it misses, none is smaller;
-(2) a bisection per dimension, side by side, the other two at their largest (for members,
-the most partitions that divide evenly among them): each finds the least value that can
-meet the targets; (3) those least values together: if they meet, no point is smaller in
-any dimension; else a bisection on the line from them to the largest point, all three
-grown together. The chosen point is the cheapest point tried that met
-every target, cost = brokers + partitions + members (ties: fewer brokers, then partitions).
---points N (default 20, at most 200) bounds the runs; the points tried do not depend on
---threads (default: every core), only the wall time does. Exit 1 if no point met them.
-
-Exit status: 0 on success, 2 on bad arguments or an invalid scenario, 1 on other errors.";
+use args::{AssignArgs, Command, DriveArgs, Format, PlanArgs, RunArgs, UsageError};
 
 fn main() -> ExitCode {
+    progress::install_ctrl_c();
     let argv: Vec<String> = std::env::args().skip(1).collect();
     match args::parse(&argv) {
-        Ok(cli) => run(cli),
-        Err(UsageError(msg)) => {
-            eprintln!("brook: {msg}\n\n{USAGE}");
+        Ok(Ok(cli)) => run(cli),
+        Ok(Err(UsageError(msg))) => {
+            eprintln!("brook: {msg}\n\nFor more information, try 'brook --help'.");
             ExitCode::from(2)
         }
+        // `--help` and `--version` (exit 0), or clap's usage errors with its suggestions
+        // (exit 2).
+        Err(e) => e.exit(),
     }
 }
 
-fn run(cli: Cli) -> ExitCode {
+fn run(cli: Command) -> ExitCode {
     match cli {
-        Cli::Help => {
-            println!("{USAGE}");
-            ExitCode::SUCCESS
-        }
-        Cli::Presets => {
+        Command::Presets => {
             for name in PRESETS {
                 let s = preset(name).expect("listed presets exist");
                 println!("{name}\t{}", s.description);
             }
             ExitCode::SUCCESS
         }
-        Cli::Hash(keys) => {
+        Command::Hash(keys) => {
             for k in keys {
                 println!("{}", murmur2(k.as_bytes()));
             }
             ExitCode::SUCCESS
         }
-        Cli::Partition { partitions, keys } => {
+        Command::Partition { partitions, keys } => {
             for k in keys {
                 println!("{}", key_partition(k.as_bytes(), partitions));
             }
             ExitCode::SUCCESS
         }
-        Cli::Assign(a) => assign_cmd(a),
-        Cli::Check(file) => match load(&file) {
+        Command::Assign(a) => assign_cmd(a),
+        Command::Check(file) => match load(&file) {
             Ok(s) => {
                 println!("{file}: valid scenario \"{}\"", s.name);
                 ExitCode::SUCCESS
             }
             Err(code) => code,
         },
-        Cli::Run(r) => run_cmd(r),
-        Cli::Plan(p) => plan_cmd(p),
+        Command::Run(r) => run_cmd(r),
+        Command::Plan(p) => plan_cmd(p),
+        Command::Drive(d) => drive_cmd(d),
+        Command::Compare(c) => compare_cmd(c),
+        Command::Completions(shell) => {
+            let mut cmd = <args::Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "brook", &mut std::io::stdout());
+            ExitCode::SUCCESS
+        }
     }
 }
 
@@ -199,7 +159,7 @@ fn run_cmd(r: RunArgs) -> ExitCode {
     }
     match r.format {
         Format::Json => {
-            cluster.run_until(end_us);
+            run_with_progress(&mut cluster, end_us);
             let wall_ms = started.elapsed().as_secs_f64() * 1000.0;
             let mut v = serde_json::to_value(cluster.summary()).expect("summary serializes");
             v["wall_ms"] = serde_json::json!(wall_ms.round());
@@ -211,18 +171,44 @@ fn run_cmd(r: RunArgs) -> ExitCode {
                 .round());
             v["trace_hash"] = serde_json::json!(format!("{:#x}", cluster.trace_hash()));
             if let Some(d) = &mut direct {
-                d.run_until(end_us);
+                d.run_until(cluster.now_us());
                 v["direct_call"] = serde_json::to_value(d.summary()).expect("summary serializes");
             }
             println!("{}", serde_json::to_string_pretty(&v).expect("json"));
         }
         Format::Csv => csv(&mut cluster, direct.as_mut(), end_us),
         Format::Table => {
-            cluster.run_until(end_us);
+            run_with_progress(&mut cluster, end_us);
             table(&cluster.summary());
         }
     }
+    if progress::interrupted() {
+        eprintln!(
+            "brook: interrupted at {:.1} virtual s of {seconds}: the figures above are the run so far",
+            cluster.now_us() as f64 / 1e6
+        );
+        return ExitCode::from(progress::INTERRUPTED_EXIT);
+    }
     ExitCode::SUCCESS
+}
+
+/// Runs to `end_us` in 100 ms virtual steps; shows progress on a terminal after 2 s of wall
+/// time; stops early at Ctrl-C (the summary then covers the run so far).
+fn run_with_progress(cluster: &mut Cluster, end_us: u64) {
+    progress::interruptible();
+    let mut bar = progress::Progress::new(end_us / 1000, "{bar:30} {pos}/{len} virtual ms  {msg}");
+    while cluster.now_us() < end_us && !progress::interrupted() {
+        cluster.run_until((cluster.now_us() + SAMPLE_US).min(end_us));
+        let wall_s = bar.elapsed().as_secs_f64();
+        bar.update(cluster.now_us() / 1000, || {
+            let inflow = cluster.history().last().map_or(0.0, |s| s.inflow_per_sec);
+            format!(
+                "{inflow:.0} records/virtual s, {:.1}x real time",
+                cluster.now_us() as f64 / 1e6 / wall_s.max(1e-9)
+            )
+        });
+    }
+    bar.finish();
 }
 
 /// Runs to `at_s`, follows the next record producer `name` sends, runs to `end_us` and prints
@@ -360,4 +346,129 @@ fn csv(cluster: &mut Cluster, mut direct: Option<&mut DirectRun>, end_us: u64) {
             );
         }
     }
+}
+
+/// `brook drive`: the scenario against a real cluster, measured.
+fn drive_cmd(d: DriveArgs) -> ExitCode {
+    let scenario = match load(&d.scenario) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let seconds = d.seconds.unwrap_or(scenario.duration_s.min(args::DRIVE_SECONDS_MAX));
+    let m = match drive::drive(&scenario, &d.bootstrap, seconds, d.timeout_s) {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("brook: {}", e.message);
+            return ExitCode::from(e.exit);
+        }
+    };
+    for n in &m.notes {
+        eprintln!("brook: note: {n}");
+    }
+    match d.format {
+        Format::Json => {
+            println!("{}", serde_json::to_string_pretty(&m).expect("json"));
+        }
+        Format::Csv => drive_csv(&m),
+        Format::Table => drive_table(&m),
+    }
+    if m.interrupted {
+        eprintln!(
+            "brook: interrupted after {:.1} s: the figures above are the run so far",
+            m.wall_ms / 1000.0
+        );
+        return ExitCode::from(progress::INTERRUPTED_EXIT);
+    }
+    ExitCode::SUCCESS
+}
+
+/// One line per second of a `brook drive` run.
+fn drive_csv(m: &drive::Measured) {
+    let groups: Vec<&String> = m.summary.consumed_records.keys().collect();
+    let mut head =
+        String::from("t_ms,produced_records,acked_records,latency_ms_p50,latency_ms_p99");
+    for g in &groups {
+        head.push_str(&format!(",processed_records_{g},lag_records_{g}"));
+    }
+    println!("{head}");
+    for s in &m.samples {
+        let mut line = format!(
+            "{},{},{},{},{}",
+            s.t_ms, s.produced_records, s.acked_records, s.latency_ms_p50, s.latency_ms_p99
+        );
+        for g in &groups {
+            line.push_str(&format!(
+                ",{},{}",
+                s.processed_records.get(*g).unwrap_or(&0),
+                s.lag_records.get(*g).unwrap_or(&0)
+            ));
+        }
+        println!("{line}");
+    }
+}
+
+/// The measured figures, one per line.
+fn drive_table(m: &drive::Measured) {
+    let s = &m.summary;
+    println!(
+        "{} against {} for {:.1} s (warm-up {:.1} s)",
+        m.scenario,
+        m.bootstrap,
+        m.wall_ms / 1000.0,
+        m.warmup_ms / 1000.0
+    );
+    let rows: Vec<(String, String)> = vec![
+        ("produced_records".into(), s.produced_records.to_string()),
+        ("acked_records".into(), s.acked_records.to_string()),
+        ("dropped_records".into(), s.dropped_records.to_string()),
+        ("lost_records".into(), s.lost_records.to_string()),
+        ("duplicate_records".into(), s.duplicate_records.to_string()),
+        ("rebalances".into(), s.rebalances.to_string()),
+        ("latency_ms_p50".into(), format!("{:.1}", s.latency_ms_p50)),
+        ("latency_ms_p99".into(), format!("{:.1}", s.latency_ms_p99)),
+        ("lag_records_max".into(), s.lag_records_max.to_string()),
+    ];
+    let consumed =
+        s.consumed_records.iter().map(|(g, n)| (format!("consumed_records {g}"), n.to_string()));
+    let lag = s.lag_records.iter().map(|(g, n)| (format!("lag_records {g} (end)"), n.to_string()));
+    for (k, v) in rows.into_iter().chain(consumed).chain(lag) {
+        println!("{k:<32} {v:>12}");
+    }
+}
+
+/// `brook compare`: the simulation and the real run for the same time, one table.
+fn compare_cmd(d: DriveArgs) -> ExitCode {
+    let scenario = match load(&d.scenario) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    // Refused before the simulation runs.
+    let refused = drive::refusals(&scenario);
+    if !refused.is_empty() {
+        eprintln!(
+            "brook: compare: {} cannot be driven against a real cluster:\n  {}",
+            scenario.name,
+            refused.join("\n  ")
+        );
+        return ExitCode::from(2);
+    }
+    let seconds = d.seconds.unwrap_or(scenario.duration_s.min(args::DRIVE_SECONDS_MAX));
+    let sim = compare::simulate(&scenario, seconds);
+    let m = match drive::drive(&scenario, &d.bootstrap, seconds, d.timeout_s) {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("brook: {}", e.message);
+            return ExitCode::from(e.exit);
+        }
+    };
+    for n in &m.notes {
+        eprintln!("brook: note: {n}");
+    }
+    let rows = compare::rows(&scenario, seconds, &sim, &m);
+    print!("{}", compare::table(&scenario, seconds, &m, &rows));
+    if m.interrupted {
+        eprintln!("brook: interrupted: the measured column is the run so far");
+        return ExitCode::from(progress::INTERRUPTED_EXIT);
+    }
+    ExitCode::SUCCESS
 }

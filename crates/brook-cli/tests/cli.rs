@@ -380,3 +380,42 @@ fn plan_bad_targets_name_the_part_and_the_limit() {
         assert!(stderr(&o).starts_with(&format!("brook: {want}\n")), "{}", stderr(&o));
     }
 }
+
+#[test]
+fn help_completions_and_typo_suggestions() {
+    for sub in ["run", "check", "assign", "plan", "drive", "compare", "completions"] {
+        let o = brook_ok(&[sub, "--help"]);
+        assert!(stdout(&o).contains(&format!("Usage: brook {sub}")), "{sub}: {}", stdout(&o));
+    }
+    for shell in ["bash", "zsh", "fish"] {
+        let o = brook_ok(&["completions", shell]);
+        assert!(stdout(&o).contains("compare"), "{shell}");
+    }
+    let o = brook(&["comapre", "quickstart"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("'compare'"), "{}", stderr(&o));
+    let o = brook(&["run", "quickstart", "--sede", "1"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--seed"), "{}", stderr(&o));
+}
+
+/// Ctrl-C (SIGINT) stops a long run, which still prints its summary so far; exit 130.
+#[test]
+fn ctrl_c_prints_the_run_so_far() {
+    use std::process::Stdio;
+    let child = Command::new(env!("CARGO_BIN_EXE_brook"))
+        .args(["run", "stress", "--seconds", "86400"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("brook runs");
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let killed = Command::new("kill").args(["-INT", &child.id().to_string()]).status();
+    assert!(killed.expect("kill runs").success());
+    let o = child.wait_with_output().expect("brook ends");
+    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("a JSON summary");
+    let t = v["virtual_seconds"].as_f64().expect("virtual_seconds");
+    assert!(t > 0.0 && t < 86400.0, "{t}");
+    assert!(stderr(&o).contains("interrupted at"), "{}", stderr(&o));
+}
