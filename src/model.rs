@@ -9,6 +9,7 @@ pub mod consumers;
 pub mod flights;
 pub mod follow;
 pub mod format;
+pub mod heat;
 pub mod i18n;
 pub mod inspect;
 pub mod layout;

@@ -61,6 +61,22 @@ fn draw_frame(
             let _ = canvas.set_attribute("data-clipped-labels", &clipped.to_string());
         }
         terms::with(|s| s.end_frame(redraw::moving(sim)));
+        // How the stage is drawn (`data-stage-mode`) and, as a heat view, what it shows
+        // (`data-heat`), for tests.
+        let shown = crate::view::canvas::heat::shown();
+        let mode = match (&shown, crate::model::layout::dense(&sim.cluster)) {
+            (Some(_), _) => "heat",
+            (None, true) => "heat-strip",
+            (None, false) => "strips",
+        };
+        if canvas.get_attribute("data-stage-mode").as_deref() != Some(mode) {
+            let _ = canvas.set_attribute("data-stage-mode", mode);
+        }
+        if let Some(h) = shown {
+            if canvas.get_attribute("data-heat").as_deref() != Some(h.as_str()) {
+                let _ = canvas.set_attribute("data-heat", &h);
+            }
+        }
         // What the broker gauges show, for tests (`data-broker-gauges`).
         if let Some(g) = crate::model::capacity::gauges_text(&sim.cluster) {
             if canvas.get_attribute("data-broker-gauges").as_deref() != Some(g.as_str()) {

@@ -843,4 +843,14 @@ catalogue! {
         "ρ（利用率）= λ ÷ μ：到達的訊息占用多少服務能力。小於 1 時積壓以每秒 μ − λ 筆消化；大於或等於 1 時積壓會增加。";
     GlossLittle = "Little's law: in a queue in balance, the mean number of records in it (L) is the arrival rate (λ) times the mean time each spends (W, here its end-to-end latency).",
         "利特爾法則：佇列平衡時，佇列中的平均訊息數（L）等於到達率（λ）乘上每筆訊息的平均停留時間（W，這裡是端到端延遲）。";
+
+    // Production-size clusters: the stage's heat view, the page's capacity plan (issue 12).
+    HeatBrokers = "Brokers ({0}), a cell each: darker = busier (the fullest of request queue, network in, network out, disk)",
+        "Broker（{0} 台），每格一台：顏色越深越忙（請求佇列、網路流入、網路流出、磁碟中最滿的一項）";
+    HeatBrokersShort = "Brokers ({0}): darker = busier", "Broker（{0} 台）：顏色越深越忙";
+    HeatTopic = "{0}: {1} partitions, a cell each: darker = more lag", "{0}：{1} 個分區，每格一個：顏色越深落後量越大";
+    HeatTopicShort = "{0}: {1} partitions", "{0}：{1} 個分區";
+    HeatLegend = "light: idle, no lag; dark: a resource at its limit, or {0} records of lag or more",
+        "淺色：閒置、沒有落後；深色：某項資源已用到上限，或落後 {0} 筆以上";
+    HeatLegendShort = "dark = full, or lag ≥ {0}", "深色 = 滿載，或落後 ≥ {0}";
 }
