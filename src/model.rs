@@ -15,6 +15,7 @@ pub mod inspect;
 pub mod layout;
 pub mod lesson;
 pub mod params;
+pub mod plan;
 pub mod profile_form;
 pub mod queueing;
 pub mod redraw;

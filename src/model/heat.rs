@@ -362,8 +362,7 @@ mod tests {
         c.run_until(8_000_000);
         let lags = partition_lags(&c);
         assert!(lags[0].iter().sum::<u64>() > 1_000, "{lags:?}");
-        let loads: Vec<f64> =
-            (0..c.brokers().len()).map(|b| broker_load(&c, b).unwrap()).collect();
+        let loads: Vec<f64> = (0..c.brokers().len()).map(|b| broker_load(&c, b).unwrap()).collect();
         assert!(loads.iter().all(|l| (0.0..=1.0).contains(l)));
         // hot-partition's design: the hot key's broker reads 4.5 MB/s against its 4 MB/s.
         assert!(loads.iter().any(|&l| l > 0.9), "one broker is full: {loads:?}");

@@ -23,9 +23,9 @@ use crate::model::targets::targets_of;
 use crate::model::without_queue::without_queue;
 use crate::view::clock::now_ms;
 use crate::view::components::{
-    chart_box, follow_panel, language_switch, legend, lesson_menu, lesson_panel, stage_hover,
-    stage_terms, Actions, ColourBy, Controls, Counters, DisplayProps, ImportExport, Inspector,
-    LagGroup, PanelLive, WithoutQueuePanel,
+    chart_box, follow_panel, language_switch, legend, lesson_menu, lesson_panel, plan_panel,
+    stage_hover, stage_terms, Actions, ColourBy, Controls, Counters, DisplayProps, ImportExport,
+    Inspector, LagGroup, PanelLive, WithoutQueuePanel,
 };
 use crate::view::export::download_export;
 use crate::view::frame::FOCUS_SLOT;
@@ -337,6 +337,7 @@ pub fn App() -> Html {
     let titles: Vec<(ChartKind, String)> =
         kinds.iter().map(|&k| (k, chart_title(k, &s.cluster, ui.lag_group, lang))).collect();
     let followed = s.cluster.followed().map(|f| journey(&s.cluster, f, lang));
+    let plan = plan_panel(s.plan.as_ref(), &dispatch, lang);
     drop(s);
     {
         let dispatch = dispatch.clone();
@@ -455,6 +456,7 @@ pub fn App() -> Html {
             if let Some(text) = &ui.bench_report {
                 <pre class="bench" data-testid="bench-result">{ text }</pre>
             }
+            { plan }
             { legend(lang) }
         </main>
     }

@@ -17,6 +17,8 @@ use crate::view::bench_run::BenchRun;
 use crate::view::canvas::{draw, terms};
 use crate::view::clock::now_ms;
 
+/// Wall ms a frame gives a running capacity plan (`model/plan.rs`).
+const PLAN_BUDGET_MS: f64 = 5.0;
 /// How often the page re-renders with fresh figures (`Action::Refresh`), wall ms: renders
 /// are the only path from the engine into the virtual DOM.
 const STATS_EVERY_MS: f64 = 200.0;
@@ -149,7 +151,13 @@ impl FrameLoop {
     pub fn frame(&self, t: f64) {
         let started = now_ms();
         let mut s = self.sim.borrow_mut();
+        s.clock = Some(now_ms);
         s.frame(t);
+        if let Some(p) = &mut s.plan {
+            // A capacity plan runs on a few ms a frame, never freezing the tab.
+            let t0 = now_ms();
+            p.work(&mut || now_ms() - t0 > PLAN_BUDGET_MS);
+        }
         let lesson_paused = std::mem::take(&mut s.lesson_paused);
         let engine_done = now_ms();
         let moving = redraw::moving(&s);

@@ -10,10 +10,10 @@ use std::sync::Mutex;
 
 use brook_engine::Scenario;
 
+use brook_engine::plan::{outcome, Planner};
 pub use brook_engine::plan::{
     parse_targets, Metric, Outcome, Plan, Point, Target, POINTS_DEFAULT, POINTS_MAX,
 };
-use brook_engine::plan::{outcome, Planner};
 
 /// `--threads` at most.
 pub const THREADS_MAX: usize = 256;

@@ -187,7 +187,6 @@ pub fn candidate(base: &Scenario, p: Point) -> Result<Scenario, String> {
     Ok(s)
 }
 
-
 /// Runs `s` for `seconds` and reads every metric (the CLI's threads and the page's chunks run
 /// [`Cluster::run_until`] themselves, then [`metrics`]).
 pub fn measure(s: Scenario, seconds: f64) -> [f64; 5] {
@@ -356,8 +355,8 @@ impl Planner {
                 return Vec::new();
             }
             for &(p, step) in &asked {
-                let known = self.tried.iter().any(|t| t.point == p)
-                    || self.new.iter().any(|n| n.0 == p);
+                let known =
+                    self.tried.iter().any(|t| t.point == p) || self.new.iter().any(|n| n.0 == p);
                 if !known && self.tried.len() + self.new.len() < self.points_max {
                     self.new.push((p, step));
                 }
@@ -454,9 +453,7 @@ impl Planner {
             }
             // If they meet the targets, no point is smaller in any dimension.
             Phase::Together { .. } if answers == [Some(true)] => Phase::Done,
-            Phase::Together { low } => {
-                Phase::Scale { low, k: Range { lo: 1, hi: SCALE_STEPS } }
-            }
+            Phase::Together { low } => Phase::Scale { low, k: Range { lo: 1, hi: SCALE_STEPS } },
             Phase::Scale { low, mut k } => {
                 let x = k.mid().expect("asked");
                 k.answer(x, answers[0].expect("answered"));

@@ -519,7 +519,8 @@ fn production() -> Scenario {
     s.producers = (0..128)
         .map(|i| {
             let t = topics[i % topics.len()];
-            let mut p = ProducerSpec::new(&format!("{t}-{}", i / topics.len()), t, constant(78_125.0));
+            let mut p =
+                ProducerSpec::new(&format!("{t}-{}", i / topics.len()), t, constant(78_125.0));
             p.record_bytes = 500;
             p
         })

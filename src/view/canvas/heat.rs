@@ -86,10 +86,8 @@ pub fn heat(ctx: &Ctx, l: &Layout, h: &HeatLayout, c: &Cluster, f: &Faces, lang:
     let mut lag_shades = [0usize; SHADES];
     for ((th, t), lags) in h.topics.iter().zip(c.topics()).zip(&lags) {
         let np = t.partitions.len();
-        let titles = [
-            lang.f(Msg::HeatTopic, &[&t.name, &np]),
-            lang.f(Msg::HeatTopicShort, &[&t.name, &np]),
-        ];
+        let titles =
+            [lang.f(Msg::HeatTopic, &[&t.name, &np]), lang.f(Msg::HeatTopicShort, &[&t.name, &np])];
         let title = first_fitting(ctx, &titles, font, th.title.w);
         text(ctx, &title, th.title.x, th.title.mid_y(), font, MUTED, "left");
         terms::term(ctx, &title, th.title.x, th.title.mid_y(), StageTerm::Partition);
