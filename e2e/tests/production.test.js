@@ -25,10 +25,10 @@ async function heat(page) {
 test('production: the stage is a heat view of 64 brokers and 16,384 partitions', async () => {
   const errors = [];
   const page = await openPage(browser, `${server.url}?preset=production&play=0`, errors);
-  for (let i = 0; i < 20; i++) await page.click('[data-testid=step]');
+  for (let i = 0; i < 10; i++) await page.click('[data-testid=step]');
   await page.waitForFunction(
-    () => document.querySelector('[data-testid=virtual-time]').textContent.startsWith('2.0'),
-    null, { timeout: 120_000 },
+    () => document.querySelector('[data-testid=virtual-time]').textContent.startsWith('1.0'),
+    null, { timeout: 180_000 },
   );
   await page.waitForTimeout(300);
   assert.equal(await page.getAttribute('[data-testid=stage]', 'data-stage-mode'), 'heat');
@@ -36,7 +36,7 @@ test('production: the stage is a heat view of 64 brokers and 16,384 partitions',
   assert.equal(h.brokers, 64, 'a cell per broker');
   assert.equal(h.partitions, 16384, 'a cell per partition');
   assert.equal(h['broker-shades'].reduce((a, b) => a + b), 64);
-  // At 2 s the brokers carry traffic: not every broker is in the lightest shade.
+  // At 1 s the brokers carry traffic: not every broker is in the lightest shade.
   assert.ok(h['broker-shades'][0] < 64, `brokers shaded by load: ${h['broker-shades']}`);
   // No element per partition: the stage is one canvas.
   const elements = await page.$$eval('[data-testid=stage] *', (els) => els.length);
@@ -71,13 +71,54 @@ test('production: frame time while it plays (the page benchmark, 5 s)', async ()
   await page.goto(`${server.url}?bench=production&seconds=5`);
   const el = await page.waitForSelector('[data-testid=bench-result]', { timeout: 180_000 });
   const r = JSON.parse(await el.textContent());
-  console.log(`production frame work p50 ${r.frame_work_ms_p50} ms, p95 ${r.frame_work_ms_p95} ms, max ${r.frame_work_ms_max} ms, fps ${r.fps}, virtual ${r.virtual_s} s`);
-  // The frame loop bounds its steps by wall time (model/sim.rs): whatever the engine's speed,
-  // the tab never freezes. Issue 12 asks 60 fps with frame work p95 within 8 ms; the engine is
-  // not there yet at this size (BENCHMARKS.md records the figure), so this checks the bound
-  // the page itself keeps: no frame works longer than a few frames' time.
-  assert.ok(r.frame_work_ms_p95 > 0, 'frames were measured');
+  console.log(`production: ${JSON.stringify(r)}`);
+  // Issue 12 asks 60 fps with frame work p95 within 8 ms: not met yet (BENCHMARKS.md records
+  // the figures). The frame loop stops stepping at a 6 ms wall budget (model/sim.rs), but at
+  // least one engine step runs a frame and one step of this cluster costs more than a frame
+  // in wasm today (the engine's speed is worked on elsewhere); drawing the stage costs about
+  // 20 ms more (the 128 producers' and 1,024 members' rows; the heat grids are one image per
+  // topic). What is checked: the tab keeps drawing (no frame of seconds, as before the
+  // budget: 2.8 s frames at 0.8 fps).
+  assert.ok(r.fps >= 10, `frames a second: ${r.fps}`);
   assert.ok(r.frame_work_ms_p95 < 100, `frame work p95 ${r.frame_work_ms_p95} ms`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the page plans capacity like brook plan, a few ms a frame', async () => {
+  // The page's budget: 8 points of min(duration, 5) s each, targets lag_s<=30,p99_ms<=500
+  // (model/plan.rs); brook plan with the same budget tries the same points.
+  const { execFileSync } = await import('node:child_process');
+  const { join, dirname } = await import('node:path');
+  const { fileURLToPath } = await import('node:url');
+  const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+  const CLI = process.env.BROOK_CLI ?? join(root, 'target', 'release', 'brook');
+  const want = JSON.parse(execFileSync(CLI, ['plan', 'peak-shaving', '--target', 'lag_s<=30,p99_ms<=500',
+    '--points', '8', '--seconds', '5', '--format', 'json']).toString());
+  const errors = [];
+  const page = await openPage(browser, `${server.url}?preset=peak-shaving&play=0`, errors);
+  await page.click('[data-testid=plan-run]');
+  // While it runs the page keeps answering: the Step button still steps.
+  await page.click('[data-testid=step]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=virtual-time]').textContent.startsWith('0.1'));
+  await page.waitForSelector('[data-testid=plan-result]', { timeout: 300_000 });
+  const rows = await page.$$eval('[data-testid=plan-table] tr', (trs) => trs.slice(1).map((tr) =>
+    [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+  assert.equal(rows.length, want.tried.length, 'as many points as brook plan');
+  for (const [i, t] of want.tried.entries()) {
+    const [n, brokers, partitions, members, lag, p99, meets] = rows[i];
+    assert.equal(Number(n), i + 1);
+    assert.deepEqual([Number(brokers), Number(partitions), Number(members)], [t.brokers, t.partitions, t.members], `point ${i + 1}`);
+    assert.equal(lag, t.lag_s.toFixed(1), `point ${i + 1}: longest wait`);
+    assert.equal(p99, t.p99_ms.toFixed(0), `point ${i + 1}: p99`);
+    assert.equal(meets, t.meets ? 'yes' : 'no');
+  }
+  const result = await page.textContent('[data-testid=plan-result]');
+  if (want.chosen) {
+    assert.ok(result.includes(`${want.chosen.brokers} brokers, ${want.chosen.partitions} partitions per topic, ${want.chosen.members} members`), result);
+  }
+  await page.$eval('[data-testid=plan]', (e) => e.scrollIntoView());
+  await screenshot(page, 'plan-peak-shaving');
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -54,7 +54,8 @@ impl PagePlan {
     }
 
     /// Runs the search on, one engine step at a time, until it is done or `out_of_time` says
-    /// the frame's budget is spent (at least one step each call, so it always moves on).
+    /// the frame's budget is spent (it looks after each piece of work: a step, a point's start
+    /// or end, a round asked for; so each call moves the search on).
     pub fn work(&mut self, out_of_time: &mut dyn FnMut() -> bool) {
         let mut first = true;
         while !self.planner.done() && (first || !out_of_time()) {
@@ -71,7 +72,7 @@ impl PagePlan {
                 if !self.round.is_empty() {
                     self.planner.record(std::mem::take(&mut self.outcomes));
                 }
-                self.round = self.planner.next();
+                self.round = self.planner.round();
                 continue;
             }
             let p = self.round[self.outcomes.len()];
@@ -112,12 +113,12 @@ impl PagePlan {
 
     /// The cheapest point that met the targets, once the search is done.
     pub fn chosen(&self) -> Option<Point> {
-        self.done().then(|| self.planner.plan().chosen).flatten()
+        self.planner.chosen().filter(|_| self.done())
     }
 
     /// Whether the budget stopped the search before its end.
     pub fn cut(&self) -> bool {
-        self.done() && !self.planner.plan().complete
+        self.done() && !self.planner.complete()
     }
 }
 

@@ -293,8 +293,8 @@ impl Sim {
             self.flights.expire(now_ms);
             return steps;
         }
-        let steps =
-            if self.playing { self.advance(dt_ms * 1000.0 * self.speed, now_ms) } else { 0 };
+        let (us, clock) = (dt_ms * 1000.0 * self.speed, self.clock);
+        let steps = if self.playing { self.advance_within(us, now_ms, clock) } else { 0 };
         if let Some(w) = &mut self.watch {
             if w.check(&self.cluster) && self.playing {
                 self.playing = false;
@@ -306,8 +306,14 @@ impl Sim {
     }
 
     /// Advances virtual time by `us` (carrying fractions of a tick), at most
-    /// [`STEPS_PER_FRAME_MAX`] steps; returns steps run.
+    /// [`STEPS_PER_FRAME_MAX`] steps; returns steps run. A Step press: never cut short by the
+    /// wall clock.
     pub fn advance(&mut self, us: f64, now_ms: f64) -> u64 {
+        self.advance_within(us, now_ms, None)
+    }
+
+    /// [`Sim::advance`], stopping when `clock` says the frame's [`STEP_BUDGET_MS`] is spent.
+    fn advance_within(&mut self, us: f64, now_ms: f64, clock: Option<fn() -> f64>) -> u64 {
         self.carry_us += us;
         let wanted = (self.carry_us / TICK_US as f64).floor() as u64;
         let steps = wanted.min(STEPS_PER_FRAME_MAX);
@@ -319,10 +325,10 @@ impl Sim {
         }
         // Replica chips are drawn only when every partition has its own strip.
         let chips = !dense(&self.cluster);
-        let started = self.clock.map(|c| c());
+        let started = clock.map(|c| c());
         let mut run = 0;
         for i in 0..steps {
-            if let (Some(clock), Some(t0)) = (self.clock, started) {
+            if let (Some(clock), Some(t0)) = (clock, started) {
                 if i > 0 && clock() - t0 > STEP_BUDGET_MS {
                     // Out of the frame's budget: what is left is dropped, not owed.
                     self.frames_behind += 1;
@@ -523,10 +529,13 @@ mod tests {
         sim.clock = Some(clock);
         sim.playing = true;
         let behind = sim.frames_behind;
-        assert_eq!(sim.advance(100_000.0, 0.0), 2);
+        assert_eq!(sim.frame(0.0), 0, "the first frame has no elapsed time");
+        assert_eq!(sim.frame(50.0), 2, "50 ms asked, two steps fit the budget");
         assert_eq!(sim.cluster.now_us(), 2 * brook_engine::TICK_US);
         assert_eq!(sim.frames_behind, behind + 1, "it says it ran slower than asked");
-        assert_eq!(sim.advance(0.0, 16.0), 0, "what was cut is not owed to the next frame");
+        assert_eq!(sim.frame(50.0), 0, "what was cut is not owed to the next frame");
+        // A Step press runs its 100 ms whatever the clock says.
+        assert_eq!(sim.advance(100_000.0, 60.0), 100);
     }
 
     #[test]

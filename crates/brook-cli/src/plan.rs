@@ -46,9 +46,9 @@ pub fn search(
 ) -> Plan {
     let mut planner = Planner::new(base, targets, points_max);
     loop {
-        let points = planner.next();
+        let points = planner.round();
         if points.is_empty() {
-            return planner.plan();
+            return planner.into_plan();
         }
         planner.record(run_all(base, seconds, &points, threads));
     }

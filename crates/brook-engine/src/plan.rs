@@ -276,7 +276,7 @@ enum Phase {
 }
 
 /// The search as a machine its caller drives, running the points however it likes (the CLI on
-/// a pool of threads, the page a few steps a frame): [`Planner::next`] names the points of the
+/// a pool of threads, the page a few steps a frame): [`Planner::round`] names the points of the
 /// next round, [`Planner::record`] takes their outcomes in the same order. Deterministic:
 /// the points asked for depend only on the outcomes given.
 #[derive(Clone, Debug)]
@@ -344,7 +344,7 @@ impl Planner {
 
     /// The points to run next, in order (none: the search is over). Call [`Planner::record`]
     /// with their outcomes before asking again.
-    pub fn next(&mut self) -> Vec<Point> {
+    pub fn round(&mut self) -> Vec<Point> {
         loop {
             if !self.new.is_empty() {
                 return self.new.iter().map(|n| n.0).collect();
@@ -369,7 +369,7 @@ impl Planner {
         }
     }
 
-    /// The outcomes of the points [`Planner::next`] gave, in the same order.
+    /// The outcomes of the points [`Planner::round`] gave, in the same order.
     pub fn record(&mut self, outcomes: Vec<Outcome>) {
         let new = std::mem::take(&mut self.new);
         for ((point, step), outcome) in new.into_iter().zip(outcomes) {
@@ -382,11 +382,19 @@ impl Planner {
         self.answer();
     }
 
-    /// The result so far (the final one once [`Planner::done`]).
-    pub fn plan(&self) -> Plan {
-        let chosen =
-            self.tried.iter().filter(|t| t.meets).map(|t| t.point).min_by_key(|p| p.cost());
-        Plan { chosen, complete: !self.cut, tried: self.tried.clone() }
+    /// The cheapest point tried so far that met every target.
+    pub fn chosen(&self) -> Option<Point> {
+        self.tried.iter().filter(|t| t.meets).map(|t| t.point).min_by_key(|p| p.cost())
+    }
+
+    /// Whether the search ran to its end (false: the budget stopped it, or it runs still).
+    pub fn complete(&self) -> bool {
+        self.done() && !self.cut
+    }
+
+    /// The result.
+    pub fn into_plan(self) -> Plan {
+        Plan { chosen: self.chosen(), complete: self.complete(), tried: self.tried }
     }
 
     /// The round the phase asks for.
@@ -500,9 +508,9 @@ fn along(low: Point, top: Point, k: u32) -> Point {
 pub fn search(base: &Scenario, seconds: f64, targets: &[Target], points_max: usize) -> Plan {
     let mut p = Planner::new(base, targets, points_max);
     loop {
-        let points = p.next();
+        let points = p.round();
         if points.is_empty() {
-            return p.plan();
+            return p.into_plan();
         }
         let outcomes = points.iter().map(|&pt| outcome(base, pt, seconds)).collect();
         p.record(outcomes);

@@ -4,7 +4,8 @@
 use std::cell::RefCell;
 
 use brook_engine::Cluster;
-use web_sys::CanvasRenderingContext2d as Ctx;
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d as Ctx, HtmlCanvasElement, ImageData};
 
 use super::terms;
 use crate::model::heat::{
@@ -24,6 +25,58 @@ const DOWN: &str = "#94a3b8";
 thread_local! {
     /// What the last frame's heat view showed (`heat_text`), for the stage's `data-heat`.
     static SHOWN: RefCell<Option<String>> = const { RefCell::new(None) };
+    /// A canvas outside the page the partitions' grids are written to, a pixel a cell, then
+    /// drawn scaled onto the stage: thousands of cells cost one image, not a path of
+    /// thousands of rectangles.
+    static PIXELS: RefCell<Option<HtmlCanvasElement>> = const { RefCell::new(None) };
+}
+
+/// The RGB of each [`RAMP`] shade.
+fn rgb(colour: &str) -> [u8; 3] {
+    let n = u32::from_str_radix(colour.trim_start_matches('#'), 16).unwrap_or(0);
+    [(n >> 16) as u8, (n >> 8) as u8, n as u8]
+}
+
+/// Draws `grid` with cell `i` in shade `shades[i]` as one scaled image (cells without gaps:
+/// the grids of thousands of partitions have cells of a few px). Counts the shades.
+fn cells_as_image(ctx: &Ctx, grid: &Grid, shades: &[u8], counts: &mut [usize; SHADES]) {
+    let (cols, rows) = (grid.cols.max(1), grid.rows().max(1));
+    let mut px = vec![0u8; cols * rows * 4];
+    let colours: Vec<[u8; 3]> = RAMP.iter().map(|c| rgb(c)).collect();
+    for (i, &s) in shades.iter().enumerate() {
+        let [r, g, b] = colours[s as usize];
+        px[i * 4..i * 4 + 4].copy_from_slice(&[r, g, b, 255]);
+        counts[s as usize] += 1;
+    }
+    let drawn = PIXELS.with(|p| {
+        let mut p = p.borrow_mut();
+        if p.is_none() {
+            *p = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.create_element("canvas").ok())
+                .and_then(|e| e.dyn_into::<HtmlCanvasElement>().ok());
+        }
+        let off = p.as_ref()?;
+        off.set_width(cols as u32);
+        off.set_height(rows as u32);
+        let octx = off.get_context("2d").ok()??.dyn_into::<Ctx>().ok()?;
+        let data = ImageData::new_with_u8_clamped_array_and_sh(
+            wasm_bindgen::Clamped(&px),
+            cols as u32,
+            rows as u32,
+        )
+        .ok()?;
+        octx.put_image_data(&data, 0.0, 0.0).ok()?;
+        ctx.set_image_smoothing_enabled(false);
+        let (w, h) = (cols as f64 * grid.pitch, rows as f64 * grid.pitch);
+        let r = ctx.draw_image_with_html_canvas_element_and_dw_and_dh(off, grid.x, grid.y, w, h);
+        ctx.set_image_smoothing_enabled(true);
+        r.ok()
+    });
+    if drawn.is_none() {
+        let shades: Vec<Option<u8>> = shades.iter().map(|&s| Some(s)).collect();
+        cells(ctx, grid, &shades, &mut [0; SHADES]);
+    }
 }
 
 /// What the last frame's heat view showed, if the stage was a heat view.
@@ -91,9 +144,14 @@ pub fn heat(ctx: &Ctx, l: &Layout, h: &HeatLayout, c: &Cluster, f: &Faces, lang:
         let title = first_fitting(ctx, &titles, font, th.title.w);
         text(ctx, &title, th.title.x, th.title.mid_y(), font, MUTED, "left");
         terms::term(ctx, &title, th.title.x, th.title.mid_y(), StageTerm::Partition);
-        let shades: Vec<Option<u8>> =
-            lags.iter().map(|&x| Some(shade(x as f64 / scale as f64) as u8)).collect();
-        cells(ctx, &th.grid, &shades, &mut lag_shades);
+        let shades: Vec<u8> = lags.iter().map(|&x| shade(x as f64 / scale as f64) as u8).collect();
+        if th.grid.gap > 0.0 {
+            // Cells large enough to show their gaps: rectangles.
+            let shades: Vec<Option<u8>> = shades.iter().map(|&s| Some(s)).collect();
+            cells(ctx, &th.grid, &shades, &mut lag_shades);
+        } else {
+            cells_as_image(ctx, &th.grid, &shades, &mut lag_shades);
+        }
         terms::region(th.grid.bounds(), StageTerm::Lag);
     }
     legend(ctx, h.legend, scale, f, lang, k);

@@ -37,7 +37,7 @@ fn the_largest_point_stays_within_the_limits_of_a_production_size_scenario() {
     // all topics together; the largest point takes what the limits leave per topic.
     let base = preset("production").unwrap();
     let mut p = Planner::new(&base, &[Target { metric: Metric::LostRecords, max: 0.0 }], 1);
-    let top = p.next();
+    let top = p.round();
     assert_eq!(top.len(), 1);
     let t = top[0];
     assert_eq!(t.partitions * base.topics.len() as u32, limits::PARTITIONS_TOTAL_MAX);
@@ -57,7 +57,7 @@ fn a_driven_planner_asks_the_same_points_in_rounds_as_the_whole_search() {
     let mut p = Planner::new(&base, &targets, 12);
     let mut rounds = 0;
     loop {
-        let pts = p.next();
+        let pts = p.round();
         if pts.is_empty() {
             break;
         }
@@ -66,7 +66,7 @@ fn a_driven_planner_asks_the_same_points_in_rounds_as_the_whole_search() {
         p.record(pts.iter().map(|&pt| outcome(&base, pt, 3.0)).collect());
     }
     assert!(p.done());
-    let driven = p.plan();
+    let driven = p.into_plan();
     let pts = |pl: &Plan| pl.tried.iter().map(|t| (t.point, t.step, t.meets)).collect::<Vec<_>>();
     assert_eq!(pts(&whole), pts(&driven));
     assert!(rounds >= 2);
