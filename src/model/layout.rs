@@ -5,6 +5,7 @@ use brook_engine::{Cluster, PartitionLog, Tp};
 
 use crate::model::consumers::{consumer_sets, ConsumerSet};
 use crate::model::flights::{Endpoint, Flight, FlightKind, HOP_PX};
+use crate::model::heat::HeatLayout;
 
 /// A rectangle in CSS pixels.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -98,6 +99,9 @@ pub struct Layout {
     pub members: Vec<Vec<Rect>>,
     /// Whether partitions are too many to draw one strip each (drawn as a heat strip).
     pub dense: bool,
+    /// The heat view, when the cluster is too large for strips and broker boxes
+    /// ([`crate::model::heat::heat_view`]): then `partitions` has no strip and `brokers` no box.
+    pub heat: Option<HeatLayout>,
     /// Width of the replica chips left of each strip, px (0 with one replica, or presenting).
     pub replica_w: f64,
     /// Width of one replica chip, px.
@@ -241,7 +245,8 @@ impl Layout {
         let top = HEADER_PX * k;
         let avail = (height - top - pad).max(10.0);
         let total: usize = cluster.topics().iter().map(|t| t.partitions.len()).sum();
-        let dense = dense(cluster);
+        let heat = crate::model::heat::heat_view(cluster);
+        let dense = dense(cluster) || heat;
         let max_rf = cluster
             .topics()
             .iter()
@@ -265,13 +270,18 @@ impl Layout {
                 .map(|(y, h)| Rect { x: pad, y, w: side_w, h })
                 .collect();
         let mid_w = (width - side_w - right_w - 2.0 * pad - lane - lane_r - replica_w).max(40.0);
-        let rows = column(total, top, avail, 56.0 * k, if dense { 0.0 } else { 6.0 * k });
+        // The heat view has no strip: no rectangle per partition either.
+        let rows = if heat {
+            Vec::new()
+        } else {
+            column(total, top, avail, 56.0 * k, if dense { 0.0 } else { 6.0 * k })
+        };
         let mut it = rows.into_iter();
         let partitions: Vec<Vec<Rect>> = cluster
             .topics()
             .iter()
             .map(|t| {
-                (0..t.partitions.len())
+                (0..if heat { 0 } else { t.partitions.len() })
                     .map(|_| {
                         let (y, h) = it.next().expect("one row per partition");
                         Rect { x: mid_x, y, w: mid_w, h }
@@ -297,7 +307,8 @@ impl Layout {
                 rows.iter().map(|r| Rect { x: r.right() + 6.0 * k, w, ..*r }).collect()
             })
             .collect();
-        let n_brokers = if cluster.brokers().len() > 1 { cluster.brokers().len() } else { 0 };
+        let n_brokers =
+            if cluster.brokers().len() > 1 && !heat { cluster.brokers().len() } else { 0 };
         let broker_h = 20.0 * k;
         let limited = crate::model::capacity::limited(cluster);
         let brokers: Vec<Rect> = (0..n_brokers)
@@ -325,6 +336,11 @@ impl Layout {
         ];
         let scale_label = Rect { x: mid_x, y: height - pad, w: mid_w, h: pad };
         let (groups, members) = Self::consumers(&sets, right_x, right_w, top, avail, k);
+        let heat = heat.then(|| {
+            let counts: Vec<usize> = cluster.topics().iter().map(|t| t.partitions.len()).collect();
+            let r = Rect { x: strips_x, y: top, w: mid_x + mid_w - strips_x, h: avail };
+            HeatLayout::new(cluster.brokers().len(), &counts, r, fonts_at(k).small * 1.25)
+        });
         Layout {
             width,
             height,
@@ -340,6 +356,7 @@ impl Layout {
             groups,
             members,
             dense,
+            heat,
             replica_w,
             chip_w,
             brokers,
@@ -499,6 +516,9 @@ impl Layout {
         let inside = |r: &Rect| x >= r.x && x <= r.right() && y >= r.y && y <= r.y + r.h;
         if let Some(b) = self.brokers.iter().position(inside) {
             return Some(Selection::Broker(b));
+        }
+        if let Some(s) = self.heat.as_ref().and_then(|h| h.hit(x, y)) {
+            return Some(s);
         }
         if let Some(i) = self.producers.iter().position(inside) {
             return Some(Selection::Producer(i));

@@ -18,7 +18,11 @@ pub fn key(sim: &Sim, renders: u64, w: f64, h: f64) -> Key {
 
 /// Whether anything moves by itself: time runs, a lesson replays, dots fly or marks fade.
 pub fn moving(sim: &Sim) -> bool {
-    sim.playing || sim.replaying() || !sim.flights.is_empty() || !sim.flights.marks.is_empty()
+    sim.playing
+        || sim.replaying()
+        || !sim.flights.is_empty()
+        || !sim.flights.marks.is_empty()
+        || sim.plan.as_ref().is_some_and(|p| !p.done())
 }
 
 /// The key each surface was last drawn at while still; None: draw on the next frame.

@@ -14,6 +14,11 @@ use crate::model::lesson::{Goal, StageRegion, Watch};
 /// Most engine steps run in one animation frame (2 virtual seconds); past it the simulation
 /// runs slower than asked instead of freezing the tab.
 pub const STEPS_PER_FRAME_MAX: u64 = 2_000;
+/// Wall ms a frame's steps may take when the page gives [`Sim::clock`]: a production-size
+/// cluster's steps cost milliseconds each, and 2,000 of them would freeze the tab; past this
+/// budget the simulation runs slower than asked (counted in `frames_behind`), as it does past
+/// [`STEPS_PER_FRAME_MAX`]. At least one step a frame runs.
+pub const STEP_BUDGET_MS: f64 = 6.0;
 /// Longest wall-clock gap between frames that is simulated, ms (a hidden tab pauses instead
 /// of catching up).
 pub const FRAME_GAP_MS_MAX: f64 = 100.0;
@@ -81,6 +86,13 @@ pub struct Sim {
     notice_seen: (u64, f64),
     /// The same traffic without a queue, stepped with the cluster while the panel shows it.
     pub direct: Option<DirectRun>,
+    /// The wall clock, ms, when the page gives one: a frame's steps stop at
+    /// [`STEP_BUDGET_MS`]. None (tests): only [`STEPS_PER_FRAME_MAX`] bounds them.
+    pub clock: Option<fn() -> f64>,
+    /// The capacity plan running or shown, and the plans asked for when it started.
+    pub plan: Option<crate::model::plan::PagePlan>,
+    /// See `plan`.
+    pub plans: u64,
 }
 
 /// Most engine steps a lesson's replay runs per animation frame.
@@ -213,6 +225,9 @@ impl Sim {
             lesson_paused: false,
             notice_seen: (0, 0.0),
             direct: None,
+            clock: None,
+            plan: None,
+            plans: 0,
         }
     }
 
@@ -281,8 +296,8 @@ impl Sim {
             self.flights.expire(now_ms);
             return steps;
         }
-        let steps =
-            if self.playing { self.advance(dt_ms * 1000.0 * self.speed, now_ms) } else { 0 };
+        let (us, clock) = (dt_ms * 1000.0 * self.speed, self.clock);
+        let steps = if self.playing { self.advance_within(us, now_ms, clock) } else { 0 };
         if let Some(w) = &mut self.watch {
             if w.check(&self.cluster) && self.playing {
                 self.playing = false;
@@ -294,8 +309,14 @@ impl Sim {
     }
 
     /// Advances virtual time by `us` (carrying fractions of a tick), at most
-    /// [`STEPS_PER_FRAME_MAX`] steps; returns steps run.
+    /// [`STEPS_PER_FRAME_MAX`] steps; returns steps run. A Step press: never cut short by the
+    /// wall clock.
     pub fn advance(&mut self, us: f64, now_ms: f64) -> u64 {
+        self.advance_within(us, now_ms, None)
+    }
+
+    /// [`Sim::advance`], stopping when `clock` says the frame's [`STEP_BUDGET_MS`] is spent.
+    fn advance_within(&mut self, us: f64, now_ms: f64, clock: Option<fn() -> f64>) -> u64 {
         self.carry_us += us;
         let wanted = (self.carry_us / TICK_US as f64).floor() as u64;
         let steps = wanted.min(STEPS_PER_FRAME_MAX);
@@ -307,18 +328,29 @@ impl Sim {
         }
         // Replica chips are drawn only when every partition has its own strip.
         let chips = !dense(&self.cluster);
-        for _ in 0..steps {
+        let started = clock.map(|c| c());
+        let mut run = 0;
+        for i in 0..steps {
+            if let (Some(clock), Some(t0)) = (clock, started) {
+                if i > 0 && clock() - t0 > STEP_BUDGET_MS {
+                    // Out of the frame's budget: what is left is dropped, not owed.
+                    self.frames_behind += 1;
+                    self.carry_us = 0.0;
+                    break;
+                }
+            }
             self.cluster.step();
             if let Some(d) = &mut self.direct {
                 d.step();
             }
             self.flights.ingest(self.cluster.events(), &self.cluster, chips, now_ms);
             self.rates.update(&self.cluster);
+            run += 1;
         }
         if self.cluster.notice_count() != self.notice_seen.0 {
             self.notice_seen = (self.cluster.notice_count(), now_ms);
         }
-        steps
+        run
     }
 
     /// Runs until virtual time `until_ms` regardless of play state (URL `until_s`, tests).
@@ -485,6 +517,28 @@ mod tests {
         let steps = sim.frame(100.0); // 100 ms at 100x = 10 s virtual wanted
         assert_eq!(steps, STEPS_PER_FRAME_MAX);
         assert_eq!(sim.frames_behind, 1);
+    }
+
+    #[test]
+    fn a_frame_stops_stepping_at_its_wall_time_budget() {
+        // A clock 4 ms further on at each look: the first step always runs, the second
+        // starts 4 ms in (within the 6 ms budget), the third would start at 8 ms.
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static T: AtomicU64 = AtomicU64::new(0);
+        fn clock() -> f64 {
+            T.fetch_add(4, Ordering::Relaxed) as f64
+        }
+        let mut sim = Sim::new(brook_engine::preset("quickstart").unwrap());
+        sim.clock = Some(clock);
+        sim.playing = true;
+        let behind = sim.frames_behind;
+        assert_eq!(sim.frame(0.0), 0, "the first frame has no elapsed time");
+        assert_eq!(sim.frame(50.0), 2, "50 ms asked, two steps fit the budget");
+        assert_eq!(sim.cluster.now_us(), 2 * brook_engine::TICK_US);
+        assert_eq!(sim.frames_behind, behind + 1, "it says it ran slower than asked");
+        assert_eq!(sim.frame(50.0), 0, "what was cut is not owed to the next frame");
+        // A Step press runs its 100 ms whatever the clock says.
+        assert_eq!(sim.advance(100_000.0, 60.0), 100);
     }
 
     #[test]

@@ -111,6 +111,8 @@ pub struct State {
     pub refreshes: u64,
     /// The "Without a queue" panel is shown (the run's traffic as direct calls beside it).
     pub show_without_queue: bool,
+    /// Capacity plans asked for (each click starts one on the run's scenario; 0: none).
+    pub plans: u64,
     /// The chart drawn large beside the stage.
     pub focus_chart: ChartKind,
     /// The open lesson, if one is.
@@ -173,6 +175,8 @@ pub enum Action {
     SetLang(Lang),
     /// Show (true) or hide the same traffic without a queue beside the run.
     ShowWithoutQueue(bool),
+    /// Start a capacity plan of the run's scenario (the page's smaller `brook plan`).
+    Plan,
     /// Draw this chart large beside the stage.
     FocusChart(ChartKind),
     /// A lesson was fetched and validated: open it at this step (0-based; past its end, at
@@ -234,6 +238,7 @@ impl State {
             bench_report: None,
             refreshes: 0,
             show_without_queue: false,
+            plans: 0,
             focus_chart: ChartKind::Flow,
             lesson: None,
             lesson_error: None,
@@ -458,6 +463,7 @@ pub fn reduce(state: &State, action: Action) -> State {
         Action::BenchReport(text) => s.bench_report = Some(text),
         Action::SetLang(lang) => s.lang = lang,
         Action::ShowWithoutQueue(on) => s.show_without_queue = on,
+        Action::Plan => s.plans += 1,
         Action::FocusChart(k) => s.focus_chart = k,
         Action::OpenLesson(lesson, step) => {
             let len = lesson.steps.len();
@@ -536,6 +542,12 @@ pub fn follow(sim: &mut Sim, state: &State, now_ms: f64) -> bool {
     let restarted = sim.run != state.run;
     if restarted {
         *sim = state.new_sim();
+        // A new run forgets the plan of the last one.
+        sim.plans = state.plans;
+    }
+    if sim.plans != state.plans {
+        sim.plans = state.plans;
+        sim.plan = Some(crate::model::plan::PagePlan::new(sim.cluster.scenario()));
     }
     sim.playing = state.playing;
     sim.speed = state.speed;

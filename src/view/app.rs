@@ -24,7 +24,8 @@ use crate::model::targets::targets_of;
 use crate::model::without_queue::without_queue;
 use crate::view::clock::now_ms;
 use crate::view::components::{
-    chart_box, follow_panel, language_switch, legend, lesson_menu, lesson_panel, share_link,
+    chart_box, follow_panel, language_switch, legend, lesson_menu, lesson_panel, plan_panel,
+    share_link,
     stage_hover, stage_terms, Actions, ColourBy, Controls, Counters, DisplayProps, ImportExport,
     Inspector, LagGroup, PanelLive, WithoutQueuePanel,
 };
@@ -420,6 +421,7 @@ pub fn App() -> Html {
     let titles: Vec<(ChartKind, String)> =
         kinds.iter().map(|&k| (k, chart_title(k, &s.cluster, ui.lag_group, lang))).collect();
     let followed = s.cluster.followed().map(|f| journey(&s.cluster, f, lang));
+    let plan = plan_panel(s.plan.as_ref(), &dispatch, lang);
     drop(s);
     {
         let dispatch = dispatch.clone();
@@ -551,6 +553,7 @@ pub fn App() -> Html {
             if let Some(text) = &ui.bench_report {
                 <pre class="bench" data-testid="bench-result">{ text }</pre>
             }
+            { plan }
             { legend(lang) }
         </main>
     }

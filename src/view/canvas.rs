@@ -3,6 +3,7 @@
 
 mod consumers;
 mod follow;
+pub mod heat;
 mod log;
 mod producers;
 pub mod terms;
@@ -42,7 +43,13 @@ pub fn draw(
     headings(ctx, &layout, c, &faces, lang);
     consumers::assignment_lines(ctx, &layout, c);
     producers::producers(ctx, &layout, c, &faces, lang);
-    log::partitions(ctx, &layout, c, &faces, sim.colour_by_key, lang);
+    match &layout.heat {
+        Some(h) => heat::heat(ctx, &layout, h, c, &faces, lang),
+        None => {
+            heat::clear();
+            log::partitions(ctx, &layout, c, &faces, sim.colour_by_key, lang);
+        }
+    }
     consumers::consumers(ctx, &layout, &sim.rates, &faces, lang);
     flights(ctx, &layout, sim, now_ms, reduced_motion);
     follow::followed(ctx, &layout, c);

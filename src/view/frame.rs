@@ -17,6 +17,8 @@ use crate::view::bench_run::BenchRun;
 use crate::view::canvas::{draw, terms};
 use crate::view::clock::now_ms;
 
+/// Wall ms a frame gives a running capacity plan (`model/plan.rs`).
+const PLAN_BUDGET_MS: f64 = 5.0;
 /// How often the page re-renders with fresh figures (`Action::Refresh`), wall ms: renders
 /// are the only path from the engine into the virtual DOM.
 const STATS_EVERY_MS: f64 = 200.0;
@@ -61,6 +63,22 @@ fn draw_frame(
             let _ = canvas.set_attribute("data-clipped-labels", &clipped.to_string());
         }
         terms::with(|s| s.end_frame(redraw::moving(sim)));
+        // How the stage is drawn (`data-stage-mode`) and, as a heat view, what it shows
+        // (`data-heat`), for tests.
+        let shown = crate::view::canvas::heat::shown();
+        let mode = match (&shown, crate::model::layout::dense(&sim.cluster)) {
+            (Some(_), _) => "heat",
+            (None, true) => "heat-strip",
+            (None, false) => "strips",
+        };
+        if canvas.get_attribute("data-stage-mode").as_deref() != Some(mode) {
+            let _ = canvas.set_attribute("data-stage-mode", mode);
+        }
+        if let Some(h) = shown {
+            if canvas.get_attribute("data-heat").as_deref() != Some(h.as_str()) {
+                let _ = canvas.set_attribute("data-heat", &h);
+            }
+        }
         // What the broker gauges show, for tests (`data-broker-gauges`).
         if let Some(g) = crate::model::capacity::gauges_text(&sim.cluster) {
             if canvas.get_attribute("data-broker-gauges").as_deref() != Some(g.as_str()) {
@@ -133,7 +151,13 @@ impl FrameLoop {
     pub fn frame(&self, t: f64) {
         let started = now_ms();
         let mut s = self.sim.borrow_mut();
+        s.clock = Some(now_ms);
         s.frame(t);
+        if let Some(p) = &mut s.plan {
+            // A capacity plan runs on a few ms a frame, never freezing the tab.
+            let t0 = now_ms();
+            p.work(&mut || now_ms() - t0 > PLAN_BUDGET_MS);
+        }
         let lesson_paused = std::mem::take(&mut s.lesson_paused);
         let engine_done = now_ms();
         let moving = redraw::moving(&s);

@@ -80,7 +80,8 @@ with the scenario's seed. Metrics:
   lost_records    records lost without anyone being told
   failed_records  records whose producer was told they failed
 Search (it assumes more of anything never makes a metric worse): (1) the largest point:
-16 brokers, 4x the largest topic's partitions (at least 16); if it misses, none is smaller;
+4x the scenario's brokers (at least 16, at most 64), 4x the largest topic's partitions (at
+least 16, at most 16384 over all topics); if it misses, none is smaller;
 (2) a bisection per dimension, side by side, the other two at their largest (for members,
 the most partitions that divide evenly among them): each finds the least value that can
 meet the targets; (3) those least values together: if they meet, no point is smaller in

@@ -179,11 +179,11 @@ fn check_reports_the_field_and_exits_2() {
     let text = brook_engine::preset("quickstart")
         .unwrap()
         .to_json()
-        .replace("\"partitions\": 4", "\"partitions\": 5000");
+        .replace("\"partitions\": 4", "\"partitions\": 20000");
     std::fs::write(&bad, text).unwrap();
     let o = brook(&["check", bad.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("topics[0].partitions: 5000 exceeds the limit 1024"));
+    assert!(stderr(&o).contains("topics[0].partitions: 20000 exceeds the limit 16384"));
     let good = dir.join("good.json");
     std::fs::write(&good, brook_engine::preset("quickstart").unwrap().to_json()).unwrap();
     brook_ok(&["check", good.to_str().unwrap()]);

@@ -12,6 +12,7 @@ mod group;
 mod log;
 mod metrics;
 mod murmur2;
+pub mod plan;
 mod presets;
 mod producer;
 mod push;

@@ -24,6 +24,7 @@ pub const PRESETS: &[&str] = &[
     "stress",
     "spike-beyond-capacity",
     "hot-partition",
+    "production",
 ];
 
 fn base(name: &str, description: &str, topics: Vec<TopicSpec>) -> Scenario {
@@ -210,6 +211,7 @@ pub fn preset(name: &str) -> Option<Scenario> {
         "stress" => stress(),
         "spike-beyond-capacity" => spike_beyond_capacity(),
         "hot-partition" => hot_partition(),
+        "production" => production(),
         _ => return None,
     };
     debug_assert!(s.validate().is_ok(), "preset {name} is invalid");
@@ -483,6 +485,55 @@ fn hot_partition() -> Scenario {
     let mut g = GroupSpec::new("analytics", "events", 3, 50);
     g.commit = CommitMode::AfterProcess;
     s.groups = vec![g];
+    s
+}
+
+fn production() -> Scenario {
+    let topics = ["orders", "payments", "clicks", "logs"];
+    let mut s = base(
+        "production",
+        "A production-size cluster: 64 brokers with Kafka's default request handling (8 \
+         num.io.threads, 500 queued.max.requests) on 10 Gbit/s links, four topics of 4096 \
+         partitions each (16,384 in all, replication factor 3), 128 producers sending 10 \
+         million records per second of 500 bytes, and one group of 256 consumers per topic, \
+         each member with room for twice its share. Too many partitions to draw one by one: \
+         the stage shows each broker's load and each topic's partitions as heat maps. \
+         Retention is 10 s so the logs stay small.",
+        topics
+            .iter()
+            .map(|t| TopicSpec {
+                replication_factor: 3,
+                min_insync_replicas: 2,
+                retention_ms: Some(10_000),
+                segment_bytes: 4 << 20,
+                ..TopicSpec::new(t, 4_096)
+            })
+            .collect(),
+    );
+    s.duration_s = 10.0;
+    // Kafka's defaults for the request pipeline (`num.io.threads` 8, `queued.max.requests`
+    // 500; `KafkaConfig`), the resources' documented defaults for the rest.
+    s.cluster = ClusterSpec { brokers: 64, ..ClusterSpec::default() };
+    // 10,000,000 records/s over 128 producers: 78,125 each, keyless (the sticky partitioner
+    // fills whole batches).
+    s.producers = (0..128)
+        .map(|i| {
+            let t = topics[i % topics.len()];
+            let mut p =
+                ProducerSpec::new(&format!("{t}-{}", i / topics.len()), t, constant(78_125.0));
+            p.record_bytes = 500;
+            p
+        })
+        .collect();
+    // Each topic takes 2,500,000 records/s; 256 members at 50 us a record can take 5,120,000.
+    s.groups = topics
+        .iter()
+        .map(|t| {
+            let mut g = GroupSpec::new(&format!("{t}-readers"), t, 256, 50);
+            g.commit = CommitMode::AfterProcess;
+            g
+        })
+        .collect();
     s
 }
 

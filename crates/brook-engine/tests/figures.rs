@@ -30,7 +30,8 @@ fn lag_is_the_log_end_minus_the_committed_offset_in_every_preset_and_seed() {
     // the high watermark for a read_uncommitted client) minus the committed offset. The
     // once-a-second partition sample holds both; the group's lag must be their difference,
     // and not-yet-read plus read-but-not-committed must add up to it (check_invariants).
-    for &name in brook_engine::PRESETS {
+    // production (16,384 partitions) is left to simulation.rs: 10 s of it take minutes here.
+    for &name in brook_engine::PRESETS.iter().filter(|&&p| p != "production") {
         for seed in [1, 42] {
             let mut s = brook_engine::preset(name).unwrap();
             s.seed = seed;

@@ -17,6 +17,7 @@ const COMMAND_EVERY_MS: u64 = 400;
 fn times_ms(name: &str) -> (u64, u64) {
     match name {
         "stress" | "wide-topic" => (1_500, 2_500),
+        "production" => (400, 800),
         _ => (10_000, 17_000),
     }
 }

@@ -881,4 +881,32 @@ catalogue! {
     UrlEmbed = "embed: \"{0}\" must be 0 or 1", "embed：「{0}」必須是 0 或 1";
     AutosaveDiscarded = "The run saved in this browser could not be read and was discarded: {0}.",
         "無法讀取這個瀏覽器中儲存的模擬，已將它捨棄：{0}。";
+
+    // Production-size clusters: the stage's heat view, the page's capacity plan (issue 12).
+    HeatBrokers = "Brokers ({0}), a cell each: darker = busier (the fullest of request queue, network in, network out, disk)",
+        "Broker（{0} 台），每格一台：顏色越深越忙（請求佇列、網路流入、網路流出、磁碟中最滿的一項）";
+    HeatBrokersShort = "Brokers ({0}): darker = busier", "Broker（{0} 台）：顏色越深越忙";
+    HeatTopic = "{0}: {1} partitions, a cell each: darker = more lag", "{0}：{1} 個分區，每格一個：顏色越深落後量越大";
+    HeatTopicShort = "{0}: {1} partitions", "{0}：{1} 個分區";
+    HeatLegend = "light: idle, no lag; dark: a resource at its limit, or {0} records of lag or more",
+        "淺色：閒置、沒有落後；深色：某項資源已用到上限，或落後 {0} 筆以上";
+    HeatLegendShort = "dark = full, or lag ≥ {0}", "深色 = 滿載，或落後 ≥ {0}";
+    PlanTitle = "Capacity plan", "容量規劃";
+    PlanIntro = "The smallest cluster that keeps every record's wait within 30 s and the p99 latency within 500 ms under this scenario's load: brook plan's search, here at most {0} points of {1} s each (a point: this scenario with that many brokers, partitions per topic and members per consumer group).",
+        "在這個情境的負載下，讓每筆訊息等待不超過 30 秒、p99 延遲不超過 500 毫秒的最小叢集：和 brook plan 相同的搜尋，這裡最多試 {0} 個點、每個點模擬 {1} 秒（一個點：這個情境改用該數量的 Broker、每個主題的分區數和每個消費者群組的成員數）。";
+    PlanRun = "Plan", "開始規劃";
+    PlanRunning = "running point {0} of at most {1}…", "正在執行第 {0} 個點，最多 {1} 個……";
+    PlanHeadBrokers = "brokers", "Broker 數";
+    PlanHeadPartitions = "partitions per topic", "每個主題的分區數";
+    PlanHeadMembers = "members per group", "每個群組的成員數";
+    PlanHeadLag = "longest wait, s", "最長等待（秒）";
+    PlanHeadP99 = "p99 latency, ms", "p99 延遲（毫秒）";
+    PlanHeadMeets = "meets the targets", "符合目標";
+    PlanMeets = "yes", "是";
+    PlanMisses = "no", "否";
+    PlanChosen = "Smallest meeting the targets: {0} brokers, {1} partitions per topic, {2} members per group.",
+        "符合目標的最小叢集：{0} 台 Broker、每個主題 {1} 個分區、每個群組 {2} 個成員。";
+    PlanNone = "No point tried met the targets.", "試過的點都不符合目標。";
+    PlanCut = "The budget stopped the search: a smaller point may meet the targets (brook plan tries more).",
+        "預算用完，搜尋提前結束：更小的叢集也可能符合目標（brook plan 會試更多點）。";
 }

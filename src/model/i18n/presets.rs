@@ -123,6 +123,16 @@ const PRESET_TEXTS: &[PresetText] = &[
             生產延遲攀升；生產者只有一個緩衝區，被那台 Broker 的批次塞滿，所以每個分區的 send() 都被擋住，\
             連閒置 Broker 的分區也一樣，超過 max.block.ms 後傳送失敗。",
     },
+    PresetText {
+        name: "production",
+        title_en: "Production-size cluster",
+        title_zh_tw: "正式環境規模的叢集",
+        description_zh_tw: "正式環境規模的叢集：64 台 Broker 採用 Kafka 預設的請求處理設定（8 條 num.io.threads、\
+            500 個 queued.max.requests），網路為 10 Gbit/s；四個主題各有 4096 個分區（共 16,384 個，複製因子為 3），\
+            128 個生產者每秒送出一千萬筆 500 位元組的訊息，每個主題由一個 256 個消費者的群組讀取，\
+            每個成員的處理能力都是它分到的流量的兩倍。分區多到無法一個一個畫出來：\
+            舞台改用熱度圖顯示每台 Broker 的負載和每個主題的分區。保留時間為 10 秒，讓日誌保持精簡。",
+    },
 ];
 
 fn text_of(name: &str) -> Option<&'static PresetText> {
@@ -165,4 +175,5 @@ pub(super) const TRANSLATED_FROM: &[(&str, &str)] = &[
     ("stress", "A million records per second: 16 producers into 64 partitions on 3 brokers with replication factor 3, read by two groups of 32 consumers. Traffic is drawn aggregated."),
     ("spike-beyond-capacity", "A promotion larger than the cluster: each of three brokers has one request handler thread (num.io.threads) that takes 0.75 ms per KB it appends, so each handles about 1.3 MB/s and the cluster about 4 MB/s of orders. From 5 s the shop sends 8 MB/s for 15 seconds: every broker's request queue fills to its 5 places (queued.max.requests) and the network threads stop reading, produce latency climbs, the producer's 8 MB buffer fills in about 2 s and send() blocks; 3 s later (max.block.ms) sends fail. Try more brokers or more threads."),
     ("hot-partition", "Skewed keys saturate one broker while the others idle: the hottest key alone sends 60% of the traffic to one partition, and its broker, which reads 4 MB/s, gets about 4.5 MB/s while the others get about 1 MB/s. Requests wait to be read there and produce latency climbs; the producer's one buffer fills with that broker's batches, so send() blocks for every partition, the idle brokers' too, and after max.block.ms sends fail."),
+    ("production", "A production-size cluster: 64 brokers with Kafka's default request handling (8 num.io.threads, 500 queued.max.requests) on 10 Gbit/s links, four topics of 4096 partitions each (16,384 in all, replication factor 3), 128 producers sending 10 million records per second of 500 bytes, and one group of 256 consumers per topic, each member with room for twice its share. Too many partitions to draw one by one: the stage shows each broker's load and each topic's partitions as heat maps. Retention is 10 s so the logs stay small."),
 ];

@@ -33,7 +33,10 @@ pub fn producers(ctx: &Ctx, l: &Layout, c: &Cluster, f: &Faces, lang: Lang) {
             "#ffffff"
         };
         fill(ctx, r, bg);
-        if !p.closed {
+        // A row thinner than a line of type (a production-size cluster's 128 producers) has
+        // no room for a sparkline nor a name: neither is drawn, nor measured.
+        let lined = r.h >= l.fonts.name * 1.1;
+        if !p.closed && lined {
             sparkline(ctx, r, p, now, k);
         }
         fill(ctx, Rect { w: 5.0 * k, ..r }, producer_colour(i as u32));
@@ -44,10 +47,13 @@ pub fn producers(ctx: &Ctx, l: &Layout, c: &Cluster, f: &Faces, lang: Lang) {
         let two_lines = r.h >= 30.0 * k;
         let room = r.w - 16.0 * k;
         // The rate goes right of the name if both fit, else on the second line.
-        let name_w = text_width(ctx, &p.spec.name, &f.name);
-        let rate_w = text_width(ctx, &rate, &f.small);
+        let (name_w, rate_w) = if lined {
+            (text_width(ctx, &p.spec.name, &f.name), text_width(ctx, &rate, &f.small))
+        } else {
+            (0.0, 0.0)
+        };
         let rate_beside = name_w + 8.0 * k + rate_w <= room;
-        if r.h >= l.fonts.name * 1.1 {
+        if lined {
             let line = if two_lines { r.y + 11.0 * k } else { r.mid_y() };
             let mut name_room = room;
             if rate_beside {

@@ -260,8 +260,10 @@ impl Cluster {
             .position(|t| t.name == topic)
             .ok_or_else(|| format!("no topic named \"{topic}\""))?;
         self.refuse_while_leaving("add partitions")?;
-        let max = crate::scenario::limits::PARTITIONS_MAX;
         let now = self.topics[t].partitions.len() as u32;
+        let all: u32 = self.topics.iter().map(|t| t.partitions.len() as u32).sum();
+        let room = crate::scenario::limits::PARTITIONS_TOTAL_MAX.saturating_sub(all - now);
+        let max = crate::scenario::limits::PARTITIONS_MAX.min(room);
         if count == 0 || now + count > max {
             return Err(format!("{topic}: {now} + {count} partitions exceeds the limit {max}"));
         }

@@ -1,19 +1,21 @@
 //! Limits on scenario values and commands. Each is inclusive.
 
 /// Brokers in a cluster.
-pub const BROKERS_MAX: u32 = 16;
+pub const BROKERS_MAX: u32 = 64;
 /// Topics in a scenario.
 pub const TOPICS_MAX: usize = 16;
 /// Partitions per topic.
-pub const PARTITIONS_MAX: u32 = 1_024;
+pub const PARTITIONS_MAX: u32 = 16_384;
+/// Partitions of all topics together (`topics.partitions` in messages).
+pub const PARTITIONS_TOTAL_MAX: u32 = 16_384;
 /// Producers in a scenario.
-pub const PRODUCERS_MAX: usize = 64;
+pub const PRODUCERS_MAX: usize = 256;
 /// Consumer groups in a scenario.
 pub const GROUPS_MAX: usize = 16;
 /// Readers of all kinds (groups, share groups, subscriptions) in a scenario.
 pub const READERS_MAX: usize = 32;
 /// Members per group.
-pub const MEMBERS_MAX: u32 = 256;
+pub const MEMBERS_MAX: u32 = 1_024;
 /// A member's speed factor, least and most (a thousand times slower to a hundred times faster).
 pub const SPEED_FACTOR_MIN: f64 = 0.001;
 /// See [`SPEED_FACTOR_MIN`].

@@ -90,9 +90,9 @@ fn timeline_events_parse_and_refuse_unknown_fields() {
 
 #[test]
 fn partitions_limit() {
-    let bad = MINIMAL.replace("\"partitions\": 3", "\"partitions\": 2000");
+    let bad = MINIMAL.replace("\"partitions\": 3", "\"partitions\": 20000");
     let errs = Scenario::from_json(&bad).unwrap_err();
-    assert_eq!(errs[0].to_string(), "topics[0].partitions: 2000 exceeds the limit 1024");
+    assert_eq!(errs[0].to_string(), "topics[0].partitions: 20000 exceeds the limit 16384");
 }
 
 #[test]
@@ -150,4 +150,86 @@ fn offset_reset_defaults_to_kafkas_latest_and_refuses_none_naming_the_field() {
     assert_eq!(g.auto_offset_reset, OffsetReset::Earliest);
     let errs = Scenario::from_json(&add("none")).unwrap_err();
     assert!(errs[0].message.contains("NoOffsetForPartitionException"), "{errs:?}");
+}
+
+/// The first error's path and message of `s`, if it does not validate.
+fn first_error(s: &Scenario) -> Option<String> {
+    s.validate().err().map(|e| e[0].to_string())
+}
+
+#[test]
+fn production_size_limits_hold_at_the_limit_and_refuse_one_past_it() {
+    // Brook's own bounds (Kafka has none this low: KRaft clusters run thousands of brokers and
+    // far more partitions); issue 12 asks at least 64 brokers, 16,384 partitions in all,
+    // 1,000 members a group and 256 producers, each refused one past by its field.
+    let base = Scenario::from_json(MINIMAL).unwrap();
+    let at = |f: &dyn Fn(&mut Scenario)| {
+        let mut s = base.clone();
+        f(&mut s);
+        s
+    };
+    let brokers = |n: u32| at(&|s: &mut Scenario| s.cluster.brokers = n);
+    assert_eq!(first_error(&brokers(limits::BROKERS_MAX)), None);
+    assert_eq!(
+        first_error(&brokers(limits::BROKERS_MAX + 1)).as_deref(),
+        Some("cluster.brokers: 65 exceeds the limit 64")
+    );
+    let partitions = |n: u32| at(&|s: &mut Scenario| s.topics[0].partitions = n);
+    assert_eq!(first_error(&partitions(limits::PARTITIONS_MAX)), None);
+    let one_past = first_error(&partitions(limits::PARTITIONS_MAX + 1)).unwrap();
+    assert_eq!(one_past, "topics[0].partitions: 16385 exceeds the limit 16384");
+    // All topics together: two halves fit, one partition more does not.
+    let split = |a: u32, b: u32| {
+        at(&|s: &mut Scenario| {
+            s.topics[0].partitions = a;
+            let mut t = s.topics[0].clone();
+            t.name = "payments".into();
+            t.partitions = b;
+            s.topics.push(t);
+        })
+    };
+    assert_eq!(first_error(&split(8_192, 8_192)), None);
+    assert_eq!(
+        first_error(&split(8_192, 8_193)).as_deref(),
+        Some("topics.partitions: 16385 exceeds the limit 16384")
+    );
+    let members = |n: u32| at(&|s: &mut Scenario| s.groups[0].members = n);
+    assert_eq!(first_error(&members(limits::MEMBERS_MAX)), None);
+    const { assert!(limits::MEMBERS_MAX >= 1_000) };
+    assert_eq!(
+        first_error(&members(limits::MEMBERS_MAX + 1)).as_deref(),
+        Some("groups[0].members: 1025 exceeds the limit 1024")
+    );
+    let producers = |n: usize| {
+        at(&|s: &mut Scenario| {
+            let p = s.producers[0].clone();
+            s.producers = (0..n)
+                .map(|i| crate::ProducerSpec { name: format!("p{i}"), ..p.clone() })
+                .collect();
+        })
+    };
+    assert_eq!(first_error(&producers(limits::PRODUCERS_MAX)), None);
+    assert_eq!(
+        first_error(&producers(limits::PRODUCERS_MAX + 1)).as_deref(),
+        Some("producers: 257 exceeds the limit 256")
+    );
+}
+
+#[test]
+fn commands_grow_a_cluster_to_the_limits_and_no_further() {
+    // add-partitions counts every topic against the total; add-broker and add-member stop at
+    // theirs; each refusal names the command's field.
+    let mut s = Scenario::from_json(MINIMAL).unwrap();
+    s.topics[0].partitions = limits::PARTITIONS_TOTAL_MAX - 10;
+    let add = |count| Command::AddPartitions { topic: "orders".into(), count };
+    assert_eq!(s.check_command(&add(10)), Ok(()));
+    let e = s.check_command(&add(11)).unwrap_err();
+    assert_eq!(e, "command.count: 11 exceeds the limit 10");
+    s.cluster.brokers = limits::BROKERS_MAX;
+    assert!(s.check_command(&Command::AddBroker).unwrap_err().starts_with("command"));
+    s.groups[0].members = limits::MEMBERS_MAX;
+    let e = s.check_command(&Command::AddMember { group: "g".into() }).unwrap_err();
+    assert_eq!(e, "command.group: g has 1024 members; the limit is 1024");
+    s.cluster.brokers = limits::BROKERS_MAX - 1;
+    assert_eq!(s.check_command(&Command::AddBroker), Ok(()));
 }

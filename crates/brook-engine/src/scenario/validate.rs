@@ -33,6 +33,8 @@ impl Scenario {
             v.check_topic(&format!("topics[{i}]"), t, self.cluster.brokers);
         }
         v.unique("topics", self.topics.iter().map(|t| t.name.as_str()));
+        let partitions: u64 = self.topics.iter().map(|t| t.partitions as u64).sum();
+        v.range_u64("topics.partitions".into(), partitions, 1, limits::PARTITIONS_TOTAL_MAX as u64);
         for (i, p) in self.producers.iter().enumerate() {
             v.check_producer(&format!("producers[{i}]"), p, self);
         }
@@ -684,7 +686,9 @@ impl Validator {
             Command::AddPartitions { topic, count } => {
                 self.topic_exists(format!("{at}.topic"), topic, s);
                 let now = s.topics.iter().find(|t| &t.name == topic).map_or(0, |t| t.partitions);
-                let max = limits::PARTITIONS_MAX.saturating_sub(now).max(1);
+                let all: u32 = s.topics.iter().map(|t| t.partitions).sum();
+                let room = limits::PARTITIONS_TOTAL_MAX.saturating_sub(all);
+                let max = limits::PARTITIONS_MAX.saturating_sub(now).min(room).max(1);
                 self.range_u64(format!("{at}.count"), *count as u64, 1, max as u64);
             }
         }
