@@ -22,6 +22,7 @@ mod rng;
 mod scenario;
 mod share;
 pub mod sort;
+pub mod vecmap;
 mod vocab;
 
 pub use assignor::{assign, Assignment, AssignorKind, MemberSubscription, TopicPartition};
