@@ -11,6 +11,7 @@ mod event;
 mod group;
 mod log;
 mod metrics;
+mod metrics_csv;
 mod murmur2;
 mod presets;
 mod producer;
@@ -39,6 +40,7 @@ pub use metrics::{
     BrokerSample, History, LatencyHistogram, Marker, MarkerKind, PartitionOffsets, PartitionSample,
     ReaderLatency, Sample, RECENT_LATENCY_S,
 };
+pub use metrics_csv::{csv_header, csv_row, history_csv};
 pub use murmur2::{key_partition, murmur2, to_positive};
 pub use presets::{preset, PRESETS};
 pub use producer::{

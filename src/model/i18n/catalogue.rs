@@ -843,4 +843,12 @@ catalogue! {
         "ρ（利用率）= λ ÷ μ：到達的訊息占用多少服務能力。小於 1 時積壓以每秒 μ − λ 筆消化；大於或等於 1 時積壓會增加。";
     GlossLittle = "Little's law: in a queue in balance, the mean number of records in it (L) is the arrival rate (λ) times the mean time each spends (W, here its end-to-end latency).",
         "利特爾法則：佇列平衡時，佇列中的平均訊息數（L）等於到達率（λ）乘上每筆訊息的平均停留時間（W，這裡是端到端延遲）。";
+
+    // Export what you see (issue 11): the metrics history as CSV, each chart as a PNG.
+    ExportCsv = "Metrics as CSV", "指標存成 CSV";
+    ExportCsvTitle = "Download the metrics history the page keeps (the last minute, a row every 100 virtual ms) as CSV, with the columns of brook run --format csv (and its --direct columns while the run without a queue is shown)",
+        "以 CSV 下載頁面保留的指標歷史（最近一分鐘，模擬時間每 100 毫秒一列），欄位和命令列工具輸出的 CSV 相同（顯示「沒有佇列時」的面板時，另有它的欄位）";
+    ChartPng = "PNG", "PNG 圖檔";
+    ChartPngTitle = "Download this chart as a PNG picture, named after the chart and the virtual time",
+        "把這張圖表下載成 PNG 圖檔，檔名包含圖表名稱和模擬時間";
 }
