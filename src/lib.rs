@@ -3,11 +3,13 @@
 pub mod model;
 pub mod view;
 
-/// Mounts the app on the page body. A panic is logged to the console and shown in an overlay.
+/// Mounts the app on the page body, then registers the service worker for offline use. A panic
+/// is logged to the console and shown in an overlay.
 pub fn start() {
     std::panic::set_hook(Box::new(|info| {
         console_error_panic_hook::hook(info);
         view::panic::show_panic_overlay(&info.to_string());
     }));
     yew::Renderer::<view::app::App>::new().render();
+    view::offline::register_service_worker();
 }

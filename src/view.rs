@@ -1,5 +1,5 @@
 //! The app's view: the Yew components, the canvas painting, the frame loop and the browser
-//! glue (clock, panic overlay, downloads). It drives the model; the model never imports it.
+//! glue (clock, panic overlay, downloads, the service worker). It drives the model; the model never imports it.
 
 pub mod app;
 mod bench_run;
@@ -11,6 +11,7 @@ mod export;
 mod frame;
 mod fullscreen;
 mod hooks;
+pub(crate) mod offline;
 mod paint;
 pub mod panic;
 pub mod share;

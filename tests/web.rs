@@ -244,6 +244,7 @@ async fn import_errors_are_shown_with_the_field() {
     let props = ImportExportProps {
         on_import: Callback::noop(),
         on_export: Callback::noop(),
+        on_csv: Callback::noop(),
         error: Some(error.render(Lang::En)),
         lang: Lang::En,
     };

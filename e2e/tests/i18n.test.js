@@ -22,6 +22,8 @@ const KEPT = new Set([
   // Kafka's RequestMetrics names, as a broker reports them (the broker inspector).
   'RequestQueueTimeMs', 'LocalTimeMs', 'RemoteTimeMs', 'ResponseQueueTimeMs', 'ResponseSendTimeMs',
   'TotalTimeMs',
+  // File formats the download buttons name.
+  'PNG', 'CSV',
 ]);
 
 /** Opens `url` in a fresh context that records every string drawn on a canvas. */

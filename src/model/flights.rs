@@ -1,8 +1,9 @@
 //! The batches in flight on the stage: engine events become a bounded set of moving dots, and
 //! faults become marks where they happened. Pure: the canvas draws them, native tests check them.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
+use brook_engine::vecmap::VecMap;
 use brook_engine::{Cluster, ReaderKind, TrafficEvent};
 
 use crate::model::consumers::reader_index;
@@ -181,7 +182,7 @@ impl Flights {
 }
 
 /// Flights of one frame by route: records, colour index, key of the first batch.
-type Routes = BTreeMap<(Endpoint, Endpoint, FlightKind), (u64, u32, u32)>;
+type Routes = VecMap<(Endpoint, Endpoint, FlightKind), (u64, u32, u32)>;
 
 /// One route per follower that copied records, from the leader's chip to the follower's.
 fn replication_routes(

@@ -31,12 +31,27 @@ pub fn parse_import(file_name: &str, text: &str) -> Result<Scenario, Text> {
 
 /// The file name an exported scenario gets.
 pub fn export_file_name(s: &Scenario) -> String {
-    let safe: String = s
-        .name
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
-        .collect();
-    format!("brook-{safe}-seed{}.json", s.seed)
+    format!("brook-{}-seed{}.json", safe_name(s), s.seed)
+}
+
+/// The scenario's name with anything but ASCII letters, digits and `-` as `_`.
+fn safe_name(s: &Scenario) -> String {
+    s.name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect()
+}
+
+/// Virtual time for a file name, to the tenth of a second: `12.3s`.
+fn time_for_name(t_ms: u64) -> String {
+    format!("{}.{}s", t_ms / 1000, t_ms % 1000 / 100)
+}
+
+/// The file name of the metrics history as CSV, at virtual time `t_ms`.
+pub fn metrics_file_name(s: &Scenario, t_ms: u64) -> String {
+    format!("brook-{}-seed{}-{}-metrics.csv", safe_name(s), s.seed, time_for_name(t_ms))
+}
+
+/// The file name of a chart's picture (`chart`: its code, `ChartKind::code`), at `t_ms`.
+pub fn chart_file_name(s: &Scenario, chart: &str, t_ms: u64) -> String {
+    format!("brook-{}-seed{}-{}-{chart}.png", safe_name(s), s.seed, time_for_name(t_ms))
 }
 
 #[cfg(test)]
@@ -47,6 +62,16 @@ mod tests {
 
     fn refusal(file_name: &str, text: &str, lang: Lang) -> String {
         parse_import(file_name, text).unwrap_err().render(lang)
+    }
+
+    #[test]
+    fn download_names_carry_the_scenario_seed_and_virtual_time() {
+        let mut s = preset("peak-shaving").unwrap();
+        s.seed = 4;
+        assert_eq!(metrics_file_name(&s, 12_345), "brook-peak-shaving-seed4-12.3s-metrics.csv");
+        assert_eq!(chart_file_name(&s, "flow", 900), "brook-peak-shaving-seed4-0.9s-flow.png");
+        s.name = "my run/1".into();
+        assert_eq!(export_file_name(&s), "brook-my_run_1-seed4.json");
     }
 
     #[test]

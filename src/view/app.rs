@@ -29,7 +29,7 @@ use crate::view::components::{
     stage_hover, stage_terms, Actions, ColourBy, Controls, Counters, DisplayProps, ImportExport,
     Inspector, LagGroup, PanelLive, WithoutQueuePanel,
 };
-use crate::view::export::download_export;
+use crate::view::export::{download_chart_png, download_export, download_metrics_csv};
 use crate::view::frame::FOCUS_SLOT;
 use crate::view::fullscreen::use_fullscreen;
 use crate::view::hooks::{use_frame_loop, use_keyboard};
@@ -385,6 +385,10 @@ pub fn App() -> Html {
         let sim = sim.clone();
         Callback::from(move |_: MouseEvent| download_export(&sim.borrow().cluster))
     };
+    let on_csv = {
+        let sim = sim.clone();
+        Callback::from(move |_: MouseEvent| download_metrics_csv(&sim.borrow()))
+    };
     let on_command = dispatch.reform(Action::Command);
     let on_import = dispatch.reform(|(file_name, text)| Action::Import { file_name, text });
     let on_close = dispatch.reform(|_| Action::Select(None));
@@ -449,8 +453,16 @@ pub fn App() -> Html {
             ChartKind::ALL.iter().position(|k| *k == kind).unwrap_or(0)
         };
         let canvas = stage.charts[slot].clone();
+        let on_png = {
+            let (canvas, sim) = (canvas.clone(), sim.clone());
+            Callback::from(move |_: MouseEvent| {
+                if let Some(c) = canvas.cast::<web_sys::HtmlCanvasElement>() {
+                    download_chart_png(&c, kind.code(), &sim.borrow());
+                }
+            })
+        };
         let (hover, d) = (&stage.on_chart_hover, &dispatch);
-        chart_box(kind, title.clone(), canvas, slot, focused, hover, d, lang)
+        chart_box(kind, title.clone(), canvas, slot, focused, hover, d, on_png, lang)
     };
     let focus_title = titles.iter().find(|(k, _)| *k == focus).map(|(_, t)| t.clone());
     // A lesson step that compares or follows shows that panel in the focus chart's place.
@@ -543,7 +555,7 @@ pub fn App() -> Html {
             <Actions {targets} on_command={on_command} {notice} {lang} />
             <div class="options">
                 <ColourBy ..display.clone() />
-                <ImportExport {on_import} on_export={on_export.clone()} error={render(&ui.import_error)} {lang} />
+                <ImportExport {on_import} on_export={on_export.clone()} {on_csv} error={render(&ui.import_error)} {lang} />
                 { share_link(ui.share_made.as_ref(), on_copy, on_export, lang) }
             </div>
             <LagGroup ..display />

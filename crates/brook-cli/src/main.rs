@@ -288,27 +288,8 @@ fn table(s: &brook_engine::Summary) {
 
 /// Streams one CSV line per metrics sample, so output size grows with the run, not memory.
 fn csv(cluster: &mut Cluster, mut direct: Option<&mut DirectRun>, end_us: u64) {
-    let c = &*cluster;
-    let readers = c
-        .groups()
-        .iter()
-        .map(|g| &g.spec.name)
-        .chain(c.share_groups().iter().map(|g| &g.spec.name));
-    let groups: Vec<String> = readers
-        .chain(c.subscriptions().iter().map(|s| &s.spec.name))
-        .map(|name| format!("lag_records_{name}"))
-        .collect();
-    let direct_columns = if direct.is_some() {
-        ",direct_sent_requests,direct_succeeded_requests,direct_failed_requests,\
-         direct_timed_out_requests,direct_callers_waiting"
-    } else {
-        ""
-    };
-    println!(
-        "t_ms,inflow_per_sec,outflow_per_sec,backlog_records,latency_ms_p50,latency_ms_p99,producers_blocked,failed_records{}{}{direct_columns}",
-        if groups.is_empty() { "" } else { "," },
-        groups.join(",")
-    );
+    // The page's "Metrics as CSV" writes its lines with the same engine code.
+    println!("{}", brook_engine::csv_header(cluster.scenario(), direct.is_some()));
     let per_sample = SAMPLE_US / TICK_US;
     // Bounded by the run length in samples.
     while cluster.now_us() + SAMPLE_US <= end_us {
@@ -318,32 +299,9 @@ fn csv(cluster: &mut Cluster, mut direct: Option<&mut DirectRun>, end_us: u64) {
                 d.step();
             }
         }
-        let direct_values = match direct.as_deref().and_then(|d| d.history().last()) {
-            Some(d) => format!(
-                ",{},{},{},{},{}",
-                d.sent_requests,
-                d.succeeded_requests,
-                d.failed_requests,
-                d.timed_out_requests,
-                d.callers_waiting
-            ),
-            None => String::new(),
-        };
+        let d = direct.as_deref().and_then(|d| d.history().last());
         if let Some(s) = cluster.history().last() {
-            let lags: Vec<String> = s.lag_records.iter().map(|l| l.to_string()).collect();
-            println!(
-                "{},{},{},{},{},{},{},{}{}{}{direct_values}",
-                s.t_ms,
-                s.inflow_per_sec,
-                s.outflow_per_sec,
-                s.backlog_records,
-                s.latency_ms_p50,
-                s.latency_ms_p99,
-                s.producers_blocked,
-                s.failed_records,
-                if lags.is_empty() { "" } else { "," },
-                lags.join(",")
-            );
+            println!("{}", brook_engine::csv_row(s, d));
         }
     }
 }

@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::vecmap::VecMap;
+
 use serde::{Deserialize, Serialize};
 
 mod sticky;
@@ -88,12 +90,29 @@ impl AssignorKind {
 /// Member id to its assigned partitions, each list sorted.
 pub type Assignment = BTreeMap<String, Vec<TopicPartition>>;
 
+/// The same, as the engine keeps it (a sorted `Vec`, [`VecMap`]: the same order and contents,
+/// without a B-tree's code for each key type in the page's wasm).
+pub(crate) type Assigned = VecMap<String, Vec<TopicPartition>>;
+
+/// Topic name to its partition count, as the engine keeps it.
+pub(crate) type Topics = VecMap<String, u32>;
+
 /// Runs `kind` over `members` for topics of the given partition counts.
 pub fn assign(
     kind: AssignorKind,
     topics: &BTreeMap<String, u32>,
     members: &[MemberSubscription],
 ) -> Assignment {
+    let topics: Topics = topics.iter().map(|(t, &n)| (t.clone(), n)).collect();
+    crate::sort::map_from(assign_sorted(kind, &topics, members))
+}
+
+/// [`assign`] on the engine's own maps (what a group's rebalance calls).
+pub(crate) fn assign_sorted(
+    kind: AssignorKind,
+    topics: &Topics,
+    members: &[MemberSubscription],
+) -> Assigned {
     let mut out = match kind {
         AssignorKind::Range => range(topics, members),
         AssignorKind::RoundRobin => round_robin(topics, members),
@@ -106,8 +125,8 @@ pub fn assign(
     out
 }
 
-fn empty(members: &[MemberSubscription]) -> Assignment {
-    crate::sort::map_from(members.iter().map(|m| (m.id.clone(), Vec::new())))
+fn empty(members: &[MemberSubscription]) -> Assigned {
+    members.iter().map(|m| (m.id.clone(), Vec::new())).collect()
 }
 
 /// Kafka's `AbstractPartitionAssignor.MemberInfo.compareTo`: static members (with a
@@ -119,7 +138,7 @@ fn member_info_order(a: &MemberSubscription, b: &MemberSubscription) -> std::cmp
 }
 
 /// Range: per topic, consecutive partitions; static members (by instance id) sort first.
-fn range(topics: &BTreeMap<String, u32>, members: &[MemberSubscription]) -> Assignment {
+fn range(topics: &Topics, members: &[MemberSubscription]) -> Assigned {
     let mut out = empty(members);
     for (topic, &count) in topics {
         let mut subs: Vec<&MemberSubscription> =
@@ -143,7 +162,7 @@ fn range(topics: &BTreeMap<String, u32>, members: &[MemberSubscription]) -> Assi
     out
 }
 
-fn all_partitions(topics: &BTreeMap<String, u32>) -> Vec<TopicPartition> {
+fn all_partitions(topics: &Topics) -> Vec<TopicPartition> {
     topics
         .iter()
         .flat_map(|(t, &n)| (0..n).map(move |p| TopicPartition { topic: t.clone(), partition: p }))
@@ -152,7 +171,7 @@ fn all_partitions(topics: &BTreeMap<String, u32>) -> Vec<TopicPartition> {
 
 /// Round robin (Kafka's `RoundRobinAssignor`): every partition of every topic, dealt in a circle
 /// over members in `MemberInfo` order, skipping members not subscribed to the partition's topic.
-fn round_robin(topics: &BTreeMap<String, u32>, members: &[MemberSubscription]) -> Assignment {
+fn round_robin(topics: &Topics, members: &[MemberSubscription]) -> Assigned {
     let mut out = empty(members);
     let mut sorted: Vec<&MemberSubscription> = members.iter().collect();
     crate::sort::sort_by(&mut sorted, |a, b| member_info_order(a, b));

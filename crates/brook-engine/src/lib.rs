@@ -11,6 +11,7 @@ mod event;
 mod group;
 mod log;
 mod metrics;
+mod metrics_csv;
 mod murmur2;
 pub mod plan;
 mod presets;
@@ -23,6 +24,7 @@ mod rng;
 mod scenario;
 mod share;
 pub mod sort;
+pub mod vecmap;
 mod vocab;
 
 pub use assignor::{assign, Assignment, AssignorKind, MemberSubscription, TopicPartition};
@@ -39,6 +41,7 @@ pub use metrics::{
     BrokerSample, History, LatencyHistogram, Marker, MarkerKind, PartitionOffsets, PartitionSample,
     ReaderLatency, Sample, RECENT_LATENCY_S,
 };
+pub use metrics_csv::{csv_header, csv_row, history_csv};
 pub use murmur2::{key_partition, murmur2, to_positive};
 pub use presets::{preset, PRESETS};
 pub use producer::{

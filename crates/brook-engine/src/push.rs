@@ -32,7 +32,9 @@
 //! Like those systems and unlike Kafka, a subscription gets what is published after it
 //! subscribes: one added while running starts at the high watermark.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
+
+use crate::vecmap::VecMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -391,7 +393,7 @@ pub struct Subscription {
     /// End-to-end latency of the records its consumers processed.
     pub latency: crate::metrics::ReaderLatency,
     /// Next offset to take from the log per partition.
-    cursor: BTreeMap<Tp, u64>,
+    cursor: VecMap<Tp, u64>,
     /// `rabbitmq`: deliveries of crashed consumers back in the queue, sent before newer
     /// records. Bounded by what the consumers held.
     requeued: VecDeque<Chunk>,
@@ -413,7 +415,7 @@ impl Subscription {
             stats: SubscriptionStats::default(),
             consumers,
             latency: Default::default(),
-            cursor: BTreeMap::new(),
+            cursor: VecMap::new(),
             requeued: VecDeque::new(),
             requeued_records: 0,
             turn: 0,

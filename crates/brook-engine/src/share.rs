@@ -6,7 +6,9 @@
 //! the delivery limit a record is archived instead of made available again (a dead letter).
 //! The state machine follows Kafka's `SharePartition` and `InFlightState`.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
+
+use crate::vecmap::VecMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -181,7 +183,7 @@ struct SharePartition {
     window: VecDeque<InFlight>,
     /// Records below `start` that members still hold, by offset; at most the records the
     /// members hold (members times `max_poll_records`).
-    departed: BTreeMap<u64, Departed>,
+    departed: VecMap<u64, Departed>,
 }
 
 impl SharePartition {
@@ -337,7 +339,7 @@ pub struct ShareGroup {
     pub stats: ShareStats,
     /// End-to-end latency of the records its members processed.
     pub latency: crate::metrics::ReaderLatency,
-    partitions: BTreeMap<Tp, SharePartition>,
+    partitions: VecMap<Tp, SharePartition>,
     cursor: usize,
 }
 
@@ -357,7 +359,7 @@ impl ShareGroup {
             members,
             stats: ShareStats::default(),
             latency: Default::default(),
-            partitions: BTreeMap::new(),
+            partitions: VecMap::new(),
             cursor: 0,
         }
     }
@@ -595,7 +597,7 @@ impl ShareGroup {
             ));
         }
         // Every hold a member has, counted per record: each record's `holders` must match.
-        let mut holds: BTreeMap<(Tp, u64), u16> = BTreeMap::new();
+        let mut holds: VecMap<(Tp, u64), u16> = VecMap::new();
         for (mi, m) in self.members.iter().enumerate() {
             if m.held.len() > self.spec.max_poll_records as usize {
                 let n = m.held.len();

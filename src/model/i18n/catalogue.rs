@@ -909,4 +909,12 @@ catalogue! {
     PlanNone = "No point tried met the targets.", "試過的點都不符合目標。";
     PlanCut = "The budget stopped the search: a smaller point may meet the targets (brook plan tries more).",
         "預算用完，搜尋提前結束：更小的叢集也可能符合目標（brook plan 會試更多點）。";
+
+    // Export what you see (issue 11): the metrics history as CSV, each chart as a PNG.
+    ExportCsv = "Metrics as CSV", "指標存成 CSV";
+    ExportCsvTitle = "Download the metrics history the page keeps (the last minute, a row every 100 virtual ms) as CSV, with the columns of brook run --format csv (and its --direct columns while the run without a queue is shown)",
+        "以 CSV 下載頁面保留的指標歷史（最近一分鐘，模擬時間每 100 毫秒一列），欄位和命令列工具輸出的 CSV 相同（顯示「沒有佇列時」的面板時，另有它的欄位）";
+    ChartPng = "PNG", "PNG 圖檔";
+    ChartPngTitle = "Download this chart as a PNG picture, named after the chart and the virtual time",
+        "把這張圖表下載成 PNG 圖檔，檔名包含圖表名稱和模擬時間";
 }

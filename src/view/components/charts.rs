@@ -10,7 +10,8 @@ use crate::model::state::Action;
 
 /// One chart's box (`data-chart` names it): the focus chart (`focus`) or a small one, whose
 /// title is a button that focuses it. `slot` names its canvas to the frame loop, `hover`
-/// hears the mouse over it. (A function, not a component: no state of its own.)
+/// hears the mouse over it, `on_png` downloads it as a picture. (A function, not a component:
+/// no state of its own.)
 #[allow(clippy::too_many_arguments)]
 #[inline(never)]
 pub fn chart_box(
@@ -21,6 +22,7 @@ pub fn chart_box(
     focus: bool,
     hover: &Callback<(usize, Option<f64>)>,
     dispatch: &Callback<Action>,
+    on_png: Callback<MouseEvent>,
     lang: Lang,
 ) -> Html {
     let on_move = hover.reform(move |e: MouseEvent| (slot, Some(e.offset_x() as f64)));
@@ -35,6 +37,8 @@ pub fn chart_box(
             } else {
                 <button class="chart-title" onclick={on_focus} title={lang.t(Msg::FocusChartTitle)}>{ title.clone() }</button>
             }
+            <button class="chart-png" data-testid="chart-png" onclick={on_png}
+                title={lang.t(Msg::ChartPngTitle)}>{ lang.t(Msg::ChartPng) }</button>
             <canvas ref={canvas} class="chart" role="img" onmousemove={on_move}
                 onmouseleave={on_leave} aria-label={title} />
         </div>

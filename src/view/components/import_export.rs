@@ -1,5 +1,5 @@
 //! Import a scenario file (validated; a bad one is explained and the current run kept) and
-//! export the running one.
+//! export the running one, or its metrics history as CSV.
 
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::HtmlInputElement;
@@ -14,6 +14,8 @@ pub struct ImportExportProps {
     pub on_import: Callback<(String, String)>,
     /// Export asked for.
     pub on_export: Callback<MouseEvent>,
+    /// The metrics history as CSV asked for.
+    pub on_csv: Callback<MouseEvent>,
     /// Why the last import was refused.
     #[prop_or_default]
     pub error: Option<String>,
@@ -47,6 +49,7 @@ pub fn ImportExport(p: &ImportExportProps) -> Html {
                 <input data-testid="import" type="file" accept=".json,application/json" onchange={on_change} />
             </label>
             <button data-testid="export" onclick={p.on_export.clone()}>{ p.lang.t(Msg::Export) }</button>
+            <button data-testid="export-csv" onclick={p.on_csv.clone()} title={p.lang.t(Msg::ExportCsvTitle)}>{ p.lang.t(Msg::ExportCsv) }</button>
             if let Some(err) = &p.error {
                 <span class="field-error" role="alert" data-testid="import-error">{ err }</span>
             }

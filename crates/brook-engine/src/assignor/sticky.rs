@@ -12,16 +12,17 @@
 //! `general-sticky` feature (on by default; the page's build leaves it out, see [`general`]).
 #![cfg_attr(not(feature = "general-sticky"), allow(dead_code))]
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::VecDeque;
 
-use super::{Assignment, MemberSubscription, TopicPartition};
+use super::{Assigned as Assignment, MemberSubscription, TopicPartition};
+use crate::vecmap::{VecMap, VecSet};
 
 /// A member's previous ownership after conflicting claims are settled.
 struct Owned {
     /// Member id to its still-valid previously owned partitions, in the order it listed them.
-    by_member: BTreeMap<String, Vec<TopicPartition>>,
+    by_member: VecMap<String, Vec<TopicPartition>>,
     /// Partitions claimed by two members of the same generation: nobody keeps them.
-    multiple_owners: BTreeSet<TopicPartition>,
+    multiple_owners: VecSet<TopicPartition>,
     /// The highest generation any member reported.
     max_generation: u32,
     /// Whether every member subscribes to the same set of topics.
@@ -52,17 +53,17 @@ fn kafka_member_order(members: &[MemberSubscription]) -> Vec<&MemberSubscription
     out
 }
 
-fn topic_set(m: &MemberSubscription) -> BTreeSet<&str> {
-    crate::sort::set_from(m.topics.iter().map(String::as_str))
+fn topic_set(m: &MemberSubscription) -> VecSet<&str> {
+    m.topics.iter().map(String::as_str).collect()
 }
 
 /// `AbstractStickyAssignor.allSubscriptionsEqual`: whether subscriptions are identical, and each
 /// member's previously owned partitions of existing topics, a partition claimed by members of
 /// different generations going to the newest, one claimed twice in one generation to nobody.
-fn owned_partitions(topics: &BTreeMap<String, u32>, members: &[&MemberSubscription]) -> Owned {
-    let mut by_member: BTreeMap<String, Vec<TopicPartition>> = BTreeMap::new();
-    let mut multiple_owners = BTreeSet::new();
-    let mut previous_owner: BTreeMap<TopicPartition, &MemberSubscription> = BTreeMap::new();
+fn owned_partitions(topics: &VecMap<String, u32>, members: &[&MemberSubscription]) -> Owned {
+    let mut by_member: VecMap<String, Vec<TopicPartition>> = VecMap::new();
+    let mut multiple_owners = VecSet::new();
+    let mut previous_owner: VecMap<TopicPartition, &MemberSubscription> = VecMap::new();
     let mut max_generation = 0;
     let first = members.first().map(|m| topic_set(m));
     let all_equal = members.iter().all(|m| Some(topic_set(m)) == first);
@@ -99,27 +100,26 @@ fn owned_partitions(topics: &BTreeMap<String, u32>, members: &[&MemberSubscripti
 
 /// Kafka's assignors see only topics someone subscribes to (`AbstractPartitionAssignor.assign`).
 fn subscribed_topics(
-    topics: &BTreeMap<String, u32>,
+    topics: &VecMap<String, u32>,
     members: &[MemberSubscription],
-) -> BTreeMap<String, u32> {
-    crate::sort::map_from(
-        topics
-            .iter()
-            .filter(|(t, _)| members.iter().any(|m| m.topics.contains(t)))
-            .map(|(t, &n)| (t.clone(), n)),
-    )
+) -> VecMap<String, u32> {
+    topics
+        .iter()
+        .filter(|(t, _)| members.iter().any(|m| m.topics.contains(t)))
+        .map(|(t, &n)| (t.clone(), n))
+        .collect()
 }
 
 /// The sticky result, and for the constrained path the partitions changing owner (Kafka's
 /// `partitionsTransferringOwnership`; `None` for the general path, as in Kafka).
 pub(super) fn sticky(
-    topics: &BTreeMap<String, u32>,
+    topics: &VecMap<String, u32>,
     members: &[MemberSubscription],
-) -> (Assignment, Option<BTreeMap<TopicPartition, String>>) {
+) -> (Assignment, Option<VecMap<TopicPartition, String>>) {
     let topics = subscribed_topics(topics, members);
     let members = kafka_member_order(members);
     if members.is_empty() {
-        return (Assignment::new(), Some(BTreeMap::new()));
+        return (Assignment::new(), Some(VecMap::new()));
     }
     let owned = owned_partitions(&topics, &members);
     if owned.all_equal {
@@ -136,19 +136,19 @@ pub(super) fn sticky(
 /// (41 KB of wasm; BENCHMARKS.md, "Bundle").
 #[cfg(feature = "general-sticky")]
 fn general(
-    topics: &BTreeMap<String, u32>,
+    topics: &VecMap<String, u32>,
     members: &[&MemberSubscription],
     owned: Owned,
-) -> (Assignment, Option<BTreeMap<TopicPartition, String>>) {
+) -> (Assignment, Option<VecMap<TopicPartition, String>>) {
     (General::new(topics, members, owned).build().0, None)
 }
 
 #[cfg(not(feature = "general-sticky"))]
 fn general(
-    _: &BTreeMap<String, u32>,
+    _: &VecMap<String, u32>,
     _: &[&MemberSubscription],
     _: Owned,
-) -> (Assignment, Option<BTreeMap<TopicPartition, String>>) {
+) -> (Assignment, Option<VecMap<TopicPartition, String>>) {
     unreachable!("a Brook group's members subscribe to the same topics (general-sticky is off)")
 }
 
@@ -157,7 +157,7 @@ fn general(
 /// `PartitionMovements.hasCycles` counts only such two-member cycles). Kafka tracks movements on
 /// the general path only; the constrained path counts as sticky.
 #[cfg(test)]
-pub(super) fn is_sticky(topics: &BTreeMap<String, u32>, members: &[MemberSubscription]) -> bool {
+pub(super) fn is_sticky(topics: &VecMap<String, u32>, members: &[MemberSubscription]) -> bool {
     let topics = subscribed_topics(topics, members);
     let members = kafka_member_order(members);
     if members.is_empty() {
@@ -168,15 +168,16 @@ pub(super) fn is_sticky(topics: &BTreeMap<String, u32>, members: &[MemberSubscri
         return true;
     }
     let (_, movements) = General::new(&topics, &members, owned).build();
-    movements.by_topic.values().all(|pairs| {
+    let no_cycle = movements.by_topic.values().all(|pairs| {
         pairs.keys().all(|(src, dst)| !pairs.contains_key(&(dst.clone(), src.clone())))
-    })
+    });
+    no_cycle
 }
 
 /// `CooperativeStickyAssignor.assignPartitions`: the sticky result without the partitions that
 /// change owner; their owner revokes them first and a follow-up rebalance hands them out.
 pub(super) fn cooperative_sticky(
-    topics: &BTreeMap<String, u32>,
+    topics: &VecMap<String, u32>,
     members: &[MemberSubscription],
 ) -> Assignment {
     let (mut assignment, transferring) = sticky(topics, members);
@@ -194,9 +195,9 @@ pub(super) fn cooperative_sticky(
 fn transferring_ownership(
     members: &[MemberSubscription],
     assignment: &Assignment,
-) -> BTreeMap<TopicPartition, String> {
-    let mut added: BTreeMap<TopicPartition, String> = BTreeMap::new();
-    let mut revoked: BTreeSet<TopicPartition> = BTreeSet::new();
+) -> VecMap<TopicPartition, String> {
+    let mut added: VecMap<TopicPartition, String> = VecMap::new();
+    let mut revoked: VecSet<TopicPartition> = VecSet::new();
     for m in members {
         let list = assignment.get(&m.id).map(Vec::as_slice).unwrap_or(&[]);
         for tp in list {
@@ -215,7 +216,7 @@ fn transferring_ownership(
 }
 
 fn all_partitions_of<'a>(
-    topics: &'a BTreeMap<String, u32>,
+    topics: &'a VecMap<String, u32>,
     order: impl IntoIterator<Item = &'a String>,
 ) -> Vec<TopicPartition> {
     order
@@ -229,9 +230,9 @@ fn all_partitions_of<'a>(
 /// `AbstractStickyAssignor.ConstrainedAssignmentBuilder` (all subscriptions equal): keep owned
 /// partitions up to the quota, then deal the rest round robin to members below it.
 fn constrained(
-    topics: &BTreeMap<String, u32>,
+    topics: &VecMap<String, u32>,
     owned: Owned,
-) -> (Assignment, BTreeMap<TopicPartition, String>) {
+) -> (Assignment, VecMap<TopicPartition, String>) {
     let total: usize = topics.values().map(|&n| n as usize).sum();
     let n = owned.by_member.len();
     let min_quota = total / n;
@@ -239,8 +240,8 @@ fn constrained(
     let expected_over_min = total % n;
     let mut current_over_min = 0;
     let mut assignment: Assignment = Assignment::new();
-    let mut assigned: BTreeSet<TopicPartition> = BTreeSet::new();
-    let mut revoked: BTreeSet<TopicPartition> = BTreeSet::new();
+    let mut assigned: VecSet<TopicPartition> = VecSet::new();
+    let mut revoked: VecSet<TopicPartition> = VecSet::new();
     let mut under_min: Vec<String> = Vec::new();
     let mut exactly_min: VecDeque<String> = VecDeque::new();
 
@@ -281,7 +282,7 @@ fn constrained(
 
     // assignRoundRobin: a cursor over the members below minQuota, wrapping around; once none is
     // left, members at exactly minQuota take one more each, in order.
-    let mut transferring = BTreeMap::new();
+    let mut transferring = VecMap::new();
     let mut cursor = 0;
     for tp in unassigned {
         let member = if cursor < under_min.len() {
@@ -320,8 +321,8 @@ fn constrained(
 /// partition back rather than swap two partitions of a topic between the same pair of members.
 #[derive(Default)]
 struct Movements {
-    by_partition: BTreeMap<TopicPartition, (String, String)>,
-    by_topic: BTreeMap<String, BTreeMap<(String, String), BTreeSet<TopicPartition>>>,
+    by_partition: VecMap<TopicPartition, (String, String)>,
+    by_topic: VecMap<String, VecMap<(String, String), VecSet<TopicPartition>>>,
 }
 
 impl Movements {
@@ -377,39 +378,35 @@ impl Movements {
 /// partitions, give each unassigned partition to the least loaded subscribed member, then move
 /// partitions while that improves balance, reverting if the balance score does not improve.
 struct General<'a> {
-    topics: &'a BTreeMap<String, u32>,
+    topics: &'a VecMap<String, u32>,
     /// Topic to the members subscribed to it (by id).
-    topic_members: BTreeMap<String, Vec<String>>,
+    topic_members: VecMap<String, Vec<String>>,
     /// Member to the existing topics it subscribes to.
-    member_topics: BTreeMap<String, BTreeSet<String>>,
+    member_topics: VecMap<String, VecSet<String>>,
     /// The members still taking part, with their partitions.
-    current: BTreeMap<String, Vec<TopicPartition>>,
-    owner: BTreeMap<TopicPartition, String>,
+    current: VecMap<String, Vec<TopicPartition>>,
+    owner: VecMap<TopicPartition, String>,
     /// Partition to its owner in an older generation (Kafka's `prevAssignment`).
-    previous: BTreeMap<TopicPartition, (String, u32)>,
+    previous: VecMap<TopicPartition, (String, u32)>,
     movements: Movements,
     revocation_required: bool,
 }
 
 impl<'a> General<'a> {
-    fn new(
-        topics: &'a BTreeMap<String, u32>,
-        members: &[&MemberSubscription],
-        owned: Owned,
-    ) -> Self {
-        let mut topic_members: BTreeMap<String, Vec<String>> =
-            crate::sort::map_from(topics.keys().map(|t| (t.clone(), Vec::new())));
-        let mut member_topics = BTreeMap::new();
+    fn new(topics: &'a VecMap<String, u32>, members: &[&MemberSubscription], owned: Owned) -> Self {
+        let mut topic_members: VecMap<String, Vec<String>> =
+            topics.keys().map(|t| (t.clone(), Vec::new())).collect();
+        let mut member_topics = VecMap::new();
         for m in members {
-            let mine: BTreeSet<String> =
-                crate::sort::set_from(m.topics.iter().filter(|t| topics.contains_key(*t)).cloned());
+            let mine: VecSet<String> =
+                m.topics.iter().filter(|t| topics.contains_key(*t)).cloned().collect();
             for t in &mine {
                 topic_members.get_mut(t).expect("known topic").push(m.id.clone());
             }
             member_topics.insert(m.id.clone(), mine);
         }
         // prepopulateCurrentAssignments: owners from older generations, the newest one winning.
-        let mut previous: BTreeMap<TopicPartition, (String, u32)> = BTreeMap::new();
+        let mut previous: VecMap<TopicPartition, (String, u32)> = VecMap::new();
         for m in members.iter().filter(|m| m.generation < owned.max_generation) {
             for tp in &m.owned {
                 let newer = previous.get(tp).is_none_or(|(_, g)| m.generation > *g);
@@ -423,7 +420,7 @@ impl<'a> General<'a> {
             topic_members,
             member_topics,
             current: owned.by_member,
-            owner: BTreeMap::new(),
+            owner: VecMap::new(),
             previous,
             movements: Movements::default(),
             revocation_required: false,
@@ -455,7 +452,7 @@ impl<'a> General<'a> {
         let mut all = all_partitions_of(self.topics, order);
 
         // assignOwnedPartitions: drop owned partitions of topics no longer subscribed.
-        let mut assigned = BTreeSet::new();
+        let mut assigned = VecSet::new();
         for (member, list) in self.current.iter_mut() {
             let subscribed = &self.member_topics[member];
             let before = list.len();
@@ -488,7 +485,7 @@ impl<'a> General<'a> {
             .filter(|m| !self.can_member_participate(m))
             .cloned()
             .collect();
-        let mut fixed = BTreeMap::new();
+        let mut fixed = VecMap::new();
         for m in fixed_members {
             let list = self.current.remove(&m).expect("entry");
             fixed.insert(m, list);
@@ -594,7 +591,7 @@ impl<'a> General<'a> {
 }
 
 /// `getBalanceScore`: the sum of size differences over all pairs of members.
-fn balance_score(assignment: &BTreeMap<String, Vec<TopicPartition>>) -> usize {
+fn balance_score(assignment: &VecMap<String, Vec<TopicPartition>>) -> usize {
     let sizes: Vec<usize> = assignment.values().map(Vec::len).collect();
     let mut score = 0;
     for (i, a) in sizes.iter().enumerate() {

@@ -10,12 +10,28 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::sticky::{is_sticky, sticky};
 use super::test_util::{render, topics, tp};
 use super::*;
 use crate::rng::Rng;
 
 type Transfers = BTreeMap<TopicPartition, String>;
+
+fn engine_topics(t: &BTreeMap<String, u32>) -> Topics {
+    t.iter().map(|(k, &n)| (k.clone(), n)).collect()
+}
+
+/// The sticky core, its maps read back as the public `BTreeMap`s.
+fn sticky(
+    t: &BTreeMap<String, u32>,
+    members: &[MemberSubscription],
+) -> (Assignment, Option<Transfers>) {
+    let (a, tr) = super::sticky::sticky(&engine_topics(t), members);
+    (a.into_iter().collect(), tr.map(|tr| tr.into_iter().collect()))
+}
+
+fn is_sticky(t: &BTreeMap<String, u32>, members: &[MemberSubscription]) -> bool {
+    super::sticky::is_sticky(&engine_topics(t), members)
+}
 
 const GENERATION_ID: u32 = 1;
 const DEFAULT_GENERATION: u32 = 0;

@@ -1,10 +1,8 @@
 //! Membership and rebalances: members join, leave, crash and restart; each rebalance is a new
 //! generation; eager assignors revoke everything, cooperative-sticky only what moves.
 
-use std::collections::BTreeMap;
-
 use super::{Group, TopicView};
-use crate::assignor::{assign, AssignorKind, MemberSubscription, TopicPartition};
+use crate::assignor::{assign_sorted, AssignorKind, MemberSubscription, TopicPartition};
 use crate::vocab::{CommitMode, Tp};
 
 /// A rebalance in progress.
@@ -121,11 +119,11 @@ impl Group {
 
     /// The assignor's target for the live members, as partition lists in member order.
     fn compute(&self, topics: &[TopicView]) -> Vec<Vec<Tp>> {
-        let by_name: BTreeMap<String, u32> = crate::sort::map_from(
-            self.topics
-                .iter()
-                .map(|&t| (topics[t as usize].name.to_string(), topics[t as usize].partitions)),
-        );
+        let by_name: crate::assignor::Topics = self
+            .topics
+            .iter()
+            .map(|&t| (topics[t as usize].name.to_string(), topics[t as usize].partitions))
+            .collect();
         let names: Vec<String> = by_name.keys().cloned().collect();
         let to_named = |tp: &Tp| TopicPartition {
             topic: topics[tp.topic as usize].name.to_string(),
@@ -143,7 +141,7 @@ impl Group {
                 generation: self.generation.saturating_sub(1),
             })
             .collect();
-        let result = assign(self.spec.assignor, &by_name, &subs);
+        let result = assign_sorted(self.spec.assignor, &by_name, &subs);
         let index_of = |name: &str| {
             topics.iter().position(|t| t.name == name).expect("assignor returns known topics")
                 as u16

@@ -131,7 +131,7 @@ impl Validator {
     }
 
     fn unique<'a>(&mut self, what: &str, names: impl Iterator<Item = &'a str>) {
-        let mut seen = std::collections::BTreeSet::new();
+        let mut seen = crate::vecmap::VecSet::new();
         for (i, n) in names.enumerate() {
             if !seen.insert(n) {
                 self.fail(format!("{what}[{i}].name"), format!("\"{n}\" is used twice"));
