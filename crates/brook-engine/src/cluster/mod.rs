@@ -251,12 +251,11 @@ impl Cluster {
             |name: &str| topics.iter().position(|t| t.name == name).unwrap_or(0) as u16;
         let producer_topic: Vec<u16> =
             scenario.producers.iter().map(|p| topic_index(&p.topic)).collect();
-        let producers = scenario
-            .producers
-            .iter()
-            .zip(&producer_topic)
-            .map(|(p, &t)| Producer::new(p.clone(), topics[t as usize].partitions.len() as u32))
-            .collect();
+        let mut producers: Vec<Producer> = Vec::with_capacity(scenario.producers.len());
+        for (p, &t) in scenario.producers.iter().zip(&producer_topic) {
+            let partitions = topics[t as usize].partitions.len() as u32;
+            producers.push(Producer::new_among(p.clone(), partitions, &producers));
+        }
         let groups = scenario
             .groups
             .iter()
