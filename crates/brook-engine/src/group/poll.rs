@@ -126,7 +126,9 @@ impl Group {
         // Bounded by the inbox, itself bounded by max.poll.records.
         while let Some(c) = m.inbox.front_mut() {
             let cost = c.cost_us.max(0.001);
-            let can = libm::floor(m.work_us / cost) as u64;
+            // `floor(x) as u64` without the call: the cast truncates, which is the floor for
+            // x >= 0 and saturates to 0 below, as the floor's cast does (NaN: 0 both).
+            let can = (m.work_us / cost) as u64;
             let n = can.min(c.to - c.from);
             if n == 0 {
                 break;
