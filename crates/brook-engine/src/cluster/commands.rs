@@ -17,7 +17,7 @@ use crate::vocab::Tp;
 
 impl Cluster {
     /// Phase 1: timeline events that are due, then commands queued since the last step.
-    #[inline(never)] // PROFILE
+    #[inline(never)] // its own frame in a profile (BENCHMARKS.md)
     pub(super) fn apply_commands(&mut self) {
         let now_ms = self.now_us / 1000;
         while let Some(e) = self.timeline.get(self.timeline_next) {

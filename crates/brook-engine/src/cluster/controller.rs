@@ -12,6 +12,7 @@ use crate::vocab::Tp;
 impl Cluster {
     /// Phase 6: the controller notices crashed brokers after the session timeout and moves
     /// leadership; requests waiting on a lost leader fail and are retried.
+    #[inline(never)] // its own frame in a profile (BENCHMARKS.md)
     pub(super) fn controller(&mut self) {
         let timeout_us = self.scenario.cluster.broker_session_timeout_ms as u64 * 1000;
         let mut noticed = false;
@@ -137,6 +138,7 @@ impl Cluster {
     /// the new replica is in the ISR: leadership leaves the old replica (a clean election
     /// among the rest of the ISR), which is then dropped. A leaving broker with no replica
     /// left leaves the cluster.
+    #[inline(never)] // its own frame in a profile (BENCHMARKS.md)
     pub(super) fn reassign(&mut self) {
         if self.moves == 0 {
             return;

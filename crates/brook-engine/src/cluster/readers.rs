@@ -11,7 +11,7 @@ use crate::vocab::{Chunk, Tp};
 
 impl Cluster {
     /// Phase 8: session expiry and rebalance rounds.
-    #[inline(never)] // PROFILE
+    #[inline(never)] // its own frame in a profile (BENCHMARKS.md)
     pub(super) fn groups_upkeep(&mut self) {
         let views = views(&self.topics);
         for (gi, g) in self.groups.iter_mut().enumerate() {
@@ -27,7 +27,7 @@ impl Cluster {
     }
 
     /// Phase 9: members poll (fetch requests, long polls, answers) and process records.
-    #[inline(never)] // PROFILE
+    #[inline(never)] // its own frame in a profile (BENCHMARKS.md)
     pub(super) fn consumers_fetch_and_process(&mut self) {
         for gi in 0..self.groups.len() {
             for mi in 0..self.groups[gi].members.len() {
@@ -175,7 +175,7 @@ impl Cluster {
     /// Phase 10: expired locks make records available again; share group members acquire
     /// records under locks, process them, and accept, release or reject them (refused when the
     /// lock expired first).
-    #[inline(never)] // PROFILE
+    #[inline(never)] // its own frame in a profile (BENCHMARKS.md)
     pub(super) fn share_groups_acquire_and_process(&mut self) {
         let now = self.now_us;
         for si in 0..self.share_groups.len() {
@@ -268,7 +268,7 @@ impl Cluster {
     /// disconnected Redis subscriber misses them); then the model's limits apply (a RabbitMQ
     /// client out of memory dies, a Redis subscriber over its output buffer limit is cut off)
     /// and the consumers process.
-    #[inline(never)] // PROFILE
+    #[inline(never)] // its own frame in a profile (BENCHMARKS.md)
     pub(super) fn brokers_push_and_subscribers_process(&mut self) {
         let now = self.now_us;
         let at = now + self.scenario.cluster.network_delay_us as u64;
@@ -417,7 +417,7 @@ impl Cluster {
     }
 
     /// Phase 12: auto-commit.
-    #[inline(never)] // PROFILE
+    #[inline(never)] // its own frame in a profile (BENCHMARKS.md)
     pub(super) fn commits(&mut self) {
         for g in &mut self.groups {
             g.auto_commit(self.now_us);

@@ -14,6 +14,7 @@ impl Cluster {
     /// Phase 4: followers copy from leaders; ISR and high watermarks move; acks=all requests
     /// whose records are now committed are answered: OK with at least `min.insync.replicas` in
     /// the ISR, else `NOT_ENOUGH_REPLICAS_AFTER_APPEND` (retried by the producer).
+    #[inline(never)] // its own frame in a profile (BENCHMARKS.md)
     pub(super) fn replicate(&mut self) {
         let now = self.now_us;
         let delay32 = self.scenario.cluster.network_delay_us;
@@ -164,6 +165,7 @@ impl Cluster {
     /// Phase 5: answers reach producers (Kafka's `Sender.completeBatch`): acknowledgements
     /// free buffer memory; errors are retried after `retry.backoff.ms` while retries and
     /// `delivery.timeout.ms` allow, else the batch fails.
+    #[inline(never)] // its own frame in a profile (BENCHMARKS.md)
     pub(super) fn acks_return(&mut self) {
         let now = self.now_us;
         while self.to_producer.front().is_some_and(|r| r.due_us <= now) {
