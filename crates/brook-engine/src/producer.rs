@@ -162,7 +162,9 @@ impl Producer {
             KeySpec::Uniform { count } | KeySpec::Zipf { count, .. } => count,
         };
         let same = |q: &&Producer| {
-            keys > 0 && q.key_partitions.len() == keys as usize && q.open.len() == partitions as usize
+            keys > 0
+                && q.key_partitions.len() == keys as usize
+                && q.open.len() == partitions as usize
         };
         self.key_partitions = match others.iter().find(same) {
             Some(q) => Arc::clone(&q.key_partitions),
