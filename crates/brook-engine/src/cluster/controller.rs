@@ -118,7 +118,7 @@ impl Cluster {
     pub(super) fn fail_pending(&mut self, ti: usize, pi: usize) {
         let delay_us = self.scenario.cluster.network_delay_us as u64;
         let log_end = self.topics[ti].partitions[pi].log.log_end_offset();
-        let pending = std::mem::take(&mut self.topics[ti].pending[pi]);
+        let pending = self.topics[ti].take_pending(pi);
         for a in pending {
             let out = Outgoing { in_log: a.end_offset <= log_end, ..a.out };
             self.to_producer.push_back(Request {

@@ -200,7 +200,7 @@ impl Cluster {
                         out: o,
                         t: r.t,
                     };
-                    t.pending[b.partition as usize].push_back(pending);
+                    t.push_pending(b.partition as usize, pending);
                     return;
                 }
                 SeqCheck::Duplicate => {
@@ -256,12 +256,10 @@ impl Cluster {
         match o.acks {
             Acks::None => {}
             Acks::Leader => self.respond(reply(out, Answer::Ok, end_offset)),
-            Acks::All => t.pending[b.partition as usize].push_back(PendingAck {
-                end_offset,
-                producer: r.producer,
-                out,
-                t: r.t,
-            }),
+            Acks::All => t.push_pending(
+                b.partition as usize,
+                PendingAck { end_offset, producer: r.producer, out, t: r.t },
+            ),
         }
         if let Some(q) = quota {
             self.producers[r.producer as usize].charge_quota(self.now_us, b.bytes as u64, q);
