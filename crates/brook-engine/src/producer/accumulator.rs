@@ -189,7 +189,10 @@ impl Producer {
     ) {
         let rb = self.spec.record_bytes as u64;
         let batch_bytes = self.spec.batch_bytes as u64;
-        let at = |i: u64| start_us + (dt_us as u128 * (i as u128 + 1) / count as u128) as u64;
+        // In u64 (WebAssembly has no native u128 division): `count` is at most buffer.memory
+        // over the record size, below 2^32 (`limits::BUFFER_BYTES_MAX`), so a step's
+        // `dt_us * count` stays below 2^42.
+        let at = |i: u64| start_us + dt_us * (i + 1) / count;
         let mut i = 0;
         while i < count {
             // The first record of the run picks the partition (a draw if the sticky one is
