@@ -21,6 +21,8 @@ use accumulator::OpenBatch;
 use keys::{key_bytes, zipf_cdf};
 use sender::PartitionSend;
 
+use std::sync::Arc;
+
 use crate::murmur2::key_partition;
 use crate::rng::Rng;
 
@@ -31,8 +33,11 @@ pub struct Producer {
     pub spec: ProducerSpec,
     /// Counters.
     pub stats: ProducerStats,
-    /// Partition per key index, for keyed records (rebuilt when the partition count changes).
-    key_partitions: Vec<u32>,
+    /// Partition per key index, for keyed records (rebuilt when the partition count changes),
+    /// shared by the producers with as many keys over as many partitions: one table of 200 KB
+    /// read by stress's eight keyed producers, not eight of 400 KB missing the cache on every
+    /// record (a topic has at most `limits::PARTITIONS_MAX` partitions, so a `u16` holds one).
+    key_partitions: Arc<[u16]>,
     /// Cumulative popularity per key for Zipf keys (empty otherwise).
     key_cdf: Vec<f64>,
     open: Vec<Option<OpenBatch>>,
@@ -84,6 +89,11 @@ struct Override {
 impl Producer {
     /// A producer writing to a topic of `partitions` partitions.
     pub fn new(spec: ProducerSpec, partitions: u32) -> Self {
+        Producer::new_among(spec, partitions, &[])
+    }
+
+    /// [`Producer::new`], sharing its key table with one of `others` that has the same.
+    pub(crate) fn new_among(spec: ProducerSpec, partitions: u32, others: &[Producer]) -> Self {
         let key_cdf = match spec.keys {
             KeySpec::Zipf { count, exponent } => zipf_cdf(count, exponent),
             _ => Vec::new(),
@@ -91,7 +101,7 @@ impl Producer {
         let mut p = Producer {
             spec,
             stats: ProducerStats::default(),
-            key_partitions: Vec::new(),
+            key_partitions: Arc::from([]),
             key_cdf,
             open: Vec::new(),
             open_since_us: Vec::new(),
@@ -114,7 +124,7 @@ impl Producer {
             throttled_until_us: 0,
             quota_tokens_bytes: 0.0,
         };
-        p.set_partitions(partitions);
+        p.set_partitions_among(partitions, others);
         p
     }
 
@@ -141,13 +151,30 @@ impl Producer {
 
     /// Adapts to a new partition count of its topic (keys may move: Kafka's hash is modulo).
     pub fn set_partitions(&mut self, partitions: u32) {
+        self.set_partitions_among(partitions, &[]);
+    }
+
+    /// [`Producer::set_partitions`], sharing the key table of one of `others` that has as
+    /// many keys over as many partitions (the same names, so the same partitions).
+    pub(crate) fn set_partitions_among(&mut self, partitions: u32, others: &[Producer]) {
         let keys = match self.spec.keys {
             KeySpec::None => 0,
             KeySpec::Uniform { count } | KeySpec::Zipf { count, .. } => count,
         };
-        let mut buf = [0u8; 16];
-        self.key_partitions =
-            (0..keys).map(|i| key_partition(key_bytes(i, &mut buf), partitions)).collect();
+        let same = |q: &&Producer| {
+            keys > 0
+                && q.key_partitions.len() == keys as usize
+                && q.open.len() == partitions as usize
+        };
+        self.key_partitions = match others.iter().find(same) {
+            Some(q) => Arc::clone(&q.key_partitions),
+            None => {
+                debug_assert!(partitions <= u16::MAX as u32 + 1, "a u16 holds a partition index");
+                let mut buf = [0u8; 16];
+                let of = |i| key_partition(key_bytes(i, &mut buf), partitions) as u16;
+                (0..keys).map(of).collect()
+            }
+        };
         self.open.resize(partitions as usize, None);
         self.open_since_us.resize(partitions as usize, 0);
         self.sends.resize_with(partitions as usize, PartitionSend::default);

@@ -211,6 +211,7 @@ impl BrokerLoad {
 impl Cluster {
     /// Start of phase 3: every broker's budgets refill for the step; responses waiting for
     /// network out go while it lasts.
+    #[inline(never)] // its own frame in a profile (BENCHMARKS.md)
     pub(super) fn capacity_refill(&mut self) {
         let res = &self.scenario.cluster.resources;
         let (step, cap) = (per_step(res), caps(res));

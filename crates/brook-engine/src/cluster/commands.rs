@@ -17,6 +17,7 @@ use crate::vocab::Tp;
 
 impl Cluster {
     /// Phase 1: timeline events that are due, then commands queued since the last step.
+    #[inline(never)] // its own frame in a profile (BENCHMARKS.md)
     pub(super) fn apply_commands(&mut self) {
         let now_ms = self.now_us / 1000;
         while let Some(e) = self.timeline.get(self.timeline_next) {
@@ -140,7 +141,8 @@ impl Cluster {
             Command::AddProducer { spec } => {
                 let t = topic_index(&self.topics, &spec.topic);
                 let partitions = self.topics[t as usize].partitions.len() as u32;
-                self.producers.push(Producer::new(spec.clone(), partitions));
+                let p = Producer::new_among(spec.clone(), partitions, &self.producers);
+                self.producers.push(p);
                 self.producer_topic.push(t);
             }
             Command::AddReader { reader } => {
@@ -272,10 +274,13 @@ impl Cluster {
         let topic = &mut self.topics[t];
         topic.partitions.extend((now..now + count).map(|p| new_partition(p, rf, brokers, seg)));
         topic.pending.extend((0..count).map(|_| VecDeque::new()));
+        topic.pending_head.extend((0..count).map(|_| u64::MAX));
         topic.producer_seq.extend((0..count).map(|_| Vec::new()));
-        for (p, &pt) in self.producers.iter_mut().zip(&self.producer_topic) {
-            if pt as usize == t {
-                p.set_partitions(now + count);
+        for i in 0..self.producers.len() {
+            if self.producer_topic[i] as usize == t {
+                // Shares the table of an earlier producer already moved to the new count.
+                let (done, rest) = self.producers.split_at_mut(i);
+                rest[0].set_partitions_among(now + count, done);
             }
         }
         let views = views(&self.topics);

@@ -12,6 +12,7 @@ use crate::vocab::Tp;
 impl Cluster {
     /// Phase 6: the controller notices crashed brokers after the session timeout and moves
     /// leadership; requests waiting on a lost leader fail and are retried.
+    #[inline(never)] // its own frame in a profile (BENCHMARKS.md)
     pub(super) fn controller(&mut self) {
         let timeout_us = self.scenario.cluster.broker_session_timeout_ms as u64 * 1000;
         let mut noticed = false;
@@ -117,7 +118,7 @@ impl Cluster {
     pub(super) fn fail_pending(&mut self, ti: usize, pi: usize) {
         let delay_us = self.scenario.cluster.network_delay_us as u64;
         let log_end = self.topics[ti].partitions[pi].log.log_end_offset();
-        let pending = std::mem::take(&mut self.topics[ti].pending[pi]);
+        let pending = self.topics[ti].take_pending(pi);
         for a in pending {
             let out = Outgoing { in_log: a.end_offset <= log_end, ..a.out };
             self.to_producer.push_back(Request {
@@ -137,6 +138,7 @@ impl Cluster {
     /// the new replica is in the ISR: leadership leaves the old replica (a clean election
     /// among the rest of the ISR), which is then dropped. A leaving broker with no replica
     /// left leaves the cluster.
+    #[inline(never)] // its own frame in a profile (BENCHMARKS.md)
     pub(super) fn reassign(&mut self) {
         if self.moves == 0 {
             return;

@@ -153,6 +153,7 @@ pub struct Summary {
 impl Cluster {
     /// Phase 13: retention deletes expired segments below the high watermark, the active one
     /// included (see [`crate::PartitionLog::enforce_retention`]).
+    #[inline(never)] // its own frame in a profile (BENCHMARKS.md)
     pub(super) fn retention(&mut self) {
         if self.now_us < self.next_retention_us {
             return;
@@ -178,6 +179,7 @@ impl Cluster {
     }
 
     /// Phase 14: a metrics sample every `SAMPLE_US`.
+    #[inline(never)] // its own frame in a profile (BENCHMARKS.md)
     pub(super) fn sample_metrics(&mut self) {
         if self.now_us < self.next_sample_us {
             return;
@@ -293,6 +295,7 @@ impl Cluster {
     }
 
     /// Phase 15: the trace hash takes in the step's time and every event that moved.
+    #[inline(never)] // its own frame in a profile (BENCHMARKS.md)
     pub(super) fn hash_step(&mut self) {
         let mut h = self.trace_hash;
         let mut mix = |v: u64| {

@@ -42,6 +42,7 @@ impl Cluster {
     /// Nothing goes to a partition without a leader or whose leader's broker is down (the
     /// connection is broken: the batches wait for the next leader), nor while a quota mutes
     /// the producer.
+    #[inline(never)] // its own frame in a profile (BENCHMARKS.md)
     pub(super) fn producers_send(&mut self) {
         let delay_us = self.scenario.cluster.network_delay_us as u64;
         let now = self.now_us;
@@ -123,6 +124,7 @@ impl Cluster {
 
     /// Phase 3: requests reach their partition leader, which appends them (or refuses: not the
     /// leader any more, too few in-sync replicas for acks=all, out of sequence).
+    #[inline(never)] // its own frame in a profile (BENCHMARKS.md)
     pub(super) fn brokers_append(&mut self) {
         self.capacity_refill();
         while self.to_broker.front().is_some_and(|r| r.due_us <= self.now_us) {
@@ -198,7 +200,7 @@ impl Cluster {
                         out: o,
                         t: r.t,
                     };
-                    t.pending[b.partition as usize].push_back(pending);
+                    t.push_pending(b.partition as usize, pending);
                     return;
                 }
                 SeqCheck::Duplicate => {
@@ -254,12 +256,10 @@ impl Cluster {
         match o.acks {
             Acks::None => {}
             Acks::Leader => self.respond(reply(out, Answer::Ok, end_offset)),
-            Acks::All => t.pending[b.partition as usize].push_back(PendingAck {
-                end_offset,
-                producer: r.producer,
-                out,
-                t: r.t,
-            }),
+            Acks::All => t.push_pending(
+                b.partition as usize,
+                PendingAck { end_offset, producer: r.producer, out, t: r.t },
+            ),
         }
         if let Some(q) = quota {
             self.producers[r.producer as usize].charge_quota(self.now_us, b.bytes as u64, q);

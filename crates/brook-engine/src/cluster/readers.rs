@@ -11,6 +11,7 @@ use crate::vocab::{Chunk, Tp};
 
 impl Cluster {
     /// Phase 8: session expiry and rebalance rounds.
+    #[inline(never)] // its own frame in a profile (BENCHMARKS.md)
     pub(super) fn groups_upkeep(&mut self) {
         let views = views(&self.topics);
         for (gi, g) in self.groups.iter_mut().enumerate() {
@@ -26,6 +27,7 @@ impl Cluster {
     }
 
     /// Phase 9: members poll (fetch requests, long polls, answers) and process records.
+    #[inline(never)] // its own frame in a profile (BENCHMARKS.md)
     pub(super) fn consumers_fetch_and_process(&mut self) {
         for gi in 0..self.groups.len() {
             for mi in 0..self.groups[gi].members.len() {
@@ -74,15 +76,16 @@ impl Cluster {
         let Some(Fetch::Waiting { deadline_us }) = self.groups[gi].members[mi].fetch else {
             return;
         };
-        let order = self.groups[gi].fetch_order(mi);
+        let (count, start) = self.groups[gi].fetch_order(mi);
         let mut room = self.groups[gi].spec.max_poll_records as u64;
         let mut got = 0u64;
         // The broker that served the fetch (the first with records) and the bytes it sent.
         let mut served: Option<(usize, u64)> = None;
-        for tp in order {
+        for k in 0..count {
             if room == 0 {
                 break;
             }
+            let tp = self.groups[gi].members[mi].assigned[(start + k) % count];
             let part = &self.topics[tp.topic as usize].partitions[tp.partition as usize];
             let Some(leader) = part.leader_broker().filter(|&l| self.brokers[l as usize].alive)
             else {
@@ -94,7 +97,8 @@ impl Cluster {
             let log = &part.log;
             let g = &mut self.groups[gi];
             let from = g.start_position(tp, log.log_start_offset(), log.high_watermark());
-            let mut chunks: Vec<Chunk> = Vec::new();
+            // Straight into the member's buffer (kept from one fetch to the next).
+            let arriving = &mut g.members[mi].arriving;
             // The bytes sent: whole batches as they are, a part of one pro rata.
             let mut bytes = 0u64;
             let to = log.read_committed(from, room, |b, a, z| {
@@ -102,7 +106,7 @@ impl Cluster {
                     n if n == b.count as u64 => b.bytes as u64,
                     n => n * b.bytes as u64 / b.count.max(1) as u64,
                 };
-                chunks.push(Chunk { tp, from: a, to: z, batch: *b, cost_us: 0.0 });
+                arriving.push(Chunk { tp, from: a, to: z, batch: *b, cost_us: 0.0 });
             });
             let n = to - from;
             if n == 0 {
@@ -114,7 +118,6 @@ impl Cluster {
             if s.0 == leader as usize {
                 s.1 += bytes;
             }
-            g.members[mi].arriving.extend(chunks);
             if let Some(f) = self.follow.as_deref_mut() {
                 f.fetched(gi, mi as u32, tp, from, to, now);
             }
@@ -172,6 +175,7 @@ impl Cluster {
     /// Phase 10: expired locks make records available again; share group members acquire
     /// records under locks, process them, and accept, release or reject them (refused when the
     /// lock expired first).
+    #[inline(never)] // its own frame in a profile (BENCHMARKS.md)
     pub(super) fn share_groups_acquire_and_process(&mut self) {
         let now = self.now_us;
         for si in 0..self.share_groups.len() {
@@ -264,6 +268,7 @@ impl Cluster {
     /// disconnected Redis subscriber misses them); then the model's limits apply (a RabbitMQ
     /// client out of memory dies, a Redis subscriber over its output buffer limit is cut off)
     /// and the consumers process.
+    #[inline(never)] // its own frame in a profile (BENCHMARKS.md)
     pub(super) fn brokers_push_and_subscribers_process(&mut self) {
         let now = self.now_us;
         let at = now + self.scenario.cluster.network_delay_us as u64;
@@ -412,6 +417,7 @@ impl Cluster {
     }
 
     /// Phase 12: auto-commit.
+    #[inline(never)] // its own frame in a profile (BENCHMARKS.md)
     pub(super) fn commits(&mut self) {
         for g in &mut self.groups {
             g.auto_commit(self.now_us);

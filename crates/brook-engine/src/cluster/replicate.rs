@@ -14,6 +14,7 @@ impl Cluster {
     /// Phase 4: followers copy from leaders; ISR and high watermarks move; acks=all requests
     /// whose records are now committed are answered: OK with at least `min.insync.replicas` in
     /// the ISR, else `NOT_ENOUGH_REPLICAS_AFTER_APPEND` (retried by the producer).
+    #[inline(never)] // its own frame in a profile (BENCHMARKS.md)
     pub(super) fn replicate(&mut self) {
         let now = self.now_us;
         let delay32 = self.scenario.cluster.network_delay_us;
@@ -88,13 +89,15 @@ impl Cluster {
                 // Partition.checkEnoughReplicasReachOffset: once the high watermark passes a
                 // request it is answered, OK only with at least min.insync.replicas in the ISR,
                 // else NOT_ENOUGH_REPLICAS_AFTER_APPEND.
-                let pending = &mut t.pending[pi];
-                while let Some(&a) = pending.front() {
+                // The first request waits while the high watermark is below its end (Waiting
+                // in `acks_all_check`), read from the dense `pending_head`.
+                while part.log.high_watermark() >= t.pending_head[pi] {
+                    let a = t.pending[pi][0];
                     let check = part.acks_all_check(a.end_offset, min_isr);
-                    if check == AckCheck::Waiting {
-                        break;
-                    }
-                    pending.pop_front();
+                    debug_assert!(check != AckCheck::Waiting, "the head is past the watermark");
+                    let (queue, head) = (&mut t.pending[pi], &mut t.pending_head[pi]);
+                    queue.pop_front(); // `Topic::pop_pending`, field by field (`part` is held)
+                    *head = queue.front().map_or(u64::MAX, |a| a.end_offset);
                     let ok = check == AckCheck::Done;
                     if ok && isr_below_min {
                         self.counters.acks_all_ok_below_min_isr += a.out.batch.count as u64;
@@ -164,6 +167,7 @@ impl Cluster {
     /// Phase 5: answers reach producers (Kafka's `Sender.completeBatch`): acknowledgements
     /// free buffer memory; errors are retried after `retry.backoff.ms` while retries and
     /// `delivery.timeout.ms` allow, else the batch fails.
+    #[inline(never)] // its own frame in a profile (BENCHMARKS.md)
     pub(super) fn acks_return(&mut self) {
         let now = self.now_us;
         while self.to_producer.front().is_some_and(|r| r.due_us <= now) {

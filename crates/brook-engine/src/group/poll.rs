@@ -97,16 +97,18 @@ impl Group {
     pub fn deliver(&mut self, i: usize, now_us: u64, rng: &mut Rng) {
         let cost = self.spec.processing.draw_us(self.spec.processing_us, rng);
         let before = self.spec.commit == CommitMode::BeforeProcess;
-        let chunks = std::mem::take(&mut self.members[i].arriving);
-        if !chunks.is_empty() {
-            self.members[i].polled_us = now_us;
+        let (m, committed) = (&mut self.members[i], &mut self.committed);
+        if !m.arriving.is_empty() {
+            m.polled_us = now_us;
         }
-        for mut c in chunks {
+        // Drained in place: the member's buffers are kept from one fetch to the next.
+        for mut c in m.arriving.drain(..) {
             c.cost_us = cost;
             if before {
-                self.commit(c.tp, c.to);
+                let v = committed.or_insert(c.tp, 0); // `commit`, field by field
+                *v = (*v).max(c.to);
             }
-            self.members[i].inbox.push_back(c);
+            m.inbox.push_back(c);
         }
     }
 
@@ -124,7 +126,9 @@ impl Group {
         // Bounded by the inbox, itself bounded by max.poll.records.
         while let Some(c) = m.inbox.front_mut() {
             let cost = c.cost_us.max(0.001);
-            let can = libm::floor(m.work_us / cost) as u64;
+            // `floor(x) as u64` without the call: the cast truncates, which is the floor for
+            // x >= 0 and saturates to 0 below, as the floor's cast does (NaN: 0 both).
+            let can = (m.work_us / cost) as u64;
             let n = can.min(c.to - c.from);
             if n == 0 {
                 break;
@@ -181,14 +185,16 @@ impl Group {
         }
     }
 
-    /// Picks the partitions member `i` fetches from next, rotating so none starves.
-    pub fn fetch_order(&mut self, i: usize) -> Vec<Tp> {
+    /// Picks the partitions member `i` fetches from next, rotating so none starves: returns
+    /// how many it owns and where to start among them (the `k`-th to ask is
+    /// `assigned[(start + k) % count]`).
+    pub fn fetch_order(&mut self, i: usize) -> (usize, usize) {
         let m = &mut self.members[i];
         let n = m.assigned.len();
         if n == 0 {
-            return Vec::new();
+            return (0, 0);
         }
         m.cursor = (m.cursor + 1) % n;
-        (0..n).map(|k| m.assigned[(m.cursor + k) % n]).collect()
+        (n, m.cursor)
     }
 }

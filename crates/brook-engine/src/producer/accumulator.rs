@@ -1,7 +1,7 @@
 //! The record accumulator: per-partition open batches closed by `batch.size` or `linger.ms`,
 //! and `buffer.memory` with `max.block.ms` for records the application cannot hand over yet.
 
-use super::{Acks, Producer};
+use super::{Acks, KeySpec, PartitionerKind, Producer};
 use crate::rng::Rng;
 
 /// A batch the accumulator closed, ready to go to the partition leader.
@@ -104,7 +104,14 @@ impl Producer {
         // division per record.
         let (step_us, rem_us) = (dt_us / admitted.max(1), dt_us % admitted.max(1));
         let (mut at_us, mut err) = (start_us, 0);
-        for _ in 0..admitted {
+        let keyless_sticky = matches!(self.spec.keys, KeySpec::None)
+            && self.spec.partitioner == PartitionerKind::Default;
+        if keyless_sticky {
+            // Keyless records under the sticky partitioner go in runs to one partition: the
+            // same batches and draws as record by record, with work per batch.
+            self.append_keyless(admitted, start_us, dt_us, rng, ready);
+        }
+        for _ in 0..if keyless_sticky { 0 } else { admitted } {
             at_us += step_us;
             err += rem_us;
             if err >= admitted {
@@ -164,6 +171,76 @@ impl Producer {
                 if !listed {
                     self.open_list.push(partition);
                 }
+            }
+        }
+    }
+
+    /// [`Producer::append_record`] for `count` keyless records under the sticky partitioner,
+    /// record `i` created at `start_us + dt_us * (i + 1) / count`: each run of records to the
+    /// sticky partition (until `batch.size` bytes went to it, KIP-794) is added batch by batch,
+    /// closing a batch where the next record would take it past `batch.size`.
+    fn append_keyless(
+        &mut self,
+        count: u64,
+        start_us: u64,
+        dt_us: u64,
+        rng: &mut Rng,
+        ready: &mut Vec<ReadyBatch>,
+    ) {
+        let rb = self.spec.record_bytes as u64;
+        let batch_bytes = self.spec.batch_bytes as u64;
+        // In u64 (WebAssembly has no native u128 division): `count` is at most buffer.memory
+        // over the record size, below 2^32 (`limits::BUFFER_BYTES_MAX`), so a step's
+        // `dt_us * count` stays below 2^42.
+        let at = |i: u64| start_us + dt_us * (i + 1) / count;
+        let mut i = 0;
+        while i < count {
+            // The first record of the run picks the partition (a draw if the sticky one is
+            // spent); the next ones stay while fewer than batch.size bytes went to it.
+            let partition = self.pick_partition(None, rng);
+            let run = (batch_bytes - self.sticky_bytes.min(batch_bytes)).div_ceil(rb).max(1);
+            let run = run.min(count - i);
+            self.sticky_bytes += rb * run;
+            self.buffer_bytes_used += rb * run;
+            let end = i + run;
+            let slot = partition as usize;
+            while i < end {
+                let listed = self.open[slot].is_some();
+                if let Some(b) = self.open[slot] {
+                    if b.bytes as u64 + rb > batch_bytes {
+                        self.open[slot] = None;
+                        ready.push(close(partition, b));
+                    }
+                }
+                let (n, b) = match self.open[slot] {
+                    Some(mut b) => {
+                        let room = (batch_bytes - b.bytes as u64) / rb;
+                        let n = room.min(end - i).max(1);
+                        b.count += n as u32;
+                        b.bytes += (rb * n) as u32;
+                        b.last_create_us = at(i + n - 1);
+                        (n, b)
+                    }
+                    None => {
+                        let room = batch_bytes.saturating_sub(rb) / rb;
+                        let n = 1 + room.min(end - i - 1);
+                        let first = at(i);
+                        self.open_since_us[slot] = first;
+                        if !listed {
+                            self.open_list.push(partition);
+                        }
+                        let b = OpenBatch {
+                            count: n as u32,
+                            bytes: (rb * n) as u32,
+                            first_create_us: first,
+                            last_create_us: at(i + n - 1),
+                            key: u32::MAX,
+                        };
+                        (n, b)
+                    }
+                };
+                self.open[slot] = Some(b);
+                i += n;
             }
         }
     }

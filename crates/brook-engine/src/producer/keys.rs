@@ -129,7 +129,7 @@ impl Producer {
             return p;
         }
         if let Some(k) = key {
-            return self.key_partitions[k as usize];
+            return self.key_partitions[k as usize] as u32;
         }
         // KIP-794 uniform sticky: stay until batch.size bytes went to the partition.
         match self.sticky_partition {
