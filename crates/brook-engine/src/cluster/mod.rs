@@ -159,7 +159,9 @@ struct Counters {
     unclean_elections: u64,
 }
 
-/// The whole simulated system.
+/// The whole simulated system. `Clone` is an exact snapshot of the run (the page's timeline
+/// keeps some as checkpoints).
+#[derive(Clone)]
 pub struct Cluster {
     /// The scenario as loaded; never edited (export adds the command log to it).
     scenario: Scenario,
@@ -475,6 +477,38 @@ impl Cluster {
             }
         }
         s
+    }
+
+    /// The commands still to come from the timeline, in time order: the scenario's own events
+    /// not yet due, or what [`Cluster::set_timeline_rest`] put there.
+    pub fn timeline_rest(&self) -> &[TimedEvent] {
+        &self.timeline[self.timeline_next..]
+    }
+
+    /// Commands queued for the next step (none right after a step).
+    pub fn queued_commands(&self) -> usize {
+        self.commands.len()
+    }
+
+    /// Replaces the commands still to come. Each applies at the start of the first step whose
+    /// virtual ms reaches its `at_ms`, through the gate, as a scenario's timeline event does
+    /// (so one at or before now applies at the next step). The page's timeline uses it on a
+    /// copy of the run taken between steps: to replay the commands of the pass it went back
+    /// from (their log entries after the copy's time, then that pass's timeline still to
+    /// come), and at a fork to keep only the scenario's own events. Refused when the run would
+    /// hold more than `limits::EVENTS_MAX` commands, as [`Cluster::command`] is.
+    pub fn set_timeline_rest(&mut self, mut events: Vec<TimedEvent>) -> Result<(), String> {
+        let held = self.log.len() + events.len() + self.commands.len();
+        if held > limits::EVENTS_MAX {
+            return Err(format!(
+                "the run would hold {held} commands, the limit of a scenario's timeline ({})",
+                limits::EVENTS_MAX
+            ));
+        }
+        crate::sort::sort_by_key(&mut events, |e| e.at_ms);
+        self.timeline.truncate(self.timeline_next);
+        self.timeline.extend(events);
+        Ok(())
     }
 
     /// Queues a command for the start of the next step, where the gate checks it (see
