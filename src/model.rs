@@ -9,6 +9,7 @@ pub mod consumers;
 pub mod flights;
 pub mod follow;
 pub mod format;
+pub mod heap;
 pub mod i18n;
 pub mod inspect;
 pub mod layout;
@@ -23,6 +24,7 @@ pub mod sim;
 pub mod stage_terms;
 pub mod state;
 pub mod targets;
+pub mod timeline;
 pub mod without_queue;
 
 #[cfg(test)]

@@ -843,4 +843,23 @@ catalogue! {
         "ρ（利用率）= λ ÷ μ：到達的訊息占用多少服務能力。小於 1 時積壓以每秒 μ − λ 筆消化；大於或等於 1 時積壓會增加。";
     GlossLittle = "Little's law: in a queue in balance, the mean number of records in it (L) is the arrival rate (λ) times the mean time each spends (W, here its end-to-end latency).",
         "利特爾法則：佇列平衡時，佇列中的平均訊息數（L）等於到達率（λ）乘上每筆訊息的平均停留時間（W，這裡是端到端延遲）。";
+
+    // The timeline: the scrubber under the stage, its marks, and the fork notice.
+    TimelineLabel = "Timeline", "時間軸";
+    TimelineAria = "Virtual time of the run: drag, click or use the arrow keys (1 s a press; Page Up and Page Down 10 s) to go back and forth in what the run did",
+        "這次執行的模擬時間：拖曳、點選或用方向鍵（每按一次 1 秒；Page Up 和 Page Down 為 10 秒）在執行過的時間裡前後移動";
+    TimelineValue = "{0} s of {1} s", "第 {0} 秒（共 {1} 秒）";
+    TimelineSeeking = "replaying to {0} s", "重播到第 {0} 秒";
+    TimelineHelp = "Going back replays the same run; acting there starts a new one from that moment.",
+        "回到過去會重播同一次執行；在那時做操作，就會從那一刻開始新的執行。";
+    TimelineForked = "You acted at {0} s after going back: the run after it (up to {1} s) and your {2} later actions were dropped.",
+        "你在回到第 {0} 秒後做了操作：之後的執行（到第 {1} 秒）和你之後的 {2} 個操作都已捨棄。";
+    TimelineMarkAt = "{0} at {1} s", "第 {1} 秒：{0}";
+    TimelineMarkUser = "{0} (yours)", "{0}（你的操作）";
+    MarkSpike = "traffic spike", "流量尖峰";
+    MarkCrash = "crash", "當機";
+    MarkRestart = "restart", "重新啟動";
+    MarkRebalance = "rebalance", "重新平衡";
+    MarkReader = "reader added or removed", "新增或移除讀取端";
+    MarkChange = "change", "變更";
 }
