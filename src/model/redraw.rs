@@ -16,9 +16,14 @@ pub fn key(sim: &Sim, renders: u64, w: f64, h: f64) -> Key {
     [renders, sim.cluster.now_us(), sim.cluster.notice_count(), notice, size]
 }
 
-/// Whether anything moves by itself: time runs, a lesson replays, dots fly or marks fade.
+/// Whether anything moves by itself: time runs, a lesson replays, the scrubber's seek
+/// replays, dots fly or marks fade.
 pub fn moving(sim: &Sim) -> bool {
-    sim.playing || sim.replaying() || !sim.flights.is_empty() || !sim.flights.marks.is_empty()
+    sim.playing
+        || sim.replaying()
+        || sim.seeking()
+        || !sim.flights.is_empty()
+        || !sim.flights.marks.is_empty()
 }
 
 /// The key each surface was last drawn at while still; None: draw on the next frame.

@@ -150,10 +150,17 @@ impl Timeline {
             Some(k) => k.cluster.clone(),
             None => Cluster::new(current.scenario().clone()),
         };
-        // (Log entries are at 1 ms or later: the start keeps them all.)
+        // The copy applied those up to its time itself (log entries are at 1 ms or later: the
+        // start keeps them all). `current` may be behind the copy (going forward past a
+        // checkpoint), its commands still to come then include some the copy applied.
         let after_ms = c.now_us() / 1000;
-        let later = current.command_log().iter().filter(|e| e.at_ms > after_ms);
-        let plan: Vec<TimedEvent> = later.chain(current.timeline_rest()).cloned().collect();
+        let plan: Vec<TimedEvent> = current
+            .command_log()
+            .iter()
+            .chain(current.timeline_rest())
+            .filter(|e| e.at_ms > after_ms)
+            .cloned()
+            .collect();
         // The plan is `current`'s own, within the bound it keeps.
         let _ = c.set_timeline_rest(plan);
         c

@@ -85,11 +85,16 @@ fn going_back_and_playing_on_gives_the_first_pass_with_the_users_actions() {
     let again = (sim.cluster.trace_hash(), sim.cluster.summary(), sim.cluster.command_log().len());
     assert_eq!(again, first);
     assert_eq!(sim.timeline.forked, None);
-    // And back to the start (before any checkpoint) the same way.
+    // Back to the start (before any checkpoint), then forward past checkpoints (restoring a
+    // later one, which must not apply again what it applied) and on to the end.
     sim.seek_ms(0);
-    sim.seek_ms(25_000);
+    assert_eq!(sim.cluster.now_us(), 0);
+    sim.seek_ms(16_000);
     finish_seek(&mut sim);
-    assert_eq!(sim.cluster.trace_hash(), first.0);
+    assert_eq!(sim.cluster.now_us(), 16_000_000);
+    play_to(&mut sim, 25_000);
+    let forth = (sim.cluster.trace_hash(), sim.cluster.summary(), sim.cluster.command_log().len());
+    assert_eq!(forth, first);
 }
 
 #[test]

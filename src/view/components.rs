@@ -13,6 +13,7 @@ mod legend;
 mod lesson;
 mod stage_terms;
 mod term;
+mod timeline;
 mod without_queue;
 
 pub use actions::{Actions, ActionsProps};
@@ -28,4 +29,5 @@ pub use legend::legend;
 pub use lesson::{lesson_menu, lesson_panel, PanelLive};
 pub use stage_terms::{stage_hover, stage_terms};
 pub use term::term;
+pub use timeline::{Timeline, TimelineProps};
 pub use without_queue::{WithoutQueuePanel, WithoutQueueProps};

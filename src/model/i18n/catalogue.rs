@@ -852,8 +852,8 @@ catalogue! {
     TimelineSeeking = "replaying to {0} s", "重播到第 {0} 秒";
     TimelineHelp = "Going back replays the same run; acting there starts a new one from that moment.",
         "回到過去會重播同一次執行；在那時做操作，就會從那一刻開始新的執行。";
-    TimelineForked = "You acted at {0} s after going back: the run after it (up to {1} s) and your {2} later actions were dropped.",
-        "你在回到第 {0} 秒後做了操作：之後的執行（到第 {1} 秒）和你之後的 {2} 個操作都已捨棄。";
+    TimelineForked = "You acted at {0} s after going back: the run after it (up to {1} s) is dropped, with {2} later action(s) of yours.",
+        "你回到第 {0} 秒並做了操作：之後的執行（到第 {1} 秒）已捨棄，連同你之後的 {2} 個操作。";
     TimelineMarkAt = "{0} at {1} s", "第 {1} 秒：{0}";
     TimelineMarkUser = "{0} (yours)", "{0}（你的操作）";
     MarkSpike = "traffic spike", "流量尖峰";

@@ -161,7 +161,6 @@ struct Counters {
 
 /// The whole simulated system. `Clone` is an exact snapshot of the run (the page's timeline
 /// keeps some as checkpoints).
-#[derive(Clone)]
 pub struct Cluster {
     /// The scenario as loaded; never edited (export adds the command log to it).
     scenario: Scenario,
@@ -224,6 +223,60 @@ pub struct Cluster {
     sending: Vec<Outgoing>,
     /// The record followed, if any (a view: not part of the run or its trace hash).
     follow: Option<Box<Followed>>,
+}
+
+/// A copy of the run between two steps, exact but for the step's scratch lists (emptied by
+/// each step before use). Written out rather than derived so that each field's own `clone`
+/// is called, not inlined: the page's wasm holds this code once (an engine built for the
+/// page is size-optimised).
+impl Clone for Cluster {
+    fn clone(&self) -> Self {
+        #[inline(never)]
+        fn field<T: Clone>(x: &T) -> T {
+            x.clone()
+        }
+        Cluster {
+            scenario: field(&self.scenario),
+            shape: field(&self.shape),
+            log: field(&self.log),
+            now_us: self.now_us,
+            rng: self.rng.clone(),
+            brokers: field(&self.brokers),
+            loads: field(&self.loads),
+            replica_order: field(&self.replica_order),
+            replica_moved: Vec::new(),
+            counters: self.counters,
+            topics: field(&self.topics),
+            producers: field(&self.producers),
+            producer_topic: field(&self.producer_topic),
+            groups: field(&self.groups),
+            share_groups: field(&self.share_groups),
+            subscriptions: field(&self.subscriptions),
+            to_broker: field(&self.to_broker),
+            to_producer: field(&self.to_producer),
+            moves: self.moves,
+            timeline: field(&self.timeline),
+            timeline_next: self.timeline_next,
+            commands: field(&self.commands),
+            notices: field(&self.notices),
+            notices_total: self.notices_total,
+            events: field(&self.events),
+            events_dropped: self.events_dropped,
+            latency: field(&self.latency),
+            latency_at_sample: field(&self.latency_at_sample),
+            history: field(&self.history),
+            markers: field(&self.markers),
+            partition_history: field(&self.partition_history),
+            next_sample_us: self.next_sample_us,
+            next_retention_us: self.next_retention_us,
+            processed_in_sample: self.processed_in_sample,
+            lag_records_max: self.lag_records_max,
+            trace_hash: self.trace_hash,
+            ready: Vec::new(),
+            sending: Vec::new(),
+            follow: field(&self.follow),
+        }
+    }
 }
 
 impl Cluster {
