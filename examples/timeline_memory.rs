@@ -9,10 +9,14 @@
 //!
 //!     cargo run --release --example timeline_memory -- [PRESET...] [--minutes 10] [--speed 10]
 
-use brook_ui::model::heap::{live_bytes, Counting};
+use brook_ui::model::heap::live_bytes;
+#[cfg(not(target_arch = "wasm32"))]
+use brook_ui::model::heap::Counting;
 use brook_ui::model::sim::{Sim, REPLAY_STEPS_PER_FRAME};
 use brook_ui::model::timeline::{CHECKPOINTS_MAX, CHECKPOINT_BYTES_MAX};
 
+// (In the page's wasm the library registers it already.)
+#[cfg(not(target_arch = "wasm32"))]
 #[global_allocator]
 static ALLOC: Counting = Counting;
 

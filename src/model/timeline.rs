@@ -200,9 +200,9 @@ impl Fork {
     }
 }
 
-/// Virtual ms as seconds with one decimal ("12.3").
+/// Virtual ms as seconds with one decimal ("12.3"), rounded as the virtual time counter is.
 pub fn seconds(ms: u64) -> String {
-    format!("{}.{}", ms / 1000, ms % 1000 / 100)
+    format!("{:.1}", ms as f64 / 1000.0)
 }
 
 /// The scenario's own timeline events `c` has not applied yet, in time order: a step applies
