@@ -553,8 +553,10 @@ impl Cluster {
     pub fn set_timeline_rest(&mut self, mut events: Vec<TimedEvent>) -> Result<(), String> {
         let held = self.log.len() + events.len() + self.commands.len();
         if held > limits::EVENTS_MAX {
+            // The wording of `command`'s own refusal (the page translates it by its words).
             return Err(format!(
-                "the run would hold {held} commands, the limit of a scenario's timeline ({})",
+                "the run holds {held} commands, the limit of a scenario's timeline ({}); \
+                 export it or reset",
                 limits::EVENTS_MAX
             ));
         }
