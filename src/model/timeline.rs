@@ -41,6 +41,9 @@ pub struct Timeline {
     every_us: u64,
     furthest_us: u64,
     bytes: usize,
+    /// A single copy was over the byte bound: no more are taken in this run (each would cost
+    /// a copy of an engine that large, to be dropped; going back replays from the start).
+    too_big: bool,
     /// Checkpoints taken, over the run (thinned ones included).
     pub taken: u64,
     /// The last fork, said on the scrubber until the next move on it.
@@ -54,6 +57,7 @@ impl Default for Timeline {
             every_us: CHECKPOINT_EVERY_US,
             furthest_us: 0,
             bytes: 0,
+            too_big: false,
             taken: 0,
             forked: None,
         }
@@ -110,12 +114,13 @@ impl Timeline {
     /// Whether a checkpoint is due at `now_us` (a whole interval after the newest).
     pub fn due(&self, now_us: u64) -> bool {
         let newest = self.checkpoints.last().map_or(0, |k| k.at_us);
-        now_us >= newest + self.every_us
+        !self.too_big && now_us >= newest + self.every_us
     }
 
     /// Keeps `cluster` (a copy taken between steps, holding `bytes` of heap) as a checkpoint,
     /// then thins them out while over a bound: every other one goes (the oldest stays) and
-    /// the interval doubles; a single copy over the byte bound is not kept at all.
+    /// the interval doubles; a single copy over the byte bound is not kept at all, and none is
+    /// taken after it.
     pub fn keep(&mut self, cluster: Cluster, bytes: usize) {
         debug_assert_eq!(cluster.queued_commands(), 0, "a checkpoint is taken between steps");
         self.push(cluster.now_us(), cluster, bytes);
@@ -124,6 +129,7 @@ impl Timeline {
     fn push(&mut self, at_us: u64, cluster: Cluster, bytes: usize) {
         let bytes = bytes + std::mem::size_of::<Checkpoint>();
         self.taken += 1;
+        self.too_big |= bytes > CHECKPOINT_BYTES_MAX;
         self.bytes += bytes;
         self.checkpoints.push(Checkpoint { at_us, cluster, bytes });
         while self.checkpoints.len() > CHECKPOINTS_MAX || self.bytes > CHECKPOINT_BYTES_MAX {

@@ -52,6 +52,8 @@ fn a_copy_over_the_byte_bound_is_not_kept_and_big_ones_are_thinned() {
     let c = Cluster::new(preset("quickstart").unwrap());
     t.keep(c.clone(), CHECKPOINT_BYTES_MAX + 1);
     assert!(t.is_empty(), "one copy over the bound is dropped");
+    assert!(!t.due(u64::MAX), "and no more are taken");
+    let mut t = Timeline::default();
     let third = CHECKPOINT_BYTES_MAX / 3;
     for _ in 0..4 {
         t.keep(c.clone(), third);
