@@ -1,6 +1,12 @@
 //! Brook's web app: a Yew shell around a canvas stage that animates the engine live.
 
 pub mod model;
+
+/// Counts the heap the page holds, so the timeline knows what its checkpoints take
+/// (`model::heap`).
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOC: model::heap::Counting = model::heap::Counting;
 pub mod view;
 
 /// Mounts the app on the page body, then registers the service worker for offline use. A panic

@@ -10,6 +10,7 @@ pub mod flights;
 pub mod follow;
 pub mod format;
 pub mod heat;
+pub mod heap;
 pub mod i18n;
 pub mod inspect;
 pub mod layout;
@@ -26,6 +27,7 @@ pub mod sim;
 pub mod stage_terms;
 pub mod state;
 pub mod targets;
+pub mod timeline;
 pub mod without_queue;
 
 #[cfg(test)]

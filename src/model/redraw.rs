@@ -16,10 +16,12 @@ pub fn key(sim: &Sim, renders: u64, w: f64, h: f64) -> Key {
     [renders, sim.cluster.now_us(), sim.cluster.notice_count(), notice, size]
 }
 
-/// Whether anything moves by itself: time runs, a lesson replays, dots fly or marks fade.
+/// Whether anything moves by itself: time runs, a lesson replays, the scrubber's seek
+/// replays, dots fly or marks fade.
 pub fn moving(sim: &Sim) -> bool {
     sim.playing
         || sim.replaying()
+        || sim.seeking()
         || !sim.flights.is_empty()
         || !sim.flights.marks.is_empty()
         || sim.plan.as_ref().is_some_and(|p| !p.done())

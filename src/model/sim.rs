@@ -10,6 +10,7 @@ use crate::model::flights::Flights;
 use crate::model::i18n::Lang;
 use crate::model::layout::dense;
 use crate::model::lesson::{Goal, StageRegion, Watch};
+use crate::model::timeline::{marks, Mark, Timeline};
 
 /// Most engine steps run in one animation frame (2 virtual seconds); past it the simulation
 /// runs slower than asked instead of freezing the tab.
@@ -93,6 +94,10 @@ pub struct Sim {
     pub plan: Option<crate::model::plan::PagePlan>,
     /// See `plan`.
     pub plans: u64,
+    /// Checkpoints of the run, how far it went, the last fork (`model::timeline`).
+    pub timeline: Timeline,
+    /// Where going to a time on the scrubber still replays to, virtual us.
+    pub seek_us: Option<u64>,
 }
 
 /// Most engine steps a lesson's replay runs per animation frame.
@@ -176,6 +181,25 @@ pub struct GroupStats {
     pub queue: Option<crate::model::queueing::Queueing>,
 }
 
+/// What the scrubber shows.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Scrubber {
+    /// Virtual time now, ms.
+    pub now_ms: u64,
+    /// The furthest virtual time the run reached, ms (the scrubber's end).
+    pub furthest_ms: u64,
+    /// Where a seek under way goes, ms.
+    pub seek_ms: Option<u64>,
+    /// Timeline events and actions up to the end.
+    pub marks: Vec<Mark>,
+    /// The last fork, until the next move on the scrubber.
+    pub forked: Option<crate::model::i18n::Text>,
+    /// Checkpoints kept.
+    pub checkpoints: usize,
+    /// Bytes they hold.
+    pub checkpoint_bytes: usize,
+}
+
 /// The snapshot the Yew components render, refreshed a few times a second.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Stats {
@@ -228,6 +252,85 @@ impl Sim {
             clock: None,
             plan: None,
             plans: 0,
+            timeline: Timeline::default(),
+            seek_us: None,
+        }
+    }
+
+    /// After each engine step: the furthest time reached, and a checkpoint when one is due (a
+    /// copy of the engine, measured: `model::heap`; its cost is one copy every few virtual
+    /// seconds, see `timeline::CHECKPOINT_EVERY_US`).
+    fn stepped(&mut self) {
+        let now = self.cluster.now_us();
+        self.timeline.reached(now);
+        if self.timeline.due(now) {
+            let (copy, bytes) = crate::model::heap::measured(|| self.cluster.clone());
+            self.timeline.keep(copy, bytes);
+        }
+    }
+
+    /// Goes to virtual time `t_ms` (at most the furthest reached): back, it restores the
+    /// nearest checkpoint at or before it (with the run's later commands, so the same run
+    /// replays); then the frames replay to the exact time in chunks of
+    /// [`REPLAY_STEPS_PER_FRAME`] steps ([`Sim::seeking`]). A lesson's replay under way stops.
+    pub fn seek_ms(&mut self, t_ms: u64) {
+        let t_us = (t_ms * 1000).min(self.timeline.furthest_us());
+        let now = self.cluster.now_us();
+        self.timeline.forked = None;
+        self.replay.clear();
+        // A checkpoint between now and the target is nearer than stepping on from now.
+        let nearer = self.timeline.times_us().any(|k| k > now && k <= t_us);
+        if t_us < now || nearer {
+            self.cluster = self.timeline.restore(&self.cluster, t_us);
+            self.flights = Flights::default();
+            self.rates = MemberRates::default();
+            if self.direct.is_some() {
+                // Rebuilt from the restored run (its export holds the later commands too).
+                self.direct = None;
+                self.set_without_queue(true);
+            }
+        }
+        self.seek_us = (self.cluster.now_us() < t_us).then_some(t_us);
+    }
+
+    /// Whether going to a time on the scrubber is still replaying.
+    pub fn seeking(&self) -> bool {
+        self.seek_us.is_some()
+    }
+
+    /// Runs a seek on by at most `max_steps` engine steps, without moving dots; returns the
+    /// steps run.
+    pub fn seek_chunk(&mut self, max_steps: u64) -> u64 {
+        let Some(goal) = self.seek_us else { return 0 };
+        let mut n = 0;
+        while self.cluster.now_us() < goal && n < max_steps {
+            self.cluster.step();
+            // Every step, as `advance` does (the stage's member rates as in the first pass).
+            self.rates.update(&self.cluster);
+            self.stepped();
+            n += 1;
+        }
+        if self.cluster.now_us() >= goal {
+            self.seek_us = None;
+        }
+        if let Some(d) = &mut self.direct {
+            d.run_until(self.cluster.now_us());
+        }
+        self.rates.update(&self.cluster);
+        n
+    }
+
+    /// The scrubber's figures: now, the furthest time reached, the marks, ms.
+    pub fn scrubber(&self) -> Scrubber {
+        let furthest_ms = self.timeline.furthest_us() / 1000;
+        Scrubber {
+            now_ms: self.cluster.now_us() / 1000,
+            furthest_ms,
+            seek_ms: self.seek_us.map(|t| t / 1000),
+            marks: marks(&self.cluster, furthest_ms),
+            forked: self.timeline.forked.clone(),
+            checkpoints: self.timeline.len(),
+            checkpoint_bytes: self.timeline.bytes(),
         }
     }
 
@@ -248,7 +351,15 @@ impl Sim {
 
     /// Queues a command for the engine (and the run without a queue, which takes the traffic
     /// ones), for the next step.
+    /// Acting after going back forks the run (`Timeline::fork`): the later commands are
+    /// dropped, and the run without a queue is rebuilt without them. A seek under way stops
+    /// where it is.
     pub fn command(&mut self, c: Command) -> Result<(), String> {
+        self.seek_us = None;
+        if self.timeline.fork(&mut self.cluster).is_some() && self.direct.is_some() {
+            self.direct = None;
+            self.set_without_queue(true);
+        }
         self.cluster.command(c.clone())?;
         if let Some(d) = &mut self.direct {
             d.command(&c);
@@ -277,6 +388,7 @@ impl Sim {
             // Every step, as `advance` does: the members' rates drawn on the stage are then
             // measured over the same windows as in the run replayed (a shared link's).
             self.rates.update(&self.cluster);
+            self.stepped();
             n += 1;
         }
         if let Some(d) = &mut self.direct {
@@ -291,6 +403,11 @@ impl Sim {
     pub fn frame(&mut self, now_ms: f64) -> u64 {
         let dt_ms = self.last_frame_ms.map_or(0.0, |l| (now_ms - l).clamp(0.0, FRAME_GAP_MS_MAX));
         self.last_frame_ms = Some(now_ms);
+        if self.seeking() {
+            let steps = self.seek_chunk(REPLAY_STEPS_PER_FRAME);
+            self.flights.expire(now_ms);
+            return steps;
+        }
         if self.replaying() {
             let steps = self.replay_chunk(REPLAY_STEPS_PER_FRAME);
             self.flights.expire(now_ms);
@@ -340,6 +457,7 @@ impl Sim {
                 }
             }
             self.cluster.step();
+            self.stepped();
             if let Some(d) = &mut self.direct {
                 d.step();
             }
@@ -355,7 +473,10 @@ impl Sim {
 
     /// Runs until virtual time `until_ms` regardless of play state (URL `until_s`, tests).
     pub fn run_until_ms(&mut self, until_ms: u64) {
-        self.cluster.run_until(until_ms * 1000);
+        while self.cluster.now_us() + TICK_US <= until_ms * 1000 {
+            self.cluster.step();
+            self.stepped();
+        }
         if let Some(d) = &mut self.direct {
             d.run_until(until_ms * 1000);
         }

@@ -212,6 +212,9 @@ pub enum Action {
     ResumeLesson(Rc<Lesson>, usize),
     /// "Copy link" made this.
     ShareMade(Made),
+    /// Go to this virtual ms of the run on the scrubber (the view tells the engine,
+    /// `Sim::seek_ms`; the state only refreshes).
+    Seek(u64),
 }
 
 impl State {
@@ -457,7 +460,7 @@ pub fn reduce(state: &State, action: Action) -> State {
         Action::Select(selected) => s.selected = selected,
         Action::ColourByKey(on) => s.colour_by_key = on,
         Action::LagGroup(g) => s.lag_group = g,
-        Action::Command(_) | Action::Refresh | Action::Follow(_) => {
+        Action::Command(_) | Action::Refresh | Action::Follow(_) | Action::Seek(_) => {
             s.refreshes = s.refreshes.wrapping_add(1)
         }
         Action::BenchReport(text) => s.bench_report = Some(text),

@@ -25,9 +25,8 @@ use crate::model::without_queue::without_queue;
 use crate::view::clock::now_ms;
 use crate::view::components::{
     chart_box, follow_panel, language_switch, legend, lesson_menu, lesson_panel, plan_panel,
-    share_link,
-    stage_hover, stage_terms, Actions, ColourBy, Controls, Counters, DisplayProps, ImportExport,
-    Inspector, LagGroup, PanelLive, WithoutQueuePanel,
+    share_link, stage_hover, stage_terms, Actions, ColourBy, Controls, Counters, DisplayProps,
+    ImportExport, Inspector, LagGroup, PanelLive, Timeline, WithoutQueuePanel,
 };
 use crate::view::export::{download_chart_png, download_export, download_metrics_csv};
 use crate::view::frame::FOCUS_SLOT;
@@ -235,6 +234,9 @@ fn dispatcher(
         if let Action::Follow(f) = &a {
             follow_record(&mut sim.borrow_mut().cluster, *f);
         }
+        if let Action::Seek(t_ms) = &a {
+            sim.borrow_mut().seek_ms(*t_ms);
+        }
         ui.dispatch(a);
     })
 }
@@ -426,6 +428,7 @@ pub fn App() -> Html {
         kinds.iter().map(|&k| (k, chart_title(k, &s.cluster, ui.lag_group, lang))).collect();
     let followed = s.cluster.followed().map(|f| journey(&s.cluster, f, lang));
     let plan = plan_panel(s.plan.as_ref(), &dispatch, lang);
+    let scrubber = s.scrubber();
     drop(s);
     {
         let dispatch = dispatch.clone();
@@ -518,12 +521,15 @@ pub fn App() -> Html {
                     </div>
                 }
                 <div class="main">
+                    <div class="stage-col">
                     <section class="stage-area">
                         <canvas ref={stage.canvas} class="stage" data-testid="stage" role="img" onclick={on_stage_click}
                             onmousemove={on_stage_move} onmouseleave={on_stage_leave}
                             aria-label={t(Msg::StageAria)} />
                         <div ref={tip} class="stage-tip" role="tooltip" data-testid="stage-tip" hidden=true />
                     </section>
+                    <Timeline view={scrubber} dispatch={dispatch.clone()} {lang} />
+                    </div>
                     <aside class="side">
                         if let Some(run) = &ui.lesson {
                             <div class="lesson-slot">{ lesson_panel(run, live, lang, &dispatch) }</div>
@@ -541,9 +547,6 @@ pub fn App() -> Html {
                         { stage_terms(lang) }
                     </aside>
                 </div>
-                // The timeline scrubber (components/timeline.rs, another branch) goes here,
-                // under the stage; the embedded page shows this slot too.
-                <div class="scrubber-slot" data-testid="scrubber-slot"></div>
             </div>
             if !wq_side {
                 { wq }

@@ -15,6 +15,7 @@ mod plan;
 mod share;
 mod stage_terms;
 mod term;
+mod timeline;
 mod without_queue;
 
 pub use actions::{Actions, ActionsProps};
@@ -32,4 +33,5 @@ pub use share::share_link;
 pub use plan::plan_panel;
 pub use stage_terms::{stage_hover, stage_terms};
 pub use term::term;
+pub use timeline::{Timeline, TimelineProps};
 pub use without_queue::{WithoutQueuePanel, WithoutQueueProps};

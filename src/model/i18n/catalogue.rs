@@ -917,4 +917,23 @@ catalogue! {
     ChartPng = "PNG", "PNG 圖檔";
     ChartPngTitle = "Download this chart as a PNG picture, named after the chart and the virtual time",
         "把這張圖表下載成 PNG 圖檔，檔名包含圖表名稱和模擬時間";
+
+    // The timeline: the scrubber under the stage, its marks, and the fork notice.
+    TimelineLabel = "Timeline", "時間軸";
+    TimelineAria = "Virtual time of the run: drag, click or use the arrow keys (1 s a press; Page Up and Page Down 10 s) to go back and forth in what the run did",
+        "這次執行的模擬時間：拖曳、點選或用方向鍵（每按一次 1 秒；Page Up 和 Page Down 為 10 秒）在執行過的時間裡前後移動";
+    TimelineValue = "{0} s of {1} s", "第 {0} 秒（共 {1} 秒）";
+    TimelineSeeking = "replaying to {0} s", "重播到第 {0} 秒";
+    TimelineHelp = "Going back replays the same run; acting there starts a new one from that moment.",
+        "回到過去會重播同一次執行；在那時做操作，就會從那一刻開始新的執行。";
+    TimelineForked = "You acted at {0} s after going back: the run after it (up to {1} s) is dropped, with {2} later action(s) of yours.",
+        "你回到第 {0} 秒並做了操作：之後的執行（到第 {1} 秒）已捨棄，連同你之後的 {2} 個操作。";
+    TimelineMarkAt = "{0} at {1} s", "第 {1} 秒：{0}";
+    TimelineMarkUser = "{0} (yours)", "{0}（你的操作）";
+    MarkSpike = "traffic spike", "流量尖峰";
+    MarkCrash = "crash", "當機";
+    MarkRestart = "restart", "重新啟動";
+    MarkRebalance = "rebalance", "重新平衡";
+    MarkReader = "reader added or removed", "新增或移除讀取端";
+    MarkChange = "change", "變更";
 }

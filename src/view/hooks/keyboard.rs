@@ -34,6 +34,8 @@ pub fn use_keyboard(dispatch: Callback<Action>, lesson_open: bool) {
             let typing =
                 e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|el| {
                     matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA")
+                        // The scrubber's arrows are its own.
+                        || el.get_attribute("role").as_deref() == Some("slider")
                 });
             if typing || e.ctrl_key() || e.meta_key() || e.alt_key() {
                 return;

@@ -179,7 +179,8 @@ struct Counters {
     unclean_elections: u64,
 }
 
-/// The whole simulated system.
+/// The whole simulated system. `Clone` is an exact snapshot of the run (the page's timeline
+/// keeps some as checkpoints).
 pub struct Cluster {
     /// The scenario as loaded; never edited (export adds the command log to it).
     scenario: Scenario,
@@ -242,6 +243,60 @@ pub struct Cluster {
     sending: Vec<Outgoing>,
     /// The record followed, if any (a view: not part of the run or its trace hash).
     follow: Option<Box<Followed>>,
+}
+
+/// A copy of the run between two steps, exact but for the step's scratch lists (emptied by
+/// each step before use). Written out rather than derived so that each field's own `clone`
+/// is called, not inlined: the page's wasm holds this code once (an engine built for the
+/// page is size-optimised).
+impl Clone for Cluster {
+    fn clone(&self) -> Self {
+        #[inline(never)]
+        fn field<T: Clone>(x: &T) -> T {
+            x.clone()
+        }
+        Cluster {
+            scenario: field(&self.scenario),
+            shape: field(&self.shape),
+            log: field(&self.log),
+            now_us: self.now_us,
+            rng: self.rng.clone(),
+            brokers: field(&self.brokers),
+            loads: field(&self.loads),
+            replica_order: field(&self.replica_order),
+            replica_moved: Vec::new(),
+            counters: self.counters,
+            topics: field(&self.topics),
+            producers: field(&self.producers),
+            producer_topic: field(&self.producer_topic),
+            groups: field(&self.groups),
+            share_groups: field(&self.share_groups),
+            subscriptions: field(&self.subscriptions),
+            to_broker: field(&self.to_broker),
+            to_producer: field(&self.to_producer),
+            moves: self.moves,
+            timeline: field(&self.timeline),
+            timeline_next: self.timeline_next,
+            commands: field(&self.commands),
+            notices: field(&self.notices),
+            notices_total: self.notices_total,
+            events: field(&self.events),
+            events_dropped: self.events_dropped,
+            latency: field(&self.latency),
+            latency_at_sample: field(&self.latency_at_sample),
+            history: field(&self.history),
+            markers: field(&self.markers),
+            partition_history: field(&self.partition_history),
+            next_sample_us: self.next_sample_us,
+            next_retention_us: self.next_retention_us,
+            processed_in_sample: self.processed_in_sample,
+            lag_records_max: self.lag_records_max,
+            trace_hash: self.trace_hash,
+            ready: Vec::new(),
+            sending: Vec::new(),
+            follow: field(&self.follow),
+        }
+    }
 }
 
 impl Cluster {
@@ -495,6 +550,40 @@ impl Cluster {
             }
         }
         s
+    }
+
+    /// The commands still to come from the timeline, in time order: the scenario's own events
+    /// not yet due, or what [`Cluster::set_timeline_rest`] put there.
+    pub fn timeline_rest(&self) -> &[TimedEvent] {
+        &self.timeline[self.timeline_next..]
+    }
+
+    /// Commands queued for the next step (none right after a step).
+    pub fn queued_commands(&self) -> usize {
+        self.commands.len()
+    }
+
+    /// Replaces the commands still to come. Each applies at the start of the first step whose
+    /// virtual ms reaches its `at_ms`, through the gate, as a scenario's timeline event does
+    /// (so one at or before now applies at the next step). The page's timeline uses it on a
+    /// copy of the run taken between steps: to replay the commands of the pass it went back
+    /// from (their log entries after the copy's time, then that pass's timeline still to
+    /// come), and at a fork to keep only the scenario's own events. Refused when the run would
+    /// hold more than `limits::EVENTS_MAX` commands, as [`Cluster::command`] is.
+    pub fn set_timeline_rest(&mut self, mut events: Vec<TimedEvent>) -> Result<(), String> {
+        let held = self.log.len() + events.len() + self.commands.len();
+        if held > limits::EVENTS_MAX {
+            // The wording of `command`'s own refusal (the page translates it by its words).
+            return Err(format!(
+                "the run holds {held} commands, the limit of a scenario's timeline ({}); \
+                 export it or reset",
+                limits::EVENTS_MAX
+            ));
+        }
+        crate::sort::sort_by_key(&mut events, |e| e.at_ms);
+        self.timeline.truncate(self.timeline_next);
+        self.timeline.extend(events);
+        Ok(())
     }
 
     /// Queues a command for the start of the next step, where the gate checks it (see
