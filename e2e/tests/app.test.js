@@ -111,10 +111,10 @@ test('a bad imported scenario shows an error naming the field and keeps the runn
   const errors = [];
   const page = await openPage(browser, `${server.url}?preset=peak-shaving&play=0`, errors);
   const before = await page.textContent('[data-testid=description]');
-  const bad = JSON.stringify({ version: 1, name: 'broken', topics: [{ name: 't', partitions: 5000 }], producers: [] });
+  const bad = JSON.stringify({ version: 1, name: 'broken', topics: [{ name: 't', partitions: 20000 }], producers: [] });
   await page.setInputFiles('[data-testid=import]', { name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from(bad) });
   const msg = await (await page.waitForSelector('[data-testid=import-error]')).textContent();
-  assert.match(msg, /^broken\.json: topics\[0\]\.partitions: 5000 exceeds the limit 1024/);
+  assert.match(msg, /^broken\.json: topics\[0\]\.partitions: 20000 exceeds the limit 16384/);
   assert.equal(await page.textContent('[data-testid=description]'), before, 'the previous scenario is kept');
   await page.click('[data-testid=step]');
   await until(() => counter(page, 'produced'), (n) => n > 0);

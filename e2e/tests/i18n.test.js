@@ -160,10 +160,10 @@ test('the page in zh-TW shows no untranslated string', async () => {
       assert.equal(await page.textContent('[data-testid=inspector-error]'), 'command.rate_per_sec：5e9 超過上限 1e8');
       seen.push(...(await shownStrings(page)));
       await page.fill('[data-testid=seed]', '12x');
-      const bad = JSON.stringify({ version: 1, name: 'broken', topics: [{ name: 't', partitions: 5000 }], producers: [] });
+      const bad = JSON.stringify({ version: 1, name: 'broken', topics: [{ name: 't', partitions: 20000 }], producers: [] });
       await page.setInputFiles('[data-testid=import]', { name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from(bad) });
       const msg = await (await page.waitForSelector('[data-testid=import-error]')).textContent();
-      assert.equal(msg, 'broken.json：topics[0].partitions：5000 超過上限 1024；目前的情境保持不變');
+      assert.equal(msg, 'broken.json：topics[0].partitions：20000 超過上限 16384；目前的情境保持不變');
       names.add('broken');
       seen.push(...(await shownStrings(page)));
     }

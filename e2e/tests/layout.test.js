@@ -66,6 +66,8 @@ function measure(page) {
     for (const el of document.querySelectorAll('.app *')) {
       const style = getComputedStyle(el);
       if (style.display === 'none' || el.tagName === 'CANVAS' || el.tagName === 'SELECT' || el.tagName === 'INPUT') continue;
+      // Text for screen readers only is clipped to 1 px on purpose.
+      if (el.classList.contains('visually-hidden')) continue;
       const clips = style.overflowX !== 'visible';
       if (clips && el.scrollWidth > el.clientWidth + 1 && el.textContent.trim()) {
         overflowing.push(`${el.tagName.toLowerCase()}.${el.className}: ${el.textContent.trim().slice(0, 40)}`);

@@ -87,6 +87,11 @@ test('after one load the page plays and opens a lesson with the server stopped',
 
   await page.reload();
   await page.waitForSelector('[data-testid=produced]', { timeout: 20_000 });
+  // A reload reopens the autosaved run paused where it was (README, "Share links and
+  // autosave"): play it.
+  if ((await page.getAttribute('[data-testid=play]', 'aria-pressed')) !== 'true') {
+    await page.click('[data-testid=play]');
+  }
   const start = await seconds(page);
   const later = await until(() => seconds(page), (t) => t > start + 1);
   assert.ok(later > start + 1, `virtual time advances offline: ${start} -> ${later}`);
