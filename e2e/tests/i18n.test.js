@@ -24,6 +24,8 @@ const KEPT = new Set([
   'TotalTimeMs',
   // File formats the download buttons name.
   'PNG', 'CSV',
+  // Key names on the keyboard (the timeline's keys) and the command the page's plan mirrors.
+  'Page', 'Up', 'Down', 'brook', 'plan',
 ]);
 
 /** Opens `url` in a fresh context that records every string drawn on a canvas. */
