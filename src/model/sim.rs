@@ -398,6 +398,12 @@ impl Sim {
         n
     }
 
+    /// The page slept through a still stretch (a frame every `STILL_FRAME_MS`): the next frame
+    /// at `now_ms` paces from there, so pressing Play does not run the gap.
+    pub fn resume_pacing(&mut self, now_ms: f64) {
+        self.last_frame_ms = Some(now_ms);
+    }
+
     /// Called once per animation frame with the frame's timestamp (ms): advances virtual time by
     /// the elapsed wall time times the speed, then retires finished flights.
     pub fn frame(&mut self, now_ms: f64) -> u64 {

@@ -144,14 +144,21 @@ pub struct FrameLoop {
     pub reduced_motion: bool,
     /// Where refreshes and the benchmark report go.
     pub dispatch: Callback<Action>,
+    /// The last frame found nothing moving.
+    pub was_still: Rc<std::cell::Cell<bool>>,
 }
 
 impl FrameLoop {
-    /// One animation frame at `t` ms.
-    pub fn frame(&self, t: f64) {
+    /// One animation frame at `t` ms; returns whether anything moves (else the next frame may
+    /// wait, `hooks::animation_frame`).
+    pub fn frame(&self, t: f64) -> bool {
         let started = now_ms();
         let mut s = self.sim.borrow_mut();
         s.clock = Some(now_ms);
+        if self.was_still.get() {
+            // The frames were far apart while still: pace from this one.
+            s.resume_pacing(t);
+        }
         s.frame(t);
         if let Some(p) = &mut s.plan {
             // A capacity plan runs on a few ms a frame, never freezing the tab.
@@ -196,6 +203,9 @@ impl FrameLoop {
             *self.last_stats_ms.borrow_mut() = t;
             self.dispatch.emit(Action::Refresh);
         }
+        // A benchmark measures every frame.
+        let moves = moving || lesson_paused || refresh || self.bench.borrow().is_some();
+        self.was_still.set(!moves);
         let end = now_ms();
         let sections = [
             engine_done - started,
@@ -212,5 +222,6 @@ impl FrameLoop {
             web_sys::console::log_1(&format!("brook-bench {text}").into());
             self.dispatch.emit(Action::BenchReport(text));
         }
+        moves
     }
 }

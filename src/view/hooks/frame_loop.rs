@@ -64,13 +64,15 @@ pub fn use_frame_loop(
         bench,
         reduced_motion: *reduced,
         dispatch,
+        was_still: (*use_memo((), |_| Rc::new(std::cell::Cell::new(false)))).clone(),
     };
-    use_animation_frame(Rc::new(move |t| frames.frame(t)));
+    let waker = use_animation_frame(Rc::new(move |t| frames.frame(t)));
     // Hovering a chart redraws the charts on the next frame with a readout; no render.
     let on_chart_hover = Callback::from(move |(slot, x): (usize, Option<f64>)| {
         *hover.borrow_mut() = x.map(|x| (slot, x));
         *last_chart_ms.borrow_mut() = f64::NEG_INFINITY;
         still.borrow_mut().charts.invalidate();
+        waker.wake();
     });
     Stage { canvas, charts, on_chart_hover }
 }
