@@ -4,6 +4,6 @@ mod animation_frame;
 mod frame_loop;
 mod keyboard;
 
-pub use animation_frame::use_animation_frame;
+pub use animation_frame::{use_animation_frame, wake_frames};
 pub use frame_loop::use_frame_loop;
 pub use keyboard::use_keyboard;

@@ -58,6 +58,8 @@ pub fn with<R>(f: impl FnOnce(&mut StageTerms) -> R) -> R {
 /// Sets the term outlined on the stage (None: none).
 pub fn focus(term: Option<StageTerm>) {
     FOCUSED.with(|f| f.set((term, true)));
+    // A still page draws its next frame now, with the outline.
+    crate::view::hooks::wake_frames();
 }
 
 /// Whether the focused term changed since the last call (a still stage is drawn again).

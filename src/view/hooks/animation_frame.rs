@@ -61,6 +61,20 @@ impl Waker {
     }
 }
 
+thread_local! {
+    /// The page's frame loop, for events outside its component (a term focused in the list).
+    static CURRENT: RefCell<Option<Waker>> = const { RefCell::new(None) };
+}
+
+/// Brings the page's next frame at once if it waits on its still timer.
+pub fn wake_frames() {
+    CURRENT.with(|c| {
+        if let Some(w) = c.borrow().as_ref() {
+            w.wake();
+        }
+    });
+}
+
 /// Calls `on_frame(timestamp_ms)` on every animation frame while the component is mounted,
 /// less often while it returns false (see the module). The latest `on_frame` is used each
 /// frame, so it may capture fresh handles.
@@ -70,6 +84,7 @@ pub fn use_animation_frame(on_frame: FrameFn) -> Waker {
     *latest.borrow_mut() = on_frame;
     let shared = use_mut_ref(|| None::<Rc<Loop>>);
     let waker = Waker(shared.clone());
+    CURRENT.with(|c| *c.borrow_mut() = Some(waker.clone()));
     // A render may change what is drawn: the next frame now.
     waker.wake();
     use_effect_with((), move |_| {
