@@ -20,7 +20,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use brook_engine::{
-    key_name, Acks, AssignorKind, Command, CommitMode, GroupSpec, KeySpec, OffsetReset,
+    key_name, zipf_cdf, Acks, AssignorKind, Command, CommitMode, GroupSpec, KeySpec, OffsetReset,
     PartitionerKind, ProcessingDist, ProducerSpec, RateProfile, Rng, Scenario, Summary,
 };
 use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
@@ -519,23 +519,6 @@ fn producer_config(p: &ProducerSpec, bootstrap: &str, timeout_s: f64) -> ClientC
         .set("queue.buffering.max.messages", PRODUCER_QUEUE_RECORDS_MAX.to_string())
         .set("partitioner", "murmur2_random");
     c
-}
-
-fn zipf_cdf(count: u32, exponent: f64) -> Vec<f64> {
-    let weights: Vec<f64> = (1..=count).map(|r| 1.0 / (r as f64).powf(exponent)).collect();
-    let total: f64 = weights.iter().sum();
-    let mut acc = 0.0;
-    let mut cdf: Vec<f64> = weights
-        .iter()
-        .map(|w| {
-            acc += w / total;
-            acc
-        })
-        .collect();
-    if let Some(last) = cdf.last_mut() {
-        *last = 1.0;
-    }
-    cdf
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -1608,13 +1591,5 @@ mod tests {
         assert!(after.iter().any(|p| !survivors.contains(p)), "{:?}", m.rebalance_events);
         assert!(m.summary.rebalances >= 1);
         assert_eq!(m.summary.lost_records, 0);
-    }
-
-    #[test]
-    fn the_zipf_cdf_ends_at_one_and_rises() {
-        let c = zipf_cdf(5, 1.0);
-        assert_eq!(c.len(), 5);
-        assert_eq!(*c.last().expect("five"), 1.0);
-        assert!(c.windows(2).all(|w| w[0] < w[1]));
     }
 }

@@ -45,8 +45,8 @@ pub use metrics_csv::{csv_header, csv_row, history_csv};
 pub use murmur2::{key_partition, murmur2, to_positive};
 pub use presets::{preset, PRESETS};
 pub use producer::{
-    key_name, Acks, KeySpec, Outgoing, PartitionerKind, Producer, ProducerSpec, ProducerStats,
-    RateProfile,
+    key_name, zipf_cdf, Acks, KeySpec, Outgoing, PartitionerKind, Producer, ProducerSpec,
+    ProducerStats, RateProfile,
 };
 pub use push::{PushModel, Subscriber, Subscription, SubscriptionSpec, SubscriptionStats};
 pub use reader::{Reader, ReaderKind};

@@ -18,7 +18,8 @@ pub use spec::{Acks, ProducerSpec, IDEMPOTENT_IN_FLIGHT_MAX};
 pub use stats::ProducerStats;
 
 use accumulator::OpenBatch;
-use keys::{key_bytes, zipf_cdf};
+use keys::key_bytes;
+pub use keys::zipf_cdf;
 use sender::PartitionSend;
 
 use std::sync::Arc;

@@ -88,7 +88,7 @@ pub(super) fn key_bytes(i: u32, buf: &mut [u8; 16]) -> &[u8] {
 }
 
 /// Cumulative probabilities of Zipf(`count`, `exponent`) over ranks 0..count.
-pub(super) fn zipf_cdf(count: u32, exponent: f64) -> Vec<f64> {
+pub fn zipf_cdf(count: u32, exponent: f64) -> Vec<f64> {
     let weights: Vec<f64> = (1..=count).map(|r| 1.0 / libm::pow(r as f64, exponent)).collect();
     let total: f64 = weights.iter().sum();
     let mut acc = 0.0;

@@ -83,6 +83,10 @@ fn zipf_makes_a_hot_key() {
     let cdf = zipf_cdf(100, 1.2);
     assert!(cdf[0] > 0.15, "{}", cdf[0]);
     assert_eq!(*cdf.last().unwrap(), 1.0);
+    let c = zipf_cdf(5, 1.0);
+    assert_eq!(c.len(), 5);
+    assert_eq!(*c.last().expect("five"), 1.0);
+    assert!(c.windows(2).all(|w| w[0] < w[1]));
 }
 
 #[test]
