@@ -307,22 +307,33 @@ fn csv(cluster: &mut Cluster, mut direct: Option<&mut DirectRun>, end_us: u64) {
 }
 
 /// `brook drive`: the scenario against a real cluster, measured.
+/// `brook drive`'s run for `drive` and `compare`: the measured figures, its notes on stderr;
+/// or the error on stderr and its exit code.
+fn drive_measured(
+    scenario: &Scenario,
+    d: &DriveArgs,
+    seconds: f64,
+) -> Result<drive::Measured, ExitCode> {
+    let m = drive::drive(scenario, &d.bootstrap, seconds, d.timeout_s).map_err(|e| {
+        eprintln!("brook: {}", e.message);
+        ExitCode::from(e.exit)
+    })?;
+    for n in &m.notes {
+        eprintln!("brook: note: {n}");
+    }
+    Ok(m)
+}
+
 fn drive_cmd(d: DriveArgs) -> ExitCode {
     let scenario = match load(&d.scenario) {
         Ok(s) => s,
         Err(code) => return code,
     };
     let seconds = d.seconds.unwrap_or(scenario.duration_s.min(args::DRIVE_SECONDS_MAX));
-    let m = match drive::drive(&scenario, &d.bootstrap, seconds, d.timeout_s) {
+    let m = match drive_measured(&scenario, &d, seconds) {
         Ok(m) => m,
-        Err(e) => {
-            eprintln!("brook: {}", e.message);
-            return ExitCode::from(e.exit);
-        }
+        Err(code) => return code,
     };
-    for n in &m.notes {
-        eprintln!("brook: note: {n}");
-    }
     match d.format {
         Format::Json => {
             println!("{}", serde_json::to_string_pretty(&m).expect("json"));
@@ -412,16 +423,10 @@ fn compare_cmd(d: DriveArgs) -> ExitCode {
     }
     let seconds = d.seconds.unwrap_or(scenario.duration_s.min(args::DRIVE_SECONDS_MAX));
     let sim = compare::simulate(&scenario, seconds);
-    let m = match drive::drive(&scenario, &d.bootstrap, seconds, d.timeout_s) {
+    let m = match drive_measured(&scenario, &d, seconds) {
         Ok(m) => m,
-        Err(e) => {
-            eprintln!("brook: {}", e.message);
-            return ExitCode::from(e.exit);
-        }
+        Err(code) => return code,
     };
-    for n in &m.notes {
-        eprintln!("brook: note: {n}");
-    }
     let rows = compare::rows(&scenario, seconds, &sim, &m);
     print!("{}", compare::table(&scenario, seconds, &m, &rows));
     if m.interrupted {
