@@ -15,15 +15,22 @@ const TYPES = {
   '.css': 'text/css', '.svg': 'image/svg+xml', '.json': 'application/json',
 };
 
-/** Serves DIST on an ephemeral loopback port; resolves to { url, close }. */
-export async function serveDist() {
+/** Serves `root` (DIST unless asked) on an ephemeral loopback port, with `headers` on every
+ *  answer and `pages` (path: HTML) served as they are; resolves to { url, close }. `close`
+ *  also drops open connections, as a server that went away does (a worker may keep one). */
+export async function serveDist({ root = DIST, headers = {}, pages = {} } = {}) {
   const server = createServer(async (req, res) => {
     const path = new URL(req.url, 'http://x').pathname;
-    const file = normalize(join(DIST, path === '/' ? 'index.html' : path));
-    if (!file.startsWith(normalize(DIST))) { res.writeHead(403).end(); return; }
+    if (Object.hasOwn(pages, path)) {
+      res.writeHead(200, { 'content-type': 'text/html', ...headers });
+      res.end(pages[path]);
+      return;
+    }
+    const file = normalize(join(root, path === '/' ? 'index.html' : path));
+    if (!file.startsWith(normalize(root))) { res.writeHead(403).end(); return; }
     try {
       const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', ...headers });
       res.end(body);
     } catch {
       res.writeHead(404).end('not found');
@@ -31,7 +38,8 @@ export async function serveDist() {
   });
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
   const { port } = server.address();
-  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((ok) => server.close(ok)) };
+  const close = () => new Promise((ok) => { server.close(ok); server.closeAllConnections(); });
+  return { url: `http://127.0.0.1:${port}/`, close };
 }
 
 /** Launches headless Chromium from the system, never a downloaded one. */

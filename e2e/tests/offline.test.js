@@ -2,19 +2,13 @@
 // server gone a reload still plays (virtual time advances) and a lesson opens.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
 import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize } from 'node:path';
-import { DIST, launch, screenshot, until } from './helpers.js';
+import { join } from 'node:path';
+import { DIST, launch, screenshot, serveDist, until } from './helpers.js';
 
-const TYPES = {
-  '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm',
-  '.css': 'text/css', '.svg': 'image/svg+xml', '.json': 'application/json',
-};
-
-// A copy of the build, served as helpers.js serves dist/ but with a close that drops open
-// connections (the worker may keep one), as a server that went away does.
+// A copy of the build, served by helpers.js's server (its close drops open connections, as
+// a server that went away does).
 let site;
 let browser;
 before(async () => {
@@ -23,25 +17,6 @@ before(async () => {
   browser = await launch();
 });
 after(async () => { await browser?.close(); await rm(site, { recursive: true, force: true }); });
-
-async function serve(root) {
-  const server = createServer(async (req, res) => {
-    const path = new URL(req.url, 'http://x').pathname;
-    const file = normalize(join(root, path === '/' ? 'index.html' : path));
-    if (!file.startsWith(normalize(root))) { res.writeHead(403).end(); return; }
-    try {
-      const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-      res.end(body);
-    } catch {
-      res.writeHead(404).end('not found');
-    }
-  });
-  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-  const { port } = server.address();
-  const close = () => new Promise((ok) => { server.close(ok); server.closeAllConnections(); });
-  return { url: `http://127.0.0.1:${port}/`, close };
-}
 
 const seconds = async (page) => Number.parseFloat(await page.textContent('[data-testid=virtual-time]'));
 
@@ -60,7 +35,7 @@ async function worker(page) {
 
 test('after one load the page plays and opens a lesson with the server stopped', async () => {
   const errors = [];
-  let server = await serve(site);
+  let server = await serveDist({ root: site });
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'en-US' });
   const page = await context.newPage();
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));

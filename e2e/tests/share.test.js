@@ -6,15 +6,9 @@
 // plays. Screenshots: artifacts/share-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
-import { extname, join, normalize } from 'node:path';
-import { DIST, launch, until, canvasHash, screenshot } from './helpers.js';
+import { launch, until, canvasHash, screenshot, serveDist } from './helpers.js';
 
-const TYPES = {
-  '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm',
-  '.css': 'text/css', '.svg': 'image/svg+xml', '.json': 'application/json',
-};
 const HOST = '<!doctype html><title>A course page</title><h1>A course page</h1>'
   + '<iframe id="brook" sandbox="allow-scripts" src="/?embed=1&preset=peak-shaving" '
   + 'style="width:520px;height:340px;border:1px solid #888"></iframe>';
@@ -26,29 +20,14 @@ let server;
 let base;
 let browser;
 before(async () => {
-  server = createServer(async (req, res) => {
-    const path = new URL(req.url, 'http://x').pathname;
-    const cors = { 'access-control-allow-origin': '*' };
-    if (path === '/host.html' || path === '/blank.html') {
-      res.writeHead(200, { 'content-type': 'text/html', ...cors });
-      res.end(path === '/host.html' ? HOST : '<!doctype html><title>blank</title>');
-      return;
-    }
-    const file = normalize(join(DIST, path === '/' ? 'index.html' : path));
-    if (!file.startsWith(normalize(DIST))) { res.writeHead(403).end(); return; }
-    try {
-      const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', ...cors });
-      res.end(body);
-    } catch {
-      res.writeHead(404).end('not found');
-    }
+  server = await serveDist({
+    headers: { 'access-control-allow-origin': '*' },
+    pages: { '/host.html': HOST, '/blank.html': '<!doctype html><title>blank</title>' },
   });
-  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-  base = `http://127.0.0.1:${server.address().port}/`;
+  base = server.url;
   browser = await launch();
 });
-after(async () => { await browser?.close(); await new Promise((ok) => server?.close(ok)); });
+after(async () => { await browser?.close(); await server?.close(); });
 
 const VIEWPORT = { width: 1280, height: 720 };
 
