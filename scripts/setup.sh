@@ -22,6 +22,64 @@ WASM_BINDGEN_VERSION=$(sed -n 's/^wasm-bindgen = "=\([0-9.]*\)".*/\1/p' Cargo.to
 say() { printf 'setup: %s\n' "$*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
+# What only the tests need (Debian's browser and fonts, npm packages, tansu) installs in the
+# background while the build tools compile: downloads and unpacking overlap the compiling, and
+# two builds on 2 cores fill each other's single-threaded stretches (linking, the largest
+# crates). Each job's output is kept in target/setup/ and printed when it ends.
+mkdir -p target/setup
+jobs_pids=()
+jobs_names=()
+background() {
+  local name=$1; shift
+  "$@" >"target/setup/$name.log" 2>&1 &
+  jobs_pids+=($!)
+  jobs_names+=("$name")
+}
+wait_background() {
+  local failed=0 i
+  for i in "${!jobs_pids[@]}"; do
+    if wait "${jobs_pids[$i]}"; then
+      sed "s/^/  /" "target/setup/${jobs_names[$i]}.log"
+    else
+      say "${jobs_names[$i]} failed:"; sed "s/^/  /" "target/setup/${jobs_names[$i]}.log"; failed=1
+    fi
+  done
+  return $failed
+}
+
+browser_and_npm() {
+  # The tests' browser, and a Traditional Chinese font so headless screenshots of the zh-TW
+  # page show real glyphs, not boxes.
+  packages=()
+  command -v chromium >/dev/null || packages+=(chromium)
+  command -v chromedriver >/dev/null || packages+=(chromium-driver)
+  dpkg -s fonts-noto-cjk >/dev/null 2>&1 || packages+=(fonts-noto-cjk)
+  if [ "${#packages[@]}" -gt 0 ]; then
+    say "installing Debian's ${packages[*]}"
+    as_root apt-get update -q
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${packages[@]}"
+  fi
+
+  # playwright-core for the tests, and binaryen's wasm-opt, which `trunk build --release` runs on
+  # the page's wasm (Debian's binaryen is too old; Trunk.toml names the version).
+  binaryen_want=$(node -p "require('./e2e/package.json').dependencies.binaryen")
+  binaryen_have=$(node -p "require('./e2e/node_modules/binaryen/package.json').version" 2>/dev/null || true)
+  if [ ! -f e2e/node_modules/playwright-core/package.json ] || [ "$binaryen_have" != "$binaryen_want" ]; then
+    say "installing the end-to-end test dependencies (playwright-core, no browser download; binaryen)"
+    (cd e2e && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+  fi
+}
+
+tansu_broker() {
+  # A Kafka-protocol broker for `brook drive`'s tests (scripts/broker.sh): tansu with its
+  # in-memory storage (the `dynostore` feature). About nine minutes of build on 2 cores, once.
+  TANSU_VERSION=0.6.0
+  if ! tansu --version 2>/dev/null | grep -q " $TANSU_VERSION\b"; then
+    say "building tansu $TANSU_VERSION (about nine minutes, once)"
+    cargo install tansu --version "=$TANSU_VERSION" --locked --features dynostore --force
+  fi
+}
+
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   say "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
@@ -31,6 +89,13 @@ for component in rustfmt clippy; do
     rustup component add "$component"
   fi
 done
+
+if [ "$TESTS" = 1 ]; then
+  # A failure in the foreground stops the background jobs too.
+  trap 'kill "${jobs_pids[@]}" 2>/dev/null || true' EXIT
+  background browser-and-npm browser_and_npm
+  background tansu tansu_broker
+fi
 
 if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
   say "building wasm-bindgen-cli $WASM_BINDGEN_VERSION (several minutes, once)"
@@ -47,32 +112,6 @@ if [ "$TESTS" = 0 ]; then
   say "ready to build and serve (scripts/setup.sh --test adds what the tests need)"
   exit 0
 fi
-
-# The tests' browser, and a Traditional Chinese font so headless screenshots of the zh-TW
-# page show real glyphs, not boxes.
-packages=()
-command -v chromium >/dev/null || packages+=(chromium)
-command -v chromedriver >/dev/null || packages+=(chromium-driver)
-dpkg -s fonts-noto-cjk >/dev/null 2>&1 || packages+=(fonts-noto-cjk)
-if [ "${#packages[@]}" -gt 0 ]; then
-  say "installing Debian's ${packages[*]}"
-  as_root apt-get update -q
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${packages[@]}"
-fi
-
-# playwright-core for the tests, and binaryen's wasm-opt, which `trunk build --release` runs on
-# the page's wasm (Debian's binaryen is too old; Trunk.toml names the version).
-binaryen_want=$(node -p "require('./e2e/package.json').dependencies.binaryen")
-binaryen_have=$(node -p "require('./e2e/node_modules/binaryen/package.json').version" 2>/dev/null || true)
-if [ ! -f e2e/node_modules/playwright-core/package.json ] || [ "$binaryen_have" != "$binaryen_want" ]; then
-  say "installing the end-to-end test dependencies (playwright-core, no browser download; binaryen)"
-  (cd e2e && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
-fi
-# A Kafka-protocol broker for `brook drive`'s tests (scripts/broker.sh): tansu with its
-# in-memory storage (the `dynostore` feature). About nine minutes of build on 2 cores, once.
-TANSU_VERSION=0.6.0
-if ! tansu --version 2>/dev/null | grep -q " $TANSU_VERSION\b"; then
-  say "building tansu $TANSU_VERSION (about nine minutes, once)"
-  cargo install tansu --version "=$TANSU_VERSION" --locked --features dynostore --force
-fi
+wait_background
+trap - EXIT
 say "ready"

@@ -2,10 +2,15 @@
 # README command 2: install what is missing, then run every check and test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+setup_started_s=$(date +%s)
 scripts/setup.sh --test
+printf 'set-up: %d s\n' $(($(date +%s) - setup_started_s))
 export PATH="$HOME/.cargo/bin:$PATH"
 
-step() { printf '\n==> %s\n' "$*"; }
+started_s=$(date +%s)
+# Each step says when it starts, in minutes since the set-up ended (BENCHMARKS.md, "CI").
+step() { printf '\n==> %s  [%s]\n' "$*" "$(elapsed)"; }
+elapsed() { local s=$(($(date +%s) - started_s)); printf '%d:%02d' $((s / 60)) $((s % 60)); }
 
 step "format"
 cargo fmt --all -- --check
@@ -24,12 +29,14 @@ CHROMEDRIVER="$(command -v chromedriver)" \
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test --target wasm32-unknown-unknown -p brook --test web
 
-step "release builds: the app with Trunk, the brook CLI (the end-to-end tests compare them)"
+step "release build of the app with Trunk"
 # wasm-opt, which the release build runs, is npm's binaryen (scripts/setup.sh --test).
 PATH="$PWD/e2e/node_modules/.bin:$PATH" trunk build --release
-cargo build --release -p brook-cli
 
 step "end to end: dist/ served on 127.0.0.1 in headless Chromium"
-(cd e2e && npm test)
+# The tests compare the page with the brook CLI the native tests built (target/debug: the
+# engine is optimized in that profile too, and a run's figures do not depend on the profile);
+# a release build of the CLI with LTO would add minutes on 2 cores and test nothing more.
+(cd e2e && BROOK_CLI="${BROOK_CLI:-$PWD/../target/debug/brook}" npm test)
 echo
-echo "all checks passed; screenshots in e2e/artifacts/"
+echo "all checks passed in $(elapsed) after the set-up; screenshots in e2e/artifacts/"
