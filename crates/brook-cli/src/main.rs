@@ -133,6 +133,10 @@ fn plan_cmd(a: PlanArgs) -> ExitCode {
     } else {
         plan::print_table(&scenario, seconds, &a.targets, &result);
     }
+    if progress::interrupted() {
+        eprintln!("brook: interrupted: the search above is not complete");
+        return ExitCode::from(progress::INTERRUPTED_EXIT);
+    }
     if result.chosen.is_some() {
         ExitCode::SUCCESS
     } else {
@@ -291,8 +295,10 @@ fn csv(cluster: &mut Cluster, mut direct: Option<&mut DirectRun>, end_us: u64) {
     // The page's "Metrics as CSV" writes its lines with the same engine code.
     println!("{}", brook_engine::csv_header(cluster.scenario(), direct.is_some()));
     let per_sample = SAMPLE_US / TICK_US;
+    // Ctrl-C stops after the last whole sample: the lines printed are the run so far.
+    progress::interruptible();
     // Bounded by the run length in samples.
-    while cluster.now_us() + SAMPLE_US <= end_us {
+    while cluster.now_us() + SAMPLE_US <= end_us && !progress::interrupted() {
         for _ in 0..per_sample {
             cluster.step();
             if let Some(d) = direct.as_deref_mut() {

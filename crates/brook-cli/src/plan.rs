@@ -10,6 +10,8 @@ use std::sync::Mutex;
 
 use brook_engine::Scenario;
 
+use crate::progress;
+
 use brook_engine::plan::{outcome, Planner};
 pub use brook_engine::plan::{
     parse_targets, Metric, Outcome, Plan, Point, Target, POINTS_DEFAULT, POINTS_MAX,
@@ -18,13 +20,22 @@ pub use brook_engine::plan::{
 /// `--threads` at most.
 pub const THREADS_MAX: usize = 256;
 
-/// Runs every point on up to `threads` threads; outcomes in the points' order.
-fn run_all(base: &Scenario, seconds: f64, points: &[Point], threads: usize) -> Vec<Outcome> {
+/// Runs every point on up to `threads` threads; outcomes in the points' order, or `None`
+/// when Ctrl-C stopped the round (no thread starts a point after it; those running finish).
+fn run_all(
+    base: &Scenario,
+    seconds: f64,
+    points: &[Point],
+    threads: usize,
+) -> Option<Vec<Outcome>> {
     let next = AtomicUsize::new(0);
     let out: Mutex<Vec<Option<Outcome>>> = Mutex::new(vec![None; points.len()]);
     std::thread::scope(|scope| {
         for _ in 0..threads.clamp(1, points.len().max(1)) {
             scope.spawn(|| loop {
+                if progress::interrupted() {
+                    break;
+                }
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(&p) = points.get(i) else { break };
                 let o = outcome(base, p, seconds);
@@ -32,7 +43,7 @@ fn run_all(base: &Scenario, seconds: f64, points: &[Point], threads: usize) -> V
             });
         }
     });
-    out.into_inner().expect("no thread panicked").into_iter().map(|o| o.expect("ran")).collect()
+    out.into_inner().expect("no thread panicked").into_iter().collect()
 }
 
 /// Searches the smallest point meeting `targets` (the engine's [`Planner`]), each round's
@@ -44,13 +55,18 @@ pub fn search(
     points_max: usize,
     threads: usize,
 ) -> Plan {
+    progress::interruptible();
     let mut planner = Planner::new(base, targets, points_max);
     loop {
         let points = planner.round();
         if points.is_empty() {
             return planner.into_plan();
         }
-        planner.record(run_all(base, seconds, &points, threads));
+        // Ctrl-C: the points of finished rounds are the plan so far (not complete).
+        let Some(outcomes) = run_all(base, seconds, &points, threads) else {
+            return planner.into_plan();
+        };
+        planner.record(outcomes);
     }
 }
 
@@ -122,9 +138,10 @@ pub fn print_table(s: &Scenario, seconds: f64, targets: &[Target], plan: &Plan) 
         None => println!("no point tried met the targets"),
     }
     if !plan.complete {
+        let why = if progress::interrupted() { "was interrupted" } else { "reached --points" };
         println!(
-            "the search stopped at --points {}: a smaller point may meet the targets",
-            plan.tried.len()
+            "the search {why} after {}: a smaller point may meet the targets",
+            count(plan.tried.len() as u32, "point")
         );
     }
 }

@@ -399,23 +399,67 @@ fn help_completions_and_typo_suggestions() {
     assert!(stderr(&o).contains("--seed"), "{}", stderr(&o));
 }
 
-/// Ctrl-C (SIGINT) stops a long run, which still prints its summary so far; exit 130.
-#[test]
-fn ctrl_c_prints_the_run_so_far() {
+/// Starts `brook ARGS`, sends it SIGINT after `after_ms`, and returns what it printed.
+fn interrupted(args: &[&str], after_ms: u64) -> std::process::Output {
     use std::process::Stdio;
     let child = Command::new(env!("CARGO_BIN_EXE_brook"))
-        .args(["run", "stress", "--seconds", "86400"])
+        .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("brook runs");
-    std::thread::sleep(std::time::Duration::from_millis(1500));
+    std::thread::sleep(std::time::Duration::from_millis(after_ms));
     let killed = Command::new("kill").args(["-INT", &child.id().to_string()]).status();
     assert!(killed.expect("kill runs").success());
-    let o = child.wait_with_output().expect("brook ends");
+    child.wait_with_output().expect("brook ends")
+}
+
+/// Ctrl-C (SIGINT) stops a long run, which still prints its summary so far; exit 130.
+#[test]
+fn ctrl_c_prints_the_run_so_far() {
+    let o = interrupted(&["run", "stress", "--seconds", "86400"], 1500);
     assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("a JSON summary");
     let t = v["virtual_seconds"].as_f64().expect("virtual_seconds");
     assert!(t > 0.0 && t < 86400.0, "{t}");
     assert!(stderr(&o).contains("interrupted at"), "{}", stderr(&o));
+}
+
+/// Ctrl-C in a CSV run: the header and every whole sample so far, each line complete; 130.
+#[test]
+fn ctrl_c_ends_a_csv_run_after_its_last_whole_line() {
+    let o = interrupted(&["run", "stress", "--seconds", "86400", "--format", "csv"], 1500);
+    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines.len() > 2, "{out}");
+    let columns = lines[0].split(',').count();
+    for l in &lines {
+        assert_eq!(l.split(',').count(), columns, "a cut line: {l}");
+    }
+    assert!(out.ends_with('\n'));
+    assert!(stderr(&o).contains("interrupted at"), "{}", stderr(&o));
+}
+
+/// Ctrl-C in `brook plan`: the points of the rounds that finished, as a table; 130.
+#[test]
+fn ctrl_c_ends_a_plan_with_the_points_tried() {
+    let o = interrupted(
+        &[
+            "plan",
+            "stress",
+            "--target",
+            "lag_s<=1",
+            "--seconds",
+            "30",
+            "--points",
+            "20",
+            "--threads",
+            "1",
+        ],
+        4000,
+    );
+    assert_eq!(o.status.code(), Some(130), "{}\n{}", stderr(&o), stdout(&o));
+    assert!(stderr(&o).contains("the search above is not complete"), "{}", stderr(&o));
+    assert!(stdout(&o).contains("brokers"), "{}", stdout(&o));
 }
