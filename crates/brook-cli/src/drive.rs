@@ -1177,6 +1177,10 @@ fn apply_event(
 ) -> Result<(Option<String>, Option<u32>), DriveError> {
     let producer = |name: &str| s.producers.iter().position(|p| p.name == name);
     let group = |name: &str| s.groups.iter().position(|g| g.name == name);
+    // A member joining or restarting: a new consumer with the group's settings.
+    let start = |gi: usize, m: u32| {
+        start_member(gi, &s.groups[gi], m, s.seed, bootstrap, timeout_s, shared.clone())
+    };
     match c {
         Command::SetRate { producer: p, rate_per_sec } => {
             if let Some(i) = producer(p) {
@@ -1193,15 +1197,7 @@ fn apply_event(
         Command::AddMember { group: g } => {
             if let Some(gi) = group(g) {
                 let m = members[gi].len() as u32;
-                let run = start_member(
-                    gi,
-                    &s.groups[gi],
-                    m,
-                    s.seed,
-                    bootstrap,
-                    timeout_s,
-                    shared.clone(),
-                )?;
+                let run = start(gi, m)?;
                 members[gi].push(run);
                 return Ok((Some(g.clone()), Some(m)));
             }
@@ -1230,15 +1226,7 @@ fn apply_event(
             if let Some(gi) = group(g) {
                 let m = *member as usize;
                 if members[gi].get(m).is_some_and(|r| !r.alive) {
-                    let run = start_member(
-                        gi,
-                        &s.groups[gi],
-                        *member,
-                        s.seed,
-                        bootstrap,
-                        timeout_s,
-                        shared.clone(),
-                    )?;
+                    let run = start(gi, *member)?;
                     let old = std::mem::replace(&mut members[gi][m], run);
                     if let Some(h) = old.handle {
                         // The crashed thread ended at its next record; joined at the end.
