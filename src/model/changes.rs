@@ -168,4 +168,22 @@ mod tests {
             assert_eq!(user_changes(&c), [(Msg::ChgBrokerAdded, 1)], "{name}");
         }
     }
+
+    #[test]
+    fn a_command_in_the_step_of_a_timeline_event_is_the_users() {
+        // The timeline's own rate change and the user's broker, applied in one step.
+        let mut s = preset("peak-shaving").unwrap();
+        let at_ms = 2_000;
+        let producer = s.producers[0].name.clone();
+        s.events =
+            vec![TimedEvent { at_ms, command: Command::SetRate { producer, rate_per_sec: 10.0 } }];
+        let mut c = Cluster::new(s);
+        // The next step is the one at `at_ms`: it applies the event and this command.
+        c.run_until((at_ms - 1) * 1000);
+        c.command(Command::AddBroker).unwrap();
+        c.run_until(at_ms * 1000 + 100_000);
+        let same_step = c.command_log().iter().filter(|e| e.at_ms == at_ms).count();
+        assert_eq!(same_step, 2, "{:?}", c.command_log());
+        assert_eq!(user_changes(&c), [(Msg::ChgBrokerAdded, 1)]);
+    }
 }

@@ -20,13 +20,14 @@ impl Cluster {
     #[inline(never)] // its own frame in a profile (BENCHMARKS.md)
     pub(super) fn apply_commands(&mut self) {
         let now_ms = self.now_us / 1000;
-        while let Some(e) = self.timeline.get(self.timeline_next) {
-            if e.at_ms > now_ms {
-                break;
-            }
-            let c = e.command.clone();
+        // The due events go before the queued commands, in the timeline's order (the log then
+        // holds a step's timeline events first, which the page's reading of it relies on).
+        let first = self.timeline_next;
+        while self.timeline.get(self.timeline_next).is_some_and(|e| e.at_ms <= now_ms) {
             self.timeline_next += 1;
-            self.commands.push_back(c);
+        }
+        for e in self.timeline[first..self.timeline_next].iter().rev() {
+            self.commands.push_front(e.command.clone());
         }
         while let Some(c) = self.commands.pop_front() {
             let checked = self.check_command(&c);
