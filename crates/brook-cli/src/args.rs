@@ -129,6 +129,10 @@ pub struct RunCli {
     /// Follow the next record PRODUCER sends after S s (1 by default); print its journey
     #[arg(long = "follow-next", value_name = "PRODUCER[@S]")]
     pub follow_next: Option<String>,
+    /// Check the engine's invariants after every 1 ms step; the first broken one ends the run
+    /// (exit 1) with its virtual time and seed
+    #[arg(long)]
+    pub check: bool,
 }
 
 /// `brook plan`'s options as read.
@@ -218,6 +222,8 @@ pub struct RunArgs {
     /// `--follow-next PRODUCER[@S]`: follow the next record the producer sends after S
     /// virtual seconds (1 by default) and print its journey.
     pub follow: Option<(String, f64)>,
+    /// `--check`: the invariants after every step.
+    pub check: bool,
 }
 
 /// `brook assign` arguments.
@@ -456,7 +462,15 @@ fn check_run(r: RunCli) -> Result<RunArgs, UsageError> {
             }
         }
     };
-    Ok(RunArgs { scenario: r.scenario, seconds, seed, format, direct: r.direct, follow })
+    Ok(RunArgs {
+        scenario: r.scenario,
+        seconds,
+        seed,
+        format,
+        direct: r.direct,
+        follow,
+        check: r.check,
+    })
 }
 
 fn parse_topic_partition(s: &str) -> Option<TopicPartition> {
@@ -579,8 +593,11 @@ mod tests {
                 format: Format::Json,
                 direct: false,
                 follow: None,
+                check: false,
             })
         );
+        let Command::Run(r) = ok("run stress --check") else { panic!() };
+        assert!(r.check);
         let Command::Run(r) = ok("run peak-shaving --direct --seed 2") else { panic!() };
         assert!(r.direct);
         assert_eq!(r.seed, Some(2));

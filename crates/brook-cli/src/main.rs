@@ -20,6 +20,13 @@ use brook_engine::{
 use args::{AssignArgs, Command, DriveArgs, Format, PlanArgs, RunArgs, UsageError};
 
 fn main() -> ExitCode {
+    // Rust ignores SIGPIPE, so a print to a closed pipe would panic: take the default back
+    // (the process ends quietly, as `yes | head` does).
+    #[cfg(unix)]
+    // SAFETY: called first, before any thread starts; SIG_DFL is a valid disposition.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     progress::install_ctrl_c();
     let argv: Vec<String> = std::env::args().skip(1).collect();
     match args::parse(&argv) {
@@ -163,7 +170,9 @@ fn run_cmd(r: RunArgs) -> ExitCode {
     }
     match r.format {
         Format::Json => {
-            run_with_progress(&mut cluster, end_us);
+            if let Err(e) = run_with_progress(&mut cluster, end_us, r.check) {
+                return broken(&e);
+            }
             let wall_ms = started.elapsed().as_secs_f64() * 1000.0;
             let mut v = serde_json::to_value(cluster.summary()).expect("summary serializes");
             v["wall_ms"] = serde_json::json!(wall_ms.round());
@@ -180,9 +189,15 @@ fn run_cmd(r: RunArgs) -> ExitCode {
             }
             println!("{}", serde_json::to_string_pretty(&v).expect("json"));
         }
-        Format::Csv => csv(&mut cluster, direct.as_mut(), end_us),
+        Format::Csv => {
+            if let Err(e) = csv(&mut cluster, direct.as_mut(), end_us, r.check) {
+                return broken(&e);
+            }
+        }
         Format::Table => {
-            run_with_progress(&mut cluster, end_us);
+            if let Err(e) = run_with_progress(&mut cluster, end_us, r.check) {
+                return broken(&e);
+            }
             table(&cluster.summary());
         }
     }
@@ -197,12 +212,13 @@ fn run_cmd(r: RunArgs) -> ExitCode {
 }
 
 /// Runs to `end_us` in 100 ms virtual steps; shows progress on a terminal after 2 s of wall
-/// time; stops early at Ctrl-C (the summary then covers the run so far).
-fn run_with_progress(cluster: &mut Cluster, end_us: u64) {
+/// time; stops early at Ctrl-C (the summary then covers the run so far). With `check`, the
+/// invariants are checked after every 1 ms step and the first broken one is the error.
+fn run_with_progress(cluster: &mut Cluster, end_us: u64, check: bool) -> Result<(), String> {
     progress::interruptible();
     let mut bar = progress::Progress::new(end_us / 1000, "{bar:30} {pos}/{len} virtual ms  {msg}");
     while cluster.now_us() < end_us && !progress::interrupted() {
-        cluster.run_until((cluster.now_us() + SAMPLE_US).min(end_us));
+        advance(cluster, (cluster.now_us() + SAMPLE_US).min(end_us), check)?;
         let wall_s = bar.elapsed().as_secs_f64();
         bar.update(cluster.now_us() / 1000, || {
             let inflow = cluster.history().last().map_or(0.0, |s| s.inflow_per_sec);
@@ -213,6 +229,34 @@ fn run_with_progress(cluster: &mut Cluster, end_us: u64) {
         });
     }
     bar.finish();
+    Ok(())
+}
+
+/// Runs to `to_us`; with `check`, step by step with the invariants checked after each.
+fn advance(cluster: &mut Cluster, to_us: u64, check: bool) -> Result<(), String> {
+    if !check {
+        cluster.run_until(to_us);
+        return Ok(());
+    }
+    while cluster.now_us() < to_us {
+        cluster.step();
+        checked(cluster)?;
+    }
+    Ok(())
+}
+
+/// The engine's invariants now, or the first broken one with its virtual time and seed.
+fn checked(cluster: &Cluster) -> Result<(), String> {
+    cluster.check_invariants().map_err(|e| {
+        let seed = cluster.scenario().seed;
+        format!("invariant broken at {} us (seed {seed}): {e}", cluster.now_us())
+    })
+}
+
+/// A broken invariant: said on stderr, exit 1.
+fn broken(e: &str) -> ExitCode {
+    eprintln!("brook: {e}");
+    ExitCode::from(1)
 }
 
 /// Runs to `at_s`, follows the next record producer `name` sends, runs to `end_us` and prints
@@ -291,7 +335,12 @@ fn table(s: &brook_engine::Summary) {
 }
 
 /// Streams one CSV line per metrics sample, so output size grows with the run, not memory.
-fn csv(cluster: &mut Cluster, mut direct: Option<&mut DirectRun>, end_us: u64) {
+fn csv(
+    cluster: &mut Cluster,
+    mut direct: Option<&mut DirectRun>,
+    end_us: u64,
+    check: bool,
+) -> Result<(), String> {
     // The page's "Metrics as CSV" writes its lines with the same engine code.
     println!("{}", brook_engine::csv_header(cluster.scenario(), direct.is_some()));
     let per_sample = SAMPLE_US / TICK_US;
@@ -301,6 +350,9 @@ fn csv(cluster: &mut Cluster, mut direct: Option<&mut DirectRun>, end_us: u64) {
     while cluster.now_us() + SAMPLE_US <= end_us && !progress::interrupted() {
         for _ in 0..per_sample {
             cluster.step();
+            if check {
+                checked(cluster)?;
+            }
             if let Some(d) = direct.as_deref_mut() {
                 d.step();
             }
@@ -310,6 +362,7 @@ fn csv(cluster: &mut Cluster, mut direct: Option<&mut DirectRun>, end_us: u64) {
             println!("{}", brook_engine::csv_row(s, d));
         }
     }
+    Ok(())
 }
 
 /// `brook drive`: the scenario against a real cluster, measured.

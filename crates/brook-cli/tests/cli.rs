@@ -463,3 +463,42 @@ fn ctrl_c_ends_a_plan_with_the_points_tried() {
     assert!(stderr(&o).contains("the search above is not complete"), "{}", stderr(&o));
     assert!(stdout(&o).contains("brokers"), "{}", stdout(&o));
 }
+
+/// `--check` checks the engine's invariants after every step: the same run (trace hash) as
+/// without it, over every preset at seed 2 (the heavy ones for 0.2 s).
+#[test]
+fn check_runs_the_same_run_with_the_invariants_checked() {
+    let presets =
+        stdout(&Command::new(env!("CARGO_BIN_EXE_brook")).arg("presets").output().unwrap());
+    for name in presets.lines().map(|l| l.split('\t').next().unwrap()) {
+        let seconds =
+            if ["production", "stress", "wide-topic"].contains(&name) { "0.2" } else { "2" };
+        let seed = "2";
+        let run = |extra: &[&str]| {
+            let mut args = vec!["run", name, "--seconds", seconds, "--seed", seed];
+            args.extend_from_slice(extra);
+            let o = Command::new(env!("CARGO_BIN_EXE_brook")).args(&args).output().unwrap();
+            assert!(o.status.success(), "{name} seed {seed}: {}", stderr(&o));
+            let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+            v["trace_hash"].clone()
+        };
+        assert_eq!(run(&["--check"]), run(&[]), "{name} seed {seed}");
+    }
+}
+
+/// Output to a pipe closed early (`brook run ... | head -1`) ends brook without a panic.
+#[test]
+fn a_closed_pipe_is_not_a_panic() {
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_brook"))
+        .args(["run", "stress", "--seconds", "60", "--format", "csv"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("brook runs");
+    drop(child.stdout.take());
+    let o = child.wait_with_output().expect("brook ends");
+    let err = stderr(&o);
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(!o.status.success());
+}

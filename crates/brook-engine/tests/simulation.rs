@@ -8,13 +8,18 @@ use common::{configure_producer, random_command};
 
 fn run(mut s: Scenario, seed: u64, seconds: f64, check_every_step: bool) -> Cluster {
     s.seed = seed;
+    let name = s.name.clone();
     let mut c = Cluster::new(s);
     let steps = (seconds * 1000.0) as u64;
     for _ in 0..steps {
         c.step();
         if check_every_step {
             if let Err(e) = c.check_invariants() {
-                panic!("invariant broken at {} us with seed {seed}: {e}", c.now_us());
+                panic!(
+                    "invariant broken at {} us with seed {seed}: {e}\n\
+                     replay: cargo run -p brook-cli -- run {name} --seed {seed} --seconds {seconds} --check",
+                    c.now_us()
+                );
             }
         }
     }
