@@ -14,17 +14,26 @@ use crate::model::layout::{Layout, Rect, Selection};
 /// members (right column). The heat view of a large cluster draws no strip or broker box:
 /// there, its partitions and brokers are not in the list.
 pub fn items(l: &Layout) -> Vec<Selection> {
-    let producers = (0..l.producers.len()).map(Selection::Producer);
-    let brokers = (0..l.brokers.len()).map(Selection::Broker);
-    let partitions = l.partitions.iter().enumerate().flat_map(|(t, rows)| {
-        (0..rows.len())
-            .map(move |p| Selection::Partition(Tp { topic: t as u16, partition: p as u32 }))
-    });
-    let readers = (0..l.groups.len()).flat_map(|g| {
-        let members = l.members.get(g).map_or(0, Vec::len);
-        std::iter::once(Selection::Set(g)).chain((0..members).map(move |m| Selection::Member(g, m)))
-    });
-    producers.chain(brokers).chain(partitions).chain(readers).collect()
+    // Plain loops: iterator adapters (chain, flat_map) would each be more code in the wasm.
+    let mut all = Vec::new();
+    for i in 0..l.producers.len() {
+        all.push(Selection::Producer(i));
+    }
+    for b in 0..l.brokers.len() {
+        all.push(Selection::Broker(b));
+    }
+    for (t, rows) in l.partitions.iter().enumerate() {
+        for p in 0..rows.len() {
+            all.push(Selection::Partition(Tp { topic: t as u16, partition: p as u32 }));
+        }
+    }
+    for g in 0..l.groups.len() {
+        all.push(Selection::Set(g));
+        for m in 0..l.members.get(g).map_or(0, Vec::len) {
+            all.push(Selection::Member(g, m));
+        }
+    }
+    all
 }
 
 /// The box of `s` on the stage, if it is drawn (the box a click on it hits).

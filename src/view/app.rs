@@ -382,7 +382,8 @@ pub fn App() -> Html {
     // The stage by keyboard (`model::stage_keys`): the arrows move a cursor over what a click
     // selects, Enter opens it in the inspector. The keys taken are not the page's own
     // (`use_keyboard` skips a key whose default was prevented).
-    let cursor = use_state_eq(|| None::<Selection>);
+    // The chosen thing and its name as the status line says it (written when a key moves it).
+    let cursor = use_state_eq(|| None::<(Selection, String)>);
     let stage_live = use_mut_ref(|| (f64::NEG_INFINITY, String::new(), lang));
     let on_stage_key = {
         let (sim, canvas, dispatch, cursor) =
@@ -392,11 +393,16 @@ pub fn App() -> Html {
             let s = sim.borrow();
             let (w, h) = (c.client_width() as f64, c.client_height() as f64);
             let all = items(&Layout::new_for(&s.cluster, w, h, presenter));
-            let at = cursor.and_then(|c| all.iter().position(|x| *x == c));
+            let at = cursor.as_ref().and_then(|(c, _)| all.iter().position(|x| x == c));
             if let Some(m) = key_move(&e.key()) {
                 e.prevent_default();
-                let next = moved(all.len(), at, m).map(|i| all[i]);
-                set_cursor(next);
+                let next = moved(all.len(), at, m).map(|i| {
+                    let title = inspect(&s.cluster, all[i], lang).map(|v| v.title);
+                    let said = lang
+                        .f(Msg::StageCursor, &[&title.unwrap_or_default(), &(i + 1), &all.len()]);
+                    (all[i], said)
+                });
+                set_cursor(next.as_ref().map(|n| n.0));
                 cursor.set(next);
             } else if e.key() == "Enter" {
                 if let Some(sel) = at.map(|i| all[i]) {
@@ -408,13 +414,8 @@ pub fn App() -> Html {
             }
         })
     };
-    let (on_stage_focus, on_stage_blur) = {
-        let shown = *cursor;
-        (
-            Callback::from(move |_: FocusEvent| set_cursor(shown)),
-            Callback::from(|_: FocusEvent| set_cursor(None)),
-        )
-    };
+    // The outline shows while the stage has the focus (the next arrow brings it back).
+    let on_stage_blur = Callback::from(|_: FocusEvent| set_cursor(None));
     // A glossary term under the pointer on the stage: its definition beside the pointer.
     let tip = use_node_ref();
     let (on_stage_move, on_stage_leave) = (
@@ -471,13 +472,6 @@ pub fn App() -> Html {
         kinds.iter().map(|&k| (k, chart_title(k, &s.cluster, ui.lag_group, lang))).collect();
     let followed = s.cluster.followed().map(|f| journey(&s.cluster, f, lang));
     let plan = plan_panel(s.plan.as_ref(), &dispatch, lang);
-    // The chosen thing, named; gone from the stage (removed), it is no longer named.
-    let cursor_text = cursor.and_then(|sel| {
-        let all = items(&Layout::new(&s.cluster, 1280.0, 720.0));
-        let at = all.iter().position(|x| *x == sel)?;
-        let title = inspect(&s.cluster, sel, lang)?.title;
-        Some(lang.f(Msg::StageCursor, &[&title, &(at + 1), &all.len()]))
-    });
     // What the stage shows, for the live region: written at most once a second.
     {
         let mut live = stage_live.borrow_mut();
@@ -584,11 +578,11 @@ pub fn App() -> Html {
                     <section class="stage-area">
                         <canvas ref={stage.canvas} class="stage" data-testid="stage" role="img" onclick={on_stage_click}
                             onmousemove={on_stage_move} onmouseleave={on_stage_leave}
-                            tabindex="0" onkeydown={on_stage_key} onfocus={on_stage_focus} onblur={on_stage_blur}
-                            aria-label={t(Msg::StageAria)} aria-describedby="stage-keys stage-live" />
-                        <p id="stage-keys" class="visually-hidden">{ t(Msg::StageKeys) }</p>
+                            tabindex="0" onkeydown={on_stage_key} onblur={on_stage_blur}
+                            aria-label={format!("{} {}", t(Msg::StageAria), t(Msg::StageKeys))}
+                            aria-describedby="stage-live" />
                         <p id="stage-live" class="visually-hidden" aria-live="polite" data-testid="stage-live">{ live_text }</p>
-                        <p class="visually-hidden" role="status" data-testid="stage-cursor">{ cursor_text.unwrap_or_default() }</p>
+                        <p class="visually-hidden" role="status" data-testid="stage-cursor">{ cursor.as_ref().map(|c| c.1.clone()).unwrap_or_default() }</p>
                         <div ref={tip} class="stage-tip" role="tooltip" data-testid="stage-tip" hidden=true />
                     </section>
                     <Timeline view={scrubber} dispatch={dispatch.clone()} {lang} />
