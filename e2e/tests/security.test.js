@@ -100,8 +100,18 @@ test('the page runs under its Content-Security-Policy with no violation, embedde
     await page.goto(url);
     await page.waitForSelector('[data-testid=produced]', { state: 'attached', timeout: 20_000 });
     assert.ok(await plays(page), `${url}: it plays`);
-    // What the page does beyond playing: a lesson's fetch, its text and highlight, the timeline.
+    // What the page does beyond playing: the pointer over the stage (a term's tooltip, placed
+    // beside it), a lesson's fetch, its text and highlight, the timeline.
     if (!url.includes('embed')) {
+      await page.evaluate(() => {
+        const tip = document.querySelector('[data-testid=stage-tip]');
+        new MutationObserver(() => { if (!tip.hidden) window.__tipShown = true; }).observe(tip, { attributes: true });
+      });
+      const box = await page.locator('[data-testid=stage]').boundingBox();
+      for (let y = 20; y < box.height; y += 30) {
+        for (let x = 20; x < box.width; x += 60) await page.mouse.move(box.x + x, box.y + y);
+      }
+      assert.ok(await page.evaluate(() => window.__tipShown), 'a term\'s tooltip showed');
       await page.selectOption('[data-testid=lesson-menu]', 'decoupling').catch(() => {});
       await page.waitForSelector('[data-testid=lesson]', { timeout: 10_000 }).catch(() => {});
       await page.waitForTimeout(1500);
