@@ -24,6 +24,7 @@ pub mod scenario_io;
 pub mod settings_form;
 pub mod share;
 pub mod sim;
+pub mod stage_keys;
 pub mod stage_terms;
 pub mod state;
 pub mod targets;

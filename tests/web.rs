@@ -243,6 +243,7 @@ async fn import_errors_are_shown_with_the_field() {
         brook_ui::model::scenario_io::parse_import("bad.json", r#"{"version": 2}"#).unwrap_err();
     let props = ImportExportProps {
         on_import: Callback::noop(),
+        on_refused: Callback::noop(),
         on_export: Callback::noop(),
         on_csv: Callback::noop(),
         error: Some(error.render(Lang::En)),

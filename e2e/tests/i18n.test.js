@@ -24,8 +24,9 @@ const KEPT = new Set([
   'TotalTimeMs',
   // File formats the download buttons name.
   'PNG', 'CSV',
-  // Key names on the keyboard (the timeline's keys) and the command the page's plan mirrors.
-  'Page', 'Up', 'Down', 'brook', 'plan',
+  // Key names on the keyboard (the timeline's and the stage's keys) and the command the page's
+  // plan mirrors.
+  'Page', 'Up', 'Down', 'Home', 'End', 'Enter', 'brook', 'plan',
 ]);
 
 /** Opens `url` in a fresh context that records every string drawn on a canvas. */

@@ -9,12 +9,18 @@ pub const IMPORT_BYTES_MAX: usize = 1 << 20;
 /// Validation problems listed in the message; the rest are counted.
 const ERRORS_SHOWN_MAX: usize = 5;
 
+/// Why a file of `bytes` is refused before it is even read, if it is over
+/// [`IMPORT_BYTES_MAX`] (the page asks the file's size first: a huge file is never read).
+pub fn too_big(file_name: &str, bytes: u64) -> Option<Text> {
+    (bytes > IMPORT_BYTES_MAX as u64)
+        .then(|| Text::new(Msg::ImportTooBig).arg(file_name).arg(bytes).arg(IMPORT_BYTES_MAX))
+}
+
 /// Parses an imported file, or explains in one message why not (the current scenario stays).
 /// The engine's problems (field path and limit) are translated when shown.
 pub fn parse_import(file_name: &str, text: &str) -> Result<Scenario, Text> {
-    if text.len() > IMPORT_BYTES_MAX {
-        let why = Text::new(Msg::ImportTooBig).arg(file_name).arg(text.len());
-        return Err(why.arg(IMPORT_BYTES_MAX));
+    if let Some(why) = too_big(file_name, text.len() as u64) {
+        return Err(why);
     }
     Scenario::from_json(text).map_err(|errors| {
         let shown: Vec<String> =
@@ -91,5 +97,16 @@ mod tests {
         assert!(refusal("c.json", &big, Lang::En).contains("exceeds the limit"));
         assert!(refusal("c.json", &big, Lang::ZhTw).contains("超過上限"));
         assert_eq!(export_file_name(&s), "brook-peak-shaving-seed1.json");
+    }
+
+    #[test]
+    fn a_file_over_the_limit_is_refused_by_its_size_alone() {
+        assert!(too_big("a.json", IMPORT_BYTES_MAX as u64).is_none());
+        // A file of 5 GB (more than a 32-bit length) is named with its size and the limit.
+        let e = too_big("huge.json", 5 << 30).unwrap().render(Lang::En);
+        assert_eq!(
+            e,
+            format!("huge.json: {} bytes exceeds the limit of {IMPORT_BYTES_MAX} bytes; the current scenario is kept", 5u64 << 30)
+        );
     }
 }

@@ -159,6 +159,8 @@ pub enum Action {
         /// Its text.
         text: String,
     },
+    /// A file was refused before it was read (too big): say why and keep the run.
+    ImportRefused(Text),
     /// Open the inspector on something, or close it (None).
     Select(Option<Inspected>),
     /// Colour log cells by key (true) or by producer.
@@ -457,6 +459,7 @@ pub fn reduce(state: &State, action: Action) -> State {
             }
             Err(e) => s.import_error = Some(e),
         },
+        Action::ImportRefused(why) => s.import_error = Some(why),
         Action::Select(selected) => s.selected = selected,
         Action::ColourByKey(on) => s.colour_by_key = on,
         Action::LagGroup(g) => s.lag_group = g,

@@ -12,16 +12,19 @@ use crate::model::changes::described;
 use crate::model::charts::{chart_title, ChartKind};
 use crate::model::follow::{dot_at, journey};
 use crate::model::i18n::{choose_lang, engine_text, Lang, Msg, Text, STORAGE_KEY};
-use crate::model::layout::Layout;
+use crate::model::inspect::inspect;
+use crate::model::layout::{Layout, Selection};
 use crate::model::lesson::{Lesson, STEPS_MAX};
 use crate::model::params::{
     parse_query, query_for_lesson, query_for_preset, query_with_lang, Params,
 };
 use crate::model::share::{payload, Shared};
 use crate::model::sim::Sim;
+use crate::model::stage_keys::{items, key_move, moved, summary};
 use crate::model::state::{follow, reduce, select, Action, Source, State};
 use crate::model::targets::targets_of;
 use crate::model::without_queue::without_queue;
+use crate::view::canvas::cursor::set_cursor;
 use crate::view::clock::now_ms;
 use crate::view::components::{
     chart_box, follow_panel, language_switch, legend, lesson_menu, lesson_panel, plan_panel,
@@ -255,6 +258,9 @@ fn follow_record(c: &mut brook_engine::Cluster, target: Option<brook_engine::Fol
     }
 }
 
+/// The least wall time between two updates of the stage's live region, ms.
+const STAGE_LIVE_EVERY_MS: f64 = 1000.0;
+
 /// The Brook app.
 #[component]
 pub fn App() -> Html {
@@ -373,6 +379,43 @@ pub fn App() -> Html {
             dispatch.emit(Action::Select(selected));
         })
     };
+    // The stage by keyboard (`model::stage_keys`): the arrows move a cursor over what a click
+    // selects, Enter opens it in the inspector. The keys taken are not the page's own
+    // (`use_keyboard` skips a key whose default was prevented).
+    // The chosen thing and its name as the status line says it (written when a key moves it).
+    let cursor = use_state_eq(|| None::<(Selection, String)>);
+    let stage_live = use_mut_ref(|| (f64::NEG_INFINITY, String::new(), lang));
+    let on_stage_key = {
+        let (sim, canvas, dispatch, cursor) =
+            (sim.clone(), stage.canvas.clone(), dispatch.clone(), cursor.clone());
+        Callback::from(move |e: KeyboardEvent| {
+            let Some(c) = canvas.cast::<HtmlCanvasElement>() else { return };
+            let s = sim.borrow();
+            let (w, h) = (c.client_width() as f64, c.client_height() as f64);
+            let all = items(&Layout::new_for(&s.cluster, w, h, presenter));
+            let at = cursor.as_ref().and_then(|(c, _)| all.iter().position(|x| x == c));
+            if let Some(m) = key_move(&e.key()) {
+                e.prevent_default();
+                let next = moved(all.len(), at, m).map(|i| {
+                    let title = inspect(&s.cluster, all[i], lang).map(|v| v.title);
+                    let said = lang
+                        .f(Msg::StageCursor, &[&title.unwrap_or_default(), &(i + 1), &all.len()]);
+                    (all[i], said)
+                });
+                set_cursor(next.as_ref().map(|n| n.0));
+                cursor.set(next);
+            } else if e.key() == "Enter" {
+                if let Some(sel) = at.map(|i| all[i]) {
+                    e.prevent_default();
+                    let selected = select(&s.cluster, sel, lang);
+                    drop(s);
+                    dispatch.emit(Action::Select(selected));
+                }
+            }
+        })
+    };
+    // The outline shows while the stage has the focus (the next arrow brings it back).
+    let on_stage_blur = Callback::from(|_: FocusEvent| set_cursor(None));
     // A glossary term under the pointer on the stage: its definition beside the pointer.
     let tip = use_node_ref();
     let (on_stage_move, on_stage_leave) = (
@@ -393,6 +436,7 @@ pub fn App() -> Html {
     };
     let on_command = dispatch.reform(Action::Command);
     let on_import = dispatch.reform(|(file_name, text)| Action::Import { file_name, text });
+    let on_refused = dispatch.reform(Action::ImportRefused);
     let on_close = dispatch.reform(|_| Action::Select(None));
     let on_lang = dispatch.reform(|l: Lang| {
         remember_lang(l);
@@ -428,6 +472,15 @@ pub fn App() -> Html {
         kinds.iter().map(|&k| (k, chart_title(k, &s.cluster, ui.lag_group, lang))).collect();
     let followed = s.cluster.followed().map(|f| journey(&s.cluster, f, lang));
     let plan = plan_panel(s.plan.as_ref(), &dispatch, lang);
+    // What the stage shows, for the live region: written at most once a second.
+    {
+        let mut live = stage_live.borrow_mut();
+        let now = now_ms();
+        if now - live.0 >= STAGE_LIVE_EVERY_MS || live.2 != lang {
+            *live = (now, summary(&s.cluster, lang), lang);
+        }
+    }
+    let live_text = stage_live.borrow().1.clone();
     let scrubber = s.scrubber();
     drop(s);
     {
@@ -525,7 +578,11 @@ pub fn App() -> Html {
                     <section class="stage-area">
                         <canvas ref={stage.canvas} class="stage" data-testid="stage" role="img" onclick={on_stage_click}
                             onmousemove={on_stage_move} onmouseleave={on_stage_leave}
-                            aria-label={t(Msg::StageAria)} />
+                            tabindex="0" onkeydown={on_stage_key} onblur={on_stage_blur}
+                            aria-label={format!("{} {}", t(Msg::StageAria), t(Msg::StageKeys))}
+                            aria-describedby="stage-live" />
+                        <p id="stage-live" class="visually-hidden" aria-live="polite" data-testid="stage-live">{ live_text }</p>
+                        <p class="visually-hidden" role="status" data-testid="stage-cursor">{ cursor.as_ref().map(|c| c.1.clone()).unwrap_or_default() }</p>
                         <div ref={tip} class="stage-tip" role="tooltip" data-testid="stage-tip" hidden=true />
                     </section>
                     <Timeline view={scrubber} dispatch={dispatch.clone()} {lang} />
@@ -558,7 +615,7 @@ pub fn App() -> Html {
             <Actions {targets} on_command={on_command} {notice} {lang} />
             <div class="options">
                 <ColourBy ..display.clone() />
-                <ImportExport {on_import} on_export={on_export.clone()} {on_csv} error={render(&ui.import_error)} {lang} />
+                <ImportExport {on_import} {on_refused} on_export={on_export.clone()} {on_csv} error={render(&ui.import_error)} {lang} />
                 { share_link(ui.share_made.as_ref(), on_copy, on_export, lang) }
             </div>
             <LagGroup ..display />

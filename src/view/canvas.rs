@@ -2,6 +2,7 @@
 //! layout and flights. The parts of the stage are drawn by the modules below, in layers.
 
 mod consumers;
+pub mod cursor;
 mod follow;
 pub mod heat;
 mod log;
@@ -61,6 +62,7 @@ pub fn draw(
         ctx.stroke_rect(r.x, r.y, r.w, r.h);
     }
     terms::outline_focused(ctx, layout.scale);
+    cursor::outline_cursor(ctx, &layout);
     take_clipped()
 }
 

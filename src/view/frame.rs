@@ -172,8 +172,9 @@ impl FrameLoop {
         let renders = still.renders;
         if let Some(c) = self.stage.cast::<HtmlCanvasElement>() {
             let (w, h) = (c.client_width() as f64, c.client_height() as f64);
-            // A term focused in the page's list is outlined: a still stage is drawn again.
-            let outline = terms::focus_moved();
+            // A term focused in the page's list, or the keyboard's cursor, is outlined: a still
+            // stage is drawn again.
+            let outline = terms::focus_moved() | crate::view::canvas::cursor::cursor_moved();
             if still.stage.due(moving, redraw::key(&s, renders, w, h)) || outline {
                 draw_frame(&c, &s, t, self.reduced_motion, &self.clipped);
             }

@@ -936,4 +936,14 @@ catalogue! {
     MarkRebalance = "rebalance", "重新平衡";
     MarkReader = "reader added or removed", "新增或移除讀取端";
     MarkChange = "change", "變更";
+
+    // The stage by keyboard and in words (issue 13): the canvas takes focus, the arrow keys
+    // move a cursor over what a click selects (outlined on the stage, named in a status line),
+    // Enter opens it in the inspector; a polite live region says what the stage shows.
+    StageLive = "The stage shows {0} brokers ({1} down), {2} topics with {3} partitions, {4} producers, and {5} readers with {6} members.",
+        "舞台上有 {0} 台 Broker（{1} 台當機）、{2} 個主題共 {3} 個分區、{4} 個生產者，以及 {5} 個讀取端共 {6} 個成員。";
+    StageKeys = "Focus the stage, then use the arrow keys (Home, End) to go through its producers, brokers, partitions and readers; Enter opens the one chosen in the inspector.",
+        "先讓舞台取得焦點，再用方向鍵（Home、End）逐一選取生產者、Broker、分區和讀取端；按 Enter 在檢視面板中開啟選取的項目。";
+    StageCursor = "{0} ({1} of {2}). Enter opens it in the inspector.",
+        "{0}（第 {1} 個，共 {2} 個）。按 Enter 在檢視面板中開啟。";
 }

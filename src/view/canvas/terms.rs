@@ -107,5 +107,9 @@ pub fn hover(stage: &Element, tip: &HtmlElement, e: Option<&MouseEvent>, lang: L
         view.client_width() as f64,
         view.client_height() as f64,
     );
-    let _ = tip.set_attribute("style", &format!("left:{x:.0}px;top:{y:.0}px"));
+    // Through the CSS object model: the page's Content-Security-Policy refuses a `style`
+    // attribute (scripts/csp.py).
+    let style = tip.style();
+    let _ = style.set_property("left", &format!("{x:.0}px"));
+    let _ = style.set_property("top", &format!("{y:.0}px"));
 }

@@ -5,13 +5,16 @@ use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::model::i18n::{Lang, Msg};
+use crate::model::i18n::{Lang, Msg, Text};
+use crate::model::scenario_io::too_big;
 
 /// Properties of [`ImportExport`].
 #[derive(Properties, PartialEq, Clone)]
 pub struct ImportExportProps {
     /// A file was read: its name and text.
     pub on_import: Callback<(String, String)>,
+    /// A file refused before it was read (over the size limit): why.
+    pub on_refused: Callback<Text>,
     /// Export asked for.
     pub on_export: Callback<MouseEvent>,
     /// The metrics history as CSV asked for.
@@ -28,11 +31,15 @@ pub struct ImportExportProps {
 #[component]
 pub fn ImportExport(p: &ImportExportProps) -> Html {
     let on_change = {
-        let on_import = p.on_import.clone();
+        let (on_import, on_refused) = (p.on_import.clone(), p.on_refused.clone());
         Callback::from(move |e: Event| {
             let input: HtmlInputElement = e.target_unchecked_into();
             let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
             input.set_value(""); // choosing the same file again fires again
+                                 // The size first: a file over the limit is refused unread.
+            if let Some(why) = too_big(&file.name(), file.size() as u64) {
+                return on_refused.emit(why);
+            }
             let on_import = on_import.clone();
             spawn_local(async move {
                 let name = file.name();

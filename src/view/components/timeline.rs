@@ -35,6 +35,25 @@ fn ms_at(track: &NodeRef, client_x: i32, end_ms: u64) -> Option<u64> {
     Some((f * end_ms as f64).round() as u64)
 }
 
+/// Sets the position (`data-left`) or width (`data-width`) of the track's fill, thumb and marks
+/// through the CSS object model after each render: the page's Content-Security-Policy
+/// (`style-src 'self'`, scripts/csp.py) refuses `style` attributes, not the object model.
+fn place(track: &NodeRef) {
+    use wasm_bindgen::JsCast;
+    let Some(el) = track.cast::<web_sys::Element>() else { return };
+    let Ok(list) = el.query_selector_all("[data-left], [data-width]") else { return };
+    for i in 0..list.length() {
+        let Some(e) = list.item(i).and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok()) else {
+            continue;
+        };
+        for prop in ["left", "width"] {
+            if let Some(v) = e.get_attribute(&format!("data-{prop}")) {
+                let _ = e.style().set_property(prop, &v);
+            }
+        }
+    }
+}
+
 /// The scrubber.
 #[component]
 pub fn Timeline(p: &TimelineProps) -> Html {
@@ -102,12 +121,15 @@ pub fn Timeline(p: &TimelineProps) -> Html {
         let what = lang.t(m.kind.msg());
         let what = if m.user { lang.f(Msg::TimelineMarkUser, &[&what]) } else { what.into() };
         let title = lang.f(Msg::TimelineMarkAt, &[&what, &seconds(m.t_ms)]);
-        let style = format!("left:{:.2}%", pct(m.t_ms));
         html! {
             <span class="mark" data-kind={m.kind.class()} data-user={m.user.to_string()}
-                data-t-ms={m.t_ms.to_string()} {style} {title} />
+                data-t-ms={m.t_ms.to_string()} data-left={format!("{:.2}%", pct(m.t_ms))} {title} />
         }
     });
+    {
+        let track = track.clone();
+        use_effect(move || place(&track));
+    }
     let seeking = v.seek_ms.map(|t| lang.f(Msg::TimelineSeeking, &[&seconds(t)]));
     html! {
         <div class="timeline" data-testid="timeline" data-now-ms={v.now_ms.to_string()}
@@ -126,8 +148,8 @@ pub fn Timeline(p: &TimelineProps) -> Html {
                 onpointerdown={on_down} onpointermove={on_move} onpointerup={on_up}
                 onpointercancel={on_cancel} onkeydown={on_key}>
                 { for marks }
-                <span class="timeline-fill" style={format!("width:{:.2}%", pct(shown_ms))} />
-                <span class="timeline-thumb" style={format!("left:{:.2}%", pct(shown_ms))} />
+                <span class="timeline-fill" data-width={format!("{:.2}%", pct(shown_ms))} />
+                <span class="timeline-thumb" data-left={format!("{:.2}%", pct(shown_ms))} />
             </div>
             <span class="timeline-value" data-testid="timeline-value">{ value }</span>
             <span class="visually-hidden" id="timeline-help">{ lang.t(Msg::TimelineAria) }</span>

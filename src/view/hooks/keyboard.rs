@@ -37,7 +37,8 @@ pub fn use_keyboard(dispatch: Callback<Action>, lesson_open: bool) {
                         // The scrubber's arrows are its own.
                         || el.get_attribute("role").as_deref() == Some("slider")
                 });
-            if typing || e.ctrl_key() || e.meta_key() || e.alt_key() {
+            // A key the focused element took (the stage's arrows and Enter) is its own.
+            if typing || e.default_prevented() || e.ctrl_key() || e.meta_key() || e.alt_key() {
                 return;
             }
             let (dispatch, lesson_open) = latest.borrow().clone();
