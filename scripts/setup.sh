@@ -62,11 +62,12 @@ browser_and_npm() {
 
   # playwright-core for the tests, and binaryen's wasm-opt, which `trunk build --release` runs on
   # the page's wasm (Debian's binaryen is too old; Trunk.toml names the version).
-  binaryen_want=$(node -p "require('./e2e/package.json').dependencies.binaryen")
-  binaryen_have=$(node -p "require('./e2e/node_modules/binaryen/package.json').version" 2>/dev/null || true)
-  if [ ! -f e2e/node_modules/playwright-core/package.json ] || [ "$binaryen_have" != "$binaryen_want" ]; then
-    say "installing the end-to-end test dependencies (playwright-core, no browser download; binaryen)"
+  # Installed again whenever e2e/package-lock.json changed since the last install (its copy is
+  # kept in node_modules).
+  if ! cmp -s e2e/package-lock.json e2e/node_modules/.brook-package-lock.json; then
+    say "installing the end-to-end test dependencies (playwright-core, no browser download; binaryen; axe-core)"
     (cd e2e && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+    cp e2e/package-lock.json e2e/node_modules/.brook-package-lock.json
   fi
 }
 
