@@ -43,6 +43,22 @@ impl Batch {
         self.base_offset + self.count as u64
     }
 
+    /// This batch and the one after it as one entry, for [`PartitionLog::coalesce`]: counts and
+    /// bytes add up, creation times span both, and the producer, key and sequence are the later
+    /// batch's (so a producer's newest sequence in the log stays where a leader looks for it).
+    /// None if a sum would overflow.
+    fn merged_with(&self, next: &Batch) -> Option<Batch> {
+        Some(Batch {
+            base_offset: self.base_offset,
+            count: self.count.checked_add(next.count)?,
+            bytes: self.bytes.checked_add(next.bytes)?,
+            first_create_us: self.first_create_us.min(next.first_create_us),
+            last_create_us: self.last_create_us.max(next.last_create_us),
+            acked_on_append: self.acked_on_append || next.acked_on_append,
+            ..*next
+        })
+    }
+
     /// Creation time of the record at `offset`, interpolated between the first and last record
     /// (records of one batch are created in order; Brook does not keep each record's time).
     pub fn create_us_at(&self, offset: u64) -> u64 {
@@ -115,6 +131,26 @@ pub struct PartitionLog {
 /// segments early, rolling the active segment if it alone holds the bound (so that it can go
 /// too); the next retention pass reports those records as deleted.
 pub const LOG_BATCHES_MAX: usize = 1 << 18;
+
+/// Entries (batches, or runs of batches coalesced into one) that all partition logs of a
+/// cluster hold one by one, about 128 MiB of them: past its share of this bound (and at least
+/// [`LOG_ENTRIES_PER_PARTITION_MIN`]), a log coalesces its oldest committed batches
+/// ([`PartitionLog::coalesce`]). Kafka keeps a log on disk and in memory only a sparse index
+/// of it, one entry every `index.interval.bytes` (`LogSegment.append`,
+/// `bytesSinceLastIndexEntry > indexIntervalBytes`): Brook keeps the log itself in memory, so
+/// without this bound a topic with Kafka's 7-day retention grows without end.
+pub const LOG_ENTRIES_TOTAL_MAX: usize = 1 << 21;
+
+/// Entries a partition log may always hold one by one, however many partitions share
+/// [`LOG_ENTRIES_TOTAL_MAX`].
+pub const LOG_ENTRIES_PER_PARTITION_MIN: usize = 1 << 10;
+
+/// A partition log's share of `total` entries (normally [`LOG_ENTRIES_TOTAL_MAX`]) among
+/// `partitions`, between [`LOG_ENTRIES_PER_PARTITION_MIN`] and half of [`LOG_BATCHES_MAX`] (so
+/// that logs coalesce before the memory bound deletes anything).
+pub fn log_entries_max(total: usize, partitions: usize) -> usize {
+    (total / partitions.max(1)).clamp(LOG_ENTRIES_PER_PARTITION_MIN, LOG_BATCHES_MAX / 2)
+}
 
 impl PartitionLog {
     /// An empty log that rolls a new segment every `segment_bytes` bytes.
@@ -206,6 +242,57 @@ impl PartitionLog {
         self.record_bytes_max = self.record_bytes_max.max(per_record);
         self.batches.push_back(batch);
         batch.base_offset
+    }
+
+    /// Past `entries_max` entries, merges neighbouring batches of one segment that end at or
+    /// below `below` (the caller passes what no truncation can reach: the high watermark and
+    /// every replica's log end), pair by pair, until the log holds at most `entries_max` or
+    /// nothing more merges. Offsets, record counts, bytes and segments stay exact; what a merged
+    /// entry loses is each record's own creation time (interpolated over the entry,
+    /// [`Batch::create_us_at`]) and the producer and key of all but its last batch. Returns the
+    /// entries merged away. A pass is O(entries) and about halves the log, so it is rare; a log
+    /// that keeps growing ends with its older records in larger entries, the newest batch by
+    /// batch.
+    pub fn coalesce(&mut self, entries_max: usize, below: u64) -> usize {
+        let mut merged = 0;
+        // Bounded: a pass either merges at least one pair or ends the loop.
+        while self.batches.len() > entries_max {
+            let n = self.coalesce_pass(below);
+            if n == 0 {
+                break;
+            }
+            merged += n;
+        }
+        merged
+    }
+
+    /// One pass of [`PartitionLog::coalesce`]: each pair of neighbours that may merge does.
+    fn coalesce_pass(&mut self, below: u64) -> usize {
+        let batches = self.batches.make_contiguous();
+        let before = self.bytes_before.make_contiguous();
+        let (mut r, mut w, mut merged) = (0, 0, 0);
+        for seg in self.segments.iter_mut() {
+            let seg_end = r + seg.batches as usize;
+            while r < seg_end {
+                let next =
+                    batches.get(r + 1).filter(|n| r + 1 < seg_end && n.end_offset() <= below);
+                if let Some(m) = next.and_then(|n| batches[r].merged_with(n)) {
+                    batches[w] = m;
+                    before[w] = before[r];
+                    seg.batches -= 1;
+                    merged += 1;
+                    r += 2;
+                } else {
+                    batches[w] = batches[r];
+                    before[w] = before[r];
+                    r += 1;
+                }
+                w += 1;
+            }
+        }
+        self.batches.truncate(w);
+        self.bytes_before.truncate(w);
+        merged
     }
 
     /// Moves the high watermark to `offset` (never backwards, never past the log end).
@@ -516,6 +603,81 @@ mod tests {
                 assert_eq!(log.fetch_end(from, max), walk(from, max), "from {from} max {max}");
             }
         }
+    }
+
+    /// The memory bound of a long retention ([`LOG_ENTRIES_TOTAL_MAX`]): past `entries_max`,
+    /// committed neighbours merge, and offsets, counts, bytes, retention by size and reads stay
+    /// what they were; nothing at or above `below` (the high watermark here) merges, so a
+    /// truncation (only above it, `UnifiedLog.truncateTo` to a replica's log end) finds the
+    /// batches it would have found.
+    #[test]
+    fn coalescing_bounds_the_entries_and_keeps_every_record() {
+        let mut log = PartitionLog::new(10_000); // 100 one-hundred-byte records a segment
+        let mut plain = PartitionLog::new(10_000);
+        for i in 0..5_000u64 {
+            let b = Batch { producer: (i % 3) as u32, ..batch(1 + (i % 4) as u32, i * 1_000) };
+            log.append(b);
+            plain.append(b);
+        }
+        let hw = log.log_end_offset() - 100;
+        log.set_high_watermark(hw);
+        plain.set_high_watermark(hw);
+        let entries = log.batch_count();
+        let merged = log.coalesce(1_000, hw);
+        log.check().unwrap();
+        assert!(log.batch_count() <= 1_000, "{} entries", log.batch_count());
+        assert_eq!(log.batch_count() + merged, entries);
+        assert_eq!(log.segment_count(), plain.segment_count(), "segments are never merged");
+        assert_eq!(log.size_bytes(), plain.size_bytes());
+        assert_eq!(log.end_bytes(), plain.end_bytes());
+        // Above the high watermark every batch is as appended.
+        let tail = |l: &PartitionLog| -> Vec<Batch> {
+            l.batches().filter(|b| b.end_offset() > hw).copied().collect()
+        };
+        assert_eq!(tail(&log), tail(&plain));
+        // A read sees every record once, in order, from any offset.
+        for from in [0, 1, 777, hw - 3] {
+            let (mut next, mut n) = (from, 0);
+            let end = log.read_committed(from, u64::MAX, |_, a, b| {
+                assert_eq!(a, next);
+                next = b;
+                n += b - a;
+            });
+            assert_eq!((end, n), (hw, hw - from));
+        }
+        // Byte spans are whole entries now, never more than the log holds nor less than one
+        // batch; from an entry's start they are exact.
+        let starts: Vec<u64> = log.batches().map(|b| b.base_offset).collect();
+        for w in starts.windows(2) {
+            assert_eq!(log.bytes_between(w[0], w[1]), plain.bytes_between(w[0], w[1]));
+        }
+        // Creation times stay within the merged batches' own.
+        let b = *log.batch_at(0).unwrap();
+        assert!(b.count > 1, "the oldest records were merged");
+        assert_eq!(b.first_create_us, 0);
+        let last = plain.batch_at(b.end_offset() - 1).unwrap();
+        assert_eq!((b.last_create_us, b.producer), (last.last_create_us, last.producer));
+        // Under the bound nothing more happens; nothing merges at or above `below`.
+        assert_eq!(log.coalesce(1_000, hw), 0);
+        assert_eq!(plain.coalesce(10, 0), 0, "below offset 0 no batch ends");
+        // Retention by size deletes the same segments either way.
+        let (a, b) = (
+            log.enforce_retention(0, None, Some(20_000)),
+            plain.enforce_retention(0, None, Some(20_000)),
+        );
+        assert_eq!(a, b);
+        assert_eq!(log.log_start_offset(), plain.log_start_offset());
+        log.check().unwrap();
+    }
+
+    #[test]
+    fn a_log_share_of_the_entry_bound() {
+        let total = LOG_ENTRIES_TOTAL_MAX;
+        assert_eq!(log_entries_max(total, 1), LOG_BATCHES_MAX / 2, "never past the deleting bound");
+        assert_eq!(log_entries_max(total, 1_024), total / 1_024);
+        assert_eq!(log_entries_max(total, 1 << 20), LOG_ENTRIES_PER_PARTITION_MIN);
+        assert_eq!(log_entries_max(total, 0), LOG_BATCHES_MAX / 2);
+        assert_eq!(log_entries_max(0, 4), LOG_ENTRIES_PER_PARTITION_MIN);
     }
 
     fn batch(count: u32, at_us: u64) -> Batch {
