@@ -741,6 +741,28 @@ mod tests {
         assert_eq!(seen, vec![(0, 2, 5), (5, 5, 7)]);
     }
 
+    /// A group's lag counts only records the log still holds: a consumer whose committed offset
+    /// retention passed gets OFFSET_OUT_OF_RANGE and resets (`FetchCollector
+    /// .handleInitializeErrors`; earliest to the log start), and its `records-lag` is the high
+    /// watermark minus its position (`SubscriptionState.partitionLag`), so the most it can still
+    /// read is the high watermark minus the log start.
+    #[test]
+    fn lag_counts_from_the_log_start_once_retention_passed_the_committed_offset() {
+        let mut log = PartitionLog::new(1_000); // 10 records of 100 bytes a segment
+        for i in 0..5 {
+            log.append(batch(10, i * 1_000));
+        }
+        log.set_high_watermark(45);
+        assert_eq!(log.lag_from(12), 33, "committed above the log start: HW - committed");
+        assert_eq!(log.lag_from(45), 0);
+        log.enforce_retention(10_000, None, Some(2_000));
+        assert_eq!(log.log_start_offset(), 30);
+        assert_eq!(log.lag_from(12), 15, "HW - log start, not HW - committed (33)");
+        assert_eq!(log.lag_from(30), 15);
+        assert_eq!(log.lag_from(31), 14);
+        assert_eq!(log.lag_from(50), 0, "never negative");
+    }
+
     #[test]
     fn retention_by_bytes_keeps_active_segment() {
         let mut log = PartitionLog::new(1_000); // 10 records of 100 bytes per segment
