@@ -279,7 +279,7 @@ fn a_record_released_every_time_is_delivered_delivery_count_limit_times_then_arc
     // whose broker default group.share.delivery.count.limit is 5 (ShareGroupConfig
     // SHARE_GROUP_DELIVERY_COUNT_LIMIT_DEFAULT). So each record is delivered exactly 5 times:
     // 5 releases, 4 redeliveries, 1 archive; none accepted, none left in the lag.
-    for (limit, expected) in [(None, 5), (Some(2), 2), (Some(1), 1)] {
+    for (limit, expected) in [(None, 5), (Some(2), 2), (Some(3), 3)] {
         let c = always_failing_share_member(limit);
         let n = written(&c);
         assert!((90..=110).contains(&n), "100 ms at 1000/s: {n}");
