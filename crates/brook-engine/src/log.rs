@@ -560,6 +560,8 @@ mod tests {
         // Offsets [0, 3) are batches 0 and 1 (1 + 2 records: 300 bytes); to the end, all
         // 5,050 records: 505,000 bytes.
         assert_eq!(log.bytes_between(0, 3), 300);
+        assert_eq!(log.bytes_between(1, 3), 200, "batch 1 alone");
+        assert_eq!(log.bytes_between(3, 10), 700, "batches 2 and 3: 3 + 4 records");
         assert_eq!(log.bytes_between(0, log.log_end_offset()), 505_000);
         assert_eq!(log.bytes_between(3, 3), 0);
     }
@@ -612,10 +614,12 @@ mod tests {
     /// batches it would have found.
     #[test]
     fn coalescing_bounds_the_entries_and_keeps_every_record() {
-        let mut log = PartitionLog::new(10_000); // 100 one-hundred-byte records a segment
+        // Segments of 10,000 bytes: 51 batches of 1 to 3 records of 100 bytes (an odd number,
+        // so that pairs meet a segment's edge).
+        let mut log = PartitionLog::new(10_000);
         let mut plain = PartitionLog::new(10_000);
         for i in 0..5_000u64 {
-            let b = Batch { producer: (i % 3) as u32, ..batch(1 + (i % 4) as u32, i * 1_000) };
+            let b = Batch { producer: (i % 2) as u32, ..batch(1 + (i % 3) as u32, i * 1_000) };
             log.append(b);
             plain.append(b);
         }
@@ -623,6 +627,8 @@ mod tests {
         log.set_high_watermark(hw);
         plain.set_high_watermark(hw);
         let entries = log.batch_count();
+        assert_eq!(log.coalesce(entries, hw), 0, "at the bound, not past it: nothing merges");
+        assert_eq!(log.batch_count(), entries);
         let merged = log.coalesce(1_000, hw);
         log.check().unwrap();
         assert!(log.batch_count() <= 1_000, "{} entries", log.batch_count());
@@ -630,6 +636,11 @@ mod tests {
         assert_eq!(log.segment_count(), plain.segment_count(), "segments are never merged");
         assert_eq!(log.size_bytes(), plain.size_bytes());
         assert_eq!(log.end_bytes(), plain.end_bytes());
+        // A consumer's fetch carries its batches' bytes (readers charge `Batch::bytes` to the
+        // network): merged entries hold the bytes of the batches they merged.
+        let entry_bytes = |l: &PartitionLog| l.batches().map(|b| b.bytes as u64).sum::<u64>();
+        assert_eq!(entry_bytes(&log), log.size_bytes());
+        assert_eq!(entry_bytes(&log), entry_bytes(&plain));
         // Above the high watermark every batch is as appended.
         let tail = |l: &PartitionLog| -> Vec<Batch> {
             l.batches().filter(|b| b.end_offset() > hw).copied().collect()
@@ -660,14 +671,105 @@ mod tests {
         // Under the bound nothing more happens; nothing merges at or above `below`.
         assert_eq!(log.coalesce(1_000, hw), 0);
         assert_eq!(plain.coalesce(10, 0), 0, "below offset 0 no batch ends");
-        // Retention by size deletes the same segments either way.
-        let (a, b) = (
-            log.enforce_retention(0, None, Some(20_000)),
-            plain.enforce_retention(0, None, Some(20_000)),
-        );
-        assert_eq!(a, b);
-        assert_eq!(log.log_start_offset(), plain.log_start_offset());
-        log.check().unwrap();
+        // Retention by size deletes the same segments either way, one at a time: no entry
+        // crosses a segment's edge (deleting a segment takes its batches and no others).
+        for keep in (0..=12).rev().map(|k| 20_000 + k * 100_000) {
+            let a = log.enforce_retention(0, None, Some(keep));
+            let b = plain.enforce_retention(0, None, Some(keep));
+            assert_eq!(a, b, "retention.bytes {keep}");
+            assert_eq!(log.log_start_offset(), plain.log_start_offset());
+            log.check().unwrap();
+        }
+        assert!(log.log_start_offset() > hw / 2, "most of the merged entries were deleted");
+    }
+
+    /// Two producers' batches interleave in a partition, so a batch appended later may hold
+    /// records created earlier: a merged entry spans the earliest and the latest creation time
+    /// of both (so [`Batch::create_us_at`] stays within them), and counts as acknowledged on
+    /// append if either batch was (what a truncation would count as lost, `Truncated`).
+    #[test]
+    fn a_merged_entry_spans_both_batches() {
+        let a = Batch { producer: 0, acked_on_append: true, ..batch(3, 100) }; // created 100-102
+        let b = Batch { base_offset: 3, producer: 1, seq: 9, ..batch(2, 50) }; // created 50-51
+        let m = a.merged_with(&b).unwrap();
+        assert_eq!((m.base_offset, m.count, m.bytes), (0, 5, 500));
+        assert_eq!((m.first_create_us, m.last_create_us), (50, 102));
+        assert!(m.acked_on_append);
+        assert!(b.merged_with(&a).unwrap().acked_on_append, "either way round");
+        assert_eq!((m.producer, m.seq), (1, 9), "the later batch's producer and sequence");
+        let full = Batch { count: u32::MAX, ..a };
+        assert_eq!(full.merged_with(&b), None, "a count past u32 does not merge");
+        let heavy = Batch { bytes: u32::MAX, ..a };
+        assert_eq!(heavy.merged_with(&b), None, "nor bytes past u32");
+    }
+
+    /// After an unclean election the new leader's log may end below the old high watermark,
+    /// and a high watermark never passes the log end (`UnifiedLog.updateHighWatermark` clamps
+    /// it to the log end offset): `reset_high_watermark` may lower it, `set_high_watermark`
+    /// never does.
+    #[test]
+    fn only_an_unclean_election_lowers_the_high_watermark() {
+        let mut log = PartitionLog::new(1_000);
+        log.append(batch(10, 0));
+        log.set_high_watermark(8);
+        log.set_high_watermark(3);
+        assert_eq!(log.high_watermark(), 8, "set never lowers it");
+        log.reset_high_watermark(3);
+        assert_eq!(log.high_watermark(), 3, "reset does");
+        log.reset_high_watermark(50);
+        assert_eq!(log.high_watermark(), 10, "never past the log end");
+    }
+
+    /// `check` (run by the cluster's `check_invariants` on every log) finds each broken
+    /// invariant of a log: offsets contiguous from the log start to the log end, the high
+    /// watermark at most the log end (Kafka: `UnifiedLog.updateHighWatermark`), every batch in
+    /// a segment, at most `LOG_BATCHES_MAX` batches.
+    #[test]
+    fn check_finds_each_broken_log_invariant() {
+        let good = || {
+            let mut log = PartitionLog::new(1_000);
+            for i in 0..3 {
+                log.append(batch(4, i));
+            }
+            log.set_high_watermark(8);
+            log
+        };
+        good().check().unwrap();
+        let broken = |f: &dyn Fn(&mut PartitionLog), expect: &str| {
+            let mut log = good();
+            f(&mut log);
+            let err = log.check().unwrap_err();
+            assert!(err.contains(expect), "{err} should say {expect}");
+        };
+        broken(&|l| l.batches[1].base_offset = 5, "where 4 expected");
+        broken(&|l| l.log_end_offset = 13, "log end 13");
+        broken(&|l| l.high_watermark = 13, "past log end");
+        broken(&|l| l.segments[0].batches += 1, "segments do not account");
+        // One batch past the bound, otherwise a sound log (one record a batch, one segment).
+        let mut big = PartitionLog::new(u64::MAX);
+        let n = LOG_BATCHES_MAX as u64 + 1;
+        big.batches = (0..n).map(|o| Batch { base_offset: o, ..batch(1, o) }).collect();
+        big.bytes_before = (0..n).map(|o| o * 100).collect();
+        let seg = Segment { base_offset: 0, batches: n as u32, bytes: n * 100, last_append_us: 0 };
+        big.segments.push_back(seg);
+        big.log_end_offset = n;
+        let err = big.check().unwrap_err();
+        assert!(err.contains("> LOG_BATCHES_MAX"), "{err}");
+    }
+
+    /// A follower fetch takes every batch up to `replica.fetch.max.bytes` (whole batches): when
+    /// the rest of the log fits, it ends at the log end, even after a batch of much larger
+    /// records (whose size makes the quick bound by records too coarse to say so).
+    #[test]
+    fn a_fetch_that_fits_takes_the_rest_of_the_log() {
+        let mut log = PartitionLog::new(1 << 30);
+        log.append(Batch { bytes: 1_000, ..batch(1, 0) });
+        for i in 1..=10 {
+            log.append(Batch { bytes: 10, ..batch(1, i) });
+        }
+        assert_eq!(log.fetch_end(1, 200), 11, "100 bytes left: all of them");
+        assert_eq!(log.fetch_end(1, 55), 6, "five 10-byte batches fit in 55 bytes");
+        assert_eq!(log.fetch_end(0, 10), 1, "at least one batch, however large");
     }
 
     #[test]
@@ -753,10 +855,12 @@ mod tests {
             log.append(batch(10, i * 1_000));
         }
         log.set_high_watermark(45);
+        assert_eq!(log.size_bytes(), 5_000, "UnifiedLog.size: the bytes of its segments");
         assert_eq!(log.lag_from(12), 33, "committed above the log start: HW - committed");
         assert_eq!(log.lag_from(45), 0);
         log.enforce_retention(10_000, None, Some(2_000));
         assert_eq!(log.log_start_offset(), 30);
+        assert_eq!(log.size_bytes(), 2_000, "retention.bytes 2000 keeps the last 2 segments");
         assert_eq!(log.lag_from(12), 15, "HW - log start, not HW - committed (33)");
         assert_eq!(log.lag_from(30), 15);
         assert_eq!(log.lag_from(31), 14);
@@ -829,13 +933,25 @@ mod tests {
         assert_eq!(t, Truncated { records: 5, acked_on_append: 2, committed: 1 });
         assert_eq!(log.log_end_offset(), 4);
         assert_eq!(log.high_watermark(), 4);
+        // The bytes go with the records (UnifiedLog.truncateTo: the log's size and its end's
+        // byte position are those of batch 0 alone, 4 records of 100 bytes).
+        assert_eq!((log.size_bytes(), log.end_bytes()), (400, 400));
+        assert_eq!(log.bytes_between(0, 4), 400);
         log.check().unwrap();
         assert_eq!(log.append(batch(1, 3)), 4, "offsets continue from the new end");
+        // The segment holds 500 bytes now: a segment rolls once it holds segment.bytes (1000),
+        // so 400 more bytes join it and the next batch opens a new one.
+        log.append(batch(4, 4));
+        assert_eq!(log.segment_count(), 1, "900 bytes < 1000");
+        log.append(batch(1, 5));
+        assert_eq!(log.segment_count(), 1, "1000 bytes: full, rolls at the next append");
+        log.append(batch(1, 6));
+        assert_eq!(log.segment_count(), 2);
     }
 
     /// Appends `LOG_BATCHES_MAX` + 1000 one-record batches to a log rolling every
     /// `segment_bytes`; the bound holds after every append and retention reports what went.
-    fn fill_past_the_memory_bound(segment_bytes: u64) {
+    fn fill_past_the_memory_bound(segment_bytes: u64, batches_per_segment: u64) {
         let mut log = PartitionLog::new(segment_bytes);
         let n = LOG_BATCHES_MAX as u64 + 1_000;
         for i in 0..n {
@@ -848,17 +964,19 @@ mod tests {
         let d = log.enforce_retention(n, None, None);
         assert!(d.records > 0);
         assert_eq!(d.records, log.log_start_offset(), "retention reports the early deletions");
+        assert_eq!(d.segments as u64, d.records / batches_per_segment, "whole segments: {d:?}");
         assert_eq!(log.enforce_retention(n, None, None), Deleted::default(), "reported once");
     }
 
     #[test]
     fn memory_bound_holds_when_the_active_segment_holds_everything() {
-        fill_past_the_memory_bound(u64::MAX); // one segment: only rolling it lets it go
+        // One segment: only rolling it lets it go.
+        fill_past_the_memory_bound(u64::MAX, LOG_BATCHES_MAX as u64);
     }
 
     #[test]
     fn memory_bound_holds_between_retention_passes() {
-        fill_past_the_memory_bound(1_000); // 10 batches per segment
+        fill_past_the_memory_bound(1_000, 10);
     }
 
     #[test]
@@ -867,5 +985,8 @@ mod tests {
         assert_eq!(b.create_us_at(0), 100);
         assert_eq!(b.create_us_at(2), 300);
         assert_eq!(b.create_us_at(4), 500);
+        // Offsets outside the batch take its first or last record's time.
+        assert_eq!(b.create_us_at(7), 500);
+        assert_eq!(Batch { base_offset: 10, ..b }.create_us_at(3), 100);
     }
 }
