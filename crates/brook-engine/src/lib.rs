@@ -36,7 +36,10 @@ pub use cluster::{
 pub use direct::{DirectCallSpec, DirectRun, DirectSample, DirectSummary};
 pub use event::{TrafficEvent, EVENTS_PER_STEP_MAX};
 pub use group::{Group, GroupSpec, GroupStats, Member, MemberState};
-pub use log::{Batch, PartitionLog, Truncated, LOG_BATCHES_MAX};
+pub use log::{
+    log_entries_max, Batch, PartitionLog, Truncated, LOG_BATCHES_MAX,
+    LOG_ENTRIES_PER_PARTITION_MIN, LOG_ENTRIES_TOTAL_MAX,
+};
 pub use metrics::{
     BrokerSample, History, LatencyHistogram, Marker, MarkerKind, PartitionOffsets, PartitionSample,
     ReaderLatency, Sample, RECENT_LATENCY_S,

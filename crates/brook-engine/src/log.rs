@@ -43,6 +43,22 @@ impl Batch {
         self.base_offset + self.count as u64
     }
 
+    /// This batch and the one after it as one entry, for [`PartitionLog::coalesce`]: counts and
+    /// bytes add up, creation times span both, and the producer, key and sequence are the later
+    /// batch's (so a producer's newest sequence in the log stays where a leader looks for it).
+    /// None if a sum would overflow.
+    fn merged_with(&self, next: &Batch) -> Option<Batch> {
+        Some(Batch {
+            base_offset: self.base_offset,
+            count: self.count.checked_add(next.count)?,
+            bytes: self.bytes.checked_add(next.bytes)?,
+            first_create_us: self.first_create_us.min(next.first_create_us),
+            last_create_us: self.last_create_us.max(next.last_create_us),
+            acked_on_append: self.acked_on_append || next.acked_on_append,
+            ..*next
+        })
+    }
+
     /// Creation time of the record at `offset`, interpolated between the first and last record
     /// (records of one batch are created in order; Brook does not keep each record's time).
     pub fn create_us_at(&self, offset: u64) -> u64 {
@@ -115,6 +131,26 @@ pub struct PartitionLog {
 /// segments early, rolling the active segment if it alone holds the bound (so that it can go
 /// too); the next retention pass reports those records as deleted.
 pub const LOG_BATCHES_MAX: usize = 1 << 18;
+
+/// Entries (batches, or runs of batches coalesced into one) that all partition logs of a
+/// cluster hold one by one, about 128 MiB of them: past its share of this bound (and at least
+/// [`LOG_ENTRIES_PER_PARTITION_MIN`]), a log coalesces its oldest committed batches
+/// ([`PartitionLog::coalesce`]). Kafka keeps a log on disk and in memory only a sparse index
+/// of it, one entry every `index.interval.bytes` (`LogSegment.append`,
+/// `bytesSinceLastIndexEntry > indexIntervalBytes`): Brook keeps the log itself in memory, so
+/// without this bound a topic with Kafka's 7-day retention grows without end.
+pub const LOG_ENTRIES_TOTAL_MAX: usize = 1 << 21;
+
+/// Entries a partition log may always hold one by one, however many partitions share
+/// [`LOG_ENTRIES_TOTAL_MAX`].
+pub const LOG_ENTRIES_PER_PARTITION_MIN: usize = 1 << 10;
+
+/// A partition log's share of `total` entries (normally [`LOG_ENTRIES_TOTAL_MAX`]) among
+/// `partitions`, between [`LOG_ENTRIES_PER_PARTITION_MIN`] and half of [`LOG_BATCHES_MAX`] (so
+/// that logs coalesce before the memory bound deletes anything).
+pub fn log_entries_max(total: usize, partitions: usize) -> usize {
+    (total / partitions.max(1)).clamp(LOG_ENTRIES_PER_PARTITION_MIN, LOG_BATCHES_MAX / 2)
+}
 
 impl PartitionLog {
     /// An empty log that rolls a new segment every `segment_bytes` bytes.
@@ -206,6 +242,57 @@ impl PartitionLog {
         self.record_bytes_max = self.record_bytes_max.max(per_record);
         self.batches.push_back(batch);
         batch.base_offset
+    }
+
+    /// Past `entries_max` entries, merges neighbouring batches of one segment that end at or
+    /// below `below` (the caller passes what no truncation can reach: the high watermark and
+    /// every replica's log end), pair by pair, until the log holds at most `entries_max` or
+    /// nothing more merges. Offsets, record counts, bytes and segments stay exact; what a merged
+    /// entry loses is each record's own creation time (interpolated over the entry,
+    /// [`Batch::create_us_at`]) and the producer and key of all but its last batch. Returns the
+    /// entries merged away. A pass is O(entries) and about halves the log, so it is rare; a log
+    /// that keeps growing ends with its older records in larger entries, the newest batch by
+    /// batch.
+    pub fn coalesce(&mut self, entries_max: usize, below: u64) -> usize {
+        let mut merged = 0;
+        // Bounded: a pass either merges at least one pair or ends the loop.
+        while self.batches.len() > entries_max {
+            let n = self.coalesce_pass(below);
+            if n == 0 {
+                break;
+            }
+            merged += n;
+        }
+        merged
+    }
+
+    /// One pass of [`PartitionLog::coalesce`]: each pair of neighbours that may merge does.
+    fn coalesce_pass(&mut self, below: u64) -> usize {
+        let batches = self.batches.make_contiguous();
+        let before = self.bytes_before.make_contiguous();
+        let (mut r, mut w, mut merged) = (0, 0, 0);
+        for seg in self.segments.iter_mut() {
+            let seg_end = r + seg.batches as usize;
+            while r < seg_end {
+                let next =
+                    batches.get(r + 1).filter(|n| r + 1 < seg_end && n.end_offset() <= below);
+                if let Some(m) = next.and_then(|n| batches[r].merged_with(n)) {
+                    batches[w] = m;
+                    before[w] = before[r];
+                    seg.batches -= 1;
+                    merged += 1;
+                    r += 2;
+                } else {
+                    batches[w] = batches[r];
+                    before[w] = before[r];
+                    r += 1;
+                }
+                w += 1;
+            }
+        }
+        self.batches.truncate(w);
+        self.bytes_before.truncate(w);
+        merged
     }
 
     /// Moves the high watermark to `offset` (never backwards, never past the log end).
@@ -473,6 +560,8 @@ mod tests {
         // Offsets [0, 3) are batches 0 and 1 (1 + 2 records: 300 bytes); to the end, all
         // 5,050 records: 505,000 bytes.
         assert_eq!(log.bytes_between(0, 3), 300);
+        assert_eq!(log.bytes_between(1, 3), 200, "batch 1 alone");
+        assert_eq!(log.bytes_between(3, 10), 700, "batches 2 and 3: 3 + 4 records");
         assert_eq!(log.bytes_between(0, log.log_end_offset()), 505_000);
         assert_eq!(log.bytes_between(3, 3), 0);
     }
@@ -516,6 +605,181 @@ mod tests {
                 assert_eq!(log.fetch_end(from, max), walk(from, max), "from {from} max {max}");
             }
         }
+    }
+
+    /// The memory bound of a long retention ([`LOG_ENTRIES_TOTAL_MAX`]): past `entries_max`,
+    /// committed neighbours merge, and offsets, counts, bytes, retention by size and reads stay
+    /// what they were; nothing at or above `below` (the high watermark here) merges, so a
+    /// truncation (only above it, `UnifiedLog.truncateTo` to a replica's log end) finds the
+    /// batches it would have found.
+    #[test]
+    fn coalescing_bounds_the_entries_and_keeps_every_record() {
+        // Segments of 10,000 bytes: 51 batches of 1 to 3 records of 100 bytes (an odd number,
+        // so that pairs meet a segment's edge).
+        let mut log = PartitionLog::new(10_000);
+        let mut plain = PartitionLog::new(10_000);
+        for i in 0..5_000u64 {
+            let b = Batch { producer: (i % 2) as u32, ..batch(1 + (i % 3) as u32, i * 1_000) };
+            log.append(b);
+            plain.append(b);
+        }
+        let hw = log.log_end_offset() - 100;
+        log.set_high_watermark(hw);
+        plain.set_high_watermark(hw);
+        let entries = log.batch_count();
+        assert_eq!(log.coalesce(entries, hw), 0, "at the bound, not past it: nothing merges");
+        assert_eq!(log.batch_count(), entries);
+        let merged = log.coalesce(1_000, hw);
+        log.check().unwrap();
+        assert!(log.batch_count() <= 1_000, "{} entries", log.batch_count());
+        assert_eq!(log.batch_count() + merged, entries);
+        assert_eq!(log.segment_count(), plain.segment_count(), "segments are never merged");
+        assert_eq!(log.size_bytes(), plain.size_bytes());
+        assert_eq!(log.end_bytes(), plain.end_bytes());
+        // A consumer's fetch carries its batches' bytes (readers charge `Batch::bytes` to the
+        // network): merged entries hold the bytes of the batches they merged.
+        let entry_bytes = |l: &PartitionLog| l.batches().map(|b| b.bytes as u64).sum::<u64>();
+        assert_eq!(entry_bytes(&log), log.size_bytes());
+        assert_eq!(entry_bytes(&log), entry_bytes(&plain));
+        // Above the high watermark every batch is as appended.
+        let tail = |l: &PartitionLog| -> Vec<Batch> {
+            l.batches().filter(|b| b.end_offset() > hw).copied().collect()
+        };
+        assert_eq!(tail(&log), tail(&plain));
+        // A read sees every record once, in order, from any offset.
+        for from in [0, 1, 777, hw - 3] {
+            let (mut next, mut n) = (from, 0);
+            let end = log.read_committed(from, u64::MAX, |_, a, b| {
+                assert_eq!(a, next);
+                next = b;
+                n += b - a;
+            });
+            assert_eq!((end, n), (hw, hw - from));
+        }
+        // Byte spans are whole entries now, never more than the log holds nor less than one
+        // batch; from an entry's start they are exact.
+        let starts: Vec<u64> = log.batches().map(|b| b.base_offset).collect();
+        for w in starts.windows(2) {
+            assert_eq!(log.bytes_between(w[0], w[1]), plain.bytes_between(w[0], w[1]));
+        }
+        // Creation times stay within the merged batches' own.
+        let b = *log.batch_at(0).unwrap();
+        assert!(b.count > 1, "the oldest records were merged");
+        assert_eq!(b.first_create_us, 0);
+        let last = plain.batch_at(b.end_offset() - 1).unwrap();
+        assert_eq!((b.last_create_us, b.producer), (last.last_create_us, last.producer));
+        // Under the bound nothing more happens; nothing merges at or above `below`.
+        assert_eq!(log.coalesce(1_000, hw), 0);
+        assert_eq!(plain.coalesce(10, 0), 0, "below offset 0 no batch ends");
+        // Retention by size deletes the same segments either way, one at a time: no entry
+        // crosses a segment's edge (deleting a segment takes its batches and no others).
+        for keep in (0..=12).rev().map(|k| 20_000 + k * 100_000) {
+            let a = log.enforce_retention(0, None, Some(keep));
+            let b = plain.enforce_retention(0, None, Some(keep));
+            assert_eq!(a, b, "retention.bytes {keep}");
+            assert_eq!(log.log_start_offset(), plain.log_start_offset());
+            log.check().unwrap();
+        }
+        assert!(log.log_start_offset() > hw / 2, "most of the merged entries were deleted");
+    }
+
+    /// Two producers' batches interleave in a partition, so a batch appended later may hold
+    /// records created earlier: a merged entry spans the earliest and the latest creation time
+    /// of both (so [`Batch::create_us_at`] stays within them), and counts as acknowledged on
+    /// append if either batch was (what a truncation would count as lost, `Truncated`).
+    #[test]
+    fn a_merged_entry_spans_both_batches() {
+        let a = Batch { producer: 0, acked_on_append: true, ..batch(3, 100) }; // created 100-102
+        let b = Batch { base_offset: 3, producer: 1, seq: 9, ..batch(2, 50) }; // created 50-51
+        let m = a.merged_with(&b).unwrap();
+        assert_eq!((m.base_offset, m.count, m.bytes), (0, 5, 500));
+        assert_eq!((m.first_create_us, m.last_create_us), (50, 102));
+        assert!(m.acked_on_append);
+        assert!(b.merged_with(&a).unwrap().acked_on_append, "either way round");
+        assert_eq!((m.producer, m.seq), (1, 9), "the later batch's producer and sequence");
+        let full = Batch { count: u32::MAX, ..a };
+        assert_eq!(full.merged_with(&b), None, "a count past u32 does not merge");
+        let heavy = Batch { bytes: u32::MAX, ..a };
+        assert_eq!(heavy.merged_with(&b), None, "nor bytes past u32");
+    }
+
+    /// After an unclean election the new leader's log may end below the old high watermark,
+    /// and a high watermark never passes the log end (`UnifiedLog.updateHighWatermark` clamps
+    /// it to the log end offset): `reset_high_watermark` may lower it, `set_high_watermark`
+    /// never does.
+    #[test]
+    fn only_an_unclean_election_lowers_the_high_watermark() {
+        let mut log = PartitionLog::new(1_000);
+        log.append(batch(10, 0));
+        log.set_high_watermark(8);
+        log.set_high_watermark(3);
+        assert_eq!(log.high_watermark(), 8, "set never lowers it");
+        log.reset_high_watermark(3);
+        assert_eq!(log.high_watermark(), 3, "reset does");
+        log.reset_high_watermark(50);
+        assert_eq!(log.high_watermark(), 10, "never past the log end");
+    }
+
+    /// `check` (run by the cluster's `check_invariants` on every log) finds each broken
+    /// invariant of a log: offsets contiguous from the log start to the log end, the high
+    /// watermark at most the log end (Kafka: `UnifiedLog.updateHighWatermark`), every batch in
+    /// a segment, at most `LOG_BATCHES_MAX` batches.
+    #[test]
+    fn check_finds_each_broken_log_invariant() {
+        let good = || {
+            let mut log = PartitionLog::new(1_000);
+            for i in 0..3 {
+                log.append(batch(4, i));
+            }
+            log.set_high_watermark(8);
+            log
+        };
+        good().check().unwrap();
+        let broken = |f: &dyn Fn(&mut PartitionLog), expect: &str| {
+            let mut log = good();
+            f(&mut log);
+            let err = log.check().unwrap_err();
+            assert!(err.contains(expect), "{err} should say {expect}");
+        };
+        broken(&|l| l.batches[1].base_offset = 5, "where 4 expected");
+        broken(&|l| l.log_end_offset = 13, "log end 13");
+        broken(&|l| l.high_watermark = 13, "past log end");
+        broken(&|l| l.segments[0].batches += 1, "segments do not account");
+        // One batch past the bound, otherwise a sound log (one record a batch, one segment).
+        let mut big = PartitionLog::new(u64::MAX);
+        let n = LOG_BATCHES_MAX as u64 + 1;
+        big.batches = (0..n).map(|o| Batch { base_offset: o, ..batch(1, o) }).collect();
+        big.bytes_before = (0..n).map(|o| o * 100).collect();
+        let seg = Segment { base_offset: 0, batches: n as u32, bytes: n * 100, last_append_us: 0 };
+        big.segments.push_back(seg);
+        big.log_end_offset = n;
+        let err = big.check().unwrap_err();
+        assert!(err.contains("> LOG_BATCHES_MAX"), "{err}");
+    }
+
+    /// A follower fetch takes every batch up to `replica.fetch.max.bytes` (whole batches): when
+    /// the rest of the log fits, it ends at the log end, even after a batch of much larger
+    /// records (whose size makes the quick bound by records too coarse to say so).
+    #[test]
+    fn a_fetch_that_fits_takes_the_rest_of_the_log() {
+        let mut log = PartitionLog::new(1 << 30);
+        log.append(Batch { bytes: 1_000, ..batch(1, 0) });
+        for i in 1..=10 {
+            log.append(Batch { bytes: 10, ..batch(1, i) });
+        }
+        assert_eq!(log.fetch_end(1, 200), 11, "100 bytes left: all of them");
+        assert_eq!(log.fetch_end(1, 55), 6, "five 10-byte batches fit in 55 bytes");
+        assert_eq!(log.fetch_end(0, 10), 1, "at least one batch, however large");
+    }
+
+    #[test]
+    fn a_log_share_of_the_entry_bound() {
+        let total = LOG_ENTRIES_TOTAL_MAX;
+        assert_eq!(log_entries_max(total, 1), LOG_BATCHES_MAX / 2, "never past the deleting bound");
+        assert_eq!(log_entries_max(total, 1_024), total / 1_024);
+        assert_eq!(log_entries_max(total, 1 << 20), LOG_ENTRIES_PER_PARTITION_MIN);
+        assert_eq!(log_entries_max(total, 0), LOG_BATCHES_MAX / 2);
+        assert_eq!(log_entries_max(0, 4), LOG_ENTRIES_PER_PARTITION_MIN);
     }
 
     fn batch(count: u32, at_us: u64) -> Batch {
@@ -577,6 +841,30 @@ mod tests {
         let end = log.read_committed(2, 100, |b, a, z| seen.push((b.base_offset, a, z)));
         assert_eq!(end, 7);
         assert_eq!(seen, vec![(0, 2, 5), (5, 5, 7)]);
+    }
+
+    /// A group's lag counts only records the log still holds: a consumer whose committed offset
+    /// retention passed gets OFFSET_OUT_OF_RANGE and resets (`FetchCollector
+    /// .handleInitializeErrors`; earliest to the log start), and its `records-lag` is the high
+    /// watermark minus its position (`SubscriptionState.partitionLag`), so the most it can still
+    /// read is the high watermark minus the log start.
+    #[test]
+    fn lag_counts_from_the_log_start_once_retention_passed_the_committed_offset() {
+        let mut log = PartitionLog::new(1_000); // 10 records of 100 bytes a segment
+        for i in 0..5 {
+            log.append(batch(10, i * 1_000));
+        }
+        log.set_high_watermark(45);
+        assert_eq!(log.size_bytes(), 5_000, "UnifiedLog.size: the bytes of its segments");
+        assert_eq!(log.lag_from(12), 33, "committed above the log start: HW - committed");
+        assert_eq!(log.lag_from(45), 0);
+        log.enforce_retention(10_000, None, Some(2_000));
+        assert_eq!(log.log_start_offset(), 30);
+        assert_eq!(log.size_bytes(), 2_000, "retention.bytes 2000 keeps the last 2 segments");
+        assert_eq!(log.lag_from(12), 15, "HW - log start, not HW - committed (33)");
+        assert_eq!(log.lag_from(30), 15);
+        assert_eq!(log.lag_from(31), 14);
+        assert_eq!(log.lag_from(50), 0, "never negative");
     }
 
     #[test]
@@ -645,13 +933,25 @@ mod tests {
         assert_eq!(t, Truncated { records: 5, acked_on_append: 2, committed: 1 });
         assert_eq!(log.log_end_offset(), 4);
         assert_eq!(log.high_watermark(), 4);
+        // The bytes go with the records (UnifiedLog.truncateTo: the log's size and its end's
+        // byte position are those of batch 0 alone, 4 records of 100 bytes).
+        assert_eq!((log.size_bytes(), log.end_bytes()), (400, 400));
+        assert_eq!(log.bytes_between(0, 4), 400);
         log.check().unwrap();
         assert_eq!(log.append(batch(1, 3)), 4, "offsets continue from the new end");
+        // The segment holds 500 bytes now: a segment rolls once it holds segment.bytes (1000),
+        // so 400 more bytes join it and the next batch opens a new one.
+        log.append(batch(4, 4));
+        assert_eq!(log.segment_count(), 1, "900 bytes < 1000");
+        log.append(batch(1, 5));
+        assert_eq!(log.segment_count(), 1, "1000 bytes: full, rolls at the next append");
+        log.append(batch(1, 6));
+        assert_eq!(log.segment_count(), 2);
     }
 
     /// Appends `LOG_BATCHES_MAX` + 1000 one-record batches to a log rolling every
     /// `segment_bytes`; the bound holds after every append and retention reports what went.
-    fn fill_past_the_memory_bound(segment_bytes: u64) {
+    fn fill_past_the_memory_bound(segment_bytes: u64, batches_per_segment: u64) {
         let mut log = PartitionLog::new(segment_bytes);
         let n = LOG_BATCHES_MAX as u64 + 1_000;
         for i in 0..n {
@@ -664,17 +964,19 @@ mod tests {
         let d = log.enforce_retention(n, None, None);
         assert!(d.records > 0);
         assert_eq!(d.records, log.log_start_offset(), "retention reports the early deletions");
+        assert_eq!(d.segments as u64, d.records / batches_per_segment, "whole segments: {d:?}");
         assert_eq!(log.enforce_retention(n, None, None), Deleted::default(), "reported once");
     }
 
     #[test]
     fn memory_bound_holds_when_the_active_segment_holds_everything() {
-        fill_past_the_memory_bound(u64::MAX); // one segment: only rolling it lets it go
+        // One segment: only rolling it lets it go.
+        fill_past_the_memory_bound(u64::MAX, LOG_BATCHES_MAX as u64);
     }
 
     #[test]
     fn memory_bound_holds_between_retention_passes() {
-        fill_past_the_memory_bound(1_000); // 10 batches per segment
+        fill_past_the_memory_bound(1_000, 10);
     }
 
     #[test]
@@ -683,5 +985,8 @@ mod tests {
         assert_eq!(b.create_us_at(0), 100);
         assert_eq!(b.create_us_at(2), 300);
         assert_eq!(b.create_us_at(4), 500);
+        // Offsets outside the batch take its first or last record's time.
+        assert_eq!(b.create_us_at(7), 500);
+        assert_eq!(Batch { base_offset: 10, ..b }.create_us_at(3), 100);
     }
 }

@@ -51,11 +51,37 @@ pub fn key_partition(key: &[u8], partitions: u32) -> u32 {
 mod tests {
     use super::*;
 
+    /// Every case of Kafka's `UtilsTest.testMurmur2`: key lengths 2, 3, 6, 24, 26 and 48, so
+    /// tails of 0, 2 and 3 bytes after whole 4-byte blocks (`abc` is the only 3-byte tail).
+    const KAFKA_CASES: [(&[u8], i32); 6] = [
+        (b"21", -973_932_308),
+        (b"foobar", -790_332_482),
+        (b"a-little-bit-long-string", -985_981_536),
+        (b"a-little-bit-longer-string", -1_486_304_829),
+        (b"lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8", -58_897_971),
+        (b"abc", 479_470_107),
+    ];
+
     #[test]
     fn matches_kafka_utils_test() {
-        assert_eq!(murmur2(b"21"), -973_932_308);
-        assert_eq!(murmur2(b"foobar"), -790_332_482);
-        assert_eq!(murmur2(b"a-little-bit-long-string"), -985_981_536);
+        for (key, hash) in KAFKA_CASES {
+            assert_eq!(murmur2(key), hash, "{}", String::from_utf8_lossy(key));
+        }
+    }
+
+    /// Kafka's `BuiltInPartitioner.partitionForKey`: `toPositive(murmur2(key)) % numPartitions`,
+    /// here with the hashes of `UtilsTest.testMurmur2` worked out by hand (sign bit cleared,
+    /// then the remainder).
+    #[test]
+    fn key_partition_is_the_positive_hash_modulo_the_partitions() {
+        let expected_7 = [3, 0, 1, 0, 3, 4];
+        let expected_1024 = [236, 958, 416, 451, 461, 539];
+        for (i, (key, _)) in KAFKA_CASES.iter().enumerate() {
+            assert_eq!(key_partition(key, 7), expected_7[i], "{i}");
+            assert_eq!(key_partition(key, 1_024), expected_1024[i], "{i}");
+            assert_eq!(key_partition(key, 1), 0);
+        }
+        assert_eq!(to_positive(-973_932_308), 1_173_551_340);
     }
 
     #[test]

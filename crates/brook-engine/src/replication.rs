@@ -110,6 +110,14 @@ impl Partition {
         }
     }
 
+    /// Coalesces the log's oldest batches past `entries_max` entries
+    /// ([`PartitionLog::coalesce`]), only below what no truncation can remove: the high
+    /// watermark and every replica's log end (a new leader truncates the others to its own).
+    pub fn coalesce_log(&mut self, entries_max: usize) -> usize {
+        let below = self.replicas.iter().map(|r| r.leo).fold(self.log.high_watermark(), u64::min);
+        self.log.coalesce(entries_max, below)
+    }
+
     /// Starts moving the replica on broker `from` to broker `to`: a new replica on `to`,
     /// starting empty at the log start, copies from the leader and joins the ISR when caught
     /// up (then [`Partition::finish_move`]). Returns whether a move started: not if `from`

@@ -136,6 +136,37 @@ fn a_committed_offset_deleted_by_retention_resets_by_the_policy() {
 }
 
 #[test]
+fn a_group_lag_counts_only_what_retention_left_once_it_passed_the_commit() {
+    // The group of `retention_overtakes` stops at 5 s; by 10.5 s retention (2 s) has deleted
+    // past its committed offset. What it has yet to read is what the log still holds: its
+    // fetch from the committed offset gets OFFSET_OUT_OF_RANGE and resets to the log start
+    // (earliest; FetchCollector.handleInitializeErrors), and a consumer's records-lag is the
+    // high watermark minus its position (SubscriptionState.partitionLag): HW - max(committed,
+    // log start). (kafka-consumer-groups --describe shows LOG-END-OFFSET - CURRENT-OFFSET, the
+    // committed offset, until the group commits again: ConsumerGroupCommand.getLag.)
+    let mut topic = TopicSpec::new("clicks", 1);
+    topic.retention_ms = Some(2_000);
+    topic.segment_bytes = 64 << 10;
+    let mut s = scenario(topic, 1_000.0);
+    s.producers[0].record_bytes = 1_024;
+    let mut g = group("g", OffsetReset::Earliest);
+    g.session_timeout_ms = 4_000;
+    s.groups = vec![g];
+    s.events = vec![at(5_000, Command::CrashMember { group: "g".into(), member: 0 })];
+    s.validate().unwrap();
+    let mut c = Cluster::new(s);
+    run_checked(&mut c, 10_500_000);
+    let log = &c.topics()[0].partitions[0].log;
+    let (start, hw) = (log.log_start_offset(), log.high_watermark());
+    let tp = brook_engine::Tp { topic: 0, partition: 0 };
+    let committed = c.groups()[0].resume_offset(tp, start, hw);
+    assert!(committed > 3_000, "it read for 5 s at 1000/s: committed {committed}");
+    assert!(committed + 2_000 < start, "retention passed it: {committed} < {start}");
+    assert_eq!(c.summary().lag_records["g"], hw - start);
+    assert_eq!(c.readers().next().unwrap().lag(|t| &c.topics()[t as usize].partitions), hw - start);
+}
+
+#[test]
 fn records_written_to_new_partitions_before_a_latest_group_finds_them_are_skipped() {
     // ConsumerConfig.AUTO_OFFSET_RESET_DOC: "altering partition numbers while setting this
     // config to latest may cause message delivery loss since producers could start to send
@@ -220,6 +251,49 @@ fn a_share_member_slower_than_its_lock_processes_records_another_member_processe
     assert_eq!(sum.failed_ack_records, n - in_time);
     assert_eq!(sum.consumed_records["workers"], n + (n - in_time), "processings, twice or not");
     assert_eq!(sum.lag_records["workers"], 0);
+}
+
+/// One partition holding the records written 0-100 ms; one share member that fails every
+/// record (`failure_rate` 1: each processing ends in a RELEASE acknowledgement).
+fn always_failing_share_member(delivery_limit: Option<u32>) -> Cluster {
+    let mut s = scenario(TopicSpec::new("jobs", 1), 1_000.0);
+    let mut q = ShareGroupSpec::new("workers", "jobs", 1, 1_000);
+    q.failure_rate = 1.0;
+    q.share_auto_offset_reset = OffsetReset::Earliest;
+    if let Some(limit) = delivery_limit {
+        q.delivery_limit = limit;
+    }
+    s.share_groups = vec![q];
+    s.events = vec![at(100, Command::RemoveProducer { producer: "web".into() })];
+    s.validate().unwrap();
+    let mut c = Cluster::new(s);
+    run_checked(&mut c, 10_000_000);
+    c
+}
+
+#[test]
+fn a_record_released_every_time_is_delivered_delivery_count_limit_times_then_archived() {
+    // KIP-932 and Kafka's share-partition state machine (InFlightState.tryUpdateState): a
+    // released record becomes AVAILABLE again unless its delivery count has reached the limit,
+    // then it is ARCHIVED, never delivered again. The limit is share.delivery.count.limit,
+    // whose broker default group.share.delivery.count.limit is 5 (ShareGroupConfig
+    // SHARE_GROUP_DELIVERY_COUNT_LIMIT_DEFAULT). So each record is delivered exactly 5 times:
+    // 5 releases, 4 redeliveries, 1 archive; none accepted, none left in the lag.
+    for (limit, expected) in [(None, 5), (Some(2), 2), (Some(3), 3)] {
+        let c = always_failing_share_member(limit);
+        let n = written(&c);
+        assert!((90..=110).contains(&n), "100 ms at 1000/s: {n}");
+        let st = c.share_groups()[0].stats;
+        assert_eq!(st.released_records, expected * n, "limit {limit:?}: {st:?}");
+        assert_eq!(st.redelivered_records, (expected - 1) * n, "limit {limit:?}");
+        assert_eq!(st.archived_records, n, "limit {limit:?}");
+        assert_eq!(st.accepted_records, 0);
+        assert_eq!(
+            c.share_groups()[0].start_offset(brook_engine::Tp { topic: 0, partition: 0 }),
+            n
+        );
+        assert_eq!(c.summary().lag_records["workers"], 0, "archived records are not lag");
+    }
 }
 
 #[test]

@@ -367,3 +367,29 @@ mod round_robin_assignor_test {
         assert_eq!(by_instance(&assign(KIND, &t, &m), &m), first);
     }
 }
+
+/// The names Kafka's assignors give themselves (`ConsumerPartitionAssignor.name()`:
+/// `RangeAssignor.RANGE_ASSIGNOR_NAME` "range", `RoundRobinAssignor` "roundrobin",
+/// `StickyAssignor.STICKY_ASSIGNOR_NAME` "sticky",
+/// `CooperativeStickyAssignor.COOPERATIVE_STICKY_ASSIGNOR_NAME` "cooperative-sticky"), which
+/// scenario files and the CLI use; and `TopicPartition.toString`: the topic, a dash, the
+/// partition.
+#[test]
+fn assignor_names_and_topic_partition_text_are_kafkas() {
+    use AssignorKind::*;
+    let names = [
+        (Range, "range"),
+        (RoundRobin, "roundrobin"),
+        (Sticky, "sticky"),
+        (CooperativeSticky, "cooperative-sticky"),
+    ];
+    for (kind, name) in names {
+        assert_eq!(kind.name(), name);
+        assert_eq!(AssignorKind::parse(name), Some(kind));
+    }
+    assert_eq!(AssignorKind::parse("Range"), None, "names are case-sensitive");
+    assert_eq!(AssignorKind::parse("round-robin"), None);
+    assert_eq!(AssignorKind::parse(""), None);
+    let tp = TopicPartition { topic: "orders".into(), partition: 7 };
+    assert_eq!(tp.to_string(), "orders-7");
+}

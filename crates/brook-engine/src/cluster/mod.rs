@@ -235,6 +235,9 @@ pub struct Cluster {
     partition_history: History<PartitionSample>,
     next_sample_us: u64,
     next_retention_us: u64,
+    /// Entries all partition logs hold one by one ([`crate::LOG_ENTRIES_TOTAL_MAX`] unless a
+    /// test lowers it with [`Cluster::set_log_entries_total_max`]).
+    log_entries_total_max: usize,
     processed_in_sample: u64,
     lag_records_max: u64,
     trace_hash: u64,
@@ -289,6 +292,7 @@ impl Clone for Cluster {
             partition_history: field(&self.partition_history),
             next_sample_us: self.next_sample_us,
             next_retention_us: self.next_retention_us,
+            log_entries_total_max: self.log_entries_total_max,
             processed_in_sample: self.processed_in_sample,
             lag_records_max: self.lag_records_max,
             trace_hash: self.trace_hash,
@@ -390,6 +394,7 @@ impl Cluster {
             partition_history: History::new(PARTITION_HISTORY_MAX),
             next_sample_us: SAMPLE_US,
             next_retention_us: RETENTION_CHECK_US,
+            log_entries_total_max: crate::LOG_ENTRIES_TOTAL_MAX,
             processed_in_sample: 0,
             lag_records_max: 0,
             trace_hash: 0xcbf2_9ce4_8422_2325,
@@ -516,6 +521,14 @@ impl Cluster {
     /// A hash of everything that moved so far; equal runs have equal hashes.
     pub fn trace_hash(&self) -> u64 {
         self.trace_hash
+    }
+
+    /// Lowers (or raises) the bound on entries all partition logs hold one by one, which is
+    /// [`crate::LOG_ENTRIES_TOTAL_MAX`] otherwise: a test reaches it in a few virtual seconds
+    /// instead of a minute. Each log still holds at least
+    /// [`crate::LOG_ENTRIES_PER_PARTITION_MIN`].
+    pub fn set_log_entries_total_max(&mut self, entries: usize) {
+        self.log_entries_total_max = entries;
     }
 
     /// Checks a command as the gate does before applying it: names against the system's shape

@@ -152,13 +152,17 @@ pub struct Summary {
 
 impl Cluster {
     /// Phase 13: retention deletes expired segments below the high watermark, the active one
-    /// included (see [`crate::PartitionLog::enforce_retention`]).
+    /// included (see [`crate::PartitionLog::enforce_retention`]); then a log past its share of
+    /// [`crate::LOG_ENTRIES_TOTAL_MAX`] coalesces its oldest committed batches
+    /// ([`crate::PartitionLog::coalesce`]), so memory levels off under a long retention.
     #[inline(never)] // its own frame in a profile (BENCHMARKS.md)
     pub(super) fn retention(&mut self) {
         if self.now_us < self.next_retention_us {
             return;
         }
         self.next_retention_us += RETENTION_CHECK_US;
+        let partitions: usize = self.topics.iter().map(|t| t.partitions.len()).sum();
+        let entries_max = crate::log::log_entries_max(self.log_entries_total_max, partitions);
         for ti in 0..self.topics.len() {
             for pi in 0..self.topics[ti].partitions.len() {
                 let t = &mut self.topics[ti];
@@ -167,6 +171,7 @@ impl Cluster {
                     t.retention_ms,
                     t.retention_bytes,
                 );
+                t.partitions[pi].coalesce_log(entries_max);
                 if d.records > 0 {
                     self.push_event(TrafficEvent::Retention {
                         topic: ti as u16,

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Mutation testing of the engine with cargo-mutants (outside CI: hours for the whole engine).
+# Install once: cargo install cargo-mutants --locked   (27.1.0 when this was written)
+#
+#   scripts/mutants.sh [SHARD/N] [cargo-mutants options] [-- cargo test options]
+#
+#   scripts/mutants.sh                      every engine mutant, the engine's whole test suite
+#   scripts/mutants.sh 3/8                  the third of eight shards (round-robin)
+#   scripts/mutants.sh -f crates/brook-engine/src/log.rs -- --lib
+#                                           log.rs's mutants against the unit tests only
+#
+# Only crates/brook-engine is mutated and only its tests run (the page and the CLI have their
+# own). One job (`--jobs 1`: the build is the cost, and the machine is shared), in a copy of
+# the tree under the `mutants` Cargo profile (unoptimised, no debug info). A mutant whose tests
+# run past --timeout seconds counts as timeout (an infinite loop, say). Results in
+# mutants.out/<shard or $MUTANTS_OUT>/mutants.out/ (caught.txt, missed.txt, unviable.txt, timeout.txt, outcomes.json).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+shard=()
+out="${MUTANTS_OUT:-mutants.out/all}"
+if [[ $# -gt 0 && $1 =~ ^[0-9]+/[0-9]+$ ]]; then
+    shard=(--shard "$1")
+    out="mutants.out/shard-${1%/*}-of-${1#*/}"
+    shift
+fi
+mkdir -p "$out"
+exec cargo mutants \
+    --package brook-engine \
+    --test-package brook-engine \
+    --jobs 1 \
+    --timeout "${MUTANTS_TIMEOUT_S:-180}" \
+    --profile mutants \
+    --baseline skip \
+    --output "$out" \
+    "${shard[@]}" \
+    "$@"
