@@ -123,6 +123,28 @@ impl Validator {
         }
     }
 
+    /// [`Validator::range_u64`] where a limit is another field's value: the message names
+    /// that field.
+    fn range_u64_from(&mut self, path: String, value: u64, min: u64, max: u64, from: &str) {
+        let before = self.errors.len();
+        self.range_u64(path, value, min, max);
+        self.name_source(before, from);
+    }
+
+    /// [`Validator::range_f64`] where a limit is another field's value.
+    fn range_f64_from(&mut self, path: String, value: f64, min: f64, max: f64, from: &str) {
+        let before = self.errors.len();
+        self.range_f64(path, value, min, max);
+        self.name_source(before, from);
+    }
+
+    /// Adds `(from)` to the message pushed since `before`: where its limit comes from.
+    fn name_source(&mut self, before: usize, from: &str) {
+        if let Some(e) = self.errors.get_mut(before) {
+            e.message.push_str(&format!(" ({from})"));
+        }
+    }
+
     fn range_f64(&mut self, path: String, value: f64, min: f64, max: f64) {
         if !value.is_finite() {
             self.fail(path, format!("{value} is not a finite number"));
@@ -230,17 +252,19 @@ impl Validator {
 
     fn check_topic(&mut self, at: &str, t: &TopicSpec, brokers: u32) {
         self.name(format!("{at}.name"), &t.name);
-        self.range_u64(
+        self.range_u64_from(
             format!("{at}.replication_factor"),
             t.replication_factor as u64,
             1,
             brokers.max(1) as u64,
+            "cluster.brokers",
         );
-        self.range_u64(
+        self.range_u64_from(
             format!("{at}.min_insync_replicas"),
             t.min_insync_replicas as u64,
             1,
             t.replication_factor.max(1) as u64,
+            "replication_factor",
         );
         self.range_u64(
             format!("{at}.partitions"),
@@ -280,15 +304,16 @@ impl Validator {
                 rate("base_per_sec", base_per_sec);
                 rate("burst_per_sec", burst_per_sec);
                 self.range_u64(format!("{at}.period_ms"), period_ms, 1, limits::MS_MAX);
-                self.range_u64(format!("{at}.burst_ms"), burst_ms, 0, period_ms);
+                self.range_u64_from(format!("{at}.burst_ms"), burst_ms, 0, period_ms, "period_ms");
             }
             RateProfile::Sine { mean_per_sec, amplitude_per_sec, period_ms } => {
                 rate("mean_per_sec", mean_per_sec);
-                self.range_f64(
+                self.range_f64_from(
                     format!("{at}.amplitude_per_sec"),
                     amplitude_per_sec,
                     0.0,
                     mean_per_sec,
+                    "mean_per_sec",
                 );
                 self.range_u64(format!("{at}.period_ms"), period_ms, 1, limits::MS_MAX);
             }
@@ -335,24 +360,24 @@ impl Validator {
             limits::RECORD_BYTES_MAX as u64,
         );
         self.check_keys(&format!("{at}.keys"), &p.keys);
-        self.range_u64(
-            format!("{at}.batch_bytes"),
-            p.batch_bytes as u64,
-            p.record_bytes.min(limits::BATCH_BYTES_MAX) as u64,
-            limits::BATCH_BYTES_MAX as u64,
-        );
+        let (batch_min, before) = (p.record_bytes.min(limits::BATCH_BYTES_MAX), self.errors.len());
+        let (batch, batch_max) = (p.batch_bytes as u64, limits::BATCH_BYTES_MAX as u64);
+        self.range_u64(format!("{at}.batch_bytes"), batch, batch_min as u64, batch_max);
+        if p.batch_bytes < batch_min {
+            self.name_source(before, "record_bytes");
+        }
         self.range_u64(
             format!("{at}.linger_ms"),
             p.linger_ms as u64,
             0,
             limits::LINGER_MS_MAX as u64,
         );
-        self.range_u64(
-            format!("{at}.buffer_bytes"),
-            p.buffer_bytes,
-            p.batch_bytes as u64,
-            limits::BUFFER_BYTES_MAX,
-        );
+        let before = self.errors.len();
+        let (buffer, buffer_max) = (p.buffer_bytes, limits::BUFFER_BYTES_MAX);
+        self.range_u64(format!("{at}.buffer_bytes"), buffer, p.batch_bytes as u64, buffer_max);
+        if p.buffer_bytes < p.batch_bytes as u64 {
+            self.name_source(before, "batch_bytes");
+        }
         self.range_u64(format!("{at}.max_block_ms"), p.max_block_ms as u64, 0, limits::MS_MAX);
         if p.enable_idempotence == Some(true) && p.acks != crate::producer::Acks::All {
             self.fail(format!("{at}.enable_idempotence"), "true requires acks \"all\"".into());
@@ -419,6 +444,8 @@ impl Validator {
             ("rebalance_ms", g.rebalance_ms, 0),
             ("fetch_max_wait_ms", g.fetch_max_wait_ms, 0),
             ("session_timeout_ms", g.session_timeout_ms, 1),
+            // Kafka's ConsumerConfig: max.poll.interval.ms is atLeast(1).
+            ("max_poll_interval_ms", g.max_poll_interval_ms, 1),
         ] {
             self.range_u64(format!("{at}.{field}"), v as u64, min, limits::MS_MAX);
         }
@@ -455,12 +482,21 @@ impl Validator {
         self.range_u64(format!("{at}.lock_ms"), g.lock_ms as u64, 1, limits::MS_MAX);
         self.range_u64(format!("{at}.delivery_limit"), g.delivery_limit as u64, 1, 255);
         self.range_f64(format!("{at}.failure_rate"), g.failure_rate, 0.0, 1.0);
-        self.range_f64(
-            format!("{at}.reject_rate"),
-            g.reject_rate,
-            0.0,
-            1.0 - g.failure_rate.clamp(0.0, 1.0),
-        );
+        self.range_f64(format!("{at}.reject_rate"), g.reject_rate, 0.0, 1.0);
+        // Their sum, not `1 - failure_rate`: 0.9 and 0.1 add up to 1 where 1 - 0.9 is below 0.1.
+        let rate = 0.0..=1.0;
+        if rate.contains(&g.failure_rate)
+            && rate.contains(&g.reject_rate)
+            && g.failure_rate + g.reject_rate > 1.0
+        {
+            self.fail(
+                format!("{at}.reject_rate"),
+                format!(
+                    "{} with failure_rate {} exceeds 1 (together at most 1)",
+                    g.reject_rate, g.failure_rate
+                ),
+            );
+        }
     }
 
     fn check_subscription(&mut self, at: &str, g: &SubscriptionSpec, s: &Scenario) {
@@ -551,14 +587,17 @@ impl Validator {
                     }
                 };
                 if members == 0 {
-                    self.fail(format!("{at}.member"), format!("{g} has no member"));
+                    self.fail(format!("{at}.member"), format!("{g} has no member (members is 0)"));
                 } else {
-                    self.range_u64(format!("{at}.member"), *member as u64, 0, members as u64 - 1);
+                    let last = members as u64 - 1;
+                    let from = format!("{g} has {members} members");
+                    self.range_u64_from(format!("{at}.member"), *member as u64, 0, last, &from);
                 }
             }
             Command::CrashBroker { broker } | Command::RestartBroker { broker } => {
                 let brokers = s.cluster.brokers.max(1);
-                self.range_u64(format!("{at}.broker"), *broker as u64, 0, brokers as u64 - 1);
+                let (last, from) = (brokers as u64 - 1, format!("{brokers} brokers"));
+                self.range_u64_from(format!("{at}.broker"), *broker as u64, 0, last, &from);
             }
             Command::RemoveBroker { broker } => {
                 let brokers = s.cluster.brokers.max(1);
