@@ -109,7 +109,9 @@ impl<'a> Reader<'a> {
     pub fn uncommitted(self, partitions: impl Fn(u16) -> &'a [Partition]) -> u64 {
         let Reader::Group(g) = self else {
             return match self {
-                Reader::Share(g) => g.acquired_records(),
+                Reader::Share(g) => g.acquired_records_from(|tp| {
+                    partitions(tp.topic)[tp.partition as usize].log.log_start_offset()
+                }),
                 Reader::Push(s) => s.held_records() - s.requeued_records(),
                 Reader::Group(_) => 0,
             };

@@ -389,6 +389,19 @@ impl ShareGroup {
         self.partitions.values().map(|sp| sp.window.iter().filter(locked).count() as u64).sum()
     }
 
+    /// [`ShareGroup::acquired_records`] still in the log: at or above each partition's log
+    /// start offset (`log_start`), as [`ShareGroup::lag`] counts. Retention may delete records
+    /// a member holds; the window lets go of them at the group's next fetch of that partition
+    /// (`move_start_to`, Kafka's `updateCacheAndOffsets`), and until then they are in neither.
+    pub fn acquired_records_from(&self, log_start: impl Fn(Tp) -> u64) -> u64 {
+        let locked = |r: &&InFlight| matches!(r.state, RecordState::Acquired { .. });
+        let still = |(tp, sp): (&Tp, &SharePartition)| {
+            let first = log_start(*tp).saturating_sub(sp.start) as usize;
+            sp.window.iter().skip(first).filter(locked).count() as u64
+        };
+        self.partitions.iter().map(still).sum()
+    }
+
     /// Share-partition start offset of `tp` (0 before the group first reads it).
     pub fn start_offset(&self, tp: Tp) -> u64 {
         self.partitions.get(&tp).map_or(0, |s| s.start)

@@ -123,7 +123,7 @@ pub(super) fn respond_to(
     mut r: Request,
 ) {
     let b = r.t.broker as usize;
-    if !r.t.via_broker || !brokers[b].alive {
+    if !r.t.via_broker || !brokers.get(b).is_some_and(|x| x.alive) {
         to_producer.push_back(r);
         return;
     }

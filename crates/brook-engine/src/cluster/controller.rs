@@ -177,8 +177,19 @@ impl Cluster {
             if hosts {
                 break;
             }
-            self.brokers.pop();
+            self.pop_broker();
         }
+    }
+
+    /// The highest-numbered broker leaves. What its budgets still hold (requests not handled,
+    /// responses not sent) goes as when a broker crashes: its connections close and the
+    /// producer retries (Kafka's `NetworkClient` fails a closed connection's requests as
+    /// disconnected). Its budgets go with it: a request never names a broker that is gone.
+    fn pop_broker(&mut self) {
+        self.brokers.pop();
+        let id = self.brokers.len();
+        self.capacity_broker_crashed(id);
+        self.loads.truncate(id);
     }
 
     /// A broker joins or leaves. Ids stay dense: only the highest-numbered broker may leave;
@@ -198,7 +209,7 @@ impl Cluster {
                 self.refuse_while_moving()?;
                 let plan = self.reassignment_plan(broker as u16)?;
                 if plan.is_empty() {
-                    self.brokers.pop();
+                    self.pop_broker();
                 } else {
                     self.brokers[broker as usize].leaving = true;
                     for (ti, pi, to) in plan {

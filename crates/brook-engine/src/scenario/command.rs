@@ -629,7 +629,15 @@ mod tests {
                 });
                 match (ours, serde) {
                     (Ok(a), Ok(b)) => assert_eq!(a, b, "{text}"),
-                    (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{text}"),
+                    // A tagged enum's message may name the field first
+                    // (`json_path::FIELD_MARK`), at a depth serde's buffer does not reach;
+                    // the words after it are serde's.
+                    (Err(a), Err(b)) => {
+                        let (a, b) = (a.to_string(), b.to_string());
+                        let words =
+                            |m: &str| crate::scenario::json_path::split_field(m).1.to_string();
+                        assert_eq!(words(&a), words(&b), "{text}")
+                    }
                     (a, b) => panic!("{text}: ours {a:?}, serde's {b:?}"),
                 }
             }

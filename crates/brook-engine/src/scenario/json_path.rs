@@ -96,19 +96,61 @@ fn path_before(text: &str, end: usize) -> String {
 /// An error of a value's own reading code (a custom message) gets its place when its object
 /// or array gives up, after serde_json has read that container's closing bracket (or the
 /// comma after an array's element): it is named inside that container, at its last key or
-/// index. A missing field is the container's own.
+/// index, unless the message names the field itself, as an internally tagged enum's does
+/// ([`FIELD_MARK`]). A missing field is the container's own.
 pub fn error_path(text: &str, e: &serde_json::Error) -> String {
-    if e.is_syntax() || e.is_eof() {
+    if e.is_eof() {
         return "?".into();
     }
     let end = offset_of(text, e.line(), e.column());
+    if e.is_syntax() {
+        // Two syntax errors stand at a field of JSON text: serde_json calls a number or a
+        // list where an enum's name belongs "expected value", as if the text were not JSON,
+        // and refuses nesting deeper than 128 as a syntax error.
+        let message = e.to_string();
+        let disguised = message.starts_with("expected value")
+            && serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok();
+        if !disguised && !message.starts_with("recursion limit exceeded") {
+            return "?".into();
+        }
+        let mut path = path_before(text, end);
+        while path.ends_with("[0][0]") {
+            path.truncate(path.len() - 3);
+        }
+        return path;
+    }
     let before = text[..end].trim_end();
     let closed = before.ends_with(['}', ']']);
     // An array that gives up reads on past the comma after the element.
     if before.ends_with(',') || (closed && !e.to_string().starts_with("missing field")) {
-        return path_before(text, before.len() - 1);
+        let path = path_before(text, before.len() - 1);
+        return match field_named(&e.to_string()) {
+            // The object's last key stands for the field the message names.
+            Some(field) if closed => match path.rfind('.') {
+                Some(dot) => format!("{}.{field}", &path[..dot]),
+                None => field.to_string(),
+            },
+            _ => path,
+        };
     }
     path_before(text, end)
+}
+
+/// How a message names the field it is about, inside the object that refused it: an
+/// internally tagged enum's reader (`tagged.rs`) reads its object as a whole, so serde_json
+/// places its errors at the object's end.
+pub(super) const FIELD_MARK: &str = "at `";
+
+/// The field a message names with [`FIELD_MARK`] (`rate.points[2]`), and the message after it.
+pub(super) fn split_field(message: &str) -> (Option<&str>, &str) {
+    match message.strip_prefix(FIELD_MARK).and_then(|m| m.split_once("`: ")) {
+        Some((field, rest)) => (Some(field), rest),
+        None => (None, message),
+    }
+}
+
+fn field_named(message: &str) -> Option<&str> {
+    split_field(message).0
 }
 
 #[cfg(test)]

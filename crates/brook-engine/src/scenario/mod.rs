@@ -290,9 +290,12 @@ impl Scenario {
     pub fn from_json(text: &str) -> Result<Scenario, Vec<FieldError>> {
         let scenario: Scenario = serde_json::from_str(text).map_err(|e| {
             let path = error_path(text, &e);
+            let message = e.to_string();
+            // The path names the field a tagged enum's message names (`json_path::FIELD_MARK`).
+            let (_, message) = json_path::split_field(&message);
             vec![FieldError {
                 path: if path == "." { "(document)".into() } else { path },
-                message: e.to_string(),
+                message: message.to_string(),
             }]
         })?;
         scenario.validate()?;

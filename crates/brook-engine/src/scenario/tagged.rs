@@ -71,7 +71,10 @@ impl Tagged {
             } else if variant.is_some() {
                 return Err(E::duplicate_field(self.tag));
             } else {
-                variant = Some(self.variant_of(&value.0)?);
+                // Named in the message: the error is placed at the event's end.
+                let named =
+                    |e: E| E::custom(format!("{}{}`: {e}", super::json_path::FIELD_MARK, self.tag));
+                variant = Some(self.variant_of(&value.0).map_err(named)?);
             }
         }
         let variant = variant.ok_or_else(|| E::missing_field(self.tag))?;
@@ -142,7 +145,26 @@ pub(crate) fn read<'t, T, E: de::Error>(
     let result = read(&mut serde_json::Deserializer::from_str(text));
     BUFFERED.with(|b| b.set(b.get() - 1));
     result.map_err(|e| {
-        if e.is_syntax() && message(&e) == "expected value" {
+        // The field inside this object, from the rewritten text `{"variant": {...}}`: named in
+        // the message, since serde_json places the error at the object's end.
+        let field = super::json_path::error_path(text, &e);
+        let inner = field.split_once('.').map(|(_, f)| f).filter(|f| !f.is_empty());
+        let err: E = read_error(text, &e);
+        match inner {
+            Some(f) => {
+                let rest = err.to_string();
+                let (_, rest) = super::json_path::split_field(&rest);
+                E::custom(format!("{}{f}`: {rest}", super::json_path::FIELD_MARK))
+            }
+            None => err,
+        }
+    })
+}
+
+/// The error a mirror's reading error `e` becomes (without the rewritten text's place).
+fn read_error<E: de::Error>(text: &str, e: &serde_json::Error) -> E {
+    {
+        if e.is_syntax() && message(e) == "expected value" {
             // The text is JSON: serde_json refuses a number or a several-key object where an
             // enum's name is expected as if it were not a value. serde's buffer says what it is.
             let at = super::json_path::offset_of(text, e.line(), e.column()).saturating_sub(1);
@@ -155,8 +177,8 @@ pub(crate) fn read<'t, T, E: de::Error>(
                 return E::custom(message(&e));
             }
         }
-        E::custom(message(&e))
-    })
+        E::custom(message(e))
+    }
 }
 
 thread_local! {

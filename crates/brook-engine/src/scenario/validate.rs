@@ -419,6 +419,8 @@ impl Validator {
             ("rebalance_ms", g.rebalance_ms, 0),
             ("fetch_max_wait_ms", g.fetch_max_wait_ms, 0),
             ("session_timeout_ms", g.session_timeout_ms, 1),
+            // Kafka's ConsumerConfig: max.poll.interval.ms is atLeast(1).
+            ("max_poll_interval_ms", g.max_poll_interval_ms, 1),
         ] {
             self.range_u64(format!("{at}.{field}"), v as u64, min, limits::MS_MAX);
         }
@@ -455,12 +457,18 @@ impl Validator {
         self.range_u64(format!("{at}.lock_ms"), g.lock_ms as u64, 1, limits::MS_MAX);
         self.range_u64(format!("{at}.delivery_limit"), g.delivery_limit as u64, 1, 255);
         self.range_f64(format!("{at}.failure_rate"), g.failure_rate, 0.0, 1.0);
-        self.range_f64(
-            format!("{at}.reject_rate"),
-            g.reject_rate,
-            0.0,
-            1.0 - g.failure_rate.clamp(0.0, 1.0),
-        );
+        let reject_max = 1.0 - g.failure_rate.clamp(0.0, 1.0);
+        let before = self.errors.len();
+        self.range_f64(format!("{at}.reject_rate"), g.reject_rate, 0.0, reject_max);
+        // Their sum decides, not `1 - failure_rate`: 0.9 and 0.1 add up to 1 where 1 - 0.9 is
+        // below 0.1.
+        if self.errors.len() > before
+            && (0.0..=1.0).contains(&g.failure_rate)
+            && g.reject_rate >= 0.0
+            && g.failure_rate + g.reject_rate <= 1.0
+        {
+            self.errors.truncate(before);
+        }
     }
 
     fn check_subscription(&mut self, at: &str, g: &SubscriptionSpec, s: &Scenario) {
