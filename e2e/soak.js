@@ -36,10 +36,12 @@ async function start(preset) {
   });
   await page.goto(`${server.url}?preset=${preset}&play=0`);
   await page.waitForSelector('canvas[data-first-frame-ms]');
-  for (let i = 0; i < 20; i++) {
-    if ((await page.textContent('[data-testid=speed-value]')) === SPEED) break;
-    await page.keyboard.press('+');
-  }
+  // The speed slider is log10 of the factor: 1 is 10x.
+  await page.$eval('[data-testid=speed]', (el) => {
+    el.value = '1';
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+  await page.waitForFunction((want) => document.querySelector('[data-testid=speed-value]').textContent === want, SPEED);
   const speed = await page.textContent('[data-testid=speed-value]');
   if (speed !== SPEED) throw new Error(`${preset}: speed ${speed}, not ${SPEED}`);
   await page.click('[data-testid=play]');
