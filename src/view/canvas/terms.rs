@@ -15,7 +15,36 @@ thread_local! {
     static TERMS: RefCell<StageTerms> = const { RefCell::new(StageTerms::new()) };
     /// The term focused in the page's list, outlined on the stage, and whether that changed
     /// since the stage last asked.
-    static FOCUSED: Cell<(Option<StageTerm>, bool)> = const { Cell::new((None, false)) };
+    static FOCUSED: Outlined<StageTerm> = const { Outlined::none() };
+}
+
+/// Something the stage outlines, set between frames (by the keyboard): the thing (None: no
+/// outline) and whether it changed since the stage last asked.
+pub struct Outlined<T: Copy>(Cell<(Option<T>, bool)>);
+
+impl<T: Copy> Outlined<T> {
+    /// Nothing outlined.
+    pub const fn none() -> Self {
+        Self(Cell::new((None, false)))
+    }
+
+    /// Sets the thing outlined; a still page draws its next frame now, with the outline.
+    pub fn set(&self, v: Option<T>) {
+        self.0.set((v, true));
+        crate::view::hooks::wake_frames();
+    }
+
+    /// The thing outlined.
+    pub fn get(&self) -> Option<T> {
+        self.0.get().0
+    }
+
+    /// Whether it changed since the last call.
+    pub fn take_changed(&self) -> bool {
+        let (v, changed) = self.0.get();
+        self.0.set((v, false));
+        changed
+    }
 }
 
 /// The outline around the focused term's regions (a colour nothing else on the stage uses).
@@ -57,23 +86,17 @@ pub fn with<R>(f: impl FnOnce(&mut StageTerms) -> R) -> R {
 
 /// Sets the term outlined on the stage (None: none).
 pub fn focus(term: Option<StageTerm>) {
-    FOCUSED.with(|f| f.set((term, true)));
-    // A still page draws its next frame now, with the outline.
-    crate::view::hooks::wake_frames();
+    FOCUSED.with(|f| f.set(term));
 }
 
 /// Whether the focused term changed since the last call (a still stage is drawn again).
 pub fn focus_moved() -> bool {
-    FOCUSED.with(|f| {
-        let (term, moved) = f.get();
-        f.set((term, false));
-        moved
-    })
+    FOCUSED.with(Outlined::take_changed)
 }
 
 /// Frames every region of the focused term, over everything else.
 pub fn outline_focused(ctx: &Ctx, k: f64) {
-    let Some(t) = FOCUSED.with(Cell::get).0 else { return };
+    let Some(t) = FOCUSED.with(Outlined::get) else { return };
     ctx.set_stroke_style_str(FOCUS_OUTLINE);
     ctx.set_line_width(2.0 * k);
     with(|s| {
