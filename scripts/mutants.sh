@@ -5,7 +5,15 @@
 #   scripts/mutants.sh [SHARD/N] [cargo-mutants options] [-- cargo test options]
 #
 #   scripts/mutants.sh                      every engine mutant, the engine's whole test suite
-#   scripts/mutants.sh 3/8                  the third of eight shards (round-robin)
+#   scripts/mutants.sh 3/8                  the third of eight shards (round-robin: every 8th
+#                                           mutant, so one shard is a sample of the whole engine)
+#   scripts/mutants.sh --lib 0/16           the first sixteenth against the unit tests only
+#                                           (about 10 s a mutant)
+#   scripts/mutants.sh --fast 0/16 --iterate
+#                                           then only the mutants that survived, against the unit
+#                                           tests and the integration tests that take seconds at
+#                                           opt-level 0 (FAST_TESTS below; about 40 s a mutant)
+#   scripts/mutants.sh 0/16 --iterate       then the survivors against every test
 #   scripts/mutants.sh -f crates/brook-engine/src/log.rs -- --lib
 #                                           log.rs's mutants against the unit tests only
 #
@@ -17,10 +25,20 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 shard=()
+tests=()
 out="${MUTANTS_OUT:-mutants.out/all}"
+FAST_TESTS=(broker_capacity direct_call election figures fuzz_scenario gate generated
+    kafka_fidelity kafka_fidelity_readers memory producer_fidelity push_models simplifications)
+if [[ $# -gt 0 && ($1 == --fast || $1 == --lib) ]]; then
+    tests=(--cargo-arg=--lib)
+    if [[ $1 == --fast ]]; then
+        for t in "${FAST_TESTS[@]}"; do tests+=("--cargo-arg=--test=$t"); done
+    fi
+    shift
+fi
 if [[ $# -gt 0 && $1 =~ ^[0-9]+/[0-9]+$ ]]; then
-    shard=(--shard "$1")
-    out="mutants.out/shard-${1%/*}-of-${1#*/}"
+    shard=(--shard "$1" --sharding round-robin)
+    out="${MUTANTS_OUT:-mutants.out/shard-${1%/*}-of-${1#*/}}"
     shift
 fi
 mkdir -p "$out"
@@ -33,4 +51,5 @@ exec cargo mutants \
     --baseline skip \
     --output "$out" \
     "${shard[@]}" \
+    "${tests[@]}" \
     "$@"

@@ -484,3 +484,23 @@ fn engine_is_bit_identical_in_wasm() {
 }
 
 use wasm_bindgen::JsCast;
+
+/// A share link is decompressed at most `SHARE_TEXT_BYTES_MAX` bytes at a time: 6 MB of one
+/// letter compress to a few kilobytes (a link of 8,000 characters holds such a bomb), and the
+/// stream is cancelled once past the limit rather than inflated whole and refused afterwards.
+#[wasm_bindgen_test]
+async fn a_share_link_is_inflated_only_up_to_its_limit() {
+    use brook_ui::model::i18n::Msg;
+    use brook_ui::model::share::SHARE_TEXT_BYTES_MAX;
+    use brook_ui::view::share::{compress, deflate_raw, open_link, read_bounded};
+
+    let bomb = compress(&"a".repeat(6_000_000)).await.expect("compresses");
+    assert!(bomb.len() < 8_000, "the bomb fits a link: {} bytes", bomb.len());
+    let inflate = || deflate_raw("DecompressionStream", &bomb).unwrap();
+    assert_eq!(read_bounded(&inflate(), 100_000).await.unwrap(), None, "stops past 100,000");
+    let whole = read_bounded(&inflate(), 6_000_000).await.unwrap().expect("exactly the limit");
+    assert_eq!(whole.len(), 6_000_000);
+    let refused = open_link(&bomb).await.expect_err("a bomb is refused");
+    assert_eq!(refused.msg, Msg::ShareTooBig);
+    assert_eq!(refused.args.len(), 1, "the message names the limit, {SHARE_TEXT_BYTES_MAX} bytes");
+}

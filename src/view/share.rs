@@ -23,7 +23,7 @@ use crate::model::i18n::{Lang, Msg, Text};
 use crate::model::params::Params;
 use crate::model::share::{
     link, parse_fragment, parse_payload, payload, Made, Shared, AUTOSAVE_CHARS_MAX, AUTOSAVE_KEY,
-    SHARE_AT_MS_MAX,
+    SHARE_AT_MS_MAX, SHARE_TEXT_BYTES_MAX,
 };
 use crate::model::sim::Sim;
 
@@ -78,29 +78,63 @@ pub fn clear_fragment() {
     }
 }
 
-/// `bytes` through the browser's `CompressionStream` or `DecompressionStream` (`class`), in
-/// deflate-raw. Called through `js_sys::Reflect`: web-sys has these classes only behind its
+/// `bytes` piped through the browser's `CompressionStream` or `DecompressionStream` (`class`),
+/// in deflate-raw. Called through `js_sys::Reflect`: web-sys has these classes only behind its
 /// unstable-API flag.
-async fn deflate_raw(class: &str, bytes: &[u8]) -> Result<Vec<u8>, JsValue> {
+pub fn deflate_raw(class: &str, bytes: &[u8]) -> Result<web_sys::ReadableStream, JsValue> {
     let ctor: js_sys::Function = Reflect::get(&js_sys::global(), &class.into())?.dyn_into()?;
     let transform = Reflect::construct(&ctor, &Array::of1(&"deflate-raw".into()))?;
     let blob = web_sys::Blob::new_with_u8_array_sequence(&Array::of1(&Uint8Array::from(bytes)))?;
-    let piped = blob.stream().pipe_through(transform.unchecked_ref());
-    let response = web_sys::Response::new_with_opt_readable_stream(Some(&piped))?;
-    let buffer = JsFuture::from(response.array_buffer()?).await?;
-    Ok(Uint8Array::new(&buffer).to_vec())
+    Ok(blob.stream().pipe_through(transform.unchecked_ref()))
+}
+
+/// `object.name()`, for the stream reader's methods (web-sys has its classes behind features
+/// the page does not otherwise need).
+fn call(object: &JsValue, name: &str) -> Result<JsValue, JsValue> {
+    Reflect::get(object, &name.into())?.dyn_into::<js_sys::Function>()?.call0(object)
+}
+
+/// Reads a stream to its end, or stops and cancels it as soon as it has given more than
+/// `bytes_max` bytes (`Ok(None)`): a link of 8,000 characters can inflate to megabytes, and
+/// they are refused as they come, never held.
+pub async fn read_bounded(
+    stream: &web_sys::ReadableStream,
+    bytes_max: usize,
+) -> Result<Option<Vec<u8>>, JsValue> {
+    let reader = call(stream, "getReader")?;
+    let mut out = Vec::new();
+    loop {
+        let chunk = JsFuture::from(js_sys::Promise::from(call(&reader, "read")?)).await?;
+        if Reflect::get(&chunk, &"done".into())?.is_truthy() {
+            return Ok(Some(out));
+        }
+        let value: Uint8Array = Reflect::get(&chunk, &"value".into())?.dyn_into()?;
+        let start = out.len();
+        if start + value.length() as usize > bytes_max {
+            let _ = call(&reader, "cancel");
+            return Ok(None);
+        }
+        out.resize(start + value.length() as usize, 0);
+        value.copy_to(&mut out[start..]);
+    }
 }
 
 /// Compresses a payload for a link.
 pub async fn compress(text: &str) -> Result<Vec<u8>, Text> {
-    deflate_raw("CompressionStream", text.as_bytes()).await.map_err(|_| Text::new(Msg::ShareFailed))
+    let failed = |_| Text::new(Msg::ShareFailed);
+    let stream = deflate_raw("CompressionStream", text.as_bytes()).map_err(failed)?;
+    read_bounded(&stream, usize::MAX).await.map_err(failed)?.ok_or_else(|| failed(JsValue::NULL))
 }
 
-/// Decompresses a link's data and reads the run, or says what is wrong.
+/// Decompresses a link's data, at most [`SHARE_TEXT_BYTES_MAX`] bytes of it, and reads the
+/// run, or says what is wrong.
 pub async fn open_link(bytes: &[u8]) -> Result<Shared, Text> {
-    let raw = deflate_raw("DecompressionStream", bytes)
+    let not_deflate = |_| Text::new(Msg::ShareNotDeflate);
+    let stream = deflate_raw("DecompressionStream", bytes).map_err(not_deflate)?;
+    let raw = read_bounded(&stream, SHARE_TEXT_BYTES_MAX)
         .await
-        .map_err(|_| Text::new(Msg::ShareNotDeflate))?;
+        .map_err(not_deflate)?
+        .ok_or_else(|| Text::new(Msg::ShareTooBig).arg(SHARE_TEXT_BYTES_MAX))?;
     let text = String::from_utf8(raw).map_err(|_| Text::new(Msg::ShareNotDeflate))?;
     parse_payload(&text)
 }

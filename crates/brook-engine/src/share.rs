@@ -13,6 +13,7 @@ use crate::vecmap::VecMap;
 use serde::{Deserialize, Serialize};
 
 use crate::rng::Rng;
+use crate::scenario::limits;
 use crate::vocab::{default_max_poll_records, OffsetReset, ProcessingDist, Tp};
 
 /// Most in-flight records tracked per share-partition (Kafka's
@@ -365,7 +366,7 @@ impl ShareGroup {
     }
 
     fn delivery_limit(&self) -> u8 {
-        self.spec.delivery_limit.clamp(1, 255) as u8
+        self.spec.delivery_limit.clamp(limits::DELIVERY_LIMIT_MIN, limits::DELIVERY_LIMIT_MAX) as u8
     }
 
     /// Records not yet accepted or archived in `tp` below `high_watermark` (the group's lag);

@@ -72,3 +72,43 @@ fn random_bytes_never_panic() {
         let _ = Scenario::from_json(&text);
     }
 }
+
+/// A key written twice in one object is refused, and the error's path ends at that key: in a
+/// plain object, in an internally tagged one (`{"kind": ...}`: a rate profile, keys) and in
+/// a timeline event, whose command is flattened into it.
+#[test]
+fn a_key_written_twice_is_refused_at_that_key() {
+    let base = r#"{"version": 1, "name": "twice", "seed": 1, "duration_s": 1,
+        "cluster": {"brokers": 1}, "topics": [{"name": "t", "partitions": 1}],
+        "producers": [{"name": "p", "topic": "t",
+            "rate": {"kind": "ramp", "from_per_sec": 1, "to_per_sec": 2, "start_ms": 0, "duration_ms": 5},
+            "keys": {"kind": "uniform", "count": 3}, "record_bytes": 100}],
+        "events": [{"at_ms": 5, "kind": "spike", "producer": "p", "rate_per_sec": 9, "duration_ms": 10}]}"#;
+    Scenario::from_json(base).expect("the base scenario is valid");
+    for (from, to, path) in [
+        (
+            r#""record_bytes": 100"#,
+            r#""record_bytes": 100, "record_bytes": 5"#,
+            "producers[0].record_bytes",
+        ),
+        (
+            r#""from_per_sec": 1,"#,
+            r#""from_per_sec": 1, "from_per_sec": 4,"#,
+            "producers[0].rate.from_per_sec",
+        ),
+        (r#""kind": "ramp","#, r#""kind": "ramp", "kind": "ramp","#, "producers[0].rate.kind"),
+        (r#""count": 3"#, r#""count": 3, "count": 3"#, "producers[0].keys.count"),
+        (
+            r#""rate_per_sec": 9,"#,
+            r#""rate_per_sec": 9, "rate_per_sec": 8,"#,
+            "events[0].rate_per_sec",
+        ),
+    ] {
+        let text = base.replacen(from, to, 1);
+        let errors = Scenario::from_json(&text).expect_err(path);
+        assert!(
+            errors.iter().any(|e| e.path == path && e.message.contains("duplicate field")),
+            "{path}: {errors:?}"
+        );
+    }
+}

@@ -418,7 +418,7 @@ fn probes() -> &'static [Probe] {
             int("/share_groups/0/processing_us", 0, limits::PROCESSING_US_MAX as u64),
             int("/share_groups/0/max_poll_records", 1, limits::MAX_POLL_RECORDS_MAX as u64),
             int("/share_groups/0/lock_ms", 1, ms),
-            int("/share_groups/0/delivery_limit", 1, 255),
+            int("/share_groups/0/delivery_limit", 2, 10),
             int("/subscriptions/0/prefetch", 1, limits::INBOX_RECORDS_MAX as u64),
             int("/subscriptions/0/consumers", 1, limits::SUBSCRIPTION_CONSUMERS_MAX as u64),
             int("/subscriptions/0/memory_bytes_max", 1, bytes),
@@ -560,6 +560,10 @@ fn every_count_at_and_past_its_limit() {
             let points = (0..n).map(|i| [i as f64, 10.0]).collect();
             s.producers[5].rate = RateProfile::Piecewise { points };
         }),
+        ("name", limits::SCENARIO_NAME_BYTES_MAX, |s, n| {
+            s.name = "名".repeat(n / 3) + &"n".repeat(n % 3)
+        }),
+        ("description", limits::DESCRIPTION_BYTES_MAX, |s, n| s.description = "d".repeat(n)),
         ("topics[1].name", limits::NAME_BYTES_MAX, |s, n| {
             let name = "n".repeat(n);
             for g in &mut s.subscriptions {

@@ -535,6 +535,7 @@ catalogue! {
     EOverLimit = "{0} exceeds the limit {1}", "{0} 超過上限 {1}";
     ENotFinite = "{0} is not a finite number", "{0} 不是有限的數值";
     ENameLength = "must be 1 to {0} bytes long", "長度必須是 1 到 {0} 位元組";
+    ETextLength = "is {0} bytes long, over the limit {1}", "長度 {0} 位元組，超過上限 {1}";
     EUsedTwice = "\"{0}\" is used twice", "「{0}」重複出現";
     EVersion = "{0} is not supported; use {1}", "不支援版本 {0}；請使用 {1}";
     ENoTopic = "no topic named \"{0}\"", "沒有名為「{0}」的主題";

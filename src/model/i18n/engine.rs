@@ -14,6 +14,7 @@ pub(super) const ENGINE_MESSAGES: &[Msg] = &[
     Msg::EOverLimit,
     Msg::ENotFinite,
     Msg::ENameLength,
+    Msg::ETextLength,
     Msg::EUsedTwice,
     Msg::EVersion,
     Msg::ENoTopic,

@@ -34,6 +34,12 @@ pub const LINGER_MS_MAX: u32 = 60_000;
 pub const BUFFER_BYTES_MAX: u64 = 1 << 32;
 /// Processing time per record, us.
 pub const PROCESSING_US_MAX: u32 = 60_000_000;
+/// A share group's `delivery_limit`: Kafka's `group.share.delivery.count.limit` is
+/// `between(2, 10)` (`ShareGroupConfig`), and a group's own `share.delivery.count.limit` is
+/// held between the broker's min and max delivery count limits, 2 and 10 by default.
+pub const DELIVERY_LIMIT_MIN: u32 = 2;
+/// See [`DELIVERY_LIMIT_MIN`].
+pub const DELIVERY_LIMIT_MAX: u32 = 10;
 /// `max.poll.records`.
 pub const MAX_POLL_RECORDS_MAX: u32 = 100_000;
 /// Points of a piecewise rate profile.
@@ -44,6 +50,10 @@ pub const EVENTS_MAX: usize = 1_000;
 pub const DURATION_S_MAX: f64 = 86_400.0;
 /// Any time or interval setting, ms (30 days).
 pub const MS_MAX: u64 = 2_592_000_000;
+/// A scenario's `name`, bytes (the page's title and its export's file name).
+pub const SCENARIO_NAME_BYTES_MAX: usize = 200;
+/// A scenario's `description`, bytes.
+pub const DESCRIPTION_BYTES_MAX: usize = 10_000;
 /// Name length, bytes.
 pub const NAME_BYTES_MAX: usize = 64;
 /// A push subscriber's inbox and prefetch window, records; also the most one push client

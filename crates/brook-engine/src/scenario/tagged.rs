@@ -148,7 +148,10 @@ pub(crate) fn read<'t, T, E: de::Error>(
         // The field inside this object, from the rewritten text `{"variant": {...}}`: named in
         // the message, since serde_json places the error at the object's end.
         let field = super::json_path::error_path(text, &e);
-        let inner = field.split_once('.').map(|(_, f)| f).filter(|f| !f.is_empty());
+        // A key written twice is the field named, wherever serde_json stopped.
+        let m = message(&e);
+        let twice = m.strip_prefix("duplicate field `").and_then(|f| f.split('`').next());
+        let inner = twice.or(field.split_once('.').map(|(_, f)| f).filter(|f| !f.is_empty()));
         let err: E = read_error(text, &e);
         match inner {
             Some(f) => {

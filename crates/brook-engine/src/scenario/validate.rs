@@ -179,6 +179,15 @@ impl Validator {
                 format!("{} is not supported; use {SCENARIO_VERSION}", s.version),
             );
         }
+        for (field, text, max) in [
+            ("name", &s.name, limits::SCENARIO_NAME_BYTES_MAX),
+            ("description", &s.description, limits::DESCRIPTION_BYTES_MAX),
+        ] {
+            if text.len() > max {
+                let len = text.len();
+                self.fail(field.into(), format!("is {len} bytes long, over the limit {max}"));
+            }
+        }
         self.range_f64("duration_s".into(), s.duration_s, 0.001, limits::DURATION_S_MAX);
         self.range_u64(
             "cluster.brokers".into(),
@@ -455,7 +464,13 @@ impl Validator {
         let polls = limits::MAX_POLL_RECORDS_MAX as u64;
         self.range_u64(format!("{at}.max_poll_records"), g.max_poll_records as u64, 1, polls);
         self.range_u64(format!("{at}.lock_ms"), g.lock_ms as u64, 1, limits::MS_MAX);
-        self.range_u64(format!("{at}.delivery_limit"), g.delivery_limit as u64, 1, 255);
+        let (min, max) = (limits::DELIVERY_LIMIT_MIN, limits::DELIVERY_LIMIT_MAX);
+        self.range_u64(
+            format!("{at}.delivery_limit"),
+            g.delivery_limit as u64,
+            min as u64,
+            max as u64,
+        );
         self.range_f64(format!("{at}.failure_rate"), g.failure_rate, 0.0, 1.0);
         let reject_max = 1.0 - g.failure_rate.clamp(0.0, 1.0);
         let before = self.errors.len();

@@ -191,7 +191,7 @@ pub fn group() -> impl Strategy<Value = GroupSpec> {
 pub fn share_group() -> impl Strategy<Value = ShareGroupSpec> {
     (
         (0..=4u32, 0..=3_000u32, processing(), speed_factors(), 1..=1_000u32),
-        (1..=60_000u32, 1..=10u32, 0.0..=0.5f64, 0.0..=1.0f64, offset_reset()),
+        (1..=60_000u32, 2..=10u32, 0.0..=0.5f64, 0.0..=1.0f64, offset_reset()),
     )
         .prop_map(|(a, b)| {
             let mut g = ShareGroupSpec::new("", "", a.0, a.1);
