@@ -531,6 +531,8 @@ catalogue! {
     // The engine's messages (crates/brook-engine: scenario/validate.rs, cluster/commands.rs,
     // cluster/controller.rs, cluster/mod.rs), word for word in English: `engine_text` matches
     // them. A test checks every message literal of those files has its template here.
+    EBelowMinBy = "{0} is below the minimum {1} set by {2}", "{0} 低於下限 {1}（由 {2} 決定）";
+    EOverLimitBy = "{0} exceeds the limit {1} set by {2}", "{0} 超過上限 {1}（由 {2} 決定）";
     EBelowMin = "{0} is below the minimum {1}", "{0} 低於下限 {1}";
     EOverLimit = "{0} exceeds the limit {1}", "{0} 超過上限 {1}";
     ENotFinite = "{0} is not a finite number", "{0} 不是有限的數值";

@@ -10,6 +10,8 @@ use super::{fill, Lang, Msg};
 
 /// The catalogue keys that mirror engine messages.
 pub(super) const ENGINE_MESSAGES: &[Msg] = &[
+    Msg::EBelowMinBy,
+    Msg::EOverLimitBy,
     Msg::EBelowMin,
     Msg::EOverLimit,
     Msg::ENotFinite,

@@ -363,6 +363,14 @@ fn import_problems_are_translated() {
         "command.group：g 已有 99 個成員；上限是 64"
     );
     assert_eq!(
+        zh("topics[0].replication_factor: 3 exceeds the limit 2 set by cluster.brokers"),
+        "topics[0].replication_factor：3 超過上限 2（由 cluster.brokers 決定）"
+    );
+    assert_eq!(
+        zh("producers[1].batch_bytes: 10 is below the minimum 20 set by producers[1].record_bytes"),
+        "producers[1].batch_bytes：10 低於下限 20（由 producers[1].record_bytes 決定）"
+    );
+    assert_eq!(
         zh("orders: 1024 + 1 partitions exceeds the limit 1024"),
         "orders：1024 + 1 個分區超過上限 1024"
     );

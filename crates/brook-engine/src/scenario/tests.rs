@@ -95,6 +95,36 @@ fn partitions_limit() {
     assert_eq!(errs[0].to_string(), "topics[0].partitions: 20000 exceeds the limit 16384");
 }
 
+/// A bound that another field sets names that field: the one to change may be either.
+#[test]
+fn a_limit_set_by_another_field_names_it() {
+    let t = Scenario::from_json(MINIMAL).unwrap().to_json();
+    let mut s = Scenario::from_json(&t).unwrap();
+    s.cluster.brokers = 2;
+    s.topics[0].replication_factor = 3;
+    s.topics[0].min_insync_replicas = 1;
+    let e = Scenario::from_json(&s.to_json()).unwrap_err();
+    assert_eq!(
+        e[0].to_string(),
+        "topics[0].replication_factor: 3 exceeds the limit 2 set by cluster.brokers"
+    );
+    s.cluster.brokers = 3;
+    s.topics[0].min_insync_replicas = 4;
+    let e = Scenario::from_json(&s.to_json()).unwrap_err();
+    assert_eq!(
+        e[0].to_string(),
+        "topics[0].min_insync_replicas: 4 exceeds the limit 3 set by topics[0].replication_factor"
+    );
+    s.topics[0].min_insync_replicas = 1;
+    s.producers[0].record_bytes = 2_000;
+    s.producers[0].batch_bytes = 1_000;
+    let e = Scenario::from_json(&s.to_json()).unwrap_err();
+    assert_eq!(
+        e[0].to_string(),
+        "producers[0].batch_bytes: 1000 is below the minimum 2000 set by producers[0].record_bytes"
+    );
+}
+
 #[test]
 fn offset_reset_defaults_to_kafkas_latest_and_refuses_none_naming_the_field() {
     use crate::vocab::OffsetReset;

@@ -116,20 +116,50 @@ impl Validator {
     }
 
     fn range_u64(&mut self, path: String, value: u64, min: u64, max: u64) {
-        if value < min {
-            self.fail(path, format!("{value} is below the minimum {min}"));
-        } else if value > max {
-            self.fail(path, format!("{value} exceeds the limit {max}"));
-        }
+        self.range_u64_by(path, value, (min, None), (max, None));
+    }
+
+    /// [`Self::range_u64`] where a bound comes from another field (`Some(its path)`): the
+    /// message names that field, the one to change when the limit itself looks wrong
+    /// ("3 exceeds the limit 1 set by cluster.brokers").
+    fn range_u64_by(
+        &mut self,
+        path: String,
+        value: u64,
+        (min, min_by): (u64, Option<&str>),
+        (max, max_by): (u64, Option<&str>),
+    ) {
+        let message = match (value < min, value > max) {
+            (true, _) => match min_by {
+                Some(by) => format!("{value} is below the minimum {min} set by {by}"),
+                None => format!("{value} is below the minimum {min}"),
+            },
+            (false, true) => match max_by {
+                Some(by) => format!("{value} exceeds the limit {max} set by {by}"),
+                None => format!("{value} exceeds the limit {max}"),
+            },
+            (false, false) => return,
+        };
+        self.fail(path, message);
     }
 
     fn range_f64(&mut self, path: String, value: f64, min: f64, max: f64) {
+        self.range_f64_by(path, value, min, (max, None));
+    }
+
+    /// [`Self::range_f64`] with an upper bound another field sets (see [`Self::range_u64_by`]).
+    fn range_f64_by(&mut self, path: String, value: f64, min: f64, (max, by): (f64, Option<&str>)) {
         if !value.is_finite() {
             self.fail(path, format!("{value} is not a finite number"));
         } else if value < min {
             self.fail(path, format!("{value} is below the minimum {min}"));
         } else if value > max {
-            self.fail(path, format!("{value:e} exceeds the limit {max:e}"));
+            match by {
+                Some(by) => {
+                    self.fail(path, format!("{value:e} exceeds the limit {max:e} set by {by}"))
+                }
+                None => self.fail(path, format!("{value:e} exceeds the limit {max:e}")),
+            }
         }
     }
 
@@ -239,17 +269,17 @@ impl Validator {
 
     fn check_topic(&mut self, at: &str, t: &TopicSpec, brokers: u32) {
         self.name(format!("{at}.name"), &t.name);
-        self.range_u64(
+        self.range_u64_by(
             format!("{at}.replication_factor"),
             t.replication_factor as u64,
-            1,
-            brokers.max(1) as u64,
+            (1, None),
+            (brokers.max(1) as u64, Some("cluster.brokers")),
         );
-        self.range_u64(
+        self.range_u64_by(
             format!("{at}.min_insync_replicas"),
             t.min_insync_replicas as u64,
-            1,
-            t.replication_factor.max(1) as u64,
+            (1, None),
+            (t.replication_factor.max(1) as u64, Some(&format!("{at}.replication_factor"))),
         );
         self.range_u64(
             format!("{at}.partitions"),
@@ -289,15 +319,22 @@ impl Validator {
                 rate("base_per_sec", base_per_sec);
                 rate("burst_per_sec", burst_per_sec);
                 self.range_u64(format!("{at}.period_ms"), period_ms, 1, limits::MS_MAX);
-                self.range_u64(format!("{at}.burst_ms"), burst_ms, 0, period_ms);
+                let by = format!("{at}.period_ms");
+                self.range_u64_by(
+                    format!("{at}.burst_ms"),
+                    burst_ms,
+                    (0, None),
+                    (period_ms, Some(&by)),
+                );
             }
             RateProfile::Sine { mean_per_sec, amplitude_per_sec, period_ms } => {
                 rate("mean_per_sec", mean_per_sec);
-                self.range_f64(
+                let by = format!("{at}.mean_per_sec");
+                self.range_f64_by(
                     format!("{at}.amplitude_per_sec"),
                     amplitude_per_sec,
                     0.0,
-                    mean_per_sec,
+                    (mean_per_sec, Some(&by)),
                 );
                 self.range_u64(format!("{at}.period_ms"), period_ms, 1, limits::MS_MAX);
             }
@@ -344,11 +381,14 @@ impl Validator {
             limits::RECORD_BYTES_MAX as u64,
         );
         self.check_keys(&format!("{at}.keys"), &p.keys);
-        self.range_u64(
+        self.range_u64_by(
             format!("{at}.batch_bytes"),
             p.batch_bytes as u64,
-            p.record_bytes.min(limits::BATCH_BYTES_MAX) as u64,
-            limits::BATCH_BYTES_MAX as u64,
+            (
+                p.record_bytes.min(limits::BATCH_BYTES_MAX) as u64,
+                Some(&format!("{at}.record_bytes")),
+            ),
+            (limits::BATCH_BYTES_MAX as u64, None),
         );
         self.range_u64(
             format!("{at}.linger_ms"),
@@ -356,11 +396,11 @@ impl Validator {
             0,
             limits::LINGER_MS_MAX as u64,
         );
-        self.range_u64(
+        self.range_u64_by(
             format!("{at}.buffer_bytes"),
             p.buffer_bytes,
-            p.batch_bytes as u64,
-            limits::BUFFER_BYTES_MAX,
+            (p.batch_bytes as u64, Some(&format!("{at}.batch_bytes"))),
+            (limits::BUFFER_BYTES_MAX, None),
         );
         self.range_u64(format!("{at}.max_block_ms"), p.max_block_ms as u64, 0, limits::MS_MAX);
         if p.enable_idempotence == Some(true) && p.acks != crate::producer::Acks::All {
@@ -474,7 +514,8 @@ impl Validator {
         self.range_f64(format!("{at}.failure_rate"), g.failure_rate, 0.0, 1.0);
         let reject_max = 1.0 - g.failure_rate.clamp(0.0, 1.0);
         let before = self.errors.len();
-        self.range_f64(format!("{at}.reject_rate"), g.reject_rate, 0.0, reject_max);
+        let by = format!("{at}.failure_rate");
+        self.range_f64_by(format!("{at}.reject_rate"), g.reject_rate, 0.0, (reject_max, Some(&by)));
         // Their sum decides, not `1 - failure_rate`: 0.9 and 0.1 add up to 1 where 1 - 0.9 is
         // below 0.1.
         if self.errors.len() > before
