@@ -7,19 +7,17 @@
 #   scripts/mutants.sh                      every engine mutant, the engine's whole test suite
 #   scripts/mutants.sh 3/8                  the third of eight shards (round-robin: every 8th
 #                                           mutant, so one shard is a sample of the whole engine)
-#   scripts/mutants.sh --lib 0/16           the first sixteenth against the unit tests only
-#                                           (about 10 s a mutant)
-#   scripts/mutants.sh --fast 0/16 --iterate
-#                                           then only the mutants that survived, against the unit
-#                                           tests and the integration tests that take seconds at
-#                                           opt-level 0 (FAST_TESTS below; about 40 s a mutant)
-#   scripts/mutants.sh 0/16 --iterate       then the survivors against every test
+#   scripts/mutants.sh --lib 0/32           the first of 32 shards against the unit tests only
+#   scripts/mutants.sh --fast 0/32          against the unit tests and the integration tests that
+#                                           take seconds (FAST_TESTS below: about 35 s a mutant
+#                                           on 2 cores, build included)
+#   scripts/mutants.sh 0/32 --iterate       then the survivors against every test
 #   scripts/mutants.sh -f crates/brook-engine/src/log.rs -- --lib
 #                                           log.rs's mutants against the unit tests only
 #
 # Only crates/brook-engine is mutated and only its tests run (the page and the CLI have their
 # own). One job (`--jobs 1`: the build is the cost, and the machine is shared), in a copy of
-# the tree under the `mutants` Cargo profile (unoptimised, no debug info). A mutant whose tests
+# the tree under the `mutants` Cargo profile (the engine at opt-level 1, no debug info). A mutant whose tests
 # run past --timeout seconds counts as timeout (an infinite loop, say). Results in
 # mutants.out/<shard or $MUTANTS_OUT>/mutants.out/ (caught.txt, missed.txt, unviable.txt, timeout.txt, outcomes.json).
 set -euo pipefail
@@ -28,7 +26,8 @@ shard=()
 tests=()
 out="${MUTANTS_OUT:-mutants.out/all}"
 FAST_TESTS=(broker_capacity direct_call election figures fuzz_scenario gate generated
-    kafka_fidelity kafka_fidelity_readers memory producer_fidelity push_models simplifications)
+    kafka_fidelity kafka_fidelity_readers memory producer_fidelity push_models simplifications
+    simulation)
 if [[ $# -gt 0 && ($1 == --fast || $1 == --lib) ]]; then
     tests=(--cargo-arg=--lib)
     if [[ $1 == --fast ]]; then

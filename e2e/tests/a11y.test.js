@@ -157,3 +157,33 @@ test('the live region says what the stage shows, in both languages, at most once
   }
   assert.deepEqual(errors, []);
 });
+
+test('in the heat view the keyboard reaches the broker and partition cells too', async () => {
+  // production: 128 producers, 64 brokers and 16,384 partitions drawn as cells, 4 groups of
+  // 256 members. Every broker and partition cell is in the stage's list, as a click reaches it.
+  const errors = [];
+  const page = await openPage(browser, `${server.url}?preset=production&play=0`, errors);
+  await page.focus('[data-testid=stage]');
+  await page.keyboard.press('ArrowRight');
+  const first = await until(() => page.textContent('[data-testid=stage-cursor]'), (t) => t.length > 0, 10_000);
+  const total = Number(first.match(/\(1 of (\d+)\)/)?.[1]);
+  assert.equal(total, 128 + 64 + 16_384 + 4 + 4 * 256, `every cell is listed: ${first}`);
+  // The first broker comes right after the producers; Enter opens it.
+  for (let i = 0; i < 128; i++) await page.keyboard.press('ArrowRight');
+  const broker = await page.textContent('[data-testid=stage-cursor]');
+  assert.match(broker, /\(129 of /);
+  const still = await canvasHash(page);
+  await page.keyboard.press('Enter');
+  const name = broker.replace(/ \(\d+ of \d+\).*$/, '');
+  const heading = await until(() => page.$eval('[data-testid=inspector] h2, [data-testid=inspector] h3', (h) => h.textContent).catch(() => ''), (h) => h.includes(name), 10_000);
+  assert.ok(heading.includes(name), `Enter on "${name}" opens it: ${heading}`);
+  // And a partition cell: the 64 brokers later.
+  await page.focus('[data-testid=stage]');
+  for (let i = 0; i < 64; i++) await page.keyboard.press('ArrowRight');
+  const partition = await page.textContent('[data-testid=stage-cursor]');
+  assert.match(partition, /\(193 of /);
+  await until(() => canvasHash(page), (h) => h !== still, 5_000);
+  await screenshot(page, 'a11y-heat-keyboard');
+  assert.deepEqual(errors, []);
+  await page.close();
+});

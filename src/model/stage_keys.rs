@@ -11,19 +11,25 @@ use crate::model::layout::{Layout, Rect, Selection};
 
 /// Every thing on the stage a click selects, in reading order: producers (left column),
 /// brokers (top of the centre), partitions topic by topic, then each reader followed by its
-/// members (right column). The heat view of a large cluster draws no strip or broker box:
-/// there, its partitions and brokers are not in the list.
+/// members (right column). The heat view of a large cluster has cells instead of broker
+/// boxes and strips: its brokers' cells, then each topic's partition cells.
 pub fn items(l: &Layout) -> Vec<Selection> {
     // Plain loops: iterator adapters (chain, flat_map) would each be more code in the wasm.
     let mut all = Vec::new();
     for i in 0..l.producers.len() {
         all.push(Selection::Producer(i));
     }
-    for b in 0..l.brokers.len() {
+    let brokers = l.heat.as_ref().map_or(l.brokers.len(), |h| h.brokers.count);
+    for b in 0..brokers {
         all.push(Selection::Broker(b));
     }
-    for (t, rows) in l.partitions.iter().enumerate() {
-        for p in 0..rows.len() {
+    let partitions = |t: usize| match &l.heat {
+        Some(h) => h.topics[t].grid.count,
+        None => l.partitions[t].len(),
+    };
+    let topics = l.heat.as_ref().map_or(l.partitions.len(), |h| h.topics.len());
+    for t in 0..topics {
+        for p in 0..partitions(t) {
             all.push(Selection::Partition(Tp { topic: t as u16, partition: p as u32 }));
         }
     }
@@ -38,6 +44,19 @@ pub fn items(l: &Layout) -> Vec<Selection> {
 
 /// The box of `s` on the stage, if it is drawn (the box a click on it hits).
 pub fn rect_of(l: &Layout, s: Selection) -> Option<Rect> {
+    match (s, &l.heat) {
+        (Selection::Broker(b), Some(h)) => (b < h.brokers.count).then(|| h.brokers.cell(b)),
+        (Selection::Partition(tp), Some(h)) => {
+            let grid = &h.topics.get(tp.topic as usize)?.grid;
+            let p = tp.partition as usize;
+            (p < grid.count).then(|| grid.cell(p))
+        }
+        _ => rect_of_drawn(l, s),
+    }
+}
+
+/// [`rect_of`] outside the heat view.
+fn rect_of_drawn(l: &Layout, s: Selection) -> Option<Rect> {
     match s {
         Selection::Producer(i) => l.producers.get(i).copied(),
         Selection::Broker(b) => l.brokers.get(b).copied(),
@@ -146,9 +165,13 @@ mod tests {
                 assert!(r.w > 0.0 && r.h > 0.0, "{name}: {s:?} {r:?}");
                 assert!(!all[..i].contains(&s), "{name}: {s:?} twice");
             }
+            let cells = |h: &crate::model::heat::HeatLayout| {
+                h.brokers.count + h.topics.iter().map(|t| t.grid.count).sum::<usize>()
+            };
             let drawn = l.producers.len()
                 + l.brokers.len()
                 + l.partitions.iter().map(Vec::len).sum::<usize>()
+                + l.heat.as_ref().map_or(0, cells)
                 + l.groups.len()
                 + l.members.iter().map(Vec::len).sum::<usize>();
             assert_eq!(all.len(), drawn, "{name}");
@@ -157,7 +180,7 @@ mod tests {
             for &s in &all {
                 let r = rect_of(&l, s).unwrap();
                 let (x, y) = match s {
-                    Selection::Partition(_) => (r.x + 1.0, r.y + r.h / 2.0),
+                    Selection::Partition(_) if l.heat.is_none() => (r.x + 1.0, r.y + r.h / 2.0),
                     _ => (r.x + r.w / 2.0, r.y + r.h / 2.0),
                 };
                 assert_eq!(l.hit(x, y), Some(s), "{name}: {s:?} at {x}, {y}");
