@@ -31,7 +31,7 @@ pub use assignor::{assign, Assignment, AssignorKind, MemberSubscription, TopicPa
 pub use cluster::{
     Broker, BrokerQueues, Cluster, FollowEvent, FollowTarget, Followed, Hop, LostCause, ReaderRef,
     Summary, Topic, COMMANDS_QUEUED_MAX, FOLLOW_EVENTS_MAX, HISTORY_SAMPLES_MAX, MARKERS_MAX,
-    PARTITION_HISTORY_MAX, PARTITION_SAMPLE_US, SAMPLE_US, TICK_US,
+    NOTICES_MAX, PARTITION_HISTORY_MAX, PARTITION_SAMPLE_US, SAMPLE_US, TICK_US,
 };
 pub use direct::{DirectCallSpec, DirectRun, DirectSample, DirectSummary};
 pub use event::{TrafficEvent, EVENTS_PER_STEP_MAX};

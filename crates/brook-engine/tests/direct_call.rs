@@ -167,3 +167,29 @@ fn timeline_spikes_reach_the_direct_run() {
     let ds = d.summary();
     assert!(ds.failed_requests > 0, "{ds:?}");
 }
+
+/// A spike holds for its duration, then the profile's rate comes back: checkout's 400/s
+/// becomes 20,000/s from 2 s to 3 s. mobile's Poisson 200/s goes on beside it (about 200 a
+/// second, far from the difference tested).
+#[test]
+fn a_spike_holds_for_its_duration_then_the_rate_comes_back() {
+    let mut s = preset("quickstart").unwrap();
+    s.events = vec![brook_engine::TimedEvent {
+        at_ms: 2_000,
+        command: brook_engine::Command::Spike {
+            producer: "checkout".into(),
+            rate_per_sec: 20_000.0,
+            duration_ms: 1_000,
+        },
+    }];
+    let mut d = DirectRun::new(&s, 4);
+    let mut sent_at = |us: u64| {
+        d.run_until(us);
+        d.summary().sent_requests
+    };
+    let (before, spiked, after) = (sent_at(2_000_000), sent_at(3_000_000), sent_at(5_000_000));
+    let spike = spiked - before;
+    assert!((20_000..20_600).contains(&spike), "1 s of spike: {spike} orders");
+    let back = after - spiked;
+    assert!((1_000..1_400).contains(&back), "2 s back at 400/s + about 200/s: {back} orders");
+}

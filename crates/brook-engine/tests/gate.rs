@@ -166,3 +166,27 @@ fn a_command_valid_alone_is_checked_against_the_commands_queued_before_it() {
     assert!(c.notices().any(|n| n.contains("\"late\" is used already")));
     assert_eq!(c.command_log().len(), 2, "the added producer and its new rate");
 }
+
+/// Notices are kept oldest first, the newest `NOTICES_MAX` of them; the count goes on.
+#[test]
+fn the_newest_notices_are_kept_up_to_their_bound() {
+    use brook_engine::NOTICES_MAX;
+    let mut c = Cluster::new(preset("quickstart").unwrap());
+    let ghost = |i: usize| Command::SetRate { producer: format!("ghost-{i}"), rate_per_sec: 1.0 };
+    let said = |c: &Cluster| c.notices().map(|n| n.contains("ghost-")).filter(|&g| g).count();
+    for i in 0..2 {
+        c.command(ghost(i)).unwrap();
+    }
+    c.step();
+    assert_eq!(said(&c), 2, "both refusals are kept: {:?}", c.notices().collect::<Vec<_>>());
+    let total = NOTICES_MAX + 6;
+    for i in 2..total {
+        c.command(ghost(i)).unwrap();
+        c.step();
+    }
+    let kept: Vec<&String> = c.notices().collect();
+    assert_eq!(kept.len(), NOTICES_MAX);
+    assert!(kept[0].contains(&format!("\"ghost-{}\"", total - NOTICES_MAX)), "{}", kept[0]);
+    assert!(kept[NOTICES_MAX - 1].contains(&format!("\"ghost-{}\"", total - 1)));
+    assert_eq!(c.notice_count(), total as u64);
+}
