@@ -149,9 +149,8 @@ fn settings_are_validated_with_the_field_and_the_limit() {
     assert_eq!(read.direct_call.service_queue_max, 100);
 }
 
-#[test]
-fn timeline_spikes_reach_the_direct_run() {
-    // A `spike` command at 2 s: both runs create the same orders.
+/// quickstart with a `spike` command at 2 s: checkout at 20,000/s for 1 s.
+fn checkout_spike() -> Scenario {
     let mut s = preset("quickstart").unwrap();
     s.events = vec![brook_engine::TimedEvent {
         at_ms: 2_000,
@@ -161,6 +160,13 @@ fn timeline_spikes_reach_the_direct_run() {
             duration_ms: 1_000,
         },
     }];
+    s
+}
+
+#[test]
+fn timeline_spikes_reach_the_direct_run() {
+    // A `spike` command at 2 s: both runs create the same orders.
+    let s = checkout_spike();
     let (c, d) = both(&s, 4, 5.0);
     let checkout = &c.producers()[0].stats;
     assert!(checkout.sent_records > 20_000);
@@ -173,15 +179,7 @@ fn timeline_spikes_reach_the_direct_run() {
 /// second, far from the difference tested).
 #[test]
 fn a_spike_holds_for_its_duration_then_the_rate_comes_back() {
-    let mut s = preset("quickstart").unwrap();
-    s.events = vec![brook_engine::TimedEvent {
-        at_ms: 2_000,
-        command: brook_engine::Command::Spike {
-            producer: "checkout".into(),
-            rate_per_sec: 20_000.0,
-            duration_ms: 1_000,
-        },
-    }];
+    let s = checkout_spike();
     let mut d = DirectRun::new(&s, 4);
     let mut sent_at = |us: u64| {
         d.run_until(us);
