@@ -48,6 +48,10 @@ pub struct Producer {
     open_list: Vec<u32>,
     carry_records: f64,
     buffer_bytes_used: u64,
+    /// What the buffer held past `buffer.memory` when a live change shrank it (0 otherwise):
+    /// those bytes drain as their batches complete, and nothing new is admitted until the use
+    /// is back under the new limit.
+    buffer_bytes_over: u64,
     /// Records the application is blocked trying to send (a count, not objects).
     blocked_records: u64,
     blocked_since_us: Option<u64>,
@@ -109,6 +113,7 @@ impl Producer {
             open_list: Vec::new(),
             carry_records: 0.0,
             buffer_bytes_used: 0,
+            buffer_bytes_over: 0,
             blocked_records: 0,
             blocked_since_us: None,
             sticky_partition: None,
@@ -184,6 +189,19 @@ impl Producer {
     /// Bytes of `buffer.memory` in use (open batches plus unacknowledged ones).
     pub fn buffer_bytes_used(&self) -> u64 {
         self.buffer_bytes_used
+    }
+
+    /// The most buffer memory this producer may hold now: `buffer.memory`, or what it held when
+    /// a live change made `buffer.memory` smaller, until that has drained.
+    pub fn buffer_bytes_allowed(&self) -> u64 {
+        self.spec.buffer_bytes.max(self.buffer_bytes_over)
+    }
+
+    /// Called after `spec.buffer_bytes` changed: a buffer now over its limit keeps what it holds
+    /// (in Kafka `buffer.memory` is fixed for a producer's life; Brook changes it live).
+    pub(crate) fn buffer_resized(&mut self) {
+        let used = self.buffer_bytes_used;
+        self.buffer_bytes_over = if used > self.spec.buffer_bytes { used } else { 0 };
     }
 
     /// Whether the application is blocked on a full buffer.

@@ -241,4 +241,20 @@ mod tests {
         assert_eq!(s.produce.request_queue_time_ms.max, 4.0);
         assert!((7.5..=8.0).contains(&s.produce.total_time_ms.p99));
     }
+
+    /// A quantile counts every request, those that did not wait among them (Kafka's request
+    /// histograms record a 0 too): of four requests, two waited nothing, one 1 ms and one
+    /// 10 ms, so the median is 0, the 75th percentile 1 ms and the maximum 10 ms.
+    #[test]
+    fn quantiles_rank_every_request_zeros_included() {
+        let mut m = BrokerRequestMetrics::default();
+        for queue_us in [0, 1_000, 0, 10_000] {
+            m.record(RequestKind::Fetch, &RequestTimes { queue_us, ..RequestTimes::default() });
+        }
+        let q = |q: f64| m.fetch.quantile_us(0, q);
+        assert_eq!(q(0.5), 0);
+        // The histogram answers with its bucket's upper end: within a few percent above.
+        assert!((1_000..=1_060).contains(&q(0.75)), "p75 {}", q(0.75));
+        assert!((10_000..=10_600).contains(&q(1.0)), "max {}", q(1.0));
+    }
 }

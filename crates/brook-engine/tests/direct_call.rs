@@ -107,6 +107,32 @@ fn a_slow_service_times_calls_out_and_finishes_them_for_nobody() {
     assert!(sum.refused_requests > 0, "{sum:?}");
 }
 
+/// A caller gives up at its deadline, not a tick later: one order a millisecond, a service
+/// that never answers within the 100 ms timeout, so at every moment the calls timed out are
+/// exactly those sent 100 ms or more before (OkHttp's read timeout: the call fails once
+/// `timeout` has passed).
+#[test]
+fn a_caller_gives_up_exactly_at_its_deadline() {
+    let mut s = preset("quickstart").unwrap();
+    s.producers.truncate(1);
+    s.producers[0].rate = brook_engine::RateProfile::Constant { rate_per_sec: 1_000.0 };
+    s.groups[0].processing_us = 10_000_000;
+    s.direct_call.timeout_ms = 100;
+    s.direct_call.service_queue_max = 1_000;
+    s.validate().unwrap();
+    let mut d = DirectRun::new(&s, 1);
+    let mut sent = Vec::new();
+    for _ in 0..250 {
+        d.step();
+        sent.push(d.summary().sent_requests);
+        let now_ms = (d.now_us() / 1_000) as usize;
+        let due = if now_ms > 100 { sent[now_ms - 101] } else { 0 };
+        let timed_out = d.summary().timed_out_requests;
+        assert_eq!(timed_out, due, "at {now_ms} ms: timed out {timed_out}, sent by -100 ms {due}");
+    }
+    assert!(d.summary().timed_out_requests >= 140);
+}
+
 #[test]
 fn invariants_hold_across_presets_and_seeds_and_runs_repeat() {
     for name in PRESETS.iter().filter(|p| !["stress", "wide-topic", "production"].contains(p)) {

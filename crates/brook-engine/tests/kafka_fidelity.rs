@@ -152,3 +152,42 @@ fn an_expired_active_segment_is_deleted_so_a_late_group_reads_nothing() {
     assert_eq!(s.consumed_records.get("late"), Some(&0), "{s:?}");
     assert_eq!(s.lag_records.get("late"), Some(&0), "{s:?}");
 }
+
+/// The cooperative protocol moves a partition in two rebalances (KIP-429;
+/// `ConsumerCoordinator.onJoinComplete` revokes what the assignment no longer gives the member
+/// and then `requestRejoin`s): the first round only revokes, the partitions go to the new
+/// member when the second, follow-up round completes, a whole round later. Two members share
+/// 4 partitions (cooperative-sticky, rounds of 500 ms); a third joins at 5 s.
+#[test]
+fn a_cooperative_rebalance_hands_revoked_partitions_over_one_round_later() {
+    let mut s = scenario(
+        "cooperative",
+        TopicSpec::new("orders", 4),
+        ClusterSpec::default(),
+        ProducerSpec::new("p", "orders", RateProfile::Constant { rate_per_sec: 1_000.0 }),
+    );
+    let mut g = GroupSpec::new("g", "orders", 2, 100);
+    g.assignor = brook_engine::AssignorKind::CooperativeSticky;
+    g.rebalance_ms = 500;
+    s.groups = vec![g];
+    s.events = vec![at(5_000, Command::AddMember { group: "g".into() })];
+    let mut c = Cluster::new(s);
+    let owned = |c: &Cluster| -> Vec<usize> {
+        c.groups()[0].members.iter().map(|m| m.assigned.len()).collect()
+    };
+    run_checked(&mut c, 4_900_000);
+    assert_eq!(owned(&c), [2, 2]);
+    // Through the first round every member keeps its partitions (and reads them).
+    run_checked(&mut c, 5_400_000);
+    assert_eq!(owned(&c), [2, 2, 0]);
+    // The first round ends at 5.5 s: one partition revoked, nobody given it yet.
+    run_checked(&mut c, 5_600_000);
+    assert_eq!(owned(&c).iter().sum::<usize>(), 3, "{:?}", owned(&c));
+    assert_eq!(owned(&c)[2], 0, "the new member waits for the second round");
+    run_checked(&mut c, 5_950_000);
+    assert_eq!(owned(&c)[2], 0, "still inside the second round");
+    // The second round ends at 6 s: the revoked partition reaches the new member.
+    run_checked(&mut c, 6_100_000);
+    assert_eq!(owned(&c).iter().sum::<usize>(), 4, "{:?}", owned(&c));
+    assert_eq!(owned(&c)[2], 1, "{:?}", owned(&c));
+}

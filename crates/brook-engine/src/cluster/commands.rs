@@ -206,6 +206,7 @@ impl Cluster {
                     p.set_keys(spec.keys.clone());
                 }
                 p.spec = spec;
+                p.buffer_resized();
             }
             Command::ConfigureGroup { group, processing_us, commit, assignor } => {
                 let i = self.group_index(&group)?;

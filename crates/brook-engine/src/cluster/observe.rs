@@ -481,12 +481,12 @@ impl Cluster {
             ));
         }
         for p in &self.producers {
-            if p.buffer_bytes_used() > p.spec.buffer_bytes {
+            if p.buffer_bytes_used() > p.buffer_bytes_allowed() {
                 return Err(format!(
                     "{} uses {} buffer bytes > {}",
                     p.spec.name,
                     p.buffer_bytes_used(),
-                    p.spec.buffer_bytes
+                    p.buffer_bytes_allowed()
                 ));
             }
             p.check_sending()?;

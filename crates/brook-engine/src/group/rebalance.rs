@@ -89,24 +89,14 @@ impl Group {
         }
     }
 
-    /// Starts a rebalance: a new generation; eager revokes everything, cooperative only what
-    /// moves. Partitions are handed out when the round ends.
-    pub fn rebalance(&mut self, now_us: u64, topics: &[TopicView]) {
+    /// Starts a rebalance: a new generation. Eager assignors revoke everything now; with the
+    /// cooperative protocol (KIP-429) every member keeps its partitions, and goes on reading
+    /// them, through the round. Partitions are handed out when the round ends.
+    pub fn rebalance(&mut self, now_us: u64, _topics: &[TopicView]) {
         self.generation += 1;
         self.stats.rebalances += 1;
         let cooperative = self.spec.assignor == AssignorKind::CooperativeSticky;
-        if cooperative {
-            let target = self.compute(topics);
-            for (i, keep) in target.iter().enumerate() {
-                let losing: Vec<Tp> = self.members[i]
-                    .assigned
-                    .iter()
-                    .filter(|tp| !keep.contains(tp))
-                    .copied()
-                    .collect();
-                self.revoke(i, Some(&losing), true);
-            }
-        } else {
+        if !cooperative {
             for i in 0..self.members.len() {
                 self.revoke(i, None, true);
             }
@@ -168,6 +158,20 @@ impl Group {
             return;
         }
         let target = self.compute(topics);
+        if self.spec.assignor == AssignorKind::CooperativeSticky {
+            // The round's assignment leaves out what moves (the assignor's
+            // `computePartitionsTransferringOwnership`); each live member gives up what it no
+            // longer gets (`ConsumerCoordinator.onJoinComplete`) and rejoins: the second round
+            // hands those partitions on.
+            for (i, keep) in target.iter().enumerate() {
+                if self.members[i].crashed_us.is_none() {
+                    let m = &self.members[i];
+                    let losing: Vec<Tp> =
+                        m.assigned.iter().filter(|tp| !keep.contains(tp)).copied().collect();
+                    self.revoke(i, Some(&losing), true);
+                }
+            }
+        }
         // A partition another member still holds is not handed on in this round: it must be
         // revoked first (Kafka's cooperative protocol never moves a partition directly, see
         // `ConsumerCoordinator.validateCooperativeAssignment`); a later round gives it out.

@@ -96,6 +96,9 @@ impl Producer {
         ready: &mut Vec<ReadyBatch>,
     ) {
         let record_bytes = self.spec.record_bytes as u64;
+        if self.buffer_bytes_used <= self.spec.buffer_bytes {
+            self.buffer_bytes_over = 0; // a shrunk buffer has drained
+        }
         let room = self.spec.buffer_bytes.saturating_sub(self.buffer_bytes_used) / record_bytes;
         let admitted = self.blocked_records.min(room);
         // Records created during this tick are spread evenly over it.
