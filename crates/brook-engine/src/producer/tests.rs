@@ -241,3 +241,19 @@ fn a_batch_in_flight_past_delivery_timeout_fails_and_its_late_answer_is_ignored(
     assert_eq!(p.stats.acked_records, 0);
     p.check_sending().unwrap();
 }
+
+#[test]
+fn a_non_idempotent_producer_that_gives_up_a_batch_keeps_sending() {
+    // Without idempotence Kafka's producer has no TransactionManager (`Sender.failBatch` calls
+    // `handleFailedBatch` only when there is one): a failed batch starts no new epoch, and
+    // its slot goes to the next batch while the others are still in flight.
+    let mut spec = ProducerSpec::new("p", "t", RateProfile::Constant { rate_per_sec: 0.0 });
+    spec.enable_idempotence = Some(false);
+    spec.retries = 0;
+    let mut p = queued(spec, 8);
+    let sent = drain(&mut p, 0);
+    assert_eq!(sent.len(), 5);
+    assert_eq!(p.answered(1_000, sent[0], Answer::Retriable), 1, "no retry left: it fails");
+    assert_eq!(drain(&mut p, 1_000).len(), 1, "the freed slot is used at once");
+    p.check_sending().unwrap();
+}
