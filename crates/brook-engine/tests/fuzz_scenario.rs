@@ -112,3 +112,22 @@ fn a_key_written_twice_is_refused_at_that_key() {
         );
     }
 }
+
+/// An unknown key inside a tagged object is named as written, whatever its characters (a
+/// control character, an accent, one outside the Basic Multilingual Plane): the reader
+/// rewrites such objects as JSON text and must escape their keys exactly.
+#[test]
+fn an_unknown_key_in_a_tagged_object_is_named_as_written() {
+    for key in ["x\u{1}y", "café", "😀x"] {
+        let text = format!(
+            r#"{{"version": 1, "name": "k", "cluster": {{"brokers": 1}},
+            "topics": [{{"name": "t", "partitions": 1}}],
+            "producers": [{{"name": "p", "topic": "t",
+                "rate": {{"kind": "constant", "rate_per_sec": 5, {}: 1}}}}]}}"#,
+            serde_json::to_string(key).unwrap()
+        );
+        let errors = Scenario::from_json(&text).expect_err(key);
+        let named = format!("unknown field `{key}`");
+        assert!(errors.iter().any(|e| e.message.contains(&named)), "{key:?}: {errors:?}");
+    }
+}
