@@ -88,3 +88,20 @@ fn a_budget_of_one_point_stops_after_the_largest() {
     assert!(plan.tried[0].meets);
     assert!(!plan.complete);
 }
+
+/// Phase 2 bisects the three axes side by side and ends only when all three are closed: the
+/// brokers' range closing first leaves the partitions' and members' bisections open.
+#[test]
+fn the_bisection_ends_only_when_every_axis_is_closed() {
+    let closed = Range { lo: 3, hi: 3 };
+    let open = Range { lo: 1, hi: 8 };
+    for (b, p, m) in [(closed, open, open), (open, closed, open), (closed, closed, open)] {
+        assert!(matches!(bisect(b, p, m), Phase::Bisect { .. }), "{b:?} {p:?} {m:?}");
+    }
+    let Phase::Together { low } = bisect(closed, Range { lo: 6, hi: 6 }, Range { lo: 8, hi: 8 })
+    else {
+        panic!("all closed: the lower bounds together")
+    };
+    // Members also bound partitions from below: 8 members need 8 partitions.
+    assert_eq!((low.brokers, low.partitions, low.members), (3, 8, 8));
+}
