@@ -190,3 +190,22 @@ fn the_newest_notices_are_kept_up_to_their_bound() {
     assert!(kept[NOTICES_MAX - 1].contains(&format!("\"ghost-{}\"", total - 1)));
     assert_eq!(c.notice_count(), total as u64);
 }
+
+/// Partitions may be added up to the limit exactly (`limits::PARTITIONS_TOTAL_MAX` in all);
+/// one more is refused.
+#[test]
+fn partitions_are_added_up_to_the_limit_exactly() {
+    let mut c = Cluster::new(preset("quickstart").unwrap());
+    let total = |c: &Cluster| c.topics().iter().map(|t| t.partitions.len() as u32).sum::<u32>();
+    let topic = c.topics()[0].name.clone();
+    let room = limits::PARTITIONS_TOTAL_MAX - total(&c);
+    c.command(Command::AddPartitions { topic: topic.clone(), count: room }).unwrap();
+    c.step();
+    assert_eq!(total(&c), limits::PARTITIONS_TOTAL_MAX, "{:?}", c.notices().last());
+    c.command(Command::AddPartitions { topic, count: 1 }).unwrap();
+    c.step();
+    assert_eq!(total(&c), limits::PARTITIONS_TOTAL_MAX);
+    let notice = c.notices().last().unwrap();
+    assert!(notice.contains("exceeds the limit"), "{notice}");
+    c.check_invariants().unwrap();
+}
