@@ -263,3 +263,21 @@ fn commands_grow_a_cluster_to_the_limits_and_no_further() {
     s.cluster.brokers = limits::BROKERS_MAX - 1;
     assert_eq!(s.check_command(&Command::AddBroker), Ok(()));
 }
+
+/// The timeline is checked against the shape the events before leave: a member added at 1 s
+/// can be crashed at 2 s (group `g` has 2 members, so the new one is member 2), a member
+/// removed leaves one fewer to name.
+#[test]
+fn a_member_added_by_the_timeline_can_be_named_after() {
+    let mut s = Scenario::from_json(MINIMAL).unwrap();
+    let event = |at_ms, command| TimedEvent { at_ms, command };
+    let g = || "g".to_string();
+    s.events = vec![
+        event(1_000, Command::AddMember { group: g() }),
+        event(2_000, Command::CrashMember { group: g(), member: 2 }),
+    ];
+    s.validate().unwrap();
+    s.events.insert(1, event(1_500, Command::RemoveMember { group: g() }));
+    let e = s.validate().unwrap_err();
+    assert!(e.iter().any(|e| e.path.starts_with("events[2]")), "{e:?}");
+}
