@@ -166,22 +166,23 @@ impl Group {
         total
     }
 
-    /// Auto-commit: every interval, commits processed positions of owned partitions.
+    /// Auto-commit: every interval, each live member commits what it has processed of its
+    /// partitions. Kafka's auto-commit sends the consumer's own positions
+    /// (`SubscriptionState.allConsumed`: only partitions with a position, which a newly
+    /// assigned one gets from the committed offset), never what an earlier owner had reached:
+    /// a member that took over a partition and has not processed from it yet commits nothing
+    /// there, so the records its crashed owner processed after the last commit are read again.
     pub fn auto_commit(&mut self, now_us: u64) {
         if self.spec.commit != CommitMode::Auto || now_us < self.next_auto_commit_us {
             return;
         }
         self.next_auto_commit_us = now_us + self.spec.auto_commit_interval_ms as u64 * 1000;
-        let owned: Vec<Tp> = self
-            .members
-            .iter()
-            .filter(|m| m.crashed_us.is_none())
-            .flat_map(|m| m.assigned.iter().copied())
-            .collect();
-        for tp in owned {
-            if let Some(&end) = self.processed_end.get(&tp) {
-                self.commit(tp, end);
-            }
+        let mut done = Vec::new();
+        for m in self.members.iter().filter(|m| m.crashed_us.is_none()) {
+            done.extend(m.assigned.iter().filter_map(|&tp| Some((tp, *m.next_offset.get(&tp)?))));
+        }
+        for (tp, end) in done {
+            self.commit(tp, end);
         }
     }
 

@@ -77,13 +77,14 @@ impl Group {
         };
         m.inbox.retain(|c| !revoked.contains(&c.tp));
         m.arriving.retain(|c| !revoked.contains(&c.tp));
+        // What this member processed (not an earlier owner): the commit on revoke.
+        let processed: Vec<Option<u64>> =
+            revoked.iter().map(|tp| m.next_offset.get(tp).copied()).collect();
         m.next_offset.retain(|tp| !revoked.contains(&tp));
-        for tp in revoked {
-            if commit_on_revoke {
-                if let Some(&end) = self.processed_end.get(&tp) {
-                    let c = self.committed.or_insert(tp, 0);
-                    *c = (*c).max(end);
-                }
+        for (tp, end) in revoked.into_iter().zip(processed) {
+            if let Some(end) = end.filter(|_| commit_on_revoke) {
+                let c = self.committed.or_insert(tp, 0);
+                *c = (*c).max(end);
             }
             self.position.remove(&tp);
         }
