@@ -177,6 +177,7 @@ fn a_cooperative_rebalance_hands_revoked_partitions_over_one_round_later() {
     };
     run_checked(&mut c, 4_900_000);
     assert_eq!(owned(&c), [2, 2]);
+    let generation = c.groups()[0].generation;
     // Through the first round every member keeps its partitions (and reads them).
     run_checked(&mut c, 5_400_000);
     assert_eq!(owned(&c), [2, 2, 0]);
@@ -184,6 +185,8 @@ fn a_cooperative_rebalance_hands_revoked_partitions_over_one_round_later() {
     run_checked(&mut c, 5_600_000);
     assert_eq!(owned(&c).iter().sum::<usize>(), 3, "{:?}", owned(&c));
     assert_eq!(owned(&c)[2], 0, "the new member waits for the second round");
+    // Two rebalances: the join, then the follow-up of the members that gave partitions up.
+    assert_eq!(c.groups()[0].generation, generation + 2);
     run_checked(&mut c, 5_950_000);
     assert_eq!(owned(&c)[2], 0, "still inside the second round");
     // The second round ends at 6 s: the revoked partition reaches the new member.

@@ -193,6 +193,10 @@ impl Group {
         let subscribed: u32 = self.topics.iter().map(|&t| topics[t as usize].partitions).sum();
         let live = self.members.iter().any(|m| m.crashed_us.is_none());
         self.rebalance = if r.second_round && live && (owned as u32) < subscribed {
+            // The members that gave partitions up rejoin: a follow-up rebalance, a new
+            // generation (KIP-429).
+            self.generation += 1;
+            self.stats.rebalances += 1;
             Some(Rebalance {
                 round_ends_us: now_us + self.spec.rebalance_ms as u64 * 1000,
                 second_round: false,
