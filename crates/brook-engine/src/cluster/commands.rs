@@ -4,7 +4,7 @@
 
 use std::collections::VecDeque;
 
-use super::{new_partition, push_bounded, views, Broker, Cluster, Request, Topic};
+use super::{new_partition, push_bounded, Broker, Cluster, Request, Topic};
 use crate::event::TrafficEvent;
 use crate::group::Group;
 use crate::metrics::MarkerKind;
@@ -69,7 +69,6 @@ impl Cluster {
 
     pub(super) fn apply(&mut self, c: Command) -> Result<(), String> {
         let now = self.now_us;
-        let views = views(&self.topics);
         match c {
             Command::SetRate { producer, rate_per_sec } => {
                 let i = self.producer_index(&producer)?;
@@ -81,12 +80,12 @@ impl Cluster {
             }
             Command::AddMember { group } => {
                 let i = self.group_index(&group)?;
-                self.groups[i].add_member(now, &views);
+                self.groups[i].add_member(now);
                 self.push_event(TrafficEvent::Rebalance { group: i as u16 });
             }
             Command::RemoveMember { group } => {
                 let i = self.group_index(&group)?;
-                if !self.groups[i].remove_member(now, &views) {
+                if !self.groups[i].remove_member(now) {
                     return Err(format!("group \"{group}\" has no live member to remove"));
                 }
                 self.push_event(TrafficEvent::Rebalance { group: i as u16 });
@@ -105,7 +104,7 @@ impl Cluster {
             }
             Command::RestartMember { group, member } => {
                 let i = self.group_index(&group)?;
-                if !self.groups[i].restart_member(member as usize, now, &views) {
+                if !self.groups[i].restart_member(member as usize, now) {
                     return Err(format!("{group} member {member} has not crashed"));
                 }
                 self.push_event(TrafficEvent::Rebalance { group: i as u16 });
@@ -153,7 +152,7 @@ impl Cluster {
                 match reader.clone() {
                     ReaderSpec::Group(g) => {
                         let mut group = Group::new(g.clone(), list(&g.topics));
-                        group.rebalance(self.now_us, &views(&self.topics));
+                        group.rebalance(self.now_us);
                         self.groups.push(group);
                     }
                     ReaderSpec::Share(g) => {
@@ -285,10 +284,9 @@ impl Cluster {
                 rest[0].set_partitions_among(now + count, done);
             }
         }
-        let views = views(&self.topics);
         for (gi, g) in self.groups.iter_mut().enumerate() {
             if g.topics.contains(&(t as u16)) {
-                g.rebalance(self.now_us, &views);
+                g.rebalance(self.now_us);
                 let e = TrafficEvent::Rebalance { group: gi as u16 };
                 push_bounded(&mut self.events, &mut self.events_dropped, e);
             }

@@ -405,9 +405,8 @@ impl Cluster {
             log: Vec::new(),
             scenario,
         };
-        let views = views(&c.topics);
         for g in &mut c.groups {
-            g.rebalance(0, &views);
+            g.rebalance(0);
         }
         c
     }

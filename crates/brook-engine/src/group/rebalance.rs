@@ -16,19 +16,19 @@ pub(super) struct Rebalance {
 
 impl Group {
     /// Adds a member and starts a rebalance.
-    pub fn add_member(&mut self, now_us: u64, topics: &[TopicView]) {
+    pub fn add_member(&mut self, now_us: u64) {
         self.add_member_quietly();
-        self.rebalance(now_us, topics);
+        self.rebalance(now_us);
     }
 
     /// Removes the newest member gracefully (it commits and leaves) and starts a rebalance.
-    pub fn remove_member(&mut self, now_us: u64, topics: &[TopicView]) -> bool {
+    pub fn remove_member(&mut self, now_us: u64) -> bool {
         let Some(i) = self.members.iter().rposition(|m| m.crashed_us.is_none()) else {
             return false;
         };
         self.revoke(i, None, true);
         self.members.remove(i);
-        self.rebalance(now_us, topics);
+        self.rebalance(now_us);
         true
     }
 
@@ -50,13 +50,13 @@ impl Group {
 
     /// Restarts crashed member `i`: a new instance with no positions rejoins (a rebalance), so
     /// its partitions resume at the last commit, as after its session expires.
-    pub fn restart_member(&mut self, i: usize, now_us: u64, topics: &[TopicView]) -> bool {
+    pub fn restart_member(&mut self, i: usize, now_us: u64) -> bool {
         if self.members.get(i).is_none_or(|m| m.crashed_us.is_none()) {
             return false;
         }
         self.revoke(i, None, false);
         self.members[i].crashed_us = None;
-        self.rebalance(now_us, topics);
+        self.rebalance(now_us);
         true
     }
 
@@ -93,7 +93,7 @@ impl Group {
     /// Starts a rebalance: a new generation. Eager assignors revoke everything now; with the
     /// cooperative protocol (KIP-429) every member keeps its partitions, and goes on reading
     /// them, through the round. Partitions are handed out when the round ends.
-    pub fn rebalance(&mut self, now_us: u64, _topics: &[TopicView]) {
+    pub fn rebalance(&mut self, now_us: u64) {
         self.generation += 1;
         self.stats.rebalances += 1;
         let cooperative = self.spec.assignor == AssignorKind::CooperativeSticky;
@@ -205,12 +205,12 @@ impl Group {
             None
         };
         if live_holder {
-            self.rebalance(now_us, topics);
+            self.rebalance(now_us);
         }
     }
 
     /// Notices crashed members whose session timed out and rebalances without them.
-    fn expire_sessions(&mut self, now_us: u64, topics: &[TopicView]) {
+    fn expire_sessions(&mut self, now_us: u64) {
         let timeout_us = self.spec.session_timeout_ms as u64 * 1000;
         let expired = self.members.iter().any(|m| {
             m.crashed_us.is_some_and(|t| now_us - t >= timeout_us) && !m.assigned.is_empty()
@@ -222,13 +222,13 @@ impl Group {
                     self.revoke(i, None, false);
                 }
             }
-            self.rebalance(now_us, topics);
+            self.rebalance(now_us);
         }
     }
 
     /// A member whose processing of one poll's records outlasts `max.poll.interval.ms` leaves
     /// the group without committing (its records go to the next owner) and rejoins.
-    fn enforce_max_poll_interval(&mut self, now_us: u64, topics: &[TopicView]) {
+    fn enforce_max_poll_interval(&mut self, now_us: u64) {
         let limit_us = self.spec.max_poll_interval_ms as u64 * 1000;
         let mut kicked = false;
         for i in 0..self.members.len() {
@@ -243,14 +243,14 @@ impl Group {
             }
         }
         if kicked {
-            self.rebalance(now_us, topics);
+            self.rebalance(now_us);
         }
     }
 
     /// Membership upkeep for one step: session expiry, rebalance rounds, time accounting.
     pub fn upkeep(&mut self, now_us: u64, dt_us: u64, topics: &[TopicView]) {
-        self.expire_sessions(now_us, topics);
-        self.enforce_max_poll_interval(now_us, topics);
+        self.expire_sessions(now_us);
+        self.enforce_max_poll_interval(now_us);
         if self.rebalance.is_some() {
             self.stats.rebalancing_us += dt_us;
         }
