@@ -2,12 +2,12 @@
 # Mutation testing of the engine with cargo-mutants (outside CI: hours for the whole engine).
 # Install once: cargo install cargo-mutants --locked   (27.1.0 when this was written)
 #
-#   scripts/mutants.sh [SHARD/N] [cargo-mutants options] [-- cargo test options]
+#   scripts/mutants.sh [--lib|--fast] [SHARD/N] [cargo-mutants options] [-- cargo test options]
 #
 #   scripts/mutants.sh                      every engine mutant, the engine's whole test suite
-#   scripts/mutants.sh 3/8                  the third of eight shards (round-robin: every 8th
+#   scripts/mutants.sh 3/8                  shard 3 of 0 to 7 (round-robin: every 8th
 #                                           mutant, so one shard is a sample of the whole engine)
-#   scripts/mutants.sh --lib 0/32           the first of 32 shards against the unit tests only
+#   scripts/mutants.sh --lib 0/32           shard 0 of 0 to 31 against the unit tests only
 #   scripts/mutants.sh --fast 0/32          against the unit tests and the integration tests that
 #                                           take seconds (FAST_TESTS below: about 35 s a mutant
 #                                           on 2 cores, build included)
