@@ -3,11 +3,19 @@
 //! The log's data is held once (the leader's copy); a follower is represented by its log end
 //! offset (LEO). Followers fetch whole batches, so a follower's LEO is always a batch boundary.
 
+use crate::cluster::TICK_US;
 use crate::log::{Batch, PartitionLog, Truncated};
 
 /// Most bytes one follower fetch carries per partition: Kafka's `replica.fetch.max.bytes`
 /// default (at least one whole batch moves even if larger).
 pub const REPLICA_FETCH_MAX_BYTES: u64 = 1_048_576;
+
+/// Steps between two fetches of a follower with nothing to copy: the round trip
+/// (`2 * delay_us`, at least 2 us) rounded up to whole steps, each fetch leaving the step the
+/// last one answered.
+fn fetch_period_us(delay_us: u64) -> u64 {
+    (2 * delay_us.max(1)).div_ceil(TICK_US) * TICK_US
+}
 
 /// One replica of a partition, on one broker.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -302,6 +310,111 @@ impl Partition {
         self.update_isr(now_us, lag_max_us, alive);
         self.advance_high_watermark();
         (copied, followers)
+    }
+
+    /// Whether [`Partition::replicate_within`] would change nothing here step after step, but
+    /// for the followers' empty fetches, until the leader appends or the cluster changes (a
+    /// broker stops or starts, a leader is elected, a move starts): the leader is alive and
+    /// has committed its whole log, every replica is alive, in the ISR and caught up, and each
+    /// follower's fetch, issued at its last step, carries nothing and has not arrived at
+    /// `now_us`. Phase 4 then leaves the partition alone and [`Partition::settle`] makes those
+    /// fetches later, all at once. Not while a follower would drop out of the ISR between two
+    /// fetches (`replica.lag.time.max.ms` shorter than a fetch's round trip).
+    pub fn quiet(&self, now_us: u64, delay_us: u64, lag_max_us: u64, alive: &[bool]) -> bool {
+        let Some(leader) = self.leader else { return false };
+        let leo = self.log.log_end_offset();
+        let end = Some(self.log.end_bytes());
+        self.moving.is_none()
+            && self.log.high_watermark() == leo
+            && self.isr.len() == self.replicas.len()
+            && fetch_period_us(delay_us) <= lag_max_us
+            && alive[self.replicas[leader].broker as usize]
+            && self.replicas.iter().enumerate().all(|(i, r)| {
+                i == leader
+                    || alive[r.broker as usize]
+                        && r.leo == leo
+                        && r.fetch.is_some_and(|f| {
+                            f.target_leo == leo
+                                && f.leader_leo == leo
+                                && f.target_bytes == end
+                                && f.arrive_us > now_us
+                                && f.issued_us == r.caught_up_us
+                        })
+            })
+    }
+
+    /// After [`Partition::replicate_within`] ran at step `now_us` and nothing is left to do
+    /// now: the first later step at which it could change anything unless the leader appends
+    /// first (a follower's fetch arrives; an ISR member's `replica.lag.time.max.ms` runs out,
+    /// counted from step `now_us`, steps every TICK_US). `None` when it must run every step:
+    /// no live leader, a replica down, a move, a fetch not out or arrived and not answered.
+    /// Until then a step changes only the leader's caught-up time (see
+    /// [`Partition::settle_leader`]): no fetch arrives, so no follower moves, none joins the
+    /// ISR (those that could joined at `now_us`), none leaves it, the high watermark stays.
+    pub fn next_due(&self, now_us: u64, lag_max_us: u64, alive: &[bool]) -> Option<u64> {
+        let leader = self.leader?;
+        if self.moving.is_some() || self.replicas.len() < 2 {
+            return None;
+        }
+        let step_from = |t: u64| now_us + t.saturating_sub(now_us).div_ceil(TICK_US) * TICK_US;
+        let mut due = u64::MAX;
+        for (i, r) in self.replicas.iter().enumerate() {
+            if !alive[r.broker as usize] {
+                return None;
+            }
+            if i == leader {
+                continue;
+            }
+            let f = r.fetch?;
+            if f.arrive_us <= now_us {
+                return None;
+            }
+            due = due.min(step_from(f.arrive_us));
+            if self.isr.contains(&i) {
+                // Kept while now - caught_up <= lag_max: out at the first step past that.
+                due = due.min(step_from(r.caught_up_us + lag_max_us + 1));
+            }
+        }
+        Some(due)
+    }
+
+    /// The leader's caught-up time as every step up to `upto_us` would have left it, for a
+    /// partition [`Partition::next_due`] let sleep (its leader was alive throughout).
+    pub fn settle_leader(&mut self, upto_us: u64) {
+        if let (Some(l), true) = (self.leader, self.replicas.len() > 1) {
+            self.replicas[l].caught_up_us = self.replicas[l].caught_up_us.max(upto_us);
+        }
+    }
+
+    /// Makes the fetches a partition [`Partition::quiet`] at step `since_us` would have made
+    /// in the steps after it, up to step `upto_us`, as [`Partition::replicate_within`] makes
+    /// them one step at a time: each follower's empty fetch completes at the first step at or
+    /// after it arrives, the follower is caught up as of then and its next fetch leaves at
+    /// once; the leader is caught up at every step. Nothing else changes while it is quiet.
+    pub fn settle(&mut self, since_us: u64, upto_us: u64, delay_us: u64) {
+        if upto_us <= since_us || self.replicas.len() < 2 {
+            return;
+        }
+        let Some(leader) = self.leader else { return };
+        self.replicas[leader].caught_up_us = upto_us;
+        let trip = 2 * delay_us.max(1);
+        let period = fetch_period_us(delay_us);
+        for (i, r) in self.replicas.iter_mut().enumerate() {
+            let Some(f) = r.fetch.filter(|_| i != leader) else { continue };
+            // Steps fall every TICK_US from `since_us`; the fetch arrived after it.
+            let first = since_us + (f.arrive_us - since_us).div_ceil(TICK_US) * TICK_US;
+            if first > upto_us {
+                continue;
+            }
+            let last = first + (upto_us - first) / period * period;
+            r.caught_up_us = last;
+            r.fetch = Some(FollowerFetch {
+                issued_us: last,
+                arrive_us: last + trip,
+                from_bytes: f.target_bytes,
+                ..f
+            });
+        }
     }
 
     fn update_isr(&mut self, now_us: u64, lag_max_us: u64, alive: &[bool]) {

@@ -29,6 +29,11 @@ impl Cluster {
         for e in self.timeline[first..self.timeline_next].iter().rev() {
             self.commands.push_front(e.command.clone());
         }
+        if !self.commands.is_empty() {
+            // A command may change brokers and partitions: phase 4's quiet partitions first
+            // catch up to its last run (`replicate.rs`).
+            self.settle_replicas(self.now_us.saturating_sub(super::TICK_US));
+        }
         while let Some(c) = self.commands.pop_front() {
             let checked = self.check_command(&c);
             match checked.and_then(|()| self.apply(c.clone())) {

@@ -26,6 +26,7 @@ impl Cluster {
             }
         }
         if noticed {
+            self.settle_replicas(self.now_us); // phase 4 ran this step (`replicate.rs`)
             self.elect_leaders();
         }
     }

@@ -201,6 +201,8 @@ pub struct Cluster {
     replica_order: Vec<(u16, u32)>,
     /// Scratch for phase 4: which partitions of `replica_order` copied this step.
     replica_moved: Vec<bool>,
+    /// Which partitions phase 4 visits (those where something happens).
+    replica_schedule: replicate::ReplicaSchedule,
     counters: Counters,
     /// Topics.
     topics: Vec<Topic>,
@@ -268,6 +270,7 @@ impl Clone for Cluster {
             loads: field(&self.loads),
             replica_order: field(&self.replica_order),
             replica_moved: Vec::new(),
+            replica_schedule: field(&self.replica_schedule),
             counters: self.counters,
             topics: field(&self.topics),
             producers: field(&self.producers),
@@ -370,6 +373,7 @@ impl Cluster {
             loads: Vec::new(), // sized by the first step (`capacity_refill`)
             replica_order: Vec::new(), // filled by the first step (`replicate`)
             replica_moved: Vec::new(),
+            replica_schedule: replicate::ReplicaSchedule::default(),
             counters: Counters::default(),
             topics,
             producers,

@@ -201,6 +201,7 @@ impl Cluster {
                         t: r.t,
                     };
                     t.push_pending(b.partition as usize, pending);
+                    self.replica_due(r.topic as usize, b.partition as usize);
                     return;
                 }
                 SeqCheck::Duplicate => {
@@ -264,6 +265,7 @@ impl Cluster {
         if let Some(q) = quota {
             self.producers[r.producer as usize].charge_quota(self.now_us, b.bytes as u64, q);
         }
+        self.replica_due(r.topic as usize, b.partition as usize);
     }
 }
 

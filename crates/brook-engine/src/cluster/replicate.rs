@@ -2,6 +2,9 @@
 //! acks=all requests below the high watermark are answered (an error if the ISR is below
 //! `min.insync.replicas`); answers reach producers, which free buffer memory or retry.
 
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
 use super::{
     capacity::{self, Timing},
     Cluster, Request,
@@ -10,10 +13,159 @@ use crate::event::TrafficEvent;
 use crate::producer::{Answer, Outgoing};
 use crate::replication::AckCheck;
 
+/// Phase 4's schedule: which partitions the step visits. At production's 16,384 partitions a
+/// walk over all of them every step was most of the phase, though few have anything to do.
+/// A partition whose followers have copied everything, with nothing to answer
+/// ([`Partition::quiet`](crate::replication::Partition::quiet)), is left alone until its leader
+/// appends ([`Cluster::replica_due`]) or the cluster changes ([`Cluster::settle_replicas`]); at
+/// its next visit [`Partition::settle`](crate::replication::Partition::settle) first makes the
+/// empty fetches its followers made meanwhile. A partition waiting for a follower's fetch
+/// sleeps until the step it arrives
+/// ([`Partition::next_due`](crate::replication::Partition::next_due)). Each visit does what a
+/// visit every step would have done: the same run, the same trace hash
+/// (`tests/replica_schedule.rs`).
+#[derive(Clone, Debug, Default)]
+pub(super) struct ReplicaSchedule {
+    /// Index of each topic's first partition in the flat numbering (topic by topic).
+    base: Vec<u32>,
+    /// Position in `replica_order` of each partition, by flat index.
+    pos: Vec<u32>,
+    /// Bit per position in `replica_order`: visit this partition at the next phase 4.
+    due: Vec<u64>,
+    /// By flat index, the step at which the partition was found quiet (`u64::MAX`: it is not).
+    quiet_since: Vec<u64>,
+    /// By flat index, the step a sleeping partition is next due ([`Partition::next_due`];
+    /// `u64::MAX`: it is not asleep).
+    wake_at: Vec<u64>,
+    /// Sleeping partitions by the step they are due, flat indices (entries whose `wake_at`
+    /// has changed since are stale and skipped).
+    wakes: BinaryHeap<Reverse<(u64, u32)>>,
+    /// Visit every partition every step, none ever left quiet (tests compare with it).
+    pub every_step: bool,
+}
+
+impl ReplicaSchedule {
+    /// Numbers the partitions of `topics` and places them as `order` does; all due, none quiet.
+    fn rebuild(&mut self, topics: &[super::Topic], order: &[(u16, u32)]) {
+        debug_assert!(self.quiet_since.iter().all(|&q| q == u64::MAX), "settled first");
+        debug_assert!(self.wake_at.iter().all(|&q| q == u64::MAX), "settled first");
+        self.base.clear();
+        let mut n = 0u32;
+        for t in topics {
+            self.base.push(n);
+            n += t.partitions.len() as u32;
+        }
+        self.quiet_since.clear();
+        self.quiet_since.resize(n as usize, u64::MAX);
+        self.wake_at.clear();
+        self.wake_at.resize(n as usize, u64::MAX);
+        self.wakes.clear();
+        self.place(order);
+    }
+
+    /// Positions after `order` changed; a partition neither quiet nor asleep is due.
+    fn place(&mut self, order: &[(u16, u32)]) {
+        self.pos.resize(order.len(), 0);
+        self.due.clear();
+        self.due.resize(order.len().div_ceil(64), 0);
+        for (k, &(ti, pi)) in order.iter().enumerate() {
+            let flat = (self.base[ti as usize] + pi) as usize;
+            self.pos[flat] = k as u32;
+            if self.quiet_since[flat] == u64::MAX && self.wake_at[flat] == u64::MAX {
+                self.due[k / 64] |= 1 << (k % 64);
+            }
+        }
+    }
+
+    /// The first due position at or after `k`.
+    fn next_due(&self, k: usize) -> Option<usize> {
+        let mut w = k / 64;
+        let mut bits = *self.due.get(w)? & (u64::MAX << (k % 64));
+        while bits == 0 {
+            w += 1;
+            bits = *self.due.get(w)?;
+        }
+        Some(w * 64 + bits.trailing_zeros() as usize)
+    }
+
+    /// Sleeping partitions due at `now_us` become due.
+    fn wake(&mut self, now_us: u64) {
+        while let Some(&Reverse((at, flat))) = self.wakes.peek() {
+            if at > now_us {
+                break;
+            }
+            self.wakes.pop();
+            let flat = flat as usize;
+            if self.wake_at.get(flat) == Some(&at) {
+                self.wake_at[flat] = u64::MAX;
+                let k = self.pos[flat] as usize;
+                self.due[k / 64] |= 1 << (k % 64);
+            }
+        }
+    }
+
+    fn flat(&self, ti: usize, pi: usize) -> Option<usize> {
+        let flat = *self.base.get(ti)? as usize + pi;
+        (flat < self.pos.len()).then_some(flat)
+    }
+}
+
 impl Cluster {
+    /// For tests: phase 4 visits every partition every step, leaving none quiet or asleep
+    /// (the run must be the same).
+    #[doc(hidden)]
+    pub fn visit_every_partition_every_step(&mut self) {
+        self.replica_schedule.every_step = true;
+    }
+
+    /// For tests: every partition, topic by topic, as visiting each one every step would have
+    /// left it (the quiet ones' fetches made, the sleeping ones' leaders caught up).
+    #[doc(hidden)]
+    pub fn partitions_settled(&self) -> Vec<crate::replication::Partition> {
+        let mut c = self.clone();
+        c.settle_replicas(c.now_us);
+        c.topics.iter().flat_map(|t| t.partitions.iter().cloned()).collect()
+    }
+
+    /// Partition `ti`/`pi` changed (an append, an acks=all request to answer): phase 4 visits
+    /// it at its next run.
+    pub(super) fn replica_due(&mut self, ti: usize, pi: usize) {
+        let s = &mut self.replica_schedule;
+        if let Some(flat) = s.flat(ti, pi) {
+            let k = s.pos[flat] as usize;
+            s.due[k / 64] |= 1 << (k % 64);
+        }
+    }
+
+    /// Before anything but an append changes partitions or brokers (commands, elections):
+    /// every quiet partition makes the fetches it left for later, up to `upto_us`, the last
+    /// step whose phase 4 ran, and is due again.
+    pub(super) fn settle_replicas(&mut self, upto_us: u64) {
+        let delay_us = self.scenario.cluster.network_delay_us as u64;
+        let s = &mut self.replica_schedule;
+        for (ti, t) in self.topics.iter_mut().enumerate() {
+            for (pi, part) in t.partitions.iter_mut().enumerate() {
+                let Some(flat) = s.flat(ti, pi) else { continue };
+                let since = std::mem::replace(&mut s.quiet_since[flat], u64::MAX);
+                let asleep = std::mem::replace(&mut s.wake_at[flat], u64::MAX) != u64::MAX;
+                if since != u64::MAX {
+                    part.settle(since, upto_us, delay_us);
+                } else if asleep {
+                    part.settle_leader(upto_us);
+                }
+                if since != u64::MAX || asleep {
+                    let k = s.pos[flat] as usize;
+                    s.due[k / 64] |= 1 << (k % 64);
+                }
+            }
+        }
+    }
+
     /// Phase 4: followers copy from leaders; ISR and high watermarks move; acks=all requests
     /// whose records are now committed are answered: OK with at least `min.insync.replicas` in
-    /// the ISR, else `NOT_ENOUGH_REPLICAS_AFTER_APPEND` (retried by the producer).
+    /// the ISR, else `NOT_ENOUGH_REPLICAS_AFTER_APPEND` (retried by the producer). Only the
+    /// partitions [`ReplicaSchedule`] holds due are visited while no broker's budget runs
+    /// out; from the first that does, all (a quiet partition's empty fetch might be refused).
     #[inline(never)] // its own frame in a profile (BENCHMARKS.md)
     pub(super) fn replicate(&mut self) {
         let now = self.now_us;
@@ -36,16 +188,38 @@ impl Cluster {
         // turn. Here the brokers' budgets are the limit: partitions go in `replica_order`,
         // and once a budget has refused a fetch, those that copied move to the end.
         let mut order = std::mem::take(&mut self.replica_order);
-        self.sync_replica_order(&mut order);
+        let mut sched = std::mem::take(&mut self.replica_schedule);
+        if self.sync_replica_order(&mut order) || sched.pos.len() != order.len() {
+            sched.rebuild(&self.topics, &order);
+        }
+        sched.wake(now);
         let refused = std::cell::Cell::new(false);
         let mut moved = std::mem::take(&mut self.replica_moved);
         moved.clear();
         moved.resize(order.len(), false);
-        for (k, &(ti, pi)) in order.iter().enumerate() {
-            let (ti, pi) = (ti as usize, pi as usize);
+        // Every partition once a budget is out: budgets only shrink in this phase, so until
+        // then every fetch of a quiet partition would have gone.
+        let spent_out = |l: &capacity::BrokerLoad| !l.can_send() || !l.can_receive();
+        let mut every = sched.every_step || self.loads.iter().any(spent_out);
+        let mut k = 0;
+        while k < order.len() {
+            if !every {
+                match sched.next_due(k) {
+                    Some(due) => k = due,
+                    None => break,
+                }
+            }
+            let (ti, pi) = (order[k].0 as usize, order[k].1 as usize);
+            let flat = (sched.base[ti] + pi as u32) as usize;
+            let out = std::cell::Cell::new(false);
             {
                 let t = &mut self.topics[ti];
                 let part = &mut t.partitions[pi];
+                let since = std::mem::replace(&mut sched.quiet_since[flat], u64::MAX);
+                if since != u64::MAX {
+                    part.settle(since, now - super::TICK_US, delay_us);
+                }
+                sched.wake_at[flat] = u64::MAX; // a sleeping one's leader is caught up below
                 let copied_any = std::cell::Cell::new(false);
                 let (copied, followers) = if part.replicas.len() > 1 {
                     // Within the brokers' budgets (`capacity.rs`): the leader's network out,
@@ -67,8 +241,10 @@ impl Cluster {
                         |b, bytes| {
                             copied_any.set(true);
                             loads[leader].spend_out(bytes);
+                            out.set(out.get() || spent_out(&loads[leader]));
                             let l = &mut loads[b as usize];
                             l.spend_in_and_disk(bytes);
+                            out.set(out.get() || spent_out(l));
                             if !l.can_receive() && b < 128 {
                                 receiving.set(receiving.get() & !(1 << b));
                             }
@@ -119,7 +295,31 @@ impl Cluster {
                         // Ready now: the time since it was handled is `RemoteTimeMs`.
                         t: Timing { ready_ms: capacity::ms(now), ..a.t },
                     };
+                    let b = r.t.broker as usize;
                     capacity::respond_to(loads, brokers, &mut self.to_producer, now, delay32, r);
+                    out.set(out.get() || loads.get(b).is_some_and(spent_out));
+                }
+                let quiet = !sched.every_step
+                    && if part.replicas.len() > 1 {
+                        part.quiet(now, delay_us, lag_max_us, &alive)
+                    } else {
+                        part.leader.is_some()
+                            && part.log.high_watermark() == part.log.log_end_offset()
+                    };
+                let due = if sched.every_step || quiet {
+                    None
+                } else {
+                    part.next_due(now, lag_max_us, &alive)
+                };
+                if quiet {
+                    sched.quiet_since[flat] = now;
+                    sched.due[k / 64] &= !(1 << (k % 64));
+                } else if let Some(at) = due {
+                    sched.wake_at[flat] = at;
+                    sched.wakes.push(Reverse((at, flat as u32)));
+                    sched.due[k / 64] &= !(1 << (k % 64));
+                } else {
+                    sched.due[k / 64] |= 1 << (k % 64);
                 }
                 if copied > 0 {
                     self.push_event(TrafficEvent::Replicate {
@@ -130,6 +330,8 @@ impl Cluster {
                     });
                 }
             }
+            every |= out.get();
+            k += 1;
         }
         if refused.get() {
             // A stable split: those left out keep their order at the front, those that
@@ -137,17 +339,20 @@ impl Cluster {
             let pick = |m: bool| order.iter().zip(&moved).filter(move |p| *p.1 == m);
             let rotated: Vec<(u16, u32)> = pick(false).chain(pick(true)).map(|p| *p.0).collect();
             order = rotated;
+            sched.place(&order);
         }
         self.replica_order = order;
+        self.replica_schedule = sched;
         self.replica_moved = moved;
     }
 
     /// Brings `order` in line with the topics: every partition once, a new one at the end
     /// (as `AbstractFetcherThread.addPartitions` appends to `PartitionStates`).
-    fn sync_replica_order(&self, order: &mut Vec<(u16, u32)>) {
+    /// Returns whether it changed.
+    fn sync_replica_order(&self, order: &mut Vec<(u16, u32)>) -> bool {
         let total: usize = self.topics.iter().map(|t| t.partitions.len()).sum();
         if order.len() == total {
-            return;
+            return false;
         }
         let mut seen: Vec<Vec<bool>> =
             self.topics.iter().map(|t| vec![false; t.partitions.len()]).collect();
@@ -162,6 +367,7 @@ impl Cluster {
                 }
             }
         }
+        true
     }
 
     /// Phase 5: answers reach producers (Kafka's `Sender.completeBatch`): acknowledgements
