@@ -28,8 +28,9 @@ fn visiting_only_partitions_where_something_happens_is_the_same_run() {
             let mut s = preset(name).unwrap();
             s.seed = seed;
             let mut lazy = Cluster::new(s.clone());
+            lazy.visit_partitions_lazily(true);
             let mut every = Cluster::new(s);
-            every.visit_every_partition_every_step();
+            every.visit_partitions_lazily(false);
             let mut rng = brook_engine::Rng::new(seed ^ 0x51ee9);
             while lazy.now_us() < end_ms(name) * 1_000 {
                 if lazy.now_us() % (COMMAND_EVERY_MS * 1_000) == 0 {
