@@ -87,6 +87,12 @@ impl Cluster {
             }
             let tp = self.groups[gi].members[mi].assigned[(start + k) % count];
             let part = &self.topics[tp.topic as usize].partitions[tp.partition as usize];
+            let log = &part.log;
+            // Nothing to read here (most partitions of a waiting fetch, each step): passed over
+            // before the leader's replica list, another cache line per partition, is read.
+            if self.groups[gi].read_up_to(tp, log.log_start_offset(), log.high_watermark()) {
+                continue;
+            }
             let Some(leader) = part.leader_broker().filter(|&l| self.brokers[l as usize].alive)
             else {
                 continue; // no reachable leader: nothing from this partition
@@ -94,7 +100,6 @@ impl Cluster {
             if !self.loads[leader as usize].can_send() {
                 continue; // its network out is spent this step: nothing from it yet
             }
-            let log = &part.log;
             let g = &mut self.groups[gi];
             let from = g.start_position(tp, log.log_start_offset(), log.high_watermark());
             // Straight into the member's buffer (kept from one fetch to the next).

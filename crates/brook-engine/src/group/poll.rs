@@ -82,6 +82,13 @@ impl Group {
         }
     }
 
+    /// Whether the group's position on `tp` is set, in the log (from `log_start` on) and at
+    /// `high_watermark` or past it: a fetch there reads nothing, and [`Group::start_position`]
+    /// would give that position back unchanged.
+    pub fn read_up_to(&self, tp: Tp, log_start: u64, high_watermark: u64) -> bool {
+        self.position.get(&tp).is_some_and(|&p| p >= log_start && p >= high_watermark)
+    }
+
     /// Advances the fetch position of `tp` after a fetch answer took records up to `to`.
     pub fn set_position(&mut self, tp: Tp, to: u64) {
         self.position.insert(tp, to);
