@@ -151,17 +151,6 @@ impl TpMap {
     pub(crate) fn or_insert(&mut self, tp: Tp, v: u64) -> &mut u64 {
         self.slot(tp).get_or_insert(v)
     }
-
-    /// Keeps only the partitions for which `keep` is true.
-    pub(crate) fn retain(&mut self, mut keep: impl FnMut(Tp) -> bool) {
-        for (t, row) in self.rows.iter_mut().enumerate() {
-            for (p, v) in row.iter_mut().enumerate() {
-                if v.is_some() && !keep(Tp { topic: t as u16, partition: p as u32 }) {
-                    *v = None;
-                }
-            }
-        }
-    }
 }
 
 /// Records fetched from one batch of one partition, waiting in a member's inbox.

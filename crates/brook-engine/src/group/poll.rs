@@ -142,7 +142,7 @@ impl Group {
             }
             m.work_us -= n as f64 * cost;
             let (from, to) = (c.from, c.from + n);
-            let expect = m.next_offset.or_insert(c.tp, from);
+            let expect = m.next_offset.entry(c.tp).or_insert(from);
             if from < *expect {
                 self.stats.order_violations += 1;
             }

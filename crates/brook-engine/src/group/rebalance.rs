@@ -80,7 +80,7 @@ impl Group {
         // What this member processed (not an earlier owner): the commit on revoke.
         let processed: Vec<Option<u64>> =
             revoked.iter().map(|tp| m.next_offset.get(tp).copied()).collect();
-        m.next_offset.retain(|tp| !revoked.contains(&tp));
+        m.next_offset.retain(|tp, _| !revoked.contains(tp));
         for (tp, end) in revoked.into_iter().zip(processed) {
             if let Some(end) = end.filter(|_| commit_on_revoke) {
                 let c = self.committed.or_insert(tp, 0);
