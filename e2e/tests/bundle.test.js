@@ -5,7 +5,9 @@
 // this test measures (node's zlib at level 9; gzip -9 gives 421,631), and issue 13's page
 // work (the CSP's start-up, the stage by keyboard and its live summary, imports checked by
 // size) with the engine's log memory bound and field-naming reader errors to 433,439 (gzip -9:
-// 430,952), over that goal. Until the cuts listed in BENCHMARKS.md ("Bundle after issues 11
+// 430,952), over that goal. Issue 12's phase 4 schedule (the replicas of quiet partitions
+// left alone, the largest of the speed changes for the production preset) added 2,269 bytes
+// and the budget went from 436,000 to 440,000 (BENCHMARKS.md, "Issue 12's speed goals"). Until the cuts listed in BENCHMARKS.md ("Bundle after issues 11
 // and 12") land, the test holds this budget so that the bundle cannot grow further
 // unnoticed; the goal itself is unchanged and is not met.
 import { test } from 'node:test';
@@ -16,7 +18,7 @@ import { join } from 'node:path';
 import { DIST } from './helpers.js';
 
 const GOAL_BYTES = 400_000;
-const BUDGET_BYTES = 436_000;
+const BUDGET_BYTES = 440_000;
 
 test(`the wasm bundle is at most ${BUDGET_BYTES} bytes gzipped (the goal is ${GOAL_BYTES})`, () => {
   const wasm = readdirSync(DIST).filter((f) => f.endsWith('.wasm'));
