@@ -643,6 +643,9 @@ struct MemberCtx {
     shared: Arc<Shared>,
     group: usize,
     member: u32,
+    /// Partitions revoked by a rebalance served in the last `poll`, until the member's loop
+    /// drops what it had fetched from them ([`drop_revoked`]).
+    revoked: std::sync::Mutex<Vec<(String, i32)>>,
 }
 
 impl ClientContext for MemberCtx {}
@@ -668,6 +671,10 @@ impl ConsumerContext for MemberCtx {
                 })
                 .unwrap_or_default();
             self.shared.ledger().pending_reset[self.group].extend(no_commit);
+        }
+        if kind == "revoke" {
+            let mut r = self.revoked.lock().unwrap_or_else(|e| e.into_inner());
+            r.extend(tpl.elements().iter().map(|e| (e.topic().to_string(), e.partition())));
         }
         let partitions =
             tpl.elements().iter().map(|e| format!("{}-{}", e.topic(), e.partition())).collect();
@@ -757,7 +764,12 @@ fn start_member(
     shared: Arc<Shared>,
 ) -> Result<MemberRun, DriveError> {
     let consumer: BaseConsumer<MemberCtx> = member_config(spec, member, bootstrap, timeout_s)
-        .create_with_context(MemberCtx { shared: shared.clone(), group, member })
+        .create_with_context(MemberCtx {
+            shared: shared.clone(),
+            group,
+            member,
+            revoked: Default::default(),
+        })
         .map_err(|e| DriveError {
             message: format!(
                 "drive: groups[{group}] (\"{}\"): librdkafka refused the configuration: {e}",
@@ -786,7 +798,9 @@ fn start_member(
             chunk.clear();
             let mut wait = Duration::from_millis(100);
             while chunk.len() < chunk_max {
-                match consumer.poll(wait) {
+                let polled = consumer.poll(wait);
+                drop_revoked(consumer.context(), &mut chunk);
+                match polled {
                     Some(Ok(m)) => chunk.push((
                         m.topic().to_string(),
                         m.partition(),
@@ -845,6 +859,21 @@ fn start_member(
         }
     });
     Ok(MemberRun { handle: Some(handle), state, alive: true })
+}
+
+/// Drops from `chunk` the records of partitions a rebalance revoked in the `poll` just made:
+/// fetched before it, they are no longer the member's to process. Kafka's consumer returns
+/// records of assigned partitions only (`SubscriptionState.isFetchable`). Kept, they were
+/// processed after their partition had moved on, and on a partition assigned back to the same
+/// member (its fetch restarting at the committed offset) they sat in the chunk ahead of
+/// records of lower offsets, so the offsets stored for auto-commit went out of order.
+fn drop_revoked(ctx: &MemberCtx, chunk: &mut Vec<(String, i32, i64, Option<Prefix>)>) {
+    let mut revoked = ctx.revoked.lock().unwrap_or_else(|e| e.into_inner());
+    if revoked.is_empty() {
+        return;
+    }
+    chunk.retain(|(t, p, _, _)| !revoked.iter().any(|(rt, rp)| rt == t && rp == p));
+    revoked.clear();
 }
 
 fn record_processed(shared: &Shared, group: usize, at: (&str, i32, i64), id: Option<Prefix>) {
