@@ -799,7 +799,7 @@ fn start_member(
             let mut wait = Duration::from_millis(100);
             while chunk.len() < chunk_max {
                 let polled = consumer.poll(wait);
-                drop_revoked(consumer.context(), &mut chunk);
+                drop_revoked(&consumer.context().revoked, &mut chunk);
                 match polled {
                     Some(Ok(m)) => chunk.push((
                         m.topic().to_string(),
@@ -867,8 +867,11 @@ fn start_member(
 /// processed after their partition had moved on, and on a partition assigned back to the same
 /// member (its fetch restarting at the committed offset) they sat in the chunk ahead of
 /// records of lower offsets, so the offsets stored for auto-commit went out of order.
-fn drop_revoked(ctx: &MemberCtx, chunk: &mut Vec<(String, i32, i64, Option<Prefix>)>) {
-    let mut revoked = ctx.revoked.lock().unwrap_or_else(|e| e.into_inner());
+fn drop_revoked(
+    revoked: &std::sync::Mutex<Vec<(String, i32)>>,
+    chunk: &mut Vec<(String, i32, i64, Option<Prefix>)>,
+) {
+    let mut revoked = revoked.lock().unwrap_or_else(|e| e.into_inner());
     if revoked.is_empty() {
         return;
     }
@@ -1511,6 +1514,27 @@ mod tests {
         encode(&mut v, 7, 3, 123_456, 999);
         assert_eq!(decode(&v), Some((7, 3, 123_456, 999)));
         assert_eq!(decode(&v[..RECORD_HEADER_BYTES - 1]), None);
+    }
+
+    /// Kafka's consumer hands out records of assigned partitions only
+    /// (`SubscriptionState.isFetchable`, `FetchCollector`): what a member fetched before a
+    /// revoke is dropped, from those partitions only, and the revoke is used once.
+    #[test]
+    fn records_of_revoked_partitions_leave_the_chunk() {
+        let rec = |t: &str, p: i32, o: i64| (t.to_string(), p, o, None);
+        let mut chunk = vec![rec("a", 0, 10), rec("a", 1, 4), rec("b", 0, 7), rec("a", 0, 11)];
+        let revoked = std::sync::Mutex::new(Vec::new());
+        drop_revoked(&revoked, &mut chunk);
+        assert_eq!(chunk.len(), 4, "nothing revoked, nothing dropped");
+        revoked.lock().unwrap().push(("a".to_string(), 0));
+        drop_revoked(&revoked, &mut chunk);
+        let left: Vec<(&str, i32, i64)> =
+            chunk.iter().map(|(t, p, o, _)| (t.as_str(), *p, *o)).collect();
+        assert_eq!(left, [("a", 1, 4), ("b", 0, 7)]);
+        assert!(revoked.lock().unwrap().is_empty());
+        chunk.push(rec("a", 0, 10)); // fetched again after the partition came back
+        drop_revoked(&revoked, &mut chunk);
+        assert_eq!(chunk.len(), 3);
     }
 
     #[test]
