@@ -21,10 +21,16 @@ fn end_ms(name: &str) -> u64 {
     }
 }
 
+/// Seeds per preset: 2, or `BROOK_SCHEDULE_SEEDS` for a longer soak outside CI
+/// (`BROOK_SCHEDULE_SEEDS=30 cargo test --release -p brook-engine --test replica_schedule`).
+fn seeds() -> u64 {
+    std::env::var("BROOK_SCHEDULE_SEEDS").ok().and_then(|v| v.parse().ok()).unwrap_or(2)
+}
+
 #[test]
 fn visiting_only_partitions_where_something_happens_is_the_same_run() {
     for &name in PRESETS {
-        for seed in 0..2u64 {
+        for seed in 0..seeds() {
             let mut s = preset(name).unwrap();
             s.seed = seed;
             let mut lazy = Cluster::new(s.clone());
