@@ -269,12 +269,22 @@ test('embedded in a sandboxed frame, the page shows the stage and plays', async 
   const frameBox = await page.locator('#brook').boundingBox();
   assert.ok(box.width > 400 && box.width <= frameBox.width, `stage ${box.width} wide in a ${frameBox.width} frame`);
   assert.ok(box.height > 200 && box.y + box.height <= frameBox.y + frameBox.height, 'stage inside the frame');
-  // Pause, then Step moves it by 100 ms.
+  // Pause, then Step moves it by 100 ms: read in whole ms from the timeline (hidden when
+  // embedded, still in the page). The seconds shown are rounded to a tenth, so a pause at
+  // 1.45 s and a step to 1.55 s read "1.4 s -> 1.6 s". The figures are written at the next
+  // panel refresh: read once they no longer move.
   await frame.locator('[data-testid=play]').click();
-  const paused = await time();
+  const nowMs = async () => Number(await frame.locator('[data-testid=timeline]').getAttribute('data-now-ms'));
+  let paused = await nowMs();
+  for (let i = 0; i < 20; i++) {
+    await page.waitForTimeout(300);
+    const again = await nowMs();
+    if (again === paused) break;
+    paused = again;
+  }
   await frame.locator('[data-testid=step]').click();
-  const stepped = await until(time, (t) => t !== paused, 5_000);
-  assert.ok(Math.abs(parseFloat(stepped) - parseFloat(paused) - 0.1) < 0.01, `${paused} -> ${stepped}`);
+  const stepped = await until(nowMs, (t) => t !== paused, 5_000);
+  assert.equal(stepped - paused, 100, `${paused} ms -> ${stepped} ms`);
   await page.waitForTimeout(300);
   await screenshot(page, 'share-embed');
   assert.deepEqual(errors, [], 'storage and the clipboard refused without an error');
