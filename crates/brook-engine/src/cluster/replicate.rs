@@ -107,10 +107,15 @@ impl ReplicaSchedule {
             let flat = flat as usize;
             if self.wake_at.get(flat) == Some(&at) {
                 self.wake_at[flat] = u64::MAX;
-                let k = self.pos[flat] as usize;
-                self.due[k / 64] |= 1 << (k % 64);
+                self.mark_due(flat);
             }
         }
+    }
+
+    /// Partition `flat` (the flat numbering) is visited at the next phase 4.
+    fn mark_due(&mut self, flat: usize) {
+        let k = self.pos[flat] as usize;
+        self.due[k / 64] |= 1 << (k % 64);
     }
 
     fn flat(&self, ti: usize, pi: usize) -> Option<usize> {
@@ -142,8 +147,7 @@ impl Cluster {
     pub(super) fn replica_due(&mut self, ti: usize, pi: usize) {
         let s = &mut self.replica_schedule;
         if let Some(flat) = s.flat(ti, pi) {
-            let k = s.pos[flat] as usize;
-            s.due[k / 64] |= 1 << (k % 64);
+            s.mark_due(flat);
         }
     }
 
@@ -164,8 +168,7 @@ impl Cluster {
                     part.settle_leader(upto_us);
                 }
                 if since != u64::MAX || asleep {
-                    let k = s.pos[flat] as usize;
-                    s.due[k / 64] |= 1 << (k % 64);
+                    s.mark_due(flat);
                 }
             }
         }

@@ -65,8 +65,9 @@ pub struct Member {
     /// When the records now in the inbox were handed over (the last poll), virtual us.
     pub polled_us: u64,
     /// Next offset this member expects to process per partition (order check). A sorted list
-    /// of the member's few partitions, not a [`TpMap`](crate::vocab::TpMap) row as long as the topic: at 4,096
-    /// partitions a topic, 1,024 members' rows were 64 MB, read at a cache miss per chunk.
+    /// of the member's few partitions, not a [`TpMap`](crate::vocab::TpMap) row as long as
+    /// the topic: at 4,096 partitions a topic, 1,024 members' rows were 64 MB, read at a cache
+    /// miss per chunk.
     pub(super) next_offset: VecMap<Tp, u64>,
     /// Processing time earned and not yet spent on a whole record, us.
     pub(super) work_us: f64,
