@@ -104,13 +104,18 @@ pub struct Truncated {
 }
 
 /// An append-only partition log.
+///
+/// In declared order (`repr(C)`), the offsets first: a waiting fetch reads the log start and
+/// the high watermark of each of its partitions every step, and at the start of a
+/// [`Partition`](crate::replication::Partition) (aligned to a cache line) they share one line.
 #[derive(Clone, Debug)]
+#[repr(C)]
 pub struct PartitionLog {
-    batches: VecDeque<Batch>,
-    segments: VecDeque<Segment>,
     log_start_offset: u64,
     log_end_offset: u64,
     high_watermark: u64,
+    batches: VecDeque<Batch>,
+    segments: VecDeque<Segment>,
     size_bytes: u64,
     segment_bytes: u64,
     /// For each batch in `batches`, the bytes appended before it over the log's life: byte

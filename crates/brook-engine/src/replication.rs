@@ -85,8 +85,75 @@ pub enum Election {
     Offline,
 }
 
+/// The in-sync replicas: a set of indices into a partition's `replicas`, bit `i` for replica
+/// `i`, iterated in index order (assignment order, which elections read). It lives inside the
+/// partition, so phase 4 reads it without following a pointer (a `Vec` was one cache miss
+/// more per partition visited). A partition has at most one replica per broker, and
+/// [`crate::scenario::limits::BROKERS_MAX`] fits the bits.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Isr(u64);
+
+const _: () = assert!(crate::scenario::limits::BROKERS_MAX <= u64::BITS);
+
+impl Isr {
+    /// The set of `indices`.
+    pub fn of(indices: &[usize]) -> Self {
+        indices.iter().copied().collect()
+    }
+
+    /// Members.
+    pub fn len(self) -> usize {
+        self.0.count_ones() as usize
+    }
+
+    /// Whether it has no member.
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// Whether replica `i` is a member.
+    pub fn contains(self, i: usize) -> bool {
+        i < 64 && self.0 & (1 << i) != 0
+    }
+
+    /// Adds replica `i`.
+    pub fn insert(&mut self, i: usize) {
+        debug_assert!(i < 64, "replica {i} past the ISR's bits");
+        self.0 |= 1 << i;
+    }
+
+    /// Members in index order.
+    pub fn iter(self) -> impl Iterator<Item = usize> {
+        let mut bits = self.0;
+        std::iter::from_fn(move || {
+            let i = (bits != 0).then(|| bits.trailing_zeros() as usize)?;
+            bits &= bits - 1;
+            Some(i)
+        })
+    }
+
+    /// Members in index order, as a list.
+    pub fn to_vec(self) -> Vec<usize> {
+        self.iter().collect()
+    }
+}
+
+impl FromIterator<usize> for Isr {
+    fn from_iter<I: IntoIterator<Item = usize>>(iter: I) -> Self {
+        let mut isr = Isr::default();
+        for i in iter {
+            isr.insert(i);
+        }
+        isr
+    }
+}
+
 /// A partition: its log plus its replicas.
+///
+/// Aligned to a cache line, its log's offsets first (`repr(C)`): a partition a step reads for
+/// its offsets alone (a waiting fetch's, most of them) costs one line, never two.
 #[derive(Clone, Debug)]
+#[repr(C, align(64))]
 pub struct Partition {
     /// The leader's log.
     pub log: PartitionLog,
@@ -95,7 +162,7 @@ pub struct Partition {
     /// Index into `replicas` of the leader, if any.
     pub leader: Option<usize>,
     /// Indices into `replicas` of the in-sync replicas (the leader included).
-    pub isr: Vec<usize>,
+    pub isr: Isr,
     /// Bumped at every leader change.
     pub leader_epoch: u32,
     /// A move in progress: (index of the replica leaving, index of the one replacing it).
@@ -145,7 +212,7 @@ impl Partition {
         debug_assert!(self.leader != Some(old), "leadership moves first");
         self.replicas.remove(old);
         let shift = |i: usize| if i > old { i - 1 } else { i };
-        self.isr = self.isr.iter().filter(|&&i| i != old).map(|&i| shift(i)).collect();
+        self.isr = self.isr.iter().filter(|&i| i != old).map(shift).collect();
         self.leader = self.leader.map(shift);
     }
 
@@ -156,7 +223,7 @@ impl Partition {
 
     /// Whether replica `i` is in the ISR.
     pub fn in_isr(&self, i: usize) -> bool {
-        self.isr.contains(&i)
+        self.isr.contains(i)
     }
 
     /// Whether the leader may take a write, as Kafka's `Partition.appendRecordsToLeader`
@@ -370,7 +437,7 @@ impl Partition {
                 return None;
             }
             due = due.min(step_from(f.arrive_us));
-            if self.isr.contains(&i) {
+            if self.isr.contains(i) {
                 // Kept while now - caught_up <= lag_max: out at the first step past that.
                 due = due.min(step_from(r.caught_up_us + lag_max_us + 1));
             }
@@ -421,31 +488,27 @@ impl Partition {
         let Some(leader) = self.leader else { return };
         let hw = self.log.high_watermark();
         let replicas = &self.replicas;
-        self.isr.retain(|&i| {
-            i == leader || now_us.saturating_sub(replicas[i].caught_up_us) <= lag_max_us
-        });
-        let mut grew = false;
+        self.isr = self
+            .isr
+            .iter()
+            .filter(|&i| {
+                i == leader || now_us.saturating_sub(replicas[i].caught_up_us) <= lag_max_us
+            })
+            .collect();
         for i in 0..self.replicas.len() {
             let r = &self.replicas[i];
             let back = alive[r.broker as usize]
                 && r.leo >= hw
                 && r.leo >= self.log.log_end_offset().min(hw);
             let fresh = now_us.saturating_sub(r.caught_up_us) <= lag_max_us;
-            if back && fresh && !self.isr.contains(&i) {
-                self.isr.push(i);
-                grew = true;
+            if back && fresh {
+                self.isr.insert(i);
             }
-        }
-        // The engine's one sort (`sort.rs`): replica indices are distinct, so stable or not
-        // gives the same order. `retain` keeps the order, so only a replica joining can
-        // unsort it (sorting every partition every step was an eighth of stress's work).
-        if grew {
-            crate::sort::sort(&mut self.isr);
         }
     }
 
     fn advance_high_watermark(&mut self) {
-        let hw = self.isr.iter().map(|&i| self.replicas[i].leo).min().unwrap_or(0);
+        let hw = self.isr.iter().map(|i| self.replicas[i].leo).min().unwrap_or(0);
         self.log.set_high_watermark(hw.min(self.log.log_end_offset()));
     }
 
@@ -456,14 +519,14 @@ impl Partition {
     /// assignment order, whatever its log holds (it may lose more than a replica further down
     /// the list would); else none, and the partition is offline.
     pub fn elect(&mut self, alive: &[bool], unclean: bool) -> Election {
-        let live_isr: Vec<usize> =
-            self.isr.iter().copied().filter(|&i| alive[self.replicas[i].broker as usize]).collect();
+        let live_isr: Isr =
+            self.isr.iter().filter(|&i| alive[self.replicas[i].broker as usize]).collect();
         if self.leader.is_some_and(|l| alive[self.replicas[l].broker as usize]) {
             self.isr = live_isr;
             return Election::Unchanged;
         }
-        // Replica indices are assignment order, and the ISR is kept sorted by index.
-        let from_isr = live_isr.first().copied();
+        // Replica indices are assignment order, and the ISR iterates by index.
+        let from_isr = live_isr.iter().next();
         let candidate = from_isr.or_else(|| {
             unclean
                 .then(|| {
@@ -476,7 +539,7 @@ impl Partition {
             self.leader = None;
             return Election::Offline;
         };
-        self.isr = if from_isr.is_some() { live_isr } else { vec![new] };
+        self.isr = if from_isr.is_some() { live_isr } else { Isr::of(&[new]) };
         let was_unclean = from_isr.is_none();
         let new_leo = self.replicas[new].leo;
         let old_hw = self.log.high_watermark();
@@ -510,14 +573,14 @@ impl Partition {
             r.leo = r.leo.min(hw);
             r.fetch = None;
             r.caught_up_us = now_us;
-            if self.leader.is_none() && self.isr.contains(&i) {
+            if self.leader.is_none() && self.isr.contains(i) {
                 took_over = Some((i, r.leo));
             }
         }
         let (i, leo) = took_over?;
         // It was in the last ISR: it holds every committed record and may lead.
         self.leader = Some(i);
-        self.isr = vec![i];
+        self.isr = Isr::of(&[i]);
         self.leader_epoch += 1;
         let truncated = self.log.truncate_to(leo);
         // The other replicas follow the new leader: none may hold more than its log (Kafka's
@@ -533,7 +596,7 @@ impl Partition {
     pub fn check(&self) -> Result<(), String> {
         self.log.check()?;
         if let Some(l) = self.leader {
-            if !self.isr.contains(&l) {
+            if !self.isr.contains(l) {
                 return Err("the leader is not in the ISR".into());
             }
             if self.replicas[l].leo != self.log.log_end_offset() {
@@ -545,7 +608,7 @@ impl Partition {
                 return Err(format!("replica on broker {} is past the leader's end", r.broker));
             }
         }
-        for &i in &self.isr {
+        for i in self.isr.iter() {
             if self.leader.is_some() && self.replicas[i].leo < self.log.high_watermark() {
                 return Err(format!(
                     "ISR member on broker {} is below the high watermark",
@@ -561,6 +624,16 @@ impl Partition {
 mod tests {
     use super::*;
     use crate::log::Batch;
+
+    #[test]
+    fn the_isr_is_a_set_of_replica_indices_iterated_in_assignment_order() {
+        let isr: Isr = [5, 0, 63, 2, 5].into_iter().collect();
+        assert_eq!((isr.to_vec(), isr.len()), (vec![0, 2, 5, 63], 4));
+        assert!(isr.contains(63) && isr.contains(0) && !isr.contains(1) && !isr.contains(64));
+        let shrunk: Isr = isr.iter().filter(|&i| i != 2).collect();
+        assert_eq!(shrunk, Isr::of(&[0, 5, 63]));
+        assert!(Isr::default().is_empty() && Isr::default().iter().next().is_none());
+    }
 
     fn batch(count: u32) -> Batch {
         Batch {
@@ -607,7 +680,7 @@ mod tests {
         // Hand over and drop the old replica, as the cluster does.
         assert!(matches!(p.elect(&[false, true], false), Election::NewLeader { broker: 1, .. }));
         p.finish_move();
-        assert_eq!((p.replicas.len(), p.leader, p.isr.clone()), (1, Some(0), vec![0]));
+        assert_eq!((p.replicas.len(), p.leader, p.isr.to_vec()), (1, Some(0), vec![0]));
         assert_eq!(p.replicas[0].broker, 1);
         p.check().unwrap();
     }
@@ -639,7 +712,7 @@ mod tests {
         assert_eq!(p.log.high_watermark(), 0, "followers have not copied yet");
         run(&mut p, 1_000, 10_000, &[true; 3]);
         assert_eq!(p.log.high_watermark(), 10);
-        assert_eq!(p.isr, vec![0, 1, 2]);
+        assert_eq!(p.isr.to_vec(), vec![0, 1, 2]);
     }
 
     #[test]
@@ -652,7 +725,7 @@ mod tests {
         assert_eq!(p.log.high_watermark(), 0, "stuck until the dead follower leaves the ISR");
         p.replicate(31_000_000, 1_000, 30_000_000, &alive);
         run(&mut p, 31_000_000, 31_010_000, &alive);
-        assert_eq!(p.isr, vec![0, 1]);
+        assert_eq!(p.isr.to_vec(), vec![0, 1]);
         assert_eq!(p.log.high_watermark(), 10);
     }
 
@@ -675,11 +748,11 @@ mod tests {
     #[test]
     fn no_isr_alive_is_offline_unless_unclean() {
         let mut p = Partition::new(&[0, 1], 1 << 20);
-        p.isr = vec![0];
+        p.isr = Isr::of(&[0]);
         p.log.append(batch(10));
         p.leader_appended();
         p.replicate(1_000, 1_000, 30_000_000, &[true, true]);
-        p.isr = vec![0]; // follower 1 is out of sync with LEO 0
+        p.isr = Isr::of(&[0]); // follower 1 is out of sync with LEO 0
         assert_eq!(p.clone().elect(&[false, true], false), Election::Offline);
         let e = p.elect(&[false, true], true);
         assert!(matches!(e, Election::NewLeader { broker: 1, unclean: true, .. }), "{e:?}");
@@ -697,7 +770,7 @@ mod tests {
     fn elect_leader_follows_assignment_order_as_kafka_partition_change_builder_test_does() {
         let foo = |isr: &[usize], leader: usize| {
             let mut p = Partition::new(&[2, 1, 3], 1 << 20);
-            p.isr = isr.to_vec();
+            p.isr = Isr::of(isr);
             p.leader = Some(leader);
             p
         };
@@ -730,7 +803,7 @@ mod tests {
             p.log.append(batch(10));
         }
         p.leader_appended();
-        p.isr = vec![0];
+        p.isr = Isr::of(&[0]);
         p.replicas[1].leo = 10;
         p.replicas[2].leo = 90;
         let e = p.elect(&[false, true, true], true);
@@ -752,7 +825,7 @@ mod tests {
         }
         p.leader_appended();
         p.log.set_high_watermark(50);
-        (p.leader, p.isr) = (None, vec![1]); // offline; broker 1 was the last ISR member
+        (p.leader, p.isr) = (None, Isr::of(&[1])); // offline; broker 1 was the last ISR member
         (p.replicas[1].leo, p.replicas[2].leo) = (50, 80);
         let lost = p.broker_restarted(1, 1_000).expect("the last ISR member takes over");
         assert_eq!(lost.records, 50);
@@ -774,7 +847,7 @@ mod tests {
         assert_eq!(p.acks_all_check(10, 2), AckCheck::Waiting, "dead followers still in the ISR");
         // Past replica.lag.time.max.ms the ISR shrinks to the leader; the high watermark jumps.
         p.replicate(31_000_000, 1_000, 30_000_000, &alive);
-        assert_eq!((p.isr.clone(), p.log.high_watermark()), (vec![0], 10));
+        assert_eq!((p.isr.to_vec(), p.log.high_watermark()), (vec![0], 10));
         assert_eq!(p.acks_all_check(10, 2), AckCheck::NotEnoughReplicasAfterAppend);
         assert_eq!(p.acks_all_check(10, 1), AckCheck::Done, "min.insync.replicas 1 is met");
     }

@@ -82,7 +82,7 @@ fn acks_all_is_never_acknowledged_while_the_isr_is_below_min_insync_replicas() {
     assert!((1..=5 * 6).contains(&after_append), "the batches in flight at 5-8 s: {s:?}");
     assert!(s.not_enough_replicas > 0, "later writes refused before append: {s:?}");
     let part = &c.topics()[0].partitions[0];
-    assert_eq!(part.isr, vec![0], "the ISR shrank to the leader");
+    assert_eq!(part.isr.to_vec(), vec![0], "the ISR shrank to the leader");
 
     // After the followers restart they catch up and rejoin the ISR; the producer's retries
     // (retries and delivery.timeout.ms 120 s by default) then go through and acks resume.

@@ -281,7 +281,6 @@ impl Cluster {
         topic.partitions.extend((now..now + count).map(|p| new_partition(p, rf, brokers, seg)));
         topic.pending.extend((0..count).map(|_| VecDeque::new()));
         topic.pending_head.extend((0..count).map(|_| u64::MAX));
-        topic.producer_seq.extend((0..count).map(|_| Vec::new()));
         for i in 0..self.producers.len() {
             if self.producer_topic[i] as usize == t {
                 // Shares the table of an earlier producer already moved to the new count.

@@ -95,11 +95,13 @@ impl Cluster {
         let t = &mut self.topics[ti];
         let log = &t.partitions[pi].log;
         let leo = log.log_end_offset();
-        let seqs = &mut t.producer_seq[pi];
-        let mut cut: Vec<usize> = (0..seqs.len()).filter(|&i| seqs[i].end_offset > leo).collect();
+        let rows = &mut t.producer_seq;
+        let mut cut: Vec<usize> = (0..rows.len())
+            .filter(|&i| rows[i].get(pi).is_some_and(|s| s.end_offset > leo))
+            .collect();
         for &i in &cut {
             let (epoch, seq) = self.producers[i].acked_seq(pi as u32);
-            seqs[i] = ProducerSeq { epoch, seq, end_offset: 0 };
+            rows[i][pi] = ProducerSeq { epoch, seq, end_offset: 0 };
         }
         // Bounded by the batches the log holds; stops once every such producer is found.
         for b in log.batches().rev() {
@@ -109,7 +111,7 @@ impl Cluster {
             if let Some(k) = cut.iter().position(|&i| i == b.producer as usize) {
                 let i = cut.swap_remove(k);
                 let (epoch, seq) = (b.producer_epoch, b.seq);
-                seqs[i] = ProducerSeq { epoch, seq, end_offset: b.end_offset() };
+                rows[i][pi] = ProducerSeq { epoch, seq, end_offset: b.end_offset() };
             }
         }
     }

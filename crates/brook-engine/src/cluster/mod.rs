@@ -103,8 +103,12 @@ pub struct Topic {
     /// waits. Phase 4 compares the high watermark with it in a dense array instead of reaching
     /// into every partition's queue every step (a cache miss each, at 16,384 partitions).
     pending_head: Vec<u64>,
-    /// Per partition, per producer index: what the leader knows of the producer's sequence
-    /// (grown when a producer first writes; rebuilt from the log after a truncation).
+    /// Per producer index, per partition: what the leader knows of the producer's sequence
+    /// (a producer's row is as long as the topic, made at its first write here; rebuilt from
+    /// the log after a truncation). Rows by producer, not by partition: only the producers of
+    /// this topic take room, and an append reads one entry of a short row list instead of a
+    /// partition's row as long as the highest producer index (`production`: 32 MB read at
+    /// random, a last-level miss per append, against 8 MB).
     producer_seq: Vec<Vec<ProducerSeq>>,
     /// `retention.ms`, None for unlimited.
     pub retention_ms: Option<u64>,
@@ -323,7 +327,7 @@ impl Cluster {
                 unclean_leader_election: t.unclean_leader_election,
                 pending: (0..t.partitions).map(|_| VecDeque::new()).collect(),
                 pending_head: vec![u64::MAX; t.partitions as usize],
-                producer_seq: (0..t.partitions).map(|_| Vec::new()).collect(),
+                producer_seq: Vec::new(),
                 retention_ms: t.retention_ms,
                 retention_bytes: t.retention_bytes,
                 segment_bytes: t.segment_bytes,

@@ -181,11 +181,9 @@ impl Cluster {
             }
             return;
         }
-        let seqs = &mut t.producer_seq[b.partition as usize];
-        if seqs.len() <= r.producer as usize {
-            seqs.resize(r.producer as usize + 1, ProducerSeq::default());
-        }
-        let known = seqs[r.producer as usize];
+        // What the leader knows of the producer's sequence (fresh until it writes).
+        let row = t.producer_seq.get(r.producer as usize);
+        let known = row.and_then(|row| row.get(b.partition as usize)).copied().unwrap_or_default();
         if o.idempotent {
             match check_sequence(known, o.epoch, o.seq) {
                 SeqCheck::Append => {}
@@ -240,7 +238,17 @@ impl Cluster {
             self.counters.out_of_order_batches += 1;
             producer.stats.out_of_order_batches += 1;
         } else {
-            seqs[r.producer as usize] = ProducerSeq { epoch: o.epoch, seq: o.seq, end_offset };
+            let partitions = t.partitions.len();
+            let rows = &mut t.producer_seq;
+            if rows.len() <= r.producer as usize {
+                rows.resize_with(r.producer as usize + 1, Vec::new);
+            }
+            let row = &mut rows[r.producer as usize];
+            if row.len() < partitions {
+                // Its first write here, or partitions were added since.
+                row.resize(partitions, ProducerSeq::default());
+            }
+            row[b.partition as usize] = ProducerSeq { epoch: o.epoch, seq: o.seq, end_offset };
         }
         self.counters.appended_records += b.count as u64;
         if o.in_log && !o.idempotent {

@@ -44,35 +44,40 @@ pub enum Fetch {
 }
 
 /// One consumer of a group.
+///
+/// Aligned to a cache line, in declared order (`repr(C)`): the first line holds what every
+/// step reads of every member (phase 8's session and poll-interval checks, then phase 9's
+/// poll), the second what a poll reads, the rest what only an answer or a record reaches.
 #[derive(Clone, Debug)]
+#[repr(C, align(64))]
 pub struct Member {
-    /// Member id (`<group>-<n>`).
-    pub id: String,
-    /// Speed factor (1.0 nominal).
-    pub speed: f64,
-    /// Partitions owned now.
-    pub assigned: Vec<Tp>,
-    /// Fetched records not processed yet; at most `max.poll.records` records.
-    pub inbox: VecDeque<Chunk>,
-    /// Answer being delivered (chunks arrive with the response).
-    pub arriving: Vec<Chunk>,
-    /// The fetch in flight.
-    pub fetch: Option<Fetch>,
     /// Crash time, if crashed.
     pub crashed_us: Option<u64>,
-    /// Records processed by this member.
-    pub processed_records: u64,
     /// When the records now in the inbox were handed over (the last poll), virtual us.
     pub polled_us: u64,
+    /// Fetched records not processed yet; at most `max.poll.records` records.
+    pub inbox: VecDeque<Chunk>,
+    /// Speed factor (1.0 nominal).
+    pub speed: f64,
+    /// The fetch in flight.
+    pub fetch: Option<Fetch>,
+    /// Partitions owned now.
+    pub assigned: Vec<Tp>,
+    /// Processing time earned and not yet spent on a whole record, us.
+    pub(super) work_us: f64,
+    /// Rotates the order partitions are fetched in, so none starves.
+    pub(super) cursor: usize,
+    /// Records processed by this member.
+    pub processed_records: u64,
+    /// Answer being delivered (chunks arrive with the response).
+    pub arriving: Vec<Chunk>,
     /// Next offset this member expects to process per partition (order check). A sorted list
     /// of the member's few partitions, not a [`TpMap`](crate::vocab::TpMap) row as long as
     /// the topic: at 4,096 partitions a topic, 1,024 members' rows were 64 MB, read at a cache
     /// miss per chunk.
     pub(super) next_offset: VecMap<Tp, u64>,
-    /// Processing time earned and not yet spent on a whole record, us.
-    pub(super) work_us: f64,
-    /// Rotates the order partitions are fetched in, so none starves.
-    pub(super) cursor: usize,
+    /// Member id (`<group>-<n>`).
+    pub id: String,
 }
 
 impl Member {
