@@ -42,10 +42,11 @@ pub struct Producer {
     /// Cumulative popularity per key for Zipf keys (empty otherwise).
     key_cdf: Vec<f64>,
     open: Vec<Option<OpenBatch>>,
-    open_since_us: Vec<u64>,
     /// Partitions with an open batch, in opening order (so lingering is checked for these, not
-    /// for every partition). A partition is listed exactly when its `open` slot is `Some`.
-    open_list: Vec<u32>,
+    /// for every partition), each with its open batch's creation time (checked every step:
+    /// here in a short list, not at random in a table as long as the topic). A partition is
+    /// listed exactly when its `open` slot is `Some`.
+    open_list: Vec<(u32, u64)>,
     carry_records: f64,
     buffer_bytes_used: u64,
     /// What the buffer held past `buffer.memory` when a live change shrank it (0 otherwise):
@@ -109,7 +110,6 @@ impl Producer {
             key_partitions: Arc::from([]),
             key_cdf,
             open: Vec::new(),
-            open_since_us: Vec::new(),
             open_list: Vec::new(),
             carry_records: 0.0,
             buffer_bytes_used: 0,
@@ -182,7 +182,6 @@ impl Producer {
             }
         };
         self.open.resize(partitions as usize, None);
-        self.open_since_us.resize(partitions as usize, 0);
         self.sends.resize_with(partitions as usize, PartitionSend::default);
     }
 

@@ -84,7 +84,11 @@ impl Producer {
 
     /// Records in batches still filling.
     pub(crate) fn open_records(&self) -> u64 {
-        self.open_list.iter().filter_map(|&p| self.open[p as usize]).map(|b| b.count as u64).sum()
+        self.open_list
+            .iter()
+            .filter_map(|&(p, _)| self.open[p as usize])
+            .map(|b| b.count as u64)
+            .sum()
     }
 
     /// Moves blocked records into the accumulator while buffer memory allows.
@@ -170,10 +174,7 @@ impl Producer {
                     last_create_us: at_us,
                     key: key_tag,
                 });
-                self.open_since_us[partition as usize] = at_us;
-                if !listed {
-                    self.open_list.push(partition);
-                }
+                self.list_open(partition, at_us, listed);
             }
         }
     }
@@ -228,10 +229,7 @@ impl Producer {
                         let room = batch_bytes.saturating_sub(rb) / rb;
                         let n = 1 + room.min(end - i - 1);
                         let first = at(i);
-                        self.open_since_us[slot] = first;
-                        if !listed {
-                            self.open_list.push(partition);
-                        }
+                        self.list_open(partition, first, listed);
                         let b = OpenBatch {
                             count: n as u32,
                             bytes: (rb * n) as u32,
@@ -248,12 +246,24 @@ impl Producer {
         }
     }
 
+    /// A batch opened on `partition` at `at_us`: listed at the end, or, where the partition is
+    /// `listed` already (its full batch just closed), its entry keeps its place.
+    fn list_open(&mut self, partition: u32, at_us: u64, listed: bool) {
+        if !listed {
+            self.open_list.push((partition, at_us));
+        } else if let Some(entry) = self.open_list.iter_mut().find(|e| e.0 == partition) {
+            entry.1 = at_us;
+        } else {
+            debug_assert!(false, "partition {partition} has an open batch but is not listed");
+        }
+    }
+
     /// Closes open batches that have waited `linger.ms` (all of them once closed).
     pub(super) fn close_lingering(&mut self, now_us: u64, ready: &mut Vec<ReadyBatch>) {
         let linger_us = if self.closed { 0 } else { self.spec.linger_ms as u64 * 1000 };
-        let (open, since) = (&mut self.open, &self.open_since_us);
-        self.open_list.retain(|&p| {
-            if now_us - since[p as usize] < linger_us {
+        let open = &mut self.open;
+        self.open_list.retain(|&(p, since_us)| {
+            if now_us - since_us < linger_us {
                 return true;
             }
             let b = open[p as usize].take().expect("listed partitions have an open batch");
