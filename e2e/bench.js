@@ -54,7 +54,7 @@ for (const preset of presets) idle.push({ preset, paused_main_thread_ms_per_s: N
 await browser.close();
 await server.close();
 
-const cols = ['preset', 'fps', 'frames_missed', 'steady_fps', 'steady_frames_missed', 'frame_work_ms_p50', 'frame_work_ms_p95', 'frame_work_ms_max', 'virtual_s', 'engine_virtual_s_per_s', 'first_frame_ms'];
+const cols = ['preset', 'fps', 'frames_missed', 'steady_fps', 'steady_frames_missed', 'frame_work_ms_p50', 'frame_work_ms_p95', 'frame_work_ms_max', 'engine_ms_p95', 'stage_ms_p95', 'charts_ms_p95', 'virtual_s', 'engine_virtual_s_per_s', 'first_frame_ms'];
 console.log(cols.join('\t'));
 for (const r of results) console.log(cols.map((c) => r[c]).join('\t'));
 console.log('\npreset\tpaused_main_thread_ms_per_s');
