@@ -125,6 +125,13 @@ pub fn chart_title(kind: ChartKind, c: &Cluster, lag_group: usize, lang: Lang) -
     }
 }
 
+/// What chart `kind` leaves out that a learner would expect in it, in `lang`: the produce
+/// request time excludes the wait before a broker reads a request (Kafka's `TotalTimeMs`
+/// starts when the request is read), so it can stay low while the producers' latency climbs.
+pub fn chart_note(kind: ChartKind, lang: Lang) -> Option<&'static str> {
+    (kind == ChartKind::RequestTime).then(|| lang.t(Msg::ChartRequestTimeNote))
+}
+
 /// The charts: flow (the peak-shaving picture), lag per reader, latency, faults, and lag per
 /// partition of consumer group `lag_group` (the first if there is no such group), titled in
 /// `lang`.
