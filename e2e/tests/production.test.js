@@ -85,6 +85,37 @@ test('production: frame time while it plays (the page benchmark, 5 s)', async ()
   await page.close();
 });
 
+test('production: the speed control says the run keeps a slower pace than 1x, and which', async () => {
+  // One step of this cluster takes the page longer than a frame's 6 ms budget (model/sim.rs),
+  // so virtual time runs slower than the speed asked. The page must not show "1x" beside a
+  // clock that moves at a fraction of it unexplained: it names the pace it keeps.
+  const errors = [];
+  const page = await openPage(browser, `${server.url}?preset=production`, errors);
+  const shown = await page.waitForSelector('[data-testid=pace-short]', { timeout: 60_000 });
+  const virtualS = async () => Number((await page.textContent('[data-testid=virtual-time]')).replace(/[^0-9.]/g, ''));
+  const [v0, w0] = [await virtualS(), Date.now()];
+  await page.waitForTimeout(4000);
+  const [v1, w1] = [await virtualS(), Date.now()];
+  const measured = (v1 - v0) / ((w1 - w0) / 1000);
+  const text = await shown.textContent();
+  const kept = Number(text.match(/running at ([0-9.]+)×/)[1]);
+  assert.ok(kept > 0 && kept < 0.9, `the pace shown is short of 1x: ${text}`);
+  // Both are wall-clock measurements over different seconds of a noisy machine.
+  assert.ok(kept < 3 * measured + 0.02 && kept > measured / 3 - 0.02, `shown ${kept}x, the clock moved at ${measured.toFixed(3)}x`);
+  await screenshot(page, 'production-pace');
+  await page.selectOption('[data-testid=language]', 'zh-TW');
+  const zh = await (await page.waitForSelector('[data-testid=pace-short]', { timeout: 60_000 })).textContent();
+  assert.match(zh, /^實際 [0-9.]+×：模擬跟不上$/);
+  assert.deepEqual(errors, []);
+  await page.close();
+  // A cluster the page keeps up with says nothing.
+  const small = await openPage(browser, `${server.url}?preset=quickstart`, errors);
+  await small.waitForTimeout(2500);
+  assert.equal(await small.$('[data-testid=pace-short]'), null, 'quickstart keeps 1x');
+  assert.deepEqual(errors, []);
+  await small.close();
+});
+
 test('the page plans capacity like brook plan, a few ms a frame', async () => {
   // The page's budget: 8 points of min(duration, 5) s each, targets lag_s<=30,p99_ms<=500
   // (model/plan.rs); brook plan with the same budget tries the same points.

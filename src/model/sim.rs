@@ -25,6 +25,10 @@ pub const STEP_BUDGET_MS: f64 = 6.0;
 pub const FRAME_GAP_MS_MAX: f64 = 100.0;
 /// How long an engine notice (a refused command) stays on the page, wall ms.
 pub const NOTICE_SHOWN_MS: f64 = 10_000.0;
+/// Wall ms over which [`Sim::kept_speed`] measures the speed the engine kept.
+pub const PACE_WINDOW_MS: f64 = 1_000.0;
+/// Below this share of the speed asked, [`Sim::kept_speed`] says the run is slower than asked.
+pub const PACE_SHORT_SHARE: f64 = 0.9;
 /// Slowest and fastest speed factors.
 pub const SPEED_MIN: f64 = 0.1;
 /// See [`SPEED_MIN`].
@@ -56,6 +60,8 @@ pub struct Sim {
     last_frame_ms: Option<f64>,
     /// Frames in which the step bound cut the requested advance.
     pub frames_behind: u64,
+    /// How much virtual time the last frames asked for and got (see [`Sim::kept_speed`]).
+    pace: Pace,
     /// Consumer group whose per-partition lag is charted (index into the cluster's groups).
     pub lag_group: usize,
     /// Log cells coloured by key instead of by producer.
@@ -98,6 +104,30 @@ pub struct Sim {
     pub timeline: Timeline,
     /// Where going to a time on the scrubber still replays to, virtual us.
     pub seek_us: Option<u64>,
+}
+
+/// Virtual time asked for and run over a window of wall time, for [`Sim::kept_speed`].
+#[derive(Clone, Copy, Debug, Default)]
+struct Pace {
+    wall_ms: f64,
+    asked_us: f64,
+    run_us: f64,
+    /// The last full window's speed, when short of what was asked.
+    short: Option<f64>,
+}
+
+impl Pace {
+    /// A frame `dt_ms` after the last asked for `asked_us` of virtual time and ran `run_us`.
+    fn add(&mut self, dt_ms: f64, asked_us: f64, run_us: f64) {
+        self.wall_ms += dt_ms;
+        self.asked_us += asked_us;
+        self.run_us += run_us;
+        if self.wall_ms >= PACE_WINDOW_MS {
+            let kept = self.run_us / (self.wall_ms * 1000.0);
+            self.short = (self.run_us < PACE_SHORT_SHARE * self.asked_us).then_some(kept);
+            *self = Pace { short: self.short, ..Pace::default() };
+        }
+    }
 }
 
 /// Most engine steps a lesson's replay runs per animation frame.
@@ -221,6 +251,8 @@ pub struct Stats {
     pub notice: Option<String>,
     /// The engine's trace hash (equal runs have equal hashes), for tests that compare runs.
     pub trace_hash: u64,
+    /// [`Sim::kept_speed`]: the speed kept, when short of the speed asked.
+    pub kept_speed: Option<f64>,
 }
 
 impl Sim {
@@ -234,6 +266,7 @@ impl Sim {
             carry_us: 0.0,
             last_frame_ms: None,
             frames_behind: 0,
+            pace: Pace::default(),
             lag_group: 0,
             colour_by_key: false,
             lang: Lang::En,
@@ -421,6 +454,11 @@ impl Sim {
         }
         let (us, clock) = (dt_ms * 1000.0 * self.speed, self.clock);
         let steps = if self.playing { self.advance_within(us, now_ms, clock) } else { 0 };
+        if self.playing {
+            self.pace.add(dt_ms, us, (steps * TICK_US) as f64);
+        } else {
+            self.pace = Pace::default();
+        }
         if let Some(w) = &mut self.watch {
             if w.check(&self.cluster) && self.playing {
                 self.playing = false;
@@ -429,6 +467,15 @@ impl Sim {
         }
         self.flights.expire(now_ms);
         steps
+    }
+
+    /// The speed the run kept over the last [`PACE_WINDOW_MS`] of wall time while playing,
+    /// virtual seconds per wall second, when that was below [`PACE_SHORT_SHARE`] of the speed
+    /// asked: a cluster whose steps cost more than a frame's budget runs slower than the
+    /// speed control says, and the page says so beside it. None while it keeps up, paused,
+    /// or before a window has passed.
+    pub fn kept_speed(&self) -> Option<f64> {
+        self.pace.short
     }
 
     /// Advances virtual time by `us` (carrying fractions of a tick), at most
@@ -538,6 +585,7 @@ impl Sim {
             failed: s.dropped_records,
             notice: self.notice_shown().map(str::to_string),
             trace_hash: c.trace_hash(),
+            kept_speed: self.kept_speed(),
         }
     }
 }
@@ -644,6 +692,43 @@ mod tests {
         let steps = sim.frame(100.0); // 100 ms at 100x = 10 s virtual wanted
         assert_eq!(steps, STEPS_PER_FRAME_MAX);
         assert_eq!(sim.frames_behind, 1);
+    }
+
+    #[test]
+    fn a_run_slower_than_asked_says_the_speed_it_kept() {
+        // Each look at the clock is 4 ms on: two steps fit a frame's 6 ms budget. Frames 50 ms
+        // apart at 1x ask for 50 steps and get 2: 2 ms of virtual time per 50 ms of wall time.
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static T: AtomicU64 = AtomicU64::new(0);
+        fn clock() -> f64 {
+            T.fetch_add(4, Ordering::Relaxed) as f64
+        }
+        let mut sim = Sim::new(brook_engine::preset("quickstart").unwrap());
+        sim.clock = Some(clock);
+        sim.playing = true;
+        let mut t = 0.0;
+        sim.frame(t);
+        while t < PACE_WINDOW_MS - 50.0 {
+            t += 50.0;
+            sim.frame(t);
+            assert_eq!(sim.kept_speed(), None, "no full window yet at {t} ms");
+        }
+        t += 50.0;
+        sim.frame(t);
+        let kept = sim.kept_speed().expect("a window has passed, short of 1x");
+        assert!((kept - 2.0 / 50.0).abs() < 1e-9, "{kept}");
+        assert_eq!(sim.stats().kept_speed, Some(kept));
+        // Paused, it says nothing; a run that keeps up (no clock: only the step bound) neither.
+        sim.playing = false;
+        sim.frame(t + 50.0);
+        assert_eq!(sim.kept_speed(), None);
+        sim.clock = None;
+        sim.playing = true;
+        for _ in 0..=PACE_WINDOW_MS as usize / 50 {
+            t += 50.0;
+            sim.frame(t);
+        }
+        assert_eq!(sim.kept_speed(), None, "every step asked ran");
     }
 
     #[test]

@@ -551,7 +551,7 @@ pub fn App() -> Html {
             <div class="screen">
                 <header class="top">
                     <h1>{ "Brook" }<span class="tagline">{ t(Msg::Tagline) }</span></h1>
-                    <Controls playing={ui.playing} speed={ui.speed} seed={ui.seed_text.clone()}
+                    <Controls playing={ui.playing} speed={ui.speed} kept_speed={stats.kept_speed} seed={ui.seed_text.clone()}
                         seed_error={render(&ui.seed_error)} preset={ui.preset_name().to_string()}
                         imported={ui.imported_name()} lesson_open={ui.lesson.is_some()}
                         dispatch={dispatch.clone()} {lang} />

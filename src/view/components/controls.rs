@@ -4,6 +4,7 @@ use brook_engine::PRESETS;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::model::format::speed_factor;
 use crate::model::i18n::{preset_title, Lang, Msg};
 use crate::model::sim::{speed_from_slider, speed_to_slider, SPEED_MAX, SPEED_MIN};
 use crate::model::state::Action;
@@ -15,6 +16,9 @@ pub struct ControlsProps {
     pub playing: bool,
     /// Speed factor.
     pub speed: f64,
+    /// The speed the run kept, when short of `speed` (`Sim::kept_speed`).
+    #[prop_or_default]
+    pub kept_speed: Option<f64>,
     /// Seed as typed.
     pub seed: String,
     /// A problem with the typed seed, shown inline.
@@ -72,6 +76,10 @@ pub fn Controls(p: &ControlsProps) -> Html {
                     aria-valuetext={format!("{}x", p.speed)} />
                 <output data-testid="speed-value">{ format!("{}\u{00d7}", p.speed) }</output>
             </label>
+            if let Some(kept) = p.kept_speed {
+                <span class="pace-short" data-testid="pace-short"
+                    title={t(Msg::PaceShortTitle)}>{ p.lang.f(Msg::PaceShort, &[&speed_factor(kept)]) }</span>
+            }
             <label>
                 { t(Msg::Preset) }{ " " }
                 <select data-testid="preset" onchange={preset}>

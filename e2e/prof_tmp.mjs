@@ -1,0 +1,23 @@
+import { writeFileSync } from 'node:fs';
+import { serveDist, launch } from './tests/helpers.js';
+const server = await serveDist();
+const browser = await launch();
+const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+await page.goto(`${server.url}?bench=production&seconds=8`);
+await page.waitForSelector('canvas[data-first-frame-ms]');
+await page.waitForTimeout(2000);
+const cdp = await page.context().newCDPSession(page);
+await cdp.send('Profiler.enable');
+await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+await cdp.send('Profiler.start');
+await page.waitForTimeout(5000);
+const { profile } = await cdp.send('Profiler.stop');
+writeFileSync('/tmp/prof/prof.json', JSON.stringify(profile));
+// self time by function name
+const self = new Map();
+const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+const dt = profile.timeDeltas; let total = 0;
+profile.samples.forEach((id, i) => { const n = byId.get(id); const k = n.callFrame.functionName || n.callFrame.url.slice(-30) || '(anon)'; const d = dt[i] || 0; total += d; self.set(k, (self.get(k) || 0) + d); });
+const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 30);
+for (const [k, v] of top) console.log((v / total * 100).toFixed(1) + '%', k);
+await browser.close(); await server.close();
