@@ -129,6 +129,7 @@ fn controls_props(playing: bool, seed_error: Option<String>) -> ControlsProps {
     ControlsProps {
         playing,
         speed: 2.0,
+        kept_speed: None,
         seed: "7".into(),
         seed_error,
         preset: "peak-shaving".into(),
@@ -150,6 +151,22 @@ async fn controls_reflect_state_and_show_seed_errors() {
     assert!(text_of(&root, "seed-error").starts_with("seed:"));
     let options = root.query_selector_all("[data-testid=preset] option").unwrap();
     assert_eq!(options.length() as usize, PRESETS.len());
+    assert!(!has(&root, "pace-short"), "a run that keeps its speed says nothing of it");
+    // A run short of the speed asked says the pace it kept, in the page's language.
+    let slow = fresh_root();
+    let props = ControlsProps { kept_speed: Some(0.214), ..controls_props(true, None) };
+    yew::Renderer::<Controls>::with_root_and_props(slow.clone(), props).render();
+    wait_for("the pace", || has(&slow, "pace-short")).await;
+    assert_eq!(
+        text_of(&slow, "pace-short"),
+        "running at 0.21\u{00d7}: the simulation cannot keep up"
+    );
+    let zh = fresh_root();
+    let props =
+        ControlsProps { kept_speed: Some(0.214), lang: Lang::ZhTw, ..controls_props(true, None) };
+    yew::Renderer::<Controls>::with_root_and_props(zh.clone(), props).render();
+    wait_for("the pace in zh-TW", || has(&zh, "pace-short")).await;
+    assert_eq!(text_of(&zh, "pace-short"), "實際 0.21\u{00d7}：模擬跟不上");
 }
 
 #[wasm_bindgen_test]
