@@ -15,11 +15,23 @@ use crate::model::timeline::{marks, Mark, Timeline};
 /// Most engine steps run in one animation frame (2 virtual seconds); past it the simulation
 /// runs slower than asked instead of freezing the tab.
 pub const STEPS_PER_FRAME_MAX: u64 = 2_000;
-/// Wall ms a frame's steps may take when the page gives [`Sim::clock`]: a production-size
-/// cluster's steps cost milliseconds each, and 2,000 of them would freeze the tab; past this
-/// budget the simulation runs slower than asked (counted in `frames_behind`), as it does past
-/// [`STEPS_PER_FRAME_MAX`]. At least one step a frame runs.
+/// Most wall ms a frame's steps may take when the page gives [`Sim::clock`]: a
+/// production-size cluster's steps cost milliseconds each, and 2,000 of them would freeze the
+/// tab; past the frame's budget ([`Sim::step_budget_ms`], at most this) the simulation runs
+/// slower than asked (counted in `frames_behind`), as it does past [`STEPS_PER_FRAME_MAX`].
 pub const STEP_BUDGET_MS: f64 = 6.0;
+/// Wall ms of work a frame aims at (engine and drawing together): the page gives the engine
+/// what drawing is expected to leave of it ([`FrameBudget`]), so a large cluster's frames stay
+/// short and the run goes slower instead.
+pub const FRAME_WORK_TARGET_MS: f64 = 7.0;
+/// The least wall ms a frame gives the engine, however long drawing took lately: a slow first
+/// paint must not hold back a cluster whose steps cost microseconds.
+pub const ENGINE_BUDGET_MIN_MS: f64 = 1.0;
+/// A frame at 60 Hz, wall ms.
+const FRAME_MS: f64 = 1000.0 / 60.0;
+/// Weight of the newest measurement in the running means of [`FrameBudget`] and of a step's
+/// cost.
+const EWMA_NEW: f64 = 0.2;
 /// Longest wall-clock gap between frames that is simulated, ms (a hidden tab pauses instead
 /// of catching up).
 pub const FRAME_GAP_MS_MAX: f64 = 100.0;
@@ -62,6 +74,15 @@ pub struct Sim {
     pub frames_behind: u64,
     /// How much virtual time the last frames asked for and got (see [`Sim::kept_speed`]).
     pace: Pace,
+    /// Wall ms this frame's steps may take when what the frame asks for costs more than
+    /// [`STEP_BUDGET_MS`] (the page sets it from [`FrameBudget`]; at most that). A step is not
+    /// started if it would likely end past the budget, but one step runs in a frame whose last
+    /// frame ran none.
+    pub step_budget_ms: f64,
+    /// Running mean of one step's wall ms (0 until measured).
+    step_ms_mean: f64,
+    /// The last frame that asked for steps ran none.
+    stepped_none: bool,
     /// Consumer group whose per-partition lag is charted (index into the cluster's groups).
     pub lag_group: usize,
     /// Log cells coloured by key instead of by producer.
@@ -104,6 +125,36 @@ pub struct Sim {
     pub timeline: Timeline,
     /// Where going to a time on the scrubber still replays to, virtual us.
     pub seek_us: Option<u64>,
+}
+
+/// What the page expects drawing to take, from running means of the last frames that drew: the
+/// stage (drawn on most frames) and the charts (a few times a second). The engine gets the rest
+/// of [`FRAME_WORK_TARGET_MS`].
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FrameBudget {
+    stage_ms: f64,
+    charts_ms: f64,
+}
+
+impl FrameBudget {
+    /// The engine's wall ms for a frame that will draw the charts too (`charts`): what the
+    /// target leaves, from [`ENGINE_BUDGET_MIN_MS`] to [`STEP_BUDGET_MS`].
+    pub fn engine_ms(&self, charts: bool) -> f64 {
+        let drawing = self.stage_ms + if charts { self.charts_ms } else { 0.0 };
+        (FRAME_WORK_TARGET_MS - drawing).clamp(ENGINE_BUDGET_MIN_MS, STEP_BUDGET_MS)
+    }
+
+    /// A frame drew the stage in `stage_ms` (None: it did not draw it) and the charts in
+    /// `charts_ms` (None: not drawn).
+    pub fn drew(&mut self, stage_ms: Option<f64>, charts_ms: Option<f64>) {
+        let mean = |m: &mut f64, x: f64| *m = if *m == 0.0 { x } else { *m + EWMA_NEW * (x - *m) };
+        if let Some(x) = stage_ms {
+            mean(&mut self.stage_ms, x);
+        }
+        if let Some(x) = charts_ms {
+            mean(&mut self.charts_ms, x);
+        }
+    }
 }
 
 /// Virtual time asked for and run over a window of wall time, for [`Sim::kept_speed`].
@@ -267,6 +318,9 @@ impl Sim {
             last_frame_ms: None,
             frames_behind: 0,
             pace: Pace::default(),
+            step_budget_ms: STEP_BUDGET_MS,
+            step_ms_mean: 0.0,
+            stepped_none: false,
             lag_group: 0,
             colour_by_key: false,
             lang: Lang::En,
@@ -499,11 +553,26 @@ impl Sim {
         // Replica chips are drawn only when every partition has its own strip.
         let chips = !dense(&self.cluster);
         let started = clock.map(|c| c());
+        // A run whose steps for a 60 Hz frame at this speed fit in STEP_BUDGET_MS keeps its
+        // speed, steps stopping once that is spent; one that cannot keep up anyway keeps its
+        // frames short instead: a step starts only if it likely ends within the frame's own
+        // budget.
+        let frame_steps = self.speed * FRAME_MS * 1000.0 / TICK_US as f64;
+        let keeps_up = frame_steps * self.step_ms_mean <= STEP_BUDGET_MS;
+        let budget_ms = self.step_budget_ms.min(STEP_BUDGET_MS);
+        // One step runs unless the last frame ran one and this one has no room for it.
+        let first_free = self.stepped_none || self.step_ms_mean <= budget_ms;
         let mut run = 0;
         for i in 0..steps {
             if let (Some(clock), Some(t0)) = (clock, started) {
-                if i > 0 && clock() - t0 > STEP_BUDGET_MS {
-                    // Out of the frame's budget: what is left is dropped, not owed.
+                let out = if keeps_up {
+                    i > 0 && clock() - t0 > STEP_BUDGET_MS
+                } else {
+                    !(i == 0 && first_free) && clock() - t0 + self.step_ms_mean > budget_ms
+                };
+                if out {
+                    // The next step would likely end past the frame's budget: what is left is
+                    // dropped, not owed.
                     self.frames_behind += 1;
                     self.carry_us = 0.0;
                     break;
@@ -517,6 +586,17 @@ impl Sim {
             self.flights.ingest(self.cluster.events(), &self.cluster, chips, now_ms);
             self.rates.update(&self.cluster);
             run += 1;
+        }
+        if let (Some(clock), Some(t0), true) = (clock, started, run > 0) {
+            let per_step = (clock() - t0) / run as f64;
+            self.step_ms_mean = if self.step_ms_mean == 0.0 {
+                per_step
+            } else {
+                self.step_ms_mean + EWMA_NEW * (per_step - self.step_ms_mean)
+            };
+        }
+        if steps > 0 {
+            self.stepped_none = run == 0;
         }
         if self.cluster.notice_count() != self.notice_seen.0 {
             self.notice_seen = (self.cluster.notice_count(), now_ms);
@@ -696,8 +776,8 @@ mod tests {
 
     #[test]
     fn a_run_slower_than_asked_says_the_speed_it_kept() {
-        // Each look at the clock is 4 ms on: two steps fit a frame's 6 ms budget. Frames 50 ms
-        // apart at 1x ask for 50 steps and get 2: 2 ms of virtual time per 50 ms of wall time.
+        // Each look at the clock is 4 ms on: a frame's 6 ms budget fits one or two steps of the
+        // 50 that frames 50 ms apart ask for at 1x.
         use std::sync::atomic::{AtomicU64, Ordering};
         static T: AtomicU64 = AtomicU64::new(0);
         fn clock() -> f64 {
@@ -716,7 +796,9 @@ mod tests {
         t += 50.0;
         sim.frame(t);
         let kept = sim.kept_speed().expect("a window has passed, short of 1x");
-        assert!((kept - 2.0 / 50.0).abs() < 1e-9, "{kept}");
+        // The window is the first wall second of the run: its virtual time over it.
+        let run_s = sim.cluster.now_us() as f64 / 1e6;
+        assert!((kept - run_s).abs() < 1e-9 && kept < PACE_SHORT_SHARE, "{kept} against {run_s}");
         assert_eq!(sim.stats().kept_speed, Some(kept));
         // Paused, it says nothing; a run that keeps up (no clock: only the step bound) neither.
         sim.playing = false;
@@ -729,6 +811,74 @@ mod tests {
             sim.frame(t);
         }
         assert_eq!(sim.kept_speed(), None, "every step asked ran");
+    }
+
+    #[test]
+    fn the_engine_gets_what_drawing_leaves_of_a_frame() {
+        let mut b = FrameBudget::default();
+        assert_eq!(b.engine_ms(true), STEP_BUDGET_MS, "nothing measured: the most");
+        b.drew(Some(1.0), None);
+        assert_eq!(b.engine_ms(false), STEP_BUDGET_MS, "7 - 1 is the most");
+        b.drew(Some(6.0), Some(3.0));
+        // Running means: the stage 1 + 0.2 x (6 - 1) = 2; the charts 3 (first measured).
+        assert!((b.engine_ms(false) - 5.0).abs() < 1e-9, "{}", b.engine_ms(false));
+        assert!((b.engine_ms(true) - 2.0).abs() < 1e-9, "{}", b.engine_ms(true));
+        b.drew(Some(40.0), None);
+        assert_eq!(b.engine_ms(true), ENGINE_BUDGET_MIN_MS, "drawing alone is past the target");
+    }
+
+    #[test]
+    fn a_run_that_cannot_keep_up_keeps_to_the_frames_budget() {
+        // Each look at the clock is 3 ms on, and a step's cost is measured from those looks.
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static T: AtomicU64 = AtomicU64::new(0);
+        fn clock() -> f64 {
+            T.fetch_add(3, Ordering::Relaxed) as f64
+        }
+        let mut sim = Sim::new(brook_engine::preset("quickstart").unwrap());
+        sim.clock = Some(clock);
+        sim.playing = true;
+        sim.frame(0.0);
+        sim.step_budget_ms = 4.0;
+        // No step's cost known yet: the whole 6 ms. A step, then one at 3 ms (3 + 0 is within
+        // 6) and one at 6 ms; not at 9. Measured: 12 ms over 3 steps, 4 ms a step.
+        assert_eq!(sim.frame(50.0), 3);
+        // 50 steps asked at 4 ms is past 6 ms: the frame's 4 ms budget. One step (it fits),
+        // then 3 ms in, 3 + 4 is past 4. Measured 6 ms: the mean is 4 + 0.2 x 2 = 4.4.
+        assert_eq!(sim.frame(100.0), 1);
+        // 4.4 ms is past the budget and the last frame stepped: none now...
+        assert_eq!(sim.frame(150.0), 0);
+        // ...but the frame after one that ran none runs one, whatever the budget.
+        sim.step_budget_ms = 0.0;
+        assert_eq!(sim.frame(200.0), 1);
+        assert_eq!(sim.frame(250.0), 0);
+        assert_eq!(sim.frame(251.0), 1, "after a frame that ran none");
+        // A Step press is never cut short.
+        assert_eq!(sim.advance(100_000.0, 260.0), 100);
+    }
+
+    #[test]
+    fn a_run_that_keeps_up_steps_until_the_whole_budget_is_spent() {
+        // Each look at the clock is 0.1 ms on: a step costs about 0.1 ms, a 60 Hz frame's 17
+        // steps at 1x about 2 ms, within 6 ms. Such a run keeps its speed whatever the frame's
+        // own budget: a frame 50 ms after the last runs its 50 steps (5 ms).
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static T: AtomicU64 = AtomicU64::new(0);
+        fn clock() -> f64 {
+            T.fetch_add(1, Ordering::Relaxed) as f64 / 10.0
+        }
+        let mut sim = Sim::new(brook_engine::preset("quickstart").unwrap());
+        sim.clock = Some(clock);
+        sim.playing = true;
+        sim.step_budget_ms = 0.0;
+        sim.frame(0.0);
+        assert_eq!(sim.frame(16.0), 16);
+        assert_eq!(sim.frame(66.0), 50);
+        // 100 steps (10 ms) are past 6 ms: it stops there, and says it ran slower.
+        let behind = sim.frames_behind;
+        let n = sim.frame(166.0);
+        assert!((55..=62).contains(&n), "{n} steps");
+        assert_eq!(sim.frames_behind, behind + 1);
     }
 
     #[test]

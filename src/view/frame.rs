@@ -11,7 +11,7 @@ use yew::prelude::*;
 
 use crate::model::charts::{charts, ChartKind};
 use crate::model::redraw::{self, Still};
-use crate::model::sim::Sim;
+use crate::model::sim::{FrameBudget, Sim};
 use crate::model::state::Action;
 use crate::view::bench_run::BenchRun;
 use crate::view::canvas::{draw, terms};
@@ -146,6 +146,8 @@ pub struct FrameLoop {
     pub dispatch: Callback<Action>,
     /// The last frame found nothing moving.
     pub was_still: Rc<std::cell::Cell<bool>>,
+    /// What drawing takes: the engine's share of a frame is the rest.
+    pub budget: Rc<RefCell<FrameBudget>>,
 }
 
 impl FrameLoop {
@@ -159,6 +161,8 @@ impl FrameLoop {
             // The frames were far apart while still: pace from this one.
             s.resume_pacing(t);
         }
+        let charts_due = t - *self.last_chart_ms.borrow() >= CHARTS_EVERY_MS;
+        s.step_budget_ms = self.budget.borrow().engine_ms(charts_due);
         s.frame(t);
         if let Some(p) = &mut s.plan {
             // A capacity plan runs on a few ms a frame, never freezing the tab.
@@ -170,6 +174,7 @@ impl FrameLoop {
         let moving = redraw::moving(&s);
         let mut still = self.still.borrow_mut();
         let renders = still.renders;
+        let mut stage_drawn = false;
         if let Some(c) = self.stage.cast::<HtmlCanvasElement>() {
             let (w, h) = (c.client_width() as f64, c.client_height() as f64);
             // A term focused in the page's list, or the keyboard's cursor, is outlined: a still
@@ -177,6 +182,7 @@ impl FrameLoop {
             let outline = terms::focus_moved() | crate::view::canvas::cursor::cursor_moved();
             if still.stage.due(moving, redraw::key(&s, renders, w, h)) || outline {
                 draw_frame(&c, &s, t, self.reduced_motion, &self.clipped);
+                stage_drawn = true;
             }
             if !c.has_attribute("data-first-frame-ms") {
                 // For the benchmark: ms from navigation start to the first drawn frame.
@@ -184,14 +190,20 @@ impl FrameLoop {
             }
         }
         let stage_done = now_ms();
+        let mut charts_drawn = false;
         if t - *self.last_chart_ms.borrow() >= CHARTS_EVERY_MS {
             *self.last_chart_ms.borrow_mut() = t;
             let (w, h) = chart_size(&self.charts);
             if still.charts.due(moving, redraw::key(&s, renders, w, h)) {
                 draw_charts(&self.charts, self.focus, &s, *self.hover.borrow());
+                charts_drawn = true;
             }
         }
         let charts_done = now_ms();
+        self.budget.borrow_mut().drew(
+            stage_drawn.then_some(stage_done - engine_done),
+            charts_drawn.then_some(charts_done - stage_done),
+        );
         let refresh = t - *self.last_stats_ms.borrow() >= STATS_EVERY_MS
             && still.panels.due(moving, redraw::key(&s, 0, 0.0, 0.0));
         drop(still);

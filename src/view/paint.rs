@@ -136,6 +136,56 @@ pub fn fill(ctx: &Ctx, r: Rect, colour: &str) {
     ctx.fill_rect(r.x, r.y, r.w, r.h);
 }
 
+/// Rectangles gathered by colour and drawn as one path per colour: a column of a thousand
+/// member boxes costs a `rect` each and a few fills and strokes, not a colour string and a
+/// draw call per box. Within one batch, fills go under outlines; draw order between boxes
+/// does not matter (they do not overlap).
+#[derive(Default)]
+pub struct RectBatch {
+    fills: Vec<(&'static str, Vec<Rect>)>,
+    outlines: Vec<(&'static str, Vec<Rect>)>,
+}
+
+impl RectBatch {
+    fn add(list: &mut Vec<(&'static str, Vec<Rect>)>, colour: &'static str, r: Rect) {
+        match list.iter_mut().find(|(c, _)| *c == colour) {
+            Some((_, rs)) => rs.push(r),
+            None => list.push((colour, vec![r])),
+        }
+    }
+
+    /// `r` filled with `colour`.
+    pub fn fill(&mut self, r: Rect, colour: &'static str) {
+        Self::add(&mut self.fills, colour, r);
+    }
+
+    /// `r` outlined in `colour`, 1 px wide (drawn over every fill of the batch).
+    pub fn outline(&mut self, r: Rect, colour: &'static str) {
+        Self::add(&mut self.outlines, colour, r);
+    }
+
+    /// Draws the fills, then the outlines, and empties the batch.
+    pub fn draw(&mut self, ctx: &Ctx) {
+        for (colour, rects) in self.fills.drain(..) {
+            ctx.begin_path();
+            for r in rects {
+                ctx.rect(r.x, r.y, r.w, r.h);
+            }
+            ctx.set_fill_style_str(colour);
+            ctx.fill();
+        }
+        ctx.set_line_width(1.0);
+        for (colour, rects) in self.outlines.drain(..) {
+            ctx.begin_path();
+            for r in rects {
+                ctx.rect(r.x, r.y, r.w, r.h);
+            }
+            ctx.set_stroke_style_str(colour);
+            ctx.stroke();
+        }
+    }
+}
+
 /// Records copied from a leader to a follower.
 pub const REPLICATION: &str = "#7c3aed";
 

@@ -77,6 +77,10 @@ pub struct Producer {
     seq_idempotent: Option<bool>,
     /// Records of the batches in flight the producer waits for (sent, acks 1 or all).
     awaited_records: u64,
+    /// Partitions by batches awaited: `awaited_partitions[n]` partitions await `n` answers
+    /// (index 0 unused), so the most awaited at one partition (the stage's in-flight gauge,
+    /// every frame) is read without a walk over every partition of the topic.
+    awaited_partitions: Vec<u32>,
     /// Batches given up in flight whose answers are still to come: (partition, epoch,
     /// sequence). At most `max.in.flight.requests.per.connection` per partition.
     given_up: Vec<(u32, u16, u32)>,
@@ -126,6 +130,7 @@ impl Producer {
             next_expiry_us: u64::MAX,
             seq_idempotent: None,
             awaited_records: 0,
+            awaited_partitions: Vec::new(),
             given_up: Vec::new(),
             throttled_until_us: 0,
             quota_tokens_bytes: 0.0,

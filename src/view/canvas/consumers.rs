@@ -11,9 +11,12 @@ use crate::model::i18n::{Lang, Msg};
 use crate::model::layout::{Layout, Rect};
 use crate::model::sim::MemberRates;
 use crate::model::stage_terms::StageTerm;
-use crate::view::paint::{clipped, fill, fit, group_colour, text, text_width, Faces, INK, MUTED};
+use crate::view::paint::{
+    clipped, fill, fit, group_colour, text, text_width, Faces, RectBatch, INK, MUTED,
+};
 
 /// Faint lines from each assigned partition to its member.
+#[inline(never)] // its own frame in a profile
 pub fn assignment_lines(ctx: &Ctx, l: &Layout, c: &Cluster) {
     ctx.set_line_width(1.0);
     ctx.set_global_alpha(0.25);
@@ -43,6 +46,7 @@ pub fn assignment_lines(ctx: &Ctx, l: &Layout, c: &Cluster) {
 
 /// Every reader's header and member boxes; text is cut to its box and counted when it is
 /// (measured: Chinese is about twice as wide as English per character).
+#[inline(never)] // its own frame in a profile
 pub fn consumers(ctx: &Ctx, l: &Layout, rates: &MemberRates, f: &Faces, lang: Lang) {
     let font = &f.small;
     let k = l.scale;
@@ -85,15 +89,22 @@ pub fn consumers(ctx: &Ctx, l: &Layout, rates: &MemberRates, f: &Faces, lang: La
                 clipped();
             }
         }
+        // The members' boxes, outlines and inbox bars as one batch (a production-size group
+        // has hundreds), then their lines of text.
+        let mut boxes = RectBatch::default();
+        let mut bars = RectBatch::default();
         for (mi, m) in g.members.iter().enumerate() {
             let r = l.members[gi][mi];
-            fill(ctx, r, m.colour);
-            ctx.set_stroke_style_str("#cbd5e1");
-            ctx.set_line_width(1.0);
-            ctx.stroke_rect(r.x, r.y, r.w, r.h);
+            boxes.fill(r, m.colour);
+            boxes.outline(r, "#cbd5e1");
             let bh = 3.0 * k;
             let bar = Rect { y: r.y + r.h - bh, h: bh, w: r.w * m.inbox_fill.min(1.0), ..r };
-            fill(ctx, bar, group_colour(gi as u32));
+            bars.fill(bar, group_colour(gi as u32));
+        }
+        boxes.draw(ctx);
+        bars.draw(ctx);
+        for (mi, m) in g.members.iter().enumerate() {
+            let r = l.members[gi][mi];
             if r.h < l.fonts.small * 1.15 {
                 clipped(); // no room for the member's line
                 continue;

@@ -11,85 +11,36 @@ use crate::model::i18n::{Lang, Msg};
 use crate::model::layout::{Layout, Rect};
 use crate::model::stage_terms::StageTerm;
 use crate::view::paint::{
-    clipped, fill, fit, producer_colour, text, text_width, Faces, INK, MUTED,
+    clipped, fill, fit, producer_colour, text, text_width, Faces, RectBatch, INK, MUTED,
 };
 
-/// Every producer's box; text is cut to fit it (and counted when it is).
+/// Every producer's box; text is cut to fit it (and counted when it is). The boxes, colour
+/// strips, outlines and gauges are drawn in batches, layer by layer (a production-size cluster
+/// has 128 producers): backgrounds, sparklines, strips, outlines, text, gauges.
+#[inline(never)] // its own frame in a profile
 pub fn producers(ctx: &Ctx, l: &Layout, c: &Cluster, f: &Faces, lang: Lang) {
     let now = c.now_us();
     let k = l.scale;
+    let blocked = |p: &brook_engine::Producer| producer_chain(p) != ProducerChain::Sending;
+    let mut backs = RectBatch::default();
+    let mut strips = RectBatch::default();
+    let mut gauges = RectBatch::default();
     for (i, p) in c.producers().iter().enumerate() {
         let r = l.producers[i];
-        let chain = producer_chain(p);
-        let blocked = chain != ProducerChain::Sending;
-        let throttled = p.throttled_until_us > now;
         let bg = if p.closed {
             "#f1f5f9"
-        } else if blocked {
+        } else if blocked(p) {
             "#fee2e2"
-        } else if throttled {
+        } else if p.throttled_until_us > now {
             "#fef3c7"
         } else {
             "#ffffff"
         };
-        fill(ctx, r, bg);
-        // A row thinner than a line of type (a production-size cluster's 128 producers) has
-        // no room for a sparkline nor a name: neither is drawn, nor measured.
-        let lined = r.h >= l.fonts.name * 1.1;
-        if !p.closed && lined {
-            sparkline(ctx, r, p, now, k);
-        }
-        fill(ctx, Rect { w: 5.0 * k, ..r }, producer_colour(i as u32));
-        ctx.set_stroke_style_str(if blocked { "#dc2626" } else { "#cbd5e1" });
-        ctx.set_line_width(if blocked { 2.0 } else { 1.0 });
-        ctx.stroke_rect(r.x, r.y, r.w, r.h);
-        let rate = lang.f(Msg::RecPerSec, &[&compact(p.current_rate(now))]);
-        let two_lines = r.h >= 30.0 * k;
-        let room = r.w - 16.0 * k;
-        // The rate goes right of the name if both fit, else on the second line.
-        let (name_w, rate_w) = if lined {
-            (text_width(ctx, &p.spec.name, &f.name), text_width(ctx, &rate, &f.small))
-        } else {
-            (0.0, 0.0)
-        };
-        let rate_beside = name_w + 8.0 * k + rate_w <= room;
-        if lined {
-            let line = if two_lines { r.y + 11.0 * k } else { r.mid_y() };
-            let mut name_room = room;
-            if rate_beside {
-                text(ctx, &rate, r.right() - 6.0 * k, line, &f.small, MUTED, "right");
-                name_room -= rate_w + 8.0 * k;
-            }
-            let name = fit(ctx, &p.spec.name, &f.name, name_room);
-            text(ctx, &name, r.x + 10.0 * k, line, &f.name, INK, "left");
-        } else {
-            clipped();
-        }
-        if two_lines {
-            let n = |v: u64| compact(v as f64);
-            let state = if !rate_beside && !p.closed && !blocked && !throttled {
-                // No room for the rate on the name line: it goes here.
-                rate
-            } else if p.closed {
-                lang.f(Msg::ProducerClosed, &[&n(p.stats.sent_records)])
-            } else if chain == ProducerChain::Failing {
-                let failed = p.stats.failed_records + p.stats.expired_records;
-                lang.f(Msg::ProducerFailing, &[&n(failed)])
-            } else if blocked {
-                lang.t(Msg::BlockedBufferFull).to_string()
-            } else if throttled {
-                lang.t(Msg::Throttled).to_string()
-            } else if p.stats.failed_records > 0 {
-                lang.f(Msg::FailedSendsN, &[&n(p.stats.failed_records)])
-            } else {
-                lang.f(Msg::SentN, &[&n(p.stats.sent_records)])
-            };
-            let colour = if blocked || p.stats.failed_records > 0 { "#b91c1c" } else { MUTED };
-            let state = fit(ctx, &state, &f.small, room);
-            text(ctx, &state, r.x + 10.0 * k, r.y + 25.0 * k, &f.small, colour, "left");
-            let why = [(blocked, StageTerm::Buffer), (throttled, StageTerm::Quota)];
-            let why = why.into_iter().find(|w| w.0 && !p.closed).map(|w| w.1);
-            terms::term_if(ctx, &state, r.x + 10.0 * k, r.y + 25.0 * k, why);
+        backs.fill(r, bg);
+        strips.fill(Rect { w: 5.0 * k, ..r }, producer_colour(i as u32));
+        // The outline: 1 px grey in the batch, or 2 px red for a blocked producer (below).
+        if !blocked(p) {
+            strips.outline(r, "#cbd5e1");
         }
         // buffer.memory gauge along the bottom edge, the in-flight requests (busiest partition,
         // of max.in.flight.requests.per.connection) just above it.
@@ -97,11 +48,96 @@ pub fn producers(ctx: &Ctx, l: &Layout, c: &Cluster, f: &Faces, lang: Lang) {
         for (row, used) in [buffer_fill(p), in_flight_fill(p)].into_iter().enumerate() {
             let y = r.y + r.h - gh * (row as f64 + 1.0) - row as f64 * k;
             let gauge = Rect { x: r.x + gx, y, w: (r.w - gx) * used, h: gh };
-            fill(ctx, gauge, if used > 0.9 { "#dc2626" } else { "#94a3b8" });
+            gauges.fill(gauge, if used > 0.9 { "#dc2626" } else { "#94a3b8" });
             if row == 0 {
                 terms::region(Rect { w: r.w - gx, ..gauge }, StageTerm::Buffer);
             }
         }
+    }
+    backs.draw(ctx);
+    // A row thinner than a line of type (a production-size cluster's 128 producers) has no
+    // room for a sparkline nor a name: neither is drawn, nor measured.
+    let lined = |r: Rect| r.h >= l.fonts.name * 1.1;
+    for (i, p) in c.producers().iter().enumerate() {
+        let r = l.producers[i];
+        if !p.closed && lined(r) {
+            sparkline(ctx, r, p, now, k);
+        }
+    }
+    strips.draw(ctx);
+    ctx.set_stroke_style_str("#dc2626");
+    ctx.set_line_width(2.0);
+    for (i, p) in c.producers().iter().enumerate() {
+        if blocked(p) {
+            let r = l.producers[i];
+            ctx.stroke_rect(r.x, r.y, r.w, r.h);
+        }
+    }
+    for (i, p) in c.producers().iter().enumerate() {
+        let r = l.producers[i];
+        if lined(r) {
+            labels(ctx, l, r, p, f, lang, now);
+        } else {
+            clipped();
+        }
+    }
+    gauges.draw(ctx);
+}
+
+/// A producer's name, rate and state in its box `r` (tall enough for a line of type).
+fn labels(
+    ctx: &Ctx,
+    l: &Layout,
+    r: Rect,
+    p: &brook_engine::Producer,
+    f: &Faces,
+    lang: Lang,
+    now: u64,
+) {
+    let k = l.scale;
+    let chain = producer_chain(p);
+    let blocked = chain != ProducerChain::Sending;
+    let throttled = p.throttled_until_us > now;
+    let rate = lang.f(Msg::RecPerSec, &[&compact(p.current_rate(now))]);
+    let two_lines = r.h >= 30.0 * k;
+    let room = r.w - 16.0 * k;
+    // The rate goes right of the name if both fit, else on the second line.
+    let (name_w, rate_w) =
+        (text_width(ctx, &p.spec.name, &f.name), text_width(ctx, &rate, &f.small));
+    let rate_beside = name_w + 8.0 * k + rate_w <= room;
+    let line = if two_lines { r.y + 11.0 * k } else { r.mid_y() };
+    let mut name_room = room;
+    if rate_beside {
+        text(ctx, &rate, r.right() - 6.0 * k, line, &f.small, MUTED, "right");
+        name_room -= rate_w + 8.0 * k;
+    }
+    let name = fit(ctx, &p.spec.name, &f.name, name_room);
+    text(ctx, &name, r.x + 10.0 * k, line, &f.name, INK, "left");
+    if two_lines {
+        let n = |v: u64| compact(v as f64);
+        let state = if !rate_beside && !p.closed && !blocked && !throttled {
+            // No room for the rate on the name line: it goes here.
+            rate
+        } else if p.closed {
+            lang.f(Msg::ProducerClosed, &[&n(p.stats.sent_records)])
+        } else if chain == ProducerChain::Failing {
+            let failed = p.stats.failed_records + p.stats.expired_records;
+            lang.f(Msg::ProducerFailing, &[&n(failed)])
+        } else if blocked {
+            lang.t(Msg::BlockedBufferFull).to_string()
+        } else if throttled {
+            lang.t(Msg::Throttled).to_string()
+        } else if p.stats.failed_records > 0 {
+            lang.f(Msg::FailedSendsN, &[&n(p.stats.failed_records)])
+        } else {
+            lang.f(Msg::SentN, &[&n(p.stats.sent_records)])
+        };
+        let colour = if blocked || p.stats.failed_records > 0 { "#b91c1c" } else { MUTED };
+        let state = fit(ctx, &state, &f.small, room);
+        text(ctx, &state, r.x + 10.0 * k, r.y + 25.0 * k, &f.small, colour, "left");
+        let why = [(blocked, StageTerm::Buffer), (throttled, StageTerm::Quota)];
+        let why = why.into_iter().find(|w| w.0 && !p.closed).map(|w| w.1);
+        terms::term_if(ctx, &state, r.x + 10.0 * k, r.y + 25.0 * k, why);
     }
 }
 

@@ -65,6 +65,7 @@ pub fn use_frame_loop(
         reduced_motion: *reduced,
         dispatch,
         was_still: (*use_memo((), |_| Rc::new(std::cell::Cell::new(false)))).clone(),
+        budget: use_mut_ref(crate::model::sim::FrameBudget::default),
     };
     let waker = use_animation_frame(Rc::new(move |t| frames.frame(t)));
     // Hovering a chart redraws the charts on the next frame with a readout; no render.

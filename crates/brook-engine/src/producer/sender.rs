@@ -175,6 +175,7 @@ impl Producer {
         let (acks, max) = (self.spec.acks, self.spec.max_in_flight_requests_per_connection);
         let (sends, stats, used) = (&mut self.sends, &mut self.stats, &mut self.buffer_bytes_used);
         let awaited_records = &mut self.awaited_records;
+        let awaited_partitions = &mut self.awaited_partitions;
         self.send_list.retain(|&p| {
             let s = &mut sends[p as usize];
             if !reachable(p) {
@@ -196,6 +197,7 @@ impl Producer {
                     stats.acked_records += o.batch.count as u64;
                 } else {
                     s.requests += 1;
+                    awaited_moved(awaited_partitions, s.awaited, s.awaited + 1);
                     s.awaited += 1;
                     *awaited_records += o.batch.count as u64;
                 }
@@ -219,6 +221,7 @@ impl Producer {
             return 0;
         }
         let s = &mut self.sends[p];
+        awaited_moved(&mut self.awaited_partitions, s.awaited, s.awaited - 1);
         s.awaited -= 1;
         self.awaited_records -= o.batch.count as u64;
         let timeout_us = self.spec.delivery_timeout_ms as u64 * 1000;
@@ -332,7 +335,9 @@ impl Producer {
     /// answer, when it comes, only frees the in-flight slot. Returns the records failed.
     pub(crate) fn give_up_in_flight(&mut self, o: &Outgoing) -> u64 {
         let p = o.batch.partition;
-        self.sends[p as usize].awaited -= 1;
+        let s = &mut self.sends[p as usize];
+        awaited_moved(&mut self.awaited_partitions, s.awaited, s.awaited - 1);
+        s.awaited -= 1;
         self.awaited_records -= o.batch.count as u64;
         self.given_up.push((p, o.epoch, o.seq));
         self.give_up(o);
@@ -407,13 +412,26 @@ impl Producer {
     /// The most batches in flight to one partition (at most
     /// `max.in.flight.requests.per.connection`).
     pub fn in_flight_batches_most(&self) -> u32 {
-        self.sends.iter().map(|s| s.awaited).max().unwrap_or(0)
+        self.awaited_partitions.iter().rposition(|&n| n > 0).unwrap_or(0) as u32
     }
 
     /// Checks the sending state: in-flight limits, queue listing, resends in sequence order.
     pub(crate) fn check_sending(&self) -> Result<(), String> {
         let max = self.spec.max_in_flight_requests_per_connection;
         let name = &self.spec.name;
+        let mut by_awaited = vec![0u32; self.awaited_partitions.len()];
+        for s in self.sends.iter().filter(|s| s.awaited > 0) {
+            match by_awaited.get_mut(s.awaited as usize) {
+                Some(n) => *n += 1,
+                None => return Err(format!("{name}: {} awaited, not counted", s.awaited)),
+            }
+        }
+        if by_awaited.get(1..) != self.awaited_partitions.get(1..) {
+            return Err(format!(
+                "{name}: partitions by batches awaited {:?}, counted {:?}",
+                by_awaited, self.awaited_partitions
+            ));
+        }
         for (p, s) in self.sends.iter().enumerate() {
             let given_up = self.given_up.iter().filter(|g| g.0 as usize == p).count() as u32;
             if s.awaited + given_up != s.requests || s.requests > max {
@@ -435,5 +453,19 @@ impl Producer {
             }
         }
         Ok(())
+    }
+}
+
+/// A partition's batches awaited went from `from` to `to`: `by_awaited` (partitions by batches
+/// awaited, index 0 unused) follows.
+fn awaited_moved(by_awaited: &mut Vec<u32>, from: u32, to: u32) {
+    if from > 0 {
+        by_awaited[from as usize] -= 1;
+    }
+    if to > 0 {
+        if by_awaited.len() <= to as usize {
+            by_awaited.resize(to as usize + 1, 0);
+        }
+        by_awaited[to as usize] += 1;
     }
 }

@@ -173,9 +173,18 @@ fn at_most_max_in_flight_batches_of_a_partition_are_out_unless_acks_0() {
     // requests unanswered; an acks=0 request is complete once written (handleCompletedSends).
     let spec = ProducerSpec::new("p", "t", RateProfile::Constant { rate_per_sec: 0.0 });
     let mut p = queued(spec.clone(), 8);
-    assert_eq!(drain(&mut p, 0).len(), 5, "the default limit, 5");
+    let sent = drain(&mut p, 0);
+    assert_eq!(sent.len(), 5, "the default limit, 5");
     assert_eq!(p.in_flight_batches(), 5);
+    assert_eq!(p.in_flight_batches_most(), 5, "all to one partition: the stage's gauge is full");
     assert!(drain(&mut p, 1).is_empty(), "no slot free");
+    // An answer frees a slot: the gauge follows, and the sending state's check counts it.
+    assert_eq!(p.answered(10, sent[0], Answer::Ok), 0);
+    assert_eq!(p.in_flight_batches_most(), 4);
+    p.check_sending().unwrap();
+    assert_eq!(p.give_up_in_flight(&sent[1]), 1);
+    assert_eq!(p.in_flight_batches_most(), 3, "a batch given up no longer awaits");
+    p.check_sending().unwrap();
     let mut zero = queued(ProducerSpec { acks: Acks::None, ..spec }, 8);
     assert_eq!(drain(&mut zero, 0).len(), 8);
     assert_eq!(zero.in_flight_batches(), 0);
