@@ -7,9 +7,12 @@
 // size) with the engine's log memory bound and field-naming reader errors to 433,439 (gzip -9:
 // 430,952), over that goal. Issue 12's phase 4 schedule (the replicas of quiet partitions
 // left alone, the largest of the speed changes for the production preset) added 2,269 bytes
-// and the budget went from 436,000 to 440,000 (BENCHMARKS.md, "Issue 12's speed goals"). Until the cuts listed in BENCHMARKS.md ("Bundle after issues 11
-// and 12") land, the test holds this budget so that the bundle cannot grow further
-// unnoticed; the goal itself is unchanged and is not met.
+// and the budget went from 436,000 to 440,000 (BENCHMARKS.md, "Issue 12's speed goals").
+// The page's frame budget for large clusters, the pace written beside the speed control and
+// the request time chart's note took it to 440,137; the budget is now 441,000 (BENCHMARKS.md,
+// "A large cluster's frames kept short"). Until the cuts listed in BENCHMARKS.md ("Bundle
+// after issues 11 and 12") land, the test holds this budget so that the bundle cannot grow
+// further unnoticed; the goal itself is unchanged and is not met.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -18,7 +21,7 @@ import { join } from 'node:path';
 import { DIST } from './helpers.js';
 
 const GOAL_BYTES = 400_000;
-const BUDGET_BYTES = 440_000;
+const BUDGET_BYTES = 441_000;
 
 test(`the wasm bundle is at most ${BUDGET_BYTES} bytes gzipped (the goal is ${GOAL_BYTES})`, () => {
   const wasm = readdirSync(DIST).filter((f) => f.endsWith('.wasm'));

@@ -71,7 +71,6 @@ const LESSON_FRAME: &str = "#f59e0b";
 
 /// Faults, written where they happened, on a plate inside that thing's box (so they cover
 /// no other label), fading out.
-#[inline(never)] // its own frame in a profile
 fn marks(ctx: &Ctx, l: &Layout, sim: &Sim, f: &Faces, now_ms: f64) {
     let k = l.scale;
     for m in &sim.flights.marks {
@@ -99,7 +98,6 @@ fn marks(ctx: &Ctx, l: &Layout, sim: &Sim, f: &Faces, now_ms: f64) {
     }
 }
 
-#[inline(never)] // its own frame in a profile
 fn headings(ctx: &Ctx, l: &Layout, c: &Cluster, f: &Faces, lang: Lang) {
     let font = &f.heading;
     let [producers, partitions, consumers] = l.headings;
@@ -147,7 +145,6 @@ fn scaled_style(f: &Flight, by_key: bool, k: f64) -> (&'static str, bool, f64) {
 
 /// The moving dots. Dots of one look share one path and one fill, so a thousand dots cost a
 /// handful of fills rather than a thousand.
-#[inline(never)] // its own frame in a profile
 fn flights(ctx: &Ctx, l: &Layout, sim: &Sim, now_ms: f64, reduced_motion: bool) {
     let mut looks: Vec<(&'static str, bool, Dots)> = Vec::new();
     for f in sim.flights.iter() {

@@ -164,24 +164,23 @@ impl RectBatch {
         Self::add(&mut self.outlines, colour, r);
     }
 
-    /// Draws the fills, then the outlines, and empties the batch.
-    pub fn draw(&mut self, ctx: &Ctx) {
-        for (colour, rects) in self.fills.drain(..) {
+    /// Draws the fills, then the outlines.
+    pub fn draw(&self, ctx: &Ctx) {
+        for (outline, (colour, rects)) in
+            self.fills.iter().map(|f| (false, f)).chain(self.outlines.iter().map(|o| (true, o)))
+        {
             ctx.begin_path();
             for r in rects {
                 ctx.rect(r.x, r.y, r.w, r.h);
             }
-            ctx.set_fill_style_str(colour);
-            ctx.fill();
-        }
-        ctx.set_line_width(1.0);
-        for (colour, rects) in self.outlines.drain(..) {
-            ctx.begin_path();
-            for r in rects {
-                ctx.rect(r.x, r.y, r.w, r.h);
+            if outline {
+                ctx.set_line_width(1.0);
+                ctx.set_stroke_style_str(colour);
+                ctx.stroke();
+            } else {
+                ctx.set_fill_style_str(colour);
+                ctx.fill();
             }
-            ctx.set_stroke_style_str(colour);
-            ctx.stroke();
         }
     }
 }

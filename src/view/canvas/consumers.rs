@@ -16,7 +16,6 @@ use crate::view::paint::{
 };
 
 /// Faint lines from each assigned partition to its member.
-#[inline(never)] // its own frame in a profile
 pub fn assignment_lines(ctx: &Ctx, l: &Layout, c: &Cluster) {
     ctx.set_line_width(1.0);
     ctx.set_global_alpha(0.25);
@@ -46,7 +45,6 @@ pub fn assignment_lines(ctx: &Ctx, l: &Layout, c: &Cluster) {
 
 /// Every reader's header and member boxes; text is cut to its box and counted when it is
 /// (measured: Chinese is about twice as wide as English per character).
-#[inline(never)] // its own frame in a profile
 pub fn consumers(ctx: &Ctx, l: &Layout, rates: &MemberRates, f: &Faces, lang: Lang) {
     let font = &f.small;
     let k = l.scale;

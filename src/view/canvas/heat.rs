@@ -109,7 +109,6 @@ fn cells(ctx: &Ctx, grid: &Grid, shades: &[Option<u8>], counts: &mut [usize; SHA
 }
 
 /// Paints the heat view of `c` laid out as `h`.
-#[inline(never)] // its own frame in a profile
 pub fn heat(ctx: &Ctx, l: &Layout, h: &HeatLayout, c: &Cluster, f: &Faces, lang: Lang) {
     let k = l.scale;
     let font = &f.small;

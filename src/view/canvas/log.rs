@@ -54,7 +54,6 @@ pub(super) fn strip_window(c: &Cluster) -> u64 {
 const DELETED: &str = "#cbd5e1";
 
 /// Every partition's strip (or the heat strip), with the scale and the broker row.
-#[inline(never)] // its own frame in a profile
 pub fn partitions(ctx: &Ctx, l: &Layout, c: &Cluster, f: &Faces, by_key: bool, lang: Lang) {
     let k = l.scale;
     let window = strip_window(c) as f64;

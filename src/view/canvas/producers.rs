@@ -17,7 +17,6 @@ use crate::view::paint::{
 /// Every producer's box; text is cut to fit it (and counted when it is). The boxes, colour
 /// strips, outlines and gauges are drawn in batches, layer by layer (a production-size cluster
 /// has 128 producers): backgrounds, sparklines, strips, outlines, text, gauges.
-#[inline(never)] // its own frame in a profile
 pub fn producers(ctx: &Ctx, l: &Layout, c: &Cluster, f: &Faces, lang: Lang) {
     let now = c.now_us();
     let k = l.scale;
