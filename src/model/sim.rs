@@ -763,6 +763,22 @@ mod tests {
         }
     }
 
+    /// A playing quickstart run whose clock moves `$ms` wall ms at each look (a clock of its
+    /// own in each test).
+    macro_rules! clocked_sim {
+        ($ms:expr) => {{
+            use std::sync::atomic::{AtomicU64, Ordering};
+            static T: AtomicU64 = AtomicU64::new(0);
+            fn clock() -> f64 {
+                T.fetch_add(($ms * 10.0) as u64, Ordering::Relaxed) as f64 / 10.0
+            }
+            let mut sim = Sim::new(brook_engine::preset("quickstart").unwrap());
+            sim.clock = Some(clock);
+            sim.playing = true;
+            sim
+        }};
+    }
+
     #[test]
     fn step_bound_per_frame_holds() {
         let mut sim = Sim::new(preset("quickstart").unwrap());
@@ -778,14 +794,7 @@ mod tests {
     fn a_run_slower_than_asked_says_the_speed_it_kept() {
         // Each look at the clock is 4 ms on: a frame's 6 ms budget fits one or two steps of the
         // 50 that frames 50 ms apart ask for at 1x.
-        use std::sync::atomic::{AtomicU64, Ordering};
-        static T: AtomicU64 = AtomicU64::new(0);
-        fn clock() -> f64 {
-            T.fetch_add(4, Ordering::Relaxed) as f64
-        }
-        let mut sim = Sim::new(brook_engine::preset("quickstart").unwrap());
-        sim.clock = Some(clock);
-        sim.playing = true;
+        let mut sim = clocked_sim!(4.0);
         let mut t = 0.0;
         sim.frame(t);
         while t < PACE_WINDOW_MS - 50.0 {
@@ -830,14 +839,7 @@ mod tests {
     #[test]
     fn a_run_that_cannot_keep_up_keeps_to_the_frames_budget() {
         // Each look at the clock is 3 ms on, and a step's cost is measured from those looks.
-        use std::sync::atomic::{AtomicU64, Ordering};
-        static T: AtomicU64 = AtomicU64::new(0);
-        fn clock() -> f64 {
-            T.fetch_add(3, Ordering::Relaxed) as f64
-        }
-        let mut sim = Sim::new(brook_engine::preset("quickstart").unwrap());
-        sim.clock = Some(clock);
-        sim.playing = true;
+        let mut sim = clocked_sim!(3.0);
         sim.frame(0.0);
         sim.step_budget_ms = 4.0;
         // No step's cost known yet: the whole 6 ms. A step, then one at 3 ms (3 + 0 is within
@@ -862,14 +864,7 @@ mod tests {
         // Each look at the clock is 0.1 ms on: a step costs about 0.1 ms, a 60 Hz frame's 17
         // steps at 1x about 2 ms, within 6 ms. Such a run keeps its speed whatever the frame's
         // own budget: a frame 50 ms after the last runs its 50 steps (5 ms).
-        use std::sync::atomic::{AtomicU64, Ordering};
-        static T: AtomicU64 = AtomicU64::new(0);
-        fn clock() -> f64 {
-            T.fetch_add(1, Ordering::Relaxed) as f64 / 10.0
-        }
-        let mut sim = Sim::new(brook_engine::preset("quickstart").unwrap());
-        sim.clock = Some(clock);
-        sim.playing = true;
+        let mut sim = clocked_sim!(0.1);
         sim.step_budget_ms = 0.0;
         sim.frame(0.0);
         assert_eq!(sim.frame(16.0), 16);
@@ -885,14 +880,7 @@ mod tests {
     fn a_frame_stops_stepping_at_its_wall_time_budget() {
         // A clock 4 ms further on at each look: the first step always runs, the second
         // starts 4 ms in (within the 6 ms budget), the third would start at 8 ms.
-        use std::sync::atomic::{AtomicU64, Ordering};
-        static T: AtomicU64 = AtomicU64::new(0);
-        fn clock() -> f64 {
-            T.fetch_add(4, Ordering::Relaxed) as f64
-        }
-        let mut sim = Sim::new(brook_engine::preset("quickstart").unwrap());
-        sim.clock = Some(clock);
-        sim.playing = true;
+        let mut sim = clocked_sim!(4.0);
         let behind = sim.frames_behind;
         assert_eq!(sim.frame(0.0), 0, "the first frame has no elapsed time");
         assert_eq!(sim.frame(50.0), 2, "50 ms asked, two steps fit the budget");
