@@ -32,6 +32,12 @@ const FRAME_MS: f64 = 1000.0 / 60.0;
 /// Weight of the newest measurement in the running means of [`FrameBudget`] and of a step's
 /// cost.
 const EWMA_NEW: f64 = 0.2;
+
+/// Moves running mean `mean` towards `x` by [`EWMA_NEW`] (the first measurement, while it is
+/// 0, sets it).
+fn ewma(mean: &mut f64, x: f64) {
+    *mean = if *mean == 0.0 { x } else { *mean + EWMA_NEW * (x - *mean) };
+}
 /// Longest wall-clock gap between frames that is simulated, ms (a hidden tab pauses instead
 /// of catching up).
 pub const FRAME_GAP_MS_MAX: f64 = 100.0;
@@ -147,12 +153,11 @@ impl FrameBudget {
     /// A frame drew the stage in `stage_ms` (None: it did not draw it) and the charts in
     /// `charts_ms` (None: not drawn).
     pub fn drew(&mut self, stage_ms: Option<f64>, charts_ms: Option<f64>) {
-        let mean = |m: &mut f64, x: f64| *m = if *m == 0.0 { x } else { *m + EWMA_NEW * (x - *m) };
         if let Some(x) = stage_ms {
-            mean(&mut self.stage_ms, x);
+            ewma(&mut self.stage_ms, x);
         }
         if let Some(x) = charts_ms {
-            mean(&mut self.charts_ms, x);
+            ewma(&mut self.charts_ms, x);
         }
     }
 }
@@ -588,12 +593,7 @@ impl Sim {
             run += 1;
         }
         if let (Some(clock), Some(t0), true) = (clock, started, run > 0) {
-            let per_step = (clock() - t0) / run as f64;
-            self.step_ms_mean = if self.step_ms_mean == 0.0 {
-                per_step
-            } else {
-                self.step_ms_mean + EWMA_NEW * (per_step - self.step_ms_mean)
-            };
+            ewma(&mut self.step_ms_mean, (clock() - t0) / run as f64);
         }
         if steps > 0 {
             self.stepped_none = run == 0;

@@ -191,7 +191,7 @@ impl FrameLoop {
         }
         let stage_done = now_ms();
         let mut charts_drawn = false;
-        if t - *self.last_chart_ms.borrow() >= CHARTS_EVERY_MS {
+        if charts_due {
             *self.last_chart_ms.borrow_mut() = t;
             let (w, h) = chart_size(&self.charts);
             if still.charts.due(moving, redraw::key(&s, renders, w, h)) {

@@ -14,7 +14,7 @@ use crate::model::heat::{
 use crate::model::i18n::{Lang, Msg};
 use crate::model::layout::{Layout, Rect};
 use crate::model::stage_terms::StageTerm;
-use crate::view::paint::{fill, first_fitting, text, text_width, Faces, INK, MUTED};
+use crate::view::paint::{fill, first_fitting, text, text_width, Faces, RectBatch, INK, MUTED};
 
 /// Light to dark: the heat strip's orange ramp, a shade per [`SHADES`].
 const RAMP: [&str; SHADES] =
@@ -87,25 +87,14 @@ pub fn shown() -> Option<String> {
 /// Fills each cell `i` of `grid` with the colour of `shades[i]` (`None`: down), one path per
 /// shade, and counts the cells of each shade.
 fn cells(ctx: &Ctx, grid: &Grid, shades: &[Option<u8>], counts: &mut [usize; SHADES]) {
-    let looks = (0..SHADES).map(|i| (Some(i as u8), RAMP[i])).chain([(None, DOWN)]);
-    for (want, colour) in looks {
-        ctx.begin_path();
-        let mut any = false;
-        for (i, s) in shades.iter().enumerate() {
-            if *s == want {
-                let r = grid.cell(i);
-                ctx.rect(r.x, r.y, r.w, r.h);
-                any = true;
-                if let Some(s) = s {
-                    counts[*s as usize] += 1;
-                }
-            }
-        }
-        if any {
-            ctx.set_fill_style_str(colour);
-            ctx.fill();
+    let mut batch = RectBatch::default();
+    for (i, s) in shades.iter().enumerate() {
+        batch.fill(grid.cell(i), s.map_or(DOWN, |s| RAMP[s as usize]));
+        if let Some(s) = s {
+            counts[*s as usize] += 1;
         }
     }
+    batch.draw(ctx);
 }
 
 /// Paints the heat view of `c` laid out as `h`.

@@ -400,7 +400,8 @@ impl Producer {
 
     /// Batches sent and not yet answered (nor given up).
     pub fn in_flight_batches(&self) -> u64 {
-        self.sends.iter().map(|s| s.awaited as u64).sum()
+        let by_awaited = self.awaited_partitions.iter().enumerate();
+        by_awaited.map(|(n, &partitions)| n as u64 * partitions as u64).sum()
     }
 
     /// The last batch acknowledged for `partition`: from its first record's `send()` to its
