@@ -102,6 +102,21 @@ test('production: the speed control says the run keeps a slower pace than 1x, an
   // Both are wall-clock measurements over different seconds of a noisy machine.
   assert.ok(kept < 3 * measured + 0.02 && kept > measured / 3 - 0.02, `shown ${kept}x, the clock moved at ${measured.toFixed(3)}x`);
   await screenshot(page, 'production-pace');
+  // A faster speed asked gives such a run more of each frame (model/sim.rs, engine_budget_ms:
+  // up to 25 ms at 100x, fewer frames a second): the speed control is not a control that
+  // changes nothing. About 4 times the pace here; checked loosely on a noisy machine.
+  const max = await page.$eval('[data-testid=speed]', (el) => el.max);
+  await page.$eval('[data-testid=speed]', (el, v) => {
+    el.value = v;
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  }, max);
+  await page.waitForTimeout(1500);
+  const [v2, w2] = [await virtualS(), Date.now()];
+  await page.waitForTimeout(4000);
+  const [v3, w3] = [await virtualS(), Date.now()];
+  const fast = (v3 - v2) / ((w3 - w2) / 1000);
+  assert.ok(fast > 1.5 * measured, `at 100x the clock moved at ${fast.toFixed(3)}x, at 1x ${measured.toFixed(3)}x`);
+  await screenshot(page, 'production-pace-100x');
   await page.selectOption('[data-testid=language]', 'zh-TW');
   const zh = await (await page.waitForSelector('[data-testid=pace-short]', { timeout: 60_000 })).textContent();
   assert.match(zh, /^實際 [0-9.]+×：模擬跟不上$/);

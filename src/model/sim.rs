@@ -27,11 +27,25 @@ pub const FRAME_WORK_TARGET_MS: f64 = 7.0;
 /// The least wall ms a frame gives the engine, however long drawing took lately: a slow first
 /// paint must not hold back a cluster whose steps cost microseconds.
 pub const ENGINE_BUDGET_MIN_MS: f64 = 1.0;
+/// Most wall ms a frame gives the engine when the speed asked is above 1x and the run cannot
+/// keep it: asking for more speed trades smooth frames for pace (about 30 frames a second at
+/// this budget, rather than a speed control that changes nothing).
+pub const FAST_FORWARD_ENGINE_MS_MAX: f64 = 25.0;
 /// A frame at 60 Hz, wall ms.
 const FRAME_MS: f64 = 1000.0 / 60.0;
 /// Weight of the newest measurement in the running means of [`FrameBudget`] and of a step's
 /// cost.
 const EWMA_NEW: f64 = 0.2;
+
+/// The wall ms a frame's steps may take in a run that cannot keep up at `speed`: the frame's own
+/// budget `frame_ms` at 1x or slower; faster, that budget times the speed asked, up to
+/// [`FAST_FORWARD_ENGINE_MS_MAX`].
+fn engine_budget_ms(frame_ms: f64, speed: f64) -> f64 {
+    if speed <= 1.0 {
+        return frame_ms;
+    }
+    (frame_ms * speed).min(FAST_FORWARD_ENGINE_MS_MAX).max(frame_ms)
+}
 
 /// Moves running mean `mean` towards `x` by [`EWMA_NEW`] (the first measurement, while it is
 /// 0, sets it).
@@ -564,7 +578,7 @@ impl Sim {
         // budget.
         let frame_steps = self.speed * FRAME_MS * 1000.0 / TICK_US as f64;
         let keeps_up = frame_steps * self.step_ms_mean <= STEP_BUDGET_MS;
-        let budget_ms = self.step_budget_ms.min(STEP_BUDGET_MS);
+        let budget_ms = engine_budget_ms(self.step_budget_ms.min(STEP_BUDGET_MS), self.speed);
         // One step runs unless the last frame ran one and this one has no room for it.
         let first_free = self.stepped_none || self.step_ms_mean <= budget_ms;
         let mut run = 0;
@@ -857,6 +871,28 @@ mod tests {
         assert_eq!(sim.frame(251.0), 1, "after a frame that ran none");
         // A Step press is never cut short.
         assert_eq!(sim.advance(100_000.0, 260.0), 100);
+    }
+
+    #[test]
+    fn a_faster_speed_gives_a_run_that_cannot_keep_up_more_of_each_frame() {
+        assert_eq!(engine_budget_ms(4.0, 0.5), 4.0, "slower than 1x: the frame's budget");
+        assert_eq!(engine_budget_ms(4.0, 1.0), 4.0);
+        assert_eq!(engine_budget_ms(4.0, 2.0), 8.0, "twice the speed, twice the time");
+        assert_eq!(engine_budget_ms(4.0, 100.0), FAST_FORWARD_ENGINE_MS_MAX);
+        // Each look at the clock is 3 ms on. At 1x such a run gets one step a frame (the test
+        // above); at 10x the frame may spend 40 ms, held at 25: steps start while the time
+        // spent plus a step's mean fits.
+        let mut sim = clocked_sim!(3.0);
+        sim.frame(0.0);
+        sim.step_budget_ms = 4.0;
+        assert_eq!(sim.frame(50.0), 3, "a step's cost measured: 4 ms");
+        sim.speed = 10.0;
+        // One step, then at 3, 6, .. 21 ms in (21 + 4 is within 25), not at 24.
+        assert_eq!(sim.frame(100.0), 8);
+        // 27 ms over 8 steps: the mean is 4 + 0.2 x (3.375 - 4) = 3.875. At 2x, 8 ms: a step,
+        // then one at 3 ms (6.875), not at 6.
+        sim.speed = 2.0;
+        assert_eq!(sim.frame(150.0), 2);
     }
 
     #[test]

@@ -791,8 +791,8 @@ catalogue! {
     MarkSlowAck = "{0} ms to ack", "{0} 毫秒才確認";
     ProducerFailing = "failing: {0} failed", "傳送失敗中：{0} 筆";
     PaceShort = "running at {0}×: the simulation cannot keep up", "實際 {0}×：模擬跟不上";
-    PaceShortTitle = "This cluster takes longer to simulate than the speed asked allows, so virtual time runs at this pace (measured over the last wall second). Rates, latencies and the clock are still in virtual time.",
-        "這個叢集的模擬太耗時，跟不上所設定的速度，因此模擬時間只能以這個速度前進（以最近一秒的實際時間量測）。速率、延遲和時鐘仍以模擬時間計算。";
+    PaceShortTitle = "This cluster takes longer to simulate than the speed asked allows, so virtual time runs at this pace (measured over the last wall second). Rates, latencies and the clock are still in virtual time. Above 1× the simulation takes more of each frame to go faster, so fewer frames are drawn each second.",
+        "這個叢集的模擬太耗時，跟不上所設定的速度，因此模擬時間只能以這個速度前進（以最近一秒的實際時間量測）。速率、延遲和時鐘仍以模擬時間計算。速度設在 1× 以上時，模擬會占用每個影格更多的時間來加快腳步，每秒畫出的影格因此變少。";
     ChartRequestTime = "Produce request time per broker (TotalTimeMs, mean), ms",
         "各 Broker 的生產請求時間（TotalTimeMs 平均），毫秒";
     ChartRequestTimeNote = "From the request read to the answer sent. While a broker's request queue is full, the time a request waits to be read is not in it: the producers' latency shows that wait.",
