@@ -1,5 +1,6 @@
-// Browser benchmark: `node bench.js [seconds] [preset...]` after `trunk build --release`.
-// Opens `?bench=PRESET&seconds=N` in headless Chromium for each preset, collects the page's
+// Browser benchmark: `node bench.js [seconds] [preset[@speed]...]` after `trunk build --release`.
+// Opens `?bench=PRESET&seconds=N` (with `&speed=X` for `PRESET@X`; 1x otherwise) in headless
+// Chromium for each preset, collects the page's
 // frame-time report, and prints a table; also the gzipped wasm size. Then, for the same presets,
 // the idle cost: the page played 3 s then paused, main-thread task time per wall second over
 // 5 s (Chromium's Performance.getMetrics TaskDuration). Writes artifacts/bench.json.
@@ -19,14 +20,16 @@ const gzipKb = gzipSync(wasmBytes, { level: 9 }).length / 1024;
 const server = await serveDist();
 const browser = await launch();
 const results = [];
-for (const preset of presets) {
+for (const arg of presets) {
+  const [preset, speed] = arg.split('@');
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${server.url}?bench=${preset}&seconds=${seconds}`);
+  await page.goto(`${server.url}?bench=${preset}&seconds=${seconds}${speed ? `&speed=${speed}` : ''}`);
   const el = await page.waitForSelector('[data-testid=bench-result]', { timeout: (seconds + 60) * 1000 });
   const report = JSON.parse(await el.textContent());
   report.first_frame_ms = Number(await page.getAttribute('canvas[data-testid=stage]', 'data-first-frame-ms'));
+  if (speed) report.preset = arg;
   if (errors.length) report.errors = errors;
   results.push(report);
   await page.close();
@@ -50,7 +53,9 @@ async function idleMsPerSec(preset) {
   return ((t1 - t0) * 1000) / ((w1 - w0) / 1000);
 }
 const idle = [];
-for (const preset of presets) idle.push({ preset, paused_main_thread_ms_per_s: Number((await idleMsPerSec(preset)).toFixed(1)) });
+for (const preset of new Set(presets.map((a) => a.split('@')[0]))) {
+  idle.push({ preset, paused_main_thread_ms_per_s: Number((await idleMsPerSec(preset)).toFixed(1)) });
+}
 await browser.close();
 await server.close();
 

@@ -17,6 +17,7 @@ pub mod layout;
 pub mod lesson;
 pub mod params;
 pub mod plan;
+pub mod plates;
 pub mod profile_form;
 pub mod queueing;
 pub mod redraw;

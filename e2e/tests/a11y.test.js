@@ -133,7 +133,7 @@ test('Tab reaches every control, and the stage is operated by keyboard', async (
 
 test('the live region says what the stage shows, in both languages, at most once a second', async () => {
   const errors = [];
-  for (const [lang, words] of [['en', /^The stage shows \d+ brokers \(\d+ down\), \d+ topics with \d+ partitions, \d+ producers, and \d+ readers with \d+ members\.$/], ['zh-TW', /^舞台上有 \d+ 台 Broker/]]) {
+  for (const [lang, words] of [['en', /^The stage shows brokers: \d+ \(\d+ down\); topics: \d+, with \d+ partitions; producers: \d+; readers: \d+, with \d+ members\.$/], ['zh-TW', /^模擬畫面上有 \d+ 台 Broker/]]) {
     const page = await openPage(browser, `${server.url}?preset=broker-failure-acks&lang=${lang}`, errors);
     const region = await page.$('[aria-live=polite][data-testid=stage-live]');
     assert.ok(region, 'a polite live region');

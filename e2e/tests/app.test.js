@@ -75,9 +75,15 @@ test('the same seed gives the same figures after the same virtual time', async (
 
 test('bad input gets a message naming the field', async () => {
   const errors = [];
-  const page = await openPage(browser, `${server.url}?seed=banana&play=0`, errors);
+  const page = await openPage(browser, `${server.url}?seed=banana&play=0&speed=500`, errors);
   const banner = await page.textContent('[data-testid=url-errors]');
   assert.match(banner, /seed: "banana" is not a whole number/);
+  assert.match(banner, /speed: "500" must be a number from 0\.1 to 100/);
+  assert.equal(await page.textContent('[data-testid=speed-value]'), '1×', 'the default speed kept');
+  const fast = await openPage(browser, `${server.url}?play=0&speed=10`, errors);
+  assert.equal(await fast.textContent('[data-testid=speed-value]'), '10×', 'the speed the URL asked');
+  assert.equal(await fast.$('[data-testid=url-errors]'), null);
+  await fast.close();
   await page.fill('[data-testid=seed]', '12x');
   const inline = await page.textContent('[data-testid=seed-error]');
   assert.match(inline, /^seed: "12x"/);

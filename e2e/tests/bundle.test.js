@@ -9,8 +9,12 @@
 // left alone, the largest of the speed changes for the production preset) added 2,269 bytes
 // and the budget went from 436,000 to 440,000 (BENCHMARKS.md, "Issue 12's speed goals").
 // The page's frame budget for large clusters, the pace written beside the speed control and
-// the request time chart's note took it to 440,137; the budget is now 441,000 (BENCHMARKS.md,
-// "A large cluster's frames kept short"). Until the cuts listed in BENCHMARKS.md ("Bundle
+// the request time chart's note took it to 440,137; the budget went to 441,000 (BENCHMARKS.md,
+// "A large cluster's frames kept short"). The UX review's mends (the notes under the readers'
+// table, the stage's merged fault labels, the pace note's own slot, the `speed` URL parameter,
+// fast-forward above 1x) took it to 443,798 (a map in the label placement, 2,452 bytes, was
+// replaced by short lists searched in order); the budget is now 444,000 (BENCHMARKS.md, "Fast
+// forward and the UX review"). Until the cuts listed in BENCHMARKS.md ("Bundle
 // after issues 11 and 12") land, the test holds this budget so that the bundle cannot grow
 // further unnoticed; the goal itself is unchanged and is not met.
 import { test } from 'node:test';
@@ -21,7 +25,7 @@ import { join } from 'node:path';
 import { DIST } from './helpers.js';
 
 const GOAL_BYTES = 400_000;
-const BUDGET_BYTES = 441_000;
+const BUDGET_BYTES = 444_000;
 
 test(`the wasm bundle is at most ${BUDGET_BYTES} bytes gzipped (the goal is ${GOAL_BYTES})`, () => {
   const wasm = readdirSync(DIST).filter((f) => f.endsWith('.wasm'));

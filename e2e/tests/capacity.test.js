@@ -134,6 +134,10 @@ for (const [preset, seconds] of [['spike-beyond-capacity', 12], ['hot-partition'
       // what it leaves out, so its low line does not contradict the producers' latency.
       const note = await page.textContent('.chart-box.focus [data-testid=chart-note]');
       assert.match(note, /not in it: the producers' latency shows that wait/);
+      // The readers' queueing figures (μ, ρ) count the consumers only: beside a low ρ the
+      // panel names the brokers where requests wait unread (every one here, above).
+      const brokersNote = await page.textContent('[data-testid=brokers-note]');
+      assert.match(brokersNote, /^Saturated brokers \(0, 1, 2\): produce requests wait there to be read\./);
       await page.waitForTimeout(300);
     }
     await screenshot(page, `capacity-${preset}`);

@@ -64,6 +64,15 @@ pub fn broker_gauges(c: &Cluster, b: usize) -> BrokerGauges {
     }
 }
 
+/// Brokers with produce requests arrived and not yet read (their request queue is full or their
+/// network in is spent): none when the brokers have no limits.
+pub fn saturated_brokers(c: &Cluster) -> Vec<usize> {
+    if !limited(c) {
+        return Vec::new();
+    }
+    (0..c.brokers().len()).filter(|&b| c.broker_queues(b).unread > 0).collect()
+}
+
 /// What the stage's broker gauges show, for tests: per broker `queue,in,out,disk` fills (0 to
 /// 1, two decimals), `;` between brokers; None when the brokers have no limits (no gauges).
 pub fn gauges_text(c: &Cluster) -> Option<String> {
@@ -267,6 +276,19 @@ mod tests {
         assert_eq!(most, hot);
         assert!(limited(&c));
         assert!(!limited(&run("quickstart", 100)));
+    }
+
+    #[test]
+    fn the_saturated_brokers_are_named_only_while_requests_wait_to_be_read() {
+        // spike-beyond-capacity (presets.rs): each broker handles about 1.3 MB/s; from 5 s the
+        // shop sends 8 MB/s, so every request queue fills to queued.max.requests and requests
+        // wait to be read (Kafka's SocketServer stops reading while the queue is full). Before
+        // the spike, 2 MB/s over three brokers: none waits.
+        assert_eq!(saturated_brokers(&run("spike-beyond-capacity", 4_000)), Vec::<usize>::new());
+        assert_eq!(saturated_brokers(&run("spike-beyond-capacity", 8_000)), vec![0, 1, 2]);
+        // hot-partition: only the hot key's broker.
+        assert_eq!(saturated_brokers(&run("hot-partition", 10_000)).len(), 1);
+        assert_eq!(saturated_brokers(&run("quickstart", 3_000)), Vec::<usize>::new());
     }
 
     #[test]

@@ -9,6 +9,7 @@ use brook_engine::{
 
 use crate::model::format::compact;
 use crate::model::i18n::{Lang, Msg, Text};
+use crate::model::sim::GroupStats;
 
 /// A short name for a reader kind, for the stage.
 pub fn kind_short(kind: ReaderKind) -> Msg {
@@ -299,9 +300,75 @@ pub fn push_fill(spec: &SubscriptionSpec, k: &brook_engine::Subscriber) -> f64 {
     }
 }
 
+/// Why a consumer group's processed records and its lag fall short of what was produced, one
+/// line for each case that applies (none when neither does): groups that will start at
+/// `latest` and have not fetched yet (their lag is 0 while records are produced), and the
+/// records `auto.offset.reset` skipped (never read, so counted in neither figure).
+pub fn reset_notes(groups: &[GroupStats], lang: Lang) -> Vec<String> {
+    let mut notes = Vec::new();
+    let sep = match lang {
+        Lang::En => ", ",
+        Lang::ZhTw => "、",
+    };
+    let waiting: Vec<&str> =
+        groups.iter().filter(|g| g.awaiting_latest).map(|g| g.name.as_str()).collect();
+    if !waiting.is_empty() {
+        notes.push(lang.f(Msg::NoteAwaitingLatest, &[&waiting.join(sep)]));
+    }
+    let skipped: Vec<String> = groups
+        .iter()
+        .filter(|g| g.skipped_by_reset > 0)
+        .map(|g| lang.f(Msg::NoteSkippedEach, &[&g.name, &g.skipped_by_reset]))
+        .collect();
+    if !skipped.is_empty() {
+        notes.push(lang.f(Msg::NoteSkippedByReset, &[&skipped.join(lang.list_sep())]));
+    }
+    notes
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_panel_says_why_processed_and_lag_fall_short_of_what_was_produced() {
+        // Kafka's `auto.offset.reset=latest` (ConsumerConfig, the default): a group with no
+        // committed offset starts at the log end, so what was produced before its first fetch
+        // is never read. quickstart's group starts at latest after its first rebalance.
+        let mut sim = crate::model::sim::Sim::new(brook_engine::preset("quickstart").unwrap());
+        sim.run_until_ms(300);
+        let s = sim.stats();
+        let g = &s.groups[0];
+        assert!(s.appended > 0 && g.awaiting_latest && g.lag == 0, "{g:?}");
+        let notes = reset_notes(&s.groups, Lang::En);
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(notes[0].starts_with(&format!("No fetch yet: {}.", g.name)), "{notes:?}");
+        sim.run_until_ms(5_000);
+        let s = sim.stats();
+        let g = &s.groups[0];
+        assert!(!g.awaiting_latest && g.skipped_by_reset > 0, "{g:?}");
+        let notes = reset_notes(&s.groups, Lang::ZhTw);
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(
+            notes[0].contains(&format!("{} 跳過 {} 筆", g.name, g.skipped_by_reset)),
+            "{notes:?}"
+        );
+        // What the note names closes the gap. Lag is the high watermark minus the committed
+        // offset (kafka-consumer-groups.sh); what was processed, the committed offset minus
+        // where the group started, plus what was processed and not committed yet (also in
+        // "read, not committed"). So the three figures add up to the high watermark, at most
+        // "read, not committed" over it, and short of it by the skipped records without them.
+        let hw: u64 =
+            sim.cluster.topics()[0].partitions.iter().map(|p| p.log.high_watermark()).sum();
+        let sum = g.consumed + g.lag + g.skipped_by_reset;
+        assert!(hw <= sum && sum <= hw + g.uncommitted, "{hw} {sum} {g:?}");
+        // A group that starts at earliest skips nothing: no note.
+        let mut earliest = brook_engine::preset("quickstart").unwrap();
+        earliest.groups[0].auto_offset_reset = brook_engine::OffsetReset::Earliest;
+        let mut sim = crate::model::sim::Sim::new(earliest);
+        sim.run_until_ms(5_000);
+        assert_eq!(reset_notes(&sim.stats().groups, Lang::En), Vec::<String>::new());
+    }
     use brook_engine::preset;
 
     #[test]

@@ -88,6 +88,9 @@ pub struct Mark {
     pub at: Endpoint,
     /// What, in a few words ("12 dropped"), rendered in the language of the frame.
     pub text: Text,
+    /// The records `text` counts ("12 dropped": 12), None if it counts none ("new leader:
+    /// b1"): marks written on one plate add these up (`model::plates`).
+    pub count: Option<u64>,
     /// Wall-clock ms it appeared.
     pub born_ms: f64,
 }
@@ -128,13 +131,13 @@ impl Flights {
         }
     }
 
-    fn mark(&mut self, at: Endpoint, text: Text, now_ms: f64) {
+    fn mark(&mut self, at: Endpoint, text: Text, count: Option<u64>, now_ms: f64) {
         // One live mark per place: a newer one replaces it.
         self.marks.retain(|m| m.at != at);
         if self.marks.len() == MARKS_MAX {
             self.marks.pop_front();
         }
-        self.marks.push_back(Mark { at, text, born_ms: now_ms });
+        self.marks.push_back(Mark { at, text, count, born_ms: now_ms });
     }
 
     /// Turns one frame's engine events into flights: one flight per route and frame, so a
@@ -149,8 +152,8 @@ impl Flights {
     ) {
         let mut routes = Routes::new();
         for e in events {
-            if let Some((at, text)) = mark_of(e, cluster) {
-                self.mark(at, text, now_ms);
+            if let Some((at, text, count)) = mark_of(e, cluster) {
+                self.mark(at, text, count, now_ms);
             }
             if let TrafficEvent::Replicate { topic, partition, records, followers } = *e {
                 if chips {
@@ -208,62 +211,53 @@ fn replication_routes(
     }
 }
 
-/// Where and how a fault is marked on the stage.
-fn mark_of(e: &TrafficEvent, cluster: &Cluster) -> Option<(Endpoint, Text)> {
+/// Where and how a fault is marked on the stage, and the records its words count.
+fn mark_of(e: &TrafficEvent, cluster: &Cluster) -> Option<(Endpoint, Text, Option<u64>)> {
+    let counted = |at: Endpoint, msg: Msg, n: u64| (at, Text::new(msg).arg(n), Some(n));
+    let share = |i: u16| reader_index(cluster, ReaderKind::Share, i as usize).map(|s| s as u16);
+    let push = |i: u16| reader_index(cluster, ReaderKind::Push, i as usize).map(|s| s as u16);
     Some(match *e {
         TrafficEvent::SendFailed { producer, records } => {
-            (Endpoint::Producer(producer), Text::new(Msg::MarkSendsFailed).arg(records))
+            counted(Endpoint::Producer(producer), Msg::MarkSendsFailed, records)
         }
         TrafficEvent::Duplicate { group, member, records } => {
-            (Endpoint::Member(group, member), Text::new(Msg::MarkProcessedAgainMore).arg(records))
+            counted(Endpoint::Member(group, member), Msg::MarkProcessedAgainMore, records)
         }
-        TrafficEvent::Redelivered { share, member, records } => {
-            let set = reader_index(cluster, ReaderKind::Share, share as usize)? as u16;
-            (Endpoint::Member(set, member), Text::new(Msg::MarkRedelivered).arg(records))
+        TrafficEvent::Redelivered { share: s, member, records } => {
+            counted(Endpoint::Member(share(s)?, member), Msg::MarkRedelivered, records)
         }
-        TrafficEvent::AckRefused { share, member, records } => {
-            let set = reader_index(cluster, ReaderKind::Share, share as usize)? as u16;
-            (Endpoint::Member(set, member), Text::new(Msg::MarkAcksRefused).arg(records))
+        TrafficEvent::AckRefused { share: s, member, records } => {
+            counted(Endpoint::Member(share(s)?, member), Msg::MarkAcksRefused, records)
         }
-        TrafficEvent::Archived { share, records } => {
-            let set = reader_index(cluster, ReaderKind::Share, share as usize)? as u16;
-            (Endpoint::Member(set, 0), Text::new(Msg::MarkDeadLetters).arg(records))
+        TrafficEvent::Archived { share: s, records } => {
+            counted(Endpoint::Member(share(s)?, 0), Msg::MarkDeadLetters, records)
         }
         TrafficEvent::PushDropped { subscription, records } => {
-            let set = reader_index(cluster, ReaderKind::Push, subscription as usize)? as u16;
-            (Endpoint::Member(set, 0), Text::new(Msg::MarkDropped).arg(records))
+            counted(Endpoint::Member(push(subscription)?, 0), Msg::MarkDropped, records)
         }
         TrafficEvent::PushRedelivered { subscription, member, records } => {
-            let set = reader_index(cluster, ReaderKind::Push, subscription as usize)? as u16;
-            (Endpoint::Member(set, member), Text::new(Msg::MarkRequeuedToIt).arg(records))
+            counted(Endpoint::Member(push(subscription)?, member), Msg::MarkRequeuedToIt, records)
         }
         TrafficEvent::SubscriberCrashed { subscription, member, requeued } => {
-            let set = reader_index(cluster, ReaderKind::Push, subscription as usize)? as u16;
-            let text = Text::new(Msg::MarkOutOfMemory).arg(requeued);
-            (Endpoint::Member(set, member), text)
+            counted(Endpoint::Member(push(subscription)?, member), Msg::MarkOutOfMemory, requeued)
         }
         TrafficEvent::SubscriberDisconnected { subscription, lost } => {
-            let set = reader_index(cluster, ReaderKind::Push, subscription as usize)? as u16;
-            let text = Text::new(Msg::MarkDisconnected).arg(lost);
-            (Endpoint::Member(set, 0), text)
+            counted(Endpoint::Member(push(subscription)?, 0), Msg::MarkDisconnected, lost)
         }
         TrafficEvent::SubscriberBack { subscription, member, missed } => {
-            let set = reader_index(cluster, ReaderKind::Push, subscription as usize)? as u16;
+            let at = Endpoint::Member(push(subscription)?, member);
             let sub = cluster.subscriptions().get(subscription as usize)?;
-            let text = match sub.spec.push_model {
-                brook_engine::PushModel::RedisPubsub => {
-                    Text::new(Msg::MarkResubscribed).arg(missed)
-                }
-                _ => Text::new(Msg::MarkRestarted),
-            };
-            (Endpoint::Member(set, member), text)
+            match sub.spec.push_model {
+                brook_engine::PushModel::RedisPubsub => counted(at, Msg::MarkResubscribed, missed),
+                _ => (at, Text::new(Msg::MarkRestarted), None),
+            }
         }
         TrafficEvent::LeaderElected { topic, partition, broker, unclean } => {
             let how = if unclean { Msg::MarkUncleanLeader } else { Msg::MarkNewLeader };
-            (Endpoint::Partition(topic, partition), Text::new(how).arg(broker))
+            (Endpoint::Partition(topic, partition), Text::new(how).arg(broker), None)
         }
         TrafficEvent::Retention { topic, partition, records } => {
-            (Endpoint::Partition(topic, partition), Text::new(Msg::MarkRetention).arg(records))
+            counted(Endpoint::Partition(topic, partition), Msg::MarkRetention, records)
         }
         _ => return None,
     })

@@ -1,13 +1,15 @@
-//! URL query parameters: `?preset=NAME&seed=N&play=0|1&lang=en|zh-TW&lesson=NAME&step=N&embed=1`.
+//! URL query parameters:
+//! `?preset=NAME&seed=N&play=0|1&speed=X&lang=en|zh-TW&lesson=NAME&step=N&embed=1`.
 //! Pure, so it is tested natively. (A share link's run is in the fragment: `model::share`.)
 
 use brook_engine::PRESETS;
 
 use crate::model::i18n::{Lang, LangParam, Msg, Text};
 use crate::model::lesson::{LESSONS, STEPS_MAX};
+use crate::model::sim::{SPEED_MAX, SPEED_MIN};
 
 /// What the URL asked for; fields the URL did not set keep their defaults.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Params {
     /// Preset to open.
     pub preset: String,
@@ -15,6 +17,8 @@ pub struct Params {
     pub seed: u64,
     /// Whether to start playing.
     pub play: bool,
+    /// Virtual seconds per wall second to start at ([`SPEED_MIN`] to [`SPEED_MAX`]).
+    pub speed: f64,
     /// Frame-time benchmark mode: run the preset this many wall seconds, then report.
     pub bench_seconds: Option<u32>,
     /// The page's language, if the URL asked for one.
@@ -37,6 +41,7 @@ impl Default for Params {
             preset: "quickstart".into(),
             seed: 1,
             play: true,
+            speed: 1.0,
             bench_seconds: None,
             lang: LangParam::Absent,
             lesson: None,
@@ -74,6 +79,10 @@ pub fn parse_query(query: &str) -> (Params, Vec<Text>) {
             "seconds" => match value.parse::<u32>() {
                 Ok(n) if (1..=BENCH_SECONDS_MAX).contains(&n) => p.bench_seconds = Some(n),
                 _ => errors.push(Text::new(Msg::UrlSeconds).arg(value).arg(BENCH_SECONDS_MAX)),
+            },
+            "speed" => match value.parse::<f64>() {
+                Ok(x) if (SPEED_MIN..=SPEED_MAX).contains(&x) => p.speed = x,
+                _ => errors.push(Text::new(Msg::UrlSpeed).arg(value).arg(SPEED_MIN).arg(SPEED_MAX)),
             },
             "seed" => match parse_seed(value) {
                 Ok(s) => p.seed = s,
@@ -222,13 +231,27 @@ mod tests {
 
     #[test]
     fn bad_values_are_named_and_defaults_kept() {
-        let (p, e) = parse_query("seed=-3&preset=nope&speed=2");
+        let (p, e) = parse_query("seed=-3&preset=nope&pace=2");
         assert_eq!(p, Params::default());
         let e = en(&e);
         assert_eq!(e.len(), 3);
         assert!(e[0].starts_with("seed: \"-3\""), "{e:?}");
         assert!(e[1].starts_with("preset: \"nope\""), "{e:?}");
-        assert!(e[2].starts_with("speed: unknown"), "{e:?}");
+        assert!(e[2].starts_with("pace: unknown"), "{e:?}");
+    }
+
+    #[test]
+    fn a_speed_is_read_within_the_controls_range_and_a_bad_one_named() {
+        let (p, e) = parse_query("?preset=production&speed=100");
+        assert!(e.is_empty(), "{e:?}");
+        assert_eq!(p.speed, SPEED_MAX);
+        assert_eq!(parse_query("speed=0.5").0.speed, 0.5);
+        for bad in ["0", "101", "fast", "NaN", "inf", ""] {
+            let (p, e) = parse_query(&format!("speed={bad}"));
+            assert_eq!(p.speed, 1.0, "{bad}: the default kept");
+            let want = format!("speed: \"{bad}\" must be a number from 0.1 to 100");
+            assert_eq!(en(&e), vec![want], "{bad}");
+        }
     }
 
     #[test]

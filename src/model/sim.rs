@@ -1,7 +1,7 @@
 //! Pacing the engine against wall-clock frames, and the small stats snapshot the Yew tree shows.
 //! No web import: tested natively.
 
-use brook_engine::{Cluster, Command, DirectRun, Scenario, TICK_US};
+use brook_engine::{Cluster, Command, DirectRun, OffsetReset, Reader, Scenario, TICK_US};
 
 use brook_engine::ReaderKind;
 
@@ -277,6 +277,12 @@ pub struct GroupStats {
     pub idle: usize,
     /// Whether a rebalance is under way.
     pub rebalancing: bool,
+    /// Consumer groups: records `auto.offset.reset` skipped (produced before the group's first
+    /// fetch at `latest`, or past a position retention deleted): in neither `consumed` nor `lag`.
+    pub skipped_by_reset: u64,
+    /// A consumer group that will start at `latest` and has not fetched yet: its lag counts from
+    /// the high watermark, so it is 0 while records are produced.
+    pub awaiting_latest: bool,
     /// It as a queue (λ, μ, ρ, Little's law), once the history spans the window.
     pub queue: Option<crate::model::queueing::Queueing>,
 }
@@ -307,6 +313,11 @@ pub struct Stats {
     pub virtual_ms: u64,
     /// Records the producers were told were written (acknowledged).
     pub acked: u64,
+    /// Topics in the cluster (the acknowledged count is over all of them).
+    pub topics: usize,
+    /// Brokers with produce requests waiting to be read now (their request queue full, or their
+    /// network in spent): the cluster, not the readers, holds records back there.
+    pub saturated_brokers: Vec<usize>,
     /// Records appended to logs.
     pub appended: u64,
     /// Per reader.
@@ -649,6 +660,13 @@ impl Sim {
             .zip(crate::model::queueing::queueing(c))
             .map(|((g, r), queue)| {
                 let (unread, uncommitted) = c.reader_lag_split(r);
+                let (skipped_by_reset, awaiting_latest) = match r {
+                    Reader::Group(grp) => (
+                        grp.stats.reset_skipped_records,
+                        grp.spec.auto_offset_reset == OffsetReset::Latest && !grp.started(),
+                    ),
+                    _ => (0, false),
+                };
                 let lat = r.latency();
                 let recent = |q| ms(lat.recent_quantile_us(q));
                 let run = |q| ms(lat.whole().quantile_us(q));
@@ -664,6 +682,8 @@ impl Sim {
                     members: g.members.len(),
                     idle: g.members.iter().filter(|m| m.is_idle()).count(),
                     rebalancing: g.note == Some(Note::Rebalancing),
+                    skipped_by_reset,
+                    awaiting_latest,
                     name: g.name,
                     queue,
                 }
@@ -672,6 +692,8 @@ impl Sim {
         Stats {
             virtual_ms: c.now_us() / 1000,
             acked: s.acked_records,
+            topics: c.topics().len(),
+            saturated_brokers: crate::model::capacity::saturated_brokers(c),
             appended: s.appended_records,
             groups,
             duplicates: s.duplicate_records,

@@ -211,14 +211,14 @@ mod tests {
         let members: usize = l.members.iter().map(Vec::len).sum();
         let en = summary(&c, Lang::En);
         let want = format!(
-            "The stage shows {} brokers ({} down), {} topics with {} partitions",
+            "The stage shows brokers: {} ({} down); topics: {}, with {} partitions",
             c.brokers().len(),
             0,
             c.topics().len(),
             c.topics().iter().map(|t| t.partitions.len()).sum::<usize>()
         );
         assert!(en.starts_with(&want), "{en}");
-        assert!(en.contains(&format!("{} members", members)), "{en}");
+        assert!(en.contains(&format!("with {} members", members)), "{en}");
         assert!(summary(&c, Lang::ZhTw).contains("Broker"));
         // A crashed broker is counted as down.
         let name = PRESETS.iter().find(|n| preset(n).unwrap().cluster.brokers > 1).unwrap();

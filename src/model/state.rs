@@ -235,7 +235,7 @@ impl State {
                 LangParam::Absent | LangParam::Invalid => Lang::En,
             },
             playing: params.play,
-            speed: 1.0,
+            speed: params.speed,
             steps: 0,
             colour_by_key: false,
             lag_group: 0,

@@ -12,9 +12,10 @@ pub mod terms;
 use brook_engine::Cluster;
 use web_sys::CanvasRenderingContext2d as Ctx;
 
-use crate::model::flights::{dot_radius, Endpoint, Flight, FlightKind, FLIGHT_MS, MARK_MS};
+use crate::model::flights::{dot_radius, Flight, FlightKind, FLIGHT_MS, MARK_MS};
 use crate::model::i18n::{Lang, Msg};
 use crate::model::layout::{Layout, Rect};
+use crate::model::plates::plates;
 use crate::model::sim::Sim;
 use crate::model::stage_terms::StageTerm;
 use crate::view::paint::{
@@ -70,30 +71,28 @@ pub fn draw(
 const LESSON_FRAME: &str = "#f59e0b";
 
 /// Faults, written where they happened, on a plate inside that thing's box (so they cover
-/// no other label), fading out.
+/// no other label), fading out; thin rows share a plate (`model::plates`).
 fn marks(ctx: &Ctx, l: &Layout, sim: &Sim, f: &Faces, now_ms: f64) {
     let k = l.scale;
-    for m in &sim.flights.marks {
-        let Some(b) = l.mark_box(m.at) else { continue };
-        let age = ((now_ms - m.born_ms) / MARK_MS).clamp(0.0, 1.0);
-        let what = fit(ctx, &m.text.render(sim.lang), &f.small_bold, b.w - 8.0 * k);
-        // The plate sits at the right of the box, as wide as the words: over a strip's newest
+    for p in plates(l, &sim.flights.marks) {
+        let b = p.band;
+        let age = ((now_ms - p.born_ms) / MARK_MS).clamp(0.0, 1.0);
+        let words: Vec<String> = [Some(&p.text), p.short.as_ref()]
+            .into_iter()
+            .flatten()
+            .map(|t| t.render(sim.lang))
+            .collect();
+        let what = first_fitting(ctx, &words, &f.small_bold, b.w - 8.0 * k);
+        // The plate sits at the right of the band, as wide as the words: over a strip's newest
         // cells, over a member's or producer's figures (its name stays readable on the left).
         let w = (text_width(ctx, &what, &f.small_bold) + 8.0 * k).min(b.w);
-        let plate = match m.at {
-            Endpoint::Partition(..) | Endpoint::Replica(..) => {
-                let h = (l.line_h() + 2.0 * k).min(b.h);
-                Rect { x: b.right() - w, y: b.mid_y() - h / 2.0, w, h }
-            }
-            _ => Rect { x: b.right() - w, w, ..b },
-        };
-        let x = plate.x;
+        let plate = Rect { x: b.right() - w, w, ..b };
         fill(ctx, plate, "#fff1f2");
         ctx.set_stroke_style_str("#dc2626");
         ctx.set_line_width(k);
         ctx.stroke_rect(plate.x, plate.y, plate.w, plate.h);
         ctx.set_global_alpha(1.0 - age * 0.6);
-        text(ctx, &what, x + 4.0 * k, plate.mid_y(), &f.small_bold, "#b91c1c", "left");
+        text(ctx, &what, plate.x + 4.0 * k, plate.mid_y(), &f.small_bold, "#b91c1c", "left");
         ctx.set_global_alpha(1.0);
     }
 }

@@ -352,9 +352,9 @@ fn share_group_queue() -> Scenario {
 fn wide_topic() -> Scenario {
     let mut s = base(
         "wide-topic",
-        "1024 partitions are too many to draw one by one: the stage shows them as a heat strip \
-         where darker rows lag more. Keys spread evenly; one group of 64 members keeps up, \
-         another of 16 falls behind.",
+        "1024 partitions are too many to draw one by one: the stage draws them as one strip, a \
+         pixel row each, where a longer bar means more lag. Keys spread evenly; one group of 64 \
+         members keeps up, another of 16 falls behind.",
         vec![TopicSpec::new("events", 1024)],
     );
     s.producers =
@@ -371,7 +371,8 @@ fn stress() -> Scenario {
     let mut s = base(
         "stress",
         "A million records per second: 16 producers into 64 partitions on 3 brokers with \
-         replication factor 3, read by two groups of 32 consumers. Traffic is drawn aggregated.",
+         replication factor 3, read by two groups of 32 consumers. The two groups are alike, so their figures match: \
+         each reads every record. Traffic is drawn aggregated.",
         vec![TopicSpec {
             replication_factor: 3,
             min_insync_replicas: 2,

@@ -147,6 +147,12 @@ impl TpMap {
         }
     }
 
+    /// Whether no partition has a value (stops at the first that has one; a map never set has
+    /// no rows).
+    pub(crate) fn is_empty(&self) -> bool {
+        self.rows.iter().all(|r| r.iter().all(Option::is_none))
+    }
+
     /// The value for `tp`, set to `v` first if unset.
     pub(crate) fn or_insert(&mut self, tp: Tp, v: u64) -> &mut u64 {
         self.slot(tp).get_or_insert(v)

@@ -64,6 +64,7 @@ catalogue! {
     UrlSeconds = "seconds: \"{0}\" must be a whole number from 1 to {1}",
         "seconds：「{0}」必須是 1 到 {1} 之間的整數";
     UrlPlay = "play: \"{0}\" must be 0 or 1", "play：「{0}」必須是 0 或 1";
+    UrlSpeed = "speed: \"{0}\" must be a number from {1} to {2}", "speed：「{0}」必須是 {1} 到 {2} 之間的數字";
     UrlLang = "lang: \"{0}\" is not one of en, zh-TW; the page is in English",
         "lang：「{0}」不是 en 或 zh-TW；頁面改以英文顯示";
     UrlUnknown = "{0}: unknown parameter (known: preset, seed, play, bench, seconds, lang, lesson, step, embed)",
@@ -242,7 +243,7 @@ catalogue! {
     RestartBrokerN = "Restart broker {0}", "重新啟動 Broker {0}";
 
     // Inspector figures: producers.
-    SpikeAction = "Spike: {0}/s for 5 s", "製造尖峰：{0}/秒，持續 5 秒";
+    SpikeAction = "Spike: {0}/s for 5 s", "製造尖峰：每秒 {0} 筆，持續 5 秒";
     CloseIt = "Close it", "關閉這個生產者";
     ProducerTitle = "Producer {0}", "生產者 {0}";
     FigRateNow = "rate now, records/s", "目前速率，筆／秒";
@@ -349,6 +350,15 @@ catalogue! {
 
     // Inspector figures: auto.offset.reset and share groups' locks.
     FigSkippedByReset = "skipped by auto.offset.reset", "因 auto.offset.reset 而跳過";
+    // Under the readers' table: why processed plus lag falls short of what was produced.
+    NoteAwaitingLatest = "No fetch yet: {0}. They will start at the latest offset (auto.offset.reset=latest, Kafka's default): what is produced before their first fetch is never read, and until then their lag is 0.",
+        "尚未拉取：{0}。它們會從最新的偏移量開始讀取（auto.offset.reset=latest，Kafka 的預設值）：第一次拉取之前生產的訊息，它們永遠不會讀到；在那之前，它們的落後量為 0。";
+    NoteSkippedByReset = "{0}: a reader that starts at the latest offset (auto.offset.reset=latest, Kafka's default) never reads the records already in the log, so they count in neither Processed nor Lag.",
+        "{0}：從最新的偏移量開始讀取的讀取端（auto.offset.reset=latest，Kafka 的預設值）永遠不會讀到日誌裡已有的訊息，所以這些訊息既不計入「已處理」，也不計入「落後量」。";
+    NoteSkippedEach = "{0} skipped {1}", "{0} 跳過 {1} 筆";
+    NoteBrokersSaturated = "Saturated brokers ({0}): produce requests wait there to be read. The queueing figures above are the readers' own: a low ρ means the consumers have room, not the cluster.",
+        "滿載的 Broker（{0}）：生產請求在那裡等著被讀取。上方排隊模型的數字只反映讀取端：ρ 低代表消費者還有餘力，不代表整個叢集有餘力。";
+    LatencyMsPair = "{0} / {1} ms", "{0} / {1} 毫秒";
     FigAccepted = "accepted", "已接受";
     FigProcessedTwiceLock = "processed twice (a lock expired)", "處理了兩次（鎖已逾時）";
     FigAcksRefused = "acknowledgements refused (lock expired)", "確認被拒（鎖已逾時）";
@@ -385,7 +395,7 @@ catalogue! {
     ReaderHeader = "{0}  lag {1}", "{0}  落後 {1}";
     MemberLag = "lag {0} \u{00b7} {1}", "落後 {0} \u{00b7} {1}";
     PerSec = "{0}/s", "{0}/秒";
-    RecPerSec = "{0} rec/s", "{0} 筆/秒";
+    RecPerSec = "{0} rec/s", "{0} 筆／秒";
     ProducerClosed = "closed; sent {0}", "已關閉；已送出 {0}";
     BlockedBufferFull = "blocked: buffer full", "阻塞：緩衝區已滿";
     Throttled = "throttled by quota", "受配額限流";
@@ -400,7 +410,7 @@ catalogue! {
     BrokerLeavingLabel = "broker {0} leaving", "Broker {0} 離開中";
     // A broker box on the stage: as narrow as "Broker 0 當機" beside it (zh-TW.md keeps Broker).
     BrokerLabel = "broker {0}", "Broker {0}";
-    MarkSendsFailed = "{0} sends failed", "{0} 筆傳送失敗";
+    MarkSendsFailed = "{0} more failed", "又有 {0} 筆失敗";
     MarkRedelivered = "{0} redelivered", "{0} 筆重新投遞";
     MarkDeadLetters = "{0} to dead letters", "{0} 筆進入死信";
     MarkAcksRefused = "{0} acks refused: lock expired", "{0} 筆確認被拒：鎖已逾時";
@@ -681,6 +691,7 @@ catalogue! {
     // Figures a learner can trust (issue 10, item 6): per-reader figures, the two parts of the
     // lag, recent latency, empty polls, chart markers, and the glossary shown on every term.
     FigProducedAcked = "Produced, acknowledged", "已生產（已確認）";
+    FigProducedAckedTopics = "Produced, acknowledged (all {0} topics)", "已生產（已確認，{0} 個主題合計）";
     FigDuplicatesSoFar = "Processed again / lost / dropped, so far", "至今重複處理 / 遺失 / 丟棄";
     ColProcessed = "Processed", "已處理";
     ColUnread = "Not yet read", "尚未讀取";
@@ -789,10 +800,10 @@ catalogue! {
     FigBrokerBytes = "bytes read / sent / written so far", "至今讀取 / 送出 / 寫入的位元組";
     FigAckLatency = "{0}: last batch acknowledged after, ms", "{0}：最近一批從送出到確認，毫秒";
     MarkSlowAck = "{0} ms to ack", "{0} 毫秒才確認";
-    ProducerFailing = "failing: {0} failed", "傳送失敗中：{0} 筆";
+    ProducerFailing = "failing: {0} failed", "傳送失敗中：累計 {0} 筆";
     PaceShort = "running at {0}×: the simulation cannot keep up", "實際 {0}×：模擬跟不上";
     PaceShortTitle = "This cluster takes longer to simulate than the speed asked allows, so virtual time runs at this pace (measured over the last wall second). Rates, latencies and the clock are still in virtual time. Above 1× the simulation takes more of each frame to go faster, so fewer frames are drawn each second.",
-        "這個叢集的模擬太耗時，跟不上所設定的速度，因此模擬時間只能以這個速度前進（以最近一秒的實際時間量測）。速率、延遲和時鐘仍以模擬時間計算。速度設在 1× 以上時，模擬會占用每個影格更多的時間來加快腳步，每秒畫出的影格因此變少。";
+        "這個叢集的模擬太耗時，跟不上所設定的速度，因此模擬時間只能以這個速度前進（以最近一秒的實際時間量測）。速率、延遲和時鐘仍以模擬時間計算。速度高於 1× 時，模擬會在每個影格中占用更多時間來加速，因此每秒畫出的影格會變少。";
     ChartRequestTime = "Produce request time per broker (TotalTimeMs, mean), ms",
         "各 Broker 的生產請求時間（TotalTimeMs 平均），毫秒";
     ChartRequestTimeNote = "From the request read to the answer sent. While a broker's request queue is full, the time a request waits to be read is not in it: the producers' latency shows that wait.",
@@ -948,10 +959,10 @@ catalogue! {
     // The stage by keyboard and in words (issue 13): the canvas takes focus, the arrow keys
     // move a cursor over what a click selects (outlined on the stage, named in a status line),
     // Enter opens it in the inspector; a polite live region says what the stage shows.
-    StageLive = "The stage shows {0} brokers ({1} down), {2} topics with {3} partitions, {4} producers, and {5} readers with {6} members.",
-        "舞台上有 {0} 台 Broker（{1} 台當機）、{2} 個主題共 {3} 個分區、{4} 個生產者，以及 {5} 個讀取端共 {6} 個成員。";
+    StageLive = "The stage shows brokers: {0} ({1} down); topics: {2}, with {3} partitions; producers: {4}; readers: {5}, with {6} members.",
+        "模擬畫面上有 {0} 台 Broker（{1} 台當機）、{2} 個主題共 {3} 個分區、{4} 個生產者，以及 {5} 個讀取端共 {6} 個成員。";
     StageKeys = "Focus the stage, then use the arrow keys (Home, End) to go through its producers, brokers, partitions and readers; Enter opens the one chosen in the inspector.",
-        "先讓舞台取得焦點，再用方向鍵（Home、End）逐一選取生產者、Broker、分區和讀取端；按 Enter 在檢視面板中開啟選取的項目。";
+        "先讓模擬畫面取得焦點，再用方向鍵（Home、End）逐一選取生產者、Broker、分區和讀取端；按 Enter 在檢視面板中開啟選取的項目。";
     StageCursor = "{0} ({1} of {2}). Enter opens it in the inspector.",
         "{0}（第 {1} 個，共 {2} 個）。按 Enter 在檢視面板中開啟。";
 }

@@ -94,7 +94,7 @@ const PRESET_TEXTS: &[PresetText] = &[
         name: "wide-topic",
         title_en: "Wide topic: 1024 partitions",
         title_zh_tw: "大型主題：1024 個分區",
-        description_zh_tw: "1024 個分區多到無法逐一畫出：畫面改用熱度條呈現，顏色越深的列落後越多。\
+        description_zh_tw: "1024 個分區多到無法逐一畫出：模擬畫面把它們畫成單一條帶，每個分區占一列像素，長條越長代表落後量越大。\
             鍵平均分散；一個 64 名成員的群組跟得上，另一個 16 名成員的群組則逐漸落後。",
     },
     PresetText {
@@ -102,7 +102,7 @@ const PRESET_TEXTS: &[PresetText] = &[
         title_en: "Stress: a million records per second",
         title_zh_tw: "壓力測試：每秒一百萬筆訊息",
         description_zh_tw: "每秒一百萬筆訊息：16 個生產者寫進 3 台 Broker 上的 64 個分區，複製因子為 3，\
-            由兩個各有 32 個消費者的群組讀取。流量以彙總方式繪製。",
+            由兩個各有 32 個消費者的群組讀取。兩個群組的設定相同，所以數字一樣：每個群組都讀取每一筆訊息。流量以彙總方式繪製。",
     },
     PresetText {
         name: "spike-beyond-capacity",
@@ -131,7 +131,7 @@ const PRESET_TEXTS: &[PresetText] = &[
             500 個 queued.max.requests），網路為 10 Gbit/s；四個主題各有 4096 個分區（共 16,384 個，複製因子為 3），\
             128 個生產者每秒送出一千萬筆 500 位元組的訊息，每個主題由一個 256 個消費者的群組讀取，\
             每個成員的處理能力都是它分到的流量的兩倍。分區多到無法一個一個畫出來：\
-            舞台改用熱度圖顯示每台 Broker 的負載和每個主題的分區。保留時間為 10 秒，讓日誌保持精簡。",
+            模擬畫面改用熱度圖顯示每台 Broker 的負載和每個主題的分區。保留時間為 10 秒，讓日誌保持精簡。",
     },
 ];
 
@@ -171,8 +171,8 @@ pub(super) const TRANSLATED_FROM: &[(&str, &str)] = &[
     ("broker-failure-acks", "Three brokers, every partition on all three. Broker 0 crashes at 5 s: its partitions elect new leaders, and acks=1 writes the followers had not copied are lost while acks=all writes survive. The acks=1 producer is not idempotent: its resends land after later batches, out of order. When broker 1 also dies, acks=all stalls below min.insync.replicas."),
     ("slow-subscriber-push-vs-pull", "Price ticks arrive in bursts. A push broker (not Kafka: Kafka consumers always pull) sends them to every subscriber: the fast dashboard sits idle between bursts. The slow phones show what real push systems do to a slow subscriber: RabbitMQ without prefetch buffers in the client until its memory runs out and it dies, its unacknowledged messages going to the other consumer; Redis Pub/Sub disconnects it and it misses what is published meanwhile; MQTT QoS 0 drops what does not fit its queue. With a prefetch window the broker holds the excess. The pull group reads at its own pace."),
     ("share-group-queue", "A share group is a queue: seven workers share two partitions and each job goes to one worker. Failed jobs are released and redelivered; after three tries a job is archived. Worker 6 takes 3 s a job, longer than the 2 s lock: each lock expires while it works, another worker takes the job too (processed twice) and worker 6's late acknowledgement is refused. Worker 2 crashes at 8 s and its locked jobs return after the lock times out. The classic consumer group can use only two of its six members."),
-    ("wide-topic", "1024 partitions are too many to draw one by one: the stage shows them as a heat strip where darker rows lag more. Keys spread evenly; one group of 64 members keeps up, another of 16 falls behind."),
-    ("stress", "A million records per second: 16 producers into 64 partitions on 3 brokers with replication factor 3, read by two groups of 32 consumers. Traffic is drawn aggregated."),
+    ("wide-topic", "1024 partitions are too many to draw one by one: the stage draws them as one strip, a pixel row each, where a longer bar means more lag. Keys spread evenly; one group of 64 members keeps up, another of 16 falls behind."),
+    ("stress", "A million records per second: 16 producers into 64 partitions on 3 brokers with replication factor 3, read by two groups of 32 consumers. The two groups are alike, so their figures match: each reads every record. Traffic is drawn aggregated."),
     ("spike-beyond-capacity", "A promotion larger than the cluster: each of three brokers has one request handler thread (num.io.threads) that takes 0.75 ms per KB it appends, so each handles about 1.3 MB/s and the cluster about 4 MB/s of orders. From 5 s the shop sends 8 MB/s for 15 seconds: every broker's request queue fills to its 5 places (queued.max.requests) and the network threads stop reading, produce latency climbs, the producer's 8 MB buffer fills in about 2 s and send() blocks; 3 s later (max.block.ms) sends fail. Try more brokers or more threads."),
     ("hot-partition", "Skewed keys saturate one broker while the others idle: the hottest key alone sends 60% of the traffic to one partition, and its broker, which reads 4 MB/s, gets about 4.5 MB/s while the others get about 1 MB/s. Requests wait to be read there and produce latency climbs; the producer's one buffer fills with that broker's batches, so send() blocks for every partition, the idle brokers' too, and after max.block.ms sends fail."),
     ("production", "A production-size cluster: 64 brokers with Kafka's default request handling (8 num.io.threads, 500 queued.max.requests) on 10 Gbit/s links, four topics of 4096 partitions each (16,384 in all, replication factor 3), 128 producers sending 10 million records per second of 500 bytes, and one group of 256 consumers per topic, each member with room for twice its share. Too many partitions to draw one by one: the stage shows each broker's load and each topic's partitions as heat maps. Retention is 10 s so the logs stay small."),

@@ -62,7 +62,17 @@ pub fn Controls(p: &ControlsProps) -> Html {
     });
     let t = |m: Msg| p.lang.t(m);
     let play_label = if p.playing { t(Msg::Pause) } else { t(Msg::Play) };
+    // The pace note has a slot of its own in the top bar, always there and sized by the bar,
+    // not by the note (style.css, `.pace-slot`): it appearing, going or changing its figure
+    // moves no control (it used to push Reset onto a row of its own, and the stage down).
+    let pace = p.kept_speed.map(|kept| {
+        html! {
+            <span class="pace-short" data-testid="pace-short"
+                title={t(Msg::PaceShortTitle)}>{ p.lang.f(Msg::PaceShort, &[&speed_factor(kept)]) }</span>
+        }
+    });
     html! {
+        <>
         <div class="controls" role="toolbar" aria-label={t(Msg::ControlsAria)}>
             <button data-testid="play" class="primary" onclick={toggle} aria-pressed={p.playing.to_string()}
                 title={t(Msg::PlayTitle)}>{ play_label }</button>
@@ -76,10 +86,6 @@ pub fn Controls(p: &ControlsProps) -> Html {
                     aria-valuetext={format!("{}x", p.speed)} />
                 <output data-testid="speed-value">{ format!("{}\u{00d7}", p.speed) }</output>
             </label>
-            if let Some(kept) = p.kept_speed {
-                <span class="pace-short" data-testid="pace-short"
-                    title={t(Msg::PaceShortTitle)}>{ p.lang.f(Msg::PaceShort, &[&speed_factor(kept)]) }</span>
-            }
             <label>
                 { t(Msg::Preset) }{ " " }
                 <select data-testid="preset" onchange={preset}>
@@ -101,5 +107,7 @@ pub fn Controls(p: &ControlsProps) -> Html {
                 <span class="field-error" role="alert" data-testid="seed-error">{ err }</span>
             }
         </div>
+        <span class="pace-slot">{ pace }</span>
+        </>
     }
 }

@@ -4,7 +4,7 @@
 use brook_engine::ReaderKind;
 use yew::prelude::*;
 
-use crate::model::consumers::kind_label;
+use crate::model::consumers::{kind_label, reset_notes};
 use crate::model::i18n::{Lang, Msg};
 use crate::model::queueing::Caveat;
 use crate::model::sim::{GroupStats, Stats};
@@ -20,10 +20,10 @@ pub struct CountersProps {
     pub lang: Lang,
 }
 
-fn figure(lang: Lang, label: Msg, def: Msg, testid: &'static str, value: String) -> Html {
+fn figure(lang: Lang, label: &str, def: Msg, testid: &'static str, value: String) -> Html {
     html! {
         <div class="figure">
-            <span class="label">{ term(lang, lang.t(label), def) }</span>
+            <span class="label">{ term(lang, label, def) }</span>
             <span class="value" data-testid={testid}>{ value }</span>
         </div>
     }
@@ -47,7 +47,7 @@ fn latency_cell(g: &GroupStats, lang: Lang) -> Html {
     let ms = |v: f64| format!("{v:.0}");
     let whole = g.run_ms.map(|(a, b)| lang.f(Msg::LatencyWholeRun, &[&ms(a), &ms(b)]));
     let recent = match g.recent_ms {
-        Some((a, b)) => format!("{} / {} ms", ms(a), ms(b)),
+        Some((a, b)) => lang.f(Msg::LatencyMsPair, &[&ms(a), &ms(b)]),
         None if g.run_ms.is_some() => lang.t(Msg::LatencyNoneRecent).to_string(),
         None => "\u{2013}".to_string(),
     };
@@ -107,6 +107,15 @@ fn queue_row(g: &GroupStats, lang: Lang, cols: usize) -> Html {
     }
 }
 
+/// Which brokers hold records back, by number ("0, 2"; at most the first 8, then "…").
+fn brokers_note(brokers: &[usize], lang: Lang) -> String {
+    let mut list: Vec<String> = brokers.iter().take(8).map(|b| b.to_string()).collect();
+    if brokers.len() > 8 {
+        list.push("\u{2026}".to_string());
+    }
+    lang.f(Msg::NoteBrokersSaturated, &[&list.join(lang.comma())])
+}
+
 /// The counters panel.
 #[component]
 pub fn Counters(p: &CountersProps) -> Html {
@@ -116,13 +125,19 @@ pub fn Counters(p: &CountersProps) -> Html {
     let time = lang.f(Msg::Seconds, &[&format!("{:.1}", s.virtual_ms as f64 / 1000.0)]);
     let faults = format!("{} / {} / {}", s.duplicates, s.lost, s.failed);
     let pull = s.groups.iter().any(|g| g.empty_polls.is_some());
+    // Each reader's row covers its own topics; with several, the producers' figure says it
+    // counts them all.
+    let produced = match s.topics {
+        0 | 1 => t(Msg::FigProducedAcked).to_string(),
+        n => lang.f(Msg::FigProducedAckedTopics, &[&n]),
+    };
     html! {
         <section class="counters" aria-label={t(Msg::CountersAria)} aria-live="off" data-testid="counters"
             data-trace-hash={format!("{:016x}", s.trace_hash)}>
-            { figure(lang, Msg::VirtualTime, Msg::GlossVirtualTime, "virtual-time", time) }
-            { figure(lang, Msg::FigProducedAcked, Msg::GlossProduced, "produced", s.acked.to_string()) }
+            { figure(lang, t(Msg::VirtualTime), Msg::GlossVirtualTime, "virtual-time", time) }
+            { figure(lang, &produced, Msg::GlossProduced, "produced", s.acked.to_string()) }
             if s.duplicates + s.lost + s.failed > 0 {
-                { figure(lang, Msg::FigDuplicatesSoFar, Msg::GlossDuplicates, "faults", faults) }
+                { figure(lang, t(Msg::FigDuplicatesSoFar), Msg::GlossDuplicates, "faults", faults) }
             }
             <table class="groups">
                 <thead><tr>
@@ -152,6 +167,10 @@ pub fn Counters(p: &CountersProps) -> Html {
                 </> }) }
                 </tbody>
             </table>
+            if !s.saturated_brokers.is_empty() {
+                <p class="counters-note q-warn" role="status" data-testid="brokers-note">{ brokers_note(&s.saturated_brokers, lang) }</p>
+            }
+            { for reset_notes(&s.groups, lang).into_iter().map(|n| html! { <p class="counters-note" data-testid="reset-note">{ n }</p> }) }
         </section>
     }
 }

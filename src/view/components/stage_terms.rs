@@ -31,7 +31,7 @@ pub fn stage_terms(lang: Lang) -> Html {
     let shown: Vec<_> = terms::with(|s| s.listed().collect());
     html! {
         <p class="stage-terms" data-testid="stage-terms" onfocusout={Callback::from(|_: FocusEvent| terms::focus(None))}>
-            <span class="label">{ lang.t(Msg::TermsOnStage) }{ ": " }</span>
+            <span class="label">{ lang.t(Msg::TermsOnStage) }{ lang.colon() }</span>
             { for shown.into_iter().map(|t| html! {
                 <span key={t as usize} onfocusin={Callback::from(move |_: FocusEvent| terms::focus(Some(t)))}>
                     { term(lang, lang.t(t.name()), t.def()) }

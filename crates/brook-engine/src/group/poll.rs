@@ -47,6 +47,12 @@ impl Group {
         start
     }
 
+    /// Whether this group has a fetch position or a committed offset on any partition: before
+    /// either, `auto.offset.reset` decides where it will start reading.
+    pub fn started(&self) -> bool {
+        !self.position.is_empty() || !self.committed.is_empty()
+    }
+
     /// The offset this group's lag on `tp` counts from, in a partition whose log starts at
     /// `log_start` with high watermark `high_watermark`: the committed offset, as Kafka's tools
     /// count lag; before the first commit, the fetch position (an auto-commit commits it next);
