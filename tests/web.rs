@@ -81,6 +81,8 @@ async fn counters_show_the_snapshot() {
             members: 3,
             idle: 1,
             rebalancing: false,
+            skipped_by_reset: 40,
+            awaiting_latest: false,
             // 2 members at 1 ms a record: μ 2,000/s; λ 1,500/s, so ρ 0.75 and 34 records
             // drain at 500/s in 0.068 s.
             queue: Some(brook_ui::model::queueing::Queueing {
@@ -93,6 +95,7 @@ async fn counters_show_the_snapshot() {
             }),
         }],
         duplicates: 5,
+        saturated_brokers: vec![0, 2],
         ..Stats::default()
     };
     let props = CountersProps { stats: stats.clone(), lang: Lang::En };
@@ -113,6 +116,13 @@ async fn counters_show_the_snapshot() {
     assert_eq!(text_of(&root, "faults"), "5 / 0 / 0");
     let row = text_of(&root, "group-row");
     assert!(row.contains("billing") && row.contains("(1 idle)"), "{row}");
+    // The notes under the table: the records auto.offset.reset skipped, the brokers that hold
+    // records back; one topic, so the produced figure names none.
+    assert!(text_of(&root, "reset-note").starts_with("billing skipped 40: "));
+    assert!(text_of(&root, "brokers-note").starts_with("Saturated brokers (0, 2): "));
+    let label = root.query_selector(".counters .figure:nth-child(2) .label").unwrap().unwrap();
+    let label = label.text_content().unwrap_or_default();
+    assert!(label.starts_with("Produced, acknowledgedRecords"), "{label}"); // then its definition
 
     // The same snapshot in Traditional Chinese: labels and units, not the figures, change.
     let zh = fresh_root();
