@@ -113,6 +113,18 @@ pub fn producer_chain(p: &Producer) -> ProducerChain {
     }
 }
 
+/// The rate a producer's box shows: the rate its application sends at, or, while `send()`
+/// blocks or fails, the rate it asks for ("wants 8.0k rec/s"): then less gets through, and
+/// the inflow chart beside it shows how much.
+pub fn rate_label(p: &Producer, now_us: u64, lang: Lang) -> String {
+    let rate = crate::model::format::compact(p.current_rate(now_us));
+    let msg = match producer_chain(p) {
+        ProducerChain::Sending => Msg::RecPerSec,
+        ProducerChain::Blocked | ProducerChain::Failing => Msg::RecPerSecWanted,
+    };
+    lang.f(msg, &[&rate])
+}
+
 /// `p`'s `buffer.memory` in use, 0 to 1.
 pub fn buffer_fill(p: &Producer) -> f64 {
     (p.buffer_bytes_used() as f64 / p.spec.buffer_bytes.max(1) as f64).min(1.0)
@@ -289,6 +301,22 @@ mod tests {
         // hot-partition: only the hot key's broker.
         assert_eq!(saturated_brokers(&run("hot-partition", 10_000)).len(), 1);
         assert_eq!(saturated_brokers(&run("quickstart", 3_000)), Vec::<usize>::new());
+    }
+
+    #[test]
+    fn a_blocked_producers_box_says_the_rate_it_wants_not_one_it_sends() {
+        // spike-beyond-capacity (presets.rs): 2,000 records/s before 5 s, all acknowledged; 8,000
+        // from 5 s, more than the brokers take (about 4 MB/s of 1 KB records): the buffer
+        // fills in about 2 s and send() blocks (Kafka's RecordAccumulator waits for
+        // buffer.memory), so the 8.0k is what it asks for, not what gets through.
+        let c = run("spike-beyond-capacity", 4_000);
+        let p = &c.producers()[0];
+        assert_eq!(rate_label(p, c.now_us(), Lang::En), "2.0k rec/s");
+        let c = run("spike-beyond-capacity", 9_000);
+        let p = &c.producers()[0];
+        assert_ne!(producer_chain(p), ProducerChain::Sending);
+        assert_eq!(rate_label(p, c.now_us(), Lang::En), "wants 8.0k rec/s");
+        assert_eq!(rate_label(p, c.now_us(), Lang::ZhTw), "想送 8.0k 筆／秒");
     }
 
     #[test]

@@ -396,6 +396,7 @@ catalogue! {
     MemberLag = "lag {0} \u{00b7} {1}", "落後 {0} \u{00b7} {1}";
     PerSec = "{0}/s", "{0}/秒";
     RecPerSec = "{0} rec/s", "{0} 筆／秒";
+    RecPerSecWanted = "wants {0} rec/s", "想送 {0} 筆／秒";
     ProducerClosed = "closed; sent {0}", "已關閉；已送出 {0}";
     BlockedBufferFull = "blocked: buffer full", "阻塞：緩衝區已滿";
     Throttled = "throttled by quota", "受配額限流";

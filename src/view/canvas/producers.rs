@@ -5,7 +5,9 @@ use brook_engine::Cluster;
 use web_sys::CanvasRenderingContext2d as Ctx;
 
 use super::terms;
-use crate::model::capacity::{buffer_fill, in_flight_fill, producer_chain, ProducerChain};
+use crate::model::capacity::{
+    buffer_fill, in_flight_fill, producer_chain, rate_label, ProducerChain,
+};
 use crate::model::format::compact;
 use crate::model::i18n::{Lang, Msg};
 use crate::model::layout::{Layout, Rect};
@@ -97,7 +99,7 @@ fn labels(
     let chain = producer_chain(p);
     let blocked = chain != ProducerChain::Sending;
     let throttled = p.throttled_until_us > now;
-    let rate = lang.f(Msg::RecPerSec, &[&compact(p.current_rate(now))]);
+    let rate = rate_label(p, now, lang);
     let two_lines = r.h >= 30.0 * k;
     let room = r.w - 16.0 * k;
     // The rate goes right of the name if both fit, else on the second line.
