@@ -306,14 +306,10 @@ pub fn push_fill(spec: &SubscriptionSpec, k: &brook_engine::Subscriber) -> f64 {
 /// records `auto.offset.reset` skipped (never read, so counted in neither figure).
 pub fn reset_notes(groups: &[GroupStats], lang: Lang) -> Vec<String> {
     let mut notes = Vec::new();
-    let sep = match lang {
-        Lang::En => ", ",
-        Lang::ZhTw => "、",
-    };
     let waiting: Vec<&str> =
         groups.iter().filter(|g| g.awaiting_latest).map(|g| g.name.as_str()).collect();
     if !waiting.is_empty() {
-        notes.push(lang.f(Msg::NoteAwaitingLatest, &[&waiting.join(sep)]));
+        notes.push(lang.f(Msg::NoteAwaitingLatest, &[&waiting.join(lang.items_sep())]));
     }
     let skipped: Vec<String> = groups
         .iter()
@@ -329,13 +325,14 @@ pub fn reset_notes(groups: &[GroupStats], lang: Lang) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use brook_engine::preset;
 
     #[test]
     fn the_panel_says_why_processed_and_lag_fall_short_of_what_was_produced() {
         // Kafka's `auto.offset.reset=latest` (ConsumerConfig, the default): a group with no
         // committed offset starts at the log end, so what was produced before its first fetch
         // is never read. quickstart's group starts at latest after its first rebalance.
-        let mut sim = crate::model::sim::Sim::new(brook_engine::preset("quickstart").unwrap());
+        let mut sim = crate::model::sim::Sim::new(preset("quickstart").unwrap());
         sim.run_until_ms(300);
         let s = sim.stats();
         let g = &s.groups[0];
@@ -363,13 +360,12 @@ mod tests {
         let sum = g.consumed + g.lag + g.skipped_by_reset;
         assert!(hw <= sum && sum <= hw + g.uncommitted, "{hw} {sum} {g:?}");
         // A group that starts at earliest skips nothing: no note.
-        let mut earliest = brook_engine::preset("quickstart").unwrap();
+        let mut earliest = preset("quickstart").unwrap();
         earliest.groups[0].auto_offset_reset = brook_engine::OffsetReset::Earliest;
         let mut sim = crate::model::sim::Sim::new(earliest);
         sim.run_until_ms(5_000);
         assert_eq!(reset_notes(&sim.stats().groups, Lang::En), Vec::<String>::new());
     }
-    use brook_engine::preset;
 
     #[test]
     fn sets_cover_groups_share_groups_and_subscriptions_in_order() {

@@ -101,6 +101,14 @@ impl Lang {
         }
     }
 
+    /// Joins short items, names or numbers: ", " in English, "、" in Chinese.
+    pub fn items_sep(self) -> &'static str {
+        match self {
+            Lang::En => ", ",
+            Lang::ZhTw => "、",
+        }
+    }
+
     /// Joins items of a list: "; " in English, "；" in Chinese.
     pub fn list_sep(self) -> &'static str {
         match self {

@@ -33,8 +33,9 @@ pub struct Plate {
 type List = (u8, u16);
 /// A list's rows, and for each row the first row of its group (see [`group_starts`]).
 type Groups<'a> = (&'a [Rect], Vec<u32>);
-/// Which plate a mark is written on: its list and the first row of its group.
-type Slot = (u8, u16, u32);
+/// Which plate a mark is written on: its list's index in `plates`'s lists and the first row of
+/// its group.
+type Slot = (usize, u32);
 
 /// The plates for `marks` (oldest first, as [`crate::model::flights::Flights`] keeps them):
 /// one per group of rows, so no two overlap; marks on a group add up their counts. At most
@@ -56,17 +57,15 @@ pub fn plates<'a>(l: &Layout, marks: impl IntoIterator<Item = &'a Mark>) -> Vec<
             }
         };
         let Some(&start) = lists[k].1 .1.get(row as usize) else { continue };
-        let slot = (column, list, start);
+        let slot = (k, start);
         match slots.iter_mut().find(|(key, _)| *key == slot) {
             Some((_, on)) => on.push(m),
             None => slots.push((slot, vec![m])),
         }
     }
     let mut out = Vec::with_capacity(slots.len());
-    for ((column, list, start), on) in slots {
-        let Some((_, (rows, starts))) = lists.iter().find(|(key, _)| *key == (column, list)) else {
-            continue;
-        };
+    for ((k, start), on) in slots {
+        let (_, (rows, starts)) = &lists[k];
         let Some(newest) = on.last() else { continue };
         let Some(band) = band(l, newest.at, rows, starts, start, plate_h) else { continue };
         let (text, count) = merged_text(&on);
@@ -147,8 +146,8 @@ fn merged_text(on: &[&Mark]) -> (Text, Option<u64>) {
     let newest = on[on.len() - 1];
     let Some(_) = newest.count else { return (newest.text.clone(), None) };
     let same = on.iter().filter(|m| m.text.msg == newest.text.msg);
-    let sum: u64 = same.clone().filter_map(|m| m.count).sum();
-    if same.count() == 1 {
+    let (marks, sum) = same.fold((0, 0), |(n, sum), m| (n + 1, sum + m.count.unwrap_or(0)));
+    if marks == 1 {
         return (newest.text.clone(), Some(sum));
     }
     (Text::new(newest.text.msg).arg(sum), Some(sum))

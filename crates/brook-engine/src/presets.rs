@@ -371,8 +371,8 @@ fn stress() -> Scenario {
     let mut s = base(
         "stress",
         "A million records per second: 16 producers into 64 partitions on 3 brokers with \
-         replication factor 3, read by two groups of 32 consumers. The two groups are alike, so their figures match: \
-         each reads every record. Traffic is drawn aggregated.",
+         replication factor 3, read by two groups of 32 consumers. The two groups are alike, so \
+         their figures match: each reads every record. Traffic is drawn aggregated.",
         vec![TopicSpec {
             replication_factor: 3,
             min_insync_replicas: 2,

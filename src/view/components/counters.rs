@@ -113,7 +113,7 @@ fn brokers_note(brokers: &[usize], lang: Lang) -> String {
     if brokers.len() > 8 {
         list.push("\u{2026}".to_string());
     }
-    lang.f(Msg::NoteBrokersSaturated, &[&list.join(lang.comma())])
+    lang.f(Msg::NoteBrokersSaturated, &[&list.join(lang.items_sep())])
 }
 
 /// The counters panel.
