@@ -14,6 +14,7 @@ mod metrics;
 mod metrics_csv;
 mod murmur2;
 pub mod plan;
+mod prefetch;
 mod presets;
 mod producer;
 mod push;

@@ -212,6 +212,24 @@ impl PartitionLog {
 
     /// Appends a batch of `count` records and returns its base offset. At [`LOG_BATCHES_MAX`]
     /// batches, the oldest segments are deleted first.
+    /// Starts loading the offsets (log start, log end, high watermark), which a fetch reads
+    /// first ([`crate::prefetch`]).
+    pub(crate) fn prefetch_offsets(&self) {
+        crate::prefetch::line(&self.log_start_offset);
+        crate::prefetch::line(&self.high_watermark);
+        crate::prefetch::line(&self.log_end_offset);
+    }
+
+    /// Starts loading the newest segment and batch, which an append reads and writes.
+    pub(crate) fn prefetch_tail(&self) {
+        if let Some(s) = self.segments.back() {
+            crate::prefetch::line(s);
+        }
+        if let Some(b) = self.batches.back() {
+            crate::prefetch::line(b);
+        }
+    }
+
     pub fn append(&mut self, mut batch: Batch) -> u64 {
         assert!(batch.count > 0, "empty batch appended");
         batch.base_offset = self.log_end_offset;

@@ -170,6 +170,22 @@ pub struct Partition {
 }
 
 impl Partition {
+    /// Starts loading the partition itself (`first`), or, a few visits later, what a visit
+    /// reads through it: the replicas and the log's newest segment and batch
+    /// ([`crate::prefetch`]).
+    pub(crate) fn prefetch(&self, first: bool) {
+        if first {
+            self.log.prefetch_offsets();
+            crate::prefetch::line(&self.replicas);
+            crate::prefetch::line(&self.leader);
+            return;
+        }
+        for r in &self.replicas {
+            crate::prefetch::line(r);
+        }
+        self.log.prefetch_tail();
+    }
+
     /// A partition with replicas on `brokers` (the first leads).
     pub fn new(brokers: &[u16], segment_bytes: u64) -> Self {
         Partition {

@@ -36,6 +36,9 @@ fn check_sequence(known: ProducerSeq, epoch: u16, seq: u32) -> SeqCheck {
     }
 }
 
+/// How many requests ahead phase 3 starts loading a partition's state.
+const PREFETCH_AHEAD: usize = 8;
+
 impl Cluster {
     /// Phase 2: producers create records and batch them; batches past `delivery.timeout.ms`
     /// fail, queued or in flight; batches that may go are sent to their partition's leader.
@@ -127,7 +130,16 @@ impl Cluster {
     #[inline(never)] // its own frame in a profile (BENCHMARKS.md)
     pub(super) fn brokers_append(&mut self) {
         self.capacity_refill();
+        let load_ahead = self.many_partitions();
         while self.to_broker.front().is_some_and(|r| r.due_us <= self.now_us) {
+            if load_ahead {
+                if let Some(ahead) = self.to_broker.get(PREFETCH_AHEAD) {
+                    self.prefetch_append(ahead, true);
+                }
+                if let Some(ahead) = self.to_broker.get(PREFETCH_AHEAD / 2) {
+                    self.prefetch_append(ahead, false);
+                }
+            }
             let r = self.to_broker.pop_front().expect("front checked");
             let part = &self.topics[r.topic as usize].partitions[r.out.batch.partition as usize];
             match part.leader_broker() {
@@ -140,6 +152,23 @@ impl Cluster {
         // Each producer's quota bucket refills for the tick (after this tick's charges).
         for p in &mut self.producers {
             p.refill_quota(TICK_US);
+        }
+    }
+
+    /// Starts loading what appending `r` will read: its partition (`first`), then the log's
+    /// newest segment and the leader's entry for the producer's sequence.
+    fn prefetch_append(&self, r: &Request, first: bool) {
+        let Some(t) = self.topics.get(r.topic as usize) else { return };
+        let Some(part) = t.partitions.get(r.out.batch.partition as usize) else { return };
+        if first {
+            part.prefetch(true);
+            return;
+        }
+        part.log.prefetch_tail();
+        if let Some(row) = t.producer_seq.get(r.producer as usize) {
+            if let Some(e) = row.get(r.out.batch.partition as usize) {
+                crate::prefetch::line(e);
+            }
         }
     }
 
