@@ -1,7 +1,8 @@
 // The classroom layout (issue 10, items 5 and 7): at 1280 x 720, 1920 x 1080 and 150% zoom of
 // 1920 x 1080 (1280 x 720 CSS px at devicePixelRatio 1.5) the top bar, the stage and the focus
 // chart are on the first screen; every stage label fits its box; no panel text overflows;
-// presenter mode; the inspector in the side column; a small chart brought to the focus.
+// presenter mode; the inspector in the side column; a small chart brought to the focus; each
+// preset's own chart in the focus.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
@@ -19,6 +20,8 @@ const VIEWS = [
   { name: 'zoom150', viewport: { width: 1280, height: 720 }, deviceScaleFactor: 1.5 },
 ];
 const PRESETS = ['peak-shaving', 'hot-key-skew', 'p2p-vs-pubsub', 'broker-failure-acks'];
+// The chart each opens on (`ChartKind::telling`): the hot partition's lag, the faults of acks=1.
+const TELLING = { 'peak-shaving': 'flow', 'hot-key-skew': 'partition-lag', 'p2p-vs-pubsub': 'flow', 'broker-failure-acks': 'faults' };
 
 /** A page in its own context (for the device scale factor) that records the smallest font
  *  the stage writes its names and figures in. */
@@ -111,7 +114,7 @@ for (const view of VIEWS) {
       inside(m.top, m, `${at}: the top bar`, false);
       inside(m.stage, m, `${at}: the stage`);
       inside(m.focus, m, `${at}: the focus chart`);
-      assert.equal(m.focusKind, 'flow', 'inflow/outflow/backlog is the focus chart at first');
+      assert.equal(m.focusKind, TELLING[preset], `${at}: the preset's own chart is the focus chart at first`);
       assert.equal(m.clipped, '0', `${at}: stage labels that did not fit their box`);
       assert.deepEqual(m.overflowing, [], `${at}: text cut by its box`);
       if (view.name === '1920x1080') {
@@ -211,6 +214,27 @@ test('a small chart\'s title brings it to the focus; its readout stays inside it
   }
   assert.ok(box.w > 200, `small chart ${box.w} px wide`);
   await page.screenshot({ path: join(ARTIFACTS, 'layout-charts-row.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a preset opens on the chart that tells its story, until the user picks a chart', async () => {
+  // hot-key-skew's hot partition falls behind: lag per partition (once the partitions are
+  // first sampled, at 1 s). From the menu, spike-beyond-capacity brings the brokers' request
+  // time. A chart the user picks stays through the next preset.
+  const errors = [];
+  const focused = (page, chart) => page.waitForFunction(
+    (c) => document.querySelector('[data-testid=focus-chart]')?.dataset.chart === c, chart, { timeout: 10000 });
+  const { page, context } = await open(VIEWS[0], 'preset=hot-key-skew&play=1', errors);
+  await focused(page, 'partition-lag');
+  await page.selectOption('[data-testid=preset]', 'spike-beyond-capacity');
+  await focused(page, 'request-time');
+  await page.screenshot({ path: join(ARTIFACTS, 'layout-telling-chart-spike.png') });
+  await page.click('[data-chart=lag] .chart-title');
+  await focused(page, 'lag');
+  await page.selectOption('[data-testid=preset]', 'hot-partition');
+  await page.waitForTimeout(1500);
+  assert.equal(await page.$eval('[data-testid=focus-chart]', (el) => el.dataset.chart), 'lag', 'the user\'s pick stays');
   assert.deepEqual(errors, []);
   await context.close();
 });

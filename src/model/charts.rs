@@ -65,6 +65,25 @@ impl ChartKind {
     pub fn from_code(code: &str) -> Option<ChartKind> {
         ChartKind::ALL.into_iter().find(|k| k.code() == code)
     }
+
+    /// The chart that shows what preset `name` is about, beside the stage when the preset is
+    /// opened (unless the user chose a chart: `State::chart_chosen`): the flow picture unless
+    /// the preset's story is elsewhere, as its description tells it.
+    pub fn telling(preset: &str) -> ChartKind {
+        match preset {
+            // A slow group behind a fast one; push against pull; the group that falls behind.
+            "log-collection" | "slow-subscriber-push-vs-pull" | "wide-topic" => ChartKind::Lag,
+            // Latency that stays low; produce latency that climbs at a saturated broker.
+            "realtime-analytics" | "hot-partition" => ChartKind::Latency,
+            // The crashed member's partitions wait; the hot key's partition falls behind.
+            "consumer-crash-rebalance" | "hot-key-skew" => ChartKind::PartitionLag,
+            // acks=1 writes lost, resends out of order.
+            "broker-failure-acks" => ChartKind::Faults,
+            // Every broker's request queue full.
+            "spike-beyond-capacity" => ChartKind::RequestTime,
+            _ => ChartKind::Flow,
+        }
+    }
 }
 
 /// Where a readout box `box_w` px wide goes beside the cursor at `x`: right of it if it fits
@@ -379,6 +398,44 @@ mod tests {
         assert_eq!(i, flow.t_s.len() - 1);
         assert!(flow.readout(i, Lang::En)[0].starts_with("t = 20.0 s"));
         assert!(flow.readout(i, Lang::ZhTw)[0].starts_with("t = 20.0 秒"));
+    }
+
+    #[test]
+    fn each_preset_opens_on_a_chart_the_page_offers_for_it() {
+        // The chart a preset brings beside the stage is one the page draws for that preset
+        // (the request time only where brokers have limits, lag per partition only with a
+        // consumer group); otherwise the page would fall back to the flow chart.
+        let mut telling = 0;
+        for name in brook_engine::PRESETS {
+            let kind = ChartKind::telling(name);
+            telling += usize::from(kind != ChartKind::Flow);
+            let mut c = Cluster::new(preset(name).unwrap());
+            // Up to the first sample of the partitions (lag per partition waits for it).
+            c.run_until(brook_engine::PARTITION_SAMPLE_US);
+            let offered: Vec<ChartKind> =
+                charts(&c, 0, Lang::En).iter().map(|ch| ch.kind).collect();
+            assert!(offered.contains(&kind), "{name}: {kind:?} is not among {offered:?}");
+        }
+        assert_eq!(telling, 9, "presets whose story is not the flow chart");
+        assert_eq!(ChartKind::telling("no-such-preset"), ChartKind::Flow);
+    }
+
+    #[test]
+    fn hot_partition_opens_on_the_latency_that_climbs() {
+        // Its description: requests wait to be read at the saturated broker and produce
+        // latency climbs. The chart it opens on shows that: p99 grows between 6 s and 12 s.
+        let mut c = Cluster::new(preset("hot-partition").unwrap());
+        let kind = ChartKind::telling("hot-partition");
+        let p99_at = |c: &Cluster| {
+            let all = charts(c, 0, Lang::En);
+            let chart = all.iter().find(|ch| ch.kind == kind).unwrap();
+            *chart.series[1].values.last().unwrap()
+        };
+        c.run_until(6_000_000);
+        let early = p99_at(&c);
+        c.run_until(12_000_000);
+        let late = p99_at(&c);
+        assert!(late > 2.0 * early && late > 500.0, "p99 {early} ms at 6 s, {late} ms at 12 s");
     }
 
     #[test]

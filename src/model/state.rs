@@ -115,6 +115,9 @@ pub struct State {
     pub plans: u64,
     /// The chart drawn large beside the stage.
     pub focus_chart: ChartKind,
+    /// The user chose `focus_chart` (a click on a chart's title): another preset keeps it
+    /// instead of bringing its own ([`ChartKind::telling`]).
+    pub chart_chosen: bool,
     /// The open lesson, if one is.
     pub lesson: Option<LessonRun>,
     /// Why a lesson could not be opened, if it could not.
@@ -179,7 +182,7 @@ pub enum Action {
     ShowWithoutQueue(bool),
     /// Start a capacity plan of the run's scenario (the page's smaller `brook plan`).
     Plan,
-    /// Draw this chart large beside the stage.
+    /// Draw this chart large beside the stage: the user's choice, which other presets keep.
     FocusChart(ChartKind),
     /// A lesson was fetched and validated: open it at this step (0-based; past its end, at
     /// the first step and say so).
@@ -244,7 +247,8 @@ impl State {
             refreshes: 0,
             show_without_queue: false,
             plans: 0,
-            focus_chart: ChartKind::Flow,
+            focus_chart: ChartKind::telling(&params.preset),
+            chart_chosen: false,
             lesson: None,
             lesson_error: None,
             replay: Vec::new(),
@@ -381,7 +385,7 @@ impl State {
     fn enter_step(mut self, rebuild: Option<(usize, Vec<Goal>)>) -> State {
         let Some(run) = self.lesson.clone() else { return self };
         if let Some(Highlight::Chart(k)) = run.current().and_then(|s| s.highlight()) {
-            self = reduce(&self, Action::FocusChart(k));
+            self.focus_chart = k; // the lesson's choice, not the user's
         }
         let Some((i, goals)) = rebuild else { return self };
         let Some(scene) = run.lesson.steps.get(i).and_then(|s| s.scene.as_ref()) else {
@@ -449,7 +453,13 @@ pub fn reduce(state: &State, action: Action) -> State {
             s.seed_error = parse_seed(&text).err();
             s.seed_text = text;
         }
-        Action::ChoosePreset(name) => s = s.restart_with_typed_seed(Source::Preset(name)),
+        Action::ChoosePreset(name) => {
+            let chart = ChartKind::telling(&name);
+            s = s.restart_with_typed_seed(Source::Preset(name));
+            if s.seed_error.is_none() && !s.chart_chosen {
+                s.focus_chart = chart;
+            }
+        }
         Action::Import { file_name, text } => match parse_import(&file_name, &text) {
             Ok(scenario) => {
                 let seed = scenario.seed;
@@ -470,7 +480,7 @@ pub fn reduce(state: &State, action: Action) -> State {
         Action::SetLang(lang) => s.lang = lang,
         Action::ShowWithoutQueue(on) => s.show_without_queue = on,
         Action::Plan => s.plans += 1,
-        Action::FocusChart(k) => s.focus_chart = k,
+        Action::FocusChart(k) => (s.focus_chart, s.chart_chosen) = (k, true),
         Action::OpenLesson(lesson, step) => {
             let len = lesson.steps.len();
             let step = if step < len { step } else { 0 };

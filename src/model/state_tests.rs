@@ -207,12 +207,37 @@ fn refusals_go_with_their_cause_and_a_restart_clears_them() {
 }
 
 #[test]
+fn a_preset_opens_on_its_telling_chart_until_the_user_chooses_one() {
+    // Opened by its link, or chosen from the menu, a preset brings its own chart.
+    assert_eq!(paused("hot-key-skew").focus_chart, ChartKind::PartitionLag);
+    let s = paused("peak-shaving");
+    assert_eq!(s.focus_chart, ChartKind::Flow);
+    let s = run(&s, [Action::ChoosePreset("spike-beyond-capacity".into())]);
+    assert_eq!(s.focus_chart, ChartKind::RequestTime);
+    // A seed that does not parse leaves the run, and its chart, as they were.
+    let bad = run(&s, [Action::EditSeed("x".into()), Action::ChoosePreset("quickstart".into())]);
+    assert!(bad.seed_error.is_some());
+    assert_eq!(bad.focus_chart, ChartKind::RequestTime);
+    // A lesson step's chart is the lesson's choice, not the user's: the next preset still
+    // brings its own.
+    let mut lesson_chart = s.clone();
+    lesson_chart.focus_chart = ChartKind::Lag;
+    assert!(!lesson_chart.chart_chosen);
+    let s = run(&lesson_chart, [Action::ChoosePreset("broker-failure-acks".into())]);
+    assert_eq!(s.focus_chart, ChartKind::Faults);
+    // Once the user clicks a chart's title, presets keep it.
+    let s = run(&s, [Action::FocusChart(ChartKind::Latency)]);
+    let s = run(&s, [Action::ChoosePreset("hot-key-skew".into())]);
+    assert_eq!(s.focus_chart, ChartKind::Latency);
+}
+
+#[test]
 fn the_focus_chart_and_presenter_mode_are_ui_state_a_restart_keeps() {
     let s = paused("peak-shaving");
     assert_eq!((s.focus_chart, s.presenter), (ChartKind::Flow, false));
     let s = run(&s, [Action::FocusChart(ChartKind::Lag), key_action("p", false).unwrap()]);
     assert_eq!((s.focus_chart, s.presenter), (ChartKind::Lag, true));
-    // How the run is watched, like the speed: a reset or another preset keeps it.
+    // How the run is watched, chosen by the user: a reset or another preset keeps it.
     let s = run(&s, [Action::Reset, Action::ChoosePreset("hot-key-skew".into())]);
     assert_eq!((s.focus_chart, s.presenter), (ChartKind::Lag, true));
     let mut sim = s.new_sim();

@@ -345,7 +345,8 @@ pub enum StageRegion {
 pub enum Highlight {
     /// A frame drawn around a region of the stage.
     Stage(StageRegion),
-    /// A chart, brought beside the stage (`Action::FocusChart`) and outlined.
+    /// A chart, brought beside the stage and outlined (not the user's choice of chart:
+    /// another preset still brings its own, `State::chart_chosen`).
     Chart(ChartKind),
     /// The live figures.
     Counters,
