@@ -122,6 +122,10 @@ for (const [preset, seconds] of [['spike-beyond-capacity', 12], ['hot-partition'
       const g = await gauges(page);
       assert.equal(g.length, 3);
       for (const [b, x] of g.entries()) assert.ok(x.queue >= 0.8, `broker ${b} queue ${JSON.stringify(g)}`);
+      // Each box is named "queue full" under it, whether 4 or 5 places are taken at this frame
+      // (requests wait unread: the queue is what stopped the reading).
+      const full = await page.getAttribute('[data-testid=stage]', 'data-broker-full');
+      assert.equal(full, 'queue;queue;queue');
       const figs = await inspectBroker(page, 'Broker 0');
       const [now, most, limit] = figs['request queue now / most / limit (queued.max.requests), requests'].split(' / ').map(Number);
       assert.deepEqual([most, limit], [5, 5]);
@@ -163,6 +167,9 @@ test('hot-partition: the hot key\'s broker is full while another is not, in Engl
     assert.equal(g.length, 3);
     assert.ok(g[hot].net_in >= 0.9, `broker ${hot}'s network in gauge is full: ${JSON.stringify(g)}`);
     assert.ok(g.some((x, b) => b !== hot && x.net_in < 0.6), `another broker's is not: ${JSON.stringify(g)}`);
+    // And the stage names it under that broker's box alone: "net in full" (流入已滿).
+    const full = (await page.getAttribute('[data-testid=stage]', 'data-broker-full')).split(';');
+    assert.deepEqual(full, full.map((_, b) => (b === hot ? 'in' : '-')), `named full: ${full}`);
     // Kafka reads a request only when the network delivered it: the request queue stays short
     // (brook run's request_queue_max), the wait is in the socket.
     for (const [b, x] of g.entries()) {

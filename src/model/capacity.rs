@@ -32,6 +32,63 @@ impl BrokerGauges {
     pub fn queue_fill(&self) -> f64 {
         (self.request_queue as f64 / self.request_queue_limit.max(1) as f64).min(1.0)
     }
+
+    /// The four gauges' fills, 0 to 1, in the stage's order (top to bottom).
+    pub fn fills(&self) -> [f64; 4] {
+        [self.queue_fill(), self.busy[0], self.busy[1], self.busy[2]]
+    }
+
+    /// What is full at the broker, named under its box: the first gauge at [`GAUGE_FULL`] or
+    /// more, in the gauges' order. The request queue counts as full too while requests wait
+    /// to be read with at most one place free: a place frees while a handler thread takes a
+    /// request, so a full queue shows 4 of 5 about as often as 5 of 5, and a gauge that
+    /// blinked with it would say nothing.
+    pub fn full(&self) -> Option<Gauge> {
+        let queue_full = self.unread > 0 && self.request_queue + 1 >= self.request_queue_limit;
+        if queue_full {
+            return Some(Gauge::RequestQueue);
+        }
+        let i = self.fills().iter().position(|&v| v >= GAUGE_FULL)?;
+        Some([Gauge::RequestQueue, Gauge::NetworkIn, Gauge::NetworkOut, Gauge::DiskWrite][i])
+    }
+}
+
+/// A gauge's fill from which the stage draws it red and names it under the broker's box.
+pub const GAUGE_FULL: f64 = 0.9;
+
+/// One of a broker's four gauges.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Gauge {
+    /// Produce requests waiting for a handler thread, against `queued.max.requests`.
+    RequestQueue,
+    /// Bytes read, against the network in rate.
+    NetworkIn,
+    /// Bytes sent (fetch answers, replication), against the network out rate.
+    NetworkOut,
+    /// Bytes written, against the disk write rate.
+    DiskWrite,
+}
+
+impl Gauge {
+    /// Its name in `data-broker-full` (tests).
+    pub fn code(self) -> &'static str {
+        match self {
+            Gauge::RequestQueue => "queue",
+            Gauge::NetworkIn => "in",
+            Gauge::NetworkOut => "out",
+            Gauge::DiskWrite => "disk",
+        }
+    }
+
+    /// Its short name, under a broker whose gauge this is full.
+    pub fn name(self) -> Msg {
+        match self {
+            Gauge::RequestQueue => Msg::GaugeQueue,
+            Gauge::NetworkIn => Msg::GaugeIn,
+            Gauge::NetworkOut => Msg::GaugeOut,
+            Gauge::DiskWrite => Msg::GaugeDisk,
+        }
+    }
 }
 
 /// Fractions of `rates` (bytes per second) that `a` to `b` moved; before the first sample, 0.
@@ -83,6 +140,20 @@ pub fn gauges_text(c: &Cluster) -> Option<String> {
         let g = broker_gauges(c, b);
         let [i, o, d] = g.busy;
         format!("{:.2},{i:.2},{o:.2},{d:.2}", g.queue_fill())
+    });
+    Some(each.collect::<Vec<_>>().join(";"))
+}
+
+/// What the stage names full under each broker's box, for tests: per broker a
+/// [`Gauge::code`] or `-`, `;` between brokers; None when the brokers have no limits.
+pub fn full_text(c: &Cluster) -> Option<String> {
+    if !limited(c) || c.brokers().len() < 2 {
+        return None;
+    }
+    let each = (0..c.brokers().len()).map(|b| {
+        let alive = c.brokers()[b].alive;
+        let full = broker_gauges(c, b).full().filter(|_| alive);
+        full.map_or("-", Gauge::code)
     });
     Some(each.collect::<Vec<_>>().join(";"))
 }
@@ -301,6 +372,33 @@ mod tests {
         // hot-partition: only the hot key's broker.
         assert_eq!(saturated_brokers(&run("hot-partition", 10_000)).len(), 1);
         assert_eq!(saturated_brokers(&run("quickstart", 3_000)), Vec::<usize>::new());
+    }
+
+    #[test]
+    fn the_stage_names_what_is_full_under_each_broker_and_it_does_not_blink() {
+        // spike-beyond-capacity (presets.rs): from 5 s every broker's request queue is full
+        // and requests wait to be read; the handler threads, not the links, are the limit.
+        // Every 100 ms from 7 s to 9 s, all three say so (a place frees while a request is
+        // handled: 4 of 5 places must not read as "not full").
+        assert_eq!(full_text(&run("spike-beyond-capacity", 4_000)).as_deref(), Some("-;-;-"));
+        let mut c = run("spike-beyond-capacity", 7_000);
+        while c.now_us() < 9_000_000 {
+            c.run_until(c.now_us() + 100_000);
+            assert_eq!(full_text(&c).as_deref(), Some("queue;queue;queue"), "at {} us", c.now_us());
+        }
+        // hot-partition: the hot key's broker reads 4.5 MB/s against 4 MB/s of network in; the
+        // others are far from full.
+        let c = run("hot-partition", 10_000);
+        let text = full_text(&c).unwrap();
+        let each: Vec<&str> = text.split(';').collect();
+        assert_eq!(each.iter().filter(|&&g| g == "in").count(), 1, "{text}");
+        assert_eq!(each.iter().filter(|&&g| g == "-").count(), 2, "{text}");
+        // No limits, no gauges.
+        assert_eq!(full_text(&run("quickstart", 1_000)), None);
+        // Both languages name each gauge.
+        for g in [Gauge::RequestQueue, Gauge::NetworkIn, Gauge::NetworkOut, Gauge::DiskWrite] {
+            assert!(!Lang::ZhTw.t(g.name()).is_empty() && !Lang::En.t(g.name()).is_empty());
+        }
     }
 
     #[test]

@@ -30,6 +30,11 @@ impl Rect {
     pub fn right(&self) -> f64 {
         self.x + self.w
     }
+
+    /// Bottom edge.
+    pub fn bottom(&self) -> f64 {
+        self.y + self.h
+    }
 }
 
 /// Margin around a framed stage region, px.

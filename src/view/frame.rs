@@ -79,10 +79,16 @@ fn draw_frame(
                 let _ = canvas.set_attribute("data-heat", &h);
             }
         }
-        // What the broker gauges show, for tests (`data-broker-gauges`).
-        if let Some(g) = crate::model::capacity::gauges_text(&sim.cluster) {
-            if canvas.get_attribute("data-broker-gauges").as_deref() != Some(g.as_str()) {
-                let _ = canvas.set_attribute("data-broker-gauges", &g);
+        // What the broker gauges show and what is named full under them, for tests
+        // (`data-broker-gauges`, `data-broker-full`).
+        let shown = [
+            ("data-broker-gauges", crate::model::capacity::gauges_text(&sim.cluster)),
+            ("data-broker-full", crate::model::capacity::full_text(&sim.cluster)),
+        ];
+        for (name, value) in shown {
+            let Some(v) = value else { continue };
+            if canvas.get_attribute(name).as_deref() != Some(v.as_str()) {
+                let _ = canvas.set_attribute(name, &v);
             }
         }
     }

@@ -809,6 +809,14 @@ catalogue! {
         "各 Broker 的生產請求時間（TotalTimeMs 平均），毫秒";
     ChartRequestTimeNote = "From the request read to the answer sent. While a broker's request queue is full, the time a request waits to be read is not in it: the producers' latency shows that wait.",
         "從讀入請求到送出回應。Broker 的請求佇列滿時，請求等待被讀取的時間不算在內：這段等待反映在生產者的延遲上。";
+    // Under a broker's box, the first of its gauges that is full: "{gauge} full" on one line
+    // where it fits, else the gauge's name over "full".
+    GaugeQueue = "queue", "佇列";
+    GaugeIn = "net in", "流入";
+    GaugeOut = "net out", "流出";
+    GaugeDisk = "disk", "寫入";
+    GaugeFullOf = "{0} full", "{0}已滿";
+    GaugeFull = "full", "已滿";
     LegGauges = "broker gauges, top to bottom: request queue, network in, network out, disk write (red: full); producer: requests in flight above the buffer",
         "Broker 量表，由上而下：請求佇列、網路流入、網路流出、磁碟寫入（紅色：已滿）；生產者：緩衝區上方是傳送中的請求";
     GlossRequestQueue = "Requests read off the network, waiting for a request handler thread (num.io.threads); at queued.max.requests the broker stops reading.",

@@ -6,6 +6,7 @@ use brook_engine::Cluster;
 use web_sys::CanvasRenderingContext2d as Ctx;
 
 use super::terms;
+use crate::model::capacity::GAUGE_FULL;
 use crate::model::format::compact;
 use crate::model::i18n::{Lang, Msg};
 use crate::model::layout::{strip_fills, Layout, Rect, StripFill, HEAT_ROWS_MAX};
@@ -224,9 +225,11 @@ fn replica_chips(
 
 /// Broker boxes along the top of the centre column (click one to inspect it). When the
 /// brokers have limits, each box carries four gauges along its bottom: request queue, network
-/// in, network out, disk write, top to bottom (`model::capacity`), red when full.
+/// in, network out, disk write, top to bottom (`model::capacity`), red when full; under a box
+/// with a full gauge, where the partitions leave room, the first full one is named.
 fn brokers(ctx: &Ctx, l: &Layout, c: &Cluster, f: &Faces, lang: Lang) {
     let limited = crate::model::capacity::limited(c);
+    let rows_top = l.partitions.iter().flatten().next().map_or(0.0, |p| p.y);
     for (i, r) in l.brokers.iter().enumerate() {
         let alive = c.brokers().get(i).is_some_and(|b| b.alive);
         let leaving = c.brokers().get(i).is_some_and(|b| b.leaving);
@@ -248,13 +251,13 @@ fn brokers(ctx: &Ctx, l: &Layout, c: &Cluster, f: &Faces, lang: Lang) {
         if limited && alive {
             // Four bars, top to bottom: request queue, network in, network out, disk write.
             let g = crate::model::capacity::broker_gauges(c, i);
-            let fills = [g.queue_fill(), g.busy[0], g.busy[1], g.busy[2]];
+            let fills = g.fills();
             let w = r.w - 6.0 * k;
             for (j, v) in fills.into_iter().enumerate() {
                 let y = r.y + 13.0 * k + j as f64 * 3.0 * k;
                 let slot = Rect { x: r.x + 3.0 * k, y, w, h: 2.0 * k };
                 fill(ctx, slot, "#ffffff");
-                let colour = if v >= 0.9 {
+                let colour = if v >= GAUGE_FULL {
                     "#dc2626"
                 } else if v >= 0.6 {
                     "#d97706"
@@ -263,10 +266,27 @@ fn brokers(ctx: &Ctx, l: &Layout, c: &Cluster, f: &Faces, lang: Lang) {
                 };
                 fill(ctx, Rect { w: w * v, ..slot }, colour);
             }
-            if fills.iter().any(|&v| v >= 0.9) {
+            if let Some(full) = g.full() {
                 ctx.set_stroke_style_str("#dc2626");
                 ctx.set_line_width(1.5 * k);
                 ctx.stroke_rect(r.x, r.y, r.w, r.h);
+                // Centred under the box, no wider than the box and the gap to the next: one
+                // line ("queue full") where the partitions leave room and it fits, else two.
+                let (line_h, max_w) = (14.0 * k, r.w + 4.0 * k);
+                let name = lang.t(full.name());
+                let one = lang.f(Msg::GaugeFullOf, &[&name]);
+                let lines = if text_width(ctx, &one, &f.small_bold) <= max_w {
+                    vec![one]
+                } else {
+                    vec![fit(ctx, name, &f.small_bold, max_w), lang.t(Msg::GaugeFull).into()]
+                };
+                let room = rows_top - r.bottom() - 2.0 * k;
+                if room >= line_h * lines.len() as f64 {
+                    for (j, line) in lines.iter().enumerate() {
+                        let y = r.bottom() + 2.0 * k + line_h * (j as f64 + 0.5);
+                        text(ctx, line, r.x + r.w / 2.0, y, &f.small_bold, "#dc2626", "center");
+                    }
+                }
             }
         }
     }
