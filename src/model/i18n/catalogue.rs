@@ -812,9 +812,9 @@ catalogue! {
     // Under a broker's box, the first of its gauges that is full: "{gauge} full" on one line
     // where it fits, else the gauge's name over "full".
     GaugeQueue = "queue", "佇列";
-    GaugeIn = "net in", "流入";
-    GaugeOut = "net out", "流出";
-    GaugeDisk = "disk", "寫入";
+    GaugeIn = "net in", "網路流入";
+    GaugeOut = "net out", "網路流出";
+    GaugeDisk = "disk", "磁碟寫入";
     GaugeFullOf = "{0} full", "{0}已滿";
     GaugeFull = "full", "已滿";
     LegGauges = "broker gauges, top to bottom: request queue, network in, network out, disk write (red: full); producer: requests in flight above the buffer",
