@@ -121,6 +121,21 @@ pub struct Topic {
 }
 
 impl Topic {
+    /// Starts loading what phase 4's visit to partition `pi` reads ([`crate::prefetch`]): the
+    /// partition and its acks=all queue (`first`), then what they point to: the replicas, the
+    /// log's newest segment and batch, the first waiting request.
+    fn prefetch_partition(&self, pi: usize, first: bool) {
+        let Some(part) = self.partitions.get(pi) else { return };
+        part.prefetch(first);
+        if first {
+            if let Some(q) = self.pending.get(pi) {
+                crate::prefetch::line(q);
+            }
+        } else if let Some(a) = self.pending.get(pi).and_then(|q| q.front()) {
+            crate::prefetch::line(a);
+        }
+    }
+
     /// Queues an acks=all request on partition `pi` until the high watermark passes it.
     fn push_pending(&mut self, pi: usize, a: PendingAck) {
         if self.pending[pi].is_empty() {

@@ -290,7 +290,7 @@ impl Cluster {
                 };
                 ahead.advance(k, next, |a, first| {
                     if let Some(&(ti, pi)) = order.get(a) {
-                        self.topics[ti as usize].partitions[pi as usize].prefetch(first);
+                        self.topics[ti as usize].prefetch_partition(pi as usize, first);
                     }
                 });
             }
