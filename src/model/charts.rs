@@ -334,6 +334,10 @@ pub fn nice_max(v: f64) -> f64 {
     [1.0, 2.0, 5.0, 10.0].iter().map(|m| m * p).find(|&x| x >= v).unwrap_or(10.0 * p)
 }
 
+/// How close, as a fraction of the chart's scale, a line lies on an earlier one to cover it
+/// ([`Chart::covered`]): about a pixel of a 190 px chart.
+pub const COVERED_FRACTION: f64 = 0.006;
+
 impl Chart {
     /// The scales: a round number at or above the largest value of the line series, and of
     /// the area series (drawn against the right axis). Samples of the first [`STARTUP_S`]
@@ -349,6 +353,21 @@ impl Chart {
                 .fold(0.0, f64::max)
         };
         (nice_max(max(false)), nice_max(max(true)))
+    }
+
+    /// Whether line series `i` is drawn wide, so that it shows as a border around a later
+    /// line lying on it: a later line within [`COVERED_FRACTION`] of the scale of it at
+    /// nine samples in ten or more (hot-partition's p50 under its p99; stress's two groups,
+    /// alike, one lag line on the other). Without it the legend lists a line the chart hides.
+    pub fn covered(&self, i: usize, line_max: f64) -> bool {
+        let Some(a) = self.series.get(i).filter(|s| !s.area) else { return false };
+        let near = |x: f64, y: f64| (x - y).abs() <= COVERED_FRACTION * line_max.max(1e-9);
+        let n = a.values.len();
+        n > 0
+            && self.series[i + 1..].iter().filter(|b| !b.area).any(|b| {
+                let same = a.values.iter().zip(&b.values).filter(|(x, y)| near(**x, **y)).count();
+                same * 10 >= n * 9
+            })
     }
 
     /// Whether a series is drawn against the right axis (the backlog's area).
@@ -436,6 +455,27 @@ mod tests {
         c.run_until(12_000_000);
         let late = p99_at(&c);
         assert!(late > 2.0 * early && late > 500.0, "p99 {early} ms at 6 s, {late} ms at 12 s");
+    }
+
+    #[test]
+    fn a_line_another_lies_on_is_drawn_wide_and_only_then() {
+        // hot-partition: once the hot partition carries most records, p50 and p99 fall in the
+        // same bucket; p50 (drawn first) would be hidden under p99.
+        let mut c = Cluster::new(preset("hot-partition").unwrap());
+        c.run_until(12_000_000);
+        let all = charts(&c, 0, Lang::En);
+        let latency = all.iter().find(|ch| ch.kind == ChartKind::Latency).unwrap();
+        let (line_max, _) = latency.maxima();
+        assert!(latency.covered(0, line_max), "p50 under p99");
+        assert!(!latency.covered(1, line_max), "the last line covers nothing");
+        // peak-shaving: p50 and p99 apart, nothing covered.
+        let mut c = Cluster::new(preset("peak-shaving").unwrap());
+        c.run_until(12_000_000);
+        let all = charts(&c, 0, Lang::En);
+        let latency = all.iter().find(|ch| ch.kind == ChartKind::Latency).unwrap();
+        assert!(!latency.covered(0, latency.maxima().0));
+        // The flow chart's backlog area is never a covered line.
+        assert!(!all[0].covered(0, all[0].maxima().0));
     }
 
     #[test]

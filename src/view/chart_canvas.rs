@@ -58,7 +58,7 @@ pub fn draw_chart(
         text(ctx, &s(*last), plot.right(), y, &font, MUTED, "right");
     }
     let x_of = |i: usize| plot.x + if n > 1 { i as f64 / (n - 1) as f64 * plot.w } else { 0.0 };
-    for s in &chart.series {
+    for (i, s) in chart.series.iter().enumerate() {
         let max = if s.area { area_max } else { line_max };
         let y_of = |v: f64| plot.y + plot.h - (v / max).clamp(0.0, 1.0) * plot.h;
         ctx.begin_path();
@@ -77,8 +77,10 @@ pub fn draw_chart(
             ctx.fill();
             ctx.set_global_alpha(1.0);
         } else {
+            // A line a later one lies on shows as a border around it.
+            let wide = chart.covered(i, line_max);
             ctx.set_stroke_style_str(s.colour);
-            ctx.set_line_width(1.5 * k);
+            ctx.set_line_width(if wide { 4.5 } else { 1.5 } * k);
             ctx.stroke();
         }
     }
