@@ -49,7 +49,7 @@ impl BrokerGauges {
             return Some(Gauge::RequestQueue);
         }
         let i = self.fills().iter().position(|&v| v >= GAUGE_FULL)?;
-        Some([Gauge::RequestQueue, Gauge::NetworkIn, Gauge::NetworkOut, Gauge::DiskWrite][i])
+        Some(Gauge::ALL[i])
     }
 }
 
@@ -70,6 +70,10 @@ pub enum Gauge {
 }
 
 impl Gauge {
+    /// The four, in the stage's order (top to bottom), as [`BrokerGauges::fills`] gives them.
+    pub const ALL: [Gauge; 4] =
+        [Gauge::RequestQueue, Gauge::NetworkIn, Gauge::NetworkOut, Gauge::DiskWrite];
+
     /// Its name in `data-broker-full` (tests).
     pub fn code(self) -> &'static str {
         match self {
@@ -133,29 +137,26 @@ pub fn saturated_brokers(c: &Cluster) -> Vec<usize> {
 /// What the stage's broker gauges show, for tests: per broker `queue,in,out,disk` fills (0 to
 /// 1, two decimals), `;` between brokers; None when the brokers have no limits (no gauges).
 pub fn gauges_text(c: &Cluster) -> Option<String> {
-    if !limited(c) || c.brokers().len() < 2 {
-        return None;
-    }
-    let each = (0..c.brokers().len()).map(|b| {
-        let g = broker_gauges(c, b);
+    per_broker_text(c, |_, g| {
         let [i, o, d] = g.busy;
         format!("{:.2},{i:.2},{o:.2},{d:.2}", g.queue_fill())
-    });
-    Some(each.collect::<Vec<_>>().join(";"))
+    })
 }
 
 /// What the stage names full under each broker's box, for tests: per broker a
 /// [`Gauge::code`] or `-`, `;` between brokers; None when the brokers have no limits.
 pub fn full_text(c: &Cluster) -> Option<String> {
+    per_broker_text(c, |alive, g| g.full().filter(|_| alive).map_or("-", Gauge::code).into())
+}
+
+/// `each(alive, gauges)` for every broker, `;` between them, for the stage's test attributes;
+/// None where the stage draws no gauges (no limits, or a single broker).
+fn per_broker_text(c: &Cluster, each: impl Fn(bool, &BrokerGauges) -> String) -> Option<String> {
     if !limited(c) || c.brokers().len() < 2 {
         return None;
     }
-    let each = (0..c.brokers().len()).map(|b| {
-        let alive = c.brokers()[b].alive;
-        let full = broker_gauges(c, b).full().filter(|_| alive);
-        full.map_or("-", Gauge::code)
-    });
-    Some(each.collect::<Vec<_>>().join(";"))
+    let all = c.brokers().iter().enumerate().map(|(b, k)| each(k.alive, &broker_gauges(c, b)));
+    Some(all.collect::<Vec<_>>().join(";"))
 }
 
 /// Where a producer is in the chain from a saturated broker back to the application.
@@ -396,7 +397,7 @@ mod tests {
         // No limits, no gauges.
         assert_eq!(full_text(&run("quickstart", 1_000)), None);
         // Both languages name each gauge.
-        for g in [Gauge::RequestQueue, Gauge::NetworkIn, Gauge::NetworkOut, Gauge::DiskWrite] {
+        for g in Gauge::ALL {
             assert!(!Lang::ZhTw.t(g.name()).is_empty() && !Lang::En.t(g.name()).is_empty());
         }
     }

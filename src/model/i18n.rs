@@ -93,14 +93,6 @@ impl Lang {
         }
     }
 
-    /// Between the parts of a phrase: ", " in English, "，" in Chinese.
-    pub fn comma(self) -> &'static str {
-        match self {
-            Lang::En => ", ",
-            Lang::ZhTw => "，",
-        }
-    }
-
     /// Joins short items, names or numbers: ", " in English, "、" in Chinese.
     pub fn items_sep(self) -> &'static str {
         match self {
