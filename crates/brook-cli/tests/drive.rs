@@ -53,6 +53,11 @@ impl Drop for Broker {
             .arg("stop")
             .env("BROOK_BROKER_DIR", &self.dir)
             .output();
+        // The broker's log stays after a failed test, for its reader; otherwise nothing of
+        // the test is left in the temporary directory.
+        if !std::thread::panicking() {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
     }
 }
 
