@@ -33,7 +33,7 @@ step "release build of the app with Trunk"
 # wasm-opt, which the release build runs, is npm's binaryen (scripts/setup.sh --test).
 PATH="$PWD/e2e/node_modules/.bin:$PATH" trunk build --release
 
-step "end to end: dist/ served on 127.0.0.1 in headless Chromium"
+step "end to end: dist/ served on 127.0.0.1 in headless Chromium (and scripts/serve.sh's own build)"
 # The tests compare the page with the brook CLI the native tests built (target/debug: the
 # engine is optimized in that profile too, and a run's figures do not depend on the profile);
 # a release build of the CLI with LTO would add minutes on 2 cores and test nothing more.
