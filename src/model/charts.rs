@@ -151,6 +151,16 @@ pub fn chart_note(kind: ChartKind, lang: Lang) -> Option<&'static str> {
     (kind == ChartKind::RequestTime).then(|| lang.t(Msg::ChartRequestTimeNote))
 }
 
+/// What an empty chart of `kind` says in its plot, in `lang`: no point yet, and how often the
+/// points come (the per-partition lag once a second, the others every 0.1 s).
+pub fn no_point_note(kind: ChartKind, lang: Lang) -> String {
+    let us = match kind {
+        ChartKind::PartitionLag => brook_engine::PARTITION_SAMPLE_US,
+        _ => brook_engine::SAMPLE_US,
+    };
+    lang.f(Msg::ChartNoPointYet, &[&format!("{}", us as f64 / 1e6)])
+}
+
 /// The charts: flow (the peak-shaving picture), lag per reader, latency, faults, and lag per
 /// partition of consumer group `lag_group` (the first if there is no such group), titled in
 /// `lang`.
@@ -287,7 +297,18 @@ fn partition_lag(c: &Cluster, gi: usize, lang: Lang) -> Option<Chart> {
     let gi = if gi < c.groups().len() { gi } else { 0 };
     let g = c.groups().get(gi)?;
     let h: Vec<_> = c.partition_history().iter().collect();
-    let last = h.last()?;
+    let title = lang.f(Msg::ChartPartitionLag, &[&g.spec.name]);
+    let Some(last) = h.last() else {
+        // Before the first once-a-second sample: the chart is there, empty, and says when its
+        // first point comes ([`no_point_note`]).
+        return Some(Chart {
+            kind: ChartKind::PartitionLag,
+            title,
+            t_s: Vec::new(),
+            series: Vec::new(),
+            markers: Vec::new(),
+        });
+    };
     // The group's partitions, as indices into the flat partition list of each sample.
     let mut flat = Vec::new();
     let mut start = 0;
@@ -318,7 +339,7 @@ fn partition_lag(c: &Cluster, gi: usize, lang: Lang) -> Option<Chart> {
     let t_s: Vec<f64> = h.iter().map(|s| s.t_ms as f64 / 1000.0).collect();
     Some(Chart {
         kind: ChartKind::PartitionLag,
-        title: lang.f(Msg::ChartPartitionLag, &[&g.spec.name]),
+        title,
         markers: markers(c, &t_s, lang),
         t_s,
         series,
@@ -499,6 +520,31 @@ mod tests {
         let first = chart.series[0].values.last().copied().unwrap();
         assert!(chart.series.iter().all(|s| s.values.last().copied().unwrap() <= first));
         assert!(first > 0.0);
+    }
+
+    #[test]
+    fn a_chart_before_its_first_point_is_there_and_says_when_points_come() {
+        // The per-partition lag is sampled once a second: at 0.5 s it has no point, and its
+        // chart (hot-key-skew opens on it) is drawn empty with its note, not left out.
+        let mut c = Cluster::new(preset("hot-key-skew").unwrap());
+        c.run_until(500_000);
+        assert!(c.partition_history().is_empty());
+        let all = charts(&c, 0, Lang::En);
+        let chart = all.iter().find(|ch| ch.kind == ChartKind::PartitionLag).unwrap();
+        assert!(chart.t_s.is_empty() && chart.series.is_empty());
+        assert_eq!(chart.sample_at(0.5), None, "no readout in an empty chart");
+        assert_eq!(no_point_note(ChartKind::PartitionLag, Lang::En), "No point yet: one every 1 s");
+        assert_eq!(no_point_note(ChartKind::PartitionLag, Lang::ZhTw), "還沒有資料點：每 1 秒一個");
+        assert_eq!(
+            no_point_note(ChartKind::RequestTime, Lang::En),
+            "No point yet: one every 0.1 s"
+        );
+        // From the first sample on it has its lines.
+        c.run_until(brook_engine::PARTITION_SAMPLE_US);
+        let all = charts(&c, 0, Lang::En);
+        let chart = all.iter().find(|ch| ch.kind == ChartKind::PartitionLag).unwrap();
+        assert_eq!(chart.t_s.len(), 1);
+        assert!(!chart.series.is_empty());
     }
 
     #[test]

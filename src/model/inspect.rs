@@ -367,8 +367,11 @@ fn reader(c: &Cluster, sel: Selection, g: usize, lang: Lang) -> Option<View> {
                 .iter()
                 .map(|tp| format!("{}-{}", c.topics()[tp.topic as usize].name, tp.partition))
                 .collect();
-            let parts =
-                if parts.is_empty() { t(Msg::NoneAssigned).to_string() } else { parts.join(", ") };
+            let parts = if parts.is_empty() {
+                t(Msg::NoneAssigned).to_string()
+            } else {
+                parts.join(lang.items_sep())
+            };
             figures.push(fig(t(Msg::FigPartitions), parts));
         }
     }
@@ -637,6 +640,23 @@ mod tests {
         let v = inspect(&c, Selection::Set(0), Lang::En).unwrap();
         assert!(matches!(v.form, Some(Form::Group { processing_us: 2_000, .. })));
         assert!(inspect(&c, Selection::Producer(9), Lang::En).is_none());
+    }
+
+    #[test]
+    fn a_members_partitions_are_listed_in_the_pages_language() {
+        // quickstart's group has two members on a topic of four partitions: two each.
+        let mut c = Cluster::new(preset("quickstart").unwrap());
+        c.run_until(5_000_000);
+        let set = reader_index(&c, ReaderKind::Group, 0).unwrap();
+        let parts = |lang: Lang, label: &str| {
+            let v = inspect(&c, Selection::Member(set, 0), lang).unwrap();
+            v.figures.into_iter().find(|(k, _)| k == label).map(|f| f.1).unwrap()
+        };
+        let en = parts(Lang::En, Lang::En.t(Msg::FigPartitions));
+        let zh = parts(Lang::ZhTw, Lang::ZhTw.t(Msg::FigPartitions));
+        assert_eq!(en.matches(", ").count() + 1, c.groups()[0].members[0].assigned.len(), "{en}");
+        assert!(en.contains(", ") && !zh.contains(", ") && zh.contains('、'), "{en} / {zh}");
+        assert_eq!(zh.replace('、', ", "), en);
     }
 
     #[test]

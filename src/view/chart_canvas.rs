@@ -2,7 +2,7 @@
 
 use web_sys::CanvasRenderingContext2d as Ctx;
 
-use crate::model::charts::{readout_x, Chart};
+use crate::model::charts::{no_point_note, readout_x, Chart};
 use crate::model::format::compact;
 use crate::model::i18n::{Lang, Msg};
 use crate::model::layout::Rect;
@@ -56,6 +56,10 @@ pub fn draw_chart(
         let y = plot.y + plot.h + 9.0 * k;
         text(ctx, &s(*first), plot.x, y, &font, MUTED, "left");
         text(ctx, &s(*last), plot.right(), y, &font, MUTED, "right");
+    }
+    if n == 0 {
+        let note = fit(ctx, &no_point_note(chart.kind, lang), &font, plot.w - 8.0 * k);
+        text(ctx, &note, plot.x + plot.w / 2.0, plot.y + plot.h / 2.0, &font, MUTED, "center");
     }
     let x_of = |i: usize| plot.x + if n > 1 { i as f64 / (n - 1) as f64 * plot.w } else { 0.0 };
     for (i, s) in chart.series.iter().enumerate() {

@@ -809,6 +809,9 @@ catalogue! {
         "各 Broker 的生產請求時間（TotalTimeMs 平均），毫秒";
     ChartRequestTimeNote = "From the request read to the answer sent. While a broker's request queue is full, the time a request waits to be read is not in it: the producers' latency shows that wait.",
         "從讀入請求到送出回應。Broker 的請求佇列滿時，請求等待被讀取的時間不算在內：這段等待反映在生產者的延遲上。";
+    // In a chart's plot before its first sample: the per-partition lag is sampled once a
+    // second, so its chart stays empty for the first second of a run.
+    ChartNoPointYet = "No point yet: one every {0} s", "還沒有資料點：每 {0} 秒一個";
     // Under a broker's box, the first of its gauges that is full: "{gauge} full" on one line
     // where it fits, else the gauge's name over "full".
     GaugeQueue = "queue", "佇列";
