@@ -189,7 +189,7 @@ pub fn producer_chain(p: &Producer) -> ProducerChain {
 /// blocks or fails, the rate it asks for ("wants 8.0k rec/s"): then less gets through, and
 /// the inflow chart beside it shows how much.
 pub fn rate_label(p: &Producer, now_us: u64, lang: Lang) -> String {
-    let rate = crate::model::format::compact(p.current_rate(now_us));
+    let rate = crate::model::format::compact(p.current_rate(now_us), lang);
     let msg = match producer_chain(p) {
         ProducerChain::Sending => Msg::RecPerSec,
         ProducerChain::Blocked | ProducerChain::Failing => Msg::RecPerSecWanted,
@@ -407,7 +407,7 @@ mod tests {
         // spike-beyond-capacity (presets.rs): 2,000 records/s before 5 s, all acknowledged; 8,000
         // from 5 s, more than the brokers take (about 4 MB/s of 1 KB records): the buffer
         // fills in about 2 s and send() blocks (Kafka's RecordAccumulator waits for
-        // buffer.memory), so the 8.0k is what it asks for, not what gets through.
+        // buffer.memory), so the 8,000 is what it asks for, not what gets through.
         let c = run("spike-beyond-capacity", 4_000);
         let p = &c.producers()[0];
         assert_eq!(rate_label(p, c.now_us(), Lang::En), "2.0k rec/s");
@@ -415,7 +415,8 @@ mod tests {
         let p = &c.producers()[0];
         assert_ne!(producer_chain(p), ProducerChain::Sending);
         assert_eq!(rate_label(p, c.now_us(), Lang::En), "wants 8.0k rec/s");
-        assert_eq!(rate_label(p, c.now_us(), Lang::ZhTw), "想送 8.0k 筆／秒");
+        // In Chinese the count is in its own units, with no space before 筆 (format.rs).
+        assert_eq!(rate_label(p, c.now_us(), Lang::ZhTw), "想送 8.0千筆／秒");
     }
 
     #[test]

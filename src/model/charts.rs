@@ -408,7 +408,7 @@ impl Chart {
         let mut out = vec![lang.f(Msg::Readout, &[&t])];
         for s in &self.series {
             let v = s.values.get(i).copied().unwrap_or(0.0);
-            out.push(format!("{}: {}", s.label, crate::model::format::compact(v)));
+            out.push(format!("{}: {}", s.label, crate::model::format::compact(v, lang)));
         }
         out
     }

@@ -7,7 +7,6 @@ use brook_engine::{
     SubscriptionSpec, Tp,
 };
 
-use crate::model::format::compact;
 use crate::model::i18n::{Lang, Msg, Text};
 use crate::model::sim::GroupStats;
 
@@ -255,18 +254,18 @@ fn push_set(s: &Subscription) -> (Option<Note>, Vec<MemberView>) {
         })
         .collect();
     let st = s.stats;
-    let n = |v: u64| compact(v as f64);
+    let n = |v: u64| v as f64;
     let trouble = match spec.push_model {
         PushModel::Rabbitmq if st.consumer_crashes > 0 => Some(
-            Text::new(Msg::PushCrashed).arg(n(st.consumer_crashes)).arg(n(st.requeued_records)),
+            Text::new(Msg::PushCrashed).count(n(st.consumer_crashes)).count(n(st.requeued_records)),
         ),
         PushModel::RedisPubsub if st.disconnects > 0 => Some(
             Text::new(Msg::PushDisconnected)
-                .arg(n(st.disconnects))
-                .arg(n(st.discarded_records + st.missed_records)),
+                .count(n(st.disconnects))
+                .count(n(st.discarded_records + st.missed_records)),
         ),
         PushModel::MqttQos0 if st.dropped_records > 0 => {
-            Some(Text::new(Msg::PushDropped).arg(n(st.dropped_records)))
+            Some(Text::new(Msg::PushDropped).count(n(st.dropped_records)))
         }
         _ => None,
     };

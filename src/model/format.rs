@@ -1,15 +1,20 @@
 //! Number formatting shared by the stage, the charts and the panels.
 
-/// Compact count: 950, 12.3k, 4.5M.
-pub fn compact(n: f64) -> String {
-    if n >= 1e6 {
-        format!("{:.1}M", n / 1e6)
-    } else if n >= 1e4 {
-        format!("{:.0}k", n / 1e3)
-    } else if n >= 1e3 {
-        format!("{:.1}k", n / 1e3)
-    } else {
-        format!("{n:.0}")
+use crate::model::i18n::Lang;
+
+/// Compact count in `lang`'s units: in English 950, 1.2k, 12k, 4.5M; in Traditional Chinese the
+/// ten-thousands a Taiwanese reader counts in (千, 萬, 億, as a video's views are shown there):
+/// 950, 1.2千, 1.2萬, 12萬, 450萬, 1.5億.
+pub fn compact(n: f64, lang: Lang) -> String {
+    match lang {
+        Lang::En if n >= 1e6 => format!("{:.1}M", n / 1e6),
+        Lang::En if n >= 1e4 => format!("{:.0}k", n / 1e3),
+        Lang::En if n >= 1e3 => format!("{:.1}k", n / 1e3),
+        Lang::ZhTw if n >= 1e8 => format!("{:.1}億", n / 1e8),
+        Lang::ZhTw if n >= 1e5 => format!("{:.0}萬", n / 1e4),
+        Lang::ZhTw if n >= 1e4 => format!("{:.1}萬", n / 1e4),
+        Lang::ZhTw if n >= 1e3 => format!("{:.1}千", n / 1e3),
+        _ => format!("{n:.0}"),
     }
 }
 
@@ -32,6 +37,7 @@ pub fn speed_factor(x: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::{compact, speed_factor};
+    use crate::model::i18n::Lang;
 
     #[test]
     fn speed_factors_keep_two_significant_digits() {
@@ -46,9 +52,18 @@ mod tests {
 
     #[test]
     fn compact_counts() {
-        assert_eq!(compact(950.0), "950");
-        assert_eq!(compact(1_234.0), "1.2k");
-        assert_eq!(compact(12_345.0), "12k");
-        assert_eq!(compact(4_500_000.0), "4.5M");
+        let en = |n: f64| compact(n, Lang::En);
+        assert_eq!(en(950.0), "950");
+        assert_eq!(en(1_234.0), "1.2k");
+        assert_eq!(en(12_345.0), "12k");
+        assert_eq!(en(4_500_000.0), "4.5M");
+        let zh = |n: f64| compact(n, Lang::ZhTw);
+        assert_eq!(zh(950.0), "950");
+        assert_eq!(zh(1_234.0), "1.2千");
+        assert_eq!(zh(12_345.0), "1.2萬");
+        assert_eq!(zh(123_456.0), "12萬");
+        assert_eq!(zh(4_500_000.0), "450萬");
+        assert_eq!(zh(10_000_000.0), "1000萬");
+        assert_eq!(zh(150_000_000.0), "1.5億");
     }
 }

@@ -145,6 +145,12 @@ pub fn fill(template: &str, args: &[String]) -> String {
             Some(a) => {
                 out.push_str(a);
                 rest = &after[digits + 1..];
+                // A Chinese count ends in its unit (「8.0千」): the template's space before the
+                // next Chinese word (「{0} 筆」) goes, as between any two Chinese characters.
+                let unit = a.ends_with(['千', '萬', '億']);
+                if unit && rest.starts_with(' ') && rest[1..].starts_with(|c: char| !c.is_ascii()) {
+                    rest = &rest[1..];
+                }
             }
             None => {
                 out.push('{');
@@ -186,6 +192,8 @@ pub enum Arg {
     Text(Text),
     /// Problems the engine reported in English, translated by [`engine_text`].
     Engine(String),
+    /// A count, shown compact in the language's units ([`crate::model::format::compact`]).
+    Count(f64),
 }
 
 impl Text {
@@ -206,6 +214,12 @@ impl Text {
         self
     }
 
+    /// Adds a count, shown compact in the language's units.
+    pub fn count(mut self, n: f64) -> Text {
+        self.args.push(Arg::Count(n));
+        self
+    }
+
     /// Adds the engine's English problems as an argument.
     pub fn engine(mut self, problems: impl Into<String>) -> Text {
         self.args.push(Arg::Engine(problems.into()));
@@ -221,6 +235,7 @@ impl Text {
                 Arg::Plain(s) => s.clone(),
                 Arg::Text(t) => t.render(lang),
                 Arg::Engine(s) => engine_text(lang, s),
+                Arg::Count(n) => crate::model::format::compact(*n, lang),
             })
             .collect();
         fill(lang.t(self.msg), &args)

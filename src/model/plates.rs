@@ -5,7 +5,6 @@
 //! adding them up, "125868 deleted by retention", instead of dozens written over each other.
 
 use crate::model::flights::{Endpoint, Mark};
-use crate::model::format::compact;
 use crate::model::i18n::Text;
 use crate::model::layout::{Layout, Rect};
 
@@ -69,8 +68,7 @@ pub fn plates<'a>(l: &Layout, marks: impl IntoIterator<Item = &'a Mark>) -> Vec<
         let Some(newest) = on.last() else { continue };
         let Some(band) = band(l, newest.at, rows, starts, start, plate_h) else { continue };
         let (text, count) = merged_text(&on);
-        let short =
-            count.filter(|n| *n >= 1_000).map(|n| Text::new(text.msg).arg(compact(n as f64)));
+        let short = count.filter(|n| *n >= 1_000).map(|n| Text::new(text.msg).count(n as f64));
         out.push(Plate { band, text, short, born_ms: newest.born_ms });
     }
     out

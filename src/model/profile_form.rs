@@ -70,7 +70,7 @@ pub fn key_kind(k: &KeySpec) -> &'static str {
 
 /// The profile in a few words, for the inspector's figures.
 pub fn describe_profile(p: &RateProfile, lang: Lang) -> String {
-    let c = |v: f64| crate::model::format::compact(v);
+    let c = |v: f64| crate::model::format::compact(v, lang);
     let s = |ms: u64| format!("{:.1}", ms as f64 / 1e3);
     match *p {
         RateProfile::Constant { rate_per_sec } => lang.f(Msg::DescConstant, &[&c(rate_per_sec)]),

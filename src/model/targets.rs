@@ -153,7 +153,7 @@ pub fn targets_of(c: &Cluster) -> Targets {
 pub fn spike_label(c: &Command, lang: crate::model::i18n::Lang) -> String {
     match c {
         Command::Spike { rate_per_sec, .. } => {
-            lang.f(Msg::SpikeAction, &[&crate::model::format::compact(*rate_per_sec)])
+            lang.f(Msg::SpikeAction, &[&crate::model::format::compact(*rate_per_sec, lang)])
         }
         _ => String::new(),
     }

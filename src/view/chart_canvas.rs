@@ -31,22 +31,33 @@ pub fn draw_chart(
     let legend_rows = chart.series.len().div_ceil(2) as f64;
     // The backlog's area has its own scale, drawn on the right axis.
     let right = if chart.has_right_scale() { 40.0 * k } else { 12.0 * k };
+    // The left axis is as wide as its top label needs ("1000萬" is wider than "10M").
+    let (line_max, area_max) = chart.maxima();
+    let top = compact(line_max, lang);
+    let left = (text_width(ctx, &top, &font) + 8.0 * k).max(40.0 * k);
     let plot = Rect {
-        x: panel.x + 40.0 * k,
+        x: panel.x + left,
         y: panel.y + 10.0 * k,
-        w: panel.w - 40.0 * k - right,
+        w: panel.w - left - right,
         h: panel.h - 10.0 * k - 18.0 * k - line * legend_rows - 6.0 * k,
     };
     if plot.w < 20.0 || plot.h < 20.0 {
         return;
     }
     fill(ctx, plot, BACKGROUND);
-    let (line_max, area_max) = chart.maxima();
-    text(ctx, &compact(line_max), plot.x - 4.0 * k, plot.y + 4.0 * k, &font, MUTED, "right");
+    text(ctx, &top, plot.x - 4.0 * k, plot.y + 4.0 * k, &font, MUTED, "right");
     text(ctx, "0", plot.x - 4.0 * k, plot.y + plot.h, &font, MUTED, "right");
     if let Some(area) = chart.series.iter().find(|s| s.area) {
         let ink = area.colour;
-        text(ctx, &compact(area_max), plot.right() + 4.0 * k, plot.y + 4.0 * k, &font, ink, "left");
+        text(
+            ctx,
+            &compact(area_max, lang),
+            plot.right() + 4.0 * k,
+            plot.y + 4.0 * k,
+            &font,
+            ink,
+            "left",
+        );
         text(ctx, "0", plot.right() + 4.0 * k, plot.y + plot.h, &font, ink, "left");
         fill(ctx, Rect { x: plot.right(), y: plot.y, w: 1.0, h: plot.h }, ink);
     }

@@ -51,7 +51,7 @@ pub fn consumers(ctx: &Ctx, l: &Layout, rates: &MemberRates, f: &Faces, lang: La
     for (gi, g) in l.sets.iter().enumerate() {
         let h = l.groups[gi];
         let room = h.w - 10.0 * k;
-        let lag = compact(g.lag as f64);
+        let lag = compact(g.lag as f64, lang);
         let title = lang.f(Msg::ReaderHeader, &[&g.name, &lag]);
         fill(ctx, Rect { w: 4.0 * k, ..h }, group_colour(gi as u32));
         let (x, y1, y2) = (h.x + 8.0 * k, h.y + 8.0 * k, h.y + 21.0 * k);
@@ -115,11 +115,11 @@ pub fn consumers(ctx: &Ctx, l: &Layout, rates: &MemberRates, f: &Faces, lang: La
             };
             // Rate over the last virtual second once measured, else the total so far.
             let done = match rates.of(gi, mi) {
-                Some(r) => lang.f(Msg::PerSec, &[&compact(r)]),
-                None => compact(m.processed as f64),
+                Some(r) => lang.f(Msg::PerSec, &[&compact(r, lang)]),
+                None => compact(m.processed as f64, lang),
             };
             let done = match m.lag {
-                Some(lag) => lang.f(Msg::MemberLag, &[&compact(lag as f64), &done]),
+                Some(lag) => lang.f(Msg::MemberLag, &[&compact(lag as f64, lang), &done]),
                 None => done,
             };
             let (x, inner) = (r.x + 6.0 * k, r.w - 12.0 * k);

@@ -154,7 +154,7 @@ fn legend(ctx: &Ctx, r: Rect, scale: u64, f: &Faces, lang: Lang, k: f64) {
         fill(ctx, Rect { x: r.x + i as f64 * sw, y: r.mid_y() - sw / 2.0, w: sw, h: sw }, colour);
     }
     let x = r.x + SHADES as f64 * sw + 6.0 * k;
-    let scale = crate::model::format::compact(scale as f64);
+    let scale = crate::model::format::compact(scale as f64, lang);
     let says = [lang.f(Msg::HeatLegend, &[&scale]), lang.f(Msg::HeatLegendShort, &[&scale])];
     let says = first_fitting(ctx, &says, &f.small, (r.right() - x).max(0.0));
     text(ctx, &says, x, r.mid_y(), &f.small, MUTED, "left");

@@ -130,7 +130,7 @@ pub fn partitions(ctx: &Ctx, l: &Layout, c: &Cluster, f: &Faces, by_key: bool, l
                 let label = fit(ctx, &format!("{}-{pi}", t.name), &f.small, name.w);
                 text(ctx, &label, name.right(), r.mid_y(), &f.small, MUTED, "right");
                 terms::term(ctx, &label, name.right(), r.mid_y(), StageTerm::Partition);
-                let offset = fit(ctx, &compact(leo as f64), &f.small, end.w);
+                let offset = fit(ctx, &compact(leo as f64, lang), &f.small, end.w);
                 text(ctx, &offset, end.x, r.mid_y(), &f.small, INK, "left");
                 terms::term(ctx, &offset, end.x, r.mid_y(), StageTerm::LogEnd);
             } else {
@@ -140,7 +140,7 @@ pub fn partitions(ctx: &Ctx, l: &Layout, c: &Cluster, f: &Faces, by_key: bool, l
     }
     if let Some(first) = l.partitions.first().and_then(|t| t.first()) {
         let font = &f.small;
-        let full = compact(window);
+        let full = compact(window, lang);
         let scale = if l.dense {
             // Say what the heat strip is, where the strips would say it themselves: at length
             // if it fits the strip's width.

@@ -115,7 +115,7 @@ fn labels(
     let name = fit(ctx, &p.spec.name, &f.name, name_room);
     text(ctx, &name, r.x + 10.0 * k, line, &f.name, INK, "left");
     if two_lines {
-        let n = |v: u64| compact(v as f64);
+        let n = |v: u64| compact(v as f64, lang);
         let state = if !rate_beside && !p.closed && !blocked && !throttled {
             // No room for the rate on the name line: it goes here.
             rate
