@@ -415,8 +415,8 @@ mod tests {
         let p = &c.producers()[0];
         assert_ne!(producer_chain(p), ProducerChain::Sending);
         assert_eq!(rate_label(p, c.now_us(), Lang::En), "wants 8.0k rec/s");
-        // In Chinese the count is in its own units, with no space before 筆 (format.rs).
-        assert_eq!(rate_label(p, c.now_us(), Lang::ZhTw), "想送 8.0千筆／秒");
+        // Below 10,000 a Chinese count is written out (format.rs).
+        assert_eq!(rate_label(p, c.now_us(), Lang::ZhTw), "想送 8000 筆／秒");
     }
 
     #[test]

@@ -408,7 +408,12 @@ impl Chart {
         let mut out = vec![lang.f(Msg::Readout, &[&t])];
         for s in &self.series {
             let v = s.values.get(i).copied().unwrap_or(0.0);
-            out.push(format!("{}: {}", s.label, crate::model::format::compact(v, lang)));
+            out.push(format!(
+                "{}{}{}",
+                s.label,
+                lang.colon(),
+                crate::model::format::compact(v, lang)
+            ));
         }
         out
     }
@@ -533,11 +538,17 @@ mod tests {
         let chart = all.iter().find(|ch| ch.kind == ChartKind::PartitionLag).unwrap();
         assert!(chart.t_s.is_empty() && chart.series.is_empty());
         assert_eq!(chart.sample_at(0.5), None, "no readout in an empty chart");
-        assert_eq!(no_point_note(ChartKind::PartitionLag, Lang::En), "No point yet: one every 1 s");
-        assert_eq!(no_point_note(ChartKind::PartitionLag, Lang::ZhTw), "還沒有資料點：每 1 秒一個");
+        assert_eq!(
+            no_point_note(ChartKind::PartitionLag, Lang::En),
+            "No point yet: sampled every 1 s"
+        );
+        assert_eq!(
+            no_point_note(ChartKind::PartitionLag, Lang::ZhTw),
+            "尚無資料點：每 1 秒取樣一次"
+        );
         assert_eq!(
             no_point_note(ChartKind::RequestTime, Lang::En),
-            "No point yet: one every 0.1 s"
+            "No point yet: sampled every 0.1 s"
         );
         // From the first sample on it has its lines.
         c.run_until(brook_engine::PARTITION_SAMPLE_US);

@@ -2,19 +2,36 @@
 
 use crate::model::i18n::Lang;
 
-/// Compact count in `lang`'s units: in English 950, 1.2k, 12k, 4.5M; in Traditional Chinese the
-/// ten-thousands a Taiwanese reader counts in (千, 萬, 億, as a video's views are shown there):
-/// 950, 1.2千, 1.2萬, 12萬, 450萬, 1.5億.
+/// Compact count in `lang`'s units: in English 950, 1.2k, 12k, 4.5M; in Traditional Chinese
+/// the ten-thousands a Taiwanese reader counts in, as Unicode's CLDR writes them for zh-TW (and
+/// Taiwanese sites show counts): 950, 8000, 1.2萬, 2萬, 12萬, 450萬, 1.5億. A Chinese count takes
+/// the unit it has after rounding (99,960 is 10萬, not 10.0萬).
 pub fn compact(n: f64, lang: Lang) -> String {
     match lang {
         Lang::En if n >= 1e6 => format!("{:.1}M", n / 1e6),
         Lang::En if n >= 1e4 => format!("{:.0}k", n / 1e3),
         Lang::En if n >= 1e3 => format!("{:.1}k", n / 1e3),
-        Lang::ZhTw if n >= 1e8 => format!("{:.1}億", n / 1e8),
-        Lang::ZhTw if n >= 1e5 => format!("{:.0}萬", n / 1e4),
-        Lang::ZhTw if n >= 1e4 => format!("{:.1}萬", n / 1e4),
-        Lang::ZhTw if n >= 1e3 => format!("{:.1}千", n / 1e3),
-        _ => format!("{n:.0}"),
+        Lang::En => format!("{n:.0}"),
+        Lang::ZhTw => {
+            let plain = format!("{n:.0}");
+            if n.is_nan() || n < 9_999.5 {
+                return plain; // below 10,000 after rounding
+            }
+            let wan = short(n / 1e4);
+            if n < 1e8 && wan.parse::<f64>().is_ok_and(|v| v < 1e4) {
+                return format!("{wan}萬");
+            }
+            format!("{}億", short(n / 1e8))
+        }
+    }
+}
+
+/// `v` with one decimal below 10, none from 10 on, and no ".0": 1.2, 2, 12.
+fn short(v: f64) -> String {
+    let s = if v < 9.95 { format!("{v:.1}") } else { format!("{v:.0}") };
+    match s.strip_suffix(".0") {
+        Some(whole) => whole.to_string(),
+        None => s,
     }
 }
 
@@ -59,11 +76,16 @@ mod tests {
         assert_eq!(en(4_500_000.0), "4.5M");
         let zh = |n: f64| compact(n, Lang::ZhTw);
         assert_eq!(zh(950.0), "950");
-        assert_eq!(zh(1_234.0), "1.2千");
+        assert_eq!(zh(8_000.0), "8000");
+        assert_eq!(zh(9_999.4), "9999");
+        assert_eq!(zh(9_999.6), "1萬", "10,000 after rounding");
         assert_eq!(zh(12_345.0), "1.2萬");
+        assert_eq!(zh(20_000.0), "2萬");
+        assert_eq!(zh(99_960.0), "10萬");
         assert_eq!(zh(123_456.0), "12萬");
         assert_eq!(zh(4_500_000.0), "450萬");
         assert_eq!(zh(10_000_000.0), "1000萬");
+        assert_eq!(zh(99_996_000.0), "1億", "10,000萬 after rounding");
         assert_eq!(zh(150_000_000.0), "1.5億");
     }
 }

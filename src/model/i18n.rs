@@ -145,10 +145,14 @@ pub fn fill(template: &str, args: &[String]) -> String {
             Some(a) => {
                 out.push_str(a);
                 rest = &after[digits + 1..];
-                // A Chinese count ends in its unit (「8.0千」): the template's space before the
-                // next Chinese word (「{0} 筆」) goes, as between any two Chinese characters.
-                let unit = a.ends_with(['千', '萬', '億']);
-                if unit && rest.starts_with(' ') && rest[1..].starts_with(|c: char| !c.is_ascii()) {
+                // A Chinese count ends in its unit (「1.2萬」): the template's space before the
+                // next Chinese word (「{0} 筆」) goes, as between any two Chinese characters;
+                // before a symbol (「{0} · {1}」) it stays.
+                let mut tail = a.chars().rev();
+                let unit = matches!(tail.next(), Some('萬' | '億'))
+                    && tail.next().is_some_and(|c| c.is_ascii_digit());
+                let ideograph = |c: char| ('\u{4E00}'..='\u{9FFF}').contains(&c);
+                if unit && rest.starts_with(' ') && rest[1..].starts_with(ideograph) {
                     rest = &rest[1..];
                 }
             }

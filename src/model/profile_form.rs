@@ -366,7 +366,10 @@ mod tests {
             duration_ms: 60_000,
         };
         assert_eq!(describe_profile(&p, Lang::En), "400/s, 900/s from 0.0 s for 60.0 s");
-        assert_eq!(describe_profile(&p, Lang::ZhTw), "400/秒，從第 0.0 秒起 900/秒，持續 60.0 秒");
+        assert_eq!(
+            describe_profile(&p, Lang::ZhTw),
+            "400／秒，從第 0.0 秒起 900／秒，持續 60.0 秒"
+        );
         let k = KeySpec::Zipf { count: 10, exponent: 1.2 };
         assert_eq!(describe_keys(&k, Lang::En), "10 keys, Zipf s=1.2");
         let labels: Vec<String> =

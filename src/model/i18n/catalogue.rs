@@ -209,14 +209,14 @@ catalogue! {
     KeysNone = "none (keyless)", "無（不帶鍵）";
     KeysUniform = "uniform", "均勻";
     KeysZipf = "Zipf (hot keys)", "Zipf（熱點鍵）";
-    DescConstant = "constant {0}/s", "固定 {0}/秒";
-    DescPoisson = "Poisson, mean {0}/s", "Poisson，平均 {0}/秒";
-    DescStep = "{0}/s, {1}/s from {2} s for {3} s", "{0}/秒，從第 {2} 秒起 {1}/秒，持續 {3} 秒";
+    DescConstant = "constant {0}/s", "固定 {0}／秒";
+    DescPoisson = "Poisson, mean {0}/s", "Poisson，平均 {0}／秒";
+    DescStep = "{0}/s, {1}/s from {2} s for {3} s", "{0}／秒，從第 {2} 秒起 {1}／秒，持續 {3} 秒";
     DescBursts = "{0}/s, bursts of {1}/s for {2} s every {3} s",
-        "{0}/秒，每 {3} 秒突發 {1}/秒，持續 {2} 秒";
-    DescSine = "sine {0}/s \u{00b1} {1}/s, period {2} s", "正弦 {0}/秒 \u{00b1} {1}/秒，週期 {2} 秒";
+        "{0}／秒，每 {3} 秒突發 {1}／秒，持續 {2} 秒";
+    DescSine = "sine {0}/s \u{00b1} {1}/s, period {2} s", "正弦 {0}／秒 \u{00b1} {1}／秒，週期 {2} 秒";
     DescRamp = "ramp {0}/s to {1}/s from {2} s over {3} s",
-        "斜坡：從第 {2} 秒起，{3} 秒內由 {0}/秒 變為 {1}/秒";
+        "斜坡：從第 {2} 秒起，{3} 秒內由 {0}／秒 變為 {1}／秒";
     DescPiecewise = "piecewise, {0} points", "分段，{0} 個點";
     KeysCountUniform = "{0} keys, uniform", "{0} 個鍵，均勻";
     KeysCountZipf = "{0} keys, Zipf s={1}", "{0} 個鍵，Zipf s={1}";
@@ -394,7 +394,7 @@ catalogue! {
     Partitions = "Partitions", "分區";
     ReaderHeader = "{0}  lag {1}", "{0}  落後 {1}";
     MemberLag = "lag {0} \u{00b7} {1}", "落後 {0} \u{00b7} {1}";
-    PerSec = "{0}/s", "{0}/秒";
+    PerSec = "{0}/s", "{0}／秒";
     RecPerSec = "{0} rec/s", "{0} 筆／秒";
     RecPerSecWanted = "wants {0} rec/s", "想送 {0} 筆／秒";
     ProducerClosed = "closed; sent {0}", "已關閉；已送出 {0}";
@@ -811,7 +811,7 @@ catalogue! {
         "從讀入請求到送出回應。Broker 的請求佇列滿時，請求等待被讀取的時間不算在內：這段等待反映在生產者的延遲上。";
     // In a chart's plot before its first sample: the per-partition lag is sampled once a
     // second, so its chart stays empty for the first second of a run.
-    ChartNoPointYet = "No point yet: one every {0} s", "還沒有資料點：每 {0} 秒一個";
+    ChartNoPointYet = "No point yet: sampled every {0} s", "尚無資料點：每 {0} 秒取樣一次";
     // Under a broker's box, the first of its gauges that is full: "{gauge} full" on one line
     // where it fits, else the gauge's name over "full".
     GaugeQueue = "queue", "佇列";

@@ -180,12 +180,14 @@ fn placeholders_take_figures_and_names() {
     assert_eq!(Lang::ZhTw.f(Msg::RemoveBrokerN, &[&3]), "移除 Broker 3");
     assert_eq!(fill("{1} before {0}", &["a".into(), "b".into()]), "b before a");
     assert_eq!(fill("{2} and {", &["a".into()]), "{2} and {", "no argument: left as it is");
-    // A Chinese count's unit joins the next Chinese word; a plain number keeps its space.
-    assert_eq!(fill("{0} 筆／秒", &["8.0千".into()]), "8.0千筆／秒");
+    // A Chinese count's unit joins the next Chinese word, not a symbol; a plain number keeps
+    // its space, and so does a name that ends in 萬.
+    assert_eq!(fill("{0} 筆／秒", &["1.2萬".into()]), "1.2萬筆／秒");
     assert_eq!(fill("{0} 筆／秒", &["950".into()]), "950 筆／秒");
-    assert_eq!(fill("{0} k", &["8.0千".into()]), "8.0千 k", "only before a Chinese word");
+    assert_eq!(fill("落後 {0} · {1}", &["1.2萬".into(), "5".into()]), "落後 1.2萬 · 5");
+    assert_eq!(fill("{0} 群組", &["一萬".into()]), "一萬 群組");
     let t = Text::new(Msg::PerSec).count(12_345.0);
-    assert_eq!((t.render(Lang::En), t.render(Lang::ZhTw)), ("12k/s".into(), "1.2萬/秒".into()));
+    assert_eq!((t.render(Lang::En), t.render(Lang::ZhTw)), ("12k/s".into(), "1.2萬／秒".into()));
     let t = Text::new(Msg::ImportInvalid)
         .arg("f.json")
         .engine("topics[0].partitions: 0 is below the minimum 1")
