@@ -17,9 +17,9 @@ pub fn compact(n: f64, lang: Lang) -> String {
             if n.is_nan() || n < 9_999.5 {
                 return plain; // below 10,000 after rounding
             }
-            let wan = short(n / 1e4);
-            if n < 1e8 && wan.parse::<f64>().is_ok_and(|v| v < 1e4) {
-                return format!("{wan}萬");
+            // Under 10,000萬 after rounding (`short` keeps no decimal from 10 on).
+            if n / 1e4 < 9_999.5 {
+                return format!("{}萬", short(n / 1e4));
             }
             format!("{}億", short(n / 1e8))
         }

@@ -141,6 +141,10 @@ pub const OFFSET_LABEL_PX: f64 = 48.0;
 pub const HEAD_PX: f64 = 30.0;
 /// Height of a reader's header with a note (a push model's, a share group's), px: a third line.
 pub const HEAD_NOTE_PX: f64 = 43.0;
+/// Member rows at least this tall (times the type's scale) are boxes with a gap, an outline and
+/// an inbox bar; thinner ones are bands of colour, the members' states side by side.
+pub const MEMBER_BOX_MIN_PX: f64 = 4.0;
+
 /// Pixel rows a heat strip may use (a 4K screen's height).
 pub const HEAT_ROWS_MAX: usize = 2_160;
 /// Partitions drawn one strip each up to this many rows; more collapse into a heat strip.
@@ -416,7 +420,9 @@ impl Layout {
         let heads: f64 = sets.iter().map(|g| head(g) + gap).sum();
         let n_members: usize = sets.iter().map(|g| g.members.len().max(1)).sum();
         let for_rows = (avail - heads).max(10.0);
-        let row = (for_rows / n_members.max(1) as f64).clamp(1.0, 44.0 * k);
+        // Below a pixel a member when there are more members than pixels (production's 1,024):
+        // each group a band of its members' colours, every group in the column.
+        let row = (for_rows / n_members.max(1) as f64).min(44.0 * k);
         let used = heads + row * n_members as f64 - gap;
         let mut y = top + ((avail - used) / 2.0).max(0.0);
         let mut groups = Vec::new();
@@ -426,7 +432,11 @@ impl Layout {
             groups.push(Rect { x, y, w, h: head });
             y += head;
             let list: Vec<Rect> = (0..g.members.len())
-                .map(|i| Rect { x, y: y + i as f64 * row, w, h: (row - 2.0 * k).max(1.0) })
+                .map(|i| {
+                    // A gap between boxes while they are a few pixels tall; none below that.
+                    let h = if row >= MEMBER_BOX_MIN_PX * k { row - 2.0 * k } else { row };
+                    Rect { x, y: y + i as f64 * row, w, h }
+                })
                 .collect();
             y += row * g.members.len().max(1) as f64 + gap;
             members.push(list);

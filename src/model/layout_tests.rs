@@ -288,3 +288,28 @@ fn a_reader_with_a_note_gets_a_third_header_line() {
         }
     }
 }
+
+#[test]
+fn every_reader_of_a_production_size_cluster_is_on_the_stage() {
+    // production (presets.rs): four groups of 256 members, more members than the stage has
+    // pixel rows. Each group keeps a band of its members, all of them on the canvas, in order
+    // and apart from the next group.
+    let c = cluster("production");
+    for (w, h) in SIZES {
+        let l = Layout::new(&c, w, h);
+        assert_eq!(l.members.len(), 4);
+        let mut below = 0.0;
+        for (gi, list) in l.members.iter().enumerate() {
+            assert_eq!(list.len(), 256);
+            let head = l.groups[gi];
+            assert!(head.y >= below - 1e-9, "{w}x{h}: group {gi} starts above the last one's end");
+            for m in list {
+                assert!(on_canvas(m, &l) && m.h > 0.0, "{w}x{h}: group {gi}: {m:?}");
+            }
+            let last = list[255];
+            assert!(last.bottom() > head.bottom(), "{w}x{h}: group {gi} has a band");
+            below = last.bottom();
+        }
+        assert!(below <= h, "{w}x{h}: the last group ends at {below}");
+    }
+}

@@ -8,7 +8,7 @@ use super::terms;
 use crate::model::consumers::kind_short;
 use crate::model::format::compact;
 use crate::model::i18n::{Lang, Msg};
-use crate::model::layout::{Layout, Rect};
+use crate::model::layout::{Layout, Rect, MEMBER_BOX_MIN_PX};
 use crate::model::sim::MemberRates;
 use crate::model::stage_terms::StageTerm;
 use crate::view::paint::{
@@ -94,6 +94,9 @@ pub fn consumers(ctx: &Ctx, l: &Layout, rates: &MemberRates, f: &Faces, lang: La
         for (mi, m) in g.members.iter().enumerate() {
             let r = l.members[gi][mi];
             boxes.fill(r, m.colour);
+            if r.h < MEMBER_BOX_MIN_PX * k {
+                continue; // a band: no outline, no inbox bar
+            }
             boxes.outline(r, "#cbd5e1");
             let bh = 3.0 * k;
             let bar = Rect { y: r.y + r.h - bh, h: bh, w: r.w * m.inbox_fill.min(1.0), ..r };
