@@ -17,8 +17,8 @@
 // forward and the UX review"). Each preset's own focus chart, the broker gauges named full and
 // the covered chart lines drawn wide took it to 445,308; the budget is now 445,500
 // (BENCHMARKS.md, "Loading ahead, and the page's evidence on the first screen"). The empty
-// chart's note ("No point yet") took it to 445,549; the budget is now 446,000 (BENCHMARKS.md,
-// "CI", session 16). Until the
+// chart's note ("No point yet"), counts in Taiwanese units and the readers' bands took it to
+// 446,086; the budget is now 446,500 (BENCHMARKS.md, "Bundle after issues 11 and 12"). Until the
 // cuts listed in BENCHMARKS.md ("Bundle after issues 11 and 12") land, the test holds this budget so that the bundle cannot grow
 // further unnoticed; the goal itself is unchanged and is not met.
 import { test } from 'node:test';
@@ -29,7 +29,7 @@ import { join } from 'node:path';
 import { DIST } from './helpers.js';
 
 const GOAL_BYTES = 400_000;
-const BUDGET_BYTES = 446_000;
+const BUDGET_BYTES = 446_500;
 
 test(`the wasm bundle is at most ${BUDGET_BYTES} bytes gzipped (the goal is ${GOAL_BYTES})`, () => {
   const wasm = readdirSync(DIST).filter((f) => f.endsWith('.wasm'));
