@@ -280,12 +280,20 @@ fn brokers(ctx: &Ctx, l: &Layout, c: &Cluster, f: &Faces, lang: Lang) {
                 } else {
                     vec![fit(ctx, name, &f.small_bold, max_w), lang.t(Msg::GaugeFull).into()]
                 };
+                // Where two lines do not fit, "full" alone (the red outline says which box);
+                // where not even that, the label is counted as cut, as any label is.
                 let room = rows_top - r.bottom() - 2.0 * k;
-                if room >= line_h * lines.len() as f64 {
-                    for (j, line) in lines.iter().enumerate() {
-                        let y = r.bottom() + 2.0 * k + line_h * (j as f64 + 0.5);
-                        text(ctx, line, r.x + r.w / 2.0, y, &f.small_bold, "#dc2626", "center");
-                    }
+                let lines = if room >= line_h * lines.len() as f64 {
+                    lines
+                } else if room >= line_h {
+                    vec![lang.t(Msg::GaugeFull).to_string()]
+                } else {
+                    clipped();
+                    Vec::new()
+                };
+                for (j, line) in lines.iter().enumerate() {
+                    let y = r.bottom() + 2.0 * k + line_h * (j as f64 + 0.5);
+                    text(ctx, line, r.x + r.w / 2.0, y, &f.small_bold, "#dc2626", "center");
                 }
             }
         }
