@@ -17,8 +17,9 @@
 // forward and the UX review"). Each preset's own focus chart, the broker gauges named full and
 // the covered chart lines drawn wide took it to 445,308; the budget is now 445,500
 // (BENCHMARKS.md, "Loading ahead, and the page's evidence on the first screen"). The empty
-// chart's note ("No point yet"), counts in Taiwanese units and the readers' bands took it to
-// 446,086; the budget is now 446,500 (BENCHMARKS.md, "Bundle after issues 11 and 12"). Until the
+// chart's note ("No point yet"), counts in Taiwanese units, the readers' bands and the flow
+// chart's note on readers of part of the topics took it to 446,789; the budget is now 447,000
+// (BENCHMARKS.md, "Bundle after issues 11 and 12"). Until the
 // cuts listed in BENCHMARKS.md ("Bundle after issues 11 and 12") land, the test holds this budget so that the bundle cannot grow
 // further unnoticed; the goal itself is unchanged and is not met.
 import { test } from 'node:test';
@@ -29,7 +30,7 @@ import { join } from 'node:path';
 import { DIST } from './helpers.js';
 
 const GOAL_BYTES = 400_000;
-const BUDGET_BYTES = 446_500;
+const BUDGET_BYTES = 447_000;
 
 test(`the wasm bundle is at most ${BUDGET_BYTES} bytes gzipped (the goal is ${GOAL_BYTES})`, () => {
   const wasm = readdirSync(DIST).filter((f) => f.endsWith('.wasm'));

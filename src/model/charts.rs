@@ -144,11 +144,28 @@ pub fn chart_title(kind: ChartKind, c: &Cluster, lag_group: usize, lang: Lang) -
     }
 }
 
-/// What chart `kind` leaves out that a learner would expect in it, in `lang`: the produce
-/// request time excludes the wait before a broker reads a request (Kafka's `TotalTimeMs`
-/// starts when the request is read), so it can stay low while the producers' latency climbs.
-pub fn chart_note(kind: ChartKind, lang: Lang) -> Option<&'static str> {
-    (kind == ChartKind::RequestTime).then(|| lang.t(Msg::ChartRequestTimeNote))
+/// What chart `kind` of cluster `c` leaves out that a learner would expect in it, in `lang`: the
+/// produce request time excludes the wait before a broker reads a request (Kafka's
+/// `TotalTimeMs` starts when the request is read), so it can stay low while the producers'
+/// latency climbs.
+///
+/// The flow chart's inflow counts every topic written to, each reader's outflow only the topics
+/// it reads: where a reader reads part of them (production's four groups, a topic each), its
+/// outflow stays below the inflow while it keeps up, and the chart says so.
+pub fn chart_note(kind: ChartKind, c: &Cluster, lang: Lang) -> Option<&'static str> {
+    match kind {
+        ChartKind::RequestTime => Some(lang.t(Msg::ChartRequestTimeNote)),
+        ChartKind::Flow if readers_read_part(c) => Some(lang.t(Msg::ChartFlowPartNote)),
+        _ => None,
+    }
+}
+
+/// Whether some reader leaves out a topic that a producer writes to.
+fn readers_read_part(c: &Cluster) -> bool {
+    let written = |t: &brook_engine::Topic| c.producers().iter().any(|p| p.spec.topic == t.name);
+    let topics: Vec<u16> =
+        c.topics().iter().enumerate().filter(|(_, t)| written(t)).map(|(i, _)| i as u16).collect();
+    c.readers().any(|r| topics.iter().any(|t| !r.topics().contains(t)))
 }
 
 /// What an empty chart of `kind` says in its plot, in `lang`: no point yet, and how often the
@@ -556,6 +573,28 @@ mod tests {
         let chart = all.iter().find(|ch| ch.kind == ChartKind::PartitionLag).unwrap();
         assert_eq!(chart.t_s.len(), 1);
         assert!(!chart.series.is_empty());
+    }
+
+    #[test]
+    fn the_flow_chart_says_why_a_reader_of_one_topic_stays_below_the_inflow() {
+        // A consumer group gets only the topics it subscribes to. broker-failure-acks: orders
+        // for fulfilment, clicks for analytics; production: a group per topic. Every other
+        // preset's readers read every topic written to (realtime-analytics' one group reads
+        // both of its topics).
+        let part: Vec<&str> = brook_engine::PRESETS
+            .iter()
+            .copied()
+            .filter(|p| readers_read_part(&Cluster::new(preset(p).unwrap())))
+            .collect();
+        assert_eq!(part, ["broker-failure-acks", "production"]);
+        let note = |p: &str, kind: ChartKind, lang: Lang| {
+            chart_note(kind, &Cluster::new(preset(p).unwrap()), lang)
+        };
+        assert!(note("production", ChartKind::Flow, Lang::En).unwrap().contains("only the topics"));
+        assert!(note("production", ChartKind::Flow, Lang::ZhTw).unwrap().contains("只計算"));
+        assert_eq!(note("production", ChartKind::Lag, Lang::En), None);
+        assert_eq!(note("peak-shaving", ChartKind::Flow, Lang::En), None);
+        assert!(note("peak-shaving", ChartKind::RequestTime, Lang::En).is_some());
     }
 
     #[test]

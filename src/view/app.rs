@@ -9,7 +9,7 @@ use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
 use crate::model::changes::described;
-use crate::model::charts::{chart_title, ChartKind};
+use crate::model::charts::{chart_note, chart_title, ChartKind};
 use crate::model::follow::{dot_at, journey};
 use crate::model::i18n::{choose_lang, engine_text, Lang, Msg, Text, STORAGE_KEY};
 use crate::model::inspect::inspect;
@@ -470,6 +470,8 @@ pub fn App() -> Html {
     // The charts there are, with their titles.
     let titles: Vec<(ChartKind, String)> =
         kinds.iter().map(|&k| (k, chart_title(k, &s.cluster, ui.lag_group, lang))).collect();
+    let notes: Vec<Option<&'static str>> =
+        kinds.iter().map(|&k| chart_note(k, &s.cluster, lang)).collect();
     let followed = s.cluster.followed().map(|f| journey(&s.cluster, f, lang));
     let plan = plan_panel(s.plan.as_ref(), &dispatch, lang);
     // What the stage shows, for the live region: written at most once a second.
@@ -518,7 +520,8 @@ pub fn App() -> Html {
             })
         };
         let (hover, d) = (&stage.on_chart_hover, &dispatch);
-        chart_box(kind, title.clone(), canvas, slot, focused, hover, d, on_png, lang)
+        let note = kinds.iter().position(|k| *k == kind).and_then(|i| notes[i]);
+        chart_box(kind, title.clone(), note, canvas, slot, focused, hover, d, on_png, lang)
     };
     let focus_title = titles.iter().find(|(k, _)| *k == focus).map(|(_, t)| t.clone());
     // A lesson step that compares or follows shows that panel in the focus chart's place.

@@ -807,6 +807,8 @@ catalogue! {
         "這個叢集的模擬太耗時，跟不上所設定的速度，因此模擬時間只能以這個速度前進（以最近一秒的實際時間量測）。速率、延遲和時鐘仍以模擬時間計算。速度高於 1× 時，模擬會在每個影格中占用更多時間來加速，因此每秒畫出的影格會變少。";
     ChartRequestTime = "Produce request time per broker (TotalTimeMs, mean), ms",
         "各 Broker 的生產請求時間（TotalTimeMs 平均），毫秒";
+    ChartFlowPartNote = "The inflow counts every topic; each reader's outflow only the topics it reads, so a reader that keeps up stays below the inflow.",
+        "流入計算所有主題；每個讀取端的流出只計算它讀取的主題，所以跟得上的讀取端，流出仍會低於流入。";
     ChartRequestTimeNote = "From the request read to the answer sent. While a broker's request queue is full, the time a request waits to be read is not in it: the producers' latency shows that wait.",
         "從讀入請求到送出回應。Broker 的請求佇列滿時，請求等待被讀取的時間不算在內：這段等待反映在生產者的延遲上。";
     // In a chart's plot before its first sample: the per-partition lag is sampled once a

@@ -4,20 +4,21 @@
 
 use yew::prelude::*;
 
-use crate::model::charts::{chart_note, ChartKind};
+use crate::model::charts::ChartKind;
 use crate::model::i18n::{Lang, Msg};
 use crate::model::state::Action;
 
 /// One chart's box (`data-chart` names it): the focus chart (`focus`) or a small one, whose
 /// title is a button that focuses it. `slot` names its canvas to the frame loop, `hover`
 /// hears the mouse over it, `on_png` downloads it as a picture; the focus chart
-/// carries its note ([`chart_note`]), if it has one. (A function, not a component:
+/// carries its note (`note`, [`crate::model::charts::chart_note`]), if it has one. (A function, not a component:
 /// no state of its own.)
 #[allow(clippy::too_many_arguments)]
 #[inline(never)]
 pub fn chart_box(
     kind: ChartKind,
     title: String,
+    note: Option<&'static str>,
     canvas: NodeRef,
     slot: usize,
     focus: bool,
@@ -42,7 +43,7 @@ pub fn chart_box(
                 title={lang.t(Msg::ChartPngTitle)}>{ lang.t(Msg::ChartPng) }</button>
             <canvas ref={canvas} class="chart" role="img" onmousemove={on_move}
                 onmouseleave={on_leave} aria-label={title} />
-            if let Some(note) = chart_note(kind, lang).filter(|_| focus) {
+            if let Some(note) = note.filter(|_| focus) {
                 <p class="chart-note" data-testid="chart-note">{ note }</p>
             }
         </div>
