@@ -167,7 +167,7 @@ test('hot-partition: the hot key\'s broker is full while another is not, in Engl
     assert.equal(g.length, 3);
     assert.ok(g[hot].net_in >= 0.9, `broker ${hot}'s network in gauge is full: ${JSON.stringify(g)}`);
     assert.ok(g.some((x, b) => b !== hot && x.net_in < 0.6), `another broker's is not: ${JSON.stringify(g)}`);
-    // And the stage names it under that broker's box alone: "net in full" (網路流入 over 已滿).
+    // And the stage names it under that broker's box alone: "net in full" (網路流入 over 滿載).
     const full = (await page.getAttribute('[data-testid=stage]', 'data-broker-full')).split(';');
     assert.deepEqual(full, full.map((_, b) => (b === hot ? 'in' : '-')), `named full: ${full}`);
     // Kafka reads a request only when the network delivered it: the request queue stays short

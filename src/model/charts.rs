@@ -591,7 +591,7 @@ mod tests {
             chart_note(kind, &Cluster::new(preset(p).unwrap()), lang)
         };
         assert!(note("production", ChartKind::Flow, Lang::En).unwrap().contains("only the topics"));
-        assert!(note("production", ChartKind::Flow, Lang::ZhTw).unwrap().contains("只計算"));
+        assert!(note("production", ChartKind::Flow, Lang::ZhTw).unwrap().contains("只計入"));
         assert_eq!(note("production", ChartKind::Lag, Lang::En), None);
         assert_eq!(note("peak-shaving", ChartKind::Flow, Lang::En), None);
         assert!(note("peak-shaving", ChartKind::RequestTime, Lang::En).is_some());

@@ -807,23 +807,25 @@ catalogue! {
         "這個叢集的模擬太耗時，跟不上所設定的速度，因此模擬時間只能以這個速度前進（以最近一秒的實際時間量測）。速率、延遲和時鐘仍以模擬時間計算。速度高於 1× 時，模擬會在每個影格中占用更多時間來加速，因此每秒畫出的影格會變少。";
     ChartRequestTime = "Produce request time per broker (TotalTimeMs, mean), ms",
         "各 Broker 的生產請求時間（TotalTimeMs 平均），毫秒";
-    ChartFlowPartNote = "The inflow counts every topic; each reader's outflow only the topics it reads, so a reader that keeps up stays below the inflow.",
-        "流入計算所有主題；每個讀取端的流出只計算它讀取的主題，所以跟得上的讀取端，流出仍會低於流入。";
+    ChartFlowPartNote = "The inflow counts every topic; each reader's outflow counts only the topics it reads, so a reader of fewer topics stays below the inflow even when it keeps up.",
+        "流入涵蓋所有主題；各讀取端的流出只計入它讀取的主題，所以只讀部分主題的讀取端，即使跟得上，流出仍會低於流入。";
     ChartRequestTimeNote = "From the request read to the answer sent. While a broker's request queue is full, the time a request waits to be read is not in it: the producers' latency shows that wait.",
         "從讀入請求到送出回應。Broker 的請求佇列滿時，請求等待被讀取的時間不算在內：這段等待反映在生產者的延遲上。";
     // In a chart's plot before its first sample: the per-partition lag is sampled once a
     // second, so its chart stays empty for the first second of a run.
     ChartNoPointYet = "No point yet: sampled every {0} s", "尚無資料點：每 {0} 秒取樣一次";
     // Under a broker's box, the first of its gauges that is full: "{gauge} full" on one line
-    // where it fits, else the gauge's name over "full".
+    // where it fits, else the gauge's name over "full". In Chinese 滿載 (fully loaded), as the
+    // heat view's legend says it: a link or a disk at 90% is busy, not 已滿; "disk write" in
+    // English, so that "disk full" is not read as a disk out of space.
     GaugeQueue = "queue", "佇列";
     GaugeIn = "net in", "網路流入";
     GaugeOut = "net out", "網路流出";
-    GaugeDisk = "disk", "磁碟寫入";
-    GaugeFullOf = "{0} full", "{0}已滿";
-    GaugeFull = "full", "已滿";
+    GaugeDisk = "disk write", "磁碟寫入";
+    GaugeFullOf = "{0} full", "{0}滿載";
+    GaugeFull = "full", "滿載";
     LegGauges = "broker gauges, top to bottom: request queue, network in, network out, disk write (red: full); producer: requests in flight above the buffer",
-        "Broker 量表，由上而下：請求佇列、網路流入、網路流出、磁碟寫入（紅色：已滿）；生產者：緩衝區上方是傳送中的請求";
+        "Broker 量表，由上而下：請求佇列、網路流入、網路流出、磁碟寫入（紅色：滿載）；生產者：緩衝區上方是傳送中的請求";
     GlossRequestQueue = "Requests read off the network, waiting for a request handler thread (num.io.threads); at queued.max.requests the broker stops reading.",
         "已從網路讀入、等待請求處理執行緒（num.io.threads）的請求；達到 queued.max.requests 時 Broker 就停止讀取。";
     GlossRequestQueueTime = "Time in the request queue before a handler thread took it.",
