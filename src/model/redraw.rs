@@ -16,10 +16,11 @@ pub fn key(sim: &Sim, renders: u64, w: f64, h: f64) -> Key {
     [renders, sim.cluster.now_us(), sim.cluster.notice_count(), notice, size]
 }
 
-/// Whether anything moves by itself: time runs, a lesson replays, the scrubber's seek
-/// replays, dots fly or marks fade.
+/// Whether anything moves by itself: time runs, a Step press still runs, a lesson replays, the
+/// scrubber's seek replays, dots fly or marks fade.
 pub fn moving(sim: &Sim) -> bool {
     sim.playing
+        || sim.owed_us > 0
         || sim.replaying()
         || sim.seeking()
         || !sim.flights.is_empty()

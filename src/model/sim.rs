@@ -115,8 +115,12 @@ pub struct Sim {
     pub rates: MemberRates,
     /// Which run of the UI state this is (see `state::follow`).
     pub run: u64,
-    /// Step presses of the UI state already run.
+    /// Step presses of the UI state already counted.
     pub steps_done: u64,
+    /// Virtual us of Step presses not run yet ([`Sim::pay_steps`]): what a press's frame
+    /// could not fit, run in the next frames (a production-size cluster's 100 ms is 100 steps
+    /// of several ms each, most of a second without a frame if run at once).
+    pub owed_us: u64,
     /// Where a lesson's replay still runs to, in order (see `lesson::runner`).
     pub replay: Vec<Goal>,
     /// Which of the state's replays `replay` is (see `state::follow`).
@@ -358,6 +362,7 @@ impl Sim {
             rates: MemberRates::default(),
             run: 0,
             steps_done: 0,
+            owed_us: 0,
             replay: Vec::new(),
             replay_seq: 0,
             watch: None,
@@ -408,6 +413,7 @@ impl Sim {
             }
         }
         self.seek_us = (self.cluster.now_us() < t_us).then_some(t_us);
+        self.owed_us = 0; // a Step press's rest is not run from the new time
     }
 
     /// Whether going to a time on the scrubber is still replaying.
@@ -536,6 +542,12 @@ impl Sim {
             self.flights.expire(now_ms);
             return steps;
         }
+        if self.owed_us > 0 {
+            // A Step press's rest, in the frame's budget; play goes on after it.
+            let steps = self.pay_steps(now_ms, STEP_BUDGET_MS);
+            self.flights.expire(now_ms);
+            return steps;
+        }
         let (us, clock) = (dt_ms * 1000.0 * self.speed, self.clock);
         let steps = if self.playing { self.advance_within(us, now_ms, clock) } else { 0 };
         if self.playing {
@@ -560,6 +572,24 @@ impl Sim {
     /// or before a window has passed.
     pub fn kept_speed(&self) -> Option<f64> {
         self.pace.short
+    }
+
+    /// Runs owed Step presses ([`Sim::owed_us`]) a tick at a time, until none is owed or, when
+    /// the page gives [`Sim::clock`], `budget_ms` of wall time is spent (at least one tick);
+    /// returns steps run. Without a clock (tests, native) all at once.
+    pub fn pay_steps(&mut self, now_ms: f64, budget_ms: f64) -> u64 {
+        let started = self.clock.map(|c| c());
+        let mut run = 0;
+        while self.owed_us >= TICK_US {
+            if let (Some(clock), Some(t0)) = (self.clock, started) {
+                if run > 0 && clock() - t0 >= budget_ms {
+                    break;
+                }
+            }
+            self.owed_us -= TICK_US;
+            run += self.advance(TICK_US as f64, now_ms);
+        }
+        run
     }
 
     /// Advances virtual time by `us` (carrying fractions of a tick), at most
@@ -813,6 +843,33 @@ mod tests {
             sim.playing = true;
             sim
         }};
+    }
+
+    #[test]
+    fn a_step_press_too_slow_for_a_frame_runs_over_the_next_frames() {
+        // Each look at the clock is 2 ms on: a step "costs" 2 ms, so the frame's 6 ms budget
+        // holds 3 of a press's 100 steps and the rest run frame by frame, 100 in all.
+        let mut sim = clocked_sim!(2.0);
+        sim.playing = false;
+        sim.owed_us = 100_000;
+        assert_eq!(sim.pay_steps(0.0, STEP_BUDGET_MS), 3);
+        assert_eq!((sim.cluster.now_us(), sim.owed_us), (3_000, 97_000));
+        assert!(crate::model::redraw::moving(&sim), "frames go on while steps are owed");
+        let mut frames = 0;
+        while sim.owed_us > 0 && frames < 100 {
+            frames += 1;
+            assert!(sim.frame(16.0 * frames as f64) <= 3);
+        }
+        assert_eq!(sim.cluster.now_us(), 100_000, "the press's 100 ms, no more, no less");
+        assert_eq!(frames, 33);
+        assert!(!crate::model::redraw::moving(&sim) || !sim.flights.is_empty());
+        // Paused with nothing owed, a frame runs nothing.
+        assert_eq!(sim.frame(2_000.0), 0);
+        // Without a clock (native, tests) a press runs at once.
+        let mut plain = Sim::new(preset("quickstart").unwrap());
+        plain.owed_us = 100_000;
+        assert_eq!(plain.pay_steps(0.0, STEP_BUDGET_MS), 100);
+        assert_eq!(plain.cluster.now_us(), 100_000);
     }
 
     #[test]

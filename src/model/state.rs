@@ -574,12 +574,16 @@ pub fn follow(sim: &mut Sim, state: &State, now_ms: f64) -> bool {
     if sim.replay_seq != state.replay_seq {
         sim.replay = state.replay.clone();
         sim.replay_seq = state.replay_seq;
+        sim.owed_us = 0; // a lesson's replay replaces a Step press's rest
     }
     lesson_follows(sim, state);
     sim.presenter = state.presenter;
     let pending = state.steps.saturating_sub(sim.steps_done).min(STEPS_PENDING_MAX);
-    for _ in 0..pending {
-        sim.advance(STEP_US, now_ms);
+    // What fits in a frame's engine budget runs now, the rest in the next frames (Sim::owed_us).
+    let owed_max = STEPS_PENDING_MAX * STEP_US as u64;
+    sim.owed_us = (sim.owed_us + pending * STEP_US as u64).min(owed_max);
+    if pending > 0 {
+        sim.pay_steps(now_ms, crate::model::sim::STEP_BUDGET_MS);
     }
     sim.steps_done = state.steps;
     restarted
