@@ -91,6 +91,10 @@ pub fn draw_chart(
             ctx.set_fill_style_str(s.colour);
             ctx.fill();
             ctx.set_global_alpha(1.0);
+        } else if n == 1 {
+            // One sample (the first tenth of a second, or a Step press): a dot, not a line.
+            let (x, y) = (x_of(0), y_of(s.values.first().copied().unwrap_or(0.0)));
+            fill(ctx, Rect { x, y: y - 2.0 * k, w: 4.0 * k, h: 4.0 * k }, s.colour);
         } else {
             // A line a later one lies on shows as a border around it.
             let wide = chart.covered(i, line_max);
