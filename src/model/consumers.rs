@@ -254,18 +254,17 @@ fn push_set(s: &Subscription) -> (Option<Note>, Vec<MemberView>) {
         })
         .collect();
     let st = s.stats;
-    let n = |v: u64| v as f64;
     let trouble = match spec.push_model {
-        PushModel::Rabbitmq if st.consumer_crashes > 0 => Some(
-            Text::new(Msg::PushCrashed).count(n(st.consumer_crashes)).count(n(st.requeued_records)),
-        ),
+        PushModel::Rabbitmq if st.consumer_crashes > 0 => {
+            Some(Text::new(Msg::PushCrashed).count(st.consumer_crashes).count(st.requeued_records))
+        }
         PushModel::RedisPubsub if st.disconnects > 0 => Some(
             Text::new(Msg::PushDisconnected)
-                .count(n(st.disconnects))
-                .count(n(st.discarded_records + st.missed_records)),
+                .count(st.disconnects)
+                .count(st.discarded_records + st.missed_records),
         ),
         PushModel::MqttQos0 if st.dropped_records > 0 => {
-            Some(Text::new(Msg::PushDropped).count(n(st.dropped_records)))
+            Some(Text::new(Msg::PushDropped).count(st.dropped_records))
         }
         _ => None,
     };

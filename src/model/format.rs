@@ -13,9 +13,8 @@ pub fn compact(n: f64, lang: Lang) -> String {
         Lang::En if n >= 1e3 => format!("{:.1}k", n / 1e3),
         Lang::En => format!("{n:.0}"),
         Lang::ZhTw => {
-            let plain = format!("{n:.0}");
             if n.is_nan() || n < 9_999.5 {
-                return plain; // below 10,000 after rounding
+                return format!("{n:.0}"); // below 10,000 after rounding
             }
             // Under 10,000萬 after rounding (`short` keeps no decimal from 10 on).
             if n / 1e4 < 9_999.5 {

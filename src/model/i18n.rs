@@ -197,7 +197,7 @@ pub enum Arg {
     /// Problems the engine reported in English, translated by [`engine_text`].
     Engine(String),
     /// A count, shown compact in the language's units ([`crate::model::format::compact`]).
-    Count(f64),
+    Count(u64),
 }
 
 impl Text {
@@ -219,7 +219,7 @@ impl Text {
     }
 
     /// Adds a count, shown compact in the language's units.
-    pub fn count(mut self, n: f64) -> Text {
+    pub fn count(mut self, n: u64) -> Text {
         self.args.push(Arg::Count(n));
         self
     }
@@ -239,7 +239,7 @@ impl Text {
                 Arg::Plain(s) => s.clone(),
                 Arg::Text(t) => t.render(lang),
                 Arg::Engine(s) => engine_text(lang, s),
-                Arg::Count(n) => crate::model::format::compact(*n, lang),
+                Arg::Count(n) => crate::model::format::compact(*n as f64, lang),
             })
             .collect();
         fill(lang.t(self.msg), &args)

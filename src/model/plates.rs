@@ -68,7 +68,7 @@ pub fn plates<'a>(l: &Layout, marks: impl IntoIterator<Item = &'a Mark>) -> Vec<
         let Some(newest) = on.last() else { continue };
         let Some(band) = band(l, newest.at, rows, starts, start, plate_h) else { continue };
         let (text, count) = merged_text(&on);
-        let short = count.filter(|n| *n >= 1_000).map(|n| Text::new(text.msg).count(n as f64));
+        let short = count.filter(|n| *n >= 1_000).map(|n| Text::new(text.msg).count(n));
         out.push(Plate { band, text, short, born_ms: newest.born_ms });
     }
     out

@@ -186,7 +186,7 @@ fn placeholders_take_figures_and_names() {
     assert_eq!(fill("{0} 筆／秒", &["950".into()]), "950 筆／秒");
     assert_eq!(fill("落後 {0} · {1}", &["1.2萬".into(), "5".into()]), "落後 1.2萬 · 5");
     assert_eq!(fill("{0} 群組", &["一萬".into()]), "一萬 群組");
-    let t = Text::new(Msg::PerSec).count(12_345.0);
+    let t = Text::new(Msg::PerSec).count(12_345);
     assert_eq!((t.render(Lang::En), t.render(Lang::ZhTw)), ("12k/s".into(), "1.2萬／秒".into()));
     let t = Text::new(Msg::ImportInvalid)
         .arg("f.json")

@@ -10,9 +10,9 @@ use crate::model::state::Action;
 
 /// One chart's box (`data-chart` names it): the focus chart (`focus`) or a small one, whose
 /// title is a button that focuses it. `slot` names its canvas to the frame loop, `hover`
-/// hears the mouse over it, `on_png` downloads it as a picture; the focus chart
-/// carries its note (`note`, [`crate::model::charts::chart_note`]), if it has one. (A function, not a component:
-/// no state of its own.)
+/// hears the mouse over it, `on_png` downloads it as a picture; the focus chart carries its
+/// note (`note`, [`crate::model::charts::chart_note`]), if it has one. (A function, not a
+/// component: no state of its own.)
 #[allow(clippy::too_many_arguments)]
 #[inline(never)]
 pub fn chart_box(
