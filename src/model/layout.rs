@@ -320,18 +320,27 @@ impl Layout {
             if cluster.brokers().len() > 1 && !heat { cluster.brokers().len() } else { 0 };
         let broker_h = 20.0 * k;
         let limited = crate::model::capacity::limited(cluster);
+        // Up to 16 brokers share the right two thirds of the heading row ("b0 ×" fits at
+        // three brokers on a projector beside a lesson); half in presenter mode, whose larger
+        // heading needs the room. Where that makes them narrower than a full box, they also
+        // take the heading row over the lane to the consumers (at 1024 px, three brokers got
+        // 28 px each and their gauges' "queue full" read "qu… full").
+        let gap = 6.0 * k;
+        let share = if presenter { 0.5 } else { 0.66 };
+        let each = |span: f64| span / n_brokers.max(1) as f64 - gap;
+        let (mut span, mut brokers_right) = (mid_w * share, mid_x + mid_w);
+        if each(span) < BROKER_BOX_PX * k {
+            let over_lane = (lane_r - 10.0 * k).max(0.0);
+            span += over_lane;
+            brokers_right += over_lane;
+        }
+        let broker_w = each(span).clamp(20.0, BROKER_BOX_PX * k);
         let brokers: Vec<Rect> = (0..n_brokers)
             .map(|i| {
-                // Up to 16 brokers share the right two thirds of the heading row ("b0 ×" fits
-                // at three brokers on a projector beside a lesson); half in presenter mode,
-                // whose larger heading needs the room.
-                let gap = 6.0 * k;
-                let share = if presenter { 0.5 } else { 0.66 };
-                let w = (mid_w * share / n_brokers as f64 - gap).clamp(20.0, BROKER_BOX_PX * k);
-                let from_right = (n_brokers - i) as f64 * (w + gap);
+                let from_right = (n_brokers - i) as f64 * (broker_w + gap);
                 // With limits, the box is taller: its gauges go under the label.
                 let h = if limited { BROKER_GAUGES_H_PX * k } else { broker_h };
-                Rect { x: mid_x + mid_w - from_right + gap, y: 6.0 * k, w, h }
+                Rect { x: brokers_right - from_right + gap, y: 6.0 * k, w: broker_w, h }
             })
             .collect();
         let right_x = width - pad - right_w;
@@ -343,7 +352,10 @@ impl Layout {
             heading(strips_x, brokers.first().map_or(mid_x + mid_w, |b| b.x - 8.0 * k)),
             heading(right_x, right_x + right_w),
         ];
-        let scale_label = Rect { x: mid_x, y: height - pad, w: mid_w, h: pad };
+        // Right-aligned under the strips, and free to run left under the partitions' names
+        // up to the producers' column (nothing else is written there).
+        let scale_x = (pad + side_w + 8.0 * k).min(mid_x);
+        let scale_label = Rect { x: scale_x, y: height - pad, w: mid_x + mid_w - scale_x, h: pad };
         let (groups, members) = Self::consumers(&sets, right_x, right_w, top, avail, k);
         let heat = heat.then(|| {
             let counts: Vec<usize> = cluster.topics().iter().map(|t| t.partitions.len()).collect();

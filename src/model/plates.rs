@@ -18,6 +18,10 @@ pub struct Plate {
     /// The band it is written in: the words right-aligned, on a plate as wide as they are
     /// (at most the band's width) and as tall as the band.
     pub band: Rect,
+    /// How far the band may widen, leftwards, for words it cannot hold: a strip's whole
+    /// width for the plate over its newer half ("466 ms to ack" on a projector's narrow
+    /// strips); the band itself elsewhere.
+    pub room: Rect,
     /// What it says.
     pub text: Text,
     /// The same with its count rounded ("126k deleted by retention"), for a band too narrow
@@ -66,10 +70,12 @@ pub fn plates<'a>(l: &Layout, marks: impl IntoIterator<Item = &'a Mark>) -> Vec<
     for ((k, start), on) in slots {
         let (_, (rows, starts)) = &lists[k];
         let Some(newest) = on.last() else { continue };
-        let Some(band) = band(l, newest.at, rows, starts, start, plate_h) else { continue };
+        let Some((band, room)) = band(l, newest.at, rows, starts, start, plate_h) else {
+            continue;
+        };
         let (text, count) = merged_text(&on);
         let short = count.filter(|n| *n >= 1_000).map(|n| Text::new(text.msg).count(n));
-        out.push(Plate { band, text, short, born_ms: newest.born_ms });
+        out.push(Plate { band, room, text, short, born_ms: newest.born_ms });
     }
     out
 }
@@ -111,7 +117,8 @@ fn group_starts(rows: &[Rect], plate_h: f64) -> Vec<u32> {
 /// Where the plate of the group starting at row `start` goes, `at` its newest mark. A row of
 /// its own: as before grouping, over the newer half of a strip (a plate tall, centred) or
 /// over a member's or producer's box. A group: a plate tall, centred on the group, across
-/// the whole strip (the words do not fit half of it) or the box.
+/// the whole strip (the words do not fit half of it) or the box. Returns the band and the
+/// room it may widen into ([`Plate::room`]).
 fn band(
     l: &Layout,
     at: Endpoint,
@@ -119,22 +126,25 @@ fn band(
     starts: &[u32],
     start: u32,
     plate_h: f64,
-) -> Option<Rect> {
+) -> Option<(Rect, Rect)> {
     let b = l.mark_box(at)?;
     let strip = matches!(at, Endpoint::Partition(..) | Endpoint::Replica(..));
     let last = starts.iter().rposition(|&s| s == start)?;
     if last == start as usize {
         if !strip {
-            return Some(b);
+            return Some((b, b));
         }
         let h = plate_h.min(b.h);
-        return Some(Rect { y: b.mid_y() - h / 2.0, h, ..b });
+        let band = Rect { y: b.mid_y() - h / 2.0, h, ..b };
+        let row = rows.get(start as usize)?;
+        return Some((band, Rect { x: row.x, w: band.right() - row.x, ..band }));
     }
     let (first, end) = (rows.get(start as usize)?, rows.get(last)?);
     let across = if strip { *first } else { b };
     let (top, bottom) = (first.y, end.y + end.h);
     let h = plate_h.min(bottom - top);
-    Some(Rect { y: (top + bottom - h) / 2.0, h, ..across })
+    let band = Rect { y: (top + bottom - h) / 2.0, h, ..across };
+    Some((band, band))
 }
 
 /// The words of a plate, and the records they count: the newest mark's, counting the records

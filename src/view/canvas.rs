@@ -15,7 +15,7 @@ use web_sys::CanvasRenderingContext2d as Ctx;
 use crate::model::flights::{dot_radius, Flight, FlightKind, FLIGHT_MS, MARK_MS};
 use crate::model::i18n::{Lang, Msg};
 use crate::model::layout::{Layout, Rect};
-use crate::model::plates::plates;
+use crate::model::plates::{plates, Plate};
 use crate::model::sim::Sim;
 use crate::model::stage_terms::StageTerm;
 use crate::view::paint::{
@@ -42,6 +42,7 @@ pub fn draw(
     ctx.fill_rect(0.0, 0.0, width, height);
     ctx.set_text_baseline("middle");
     let lang = sim.lang;
+    let plates = plates(&layout, &sim.flights.marks);
     headings(ctx, &layout, c, &faces, lang);
     consumers::assignment_lines(ctx, &layout, c);
     producers::producers(ctx, &layout, c, &faces, lang);
@@ -49,13 +50,13 @@ pub fn draw(
         Some(h) => heat::heat(ctx, &layout, h, c, &faces, lang),
         None => {
             heat::clear();
-            log::partitions(ctx, &layout, c, &faces, sim.colour_by_key, lang);
+            log::partitions(ctx, &layout, c, &faces, (sim.colour_by_key, &plates), lang);
         }
     }
     consumers::consumers(ctx, &layout, &sim.rates, &faces, lang);
     flights(ctx, &layout, sim, now_ms, reduced_motion);
     follow::followed(ctx, &layout, c);
-    marks(ctx, &layout, sim, &faces, now_ms);
+    marks(ctx, &layout, &plates, sim, &faces, now_ms);
     if let Some(r) = sim.highlight.and_then(|r| layout.region(r)) {
         // A lesson step's region: framed over everything else.
         ctx.set_stroke_style_str(LESSON_FRAME);
@@ -72,16 +73,19 @@ const LESSON_FRAME: &str = "#f59e0b";
 
 /// Faults, written where they happened, on a plate inside that thing's box (so they cover
 /// no other label), fading out; thin rows share a plate (`model::plates`).
-fn marks(ctx: &Ctx, l: &Layout, sim: &Sim, f: &Faces, now_ms: f64) {
+fn marks(ctx: &Ctx, l: &Layout, plates: &[Plate], sim: &Sim, f: &Faces, now_ms: f64) {
     let k = l.scale;
-    for p in plates(l, &sim.flights.marks) {
-        let b = p.band;
+    for p in plates {
         let age = ((now_ms - p.born_ms) / MARK_MS).clamp(0.0, 1.0);
         let words: Vec<String> = [Some(&p.text), p.short.as_ref()]
             .into_iter()
             .flatten()
             .map(|t| t.render(sim.lang))
             .collect();
+        // Words wider than the band widen it leftwards, as far as its room goes.
+        let want = text_width(ctx, &words[0], &f.small_bold) + 8.0 * k;
+        let w = want.clamp(p.band.w, p.room.w.max(p.band.w));
+        let b = Rect { x: p.band.right() - w, w, ..p.band };
         let what = first_fitting(ctx, &words, &f.small_bold, b.w - 8.0 * k);
         // The plate sits at the right of the band, as wide as the words: over a strip's newest
         // cells, over a member's or producer's figures (its name stays readable on the left).

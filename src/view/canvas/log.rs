@@ -10,6 +10,7 @@ use crate::model::capacity::GAUGE_FULL;
 use crate::model::format::compact;
 use crate::model::i18n::{Lang, Msg};
 use crate::model::layout::{strip_fills, Layout, Rect, StripFill, HEAT_ROWS_MAX};
+use crate::model::plates::Plate;
 use crate::model::stage_terms::StageTerm;
 use crate::view::paint::{
     clipped, fill, first_fitting, fit, group_colour, key_colour, producer_colour, text, text_width,
@@ -55,7 +56,15 @@ pub(super) fn strip_window(c: &Cluster) -> u64 {
 const DELETED: &str = "#cbd5e1";
 
 /// Every partition's strip (or the heat strip), with the scale and the broker row.
-pub fn partitions(ctx: &Ctx, l: &Layout, c: &Cluster, f: &Faces, by_key: bool, lang: Lang) {
+/// `plates`: this frame's fault marks (`model::plates`), which take a strip's right half.
+pub fn partitions(
+    ctx: &Ctx,
+    l: &Layout,
+    c: &Cluster,
+    f: &Faces,
+    (by_key, plates): (bool, &[Plate]),
+    lang: Lang,
+) {
     let k = l.scale;
     let window = strip_window(c) as f64;
     if l.dense {
@@ -109,10 +118,15 @@ pub fn partitions(ctx: &Ctx, l: &Layout, c: &Cluster, f: &Faces, by_key: bool, l
             replica_chips(ctx, l, r, part, c.brokers(), f);
             let tp = brook_engine::Tp { topic: ti as u16, partition: pi as u32 };
             if let Some(ms) = crate::model::capacity::slow_ack_ms(c, tp) {
-                // Produce latency on a saturated leader: on a plate at the strip's left (a
-                // fault mark takes the right).
+                // Produce latency on a saturated leader: on a plate at the strip's left, in
+                // its left half while a fault mark takes the right, else across it.
                 let what = lang.f(Msg::MarkSlowAck, &[&format!("{ms:.0}")]);
-                let what = fit(ctx, &what, &f.small_bold, r.w / 2.0 - 8.0 * k);
+                let marked = plates.iter().any(|p| {
+                    let b = p.band;
+                    b.y < r.bottom() && r.y < b.bottom() && b.x < r.right() && r.x < b.right()
+                });
+                let room = if marked { r.w / 2.0 } else { r.w - 4.0 * k };
+                let what = fit(ctx, &what, &f.small_bold, room - 8.0 * k);
                 let w = text_width(ctx, &what, &f.small_bold) + 8.0 * k;
                 let h = (l.line_h() + 2.0 * k).min(r.h);
                 fill(ctx, Rect { x: r.x + 2.0 * k, y: r.mid_y() - h / 2.0, w, h }, "#fff1f2");

@@ -87,17 +87,6 @@ pub fn Controls(p: &ControlsProps) -> Html {
                 <output data-testid="speed-value">{ format!("{}\u{00d7}", p.speed) }</output>
             </label>
             <label>
-                { t(Msg::Preset) }{ " " }
-                <select data-testid="preset" onchange={preset}>
-                    if let Some(name) = &p.imported {
-                        <option value="" selected=true disabled=true>{ p.lang.f(Msg::Imported, &[name]) }</option>
-                    }
-                    { for PRESETS.iter().map(|name| html! {
-                        <option value={*name} selected={p.imported.is_none() && *name == p.preset}>{ preset_title(name, p.lang) }</option>
-                    }) }
-                </select>
-            </label>
-            <label>
                 { t(Msg::Seed) }{ " " }
                 <input data-testid="seed" class="seed" type="text" inputmode="numeric" value={p.seed.clone()}
                     oninput={seed} aria-invalid={p.seed_error.is_some().to_string()} />
@@ -107,6 +96,19 @@ pub fn Controls(p: &ControlsProps) -> Html {
                 <span class="field-error" role="alert" data-testid="seed-error">{ err }</span>
             }
         </div>
+        // Outside the toolbar's box, so that where the bar has no room for whole titles (1024
+        // px) the menu goes to the next row, beside the lessons, instead of cutting them.
+        <label class="preset-menu">
+            { t(Msg::Preset) }{ " " }
+            <select data-testid="preset" onchange={preset}>
+                if let Some(name) = &p.imported {
+                    <option value="" selected=true disabled=true>{ p.lang.f(Msg::Imported, &[name]) }</option>
+                }
+                { for PRESETS.iter().map(|name| html! {
+                    <option value={*name} selected={p.imported.is_none() && *name == p.preset}>{ preset_title(name, p.lang) }</option>
+                }) }
+            </select>
+        </label>
         <span class="pace-slot">{ pace }</span>
         </>
     }
