@@ -32,8 +32,12 @@ async function open(view, query, errors) {
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   await page.addInitScript(() => {
     window.__stageFontMin = Infinity;
+    window.__stageTexts = new Set(); // what the stage wrote, the first 20,000 distinct texts
     const fillText = CanvasRenderingContext2D.prototype.fillText;
     CanvasRenderingContext2D.prototype.fillText = function (text, ...rest) {
+      if (this.canvas.dataset.testid === 'stage' && window.__stageTexts.size < 20_000) {
+        window.__stageTexts.add(String(text));
+      }
       // Names and figures: more than the broker id of a replica chip.
       if (this.canvas.dataset.testid === 'stage' && String(text).length > 2) {
         const px = Number((/([0-9.]+)px/.exec(this.font) ?? [])[1]);
@@ -326,4 +330,23 @@ test('at 1024 x 768 (a classroom projector) under saturation: every stage label 
     assert.deepEqual(errors, []);
     await context.close();
   }
+});
+
+test('a producer whose rate does not fit beside its name still shows what it sent (1280 x 720, zh-TW)', async () => {
+  // broker-failure-acks in zh-TW: 「orders-api」 and 「1500 筆／秒」 do not fit one line of the
+  // box, so the rate took the second line and the sent count 「已送出 …」 was never written.
+  // The rate now goes at the right of the sparkline's row.
+  const view = { name: '1280x720', viewport: { width: 1280, height: 720 }, deviceScaleFactor: 1 };
+  const errors = [];
+  const { page, context } = await open(view, 'preset=broker-failure-acks&play=1&lang=zh-TW', errors);
+  await page.waitForTimeout(2500);
+  await page.evaluate(() => window.__stageTexts.clear());
+  await page.waitForTimeout(500);
+  const texts = await page.evaluate(() => [...window.__stageTexts]);
+  assert.ok(texts.includes('1500 筆／秒'), `the rate is written: ${texts.filter((t) => t.includes('秒')).join(' | ')}`);
+  const sent = texts.filter((t) => t.startsWith('已送出 '));
+  assert.ok(sent.length >= 1, `the sent count is written: ${texts.slice(0, 60).join(' | ')}`);
+  assert.equal((await measure(page)).clipped, '0', 'every stage label fits');
+  assert.deepEqual(errors, []);
+  await context.close();
 });

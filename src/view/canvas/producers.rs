@@ -62,7 +62,8 @@ pub fn producers(ctx: &Ctx, l: &Layout, c: &Cluster, f: &Faces, lang: Lang) {
     for (i, p) in c.producers().iter().enumerate() {
         let r = l.producers[i];
         if !p.closed && lined(r) {
-            sparkline(ctx, r, p, now, k);
+            let rate = rate_place(ctx, l, r, p, f, lang, now);
+            sparkline(ctx, r, p, now, k, rate.by_spark_w);
         }
     }
     strips.draw(ctx);
@@ -99,24 +100,24 @@ fn labels(
     let chain = producer_chain(p);
     let blocked = chain != ProducerChain::Sending;
     let throttled = p.throttled_until_us > now;
-    let rate = rate_label(p, now, lang);
     let two_lines = r.h >= 30.0 * k;
     let room = r.w - 16.0 * k;
-    // The rate goes right of the name if both fit, else on the second line.
-    let (name_w, rate_w) =
-        (text_width(ctx, &p.spec.name, &f.name), text_width(ctx, &rate, &f.small));
-    let rate_beside = name_w + 8.0 * k + rate_w <= room;
+    let RatePlace { text: rate, w: rate_w, beside: rate_beside, by_spark_w } =
+        rate_place(ctx, l, r, p, f, lang, now);
     let line = if two_lines { r.y + 11.0 * k } else { r.mid_y() };
     let mut name_room = room;
     if rate_beside {
         text(ctx, &rate, r.right() - 6.0 * k, line, &f.small, MUTED, "right");
         name_room -= rate_w + 8.0 * k;
+    } else if by_spark_w > 0.0 {
+        // Raised off the gauges along the bottom edge.
+        text(ctx, &rate, r.right() - 6.0 * k, r.bottom() - 13.0 * k, &f.small, MUTED, "right");
     }
     let name = fit(ctx, &p.spec.name, &f.name, name_room);
     text(ctx, &name, r.x + 10.0 * k, line, &f.name, INK, "left");
     if two_lines {
         let n = |v: u64| compact(v as f64, lang);
-        let state = if !rate_beside && !p.closed && !blocked && !throttled {
+        let state = if !rate_beside && by_spark_w == 0.0 && !p.closed && !blocked && !throttled {
             // No room for the rate on the name line: it goes here.
             rate
         } else if p.closed {
@@ -142,14 +143,57 @@ fn labels(
     }
 }
 
+/// Where a producer's rate is written: right of its name if both fit; else, in a box tall
+/// enough for the sparkline along its bottom, at the sparkline's right (`by_spark_w` the
+/// width it takes there), so the second line keeps the producer's state ("sent 2.1萬"); else
+/// on the second line instead of the state.
+struct RatePlace {
+    text: String,
+    w: f64,
+    beside: bool,
+    by_spark_w: f64,
+}
+
+fn rate_place(
+    ctx: &Ctx,
+    l: &Layout,
+    r: Rect,
+    p: &brook_engine::Producer,
+    f: &Faces,
+    lang: Lang,
+    now: u64,
+) -> RatePlace {
+    let k = l.scale;
+    let text = rate_label(p, now, lang);
+    let (name_w, w) = (text_width(ctx, &p.spec.name, &f.name), text_width(ctx, &text, &f.small));
+    let beside = name_w + 8.0 * k + w <= r.w - 16.0 * k;
+    // The sparkline keeps at least 40% of the row.
+    let fits_spark_row = w + 8.0 * k <= spark_row(r, k).w * 0.6;
+    let by_spark_w =
+        if !beside && tall(r, k) && !p.closed && fits_spark_row { w + 8.0 * k } else { 0.0 };
+    RatePlace { text, w, beside, by_spark_w }
+}
+
+/// Whether box `r` is tall enough for the sparkline along its bottom.
+fn tall(r: Rect, k: f64) -> bool {
+    r.h >= 52.0 * k
+}
+
+/// The sparkline's row along the bottom of a tall box.
+fn spark_row(r: Rect, k: f64) -> Rect {
+    Rect { x: r.x + 10.0 * k, y: r.y + r.h - 17.0 * k, w: r.w - 16.0 * k, h: 12.0 * k }
+}
+
 /// Seconds of rate profile a producer's sparkline spans, centred on now.
 const SPARK_S: f64 = 30.0;
 
 /// The producer's rate profile from 15 s ago to 15 s ahead, a faint line with a dot at now.
-fn sparkline(ctx: &Ctx, r: Rect, p: &brook_engine::Producer, now_us: u64, k: f64) {
-    let area = if r.h >= 52.0 * k {
+/// `rate_w`: the width the rate takes at the right of a tall box's sparkline row.
+fn sparkline(ctx: &Ctx, r: Rect, p: &brook_engine::Producer, now_us: u64, k: f64, rate_w: f64) {
+    let area = if tall(r, k) {
         // Tall box: along the bottom, under the name and state lines.
-        Rect { x: r.x + 10.0 * k, y: r.y + r.h - 17.0 * k, w: r.w - 16.0 * k, h: 12.0 * k }
+        let row = spark_row(r, k);
+        Rect { w: row.w - rate_w, ..row }
     } else if r.h >= 30.0 * k {
         // Short box: right of the state line, under the rate.
         let h = (r.h - 22.0 * k).min(12.0 * k);
