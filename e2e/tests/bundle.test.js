@@ -21,8 +21,9 @@
 // chart's note on readers of part of the topics took it to 446,789; the budget is now 447,000
 // (BENCHMARKS.md, "Bundle after issues 11 and 12"); a Step press over frames and the one-sample
 // dots, to 446,958; the labels of a saturated cluster at 1024 px (the strips' latency
-// plates across a strip, the broker row over the lane), to 447,338, and the budget to 447,500
-// (BENCHMARKS.md, "A projector's 1024 px under saturation"). Until the
+// plates across a strip, the broker row over the lane), a producer's rate beside its
+// sparkline, marks on two lines and a failing producer's short count, to 448,724, and the
+// budget to 449,000 (BENCHMARKS.md, "A projector's 1024 px under saturation"). Until the
 // cuts listed in BENCHMARKS.md ("Bundle after issues 11 and 12") land, the test holds this budget so that the bundle cannot grow
 // further unnoticed; the goal itself is unchanged and is not met.
 import { test } from 'node:test';
@@ -33,7 +34,7 @@ import { join } from 'node:path';
 import { DIST } from './helpers.js';
 
 const GOAL_BYTES = 400_000;
-const BUDGET_BYTES = 447_500;
+const BUDGET_BYTES = 449_000;
 
 test(`the wasm bundle is at most ${BUDGET_BYTES} bytes gzipped (the goal is ${GOAL_BYTES})`, () => {
   const wasm = readdirSync(DIST).filter((f) => f.endsWith('.wasm'));

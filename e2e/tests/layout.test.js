@@ -296,39 +296,54 @@ test('the pace note moves no control as it appears, changes or goes (1280 x 720,
 test('at 1024 x 768 (a classroom projector) under saturation: every stage label fits, the preset menu shows whole titles, the top bar keeps two rows (en and zh-TW)', async () => {
   // spike-beyond-capacity from its spike (5 s) on: every broker's queue is full ("queue
   // full" under three boxes that were 28 px wide and read "qu… full"), every strip carries
-  // its produce latency ("466 ms to ack", cut to "466 ms …" in half a strip), and the
-  // strip-width note under the strips was cut as well. The preset menu cut "Spike beyond
-  // capac" at this width; it now goes to the second row, beside the lessons.
+  // its produce latency ("466 ms to ack", cut to "466 ms …" in half a strip), the producer
+  // fails (「傳送失敗中：累計 …」), and the strip-width note under the strips was cut as well.
+  // hot-partition cut its heading ("Partiti…"), consumer-crash-rebalance its partitions'
+  // names ("payment…"). The preset menu cut "Spike beyond capac" at this width; it now goes
+  // to the second row, beside the lessons. Sampled every half second over 24 virtual s.
   const view = { name: '1024x768', viewport: { width: 1024, height: 768 }, deviceScaleFactor: 1 };
   for (const lang of ['en', 'zh-TW']) {
-    const errors = [];
-    const { page, context } = await open(view, `preset=spike-beyond-capacity&play=1&speed=4&lang=${lang}`, errors);
-    const at = `${view.name} ${lang}`;
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid=timeline]')?.dataset.nowMs) >= 7000,
-      null, { timeout: 60_000 });
-    const m = await measure(page);
-    await shot(page, `layout-saturated-${view.name}-${lang}`);
-    assert.equal(m.clipped, '0', `${at}: stage labels that did not fit their box`);
-    assert.deepEqual(m.overflowing, [], `${at}: text cut by its box`);
-    inside(m.stage, m, `${at}: the stage`);
-    const menu = await page.$eval('[data-testid=preset]', (s) => {
-      const natural = s.cloneNode(true);
-      natural.style.maxWidth = 'none';
-      s.parentNode.appendChild(natural);
-      const widest = natural.getBoundingClientRect().width;
-      natural.remove();
-      return { widest, shown: s.getBoundingClientRect().width };
-    });
-    assert.ok(menu.shown >= menu.widest - 0.5, `${at}: the preset menu cuts its titles ${JSON.stringify(menu)}`);
-    // Rows: the items' middles, a new row wherever the next middle is 15 px or more lower.
-    const mids = await page.$$eval('header.top > *, .controls > *', (els) => els
-      .filter((e) => e.getBoundingClientRect().height > 0 && !e.classList.contains('controls'))
-      .map((e) => { const r = e.getBoundingClientRect(); return (r.top + r.bottom) / 2; })
-      .sort((a, b) => a - b));
-    const rows = mids.filter((y, i) => i === 0 || y - mids[i - 1] >= 15).length;
-    assert.ok(rows <= 2, `${at}: the top bar's items in ${rows} rows (${mids.map(Math.round)})`);
-    assert.deepEqual(errors, []);
-    await context.close();
+    for (const preset of ['spike-beyond-capacity', 'hot-partition', 'consumer-crash-rebalance']) {
+      const errors = [];
+      const { page, context } = await open(view, `preset=${preset}&play=1&speed=4&lang=${lang}`, errors);
+      const at = `${preset} ${view.name} ${lang}`;
+      const cut = [];
+      for (let i = 0; i < 120; i++) {
+        await page.waitForTimeout(500);
+        const [clipped, now] = await page.evaluate(() => [
+          document.querySelector('[data-testid=stage]').dataset.clippedLabels,
+          Number(document.querySelector('[data-testid=timeline]').dataset.nowMs),
+        ]);
+        if (clipped !== '0') {
+          cut.push(`${clipped} at ${now} ms`);
+          await shot(page, `layout-cut-${preset}-${view.name}-${lang}`);
+        }
+        if (now >= 24_000) break;
+      }
+      assert.deepEqual(cut, [], `${at}: stage labels that did not fit their box`);
+      const m = await measure(page);
+      await shot(page, `layout-saturated-${preset}-${view.name}-${lang}`);
+      assert.deepEqual(m.overflowing, [], `${at}: text cut by its box`);
+      inside(m.stage, m, `${at}: the stage`);
+      const menu = await page.$eval('[data-testid=preset]', (s) => {
+        const natural = s.cloneNode(true);
+        natural.style.maxWidth = 'none';
+        s.parentNode.appendChild(natural);
+        const widest = natural.getBoundingClientRect().width;
+        natural.remove();
+        return { widest, shown: s.getBoundingClientRect().width };
+      });
+      assert.ok(menu.shown >= menu.widest - 0.5, `${at}: the preset menu cuts its titles ${JSON.stringify(menu)}`);
+      // Rows: the items' middles, a new row wherever the next middle is 15 px or more lower.
+      const mids = await page.$$eval('header.top > *, .controls > *', (els) => els
+        .filter((e) => e.getBoundingClientRect().height > 0 && !e.classList.contains('controls'))
+        .map((e) => { const r = e.getBoundingClientRect(); return (r.top + r.bottom) / 2; })
+        .sort((a, b) => a - b));
+      const rows = mids.filter((y, i) => i === 0 || y - mids[i - 1] >= 15).length;
+      assert.ok(rows <= 2, `${at}: the top bar's items in ${rows} rows (${mids.map(Math.round)})`);
+      assert.deepEqual(errors, []);
+      await context.close();
+    }
   }
 });
 

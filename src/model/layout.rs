@@ -212,6 +212,24 @@ pub fn fit_label(s: &str, max_w: f64, width: impl Fn(&str) -> f64) -> (String, b
     (cut(lo), true)
 }
 
+/// `s` on two lines of at most `max_w` px each, broken after a space or a full-width comma or
+/// colon (kept on the first line), at the break whose longer line is shortest; None if no
+/// break makes both fit.
+pub fn two_lines(s: &str, max_w: f64, width: impl Fn(&str) -> f64) -> Option<(String, String)> {
+    let breaks = s.char_indices().filter_map(|(i, c)| match c {
+        ' ' => Some((i, i + 1)),
+        '\u{ff0c}' | '\u{ff1a}' | '\u{3001}' => Some((i + c.len_utf8(), i + c.len_utf8())),
+        _ => None,
+    });
+    breaks
+        .map(|(end, start)| (s[..end].trim_end(), &s[start..]))
+        .filter(|(a, b)| !a.is_empty() && !b.is_empty())
+        .map(|(a, b)| (width(a).max(width(b)), a, b))
+        .filter(|(w, _, _)| *w <= max_w)
+        .min_by(|x, y| x.0.total_cmp(&y.0))
+        .map(|(_, a, b)| (a.to_string(), b.to_string()))
+}
+
 fn column(count: usize, top: f64, height: f64, row_max: f64, gap: f64) -> Vec<(f64, f64)> {
     if count == 0 {
         return Vec::new();
@@ -242,7 +260,8 @@ impl Layout {
             .map(|t| t.name.chars().count() + 1 + t.partitions.len().max(1).ilog10() as usize + 1)
             .max()
             .unwrap_or(0);
-        let lane = (LANE_PX * k).max((name_chars as f64 * 8.0 + 14.0) * k).min(width * 0.12);
+        // At most 15% of the width: at 1024 px, 12% cut "payments-0" to "payment…".
+        let lane = (LANE_PX * k).max((name_chars as f64 * 8.0 + 14.0) * k).min(width * 0.15);
         let lane_r = (LANE_RIGHT_PX * k).min(width * 0.15);
         // The side columns take a fifth of the width each, within bounds that grow with the
         // type (so a name and its figures fit side by side when there is room).
@@ -327,14 +346,15 @@ impl Layout {
         // 28 px each and their gauges' "queue full" read "qu… full").
         let gap = 6.0 * k;
         let share = if presenter { 0.5 } else { 0.66 };
+        // Then they start further right, so that the column's heading keeps room for
+        // "Partitions" (hot-partition at 1024 px read "Partiti…").
         let each = |span: f64| span / n_brokers.max(1) as f64 - gap;
-        let (mut span, mut brokers_right) = (mid_w * share, mid_x + mid_w);
-        if each(span) < BROKER_BOX_PX * k {
-            let over_lane = (lane_r - 10.0 * k).max(0.0);
-            span += over_lane;
-            brokers_right += over_lane;
+        let (mut left, mut brokers_right) = (mid_x + mid_w * (1.0 - share), mid_x + mid_w);
+        if each(brokers_right - left) < BROKER_BOX_PX * k {
+            left = mid_x + mid_w * (1.0 - share).max(0.45);
+            brokers_right += (lane_r - 10.0 * k).max(0.0);
         }
-        let broker_w = each(span).clamp(20.0, BROKER_BOX_PX * k);
+        let broker_w = each(brokers_right - left).clamp(20.0, BROKER_BOX_PX * k);
         let brokers: Vec<Rect> = (0..n_brokers)
             .map(|i| {
                 let from_right = (n_brokers - i) as f64 * (broker_w + gap);

@@ -247,6 +247,20 @@ fn a_label_too_long_for_its_box_is_cut_with_an_ellipsis() {
 }
 
 #[test]
+fn a_mark_too_long_for_one_line_breaks_where_both_lines_are_shortest() {
+    let w = |s: &str| est_width(s, 10.0); // 6 px a Latin character, 10 a Chinese one
+    let s = "out of memory: crashed, 39k requeued"; // 216 px on one line
+    let (a, b) = two_lines(s, 130.0, w).expect("fits on two lines of 130 px");
+    assert_eq!((a.as_str(), b.as_str()), ("out of memory:", "crashed, 39k requeued"));
+    assert_eq!(two_lines(s, 120.0, w), None, "\"crashed, 39k requeued\" alone is 126 px");
+    assert_eq!(two_lines("requeued", 10.0, w), None, "no break");
+    // Chinese breaks after its full-width punctuation, which stays on the first line.
+    let zh = "記憶體不足：當機，39k 筆重新排入佇列";
+    let (a, b) = two_lines(zh, 110.0, w).expect("fits on two lines");
+    assert_eq!((a.as_str(), b.as_str()), ("記憶體不足：當機，", "39k 筆重新排入佇列"));
+}
+
+#[test]
 fn records_fetched_leave_past_the_offset_figure() {
     // A dot between a strip and a member starts (or ends) right of the strip's offset label,
     // so the figure is not run over; a batch from a producer lands at the log end.

@@ -14,7 +14,7 @@ use web_sys::CanvasRenderingContext2d as Ctx;
 
 use crate::model::flights::{dot_radius, Flight, FlightKind, FLIGHT_MS, MARK_MS};
 use crate::model::i18n::{Lang, Msg};
-use crate::model::layout::{Layout, Rect};
+use crate::model::layout::{two_lines, Layout, Rect};
 use crate::model::plates::{plates, Plate};
 use crate::model::sim::Sim;
 use crate::model::stage_terms::StageTerm;
@@ -86,17 +86,38 @@ fn marks(ctx: &Ctx, l: &Layout, plates: &[Plate], sim: &Sim, f: &Faces, now_ms: 
         let want = text_width(ctx, &words[0], &f.small_bold) + 8.0 * k;
         let w = want.clamp(p.band.w, p.room.w.max(p.band.w));
         let b = Rect { x: p.band.right() - w, w, ..p.band };
-        let what = first_fitting(ctx, &words, &f.small_bold, b.w - 8.0 * k);
+        // One line if the words (or their rounded form) fit; else, in a band tall enough, the
+        // words on two lines ("out of memory: crashed," / "39k requeued" on a member's box);
+        // else cut.
+        let font = &f.small_bold;
+        let max_w = b.w - 8.0 * k;
+        let one = words.iter().find(|w| text_width(ctx, w, font) <= max_w);
+        let two = match one {
+            None if b.h >= 2.0 * l.line_h() + 2.0 * k => {
+                two_lines(&words[0], max_w, |s| text_width(ctx, s, font))
+            }
+            _ => None,
+        };
+        let lines = match (one, two) {
+            (Some(w), _) => vec![w.clone()],
+            (None, Some((a, c))) => vec![a, c],
+            (None, None) => vec![first_fitting(ctx, &words, font, max_w)],
+        };
         // The plate sits at the right of the band, as wide as the words: over a strip's newest
         // cells, over a member's or producer's figures (its name stays readable on the left).
-        let w = (text_width(ctx, &what, &f.small_bold) + 8.0 * k).min(b.w);
+        let widest = lines.iter().map(|s| text_width(ctx, s, font)).fold(0.0, f64::max);
+        let w = (widest + 8.0 * k).min(b.w);
         let plate = Rect { x: b.right() - w, w, ..b };
         fill(ctx, plate, "#fff1f2");
         ctx.set_stroke_style_str("#dc2626");
         ctx.set_line_width(k);
         ctx.stroke_rect(plate.x, plate.y, plate.w, plate.h);
         ctx.set_global_alpha(1.0 - age * 0.6);
-        text(ctx, &what, plate.x + 4.0 * k, plate.mid_y(), &f.small_bold, "#b91c1c", "left");
+        let first_y = plate.mid_y() - (lines.len() - 1) as f64 * l.line_h() / 2.0;
+        for (i, line) in lines.iter().enumerate() {
+            let y = first_y + i as f64 * l.line_h();
+            text(ctx, line, plate.x + 4.0 * k, y, font, "#b91c1c", "left");
+        }
         ctx.set_global_alpha(1.0);
     }
 }

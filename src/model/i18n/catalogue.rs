@@ -802,6 +802,7 @@ catalogue! {
     FigAckLatency = "{0}: last batch acknowledged after, ms", "{0}：最近一批從送出到確認，毫秒";
     MarkSlowAck = "{0} ms to ack", "{0} 毫秒才確認";
     ProducerFailing = "failing: {0} failed", "傳送失敗中：累計 {0} 筆";
+    ProducerFailingShort = "{0} failed", "{0} 筆失敗";
     PaceShort = "running at {0}×: the simulation cannot keep up", "實際 {0}×：模擬跟不上";
     PaceShortTitle = "This cluster takes longer to simulate than the speed asked allows, so virtual time runs at this pace (measured over the last wall second). Rates, latencies and the clock are still in virtual time. Above 1× the simulation takes more of each frame to go faster, so fewer frames are drawn each second.",
         "這個叢集的模擬太耗時，跟不上所設定的速度，因此模擬時間只能以這個速度前進（以最近一秒的實際時間量測）。速率、延遲和時鐘仍以模擬時間計算。速度高於 1× 時，模擬會在每個影格中占用更多時間來加速，因此每秒畫出的影格會變少。";

@@ -13,7 +13,8 @@ use crate::model::i18n::{Lang, Msg};
 use crate::model::layout::{Layout, Rect};
 use crate::model::stage_terms::StageTerm;
 use crate::view::paint::{
-    clipped, fill, fit, producer_colour, text, text_width, Faces, RectBatch, INK, MUTED,
+    clipped, fill, first_fitting, fit, producer_colour, text, text_width, Faces, RectBatch, INK,
+    MUTED,
 };
 
 /// Every producer's box; text is cut to fit it (and counted when it is). The boxes, colour
@@ -117,6 +118,9 @@ fn labels(
     text(ctx, &name, r.x + 10.0 * k, line, &f.name, INK, "left");
     if two_lines {
         let n = |v: u64| compact(v as f64, lang);
+        // A narrow box writes a failing producer's count without "failing:" (the box is red
+        // and outlined already).
+        let mut short = None;
         let state = if !rate_beside && by_spark_w == 0.0 && !p.closed && !blocked && !throttled {
             // No room for the rate on the name line: it goes here.
             rate
@@ -124,6 +128,7 @@ fn labels(
             lang.f(Msg::ProducerClosed, &[&n(p.stats.sent_records)])
         } else if chain == ProducerChain::Failing {
             let failed = p.stats.failed_records + p.stats.expired_records;
+            short = Some(lang.f(Msg::ProducerFailingShort, &[&n(failed)]));
             lang.f(Msg::ProducerFailing, &[&n(failed)])
         } else if blocked {
             lang.t(Msg::BlockedBufferFull).to_string()
@@ -135,7 +140,8 @@ fn labels(
             lang.f(Msg::SentN, &[&n(p.stats.sent_records)])
         };
         let colour = if blocked || p.stats.failed_records > 0 { "#b91c1c" } else { MUTED };
-        let state = fit(ctx, &state, &f.small, room);
+        let words: Vec<String> = [Some(state), short].into_iter().flatten().collect();
+        let state = first_fitting(ctx, &words, &f.small, room);
         text(ctx, &state, r.x + 10.0 * k, r.y + 25.0 * k, &f.small, colour, "left");
         let why = [(blocked, StageTerm::Buffer), (throttled, StageTerm::Quota)];
         let why = why.into_iter().find(|w| w.0 && !p.closed).map(|w| w.1);
