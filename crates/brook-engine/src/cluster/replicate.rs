@@ -137,8 +137,11 @@ impl ReplicaSchedule {
 /// it is [`AHEAD_VISITS`] visits away, what it points to half that distance away.
 #[derive(Default)]
 struct Ahead {
-    /// Positions found so far, in order, all after the current one.
-    queue: std::collections::VecDeque<usize>,
+    /// Positions found so far, in order, all after the current one: a ring of
+    /// [`AHEAD_VISITS`] (`len` of them from `head`), which a step neither allocates nor frees.
+    ring: [usize; AHEAD_VISITS],
+    head: usize,
+    len: usize,
     /// Where the search for the next position goes on.
     from: usize,
 }
@@ -156,18 +159,20 @@ impl Ahead {
         next: impl Fn(usize) -> Option<usize>,
         mut load: impl FnMut(usize, bool),
     ) {
-        while self.queue.front().is_some_and(|&a| a <= k) {
-            self.queue.pop_front();
+        while self.len > 0 && self.ring[self.head] <= k {
+            self.head = (self.head + 1) % AHEAD_VISITS;
+            self.len -= 1;
         }
         self.from = self.from.max(k + 1);
-        while self.queue.len() < AHEAD_VISITS {
+        while self.len < AHEAD_VISITS {
             let Some(a) = next(self.from) else { break };
             load(a, true);
-            self.queue.push_back(a);
+            self.ring[(self.head + self.len) % AHEAD_VISITS] = a;
+            self.len += 1;
             self.from = a + 1;
         }
-        if let Some(&a) = self.queue.get(AHEAD_VISITS / 2) {
-            load(a, false);
+        if self.len > AHEAD_VISITS / 2 {
+            load(self.ring[(self.head + AHEAD_VISITS / 2) % AHEAD_VISITS], false);
         }
     }
 }
@@ -490,7 +495,7 @@ mod tests {
         let (mut first, mut second) = (Vec::new(), Vec::new());
         for &k in &due {
             ahead.advance(k, next, |a, f| if f { first.push((a, k)) } else { second.push((a, k)) });
-            assert!(ahead.queue.len() <= AHEAD_VISITS);
+            assert!(ahead.len <= AHEAD_VISITS);
         }
         // Every due position after the first is loaded once, before the visit to it, and
         // never one that is not due.
