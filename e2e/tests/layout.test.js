@@ -365,3 +365,30 @@ test('a producer whose rate does not fit beside its name still shows what it sen
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('presenter mode at 1280 x 720: a preset with notes under its readers cuts no stage label (en and zh-TW)', async () => {
+  // share-group-queue in presenter mode counted 10 cut labels at 1280 x 720 (its members'
+  // states and marks in a readers' column as narrow as in the normal view, at the larger
+  // type); the readers' column is now wider there, as the strips are plain bars.
+  const view = { name: '1280x720', viewport: { width: 1280, height: 720 }, deviceScaleFactor: 1 };
+  for (const lang of ['en', 'zh-TW']) {
+    const errors = [];
+    const { page, context } = await open(view, `preset=share-group-queue&play=1&speed=4&lang=${lang}`, errors);
+    await page.click('[data-testid=presenter]');
+    await page.waitForFunction(() => document.querySelector('.app').classList.contains('presenter'));
+    const cut = [];
+    for (let i = 0; i < 120; i++) {
+      await page.waitForTimeout(500);
+      const [clipped, now] = await page.evaluate(() => [
+        document.querySelector('[data-testid=stage]').dataset.clippedLabels,
+        Number(document.querySelector('[data-testid=timeline]').dataset.nowMs),
+      ]);
+      if (clipped !== '0') cut.push(`${clipped} at ${now} ms`);
+      if (now >= 24_000) break;
+    }
+    await shot(page, `layout-presenter-share-group-queue-${lang}`);
+    assert.deepEqual(cut, [], `presenter ${lang}: stage labels that did not fit their box`);
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+});

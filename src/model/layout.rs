@@ -269,7 +269,14 @@ impl Layout {
         // The readers' column has more to say (name, lag, kind, state, figures; a push model's
         // or a share group's note): wider than the producers'.
         let sets = consumer_sets(cluster);
-        let widen = if sets.iter().any(|g| g.note.is_some()) { 1.45 } else { 1.1 };
+        // In presenter mode the strips are plain bars, which need less width, and the type is
+        // larger: the readers take more (at 1280 px their lag, state and marks were cut).
+        let noted = sets.iter().any(|g| g.note.is_some());
+        let widen = match (presenter, noted) {
+            (false, true) => 1.45,
+            (true, true) => 1.9,
+            (_, false) => 1.1,
+        };
         let top = HEADER_PX * k;
         let avail = (height - top - pad).max(10.0);
         let total: usize = cluster.topics().iter().map(|t| t.partitions.len()).sum();
@@ -367,14 +374,17 @@ impl Layout {
         let heading =
             |x: f64, right: f64| Rect { x, y: 6.0 * k, w: (right - x).max(0.0), h: broker_h };
         let strips_x = mid_x - replica_w;
+        // In presenter mode (large type, no replica chips) the partitions' heading starts
+        // over their names, not the strips ("Partit…" at 1024 px).
+        let names_x = if presenter { pad + side_w + 8.0 * k } else { strips_x };
         let headings = [
             heading(pad, pad + side_w),
-            heading(strips_x, brokers.first().map_or(mid_x + mid_w, |b| b.x - 8.0 * k)),
+            heading(names_x, brokers.first().map_or(mid_x + mid_w, |b| b.x - 8.0 * k)),
             heading(right_x, right_x + right_w),
         ];
         // Right-aligned under the strips, and free to run left under the partitions' names
-        // up to the producers' column (nothing else is written there).
-        let scale_x = (pad + side_w + 8.0 * k).min(mid_x);
+        // and the producers' column (nothing else is written in that bottom margin).
+        let scale_x = pad;
         let scale_label = Rect { x: scale_x, y: height - pad, w: mid_x + mid_w - scale_x, h: pad };
         let (groups, members) = Self::consumers(&sets, right_x, right_w, top, avail, k);
         let heat = heat.then(|| {
