@@ -97,6 +97,26 @@ function measure(page) {
   });
 }
 
+/** The stage's cut-label counts sampled every half second until virtual time `untilMs` (at
+ *  most a minute), as "N at T ms" for each sample that was not 0; a screenshot `name` of the
+ *  last such sample. */
+async function cutsUntil(page, untilMs, name) {
+  const cut = [];
+  for (let i = 0; i < 120; i++) {
+    await page.waitForTimeout(500);
+    const [clipped, now] = await page.evaluate(() => [
+      document.querySelector('[data-testid=stage]').dataset.clippedLabels,
+      Number(document.querySelector('[data-testid=timeline]').dataset.nowMs),
+    ]);
+    if (clipped !== '0') {
+      cut.push(`${clipped} at ${now} ms`);
+      await shot(page, name);
+    }
+    if (now >= untilMs) break;
+  }
+  return cut;
+}
+
 function inside(b, m, what, large = true) {
   assert.ok(b, `${what} is on the page`);
   assert.ok(b.top >= 0 && b.left >= 0 && b.bottom <= m.vh + 0.5 && b.right <= m.vw + 0.5,
@@ -307,19 +327,7 @@ test('at 1024 x 768 (a classroom projector) under saturation: every stage label 
       const errors = [];
       const { page, context } = await open(view, `preset=${preset}&play=1&speed=4&lang=${lang}`, errors);
       const at = `${preset} ${view.name} ${lang}`;
-      const cut = [];
-      for (let i = 0; i < 120; i++) {
-        await page.waitForTimeout(500);
-        const [clipped, now] = await page.evaluate(() => [
-          document.querySelector('[data-testid=stage]').dataset.clippedLabels,
-          Number(document.querySelector('[data-testid=timeline]').dataset.nowMs),
-        ]);
-        if (clipped !== '0') {
-          cut.push(`${clipped} at ${now} ms`);
-          await shot(page, `layout-cut-${preset}-${view.name}-${lang}`);
-        }
-        if (now >= 24_000) break;
-      }
+      const cut = await cutsUntil(page, 24_000, `layout-cut-${preset}-${view.name}-${lang}`);
       assert.deepEqual(cut, [], `${at}: stage labels that did not fit their box`);
       const m = await measure(page);
       await shot(page, `layout-saturated-${preset}-${view.name}-${lang}`);
@@ -376,16 +384,7 @@ test('presenter mode at 1280 x 720: a preset with notes under its readers cuts n
     const { page, context } = await open(view, `preset=share-group-queue&play=1&speed=4&lang=${lang}`, errors);
     await page.click('[data-testid=presenter]');
     await page.waitForFunction(() => document.querySelector('.app').classList.contains('presenter'));
-    const cut = [];
-    for (let i = 0; i < 120; i++) {
-      await page.waitForTimeout(500);
-      const [clipped, now] = await page.evaluate(() => [
-        document.querySelector('[data-testid=stage]').dataset.clippedLabels,
-        Number(document.querySelector('[data-testid=timeline]').dataset.nowMs),
-      ]);
-      if (clipped !== '0') cut.push(`${clipped} at ${now} ms`);
-      if (now >= 24_000) break;
-    }
+    const cut = await cutsUntil(page, 24_000, `layout-cut-presenter-share-group-queue-${lang}`);
     await shot(page, `layout-presenter-share-group-queue-${lang}`);
     assert.deepEqual(cut, [], `presenter ${lang}: stage labels that did not fit their box`);
     assert.deepEqual(errors, []);

@@ -60,11 +60,16 @@ pub fn producers(ctx: &Ctx, l: &Layout, c: &Cluster, f: &Faces, lang: Lang) {
     // A row thinner than a line of type (a production-size cluster's 128 producers) has no
     // room for a sparkline nor a name: neither is drawn, nor measured.
     let lined = |r: Rect| r.h >= l.fonts.name * 1.1;
+    // Where each lined box writes its rate, measured once for the sparkline and the labels.
+    let places: Vec<Option<RatePlace>> = c
+        .producers()
+        .iter()
+        .zip(&l.producers)
+        .map(|(p, &r)| lined(r).then(|| rate_place(ctx, l, r, p, f, lang, now)))
+        .collect();
     for (i, p) in c.producers().iter().enumerate() {
-        let r = l.producers[i];
-        if !p.closed && lined(r) {
-            let rate = rate_place(ctx, l, r, p, f, lang, now);
-            sparkline(ctx, r, p, now, k, rate.by_spark_w);
+        if let (false, Some(rate)) = (p.closed, &places[i]) {
+            sparkline(ctx, l.producers[i], p, now, k, rate.by_spark_w);
         }
     }
     strips.draw(ctx);
@@ -76,22 +81,20 @@ pub fn producers(ctx: &Ctx, l: &Layout, c: &Cluster, f: &Faces, lang: Lang) {
             ctx.stroke_rect(r.x, r.y, r.w, r.h);
         }
     }
-    for (i, p) in c.producers().iter().enumerate() {
-        let r = l.producers[i];
-        if lined(r) {
-            labels(ctx, l, r, p, f, lang, now);
-        } else {
-            clipped();
+    for ((p, &r), place) in c.producers().iter().zip(&l.producers).zip(places) {
+        match place {
+            Some(rate) => labels(ctx, (l, r, rate), p, f, lang, now),
+            None => clipped(),
         }
     }
     gauges.draw(ctx);
 }
 
 /// A producer's name, rate and state in its box `r` (tall enough for a line of type).
+/// `rate`: where its rate goes ([`rate_place`]).
 fn labels(
     ctx: &Ctx,
-    l: &Layout,
-    r: Rect,
+    (l, r, rate): (&Layout, Rect, RatePlace),
     p: &brook_engine::Producer,
     f: &Faces,
     lang: Lang,
@@ -103,8 +106,7 @@ fn labels(
     let throttled = p.throttled_until_us > now;
     let two_lines = r.h >= 30.0 * k;
     let room = r.w - 16.0 * k;
-    let RatePlace { text: rate, w: rate_w, beside: rate_beside, by_spark_w } =
-        rate_place(ctx, l, r, p, f, lang, now);
+    let RatePlace { text: rate, w: rate_w, beside: rate_beside, by_spark_w } = rate;
     let line = if two_lines { r.y + 11.0 * k } else { r.mid_y() };
     let mut name_room = room;
     if rate_beside {
