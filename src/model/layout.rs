@@ -35,6 +35,14 @@ impl Rect {
     pub fn bottom(&self) -> f64 {
         self.y + self.h
     }
+
+    /// Whether the two rectangles share some area (touching edges do not).
+    pub fn overlaps(&self, other: &Rect) -> bool {
+        self.x < other.right()
+            && other.x < self.right()
+            && self.y < other.bottom()
+            && other.y < self.bottom()
+    }
 }
 
 /// Margin around a framed stage region, px.
@@ -384,8 +392,7 @@ impl Layout {
         ];
         // Right-aligned under the strips, and free to run left under the partitions' names
         // and the producers' column (nothing else is written in that bottom margin).
-        let scale_x = pad;
-        let scale_label = Rect { x: scale_x, y: height - pad, w: mid_x + mid_w - scale_x, h: pad };
+        let scale_label = Rect { x: pad, y: height - pad, w: mid_x + mid_w - pad, h: pad };
         let (groups, members) = Self::consumers(&sets, right_x, right_w, top, avail, k);
         let heat = heat.then(|| {
             let counts: Vec<usize> = cluster.topics().iter().map(|t| t.partitions.len()).collect();

@@ -169,10 +169,6 @@ mod tests {
     use crate::model::flights::Flights;
     use crate::model::i18n::{Lang, Msg};
 
-    fn overlap(a: &Rect, b: &Rect) -> bool {
-        a.x < b.right() && b.x < a.right() && a.y < b.y + b.h && b.y < a.y + a.h
-    }
-
     /// Retention deleting `records` from every partition in one step, as it does in the
     /// stress preset from about 15 s.
     fn retention_everywhere(c: &Cluster, records: u64) -> Vec<TrafficEvent> {
@@ -201,7 +197,7 @@ mod tests {
             for (i, a) in plates.iter().enumerate() {
                 assert!(a.band.h >= plate_h - 1e-9, "{w}x{h}: {a:?}");
                 for b in &plates[i + 1..] {
-                    assert!(!overlap(&a.band, &b.band), "{w}x{h}: {a:?} over {b:?}");
+                    assert!(!a.band.overlaps(&b.band), "{w}x{h}: {a:?} over {b:?}");
                 }
             }
             // What they teach is kept: every record deleted is counted once.

@@ -467,11 +467,13 @@ pub fn App() -> Html {
             .map(|e| engine_text(lang, &e)),
         replaying: s.replaying(),
     };
-    // The charts there are, with their titles.
-    let titles: Vec<(ChartKind, String)> =
-        kinds.iter().map(|&k| (k, chart_title(k, &s.cluster, ui.lag_group, lang))).collect();
-    let notes: Vec<Option<&'static str>> =
-        kinds.iter().map(|&k| chart_note(k, &s.cluster, lang)).collect();
+    // The charts there are, with their titles and notes.
+    let shown: Vec<(ChartKind, String, Option<&'static str>)> = kinds
+        .iter()
+        .map(|&k| {
+            (k, chart_title(k, &s.cluster, ui.lag_group, lang), chart_note(k, &s.cluster, lang))
+        })
+        .collect();
     let followed = s.cluster.followed().map(|f| journey(&s.cluster, f, lang));
     let plan = plan_panel(s.plan.as_ref(), &dispatch, lang);
     // What the stage shows, for the live region: written at most once a second.
@@ -504,7 +506,8 @@ pub fn App() -> Html {
     let render = |e: &Option<Text>| e.as_ref().map(|e| e.render(lang));
     let url_errors: Vec<String> = url_errors.iter().map(|e| e.render(lang)).collect();
     let notice = stats.notice.as_deref().map(|n| engine_text(lang, n));
-    let chart = |kind: ChartKind, title: &String, focused: bool| {
+    let chart = |&(kind, ref title, note): &(ChartKind, String, Option<&'static str>),
+                 focused: bool| {
         let slot = if focused {
             FOCUS_SLOT
         } else {
@@ -520,10 +523,9 @@ pub fn App() -> Html {
             })
         };
         let (hover, d) = (&stage.on_chart_hover, &dispatch);
-        let note = kinds.iter().position(|k| *k == kind).and_then(|i| notes[i]);
         chart_box(kind, title.clone(), note, canvas, slot, focused, hover, d, on_png, lang)
     };
-    let focus_title = titles.iter().find(|(k, _)| *k == focus).map(|(_, t)| t.clone());
+    let focus_chart = shown.iter().find(|c| c.0 == focus);
     // A lesson step that compares or follows shows that panel in the focus chart's place.
     let step = ui.lesson_step();
     // (The inspector, opened during the step, takes it; the panel then shows below.)
@@ -600,8 +602,8 @@ pub fn App() -> Html {
                             { wq.clone() }
                         } else if follow_side {
                             { follow_html.clone() }
-                        } else if let Some(title) = &focus_title {
-                            { chart(focus, title, true) }
+                        } else if let Some(c) = focus_chart {
+                            { chart(c, true) }
                         }
                         <p class="description" data-testid="description">{ description }</p>
                         { stage_terms(lang) }
@@ -623,7 +625,7 @@ pub fn App() -> Html {
             </div>
             <LagGroup ..display />
             <div class="charts-row" data-testid="charts" role="group" aria-label={t(Msg::ChartsAria)}>
-                { for titles.iter().filter(|(k, _)| *k != focus).map(|(k, title)| chart(*k, title, false)) }
+                { for shown.iter().filter(|c| c.0 != focus).map(|c| chart(c, false)) }
             </div>
             if let Some(text) = &ui.bench_report {
                 <pre class="bench" data-testid="bench-result">{ text }</pre>

@@ -121,10 +121,7 @@ pub fn partitions(
                 // Produce latency on a saturated leader: on a plate at the strip's left, in
                 // its left half while a fault mark takes the right, else across it.
                 let what = lang.f(Msg::MarkSlowAck, &[&format!("{ms:.0}")]);
-                let marked = plates.iter().any(|p| {
-                    let b = p.band;
-                    b.y < r.bottom() && r.y < b.bottom() && b.x < r.right() && r.x < b.right()
-                });
+                let marked = plates.iter().any(|p| p.band.overlaps(&r));
                 let room = if marked { r.w / 2.0 } else { r.w - 4.0 * k };
                 let what = fit(ctx, &what, &f.small_bold, room - 8.0 * k);
                 let w = text_width(ctx, &what, &f.small_bold) + 8.0 * k;
