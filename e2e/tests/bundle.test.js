@@ -23,7 +23,10 @@
 // dots, to 446,958; the labels of a saturated cluster at 1024 px (the strips' latency
 // plates across a strip, the broker row over the lane), a producer's rate beside its
 // sparkline, marks on two lines and a failing producer's short count, to 448,724, and the
-// budget to 449,000 (BENCHMARKS.md, "A projector's 1024 px under saturation"). Until the
+// budget to 449,000 (BENCHMARKS.md, "A projector's 1024 px under saturation"). Presenter
+// mode at 1024 px (short forms of marks, notes, states and the latency plate; a member's lag
+// kept whole; a partition's number kept), to 450,984, and the budget to 451,500 (BENCHMARKS.md,
+// "Presenter mode on a 1024 px projector"). Until the
 // cuts listed in BENCHMARKS.md ("Bundle after issues 11 and 12") land, the test holds this budget so that the bundle cannot grow
 // further unnoticed; the goal itself is unchanged and is not met.
 import { test } from 'node:test';
@@ -34,7 +37,7 @@ import { join } from 'node:path';
 import { DIST } from './helpers.js';
 
 const GOAL_BYTES = 400_000;
-const BUDGET_BYTES = 449_000;
+const BUDGET_BYTES = 451_500;
 
 test(`the wasm bundle is at most ${BUDGET_BYTES} bytes gzipped (the goal is ${GOAL_BYTES})`, () => {
   const wasm = readdirSync(DIST).filter((f) => f.endsWith('.wasm'));

@@ -374,6 +374,32 @@ test('a producer whose rate does not fit beside its name still shows what it sen
   await context.close();
 });
 
+test('presenter mode at 1024 x 768 (a projector): the saturation, failover and rebalance presets cut no stage label (en and zh-TW)', async () => {
+  // Before, at the larger type of presenter mode on a 1024 px projector: spike-beyond-capacity
+  // cut 7 to 10 labels ("qu… full" under the brokers, "1855 ms t…" on every strip, "blocked:
+  // buff…"), broker-failure-acks 6 to 9 ("b…" for a broker down, "new le…" on the strips),
+  // consumer-crash-rebalance 6 to 9 ("paymen…" on every strip, 「落後 489 · 486…」 in the
+  // members), and the members of most presets lost their pace in zh-TW. Now: short forms
+  // ("1.9 s", "full", "blocked", "leader b2", "b0"), the pace beside the member's state or
+  // left out for its lag, a partition's number kept ("paym…-0" where it must be cut), and a
+  // readers' column a little wider in presenter mode.
+  const view = { name: '1024x768', viewport: { width: 1024, height: 768 }, deviceScaleFactor: 1 };
+  for (const lang of ['en', 'zh-TW']) {
+    for (const preset of ['spike-beyond-capacity', 'broker-failure-acks', 'consumer-crash-rebalance']) {
+      const errors = [];
+      const { page, context } = await open(view, `preset=${preset}&play=1&speed=4&lang=${lang}`, errors);
+      await page.click('[data-testid=presenter]');
+      await page.waitForFunction(() => document.querySelector('.app').classList.contains('presenter'));
+      const at = `presenter ${preset} ${view.name} ${lang}`;
+      const cut = await cutsUntil(page, 20_000, `layout-cut-presenter-${preset}-${view.name}-${lang}`);
+      await shot(page, `layout-presenter-${preset}-${view.name}-${lang}`);
+      assert.deepEqual(cut, [], `${at}: stage labels that did not fit their box`);
+      assert.deepEqual(errors, []);
+      await context.close();
+    }
+  }
+});
+
 test('presenter mode at 1280 x 720: a preset with notes under its readers cuts no stage label (en and zh-TW)', async () => {
   // share-group-queue in presenter mode counted 10 cut labels at 1280 x 720 (its members'
   // states and marks in a readers' column as narrow as in the normal view, at the larger

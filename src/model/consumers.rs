@@ -79,6 +79,32 @@ impl Note {
             Note::Push { trouble: Some(t), .. } => t.render(lang),
         }
     }
+
+    /// Fewer words for a header too narrow for [`Note::text`]: a share group's first figure
+    /// alone ("3 processed twice"; the refused acknowledgements are marked on the member and
+    /// counted in the inspector), a crashed push consumer's requeue without "queue"; None if
+    /// the note has no shorter form.
+    pub fn short_text(&self, lang: Lang) -> Option<String> {
+        let shorter = |t: &Text, msg: Msg, args: usize| {
+            let args = t.args.iter().take(args).cloned().collect();
+            Text { msg, args }.render(lang)
+        };
+        match self {
+            Note::Share(parts) => {
+                let first = parts.first()?;
+                let msg = match first.msg {
+                    Msg::NoteShareTwice => Msg::NoteShareTwiceShort,
+                    Msg::NoteShare => Msg::NoteShareShort,
+                    _ => return None,
+                };
+                Some(shorter(first, msg, 1))
+            }
+            Note::Push { trouble: Some(t), .. } if t.msg == Msg::PushCrashed => {
+                Some(shorter(t, Msg::PushCrashedShort, 2))
+            }
+            _ => None,
+        }
+    }
 }
 
 /// One member as drawn.
@@ -387,6 +413,12 @@ mod tests {
         assert_eq!(note(4).unwrap(), "RabbitMQ-style, prefetch 200");
         let zh = sets[phone].note.as_ref().unwrap().text(Lang::ZhTw);
         assert!(zh.contains("當機") && zh.contains("重新排入佇列"), "{zh}");
+        // A narrow header's shorter form keeps both figures.
+        let short = sets[phone].note.as_ref().unwrap().short_text(Lang::ZhTw).unwrap();
+        assert!(short.chars().count() < zh.chars().count(), "{short} / {zh}");
+        assert_eq!(short.replace("重新排入 ", "重新排入佇列 "), zh);
+        let model = &sets[reader_index(&c, ReaderKind::Push, 4).unwrap()];
+        assert_eq!(model.note.as_ref().unwrap().short_text(Lang::En), None, "no trouble");
         assert_eq!(reader_index(&c, ReaderKind::Push, 5), None, "one group and five subscriptions");
         assert_eq!(reader_index(&c, ReaderKind::Share, 0), None);
         let c = Cluster::new(preset("share-group-queue").unwrap());
@@ -394,5 +426,14 @@ mod tests {
         let queue = reader_index(&c, ReaderKind::Share, 0).unwrap();
         assert_eq!(sets[queue].kind, ReaderKind::Share);
         assert_eq!(sets[queue].members.len(), 7);
+        // Once a lock expired: "N processed twice, M acks refused", and in a narrow header the
+        // first figure alone.
+        let mut c = c;
+        c.run_until(8_000_000);
+        let sets = consumer_sets(&c);
+        let note = sets[queue].note.as_ref().expect("a lock expired by 8 s");
+        let (long, short) = (note.text(Lang::En), note.short_text(Lang::En).unwrap());
+        assert!(long.starts_with(&short) && long.contains("acks refused"), "{long} / {short}");
+        assert!(short.ends_with("processed twice"), "{short}");
     }
 }

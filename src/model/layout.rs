@@ -204,20 +204,98 @@ pub fn fit_label(s: &str, max_w: f64, width: impl Fn(&str) -> f64) -> (String, b
     }
     let chars: Vec<char> = s.chars().collect();
     let cut = |n: usize| chars[..n].iter().chain(['\u{2026}'].iter()).collect::<String>();
-    // The longest prefix that fits with the ellipsis, by bisection (a handful of measures).
-    let (mut lo, mut hi) = (0, chars.len());
+    match longest(chars.len(), |n| width(&cut(n)) <= max_w) {
+        0 => (String::new(), true),
+        n => (cut(n), true),
+    }
+}
+
+/// The largest `n` of `0..=most` for which `fits(n)` holds (0 if none above 0 does), by
+/// bisection (a handful of measures): `fits` holds up to some `n` and not beyond.
+fn longest(most: usize, fits: impl Fn(usize) -> bool) -> usize {
+    let (mut lo, mut hi) = (0, most);
     while lo < hi {
         let mid = (lo + hi).div_ceil(2);
-        if width(&cut(mid)) <= max_w {
+        if fits(mid) {
             lo = mid;
         } else {
             hi = mid - 1;
         }
     }
-    if lo == 0 {
-        return (String::new(), true);
+    lo
+}
+
+/// `head` then `tail` cut to fit `max_w` px, keeping the tail whole: a partition's name cut as
+/// "pay…-3" keeps its number, where [`fit_label`] would leave "paymen…" on every row. The
+/// flag says whether it was cut; without room for the tail and the ellipsis, the whole is cut
+/// from its end as [`fit_label`] cuts it.
+pub fn fit_keeping_tail(
+    head: &str,
+    tail: &str,
+    max_w: f64,
+    width: impl Fn(&str) -> f64,
+) -> (String, bool) {
+    let whole = format!("{head}{tail}");
+    if width(&whole) <= max_w {
+        return (whole, false);
     }
-    (cut(lo), true)
+    let chars: Vec<char> = head.chars().collect();
+    let cut = |n: usize| format!("{}\u{2026}{tail}", chars[..n].iter().collect::<String>());
+    match longest(chars.len(), |n| width(&cut(n)) <= max_w) {
+        0 => fit_label(&whole, max_w, width),
+        n => (cut(n), true),
+    }
+}
+
+/// What a member box writes: its state (`name`) on the left, and figures on its right or on a
+/// second line.
+#[derive(Clone, Debug, PartialEq)]
+pub enum MemberLines {
+    /// One line: the name, the figures at the right.
+    One { name: String, figures: String },
+    /// Two lines: the name with `right` at its right, then `below`.
+    Two { name: String, right: Option<String>, below: String },
+}
+
+/// How a member box `inner` px wide writes its state `name` and its figures: `both` ("lag 2.9k
+/// · 988/s"), or, for a member with a lag, `lag` ("lag 2.9k") and `pace` ("988/s") apart.
+/// On one line if they fit (`gap` px between); else, in a box tall enough for two lines, the
+/// figures below, or the lag below and the pace beside the name; else the lag alone, beside
+/// the name or below it. None: nothing fits whole (the caller cuts).
+pub fn member_lines(
+    name: &str,
+    both: &str,
+    apart: Option<(&str, &str)>,
+    inner: f64,
+    gap: f64,
+    two_rows: bool,
+    width: impl Fn(&str) -> f64,
+) -> Option<MemberLines> {
+    let (name_w, both_w) = (width(name), width(both));
+    if name_w + gap + both_w <= inner {
+        let (name, figures) = (name.to_string(), both.to_string());
+        return Some(MemberLines::One { name, figures });
+    }
+    let two_rows = two_rows && name_w <= inner;
+    if two_rows && both_w <= inner {
+        let (name, below) = (name.to_string(), both.to_string());
+        return Some(MemberLines::Two { name, right: None, below });
+    }
+    let (lag, pace) = apart?;
+    let lag_w = width(lag);
+    if two_rows && name_w + gap + width(pace) <= inner && lag_w <= inner {
+        let (name, right, below) = (name.to_string(), Some(pace.to_string()), lag.to_string());
+        return Some(MemberLines::Two { name, right, below });
+    }
+    // Else the lag without the pace.
+    if name_w + gap + lag_w <= inner {
+        return Some(MemberLines::One { name: name.to_string(), figures: lag.to_string() });
+    }
+    (two_rows && lag_w <= inner).then(|| MemberLines::Two {
+        name: name.to_string(),
+        right: None,
+        below: lag.to_string(),
+    })
 }
 
 /// `s` on two lines of at most `max_w` px each, broken after a space or a full-width comma or
@@ -268,8 +346,11 @@ impl Layout {
             .map(|t| t.name.chars().count() + 1 + t.partitions.len().max(1).ilog10() as usize + 1)
             .max()
             .unwrap_or(0);
-        // At most 15% of the width: at 1024 px, 12% cut "payments-0" to "payment…".
-        let lane = (LANE_PX * k).max((name_chars as f64 * 8.0 + 14.0) * k).min(width * 0.15);
+        // At most 15% of the width: at 1024 px, 12% cut "payments-0" to "payment…". In
+        // presenter mode, whose strips are plain bars and type larger, 18%: 15% cut it to
+        // "paym…-0".
+        let lane_cap = if presenter { 0.18 } else { 0.15 };
+        let lane = (LANE_PX * k).max((name_chars as f64 * 8.0 + 14.0) * k).min(width * lane_cap);
         let lane_r = (LANE_RIGHT_PX * k).min(width * 0.15);
         // The side columns take a fifth of the width each, within bounds that grow with the
         // type (so a name and its figures fit side by side when there is room).
@@ -280,10 +361,13 @@ impl Layout {
         // In presenter mode the strips are plain bars, which need less width, and the type is
         // larger: the readers take more (at 1280 px their lag, state and marks were cut).
         let noted = sets.iter().any(|g| g.note.is_some());
+        // (At 1024 px in presenter mode, 1.1 cut a member's "落後 203 · 355／秒", 1.3 left
+        // the strips too narrow for their produce latency.)
         let widen = match (presenter, noted) {
+            (true, false) => 1.2,
             (false, true) => 1.45,
             (true, true) => 1.9,
-            (_, false) => 1.1,
+            (false, false) => 1.1,
         };
         let top = HEADER_PX * k;
         let avail = (height - top - pad).max(10.0);

@@ -247,6 +247,49 @@ fn a_label_too_long_for_its_box_is_cut_with_an_ellipsis() {
 }
 
 #[test]
+fn a_partition_name_cut_keeps_its_number() {
+    let w = |s: &str| est_width(s, 10.0); // 6 px a Latin character, 10 a Chinese one
+    assert_eq!(fit_keeping_tail("orders", "-0", 48.0, w), ("orders-0".to_string(), false));
+    // "payments-11" is 66 px; the ellipsis is 10.
+    let (cut, clipped) = fit_keeping_tail("payments", "-11", 48.0, w);
+    assert!(clipped);
+    assert_eq!(cut, "pay\u{2026}-11", "the head's longest prefix that fits, the number whole");
+    assert!(w(&cut) <= 48.0);
+    // No room for the number and the ellipsis after one letter: cut from the end.
+    assert_eq!(fit_keeping_tail("payments", "-11", 24.0, w), ("pa\u{2026}".to_string(), true));
+}
+
+#[test]
+fn a_narrow_member_box_keeps_its_lag_and_pace_whole() {
+    let w = |s: &str| est_width(s, 10.0); // 6 px a Latin character, 10 a Chinese one
+    let (name, both, apart) = ("#0 處理中", "落後 2955 · 988／秒", Some(("落後 2955", "988／秒")));
+    // 48 px of name, 110 of figures.
+    assert!((w(name) - 48.0).abs() < 1e-9 && (w(both) - 110.0).abs() < 1e-9);
+    let one = member_lines(name, both, apart, 170.0, 8.0, true, w);
+    let figures = both.to_string();
+    assert_eq!(one, Some(MemberLines::One { name: name.into(), figures }));
+    let below = member_lines(name, both, apart, 120.0, 8.0, true, w);
+    let (right, below_text) = (None, both.to_string());
+    assert_eq!(below, Some(MemberLines::Two { name: name.into(), right, below: below_text }));
+    // Too narrow for the figures on one line: the pace beside the name, the lag below.
+    let apart_lines = member_lines(name, both, apart, 100.0, 8.0, true, w);
+    let (right, below_text) = (Some("988／秒".to_string()), "落後 2955".to_string());
+    assert_eq!(apart_lines, Some(MemberLines::Two { name: name.into(), right, below: below_text }));
+    // A box one line tall: the lag without the pace, beside the name.
+    let one_row = member_lines(name, both, apart, 110.0, 8.0, false, w);
+    let figures = "落後 2955".to_string();
+    assert_eq!(one_row, Some(MemberLines::One { name: name.into(), figures }));
+    // Two lines, too narrow for the pace beside the name: the lag alone below.
+    let lag_below = member_lines(name, both, apart, 60.0, 8.0, true, w);
+    let (right, below_text) = (None, "落後 2955".to_string());
+    assert_eq!(lag_below, Some(MemberLines::Two { name: name.into(), right, below: below_text }));
+    // A member without a lag, or a box too narrow even so: the caller cuts.
+    assert_eq!(member_lines(name, both, None, 100.0, 8.0, true, w), None);
+    assert_eq!(member_lines(name, both, apart, 100.0, 8.0, false, w), None);
+    assert_eq!(member_lines(name, both, apart, 45.0, 8.0, true, w), None);
+}
+
+#[test]
 fn a_mark_too_long_for_one_line_breaks_where_both_lines_are_shortest() {
     let w = |s: &str| est_width(s, 10.0); // 6 px a Latin character, 10 a Chinese one
     let s = "out of memory: crashed, 39k requeued"; // 216 px on one line

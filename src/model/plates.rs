@@ -5,7 +5,7 @@
 //! adding them up, "125868 deleted by retention", instead of dozens written over each other.
 
 use crate::model::flights::{Endpoint, Mark};
-use crate::model::i18n::Text;
+use crate::model::i18n::{Msg, Text};
 use crate::model::layout::{Layout, Rect};
 
 /// Height of a group of thin rows sharing a plate, in plate heights: two, so the plates of
@@ -27,6 +27,10 @@ pub struct Plate {
     /// The same with its count rounded ("126k deleted by retention"), for a band too narrow
     /// for `text`; None if it counts fewer than a thousand records, or none.
     pub short: Option<Text>,
+    /// Fewer words for a band narrower still ("12k failed" for "12k more failed", "leader b2"
+    /// for "new leader: broker 2"): the count or the broker without the cause, which the
+    /// thing's colour, its state and the charts say ([`brief`]); None for marks without one.
+    pub brief: Option<Text>,
     /// Wall-clock ms its newest mark appeared (it fades from there).
     pub born_ms: f64,
 }
@@ -75,7 +79,9 @@ pub fn plates<'a>(l: &Layout, marks: impl IntoIterator<Item = &'a Mark>) -> Vec<
         };
         let (text, count) = merged_text(&on);
         let short = count.filter(|n| *n >= 1_000).map(|n| Text::new(text.msg).count(n));
-        out.push(Plate { band, room, text, short, born_ms: newest.born_ms });
+        let args = short.as_ref().unwrap_or(&text).args.clone();
+        let brief = brief(text.msg).map(|msg| Text { msg, args });
+        out.push(Plate { band, room, text, short, brief, born_ms: newest.born_ms });
     }
     out
 }
@@ -150,6 +156,23 @@ fn band(
 /// The words of a plate, and the records they count: the newest mark's, counting the records
 /// of every mark on the plate that says the same thing ("{0} deleted by retention" four
 /// times: their sum).
+/// A mark's brief form ([`Plate::brief`]), with the same arguments as the mark.
+pub fn brief(msg: Msg) -> Option<Msg> {
+    Some(match msg {
+        Msg::MarkSendsFailed => Msg::MarkSendsFailedBrief,
+        Msg::MarkAcksRefused => Msg::MarkAcksRefusedBrief,
+        Msg::MarkDropped => Msg::MarkDroppedBrief,
+        Msg::MarkRequeuedToIt => Msg::MarkRequeuedBrief,
+        Msg::MarkOutOfMemory => Msg::MarkOutOfMemoryBrief,
+        Msg::MarkDisconnected => Msg::MarkDisconnectedBrief,
+        Msg::MarkResubscribed => Msg::MarkResubscribedBrief,
+        Msg::MarkUncleanLeader => Msg::MarkUncleanLeaderBrief,
+        Msg::MarkNewLeader => Msg::MarkNewLeaderBrief,
+        Msg::MarkRetention => Msg::MarkRetentionBrief,
+        _ => return None,
+    })
+}
+
 fn merged_text(on: &[&Mark]) -> (Text, Option<u64>) {
     let newest = on[on.len() - 1];
     let Some(_) = newest.count else { return (newest.text.clone(), None) };
@@ -230,7 +253,39 @@ mod tests {
             assert_eq!(plate.band, Rect { y: b.mid_y() - h / 2.0, h, ..b });
             assert_eq!(plate.text, Text::new(Msg::MarkRetention).arg(7));
             assert_eq!(plate.short, None);
+            assert_eq!(plate.brief, Some(Text::new(Msg::MarkRetentionBrief).arg(7)));
             assert_eq!(plate.born_ms, 5.0);
         }
+    }
+
+    #[test]
+    fn a_brief_form_says_fewer_words_with_the_same_figure() {
+        let marks = [
+            Msg::MarkSendsFailed,
+            Msg::MarkAcksRefused,
+            Msg::MarkDropped,
+            Msg::MarkRequeuedToIt,
+            Msg::MarkOutOfMemory,
+            Msg::MarkDisconnected,
+            Msg::MarkResubscribed,
+            Msg::MarkUncleanLeader,
+            Msg::MarkNewLeader,
+            Msg::MarkRetention,
+        ];
+        for msg in marks {
+            let short = brief(msg).expect("every mark that names a cause has a brief form");
+            for lang in [Lang::En, Lang::ZhTw] {
+                let (long, brief) = (Text::new(msg).arg(4821), Text::new(short).arg(4821));
+                let (long, brief) = (long.render(lang), brief.render(lang));
+                assert!(brief.chars().count() < long.chars().count(), "{long} / {brief}");
+                // The figure stays, except where the brief form is the cause alone.
+                if msg != Msg::MarkOutOfMemory {
+                    assert!(brief.contains("4821"), "{brief}");
+                }
+            }
+        }
+        let leader = Text::new(Msg::MarkNewLeaderBrief).arg(2);
+        assert_eq!(leader.render(Lang::En), "leader b2", "as the broker boxes are named");
+        assert_eq!(brief(Msg::MarkRestarted), None);
     }
 }

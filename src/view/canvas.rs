@@ -77,7 +77,7 @@ fn marks(ctx: &Ctx, l: &Layout, plates: &[Plate], sim: &Sim, f: &Faces, now_ms: 
     let k = l.scale;
     for p in plates {
         let age = ((now_ms - p.born_ms) / MARK_MS).clamp(0.0, 1.0);
-        let words: Vec<String> = [Some(&p.text), p.short.as_ref()]
+        let words: Vec<String> = [Some(&p.text), p.short.as_ref(), p.brief.as_ref()]
             .into_iter()
             .flatten()
             .map(|t| t.render(sim.lang))
@@ -91,7 +91,11 @@ fn marks(ctx: &Ctx, l: &Layout, plates: &[Plate], sim: &Sim, f: &Faces, now_ms: 
         // else cut.
         let font = &f.small_bold;
         let max_w = b.w - 8.0 * k;
-        let one = words.iter().find(|w| text_width(ctx, w, font) <= max_w);
+        // The brief form (the last word list, if the mark has one) only where two lines do
+        // not fit either.
+        let fits = |w: &&String| text_width(ctx, w, font) <= max_w;
+        let briefless = &words[..words.len() - p.brief.is_some() as usize];
+        let one = briefless.iter().find(fits);
         let two = match one {
             None if b.h >= 2.0 * l.line_h() + 2.0 * k => {
                 two_lines(&words[0], max_w, |s| text_width(ctx, s, font))

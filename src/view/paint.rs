@@ -4,7 +4,7 @@ use web_sys::CanvasRenderingContext2d as Ctx;
 
 use std::cell::Cell;
 
-use crate::model::layout::{fit_label, Fonts, Rect};
+use crate::model::layout::{fit_keeping_tail, fit_label, Fonts, Rect};
 
 /// The stage's font families: the system's, then Traditional Chinese fonts for the glyphs it
 /// lacks (Noto Sans TC or Debian's Noto Sans CJK TC, Windows' Microsoft JhengHei, Apple's
@@ -117,6 +117,18 @@ pub fn text_width(ctx: &Ctx, s: &str, font: &str) -> f64 {
 pub fn fit(ctx: &Ctx, s: &str, font: &str, max_w: f64) -> String {
     ctx.set_font(font);
     let (out, cut) = fit_label(s, max_w, |t| ctx.measure_text(t).map_or(0.0, |m| m.width()));
+    if cut {
+        clipped();
+    }
+    out
+}
+
+/// `head` then `tail` cut to `max_w` px keeping the tail whole ([`fit_keeping_tail`]), counted
+/// when cut.
+pub fn fit_tail(ctx: &Ctx, head: &str, tail: &str, font: &str, max_w: f64) -> String {
+    ctx.set_font(font);
+    let width = |t: &str| ctx.measure_text(t).map_or(0.0, |m| m.width());
+    let (out, cut) = fit_keeping_tail(head, tail, max_w, width);
     if cut {
         clipped();
     }

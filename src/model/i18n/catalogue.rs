@@ -161,6 +161,7 @@ catalogue! {
     PushMqttExplained = "messages beyond the client's queue (max_queued_messages) are dropped",
         "超出用戶端佇列（max_queued_messages）的訊息會被丟棄";
     PushCrashed = "{0} crashed, {1} requeued", "當機 {0} 次，重新排入佇列 {1} 筆";
+    PushCrashedShort = "{0} crashed, {1} requeued", "當機 {0} 次，重新排入 {1} 筆";
     PushDisconnected = "{0} disconnected, {1} missed", "斷線 {0} 次，錯過 {1} 筆";
     PushDropped = "{0} dropped", "丟棄 {0} 筆";
 
@@ -381,12 +382,15 @@ catalogue! {
     StAcquiring = "acquiring", "取得中";
     StIdlePush = "idle: waiting for a push", "閒置：等待推播";
     StPastLock = "processing past its lock", "處理中，已超過鎖定時間";
+    StPastLockShort = "past its lock", "超過鎖定時間";
     StOutOfMemory = "crashed: out of memory", "當機：記憶體不足";
     StDisconnected = "disconnected: missing messages", "連線中斷：正在錯過訊息";
     StQueueFull = "queue full: dropping", "佇列已滿：丟棄中";
     StOverSoftLimit = "over the soft buffer limit", "超過緩衝區的軟性上限";
     StBuffering = "buffering: memory filling", "緩衝中：記憶體逐漸填滿";
     NoteShare = "{0} redelivered, {1} archived", "重新投遞 {0}，封存 {1}";
+    NoteShareShort = "{0} redelivered", "重新投遞 {0}";
+    NoteShareTwiceShort = "{0} processed twice", "重複處理 {0}";
     NoteShareTwice = "{0} processed twice, {1} acks refused", "重複處理 {0}，確認被拒 {1}";
 
     // The stage.
@@ -399,6 +403,7 @@ catalogue! {
     RecPerSecWanted = "wants {0} rec/s", "想送 {0} 筆／秒";
     ProducerClosed = "closed; sent {0}", "已關閉；已送出 {0}";
     BlockedBufferFull = "blocked: buffer full", "阻塞：緩衝區已滿";
+    BlockedShort = "blocked", "阻塞";
     Throttled = "throttled by quota", "受配額限流";
     FailedSendsN = "{0} failed sends", "{0} 筆傳送失敗";
     SentN = "sent {0}", "已送出 {0}";
@@ -425,6 +430,16 @@ catalogue! {
     MarkUncleanLeader = "unclean leader: broker {0}", "未同步的副本當選領導者：Broker {0}";
     MarkNewLeader = "new leader: broker {0}", "新領導者：Broker {0}";
     MarkRetention = "{0} deleted by retention", "{0} 筆因保留期限刪除";
+    MarkSendsFailedBrief = "{0} failed", "{0} 筆失敗";
+    MarkAcksRefusedBrief = "{0} acks refused", "{0} 筆確認被拒";
+    MarkDroppedBrief = "{0} dropped", "丟棄 {0} 筆";
+    MarkRequeuedBrief = "{0} requeued", "{0} 筆重新排入";
+    MarkOutOfMemoryBrief = "out of memory", "記憶體不足";
+    MarkDisconnectedBrief = "{0} lost", "遺失 {0} 筆";
+    MarkResubscribedBrief = "{0} missed", "錯過 {0} 筆";
+    MarkUncleanLeaderBrief = "unclean leader b{0}", "未同步領導者 b{0}";
+    MarkNewLeaderBrief = "leader b{0}", "領導者 b{0}";
+    MarkRetentionBrief = "{0} deleted", "刪除 {0} 筆";
 
     // The charts.
     ChartFlow = "Inflow, outflow (records/s), backlog", "流入、流出（筆／秒）與積壓";
@@ -801,6 +816,8 @@ catalogue! {
     FigBrokerBytes = "bytes read / sent / written so far", "至今讀取 / 送出 / 寫入的位元組";
     FigAckLatency = "{0}: last batch acknowledged after, ms", "{0}：最近一批從送出到確認，毫秒";
     MarkSlowAck = "{0} ms to ack", "{0} 毫秒才確認";
+    MarkSlowAckShort = "{0} ms", "{0} 毫秒";
+    MarkSlowAckSecs = "{0} s", "{0} 秒";
     ProducerFailing = "failing: {0} failed", "傳送失敗中：累計 {0} 筆";
     ProducerFailingShort = "{0} failed", "{0} 筆失敗";
     PaceShort = "running at {0}×: the simulation cannot keep up", "實際 {0}×：模擬跟不上";

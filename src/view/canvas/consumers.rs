@@ -8,11 +8,11 @@ use super::terms;
 use crate::model::consumers::kind_short;
 use crate::model::format::compact;
 use crate::model::i18n::{Lang, Msg};
-use crate::model::layout::{Layout, Rect, MEMBER_BOX_MIN_PX};
+use crate::model::layout::{member_lines, Layout, MemberLines, Rect, MEMBER_BOX_MIN_PX};
 use crate::model::sim::MemberRates;
 use crate::model::stage_terms::StageTerm;
 use crate::view::paint::{
-    clipped, fill, fit, group_colour, text, text_width, Faces, RectBatch, INK, MUTED,
+    clipped, fill, first_fitting, fit, group_colour, text, text_width, Faces, RectBatch, INK, MUTED,
 };
 
 /// Faint lines from each assigned partition to its member.
@@ -63,8 +63,11 @@ pub fn consumers(ctx: &Ctx, l: &Layout, rates: &MemberRates, f: &Faces, lang: La
             text(ctx, &lag, h.right() - 2.0 * k, y2, font, INK, "right");
             terms::term(ctx, &lag, h.right() - 2.0 * k, y2, StageTerm::Lag);
             status_room -= text_width(ctx, &lag, font) + 8.0 * k;
-            let name = fit(ctx, &g.name, &f.name, room);
-            text(ctx, &name, x, y1, &f.name, INK, "left");
+            // A name too long for its face takes the smaller bold one before it is cut.
+            let face =
+                if text_width(ctx, &g.name, &f.name) <= room { &f.name } else { &f.small_bold };
+            let name = fit(ctx, &g.name, face, room);
+            text(ctx, &name, x, y1, face, INK, "left");
         } else {
             text(ctx, &title, x, y1, &f.name, INK, "left");
             let lag = lang.f(Msg::ReaderLagShort, &[&lag]);
@@ -81,7 +84,9 @@ pub fn consumers(ctx: &Ctx, l: &Layout, rates: &MemberRates, f: &Faces, lang: La
         }
         if let Some(note) = &g.note {
             if h.h >= 40.0 * k {
-                let note = fit(ctx, &note.text(lang), font, room);
+                let words: Vec<String> =
+                    [Some(note.text(lang)), note.short_text(lang)].into_iter().flatten().collect();
+                let note = first_fitting(ctx, &words, font, room);
                 text(ctx, &note, x, h.y + 34.0 * k, font, "#b45309", "left");
             } else {
                 clipped();
@@ -111,47 +116,77 @@ pub fn consumers(ctx: &Ctx, l: &Layout, rates: &MemberRates, f: &Faces, lang: La
                 continue;
             }
             let state = lang.t(m.state);
-            let name = if g.kind == ReaderKind::Push && g.members.len() == 1 {
-                state.to_string()
-            } else {
-                format!("#{mi} {state}")
+            let solo = g.kind == ReaderKind::Push && g.members.len() == 1;
+            let named =
+                |state: &str| if solo { state.to_string() } else { format!("#{mi} {state}") };
+            let name = named(state);
+            // A state that says why ("idle: no partition") has a short form: what comes
+            // before its colon, for a box too narrow for the whole with its figures.
+            let short_name = match m.state {
+                Msg::StPastLock => Some(named(lang.t(Msg::StPastLockShort))),
+                _ => state.split_once([':', '\u{ff1a}']).map(|(short, _)| named(short)),
             };
             // Rate over the last virtual second once measured, else the total so far.
             let done = match rates.of(gi, mi) {
                 Some(r) => lang.f(Msg::PerSec, &[&compact(r, lang)]),
                 None => compact(m.processed as f64, lang),
             };
-            let done = match m.lag {
+            let lag = m.lag.map(|lag| lang.f(Msg::ReaderLagShort, &[&compact(lag as f64, lang)]));
+            let both = match m.lag {
                 Some(lag) => lang.f(Msg::MemberLag, &[&compact(lag as f64, lang), &done]),
-                None => done,
+                None => done.clone(),
             };
             let (x, inner) = (r.x + 6.0 * k, r.w - 12.0 * k);
-            let (name_w, done_w) = (text_width(ctx, &name, font), text_width(ctx, &done, font));
             let y = r.mid_y() - k;
             let lag_term = m.lag.map(|_| StageTerm::Lag);
             let state_term = (m.state == Msg::StRebalancing).then_some(StageTerm::Rebalance);
-            if name_w + 8.0 * k + done_w <= inner {
-                text(ctx, &name, x, y, font, INK, "left");
-                terms::term_if(ctx, &name, x, y, state_term);
-                text(ctx, &done, r.right() - 6.0 * k, y, font, MUTED, "right");
-                terms::term_if(ctx, &done, r.right() - 6.0 * k, y, lag_term);
-            } else if r.h >= l.fonts.small * 2.3 {
-                // Narrow: state above, figures below.
-                let (name, done) = (fit(ctx, &name, font, inner), fit(ctx, &done, font, inner));
-                let d = l.fonts.small * 0.55;
-                text(ctx, &name, x, r.mid_y() - d, font, INK, "left");
-                terms::term_if(ctx, &name, x, r.mid_y() - d, state_term);
-                text(ctx, &done, x, r.mid_y() + d, font, MUTED, "left");
-                terms::term_if(ctx, &done, x, r.mid_y() + d, lag_term);
-            } else {
-                // One line for both: the figures are cut first.
-                let done = fit(ctx, &done, font, (inner - name_w - 8.0 * k).max(0.0));
-                let name_room = inner - text_width(ctx, &done, font) - 8.0 * k;
-                let name = fit(ctx, &name, font, name_room);
-                text(ctx, &name, x, y, font, INK, "left");
-                terms::term_if(ctx, &name, x, y, state_term);
-                text(ctx, &done, r.right() - 6.0 * k, y, font, MUTED, "right");
-                terms::term_if(ctx, &done, r.right() - 6.0 * k, y, lag_term);
+            let two_rows = r.h >= l.fonts.small * 2.3;
+            let apart = lag.as_deref().map(|lag| (lag, done.as_str()));
+            ctx.set_font(font);
+            let width = |t: &str| ctx.measure_text(t).map_or(0.0, |m| m.width());
+            let lines =
+                member_lines(&name, &both, apart, inner, 8.0 * k, two_rows, width).or_else(|| {
+                    let short = short_name.as_deref()?;
+                    member_lines(short, &both, apart, inner, 8.0 * k, two_rows, width)
+                });
+            let d = l.fonts.small * 0.55;
+            let right_x = r.right() - 6.0 * k;
+            match lines {
+                Some(MemberLines::One { name, figures }) => {
+                    text(ctx, &name, x, y, font, INK, "left");
+                    terms::term_if(ctx, &name, x, y, state_term);
+                    text(ctx, &figures, right_x, y, font, MUTED, "right");
+                    terms::term_if(ctx, &figures, right_x, y, lag_term);
+                }
+                Some(MemberLines::Two { name, right, below }) => {
+                    // Narrow: state above, figures below (the pace beside the state if the
+                    // lag and the pace do not fit one line).
+                    text(ctx, &name, x, r.mid_y() - d, font, INK, "left");
+                    terms::term_if(ctx, &name, x, r.mid_y() - d, state_term);
+                    if let Some(pace) = right {
+                        text(ctx, &pace, right_x, r.mid_y() - d, font, MUTED, "right");
+                    }
+                    text(ctx, &below, x, r.mid_y() + d, font, MUTED, "left");
+                    terms::term_if(ctx, &below, x, r.mid_y() + d, lag_term);
+                }
+                None if two_rows => {
+                    let (name, both) = (fit(ctx, &name, font, inner), fit(ctx, &both, font, inner));
+                    text(ctx, &name, x, r.mid_y() - d, font, INK, "left");
+                    terms::term_if(ctx, &name, x, r.mid_y() - d, state_term);
+                    text(ctx, &both, x, r.mid_y() + d, font, MUTED, "left");
+                    terms::term_if(ctx, &both, x, r.mid_y() + d, lag_term);
+                }
+                None => {
+                    // One line for both: the figures are cut first.
+                    let name_w = text_width(ctx, &name, font);
+                    let both = fit(ctx, &both, font, (inner - name_w - 8.0 * k).max(0.0));
+                    let name_room = inner - text_width(ctx, &both, font) - 8.0 * k;
+                    let name = fit(ctx, &name, font, name_room);
+                    text(ctx, &name, x, y, font, INK, "left");
+                    terms::term_if(ctx, &name, x, y, state_term);
+                    text(ctx, &both, right_x, y, font, MUTED, "right");
+                    terms::term_if(ctx, &both, right_x, y, lag_term);
+                }
             }
         }
     }

@@ -13,8 +13,8 @@ use crate::model::layout::{strip_fills, Layout, Rect, StripFill, HEAT_ROWS_MAX};
 use crate::model::plates::Plate;
 use crate::model::stage_terms::StageTerm;
 use crate::view::paint::{
-    clipped, fill, first_fitting, fit, group_colour, key_colour, producer_colour, text, text_width,
-    Faces, INK, MUTED, STRIP,
+    clipped, fill, first_fitting, fit, fit_tail, group_colour, key_colour, producer_colour, text,
+    text_width, Faces, INK, MUTED, STRIP,
 };
 
 /// The log as one filled bar in presenter mode (no batch cells).
@@ -120,10 +120,18 @@ pub fn partitions(
             if let Some(ms) = crate::model::capacity::slow_ack_ms(c, tp) {
                 // Produce latency on a saturated leader: on a plate at the strip's left, in
                 // its left half while a fault mark takes the right, else across it.
-                let what = lang.f(Msg::MarkSlowAck, &[&format!("{ms:.0}")]);
+                // Without room for "to ack", the milliseconds alone; from a second, seconds.
+                let secs = (ms >= 999.5)
+                    .then(|| lang.f(Msg::MarkSlowAckSecs, &[&format!("{:.1}", ms / 1000.0)]));
+                let ms = format!("{ms:.0}");
+                let what: Vec<String> =
+                    [lang.f(Msg::MarkSlowAck, &[&ms]), lang.f(Msg::MarkSlowAckShort, &[&ms])]
+                        .into_iter()
+                        .chain(secs)
+                        .collect();
                 let marked = plates.iter().any(|p| p.band.overlaps(&r));
                 let room = if marked { r.w / 2.0 } else { r.w - 4.0 * k };
-                let what = fit(ctx, &what, &f.small_bold, room - 8.0 * k);
+                let what = first_fitting(ctx, &what, &f.small_bold, room - 8.0 * k);
                 let w = text_width(ctx, &what, &f.small_bold) + 8.0 * k;
                 let h = (l.line_h() + 2.0 * k).min(r.h);
                 fill(ctx, Rect { x: r.x + 2.0 * k, y: r.mid_y() - h / 2.0, w, h }, "#fff1f2");
@@ -138,7 +146,7 @@ pub fn partitions(
             }
             if r.h >= l.fonts.small * 0.9 {
                 let (name, end) = (l.partition_labels[ti][pi], l.offset_labels[ti][pi]);
-                let label = fit(ctx, &format!("{}-{pi}", t.name), &f.small, name.w);
+                let label = fit_tail(ctx, &t.name, &format!("-{pi}"), &f.small, name.w);
                 text(ctx, &label, name.right(), r.mid_y(), &f.small, MUTED, "right");
                 terms::term(ctx, &label, name.right(), r.mid_y(), StageTerm::Partition);
                 let offset = fit(ctx, &compact(leo as f64, lang), &f.small, end.w);
@@ -251,8 +259,9 @@ fn brokers(ctx: &Ctx, l: &Layout, c: &Cluster, f: &Faces, lang: Lang) {
             }
             (true, false) => ("#dcfce7", "#166534", Msg::BrokerLabel, format!("b{i}")),
         };
-        // Narrow boxes (many brokers, or a tablet) get the short label.
-        let labels = [lang.f(long, &[&i]), short];
+        // Narrow boxes (many brokers, or a tablet) get the short label; narrower still, the
+        // id alone (the box's colour says down or leaving).
+        let labels = [lang.f(long, &[&i]), short, format!("b{i}")];
         let label = first_fitting(ctx, &labels, &f.small_bold, r.w - 6.0 * l.scale);
         fill(ctx, *r, bg);
         let k = l.scale;
@@ -288,10 +297,13 @@ fn brokers(ctx: &Ctx, l: &Layout, c: &Cluster, f: &Faces, lang: Lang) {
                 let one = lang.f(Msg::GaugeFullOf, &[&name]);
                 let lines = if text_width(ctx, &one, &f.small_bold) <= max_w {
                     vec![one]
+                } else if text_width(ctx, name, &f.small_bold) <= max_w {
+                    vec![name.to_string(), lang.t(Msg::GaugeFull).into()]
                 } else {
-                    vec![fit(ctx, name, &f.small_bold, max_w), lang.t(Msg::GaugeFull).into()]
+                    vec![lang.t(Msg::GaugeFull).to_string()]
                 };
-                // Where two lines do not fit, "full" alone (the red outline says which box);
+                // Where two lines do not fit, or the gauge's name does not, "full" alone (the
+                // red outline and the red gauge say which);
                 // where not even that, the label is counted as cut, as any label is.
                 let room = rows_top - r.bottom() - 2.0 * k;
                 let lines = if room >= line_h * lines.len() as f64 {

@@ -121,7 +121,7 @@ fn labels(
     if two_lines {
         let n = |v: u64| compact(v as f64, lang);
         // A narrow box writes a failing producer's count without "failing:" (the box is red
-        // and outlined already).
+        // and outlined already), and a blocked one without why.
         let mut short = None;
         let state = if !rate_beside && by_spark_w == 0.0 && !p.closed && !blocked && !throttled {
             // No room for the rate on the name line: it goes here.
@@ -133,6 +133,8 @@ fn labels(
             short = Some(lang.f(Msg::ProducerFailingShort, &[&n(failed)]));
             lang.f(Msg::ProducerFailing, &[&n(failed)])
         } else if blocked {
+            // A narrow box says "blocked" alone: its buffer gauge shows the buffer full.
+            short = Some(lang.t(Msg::BlockedShort).to_string());
             lang.t(Msg::BlockedBufferFull).to_string()
         } else if throttled {
             lang.t(Msg::Throttled).to_string()
