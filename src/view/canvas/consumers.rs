@@ -54,7 +54,9 @@ pub fn consumers(ctx: &Ctx, l: &Layout, rates: &MemberRates, f: &Faces, lang: La
         let lag = compact(g.lag as f64, lang);
         let title = lang.f(Msg::ReaderHeader, &[&g.name, &lag]);
         fill(ctx, Rect { w: 4.0 * k, ..h }, group_colour(gi as u32));
-        let (x, y1, y2) = (h.x + 8.0 * k, h.y + 8.0 * k, h.y + 21.0 * k);
+        // A header squeezed below its 30k px (six readers in presenter mode at 1280 x 720)
+        // keeps its kind line, a little higher, down to 24k px.
+        let (x, y1, y2) = (h.x + 8.0 * k, h.y + 8.0 * k, h.y + (21.0 * k).min(h.h - 5.0 * k));
         // The name and its lag on one line if they fit; else the lag goes right of the status.
         let lag_below = text_width(ctx, &title, &f.name) > room;
         let mut status_room = room;
@@ -74,8 +76,10 @@ pub fn consumers(ctx: &Ctx, l: &Layout, rates: &MemberRates, f: &Faces, lang: La
             terms::term_at_end(ctx, &title, &lag, x, y1, StageTerm::Lag);
         }
         // The kind, then the note on a third line (the layout gives such a header the room;
-        // a squeezed header leaves out what does not fit).
-        if h.h >= 27.0 * k {
+        // a squeezed header leaves out what does not fit). A header squeezed to 37k px (of
+        // 43k) still has the note, a little higher, so that six push subscriptions in
+        // presenter mode at 1280 x 720 keep their troubles ("4 crashed, 22k requeued").
+        if h.h >= 24.0 * k {
             let kind = fit(ctx, lang.t(kind_short(g.kind)), font, status_room);
             text(ctx, &kind, x, y2, font, MUTED, "left");
             terms::term(ctx, &kind, x, y2, StageTerm::of_kind(g.kind));
@@ -83,11 +87,12 @@ pub fn consumers(ctx: &Ctx, l: &Layout, rates: &MemberRates, f: &Faces, lang: La
             clipped();
         }
         if let Some(note) = &g.note {
-            if h.h >= 40.0 * k {
+            if h.h >= 37.0 * k {
                 let words: Vec<String> =
                     [Some(note.text(lang)), note.short_text(lang)].into_iter().flatten().collect();
                 let note = first_fitting(ctx, &words, font, room);
-                text(ctx, &note, x, h.y + 34.0 * k, font, "#b45309", "left");
+                let y = h.y + (34.0 * k).min(h.h - 5.5 * k);
+                text(ctx, &note, x, y, font, "#b45309", "left");
             } else {
                 clipped();
             }
