@@ -100,6 +100,12 @@ function measure(page) {
 /** The stage's cut-label counts sampled every half second until virtual time `untilMs` (at
  *  most a minute), as "N at T ms" for each sample that was not 0; a screenshot `name` of the
  *  last such sample. */
+/** Presses the presenter button and waits for presenter mode. */
+async function presenting(page) {
+  await page.click('[data-testid=presenter]');
+  await page.waitForFunction(() => document.querySelector('.app').classList.contains('presenter'));
+}
+
 async function cutsUntil(page, untilMs, name) {
   const cut = [];
   for (let i = 0; i < 120; i++) {
@@ -388,8 +394,7 @@ test('presenter mode at 1024 x 768 (a projector): the saturation, failover and r
     for (const preset of ['spike-beyond-capacity', 'broker-failure-acks', 'consumer-crash-rebalance']) {
       const errors = [];
       const { page, context } = await open(view, `preset=${preset}&play=1&speed=4&lang=${lang}`, errors);
-      await page.click('[data-testid=presenter]');
-      await page.waitForFunction(() => document.querySelector('.app').classList.contains('presenter'));
+      await presenting(page);
       const at = `presenter ${preset} ${view.name} ${lang}`;
       const cut = await cutsUntil(page, 20_000, `layout-cut-presenter-${preset}-${view.name}-${lang}`);
       await shot(page, `layout-presenter-${preset}-${view.name}-${lang}`);
@@ -408,8 +413,7 @@ test('presenter mode at 1280 x 720: a preset with notes under its readers cuts n
   for (const lang of ['en', 'zh-TW']) {
     const errors = [];
     const { page, context } = await open(view, `preset=share-group-queue&play=1&speed=4&lang=${lang}`, errors);
-    await page.click('[data-testid=presenter]');
-    await page.waitForFunction(() => document.querySelector('.app').classList.contains('presenter'));
+    await presenting(page);
     const cut = await cutsUntil(page, 24_000, `layout-cut-presenter-share-group-queue-${lang}`);
     await shot(page, `layout-presenter-share-group-queue-${lang}`);
     assert.deepEqual(cut, [], `presenter ${lang}: stage labels that did not fit their box`);
