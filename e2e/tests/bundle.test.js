@@ -25,7 +25,7 @@
 // sparkline, marks on two lines and a failing producer's short count, to 448,724, and the
 // budget to 449,000 (BENCHMARKS.md, "A projector's 1024 px under saturation"). Presenter
 // mode at 1024 px (short forms of marks, notes, states and the latency plate; a member's lag
-// kept whole; a partition's number kept; a squeezed header's kind and note), to 451,026, and
+// kept whole; a partition's number kept; a squeezed header's kind and note), to 451,212, and
 // the budget to 451,500 (BENCHMARKS.md, "Presenter mode on a 1024 px projector"). Until the
 // cuts listed in BENCHMARKS.md ("Bundle after issues 11 and 12") land, the test holds this
 // budget so that the bundle cannot grow further unnoticed; the goal itself is unchanged and

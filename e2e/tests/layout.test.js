@@ -97,15 +97,15 @@ function measure(page) {
   });
 }
 
-/** The stage's cut-label counts sampled every half second until virtual time `untilMs` (at
- *  most a minute), as "N at T ms" for each sample that was not 0; a screenshot `name` of the
- *  last such sample. */
 /** Presses the presenter button and waits for presenter mode. */
 async function presenting(page) {
   await page.click('[data-testid=presenter]');
   await page.waitForFunction(() => document.querySelector('.app').classList.contains('presenter'));
 }
 
+/** The stage's cut-label counts sampled every half second until virtual time `untilMs` (at
+ *  most a minute), as "N at T ms" for each sample that was not 0; a screenshot `name` of the
+ *  last such sample. */
 async function cutsUntil(page, untilMs, name) {
   const cut = [];
   for (let i = 0; i < 120; i++) {

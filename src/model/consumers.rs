@@ -19,6 +19,20 @@ pub fn kind_short(kind: ReaderKind) -> Msg {
     }
 }
 
+/// A member state's short form, for a box too narrow for the whole with its figures: the
+/// state without why ("idle" for "idle: no partition"); None if it has none.
+pub fn state_short(state: Msg) -> Option<Msg> {
+    Some(match state {
+        Msg::StIdleNoPartition | Msg::StIdlePush => Msg::StIdleShort,
+        Msg::StPastLock => Msg::StPastLockShort,
+        Msg::StOutOfMemory => Msg::StCrashed,
+        Msg::StDisconnected => Msg::StDisconnectedShort,
+        Msg::StQueueFull => Msg::StQueueFullShort,
+        Msg::StBuffering => Msg::StBufferingShort,
+        _ => return None,
+    })
+}
+
 /// What the panels call a reader kind.
 pub fn kind_label(kind: ReaderKind) -> Msg {
     match kind {
@@ -85,11 +99,8 @@ impl Note {
     /// counted in the inspector), a crashed push consumer's requeue without "queue"; None if
     /// the note has no shorter form.
     pub fn short_text(&self, lang: Lang) -> Option<String> {
-        let shorter = |t: &Text, msg: Msg, args: usize| {
-            let args = t.args.iter().take(args).cloned().collect();
-            Text { msg, args }.render(lang)
-        };
-        match self {
+        let shorter = |t: &Text, msg: Msg, args: usize| t.retold(msg, args).render(lang);
+        let short = match self {
             Note::Share(parts) => {
                 let first = parts.first()?;
                 let msg = match first.msg {
@@ -103,7 +114,9 @@ impl Note {
                 Some(shorter(t, Msg::PushCrashedShort, 2))
             }
             _ => None,
-        }
+        };
+        // (English says "requeued" either way.)
+        short.filter(|s| *s != self.text(lang))
     }
 }
 
@@ -392,6 +405,27 @@ mod tests {
     }
 
     #[test]
+    fn a_state_that_says_why_has_a_shorter_form_in_both_languages() {
+        let states = [
+            Msg::StIdleNoPartition,
+            Msg::StIdlePush,
+            Msg::StPastLock,
+            Msg::StOutOfMemory,
+            Msg::StDisconnected,
+            Msg::StQueueFull,
+            Msg::StBuffering,
+        ];
+        for state in states {
+            let short = state_short(state).expect("a state with a reason has a short form");
+            for lang in [Lang::En, Lang::ZhTw] {
+                let (long, short) = (lang.t(state), lang.t(short));
+                assert!(short.chars().count() < long.chars().count(), "{long} / {short}");
+            }
+        }
+        assert_eq!(state_short(Msg::StProcessing), None, "already short");
+    }
+
+    #[test]
     fn sets_cover_groups_share_groups_and_subscriptions_in_order() {
         let mut c = Cluster::new(preset("slow-subscriber-push-vs-pull").unwrap());
         c.run_until(8_000_000);
@@ -416,7 +450,9 @@ mod tests {
         // A narrow header's shorter form keeps both figures.
         let short = sets[phone].note.as_ref().unwrap().short_text(Lang::ZhTw).unwrap();
         assert!(short.chars().count() < zh.chars().count(), "{short} / {zh}");
-        assert_eq!(short.replace("重新排入 ", "重新排入佇列 "), zh);
+        assert_eq!(short.replace("重回佇列", "重新排入佇列"), zh);
+        let en = sets[phone].note.as_ref().unwrap().short_text(Lang::En);
+        assert_eq!(en, None, "English has nothing shorter");
         let model = &sets[reader_index(&c, ReaderKind::Push, 4).unwrap()];
         assert_eq!(model.note.as_ref().unwrap().short_text(Lang::En), None, "no trouble");
         assert_eq!(reader_index(&c, ReaderKind::Push, 5), None, "one group and five subscriptions");

@@ -230,6 +230,12 @@ impl Text {
         self
     }
 
+    /// `msg` with this text's first `args` arguments: the same figures in other words (a
+    /// shorter form).
+    pub fn retold(&self, msg: Msg, args: usize) -> Text {
+        Text { msg, args: self.args.iter().take(args).cloned().collect() }
+    }
+
     /// The message in `lang`.
     pub fn render(&self, lang: Lang) -> String {
         let args: Vec<String> = self

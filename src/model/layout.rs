@@ -227,8 +227,8 @@ fn longest(most: usize, fits: impl Fn(usize) -> bool) -> usize {
 
 /// `head` then `tail` cut to fit `max_w` px, keeping the tail whole: a partition's name cut as
 /// "pay…-3" keeps its number, where [`fit_label`] would leave "paymen…" on every row. The
-/// flag says whether it was cut; without room for the tail and the ellipsis, the whole is cut
-/// from its end as [`fit_label`] cuts it.
+/// flag says whether it was cut; without room for a letter of the head, "…-3"; without room
+/// for that either, the whole cut from its end as [`fit_label`] cuts it.
 pub fn fit_keeping_tail(
     head: &str,
     tail: &str,
@@ -242,6 +242,7 @@ pub fn fit_keeping_tail(
     let chars: Vec<char> = head.chars().collect();
     let cut = |n: usize| format!("{}\u{2026}{tail}", chars[..n].iter().collect::<String>());
     match longest(chars.len(), |n| width(&cut(n)) <= max_w) {
+        0 if width(&cut(0)) <= max_w => (cut(0), true),
         0 => fit_label(&whole, max_w, width),
         n => (cut(n), true),
     }

@@ -255,7 +255,9 @@ fn a_partition_name_cut_keeps_its_number() {
     assert!(clipped);
     assert_eq!(cut, "pay\u{2026}-11", "the head's longest prefix that fits, the number whole");
     assert!(w(&cut) <= 48.0);
-    // No room for the number and the ellipsis after one letter: cut from the end.
+    // No room for a letter before the ellipsis: the number alone after it ("…-11", 28 px).
+    assert_eq!(fit_keeping_tail("payments", "-11", 30.0, w), ("\u{2026}-11".to_string(), true));
+    // No room for the number and the ellipsis: cut from the end.
     assert_eq!(fit_keeping_tail("payments", "-11", 24.0, w), ("pa\u{2026}".to_string(), true));
 }
 

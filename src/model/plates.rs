@@ -79,8 +79,8 @@ pub fn plates<'a>(l: &Layout, marks: impl IntoIterator<Item = &'a Mark>) -> Vec<
         };
         let (text, count) = merged_text(&on);
         let short = count.filter(|n| *n >= 1_000).map(|n| Text::new(text.msg).count(n));
-        let args = short.as_ref().unwrap_or(&text).args.clone();
-        let brief = brief(text.msg).map(|msg| Text { msg, args });
+        let brief =
+            brief(text.msg).map(|msg| short.as_ref().unwrap_or(&text).retold(msg, usize::MAX));
         out.push(Plate { band, room, text, short, brief, born_ms: newest.born_ms });
     }
     out
@@ -153,15 +153,13 @@ fn band(
     Some((band, band))
 }
 
-/// The words of a plate, and the records they count: the newest mark's, counting the records
-/// of every mark on the plate that says the same thing ("{0} deleted by retention" four
-/// times: their sum).
 /// A mark's brief form ([`Plate::brief`]), with the same arguments as the mark.
 pub fn brief(msg: Msg) -> Option<Msg> {
     Some(match msg {
-        Msg::MarkSendsFailed => Msg::MarkSendsFailedBrief,
+        // The same words as a failing producer's short count and an MQTT drop's.
+        Msg::MarkSendsFailed => Msg::ProducerFailingShort,
         Msg::MarkAcksRefused => Msg::MarkAcksRefusedBrief,
-        Msg::MarkDropped => Msg::MarkDroppedBrief,
+        Msg::MarkDropped => Msg::PushDropped,
         Msg::MarkRequeuedToIt => Msg::MarkRequeuedBrief,
         Msg::MarkOutOfMemory => Msg::MarkOutOfMemoryBrief,
         Msg::MarkDisconnected => Msg::MarkDisconnectedBrief,
@@ -173,6 +171,9 @@ pub fn brief(msg: Msg) -> Option<Msg> {
     })
 }
 
+/// The words of a plate, and the records they count: the newest mark's, counting the records
+/// of every mark on the plate that says the same thing ("{0} deleted by retention" four
+/// times: their sum).
 fn merged_text(on: &[&Mark]) -> (Text, Option<u64>) {
     let newest = on[on.len() - 1];
     let Some(_) = newest.count else { return (newest.text.clone(), None) };

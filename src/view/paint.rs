@@ -116,11 +116,7 @@ pub fn text_width(ctx: &Ctx, s: &str, font: &str) -> f64 {
 /// counted (see [`take_clipped`]).
 pub fn fit(ctx: &Ctx, s: &str, font: &str, max_w: f64) -> String {
     ctx.set_font(font);
-    let (out, cut) = fit_label(s, max_w, |t| ctx.measure_text(t).map_or(0.0, |m| m.width()));
-    if cut {
-        clipped();
-    }
-    out
+    counted(fit_label(s, max_w, |t| ctx.measure_text(t).map_or(0.0, |m| m.width())))
 }
 
 /// `head` then `tail` cut to `max_w` px keeping the tail whole ([`fit_keeping_tail`]), counted
@@ -128,11 +124,15 @@ pub fn fit(ctx: &Ctx, s: &str, font: &str, max_w: f64) -> String {
 pub fn fit_tail(ctx: &Ctx, head: &str, tail: &str, font: &str, max_w: f64) -> String {
     ctx.set_font(font);
     let width = |t: &str| ctx.measure_text(t).map_or(0.0, |m| m.width());
-    let (out, cut) = fit_keeping_tail(head, tail, max_w, width);
+    counted(fit_keeping_tail(head, tail, max_w, width))
+}
+
+/// A label and whether it was cut: counted ([`clipped`]) if it was.
+fn counted((label, cut): (String, bool)) -> String {
     if cut {
         clipped();
     }
-    out
+    label
 }
 
 /// The first of `candidates` that fits `max_w` px in `font` (the last one, cut, if none does).

@@ -161,7 +161,7 @@ catalogue! {
     PushMqttExplained = "messages beyond the client's queue (max_queued_messages) are dropped",
         "超出用戶端佇列（max_queued_messages）的訊息會被丟棄";
     PushCrashed = "{0} crashed, {1} requeued", "當機 {0} 次，重新排入佇列 {1} 筆";
-    PushCrashedShort = "{0} crashed, {1} requeued", "當機 {0} 次，重新排入 {1} 筆";
+    PushCrashedShort = "{0} crashed, {1} requeued", "當機 {0} 次，重回佇列 {1} 筆";
     PushDisconnected = "{0} disconnected, {1} missed", "斷線 {0} 次，錯過 {1} 筆";
     PushDropped = "{0} dropped", "丟棄 {0} 筆";
 
@@ -383,6 +383,10 @@ catalogue! {
     StIdlePush = "idle: waiting for a push", "閒置：等待推播";
     StPastLock = "processing past its lock", "處理中，已超過鎖定時間";
     StPastLockShort = "past its lock", "超過鎖定時間";
+    StIdleShort = "idle", "閒置";
+    StDisconnectedShort = "disconnected", "連線中斷";
+    StQueueFullShort = "queue full", "佇列已滿";
+    StBufferingShort = "buffering", "緩衝中";
     StOutOfMemory = "crashed: out of memory", "當機：記憶體不足";
     StDisconnected = "disconnected: missing messages", "連線中斷：正在錯過訊息";
     StQueueFull = "queue full: dropping", "佇列已滿：丟棄中";
@@ -430,15 +434,13 @@ catalogue! {
     MarkUncleanLeader = "unclean leader: broker {0}", "未同步的副本當選領導者：Broker {0}";
     MarkNewLeader = "new leader: broker {0}", "新領導者：Broker {0}";
     MarkRetention = "{0} deleted by retention", "{0} 筆因保留期限刪除";
-    MarkSendsFailedBrief = "{0} failed", "{0} 筆失敗";
     MarkAcksRefusedBrief = "{0} acks refused", "{0} 筆確認被拒";
-    MarkDroppedBrief = "{0} dropped", "丟棄 {0} 筆";
-    MarkRequeuedBrief = "{0} requeued", "{0} 筆重新排入";
+    MarkRequeuedBrief = "{0} requeued", "{0} 筆重回佇列";
     MarkOutOfMemoryBrief = "out of memory", "記憶體不足";
     MarkDisconnectedBrief = "{0} lost", "遺失 {0} 筆";
     MarkResubscribedBrief = "{0} missed", "錯過 {0} 筆";
     MarkUncleanLeaderBrief = "unclean leader b{0}", "未同步領導者 b{0}";
-    MarkNewLeaderBrief = "leader b{0}", "領導者 b{0}";
+    MarkNewLeaderBrief = "leader b{0}", "新領導者 b{0}";
     MarkRetentionBrief = "{0} deleted", "刪除 {0} 筆";
 
     // The charts.

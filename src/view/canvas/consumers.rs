@@ -5,7 +5,7 @@ use brook_engine::{Cluster, ReaderKind};
 use web_sys::CanvasRenderingContext2d as Ctx;
 
 use super::terms;
-use crate::model::consumers::kind_short;
+use crate::model::consumers::{kind_short, state_short};
 use crate::model::format::compact;
 use crate::model::i18n::{Lang, Msg};
 use crate::model::layout::{member_lines, Layout, MemberLines, Rect, MEMBER_BOX_MIN_PX};
@@ -56,7 +56,9 @@ pub fn consumers(ctx: &Ctx, l: &Layout, rates: &MemberRates, f: &Faces, lang: La
         fill(ctx, Rect { w: 4.0 * k, ..h }, group_colour(gi as u32));
         // A header squeezed below its 30k px (six readers in presenter mode at 1280 x 720)
         // keeps its kind line, a little higher, down to 24k px.
-        let (x, y1, y2) = (h.x + 8.0 * k, h.y + 8.0 * k, h.y + (21.0 * k).min(h.h - 5.0 * k));
+        // (Never closer than 11k px below the name, which the lag shares the line of.)
+        let y2 = h.y + (21.0 * k).min(h.h - 5.0 * k).max(19.0 * k);
+        let (x, y1) = (h.x + 8.0 * k, h.y + 8.0 * k);
         // The name and its lag on one line if they fit; else the lag goes right of the status.
         let lag_below = text_width(ctx, &title, &f.name) > room;
         let mut status_room = room;
@@ -125,12 +127,9 @@ pub fn consumers(ctx: &Ctx, l: &Layout, rates: &MemberRates, f: &Faces, lang: La
             let named =
                 |state: &str| if solo { state.to_string() } else { format!("#{mi} {state}") };
             let name = named(state);
-            // A state that says why ("idle: no partition") has a short form: what comes
-            // before its colon, for a box too narrow for the whole with its figures.
-            let short_name = match m.state {
-                Msg::StPastLock => Some(named(lang.t(Msg::StPastLockShort))),
-                _ => state.split_once([':', '\u{ff1a}']).map(|(short, _)| named(short)),
-            };
+            // A state that says why ("idle: no partition") has a short form ("idle"), for a
+            // box too narrow for the whole with its figures.
+            let short_name = state_short(m.state).map(|s| named(lang.t(s)));
             // Rate over the last virtual second once measured, else the total so far.
             let done = match rates.of(gi, mi) {
                 Some(r) => lang.f(Msg::PerSec, &[&compact(r, lang)]),
@@ -149,21 +148,37 @@ pub fn consumers(ctx: &Ctx, l: &Layout, rates: &MemberRates, f: &Faces, lang: La
             let apart = lag.as_deref().map(|lag| (lag, done.as_str()));
             ctx.set_font(font);
             let width = |t: &str| ctx.measure_text(t).map_or(0.0, |m| m.width());
+            // The whole state with every figure it fits, else the short state; where neither
+            // fits whole, the short state (if any) and the figures cut.
             let lines =
                 member_lines(&name, &both, apart, inner, 8.0 * k, two_rows, width).or_else(|| {
                     let short = short_name.as_deref()?;
                     member_lines(short, &both, apart, inner, 8.0 * k, two_rows, width)
                 });
+            let name = short_name.unwrap_or(name);
+            let lines = lines.unwrap_or_else(|| {
+                if two_rows {
+                    let (name, below) =
+                        (fit(ctx, &name, font, inner), fit(ctx, &both, font, inner));
+                    MemberLines::Two { name, right: None, below }
+                } else {
+                    // One line for both: the figures are cut first.
+                    let name_w = text_width(ctx, &name, font);
+                    let figures = fit(ctx, &both, font, (inner - name_w - 8.0 * k).max(0.0));
+                    let name_room = inner - text_width(ctx, &figures, font) - 8.0 * k;
+                    MemberLines::One { name: fit(ctx, &name, font, name_room), figures }
+                }
+            });
             let d = l.fonts.small * 0.55;
             let right_x = r.right() - 6.0 * k;
             match lines {
-                Some(MemberLines::One { name, figures }) => {
+                MemberLines::One { name, figures } => {
                     text(ctx, &name, x, y, font, INK, "left");
                     terms::term_if(ctx, &name, x, y, state_term);
                     text(ctx, &figures, right_x, y, font, MUTED, "right");
                     terms::term_if(ctx, &figures, right_x, y, lag_term);
                 }
-                Some(MemberLines::Two { name, right, below }) => {
+                MemberLines::Two { name, right, below } => {
                     // Narrow: state above, figures below (the pace beside the state if the
                     // lag and the pace do not fit one line).
                     text(ctx, &name, x, r.mid_y() - d, font, INK, "left");
@@ -173,24 +188,6 @@ pub fn consumers(ctx: &Ctx, l: &Layout, rates: &MemberRates, f: &Faces, lang: La
                     }
                     text(ctx, &below, x, r.mid_y() + d, font, MUTED, "left");
                     terms::term_if(ctx, &below, x, r.mid_y() + d, lag_term);
-                }
-                None if two_rows => {
-                    let (name, both) = (fit(ctx, &name, font, inner), fit(ctx, &both, font, inner));
-                    text(ctx, &name, x, r.mid_y() - d, font, INK, "left");
-                    terms::term_if(ctx, &name, x, r.mid_y() - d, state_term);
-                    text(ctx, &both, x, r.mid_y() + d, font, MUTED, "left");
-                    terms::term_if(ctx, &both, x, r.mid_y() + d, lag_term);
-                }
-                None => {
-                    // One line for both: the figures are cut first.
-                    let name_w = text_width(ctx, &name, font);
-                    let both = fit(ctx, &both, font, (inner - name_w - 8.0 * k).max(0.0));
-                    let name_room = inner - text_width(ctx, &both, font) - 8.0 * k;
-                    let name = fit(ctx, &name, font, name_room);
-                    text(ctx, &name, x, y, font, INK, "left");
-                    terms::term_if(ctx, &name, x, y, state_term);
-                    text(ctx, &both, right_x, y, font, MUTED, "right");
-                    terms::term_if(ctx, &both, right_x, y, lag_term);
                 }
             }
         }

@@ -260,11 +260,20 @@ fn brokers(ctx: &Ctx, l: &Layout, c: &Cluster, f: &Faces, lang: Lang) {
             (true, false) => ("#dcfce7", "#166534", Msg::BrokerLabel, format!("b{i}")),
         };
         // Narrow boxes (many brokers, or a tablet) get the short label; narrower still, the
-        // id alone (the box's colour says down or leaving).
+        // id alone, and a down broker's box is crossed out, as its replicas' chips are (so
+        // more than the box's colour says it is down).
         let labels = [lang.f(long, &[&i]), short, format!("b{i}")];
         let label = first_fitting(ctx, &labels, &f.small_bold, r.w - 6.0 * l.scale);
         fill(ctx, *r, bg);
         let k = l.scale;
+        if !alive && label == labels[2] {
+            ctx.set_stroke_style_str(fg);
+            ctx.set_line_width(k);
+            ctx.begin_path();
+            ctx.move_to(r.x, r.y);
+            ctx.line_to(r.right(), r.bottom());
+            ctx.stroke();
+        }
         let label_y = if limited { r.y + 7.0 * k } else { r.mid_y() };
         text(ctx, &label, r.x + r.w / 2.0, label_y, &f.small_bold, fg, "center");
         terms::region(*r, StageTerm::Broker);
