@@ -146,8 +146,7 @@ pub fn consumers(ctx: &Ctx, l: &Layout, rates: &MemberRates, f: &Faces, lang: La
             let state_term = (m.state == Msg::StRebalancing).then_some(StageTerm::Rebalance);
             let two_rows = r.h >= l.fonts.small * 2.3;
             let apart = lag.as_deref().map(|lag| (lag, done.as_str()));
-            ctx.set_font(font);
-            let width = |t: &str| ctx.measure_text(t).map_or(0.0, |m| m.width());
+            let width = |t: &str| text_width(ctx, t, font);
             // The whole state with every figure it fits, else the short state; where neither
             // fits whole, the short state (if any) and the figures cut.
             let lines =
