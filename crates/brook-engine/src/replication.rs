@@ -10,11 +10,20 @@ use crate::log::{Batch, PartitionLog, Truncated};
 /// default (at least one whole batch moves even if larger).
 pub const REPLICA_FETCH_MAX_BYTES: u64 = 1_048_576;
 
-/// Steps between two fetches of a follower with nothing to copy: the round trip
-/// (`2 * delay_us`, at least 2 us) rounded up to whole steps, each fetch leaving the step the
-/// last one answered.
-fn fetch_period_us(delay_us: u64) -> u64 {
-    (2 * delay_us.max(1)).div_ceil(TICK_US) * TICK_US
+/// Kafka's default `replica.fetch.wait.max.ms`, in us: how long a follower's fetch that finds
+/// nothing new waits at the leader.
+pub const REPLICA_FETCH_WAIT_MAX_US: u64 = 500_000;
+
+/// A follower fetch's round trip, `2 * delay_us` (at least 2 us).
+fn trip_us(delay_us: u64) -> u64 {
+    2 * delay_us.max(1)
+}
+
+/// Steps between two fetches of a follower with nothing to copy while the leader appends
+/// nothing: the wait at the leader (`wait_us`, `replica.fetch.wait.max.ms`) and the round trip,
+/// rounded up to whole steps, each fetch leaving the step the last one answered.
+fn fetch_period_us(delay_us: u64, wait_us: u64) -> u64 {
+    (wait_us + trip_us(delay_us)).div_ceil(TICK_US) * TICK_US
 }
 
 /// One replica of a partition, on one broker.
@@ -29,19 +38,40 @@ pub struct Replica {
     fetch: Option<FollowerFetch>,
 }
 
+/// A follower's fetch. Brook's leader answers from its log as it is when the fetch is issued,
+/// and learns the follower's new end a round trip later (`arrive_us`: when Kafka's leader would
+/// get the follower's next fetch). A fetch that carries nothing (`target_leo` is the
+/// follower's end) is parked at the leader until `arrive_us` less a round trip (Kafka's
+/// `DelayedFetch`, `replica.fetch.wait.max.ms`): if the leader appends before then, it is
+/// answered at once with what the leader now has (`ReplicaManager.appendRecords` completes
+/// the delayed fetches).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct FollowerFetch {
+    /// When the leader last took the follower's fetch in (for `lastCaughtUpTime`): when it was
+    /// issued, or, for a parked fetch answered by an append, when it was parked.
     issued_us: u64,
     arrive_us: u64,
     /// Where the answer ends (at most `REPLICA_FETCH_MAX_BYTES` past the follower's end).
     target_leo: u64,
-    /// The leader's log end when the fetch was issued.
+    /// The leader's log end when the fetch was issued (parked: when it was parked).
     leader_leo: u64,
     /// The log's byte positions (`PartitionLog::end_bytes` as it was there) of the follower's
     /// end and of `target_leo` when issued, where known without a search: the bytes copied
     /// are their difference. Truncations clear the fetch, so they stay true.
     from_bytes: Option<u64>,
     target_bytes: Option<u64>,
+}
+
+/// What a follower's fetch takes: the one-way network delay, `replica.fetch.wait.max.ms` and
+/// `replica.lag.time.max.ms`, in us.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FetchTiming {
+    /// One-way network delay.
+    pub delay_us: u64,
+    /// Longest wait at the leader of a fetch that finds nothing new.
+    pub wait_us: u64,
+    /// A follower not caught up this long leaves the ISR.
+    pub lag_max_us: u64,
 }
 
 /// Why a leader refused a write.
@@ -315,7 +345,8 @@ impl Partition {
         }
     }
 
-    /// Follower fetches, ISR shrink and expand, and the high watermark, for one step.
+    /// Follower fetches, ISR shrink and expand, and the high watermark, for one step, with
+    /// Kafka's default `replica.fetch.wait.max.ms`.
     /// `alive[b]` tells whether broker `b` is up. Returns the records followers copied, and
     /// which replicas copied some (bit `i` for replica `i`; at most 16 replicas, one per broker).
     pub fn replicate(
@@ -325,7 +356,8 @@ impl Partition {
         lag_max_us: u64,
         alive: &[bool],
     ) -> (u64, u16) {
-        self.replicate_within(now_us, delay_us, lag_max_us, alive, |_| true, |_, _| {})
+        let timing = FetchTiming { delay_us, wait_us: REPLICA_FETCH_WAIT_MAX_US, lag_max_us };
+        self.replicate_within(now_us, timing, alive, |_| true, |_, _| {})
     }
 
     /// [`Partition::replicate`] within the brokers' budgets (`cluster.resources`): a
@@ -336,8 +368,7 @@ impl Partition {
     pub fn replicate_within(
         &mut self,
         now_us: u64,
-        delay_us: u64,
-        lag_max_us: u64,
+        timing: FetchTiming,
         alive: &[bool],
         can_copy: impl Fn(u16) -> bool,
         mut copied_bytes: impl FnMut(u16, u64),
@@ -346,6 +377,8 @@ impl Partition {
         if !alive[self.replicas[leader].broker as usize] {
             return (0, 0); // a dead leader serves no fetch and changes no ISR until replaced
         }
+        let FetchTiming { delay_us, wait_us, lag_max_us } = timing;
+        let trip = trip_us(delay_us);
         let mut followers = 0u16;
         let leader_leo = self.log.log_end_offset();
         self.replicas[leader].leo = leader_leo;
@@ -387,15 +420,32 @@ impl Partition {
                     }
                     r.fetch = None;
                 }
+                // Parked, and the leader has appended since: answered now (`DelayedFetch`
+                // completes with `fetch.min.bytes` 1). It keeps when it was taken in.
+                Some(f)
+                    if f.target_leo == r.leo
+                        && now_us < f.arrive_us.saturating_sub(trip)
+                        && leader_leo > r.leo =>
+                {
+                    let target_leo = self.log.fetch_end(r.leo, REPLICA_FETCH_MAX_BYTES);
+                    r.fetch = Some(FollowerFetch {
+                        arrive_us: now_us + trip,
+                        target_leo,
+                        target_bytes: (target_leo == leader_leo).then(|| self.log.end_bytes()),
+                        ..f
+                    });
+                }
                 Some(_) => {}
                 None => {}
             }
             if r.fetch.is_none() {
-                // Followers fetch continuously: the next request leaves at once.
+                // Followers fetch continuously: the next request leaves at once. With nothing
+                // to copy it is parked at the leader for `replica.fetch.wait.max.ms`.
                 let target_leo = self.log.fetch_end(r.leo, REPLICA_FETCH_MAX_BYTES);
+                let parked_us = if target_leo == r.leo { wait_us } else { 0 };
                 r.fetch = Some(FollowerFetch {
                     issued_us: now_us,
-                    arrive_us: now_us + 2 * delay_us.max(1),
+                    arrive_us: now_us + parked_us + trip,
                     target_leo,
                     leader_leo,
                     from_bytes: carried.or((r.leo == 0).then_some(0)),
@@ -417,16 +467,15 @@ impl Partition {
     /// has committed its whole log, every replica is alive, in the ISR and caught up, and each
     /// follower's fetch, issued at its last step, carries nothing and has not arrived at
     /// `now_us`. Phase 4 then leaves the partition alone and [`Partition::settle`] makes those
-    /// fetches later, all at once. Not while a follower would drop out of the ISR between two
-    /// fetches (`replica.lag.time.max.ms` shorter than a fetch's round trip).
-    pub fn quiet(&self, now_us: u64, delay_us: u64, lag_max_us: u64, alive: &[bool]) -> bool {
+    /// fetches later, all at once. (No follower leaves the ISR meanwhile: each has the
+    /// leader's whole log, `ReplicaState.isCaughtUp`.)
+    pub fn quiet(&self, now_us: u64, alive: &[bool]) -> bool {
         let Some(leader) = self.leader else { return false };
         let leo = self.log.log_end_offset();
         let end = Some(self.log.end_bytes());
         self.moving.is_none()
             && self.log.high_watermark() == leo
             && self.isr.len() == self.replicas.len()
-            && fetch_period_us(delay_us) <= lag_max_us
             && alive[self.replicas[leader].broker as usize]
             && self.replicas.iter().enumerate().all(|(i, r)| {
                 i == leader
@@ -488,16 +537,16 @@ impl Partition {
     /// Makes the fetches a partition [`Partition::quiet`] at step `since_us` would have made
     /// in the steps after it, up to step `upto_us`, as [`Partition::replicate_within`] makes
     /// them one step at a time: each follower's empty fetch completes at the first step at or
-    /// after it arrives, the follower is caught up as of then and its next fetch leaves at
-    /// once; the leader is caught up at every step. Nothing else changes while it is quiet.
-    pub fn settle(&mut self, since_us: u64, upto_us: u64, delay_us: u64) {
+    /// after it arrives (its wait at the leader, `wait_us`, over with nothing appended), the
+    /// follower is caught up as of then and its next fetch leaves at once, to wait again; the
+    /// leader is caught up at every step. Nothing else changes while it is quiet.
+    pub fn settle(&mut self, since_us: u64, upto_us: u64, delay_us: u64, wait_us: u64) {
         if upto_us <= since_us || self.replicas.len() < 2 {
             return;
         }
         let Some(leader) = self.leader else { return };
         self.replicas[leader].caught_up_us = upto_us;
-        let trip = 2 * delay_us.max(1);
-        let period = fetch_period_us(delay_us);
+        let period = fetch_period_us(delay_us, wait_us);
         for (i, r) in self.replicas.iter_mut().enumerate() {
             let Some(f) = r.fetch.filter(|_| i != leader) else { continue };
             // Steps fall every TICK_US from `since_us`; the fetch arrived after it.
@@ -509,7 +558,7 @@ impl Partition {
             r.caught_up_us = last;
             r.fetch = Some(FollowerFetch {
                 issued_us: last,
-                arrive_us: last + trip,
+                arrive_us: last + wait_us + trip_us(delay_us),
                 from_bytes: f.target_bytes,
                 ..f
             });
@@ -519,20 +568,17 @@ impl Partition {
     fn update_isr(&mut self, now_us: u64, lag_max_us: u64, alive: &[bool]) {
         let Some(leader) = self.leader else { return };
         let hw = self.log.high_watermark();
+        let leo = self.log.log_end_offset();
         let replicas = &self.replicas;
-        self.isr = self
-            .isr
-            .iter()
-            .filter(|&i| {
-                i == leader || now_us.saturating_sub(replicas[i].caught_up_us) <= lag_max_us
-            })
-            .collect();
+        // Kafka's `ReplicaState.isCaughtUp`: a follower with the leader's whole log is caught
+        // up however long ago it last fetched (its fetch may wait at the leader).
+        let caught_up =
+            |r: &Replica| r.leo == leo || now_us.saturating_sub(r.caught_up_us) <= lag_max_us;
+        self.isr = self.isr.iter().filter(|&i| i == leader || caught_up(&replicas[i])).collect();
         for i in 0..self.replicas.len() {
             let r = &self.replicas[i];
-            let back = alive[r.broker as usize]
-                && r.leo >= hw
-                && r.leo >= self.log.log_end_offset().min(hw);
-            let fresh = now_us.saturating_sub(r.caught_up_us) <= lag_max_us;
+            let back = alive[r.broker as usize] && r.leo >= hw && r.leo >= leo.min(hw);
+            let fresh = caught_up(r);
             if back && fresh {
                 self.isr.insert(i);
             }

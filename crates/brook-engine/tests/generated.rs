@@ -354,7 +354,11 @@ fn probes() -> &'static [Probe] {
             // The timeline restarts broker 2.
             int("/cluster/brokers", 3, limits::BROKERS_MAX as u64).below("events[3].broker"),
             int("/cluster/network_delay_us", 0, limits::NETWORK_DELAY_US_MAX as u64),
-            int("/cluster/replica_lag_time_max_ms", 1, ms),
+            // At least replica.fetch.wait.max.ms (500 by default), as KafkaConfig requires.
+            int("/cluster/replica_lag_time_max_ms", 500, ms)
+                .below("cluster.replica_fetch_wait_max_ms"),
+            // At most replica.lag.time.max.ms (30,000 here).
+            int("/cluster/replica_fetch_wait_max_ms", 0, 30_000),
             int("/cluster/broker_session_timeout_ms", 1, ms),
             int("/cluster/resources/network_in_bytes_per_sec", lo, hi),
             int("/cluster/resources/network_out_bytes_per_sec", lo, hi),

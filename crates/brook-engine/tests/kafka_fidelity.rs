@@ -231,3 +231,71 @@ fn a_restarted_consumer_reads_again_from_the_last_commit_in_order() {
     assert_eq!(stats.duplicate_records, again, "{stats:?}");
     assert_eq!(stats.order_violations, 0);
 }
+
+/// One partition with 2 replicas on 2 brokers, network delay 1 ms one way; one acks=all
+/// producer sending each record alone (`linger.ms` 0) `rate_per_sec` times a second, so the
+/// partition is quiet between records.
+fn quiet_acks_all(rate_per_sec: f64, cluster: ClusterSpec) -> Scenario {
+    let topic = TopicSpec { replication_factor: 2, ..TopicSpec::new("orders", 1) };
+    let mut p = ProducerSpec::new("orders", "orders", RateProfile::Constant { rate_per_sec });
+    p.acks = Acks::All;
+    p.linger_ms = 0;
+    let s = scenario("quiet", topic, ClusterSpec { brokers: 2, ..cluster }, p);
+    s.validate().unwrap();
+    s
+}
+
+#[test]
+fn a_quiet_partitions_follower_waits_at_the_leader_so_acks_all_waits_one_round_trip() {
+    // Kafka: a follower's fetch that finds nothing new waits at the leader up to
+    // replica.fetch.wait.max.ms (500 ms by default; ReplicaManager.fetchMessages parks it in
+    // the fetch purgatory as a DelayedFetch), and the leader's append completes it at once
+    // (ReplicaManager.appendRecords, then delayedFetchPurgatory.checkAndComplete, fetch.min.bytes
+    // 1). The follower gets the records one delay (1 ms) after the append, and its next fetch,
+    // carrying its new log end, reaches the leader one delay later: the high watermark passes
+    // the request 2 ms after it was appended, and DelayedProduce answers it then. Its
+    // RemoteTimeMs is 2 ms, for every request (records 47 or 48 ms apart).
+    let s = quiet_acks_all(21.0, ClusterSpec::default());
+    let mut c = Cluster::new(s);
+    c.run_until(3_000_000);
+    let r = &c.summary().requests[0].produce;
+    assert!(r.requests >= 55, "{r:?}");
+    assert_eq!((r.remote_time_ms.mean, r.remote_time_ms.max), (2.0, 2.0), "{r:?}");
+
+    // replica.fetch.wait.max.ms 0: an empty fetch is answered at once and the follower asks
+    // again a round trip later, so a record appended while a fetch is on its way waits for
+    // the next one: 1 ms more for some requests (records 47 or 48 ms apart, so they fall on
+    // both phases of the follower's 2 ms of polling).
+    let s =
+        quiet_acks_all(21.0, ClusterSpec { replica_fetch_wait_max_ms: 0, ..Default::default() });
+    let mut c = Cluster::new(s);
+    c.run_until(3_000_000);
+    let r = &c.summary().requests[0].produce;
+    assert!(r.remote_time_ms.mean > 2.0, "{r:?}");
+    assert_eq!(r.remote_time_ms.max, 3.0, "{r:?}");
+}
+
+#[test]
+fn a_follower_with_the_leaders_whole_log_stays_in_sync_while_its_fetch_waits() {
+    // replica.lag.time.max.ms 500 and replica.fetch.wait.max.ms 500 (the most KafkaConfig
+    // allows with it), a record every 2 s. Between records the follower's fetch waits 500 ms
+    // at the leader, and its next one arrives a round trip later: more than 500 ms since it
+    // was last caught up. Kafka keeps it in the ISR: ReplicaState.isCaughtUp is
+    // `leaderEndOffset == logEndOffset || now - lastCaughtUpTimeMs <= replicaMaxLagMs`.
+    let cluster = ClusterSpec {
+        replica_lag_time_max_ms: 500,
+        replica_fetch_wait_max_ms: 500,
+        ..Default::default()
+    };
+    let mut s = quiet_acks_all(0.5, cluster);
+    s.topics[0].min_insync_replicas = 2;
+    let mut c = Cluster::new(s);
+    while c.now_us() < 10_000_000 {
+        c.step();
+        let isr = c.topics()[0].partitions[0].isr.len();
+        assert_eq!(isr, 2, "the follower left the ISR at {} us", c.now_us());
+    }
+    let summary = c.summary();
+    assert_eq!(summary.not_enough_replicas_after_append, 0);
+    assert_eq!(summary.acked_records, 4, "at 2, 4, 6 and 8 s");
+}

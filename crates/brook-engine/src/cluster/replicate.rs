@@ -11,7 +11,7 @@ use super::{
 };
 use crate::event::TrafficEvent;
 use crate::producer::{Answer, Outgoing};
-use crate::replication::AckCheck;
+use crate::replication::{AckCheck, FetchTiming};
 
 /// Phase 4's schedule: which partitions the step visits. At production's 16,384 partitions a
 /// walk over all of them every step was most of the phase, though few have anything to do.
@@ -215,6 +215,7 @@ impl Cluster {
     /// step whose phase 4 ran, and is due again.
     pub(super) fn settle_replicas(&mut self, upto_us: u64) {
         let delay_us = self.scenario.cluster.network_delay_us as u64;
+        let wait_us = self.scenario.cluster.replica_fetch_wait_max_ms as u64 * 1000;
         let s = &mut self.replica_schedule;
         for (ti, t) in self.topics.iter_mut().enumerate() {
             for (pi, part) in t.partitions.iter_mut().enumerate() {
@@ -222,7 +223,7 @@ impl Cluster {
                 let since = std::mem::replace(&mut s.quiet_since[flat], u64::MAX);
                 let asleep = std::mem::replace(&mut s.wake_at[flat], u64::MAX) != u64::MAX;
                 if since != u64::MAX {
-                    part.settle(since, upto_us, delay_us);
+                    part.settle(since, upto_us, delay_us, wait_us);
                 } else if asleep {
                     part.settle_leader(upto_us);
                 }
@@ -244,6 +245,8 @@ impl Cluster {
         let delay32 = self.scenario.cluster.network_delay_us;
         let delay_us = delay32 as u64;
         let lag_max_us = self.scenario.cluster.replica_lag_time_max_ms as u64 * 1000;
+        let wait_us = self.scenario.cluster.replica_fetch_wait_max_ms as u64 * 1000;
+        let timing = FetchTiming { delay_us, wait_us, lag_max_us };
         let alive: Vec<bool> = self.brokers.iter().map(|b| b.alive).collect();
         // Brokers with network in and disk left for a follower's fetch, as bits (kept up to
         // date as copies spend them; a broker past the 128th is never held back).
@@ -310,7 +313,7 @@ impl Cluster {
                 if sched.lazy {
                     let since = std::mem::replace(&mut sched.quiet_since[flat], u64::MAX);
                     if since != u64::MAX {
-                        part.settle(since, now - super::TICK_US, delay_us);
+                        part.settle(since, now - super::TICK_US, delay_us, wait_us);
                     }
                     sched.wake_at[flat] = u64::MAX; // a sleeping one's leader is caught up below
                 }
@@ -324,8 +327,7 @@ impl Cluster {
                     let receiving = &receiving;
                     part.replicate_within(
                         now,
-                        delay_us,
-                        lag_max_us,
+                        timing,
                         &alive,
                         |b| {
                             let ok = sending && (b >= 128 || receiving.get() & (1 << b) != 0);
@@ -399,7 +401,7 @@ impl Cluster {
                 }
                 if sched.lazy {
                     let quiet = if part.replicas.len() > 1 {
-                        part.quiet(now, delay_us, lag_max_us, &alive)
+                        part.quiet(now, &alive)
                     } else {
                         part.leader.is_some()
                             && part.log.high_watermark() == part.log.log_end_offset()

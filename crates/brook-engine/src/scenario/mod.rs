@@ -39,6 +39,11 @@ pub struct ClusterSpec {
     /// Default 30000.
     #[serde(default = "default_replica_lag_time_max_ms")]
     pub replica_lag_time_max_ms: u32,
+    /// `replica.fetch.wait.max.ms`: how long a follower's fetch that finds nothing new waits
+    /// at the leader (Kafka's `DelayedFetch`) before an empty answer; an append answers it at
+    /// once. At most `replica_lag_time_max_ms`, as Kafka requires. Default 500.
+    #[serde(default = "default_replica_fetch_wait_max_ms")]
+    pub replica_fetch_wait_max_ms: u32,
     /// `broker.session.timeout.ms`: a crashed broker is noticed (and leaders moved) after this.
     /// Default 9000.
     #[serde(default = "default_broker_session_timeout_ms")]
@@ -55,6 +60,7 @@ impl Default for ClusterSpec {
             brokers: 1,
             network_delay_us: default_network_delay_us(),
             replica_lag_time_max_ms: default_replica_lag_time_max_ms(),
+            replica_fetch_wait_max_ms: default_replica_fetch_wait_max_ms(),
             broker_session_timeout_ms: default_broker_session_timeout_ms(),
             resources: BrokerResources::default(),
         }
@@ -63,6 +69,9 @@ impl Default for ClusterSpec {
 
 fn default_replica_lag_time_max_ms() -> u32 {
     30_000
+}
+fn default_replica_fetch_wait_max_ms() -> u32 {
+    500
 }
 fn default_broker_session_timeout_ms() -> u32 {
     9_000

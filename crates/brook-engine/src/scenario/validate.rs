@@ -231,6 +231,14 @@ impl Validator {
         ] {
             self.range_u64(format!("cluster.{field}"), v as u64, min, limits::MS_MAX);
         }
+        // KafkaConfig.validateReplicaFetchConfigs: "replica.fetch.wait.max.ms should always be
+        // less than or equal to replica.lag.time.max.ms to prevent frequent changes in ISR".
+        self.range_u64_by(
+            "cluster.replica_fetch_wait_max_ms".into(),
+            s.cluster.replica_fetch_wait_max_ms as u64,
+            (0, None),
+            (s.cluster.replica_lag_time_max_ms as u64, Some("cluster.replica_lag_time_max_ms")),
+        );
         self.check_resources(&s.cluster.resources);
         self.range_u64(
             "cluster.network_delay_us".into(),

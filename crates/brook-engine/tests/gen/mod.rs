@@ -263,7 +263,8 @@ pub fn scenario() -> impl Strategy<Value = Scenario> {
     let cluster = (
         1..=5u32,
         0..=20_000u32,
-        1..=30_000u32,
+        // replica.lag.time.max.ms, then replica.fetch.wait.max.ms at most that (KafkaConfig).
+        (1..=30_000u32).prop_flat_map(|lag| (Just(lag), 0..=lag.min(1_000))),
         1..=10_000u32,
         (bytes_per_sec(), bytes_per_sec(), bytes_per_sec()),
         (1..=16u32, 1..=1_000u32, 0..=2_000u32, 0..=100u32),
@@ -286,7 +287,7 @@ pub fn scenario() -> impl Strategy<Value = Scenario> {
             s.duration_s = run_ms as f64 / 1_000.0;
             s.cluster.brokers = cluster.0;
             s.cluster.network_delay_us = cluster.1;
-            s.cluster.replica_lag_time_max_ms = cluster.2;
+            (s.cluster.replica_lag_time_max_ms, s.cluster.replica_fetch_wait_max_ms) = cluster.2;
             s.cluster.broker_session_timeout_ms = cluster.3;
             let r = &mut s.cluster.resources;
             (r.network_in_bytes_per_sec, r.network_out_bytes_per_sec) =
