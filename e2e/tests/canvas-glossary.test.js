@@ -46,8 +46,8 @@ async function listed(page) {
   return until(read, (defs) => defs.length > 3);
 }
 
-/** The first rectangle outlined on the stage (the focused term's), scanning from the top
- *  (or the rightmost one, `fromRight`): its box in canvas CSS px, or null. */
+/** The rectangles outlined on the stage (the focused term's), scanning columns from the left
+ *  (or from the right, `fromRight`): their boxes in canvas CSS px, in that order. */
 function outlined(page, fromRight = false) {
   return page.evaluate((fromRight) => {
     const c = document.querySelector('canvas[data-testid=stage]');
@@ -58,28 +58,35 @@ function outlined(page, fromRight = false) {
       const i = (y * W + x) * 4;
       return Math.abs(d[i] - 0x0e) + Math.abs(d[i + 1] - 0xa5) + Math.abs(d[i + 2] - 0xe9) < 40;
     };
+    const found = [];
+    const seen = (x, y) => found.some((b) => x >= b.x0 && x <= b.x1 && y >= b.y0 && y <= b.y1);
     const xs = [...Array(W).keys()];
     for (const x of fromRight ? xs.reverse() : xs) {
       for (let y = 0; y < H; y++) {
-        if (!is(x, y)) continue;
+        if (!is(x, y) || seen(x, y)) continue;
         // A corner of the stroke: follow its edges.
+        const step = fromRight ? -1 : 1;
         let w = 0;
-        while (x + (fromRight ? -w : w) >= 0 && x + (fromRight ? -w : w) < W && is(x + (fromRight ? -w : w), y)) w++;
+        while (x + step * w >= 0 && x + step * w < W && is(x + step * w, y)) w++;
         let h = 0;
         while (y + h < H && is(x, y + h)) h++;
         const left = fromRight ? x - w + 1 : x;
-        return { x: left / dpr, y: y / dpr, w: w / dpr, h: h / dpr };
+        found.push({ x0: left, x1: left + w - 1, y0: y, y1: y + h - 1 });
       }
     }
-    return null;
+    return found.map((b) => ({
+      x: b.x0 / dpr, y: b.y0 / dpr, w: (b.x1 - b.x0 + 1) / dpr, h: (b.y1 - b.y0 + 1) / dpr,
+    }));
   }, fromRight);
 }
 
-/** Focuses the list's term defined by `def` and returns its first (or rightmost) outline. */
+/** Focuses the list's term defined by `def` and returns its outlines, first (or rightmost)
+ *  first. */
 async function focusTerm(page, def, fromRight = false) {
   const dfn = page.locator('[data-testid=stage-terms] dfn').filter({ has: page.locator('.tip', { hasText: def }) }).first();
   await dfn.focus();
-  return until(() => outlined(page, fromRight), (r) => r && r.w > 2 && r.h > 2, 5_000);
+  const boxes = (rs) => rs.filter((r) => r.w > 2 && r.h > 2);
+  return boxes(await until(() => outlined(page, fromRight), (rs) => boxes(rs).length > 0, 5_000));
 }
 
 /** Moves the pointer to the centre of `r` (canvas px) and returns the tooltip shown. */
@@ -102,10 +109,18 @@ async function hover(page, r) {
 async function checkTerm(page, defs, key, lang, fromRight = false) {
   const def = CAT[key][lang];
   assert.ok(defs.includes(def), `${key}: listed with the catalogue's ${lang} definition: ${JSON.stringify(defs)}`);
-  const r = await focusTerm(page, def, fromRight);
-  assert.ok(r, `${key}: outlined on the stage`);
+  const rs = await focusTerm(page, def, fromRight);
+  assert.ok(rs.length > 0, `${key}: outlined on the stage`);
   await page.locator('body').click({ position: { x: 1, y: 1 } }); // focus leaves: no outline
-  const tip = await hover(page, r);
+  // Where a mark drawn later covers this one (a group's committed offset on the high
+  // watermark line), the tooltip is that mark's, as the eye sees it: the next place is tried.
+  const glosses = Object.entries(CAT).filter(([k]) => k.startsWith('Gloss')).map(([, v]) => v[lang]);
+  let tip;
+  for (const r of rs) {
+    tip = await hover(page, r);
+    if (tip.text === def) break;
+    assert.ok(glosses.includes(tip.text), `${key}: another term's definition where it is covered: ${tip.text}`);
+  }
   assert.equal(tip.text, def, `${key}: the tooltip shows the catalogue's ${lang} definition`);
   assert.equal(tip.cursor, 'help', `${key}: a help cursor over the term`);
   const view = page.viewportSize();
