@@ -412,16 +412,19 @@ impl Partition {
                     }
                     copied += target.saturating_sub(r.leo);
                     r.leo = r.leo.max(target);
-                    // If it now has everything the leader had when the fetch was issued, it
-                    // is caught up as of then (Kafka's lastCaughtUpTime rule); a fetch cut
-                    // short by the byte limit is not.
+                    // If it now has everything the leader had when the fetch was issued (a
+                    // parked fetch: when it was parked), it is caught up as of then (Kafka's
+                    // lastCaughtUpTime rule, `Replica.updateFetchStateOrThrow`); a fetch cut
+                    // short by the byte limit is not, unless it was parked.
                     if target >= f.leader_leo.min(leader_leo) {
                         r.caught_up_us = r.caught_up_us.max(f.issued_us);
                     }
                     r.fetch = None;
                 }
                 // Parked, and the leader has appended since: answered now (`DelayedFetch`
-                // completes with `fetch.min.bytes` 1). It keeps when it was taken in.
+                // completes with `replica.fetch.min.bytes` 1). It keeps when it was taken in:
+                // Kafka updates a follower's fetch state when it reads the fetch first, not
+                // when the delayed fetch completes (`ReplicaManager.readFromLog`).
                 Some(f)
                     if f.target_leo == r.leo
                         && now_us < f.arrive_us.saturating_sub(trip)

@@ -250,8 +250,8 @@ fn a_quiet_partitions_follower_waits_at_the_leader_so_acks_all_waits_one_round_t
     // Kafka: a follower's fetch that finds nothing new waits at the leader up to
     // replica.fetch.wait.max.ms (500 ms by default; ReplicaManager.fetchMessages parks it in
     // the fetch purgatory as a DelayedFetch), and the leader's append completes it at once
-    // (ReplicaManager.appendRecords, then delayedFetchPurgatory.checkAndComplete, fetch.min.bytes
-    // 1). The follower gets the records one delay (1 ms) after the append, and its next fetch,
+    // (ReplicaManager.appendRecords, then delayedFetchPurgatory.checkAndComplete,
+    // replica.fetch.min.bytes 1). The follower gets the records one delay (1 ms) after the append, and its next fetch,
     // carrying its new log end, reaches the leader one delay later: the high watermark passes
     // the request 2 ms after it was appended, and DelayedProduce answers it then. Its
     // RemoteTimeMs is 2 ms, for every request (records 47 or 48 ms apart).
@@ -282,6 +282,11 @@ fn a_follower_with_the_leaders_whole_log_stays_in_sync_while_its_fetch_waits() {
     // at the leader, and its next one arrives a round trip later: more than 500 ms since it
     // was last caught up. Kafka keeps it in the ISR: ReplicaState.isCaughtUp is
     // `leaderEndOffset == logEndOffset || now - lastCaughtUpTimeMs <= replicaMaxLagMs`.
+    // (Followers that poll, as Brook's did before their fetches waited, pass this too; it
+    // guards the rule that waiting fetches need. Each record here comes while the follower's
+    // fetch waits: one coming in the round trip after a wait ends would find the follower last
+    // caught up over 500 ms before, out of the ISR until its next fetch arrives, as Kafka's
+    // would be if its ISR check fell then.)
     let cluster = ClusterSpec {
         replica_lag_time_max_ms: 500,
         replica_fetch_wait_max_ms: 500,

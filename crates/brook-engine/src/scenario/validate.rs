@@ -231,8 +231,9 @@ impl Validator {
         ] {
             self.range_u64(format!("cluster.{field}"), v as u64, min, limits::MS_MAX);
         }
-        // KafkaConfig.validateReplicaFetchConfigs: "replica.fetch.wait.max.ms should always be
-        // less than or equal to replica.lag.time.max.ms to prevent frequent changes in ISR".
+        // KafkaConfig.validateValues (later KafkaConfigValidator.validateReplicaFetchConfigs):
+        // "replica.fetch.wait.max.ms should always be less than or equal to
+        // replica.lag.time.max.ms to prevent frequent changes in ISR".
         self.range_u64_by(
             "cluster.replica_fetch_wait_max_ms".into(),
             s.cluster.replica_fetch_wait_max_ms as u64,
