@@ -26,7 +26,10 @@
 // budget to 449,000 (BENCHMARKS.md, "A projector's 1024 px under saturation"). Presenter
 // mode at 1024 px (short forms of marks, notes, states and the latency plate; a member's lag
 // kept whole; a partition's number kept; a squeezed header's kind and note), to 451,212, and
-// the budget to 451,500 (BENCHMARKS.md, "Presenter mode on a 1024 px projector"). Until the
+// the budget to 451,500 (BENCHMARKS.md, "Presenter mode on a 1024 px projector"). Followers'
+// fetches that wait at the leader (450,911), then the pace note's brief form where the whole
+// is cut, to 451,851, and the budget to 452,500 (BENCHMARKS.md, "Followers' fetches wait at
+// the leader"). Until the
 // cuts listed in BENCHMARKS.md ("Bundle after issues 11 and 12") land, the test holds this
 // budget so that the bundle cannot grow further unnoticed; the goal itself is unchanged and
 // is not met.
@@ -38,7 +41,7 @@ import { join } from 'node:path';
 import { DIST } from './helpers.js';
 
 const GOAL_BYTES = 400_000;
-const BUDGET_BYTES = 451_500;
+const BUDGET_BYTES = 452_500;
 
 test(`the wasm bundle is at most ${BUDGET_BYTES} bytes gzipped (the goal is ${GOAL_BYTES})`, () => {
   const wasm = readdirSync(DIST).filter((f) => f.endsWith('.wasm'));

@@ -269,7 +269,7 @@ test('a preset opens on the chart that tells its story, until the user picks a c
   await context.close();
 });
 
-test('the pace note moves no control as it appears, changes or goes (1280 x 720, 1024 x 768, en and zh-TW)', async () => {
+test('the pace note moves no control as it appears, changes or goes, and is never cut (1280 x 720, 1024 x 768, en and zh-TW)', async () => {
   // The production preset cannot keep up, so "running at 0.058×: the simulation cannot keep
   // up" appears near the speed once played. It used to widen the controls' row, pushing
   // Reset onto a row of its own and the stage down (at 100x, the figure as asked). The controls, the top bar's other items
@@ -305,6 +305,14 @@ test('the pace note moves no control as it appears, changes or goes (1280 x 720,
       assert.deepEqual(await boxes(page), quiet, `${where}: the note's figure changed`);
       const n = await note(page);
       assert.ok(n.left >= 0 && n.right <= viewport.width && n.top >= 0, `${where}: on the screen ${JSON.stringify(n)}`);
+      // Not cut: where the whole note does not fit (English at 1024 px), the pace's figure
+      // alone is shown, and the whole stays in the page for screen readers.
+      const fit = await page.$eval('.pace-slot', (s) => ({
+        cut: s.scrollWidth > s.clientWidth + 1, brief: s.hasAttribute('data-brief'),
+        whole: s.querySelector('.pace-whole').textContent,
+      }));
+      assert.ok(!fit.cut, `${where}: the note is cut ${JSON.stringify(fit)}`);
+      assert.match(fit.whole, lang === 'en' ? /^running at [0-9.]+×: / : /^實際 [0-9.]+×：/, `${where}: ${JSON.stringify(fit)}`);
       for (const [id, [x, y, w, h]] of Object.entries(quiet)) {
         const apart = n.right <= x || x + w <= n.left || n.bottom <= y || y + h <= n.top;
         assert.ok(apart, `${where}: the note ${JSON.stringify(n)} over ${id} ${[x, y, w, h]}`);

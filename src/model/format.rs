@@ -50,10 +50,37 @@ pub fn speed_factor(x: f64) -> String {
     }
 }
 
+/// A speed factor in at most four characters, where the bar has room for no more (the pace
+/// note's brief form): one significant digit below 1 (0.06, 0.2), else as [`speed_factor`].
+pub fn speed_factor_brief(x: f64) -> String {
+    if x > 0.0 && x < 1.0 {
+        let decimals = (0.0 - libm::floor(libm::log10(x))).clamp(1.0, 3.0) as usize;
+        let s = format!("{x:.decimals$}");
+        // Rounding up can reach the next digit (0.096 to "0.10"): one digit fewer then.
+        match s.strip_suffix('0').filter(|t| !t.ends_with('.')) {
+            Some(t) => t.to_string(),
+            None => s,
+        }
+    } else {
+        speed_factor(x)
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{compact, speed_factor};
+    use super::{compact, speed_factor, speed_factor_brief};
     use crate::model::i18n::Lang;
+
+    #[test]
+    fn brief_speed_factors_keep_one_significant_digit_below_one() {
+        let cases = [(0.0434, "0.04"), (0.0607, "0.06"), (0.096, "0.1"), (0.214, "0.2")];
+        for (x, brief) in cases {
+            assert_eq!(speed_factor_brief(x), brief, "{x}");
+        }
+        assert_eq!(speed_factor_brief(0.0049), "0.005");
+        assert_eq!(speed_factor_brief(1.54), "1.5");
+        assert_eq!(speed_factor_brief(12.4), "12");
+    }
 
     #[test]
     fn speed_factors_keep_two_significant_digits() {

@@ -1,10 +1,10 @@
 //! Play, pause, step, speed, reset, seed and preset.
 
 use brook_engine::PRESETS;
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use web_sys::{HtmlElement, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::model::format::speed_factor;
+use crate::model::format::{speed_factor, speed_factor_brief};
 use crate::model::i18n::{preset_title, Lang, Msg};
 use crate::model::sim::{speed_from_slider, speed_to_slider, SPEED_MAX, SPEED_MIN};
 use crate::model::state::Action;
@@ -43,6 +43,8 @@ pub struct ControlsProps {
 #[component]
 pub fn Controls(p: &ControlsProps) -> Html {
     let d = &p.dispatch;
+    let pace_slot = use_node_ref();
+    let pace_whole = use_node_ref();
     let toggle = d.reform(|_: MouseEvent| Action::TogglePlay);
     let step = d.reform(|_: MouseEvent| Action::Step);
     let reset = d.reform(|_: MouseEvent| Action::Reset);
@@ -65,12 +67,31 @@ pub fn Controls(p: &ControlsProps) -> Html {
     // The pace note has a slot of its own in the top bar, always there and sized by the bar,
     // not by the note (style.css, `.pace-slot`): it appearing, going or changing its figure
     // moves no control (it used to push Reset onto a row of its own, and the stage down).
+    // Where the slot is too narrow for the whole note (English on a 1024 px projector in
+    // presenter mode), its brief form, the pace's figure alone (as the speed's
+    // own figure beside the slider), is shown instead; the whole stays in
+    // the page for screen readers, visually hidden, and is measured again at every render
+    // (style.css, `.pace-slot[data-brief]`).
     let pace = p.kept_speed.map(|kept| {
+        let figure = speed_factor(kept);
         html! {
-            <span class="pace-short" data-testid="pace-short"
-                title={t(Msg::PaceShortTitle)}>{ p.lang.f(Msg::PaceShort, &[&speed_factor(kept)]) }</span>
+            <span class="pace-short" data-testid="pace-short" title={t(Msg::PaceShortTitle)}
+                data-brief-text={format!("{}\u{00d7}", speed_factor_brief(kept))}>
+                <span class="pace-whole" ref={pace_whole.clone()}>{ p.lang.f(Msg::PaceShort, &[&figure]) }</span>
+            </span>
         }
     });
+    {
+        let (slot, whole) = (pace_slot.clone(), pace_whole.clone());
+        use_effect(move || {
+            if let Some(slot) = slot.cast::<HtmlElement>() {
+                let cut = whole
+                    .cast::<HtmlElement>()
+                    .is_some_and(|w| w.scroll_width() > slot.client_width());
+                let _ = slot.toggle_attribute_with_force("data-brief", cut);
+            }
+        });
+    }
     html! {
         <>
         <div class="controls" role="toolbar" aria-label={t(Msg::ControlsAria)}>
@@ -109,7 +130,7 @@ pub fn Controls(p: &ControlsProps) -> Html {
                 }) }
             </select>
         </label>
-        <span class="pace-slot">{ pace }</span>
+        <span class="pace-slot" ref={pace_slot}>{ pace }</span>
         </>
     }
 }
