@@ -67,11 +67,10 @@ pub fn Controls(p: &ControlsProps) -> Html {
     // The pace note has a slot of its own in the top bar, always there and sized by the bar,
     // not by the note (style.css, `.pace-slot`): it appearing, going or changing its figure
     // moves no control (it used to push Reset onto a row of its own, and the stage down).
-    // Where the slot is too narrow for the whole note (English on a 1024 px projector in
-    // presenter mode), its brief form, the pace's figure alone (as the speed's
-    // own figure beside the slider), is shown instead; the whole stays in
-    // the page for screen readers, visually hidden, and is measured again at every render
-    // (style.css, `.pace-slot[data-brief]`).
+    // Where the slot is too narrow for the whole note (English at 1024 px), its brief form,
+    // the pace's figure alone (as the speed's own figure beside the slider), is shown
+    // instead; the whole stays in the page for screen readers, visually hidden, and is
+    // measured again at every render (style.css, `.pace-slot[data-brief]`).
     let pace = p.kept_speed.map(|kept| {
         let figure = speed_factor(kept);
         html! {
