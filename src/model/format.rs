@@ -43,7 +43,7 @@ pub fn speed_factor(x: f64) -> String {
     } else if x >= 1.0 {
         format!("{x:.1}")
     } else if x > 0.0 {
-        let decimals = (1.0 - libm::floor(libm::log10(x))).clamp(1.0, 4.0) as usize;
+        let decimals = decimals_below_one(x, 2, 4);
         format!("{x:.decimals$}")
     } else {
         "0".into()
@@ -54,7 +54,7 @@ pub fn speed_factor(x: f64) -> String {
 /// note's brief form): one significant digit below 1 (0.06, 0.2), else as [`speed_factor`].
 pub fn speed_factor_brief(x: f64) -> String {
     if x > 0.0 && x < 1.0 {
-        let decimals = (0.0 - libm::floor(libm::log10(x))).clamp(1.0, 3.0) as usize;
+        let decimals = decimals_below_one(x, 1, 3);
         let s = format!("{x:.decimals$}");
         // Rounding up can reach the next digit (0.096 to "0.10"): one digit fewer then.
         match s.strip_suffix('0').filter(|t| !t.ends_with('.')) {
@@ -64,6 +64,12 @@ pub fn speed_factor_brief(x: f64) -> String {
     } else {
         speed_factor(x)
     }
+}
+
+/// The decimals that show `x` (below 1) with `digits` significant digits, from 1 to `most`.
+fn decimals_below_one(x: f64, digits: u32, most: u32) -> usize {
+    let first = -libm::floor(libm::log10(x)); // the first significant digit's decimal place
+    (first + digits as f64 - 1.0).clamp(1.0, most as f64) as usize
 }
 
 #[cfg(test)]

@@ -540,15 +540,17 @@ impl Partition {
     /// Makes the fetches a partition [`Partition::quiet`] at step `since_us` would have made
     /// in the steps after it, up to step `upto_us`, as [`Partition::replicate_within`] makes
     /// them one step at a time: each follower's empty fetch completes at the first step at or
-    /// after it arrives (its wait at the leader, `wait_us`, over with nothing appended), the
-    /// follower is caught up as of then and its next fetch leaves at once, to wait again; the
-    /// leader is caught up at every step. Nothing else changes while it is quiet.
-    pub fn settle(&mut self, since_us: u64, upto_us: u64, delay_us: u64, wait_us: u64) {
+    /// after it arrives (its wait at the leader, `timing.wait_us`, over with nothing
+    /// appended), the follower is caught up as of then and its next fetch leaves at once, to
+    /// wait again; the leader is caught up at every step. Nothing else changes while it is
+    /// quiet.
+    pub fn settle(&mut self, since_us: u64, upto_us: u64, timing: FetchTiming) {
         if upto_us <= since_us || self.replicas.len() < 2 {
             return;
         }
         let Some(leader) = self.leader else { return };
         self.replicas[leader].caught_up_us = upto_us;
+        let FetchTiming { delay_us, wait_us, .. } = timing;
         let period = fetch_period_us(delay_us, wait_us);
         for (i, r) in self.replicas.iter_mut().enumerate() {
             let Some(f) = r.fetch.filter(|_| i != leader) else { continue };

@@ -201,6 +201,16 @@ impl Cluster {
         c.topics.iter().flat_map(|t| t.partitions.iter().cloned()).collect()
     }
 
+    /// The cluster's follower fetch settings, in us.
+    fn fetch_timing(&self) -> FetchTiming {
+        let c = &self.scenario.cluster;
+        FetchTiming {
+            delay_us: c.network_delay_us as u64,
+            wait_us: c.replica_fetch_wait_max_ms as u64 * 1000,
+            lag_max_us: c.replica_lag_time_max_ms as u64 * 1000,
+        }
+    }
+
     /// Partition `ti`/`pi` changed (an append, an acks=all request to answer): phase 4 visits
     /// it at its next run.
     pub(super) fn replica_due(&mut self, ti: usize, pi: usize) {
@@ -214,8 +224,7 @@ impl Cluster {
     /// every quiet partition makes the fetches it left for later, up to `upto_us`, the last
     /// step whose phase 4 ran, and is due again.
     pub(super) fn settle_replicas(&mut self, upto_us: u64) {
-        let delay_us = self.scenario.cluster.network_delay_us as u64;
-        let wait_us = self.scenario.cluster.replica_fetch_wait_max_ms as u64 * 1000;
+        let timing = self.fetch_timing();
         let s = &mut self.replica_schedule;
         for (ti, t) in self.topics.iter_mut().enumerate() {
             for (pi, part) in t.partitions.iter_mut().enumerate() {
@@ -223,7 +232,7 @@ impl Cluster {
                 let since = std::mem::replace(&mut s.quiet_since[flat], u64::MAX);
                 let asleep = std::mem::replace(&mut s.wake_at[flat], u64::MAX) != u64::MAX;
                 if since != u64::MAX {
-                    part.settle(since, upto_us, delay_us, wait_us);
+                    part.settle(since, upto_us, timing);
                 } else if asleep {
                     part.settle_leader(upto_us);
                 }
@@ -243,10 +252,8 @@ impl Cluster {
     pub(super) fn replicate(&mut self) {
         let now = self.now_us;
         let delay32 = self.scenario.cluster.network_delay_us;
-        let delay_us = delay32 as u64;
-        let lag_max_us = self.scenario.cluster.replica_lag_time_max_ms as u64 * 1000;
-        let wait_us = self.scenario.cluster.replica_fetch_wait_max_ms as u64 * 1000;
-        let timing = FetchTiming { delay_us, wait_us, lag_max_us };
+        let timing = self.fetch_timing();
+        let FetchTiming { delay_us, lag_max_us, .. } = timing;
         let alive: Vec<bool> = self.brokers.iter().map(|b| b.alive).collect();
         // Brokers with network in and disk left for a follower's fetch, as bits (kept up to
         // date as copies spend them; a broker past the 128th is never held back).
@@ -313,7 +320,7 @@ impl Cluster {
                 if sched.lazy {
                     let since = std::mem::replace(&mut sched.quiet_since[flat], u64::MAX);
                     if since != u64::MAX {
-                        part.settle(since, now - super::TICK_US, delay_us, wait_us);
+                        part.settle(since, now - super::TICK_US, timing);
                     }
                     sched.wake_at[flat] = u64::MAX; // a sleeping one's leader is caught up below
                 }
