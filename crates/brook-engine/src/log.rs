@@ -147,8 +147,13 @@ pub const LOG_BATCHES_MAX: usize = 1 << 18;
 pub const LOG_ENTRIES_TOTAL_MAX: usize = 1 << 21;
 
 /// Entries a partition log may always hold one by one, however many partitions share
-/// [`LOG_ENTRIES_TOTAL_MAX`].
-pub const LOG_ENTRIES_PER_PARTITION_MIN: usize = 1 << 10;
+/// [`LOG_ENTRIES_TOTAL_MAX`]: its share at the scenario's largest cluster
+/// ([`crate::scenario::limits::PARTITIONS_TOTAL_MAX`]), so that the bound holds at every size.
+/// It was 1,024 until session 20, and `production`'s 16,384 logs held 16.8 million entries
+/// (1.3 GB at 30 virtual seconds; BENCHMARKS.md, "The log entry bound at 16,384 partitions").
+pub const LOG_ENTRIES_PER_PARTITION_MIN: usize =
+    LOG_ENTRIES_TOTAL_MAX / crate::scenario::limits::PARTITIONS_TOTAL_MAX as usize;
+const _: () = assert!(LOG_ENTRIES_PER_PARTITION_MIN >= 64, "room for a log's newest half");
 
 /// A partition log's share of `total` entries (normally [`LOG_ENTRIES_TOTAL_MAX`]) among
 /// `partitions`, between [`LOG_ENTRIES_PER_PARTITION_MIN`] and half of [`LOG_BATCHES_MAX`] (so
@@ -273,13 +278,16 @@ impl PartitionLog {
     /// nothing more merges. Offsets, record counts, bytes and segments stay exact; what a merged
     /// entry loses is each record's own creation time (interpolated over the entry,
     /// [`Batch::create_us_at`]) and the producer and key of all but its last batch. Returns the
-    /// entries merged away. A pass is O(entries) and about halves the log, so it is rare; a log
-    /// that keeps growing ends with its older records in larger entries, the newest batch by
-    /// batch.
+    /// entries merged away. The newest `entries_max / 2` entries never merge: a reader near the
+    /// log end (most are) reads the batches as appended, their creation times exact. A pass is
+    /// O(entries) and about halves the older entries, so it is rare; a log that keeps growing
+    /// ends with its older records in larger entries, the newest batch by batch.
     pub fn coalesce(&mut self, entries_max: usize, below: u64) -> usize {
         let mut merged = 0;
         // Bounded: a pass either merges at least one pair or ends the loop.
         while self.batches.len() > entries_max {
+            let newest = self.batches.len() - entries_max / 2;
+            let below = self.batches.get(newest).map_or(below, |b| below.min(b.base_offset));
             let n = self.coalesce_pass(below);
             if n == 0 {
                 break;
@@ -658,6 +666,12 @@ mod tests {
         assert_eq!(log.batch_count(), entries);
         let merged = log.coalesce(1_000, hw);
         log.check().unwrap();
+        // The newest half of the bound (500 entries, 400 of them committed) never merges.
+        let newest = |l: &PartitionLog| -> Vec<Batch> {
+            let all: Vec<Batch> = l.batches().copied().collect();
+            all[all.len() - 500..].to_vec()
+        };
+        assert_eq!(newest(&log), newest(&plain));
         assert!(log.batch_count() <= 1_000, "{} entries", log.batch_count());
         assert_eq!(log.batch_count() + merged, entries);
         assert_eq!(log.segment_count(), plain.segment_count(), "segments are never merged");
@@ -805,6 +819,11 @@ mod tests {
         assert_eq!(log_entries_max(total, 1), LOG_BATCHES_MAX / 2, "never past the deleting bound");
         assert_eq!(log_entries_max(total, 1_024), total / 1_024);
         assert_eq!(log_entries_max(total, 1 << 20), LOG_ENTRIES_PER_PARTITION_MIN);
+        // At the largest cluster a scenario may have, the floor is each log's share: the
+        // entries of all logs stay within the total.
+        let most = crate::scenario::limits::PARTITIONS_TOTAL_MAX as usize;
+        assert_eq!(log_entries_max(total, most), LOG_ENTRIES_PER_PARTITION_MIN);
+        assert!(log_entries_max(total, most) * most <= total);
         assert_eq!(log_entries_max(total, 0), LOG_BATCHES_MAX / 2);
         assert_eq!(log_entries_max(0, 4), LOG_ENTRIES_PER_PARTITION_MIN);
     }

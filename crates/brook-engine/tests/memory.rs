@@ -50,7 +50,7 @@ fn entries(c: &Cluster) -> usize {
 
 /// wide-topic's shape (7-day retention, one group keeping up, one falling behind), small:
 /// 8 partitions, about 70 batches a second each, and the entry bound lowered to its
-/// per-partition floor (1,024 entries a log) so that a minute passes it several times over.
+/// per-partition floor (128 entries a log) so that a minute passes it several times over.
 #[test]
 fn memory_levels_off_under_a_long_retention() {
     let mut s = preset("wide-topic").unwrap();
