@@ -149,8 +149,9 @@ pub const LOG_ENTRIES_TOTAL_MAX: usize = 1 << 21;
 /// Entries a partition log may always hold one by one, however many partitions share
 /// [`LOG_ENTRIES_TOTAL_MAX`]: its share at the scenario's largest cluster
 /// ([`crate::scenario::limits::PARTITIONS_TOTAL_MAX`]), so that the bound holds at every size.
-/// It was 1,024 until session 20, and `production`'s 16,384 logs held 16.8 million entries
-/// (1.3 GB at 30 virtual seconds; BENCHMARKS.md, "The log entry bound at 16,384 partitions").
+/// It was 1,024 until session 20, and `production`'s 16,384 logs could hold 16.8 million
+/// entries (1.4 GB resident at 30 virtual seconds; BENCHMARKS.md, "The log entry bound at
+/// 16,384 partitions").
 pub const LOG_ENTRIES_PER_PARTITION_MIN: usize =
     LOG_ENTRIES_TOTAL_MAX / crate::scenario::limits::PARTITIONS_TOTAL_MAX as usize;
 const _: () = assert!(LOG_ENTRIES_PER_PARTITION_MIN >= 64, "room for a log's newest half");
@@ -666,7 +667,7 @@ mod tests {
         assert_eq!(log.batch_count(), entries);
         let merged = log.coalesce(1_000, hw);
         log.check().unwrap();
-        // The newest half of the bound (500 entries, 400 of them committed) never merges.
+        // The newest half of the bound (500 entries, about 450 of them committed) never merges.
         let newest = |l: &PartitionLog| -> Vec<Batch> {
             let all: Vec<Batch> = l.batches().copied().collect();
             all[all.len() - 500..].to_vec()
